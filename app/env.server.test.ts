@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "~/env.server";
+
+const valid = {
+  DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/x",
+  SHOPIFY_API_KEY: "k",
+  SHOPIFY_API_SECRET: "s",
+  SHOPIFY_APP_URL: "https://app.example.com",
+  ZOHO_CLIENT_ID: "1000.X",
+  ZOHO_CLIENT_SECRET: "y",
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+};
+
+describe("parseEnv", () => {
+  it("accepts a complete environment and derives the Zoho redirect URI", () => {
+    const env = parseEnv(valid);
+    expect(env.ZOHO_REDIRECT_URI).toBe("https://app.example.com/zoho/callback");
+    expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
+  });
+
+  it("names every missing or invalid variable", () => {
+    const { ZOHO_CLIENT_ID: _omit, ...rest } = valid;
+    let error: unknown;
+    try {
+      parseEnv({ ...rest, TOKEN_ENCRYPTION_KEY: "short", DATABASE_URL: "mysql://x" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/ZOHO_CLIENT_ID: is required/);
+    expect(message).toMatch(/TOKEN_ENCRYPTION_KEY: must be 32 bytes/);
+    expect(message).toMatch(/DATABASE_URL: must be a postgresql/);
+  });
+});

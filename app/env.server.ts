@@ -1,0 +1,70 @@
+// The only module that reads process.env. Parsed once on import; a missing or invalid variable stops
+// the process with a message that names each one (design §2, style §5.6).
+import { z } from "zod";
+
+const url = z.string().url();
+const emptyToUndefined = (v: unknown) => (v === "" ? undefined : v);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL"),
+  REDIS_URL: url.default("redis://127.0.0.1:6379"),
+  /** Prefix of every Redis key this app writes (BullMQ queues, limiter, locks). */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").default("zbs"),
+
+  SHOPIFY_API_KEY: z.string().min(1),
+  SHOPIFY_API_SECRET: z.string().min(1),
+  SHOPIFY_APP_URL: url,
+  SCOPES: z.string().default("read_orders,write_orders,read_customers"),
+
+  ZOHO_CLIENT_ID: z.string().min(1),
+  ZOHO_CLIENT_SECRET: z.string().min(1),
+  /** Defaults to `${SHOPIFY_APP_URL}/zoho/callback`; must be registered in Zoho's API console. */
+  ZOHO_REDIRECT_URI: z.preprocess(emptyToUndefined, url.optional()),
+  /** Overrides for a sandbox or any Zoho-compatible server (design §8). */
+  ZOHO_ACCOUNTS_URL: z.preprocess(emptyToUndefined, url.optional()),
+  ZOHO_API_URL: z.preprocess(emptyToUndefined, url.optional()),
+
+  /** 32 bytes, base64 or 64 hex characters: AES-256-GCM key for Zoho tokens at rest. */
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => decodeKey(v) !== null, "must be 32 bytes as base64 (44 chars) or hex (64 chars)"),
+});
+
+export type Env = z.infer<typeof envSchema> & { ZOHO_REDIRECT_URI: string };
+
+export class EnvError extends Error {
+  constructor(readonly problems: Record<string, string[]>) {
+    super(
+      "Invalid environment — fix these variables (see .env.example):\n" +
+        Object.entries(problems)
+          .map(([name, msgs]) => `  ${name}: ${msgs.join("; ")}`)
+          .join("\n"),
+    );
+    this.name = "EnvError";
+  }
+}
+
+export function decodeKey(value: string): Buffer | null {
+  const buf = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
+  return buf.length === 32 ? buf : null;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems: Record<string, string[]> = {};
+    for (const issue of result.error.issues) {
+      const name = String(issue.path[0] ?? "(root)");
+      const msg = issue.code === "invalid_type" && source[name] === undefined ? "is required" : issue.message;
+      (problems[name] ??= []).push(msg);
+    }
+    throw new EnvError(problems);
+  }
+  const data = result.data;
+  return { ...data, ZOHO_REDIRECT_URI: data.ZOHO_REDIRECT_URI ?? new URL("/zoho/callback", data.SHOPIFY_APP_URL).href };
+}
+
+export const env: Env = parseEnv(process.env);

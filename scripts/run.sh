@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Entry point of `npm test`, `npm run demo`, `npm run preview`, `npm run bench`: works as the very
+# first command on a fresh machine (bootstrap.sh), then runs the job with Node >= 22.12.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+job="${1:?usage: run.sh test|demo|preview|bench [args]}"
+shift
+case "$job" in
+  test) exec npm run --silent test:ci ;;
+  demo) exec npx tsx scripts/demo.ts "$@" ;;
+  preview) exec npx tsx scripts/preview.ts "$@" ;;
+  bench) exec npx tsx scripts/bench.ts "$@" ;;
+  *) echo "unknown job: $job" >&2; exit 64 ;;
+esac

@@ -1,0 +1,5 @@
+// Simulator placeholder: filled in by the issue that needs it.
+import type { HttpHandler } from "msw";
+
+export const shopifyHandlers: HttpHandler[] = [];
+export function resetShopify() {}
