@@ -45,8 +45,8 @@ export interface ZohoClientOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  /** Default: the Redis limiter keyed by organization id. `null` = no limiting (tests, tools). */
-  limiter?: ZohoRateLimiter | null;
+  /** Default: the shared Redis limiter keyed by organization id. `null` = no limiting (tests, tools). */
+  limiter?: Pick<ZohoRateLimiter, "acquire"> | null;
   logger?: Logger;
   /** Per HTTP attempt, including reading the body. Default 30 s. */
   timeoutMs?: number;
@@ -91,7 +91,7 @@ export class ZohoClient {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
-  private readonly limiter: ZohoRateLimiter | null;
+  private readonly limiter: Pick<ZohoRateLimiter, "acquire"> | null;
   private readonly log: Logger;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
