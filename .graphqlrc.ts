@@ -22,7 +22,9 @@ const config: IGraphQLConfig = {
           generates: {
             "./app/types/admin.types.d.ts": {
               plugins: ["typescript"],
-              config: { defaultScalarType: "string", scalars: { JSON: "unknown" } },
+              // enumsAsTypes: string unions, so fixtures and code use plain strings ("USD") — a .d.ts has no
+              // runtime enum objects to import anyway.
+              config: { defaultScalarType: "string", scalars: { JSON: "unknown" }, enumsAsTypes: true },
             },
             "./app/types/admin.generated.d.ts": {
               preset,

@@ -359,23 +359,22 @@ export type AbandonedCheckoutLineItemParentRelationship = {
 };
 
 /** The set of valid sort keys for the AbandonedCheckout query. */
-export enum AbandonedCheckoutSortKeys {
+export type AbandonedCheckoutSortKeys =
   /** Sort by the `checkout_id` value. */
-  CheckoutId = 'CHECKOUT_ID',
+  | 'CHECKOUT_ID'
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `customer_name` value. */
-  CustomerName = 'CUSTOMER_NAME',
+  | 'CUSTOMER_NAME'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `total_price` value. */
-  TotalPrice = 'TOTAL_PRICE'
-}
+  | 'TOTAL_PRICE';
 
 /**
  * Tracks a [customer](https://shopify.dev/docs/api/admin-graphql/latest/objects/Customer)'s
@@ -491,34 +490,31 @@ export type AbandonmentProductsViewedArgs = {
 };
 
 /** Specifies the abandonment type. */
-export enum AbandonmentAbandonmentType {
+export type AbandonmentAbandonmentType =
   /** The abandonment event is an abandoned browse. */
-  Browse = 'BROWSE',
+  | 'BROWSE'
   /** The abandonment event is an abandoned cart. */
-  Cart = 'CART',
+  | 'CART'
   /** The abandonment event is an abandoned checkout. */
-  Checkout = 'CHECKOUT'
-}
+  | 'CHECKOUT';
 
 /** Specifies the delivery state of a marketing activity. */
-export enum AbandonmentDeliveryState {
+export type AbandonmentDeliveryState =
   /** The marketing activity action has not yet been sent. */
-  NotSent = 'NOT_SENT',
+  | 'NOT_SENT'
   /** The marketing activity action has been scheduled for later delivery. */
-  Scheduled = 'SCHEDULED',
+  | 'SCHEDULED'
   /** The marketing activity action has been sent. */
-  Sent = 'SENT'
-}
+  | 'SENT';
 
 /** Specifies the email state. */
-export enum AbandonmentEmailState {
+export type AbandonmentEmailState =
   /** The email has not yet been sent. */
-  NotSent = 'NOT_SENT',
+  | 'NOT_SENT'
   /** The email has been scheduled for later delivery. */
-  Scheduled = 'SCHEDULED',
+  | 'SCHEDULED'
   /** The email has been sent. */
-  Sent = 'SENT'
-}
+  | 'SENT';
 
 /** Return type for `abandonmentEmailStateUpdate` mutation. */
 export type AbandonmentEmailStateUpdatePayload = {
@@ -541,10 +537,9 @@ export type AbandonmentEmailStateUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `AbandonmentEmailStateUpdateUserError`. */
-export enum AbandonmentEmailStateUpdateUserErrorCode {
+export type AbandonmentEmailStateUpdateUserErrorCode =
   /** Unable to find an Abandonment for the provided ID. */
-  AbandonmentNotFound = 'ABANDONMENT_NOT_FOUND'
-}
+  | 'ABANDONMENT_NOT_FOUND';
 
 /** Return type for `abandonmentUpdateActivitiesDeliveryStatuses` mutation. */
 export type AbandonmentUpdateActivitiesDeliveryStatusesPayload = {
@@ -567,14 +562,13 @@ export type AbandonmentUpdateActivitiesDeliveryStatusesUserError = DisplayableEr
 };
 
 /** Possible error codes that can be returned by `AbandonmentUpdateActivitiesDeliveryStatusesUserError`. */
-export enum AbandonmentUpdateActivitiesDeliveryStatusesUserErrorCode {
+export type AbandonmentUpdateActivitiesDeliveryStatusesUserErrorCode =
   /** Unable to find an Abandonment for the provided ID. */
-  AbandonmentNotFound = 'ABANDONMENT_NOT_FOUND',
+  | 'ABANDONMENT_NOT_FOUND'
   /** Unable to find delivery status info for the provided ID. */
-  DeliveryStatusInfoNotFound = 'DELIVERY_STATUS_INFO_NOT_FOUND',
+  | 'DELIVERY_STATUS_INFO_NOT_FOUND'
   /** Unable to find a marketing activity for the provided ID. */
-  MarketingActivityNotFound = 'MARKETING_ACTIVITY_NOT_FOUND'
-}
+  | 'MARKETING_ACTIVITY_NOT_FOUND';
 
 /**
  * A permission that controls access to [GraphQL Admin API](https://shopify.dev/docs/api/usage/access-scopes#authenticated-access-scopes) or [Storefront API](https://shopify.dev/docs/api/usage/access-scopes#unauthenticated-access-scopes)
@@ -604,24 +598,23 @@ export type AccessScope = {
 };
 
 /** Possible account types that a staff member can have. */
-export enum AccountType {
+export type AccountType =
   /** The account of a partner who collaborates with the merchant. */
-  Collaborator = 'COLLABORATOR',
+  | 'COLLABORATOR'
   /** The account of a partner collaborator team member. */
-  CollaboratorTeamMember = 'COLLABORATOR_TEAM_MEMBER',
+  | 'COLLABORATOR_TEAM_MEMBER'
   /** The user has not yet accepted the invitation to create an account. */
-  Invited = 'INVITED',
+  | 'INVITED'
   /** The user has not yet accepted the invitation to become the store owner. */
-  InvitedStoreOwner = 'INVITED_STORE_OWNER',
+  | 'INVITED_STORE_OWNER'
   /** The account can access the Shopify admin. */
-  Regular = 'REGULAR',
+  | 'REGULAR'
   /** The admin has not yet accepted the request to create a collaborator account. */
-  Requested = 'REQUESTED',
+  | 'REQUESTED'
   /** The account cannot access the Shopify admin. */
-  Restricted = 'RESTRICTED',
+  | 'RESTRICTED'
   /** The account can be signed into via a SAML provider. */
-  Saml = 'SAML'
-}
+  | 'SAML';
 
 /** Represents an operation publishing all products to a publication. */
 export type AddAllProductsOperation = Node & ResourceOperation & {
@@ -709,12 +702,11 @@ export type AdjustmentSale = Sale & {
 };
 
 /** The set of valid sort keys for the Adjustments query. */
-export enum AdjustmentsSortKeys {
+export type AdjustmentsSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `time` value. */
-  Time = 'TIME'
-}
+  | 'TIME';
 
 /**
  * Represents a discount configuration that applies to all items in a customer's
@@ -1024,16 +1016,15 @@ export type AppCreditEdge = {
 };
 
 /** Possible types of app developer. */
-export enum AppDeveloperType {
+export type AppDeveloperType =
   /** Indicates the app developer works directly for a Merchant. */
-  Merchant = 'MERCHANT',
+  | 'MERCHANT'
   /** Indicates the app developer is a Partner. */
-  Partner = 'PARTNER',
+  | 'PARTNER'
   /** Indicates the app developer is Shopify. */
-  Shopify = 'SHOPIFY',
+  | 'SHOPIFY'
   /** Indicates the app developer is unknown. It is not categorized as any of the other developer types. */
-  Unknown = 'UNKNOWN'
-}
+  | 'UNKNOWN';
 
 /**
  * The details about the app extension that's providing the
@@ -1346,12 +1337,11 @@ export type AppInstallationRevenueAttributionRecordsArgs = {
  * The possible categories of an app installation, based on their purpose
  * or the environment they can run in.
  */
-export enum AppInstallationCategory {
+export type AppInstallationCategory =
   /** Apps that serve as channels through which sales are made, such as the online store. */
-  Channel = 'CHANNEL',
+  | 'CHANNEL'
   /** Apps that can be used in the POS mobile client. */
-  PosEmbedded = 'POS_EMBEDDED'
-}
+  | 'POS_EMBEDDED';
 
 /** An auto-generated type for paginating through multiple AppInstallations. */
 export type AppInstallationConnection = {
@@ -1382,20 +1372,18 @@ export type AppInstallationEdge = {
 };
 
 /** The levels of privacy of an app installation. */
-export enum AppInstallationPrivacy {
-  Private = 'PRIVATE',
-  Public = 'PUBLIC'
-}
+export type AppInstallationPrivacy =
+  | 'PRIVATE'
+  | 'PUBLIC';
 
 /** The set of valid sort keys for the AppInstallation query. */
-export enum AppInstallationSortKeys {
+export type AppInstallationSortKeys =
   /** Sort by the `app_title` value. */
-  AppTitle = 'APP_TITLE',
+  | 'APP_TITLE'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `installed_at` value. */
-  InstalledAt = 'INSTALLED_AT'
-}
+  | 'INSTALLED_AT';
 
 /**
  * The pricing model for the app subscription.
@@ -1430,27 +1418,25 @@ export type AppPlanV2 = {
 export type AppPricingDetails = AppRecurringPricing | AppUsagePricing;
 
 /** The frequency at which the shop is billed for an app subscription. */
-export enum AppPricingInterval {
+export type AppPricingInterval =
   /** The app subscription bills the shop annually. */
-  Annual = 'ANNUAL',
+  | 'ANNUAL'
   /** The app subscription bills the shop every 30 days. */
-  Every_30Days = 'EVERY_30_DAYS'
-}
+  | 'EVERY_30_DAYS';
 
 /** The public-facing category for an app. */
-export enum AppPublicCategory {
+export type AppPublicCategory =
   /** The app's public category is [custom](https://shopify.dev/apps/distribution#capabilities-and-requirements). */
-  Custom = 'CUSTOM',
+  | 'CUSTOM'
   /**
    * The app's public category is other. An app is in this category if it's not
    * classified under any of the other app types (private, public, or custom).
    */
-  Other = 'OTHER',
+  | 'OTHER'
   /** The app's public category is [private](https://shopify.dev/apps/distribution#deprecated-app-types). */
-  Private = 'PRIVATE',
+  | 'PRIVATE'
   /** The app's public category is [public](https://shopify.dev/apps/distribution#capabilities-and-requirements). */
-  Public = 'PUBLIC'
-}
+  | 'PUBLIC';
 
 /** Services and features purchased once by the store. */
 export type AppPurchase = {
@@ -1570,26 +1556,24 @@ export type AppPurchaseOneTimeEdge = {
  * Purchases start as `pending` and can change to: `active`, `declined`, `expired`. After a purchase changes, it
  * remains in that final state.
  */
-export enum AppPurchaseStatus {
+export type AppPurchaseStatus =
   /**
    * The app purchase has been approved by the merchant and is ready to be
    * activated by the app. App purchases created through the GraphQL Admin API are
    * activated upon approval.
-   * @deprecated When a merchant accepts an app purchase, the status immediately changes from `pending` to `active`.
    */
-  Accepted = 'ACCEPTED',
+  | 'ACCEPTED'
   /**
    * The app purchase was approved by the merchant and has been activated by the
    * app. Active app purchases are charged to the merchant and are paid out to the partner.
    */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** The app purchase was declined by the merchant. */
-  Declined = 'DECLINED',
+  | 'DECLINED'
   /** The app purchase was not accepted within two days of being created. */
-  Expired = 'EXPIRED',
+  | 'EXPIRED'
   /** The app purchase is pending approval by the merchant. */
-  Pending = 'PENDING'
-}
+  | 'PENDING';
 
 /**
  * The pricing information about a subscription app.
@@ -1704,24 +1688,22 @@ export type AppRevenueAttributionRecordEdge = {
 };
 
 /** The set of valid sort keys for the AppRevenueAttributionRecord query. */
-export enum AppRevenueAttributionRecordSortKeys {
+export type AppRevenueAttributionRecordSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** Represents the billing types of revenue attribution. */
-export enum AppRevenueAttributionType {
+export type AppRevenueAttributionType =
   /** App purchase related revenue collection. */
-  ApplicationPurchase = 'APPLICATION_PURCHASE',
+  | 'APPLICATION_PURCHASE'
   /** App subscription revenue collection. */
-  ApplicationSubscription = 'APPLICATION_SUBSCRIPTION',
+  | 'APPLICATION_SUBSCRIPTION'
   /** App usage-based revenue collection. */
-  ApplicationUsage = 'APPLICATION_USAGE',
+  | 'APPLICATION_USAGE'
   /** Other app revenue collection type. */
-  Other = 'OTHER'
-}
+  | 'OTHER';
 
 /** Represents an error that happens while revoking a granted scope. */
 export type AppRevokeAccessScopesAppRevokeScopeError = DisplayableError & {
@@ -1735,22 +1717,21 @@ export type AppRevokeAccessScopesAppRevokeScopeError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `AppRevokeAccessScopesAppRevokeScopeError`. */
-export enum AppRevokeAccessScopesAppRevokeScopeErrorCode {
+export type AppRevokeAccessScopesAppRevokeScopeErrorCode =
   /** The application cannot be found. */
-  ApplicationCannotBeFound = 'APPLICATION_CANNOT_BE_FOUND',
+  | 'APPLICATION_CANNOT_BE_FOUND'
   /** App is not installed on shop. */
-  AppNotInstalled = 'APP_NOT_INSTALLED',
+  | 'APP_NOT_INSTALLED'
   /** Already granted implied scopes cannot be revoked. */
-  CannotRevokeImpliedScopes = 'CANNOT_REVOKE_IMPLIED_SCOPES',
+  | 'CANNOT_REVOKE_IMPLIED_SCOPES'
   /** Required scopes cannot be revoked. */
-  CannotRevokeRequiredScopes = 'CANNOT_REVOKE_REQUIRED_SCOPES',
+  | 'CANNOT_REVOKE_REQUIRED_SCOPES'
   /** Cannot revoke optional scopes that haven't been declared. */
-  CannotRevokeUndeclaredScopes = 'CANNOT_REVOKE_UNDECLARED_SCOPES',
+  | 'CANNOT_REVOKE_UNDECLARED_SCOPES'
   /** No app found on the access token. */
-  MissingSourceApp = 'MISSING_SOURCE_APP',
+  | 'MISSING_SOURCE_APP'
   /** The requested list of scopes to revoke includes invalid handles. */
-  UnknownScopes = 'UNKNOWN_SCOPES'
-}
+  | 'UNKNOWN_SCOPES';
 
 /** Return type for `appRevokeAccessScopes` mutation. */
 export type AppRevokeAccessScopesPayload = {
@@ -1979,9 +1960,9 @@ export type AppSubscriptionLineItemUpdatePayload = {
 };
 
 /** The replacement behavior when creating an app subscription for a merchant with an already existing app subscription. */
-export enum AppSubscriptionReplacementBehavior {
+export type AppSubscriptionReplacementBehavior =
   /** Cancels the merchant's current app subscription immediately and replaces it with the newly created app subscription. */
-  ApplyImmediately = 'APPLY_IMMEDIATELY',
+  | 'APPLY_IMMEDIATELY'
   /**
    * Defers canceling the merchant's current app subscription and applying the
    * newly created app subscription until the start of the next billing cycle. This
@@ -1989,7 +1970,7 @@ export enum AppSubscriptionReplacementBehavior {
    * than the current app subscription, in which case the new app subscription is
    * applied immediately.
    */
-  ApplyOnNextBillingCycle = 'APPLY_ON_NEXT_BILLING_CYCLE',
+  | 'APPLY_ON_NEXT_BILLING_CYCLE'
   /**
    * Cancels the merchant's current app subscription immediately and replaces it
    * with the newly created app subscription, with the exception of
@@ -2000,44 +1981,38 @@ export enum AppSubscriptionReplacementBehavior {
    * 2) The current app subscription is annual and the newly created app subscription is monthly and using the same currency.
    * 3) The current app subscription and the newly created app subscription are identical except for the `discount` value.
    */
-  Standard = 'STANDARD'
-}
+  | 'STANDARD';
 
 /** The set of valid sort keys for the AppSubscription query. */
-export enum AppSubscriptionSortKeys {
+export type AppSubscriptionSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** The status of the app subscription. */
-export enum AppSubscriptionStatus {
-  /**
-   * The app subscription has been approved by the merchant and is ready to be activated by the app.
-   * @deprecated When a merchant approves an app subscription, the status immediately transitions from `pending` to `active`.
-   */
-  Accepted = 'ACCEPTED',
+export type AppSubscriptionStatus =
+  /** The app subscription has been approved by the merchant and is ready to be activated by the app. */
+  | 'ACCEPTED'
   /**
    * The app subscription has been approved by the merchant. Active app
    * subscriptions are billed to the shop. After payment, partners receive payouts.
    */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /**
    * The app subscription was cancelled by the app. This could be caused by the app
    * being uninstalled, a new app subscription being activated, or a direct
    * cancellation by the app. This is a terminal state.
    */
-  Cancelled = 'CANCELLED',
+  | 'CANCELLED'
   /** The app subscription was declined by the merchant. This is a terminal state. */
-  Declined = 'DECLINED',
+  | 'DECLINED'
   /** The app subscription wasn't approved by the merchant within two days of being created. This is a terminal state. */
-  Expired = 'EXPIRED',
+  | 'EXPIRED'
   /** The app subscription is on hold due to non-payment. The subscription re-activates after payments resume. */
-  Frozen = 'FROZEN',
+  | 'FROZEN'
   /** The app subscription is pending approval by the merchant. */
-  Pending = 'PENDING'
-}
+  | 'PENDING';
 
 /** Return type for `appSubscriptionTrialExtend` mutation. */
 export type AppSubscriptionTrialExtendPayload = {
@@ -2060,22 +2035,20 @@ export type AppSubscriptionTrialExtendUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `AppSubscriptionTrialExtendUserError`. */
-export enum AppSubscriptionTrialExtendUserErrorCode {
+export type AppSubscriptionTrialExtendUserErrorCode =
   /** The app subscription isn't active. */
-  SubscriptionNotActive = 'SUBSCRIPTION_NOT_ACTIVE',
+  | 'SUBSCRIPTION_NOT_ACTIVE'
   /** The app subscription wasn't found. */
-  SubscriptionNotFound = 'SUBSCRIPTION_NOT_FOUND',
+  | 'SUBSCRIPTION_NOT_FOUND'
   /** The trial isn't active. */
-  TrialNotActive = 'TRIAL_NOT_ACTIVE'
-}
+  | 'TRIAL_NOT_ACTIVE';
 
 /** The set of valid sort keys for the AppTransaction query. */
-export enum AppTransactionSortKeys {
+export type AppTransactionSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** Represents an error that happens while uninstalling an app. */
 export type AppUninstallAppUninstallError = DisplayableError & {
@@ -2089,16 +2062,15 @@ export type AppUninstallAppUninstallError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `AppUninstallAppUninstallError`. */
-export enum AppUninstallAppUninstallErrorCode {
+export type AppUninstallAppUninstallErrorCode =
   /** The app cannot be found. */
-  AppNotFound = 'APP_NOT_FOUND',
+  | 'APP_NOT_FOUND'
   /** The app is not installed. */
-  AppNotInstalled = 'APP_NOT_INSTALLED',
+  | 'APP_NOT_INSTALLED'
   /** An error occurred while uninstalling the app. */
-  AppUninstallError = 'APP_UNINSTALL_ERROR',
+  | 'APP_UNINSTALL_ERROR'
   /** User does not have sufficient permissions to uninstall this app. */
-  UserPermissionsInsufficient = 'USER_PERMISSIONS_INSUFFICIENT'
-}
+  | 'USER_PERMISSIONS_INSUFFICIENT';
 
 /** Return type for `appUninstall` mutation. */
 export type AppUninstallPayload = {
@@ -2213,12 +2185,11 @@ export type AppUsageRecordEdge = {
 };
 
 /** The set of valid sort keys for the AppUsageRecord query. */
-export enum AppUsageRecordSortKeys {
+export type AppUsageRecordSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** The Apple mobile platform application. */
 export type AppleApplication = {
@@ -2592,36 +2563,35 @@ export type ArticleCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ArticleCreateUserError`. */
-export enum ArticleCreateUserErrorCode {
+export type ArticleCreateUserErrorCode =
   /** Can't create an article author if both author name and user ID are supplied. */
-  AmbiguousAuthor = 'AMBIGUOUS_AUTHOR',
+  | 'AMBIGUOUS_AUTHOR'
   /** Can't create a blog from input if a blog ID is supplied. */
-  AmbiguousBlog = 'AMBIGUOUS_BLOG',
+  | 'AMBIGUOUS_BLOG'
   /** Can't create an article if both author name and user ID are blank. */
-  AuthorFieldRequired = 'AUTHOR_FIELD_REQUIRED',
+  | 'AUTHOR_FIELD_REQUIRED'
   /** User must exist if a user ID is supplied. */
-  AuthorMustExist = 'AUTHOR_MUST_EXIST',
+  | 'AUTHOR_MUST_EXIST'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Must reference or create a blog when creating an article. */
-  BlogReferenceRequired = 'BLOG_REFERENCE_REQUIRED',
+  | 'BLOG_REFERENCE_REQUIRED'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Can’t set isPublished to true and also set a future publish date. */
-  InvalidPublishDate = 'INVALID_PUBLISH_DATE',
+  | 'INVALID_PUBLISH_DATE'
   /** The metafield type is invalid. */
-  InvalidType = 'INVALID_TYPE',
+  | 'INVALID_TYPE'
   /** The value is invalid for the metafield type or for the definition options. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** Image upload failed. */
-  UploadFailed = 'UPLOAD_FAILED'
-}
+  | 'UPLOAD_FAILED';
 
 /** Return type for `articleDelete` mutation. */
 export type ArticleDeletePayload = {
@@ -2644,10 +2614,9 @@ export type ArticleDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ArticleDeleteUserError`. */
-export enum ArticleDeleteUserErrorCode {
+export type ArticleDeleteUserErrorCode =
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** An auto-generated type which holds one Article and a cursor during pagination. */
 export type ArticleEdge = {
@@ -2667,28 +2636,26 @@ export type ArticleImageInput = {
 };
 
 /** The set of valid sort keys for the Article query. */
-export enum ArticleSortKeys {
+export type ArticleSortKeys =
   /** Sort by the `author` value. */
-  Author = 'AUTHOR',
+  | 'AUTHOR'
   /** Sort by the `blog_title` value. */
-  BlogTitle = 'BLOG_TITLE',
+  | 'BLOG_TITLE'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `published_at` value. */
-  PublishedAt = 'PUBLISHED_AT',
+  | 'PUBLISHED_AT'
   /** Sort by the `title` value. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Possible sort of tags. */
-export enum ArticleTagSort {
+export type ArticleTagSort =
   /** Sort alphabetically.. */
-  Alphabetical = 'ALPHABETICAL',
+  | 'ALPHABETICAL'
   /** Sort by popularity, starting with the most popular tag. */
-  Popular = 'POPULAR'
-}
+  | 'POPULAR';
 
 /** The input fields to update an article. */
 export type ArticleUpdateInput = {
@@ -2757,32 +2724,31 @@ export type ArticleUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ArticleUpdateUserError`. */
-export enum ArticleUpdateUserErrorCode {
+export type ArticleUpdateUserErrorCode =
   /** Can't update an article author if both author name and user ID are supplied. */
-  AmbiguousAuthor = 'AMBIGUOUS_AUTHOR',
+  | 'AMBIGUOUS_AUTHOR'
   /** Can't create a blog from input if a blog ID is supplied. */
-  AmbiguousBlog = 'AMBIGUOUS_BLOG',
+  | 'AMBIGUOUS_BLOG'
   /** User must exist if a user ID is supplied. */
-  AuthorMustExist = 'AUTHOR_MUST_EXIST',
+  | 'AUTHOR_MUST_EXIST'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Can’t set isPublished to true and also set a future publish date. */
-  InvalidPublishDate = 'INVALID_PUBLISH_DATE',
+  | 'INVALID_PUBLISH_DATE'
   /** The metafield type is invalid. */
-  InvalidType = 'INVALID_TYPE',
+  | 'INVALID_TYPE'
   /** The value is invalid for the metafield type or for the definition options. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** Image upload failed. */
-  UploadFailed = 'UPLOAD_FAILED'
-}
+  | 'UPLOAD_FAILED';
 
 /**
  * A custom property. Attributes are used to store additional information about a Shopify resource, such as
@@ -2810,12 +2776,11 @@ export type AttributeInput = {
 };
 
 /** The intended audience for the order status page. */
-export enum Audience {
+export type Audience =
   /** Intended for customer notifications. */
-  Customerview = 'CUSTOMERVIEW',
+  | 'CUSTOMERVIEW'
   /** Intended for merchant wanting to preview the order status page. Should be used immediately after querying. */
-  Merchantview = 'MERCHANTVIEW'
-}
+  | 'MERCHANTVIEW';
 
 /** The input fields for an author. Either the `name` or `user_id` fields can be supplied, but never both. */
 export type AuthorInput = {
@@ -2846,12 +2811,11 @@ export type AutomaticDiscountApplication = DiscountApplication & {
 };
 
 /** The set of valid sort keys for the AutomaticDiscount query. */
-export enum AutomaticDiscountSortKeys {
+export type AutomaticDiscountSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** Represents an object containing all information for channels available to a shop. */
 export type AvailableChannelDefinitionsByChannel = {
@@ -2878,44 +2842,42 @@ export type BackupRegionUpdatePayload = {
 };
 
 /** The possible types for a badge. */
-export enum BadgeType {
+export type BadgeType =
   /** This badge has type `attention`. */
-  Attention = 'ATTENTION',
+  | 'ATTENTION'
   /** This badge has type `critical`. */
-  Critical = 'CRITICAL',
+  | 'CRITICAL'
   /** This badge has type `default`. */
-  Default = 'DEFAULT',
+  | 'DEFAULT'
   /** This badge has type `info`. */
-  Info = 'INFO',
+  | 'INFO'
   /** This badge has type `success`. */
-  Success = 'SUCCESS',
+  | 'SUCCESS'
   /** This badge has type `warning`. */
-  Warning = 'WARNING'
-}
+  | 'WARNING';
 
 /** The set of valid sort keys for the BalanceTransaction query. */
-export enum BalanceTransactionSortKeys {
+export type BalanceTransactionSortKeys =
   /** Sort by the `amount` value. */
-  Amount = 'AMOUNT',
+  | 'AMOUNT'
   /** Sort by the `fee` value. */
-  Fee = 'FEE',
+  | 'FEE'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `net` value. */
-  Net = 'NET',
+  | 'NET'
   /** Sort by the `order_name` value. */
-  OrderName = 'ORDER_NAME',
+  | 'ORDER_NAME'
   /** Sort by the `payment_method_name` value. */
-  PaymentMethodName = 'PAYMENT_METHOD_NAME',
+  | 'PAYMENT_METHOD_NAME'
   /** Sort by the `payout_date` value. */
-  PayoutDate = 'PAYOUT_DATE',
+  | 'PAYOUT_DATE'
   /** Sort by the `payout_status` value. */
-  PayoutStatus = 'PAYOUT_STATUS',
+  | 'PAYOUT_STATUS'
   /** Sort by the `processed_at` value. */
-  ProcessedAt = 'PROCESSED_AT',
+  | 'PROCESSED_AT'
   /** Sort by the `transaction_type` value. */
-  TransactionType = 'TRANSACTION_TYPE'
-}
+  | 'TRANSACTION_TYPE';
 
 /** Represents a bank account payment instrument. */
 export type BankAccount = {
@@ -2933,32 +2895,29 @@ export type BankAccount = {
 };
 
 /** The type of bank account holder. */
-export enum BankAccountHolderType {
+export type BankAccountHolderType =
   /** A company account holder. */
-  Company = 'COMPANY',
+  | 'COMPANY'
   /** An individual account holder. */
-  Individual = 'INDIVIDUAL'
-}
+  | 'INDIVIDUAL';
 
 /** The type of bank account. */
-export enum BankAccountType {
+export type BankAccountType =
   /** A checking account. */
-  Checking = 'CHECKING',
+  | 'CHECKING'
   /** A savings account. */
-  Savings = 'SAVINGS'
-}
+  | 'SAVINGS';
 
 /** The valid types of actions a user should be able to perform in an financial app. */
-export enum BankingFinanceAppAccess {
+export type BankingFinanceAppAccess =
   /** Indication that the user has blocked money movement due to MFA disabled. */
-  MoneyMovementBlockedMfa = 'MONEY_MOVEMENT_BLOCKED_MFA',
+  | 'MONEY_MOVEMENT_BLOCKED_MFA'
   /** Indication that the user has restricted money movement. */
-  MoneyMovementRestricted = 'MONEY_MOVEMENT_RESTRICTED',
+  | 'MONEY_MOVEMENT_RESTRICTED'
   /** Ability to perform actions that moves money. */
-  MoveMoney = 'MOVE_MONEY',
+  | 'MOVE_MONEY'
   /** Read access in the financial app. */
-  ReadAccess = 'READ_ACCESS'
-}
+  | 'READ_ACCESS';
 
 /** Generic payment details that are related to a transaction. */
 export type BasePaymentDetails = {
@@ -3092,38 +3051,37 @@ export type BillingAttemptUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `BillingAttemptUserError`. */
-export enum BillingAttemptUserErrorCode {
+export type BillingAttemptUserErrorCode =
   /** Billing cycle charge attempt made more than 24 hours before the billing cycle `billingAttemptExpectedDate`. */
-  BillingCycleChargeBeforeExpectedDate = 'BILLING_CYCLE_CHARGE_BEFORE_EXPECTED_DATE',
+  | 'BILLING_CYCLE_CHARGE_BEFORE_EXPECTED_DATE'
   /** Billing cycle must not be skipped. */
-  BillingCycleSkipped = 'BILLING_CYCLE_SKIPPED',
+  | 'BILLING_CYCLE_SKIPPED'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Subscription contract does not exist. */
-  ContractNotFound = 'CONTRACT_NOT_FOUND',
+  | 'CONTRACT_NOT_FOUND'
   /** Subscription contract cannot be billed if paused. */
-  ContractPaused = 'CONTRACT_PAUSED',
+  | 'CONTRACT_PAUSED'
   /** Subscription contract cannot be billed once terminated. */
-  ContractTerminated = 'CONTRACT_TERMINATED',
+  | 'CONTRACT_TERMINATED'
   /** Subscription contract is under review, origin order is high risk and unfulfilled. */
-  ContractUnderReview = 'CONTRACT_UNDER_REVIEW',
+  | 'CONTRACT_UNDER_REVIEW'
   /** Billing cycle selector cannot select billing cycle outside of index range. */
-  CycleIndexOutOfRange = 'CYCLE_INDEX_OUT_OF_RANGE',
+  | 'CYCLE_INDEX_OUT_OF_RANGE'
   /** Billing cycle selector cannot select billing cycle outside of start date range. */
-  CycleStartDateOutOfRange = 'CYCLE_START_DATE_OUT_OF_RANGE',
+  | 'CYCLE_START_DATE_OUT_OF_RANGE'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Origin time cannot be before the contract creation time. */
-  OriginTimeBeforeContractCreation = 'ORIGIN_TIME_BEFORE_CONTRACT_CREATION',
+  | 'ORIGIN_TIME_BEFORE_CONTRACT_CREATION'
   /** Origin time needs to be within the selected billing cycle's start and end at date. */
-  OriginTimeOutOfRange = 'ORIGIN_TIME_OUT_OF_RANGE',
+  | 'ORIGIN_TIME_OUT_OF_RANGE'
   /** Failed to process the billing attempt. */
-  ProcessingFailed = 'PROCESSING_FAILED',
+  | 'PROCESSING_FAILED'
   /** Billing attempt rate limit exceeded - try later. */
-  Throttled = 'THROTTLED',
+  | 'THROTTLED'
   /** Billing cycle selector cannot select upcoming billing cycle past limit. */
-  UpcomingCycleLimitExceeded = 'UPCOMING_CYCLE_LIMIT_EXCEEDED'
-}
+  | 'UPCOMING_CYCLE_LIMIT_EXCEEDED';
 
 /**
  * A blog for publishing articles in the online store. Stores can have multiple blogs to organize content by topic or purpose.
@@ -3363,18 +3321,17 @@ export type BlogCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `BlogCreateUserError`. */
-export enum BlogCreateUserErrorCode {
+export type BlogCreateUserErrorCode =
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The metafield type is invalid. */
-  InvalidType = 'INVALID_TYPE',
+  | 'INVALID_TYPE'
   /** The value is invalid for the metafield type or for the definition options. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG'
-}
+  | 'TOO_LONG';
 
 /** Return type for `blogDelete` mutation. */
 export type BlogDeletePayload = {
@@ -3397,10 +3354,9 @@ export type BlogDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `BlogDeleteUserError`. */
-export enum BlogDeleteUserErrorCode {
+export type BlogDeleteUserErrorCode =
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** An auto-generated type which holds one Blog and a cursor during pagination. */
 export type BlogEdge = {
@@ -3435,14 +3391,13 @@ export type BlogFeed = {
 };
 
 /** The set of valid sort keys for the Blog query. */
-export enum BlogSortKeys {
+export type BlogSortKeys =
   /** Sort by the `handle` value. */
-  Handle = 'HANDLE',
+  | 'HANDLE'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `title` value. */
-  Title = 'TITLE'
-}
+  | 'TITLE';
 
 /** The input fields to update a blog. */
 export type BlogUpdateInput = {
@@ -3493,45 +3448,43 @@ export type BlogUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `BlogUpdateUserError`. */
-export enum BlogUpdateUserErrorCode {
+export type BlogUpdateUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG'
-}
+  | 'TOO_LONG';
 
 /** Possible error codes that can be returned by `BulkMutationUserError`. */
-export enum BulkMutationErrorCode {
+export type BulkMutationErrorCode =
   /**
    * There was a problem reading the JSONL file. This error might be intermittent,
    * so you can try performing the same query again.
    */
-  InternalFileServerError = 'INTERNAL_FILE_SERVER_ERROR',
+  | 'INTERNAL_FILE_SERVER_ERROR'
   /** The operation did not run because the mutation is invalid. Check your mutation syntax and try again. */
-  InvalidMutation = 'INVALID_MUTATION',
+  | 'INVALID_MUTATION'
   /** The JSONL file submitted via the `stagedUploadsCreate` mutation is invalid. Update the file and try again. */
-  InvalidStagedUploadFile = 'INVALID_STAGED_UPLOAD_FILE',
+  | 'INVALID_STAGED_UPLOAD_FILE'
   /** Bulk operations limit reached. Please try again later. */
-  LimitReached = 'LIMIT_REACHED',
+  | 'LIMIT_REACHED'
   /**
    * The JSONL file could not be found. Try [uploading the file](https://shopify.dev/api/usage/bulk-operations/imports#generate-the-uploaded-url-and-parameters)
    * again, and check that you've entered the URL correctly for the
    * `stagedUploadPath` mutation argument.
    */
-  NoSuchFile = 'NO_SUCH_FILE',
+  | 'NO_SUCH_FILE'
   /**
    * The operation did not run because another bulk mutation is already running.
    * [Wait for the operation to finish](https://shopify.dev/api/usage/bulk-operations/imports#wait-for-the-operation-to-finish)
    * before retrying this operation.
    */
-  OperationInProgress = 'OPERATION_IN_PROGRESS'
-}
+  | 'OPERATION_IN_PROGRESS';
 
 /** Represents an error that happens during execution of a bulk mutation. */
 export type BulkMutationUserError = DisplayableError & {
@@ -3646,24 +3599,23 @@ export type BulkOperationEdge = {
 };
 
 /** Error codes for failed bulk operations. */
-export enum BulkOperationErrorCode {
+export type BulkOperationErrorCode =
   /**
    * The provided operation `query` returned access denied due to missing
    * [access scopes](https://shopify.dev/api/usage/access-scopes).
    * Review the requested object permissions and execute the query as a normal non-bulk GraphQL request to see more details.
    */
-  AccessDenied = 'ACCESS_DENIED',
+  | 'ACCESS_DENIED'
   /**
    * The operation resulted in partial or incomplete data due to internal server errors during execution.
    * These errors might be intermittent, so you can try performing the same query again.
    */
-  InternalServerError = 'INTERNAL_SERVER_ERROR',
+  | 'INTERNAL_SERVER_ERROR'
   /**
    * The operation resulted in partial or incomplete data due to query timeouts during execution.
    * In some cases, timeouts can be avoided by modifying your `query` to select fewer fields.
    */
-  Timeout = 'TIMEOUT'
-}
+  | 'TIMEOUT';
 
 /** Return type for `bulkOperationRunMutation` mutation. */
 export type BulkOperationRunMutationPayload = {
@@ -3684,36 +3636,34 @@ export type BulkOperationRunQueryPayload = {
 };
 
 /** The valid values for the status of a bulk operation. */
-export enum BulkOperationStatus {
+export type BulkOperationStatus =
   /** The bulk operation has been canceled. */
-  Canceled = 'CANCELED',
+  | 'CANCELED'
   /**
    * Cancelation has been initiated on the bulk operation. There may be a short delay from when a cancelation
    * starts until the operation is actually canceled.
    */
-  Canceling = 'CANCELING',
+  | 'CANCELING'
   /** The bulk operation has successfully completed. */
-  Completed = 'COMPLETED',
+  | 'COMPLETED'
   /** The bulk operation has been created. */
-  Created = 'CREATED',
+  | 'CREATED'
   /** The bulk operation URL has expired. */
-  Expired = 'EXPIRED',
+  | 'EXPIRED'
   /**
    * The bulk operation has failed. For information on why the operation failed, use
    * [BulkOperation.errorCode](https://shopify.dev/api/admin-graphql/latest/enums/bulkoperationerrorcode).
    */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** The bulk operation is running. */
-  Running = 'RUNNING'
-}
+  | 'RUNNING';
 
 /** The valid values for the bulk operation's type. */
-export enum BulkOperationType {
+export type BulkOperationType =
   /** The bulk operation is a mutation. */
-  Mutation = 'MUTATION',
+  | 'MUTATION'
   /** The bulk operation is a query. */
-  Query = 'QUERY'
-}
+  | 'QUERY';
 
 /**
  * An error in the input of a mutation. Mutations return `UserError` objects to
@@ -3731,22 +3681,20 @@ export type BulkOperationUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `BulkOperationUserError`. */
-export enum BulkOperationUserErrorCode {
+export type BulkOperationUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Bulk operations limit reached. Please try again later. */
-  LimitReached = 'LIMIT_REACHED',
+  | 'LIMIT_REACHED'
   /** A bulk operation is already in progress. */
-  OperationInProgress = 'OPERATION_IN_PROGRESS'
-}
+  | 'OPERATION_IN_PROGRESS';
 
 /** The set of valid sort keys for the BulkOperations query. */
-export enum BulkOperationsSortKeys {
+export type BulkOperationsSortKeys =
   /** Sort by the `completed_at` value. */
-  CompletedAt = 'COMPLETED_AT',
+  | 'COMPLETED_AT'
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT'
-}
+  | 'CREATED_AT';
 
 /** Return type for `bulkProductResourceFeedbackCreate` mutation. */
 export type BulkProductResourceFeedbackCreatePayload = {
@@ -3769,27 +3717,26 @@ export type BulkProductResourceFeedbackCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `BulkProductResourceFeedbackCreateUserError`. */
-export enum BulkProductResourceFeedbackCreateUserErrorCode {
+export type BulkProductResourceFeedbackCreateUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The input value should be less than or equal to the maximum value allowed. */
-  LessThanOrEqualTo = 'LESS_THAN_OR_EQUAL_TO',
+  | 'LESS_THAN_OR_EQUAL_TO'
   /**
    * The operation was attempted on too many feedback objects. The maximum number
    * of feedback objects that you can operate on is 50.
    */
-  MaximumFeedbackLimitExceeded = 'MAXIMUM_FEEDBACK_LIMIT_EXCEEDED',
+  | 'MAXIMUM_FEEDBACK_LIMIT_EXCEEDED'
   /** The channel was not found or does not belong to this app. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The feedback for a later version of this resource was already accepted. */
-  OutdatedFeedback = 'OUTDATED_FEEDBACK',
+  | 'OUTDATED_FEEDBACK'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The product wasn't found or isn't available to the channel. */
-  ProductNotFound = 'PRODUCT_NOT_FOUND'
-}
+  | 'PRODUCT_NOT_FOUND';
 
 /** The input fields representing the components of a bundle line item. */
 export type BundlesDraftOrderBundleLineItemComponentInput = {
@@ -3816,32 +3763,31 @@ export type BundlesFeature = {
 };
 
 /** Possible error codes that can be returned by `BusinessCustomerUserError`. */
-export enum BusinessCustomerErrorCode {
+export type BusinessCustomerErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Deleting the resource failed. */
-  FailedToDelete = 'FAILED_TO_DELETE',
+  | 'FAILED_TO_DELETE'
   /** An internal error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The input is invalid. */
-  InvalidInput = 'INVALID_INPUT',
+  | 'INVALID_INPUT'
   /** The number of resources exceeded the limit. */
-  LimitReached = 'LIMIT_REACHED',
+  | 'LIMIT_REACHED'
   /** The input is empty. */
-  NoInput = 'NO_INPUT',
+  | 'NO_INPUT'
   /** Missing a required field. */
-  Required = 'REQUIRED',
+  | 'REQUIRED'
   /** The resource wasn't found. */
-  ResourceNotFound = 'RESOURCE_NOT_FOUND',
+  | 'RESOURCE_NOT_FOUND'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The field value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** Unexpected type. */
-  UnexpectedType = 'UNEXPECTED_TYPE'
-}
+  | 'UNEXPECTED_TYPE';
 
 /** An error that happens during the execution of a business customer mutation. */
 export type BusinessCustomerUserError = DisplayableError & {
@@ -4679,14 +4625,13 @@ export type CalculatedShippingLine = {
 };
 
 /** Represents the staged status of a CalculatedShippingLine on a CalculatedOrder. */
-export enum CalculatedShippingLineStagedStatus {
+export type CalculatedShippingLineStagedStatus =
   /** The shipping line was added as part of the current order edit. */
-  Added = 'ADDED',
+  | 'ADDED'
   /** The shipping line has no staged changes associated with it. */
-  None = 'NONE',
+  | 'NONE'
   /** The shipping line was removed as part of the current order edit. */
-  Removed = 'REMOVED'
-}
+  | 'REMOVED';
 
 /**
  * Credit card payment information captured during a transaction. Includes
@@ -4745,10 +4690,9 @@ export type CarrierServiceCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CarrierServiceCreateUserError`. */
-export enum CarrierServiceCreateUserErrorCode {
+export type CarrierServiceCreateUserErrorCode =
   /** Carrier service creation failed. */
-  CarrierServiceCreateFailed = 'CARRIER_SERVICE_CREATE_FAILED'
-}
+  | 'CARRIER_SERVICE_CREATE_FAILED';
 
 /** Return type for `carrierServiceDelete` mutation. */
 export type CarrierServiceDeletePayload = {
@@ -4771,20 +4715,18 @@ export type CarrierServiceDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CarrierServiceDeleteUserError`. */
-export enum CarrierServiceDeleteUserErrorCode {
+export type CarrierServiceDeleteUserErrorCode =
   /** Carrier service deletion failed. */
-  CarrierServiceDeleteFailed = 'CARRIER_SERVICE_DELETE_FAILED'
-}
+  | 'CARRIER_SERVICE_DELETE_FAILED';
 
 /** The set of valid sort keys for the CarrierService query. */
-export enum CarrierServiceSortKeys {
+export type CarrierServiceSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Return type for `carrierServiceUpdate` mutation. */
 export type CarrierServiceUpdatePayload = {
@@ -4807,10 +4749,9 @@ export type CarrierServiceUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CarrierServiceUpdateUserError`. */
-export enum CarrierServiceUpdateUserErrorCode {
+export type CarrierServiceUpdateUserErrorCode =
   /** Carrier service update failed. */
-  CarrierServiceUpdateFailed = 'CARRIER_SERVICE_UPDATE_FAILED'
-}
+  | 'CARRIER_SERVICE_UPDATE_FAILED';
 
 /**
  * A deployed cart transformation function that actively modifies how products
@@ -4992,22 +4933,21 @@ export type CartTransformCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CartTransformCreateUserError`. */
-export enum CartTransformCreateUserErrorCode {
+export type CartTransformCreateUserErrorCode =
   /** A cart transform function already exists for the provided function_id. */
-  FunctionAlreadyRegistered = 'FUNCTION_ALREADY_REGISTERED',
+  | 'FUNCTION_ALREADY_REGISTERED'
   /** Function does not implement the required interface for this cart_transform function. */
-  FunctionDoesNotImplement = 'FUNCTION_DOES_NOT_IMPLEMENT',
+  | 'FUNCTION_DOES_NOT_IMPLEMENT'
   /** No Shopify Function found for provided function_id. */
-  FunctionNotFound = 'FUNCTION_NOT_FOUND',
+  | 'FUNCTION_NOT_FOUND'
   /** Failed to create cart transform due to invalid input. */
-  InputInvalid = 'INPUT_INVALID',
+  | 'INPUT_INVALID'
   /** Could not create or update metafields. */
-  InvalidMetafields = 'INVALID_METAFIELDS',
+  | 'INVALID_METAFIELDS'
   /** Either function_id or function_handle must be provided. */
-  MissingFunctionIdentifier = 'MISSING_FUNCTION_IDENTIFIER',
+  | 'MISSING_FUNCTION_IDENTIFIER'
   /** Only one of function_id or function_handle can be provided, not both. */
-  MultipleFunctionIdentifiers = 'MULTIPLE_FUNCTION_IDENTIFIERS'
-}
+  | 'MULTIPLE_FUNCTION_IDENTIFIERS';
 
 /** Return type for `cartTransformDelete` mutation. */
 export type CartTransformDeletePayload = {
@@ -5030,12 +4970,11 @@ export type CartTransformDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CartTransformDeleteUserError`. */
-export enum CartTransformDeleteUserErrorCode {
+export type CartTransformDeleteUserErrorCode =
   /** Could not find cart transform for provided id. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** Unauthorized app scope. */
-  UnauthorizedAppScope = 'UNAUTHORIZED_APP_SCOPE'
-}
+  | 'UNAUTHORIZED_APP_SCOPE';
 
 /** An auto-generated type which holds one CartTransform and a cursor during pagination. */
 export type CartTransformEdge = {
@@ -5086,12 +5025,11 @@ export type CartTransformFeature = {
 };
 
 /** The set of valid sort keys for the CashActivities query. */
-export enum CashActivitiesSortKeys {
+export type CashActivitiesSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `time` value. */
-  Time = 'TIME'
-}
+  | 'TIME';
 
 /** An activity on a cash drawer. */
 export type CashActivity = {
@@ -5155,14 +5093,13 @@ export type CashAdjustmentActivity = CashActivity & {
 };
 
 /** The type of adjustment activity. */
-export enum CashAdjustmentActivityType {
+export type CashAdjustmentActivityType =
   /** A manual cash adjustment. */
-  Adjustment = 'ADJUSTMENT',
+  | 'ADJUSTMENT'
   /** A cash payout, such as a gift card cash out. */
-  CashPayout = 'CASH_PAYOUT',
+  | 'CASH_PAYOUT'
   /** A closing adjustment. */
-  ClosingAdjustment = 'CLOSING_ADJUSTMENT'
-}
+  | 'CLOSING_ADJUSTMENT';
 
 /** A cash count activity. */
 export type CashCountActivity = CashActivity & {
@@ -5186,14 +5123,13 @@ export type CashCountActivity = CashActivity & {
 };
 
 /** The type of count activity. */
-export enum CashCountActivityType {
+export type CashCountActivityType =
   /** A count performed at the closing of a session. */
-  Closing = 'CLOSING',
+  | 'CLOSING'
   /** A count performed during a session. */
-  MidSession = 'MID_SESSION',
+  | 'MID_SESSION'
   /** A count performed at the opening of a session. */
-  Opening = 'OPENING'
-}
+  | 'OPENING';
 
 /** A cash drawer for cash management. */
 export type CashDrawer = Node & {
@@ -5312,18 +5248,17 @@ export type CashDrawerCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CashDrawerCreateUserError`. */
-export enum CashDrawerCreateUserErrorCode {
+export type CashDrawerCreateUserErrorCode =
   /** A cash drawer with this name already exists at the specified location. */
-  CashDrawerAlreadyExists = 'CASH_DRAWER_ALREADY_EXISTS',
+  | 'CASH_DRAWER_ALREADY_EXISTS'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The name provided is invalid. */
-  InvalidName = 'INVALID_NAME',
+  | 'INVALID_NAME'
   /** The location was not found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** Failed to create cash drawer. */
-  NotSaved = 'NOT_SAVED'
-}
+  | 'NOT_SAVED';
 
 /** The input fields for date and time range filter. */
 export type CashDrawerDateRangeInput = {
@@ -5363,18 +5298,17 @@ export type CashDrawerFindOrCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CashDrawerFindOrCreateUserError`. */
-export enum CashDrawerFindOrCreateUserErrorCode {
+export type CashDrawerFindOrCreateUserErrorCode =
   /** The cash drawer assignment already exists. */
-  CashDrawerAssignmentAlreadyExists = 'CASH_DRAWER_ASSIGNMENT_ALREADY_EXISTS',
+  | 'CASH_DRAWER_ASSIGNMENT_ALREADY_EXISTS'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The location was not found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** Failed to find or create cash drawer. */
-  NotSaved = 'NOT_SAVED',
+  | 'NOT_SAVED'
   /** The point of sale device was not found. */
-  PointOfSaleDeviceNotFound = 'POINT_OF_SALE_DEVICE_NOT_FOUND'
-}
+  | 'POINT_OF_SALE_DEVICE_NOT_FOUND';
 
 /** The input fields for updating a cash drawer. */
 export type CashDrawerUpdateInput = {
@@ -5403,18 +5337,17 @@ export type CashDrawerUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CashDrawerUpdateUserError`. */
-export enum CashDrawerUpdateUserErrorCode {
+export type CashDrawerUpdateUserErrorCode =
   /** A cash drawer with this name already exists at the specified location. */
-  CashDrawerAlreadyExists = 'CASH_DRAWER_ALREADY_EXISTS',
+  | 'CASH_DRAWER_ALREADY_EXISTS'
   /** The cash drawer was not found. */
-  CashDrawerNotFound = 'CASH_DRAWER_NOT_FOUND',
+  | 'CASH_DRAWER_NOT_FOUND'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The name provided is invalid. */
-  InvalidName = 'INVALID_NAME',
+  | 'INVALID_NAME'
   /** Failed to update cash drawer. */
-  NotSaved = 'NOT_SAVED'
-}
+  | 'NOT_SAVED';
 
 /** Custom reason code. */
 export type CashManagementCustomReasonCode = Node & {
@@ -5435,28 +5368,27 @@ export type CashManagementDefaultReasonCode = Node & {
 };
 
 /** Default reason codes for cash management. */
-export enum CashManagementDefaultReasonCodeEnum {
+export type CashManagementDefaultReasonCodeEnum =
   /** Point of sale device payment session was automatically closed because the device switched to a different location. */
-  AutoEndSessionLocationChange = 'AUTO_END_SESSION_LOCATION_CHANGE',
+  | 'AUTO_END_SESSION_LOCATION_CHANGE'
   /** Point of sale device payment session was automatically closed because a staff member logged out. */
-  AutoEndSessionLogout = 'AUTO_END_SESSION_LOGOUT',
+  | 'AUTO_END_SESSION_LOGOUT'
   /** Point of sale device payment session was automatically opened by a cash payment at checkout. */
-  AutoStartSessionCheckout = 'AUTO_START_SESSION_CHECKOUT',
+  | 'AUTO_START_SESSION_CHECKOUT'
   /** Cash count. */
-  CashCount = 'CASH_COUNT',
+  | 'CASH_COUNT'
   /** Cash payout. */
-  CashPayout = 'CASH_PAYOUT',
+  | 'CASH_PAYOUT'
   /** Cash pickup. */
-  CashPickup = 'CASH_PICKUP',
+  | 'CASH_PICKUP'
   /** Change correction. */
-  ChangeCorrection = 'CHANGE_CORRECTION',
+  | 'CHANGE_CORRECTION'
   /** Other. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** Petty cash. */
-  PettyCash = 'PETTY_CASH',
+  | 'PETTY_CASH'
   /** Tip payout. */
-  TipPayout = 'TIP_PAYOUT'
-}
+  | 'TIP_PAYOUT';
 
 /** Reason code for cash management. */
 export type CashManagementReasonCode = CashManagementCustomReasonCode | CashManagementDefaultReasonCode | CashManagementSystemReasonCode;
@@ -5501,14 +5433,13 @@ export type CashManagementReasonCodeCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CashManagementReasonCodeCreateUserError`. */
-export enum CashManagementReasonCodeCreateUserErrorCode {
+export type CashManagementReasonCodeCreateUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The reason code already exists. */
-  CodeAlreadyExists = 'CODE_ALREADY_EXISTS',
+  | 'CODE_ALREADY_EXISTS'
   /** Failed to create cash management reason code. */
-  NotSaved = 'NOT_SAVED'
-}
+  | 'NOT_SAVED';
 
 /** Return type for `cashManagementReasonCodeDelete` mutation. */
 export type CashManagementReasonCodeDeletePayload = {
@@ -5531,14 +5462,13 @@ export type CashManagementReasonCodeDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CashManagementReasonCodeDeleteUserError`. */
-export enum CashManagementReasonCodeDeleteUserErrorCode {
+export type CashManagementReasonCodeDeleteUserErrorCode =
   /** Database error occurred. */
-  DatabaseError = 'DATABASE_ERROR',
+  | 'DATABASE_ERROR'
   /** SYSTEM type reason codes are not deletable. */
-  NotDeletable = 'NOT_DELETABLE',
+  | 'NOT_DELETABLE'
   /** Reason code not found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** An auto-generated type which holds one CashManagementReasonCode and a cursor during pagination. */
 export type CashManagementReasonCodeEdge = {
@@ -5576,23 +5506,19 @@ export type CashManagementSystemReasonCode = Node & {
 };
 
 /** System reason codes for cash management. */
-export enum CashManagementSystemReasonCodeEnum {
+export type CashManagementSystemReasonCodeEnum =
   /** Point of sale device payment session was automatically closed because the device switched to a different location. */
-  AutoEndSessionLocationChange = 'AUTO_END_SESSION_LOCATION_CHANGE',
+  | 'AUTO_END_SESSION_LOCATION_CHANGE'
   /** Point of sale device payment session was automatically closed because a staff member logged out. */
-  AutoEndSessionLogout = 'AUTO_END_SESSION_LOGOUT',
+  | 'AUTO_END_SESSION_LOGOUT'
   /** Point of sale device payment session was automatically opened by a cash payment at checkout. */
-  AutoStartSessionCheckout = 'AUTO_START_SESSION_CHECKOUT',
+  | 'AUTO_START_SESSION_CHECKOUT'
   /** Cash payout. */
-  CashPayout = 'CASH_PAYOUT',
+  | 'CASH_PAYOUT'
   /** Float setup. */
-  FloatSetup = 'FLOAT_SETUP',
-  /**
-   * Other.
-   * @deprecated Use CashManagementDefaultReasonCodeEnum.OTHER instead.
-   */
-  Other = 'OTHER'
-}
+  | 'FLOAT_SETUP'
+  /** Other. */
+  | 'OTHER';
 
 /** The rounding adjustment applied to total payment or refund received for an Order involving cash payments. */
 export type CashRoundingAdjustment = {
@@ -5755,30 +5681,28 @@ export type CashTrackingSessionEdge = {
 };
 
 /** The set of valid sort keys for the CashTrackingSessionTransactions query. */
-export enum CashTrackingSessionTransactionsSortKeys {
+export type CashTrackingSessionTransactionsSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `processed_at` value. */
-  ProcessedAt = 'PROCESSED_AT'
-}
+  | 'PROCESSED_AT';
 
 /** The set of valid sort keys for the CashTrackingSessions query. */
-export enum CashTrackingSessionsSortKeys {
+export type CashTrackingSessionsSortKeys =
   /** Sort by the `closing_time_asc` value. */
-  ClosingTimeAsc = 'CLOSING_TIME_ASC',
+  | 'CLOSING_TIME_ASC'
   /** Sort by the `closing_time_desc` value. */
-  ClosingTimeDesc = 'CLOSING_TIME_DESC',
+  | 'CLOSING_TIME_DESC'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `opening_time_asc` value. */
-  OpeningTimeAsc = 'OPENING_TIME_ASC',
+  | 'OPENING_TIME_ASC'
   /** Sort by the `opening_time_desc` value. */
-  OpeningTimeDesc = 'OPENING_TIME_DESC',
+  | 'OPENING_TIME_DESC'
   /** Sort by the `total_discrepancy_asc` value. */
-  TotalDiscrepancyAsc = 'TOTAL_DISCREPANCY_ASC',
+  | 'TOTAL_DISCREPANCY_ASC'
   /** Sort by the `total_discrepancy_desc` value. */
-  TotalDiscrepancyDesc = 'TOTAL_DISCREPANCY_DESC'
-}
+  | 'TOTAL_DISCREPANCY_DESC';
 
 /** A cash transaction activity. */
 export type CashTransactionActivity = CashActivity & {
@@ -5798,14 +5722,13 @@ export type CashTransactionActivity = CashActivity & {
 };
 
 /** The type of transaction activity. */
-export enum CashTransactionActivityType {
+export type CashTransactionActivityType =
   /** Change given to a customer. */
-  Change = 'CHANGE',
+  | 'CHANGE'
   /** A cash refund. */
-  Refund = 'REFUND',
+  | 'REFUND'
   /** A cash sale. */
-  Sale = 'SALE'
-}
+  | 'SALE';
 
 /**
  * A list of products with publishing and pricing information.
@@ -5926,41 +5849,38 @@ export type CatalogEdge = {
 };
 
 /** The set of valid sort keys for the Catalog query. */
-export enum CatalogSortKeys {
+export type CatalogSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `title` value. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** Sort by the `type` value. */
-  Type = 'TYPE'
-}
+  | 'TYPE';
 
 /** The state of a catalog. */
-export enum CatalogStatus {
+export type CatalogStatus =
   /** The catalog is active. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** The catalog is archived. */
-  Archived = 'ARCHIVED',
+  | 'ARCHIVED'
   /** The catalog is in draft. */
-  Draft = 'DRAFT'
-}
+  | 'DRAFT';
 
 /** The associated catalog's type. */
-export enum CatalogType {
+export type CatalogType =
   /** Catalogs belonging to apps. */
-  App = 'APP',
+  | 'APP'
   /** Catalogs belonging to company locations. */
-  CompanyLocation = 'COMPANY_LOCATION',
+  | 'COMPANY_LOCATION'
   /** Catalogs belonging to markets. */
-  Market = 'MARKET',
+  | 'MARKET'
   /** Not associated to a catalog. */
-  None = 'NONE'
-}
+  | 'NONE';
 
 /** The input fields used to update a catalog. */
 export type CatalogUpdateInput = {
@@ -5997,93 +5917,92 @@ export type CatalogUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CatalogUserError`. */
-export enum CatalogUserErrorCode {
+export type CatalogUserErrorCode =
   /** An app catalog cannot be assigned to a price list. */
-  AppCatalogPriceListAssignment = 'APP_CATALOG_PRICE_LIST_ASSIGNMENT',
+  | 'APP_CATALOG_PRICE_LIST_ASSIGNMENT'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The catalog can't be associated with more than one market. */
-  CannotAddMoreThanOneMarket = 'CANNOT_ADD_MORE_THAN_ONE_MARKET',
+  | 'CANNOT_ADD_MORE_THAN_ONE_MARKET'
   /** Cannot create a catalog for an app. */
-  CannotCreateAppCatalog = 'CANNOT_CREATE_APP_CATALOG',
+  | 'CANNOT_CREATE_APP_CATALOG'
   /** Cannot create a catalog for a market. */
-  CannotCreateMarketCatalog = 'CANNOT_CREATE_MARKET_CATALOG',
+  | 'CANNOT_CREATE_MARKET_CATALOG'
   /** Cannot delete a catalog for an app. */
-  CannotDeleteAppCatalog = 'CANNOT_DELETE_APP_CATALOG',
+  | 'CANNOT_DELETE_APP_CATALOG'
   /** Cannot delete a catalog for a market. */
-  CannotDeleteMarketCatalog = 'CANNOT_DELETE_MARKET_CATALOG',
+  | 'CANNOT_DELETE_MARKET_CATALOG'
   /** Cannot modify a catalog for an app. */
-  CannotModifyAppCatalog = 'CANNOT_MODIFY_APP_CATALOG',
+  | 'CANNOT_MODIFY_APP_CATALOG'
   /** Cannot modify a catalog for a market. */
-  CannotModifyMarketCatalog = 'CANNOT_MODIFY_MARKET_CATALOG',
+  | 'CANNOT_MODIFY_MARKET_CATALOG'
   /**
    * Quantity price breaks can be associated only with company location catalogs or
    * catalogs associated with compatible markets.
    */
-  CatalogContextDoesNotSupportQuantityPriceBreaks = 'CATALOG_CONTEXT_DOES_NOT_SUPPORT_QUANTITY_PRICE_BREAKS',
+  | 'CATALOG_CONTEXT_DOES_NOT_SUPPORT_QUANTITY_PRICE_BREAKS'
   /** Quantity rules can be associated only with company location catalogs or catalogs associated with compatible markets. */
-  CatalogContextDoesNotSupportQuantityRules = 'CATALOG_CONTEXT_DOES_NOT_SUPPORT_QUANTITY_RULES',
+  | 'CATALOG_CONTEXT_DOES_NOT_SUPPORT_QUANTITY_RULES'
   /** The catalog context is currently being modified. Please try again later. */
-  CatalogContextLocked = 'CATALOG_CONTEXT_LOCKED',
+  | 'CATALOG_CONTEXT_LOCKED'
   /** Catalog failed to save. */
-  CatalogFailedToSave = 'CATALOG_FAILED_TO_SAVE',
+  | 'CATALOG_FAILED_TO_SAVE'
   /** The catalog wasn't found. */
-  CatalogNotFound = 'CATALOG_NOT_FOUND',
+  | 'CATALOG_NOT_FOUND'
   /** A company location catalog outside of a supported plan can only have an archived status. */
-  CompanyLocationCatalogStatusPlan = 'COMPANY_LOCATION_CATALOG_STATUS_PLAN',
+  | 'COMPANY_LOCATION_CATALOG_STATUS_PLAN'
   /** The company location could not be found. */
-  CompanyLocationNotFound = 'COMPANY_LOCATION_NOT_FOUND',
+  | 'COMPANY_LOCATION_NOT_FOUND'
   /** Context driver already assigned to this catalog. */
-  ContextAlreadyAssignedToCatalog = 'CONTEXT_ALREADY_ASSIGNED_TO_CATALOG',
+  | 'CONTEXT_ALREADY_ASSIGNED_TO_CATALOG'
   /** Cannot save the catalog because the catalog limit for the context was reached. */
-  ContextCatalogLimitReached = 'CONTEXT_CATALOG_LIMIT_REACHED',
+  | 'CONTEXT_CATALOG_LIMIT_REACHED'
   /** The arguments `contextsToAdd` and `contextsToRemove` must match existing catalog context type. */
-  ContextDriverMismatch = 'CONTEXT_DRIVER_MISMATCH',
+  | 'CONTEXT_DRIVER_MISMATCH'
   /** A country catalog cannot be assigned to a price list. */
-  CountryCatalogPriceListAssignment = 'COUNTRY_CATALOG_PRICE_LIST_ASSIGNMENT',
+  | 'COUNTRY_CATALOG_PRICE_LIST_ASSIGNMENT'
   /** A country price list cannot be assigned to a catalog. */
-  CountryPriceListAssignment = 'COUNTRY_PRICE_LIST_ASSIGNMENT',
+  | 'COUNTRY_PRICE_LIST_ASSIGNMENT'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The catalog context type is invalid. */
-  InvalidCatalogContextType = 'INVALID_CATALOG_CONTEXT_TYPE',
+  | 'INVALID_CATALOG_CONTEXT_TYPE'
   /** Cannot change context to specified type. */
-  InvalidContextChange = 'INVALID_CONTEXT_CHANGE',
+  | 'INVALID_CONTEXT_CHANGE'
   /** The managed country belongs to another catalog. */
-  ManagedCountryBelongsToAnotherCatalog = 'MANAGED_COUNTRY_BELONGS_TO_ANOTHER_CATALOG',
+  | 'MANAGED_COUNTRY_BELONGS_TO_ANOTHER_CATALOG'
   /** The catalog's market and price list currencies do not match. */
-  MarketAndPriceListCurrencyMismatch = 'MARKET_AND_PRICE_LIST_CURRENCY_MISMATCH',
+  | 'MARKET_AND_PRICE_LIST_CURRENCY_MISMATCH'
   /** A market catalog must have an active status. */
-  MarketCatalogStatus = 'MARKET_CATALOG_STATUS',
+  | 'MARKET_CATALOG_STATUS'
   /** Market not found. */
-  MarketNotFound = 'MARKET_NOT_FOUND',
+  | 'MARKET_NOT_FOUND'
   /** Market already belongs to another catalog. */
-  MarketTaken = 'MARKET_TAKEN',
+  | 'MARKET_TAKEN'
   /** Must provide exactly one context type. */
-  MustProvideExactlyOneContextType = 'MUST_PROVIDE_EXACTLY_ONE_CONTEXT_TYPE',
+  | 'MUST_PROVIDE_EXACTLY_ONE_CONTEXT_TYPE'
   /** Price list failed to save. */
-  PriceListFailedToSave = 'PRICE_LIST_FAILED_TO_SAVE',
+  | 'PRICE_LIST_FAILED_TO_SAVE'
   /** The price list is currently being modified. Please try again later. */
-  PriceListLocked = 'PRICE_LIST_LOCKED',
+  | 'PRICE_LIST_LOCKED'
   /** A price list cannot be assigned to the primary market. */
-  PriceListNotAllowedForPrimaryMarket = 'PRICE_LIST_NOT_ALLOWED_FOR_PRIMARY_MARKET',
+  | 'PRICE_LIST_NOT_ALLOWED_FOR_PRIMARY_MARKET'
   /** Price list not found. */
-  PriceListNotFound = 'PRICE_LIST_NOT_FOUND',
+  | 'PRICE_LIST_NOT_FOUND'
   /** Publication not found. */
-  PublicationNotFound = 'PUBLICATION_NOT_FOUND',
+  | 'PUBLICATION_NOT_FOUND'
   /** Must have `contexts_to_add` or `contexts_to_remove` argument. */
-  RequiresContextsToAddOrRemove = 'REQUIRES_CONTEXTS_TO_ADD_OR_REMOVE',
+  | 'REQUIRES_CONTEXTS_TO_ADD_OR_REMOVE'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** Managing this catalog is not supported by your plan. */
-  UnpermittedEntitlementsMarketCatalogs = 'UNPERMITTED_ENTITLEMENTS_MARKET_CATALOGS',
+  | 'UNPERMITTED_ENTITLEMENTS_MARKET_CATALOGS'
   /** Can't perform this action on a catalog of this type. */
-  UnsupportedCatalogAction = 'UNSUPPORTED_CATALOG_ACTION'
-}
+  | 'UNSUPPORTED_CATALOG_ACTION';
 
 /**
  * A connection between a Shopify shop and an external selling platform that
@@ -6413,12 +6332,11 @@ export type ChannelCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ChannelCreateUserError`. */
-export enum ChannelCreateUserErrorCode {
+export type ChannelCreateUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /**
  * A specific selling surface within a [sales
@@ -6473,12 +6391,11 @@ export type ChannelDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ChannelDeleteUserError`. */
-export enum ChannelDeleteUserErrorCode {
+export type ChannelDeleteUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** An auto-generated type which holds one Channel and a cursor during pagination. */
 export type ChannelEdge = {
@@ -6510,12 +6427,11 @@ export type ChannelFullSyncUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ChannelFullSyncUserError`. */
-export enum ChannelFullSyncUserErrorCode {
+export type ChannelFullSyncUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /**
  * Identifies the [sales
@@ -6592,12 +6508,11 @@ export type ChannelUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ChannelUpdateUserError`. */
-export enum ChannelUpdateUserErrorCode {
+export type ChannelUpdateUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** A checkout and account configuration packages branding settings, UI extensions, and overrides for a shop's checkout. */
 export type CheckoutAndAccountsConfiguration = CheckoutAndAccountsConfigurationInterface & Node & {
@@ -6637,12 +6552,11 @@ export type CheckoutAndAccountsConfigurationBranding = {
 };
 
 /** The container background style. */
-export enum CheckoutAndAccountsConfigurationBrandingBackground {
+export type CheckoutAndAccountsConfigurationBrandingBackground =
   /** The Base background style. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Subdued background style. */
-  Subdued = 'SUBDUED'
-}
+  | 'SUBDUED';
 
 /** The base color role customizations for a surface. */
 export type CheckoutAndAccountsConfigurationBrandingBaseColorRoles = {
@@ -6678,36 +6592,33 @@ export type CheckoutAndAccountsConfigurationBrandingBaseColorRolesInput = {
 };
 
 /** Possible values for the border. */
-export enum CheckoutAndAccountsConfigurationBrandingBorder {
+export type CheckoutAndAccountsConfigurationBrandingBorder =
   /** The Block End border. */
-  BlockEnd = 'BLOCK_END',
+  | 'BLOCK_END'
   /** The Full border. */
-  Full = 'FULL',
+  | 'FULL'
   /** The None border. */
-  None = 'NONE'
-}
+  | 'NONE';
 
 /** The container border style. */
-export enum CheckoutAndAccountsConfigurationBrandingBorderStyle {
+export type CheckoutAndAccountsConfigurationBrandingBorderStyle =
   /** The Base border style. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Dashed border style. */
-  Dashed = 'DASHED',
+  | 'DASHED'
   /** The Dotted border style. */
-  Dotted = 'DOTTED'
-}
+  | 'DOTTED';
 
 /** The container border width. */
-export enum CheckoutAndAccountsConfigurationBrandingBorderWidth {
+export type CheckoutAndAccountsConfigurationBrandingBorderWidth =
   /** The Base border width. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Large border width. */
-  Large = 'LARGE',
+  | 'LARGE'
   /** The Large 100 border width. */
-  Large_100 = 'LARGE_100',
+  | 'LARGE_100'
   /** The Large 200 border width. */
-  Large_200 = 'LARGE_200'
-}
+  | 'LARGE_200';
 
 /** The buttons customizations. */
 export type CheckoutAndAccountsConfigurationBrandingButton = {
@@ -6759,14 +6670,13 @@ export type CheckoutAndAccountsConfigurationBrandingCartLink = {
 };
 
 /** Possible values for the cart link content type for the header. */
-export enum CheckoutAndAccountsConfigurationBrandingCartLinkContentType {
+export type CheckoutAndAccountsConfigurationBrandingCartLinkContentType =
   /** The checkout header content type icon value. */
-  Icon = 'ICON',
+  | 'ICON'
   /** The checkout header content type image value. */
-  Image = 'IMAGE',
+  | 'IMAGE'
   /** The checkout header content type text value. */
-  Text = 'TEXT'
-}
+  | 'TEXT';
 
 /** The input fields for customizing the cart link at Checkout. */
 export type CheckoutAndAccountsConfigurationBrandingCartLinkInput = {
@@ -7199,16 +7109,15 @@ export type CheckoutAndAccountsConfigurationBrandingControlInput = {
  * Examples include the primary button, the name text fields and the sections
  * within the main area (if they have borders).
  */
-export enum CheckoutAndAccountsConfigurationBrandingCornerRadius {
+export type CheckoutAndAccountsConfigurationBrandingCornerRadius =
   /** The corner radius with a pixel value defined by designTokens.cornerRadius.base. */
-  Base = 'BASE',
+  | 'BASE'
   /** The corner radius with a pixel value defined by designTokens.cornerRadius.large. */
-  Large = 'LARGE',
+  | 'LARGE'
   /** The 0px corner radius (square corners). */
-  None = 'NONE',
+  | 'NONE'
   /** The corner radius with a pixel value defined by designTokens.cornerRadius.small. */
-  Small = 'SMALL'
-}
+  | 'SMALL';
 
 /** The corner radius variable customizations that define the pixel size of corner radius options. */
 export type CheckoutAndAccountsConfigurationBrandingCornerRadiusVariables = {
@@ -7526,18 +7435,17 @@ export type CheckoutAndAccountsConfigurationBrandingFontGroupInput = {
  * loaded or failed to load. For more information:
  * https://developer.mozilla.org/en-US/docs/Web/CSS/@font-face/font-display.
  */
-export enum CheckoutAndAccountsConfigurationBrandingFontLoadingStrategy {
+export type CheckoutAndAccountsConfigurationBrandingFontLoadingStrategy =
   /** The font display strategy is defined by the browser user agent. */
-  Auto = 'AUTO',
+  | 'AUTO'
   /** Gives the font face a short block period and an infinite swap period. */
-  Block = 'BLOCK',
+  | 'BLOCK'
   /** Gives the font face an extremely small block period and a short swap period. */
-  Fallback = 'FALLBACK',
+  | 'FALLBACK'
   /** Gives the font face an extremely small block period and no swap period. */
-  Optional = 'OPTIONAL',
+  | 'OPTIONAL'
   /** Gives the font face an extremely small block period and an infinite swap period. */
-  Swap = 'SWAP'
-}
+  | 'SWAP';
 
 /** The font size customizations. */
 export type CheckoutAndAccountsConfigurationBrandingFontSize = {
@@ -7574,14 +7482,13 @@ export type CheckoutAndAccountsConfigurationBrandingFooter = {
 };
 
 /** Possible values for the footer alignment. */
-export enum CheckoutAndAccountsConfigurationBrandingFooterAlignment {
+export type CheckoutAndAccountsConfigurationBrandingFooterAlignment =
   /** The checkout footer alignment Center value. */
-  Center = 'CENTER',
+  | 'CENTER'
   /** The checkout footer alignment End value. */
-  End = 'END',
+  | 'END'
   /** The checkout footer alignment Start value. */
-  Start = 'START'
-}
+  | 'START';
 
 /** The footer content customizations. */
 export type CheckoutAndAccountsConfigurationBrandingFooterContent = {
@@ -7613,12 +7520,11 @@ export type CheckoutAndAccountsConfigurationBrandingFooterInput = {
 };
 
 /** Possible values for the footer position. */
-export enum CheckoutAndAccountsConfigurationBrandingFooterPosition {
+export type CheckoutAndAccountsConfigurationBrandingFooterPosition =
   /** The End footer position. */
-  End = 'END',
+  | 'END'
   /** The Inline footer position. */
-  Inline = 'INLINE'
-}
+  | 'INLINE';
 
 /** The header customizations. */
 export type CheckoutAndAccountsConfigurationBrandingHeader = {
@@ -7638,14 +7544,13 @@ export type CheckoutAndAccountsConfigurationBrandingHeader = {
 };
 
 /** The possible header alignments. */
-export enum CheckoutAndAccountsConfigurationBrandingHeaderAlignment {
+export type CheckoutAndAccountsConfigurationBrandingHeaderAlignment =
   /** Center alignment. */
-  Center = 'CENTER',
+  | 'CENTER'
   /** End alignment. */
-  End = 'END',
+  | 'END'
   /** Start alignment. */
-  Start = 'START'
-}
+  | 'START';
 
 /** The header cart link customizations. */
 export type CheckoutAndAccountsConfigurationBrandingHeaderCartLink = {
@@ -7696,14 +7601,13 @@ export type CheckoutAndAccountsConfigurationBrandingHeaderInput = {
 };
 
 /** The possible header positions. */
-export enum CheckoutAndAccountsConfigurationBrandingHeaderPosition {
+export type CheckoutAndAccountsConfigurationBrandingHeaderPosition =
   /** Inline position. */
-  Inline = 'INLINE',
+  | 'INLINE'
   /** Secondary inline position. */
-  InlineSecondary = 'INLINE_SECONDARY',
+  | 'INLINE_SECONDARY'
   /** Start position. */
-  Start = 'START'
-}
+  | 'START';
 
 /** The heading level customizations. */
 export type CheckoutAndAccountsConfigurationBrandingHeadingLevel = {
@@ -7750,12 +7654,11 @@ export type CheckoutAndAccountsConfigurationBrandingInput = {
 };
 
 /** The label position options. */
-export enum CheckoutAndAccountsConfigurationBrandingLabelPosition {
+export type CheckoutAndAccountsConfigurationBrandingLabelPosition =
   /** The Inside label position. */
-  Inside = 'INSIDE',
+  | 'INSIDE'
   /** The Outside label position. */
-  Outside = 'OUTSIDE'
-}
+  | 'OUTSIDE';
 
 /** The store logo customizations. */
 export type CheckoutAndAccountsConfigurationBrandingLogo = {
@@ -7861,12 +7764,11 @@ export type CheckoutAndAccountsConfigurationBrandingMerchandiseThumbnailBadge = 
 };
 
 /** The merchandise thumbnail badge background. */
-export enum CheckoutAndAccountsConfigurationBrandingMerchandiseThumbnailBadgeBackground {
+export type CheckoutAndAccountsConfigurationBrandingMerchandiseThumbnailBadgeBackground =
   /** The Accent background. */
-  Accent = 'ACCENT',
+  | 'ACCENT'
   /** The Base background. */
-  Base = 'BASE'
-}
+  | 'BASE';
 
 /** The input fields for customizing the merchandise thumbnail badges. */
 export type CheckoutAndAccountsConfigurationBrandingMerchandiseThumbnailBadgeInput = {
@@ -7889,21 +7791,20 @@ export type CheckoutAndAccountsConfigurationBrandingMerchandiseThumbnailInput = 
 };
 
 /** Possible values for object fit. */
-export enum CheckoutAndAccountsConfigurationBrandingObjectFit {
+export type CheckoutAndAccountsConfigurationBrandingObjectFit =
   /**
    * The Contain value for fit. The image is scaled to maintain its aspect ratio
    * while fitting within the containing box. The entire image is made to fill the
    * box, while preserving its aspect ratio, so the image will be "letterboxed" if
    * its aspect ratio does not match the aspect ratio of the box. This is the default value.
    */
-  Contain = 'CONTAIN',
+  | 'CONTAIN'
   /**
    * The Cover value for fit. The image is sized to maintain its aspect ratio while
    * filling the entire containing box. If the image's aspect ratio does not match
    * the aspect ratio of the containing box, then the object will be clipped to fit.
    */
-  Cover = 'COVER'
-}
+  | 'COVER';
 
 /** The order summary customizations. */
 export type CheckoutAndAccountsConfigurationBrandingOrderSummary = {
@@ -8152,18 +8053,17 @@ export type CheckoutAndAccountsConfigurationBrandingSelectInput = {
 };
 
 /** The container shadow. */
-export enum CheckoutAndAccountsConfigurationBrandingShadow {
+export type CheckoutAndAccountsConfigurationBrandingShadow =
   /** The Base shadow. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Large 100 shadow. */
-  Large_100 = 'LARGE_100',
+  | 'LARGE_100'
   /** The Large 200 shadow. */
-  Large_200 = 'LARGE_200',
+  | 'LARGE_200'
   /** The Small 100 shadow. */
-  Small_100 = 'SMALL_100',
+  | 'SMALL_100'
   /** The Small 200 shadow. */
-  Small_200 = 'SMALL_200'
-}
+  | 'SMALL_200';
 
 /** The shared customizations. */
 export type CheckoutAndAccountsConfigurationBrandingShared = {
@@ -8224,10 +8124,9 @@ export type CheckoutAndAccountsConfigurationBrandingSharedColorsInput = {
  * Possible choices to override corner radius customizations on all applicable
  * objects. Note that this selection can only be used to set the override to `NONE` (0px).
  */
-export enum CheckoutAndAccountsConfigurationBrandingSharedCornerRadius {
+export type CheckoutAndAccountsConfigurationBrandingSharedCornerRadius =
   /** Set the shared corner radius override to 0px (square corners). */
-  None = 'NONE'
-}
+  | 'NONE';
 
 /** The input fields for customizing the shared settings. */
 export type CheckoutAndAccountsConfigurationBrandingSharedInput = {
@@ -8374,60 +8273,57 @@ export type CheckoutAndAccountsConfigurationBrandingSignInSurfaceInput = {
 };
 
 /** Possible values for the simple border. */
-export enum CheckoutAndAccountsConfigurationBrandingSimpleBorder {
+export type CheckoutAndAccountsConfigurationBrandingSimpleBorder =
   /** The Full simple border. */
-  Full = 'FULL',
+  | 'FULL'
   /** The None simple border. */
-  None = 'NONE'
-}
+  | 'NONE';
 
 /** Possible values for the spacing. */
-export enum CheckoutAndAccountsConfigurationBrandingSpacing {
+export type CheckoutAndAccountsConfigurationBrandingSpacing =
   /** The Base spacing. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Extra Loose spacing. */
-  ExtraLoose = 'EXTRA_LOOSE',
+  | 'EXTRA_LOOSE'
   /** The Extra Tight spacing. */
-  ExtraTight = 'EXTRA_TIGHT',
+  | 'EXTRA_TIGHT'
   /** The Loose spacing. */
-  Loose = 'LOOSE',
+  | 'LOOSE'
   /** The None spacing. */
-  None = 'NONE',
+  | 'NONE'
   /** The Tight spacing. */
-  Tight = 'TIGHT'
-}
+  | 'TIGHT';
 
 /** The spacing between UI elements. */
-export enum CheckoutAndAccountsConfigurationBrandingSpacingKeyword {
+export type CheckoutAndAccountsConfigurationBrandingSpacingKeyword =
   /** The Base spacing. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Large spacing. */
-  Large = 'LARGE',
+  | 'LARGE'
   /** The Large 100 spacing. */
-  Large_100 = 'LARGE_100',
+  | 'LARGE_100'
   /** The Large 200 spacing. */
-  Large_200 = 'LARGE_200',
+  | 'LARGE_200'
   /** The Large 300 spacing. */
-  Large_300 = 'LARGE_300',
+  | 'LARGE_300'
   /** The Large 400 spacing. */
-  Large_400 = 'LARGE_400',
+  | 'LARGE_400'
   /** The Large 500 spacing. */
-  Large_500 = 'LARGE_500',
+  | 'LARGE_500'
   /** The None spacing. */
-  None = 'NONE',
+  | 'NONE'
   /** The Small spacing. */
-  Small = 'SMALL',
+  | 'SMALL'
   /** The Small 100 spacing. */
-  Small_100 = 'SMALL_100',
+  | 'SMALL_100'
   /** The Small 200 spacing. */
-  Small_200 = 'SMALL_200',
+  | 'SMALL_200'
   /** The Small 300 spacing. */
-  Small_300 = 'SMALL_300',
+  | 'SMALL_300'
   /** The Small 400 spacing. */
-  Small_400 = 'SMALL_400',
+  | 'SMALL_400'
   /** The Small 500 spacing. */
-  Small_500 = 'SMALL_500'
-}
+  | 'SMALL_500';
 
 /** The surface-specific component customizations for checkout and customer accounts. */
 export type CheckoutAndAccountsConfigurationBrandingSurfaces = {
@@ -8479,12 +8375,11 @@ export type CheckoutAndAccountsConfigurationBrandingTypography = {
 };
 
 /** The font selection. */
-export enum CheckoutAndAccountsConfigurationBrandingTypographyFont {
+export type CheckoutAndAccountsConfigurationBrandingTypographyFont =
   /** The primary font. */
-  Primary = 'PRIMARY',
+  | 'PRIMARY'
   /** The secondary font. */
-  Secondary = 'SECONDARY'
-}
+  | 'SECONDARY';
 
 /** The input fields for customizing the typography. */
 export type CheckoutAndAccountsConfigurationBrandingTypographyInput = {
@@ -8497,44 +8392,41 @@ export type CheckoutAndAccountsConfigurationBrandingTypographyInput = {
 };
 
 /** Possible values for the typography kerning. */
-export enum CheckoutAndAccountsConfigurationBrandingTypographyKerning {
+export type CheckoutAndAccountsConfigurationBrandingTypographyKerning =
   /** Base or default kerning. */
-  Base = 'BASE',
+  | 'BASE'
   /** Extra loose kerning, leaving even more space in between characters. */
-  ExtraLoose = 'EXTRA_LOOSE',
+  | 'EXTRA_LOOSE'
   /** Loose kerning, leaving more space than the default in between characters. */
-  Loose = 'LOOSE'
-}
+  | 'LOOSE';
 
 /** Possible values for the typography letter case. */
-export enum CheckoutAndAccountsConfigurationBrandingTypographyLetterCase {
+export type CheckoutAndAccountsConfigurationBrandingTypographyLetterCase =
   /** All letters are is lower case. */
-  Lower = 'LOWER',
+  | 'LOWER'
   /** No letter casing applied. */
-  None = 'NONE',
+  | 'NONE'
   /** Capitalize the first letter of each word. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** All letters are uppercase. */
-  Upper = 'UPPER'
-}
+  | 'UPPER';
 
 /** Possible choices for the font size. */
-export enum CheckoutAndAccountsConfigurationBrandingTypographySize {
+export type CheckoutAndAccountsConfigurationBrandingTypographySize =
   /** The Base font size. Example: 14px. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Extra extra large font size. Example: 24px. */
-  ExtraExtraLarge = 'EXTRA_EXTRA_LARGE',
+  | 'EXTRA_EXTRA_LARGE'
   /** The Extra large font size. Example: 21px. */
-  ExtraLarge = 'EXTRA_LARGE',
+  | 'EXTRA_LARGE'
   /** The Extra small font size. Example: 10px. */
-  ExtraSmall = 'EXTRA_SMALL',
+  | 'EXTRA_SMALL'
   /** The Large font size. Example: 19px. */
-  Large = 'LARGE',
+  | 'LARGE'
   /** The Medium font size. Example: 16px. */
-  Medium = 'MEDIUM',
+  | 'MEDIUM'
   /** The Small font size. Example: 12px. */
-  Small = 'SMALL'
-}
+  | 'SMALL';
 
 /** The typography customizations. */
 export type CheckoutAndAccountsConfigurationBrandingTypographyStyle = {
@@ -8566,20 +8458,18 @@ export type CheckoutAndAccountsConfigurationBrandingTypographyStyleInput = {
 };
 
 /** Possible values for the font weight. */
-export enum CheckoutAndAccountsConfigurationBrandingTypographyWeight {
+export type CheckoutAndAccountsConfigurationBrandingTypographyWeight =
   /** The base weight. */
-  Base = 'BASE',
+  | 'BASE'
   /** The bold weight. */
-  Bold = 'BOLD'
-}
+  | 'BOLD';
 
 /** Possible visibility states. */
-export enum CheckoutAndAccountsConfigurationBrandingVisibility {
+export type CheckoutAndAccountsConfigurationBrandingVisibility =
   /** The Hidden visibility setting. */
-  Hidden = 'HIDDEN',
+  | 'HIDDEN'
   /** The Visible visibility setting. */
-  Visible = 'VISIBLE'
-}
+  | 'VISIBLE';
 
 /** An auto-generated type for paginating through multiple CheckoutAndAccountsConfigurations. */
 export type CheckoutAndAccountsConfigurationConnection = {
@@ -8679,32 +8569,30 @@ export type CheckoutAndAccountsConfigurationUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CheckoutAndAccountsConfigurationUserError`. */
-export enum CheckoutAndAccountsConfigurationUserErrorCode {
+export type CheckoutAndAccountsConfigurationUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Internal error. Looks like something went wrong on our end. */
-  InternalServerError = 'INTERNAL_SERVER_ERROR',
+  | 'INTERNAL_SERVER_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** One or more required fields are missing in the input. */
-  Missing = 'MISSING',
+  | 'MISSING'
   /** One or more requested items couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The request could not be completed — please try again later. */
-  Transient = 'TRANSIENT'
-}
+  | 'TRANSIENT';
 
 /** The set of valid sort keys for the CheckoutAndAccountsConfigurationsGraphQL query. */
-export enum CheckoutAndAccountsConfigurationsGraphQlSortKeys {
+export type CheckoutAndAccountsConfigurationsGraphQlSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `edited_at` value. */
-  EditedAt = 'EDITED_AT',
+  | 'EDITED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `is_published` value. */
-  IsPublished = 'IS_PUBLISHED'
-}
+  | 'IS_PUBLISHED';
 
 /**
  * Creates a unified visual identity for your checkout that keeps customers engaged
@@ -8746,54 +8634,49 @@ export type CheckoutBranding = {
 };
 
 /** The container background style. */
-export enum CheckoutBrandingBackground {
+export type CheckoutBrandingBackground =
   /** The Base background style. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Subdued background style. */
-  Subdued = 'SUBDUED',
+  | 'SUBDUED'
   /** The Transparent background style. */
-  Transparent = 'TRANSPARENT'
-}
+  | 'TRANSPARENT';
 
 /** Possible values for the background style. */
-export enum CheckoutBrandingBackgroundStyle {
+export type CheckoutBrandingBackgroundStyle =
   /** The None background style. */
-  None = 'NONE',
+  | 'NONE'
   /** The Solid background style. */
-  Solid = 'SOLID'
-}
+  | 'SOLID';
 
 /** Possible values for the border. */
-export enum CheckoutBrandingBorder {
+export type CheckoutBrandingBorder =
   /** The Block End border. */
-  BlockEnd = 'BLOCK_END',
+  | 'BLOCK_END'
   /** The Full border. */
-  Full = 'FULL',
+  | 'FULL'
   /** The None border. */
-  None = 'NONE'
-}
+  | 'NONE';
 
 /** The container border style. */
-export enum CheckoutBrandingBorderStyle {
+export type CheckoutBrandingBorderStyle =
   /** The Base border style. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Dashed border style. */
-  Dashed = 'DASHED',
+  | 'DASHED'
   /** The Dotted border style. */
-  Dotted = 'DOTTED'
-}
+  | 'DOTTED';
 
 /** The container border width. */
-export enum CheckoutBrandingBorderWidth {
+export type CheckoutBrandingBorderWidth =
   /** The Base border width. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Large border width. */
-  Large = 'LARGE',
+  | 'LARGE'
   /** The Large 100 border width. */
-  Large_100 = 'LARGE_100',
+  | 'LARGE_100'
   /** The Large 200 border width. */
-  Large_200 = 'LARGE_200'
-}
+  | 'LARGE_200';
 
 /** The buttons customizations. */
 export type CheckoutBrandingButton = {
@@ -8927,14 +8810,13 @@ export type CheckoutBrandingCartLink = {
 };
 
 /** Possible values for the cart link content type for the header. */
-export enum CheckoutBrandingCartLinkContentType {
+export type CheckoutBrandingCartLinkContentType =
   /** The checkout header content type icon value. */
-  Icon = 'ICON',
+  | 'ICON'
   /** The checkout header content type image value. */
-  Image = 'IMAGE',
+  | 'IMAGE'
   /** The checkout header content type text value. */
-  Text = 'TEXT'
-}
+  | 'TEXT';
 
 /** The input fields for updating the cart link customizations at checkout. */
 export type CheckoutBrandingCartLinkInput = {
@@ -9147,22 +9029,21 @@ export type CheckoutBrandingColorSchemeInput = {
 };
 
 /** The possible color schemes. */
-export enum CheckoutBrandingColorSchemeSelection {
+export type CheckoutBrandingColorSchemeSelection =
   /** The COLOR_SCHEME1 color scheme selection. */
-  ColorScheme1 = 'COLOR_SCHEME1',
+  | 'COLOR_SCHEME1'
   /** The COLOR_SCHEME2 color scheme selection. */
-  ColorScheme2 = 'COLOR_SCHEME2',
+  | 'COLOR_SCHEME2'
   /** The COLOR_SCHEME3 color scheme selection. */
-  ColorScheme3 = 'COLOR_SCHEME3',
+  | 'COLOR_SCHEME3'
   /** The COLOR_SCHEME4 color scheme selection. */
-  ColorScheme4 = 'COLOR_SCHEME4',
+  | 'COLOR_SCHEME4'
   /** The COLOR_SCHEME5 color scheme selection. */
-  ColorScheme5 = 'COLOR_SCHEME5',
+  | 'COLOR_SCHEME5'
   /** The COLOR_SCHEME6 color scheme selection. */
-  ColorScheme6 = 'COLOR_SCHEME6',
+  | 'COLOR_SCHEME6'
   /** The TRANSPARENT color scheme selection. */
-  Transparent = 'TRANSPARENT'
-}
+  | 'TRANSPARENT';
 
 /** The color schemes. */
 export type CheckoutBrandingColorSchemes = {
@@ -9198,10 +9079,9 @@ export type CheckoutBrandingColorSchemesInput = {
 };
 
 /** The possible colors. */
-export enum CheckoutBrandingColorSelection {
+export type CheckoutBrandingColorSelection =
   /** Transparent color selection. */
-  Transparent = 'TRANSPARENT'
-}
+  | 'TRANSPARENT';
 
 /** The color settings for global colors and color schemes. */
 export type CheckoutBrandingColors = {
@@ -9338,16 +9218,15 @@ export type CheckoutBrandingControlInput = {
  * [designSystem.cornerRadius](https://shopify.dev/docs/api/admin-graphql/latest/input-objects/CheckoutBrandingDesignSystemInput#field-checkoutbrandingdesignsysteminput-cornerradius)
  * input fields.
  */
-export enum CheckoutBrandingCornerRadius {
+export type CheckoutBrandingCornerRadius =
   /** The corner radius with a pixel value defined by designSystem.cornerRadius.base. */
-  Base = 'BASE',
+  | 'BASE'
   /** The corner radius with a pixel value defined by designSystem.cornerRadius.large. */
-  Large = 'LARGE',
+  | 'LARGE'
   /** The 0px corner radius (square corners). */
-  None = 'NONE',
+  | 'NONE'
   /** The corner radius with a pixel value defined by designSystem.cornerRadius.small. */
-  Small = 'SMALL'
-}
+  | 'SMALL';
 
 /** Define the pixel size of corner radius options. */
 export type CheckoutBrandingCornerRadiusVariables = {
@@ -9624,18 +9503,17 @@ export type CheckoutBrandingFontGroupInput = {
  * The font loading strategy determines how a font face is displayed after it is loaded or failed to load.
  * For more information: https://developer.mozilla.org/en-US/docs/Web/CSS/@font-face/font-display.
  */
-export enum CheckoutBrandingFontLoadingStrategy {
+export type CheckoutBrandingFontLoadingStrategy =
   /** The font display strategy is defined by the browser user agent. */
-  Auto = 'AUTO',
+  | 'AUTO'
   /** Gives the font face a short block period and an infinite swap period. */
-  Block = 'BLOCK',
+  | 'BLOCK'
   /** Gives the font face an extremely small block period and a short swap period. */
-  Fallback = 'FALLBACK',
+  | 'FALLBACK'
   /** Gives the font face an extremely small block period and no swap period. */
-  Optional = 'OPTIONAL',
+  | 'OPTIONAL'
   /** Gives the font face an extremely small block period and an infinite swap period. */
-  Swap = 'SWAP'
-}
+  | 'SWAP';
 
 /** The font size. */
 export type CheckoutBrandingFontSize = {
@@ -9672,14 +9550,13 @@ export type CheckoutBrandingFooter = {
 };
 
 /** Possible values for the footer alignment. */
-export enum CheckoutBrandingFooterAlignment {
+export type CheckoutBrandingFooterAlignment =
   /** The checkout footer alignment Center value. */
-  Center = 'CENTER',
+  | 'CENTER'
   /** The checkout footer alignment End value. */
-  End = 'END',
+  | 'END'
   /** The checkout footer alignment Start value. */
-  Start = 'START'
-}
+  | 'START';
 
 /** The footer content customizations. */
 export type CheckoutBrandingFooterContent = {
@@ -9711,12 +9588,11 @@ export type CheckoutBrandingFooterInput = {
 };
 
 /** Possible values for the footer position. */
-export enum CheckoutBrandingFooterPosition {
+export type CheckoutBrandingFooterPosition =
   /** The End footer position. */
-  End = 'END',
+  | 'END'
   /** The Inline footer position. */
-  Inline = 'INLINE'
-}
+  | 'INLINE';
 
 /** The global customizations. */
 export type CheckoutBrandingGlobal = {
@@ -9737,10 +9613,9 @@ export type CheckoutBrandingGlobal = {
  * For more customizations options, set the [corner radius](https://shopify.dev/docs/api/admin-graphql/latest/enums/CheckoutBrandingCornerRadius)
  * selection on specific objects while leaving the global corner radius unset.
  */
-export enum CheckoutBrandingGlobalCornerRadius {
+export type CheckoutBrandingGlobalCornerRadius =
   /** Set the global corner radius override to 0px (square corners). */
-  None = 'NONE'
-}
+  | 'NONE';
 
 /** The input fields used to update the global customizations. */
 export type CheckoutBrandingGlobalInput = {
@@ -9778,14 +9653,13 @@ export type CheckoutBrandingHeader = {
 };
 
 /** The possible header alignments. */
-export enum CheckoutBrandingHeaderAlignment {
+export type CheckoutBrandingHeaderAlignment =
   /** Center alignment. */
-  Center = 'CENTER',
+  | 'CENTER'
   /** End alignment. */
-  End = 'END',
+  | 'END'
   /** Start alignment. */
-  Start = 'START'
-}
+  | 'START';
 
 /** The header cart link customizations. */
 export type CheckoutBrandingHeaderCartLink = {
@@ -9840,14 +9714,13 @@ export type CheckoutBrandingHeaderInput = {
 };
 
 /** The possible header positions. */
-export enum CheckoutBrandingHeaderPosition {
+export type CheckoutBrandingHeaderPosition =
   /** Inline position. */
-  Inline = 'INLINE',
+  | 'INLINE'
   /** Secondary inline position. */
-  InlineSecondary = 'INLINE_SECONDARY',
+  | 'INLINE_SECONDARY'
   /** Start position. */
-  Start = 'START'
-}
+  | 'START';
 
 /** The heading level customizations. */
 export type CheckoutBrandingHeadingLevel = {
@@ -9888,12 +9761,11 @@ export type CheckoutBrandingInput = {
 };
 
 /** Possible values for the label position. */
-export enum CheckoutBrandingLabelPosition {
+export type CheckoutBrandingLabelPosition =
   /** The Inside label position. */
-  Inside = 'INSIDE',
+  | 'INSIDE'
   /** The Outside label position. */
-  Outside = 'OUTSIDE'
-}
+  | 'OUTSIDE';
 
 /** The store logo customizations. */
 export type CheckoutBrandingLogo = {
@@ -10003,12 +9875,11 @@ export type CheckoutBrandingMerchandiseThumbnailBadge = {
 };
 
 /** The merchandise thumbnail badge background. */
-export enum CheckoutBrandingMerchandiseThumbnailBadgeBackground {
+export type CheckoutBrandingMerchandiseThumbnailBadgeBackground =
   /** The Accent background. */
-  Accent = 'ACCENT',
+  | 'ACCENT'
   /** The Base background. */
-  Base = 'BASE'
-}
+  | 'BASE';
 
 /** The input fields used to update the merchandise thumbnail badges customizations. */
 export type CheckoutBrandingMerchandiseThumbnailBadgeInput = {
@@ -10029,21 +9900,20 @@ export type CheckoutBrandingMerchandiseThumbnailInput = {
 };
 
 /** Possible values for object fit. */
-export enum CheckoutBrandingObjectFit {
+export type CheckoutBrandingObjectFit =
   /**
    * The Contain value for fit. The image is scaled to maintain its aspect ratio
    * while fitting within the containing box. The entire image is made to fill the
    * box, while preserving its aspect ratio, so the image will be "letterboxed" if
    * its aspect ratio does not match the aspect ratio of the box. This is the default value.
    */
-  Contain = 'CONTAIN',
+  | 'CONTAIN'
   /**
    * The Cover value for fit. The image is sized to maintain its aspect ratio while
    * filling the entire containing box. If the image’s aspect ratio does not match
    * the aspect ratio of the containing box, then the object will be clipped to fit.
    */
-  Cover = 'COVER'
-}
+  | 'COVER';
 
 /** The order summary customizations. */
 export type CheckoutBrandingOrderSummary = {
@@ -10129,18 +9999,17 @@ export type CheckoutBrandingSelectInput = {
 };
 
 /** The container shadow. */
-export enum CheckoutBrandingShadow {
+export type CheckoutBrandingShadow =
   /** The Base shadow. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Large 100 shadow. */
-  Large_100 = 'LARGE_100',
+  | 'LARGE_100'
   /** The Large 200 shadow. */
-  Large_200 = 'LARGE_200',
+  | 'LARGE_200'
   /** The Small 100 shadow. */
-  Small_100 = 'SMALL_100',
+  | 'SMALL_100'
   /** The Small 200 shadow. */
-  Small_200 = 'SMALL_200'
-}
+  | 'SMALL_200';
 
 /** A Shopify font. */
 export type CheckoutBrandingShopifyFont = CheckoutBrandingFont & {
@@ -10167,60 +10036,57 @@ export type CheckoutBrandingShopifyFontGroupInput = {
 };
 
 /** Possible values for the simple border. */
-export enum CheckoutBrandingSimpleBorder {
+export type CheckoutBrandingSimpleBorder =
   /** The Full simple border. */
-  Full = 'FULL',
+  | 'FULL'
   /** The None simple border. */
-  None = 'NONE'
-}
+  | 'NONE';
 
 /** Possible values for the spacing. */
-export enum CheckoutBrandingSpacing {
+export type CheckoutBrandingSpacing =
   /** The Base spacing. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Extra Loose spacing. */
-  ExtraLoose = 'EXTRA_LOOSE',
+  | 'EXTRA_LOOSE'
   /** The Extra Tight spacing. */
-  ExtraTight = 'EXTRA_TIGHT',
+  | 'EXTRA_TIGHT'
   /** The Loose spacing. */
-  Loose = 'LOOSE',
+  | 'LOOSE'
   /** The None spacing. */
-  None = 'NONE',
+  | 'NONE'
   /** The Tight spacing. */
-  Tight = 'TIGHT'
-}
+  | 'TIGHT';
 
 /** The spacing between UI elements. */
-export enum CheckoutBrandingSpacingKeyword {
+export type CheckoutBrandingSpacingKeyword =
   /** The Base spacing. */
-  Base = 'BASE',
+  | 'BASE'
   /** The Large spacing. */
-  Large = 'LARGE',
+  | 'LARGE'
   /** The Large 100 spacing. */
-  Large_100 = 'LARGE_100',
+  | 'LARGE_100'
   /** The Large 200 spacing. */
-  Large_200 = 'LARGE_200',
+  | 'LARGE_200'
   /** The Large 300 spacing. */
-  Large_300 = 'LARGE_300',
+  | 'LARGE_300'
   /** The Large 400 spacing. */
-  Large_400 = 'LARGE_400',
+  | 'LARGE_400'
   /** The Large 500 spacing. */
-  Large_500 = 'LARGE_500',
+  | 'LARGE_500'
   /** The None spacing. */
-  None = 'NONE',
+  | 'NONE'
   /** The Small spacing. */
-  Small = 'SMALL',
+  | 'SMALL'
   /** The Small 100 spacing. */
-  Small_100 = 'SMALL_100',
+  | 'SMALL_100'
   /** The Small 200 spacing. */
-  Small_200 = 'SMALL_200',
+  | 'SMALL_200'
   /** The Small 300 spacing. */
-  Small_300 = 'SMALL_300',
+  | 'SMALL_300'
   /** The Small 400 spacing. */
-  Small_400 = 'SMALL_400',
+  | 'SMALL_400'
   /** The Small 500 spacing. */
-  Small_500 = 'SMALL_500'
-}
+  | 'SMALL_500';
 
 /** The text fields customizations. */
 export type CheckoutBrandingTextField = {
@@ -10257,12 +10123,11 @@ export type CheckoutBrandingTypography = {
 };
 
 /** The font selection. */
-export enum CheckoutBrandingTypographyFont {
+export type CheckoutBrandingTypographyFont =
   /** The primary font. */
-  Primary = 'PRIMARY',
+  | 'PRIMARY'
   /** The secondary font. */
-  Secondary = 'SECONDARY'
-}
+  | 'SECONDARY';
 
 /**
  * The input fields used to update the typography. Refer to the [typography
@@ -10279,26 +10144,24 @@ export type CheckoutBrandingTypographyInput = {
 };
 
 /** Possible values for the typography kerning. */
-export enum CheckoutBrandingTypographyKerning {
+export type CheckoutBrandingTypographyKerning =
   /** Base or default kerning. */
-  Base = 'BASE',
+  | 'BASE'
   /** Extra loose kerning, leaving even more space in between characters. */
-  ExtraLoose = 'EXTRA_LOOSE',
+  | 'EXTRA_LOOSE'
   /** Loose kerning, leaving more space than the default in between characters. */
-  Loose = 'LOOSE'
-}
+  | 'LOOSE';
 
 /** Possible values for the typography letter case. */
-export enum CheckoutBrandingTypographyLetterCase {
+export type CheckoutBrandingTypographyLetterCase =
   /** All letters are is lower case. */
-  Lower = 'LOWER',
+  | 'LOWER'
   /** No letter casing applied. */
-  None = 'NONE',
+  | 'NONE'
   /** Capitalize the first letter of each word. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** All letters are uppercase. */
-  Upper = 'UPPER'
-}
+  | 'UPPER';
 
 /**
  * Possible choices for the font size.
@@ -10308,22 +10171,21 @@ export enum CheckoutBrandingTypographyLetterCase {
  * object. Refer to the [typography tutorial](https://shopify.dev/docs/apps/checkout/styling/customize-typography)
  * for more information.
  */
-export enum CheckoutBrandingTypographySize {
+export type CheckoutBrandingTypographySize =
   /** The base font size. Example: 14px. */
-  Base = 'BASE',
+  | 'BASE'
   /** The extra extra large font size. Example: 24px. */
-  ExtraExtraLarge = 'EXTRA_EXTRA_LARGE',
+  | 'EXTRA_EXTRA_LARGE'
   /** The extra large font size. Example: 21px. */
-  ExtraLarge = 'EXTRA_LARGE',
+  | 'EXTRA_LARGE'
   /** The extra small font size. Example: 10px. */
-  ExtraSmall = 'EXTRA_SMALL',
+  | 'EXTRA_SMALL'
   /** The large font size. Example: 19px. */
-  Large = 'LARGE',
+  | 'LARGE'
   /** The medium font size. Example: 16px. */
-  Medium = 'MEDIUM',
+  | 'MEDIUM'
   /** The small font size. Example: 12px. */
-  Small = 'SMALL'
-}
+  | 'SMALL';
 
 /** The typography customizations. */
 export type CheckoutBrandingTypographyStyle = {
@@ -10372,12 +10234,11 @@ export type CheckoutBrandingTypographyStyleInput = {
 };
 
 /** Possible values for the font weight. */
-export enum CheckoutBrandingTypographyWeight {
+export type CheckoutBrandingTypographyWeight =
   /** The base weight. */
-  Base = 'BASE',
+  | 'BASE'
   /** The bold weight. */
-  Bold = 'BOLD'
-}
+  | 'BOLD';
 
 /** Return type for `checkoutBrandingUpsert` mutation. */
 export type CheckoutBrandingUpsertPayload = {
@@ -10400,18 +10261,16 @@ export type CheckoutBrandingUpsertUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CheckoutBrandingUpsertUserError`. */
-export enum CheckoutBrandingUpsertUserErrorCode {
+export type CheckoutBrandingUpsertUserErrorCode =
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR'
-}
+  | 'INTERNAL_ERROR';
 
 /** Possible visibility states. */
-export enum CheckoutBrandingVisibility {
+export type CheckoutBrandingVisibility =
   /** The Hidden visibility setting. */
-  Hidden = 'HIDDEN',
+  | 'HIDDEN'
   /** The Visible visibility setting. */
-  Visible = 'VISIBLE'
-}
+  | 'VISIBLE';
 
 /**
  * A checkout profile defines the branding settings and the UI extensions for a
@@ -10467,18 +10326,17 @@ export type CheckoutProfileEdge = {
 };
 
 /** The set of valid sort keys for the CheckoutProfile query. */
-export enum CheckoutProfileSortKeys {
+export type CheckoutProfileSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `edited_at` value. */
-  EditedAt = 'EDITED_AT',
+  | 'EDITED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `is_published` value. */
-  IsPublished = 'IS_PUBLISHED',
+  | 'IS_PUBLISHED'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** The input fields for adding products to the Combined Listing. */
 export type ChildProductRelationInput = {
@@ -10489,25 +10347,24 @@ export type ChildProductRelationInput = {
 };
 
 /** The set of valid sort keys for the CodeDiscount query. */
-export enum CodeDiscountSortKeys {
+export type CodeDiscountSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `ends_at` value. */
-  EndsAt = 'ENDS_AT',
+  | 'ENDS_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `starts_at` value. */
-  StartsAt = 'STARTS_AT',
+  | 'STARTS_AT'
   /** Sort by the `title` value. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /**
  * The `Collection` object represents a group of [products](https://shopify.dev/docs/api/admin-graphql/latest/objects/Product)
@@ -11478,12 +11335,11 @@ export type CollectionAddProductsV2UserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CollectionAddProductsV2UserError`. */
-export enum CollectionAddProductsV2UserErrorCode {
+export type CollectionAddProductsV2UserErrorCode =
   /** Can't manually add products to a smart collection. */
-  CantAddToSmartCollection = 'CANT_ADD_TO_SMART_COLLECTION',
+  | 'CANT_ADD_TO_SMART_COLLECTION'
   /** Collection doesn't exist. */
-  CollectionDoesNotExist = 'COLLECTION_DOES_NOT_EXIST'
-}
+  | 'COLLECTION_DOES_NOT_EXIST';
 
 /** An auto-generated type for paginating through multiple Collections. */
 export type CollectionConnection = {
@@ -11562,12 +11418,11 @@ export type CollectionDuplicateOperation = {
 };
 
 /** The role a collection plays in a duplication operation. */
-export enum CollectionDuplicateOperationRole {
+export type CollectionDuplicateOperationRole =
   /** Products are being duplicated from this collection. */
-  Source = 'SOURCE',
+  | 'SOURCE'
   /** Products are being duplicated onto this collection. */
-  Target = 'TARGET'
-}
+  | 'TARGET';
 
 /** Return type for `collectionDuplicate` mutation. */
 export type CollectionDuplicatePayload = {
@@ -11600,10 +11455,9 @@ export type CollectionDuplicateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CollectionDuplicateUserError`. */
-export enum CollectionDuplicateUserErrorCode {
+export type CollectionDuplicateUserErrorCode =
   /** The collection was not found. Please check the collection ID and try again. */
-  CollectionNotFound = 'COLLECTION_NOT_FOUND'
-}
+  | 'COLLECTION_NOT_FOUND';
 
 /** An auto-generated type which holds one Collection and a cursor during pagination. */
 export type CollectionEdge = {
@@ -11795,16 +11649,15 @@ export type CollectionReorderProductsUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CollectionReorderProductsUserError`. */
-export enum CollectionReorderProductsUserErrorCode {
+export type CollectionReorderProductsUserErrorCode =
   /** The collection was not found. Please check the collection ID and try again. */
-  CollectionNotFound = 'COLLECTION_NOT_FOUND',
+  | 'COLLECTION_NOT_FOUND'
   /** The move is invalid. */
-  InvalidMove = 'INVALID_MOVE',
+  | 'INVALID_MOVE'
   /** The collection is not manually sorted. Can't reorder products unless collection is manually sorted. */
-  ManuallySortedCollection = 'MANUALLY_SORTED_COLLECTION',
+  | 'MANUALLY_SORTED_COLLECTION'
   /** Products are currently being reordered. Please try again later. */
-  TooManyAttemptsToReorderProducts = 'TOO_MANY_ATTEMPTS_TO_REORDER_PRODUCTS'
-}
+  | 'TOO_MANY_ATTEMPTS_TO_REORDER_PRODUCTS';
 
 /** Represents at rule that's used to assign products to a collection. */
 export type CollectionRule = {
@@ -11827,51 +11680,50 @@ export type CollectionRuleCategoryCondition = {
 };
 
 /** Specifies the attribute of a product being used to populate the smart collection. */
-export enum CollectionRuleColumn {
+export type CollectionRuleColumn =
   /**
    * An attribute evaluated based on the `compare_at_price` attribute of the product's variants.
    * With `is_set` relation, the rule matches products with at least one variant with `compare_at_price` set.
    * With `is_not_set` relation, the rule matches matches products with at least one variant with `compare_at_price` not set.
    */
-  IsPriceReduced = 'IS_PRICE_REDUCED',
+  | 'IS_PRICE_REDUCED'
   /**
    * This rule type is designed to dynamically include products in a smart collection based on their category id.
    * When a specific product category is set as a condition, this rule will match
    * products that are directly assigned to the specified category.
    */
-  ProductCategoryId = 'PRODUCT_CATEGORY_ID',
+  | 'PRODUCT_CATEGORY_ID'
   /**
    * This rule type is designed to dynamically include products in a smart collection based on their category id.
    * When a specific product category is set as a condition, this rule will not only match products that are
    * directly assigned to the specified category but also include any products
    * categorized under any descendant of that category.
    */
-  ProductCategoryIdWithDescendants = 'PRODUCT_CATEGORY_ID_WITH_DESCENDANTS',
+  | 'PRODUCT_CATEGORY_ID_WITH_DESCENDANTS'
   /** This category includes metafield definitions that have the `useAsCollectionCondition` flag set to true. */
-  ProductMetafieldDefinition = 'PRODUCT_METAFIELD_DEFINITION',
+  | 'PRODUCT_METAFIELD_DEFINITION'
   /** The [`product_taxonomy_node_id`](https://shopify.dev/api/admin-graphql/latest/objects/Product#field-Product.fields.productCategory) attribute. */
-  ProductTaxonomyNodeId = 'PRODUCT_TAXONOMY_NODE_ID',
+  | 'PRODUCT_TAXONOMY_NODE_ID'
   /** The [`tag`](https://shopify.dev/api/admin-graphql/latest/objects/Product#field-Product.fields.tags) attribute. */
-  Tag = 'TAG',
+  | 'TAG'
   /** The [`title`](https://shopify.dev/api/admin-graphql/latest/objects/Product#field-Product.fields.title) attribute. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** The [`type`](https://shopify.dev/api/admin-graphql/latest/objects/Product#field-Product.fields.productType) attribute. */
-  Type = 'TYPE',
+  | 'TYPE'
   /** The [`variant_compare_at_price`](https://shopify.dev/api/admin-graphql/latest/objects/ProductVariant#field-ProductVariant.fields.compareAtPrice) attribute. */
-  VariantCompareAtPrice = 'VARIANT_COMPARE_AT_PRICE',
+  | 'VARIANT_COMPARE_AT_PRICE'
   /** The [`variant_inventory`](https://shopify.dev/api/admin-graphql/latest/objects/ProductVariant#field-ProductVariant.fields.inventoryQuantity) attribute. */
-  VariantInventory = 'VARIANT_INVENTORY',
+  | 'VARIANT_INVENTORY'
   /** This category includes metafield definitions that have the `useAsCollectionCondition` flag set to true. */
-  VariantMetafieldDefinition = 'VARIANT_METAFIELD_DEFINITION',
+  | 'VARIANT_METAFIELD_DEFINITION'
   /** The [`variant_price`](https://shopify.dev/api/admin-graphql/latest/objects/ProductVariant#field-ProductVariant.fields.price) attribute. */
-  VariantPrice = 'VARIANT_PRICE',
+  | 'VARIANT_PRICE'
   /** The [`variant_title`](https://shopify.dev/api/admin-graphql/latest/objects/ProductVariant#field-ProductVariant.fields.title) attribute. */
-  VariantTitle = 'VARIANT_TITLE',
+  | 'VARIANT_TITLE'
   /** The [`variant_weight`](https://shopify.dev/api/admin-graphql/latest/objects/ProductVariant#field-ProductVariant.fields.inventoryItem.measurement.weight) attribute. */
-  VariantWeight = 'VARIANT_WEIGHT',
+  | 'VARIANT_WEIGHT'
   /** The [`vendor`](https://shopify.dev/api/admin-graphql/latest/objects/Product#field-Product.fields.vendor) attribute. */
-  Vendor = 'VENDOR'
-}
+  | 'VENDOR';
 
 /** Specifies object for the condition of the rule. */
 export type CollectionRuleConditionObject = CollectionRuleCategoryCondition | CollectionRuleMetafieldCondition | CollectionRuleProductCategoryCondition | CollectionRuleTextCondition;
@@ -11941,28 +11793,27 @@ export type CollectionRuleProductCategoryCondition = {
 };
 
 /** Specifies the relationship between the `column` and the `condition`. */
-export enum CollectionRuleRelation {
+export type CollectionRuleRelation =
   /** The attribute contains the condition. */
-  Contains = 'CONTAINS',
+  | 'CONTAINS'
   /** The attribute ends with the condition. */
-  EndsWith = 'ENDS_WITH',
+  | 'ENDS_WITH'
   /** The attribute is equal to the condition. */
-  Equals = 'EQUALS',
+  | 'EQUALS'
   /** The attribute is greater than the condition. */
-  GreaterThan = 'GREATER_THAN',
+  | 'GREATER_THAN'
   /** The attribute is not set (equal to `null`). */
-  IsNotSet = 'IS_NOT_SET',
+  | 'IS_NOT_SET'
   /** The attribute is set (not equal to `null`). */
-  IsSet = 'IS_SET',
+  | 'IS_SET'
   /** The attribute is less than the condition. */
-  LessThan = 'LESS_THAN',
+  | 'LESS_THAN'
   /** The attribute does not contain the condition. */
-  NotContains = 'NOT_CONTAINS',
+  | 'NOT_CONTAINS'
   /** The attribute does not equal the condition. */
-  NotEquals = 'NOT_EQUALS',
+  | 'NOT_EQUALS'
   /** The attribute starts with the condition. */
-  StartsWith = 'STARTS_WITH'
-}
+  | 'STARTS_WITH';
 
 /** The set of rules that are used to determine which products are included in the collection. */
 export type CollectionRuleSet = {
@@ -11997,39 +11848,37 @@ export type CollectionRuleTextCondition = {
 };
 
 /** The set of valid sort keys for the Collection query. */
-export enum CollectionSortKeys {
+export type CollectionSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `title` value. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Specifies the sort order for the products in the collection. */
-export enum CollectionSortOrder {
+export type CollectionSortOrder =
   /** Alphabetically, in ascending order (A - Z). */
-  AlphaAsc = 'ALPHA_ASC',
+  | 'ALPHA_ASC'
   /** Alphabetically, in descending order (Z - A). */
-  AlphaDesc = 'ALPHA_DESC',
+  | 'ALPHA_DESC'
   /** By best-selling products. */
-  BestSelling = 'BEST_SELLING',
+  | 'BEST_SELLING'
   /** By date created, in ascending order (oldest - newest). */
-  Created = 'CREATED',
+  | 'CREATED'
   /** By date created, in descending order (newest - oldest). */
-  CreatedDesc = 'CREATED_DESC',
+  | 'CREATED_DESC'
   /** In the order set manually by the merchant. */
-  Manual = 'MANUAL',
+  | 'MANUAL'
   /** By price, in ascending order (lowest - highest). */
-  PriceAsc = 'PRICE_ASC',
+  | 'PRICE_ASC'
   /** By price, in descending order (highest - lowest). */
-  PriceDesc = 'PRICE_DESC'
-}
+  | 'PRICE_DESC';
 
 /** The input fields for specifying the collection to unpublish and the sales channels to remove it from. */
 export type CollectionUnpublishInput = {
@@ -12062,70 +11911,69 @@ export type CollectionUpdatePayload = {
 };
 
 /** The data type of a column. */
-export enum ColumnDataType {
+export type ColumnDataType =
   /** Represents an array of values. */
-  Array = 'ARRAY',
+  | 'ARRAY'
   /** Represents a boolean value. */
-  Boolean = 'BOOLEAN',
+  | 'BOOLEAN'
   /** Represents a hex color value. */
-  Color = 'COLOR',
+  | 'COLOR'
   /** Represents a duration in days. */
-  DayDuration = 'DAY_DURATION',
+  | 'DAY_DURATION'
   /** Represents a day of week value. */
-  DayOfWeek = 'DAY_OF_WEEK',
+  | 'DAY_OF_WEEK'
   /** Represents a day-level timestamp value. */
-  DayTimestamp = 'DAY_TIMESTAMP',
+  | 'DAY_TIMESTAMP'
   /** Represents a decimal value. */
-  Decimal = 'DECIMAL',
+  | 'DECIMAL'
   /** Represents a floating point value. */
-  Float = 'FLOAT',
+  | 'FLOAT'
   /** Represents a duration in hours. */
-  HourDuration = 'HOUR_DURATION',
+  | 'HOUR_DURATION'
   /** Represents an hour of day value. */
-  HourOfDay = 'HOUR_OF_DAY',
+  | 'HOUR_OF_DAY'
   /** Represents a hour-level timestamp value. */
-  HourTimestamp = 'HOUR_TIMESTAMP',
+  | 'HOUR_TIMESTAMP'
   /** Represents an identity value. */
-  Identity = 'IDENTITY',
+  | 'IDENTITY'
   /** Represents an integer value. */
-  Integer = 'INTEGER',
+  | 'INTEGER'
   /** Represents a duration in milliseconds. */
-  MillisecondDuration = 'MILLISECOND_DURATION',
+  | 'MILLISECOND_DURATION'
   /** Represents a duration in minutes. */
-  MinuteDuration = 'MINUTE_DURATION',
+  | 'MINUTE_DURATION'
   /** Represents a minute-level timestamp value. */
-  MinuteTimestamp = 'MINUTE_TIMESTAMP',
+  | 'MINUTE_TIMESTAMP'
   /** Represents a monetary value. */
-  Money = 'MONEY',
+  | 'MONEY'
   /** Represents a month of year value. */
-  MonthOfYear = 'MONTH_OF_YEAR',
+  | 'MONTH_OF_YEAR'
   /** Represents a month-level timestamp value. */
-  MonthTimestamp = 'MONTH_TIMESTAMP',
+  | 'MONTH_TIMESTAMP'
   /** Represents a percentage value. */
-  Percent = 'PERCENT',
+  | 'PERCENT'
   /** Represents a quarter-level timestamp value. */
-  QuarterTimestamp = 'QUARTER_TIMESTAMP',
+  | 'QUARTER_TIMESTAMP'
   /** Represents a rating value. */
-  Rating = 'RATING',
+  | 'RATING'
   /** Represents a duration in seconds. */
-  SecondDuration = 'SECOND_DURATION',
+  | 'SECOND_DURATION'
   /** Represents a second-level timestamp value. */
-  SecondTimestamp = 'SECOND_TIMESTAMP',
+  | 'SECOND_TIMESTAMP'
   /** Represents a string value. */
-  String = 'STRING',
+  | 'STRING'
   /** Represents a string identity value. */
-  StringIdentity = 'STRING_IDENTITY',
+  | 'STRING_IDENTITY'
   /** Represents a timestamp value in seconds. */
-  Timestamp = 'TIMESTAMP',
+  | 'TIMESTAMP'
   /** Represents an unspecified data type. */
-  Unspecified = 'UNSPECIFIED',
+  | 'UNSPECIFIED'
   /** Represents a week of year value. */
-  WeekOfYear = 'WEEK_OF_YEAR',
+  | 'WEEK_OF_YEAR'
   /** Represents a week-level timestamp value. */
-  WeekTimestamp = 'WEEK_TIMESTAMP',
+  | 'WEEK_TIMESTAMP'
   /** Represents a year-level timestamp value. */
-  YearTimestamp = 'YEAR_TIMESTAMP'
-}
+  | 'YEAR_TIMESTAMP';
 
 /** A combined listing of products. */
 export type CombinedListing = {
@@ -12204,84 +12052,82 @@ export type CombinedListingUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CombinedListingUpdateUserError`. */
-export enum CombinedListingUpdateUserErrorCode {
+export type CombinedListingUpdateUserErrorCode =
   /** Unable to add duplicated products. */
-  CannotHaveDuplicatedProducts = 'CANNOT_HAVE_DUPLICATED_PRODUCTS',
+  | 'CANNOT_HAVE_DUPLICATED_PRODUCTS'
   /** Unable to add a product that is a parent. */
-  CannotHaveParentAsChild = 'CANNOT_HAVE_PARENT_AS_CHILD',
+  | 'CANNOT_HAVE_PARENT_AS_CHILD'
   /** Unable to add products with repeated options. */
-  CannotHaveRepeatedOptions = 'CANNOT_HAVE_REPEATED_OPTIONS',
+  | 'CANNOT_HAVE_REPEATED_OPTIONS'
   /** Option values cannot be repeated. */
-  CannotHaveRepeatedOptionValues = 'CANNOT_HAVE_REPEATED_OPTION_VALUES',
+  | 'CANNOT_HAVE_REPEATED_OPTION_VALUES'
   /** Unable to add options values that are already in use. */
-  CantAddOptionsValuesIfAlreadyExists = 'CANT_ADD_OPTIONS_VALUES_IF_ALREADY_EXISTS',
+  | 'CANT_ADD_OPTIONS_VALUES_IF_ALREADY_EXISTS'
   /** Combined listings feature is not enabled. */
-  CombinedListingsNotEnabled = 'COMBINED_LISTINGS_NOT_ENABLED',
+  | 'COMBINED_LISTINGS_NOT_ENABLED'
   /** Cannot perform edit and remove on same products. */
-  EditAndRemoveOnSameProducts = 'EDIT_AND_REMOVE_ON_SAME_PRODUCTS',
+  | 'EDIT_AND_REMOVE_ON_SAME_PRODUCTS'
   /** Unable to add products. */
-  FailedToAddProducts = 'FAILED_TO_ADD_PRODUCTS',
+  | 'FAILED_TO_ADD_PRODUCTS'
   /** Unable to remove products. */
-  FailedToRemoveProducts = 'FAILED_TO_REMOVE_PRODUCTS',
+  | 'FAILED_TO_REMOVE_PRODUCTS'
   /** Unable to update products. */
-  FailedToUpdateProducts = 'FAILED_TO_UPDATE_PRODUCTS',
+  | 'FAILED_TO_UPDATE_PRODUCTS'
   /** The same metafield cannot be linked to multiple options. */
-  LinkedMetafieldsCannotBeRepeated = 'LINKED_METAFIELDS_CANNOT_BE_REPEATED',
+  | 'LINKED_METAFIELDS_CANNOT_BE_REPEATED'
   /** An option linked to a metafield cannot be linked to a different metafield. */
-  LinkedMetafieldCannotBeChanged = 'LINKED_METAFIELD_CANNOT_BE_CHANGED',
+  | 'LINKED_METAFIELD_CANNOT_BE_CHANGED'
   /** Linked metafield value missing from `optionsAndValues` field. */
-  LinkedMetafieldValueMissing = 'LINKED_METAFIELD_VALUE_MISSING',
+  | 'LINKED_METAFIELD_VALUE_MISSING'
   /** Linked options are currently not supported for this shop. */
-  LinkedOptionsNotSupportedForShop = 'LINKED_OPTIONS_NOT_SUPPORTED_FOR_SHOP',
+  | 'LINKED_OPTIONS_NOT_SUPPORTED_FOR_SHOP'
   /** The optionsAndValues field is required for this operation. */
-  MissingOptionValues = 'MISSING_OPTION_VALUES',
+  | 'MISSING_OPTION_VALUES'
   /** Selected option values cannot be empty. */
-  MustHaveSelectedOptionValues = 'MUST_HAVE_SELECTED_OPTION_VALUES',
+  | 'MUST_HAVE_SELECTED_OPTION_VALUES'
   /** All child products must include the same options. */
-  OptionsMustBeEqualToTheOtherComponents = 'OPTIONS_MUST_BE_EQUAL_TO_THE_OTHER_COMPONENTS',
+  | 'OPTIONS_MUST_BE_EQUAL_TO_THE_OTHER_COMPONENTS'
   /** Unable to add products with blank option names. */
-  OptionNameCannotBeBlank = 'OPTION_NAME_CANNOT_BE_BLANK',
+  | 'OPTION_NAME_CANNOT_BE_BLANK'
   /** Option name contains invalid characters. */
-  OptionNameContainsInvalidCharacters = 'OPTION_NAME_CONTAINS_INVALID_CHARACTERS',
+  | 'OPTION_NAME_CONTAINS_INVALID_CHARACTERS'
   /** Option does not exist. */
-  OptionNotFound = 'OPTION_NOT_FOUND',
+  | 'OPTION_NOT_FOUND'
   /** Unable to update options with blank option values. */
-  OptionValuesCannotBeBlank = 'OPTION_VALUES_CANNOT_BE_BLANK',
+  | 'OPTION_VALUES_CANNOT_BE_BLANK'
   /** Unable to update options with no option values. */
-  OptionValuesCannotBeEmpty = 'OPTION_VALUES_CANNOT_BE_EMPTY',
+  | 'OPTION_VALUES_CANNOT_BE_EMPTY'
   /** The options_and_values field must contain all option values used in the combined listing. */
-  OptionValuesMustBeComplete = 'OPTION_VALUES_MUST_BE_COMPLETE',
+  | 'OPTION_VALUES_MUST_BE_COMPLETE'
   /** Parent product cannot be a combined listing child. */
-  ParentProductCannotBeCombinedListingChild = 'PARENT_PRODUCT_CANNOT_BE_COMBINED_LISTING_CHILD',
+  | 'PARENT_PRODUCT_CANNOT_BE_COMBINED_LISTING_CHILD'
   /** Unable to update components for a product that isn't a combined listing. */
-  ParentProductMustBeACombinedListing = 'PARENT_PRODUCT_MUST_BE_A_COMBINED_LISTING',
+  | 'PARENT_PRODUCT_MUST_BE_A_COMBINED_LISTING'
   /** The combined listing parent product must have a product category to use linked metafield options. */
-  ParentProductMustHaveCategory = 'PARENT_PRODUCT_MUST_HAVE_CATEGORY',
+  | 'PARENT_PRODUCT_MUST_HAVE_CATEGORY'
   /** Parent product not found. */
-  ParentProductNotFound = 'PARENT_PRODUCT_NOT_FOUND',
+  | 'PARENT_PRODUCT_NOT_FOUND'
   /** Unable to add a product that is already a child. */
-  ProductIsAlreadyAChild = 'PRODUCT_IS_ALREADY_A_CHILD',
+  | 'PRODUCT_IS_ALREADY_A_CHILD'
   /** Failed to remove mebmership due to invalid input. */
-  ProductMembershipNotFound = 'PRODUCT_MEMBERSHIP_NOT_FOUND',
+  | 'PRODUCT_MEMBERSHIP_NOT_FOUND'
   /** Unable to add products that do not exist. */
-  ProductNotFound = 'PRODUCT_NOT_FOUND',
+  | 'PRODUCT_NOT_FOUND'
   /** The title cannot be longer than 255 characters. */
-  TitleTooLong = 'TITLE_TOO_LONG',
+  | 'TITLE_TOO_LONG'
   /** You have reached the maximum number of products that can be added to an individual combined listing. */
-  TooManyProducts = 'TOO_MANY_PRODUCTS',
+  | 'TOO_MANY_PRODUCTS'
   /** You have reached the maximum number of variants across all products for an individual combined listing. */
-  TooManyVariants = 'TOO_MANY_VARIANTS',
+  | 'TOO_MANY_VARIANTS'
   /** An unexpected error occurred. */
-  UnexpectedError = 'UNEXPECTED_ERROR'
-}
+  | 'UNEXPECTED_ERROR';
 
 /** The role of the combined listing. */
-export enum CombinedListingsRole {
+export type CombinedListingsRole =
   /** The product is the child of a combined listing. */
-  Child = 'CHILD',
+  | 'CHILD'
   /** The product is the parent of a combined listing. */
-  Parent = 'PARENT'
-}
+  | 'PARENT';
 
 /** A comment on an article. */
 export type Comment = HasEvents & Node & {
@@ -12347,10 +12193,9 @@ export type CommentApproveUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CommentApproveUserError`. */
-export enum CommentApproveUserErrorCode {
+export type CommentApproveUserErrorCode =
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /**
  * The author of a comment on a blog article, containing the commenter's name and
@@ -12413,10 +12258,9 @@ export type CommentDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CommentDeleteUserError`. */
-export enum CommentDeleteUserErrorCode {
+export type CommentDeleteUserErrorCode =
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** An auto-generated type which holds one Comment and a cursor during pagination. */
 export type CommentEdge = {
@@ -12525,28 +12369,25 @@ export type CommentNotSpamUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CommentNotSpamUserError`. */
-export enum CommentNotSpamUserErrorCode {
+export type CommentNotSpamUserErrorCode =
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** Possible comment policies for a blog. */
-export enum CommentPolicy {
+export type CommentPolicy =
   /** Readers can post comments to blog articles without moderation. */
-  AutoPublished = 'AUTO_PUBLISHED',
+  | 'AUTO_PUBLISHED'
   /** Readers cannot post comments to blog articles. */
-  Closed = 'CLOSED',
+  | 'CLOSED'
   /** Readers can post comments to blog articles, but comments must be moderated before they appear. */
-  Moderated = 'MODERATED'
-}
+  | 'MODERATED';
 
 /** The set of valid sort keys for the Comment query. */
-export enum CommentSortKeys {
+export type CommentSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** Return type for `commentSpam` mutation. */
 export type CommentSpamPayload = {
@@ -12569,24 +12410,22 @@ export type CommentSpamUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CommentSpamUserError`. */
-export enum CommentSpamUserErrorCode {
+export type CommentSpamUserErrorCode =
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** The status of a comment. */
-export enum CommentStatus {
+export type CommentStatus =
   /** The comment is pending approval. */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** The comment is published. */
-  Published = 'PUBLISHED',
+  | 'PUBLISHED'
   /** The comment has been removed. */
-  Removed = 'REMOVED',
+  | 'REMOVED'
   /** The comment is marked as spam. */
-  Spam = 'SPAM',
+  | 'SPAM'
   /** The comment is unapproved. */
-  Unapproved = 'UNAPPROVED'
-}
+  | 'UNAPPROVED';
 
 /** Return type for `companiesDelete` mutation. */
 export type CompaniesDeletePayload = {
@@ -12934,12 +12773,11 @@ export type CompanyAddressInput = {
 };
 
 /** The valid values for the address type of a company. */
-export enum CompanyAddressType {
+export type CompanyAddressType =
   /** The address is a billing address. */
-  Billing = 'BILLING',
+  | 'BILLING'
   /** The address is a shipping address. */
-  Shipping = 'SHIPPING'
-}
+  | 'SHIPPING';
 
 /** Return type for `companyAssignCustomerAsContact` mutation. */
 export type CompanyAssignCustomerAsContactPayload = {
@@ -13267,16 +13105,15 @@ export type CompanyContactRoleAssignmentEdge = {
 };
 
 /** The set of valid sort keys for the CompanyContactRoleAssignment query. */
-export enum CompanyContactRoleAssignmentSortKeys {
+export type CompanyContactRoleAssignmentSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `location_name` value. */
-  LocationName = 'LOCATION_NAME',
+  | 'LOCATION_NAME'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** An auto-generated type for paginating through multiple CompanyContactRoles. */
 export type CompanyContactRoleConnection = {
@@ -13307,14 +13144,13 @@ export type CompanyContactRoleEdge = {
 };
 
 /** The set of valid sort keys for the CompanyContactRole query. */
-export enum CompanyContactRoleSortKeys {
+export type CompanyContactRoleSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Return type for `companyContactSendWelcomeEmail` mutation. */
 export type CompanyContactSendWelcomeEmailPayload = {
@@ -13326,29 +13162,28 @@ export type CompanyContactSendWelcomeEmailPayload = {
 };
 
 /** The set of valid sort keys for the CompanyContact query. */
-export enum CompanyContactSortKeys {
+export type CompanyContactSortKeys =
   /** Sort by the `company_id` value. */
-  CompanyId = 'COMPANY_ID',
+  | 'COMPANY_ID'
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `email` value. */
-  Email = 'EMAIL',
+  | 'EMAIL'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `name` value. */
-  Name = 'NAME',
+  | 'NAME'
   /** Sort by the `name_email` value. */
-  NameEmail = 'NAME_EMAIL',
+  | 'NAME_EMAIL'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `title` value. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Return type for `companyContactUpdate` mutation. */
 export type CompanyContactUpdatePayload = {
@@ -14049,25 +13884,24 @@ export type CompanyLocationRoleAssign = {
 };
 
 /** The set of valid sort keys for the CompanyLocation query. */
-export enum CompanyLocationSortKeys {
+export type CompanyLocationSortKeys =
   /** Sort by the `company_and_location_name` value. */
-  CompanyAndLocationName = 'COMPANY_AND_LOCATION_NAME',
+  | 'COMPANY_AND_LOCATION_NAME'
   /** Sort by the `company_id` value. */
-  CompanyId = 'COMPANY_ID',
+  | 'COMPANY_ID'
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `name` value. */
-  Name = 'NAME',
+  | 'NAME'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /**
  * A representation of store's staff member who is assigned to a [company
@@ -14114,14 +13948,13 @@ export type CompanyLocationStaffMemberAssignmentEdge = {
 };
 
 /** The set of valid sort keys for the CompanyLocationStaffMemberAssignment query. */
-export enum CompanyLocationStaffMemberAssignmentSortKeys {
+export type CompanyLocationStaffMemberAssignmentSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Represents the tax settings for a company location. */
 export type CompanyLocationTaxSettings = {
@@ -14206,22 +14039,21 @@ export type CompanyRevokeMainContactPayload = {
 };
 
 /** The set of valid sort keys for the Company query. */
-export enum CompanySortKeys {
+export type CompanySortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `name` value. */
-  Name = 'NAME',
+  | 'NAME'
   /** Sort by the `order_count` value. */
-  OrderCount = 'ORDER_COUNT',
+  | 'ORDER_COUNT'
   /** Sort by the `since_date` value. */
-  SinceDate = 'SINCE_DATE',
+  | 'SINCE_DATE'
   /** Sort by the `total_spent` value. */
-  TotalSpent = 'TOTAL_SPENT',
+  | 'TOTAL_SPENT'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Return type for `companyUpdate` mutation. */
 export type CompanyUpdatePayload = {
@@ -14291,18 +14123,17 @@ export type ConsentPolicyError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ConsentPolicyError`. */
-export enum ConsentPolicyErrorCode {
+export type ConsentPolicyErrorCode =
   /** Country code is required. */
-  CountryCodeRequired = 'COUNTRY_CODE_REQUIRED',
+  | 'COUNTRY_CODE_REQUIRED'
   /** Region code must match the country code. */
-  RegionCodeMustMatchCountryCode = 'REGION_CODE_MUST_MATCH_COUNTRY_CODE',
+  | 'REGION_CODE_MUST_MATCH_COUNTRY_CODE'
   /** Region code is required for countries with existing regional policies. */
-  RegionCodeRequired = 'REGION_CODE_REQUIRED',
+  | 'REGION_CODE_REQUIRED'
   /** Shopify's cookie banner must be disabled. */
-  ShopifyCookieBannerNotDisabled = 'SHOPIFY_COOKIE_BANNER_NOT_DISABLED',
+  | 'SHOPIFY_COOKIE_BANNER_NOT_DISABLED'
   /** Unsupported consent policy. */
-  UnsuportedConsentPolicy = 'UNSUPORTED_CONSENT_POLICY'
-}
+  | 'UNSUPORTED_CONSENT_POLICY';
 
 /** The input fields for a consent policy to be updated or created. */
 export type ConsentPolicyInput = {
@@ -14388,12 +14219,11 @@ export type Count = {
 };
 
 /** The precision of the value returned by a count field. */
-export enum CountPrecision {
+export type CountPrecision =
   /** The count is at least the value. A limit was imposed and reached. */
-  AtLeast = 'AT_LEAST',
+  | 'AT_LEAST'
   /** The count is exactly the value. A write may not be reflected instantaneously. */
-  Exact = 'EXACT'
-}
+  | 'EXACT';
 
 /** The list of all the countries from the combined shipping zones for the shop. */
 export type CountriesInShippingZones = {
@@ -14410,498 +14240,497 @@ export type CountriesInShippingZones = {
  * of another country. For example, the territories associated with Spain are represented by the country code `ES`,
  * and the territories associated with the United States of America are represented by the country code `US`.
  */
-export enum CountryCode {
+export type CountryCode =
   /** Ascension Island. */
-  Ac = 'AC',
+  | 'AC'
   /** Andorra. */
-  Ad = 'AD',
+  | 'AD'
   /** United Arab Emirates. */
-  Ae = 'AE',
+  | 'AE'
   /** Afghanistan. */
-  Af = 'AF',
+  | 'AF'
   /** Antigua & Barbuda. */
-  Ag = 'AG',
+  | 'AG'
   /** Anguilla. */
-  Ai = 'AI',
+  | 'AI'
   /** Albania. */
-  Al = 'AL',
+  | 'AL'
   /** Armenia. */
-  Am = 'AM',
+  | 'AM'
   /** Netherlands Antilles. */
-  An = 'AN',
+  | 'AN'
   /** Angola. */
-  Ao = 'AO',
+  | 'AO'
   /** Argentina. */
-  Ar = 'AR',
+  | 'AR'
   /** Austria. */
-  At = 'AT',
+  | 'AT'
   /** Australia. */
-  Au = 'AU',
+  | 'AU'
   /** Aruba. */
-  Aw = 'AW',
+  | 'AW'
   /** Åland Islands. */
-  Ax = 'AX',
+  | 'AX'
   /** Azerbaijan. */
-  Az = 'AZ',
+  | 'AZ'
   /** Bosnia & Herzegovina. */
-  Ba = 'BA',
+  | 'BA'
   /** Barbados. */
-  Bb = 'BB',
+  | 'BB'
   /** Bangladesh. */
-  Bd = 'BD',
+  | 'BD'
   /** Belgium. */
-  Be = 'BE',
+  | 'BE'
   /** Burkina Faso. */
-  Bf = 'BF',
+  | 'BF'
   /** Bulgaria. */
-  Bg = 'BG',
+  | 'BG'
   /** Bahrain. */
-  Bh = 'BH',
+  | 'BH'
   /** Burundi. */
-  Bi = 'BI',
+  | 'BI'
   /** Benin. */
-  Bj = 'BJ',
+  | 'BJ'
   /** St. Barthélemy. */
-  Bl = 'BL',
+  | 'BL'
   /** Bermuda. */
-  Bm = 'BM',
+  | 'BM'
   /** Brunei. */
-  Bn = 'BN',
+  | 'BN'
   /** Bolivia. */
-  Bo = 'BO',
+  | 'BO'
   /** Caribbean Netherlands. */
-  Bq = 'BQ',
+  | 'BQ'
   /** Brazil. */
-  Br = 'BR',
+  | 'BR'
   /** Bahamas. */
-  Bs = 'BS',
+  | 'BS'
   /** Bhutan. */
-  Bt = 'BT',
+  | 'BT'
   /** Bouvet Island. */
-  Bv = 'BV',
+  | 'BV'
   /** Botswana. */
-  Bw = 'BW',
+  | 'BW'
   /** Belarus. */
-  By = 'BY',
+  | 'BY'
   /** Belize. */
-  Bz = 'BZ',
+  | 'BZ'
   /** Canada. */
-  Ca = 'CA',
+  | 'CA'
   /** Cocos (Keeling) Islands. */
-  Cc = 'CC',
+  | 'CC'
   /** Congo - Kinshasa. */
-  Cd = 'CD',
+  | 'CD'
   /** Central African Republic. */
-  Cf = 'CF',
+  | 'CF'
   /** Congo - Brazzaville. */
-  Cg = 'CG',
+  | 'CG'
   /** Switzerland. */
-  Ch = 'CH',
+  | 'CH'
   /** Côte d’Ivoire. */
-  Ci = 'CI',
+  | 'CI'
   /** Cook Islands. */
-  Ck = 'CK',
+  | 'CK'
   /** Chile. */
-  Cl = 'CL',
+  | 'CL'
   /** Cameroon. */
-  Cm = 'CM',
+  | 'CM'
   /** China. */
-  Cn = 'CN',
+  | 'CN'
   /** Colombia. */
-  Co = 'CO',
+  | 'CO'
   /** Costa Rica. */
-  Cr = 'CR',
+  | 'CR'
   /** Cuba. */
-  Cu = 'CU',
+  | 'CU'
   /** Cape Verde. */
-  Cv = 'CV',
+  | 'CV'
   /** Curaçao. */
-  Cw = 'CW',
+  | 'CW'
   /** Christmas Island. */
-  Cx = 'CX',
+  | 'CX'
   /** Cyprus. */
-  Cy = 'CY',
+  | 'CY'
   /** Czechia. */
-  Cz = 'CZ',
+  | 'CZ'
   /** Germany. */
-  De = 'DE',
+  | 'DE'
   /** Djibouti. */
-  Dj = 'DJ',
+  | 'DJ'
   /** Denmark. */
-  Dk = 'DK',
+  | 'DK'
   /** Dominica. */
-  Dm = 'DM',
+  | 'DM'
   /** Dominican Republic. */
-  Do = 'DO',
+  | 'DO'
   /** Algeria. */
-  Dz = 'DZ',
+  | 'DZ'
   /** Ecuador. */
-  Ec = 'EC',
+  | 'EC'
   /** Estonia. */
-  Ee = 'EE',
+  | 'EE'
   /** Egypt. */
-  Eg = 'EG',
+  | 'EG'
   /** Western Sahara. */
-  Eh = 'EH',
+  | 'EH'
   /** Eritrea. */
-  Er = 'ER',
+  | 'ER'
   /** Spain. */
-  Es = 'ES',
+  | 'ES'
   /** Ethiopia. */
-  Et = 'ET',
+  | 'ET'
   /** Finland. */
-  Fi = 'FI',
+  | 'FI'
   /** Fiji. */
-  Fj = 'FJ',
+  | 'FJ'
   /** Falkland Islands. */
-  Fk = 'FK',
+  | 'FK'
   /** Faroe Islands. */
-  Fo = 'FO',
+  | 'FO'
   /** France. */
-  Fr = 'FR',
+  | 'FR'
   /** Gabon. */
-  Ga = 'GA',
+  | 'GA'
   /** United Kingdom. */
-  Gb = 'GB',
+  | 'GB'
   /** Grenada. */
-  Gd = 'GD',
+  | 'GD'
   /** Georgia. */
-  Ge = 'GE',
+  | 'GE'
   /** French Guiana. */
-  Gf = 'GF',
+  | 'GF'
   /** Guernsey. */
-  Gg = 'GG',
+  | 'GG'
   /** Ghana. */
-  Gh = 'GH',
+  | 'GH'
   /** Gibraltar. */
-  Gi = 'GI',
+  | 'GI'
   /** Greenland. */
-  Gl = 'GL',
+  | 'GL'
   /** Gambia. */
-  Gm = 'GM',
+  | 'GM'
   /** Guinea. */
-  Gn = 'GN',
+  | 'GN'
   /** Guadeloupe. */
-  Gp = 'GP',
+  | 'GP'
   /** Equatorial Guinea. */
-  Gq = 'GQ',
+  | 'GQ'
   /** Greece. */
-  Gr = 'GR',
+  | 'GR'
   /** South Georgia & South Sandwich Islands. */
-  Gs = 'GS',
+  | 'GS'
   /** Guatemala. */
-  Gt = 'GT',
+  | 'GT'
   /** Guinea-Bissau. */
-  Gw = 'GW',
+  | 'GW'
   /** Guyana. */
-  Gy = 'GY',
+  | 'GY'
   /** Hong Kong SAR. */
-  Hk = 'HK',
+  | 'HK'
   /** Heard & McDonald Islands. */
-  Hm = 'HM',
+  | 'HM'
   /** Honduras. */
-  Hn = 'HN',
+  | 'HN'
   /** Croatia. */
-  Hr = 'HR',
+  | 'HR'
   /** Haiti. */
-  Ht = 'HT',
+  | 'HT'
   /** Hungary. */
-  Hu = 'HU',
+  | 'HU'
   /** Indonesia. */
-  Id = 'ID',
+  | 'ID'
   /** Ireland. */
-  Ie = 'IE',
+  | 'IE'
   /** Israel. */
-  Il = 'IL',
+  | 'IL'
   /** Isle of Man. */
-  Im = 'IM',
+  | 'IM'
   /** India. */
-  In = 'IN',
+  | 'IN'
   /** British Indian Ocean Territory. */
-  Io = 'IO',
+  | 'IO'
   /** Iraq. */
-  Iq = 'IQ',
+  | 'IQ'
   /** Iran. */
-  Ir = 'IR',
+  | 'IR'
   /** Iceland. */
-  Is = 'IS',
+  | 'IS'
   /** Italy. */
-  It = 'IT',
+  | 'IT'
   /** Jersey. */
-  Je = 'JE',
+  | 'JE'
   /** Jamaica. */
-  Jm = 'JM',
+  | 'JM'
   /** Jordan. */
-  Jo = 'JO',
+  | 'JO'
   /** Japan. */
-  Jp = 'JP',
+  | 'JP'
   /** Kenya. */
-  Ke = 'KE',
+  | 'KE'
   /** Kyrgyzstan. */
-  Kg = 'KG',
+  | 'KG'
   /** Cambodia. */
-  Kh = 'KH',
+  | 'KH'
   /** Kiribati. */
-  Ki = 'KI',
+  | 'KI'
   /** Comoros. */
-  Km = 'KM',
+  | 'KM'
   /** St. Kitts & Nevis. */
-  Kn = 'KN',
+  | 'KN'
   /** North Korea. */
-  Kp = 'KP',
+  | 'KP'
   /** South Korea. */
-  Kr = 'KR',
+  | 'KR'
   /** Kuwait. */
-  Kw = 'KW',
+  | 'KW'
   /** Cayman Islands. */
-  Ky = 'KY',
+  | 'KY'
   /** Kazakhstan. */
-  Kz = 'KZ',
+  | 'KZ'
   /** Laos. */
-  La = 'LA',
+  | 'LA'
   /** Lebanon. */
-  Lb = 'LB',
+  | 'LB'
   /** St. Lucia. */
-  Lc = 'LC',
+  | 'LC'
   /** Liechtenstein. */
-  Li = 'LI',
+  | 'LI'
   /** Sri Lanka. */
-  Lk = 'LK',
+  | 'LK'
   /** Liberia. */
-  Lr = 'LR',
+  | 'LR'
   /** Lesotho. */
-  Ls = 'LS',
+  | 'LS'
   /** Lithuania. */
-  Lt = 'LT',
+  | 'LT'
   /** Luxembourg. */
-  Lu = 'LU',
+  | 'LU'
   /** Latvia. */
-  Lv = 'LV',
+  | 'LV'
   /** Libya. */
-  Ly = 'LY',
+  | 'LY'
   /** Morocco. */
-  Ma = 'MA',
+  | 'MA'
   /** Monaco. */
-  Mc = 'MC',
+  | 'MC'
   /** Moldova. */
-  Md = 'MD',
+  | 'MD'
   /** Montenegro. */
-  Me = 'ME',
+  | 'ME'
   /** St. Martin. */
-  Mf = 'MF',
+  | 'MF'
   /** Madagascar. */
-  Mg = 'MG',
+  | 'MG'
   /** North Macedonia. */
-  Mk = 'MK',
+  | 'MK'
   /** Mali. */
-  Ml = 'ML',
+  | 'ML'
   /** Myanmar (Burma). */
-  Mm = 'MM',
+  | 'MM'
   /** Mongolia. */
-  Mn = 'MN',
+  | 'MN'
   /** Macao SAR. */
-  Mo = 'MO',
+  | 'MO'
   /** Martinique. */
-  Mq = 'MQ',
+  | 'MQ'
   /** Mauritania. */
-  Mr = 'MR',
+  | 'MR'
   /** Montserrat. */
-  Ms = 'MS',
+  | 'MS'
   /** Malta. */
-  Mt = 'MT',
+  | 'MT'
   /** Mauritius. */
-  Mu = 'MU',
+  | 'MU'
   /** Maldives. */
-  Mv = 'MV',
+  | 'MV'
   /** Malawi. */
-  Mw = 'MW',
+  | 'MW'
   /** Mexico. */
-  Mx = 'MX',
+  | 'MX'
   /** Malaysia. */
-  My = 'MY',
+  | 'MY'
   /** Mozambique. */
-  Mz = 'MZ',
+  | 'MZ'
   /** Namibia. */
-  Na = 'NA',
+  | 'NA'
   /** New Caledonia. */
-  Nc = 'NC',
+  | 'NC'
   /** Niger. */
-  Ne = 'NE',
+  | 'NE'
   /** Norfolk Island. */
-  Nf = 'NF',
+  | 'NF'
   /** Nigeria. */
-  Ng = 'NG',
+  | 'NG'
   /** Nicaragua. */
-  Ni = 'NI',
+  | 'NI'
   /** Netherlands. */
-  Nl = 'NL',
+  | 'NL'
   /** Norway. */
-  No = 'NO',
+  | 'NO'
   /** Nepal. */
-  Np = 'NP',
+  | 'NP'
   /** Nauru. */
-  Nr = 'NR',
+  | 'NR'
   /** Niue. */
-  Nu = 'NU',
+  | 'NU'
   /** New Zealand. */
-  Nz = 'NZ',
+  | 'NZ'
   /** Oman. */
-  Om = 'OM',
+  | 'OM'
   /** Panama. */
-  Pa = 'PA',
+  | 'PA'
   /** Peru. */
-  Pe = 'PE',
+  | 'PE'
   /** French Polynesia. */
-  Pf = 'PF',
+  | 'PF'
   /** Papua New Guinea. */
-  Pg = 'PG',
+  | 'PG'
   /** Philippines. */
-  Ph = 'PH',
+  | 'PH'
   /** Pakistan. */
-  Pk = 'PK',
+  | 'PK'
   /** Poland. */
-  Pl = 'PL',
+  | 'PL'
   /** St. Pierre & Miquelon. */
-  Pm = 'PM',
+  | 'PM'
   /** Pitcairn Islands. */
-  Pn = 'PN',
+  | 'PN'
   /** Palestinian Territories. */
-  Ps = 'PS',
+  | 'PS'
   /** Portugal. */
-  Pt = 'PT',
+  | 'PT'
   /** Paraguay. */
-  Py = 'PY',
+  | 'PY'
   /** Qatar. */
-  Qa = 'QA',
+  | 'QA'
   /** Réunion. */
-  Re = 'RE',
+  | 'RE'
   /** Romania. */
-  Ro = 'RO',
+  | 'RO'
   /** Serbia. */
-  Rs = 'RS',
+  | 'RS'
   /** Russia. */
-  Ru = 'RU',
+  | 'RU'
   /** Rwanda. */
-  Rw = 'RW',
+  | 'RW'
   /** Saudi Arabia. */
-  Sa = 'SA',
+  | 'SA'
   /** Solomon Islands. */
-  Sb = 'SB',
+  | 'SB'
   /** Seychelles. */
-  Sc = 'SC',
+  | 'SC'
   /** Sudan. */
-  Sd = 'SD',
+  | 'SD'
   /** Sweden. */
-  Se = 'SE',
+  | 'SE'
   /** Singapore. */
-  Sg = 'SG',
+  | 'SG'
   /** St. Helena. */
-  Sh = 'SH',
+  | 'SH'
   /** Slovenia. */
-  Si = 'SI',
+  | 'SI'
   /** Svalbard & Jan Mayen. */
-  Sj = 'SJ',
+  | 'SJ'
   /** Slovakia. */
-  Sk = 'SK',
+  | 'SK'
   /** Sierra Leone. */
-  Sl = 'SL',
+  | 'SL'
   /** San Marino. */
-  Sm = 'SM',
+  | 'SM'
   /** Senegal. */
-  Sn = 'SN',
+  | 'SN'
   /** Somalia. */
-  So = 'SO',
+  | 'SO'
   /** Suriname. */
-  Sr = 'SR',
+  | 'SR'
   /** South Sudan. */
-  Ss = 'SS',
+  | 'SS'
   /** São Tomé & Príncipe. */
-  St = 'ST',
+  | 'ST'
   /** El Salvador. */
-  Sv = 'SV',
+  | 'SV'
   /** Sint Maarten. */
-  Sx = 'SX',
+  | 'SX'
   /** Syria. */
-  Sy = 'SY',
+  | 'SY'
   /** Eswatini. */
-  Sz = 'SZ',
+  | 'SZ'
   /** Tristan da Cunha. */
-  Ta = 'TA',
+  | 'TA'
   /** Turks & Caicos Islands. */
-  Tc = 'TC',
+  | 'TC'
   /** Chad. */
-  Td = 'TD',
+  | 'TD'
   /** French Southern Territories. */
-  Tf = 'TF',
+  | 'TF'
   /** Togo. */
-  Tg = 'TG',
+  | 'TG'
   /** Thailand. */
-  Th = 'TH',
+  | 'TH'
   /** Tajikistan. */
-  Tj = 'TJ',
+  | 'TJ'
   /** Tokelau. */
-  Tk = 'TK',
+  | 'TK'
   /** Timor-Leste. */
-  Tl = 'TL',
+  | 'TL'
   /** Turkmenistan. */
-  Tm = 'TM',
+  | 'TM'
   /** Tunisia. */
-  Tn = 'TN',
+  | 'TN'
   /** Tonga. */
-  To = 'TO',
+  | 'TO'
   /** Türkiye. */
-  Tr = 'TR',
+  | 'TR'
   /** Trinidad & Tobago. */
-  Tt = 'TT',
+  | 'TT'
   /** Tuvalu. */
-  Tv = 'TV',
+  | 'TV'
   /** Taiwan. */
-  Tw = 'TW',
+  | 'TW'
   /** Tanzania. */
-  Tz = 'TZ',
+  | 'TZ'
   /** Ukraine. */
-  Ua = 'UA',
+  | 'UA'
   /** Uganda. */
-  Ug = 'UG',
+  | 'UG'
   /** U.S. Outlying Islands. */
-  Um = 'UM',
+  | 'UM'
   /** United States. */
-  Us = 'US',
+  | 'US'
   /** Uruguay. */
-  Uy = 'UY',
+  | 'UY'
   /** Uzbekistan. */
-  Uz = 'UZ',
+  | 'UZ'
   /** Vatican City. */
-  Va = 'VA',
+  | 'VA'
   /** St. Vincent & Grenadines. */
-  Vc = 'VC',
+  | 'VC'
   /** Venezuela. */
-  Ve = 'VE',
+  | 'VE'
   /** British Virgin Islands. */
-  Vg = 'VG',
+  | 'VG'
   /** Vietnam. */
-  Vn = 'VN',
+  | 'VN'
   /** Vanuatu. */
-  Vu = 'VU',
+  | 'VU'
   /** Wallis & Futuna. */
-  Wf = 'WF',
+  | 'WF'
   /** Samoa. */
-  Ws = 'WS',
+  | 'WS'
   /** Kosovo. */
-  Xk = 'XK',
+  | 'XK'
   /** Yemen. */
-  Ye = 'YE',
+  | 'YE'
   /** Mayotte. */
-  Yt = 'YT',
+  | 'YT'
   /** South Africa. */
-  Za = 'ZA',
+  | 'ZA'
   /** Zambia. */
-  Zm = 'ZM',
+  | 'ZM'
   /** Zimbabwe. */
-  Zw = 'ZW',
+  | 'ZW'
   /** Unknown Region. */
-  Zz = 'ZZ'
-}
+  | 'ZZ';
 
 /** The country-specific harmonized system code and ISO country code for an inventory item. */
 export type CountryHarmonizedSystemCode = {
@@ -14962,359 +14791,348 @@ export type CreateMediaInput = {
 };
 
 /** The part of the image that should remain after cropping. */
-export enum CropRegion {
+export type CropRegion =
   /** Keep the bottom of the image. */
-  Bottom = 'BOTTOM',
+  | 'BOTTOM'
   /** Keep the center of the image. */
-  Center = 'CENTER',
+  | 'CENTER'
   /** Keep the left of the image. */
-  Left = 'LEFT',
+  | 'LEFT'
   /** Keep the right of the image. */
-  Right = 'RIGHT',
+  | 'RIGHT'
   /** Keep the top of the image. */
-  Top = 'TOP'
-}
+  | 'TOP';
 
 /**
  * The currency codes that represent the world currencies throughout the Admin API. Currency codes include
  * [standard ISO 4217 codes](https://en.wikipedia.org/wiki/ISO_4217), legacy codes, non-standard codes,
  * digital currency codes.
  */
-export enum CurrencyCode {
+export type CurrencyCode =
   /** United Arab Emirates Dirham (AED). */
-  Aed = 'AED',
+  | 'AED'
   /** Afghan Afghani (AFN). */
-  Afn = 'AFN',
+  | 'AFN'
   /** Albanian Lek (ALL). */
-  All = 'ALL',
+  | 'ALL'
   /** Armenian Dram (AMD). */
-  Amd = 'AMD',
+  | 'AMD'
   /** Netherlands Antillean Guilder. */
-  Ang = 'ANG',
+  | 'ANG'
   /** Angolan Kwanza (AOA). */
-  Aoa = 'AOA',
+  | 'AOA'
   /** Argentine Pesos (ARS). */
-  Ars = 'ARS',
+  | 'ARS'
   /** Australian Dollars (AUD). */
-  Aud = 'AUD',
+  | 'AUD'
   /** Aruban Florin (AWG). */
-  Awg = 'AWG',
+  | 'AWG'
   /** Azerbaijani Manat (AZN). */
-  Azn = 'AZN',
+  | 'AZN'
   /** Bosnia and Herzegovina Convertible Mark (BAM). */
-  Bam = 'BAM',
+  | 'BAM'
   /** Barbadian Dollar (BBD). */
-  Bbd = 'BBD',
+  | 'BBD'
   /** Bangladesh Taka (BDT). */
-  Bdt = 'BDT',
+  | 'BDT'
   /** Bulgarian Lev (BGN). */
-  Bgn = 'BGN',
+  | 'BGN'
   /** Bahraini Dinar (BHD). */
-  Bhd = 'BHD',
+  | 'BHD'
   /** Burundian Franc (BIF). */
-  Bif = 'BIF',
+  | 'BIF'
   /** Bermudian Dollar (BMD). */
-  Bmd = 'BMD',
+  | 'BMD'
   /** Brunei Dollar (BND). */
-  Bnd = 'BND',
+  | 'BND'
   /** Bolivian Boliviano (BOB). */
-  Bob = 'BOB',
+  | 'BOB'
   /** Brazilian Real (BRL). */
-  Brl = 'BRL',
+  | 'BRL'
   /** Bahamian Dollar (BSD). */
-  Bsd = 'BSD',
+  | 'BSD'
   /** Bhutanese Ngultrum (BTN). */
-  Btn = 'BTN',
+  | 'BTN'
   /** Botswana Pula (BWP). */
-  Bwp = 'BWP',
+  | 'BWP'
   /** Belarusian Ruble (BYN). */
-  Byn = 'BYN',
-  /**
-   * Belarusian Ruble (BYR).
-   * @deprecated Use `BYN` instead.
-   */
-  Byr = 'BYR',
+  | 'BYN'
+  /** Belarusian Ruble (BYR). */
+  | 'BYR'
   /** Belize Dollar (BZD). */
-  Bzd = 'BZD',
+  | 'BZD'
   /** Canadian Dollars (CAD). */
-  Cad = 'CAD',
+  | 'CAD'
   /** Congolese franc (CDF). */
-  Cdf = 'CDF',
+  | 'CDF'
   /** Swiss Francs (CHF). */
-  Chf = 'CHF',
+  | 'CHF'
   /** Chilean Peso (CLP). */
-  Clp = 'CLP',
+  | 'CLP'
   /** Chinese Yuan Renminbi (CNY). */
-  Cny = 'CNY',
+  | 'CNY'
   /** Colombian Peso (COP). */
-  Cop = 'COP',
+  | 'COP'
   /** Costa Rican Colones (CRC). */
-  Crc = 'CRC',
+  | 'CRC'
   /** Cape Verdean escudo (CVE). */
-  Cve = 'CVE',
+  | 'CVE'
   /** Czech Koruny (CZK). */
-  Czk = 'CZK',
+  | 'CZK'
   /** Djiboutian Franc (DJF). */
-  Djf = 'DJF',
+  | 'DJF'
   /** Danish Kroner (DKK). */
-  Dkk = 'DKK',
+  | 'DKK'
   /** Dominican Peso (DOP). */
-  Dop = 'DOP',
+  | 'DOP'
   /** Algerian Dinar (DZD). */
-  Dzd = 'DZD',
+  | 'DZD'
   /** Egyptian Pound (EGP). */
-  Egp = 'EGP',
+  | 'EGP'
   /** Eritrean Nakfa (ERN). */
-  Ern = 'ERN',
+  | 'ERN'
   /** Ethiopian Birr (ETB). */
-  Etb = 'ETB',
+  | 'ETB'
   /** Euro (EUR). */
-  Eur = 'EUR',
+  | 'EUR'
   /** Fijian Dollars (FJD). */
-  Fjd = 'FJD',
+  | 'FJD'
   /** Falkland Islands Pounds (FKP). */
-  Fkp = 'FKP',
+  | 'FKP'
   /** United Kingdom Pounds (GBP). */
-  Gbp = 'GBP',
+  | 'GBP'
   /** Georgian Lari (GEL). */
-  Gel = 'GEL',
+  | 'GEL'
   /** Ghanaian Cedi (GHS). */
-  Ghs = 'GHS',
+  | 'GHS'
   /** Gibraltar Pounds (GIP). */
-  Gip = 'GIP',
+  | 'GIP'
   /** Gambian Dalasi (GMD). */
-  Gmd = 'GMD',
+  | 'GMD'
   /** Guinean Franc (GNF). */
-  Gnf = 'GNF',
+  | 'GNF'
   /** Guatemalan Quetzal (GTQ). */
-  Gtq = 'GTQ',
+  | 'GTQ'
   /** Guyanese Dollar (GYD). */
-  Gyd = 'GYD',
+  | 'GYD'
   /** Hong Kong Dollars (HKD). */
-  Hkd = 'HKD',
+  | 'HKD'
   /** Honduran Lempira (HNL). */
-  Hnl = 'HNL',
+  | 'HNL'
   /** Croatian Kuna (HRK). */
-  Hrk = 'HRK',
+  | 'HRK'
   /** Haitian Gourde (HTG). */
-  Htg = 'HTG',
+  | 'HTG'
   /** Hungarian Forint (HUF). */
-  Huf = 'HUF',
+  | 'HUF'
   /** Indonesian Rupiah (IDR). */
-  Idr = 'IDR',
+  | 'IDR'
   /** Israeli New Shekel (NIS). */
-  Ils = 'ILS',
+  | 'ILS'
   /** Indian Rupees (INR). */
-  Inr = 'INR',
+  | 'INR'
   /** Iraqi Dinar (IQD). */
-  Iqd = 'IQD',
+  | 'IQD'
   /** Iranian Rial (IRR). */
-  Irr = 'IRR',
+  | 'IRR'
   /** Icelandic Kronur (ISK). */
-  Isk = 'ISK',
+  | 'ISK'
   /** Jersey Pound. */
-  Jep = 'JEP',
+  | 'JEP'
   /** Jamaican Dollars (JMD). */
-  Jmd = 'JMD',
+  | 'JMD'
   /** Jordanian Dinar (JOD). */
-  Jod = 'JOD',
+  | 'JOD'
   /** Japanese Yen (JPY). */
-  Jpy = 'JPY',
+  | 'JPY'
   /** Kenyan Shilling (KES). */
-  Kes = 'KES',
+  | 'KES'
   /** Kyrgyzstani Som (KGS). */
-  Kgs = 'KGS',
+  | 'KGS'
   /** Cambodian Riel. */
-  Khr = 'KHR',
+  | 'KHR'
   /** Kiribati Dollar (KID). */
-  Kid = 'KID',
+  | 'KID'
   /** Comorian Franc (KMF). */
-  Kmf = 'KMF',
+  | 'KMF'
   /** South Korean Won (KRW). */
-  Krw = 'KRW',
+  | 'KRW'
   /** Kuwaiti Dinar (KWD). */
-  Kwd = 'KWD',
+  | 'KWD'
   /** Cayman Dollars (KYD). */
-  Kyd = 'KYD',
+  | 'KYD'
   /** Kazakhstani Tenge (KZT). */
-  Kzt = 'KZT',
+  | 'KZT'
   /** Laotian Kip (LAK). */
-  Lak = 'LAK',
+  | 'LAK'
   /** Lebanese Pounds (LBP). */
-  Lbp = 'LBP',
+  | 'LBP'
   /** Sri Lankan Rupees (LKR). */
-  Lkr = 'LKR',
+  | 'LKR'
   /** Liberian Dollar (LRD). */
-  Lrd = 'LRD',
+  | 'LRD'
   /** Lesotho Loti (LSL). */
-  Lsl = 'LSL',
+  | 'LSL'
   /** Lithuanian Litai (LTL). */
-  Ltl = 'LTL',
+  | 'LTL'
   /** Latvian Lati (LVL). */
-  Lvl = 'LVL',
+  | 'LVL'
   /** Libyan Dinar (LYD). */
-  Lyd = 'LYD',
+  | 'LYD'
   /** Moroccan Dirham. */
-  Mad = 'MAD',
+  | 'MAD'
   /** Moldovan Leu (MDL). */
-  Mdl = 'MDL',
+  | 'MDL'
   /** Malagasy Ariary (MGA). */
-  Mga = 'MGA',
+  | 'MGA'
   /** Macedonia Denar (MKD). */
-  Mkd = 'MKD',
+  | 'MKD'
   /** Burmese Kyat (MMK). */
-  Mmk = 'MMK',
+  | 'MMK'
   /** Mongolian Tugrik. */
-  Mnt = 'MNT',
+  | 'MNT'
   /** Macanese Pataca (MOP). */
-  Mop = 'MOP',
+  | 'MOP'
   /** Mauritanian Ouguiya (MRU). */
-  Mru = 'MRU',
+  | 'MRU'
   /** Mauritian Rupee (MUR). */
-  Mur = 'MUR',
+  | 'MUR'
   /** Maldivian Rufiyaa (MVR). */
-  Mvr = 'MVR',
+  | 'MVR'
   /** Malawian Kwacha (MWK). */
-  Mwk = 'MWK',
+  | 'MWK'
   /** Mexican Pesos (MXN). */
-  Mxn = 'MXN',
+  | 'MXN'
   /** Malaysian Ringgits (MYR). */
-  Myr = 'MYR',
+  | 'MYR'
   /** Mozambican Metical. */
-  Mzn = 'MZN',
+  | 'MZN'
   /** Namibian Dollar. */
-  Nad = 'NAD',
+  | 'NAD'
   /** Nigerian Naira (NGN). */
-  Ngn = 'NGN',
+  | 'NGN'
   /** Nicaraguan Córdoba (NIO). */
-  Nio = 'NIO',
+  | 'NIO'
   /** Norwegian Kroner (NOK). */
-  Nok = 'NOK',
+  | 'NOK'
   /** Nepalese Rupee (NPR). */
-  Npr = 'NPR',
+  | 'NPR'
   /** New Zealand Dollars (NZD). */
-  Nzd = 'NZD',
+  | 'NZD'
   /** Omani Rial (OMR). */
-  Omr = 'OMR',
+  | 'OMR'
   /** Panamian Balboa (PAB). */
-  Pab = 'PAB',
+  | 'PAB'
   /** Peruvian Nuevo Sol (PEN). */
-  Pen = 'PEN',
+  | 'PEN'
   /** Papua New Guinean Kina (PGK). */
-  Pgk = 'PGK',
+  | 'PGK'
   /** Philippine Peso (PHP). */
-  Php = 'PHP',
+  | 'PHP'
   /** Pakistani Rupee (PKR). */
-  Pkr = 'PKR',
+  | 'PKR'
   /** Polish Zlotych (PLN). */
-  Pln = 'PLN',
+  | 'PLN'
   /** Paraguayan Guarani (PYG). */
-  Pyg = 'PYG',
+  | 'PYG'
   /** Qatari Rial (QAR). */
-  Qar = 'QAR',
+  | 'QAR'
   /** Romanian Lei (RON). */
-  Ron = 'RON',
+  | 'RON'
   /** Serbian dinar (RSD). */
-  Rsd = 'RSD',
+  | 'RSD'
   /** Russian Rubles (RUB). */
-  Rub = 'RUB',
+  | 'RUB'
   /** Rwandan Franc (RWF). */
-  Rwf = 'RWF',
+  | 'RWF'
   /** Saudi Riyal (SAR). */
-  Sar = 'SAR',
+  | 'SAR'
   /** Solomon Islands Dollar (SBD). */
-  Sbd = 'SBD',
+  | 'SBD'
   /** Seychellois Rupee (SCR). */
-  Scr = 'SCR',
+  | 'SCR'
   /** Sudanese Pound (SDG). */
-  Sdg = 'SDG',
+  | 'SDG'
   /** Swedish Kronor (SEK). */
-  Sek = 'SEK',
+  | 'SEK'
   /** Singapore Dollars (SGD). */
-  Sgd = 'SGD',
+  | 'SGD'
   /** Saint Helena Pounds (SHP). */
-  Shp = 'SHP',
+  | 'SHP'
   /** Sierra Leonean Leone (SLL). */
-  Sll = 'SLL',
+  | 'SLL'
   /** Somali Shilling (SOS). */
-  Sos = 'SOS',
+  | 'SOS'
   /** Surinamese Dollar (SRD). */
-  Srd = 'SRD',
+  | 'SRD'
   /** South Sudanese Pound (SSP). */
-  Ssp = 'SSP',
-  /**
-   * Sao Tome And Principe Dobra (STD).
-   * @deprecated Use `STN` instead.
-   */
-  Std = 'STD',
+  | 'SSP'
+  /** Sao Tome And Principe Dobra (STD). */
+  | 'STD'
   /** Sao Tome And Principe Dobra (STN). */
-  Stn = 'STN',
+  | 'STN'
   /** Syrian Pound (SYP). */
-  Syp = 'SYP',
+  | 'SYP'
   /** Swazi Lilangeni (SZL). */
-  Szl = 'SZL',
+  | 'SZL'
   /** Thai baht (THB). */
-  Thb = 'THB',
+  | 'THB'
   /** Tajikistani Somoni (TJS). */
-  Tjs = 'TJS',
+  | 'TJS'
   /** Turkmenistani Manat (TMT). */
-  Tmt = 'TMT',
+  | 'TMT'
   /** Tunisian Dinar (TND). */
-  Tnd = 'TND',
+  | 'TND'
   /** Tongan Pa'anga (TOP). */
-  Top = 'TOP',
+  | 'TOP'
   /** Turkish Lira (TRY). */
-  Try = 'TRY',
+  | 'TRY'
   /** Trinidad and Tobago Dollars (TTD). */
-  Ttd = 'TTD',
+  | 'TTD'
   /** Taiwan Dollars (TWD). */
-  Twd = 'TWD',
+  | 'TWD'
   /** Tanzanian Shilling (TZS). */
-  Tzs = 'TZS',
+  | 'TZS'
   /** Ukrainian Hryvnia (UAH). */
-  Uah = 'UAH',
+  | 'UAH'
   /** Ugandan Shilling (UGX). */
-  Ugx = 'UGX',
+  | 'UGX'
   /** United States Dollars (USD). */
-  Usd = 'USD',
+  | 'USD'
   /** United States Dollars Coin (USDC). */
-  Usdc = 'USDC',
+  | 'USDC'
   /** Uruguayan Pesos (UYU). */
-  Uyu = 'UYU',
+  | 'UYU'
   /** Uzbekistan som (UZS). */
-  Uzs = 'UZS',
+  | 'UZS'
   /** Venezuelan Bolivares (VED). */
-  Ved = 'VED',
-  /**
-   * Venezuelan Bolivares (VEF).
-   * @deprecated Use `VES` instead.
-   */
-  Vef = 'VEF',
+  | 'VED'
+  /** Venezuelan Bolivares (VEF). */
+  | 'VEF'
   /** Venezuelan Bolivares Soberanos (VES). */
-  Ves = 'VES',
+  | 'VES'
   /** Vietnamese đồng (VND). */
-  Vnd = 'VND',
+  | 'VND'
   /** Vanuatu Vatu (VUV). */
-  Vuv = 'VUV',
+  | 'VUV'
   /** Samoan Tala (WST). */
-  Wst = 'WST',
+  | 'WST'
   /** Central African CFA Franc (XAF). */
-  Xaf = 'XAF',
+  | 'XAF'
   /** East Caribbean Dollar (XCD). */
-  Xcd = 'XCD',
+  | 'XCD'
   /** West African CFA franc (XOF). */
-  Xof = 'XOF',
+  | 'XOF'
   /** CFP Franc (XPF). */
-  Xpf = 'XPF',
+  | 'XPF'
   /** Unrecognized currency. */
-  Xxx = 'XXX',
+  | 'XXX'
   /** Yemeni Rial (YER). */
-  Yer = 'YER',
+  | 'YER'
   /** South African Rand (ZAR). */
-  Zar = 'ZAR',
+  | 'ZAR'
   /** Zambian Kwacha (ZMW). */
-  Zmw = 'ZMW'
-}
+  | 'ZMW';
 
 /** Represents a currency exchange adjustment applied to an order transaction. */
 export type CurrencyExchangeAdjustment = Node & {
@@ -15849,16 +15667,15 @@ export type CustomerAccountNativePage = CustomerAccountPage & Navigable & Node &
 };
 
 /** The type of customer account native page. */
-export enum CustomerAccountNativePagePageType {
+export type CustomerAccountNativePagePageType =
   /** An orders page type. */
-  NativeOrders = 'NATIVE_ORDERS',
+  | 'NATIVE_ORDERS'
   /** A profile page type. */
-  NativeProfile = 'NATIVE_PROFILE',
+  | 'NATIVE_PROFILE'
   /** A settings page type. */
-  NativeSettings = 'NATIVE_SETTINGS',
+  | 'NATIVE_SETTINGS'
   /** An unknown page type. Represents new page types that may be added in future versions. */
-  Unknown = 'UNKNOWN'
-}
+  | 'UNKNOWN';
 
 /** A customer account page. */
 export type CustomerAccountPage = {
@@ -15922,12 +15739,11 @@ export type CustomerAccountsV2 = {
 };
 
 /** The login redirection target for customer accounts. */
-export enum CustomerAccountsVersion {
+export type CustomerAccountsVersion =
   /** The customer is redirected to the classic customer accounts login page. */
-  Classic = 'CLASSIC',
+  | 'CLASSIC'
   /** The customer is redirected to the new customer accounts login page. */
-  NewCustomerAccounts = 'NEW_CUSTOMER_ACCOUNTS'
-}
+  | 'NEW_CUSTOMER_ACCOUNTS';
 
 /** Return type for `customerAddTaxExemptions` mutation. */
 export type CustomerAddTaxExemptionsPayload = {
@@ -15966,16 +15782,15 @@ export type CustomerAddressUpdatePayload = {
 };
 
 /** Possible error codes that can be returned by `CustomerCancelDataErasureUserError`. */
-export enum CustomerCancelDataErasureErrorCode {
+export type CustomerCancelDataErasureErrorCode =
   /** Customer does not exist. */
-  DoesNotExist = 'DOES_NOT_EXIST',
+  | 'DOES_NOT_EXIST'
   /** Failed to cancel customer data erasure. */
-  FailedToCancel = 'FAILED_TO_CANCEL',
+  | 'FAILED_TO_CANCEL'
   /** Customer's data is not scheduled for erasure. */
-  NotBeingErased = 'NOT_BEING_ERASED',
+  | 'NOT_BEING_ERASED'
   /** Only the original requester can cancel this data erasure. */
-  UnauthorizedCancellation = 'UNAUTHORIZED_CANCELLATION'
-}
+  | 'UNAUTHORIZED_CANCELLATION';
 
 /** Return type for `customerCancelDataErasure` mutation. */
 export type CustomerCancelDataErasurePayload = {
@@ -16017,12 +15832,11 @@ export type CustomerConnection = {
 };
 
 /** The source that collected the customer's consent to receive marketing materials. */
-export enum CustomerConsentCollectedFrom {
+export type CustomerConsentCollectedFrom =
   /** The customer consent was collected outside of Shopify. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** The customer consent was collected by Shopify. */
-  Shopify = 'SHOPIFY'
-}
+  | 'SHOPIFY';
 
 /** Return type for `customerCreate` mutation. */
 export type CustomerCreatePayload = {
@@ -16161,28 +15975,26 @@ export type CustomerEmailAddress = {
 };
 
 /** Possible marketing states for the customer’s email address. */
-export enum CustomerEmailAddressMarketingState {
+export type CustomerEmailAddressMarketingState =
   /** The customer’s email address marketing state is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The customer is not subscribed to email marketing. */
-  NotSubscribed = 'NOT_SUBSCRIBED',
+  | 'NOT_SUBSCRIBED'
   /** The customer is in the process of subscribing to email marketing. */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** The customer is subscribed to email marketing. */
-  Subscribed = 'SUBSCRIBED',
+  | 'SUBSCRIBED'
   /** The customer is not subscribed to email marketing but was previously subscribed. */
-  Unsubscribed = 'UNSUBSCRIBED'
-}
+  | 'UNSUBSCRIBED';
 
 /** The different levels related to whether a customer has opted in to having their opened emails tracked. */
-export enum CustomerEmailAddressOpenTrackingLevel {
+export type CustomerEmailAddressOpenTrackingLevel =
   /** The customer has opted in to having their open emails tracked. */
-  OptedIn = 'OPTED_IN',
+  | 'OPTED_IN'
   /** The customer has opted out of having their open emails tracked. */
-  OptedOut = 'OPTED_OUT',
+  | 'OPTED_OUT'
   /** The customer has not specified whether they want to opt in or out of having their open emails tracked. */
-  Unknown = 'UNKNOWN'
-}
+  | 'UNKNOWN';
 
 /**
  * Information that describes when a customer consented to
@@ -16258,36 +16070,34 @@ export type CustomerEmailMarketingConsentUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CustomerEmailMarketingConsentUpdateUserError`. */
-export enum CustomerEmailMarketingConsentUpdateUserErrorCode {
+export type CustomerEmailMarketingConsentUpdateUserErrorCode =
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Missing a required argument. */
-  MissingArgument = 'MISSING_ARGUMENT'
-}
+  | 'MISSING_ARGUMENT';
 
 /** The possible email marketing states for a customer. */
-export enum CustomerEmailMarketingState {
+export type CustomerEmailMarketingState =
   /** This value is internally-set and read-only. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /**
    * Default state for customers who have never subscribed to email marketing.
    * This value cannot be set via the mutation; use UNSUBSCRIBED instead to indicate
    * a customer has opted out.
    */
-  NotSubscribed = 'NOT_SUBSCRIBED',
+  | 'NOT_SUBSCRIBED'
   /** The customer is in the process of subscribing to email marketing. */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** The customer's personal data is erased. This value is internally-set and read-only. */
-  Redacted = 'REDACTED',
+  | 'REDACTED'
   /** The customer is subscribed to email marketing. */
-  Subscribed = 'SUBSCRIBED',
+  | 'SUBSCRIBED'
   /** The customer isn't currently subscribed to email marketing but was previously subscribed. */
-  Unsubscribed = 'UNSUBSCRIBED'
-}
+  | 'UNSUBSCRIBED';
 
 /** Return type for `customerGenerateAccountActivationUrl` mutation. */
 export type CustomerGenerateAccountActivationUrlPayload = {
@@ -16449,20 +16259,19 @@ export type CustomerJourneySummaryMomentsArgs = {
  * The levels are defined by [the M3AAWG best practices guideline
  *   document](https://www.m3aawg.org/sites/maawg/files/news/M3AAWG_Senders_BCP_Ver3-2015-02.pdf).
  */
-export enum CustomerMarketingOptInLevel {
+export type CustomerMarketingOptInLevel =
   /**
    * After providing their information, the customer receives a confirmation and is required to
    * perform a intermediate step before receiving marketing information.
    */
-  ConfirmedOptIn = 'CONFIRMED_OPT_IN',
+  | 'CONFIRMED_OPT_IN'
   /**
    * After providing their information, the customer receives marketing information without any
    * intermediate steps.
    */
-  SingleOptIn = 'SINGLE_OPT_IN',
+  | 'SINGLE_OPT_IN'
   /** The customer receives marketing information but how they were opted in is unknown. */
-  Unknown = 'UNKNOWN'
-}
+  | 'UNKNOWN';
 
 /** The error blocking a customer merge. */
 export type CustomerMergeError = {
@@ -16474,46 +16283,44 @@ export type CustomerMergeError = {
 };
 
 /** Possible error codes that can be returned by `CustomerMergeUserError`. */
-export enum CustomerMergeErrorCode {
+export type CustomerMergeErrorCode =
   /** The customer cannot be merged because it has associated gift cards. */
-  CustomerHasGiftCards = 'CUSTOMER_HAS_GIFT_CARDS',
+  | 'CUSTOMER_HAS_GIFT_CARDS'
   /** An internal error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The customer cannot be merged. */
-  InvalidCustomer = 'INVALID_CUSTOMER',
+  | 'INVALID_CUSTOMER'
   /** The customer ID is invalid. */
-  InvalidCustomerId = 'INVALID_CUSTOMER_ID',
+  | 'INVALID_CUSTOMER_ID'
   /** The customer is missing the attribute requested for override. */
-  MissingOverrideAttribute = 'MISSING_OVERRIDE_ATTRIBUTE',
+  | 'MISSING_OVERRIDE_ATTRIBUTE'
   /** The override attribute is invalid. */
-  OverrideAttributeInvalid = 'OVERRIDE_ATTRIBUTE_INVALID'
-}
+  | 'OVERRIDE_ATTRIBUTE_INVALID';
 
 /** The types of the hard blockers preventing a customer from being merged to another customer. */
-export enum CustomerMergeErrorFieldType {
+export type CustomerMergeErrorFieldType =
   /** The customer is a company contact. */
-  CompanyContact = 'COMPANY_CONTACT',
+  | 'COMPANY_CONTACT'
   /** The customer has payment methods. */
-  CustomerPaymentMethods = 'CUSTOMER_PAYMENT_METHODS',
+  | 'CUSTOMER_PAYMENT_METHODS'
   /** The customer does not exist. */
-  DeletedAt = 'DELETED_AT',
+  | 'DELETED_AT'
   /** The customer has gift cards. */
-  GiftCards = 'GIFT_CARDS',
+  | 'GIFT_CARDS'
   /** The customer has a merge in progress. */
-  MergeInProgress = 'MERGE_IN_PROGRESS',
+  | 'MERGE_IN_PROGRESS'
   /** The customer has a multipass identifier. */
-  MultipassIdentifier = 'MULTIPASS_IDENTIFIER',
+  | 'MULTIPASS_IDENTIFIER'
   /** The override fields are invalid. */
-  OverrideFields = 'OVERRIDE_FIELDS',
+  | 'OVERRIDE_FIELDS'
   /** The customer has a pending data request. */
-  PendingDataRequest = 'PENDING_DATA_REQUEST',
+  | 'PENDING_DATA_REQUEST'
   /** The customer has a pending or completed redaction. */
-  RedactedAt = 'REDACTED_AT',
+  | 'REDACTED_AT'
   /** The customer has store credit. */
-  StoreCredit = 'STORE_CREDIT',
+  | 'STORE_CREDIT'
   /** The customer has a subscription history. */
-  Subscriptions = 'SUBSCRIPTIONS'
-}
+  | 'SUBSCRIPTIONS';
 
 /** The input fields to override default customer merge rules. */
 export type CustomerMergeOverrideFields = {
@@ -16700,16 +16507,15 @@ export type CustomerMergeRequest = {
 };
 
 /** The status of the customer merge request. */
-export enum CustomerMergeRequestStatus {
+export type CustomerMergeRequestStatus =
   /** The customer merge request has been completed. */
-  Completed = 'COMPLETED',
+  | 'COMPLETED'
   /** The customer merge request has failed. */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** The customer merge request is currently in progress. */
-  InProgress = 'IN_PROGRESS',
+  | 'IN_PROGRESS'
   /** The customer merge request has been requested. */
-  Requested = 'REQUESTED'
-}
+  | 'REQUESTED';
 
 /** An error that occurs while merging two customers. */
 export type CustomerMergeUserError = DisplayableError & {
@@ -16890,14 +16696,13 @@ export type CustomerPaymentMethodCreateFromDuplicationDataUserError = Displayabl
 };
 
 /** Possible error codes that can be returned by `CustomerPaymentMethodCreateFromDuplicationDataUserError`. */
-export enum CustomerPaymentMethodCreateFromDuplicationDataUserErrorCode {
+export type CustomerPaymentMethodCreateFromDuplicationDataUserErrorCode =
   /** Customer doesn't exist. */
-  CustomerDoesNotExist = 'CUSTOMER_DOES_NOT_EXIST',
+  | 'CUSTOMER_DOES_NOT_EXIST'
   /** Invalid encrypted duplication data. */
-  InvalidEncryptedDuplicationData = 'INVALID_ENCRYPTED_DUPLICATION_DATA',
+  | 'INVALID_ENCRYPTED_DUPLICATION_DATA'
   /** Too many requests. */
-  TooManyRequests = 'TOO_MANY_REQUESTS'
-}
+  | 'TOO_MANY_REQUESTS';
 
 /** Return type for `customerPaymentMethodCreditCardCreate` mutation. */
 export type CustomerPaymentMethodCreditCardCreatePayload = {
@@ -16951,20 +16756,19 @@ export type CustomerPaymentMethodGetDuplicationDataUserError = DisplayableError 
 };
 
 /** Possible error codes that can be returned by `CustomerPaymentMethodGetDuplicationDataUserError`. */
-export enum CustomerPaymentMethodGetDuplicationDataUserErrorCode {
+export type CustomerPaymentMethodGetDuplicationDataUserErrorCode =
   /** Customer doesn't exist. */
-  CustomerDoesNotExist = 'CUSTOMER_DOES_NOT_EXIST',
+  | 'CUSTOMER_DOES_NOT_EXIST'
   /** Invalid payment instrument. */
-  InvalidInstrument = 'INVALID_INSTRUMENT',
+  | 'INVALID_INSTRUMENT'
   /** Must be targeted to another shop in the same organization. */
-  InvalidOrganizationShop = 'INVALID_ORGANIZATION_SHOP',
+  | 'INVALID_ORGANIZATION_SHOP'
   /** Payment method doesn't exist. */
-  PaymentMethodDoesNotExist = 'PAYMENT_METHOD_DOES_NOT_EXIST',
+  | 'PAYMENT_METHOD_DOES_NOT_EXIST'
   /** Target shop cannot be the same as the source. */
-  SameShop = 'SAME_SHOP',
+  | 'SAME_SHOP'
   /** Too many requests. */
-  TooManyRequests = 'TOO_MANY_REQUESTS'
-}
+  | 'TOO_MANY_REQUESTS';
 
 /** Return type for `customerPaymentMethodGetUpdateUrl` mutation. */
 export type CustomerPaymentMethodGetUpdateUrlPayload = {
@@ -16987,16 +16791,15 @@ export type CustomerPaymentMethodGetUpdateUrlUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CustomerPaymentMethodGetUpdateUrlUserError`. */
-export enum CustomerPaymentMethodGetUpdateUrlUserErrorCode {
+export type CustomerPaymentMethodGetUpdateUrlUserErrorCode =
   /** Customer doesn't exist. */
-  CustomerDoesNotExist = 'CUSTOMER_DOES_NOT_EXIST',
+  | 'CUSTOMER_DOES_NOT_EXIST'
   /** Invalid payment instrument. */
-  InvalidInstrument = 'INVALID_INSTRUMENT',
+  | 'INVALID_INSTRUMENT'
   /** Payment method doesn't exist. */
-  PaymentMethodDoesNotExist = 'PAYMENT_METHOD_DOES_NOT_EXIST',
+  | 'PAYMENT_METHOD_DOES_NOT_EXIST'
   /** Too many requests. */
-  TooManyRequests = 'TOO_MANY_REQUESTS'
-}
+  | 'TOO_MANY_REQUESTS';
 
 /** Return type for `customerPaymentMethodPaypalBillingAgreementCreate` mutation. */
 export type CustomerPaymentMethodPaypalBillingAgreementCreatePayload = {
@@ -17056,67 +16859,65 @@ export type CustomerPaymentMethodRemoteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CustomerPaymentMethodRemoteUserError`. */
-export enum CustomerPaymentMethodRemoteUserErrorCode {
+export type CustomerPaymentMethodRemoteUserErrorCode =
   /** Authorize.net is not enabled for subscriptions. */
-  AuthorizeNetNotEnabledForSubscriptions = 'AUTHORIZE_NET_NOT_ENABLED_FOR_SUBSCRIPTIONS',
+  | 'AUTHORIZE_NET_NOT_ENABLED_FOR_SUBSCRIPTIONS'
   /** Braintree is not enabled for subscriptions. */
-  BraintreeNotEnabledForSubscriptions = 'BRAINTREE_NOT_ENABLED_FOR_SUBSCRIPTIONS',
+  | 'BRAINTREE_NOT_ENABLED_FOR_SUBSCRIPTIONS'
   /** Exactly one remote reference is required. */
-  ExactlyOneRemoteReferenceRequired = 'EXACTLY_ONE_REMOTE_REFERENCE_REQUIRED',
+  | 'EXACTLY_ONE_REMOTE_REFERENCE_REQUIRED'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The input value is already taken. */
-  Taken = 'TAKEN'
-}
+  | 'TAKEN';
 
 /** The revocation reason types for a customer payment method. */
-export enum CustomerPaymentMethodRevocationReason {
+export type CustomerPaymentMethodRevocationReason =
   /** The Authorize.net payment gateway is not enabled. */
-  AuthorizeNetGatewayNotEnabled = 'AUTHORIZE_NET_GATEWAY_NOT_ENABLED',
+  | 'AUTHORIZE_NET_GATEWAY_NOT_ENABLED'
   /** Authorize.net did not return any payment methods. Make sure that the correct Authorize.net account is linked. */
-  AuthorizeNetReturnedNoPaymentMethod = 'AUTHORIZE_NET_RETURNED_NO_PAYMENT_METHOD',
+  | 'AUTHORIZE_NET_RETURNED_NO_PAYMENT_METHOD'
   /** Failed to contact Braintree API. */
-  BraintreeApiAuthenticationError = 'BRAINTREE_API_AUTHENTICATION_ERROR',
+  | 'BRAINTREE_API_AUTHENTICATION_ERROR'
   /** The Braintree payment gateway is not enabled. */
-  BraintreeGatewayNotEnabled = 'BRAINTREE_GATEWAY_NOT_ENABLED',
+  | 'BRAINTREE_GATEWAY_NOT_ENABLED'
   /** The Braintree payment method type should be a credit card or Apple Pay card. */
-  BraintreePaymentMethodNotCard = 'BRAINTREE_PAYMENT_METHOD_NOT_CARD',
+  | 'BRAINTREE_PAYMENT_METHOD_NOT_CARD'
   /** Braintree returned no payment methods. Make sure the correct Braintree account is linked. */
-  BraintreeReturnedNoPaymentMethod = 'BRAINTREE_RETURNED_NO_PAYMENT_METHOD',
+  | 'BRAINTREE_RETURNED_NO_PAYMENT_METHOD'
   /** The customer redacted their payment method. */
-  CustomerRedacted = 'CUSTOMER_REDACTED',
+  | 'CUSTOMER_REDACTED'
   /** CVV attempts limit exceeded. */
-  CvvAttemptsLimitExceeded = 'CVV_ATTEMPTS_LIMIT_EXCEEDED',
+  | 'CVV_ATTEMPTS_LIMIT_EXCEEDED'
   /** The billing address failed to retrieve. */
-  FailedToRetrieveBillingAddress = 'FAILED_TO_RETRIEVE_BILLING_ADDRESS',
+  | 'FAILED_TO_RETRIEVE_BILLING_ADDRESS'
   /** The credit card failed to update. */
-  FailedToUpdateCreditCard = 'FAILED_TO_UPDATE_CREDIT_CARD',
+  | 'FAILED_TO_UPDATE_CREDIT_CARD'
   /** The payment method was manually revoked. */
-  ManuallyRevoked = 'MANUALLY_REVOKED',
+  | 'MANUALLY_REVOKED'
   /**
    * The payment method was replaced with an existing payment method. The
    * associated contracts have been migrated to the other payment method.
    */
-  Merged = 'MERGED',
+  | 'MERGED'
   /** Verification of payment method failed. */
-  PaymentMethodVerificationFailed = 'PAYMENT_METHOD_VERIFICATION_FAILED',
+  | 'PAYMENT_METHOD_VERIFICATION_FAILED'
   /** Failed to contact the Stripe API. */
-  StripeApiAuthenticationError = 'STRIPE_API_AUTHENTICATION_ERROR',
+  | 'STRIPE_API_AUTHENTICATION_ERROR'
   /** Invalid request. Failed to retrieve payment method from Stripe. */
-  StripeApiInvalidRequestError = 'STRIPE_API_INVALID_REQUEST_ERROR',
+  | 'STRIPE_API_INVALID_REQUEST_ERROR'
   /** The Stripe payment gateway is not enabled. */
-  StripeGatewayNotEnabled = 'STRIPE_GATEWAY_NOT_ENABLED',
+  | 'STRIPE_GATEWAY_NOT_ENABLED'
   /** The Stripe payment method type should be card. */
-  StripePaymentMethodNotCard = 'STRIPE_PAYMENT_METHOD_NOT_CARD',
+  | 'STRIPE_PAYMENT_METHOD_NOT_CARD'
   /** Stripe did not return any payment methods. Make sure that the correct Stripe account is linked. */
-  StripeReturnedNoPaymentMethod = 'STRIPE_RETURNED_NO_PAYMENT_METHOD',
+  | 'STRIPE_RETURNED_NO_PAYMENT_METHOD'
   /** Verification of the payment method failed due to 3DS not being supported. */
-  ThreeDSecureFlowInVerificationNotImplemented = 'THREE_D_SECURE_FLOW_IN_VERIFICATION_NOT_IMPLEMENTED',
+  | 'THREE_D_SECURE_FLOW_IN_VERIFICATION_NOT_IMPLEMENTED'
   /** Too many consecutive failed attempts. */
-  TooManyConsecutiveFailures = 'TOO_MANY_CONSECUTIVE_FAILURES'
-}
+  | 'TOO_MANY_CONSECUTIVE_FAILURES';
 
 /** Return type for `customerPaymentMethodRevoke` mutation. */
 export type CustomerPaymentMethodRevokePayload = {
@@ -17152,14 +16953,13 @@ export type CustomerPaymentMethodUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CustomerPaymentMethodUserError`. */
-export enum CustomerPaymentMethodUserErrorCode {
+export type CustomerPaymentMethodUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The input value is already taken. */
-  Taken = 'TAKEN'
-}
+  | 'TAKEN';
 
 /** Represents a PayPal instrument for customer payment method. */
 export type CustomerPaypalBillingAgreement = {
@@ -17199,42 +16999,40 @@ export type CustomerPhoneNumber = {
 };
 
 /** The valid tiers for the predicted spend of a customer with a shop. */
-export enum CustomerPredictedSpendTier {
+export type CustomerPredictedSpendTier =
   /** The customer's spending is predicted to be in the top spending range for the shop in the following year. */
-  High = 'HIGH',
+  | 'HIGH'
   /** The customer's spending is predicted to be zero, or in the lowest spending range for the shop in the following year. */
-  Low = 'LOW',
+  | 'LOW'
   /** The customer's spending is predicted to be in the normal spending range for the shop in the following year. */
-  Medium = 'MEDIUM'
-}
+  | 'MEDIUM';
 
 /** The possible product subscription states for a customer, as defined by the customer's subscription contracts. */
-export enum CustomerProductSubscriberStatus {
+export type CustomerProductSubscriberStatus =
   /** The customer has at least one active subscription contract. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /**
    * The customer's last subscription contract was cancelled and there are no other active or paused
    * subscription contracts.
    */
-  Cancelled = 'CANCELLED',
+  | 'CANCELLED'
   /**
    * The customer's last subscription contract expired and there are no other active or paused
    * subscription contracts.
    */
-  Expired = 'EXPIRED',
+  | 'EXPIRED'
   /**
    * The customer's last subscription contract failed and there are no other active or paused
    * subscription contracts.
    */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** The customer has never had a subscription contract. */
-  NeverSubscribed = 'NEVER_SUBSCRIBED',
+  | 'NEVER_SUBSCRIBED'
   /**
    * The customer has at least one paused subscription contract and there are no other active
    * subscription contracts.
    */
-  Paused = 'PAUSED'
-}
+  | 'PAUSED';
 
 /** Return type for `customerRemoveTaxExemptions` mutation. */
 export type CustomerRemoveTaxExemptionsPayload = {
@@ -17255,12 +17053,11 @@ export type CustomerReplaceTaxExemptionsPayload = {
 };
 
 /** Possible error codes that can be returned by `CustomerRequestDataErasureUserError`. */
-export enum CustomerRequestDataErasureErrorCode {
+export type CustomerRequestDataErasureErrorCode =
   /** Customer does not exist. */
-  DoesNotExist = 'DOES_NOT_EXIST',
+  | 'DOES_NOT_EXIST'
   /** Failed to request customer data erasure. */
-  FailedToRequest = 'FAILED_TO_REQUEST'
-}
+  | 'FAILED_TO_REQUEST';
 
 /** Return type for `customerRequestDataErasure` mutation. */
 export type CustomerRequestDataErasurePayload = {
@@ -17283,38 +17080,36 @@ export type CustomerRequestDataErasureUserError = DisplayableError & {
 };
 
 /** The RFM (Recency, Frequency, Monetary) group for a customer. */
-export enum CustomerRfmGroup {
+export type CustomerRfmGroup =
   /** Customers with recent purchases, some orders, and moderate spend. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** Customers without recent purchases, fewer orders, and with lower spend. */
-  AlmostLost = 'ALMOST_LOST',
+  | 'ALMOST_LOST'
   /** Customers without recent purchases, but with a strong history of orders and spend. */
-  AtRisk = 'AT_RISK',
+  | 'AT_RISK'
   /** Customers with very recent purchases, many orders, and the most spend. */
-  Champions = 'CHAMPIONS',
+  | 'CHAMPIONS'
   /** Customers without recent orders, with infrequent orders, and with low spend. */
-  Dormant = 'DORMANT',
+  | 'DORMANT'
   /** Customers with recent purchases, many orders, and the most spend. */
-  Loyal = 'LOYAL',
+  | 'LOYAL'
   /** Customers with recent purchases, some orders, and moderate spend. */
-  NeedsAttention = 'NEEDS_ATTENTION',
+  | 'NEEDS_ATTENTION'
   /** Customers with very recent purchases, few orders, and low spend. */
-  New = 'NEW',
+  | 'NEW'
   /** Customers without recent purchases, but with a very strong history of orders and spend. */
-  PreviouslyLoyal = 'PREVIOUSLY_LOYAL',
+  | 'PREVIOUSLY_LOYAL'
   /** Customers with recent purchases, few orders, and low spend. */
-  Promising = 'PROMISING',
+  | 'PROMISING'
   /** Customers with no orders yet. */
-  Prospects = 'PROSPECTS'
-}
+  | 'PROSPECTS';
 
 /** The set of valid sort keys for the CustomerSavedSearch query. */
-export enum CustomerSavedSearchSortKeys {
+export type CustomerSavedSearchSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `name` value. */
-  Name = 'NAME'
-}
+  | 'NAME';
 
 /** The member of a segment. */
 export type CustomerSegmentMember = HasMetafields & {
@@ -17454,10 +17249,9 @@ export type CustomerSegmentMembersQueryUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CustomerSegmentMembersQueryUserError`. */
-export enum CustomerSegmentMembersQueryUserErrorCode {
+export type CustomerSegmentMembersQueryUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** Return type for `customerSendAccountInviteEmail` mutation. */
 export type CustomerSendAccountInviteEmailPayload = {
@@ -17480,10 +17274,9 @@ export type CustomerSendAccountInviteEmailUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CustomerSendAccountInviteEmailUserError`. */
-export enum CustomerSendAccountInviteEmailUserErrorCode {
+export type CustomerSendAccountInviteEmailUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** The input fields required to identify a customer. */
 export type CustomerSetIdentifiers = {
@@ -17550,32 +17343,31 @@ export type CustomerSetUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CustomerSetUserError`. */
-export enum CustomerSetUserErrorCode {
+export type CustomerSetUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The id field is not allowed if identifier is provided. */
-  IdNotAllowed = 'ID_NOT_ALLOWED',
+  | 'ID_NOT_ALLOWED'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** The identifier value does not match the value of the corresponding field in the input. */
-  InputMismatch = 'INPUT_MISMATCH',
+  | 'INPUT_MISMATCH'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The input argument `metafields` (if present) must contain the `customId` value. */
-  MetafieldMismatch = 'METAFIELD_MISMATCH',
+  | 'METAFIELD_MISMATCH'
   /** The input field corresponding to the identifier is required. */
-  MissingFieldRequired = 'MISSING_FIELD_REQUIRED',
+  | 'MISSING_FIELD_REQUIRED'
   /** Resource matching the identifier was not found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT'
-}
+  | 'TOO_SHORT';
 
 /** Represents a Shop Pay card instrument for customer payment method. */
 export type CustomerShopPayAgreement = {
@@ -17612,16 +17404,15 @@ export type CustomerSmsMarketingConsentError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `CustomerSmsMarketingConsentError`. */
-export enum CustomerSmsMarketingConsentErrorCode {
+export type CustomerSmsMarketingConsentErrorCode =
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Missing a required argument. */
-  MissingArgument = 'MISSING_ARGUMENT'
-}
+  | 'MISSING_ARGUMENT';
 
 /**
  * The marketing consent information when the customer consented to
@@ -17685,49 +17476,46 @@ export type CustomerSmsMarketingConsentUpdatePayload = {
 };
 
 /** The valid SMS marketing states for a customer’s phone number. */
-export enum CustomerSmsMarketingState {
+export type CustomerSmsMarketingState =
   /** The customer hasn't subscribed to SMS marketing. */
-  NotSubscribed = 'NOT_SUBSCRIBED',
+  | 'NOT_SUBSCRIBED'
   /** The customer is in the process of subscribing to SMS marketing. */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** The customer's personal data is erased. This value is internally-set and read-only. */
-  Redacted = 'REDACTED',
+  | 'REDACTED'
   /** The customer is subscribed to SMS marketing. */
-  Subscribed = 'SUBSCRIBED',
+  | 'SUBSCRIBED'
   /** The customer isn't currently subscribed to SMS marketing but was previously subscribed. */
-  Unsubscribed = 'UNSUBSCRIBED'
-}
+  | 'UNSUBSCRIBED';
 
 /** The set of valid sort keys for the Customer query. */
-export enum CustomerSortKeys {
+export type CustomerSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `location` value. */
-  Location = 'LOCATION',
+  | 'LOCATION'
   /** Sort by the `name` value. */
-  Name = 'NAME',
+  | 'NAME'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** The valid values for the state of a customer's account with a shop. */
-export enum CustomerState {
+export type CustomerState =
   /** The customer declined the email invite to create an account. */
-  Declined = 'DECLINED',
+  | 'DECLINED'
   /** The customer doesn't have an active account. Customer accounts can be disabled from the Shopify admin at any time. */
-  Disabled = 'DISABLED',
+  | 'DISABLED'
   /** The customer has created an account. */
-  Enabled = 'ENABLED',
+  | 'ENABLED'
   /** The customer has received an email invite to create an account. */
-  Invited = 'INVITED'
-}
+  | 'INVITED';
 
 /** A customer's computed statistics. */
 export type CustomerStatistics = {
@@ -17878,28 +17666,26 @@ export type DataSaleOptOutUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `DataSaleOptOutUserError`. */
-export enum DataSaleOptOutUserErrorCode {
+export type DataSaleOptOutUserErrorCode =
   /** Data sale opt out failed. */
-  Failed = 'FAILED'
-}
+  | 'FAILED';
 
 /** Days of the week from Monday to Sunday. */
-export enum DayOfTheWeek {
+export type DayOfTheWeek =
   /** Friday. */
-  Friday = 'FRIDAY',
+  | 'FRIDAY'
   /** Monday. */
-  Monday = 'MONDAY',
+  | 'MONDAY'
   /** Saturday. */
-  Saturday = 'SATURDAY',
+  | 'SATURDAY'
   /** Sunday. */
-  Sunday = 'SUNDAY',
+  | 'SUNDAY'
   /** Thursday. */
-  Thursday = 'THURSDAY',
+  | 'THURSDAY'
   /** Tuesday. */
-  Tuesday = 'TUESDAY',
+  | 'TUESDAY'
   /** Wednesday. */
-  Wednesday = 'WEDNESDAY'
-}
+  | 'WEDNESDAY';
 
 /**
  * A token that delegates a set of scopes from the original permission.
@@ -17942,22 +17728,21 @@ export type DelegateAccessTokenCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `DelegateAccessTokenCreateUserError`. */
-export enum DelegateAccessTokenCreateUserErrorCode {
+export type DelegateAccessTokenCreateUserErrorCode =
   /** The parent access token can't be a delegate token. */
-  DelegateAccessToken = 'DELEGATE_ACCESS_TOKEN',
+  | 'DELEGATE_ACCESS_TOKEN'
   /** The access scope can't be empty. */
-  EmptyAccessScope = 'EMPTY_ACCESS_SCOPE',
+  | 'EMPTY_ACCESS_SCOPE'
   /** The delegate token can't expire after the parent token. */
-  ExpiresAfterParent = 'EXPIRES_AFTER_PARENT',
+  | 'EXPIRES_AFTER_PARENT'
   /** The expires_in value must be greater than 0. */
-  NegativeExpiresIn = 'NEGATIVE_EXPIRES_IN',
+  | 'NEGATIVE_EXPIRES_IN'
   /** Persistence failed. */
-  PersistenceFailed = 'PERSISTENCE_FAILED',
+  | 'PERSISTENCE_FAILED'
   /** The parent access token can't have a refresh token. */
-  RefreshToken = 'REFRESH_TOKEN',
+  | 'REFRESH_TOKEN'
   /** Unknown scopes. */
-  UnknownScopes = 'UNKNOWN_SCOPES'
-}
+  | 'UNKNOWN_SCOPES';
 
 /** Return type for `delegateAccessTokenDestroy` mutation. */
 export type DelegateAccessTokenDestroyPayload = {
@@ -17982,16 +17767,15 @@ export type DelegateAccessTokenDestroyUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `DelegateAccessTokenDestroyUserError`. */
-export enum DelegateAccessTokenDestroyUserErrorCode {
+export type DelegateAccessTokenDestroyUserErrorCode =
   /** Access denied. */
-  AccessDenied = 'ACCESS_DENIED',
+  | 'ACCESS_DENIED'
   /** Access token not found. */
-  AccessTokenNotFound = 'ACCESS_TOKEN_NOT_FOUND',
+  | 'ACCESS_TOKEN_NOT_FOUND'
   /** Cannot delete parent access token. */
-  CanOnlyDeleteDelegateTokens = 'CAN_ONLY_DELETE_DELEGATE_TOKENS',
+  | 'CAN_ONLY_DELETE_DELEGATE_TOKENS'
   /** Persistence failed. */
-  PersistenceFailed = 'PERSISTENCE_FAILED'
-}
+  | 'PERSISTENCE_FAILED';
 
 /** The input fields for a delegate access token. */
 export type DelegateAccessTokenInput = {
@@ -18045,18 +17829,16 @@ export type DeletionEventEdge = {
 };
 
 /** The set of valid sort keys for the DeletionEvent query. */
-export enum DeletionEventSortKeys {
+export type DeletionEventSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** The supported subject types of deletion events. */
-export enum DeletionEventSubjectType {
-  Collection = 'COLLECTION',
-  Product = 'PRODUCT'
-}
+export type DeletionEventSubjectType =
+  | 'COLLECTION'
+  | 'PRODUCT';
 
 /** A shipping service and a list of countries that the service is available for. */
 export type DeliveryAvailableService = {
@@ -18676,20 +18458,18 @@ export type DeliveryCondition = Node & {
 export type DeliveryConditionCriteria = MoneyV2 | Weight;
 
 /** The field type that the condition will be applied to. */
-export enum DeliveryConditionField {
+export type DeliveryConditionField =
   /** The condition will check against the total price of the order. */
-  TotalPrice = 'TOTAL_PRICE',
+  | 'TOTAL_PRICE'
   /** The condition will check against the total weight of the order. */
-  TotalWeight = 'TOTAL_WEIGHT'
-}
+  | 'TOTAL_WEIGHT';
 
 /** The operator to use to determine if the condition passes. */
-export enum DeliveryConditionOperator {
+export type DeliveryConditionOperator =
   /** The condition will check whether the field is greater than or equal to the criterion. */
-  GreaterThanOrEqualTo = 'GREATER_THAN_OR_EQUAL_TO',
+  | 'GREATER_THAN_OR_EQUAL_TO'
   /** The condition will check if the field is less than or equal to the criterion. */
-  LessThanOrEqualTo = 'LESS_THAN_OR_EQUAL_TO'
-}
+  | 'LESS_THAN_OR_EQUAL_TO';
 
 /** A country that is used to define a shipping zone. */
 export type DeliveryCountry = Node & {
@@ -18885,36 +18665,35 @@ export type DeliveryCustomizationError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `DeliveryCustomizationError`. */
-export enum DeliveryCustomizationErrorCode {
+export type DeliveryCustomizationErrorCode =
   /** Shop must be on a Shopify Plus plan to activate functions from a custom app. */
-  CustomAppFunctionNotEligible = 'CUSTOM_APP_FUNCTION_NOT_ELIGIBLE',
+  | 'CUSTOM_APP_FUNCTION_NOT_ELIGIBLE'
   /** Shop must be on a Shopify Plus plan to activate delivery customizations from a custom app. */
-  DeliveryCustomizationFunctionNotEligible = 'DELIVERY_CUSTOMIZATION_FUNCTION_NOT_ELIGIBLE',
+  | 'DELIVERY_CUSTOMIZATION_FUNCTION_NOT_ELIGIBLE'
   /** Delivery customization not found. */
-  DeliveryCustomizationNotFound = 'DELIVERY_CUSTOMIZATION_NOT_FOUND',
+  | 'DELIVERY_CUSTOMIZATION_NOT_FOUND'
   /** Function does not implement the required interface for this delivery customization. */
-  FunctionDoesNotImplement = 'FUNCTION_DOES_NOT_IMPLEMENT',
+  | 'FUNCTION_DOES_NOT_IMPLEMENT'
   /** Function ID cannot be changed. */
-  FunctionIdCannotBeChanged = 'FUNCTION_ID_CANNOT_BE_CHANGED',
+  | 'FUNCTION_ID_CANNOT_BE_CHANGED'
   /** Function not found. */
-  FunctionNotFound = 'FUNCTION_NOT_FOUND',
+  | 'FUNCTION_NOT_FOUND'
   /** Function is pending deletion. */
-  FunctionPendingDeletion = 'FUNCTION_PENDING_DELETION',
+  | 'FUNCTION_PENDING_DELETION'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Could not create or update metafields. */
-  InvalidMetafields = 'INVALID_METAFIELDS',
+  | 'INVALID_METAFIELDS'
   /** Maximum delivery customizations are already enabled. */
-  MaximumActiveDeliveryCustomizations = 'MAXIMUM_ACTIVE_DELIVERY_CUSTOMIZATIONS',
+  | 'MAXIMUM_ACTIVE_DELIVERY_CUSTOMIZATIONS'
   /** Either function_id or function_handle must be provided. */
-  MissingFunctionIdentifier = 'MISSING_FUNCTION_IDENTIFIER',
+  | 'MISSING_FUNCTION_IDENTIFIER'
   /** Only one of function_id or function_handle can be provided, not both. */
-  MultipleFunctionIdentifiers = 'MULTIPLE_FUNCTION_IDENTIFIERS',
+  | 'MULTIPLE_FUNCTION_IDENTIFIERS'
   /** Required input field must be present. */
-  RequiredInputField = 'REQUIRED_INPUT_FIELD',
+  | 'REQUIRED_INPUT_FIELD'
   /** Unauthorized app scope. */
-  UnauthorizedAppScope = 'UNAUTHORIZED_APP_SCOPE'
-}
+  | 'UNAUTHORIZED_APP_SCOPE';
 
 /** The input fields to create and update a delivery customization. */
 export type DeliveryCustomizationInput = {
@@ -18947,25 +18726,21 @@ export type DeliveryLocalPickupSettings = {
 };
 
 /** Possible pickup time values that a location enabled for local pickup can have. */
-export enum DeliveryLocalPickupTime {
-  /**
-   * Custom pickup time. Unrecognized pickup time enum value.
-   * @deprecated Custom pickup time is no longer supported.
-   */
-  Custom = 'CUSTOM',
+export type DeliveryLocalPickupTime =
+  /** Custom pickup time. Unrecognized pickup time enum value. */
+  | 'CUSTOM'
   /** Usually ready in 5+ days. */
-  FiveOrMoreDays = 'FIVE_OR_MORE_DAYS',
+  | 'FIVE_OR_MORE_DAYS'
   /** Usually ready in 4 hours. */
-  FourHours = 'FOUR_HOURS',
+  | 'FOUR_HOURS'
   /** Usually ready in 1 hour. */
-  OneHour = 'ONE_HOUR',
+  | 'ONE_HOUR'
   /** Usually ready in 24 hours. */
-  TwentyFourHours = 'TWENTY_FOUR_HOURS',
+  | 'TWENTY_FOUR_HOURS'
   /** Usually ready in 2 hours. */
-  TwoHours = 'TWO_HOURS',
+  | 'TWO_HOURS'
   /** Usually ready in 2-4 days. */
-  TwoToFourDays = 'TWO_TO_FOUR_DAYS'
-}
+  | 'TWO_TO_FOUR_DAYS';
 
 /**
  * A location group is a collection of locations. They share zones and delivery methods across delivery
@@ -19086,14 +18861,13 @@ export type DeliveryLocationLocalPickupSettingsError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `DeliveryLocationLocalPickupSettingsError`. */
-export enum DeliveryLocationLocalPickupSettingsErrorCode {
+export type DeliveryLocationLocalPickupSettingsErrorCode =
   /** Provided locationId is not for an active location belonging to this store. */
-  ActiveLocationNotFound = 'ACTIVE_LOCATION_NOT_FOUND',
+  | 'ACTIVE_LOCATION_NOT_FOUND'
   /** Custom pickup time is not allowed for local pickup settings. */
-  CustomPickupTimeNotAllowed = 'CUSTOM_PICKUP_TIME_NOT_ALLOWED',
+  | 'CUSTOM_PICKUP_TIME_NOT_ALLOWED'
   /** An error occurred while changing the local pickup settings. */
-  GenericError = 'GENERIC_ERROR'
-}
+  | 'GENERIC_ERROR';
 
 /**
  * Information about the delivery method selected for a [`FulfillmentOrder`](https://shopify.dev/docs/api/admin-graphql/latest/objects/FulfillmentOrder).
@@ -19216,28 +18990,26 @@ export type DeliveryMethodDefinitionInput = {
 };
 
 /** The different types of method definitions to filter by. */
-export enum DeliveryMethodDefinitionType {
+export type DeliveryMethodDefinitionType =
   /** A static merchant-defined rate. */
-  Merchant = 'MERCHANT',
+  | 'MERCHANT'
   /** A dynamic participant rate. */
-  Participant = 'PARTICIPANT'
-}
+  | 'PARTICIPANT';
 
 /** Possible method types that a delivery method can have. */
-export enum DeliveryMethodType {
+export type DeliveryMethodType =
   /** The order is delivered using a local delivery service. */
-  Local = 'LOCAL',
+  | 'LOCAL'
   /** Non-physical items, no delivery needed. */
-  None = 'NONE',
+  | 'NONE'
   /** The order is delivered to a pickup point. */
-  PickupPoint = 'PICKUP_POINT',
+  | 'PICKUP_POINT'
   /** The order is picked up by the customer. */
-  PickUp = 'PICK_UP',
+  | 'PICK_UP'
   /** In-store sale, no delivery needed. */
-  Retail = 'RETAIL',
+  | 'RETAIL'
   /** The order is shipped. */
-  Shipping = 'SHIPPING'
-}
+  | 'SHIPPING';
 
 /**
  * A participant defines carrier-calculated rates for shipping services
@@ -19691,10 +19463,9 @@ export type DeliveryPromiseParticipantEdge = {
 export type DeliveryPromiseParticipantOwner = ProductVariant;
 
 /** The type of object that the participant is attached to. */
-export enum DeliveryPromiseParticipantOwnerType {
+export type DeliveryPromiseParticipantOwnerType =
   /** A product variant. */
-  Productvariant = 'PRODUCTVARIANT'
-}
+  | 'PRODUCTVARIANT';
 
 /** Return type for `deliveryPromiseParticipantsUpdate` mutation. */
 export type DeliveryPromiseParticipantsUpdatePayload = {
@@ -19748,16 +19519,15 @@ export type DeliveryPromiseProviderUpsertUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `DeliveryPromiseProviderUpsertUserError`. */
-export enum DeliveryPromiseProviderUpsertUserErrorCode {
+export type DeliveryPromiseProviderUpsertUserErrorCode =
   /** The time zone is invalid. */
-  InvalidTimeZone = 'INVALID_TIME_ZONE',
+  | 'INVALID_TIME_ZONE'
   /** The location doesn't belong to the app. */
-  MustBelongToApp = 'MUST_BELONG_TO_APP',
+  | 'MUST_BELONG_TO_APP'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG'
-}
+  | 'TOO_LONG';
 
 /** The delivery promise settings. */
 export type DeliveryPromiseSetting = {
@@ -19878,20 +19648,19 @@ export type DepositPercentage = {
 };
 
 /** Digital wallet, such as Apple Pay, which can be used for accelerated checkouts. */
-export enum DigitalWallet {
+export type DigitalWallet =
   /** Amazon Pay. */
-  AmazonPay = 'AMAZON_PAY',
+  | 'AMAZON_PAY'
   /** Android Pay. */
-  AndroidPay = 'ANDROID_PAY',
+  | 'ANDROID_PAY'
   /** Apple Pay. */
-  ApplePay = 'APPLE_PAY',
+  | 'APPLE_PAY'
   /** Facebook Pay. */
-  FacebookPay = 'FACEBOOK_PAY',
+  | 'FACEBOOK_PAY'
   /** Google Pay. */
-  GooglePay = 'GOOGLE_PAY',
+  | 'GOOGLE_PAY'
   /** Shopify Pay. */
-  ShopifyPay = 'SHOPIFY_PAY'
-}
+  | 'SHOPIFY_PAY';
 
 /**
  * A discount offers promotional value and can be applied by entering a code or
@@ -20005,17 +19774,13 @@ export type DiscountApplication = {
 };
 
 /** The method by which the discount's value is allocated onto its entitled lines. */
-export enum DiscountApplicationAllocationMethod {
+export type DiscountApplicationAllocationMethod =
   /** The value is spread across all entitled lines. */
-  Across = 'ACROSS',
+  | 'ACROSS'
   /** The value is applied onto every entitled line. */
-  Each = 'EACH',
-  /**
-   * The value is specifically applied onto a particular line.
-   * @deprecated Use ACROSS instead.
-   */
-  One = 'ONE'
-}
+  | 'EACH'
+  /** The value is specifically applied onto a particular line. */
+  | 'ONE';
 
 /** An auto-generated type for paginating through multiple DiscountApplications. */
 export type DiscountApplicationConnection = {
@@ -20046,18 +19811,17 @@ export type DiscountApplicationEdge = {
 };
 
 /** The level at which the discount's value is applied. */
-export enum DiscountApplicationLevel {
+export type DiscountApplicationLevel =
   /**
    * The discount is applied at the line level.
    * Line level discounts are factored into the discountedUnitPriceSet on line items.
    */
-  Line = 'LINE',
+  | 'LINE'
   /**
    * The discount is applied at the order level.
    * Order level discounts are not factored into the discountedUnitPriceSet on line items.
    */
-  Order = 'ORDER'
-}
+  | 'ORDER';
 
 /**
  * The lines on the order to which the discount is applied, of the type defined by
@@ -20065,22 +19829,20 @@ export enum DiscountApplicationLevel {
  * `LINE_ITEM`, applies the discount on all line items that are entitled to the discount.
  * The value `ALL`, combined with a `targetType` of `SHIPPING_LINE`, applies the discount on all shipping lines.
  */
-export enum DiscountApplicationTargetSelection {
+export type DiscountApplicationTargetSelection =
   /** The discount is allocated onto all the lines. */
-  All = 'ALL',
+  | 'ALL'
   /** The discount is allocated onto only the lines that it's entitled for. */
-  Entitled = 'ENTITLED',
+  | 'ENTITLED'
   /** The discount is allocated onto explicitly chosen lines. */
-  Explicit = 'EXPLICIT'
-}
+  | 'EXPLICIT';
 
 /** The type of line (i.e. line item or shipping line) on an order that the discount is applicable towards. */
-export enum DiscountApplicationTargetType {
+export type DiscountApplicationTargetType =
   /** The discount applies onto line items. */
-  LineItem = 'LINE_ITEM',
+  | 'LINE_ITEM'
   /** The discount applies onto shipping lines. */
-  ShippingLine = 'SHIPPING_LINE'
-}
+  | 'SHIPPING_LINE';
 
 /**
  * The types of automatic discounts applied in the cart and at checkout when an order meets specific criteria.
@@ -21158,10 +20920,9 @@ export type DiscountBulkTagsRemovePayload = {
 };
 
 /** All buyers are eligible for the discount. */
-export enum DiscountBuyerSelection {
+export type DiscountBuyerSelection =
   /** All buyers are eligible for the discount. */
-  All = 'ALL'
-}
+  | 'ALL';
 
 /**
  * Indicates that a discount applies to all buyers without restrictions, enabling
@@ -21182,26 +20943,25 @@ export type DiscountBuyerSelectionAll = {
  * The [discount class](https://help.shopify.com/manual/discounts/combining-discounts/discount-combinations)
  * that's used to control how discounts can be combined.
  */
-export enum DiscountClass {
+export type DiscountClass =
   /**
    * The discount is combined with an
    * [order discount](https://help.shopify.com/manual/discounts/combining-discounts/discount-combinations)
    * class.
    */
-  Order = 'ORDER',
+  | 'ORDER'
   /**
    * The discount is combined with a
    * [product discount](https://help.shopify.com/manual/discounts/combining-discounts/discount-combinations)
    * class.
    */
-  Product = 'PRODUCT',
+  | 'PRODUCT'
   /**
    * The discount is combined with a
    * [shipping discount](https://help.shopify.com/manual/discounts/combining-discounts/discount-combinations)
    * class.
    */
-  Shipping = 'SHIPPING'
-}
+  | 'SHIPPING';
 
 /**
  * The type of discount associated with the discount code. For example, the
@@ -22477,19 +22237,18 @@ export type DiscountCodeRedeemCodeBulkDeletePayload = {
 };
 
 /** The set of valid sort keys for the DiscountCode query. */
-export enum DiscountCodeSortKeys {
+export type DiscountCodeSortKeys =
   /** Sort by the `code` value. */
-  Code = 'CODE',
+  | 'CODE'
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE'
-}
+  | 'RELEVANCE';
 
 /**
  * A list of collections that the discount can have as a prerequisite or a list of
@@ -22885,90 +22644,89 @@ export type DiscountEffectInput = {
 };
 
 /** Possible error codes that can be returned by `DiscountUserError`. */
-export enum DiscountErrorCode {
+export type DiscountErrorCode =
   /** The active period overlaps with other automatic discounts. At any given time, only 25 automatic discounts can be active. */
-  ActivePeriodOverlap = 'ACTIVE_PERIOD_OVERLAP',
+  | 'ACTIVE_PERIOD_OVERLAP'
   /** A discount cannot have both appliesOnOneTimePurchase and appliesOnSubscription set to false. */
-  AppliesOnNothing = 'APPLIES_ON_NOTHING',
+  | 'APPLIES_ON_NOTHING'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The attribute selection contains conflicting settings. */
-  Conflict = 'CONFLICT',
+  | 'CONFLICT'
   /** The input value is already present. */
-  Duplicate = 'DUPLICATE',
+  | 'DUPLICATE'
   /** The end date should be after the start date. */
-  EndDateBeforeStartDate = 'END_DATE_BEFORE_START_DATE',
+  | 'END_DATE_BEFORE_START_DATE'
   /** The input value should be equal to the value allowed. */
-  EqualTo = 'EQUAL_TO',
+  | 'EQUAL_TO'
   /** The value exceeded the maximum allowed value. */
-  ExceededMax = 'EXCEEDED_MAX',
+  | 'EXCEEDED_MAX'
   /** The input value should be greater than the minimum allowed value. */
-  GreaterThan = 'GREATER_THAN',
+  | 'GREATER_THAN'
   /** The input value should be greater than or equal to the minimum value allowed. */
-  GreaterThanOrEqualTo = 'GREATER_THAN_OR_EQUAL_TO',
+  | 'GREATER_THAN_OR_EQUAL_TO'
   /** The value is already present through another selection. */
-  ImplicitDuplicate = 'IMPLICIT_DUPLICATE',
+  | 'IMPLICIT_DUPLICATE'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The `combinesWith` settings are invalid for the discount class. */
-  InvalidCombinesWithForDiscountClass = 'INVALID_COMBINES_WITH_FOR_DISCOUNT_CLASS',
+  | 'INVALID_COMBINES_WITH_FOR_DISCOUNT_CLASS'
   /** The discountClass is invalid for the price rule. */
-  InvalidDiscountClassForPriceRule = 'INVALID_DISCOUNT_CLASS_FOR_PRICE_RULE',
+  | 'INVALID_DISCOUNT_CLASS_FOR_PRICE_RULE'
   /**
    * The `productDiscounts` field can't be set to false when
    * `productDiscountsWithTagsOnSameCartLine` tags exist on the discount.
    */
-  InvalidProductDiscountsFalseWithExistingTagsOnSameCartLine = 'INVALID_PRODUCT_DISCOUNTS_FALSE_WITH_EXISTING_TAGS_ON_SAME_CART_LINE',
+  | 'INVALID_PRODUCT_DISCOUNTS_FALSE_WITH_EXISTING_TAGS_ON_SAME_CART_LINE'
   /** The `productDiscountsWithTagsOnSameCartLine` field is only valid for discounts with the PRODUCT discount class. */
-  InvalidProductDiscountsWithTagsOnSameCartLineForDiscountClass = 'INVALID_PRODUCT_DISCOUNTS_WITH_TAGS_ON_SAME_CART_LINE_FOR_DISCOUNT_CLASS',
+  | 'INVALID_PRODUCT_DISCOUNTS_WITH_TAGS_ON_SAME_CART_LINE_FOR_DISCOUNT_CLASS'
   /** The `productDiscountsWithTagsOnSameCartLine` field can only be specified when `productDiscounts` is true. */
-  InvalidProductDiscountsWithTagsOnSameCartLineWithoutProductDiscounts = 'INVALID_PRODUCT_DISCOUNTS_WITH_TAGS_ON_SAME_CART_LINE_WITHOUT_PRODUCT_DISCOUNTS',
+  | 'INVALID_PRODUCT_DISCOUNTS_WITH_TAGS_ON_SAME_CART_LINE_WITHOUT_PRODUCT_DISCOUNTS'
   /** The tag title exceeds the maximum length of 255 characters. */
-  InvalidTagLength = 'INVALID_TAG_LENGTH',
+  | 'INVALID_TAG_LENGTH'
   /** The input value should be less than the maximum value allowed. */
-  LessThan = 'LESS_THAN',
+  | 'LESS_THAN'
   /** The input value should be less than or equal to the maximum value allowed. */
-  LessThanOrEqualTo = 'LESS_THAN_OR_EQUAL_TO',
+  | 'LESS_THAN_OR_EQUAL_TO'
   /**
    * The active period overlaps with too many other app-provided discounts. There's
    * a limit on the number of app discounts that can be active at any given time.
    */
-  MaxAppDiscounts = 'MAX_APP_DISCOUNTS',
+  | 'MAX_APP_DISCOUNTS'
   /** Specify a minimum subtotal or a quantity, but not both. */
-  MinimumSubtotalAndQuantityRangeBothPresent = 'MINIMUM_SUBTOTAL_AND_QUANTITY_RANGE_BOTH_PRESENT',
+  | 'MINIMUM_SUBTOTAL_AND_QUANTITY_RANGE_BOTH_PRESENT'
   /** Missing a required argument. */
-  MissingArgument = 'MISSING_ARGUMENT',
+  | 'MISSING_ARGUMENT'
   /** Either function ID or function handle must be provided. */
-  MissingFunctionIdentifier = 'MISSING_FUNCTION_IDENTIFIER',
+  | 'MISSING_FUNCTION_IDENTIFIER'
   /** Only one of function ID or function handle is allowed. */
-  MultipleFunctionIdentifiers = 'MULTIPLE_FUNCTION_IDENTIFIERS',
+  | 'MULTIPLE_FUNCTION_IDENTIFIERS'
   /** Recurring cycle limit must be 1 when discount does not apply to subscription items. */
-  MultipleRecurringCycleLimitForNonSubscriptionItems = 'MULTIPLE_RECURRING_CYCLE_LIMIT_FOR_NON_SUBSCRIPTION_ITEMS',
+  | 'MULTIPLE_RECURRING_CYCLE_LIMIT_FOR_NON_SUBSCRIPTION_ITEMS'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The shop's plan does not allow setting `productDiscountsWithTagsOnSameCartLine`. */
-  ProductDiscountsWithTagsOnSameCartLineNotEntitled = 'PRODUCT_DISCOUNTS_WITH_TAGS_ON_SAME_CART_LINE_NOT_ENTITLED',
+  | 'PRODUCT_DISCOUNTS_WITH_TAGS_ON_SAME_CART_LINE_NOT_ENTITLED'
   /** Recurring cycle limit must be a valid integer greater than or equal to 0. */
-  RecurringCycleLimitNotAValidInteger = 'RECURRING_CYCLE_LIMIT_NOT_A_VALID_INTEGER',
+  | 'RECURRING_CYCLE_LIMIT_NOT_A_VALID_INTEGER'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** Too many arguments provided. */
-  TooManyArguments = 'TOO_MANY_ARGUMENTS',
+  | 'TOO_MANY_ARGUMENTS'
   /** The number of tags in `productDiscountsWithTagsOnSameCartLine` exceeds the maximum of 10. */
-  TooManyProductDiscountsWithTagsOnSameCartLine = 'TOO_MANY_PRODUCT_DISCOUNTS_WITH_TAGS_ON_SAME_CART_LINE',
+  | 'TOO_MANY_PRODUCT_DISCOUNTS_WITH_TAGS_ON_SAME_CART_LINE'
   /** The number of tags exceeds the maximum of 5. */
-  TooManyTags = 'TOO_MANY_TAGS',
+  | 'TOO_MANY_TAGS'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** The value is outside of the allowed range. */
-  ValueOutsideRange = 'VALUE_OUTSIDE_RANGE'
-}
+  | 'VALUE_OUTSIDE_RANGE';
 
 /**
  * The type used to target the items required for discount eligibility, or the
@@ -23531,14 +23289,13 @@ export type DiscountShareableUrl = {
 };
 
 /** The type of page where a shareable discount URL lands. */
-export enum DiscountShareableUrlTargetType {
+export type DiscountShareableUrlTargetType =
   /** The URL lands on a collection page. */
-  Collection = 'COLLECTION',
+  | 'COLLECTION'
   /** The URL lands on a home page. */
-  Home = 'HOME',
+  | 'HOME'
   /** The URL lands on a product page. */
-  Product = 'PRODUCT'
-}
+  | 'PRODUCT';
 
 /**
  * The type used to target the eligible countries of an order's shipping
@@ -23556,64 +23313,59 @@ export type DiscountShippingDestinationSelectionInput = {
 };
 
 /** The set of valid sort keys for the Discount query. */
-export enum DiscountSortKeys {
+export type DiscountSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `ends_at` value. */
-  EndsAt = 'ENDS_AT',
+  | 'ENDS_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `starts_at` value. */
-  StartsAt = 'STARTS_AT',
+  | 'STARTS_AT'
   /** Sort by the `title` value. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /**
  * The status of the discount that describes its availability,
  * expiration, or pending activation.
  */
-export enum DiscountStatus {
+export type DiscountStatus =
   /** The discount is currently available for use. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** The discount has reached its end date and is no longer valid. */
-  Expired = 'EXPIRED',
+  | 'EXPIRED'
   /** The discount is set to become active at a future date. */
-  Scheduled = 'SCHEDULED'
-}
+  | 'SCHEDULED';
 
 /** The set of valid sort keys for the DiscountTag query. */
-export enum DiscountTagSortKeys {
+export type DiscountTagSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `title` value. */
-  Title = 'TITLE'
-}
+  | 'TITLE';
 
 /** The type of line (line item or shipping line) on an order that the subscription discount is applicable towards. */
-export enum DiscountTargetType {
+export type DiscountTargetType =
   /** The discount applies onto line items. */
-  LineItem = 'LINE_ITEM',
+  | 'LINE_ITEM'
   /** The discount applies onto shipping lines. */
-  ShippingLine = 'SHIPPING_LINE'
-}
+  | 'SHIPPING_LINE';
 
 /** The type of the subscription discount. */
-export enum DiscountType {
+export type DiscountType =
   /** Automatic discount type. */
-  AutomaticDiscount = 'AUTOMATIC_DISCOUNT',
+  | 'AUTOMATIC_DISCOUNT'
   /** Code discount type. */
-  CodeDiscount = 'CODE_DISCOUNT',
+  | 'CODE_DISCOUNT'
   /** Manual discount type. */
-  Manual = 'MANUAL'
-}
+  | 'MANUAL';
 
 /** An error that occurs during the execution of a discount mutation. */
 export type DiscountUserError = DisplayableError & {
@@ -23657,46 +23409,40 @@ export type DisputeEvidenceUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `DisputeEvidenceUpdateUserError`. */
-export enum DisputeEvidenceUpdateUserErrorCode {
+export type DisputeEvidenceUpdateUserErrorCode =
   /** Dispute evidence could not be found. */
-  DisputeEvidenceNotFound = 'DISPUTE_EVIDENCE_NOT_FOUND',
+  | 'DISPUTE_EVIDENCE_NOT_FOUND'
   /** Evidence already accepted. */
-  EvidenceAlreadyAccepted = 'EVIDENCE_ALREADY_ACCEPTED',
+  | 'EVIDENCE_ALREADY_ACCEPTED'
   /** Evidence past due date. */
-  EvidencePastDueDate = 'EVIDENCE_PAST_DUE_DATE',
+  | 'EVIDENCE_PAST_DUE_DATE'
   /** Combined files size is too large. */
-  FilesSizeExceededLimit = 'FILES_SIZE_EXCEEDED_LIMIT',
+  | 'FILES_SIZE_EXCEEDED_LIMIT'
   /** File upload failed. Please try again. */
-  FileNotFound = 'FILE_NOT_FOUND',
+  | 'FILE_NOT_FOUND'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Individual file size is too large. */
-  TooLarge = 'TOO_LARGE'
-}
+  | 'TOO_LARGE';
 
 /** The possible statuses of a dispute. */
-export enum DisputeStatus {
-  Accepted = 'ACCEPTED',
-  /**
-   * Status previously used by Stripe to indicate that a dispute led to a refund.
-   * @deprecated CHARGE_REFUNDED is no longer supported.
-   */
-  ChargeRefunded = 'CHARGE_REFUNDED',
-  Lost = 'LOST',
-  NeedsResponse = 'NEEDS_RESPONSE',
+export type DisputeStatus =
+  | 'ACCEPTED'
+  /** Status previously used by Stripe to indicate that a dispute led to a refund. */
+  | 'CHARGE_REFUNDED'
+  | 'LOST'
+  | 'NEEDS_RESPONSE'
   /** A dispute that was prevented from becoming a formal chargeback. */
-  Prevented = 'PREVENTED',
-  UnderReview = 'UNDER_REVIEW',
-  Won = 'WON'
-}
+  | 'PREVENTED'
+  | 'UNDER_REVIEW'
+  | 'WON';
 
 /** The possible types for a dispute. */
-export enum DisputeType {
+export type DisputeType =
   /** The dispute has turned into a chargeback. */
-  Chargeback = 'CHARGEBACK',
+  | 'CHARGEBACK'
   /** The dispute is in the inquiry phase. */
-  Inquiry = 'INQUIRY'
-}
+  | 'INQUIRY';
 
 /** A distance, which includes a numeric value and a unit of measurement. */
 export type Distance = {
@@ -23708,12 +23454,11 @@ export type Distance = {
 };
 
 /** Units of measurement for distance. */
-export enum DistanceUnit {
+export type DistanceUnit =
   /** Metric system unit of distance. */
-  Kilometers = 'KILOMETERS',
+  | 'KILOMETERS'
   /** Imperial system unit of distance. */
-  Miles = 'MILES'
-}
+  | 'MILES';
 
 /** A unique string that represents the address of a Shopify store on the Internet. */
 export type Domain = Node & {
@@ -24202,12 +23947,11 @@ export type DraftOrderAppliedDiscountInput = {
 };
 
 /** The valid discount types that can be applied to a draft order. */
-export enum DraftOrderAppliedDiscountType {
+export type DraftOrderAppliedDiscountType =
   /** A fixed amount in the store's currency. */
-  FixedAmount = 'FIXED_AMOUNT',
+  | 'FIXED_AMOUNT'
   /** A percentage of the order subtotal. */
-  Percentage = 'PERCENTAGE'
-}
+  | 'PERCENTAGE';
 
 /** The available delivery options for a draft order. */
 export type DraftOrderAvailableDeliveryOptions = {
@@ -24817,35 +24561,33 @@ export type DraftOrderShippingRate = {
 };
 
 /** The set of valid sort keys for the DraftOrder query. */
-export enum DraftOrderSortKeys {
+export type DraftOrderSortKeys =
   /** Sort by the `customer_name` value. */
-  CustomerName = 'CUSTOMER_NAME',
+  | 'CUSTOMER_NAME'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `number` value. */
-  Number = 'NUMBER',
+  | 'NUMBER'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `status` value. */
-  Status = 'STATUS',
+  | 'STATUS'
   /** Sort by the `total_price` value. */
-  TotalPrice = 'TOTAL_PRICE',
+  | 'TOTAL_PRICE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** The valid statuses for a draft order. */
-export enum DraftOrderStatus {
+export type DraftOrderStatus =
   /** The draft order has been paid. */
-  Completed = 'COMPLETED',
+  | 'COMPLETED'
   /** An invoice for the draft order has been sent to the customer. */
-  InvoiceSent = 'INVOICE_SENT',
+  | 'INVOICE_SENT'
   /** The draft order is open. It has not been paid, and an invoice hasn't been sent. */
-  Open = 'OPEN'
-}
+  | 'OPEN';
 
 /** Represents a draft order tag. */
 export type DraftOrderTag = Node & {
@@ -24961,19 +24703,18 @@ export type ErrorsServerPixelUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ErrorsServerPixelUserError`. */
-export enum ErrorsServerPixelUserErrorCode {
+export type ErrorsServerPixelUserErrorCode =
   /** A server pixel already exists for this app and shop. Only one server pixel can exist for any app and shop combination. */
-  AlreadyExists = 'ALREADY_EXISTS',
+  | 'ALREADY_EXISTS'
   /** Server Pixel must be configured with a valid AWS Event Bridge or GCP pub/sub endpoint address to be connected. */
-  NeedsConfigurationToConnect = 'NEEDS_CONFIGURATION_TO_CONNECT',
+  | 'NEEDS_CONFIGURATION_TO_CONNECT'
   /** A server pixel doesn't exist for this app and shop. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /**
    * PubSubProject and PubSubTopic values resulted in an address that is not a
    * valid GCP pub/sub format.Address format should be pubsub://project:topic.
    */
-  PubSubError = 'PUB_SUB_ERROR'
-}
+  | 'PUB_SUB_ERROR';
 
 /** An error that occurs during the execution of a web pixel mutation. */
 export type ErrorsWebPixelUserError = DisplayableError & {
@@ -24987,31 +24728,27 @@ export type ErrorsWebPixelUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ErrorsWebPixelUserError`. */
-export enum ErrorsWebPixelUserErrorCode {
+export type ErrorsWebPixelUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The provided settings is not a valid JSON. */
-  InvalidConfigurationJson = 'INVALID_CONFIGURATION_JSON',
+  | 'INVALID_CONFIGURATION_JSON'
   /** The provided runtime context is invalid. */
-  InvalidRuntimeContext = 'INVALID_RUNTIME_CONTEXT',
+  | 'INVALID_RUNTIME_CONTEXT'
   /** The provided settings does not match the expected settings definition on the app. */
-  InvalidSettings = 'INVALID_SETTINGS',
+  | 'INVALID_SETTINGS'
   /** The settings definition of the web pixel extension is in an invalid state on the app. */
-  InvalidSettingsDefinition = 'INVALID_SETTINGS_DEFINITION',
+  | 'INVALID_SETTINGS_DEFINITION'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** No extension found. */
-  NoExtension = 'NO_EXTENSION',
+  | 'NO_EXTENSION'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
-  /**
-   * An error occurred and the web pixel couldnt be deleted.
-   * @deprecated `UNABLE_TO_DELETE` is deprecated. Use `UNEXPECTED_ERROR` instead.
-   */
-  UnableToDelete = 'UNABLE_TO_DELETE',
+  | 'TAKEN'
+  /** An error occurred and the web pixel couldnt be deleted. */
+  | 'UNABLE_TO_DELETE'
   /** An unexpected error occurred. */
-  UnexpectedError = 'UNEXPECTED_ERROR'
-}
+  | 'UNEXPECTED_ERROR';
 
 /**
  * Events chronicle resource activities such as the creation of an article, the fulfillment of an order, or the
@@ -25117,57 +24854,55 @@ export type EventEdge = {
 };
 
 /** The set of valid sort keys for the Event query. */
-export enum EventSortKeys {
+export type EventSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** The type of the resource that generated the event. */
-export enum EventSubjectType {
+export type EventSubjectType =
   /** A Article resource generated the event. */
-  Article = 'ARTICLE',
+  | 'ARTICLE'
   /** A Blog resource generated the event. */
-  Blog = 'BLOG',
+  | 'BLOG'
   /** A Collection resource generated the event. */
-  Collection = 'COLLECTION',
+  | 'COLLECTION'
   /** A Comment resource generated the event. */
-  Comment = 'COMMENT',
+  | 'COMMENT'
   /** A Company resource generated the event. */
-  Company = 'COMPANY',
+  | 'COMPANY'
   /** A CompanyLocation resource generated the event. */
-  CompanyLocation = 'COMPANY_LOCATION',
+  | 'COMPANY_LOCATION'
   /** A Customer resource generated the event. */
-  Customer = 'CUSTOMER',
+  | 'CUSTOMER'
   /** A DiscountAutomaticBxgy resource generated the event. */
-  DiscountAutomaticBxgy = 'DISCOUNT_AUTOMATIC_BXGY',
+  | 'DISCOUNT_AUTOMATIC_BXGY'
   /** A DiscountAutomaticNode resource generated the event. */
-  DiscountAutomaticNode = 'DISCOUNT_AUTOMATIC_NODE',
+  | 'DISCOUNT_AUTOMATIC_NODE'
   /** A DiscountCodeNode resource generated the event. */
-  DiscountCodeNode = 'DISCOUNT_CODE_NODE',
+  | 'DISCOUNT_CODE_NODE'
   /** A DiscountNode resource generated the event. */
-  DiscountNode = 'DISCOUNT_NODE',
+  | 'DISCOUNT_NODE'
   /** A DraftOrder resource generated the event. */
-  DraftOrder = 'DRAFT_ORDER',
+  | 'DRAFT_ORDER'
   /** A InventoryTransfer resource generated the event. */
-  InventoryTransfer = 'INVENTORY_TRANSFER',
+  | 'INVENTORY_TRANSFER'
   /** A Order resource generated the event. */
-  Order = 'ORDER',
+  | 'ORDER'
   /** A Page resource generated the event. */
-  Page = 'PAGE',
+  | 'PAGE'
   /** A PriceRule resource generated the event. */
-  PriceRule = 'PRICE_RULE',
+  | 'PRICE_RULE'
   /** A Product resource generated the event. */
-  Product = 'PRODUCT',
+  | 'PRODUCT'
   /** A ProductVariant resource generated the event. */
-  ProductVariant = 'PRODUCT_VARIANT',
+  | 'PRODUCT_VARIANT'
   /**
    * Subject type is not available. This usually means that the subject isn't available in the current
    *         version of the API, using a newer API version may resolve this.
    */
-  Unknown = 'UNKNOWN'
-}
+  | 'UNKNOWN';
 
 /** An item for exchange. */
 export type ExchangeLineItem = Node & {
@@ -25541,18 +25276,17 @@ export type FileConnection = {
 };
 
 /** The possible content types for a file object. */
-export enum FileContentType {
+export type FileContentType =
   /** An externally hosted video. */
-  ExternalVideo = 'EXTERNAL_VIDEO',
+  | 'EXTERNAL_VIDEO'
   /** A Shopify-hosted generic file. */
-  File = 'FILE',
+  | 'FILE'
   /** A Shopify-hosted image. */
-  Image = 'IMAGE',
+  | 'IMAGE'
   /** A Shopify-hosted 3D model. */
-  Model_3D = 'MODEL_3D',
+  | 'MODEL_3D'
   /** A Shopify-hosted video file. It's recommended to use this type for all video files. */
-  Video = 'VIDEO'
-}
+  | 'VIDEO';
 
 /** The input fields that are required to create a file object. */
 export type FileCreateInput = {
@@ -25575,14 +25309,13 @@ export type FileCreateInput = {
 };
 
 /** The input fields for handling if filename is already in use. */
-export enum FileCreateInputDuplicateResolutionMode {
+export type FileCreateInputDuplicateResolutionMode =
   /** Append a UUID if filename is already in use. */
-  AppendUuid = 'APPEND_UUID',
+  | 'APPEND_UUID'
   /** Raise an error if filename is already in use. */
-  RaiseError = 'RAISE_ERROR',
+  | 'RAISE_ERROR'
   /** Replace the existing file if filename is already in use. */
-  Replace = 'REPLACE'
-}
+  | 'REPLACE';
 
 /** Return type for `fileCreate` mutation. */
 export type FileCreatePayload = {
@@ -25626,74 +25359,73 @@ export type FileError = {
 };
 
 /** The error types for a file. */
-export enum FileErrorCode {
+export type FileErrorCode =
   /** File could not be created because a file with the same name already exists. */
-  DuplicateFilenameError = 'DUPLICATE_FILENAME_ERROR',
+  | 'DUPLICATE_FILENAME_ERROR'
   /** File could not be created because embed permissions are disabled for this video. */
-  ExternalVideoEmbedDisabled = 'EXTERNAL_VIDEO_EMBED_DISABLED',
+  | 'EXTERNAL_VIDEO_EMBED_DISABLED'
   /** File could not be created because video is either not found or still transcoding. */
-  ExternalVideoEmbedNotFoundOrTranscoding = 'EXTERNAL_VIDEO_EMBED_NOT_FOUND_OR_TRANSCODING',
+  | 'EXTERNAL_VIDEO_EMBED_NOT_FOUND_OR_TRANSCODING'
   /** File could not be created because the external video has an invalid aspect ratio. */
-  ExternalVideoInvalidAspectRatio = 'EXTERNAL_VIDEO_INVALID_ASPECT_RATIO',
+  | 'EXTERNAL_VIDEO_INVALID_ASPECT_RATIO'
   /** File could not be created because the external video could not be found. */
-  ExternalVideoNotFound = 'EXTERNAL_VIDEO_NOT_FOUND',
+  | 'EXTERNAL_VIDEO_NOT_FOUND'
   /** File could not be created because the external video is not listed or is private. */
-  ExternalVideoUnlisted = 'EXTERNAL_VIDEO_UNLISTED',
+  | 'EXTERNAL_VIDEO_UNLISTED'
   /** File could not be created because the cumulative file storage limit would be exceeded. */
-  FileStorageLimitExceeded = 'FILE_STORAGE_LIMIT_EXCEEDED',
+  | 'FILE_STORAGE_LIMIT_EXCEEDED'
   /** File could not be processed because the source could not be downloaded. */
-  GenericFileDownloadFailure = 'GENERIC_FILE_DOWNLOAD_FAILURE',
+  | 'GENERIC_FILE_DOWNLOAD_FAILURE'
   /** File could not be created because the size is too large. */
-  GenericFileInvalidSize = 'GENERIC_FILE_INVALID_SIZE',
+  | 'GENERIC_FILE_INVALID_SIZE'
   /** File could not be processed because the image could not be downloaded. */
-  ImageDownloadFailure = 'IMAGE_DOWNLOAD_FAILURE',
+  | 'IMAGE_DOWNLOAD_FAILURE'
   /** File could not be processed because the image could not be processed. */
-  ImageProcessingFailure = 'IMAGE_PROCESSING_FAILURE',
+  | 'IMAGE_PROCESSING_FAILURE'
   /** File could not be created because the image has an invalid aspect ratio. */
-  InvalidImageAspectRatio = 'INVALID_IMAGE_ASPECT_RATIO',
+  | 'INVALID_IMAGE_ASPECT_RATIO'
   /** File could not be created because the image size is too large. */
-  InvalidImageFileSize = 'INVALID_IMAGE_FILE_SIZE',
+  | 'INVALID_IMAGE_FILE_SIZE'
   /** File could not be created because the image's resolution exceeds the max limit. */
-  InvalidImageResolution = 'INVALID_IMAGE_RESOLUTION',
+  | 'INVALID_IMAGE_RESOLUTION'
   /** File could not be processed because the signed URL was invalid. */
-  InvalidSignedUrl = 'INVALID_SIGNED_URL',
+  | 'INVALID_SIGNED_URL'
   /** File timed out because it is currently being modified by another operation. */
-  MediaTimeoutError = 'MEDIA_TIMEOUT_ERROR',
+  | 'MEDIA_TIMEOUT_ERROR'
   /** File could not be created because the model file failed processing. */
-  Model3DGlbOutputCreationError = 'MODEL3D_GLB_OUTPUT_CREATION_ERROR',
+  | 'MODEL3D_GLB_OUTPUT_CREATION_ERROR'
   /** File could not be created because the model can't be converted to USDZ format. */
-  Model3DGlbToUsdzConversionError = 'MODEL3D_GLB_TO_USDZ_CONVERSION_ERROR',
+  | 'MODEL3D_GLB_TO_USDZ_CONVERSION_ERROR'
   /** File could not be created because the model file failed processing. */
-  Model3DProcessingFailure = 'MODEL3D_PROCESSING_FAILURE',
+  | 'MODEL3D_PROCESSING_FAILURE'
   /** File could not be created because the model's thumbnail generation failed. */
-  Model3DThumbnailGenerationError = 'MODEL3D_THUMBNAIL_GENERATION_ERROR',
+  | 'MODEL3D_THUMBNAIL_GENERATION_ERROR'
   /** There was an issue while trying to generate a new thumbnail. */
-  Model3DThumbnailRegenerationError = 'MODEL3D_THUMBNAIL_REGENERATION_ERROR',
+  | 'MODEL3D_THUMBNAIL_REGENERATION_ERROR'
   /** Model failed validation. */
-  Model3DValidationError = 'MODEL3D_VALIDATION_ERROR',
+  | 'MODEL3D_VALIDATION_ERROR'
   /** File error has occurred for an unknown reason. */
-  Unknown = 'UNKNOWN',
+  | 'UNKNOWN'
   /** File could not be created because the image is an unsupported file type. */
-  UnsupportedImageFileType = 'UNSUPPORTED_IMAGE_FILE_TYPE',
+  | 'UNSUPPORTED_IMAGE_FILE_TYPE'
   /** File could not be created because it has an invalid file type. */
-  VideoInvalidFiletypeError = 'VIDEO_INVALID_FILETYPE_ERROR',
+  | 'VIDEO_INVALID_FILETYPE_ERROR'
   /** File could not be created because it does not meet the maximum duration requirement. */
-  VideoMaxDurationError = 'VIDEO_MAX_DURATION_ERROR',
+  | 'VIDEO_MAX_DURATION_ERROR'
   /** File could not be created because it does not meet the maximum height requirement. */
-  VideoMaxHeightError = 'VIDEO_MAX_HEIGHT_ERROR',
+  | 'VIDEO_MAX_HEIGHT_ERROR'
   /** File could not be created because it does not meet the maximum width requirement. */
-  VideoMaxWidthError = 'VIDEO_MAX_WIDTH_ERROR',
+  | 'VIDEO_MAX_WIDTH_ERROR'
   /** File could not be created because the metadata could not be read. */
-  VideoMetadataReadError = 'VIDEO_METADATA_READ_ERROR',
+  | 'VIDEO_METADATA_READ_ERROR'
   /** File could not be created because it does not meet the minimum duration requirement. */
-  VideoMinDurationError = 'VIDEO_MIN_DURATION_ERROR',
+  | 'VIDEO_MIN_DURATION_ERROR'
   /** File could not be created because it does not meet the minimum height requirement. */
-  VideoMinHeightError = 'VIDEO_MIN_HEIGHT_ERROR',
+  | 'VIDEO_MIN_HEIGHT_ERROR'
   /** File could not be created because it does not meet the minimum width requirement. */
-  VideoMinWidthError = 'VIDEO_MIN_WIDTH_ERROR',
+  | 'VIDEO_MIN_WIDTH_ERROR'
   /** Video failed validation. */
-  VideoValidationError = 'VIDEO_VALIDATION_ERROR'
-}
+  | 'VIDEO_VALIDATION_ERROR';
 
 /** The input fields required to create or update a file object. */
 export type FileSetInput = {
@@ -25718,35 +25450,33 @@ export type FileSetInput = {
 };
 
 /** The set of valid sort keys for the File query. */
-export enum FileSortKeys {
+export type FileSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `filename` value. */
-  Filename = 'FILENAME',
+  | 'FILENAME'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `original_upload_size` value. */
-  OriginalUploadSize = 'ORIGINAL_UPLOAD_SIZE',
+  | 'ORIGINAL_UPLOAD_SIZE'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** The possible statuses for a file object. */
-export enum FileStatus {
+export type FileStatus =
   /** File processing has failed. */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** File is being processed. */
-  Processing = 'PROCESSING',
+  | 'PROCESSING'
   /** File is ready to be displayed. */
-  Ready = 'READY',
+  | 'READY'
   /** File has been uploaded but hasn't been processed. */
-  Uploaded = 'UPLOADED'
-}
+  | 'UPLOADED';
 
 /** The input fields that are required to update a file object. */
 export type FileUpdateInput = {
@@ -25784,69 +25514,68 @@ export type FileUpdatePayload = {
 };
 
 /** Possible error codes that can be returned by `FilesUserError`. */
-export enum FilesErrorCode {
+export type FilesErrorCode =
   /** The alt value exceeds the maximum limit of 512 characters. */
-  AltValueLimitExceeded = 'ALT_VALUE_LIMIT_EXCEEDED',
+  | 'ALT_VALUE_LIMIT_EXCEEDED'
   /** The search term must not be blank. */
-  BlankSearch = 'BLANK_SEARCH',
+  | 'BLANK_SEARCH'
   /** The provided filename already exists. */
-  FilenameAlreadyExists = 'FILENAME_ALREADY_EXISTS',
+  | 'FILENAME_ALREADY_EXISTS'
   /** File does not exist. */
-  FileDoesNotExist = 'FILE_DOES_NOT_EXIST',
+  | 'FILE_DOES_NOT_EXIST'
   /** File has a pending operation. */
-  FileLocked = 'FILE_LOCKED',
+  | 'FILE_LOCKED'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Duplicate resolution mode is not supported for this file type. */
-  InvalidDuplicateModeForType = 'INVALID_DUPLICATE_MODE_FOR_TYPE',
+  | 'INVALID_DUPLICATE_MODE_FOR_TYPE'
   /** Invalid duplicate resolution mode provided. */
-  InvalidDuplicateResolutionMode = 'INVALID_DUPLICATE_RESOLUTION_MODE',
+  | 'INVALID_DUPLICATE_RESOLUTION_MODE'
   /** File cannot be updated in a failed state. */
-  InvalidFailedMediaState = 'INVALID_FAILED_MEDIA_STATE',
+  | 'INVALID_FAILED_MEDIA_STATE'
   /** The provided filename is invalid. */
-  InvalidFilename = 'INVALID_FILENAME',
+  | 'INVALID_FILENAME'
   /** Invalid filename extension. */
-  InvalidFilenameExtension = 'INVALID_FILENAME_EXTENSION',
+  | 'INVALID_FILENAME_EXTENSION'
   /** Invalid image source url value provided. */
-  InvalidImageSourceUrl = 'INVALID_IMAGE_SOURCE_URL',
+  | 'INVALID_IMAGE_SOURCE_URL'
   /** Search query isn't supported. */
-  InvalidQuery = 'INVALID_QUERY',
+  | 'INVALID_QUERY'
   /** Media cannot be modified. It is currently being modified by another operation. */
-  MediaCannotBeModified = 'MEDIA_CANNOT_BE_MODIFIED',
+  | 'MEDIA_CANNOT_BE_MODIFIED'
   /** Cannot create file with custom filename which does not match original source extension. */
-  MismatchedFilenameAndOriginalSource = 'MISMATCHED_FILENAME_AND_ORIGINAL_SOURCE',
+  | 'MISMATCHED_FILENAME_AND_ORIGINAL_SOURCE'
   /** At least one argument is required. */
-  MissingArguments = 'MISSING_ARGUMENTS',
+  | 'MISSING_ARGUMENTS'
   /** Duplicate resolution mode REPLACE cannot be used without specifying filename. */
-  MissingFilenameForDuplicateModeReplace = 'MISSING_FILENAME_FOR_DUPLICATE_MODE_REPLACE',
+  | 'MISSING_FILENAME_FOR_DUPLICATE_MODE_REPLACE'
   /** Exceeded the limit of non-image media per shop. */
-  NonImageMediaPerShopLimitExceeded = 'NON_IMAGE_MEDIA_PER_SHOP_LIMIT_EXCEEDED',
+  | 'NON_IMAGE_MEDIA_PER_SHOP_LIMIT_EXCEEDED'
   /** The file is not in the READY state. */
-  NonReadyState = 'NON_READY_STATE',
+  | 'NON_READY_STATE'
   /** Exceeded the limit of media per product. */
-  ProductMediaLimitExceeded = 'PRODUCT_MEDIA_LIMIT_EXCEEDED',
+  | 'PRODUCT_MEDIA_LIMIT_EXCEEDED'
   /** One or more associated products are suspended. */
-  ProductSuspended = 'PRODUCT_SUSPENDED',
+  | 'PRODUCT_SUSPENDED'
   /** The target resource does not exist. */
-  ReferenceTargetDoesNotExist = 'REFERENCE_TARGET_DOES_NOT_EXIST',
+  | 'REFERENCE_TARGET_DOES_NOT_EXIST'
   /** Specify one argument: search, IDs, or deleteAll. */
-  TooManyArguments = 'TOO_MANY_ARGUMENTS',
+  | 'TOO_MANY_ARGUMENTS'
   /** Cannot add more than 10000 references to a file. */
-  TooManyFileReference = 'TOO_MANY_FILE_REFERENCE',
+  | 'TOO_MANY_FILE_REFERENCE'
   /** The file type is not supported. */
-  UnacceptableAsset = 'UNACCEPTABLE_ASSET',
+  | 'UNACCEPTABLE_ASSET'
   /** The file is not supported on trial accounts. Select a plan to upload this file. */
-  UnacceptableTrialAsset = 'UNACCEPTABLE_TRIAL_ASSET',
+  | 'UNACCEPTABLE_TRIAL_ASSET'
   /**
    * The file is not supported on trial accounts that have not validated their
    * email. Either select a plan or verify the shop owner email to upload this file.
    */
-  UnacceptableUnverifiedTrialAsset = 'UNACCEPTABLE_UNVERIFIED_TRIAL_ASSET',
+  | 'UNACCEPTABLE_UNVERIFIED_TRIAL_ASSET'
   /** The file type is not supported for referencing. */
-  UnsupportedFileReference = 'UNSUPPORTED_FILE_REFERENCE',
+  | 'UNSUPPORTED_FILE_REFERENCE'
   /** Filename update is only supported on Image and GenericFile. */
-  UnsupportedMediaTypeForFilenameUpdate = 'UNSUPPORTED_MEDIA_TYPE_FOR_FILENAME_UPDATE'
-}
+  | 'UNSUPPORTED_MEDIA_TYPE_FOR_FILENAME_UPDATE';
 
 /** An error that happens during the execution of a Files API query or mutation. */
 export type FilesUserError = DisplayableError & {
@@ -26199,26 +25928,25 @@ export type FulfillmentConstraintRuleCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentConstraintRuleCreateUserError`. */
-export enum FulfillmentConstraintRuleCreateUserErrorCode {
+export type FulfillmentConstraintRuleCreateUserErrorCode =
   /** Shop must be on a Shopify Plus plan to activate functions from a custom app. */
-  CustomAppFunctionNotEligible = 'CUSTOM_APP_FUNCTION_NOT_ELIGIBLE',
+  | 'CUSTOM_APP_FUNCTION_NOT_ELIGIBLE'
   /** A fulfillment constraint rule already exists for the provided function_id. */
-  FunctionAlreadyRegistered = 'FUNCTION_ALREADY_REGISTERED',
+  | 'FUNCTION_ALREADY_REGISTERED'
   /** Function does not implement the required interface for this fulfillment constraint rule. */
-  FunctionDoesNotImplement = 'FUNCTION_DOES_NOT_IMPLEMENT',
+  | 'FUNCTION_DOES_NOT_IMPLEMENT'
   /** No Shopify Function found for provided function_id. */
-  FunctionNotFound = 'FUNCTION_NOT_FOUND',
+  | 'FUNCTION_NOT_FOUND'
   /** Function is pending deletion and cannot have new rules created against it. */
-  FunctionPendingDeletion = 'FUNCTION_PENDING_DELETION',
+  | 'FUNCTION_PENDING_DELETION'
   /** Failed to create fulfillment constraint rule due to invalid input. */
-  InputInvalid = 'INPUT_INVALID',
+  | 'INPUT_INVALID'
   /** Maximum number of fulfillment constraint rules reached. Limit is 10. */
-  MaximumFulfillmentConstraintRulesReached = 'MAXIMUM_FULFILLMENT_CONSTRAINT_RULES_REACHED',
+  | 'MAXIMUM_FULFILLMENT_CONSTRAINT_RULES_REACHED'
   /** Either function_id or function_handle must be provided. */
-  MissingFunctionIdentifier = 'MISSING_FUNCTION_IDENTIFIER',
+  | 'MISSING_FUNCTION_IDENTIFIER'
   /** Only one of function_id or function_handle can be provided, not both. */
-  MultipleFunctionIdentifiers = 'MULTIPLE_FUNCTION_IDENTIFIERS'
-}
+  | 'MULTIPLE_FUNCTION_IDENTIFIERS';
 
 /** Return type for `fulfillmentConstraintRuleDelete` mutation. */
 export type FulfillmentConstraintRuleDeletePayload = {
@@ -26241,12 +25969,11 @@ export type FulfillmentConstraintRuleDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentConstraintRuleDeleteUserError`. */
-export enum FulfillmentConstraintRuleDeleteUserErrorCode {
+export type FulfillmentConstraintRuleDeleteUserErrorCode =
   /** Could not find fulfillment constraint rule for provided id. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** Unauthorized app scope. */
-  UnauthorizedAppScope = 'UNAUTHORIZED_APP_SCOPE'
-}
+  | 'UNAUTHORIZED_APP_SCOPE';
 
 /** Return type for `fulfillmentConstraintRuleUpdate` mutation. */
 export type FulfillmentConstraintRuleUpdatePayload = {
@@ -26269,12 +25996,11 @@ export type FulfillmentConstraintRuleUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentConstraintRuleUpdateUserError`. */
-export enum FulfillmentConstraintRuleUpdateUserErrorCode {
+export type FulfillmentConstraintRuleUpdateUserErrorCode =
   /** Could not find fulfillment constraint rule for provided id. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** Unauthorized app scope. */
-  UnauthorizedAppScope = 'UNAUTHORIZED_APP_SCOPE'
-}
+  | 'UNAUTHORIZED_APP_SCOPE';
 
 /** Return type for `fulfillmentCreate` mutation. */
 export type FulfillmentCreatePayload = {
@@ -26295,44 +26021,43 @@ export type FulfillmentCreateV2Payload = {
 };
 
 /** The display status of a fulfillment. */
-export enum FulfillmentDisplayStatus {
+export type FulfillmentDisplayStatus =
   /** Displayed as **Attempted delivery**. */
-  AttemptedDelivery = 'ATTEMPTED_DELIVERY',
+  | 'ATTEMPTED_DELIVERY'
   /** Displayed as **Canceled**. */
-  Canceled = 'CANCELED',
+  | 'CANCELED'
   /** Displayed as **Picked up by carrier**. */
-  CarrierPickedUp = 'CARRIER_PICKED_UP',
+  | 'CARRIER_PICKED_UP'
   /** Displayed as **Confirmed**. */
-  Confirmed = 'CONFIRMED',
+  | 'CONFIRMED'
   /** Displayed as **Delayed**. */
-  Delayed = 'DELAYED',
+  | 'DELAYED'
   /** Displayed as **Delivered**. */
-  Delivered = 'DELIVERED',
+  | 'DELIVERED'
   /** Displayed as **Failure**. */
-  Failure = 'FAILURE',
+  | 'FAILURE'
   /** Displayed as **Fulfilled**. */
-  Fulfilled = 'FULFILLED',
+  | 'FULFILLED'
   /** Displayed as **In transit**. */
-  InTransit = 'IN_TRANSIT',
+  | 'IN_TRANSIT'
   /** Displayed as **Label printed**. */
-  LabelPrinted = 'LABEL_PRINTED',
+  | 'LABEL_PRINTED'
   /** Displayed as **Label purchased**. */
-  LabelPurchased = 'LABEL_PURCHASED',
+  | 'LABEL_PURCHASED'
   /** Displayed as **Label voided**. */
-  LabelVoided = 'LABEL_VOIDED',
+  | 'LABEL_VOIDED'
   /** Displayed as **Marked as fulfilled**. */
-  MarkedAsFulfilled = 'MARKED_AS_FULFILLED',
+  | 'MARKED_AS_FULFILLED'
   /** Displayed as **Not delivered**. */
-  NotDelivered = 'NOT_DELIVERED',
+  | 'NOT_DELIVERED'
   /** Displayed as **Out for delivery**. */
-  OutForDelivery = 'OUT_FOR_DELIVERY',
+  | 'OUT_FOR_DELIVERY'
   /** Displayed as **Picked up**. */
-  PickedUp = 'PICKED_UP',
+  | 'PICKED_UP'
   /** Displayed as **Ready for pickup**. */
-  ReadyForPickup = 'READY_FOR_PICKUP',
+  | 'READY_FOR_PICKUP'
   /** Displayed as **Submitted**. */
-  Submitted = 'SUBMITTED'
-}
+  | 'SUBMITTED';
 
 /** An auto-generated type which holds one Fulfillment and a cursor during pagination. */
 export type FulfillmentEdge = {
@@ -26449,38 +26174,36 @@ export type FulfillmentEventInput = {
 };
 
 /** The set of valid sort keys for the FulfillmentEvent query. */
-export enum FulfillmentEventSortKeys {
+export type FulfillmentEventSortKeys =
   /** Sort by the `happened_at` value. */
-  HappenedAt = 'HAPPENED_AT',
+  | 'HAPPENED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** The status that describes a fulfillment or delivery event. */
-export enum FulfillmentEventStatus {
+export type FulfillmentEventStatus =
   /** A delivery was attempted. */
-  AttemptedDelivery = 'ATTEMPTED_DELIVERY',
+  | 'ATTEMPTED_DELIVERY'
   /** The fulfillment has been picked up by the carrier. */
-  CarrierPickedUp = 'CARRIER_PICKED_UP',
+  | 'CARRIER_PICKED_UP'
   /** The fulfillment is confirmed. This is the default value when no other information is available. */
-  Confirmed = 'CONFIRMED',
+  | 'CONFIRMED'
   /** The fulfillment is delayed. */
-  Delayed = 'DELAYED',
+  | 'DELAYED'
   /** The fulfillment was successfully delivered. */
-  Delivered = 'DELIVERED',
+  | 'DELIVERED'
   /** The fulfillment request failed. */
-  Failure = 'FAILURE',
+  | 'FAILURE'
   /** The fulfillment is in transit. */
-  InTransit = 'IN_TRANSIT',
+  | 'IN_TRANSIT'
   /** A purchased shipping label has been printed. */
-  LabelPrinted = 'LABEL_PRINTED',
+  | 'LABEL_PRINTED'
   /** A shipping label has been purchased. */
-  LabelPurchased = 'LABEL_PURCHASED',
+  | 'LABEL_PURCHASED'
   /** The fulfillment is out for delivery. */
-  OutForDelivery = 'OUT_FOR_DELIVERY',
+  | 'OUT_FOR_DELIVERY'
   /** The fulfillment is ready to be picked up. */
-  ReadyForPickup = 'READY_FOR_PICKUP'
-}
+  | 'READY_FOR_PICKUP';
 
 /** A fulfillment hold currently applied on a fulfillment order. */
 export type FulfillmentHold = Node & {
@@ -26505,24 +26228,23 @@ export type FulfillmentHold = Node & {
 };
 
 /** The reason for a fulfillment hold. */
-export enum FulfillmentHoldReason {
+export type FulfillmentHoldReason =
   /** The fulfillment hold is applied because payment is pending. */
-  AwaitingPayment = 'AWAITING_PAYMENT',
+  | 'AWAITING_PAYMENT'
   /** The fulfillment hold is applied because of return items not yet received during an exchange. */
-  AwaitingReturnItems = 'AWAITING_RETURN_ITEMS',
+  | 'AWAITING_RETURN_ITEMS'
   /** The fulfillment hold is applied because of a high risk of fraud. */
-  HighRiskOfFraud = 'HIGH_RISK_OF_FRAUD',
+  | 'HIGH_RISK_OF_FRAUD'
   /** The fulfillment hold is applied because of an incorrect address. */
-  IncorrectAddress = 'INCORRECT_ADDRESS',
+  | 'INCORRECT_ADDRESS'
   /** The fulfillment hold is applied because inventory is out of stock. */
-  InventoryOutOfStock = 'INVENTORY_OUT_OF_STOCK',
+  | 'INVENTORY_OUT_OF_STOCK'
   /** The fulfillment hold is applied because of a post purchase upsell offer. */
-  OnlineStorePostPurchaseCrossSell = 'ONLINE_STORE_POST_PURCHASE_CROSS_SELL',
+  | 'ONLINE_STORE_POST_PURCHASE_CROSS_SELL'
   /** The fulfillment hold is applied for another reason. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** The fulfillment hold is applied because of an unknown delivery date. */
-  UnknownDeliveryDate = 'UNKNOWN_DELIVERY_DATE'
-}
+  | 'UNKNOWN_DELIVERY_DATE';
 
 /** The input fields used to create a fulfillment from fulfillment orders. */
 export type FulfillmentInput = {
@@ -27737,50 +27459,49 @@ export type FulfillmentOrderAcceptFulfillmentRequestPayload = {
 };
 
 /** The actions that can be taken on a fulfillment order. */
-export enum FulfillmentOrderAction {
+export type FulfillmentOrderAction =
   /** Cancels a fulfillment order. The corresponding mutation for this action is `fulfillmentOrderCancel`. */
-  CancelFulfillmentOrder = 'CANCEL_FULFILLMENT_ORDER',
+  | 'CANCEL_FULFILLMENT_ORDER'
   /**
    * Creates a fulfillment for selected line items in the fulfillment order. The
    * corresponding mutation for this action is `fulfillmentCreateV2`.
    */
-  CreateFulfillment = 'CREATE_FULFILLMENT',
+  | 'CREATE_FULFILLMENT'
   /**
    * Opens an external URL to initiate the fulfillment process outside Shopify.
    * This action should be paired with
    * `FulfillmentOrderSupportedAction.externalUrl`.
    */
-  External = 'EXTERNAL',
+  | 'EXTERNAL'
   /** Applies a fulfillment hold on the fulfillment order. The corresponding mutation for this action is `fulfillmentOrderHold`. */
-  Hold = 'HOLD',
+  | 'HOLD'
   /** Marks the fulfillment order as open. The corresponding mutation for this action is `fulfillmentOrderOpen`. */
-  MarkAsOpen = 'MARK_AS_OPEN',
+  | 'MARK_AS_OPEN'
   /** Merges a fulfillment order. The corresponding mutation for this action is `fulfillmentOrderMerge`. */
-  Merge = 'MERGE',
+  | 'MERGE'
   /** Moves a fulfillment order. The corresponding mutation for this action is `fulfillmentOrderMove`. */
-  Move = 'MOVE',
+  | 'MOVE'
   /**
    * Releases the fulfillment hold on the fulfillment order. The corresponding
    * mutation for this action is `fulfillmentOrderReleaseHold`.
    */
-  ReleaseHold = 'RELEASE_HOLD',
+  | 'RELEASE_HOLD'
   /** Report the progress of the fulfillment order, marking as in progress if it's not already in progress. */
-  ReportProgress = 'REPORT_PROGRESS',
+  | 'REPORT_PROGRESS'
   /**
    * Sends a cancellation request to the fulfillment service of a fulfillment
    * order. The corresponding mutation for this action is
    * `fulfillmentOrderSubmitCancellationRequest`.
    */
-  RequestCancellation = 'REQUEST_CANCELLATION',
+  | 'REQUEST_CANCELLATION'
   /**
    * Sends a request for fulfilling selected line items in a fulfillment order to a
    * fulfillment service. The corresponding mutation for this action is
    * `fulfillmentOrderSubmitFulfillmentRequest`.
    */
-  RequestFulfillment = 'REQUEST_FULFILLMENT',
+  | 'REQUEST_FULFILLMENT'
   /** Splits a fulfillment order. The corresponding mutation for this action is `fulfillmentOrderSplit`. */
-  Split = 'SPLIT'
-}
+  | 'SPLIT';
 
 /**
  * The fulfillment order's assigned location. This is the location where the fulfillment is expected to happen.
@@ -27845,23 +27566,22 @@ export type FulfillmentOrderAssignedLocation = {
 };
 
 /** The assigment status to be used to filter fulfillment orders. */
-export enum FulfillmentOrderAssignmentStatus {
+export type FulfillmentOrderAssignmentStatus =
   /**
    * Fulfillment orders for which the merchant has requested cancellation of
    * the previously accepted fulfillment request.
    */
-  CancellationRequested = 'CANCELLATION_REQUESTED',
+  | 'CANCELLATION_REQUESTED'
   /**
    * Fulfillment orders for which the merchant's fulfillment request has been accepted.
    * Any number of fulfillments can be created on these fulfillment orders
    * to completely fulfill the requested items.
    */
-  FulfillmentAccepted = 'FULFILLMENT_ACCEPTED',
+  | 'FULFILLMENT_ACCEPTED'
   /** Fulfillment orders for which the merchant has requested fulfillment. */
-  FulfillmentRequested = 'FULFILLMENT_REQUESTED',
+  | 'FULFILLMENT_REQUESTED'
   /** Fulfillment orders for which the merchant hasn't yet requested fulfillment. */
-  FulfillmentUnsubmitted = 'FULFILLMENT_UNSUBMITTED'
-}
+  | 'FULFILLMENT_UNSUBMITTED';
 
 /** Represents an error that occurs while cancelling a fulfillment order. */
 export type FulfillmentOrderCancelError = DisplayableError & {
@@ -27875,10 +27595,9 @@ export type FulfillmentOrderCancelError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrderCancelError`. */
-export enum FulfillmentOrderCancelErrorCode {
+export type FulfillmentOrderCancelErrorCode =
   /** Cannot cancel fulfillment order with reported progress. Mark as unfulfilled first. */
-  FulfillmentOrderHasManuallyReportedProgress = 'FULFILLMENT_ORDER_HAS_MANUALLY_REPORTED_PROGRESS'
-}
+  | 'FULFILLMENT_ORDER_HAS_MANUALLY_REPORTED_PROGRESS';
 
 /** Return type for `fulfillmentOrderCancel` mutation. */
 export type FulfillmentOrderCancelPayload = {
@@ -28026,28 +27745,27 @@ export type FulfillmentOrderHoldUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrderHoldUserError`. */
-export enum FulfillmentOrderHoldUserErrorCode {
+export type FulfillmentOrderHoldUserErrorCode =
   /** The fulfillment order line items are not unique. */
-  DuplicatedFulfillmentOrderLineItems = 'DUPLICATED_FULFILLMENT_ORDER_LINE_ITEMS',
+  | 'DUPLICATED_FULFILLMENT_ORDER_LINE_ITEMS'
   /** The handle provided for the fulfillment hold is already in use by this app for another hold on this fulfillment order. */
-  DuplicateFulfillmentHoldHandle = 'DUPLICATE_FULFILLMENT_HOLD_HANDLE',
+  | 'DUPLICATE_FULFILLMENT_HOLD_HANDLE'
   /**
    * The maximum number of fulfillment holds for this fulfillment order has been
    * reached for this app. An app can only have up to 10 holds on a single
    * fulfillment order at any one time.
    */
-  FulfillmentOrderHoldLimitReached = 'FULFILLMENT_ORDER_HOLD_LIMIT_REACHED',
+  | 'FULFILLMENT_ORDER_HOLD_LIMIT_REACHED'
   /** The fulfillment order could not be found. */
-  FulfillmentOrderNotFound = 'FULFILLMENT_ORDER_NOT_FOUND',
+  | 'FULFILLMENT_ORDER_NOT_FOUND'
   /** The fulfillment order is not in a splittable state. */
-  FulfillmentOrderNotSplittable = 'FULFILLMENT_ORDER_NOT_SPLITTABLE',
+  | 'FULFILLMENT_ORDER_NOT_SPLITTABLE'
   /** The fulfillment order line item quantity must be greater than 0. */
-  GreaterThanZero = 'GREATER_THAN_ZERO',
+  | 'GREATER_THAN_ZERO'
   /** The fulfillment order line item quantity is invalid. */
-  InvalidLineItemQuantity = 'INVALID_LINE_ITEM_QUANTITY',
+  | 'INVALID_LINE_ITEM_QUANTITY'
   /** The input value is already taken. */
-  Taken = 'TAKEN'
-}
+  | 'TAKEN';
 
 /** The international duties relevant to a fulfillment order. */
 export type FulfillmentOrderInternationalDuties = {
@@ -28204,14 +27922,13 @@ export type FulfillmentOrderLineItemsPreparedForPickupUserError = DisplayableErr
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrderLineItemsPreparedForPickupUserError`. */
-export enum FulfillmentOrderLineItemsPreparedForPickupUserErrorCode {
+export type FulfillmentOrderLineItemsPreparedForPickupUserErrorCode =
   /** Invalid fulfillment order ID provided. */
-  FulfillmentOrderInvalid = 'FULFILLMENT_ORDER_INVALID',
+  | 'FULFILLMENT_ORDER_INVALID'
   /** The fulfillment order does not have any line items that can be prepared. */
-  NoLineItemsToPrepareForFulfillmentOrder = 'NO_LINE_ITEMS_TO_PREPARE_FOR_FULFILLMENT_ORDER',
+  | 'NO_LINE_ITEMS_TO_PREPARE_FOR_FULFILLMENT_ORDER'
   /** Unable to prepare quantity. */
-  UnableToPrepareQuantity = 'UNABLE_TO_PREPARE_QUANTITY'
-}
+  | 'UNABLE_TO_PREPARE_QUANTITY';
 
 /** A location that a fulfillment order can potentially move to. */
 export type FulfillmentOrderLocationForMove = {
@@ -28345,12 +28062,11 @@ export type FulfillmentOrderMerchantRequestEdge = {
 };
 
 /** The kinds of request merchants can make to a fulfillment service. */
-export enum FulfillmentOrderMerchantRequestKind {
+export type FulfillmentOrderMerchantRequestKind =
   /** The merchant requests cancellation of an `IN_PROGRESS` fulfillment order. */
-  CancellationRequest = 'CANCELLATION_REQUEST',
+  | 'CANCELLATION_REQUEST'
   /** The merchant requests fulfillment for an `OPEN` fulfillment order. */
-  FulfillmentRequest = 'FULFILLMENT_REQUEST'
-}
+  | 'FULFILLMENT_REQUEST';
 
 /** The input fields for merging fulfillment orders. */
 export type FulfillmentOrderMergeInput = {
@@ -28394,14 +28110,13 @@ export type FulfillmentOrderMergeUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrderMergeUserError`. */
-export enum FulfillmentOrderMergeUserErrorCode {
+export type FulfillmentOrderMergeUserErrorCode =
   /** The fulfillment order could not be found. */
-  FulfillmentOrderNotFound = 'FULFILLMENT_ORDER_NOT_FOUND',
+  | 'FULFILLMENT_ORDER_NOT_FOUND'
   /** The fulfillment order line item quantity must be greater than 0. */
-  GreaterThan = 'GREATER_THAN',
+  | 'GREATER_THAN'
   /** The fulfillment order line item quantity is invalid. */
-  InvalidLineItemQuantity = 'INVALID_LINE_ITEM_QUANTITY'
-}
+  | 'INVALID_LINE_ITEM_QUANTITY';
 
 /** Represents a user error that occurs while moving a fulfillment order. */
 export type FulfillmentOrderMoveFulfillmentOrderMoveUserError = DisplayableError & {
@@ -28415,10 +28130,9 @@ export type FulfillmentOrderMoveFulfillmentOrderMoveUserError = DisplayableError
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrderMoveFulfillmentOrderMoveUserError`. */
-export enum FulfillmentOrderMoveFulfillmentOrderMoveUserErrorCode {
+export type FulfillmentOrderMoveFulfillmentOrderMoveUserErrorCode =
   /** Cannot move a fulfillment order that has progress reported. */
-  CannotMoveFulfillmentOrderWithReportedProgress = 'CANNOT_MOVE_FULFILLMENT_ORDER_WITH_REPORTED_PROGRESS'
-}
+  | 'CANNOT_MOVE_FULFILLMENT_ORDER_WITH_REPORTED_PROGRESS';
 
 /** Return type for `fulfillmentOrderMove` mutation. */
 export type FulfillmentOrderMovePayload = {
@@ -28472,36 +28186,35 @@ export type FulfillmentOrderRejectFulfillmentRequestPayload = {
 };
 
 /** The reason for a fulfillment order rejection. */
-export enum FulfillmentOrderRejectionReason {
+export type FulfillmentOrderRejectionReason =
   /** The fulfillment order was rejected because of an incorrect address. */
-  IncorrectAddress = 'INCORRECT_ADDRESS',
+  | 'INCORRECT_ADDRESS'
   /** The fulfillment order was rejected because product information is incorrect to be able to ship. */
-  IncorrectProductInfo = 'INCORRECT_PRODUCT_INFO',
+  | 'INCORRECT_PRODUCT_INFO'
   /** The fulfillment order was rejected because of an ineligible product. */
-  IneligibleProduct = 'INELIGIBLE_PRODUCT',
+  | 'INELIGIBLE_PRODUCT'
   /** The fulfillment order was rejected because international address shipping hasn't been enabled. */
-  InternationalShippingUnavailable = 'INTERNATIONAL_SHIPPING_UNAVAILABLE',
+  | 'INTERNATIONAL_SHIPPING_UNAVAILABLE'
   /** The fulfillment order was rejected because of invalid customer contact information. */
-  InvalidContactInformation = 'INVALID_CONTACT_INFORMATION',
+  | 'INVALID_CONTACT_INFORMATION'
   /** The fulfillment order was rejected because of an invalid SKU. */
-  InvalidSku = 'INVALID_SKU',
+  | 'INVALID_SKU'
   /** The fulfillment order was rejected because inventory is out of stock. */
-  InventoryOutOfStock = 'INVENTORY_OUT_OF_STOCK',
+  | 'INVENTORY_OUT_OF_STOCK'
   /** The fulfillment order was rejected because the merchant is blocked or suspended. */
-  MerchantBlockedOrSuspended = 'MERCHANT_BLOCKED_OR_SUSPENDED',
+  | 'MERCHANT_BLOCKED_OR_SUSPENDED'
   /** The fulfillment order was rejected because customs information was missing for international shipping. */
-  MissingCustomsInfo = 'MISSING_CUSTOMS_INFO',
+  | 'MISSING_CUSTOMS_INFO'
   /** The fulfillment order was rejected because the order is too large. */
-  OrderTooLarge = 'ORDER_TOO_LARGE',
+  | 'ORDER_TOO_LARGE'
   /** The fulfillment order was rejected for another reason. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** The fulfillment order was rejected because the package preference was not set. */
-  PackagePreferenceNotSet = 'PACKAGE_PREFERENCE_NOT_SET',
+  | 'PACKAGE_PREFERENCE_NOT_SET'
   /** The fulfillment order was rejected because the payment method was declined. */
-  PaymentDeclined = 'PAYMENT_DECLINED',
+  | 'PAYMENT_DECLINED'
   /** The fulfillment order was rejected because of an undeliverable destination. */
-  UndeliverableDestination = 'UNDELIVERABLE_DESTINATION'
-}
+  | 'UNDELIVERABLE_DESTINATION';
 
 /** Return type for `fulfillmentOrderReleaseHold` mutation. */
 export type FulfillmentOrderReleaseHoldPayload = {
@@ -28524,12 +28237,11 @@ export type FulfillmentOrderReleaseHoldUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrderReleaseHoldUserError`. */
-export enum FulfillmentOrderReleaseHoldUserErrorCode {
+export type FulfillmentOrderReleaseHoldUserErrorCode =
   /** The fulfillment order wasn't found. */
-  FulfillmentOrderNotFound = 'FULFILLMENT_ORDER_NOT_FOUND',
+  | 'FULFILLMENT_ORDER_NOT_FOUND'
   /** The app doesn't have access to release the fulfillment hold. */
-  InvalidAccess = 'INVALID_ACCESS'
-}
+  | 'INVALID_ACCESS';
 
 /** The input fields for the progress report for the fulfillment order. */
 export type FulfillmentOrderReportProgressInput = {
@@ -28558,45 +28270,43 @@ export type FulfillmentOrderReportProgressUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrderReportProgressUserError`. */
-export enum FulfillmentOrderReportProgressUserErrorCode {
+export type FulfillmentOrderReportProgressUserErrorCode =
   /** The fulfillment order contains picked items. */
-  FulfillmentOrderContainsPickedItems = 'FULFILLMENT_ORDER_CONTAINS_PICKED_ITEMS',
+  | 'FULFILLMENT_ORDER_CONTAINS_PICKED_ITEMS'
   /** Progress cannot be reported for a fulfillment order with this delivery method. */
-  FulfillmentOrderInvalidDeliveryMethod = 'FULFILLMENT_ORDER_INVALID_DELIVERY_METHOD',
+  | 'FULFILLMENT_ORDER_INVALID_DELIVERY_METHOD'
   /** The fulfillment order is not assigned to the requesting fulfillment service. */
-  FulfillmentOrderInvalidFulfillmentServiceOwnership = 'FULFILLMENT_ORDER_INVALID_FULFILLMENT_SERVICE_OWNERSHIP',
+  | 'FULFILLMENT_ORDER_INVALID_FULFILLMENT_SERVICE_OWNERSHIP'
   /** The fulfillment order could not be found. */
-  FulfillmentOrderNotFound = 'FULFILLMENT_ORDER_NOT_FOUND',
+  | 'FULFILLMENT_ORDER_NOT_FOUND'
   /** The fulfillment order status is invalid. */
-  FulfillmentOrderStatusInvalid = 'FULFILLMENT_ORDER_STATUS_INVALID',
+  | 'FULFILLMENT_ORDER_STATUS_INVALID'
   /** The action is not supported for the fulfillment order. */
-  FulfillmentOrderUnsupportedAction = 'FULFILLMENT_ORDER_UNSUPPORTED_ACTION',
+  | 'FULFILLMENT_ORDER_UNSUPPORTED_ACTION'
   /** Marketplace apps are not eligible to report progress on fulfillment orders. */
-  MarketplaceAppNotEligible = 'MARKETPLACE_APP_NOT_ELIGIBLE'
-}
+  | 'MARKETPLACE_APP_NOT_ELIGIBLE';
 
 /** The request status of a fulfillment order. */
-export enum FulfillmentOrderRequestStatus {
+export type FulfillmentOrderRequestStatus =
   /** The fulfillment service accepted the merchant's fulfillment request. */
-  Accepted = 'ACCEPTED',
+  | 'ACCEPTED'
   /** The fulfillment service accepted the merchant's fulfillment cancellation request. */
-  CancellationAccepted = 'CANCELLATION_ACCEPTED',
+  | 'CANCELLATION_ACCEPTED'
   /** The fulfillment service rejected the merchant's fulfillment cancellation request. */
-  CancellationRejected = 'CANCELLATION_REJECTED',
+  | 'CANCELLATION_REJECTED'
   /** The merchant requested a cancellation of the fulfillment request for this fulfillment order. */
-  CancellationRequested = 'CANCELLATION_REQUESTED',
+  | 'CANCELLATION_REQUESTED'
   /** The fulfillment service closed the fulfillment order without completing it. */
-  Closed = 'CLOSED',
+  | 'CLOSED'
   /** The fulfillment service rejected the merchant's fulfillment request. */
-  Rejected = 'REJECTED',
+  | 'REJECTED'
   /** The merchant requested fulfillment for this fulfillment order. */
-  Submitted = 'SUBMITTED',
+  | 'SUBMITTED'
   /**
    * The initial request status for the newly-created fulfillment orders. This is the only valid
    * request status for fulfillment orders that aren't assigned to a fulfillment service.
    */
-  Unsubmitted = 'UNSUBMITTED'
-}
+  | 'UNSUBMITTED';
 
 /** Return type for `fulfillmentOrderReschedule` mutation. */
 export type FulfillmentOrderReschedulePayload = {
@@ -28626,18 +28336,16 @@ export type FulfillmentOrderRescheduleUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrderRescheduleUserError`. */
-export enum FulfillmentOrderRescheduleUserErrorCode {
+export type FulfillmentOrderRescheduleUserErrorCode =
   /** Fulfillment order could not be found. */
-  FulfillmentOrderNotFound = 'FULFILLMENT_ORDER_NOT_FOUND'
-}
+  | 'FULFILLMENT_ORDER_NOT_FOUND';
 
 /** The set of valid sort keys for the FulfillmentOrder query. */
-export enum FulfillmentOrderSortKeys {
+export type FulfillmentOrderSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** The input fields for the split applied to the fulfillment order. */
 export type FulfillmentOrderSplitInput = {
@@ -28679,37 +28387,35 @@ export type FulfillmentOrderSplitUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrderSplitUserError`. */
-export enum FulfillmentOrderSplitUserErrorCode {
+export type FulfillmentOrderSplitUserErrorCode =
   /** The fulfillment order could not be found. */
-  FulfillmentOrderNotFound = 'FULFILLMENT_ORDER_NOT_FOUND',
+  | 'FULFILLMENT_ORDER_NOT_FOUND'
   /** The fulfillment order line item quantity must be greater than 0. */
-  GreaterThan = 'GREATER_THAN',
+  | 'GREATER_THAN'
   /** The fulfillment order line item quantity is invalid. */
-  InvalidLineItemQuantity = 'INVALID_LINE_ITEM_QUANTITY',
+  | 'INVALID_LINE_ITEM_QUANTITY'
   /** The fulfillment order must have at least one line item input to split. */
-  NoLineItemsProvidedToSplit = 'NO_LINE_ITEMS_PROVIDED_TO_SPLIT'
-}
+  | 'NO_LINE_ITEMS_PROVIDED_TO_SPLIT';
 
 /** The status of a fulfillment order. */
-export enum FulfillmentOrderStatus {
+export type FulfillmentOrderStatus =
   /** The fulfillment order has been cancelled by the merchant. */
-  Cancelled = 'CANCELLED',
+  | 'CANCELLED'
   /** The fulfillment order has been completed and closed. */
-  Closed = 'CLOSED',
+  | 'CLOSED'
   /** The fulfillment order cannot be completed as requested. */
-  Incomplete = 'INCOMPLETE',
+  | 'INCOMPLETE'
   /** The fulfillment order is being processed. */
-  InProgress = 'IN_PROGRESS',
+  | 'IN_PROGRESS'
   /**
    * The fulfillment order is on hold. The fulfillment process can't be initiated
    * until the hold on the fulfillment order is released.
    */
-  OnHold = 'ON_HOLD',
+  | 'ON_HOLD'
   /** The fulfillment order is ready for fulfillment. */
-  Open = 'OPEN',
+  | 'OPEN'
   /** The fulfillment order is deferred and will be ready for fulfillment after the date and time specified in `fulfill_at`. */
-  Scheduled = 'SCHEDULED'
-}
+  | 'SCHEDULED';
 
 /** Return type for `fulfillmentOrderSubmitCancellationRequest` mutation. */
 export type FulfillmentOrderSubmitCancellationRequestPayload = {
@@ -28773,26 +28479,25 @@ export type FulfillmentOrdersRerouteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrdersRerouteUserError`. */
-export enum FulfillmentOrdersRerouteUserErrorCode {
+export type FulfillmentOrdersRerouteUserErrorCode =
   /** Cannot move a fulfillment order that has progress reported. */
-  CannotMoveFulfillmentOrderWithReportedProgress = 'CANNOT_MOVE_FULFILLMENT_ORDER_WITH_REPORTED_PROGRESS',
+  | 'CANNOT_MOVE_FULFILLMENT_ORDER_WITH_REPORTED_PROGRESS'
   /** Cannot reassign location for fulfillment orders. */
-  CannotReassignLocationForFulfillmentOrders = 'CANNOT_REASSIGN_LOCATION_FOR_FULFILLMENT_ORDERS',
+  | 'CANNOT_REASSIGN_LOCATION_FOR_FULFILLMENT_ORDERS'
   /** The delivery method type is not supported. */
-  DeliveryMethodTypeNotSupported = 'DELIVERY_METHOD_TYPE_NOT_SUPPORTED',
+  | 'DELIVERY_METHOD_TYPE_NOT_SUPPORTED'
   /** Fulfillment orders must belong to the same location. */
-  FulfillmentOrdersMustBelongToSameLocation = 'FULFILLMENT_ORDERS_MUST_BELONG_TO_SAME_LOCATION',
+  | 'FULFILLMENT_ORDERS_MUST_BELONG_TO_SAME_LOCATION'
   /** Fulfillment orders are not from the same order. */
-  FulfillmentOrdersNotFromTheSameOrder = 'FULFILLMENT_ORDERS_NOT_FROM_THE_SAME_ORDER',
+  | 'FULFILLMENT_ORDERS_NOT_FROM_THE_SAME_ORDER'
   /** All fulfillment orders must have status and request status compatible with reroutable states. */
-  FulfillmentOrdersStateNotSupported = 'FULFILLMENT_ORDERS_STATE_NOT_SUPPORTED',
+  | 'FULFILLMENT_ORDERS_STATE_NOT_SUPPORTED'
   /** Fulfillment order could not be found. */
-  FulfillmentOrderNotFound = 'FULFILLMENT_ORDER_NOT_FOUND',
+  | 'FULFILLMENT_ORDER_NOT_FOUND'
   /** No fulfillment order IDs were provided. */
-  NoFulfillmentOrderIds = 'NO_FULFILLMENT_ORDER_IDS',
+  | 'NO_FULFILLMENT_ORDER_IDS'
   /** This feature is only supported for multi-location shops. */
-  SingleLocationShopNotSupported = 'SINGLE_LOCATION_SHOP_NOT_SUPPORTED'
-}
+  | 'SINGLE_LOCATION_SHOP_NOT_SUPPORTED';
 
 /** Return type for `fulfillmentOrdersSetFulfillmentDeadline` mutation. */
 export type FulfillmentOrdersSetFulfillmentDeadlinePayload = {
@@ -28815,10 +28520,9 @@ export type FulfillmentOrdersSetFulfillmentDeadlineUserError = DisplayableError 
 };
 
 /** Possible error codes that can be returned by `FulfillmentOrdersSetFulfillmentDeadlineUserError`. */
-export enum FulfillmentOrdersSetFulfillmentDeadlineUserErrorCode {
+export type FulfillmentOrdersSetFulfillmentDeadlineUserErrorCode =
   /** The fulfillment orders could not be found. */
-  FulfillmentOrdersNotFound = 'FULFILLMENT_ORDERS_NOT_FOUND'
-}
+  | 'FULFILLMENT_ORDERS_NOT_FOUND';
 
 /**
  * The address at which the fulfillment occurred. This object is intended for tax
@@ -28983,14 +28687,13 @@ export type FulfillmentServiceCreatePayload = {
 };
 
 /** Actions that can be taken at the location when a client requests the deletion of the fulfillment service. */
-export enum FulfillmentServiceDeleteInventoryAction {
+export type FulfillmentServiceDeleteInventoryAction =
   /** Deactivate and delete the inventory and location. */
-  Delete = 'DELETE',
+  | 'DELETE'
   /** Keep the inventory in place and convert the Fulfillment Service's location to be merchant managed. */
-  Keep = 'KEEP',
+  | 'KEEP'
   /** Transfer the inventory and other dependencies to the provided location. */
-  Transfer = 'TRANSFER'
-}
+  | 'TRANSFER';
 
 /** Return type for `fulfillmentServiceDelete` mutation. */
 export type FulfillmentServiceDeletePayload = {
@@ -29002,14 +28705,13 @@ export type FulfillmentServiceDeletePayload = {
 };
 
 /** The type of a fulfillment service. */
-export enum FulfillmentServiceType {
+export type FulfillmentServiceType =
   /** Fulfillment by gift card. */
-  GiftCard = 'GIFT_CARD',
+  | 'GIFT_CARD'
   /** Manual fulfillment by the merchant. */
-  Manual = 'MANUAL',
+  | 'MANUAL'
   /** Fullfillment by a third-party fulfillment service. */
-  ThirdParty = 'THIRD_PARTY'
-}
+  | 'THIRD_PARTY';
 
 /** Return type for `fulfillmentServiceUpdate` mutation. */
 export type FulfillmentServiceUpdatePayload = {
@@ -29021,27 +28723,22 @@ export type FulfillmentServiceUpdatePayload = {
 };
 
 /** The status of a fulfillment. */
-export enum FulfillmentStatus {
+export type FulfillmentStatus =
   /** The fulfillment was canceled. */
-  Cancelled = 'CANCELLED',
+  | 'CANCELLED'
   /** There was an error with the fulfillment request. */
-  Error = 'ERROR',
+  | 'ERROR'
   /** The fulfillment request failed. */
-  Failure = 'FAILURE',
-  /**
-   * The third-party fulfillment service has acknowledged the fulfillment and is processing it.
-   * @deprecated This is a legacy status and is due to be deprecated.
-   */
-  Open = 'OPEN',
+  | 'FAILURE'
+  /** The third-party fulfillment service has acknowledged the fulfillment and is processing it. */
+  | 'OPEN'
   /**
    * Shopify has created the fulfillment and is waiting for the third-party
    * fulfillment service to transition it to `open` or `success`.
-   * @deprecated This is a legacy status and is due to be deprecated.
    */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** The fulfillment was completed successfully. */
-  Success = 'SUCCESS'
-}
+  | 'SUCCESS';
 
 /** Represents the tracking information for a fulfillment. */
 export type FulfillmentTrackingInfo = {
@@ -29522,14 +29219,13 @@ export type GiftCardConfiguration = {
 };
 
 /** The supported units for gift card expiration. */
-export enum GiftCardConfigurationExpirationUnit {
+export type GiftCardConfigurationExpirationUnit =
   /** Gift cards expire in days. */
-  Days = 'DAYS',
+  | 'DAYS'
   /** Gift cards expire in months. */
-  Months = 'MONTHS',
+  | 'MONTHS'
   /** Gift cards expire in years. */
-  Years = 'YEARS'
-}
+  | 'YEARS';
 
 /** An auto-generated type for paginating through multiple GiftCards. */
 export type GiftCardConnection = {
@@ -29671,10 +29367,9 @@ export type GiftCardDeactivateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `GiftCardDeactivateUserError`. */
-export enum GiftCardDeactivateUserErrorCode {
+export type GiftCardDeactivateUserErrorCode =
   /** The gift card could not be found. */
-  GiftCardNotFound = 'GIFT_CARD_NOT_FOUND'
-}
+  | 'GIFT_CARD_NOT_FOUND';
 
 /** The input fields for a gift card debit transaction. */
 export type GiftCardDebitInput = {
@@ -29750,28 +29445,27 @@ export type GiftCardEdge = {
 };
 
 /** Possible error codes that can be returned by `GiftCardUserError`. */
-export enum GiftCardErrorCode {
+export type GiftCardErrorCode =
   /** The customer could not be found. */
-  CustomerNotFound = 'CUSTOMER_NOT_FOUND',
+  | 'CUSTOMER_NOT_FOUND'
   /** The gift card's value exceeds the allowed limits. */
-  GiftCardLimitExceeded = 'GIFT_CARD_LIMIT_EXCEEDED',
+  | 'GIFT_CARD_LIMIT_EXCEEDED'
   /** The input value should be greater than the minimum allowed value. */
-  GreaterThan = 'GREATER_THAN',
+  | 'GREATER_THAN'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Missing a required argument. */
-  MissingArgument = 'MISSING_ARGUMENT',
+  | 'MISSING_ARGUMENT'
   /** The recipient could not be found. */
-  RecipientNotFound = 'RECIPIENT_NOT_FOUND',
+  | 'RECIPIENT_NOT_FOUND'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT'
-}
+  | 'TOO_SHORT';
 
 /** Represents the default expiration configuration of gift cards on the shop. */
 export type GiftCardExpirationConfiguration = {
@@ -29859,14 +29553,13 @@ export type GiftCardSendNotificationToCustomerUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `GiftCardSendNotificationToCustomerUserError`. */
-export enum GiftCardSendNotificationToCustomerUserErrorCode {
+export type GiftCardSendNotificationToCustomerUserErrorCode =
   /** The customer could not be found. */
-  CustomerNotFound = 'CUSTOMER_NOT_FOUND',
+  | 'CUSTOMER_NOT_FOUND'
   /** The gift card could not be found. */
-  GiftCardNotFound = 'GIFT_CARD_NOT_FOUND',
+  | 'GIFT_CARD_NOT_FOUND'
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** Return type for `giftCardSendNotificationToRecipient` mutation. */
 export type GiftCardSendNotificationToRecipientPayload = {
@@ -29889,38 +29582,36 @@ export type GiftCardSendNotificationToRecipientUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `GiftCardSendNotificationToRecipientUserError`. */
-export enum GiftCardSendNotificationToRecipientUserErrorCode {
+export type GiftCardSendNotificationToRecipientUserErrorCode =
   /** The gift card could not be found. */
-  GiftCardNotFound = 'GIFT_CARD_NOT_FOUND',
+  | 'GIFT_CARD_NOT_FOUND'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The recipient could not be found. */
-  RecipientNotFound = 'RECIPIENT_NOT_FOUND'
-}
+  | 'RECIPIENT_NOT_FOUND';
 
 /** The set of valid sort keys for the GiftCard query. */
-export enum GiftCardSortKeys {
+export type GiftCardSortKeys =
   /** Sort by the `amount_spent` value. */
-  AmountSpent = 'AMOUNT_SPENT',
+  | 'AMOUNT_SPENT'
   /** Sort by the `balance` value. */
-  Balance = 'BALANCE',
+  | 'BALANCE'
   /** Sort by the `code` value. */
-  Code = 'CODE',
+  | 'CODE'
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `customer_name` value. */
-  CustomerName = 'CUSTOMER_NAME',
+  | 'CUSTOMER_NAME'
   /** Sort by the `disabled_at` value. */
-  DisabledAt = 'DISABLED_AT',
+  | 'DISABLED_AT'
   /** Sort by the `expires_on` value. */
-  ExpiresOn = 'EXPIRES_ON',
+  | 'EXPIRES_ON'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `initial_value` value. */
-  InitialValue = 'INITIAL_VALUE',
+  | 'INITIAL_VALUE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Interface for a gift card transaction. */
 export type GiftCardTransaction = {
@@ -30006,22 +29697,21 @@ export type GiftCardTransactionUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `GiftCardTransactionUserError`. */
-export enum GiftCardTransactionUserErrorCode {
+export type GiftCardTransactionUserErrorCode =
   /** The gift card's value exceeds the allowed limits. */
-  GiftCardLimitExceeded = 'GIFT_CARD_LIMIT_EXCEEDED',
+  | 'GIFT_CARD_LIMIT_EXCEEDED'
   /** The gift card could not be found. */
-  GiftCardNotFound = 'GIFT_CARD_NOT_FOUND',
+  | 'GIFT_CARD_NOT_FOUND'
   /** The gift card does not have sufficient funds to satisfy the request. */
-  InsufficientFunds = 'INSUFFICIENT_FUNDS',
+  | 'INSUFFICIENT_FUNDS'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The currency provided does not match the currency of the gift card. */
-  MismatchingCurrency = 'MISMATCHING_CURRENCY',
+  | 'MISMATCHING_CURRENCY'
   /** A positive amount must be used. */
-  NegativeOrZeroAmount = 'NEGATIVE_OR_ZERO_AMOUNT'
-}
+  | 'NEGATIVE_OR_ZERO_AMOUNT';
 
 /** The input fields to update a gift card. */
 export type GiftCardUpdateInput = {
@@ -30355,14 +30045,13 @@ export type ImageConnection = {
 };
 
 /** List of supported image content types. */
-export enum ImageContentType {
+export type ImageContentType =
   /** A JPG image. */
-  Jpg = 'JPG',
+  | 'JPG'
   /** A PNG image. */
-  Png = 'PNG',
+  | 'PNG'
   /** A WEBP image. */
-  Webp = 'WEBP'
-}
+  | 'WEBP';
 
 /** An auto-generated type which holds one Image and a cursor during pagination. */
 export type ImageEdge = {
@@ -30432,22 +30121,20 @@ export type ImageUploadParameter = {
 };
 
 /** Answers the question if prices include duties and / or taxes. */
-export enum InclusiveDutiesPricingStrategy {
+export type InclusiveDutiesPricingStrategy =
   /** Add duties at checkout when configured to collect. */
-  AddDutiesAtCheckout = 'ADD_DUTIES_AT_CHECKOUT',
+  | 'ADD_DUTIES_AT_CHECKOUT'
   /** Include duties in price when configured to collect. */
-  IncludeDutiesInPrice = 'INCLUDE_DUTIES_IN_PRICE'
-}
+  | 'INCLUDE_DUTIES_IN_PRICE';
 
 /** Answers the question if prices include duties and / or taxes. */
-export enum InclusiveTaxPricingStrategy {
+export type InclusiveTaxPricingStrategy =
   /** Add taxes at checkout when configured to collect. */
-  AddTaxesAtCheckout = 'ADD_TAXES_AT_CHECKOUT',
+  | 'ADD_TAXES_AT_CHECKOUT'
   /** Include taxes in price when configured to collect. */
-  IncludesTaxesInPrice = 'INCLUDES_TAXES_IN_PRICE',
+  | 'INCLUDES_TAXES_IN_PRICE'
   /** Include taxes in price based on country when configured to collect. */
-  IncludesTaxesInPriceBasedOnCountry = 'INCLUDES_TAXES_IN_PRICE_BASED_ON_COUNTRY'
-}
+  | 'INCLUDES_TAXES_IN_PRICE_BASED_ON_COUNTRY';
 
 /** The input fields for the incoming line item. */
 export type IncomingRequestLineItemInput = {
@@ -30525,46 +30212,45 @@ export type InventoryAdjustQuantitiesUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryAdjustQuantitiesUserError`. */
-export enum InventoryAdjustQuantitiesUserErrorCode {
+export type InventoryAdjustQuantitiesUserErrorCode =
   /** The quantities couldn't be adjusted. Try again. */
-  AdjustQuantitiesFailed = 'ADJUST_QUANTITIES_FAILED',
+  | 'ADJUST_QUANTITIES_FAILED'
   /** The changeFromQuantity argument no longer matches the persisted quantity. */
-  ChangeFromQuantityStale = 'CHANGE_FROM_QUANTITY_STALE',
+  | 'CHANGE_FROM_QUANTITY_STALE'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API. */
-  InternalLedgerDocument = 'INTERNAL_LEDGER_DOCUMENT',
+  | 'INTERNAL_LEDGER_DOCUMENT'
   /** A ledger document URI is not allowed when adjusting available. */
-  InvalidAvailableDocument = 'INVALID_AVAILABLE_DOCUMENT',
+  | 'INVALID_AVAILABLE_DOCUMENT'
   /** The specified inventory item could not be found. */
-  InvalidInventoryItem = 'INVALID_INVENTORY_ITEM',
+  | 'INVALID_INVENTORY_ITEM'
   /** The specified ledger document is invalid. */
-  InvalidLedgerDocument = 'INVALID_LEDGER_DOCUMENT',
+  | 'INVALID_LEDGER_DOCUMENT'
   /** The specified location could not be found. */
-  InvalidLocation = 'INVALID_LOCATION',
+  | 'INVALID_LOCATION'
   /** A ledger document URI is required except when adjusting available. */
-  InvalidQuantityDocument = 'INVALID_QUANTITY_DOCUMENT',
+  | 'INVALID_QUANTITY_DOCUMENT'
   /** The specified quantity name is invalid. */
-  InvalidQuantityName = 'INVALID_QUANTITY_NAME',
+  | 'INVALID_QUANTITY_NAME'
   /** The quantity can't be higher than 2,000,000,000. */
-  InvalidQuantityTooHigh = 'INVALID_QUANTITY_TOO_HIGH',
+  | 'INVALID_QUANTITY_TOO_HIGH'
   /** The quantity can't be lower than -2,000,000,000. */
-  InvalidQuantityTooLow = 'INVALID_QUANTITY_TOO_LOW',
+  | 'INVALID_QUANTITY_TOO_LOW'
   /** The specified reason is invalid. */
-  InvalidReason = 'INVALID_REASON',
+  | 'INVALID_REASON'
   /** The specified reference document is invalid. */
-  InvalidReferenceDocument = 'INVALID_REFERENCE_DOCUMENT',
+  | 'INVALID_REFERENCE_DOCUMENT'
   /** The inventory item is not stocked at the location. */
-  ItemNotStockedAtLocation = 'ITEM_NOT_STOCKED_AT_LOCATION',
+  | 'ITEM_NOT_STOCKED_AT_LOCATION'
   /** All changes must have the same ledger document URI or, in the case of adjusting available, no ledger document URI. */
-  MaxOneLedgerDocument = 'MAX_ONE_LEDGER_DOCUMENT',
+  | 'MAX_ONE_LEDGER_DOCUMENT'
   /** The specified inventory item is not allowed to be adjusted via API. Example: if the inventory item is a parent bundle. */
-  NonMutableInventoryItem = 'NON_MUTABLE_INVENTORY_ITEM',
+  | 'NON_MUTABLE_INVENTORY_ITEM'
   /** The service is temporarily unavailable. Try again later. */
-  ServiceUnavailable = 'SERVICE_UNAVAILABLE'
-}
+  | 'SERVICE_UNAVAILABLE';
 
 /**
  * Records a batch of inventory changes made together in a single operation. Tracks
@@ -30672,37 +30358,33 @@ export type InventoryBulkToggleActivationUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryBulkToggleActivationUserError`. */
-export enum InventoryBulkToggleActivationUserErrorCode {
+export type InventoryBulkToggleActivationUserErrorCode =
   /** Cannot unstock an inventory item from the only location at which it is stocked. */
-  CannotDeactivateFromOnlyLocation = 'CANNOT_DEACTIVATE_FROM_ONLY_LOCATION',
-  /**
-   * Cannot unstock this inventory item from this location because it has committed and incoming quantities.
-   * @deprecated This error code is deprecated. Both INCOMING_INVENTORY_AT_LOCATION and COMMITTED_INVENTORY_AT_LOCATION codes will be returned as individual errors instead.
-   */
-  CommittedAndIncomingInventoryAtLocation = 'COMMITTED_AND_INCOMING_INVENTORY_AT_LOCATION',
+  | 'CANNOT_DEACTIVATE_FROM_ONLY_LOCATION'
+  /** Cannot unstock this inventory item from this location because it has committed and incoming quantities. */
+  | 'COMMITTED_AND_INCOMING_INVENTORY_AT_LOCATION'
   /** Cannot unstock this inventory item from this location because it has committed quantities. */
-  CommittedInventoryAtLocation = 'COMMITTED_INVENTORY_AT_LOCATION',
+  | 'COMMITTED_INVENTORY_AT_LOCATION'
   /** Failed to stock this inventory item at this location. */
-  FailedToStockAtLocation = 'FAILED_TO_STOCK_AT_LOCATION',
+  | 'FAILED_TO_STOCK_AT_LOCATION'
   /** Failed to unstock this inventory item from this location. */
-  FailedToUnstockFromLocation = 'FAILED_TO_UNSTOCK_FROM_LOCATION',
+  | 'FAILED_TO_UNSTOCK_FROM_LOCATION'
   /** An error occurred while setting the activation status. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** Cannot unstock this inventory item from this location because it has incoming quantities. */
-  IncomingInventoryAtLocation = 'INCOMING_INVENTORY_AT_LOCATION',
+  | 'INCOMING_INVENTORY_AT_LOCATION'
   /** The inventory item was not found. */
-  InventoryItemNotFound = 'INVENTORY_ITEM_NOT_FOUND',
+  | 'INVENTORY_ITEM_NOT_FOUND'
   /** Cannot stock this inventory item at this location because it is managed by a third-party fulfillment service. */
-  InventoryManagedBy_3RdParty = 'INVENTORY_MANAGED_BY_3RD_PARTY',
+  | 'INVENTORY_MANAGED_BY_3RD_PARTY'
   /** Cannot stock this inventory item at this location because it is managed by Shopify. */
-  InventoryManagedByShopify = 'INVENTORY_MANAGED_BY_SHOPIFY',
+  | 'INVENTORY_MANAGED_BY_SHOPIFY'
   /** The location was not found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** Cannot stock this inventory item at this location because the variant is missing a SKU. */
-  MissingSku = 'MISSING_SKU',
+  | 'MISSING_SKU'
   /** Cannot unstock this inventory item from this location because it has unavailable quantities. */
-  ReservedInventoryAtLocation = 'RESERVED_INVENTORY_AT_LOCATION'
-}
+  | 'RESERVED_INVENTORY_AT_LOCATION';
 
 /**
  * A change in an inventory quantity of an inventory item at a location. Each
@@ -31160,50 +30842,49 @@ export type InventoryMoveQuantitiesUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryMoveQuantitiesUserError`. */
-export enum InventoryMoveQuantitiesUserErrorCode {
+export type InventoryMoveQuantitiesUserErrorCode =
   /** The changeFromQuantity argument no longer matches the persisted quantity. */
-  ChangeFromQuantityStale = 'CHANGE_FROM_QUANTITY_STALE',
+  | 'CHANGE_FROM_QUANTITY_STALE'
   /** The quantities can't be moved between different locations. */
-  DifferentLocations = 'DIFFERENT_LOCATIONS',
+  | 'DIFFERENT_LOCATIONS'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API. */
-  InternalLedgerDocument = 'INTERNAL_LEDGER_DOCUMENT',
+  | 'INTERNAL_LEDGER_DOCUMENT'
   /** A ledger document URI is not allowed when adjusting available. */
-  InvalidAvailableDocument = 'INVALID_AVAILABLE_DOCUMENT',
+  | 'INVALID_AVAILABLE_DOCUMENT'
   /** The specified inventory item could not be found. */
-  InvalidInventoryItem = 'INVALID_INVENTORY_ITEM',
+  | 'INVALID_INVENTORY_ITEM'
   /** The specified ledger document is invalid. */
-  InvalidLedgerDocument = 'INVALID_LEDGER_DOCUMENT',
+  | 'INVALID_LEDGER_DOCUMENT'
   /** The specified location could not be found. */
-  InvalidLocation = 'INVALID_LOCATION',
+  | 'INVALID_LOCATION'
   /** A ledger document URI is required except when adjusting available. */
-  InvalidQuantityDocument = 'INVALID_QUANTITY_DOCUMENT',
+  | 'INVALID_QUANTITY_DOCUMENT'
   /** The specified quantity name is invalid. */
-  InvalidQuantityName = 'INVALID_QUANTITY_NAME',
+  | 'INVALID_QUANTITY_NAME'
   /** The quantity can't be negative. */
-  InvalidQuantityNegative = 'INVALID_QUANTITY_NEGATIVE',
+  | 'INVALID_QUANTITY_NEGATIVE'
   /** The quantity can't be higher than 2,000,000,000. */
-  InvalidQuantityTooHigh = 'INVALID_QUANTITY_TOO_HIGH',
+  | 'INVALID_QUANTITY_TOO_HIGH'
   /** The specified reason is invalid. */
-  InvalidReason = 'INVALID_REASON',
+  | 'INVALID_REASON'
   /** The specified reference document is invalid. */
-  InvalidReferenceDocument = 'INVALID_REFERENCE_DOCUMENT',
+  | 'INVALID_REFERENCE_DOCUMENT'
   /** The inventory item is not stocked at the location. */
-  ItemNotStockedAtLocation = 'ITEM_NOT_STOCKED_AT_LOCATION',
+  | 'ITEM_NOT_STOCKED_AT_LOCATION'
   /** Only a maximum of 2 ledger document URIs across all changes is allowed. */
-  MaximumLedgerDocumentUris = 'MAXIMUM_LEDGER_DOCUMENT_URIS',
+  | 'MAXIMUM_LEDGER_DOCUMENT_URIS'
   /** The quantities couldn't be moved. Try again. */
-  MoveQuantitiesFailed = 'MOVE_QUANTITIES_FAILED',
+  | 'MOVE_QUANTITIES_FAILED'
   /** The specified inventory item is not allowed to be adjusted via API. Example: if the inventory item is a parent bundle. */
-  NonMutableInventoryItem = 'NON_MUTABLE_INVENTORY_ITEM',
+  | 'NON_MUTABLE_INVENTORY_ITEM'
   /** The quantity names for each change can't be the same. */
-  SameQuantityName = 'SAME_QUANTITY_NAME',
+  | 'SAME_QUANTITY_NAME'
   /** The service is temporarily unavailable. Try again later. */
-  ServiceUnavailable = 'SERVICE_UNAVAILABLE'
-}
+  | 'SERVICE_UNAVAILABLE';
 
 /**
  * Represents the change to be made to an inventory item at a location.
@@ -31504,36 +31185,35 @@ export type InventorySetOnHandQuantitiesUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventorySetOnHandQuantitiesUserError`. */
-export enum InventorySetOnHandQuantitiesUserErrorCode {
+export type InventorySetOnHandQuantitiesUserErrorCode =
   /** The changeFromQuantity argument no longer matches the persisted quantity. */
-  ChangeFromQuantityStale = 'CHANGE_FROM_QUANTITY_STALE',
+  | 'CHANGE_FROM_QUANTITY_STALE'
   /** The compareQuantity value does not match persisted value. */
-  CompareQuantityStale = 'COMPARE_QUANTITY_STALE',
+  | 'COMPARE_QUANTITY_STALE'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** The specified inventory item could not be found. */
-  InvalidInventoryItem = 'INVALID_INVENTORY_ITEM',
+  | 'INVALID_INVENTORY_ITEM'
   /** The specified location could not be found. */
-  InvalidLocation = 'INVALID_LOCATION',
+  | 'INVALID_LOCATION'
   /** The quantity can't be negative. */
-  InvalidQuantityNegative = 'INVALID_QUANTITY_NEGATIVE',
+  | 'INVALID_QUANTITY_NEGATIVE'
   /** The total quantity can't be higher than 1,000,000,000. */
-  InvalidQuantityTooHigh = 'INVALID_QUANTITY_TOO_HIGH',
+  | 'INVALID_QUANTITY_TOO_HIGH'
   /** The specified reason is invalid. */
-  InvalidReason = 'INVALID_REASON',
+  | 'INVALID_REASON'
   /** The specified reference document is invalid. */
-  InvalidReferenceDocument = 'INVALID_REFERENCE_DOCUMENT',
+  | 'INVALID_REFERENCE_DOCUMENT'
   /** The inventory item is not stocked at the location. */
-  ItemNotStockedAtLocation = 'ITEM_NOT_STOCKED_AT_LOCATION',
+  | 'ITEM_NOT_STOCKED_AT_LOCATION'
   /** The specified inventory item is not allowed to be adjusted via API. Example: if the inventory item is a parent bundle. */
-  NonMutableInventoryItem = 'NON_MUTABLE_INVENTORY_ITEM',
+  | 'NON_MUTABLE_INVENTORY_ITEM'
   /** The service is temporarily unavailable. Try again later. */
-  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  | 'SERVICE_UNAVAILABLE'
   /** The on-hand quantities couldn't be set. Try again. */
-  SetOnHandQuantitiesFailed = 'SET_ON_HAND_QUANTITIES_FAILED'
-}
+  | 'SET_ON_HAND_QUANTITIES_FAILED';
 
 /** The input fields required to set inventory quantities. */
 export type InventorySetQuantitiesInput = {
@@ -31591,40 +31271,39 @@ export type InventorySetQuantitiesUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventorySetQuantitiesUserError`. */
-export enum InventorySetQuantitiesUserErrorCode {
+export type InventorySetQuantitiesUserErrorCode =
   /** The changeFromQuantity value does not match persisted value. */
-  ChangeFromQuantityStale = 'CHANGE_FROM_QUANTITY_STALE',
+  | 'CHANGE_FROM_QUANTITY_STALE'
   /** The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity. */
-  CompareQuantityRequired = 'COMPARE_QUANTITY_REQUIRED',
+  | 'COMPARE_QUANTITY_REQUIRED'
   /** The compareQuantity value does not match persisted value. */
-  CompareQuantityStale = 'COMPARE_QUANTITY_STALE',
+  | 'COMPARE_QUANTITY_STALE'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** The specified inventory item could not be found. */
-  InvalidInventoryItem = 'INVALID_INVENTORY_ITEM',
+  | 'INVALID_INVENTORY_ITEM'
   /** The specified location could not be found. */
-  InvalidLocation = 'INVALID_LOCATION',
+  | 'INVALID_LOCATION'
   /** The quantity name must be either 'available' or 'on_hand'. */
-  InvalidName = 'INVALID_NAME',
+  | 'INVALID_NAME'
   /** The quantity can't be negative. */
-  InvalidQuantityNegative = 'INVALID_QUANTITY_NEGATIVE',
+  | 'INVALID_QUANTITY_NEGATIVE'
   /** The total quantity can't be higher than 1,000,000,000. */
-  InvalidQuantityTooHigh = 'INVALID_QUANTITY_TOO_HIGH',
+  | 'INVALID_QUANTITY_TOO_HIGH'
   /** The total quantity can't be lower than -1,000,000,000. */
-  InvalidQuantityTooLow = 'INVALID_QUANTITY_TOO_LOW',
+  | 'INVALID_QUANTITY_TOO_LOW'
   /** The specified reason is invalid. */
-  InvalidReason = 'INVALID_REASON',
+  | 'INVALID_REASON'
   /** The specified reference document is invalid. */
-  InvalidReferenceDocument = 'INVALID_REFERENCE_DOCUMENT',
+  | 'INVALID_REFERENCE_DOCUMENT'
   /** The specified inventory item is not stocked at the location. */
-  ItemNotStockedAtLocation = 'ITEM_NOT_STOCKED_AT_LOCATION',
+  | 'ITEM_NOT_STOCKED_AT_LOCATION'
   /** The specified inventory item is not allowed to be adjusted via API. Example: if the inventory item is a parent bundle. */
-  NonMutableInventoryItem = 'NON_MUTABLE_INVENTORY_ITEM',
+  | 'NON_MUTABLE_INVENTORY_ITEM'
   /** The combination of inventoryItemId and locationId must be unique. */
-  NoDuplicateInventoryItemIdGroupIdPair = 'NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR'
-}
+  | 'NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR';
 
 /** The input fields for the quantity to be set for an inventory item at a location. */
 export type InventorySetQuantityInput = {
@@ -31693,38 +31372,37 @@ export type InventorySetScheduledChangesUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventorySetScheduledChangesUserError`. */
-export enum InventorySetScheduledChangesUserErrorCode {
+export type InventorySetScheduledChangesUserErrorCode =
   /** The item can only have one scheduled change for quantity name as the fromName. */
-  DuplicateFromName = 'DUPLICATE_FROM_NAME',
+  | 'DUPLICATE_FROM_NAME'
   /** The item can only have one scheduled change for quantity name as the toName. */
-  DuplicateToName = 'DUPLICATE_TO_NAME',
+  | 'DUPLICATE_TO_NAME'
   /** There was an error updating the scheduled changes. */
-  ErrorUpdatingScheduled = 'ERROR_UPDATING_SCHEDULED',
+  | 'ERROR_UPDATING_SCHEDULED'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** The specified field is invalid. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** The specified fromName is invalid. */
-  InvalidFromName = 'INVALID_FROM_NAME',
+  | 'INVALID_FROM_NAME'
   /** The specified reason is invalid. */
-  InvalidReason = 'INVALID_REASON',
+  | 'INVALID_REASON'
   /** The specified toName is invalid. */
-  InvalidToName = 'INVALID_TO_NAME',
+  | 'INVALID_TO_NAME'
   /** The inventory item was not found. */
-  InventoryItemNotFound = 'INVENTORY_ITEM_NOT_FOUND',
+  | 'INVENTORY_ITEM_NOT_FOUND'
   /** The inventory item was not found at the location specified. */
-  InventoryStateNotFound = 'INVENTORY_STATE_NOT_FOUND',
+  | 'INVENTORY_STATE_NOT_FOUND'
   /** At least 1 item must be provided. */
-  ItemsEmpty = 'ITEMS_EMPTY',
+  | 'ITEMS_EMPTY'
   /** The ledger document URI is invalid. */
-  LedgerDocumentInvalid = 'LEDGER_DOCUMENT_INVALID',
+  | 'LEDGER_DOCUMENT_INVALID'
   /** The location couldn't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** The from_name and to_name can't be the same. */
-  SameFromToNames = 'SAME_FROM_TO_NAMES'
-}
+  | 'SAME_FROM_TO_NAMES';
 
 /** Represents an inventory shipment. */
 export type InventoryShipment = Node & {
@@ -31801,32 +31479,31 @@ export type InventoryShipmentAddItemsUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryShipmentAddItemsUserError`. */
-export enum InventoryShipmentAddItemsUserErrorCode {
+export type InventoryShipmentAddItemsUserErrorCode =
   /** Failed to activate inventory at location. */
-  ActivationFailed = 'ACTIVATION_FAILED',
+  | 'ACTIVATION_FAILED'
   /** A single item can't be listed twice. */
-  DuplicateItem = 'DUPLICATE_ITEM',
+  | 'DUPLICATE_ITEM'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** The quantity is invalid. */
-  InvalidQuantity = 'INVALID_QUANTITY',
+  | 'INVALID_QUANTITY'
   /** Current shipment status does not support this operation. */
-  InvalidShipmentStatus = 'INVALID_SHIPMENT_STATUS',
+  | 'INVALID_SHIPMENT_STATUS'
   /** The item is not stocked at the intended location. */
-  InventoryStateNotActive = 'INVENTORY_STATE_NOT_ACTIVE',
+  | 'INVENTORY_STATE_NOT_ACTIVE'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The location selected can't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** The shipment was not found. */
-  ShipmentNotFound = 'SHIPMENT_NOT_FOUND',
+  | 'SHIPMENT_NOT_FOUND'
   /** The item does not track inventory. */
-  UntrackedItem = 'UNTRACKED_ITEM'
-}
+  | 'UNTRACKED_ITEM';
 
 /** An auto-generated type for paginating through multiple InventoryShipments. */
 export type InventoryShipmentConnection = {
@@ -31868,40 +31545,39 @@ export type InventoryShipmentCreateInTransitUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryShipmentCreateInTransitUserError`. */
-export enum InventoryShipmentCreateInTransitUserErrorCode {
+export type InventoryShipmentCreateInTransitUserErrorCode =
   /** A single item can't be listed twice. */
-  DuplicateItem = 'DUPLICATE_ITEM',
+  | 'DUPLICATE_ITEM'
   /** The shipment input cannot be empty. */
-  EmptyShipmentInput = 'EMPTY_SHIPMENT_INPUT',
+  | 'EMPTY_SHIPMENT_INPUT'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** One or more items are not valid. */
-  InvalidItem = 'INVALID_ITEM',
+  | 'INVALID_ITEM'
   /** The quantity is invalid. */
-  InvalidQuantity = 'INVALID_QUANTITY',
+  | 'INVALID_QUANTITY'
   /** The shipment input is invalid. */
-  InvalidShipmentInput = 'INVALID_SHIPMENT_INPUT',
+  | 'INVALID_SHIPMENT_INPUT'
   /** Current transfer status does not support this operation. */
-  InvalidTransferStatus = 'INVALID_TRANSFER_STATUS',
+  | 'INVALID_TRANSFER_STATUS'
   /** The URL is invalid. */
-  InvalidUrl = 'INVALID_URL',
+  | 'INVALID_URL'
   /** The item is not stocked at the intended location. */
-  InventoryStateNotActive = 'INVENTORY_STATE_NOT_ACTIVE',
+  | 'INVENTORY_STATE_NOT_ACTIVE'
   /** The list of line items is empty. */
-  ItemsEmpty = 'ITEMS_EMPTY',
+  | 'ITEMS_EMPTY'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The shipment was not found. */
-  ShipmentNotFound = 'SHIPMENT_NOT_FOUND',
+  | 'SHIPMENT_NOT_FOUND'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND',
+  | 'TRANSFER_NOT_FOUND'
   /** The item does not track inventory. */
-  UntrackedItem = 'UNTRACKED_ITEM'
-}
+  | 'UNTRACKED_ITEM';
 
 /** The input fields to add a shipment. */
 export type InventoryShipmentCreateInput = {
@@ -31938,42 +31614,41 @@ export type InventoryShipmentCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryShipmentCreateUserError`. */
-export enum InventoryShipmentCreateUserErrorCode {
+export type InventoryShipmentCreateUserErrorCode =
   /** This barcode is already assigned to another shipment. */
-  BarcodeDuplicate = 'BARCODE_DUPLICATE',
+  | 'BARCODE_DUPLICATE'
   /** Barcode must be 255 characters or less. */
-  BarcodeTooLong = 'BARCODE_TOO_LONG',
+  | 'BARCODE_TOO_LONG'
   /** Bundled items cannot be used for this operation. */
-  BundledItem = 'BUNDLED_ITEM',
+  | 'BUNDLED_ITEM'
   /** A single item can't be listed twice. */
-  DuplicateItem = 'DUPLICATE_ITEM',
+  | 'DUPLICATE_ITEM'
   /** The shipment input cannot be empty. */
-  EmptyShipmentInput = 'EMPTY_SHIPMENT_INPUT',
+  | 'EMPTY_SHIPMENT_INPUT'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** The idempotency record was found but the associated scheduled changes no longer exist. */
-  IdempotencyRecordNotFound = 'IDEMPOTENCY_RECORD_NOT_FOUND',
+  | 'IDEMPOTENCY_RECORD_NOT_FOUND'
   /** One or more items are not valid. */
-  InvalidItem = 'INVALID_ITEM',
+  | 'INVALID_ITEM'
   /** The quantity is invalid. */
-  InvalidQuantity = 'INVALID_QUANTITY',
+  | 'INVALID_QUANTITY'
   /** The shipment input is invalid. */
-  InvalidShipmentInput = 'INVALID_SHIPMENT_INPUT',
+  | 'INVALID_SHIPMENT_INPUT'
   /** Current transfer status does not support this operation. */
-  InvalidTransferStatus = 'INVALID_TRANSFER_STATUS',
+  | 'INVALID_TRANSFER_STATUS'
   /** The URL is invalid. */
-  InvalidUrl = 'INVALID_URL',
+  | 'INVALID_URL'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND',
+  | 'TRANSFER_NOT_FOUND'
   /** The item does not track inventory. */
-  UntrackedItem = 'UNTRACKED_ITEM'
-}
+  | 'UNTRACKED_ITEM';
 
 /** Return type for `inventoryShipmentDelete` mutation. */
 export type InventoryShipmentDeletePayload = {
@@ -31996,12 +31671,11 @@ export type InventoryShipmentDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryShipmentDeleteUserError`. */
-export enum InventoryShipmentDeleteUserErrorCode {
+export type InventoryShipmentDeleteUserErrorCode =
   /** Current shipment status does not support this operation. */
-  InvalidShipmentStatus = 'INVALID_SHIPMENT_STATUS',
+  | 'INVALID_SHIPMENT_STATUS'
   /** The shipment was not found. */
-  ShipmentNotFound = 'SHIPMENT_NOT_FOUND'
-}
+  | 'SHIPMENT_NOT_FOUND';
 
 /** An auto-generated type which holds one InventoryShipment and a cursor during pagination. */
 export type InventoryShipmentEdge = {
@@ -32086,26 +31760,25 @@ export type InventoryShipmentMarkInTransitUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryShipmentMarkInTransitUserError`. */
-export enum InventoryShipmentMarkInTransitUserErrorCode {
+export type InventoryShipmentMarkInTransitUserErrorCode =
   /** Failed to activate inventory at location. */
-  ActivationFailed = 'ACTIVATION_FAILED',
+  | 'ACTIVATION_FAILED'
   /** The quantity is invalid. */
-  InvalidQuantity = 'INVALID_QUANTITY',
+  | 'INVALID_QUANTITY'
   /** Current shipment status does not support this operation. */
-  InvalidShipmentStatus = 'INVALID_SHIPMENT_STATUS',
+  | 'INVALID_SHIPMENT_STATUS'
   /** The item is not stocked at the intended location. */
-  InventoryStateNotActive = 'INVENTORY_STATE_NOT_ACTIVE',
+  | 'INVENTORY_STATE_NOT_ACTIVE'
   /** The list of line items is empty. */
-  ItemsEmpty = 'ITEMS_EMPTY',
+  | 'ITEMS_EMPTY'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The shipment was not found. */
-  ShipmentNotFound = 'SHIPMENT_NOT_FOUND',
+  | 'SHIPMENT_NOT_FOUND'
   /** The item does not track inventory. */
-  UntrackedItem = 'UNTRACKED_ITEM'
-}
+  | 'UNTRACKED_ITEM';
 
 /** The input fields to receive an item on an inventory shipment. */
 export type InventoryShipmentReceiveItemInput = {
@@ -32118,12 +31791,11 @@ export type InventoryShipmentReceiveItemInput = {
 };
 
 /** The reason for receiving a line item on an inventory shipment. */
-export enum InventoryShipmentReceiveLineItemReason {
+export type InventoryShipmentReceiveLineItemReason =
   /** The line item was accepted. */
-  Accepted = 'ACCEPTED',
+  | 'ACCEPTED'
   /** The line item was rejected. */
-  Rejected = 'REJECTED'
-}
+  | 'REJECTED';
 
 /** Return type for `inventoryShipmentReceive` mutation. */
 export type InventoryShipmentReceivePayload = {
@@ -32146,28 +31818,27 @@ export type InventoryShipmentReceiveUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryShipmentReceiveUserError`. */
-export enum InventoryShipmentReceiveUserErrorCode {
+export type InventoryShipmentReceiveUserErrorCode =
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The quantity is invalid. */
-  InvalidQuantity = 'INVALID_QUANTITY',
+  | 'INVALID_QUANTITY'
   /** Current shipment status does not support this operation. */
-  InvalidShipmentStatus = 'INVALID_SHIPMENT_STATUS',
+  | 'INVALID_SHIPMENT_STATUS'
   /** The item is not stocked at the intended location. */
-  InventoryStateNotActive = 'INVENTORY_STATE_NOT_ACTIVE',
+  | 'INVENTORY_STATE_NOT_ACTIVE'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The location selected can't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** The shipment was not found. */
-  ShipmentNotFound = 'SHIPMENT_NOT_FOUND'
-}
+  | 'SHIPMENT_NOT_FOUND';
 
 /** Return type for `inventoryShipmentRemoveItems` mutation. */
 export type InventoryShipmentRemoveItemsPayload = {
@@ -32190,20 +31861,19 @@ export type InventoryShipmentRemoveItemsUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryShipmentRemoveItemsUserError`. */
-export enum InventoryShipmentRemoveItemsUserErrorCode {
+export type InventoryShipmentRemoveItemsUserErrorCode =
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** Current shipment status does not support this operation. */
-  InvalidShipmentStatus = 'INVALID_SHIPMENT_STATUS',
+  | 'INVALID_SHIPMENT_STATUS'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The location selected can't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** The shipment was not found. */
-  ShipmentNotFound = 'SHIPMENT_NOT_FOUND'
-}
+  | 'SHIPMENT_NOT_FOUND';
 
 /** Return type for `inventoryShipmentSetBarcode` mutation. */
 export type InventoryShipmentSetBarcodePayload = {
@@ -32226,14 +31896,13 @@ export type InventoryShipmentSetBarcodeUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryShipmentSetBarcodeUserError`. */
-export enum InventoryShipmentSetBarcodeUserErrorCode {
+export type InventoryShipmentSetBarcodeUserErrorCode =
   /** This barcode is already assigned to another shipment. */
-  BarcodeDuplicate = 'BARCODE_DUPLICATE',
+  | 'BARCODE_DUPLICATE'
   /** Barcode must be 255 characters or less. */
-  BarcodeTooLong = 'BARCODE_TOO_LONG',
+  | 'BARCODE_TOO_LONG'
   /** The shipment was not found. */
-  ShipmentNotFound = 'SHIPMENT_NOT_FOUND'
-}
+  | 'SHIPMENT_NOT_FOUND';
 
 /** Return type for `inventoryShipmentSetTracking` mutation. */
 export type InventoryShipmentSetTrackingPayload = {
@@ -32256,34 +31925,31 @@ export type InventoryShipmentSetTrackingUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryShipmentSetTrackingUserError`. */
-export enum InventoryShipmentSetTrackingUserErrorCode {
+export type InventoryShipmentSetTrackingUserErrorCode =
   /** The URL is invalid. */
-  InvalidUrl = 'INVALID_URL',
+  | 'INVALID_URL'
   /** The shipment was not found. */
-  ShipmentNotFound = 'SHIPMENT_NOT_FOUND'
-}
+  | 'SHIPMENT_NOT_FOUND';
 
 /** The set of valid sort keys for the InventoryShipment query. */
-export enum InventoryShipmentSortKeys {
+export type InventoryShipmentSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `status` value. */
-  Status = 'STATUS'
-}
+  | 'STATUS';
 
 /** The status of an inventory shipment. */
-export enum InventoryShipmentStatus {
+export type InventoryShipmentStatus =
   /** The inventory shipment has been created but not yet shipped. */
-  Draft = 'DRAFT',
+  | 'DRAFT'
   /** The inventory shipment is currently in transit. */
-  InTransit = 'IN_TRANSIT',
+  | 'IN_TRANSIT'
   /** Status not included in the current enumeration set. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** The inventory shipment has been partially received at the destination. */
-  PartiallyReceived = 'PARTIALLY_RECEIVED',
+  | 'PARTIALLY_RECEIVED'
   /** The inventory shipment has been completely received at the destination. */
-  Received = 'RECEIVED'
-}
+  | 'RECEIVED';
 
 /** Represents the tracking information for an inventory shipment. */
 export type InventoryShipmentTracking = {
@@ -32359,20 +32025,19 @@ export type InventoryShipmentUpdateItemQuantitiesUserError = DisplayableError & 
 };
 
 /** Possible error codes that can be returned by `InventoryShipmentUpdateItemQuantitiesUserError`. */
-export enum InventoryShipmentUpdateItemQuantitiesUserErrorCode {
+export type InventoryShipmentUpdateItemQuantitiesUserErrorCode =
   /** The quantity is invalid. */
-  InvalidQuantity = 'INVALID_QUANTITY',
+  | 'INVALID_QUANTITY'
   /** Current shipment status does not support this operation. */
-  InvalidShipmentStatus = 'INVALID_SHIPMENT_STATUS',
+  | 'INVALID_SHIPMENT_STATUS'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The location selected can't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** The shipment was not found. */
-  ShipmentNotFound = 'SHIPMENT_NOT_FOUND'
-}
+  | 'SHIPMENT_NOT_FOUND';
 
 /**
  * Tracks the movement of [`InventoryItem`](https://shopify.dev/docs/api/admin-graphql/latest/objects/InventoryItem)
@@ -32617,14 +32282,13 @@ export type InventoryTransferCancelUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryTransferCancelUserError`. */
-export enum InventoryTransferCancelUserErrorCode {
+export type InventoryTransferCancelUserErrorCode =
   /** Current transfer status does not support this operation. */
-  InvalidTransferStatus = 'INVALID_TRANSFER_STATUS',
+  | 'INVALID_TRANSFER_STATUS'
   /** Shipment already exists for the transfer. */
-  ShipmentExists = 'SHIPMENT_EXISTS',
+  | 'SHIPMENT_EXISTS'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND'
-}
+  | 'TRANSFER_NOT_FOUND';
 
 /** An auto-generated type for paginating through multiple InventoryTransfers. */
 export type InventoryTransferConnection = {
@@ -32684,40 +32348,39 @@ export type InventoryTransferCreateAsReadyToShipUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryTransferCreateAsReadyToShipUserError`. */
-export enum InventoryTransferCreateAsReadyToShipUserErrorCode {
+export type InventoryTransferCreateAsReadyToShipUserErrorCode =
   /** Bundled items cannot be used for this operation. */
-  BundledItem = 'BUNDLED_ITEM',
+  | 'BUNDLED_ITEM'
   /** A single item can't be listed twice. */
-  DuplicateItem = 'DUPLICATE_ITEM',
+  | 'DUPLICATE_ITEM'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** The quantity is invalid. */
-  InvalidQuantity = 'INVALID_QUANTITY',
+  | 'INVALID_QUANTITY'
   /** Current transfer status does not support this operation. */
-  InvalidTransferStatus = 'INVALID_TRANSFER_STATUS',
+  | 'INVALID_TRANSFER_STATUS'
   /** The item is not stocked at the intended location. */
-  InventoryStateNotActive = 'INVENTORY_STATE_NOT_ACTIVE',
+  | 'INVENTORY_STATE_NOT_ACTIVE'
   /** The list of line items is empty. */
-  ItemsEmpty = 'ITEMS_EMPTY',
+  | 'ITEMS_EMPTY'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The location selected can't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** A location is required for this operation. */
-  LocationRequired = 'LOCATION_REQUIRED',
+  | 'LOCATION_REQUIRED'
   /** The tag exceeds the maximum length. */
-  TagExceedsMaxLength = 'TAG_EXCEEDS_MAX_LENGTH',
+  | 'TAG_EXCEEDS_MAX_LENGTH'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND',
+  | 'TRANSFER_NOT_FOUND'
   /** The origin location cannot be the same as the destination location. */
-  TransferOriginCannotBeTheSameAsDestination = 'TRANSFER_ORIGIN_CANNOT_BE_THE_SAME_AS_DESTINATION',
+  | 'TRANSFER_ORIGIN_CANNOT_BE_THE_SAME_AS_DESTINATION'
   /** The item does not track inventory. */
-  UntrackedItem = 'UNTRACKED_ITEM'
-}
+  | 'UNTRACKED_ITEM';
 
 /** The input fields to create an inventory transfer. */
 export type InventoryTransferCreateInput = {
@@ -32758,34 +32421,33 @@ export type InventoryTransferCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryTransferCreateUserError`. */
-export enum InventoryTransferCreateUserErrorCode {
+export type InventoryTransferCreateUserErrorCode =
   /** Bundled items cannot be used for this operation. */
-  BundledItem = 'BUNDLED_ITEM',
+  | 'BUNDLED_ITEM'
   /** A single item can't be listed twice. */
-  DuplicateItem = 'DUPLICATE_ITEM',
+  | 'DUPLICATE_ITEM'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** The quantity is invalid. */
-  InvalidQuantity = 'INVALID_QUANTITY',
+  | 'INVALID_QUANTITY'
   /** The item is not stocked at the intended location. */
-  InventoryStateNotActive = 'INVENTORY_STATE_NOT_ACTIVE',
+  | 'INVENTORY_STATE_NOT_ACTIVE'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The location selected can't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** The tag exceeds the maximum length. */
-  TagExceedsMaxLength = 'TAG_EXCEEDS_MAX_LENGTH',
+  | 'TAG_EXCEEDS_MAX_LENGTH'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND',
+  | 'TRANSFER_NOT_FOUND'
   /** The origin location cannot be the same as the destination location. */
-  TransferOriginCannotBeTheSameAsDestination = 'TRANSFER_ORIGIN_CANNOT_BE_THE_SAME_AS_DESTINATION',
+  | 'TRANSFER_ORIGIN_CANNOT_BE_THE_SAME_AS_DESTINATION'
   /** The item does not track inventory. */
-  UntrackedItem = 'UNTRACKED_ITEM'
-}
+  | 'UNTRACKED_ITEM';
 
 /** Return type for `inventoryTransferDelete` mutation. */
 export type InventoryTransferDeletePayload = {
@@ -32808,12 +32470,11 @@ export type InventoryTransferDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryTransferDeleteUserError`. */
-export enum InventoryTransferDeleteUserErrorCode {
+export type InventoryTransferDeleteUserErrorCode =
   /** Current transfer status does not support this operation. */
-  InvalidTransferStatus = 'INVALID_TRANSFER_STATUS',
+  | 'INVALID_TRANSFER_STATUS'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND'
-}
+  | 'TRANSFER_NOT_FOUND';
 
 /** Return type for `inventoryTransferDuplicate` mutation. */
 export type InventoryTransferDuplicatePayload = {
@@ -32836,14 +32497,13 @@ export type InventoryTransferDuplicateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryTransferDuplicateUserError`. */
-export enum InventoryTransferDuplicateUserErrorCode {
+export type InventoryTransferDuplicateUserErrorCode =
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND'
-}
+  | 'TRANSFER_NOT_FOUND';
 
 /** An auto-generated type which holds one InventoryTransfer and a cursor during pagination. */
 export type InventoryTransferEdge = {
@@ -32897,24 +32557,23 @@ export type InventoryTransferEditUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryTransferEditUserError`. */
-export enum InventoryTransferEditUserErrorCode {
+export type InventoryTransferEditUserErrorCode =
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The item is not stocked at the intended location. */
-  InventoryStateNotActive = 'INVENTORY_STATE_NOT_ACTIVE',
+  | 'INVENTORY_STATE_NOT_ACTIVE'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The location selected can't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** The tag exceeds the maximum length. */
-  TagExceedsMaxLength = 'TAG_EXCEEDS_MAX_LENGTH',
+  | 'TAG_EXCEEDS_MAX_LENGTH'
   /** The location of a transfer cannot be updated. Only Draft Transfers can mutate their locations. */
-  TransferLocationImmutable = 'TRANSFER_LOCATION_IMMUTABLE',
+  | 'TRANSFER_LOCATION_IMMUTABLE'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND',
+  | 'TRANSFER_NOT_FOUND'
   /** The origin location cannot be the same as the destination location. */
-  TransferOriginCannotBeTheSameAsDestination = 'TRANSFER_ORIGIN_CANNOT_BE_THE_SAME_AS_DESTINATION'
-}
+  | 'TRANSFER_ORIGIN_CANNOT_BE_THE_SAME_AS_DESTINATION';
 
 /** Represents a line item belonging to an inventory transfer. */
 export type InventoryTransferLineItem = Node & {
@@ -33008,22 +32667,21 @@ export type InventoryTransferMarkAsReadyToShipUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryTransferMarkAsReadyToShipUserError`. */
-export enum InventoryTransferMarkAsReadyToShipUserErrorCode {
+export type InventoryTransferMarkAsReadyToShipUserErrorCode =
   /** One or more items are not valid. */
-  InvalidItem = 'INVALID_ITEM',
+  | 'INVALID_ITEM'
   /** Current transfer status does not support this operation. */
-  InvalidTransferStatus = 'INVALID_TRANSFER_STATUS',
+  | 'INVALID_TRANSFER_STATUS'
   /** The list of line items is empty. */
-  ItemsEmpty = 'ITEMS_EMPTY',
+  | 'ITEMS_EMPTY'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The location selected can't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** A location is required for this operation. */
-  LocationRequired = 'LOCATION_REQUIRED',
+  | 'LOCATION_REQUIRED'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND'
-}
+  | 'TRANSFER_NOT_FOUND';
 
 /** The input fields to remove inventory items from a transfer. */
 export type InventoryTransferRemoveItemsInput = {
@@ -33060,30 +32718,29 @@ export type InventoryTransferRemoveItemsUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryTransferRemoveItemsUserError`. */
-export enum InventoryTransferRemoveItemsUserErrorCode {
+export type InventoryTransferRemoveItemsUserErrorCode =
   /**
    * The item cannot be removed because all of its quantity is fully allocated to
    * one or more shipments (including draft shipments where the item has been
    * picked). The error name refers to the underlying allocation check; it triggers
    * regardless of whether the shipments have actually shipped.
    */
-  AllQuantityShipped = 'ALL_QUANTITY_SHIPPED',
+  | 'ALL_QUANTITY_SHIPPED'
   /**
    * A `READY_TO_SHIP` transfer must have at least one line item; you cannot remove
    * every line item from one. To empty a `READY_TO_SHIP` transfer, cancel it instead.
    */
-  CantRemoveAllItemsFromReadyToShipTransfer = 'CANT_REMOVE_ALL_ITEMS_FROM_READY_TO_SHIP_TRANSFER',
+  | 'CANT_REMOVE_ALL_ITEMS_FROM_READY_TO_SHIP_TRANSFER'
   /** Current transfer status does not support this operation. */
-  InvalidTransferStatus = 'INVALID_TRANSFER_STATUS',
+  | 'INVALID_TRANSFER_STATUS'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The line item cannot be removed because it appears on a draft shipment with quantity `0`. */
-  ItemPresentOnDraftShipmentWithZeroQuantity = 'ITEM_PRESENT_ON_DRAFT_SHIPMENT_WITH_ZERO_QUANTITY',
+  | 'ITEM_PRESENT_ON_DRAFT_SHIPMENT_WITH_ZERO_QUANTITY'
   /** The location selected can't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND'
-}
+  | 'TRANSFER_NOT_FOUND';
 
 /** The input fields to the InventoryTransferSetItems mutation. */
 export type InventoryTransferSetItemsInput = {
@@ -33121,48 +32778,46 @@ export type InventoryTransferSetItemsUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `InventoryTransferSetItemsUserError`. */
-export enum InventoryTransferSetItemsUserErrorCode {
+export type InventoryTransferSetItemsUserErrorCode =
   /** Bundled items cannot be used for this operation. */
-  BundledItem = 'BUNDLED_ITEM',
+  | 'BUNDLED_ITEM'
   /** A single item can't be listed twice. */
-  DuplicateItem = 'DUPLICATE_ITEM',
+  | 'DUPLICATE_ITEM'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** The quantity is invalid. */
-  InvalidQuantity = 'INVALID_QUANTITY',
+  | 'INVALID_QUANTITY'
   /** Current transfer status does not support this operation. */
-  InvalidTransferStatus = 'INVALID_TRANSFER_STATUS',
+  | 'INVALID_TRANSFER_STATUS'
   /** The item is not stocked at the intended location. */
-  InventoryStateNotActive = 'INVENTORY_STATE_NOT_ACTIVE',
+  | 'INVENTORY_STATE_NOT_ACTIVE'
   /** The item was not found. */
-  ItemNotFound = 'ITEM_NOT_FOUND',
+  | 'ITEM_NOT_FOUND'
   /** The location selected is not active. */
-  LocationNotActive = 'LOCATION_NOT_ACTIVE',
+  | 'LOCATION_NOT_ACTIVE'
   /** The location selected can't be found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** The transfer was not found. */
-  TransferNotFound = 'TRANSFER_NOT_FOUND',
+  | 'TRANSFER_NOT_FOUND'
   /** The item does not track inventory. */
-  UntrackedItem = 'UNTRACKED_ITEM'
-}
+  | 'UNTRACKED_ITEM';
 
 /** The status of a transfer. */
-export enum InventoryTransferStatus {
+export type InventoryTransferStatus =
   /** The inventory transfer has been canceled. */
-  Canceled = 'CANCELED',
+  | 'CANCELED'
   /** The inventory transfer has been created but not yet finalized. */
-  Draft = 'DRAFT',
+  | 'DRAFT'
   /** The inventory transfer is in progress, with a shipment currently underway or received. */
-  InProgress = 'IN_PROGRESS',
+  | 'IN_PROGRESS'
   /** Status not included in the current enumeration set. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** The inventory transfer has been created, but not yet shipped. */
-  ReadyToShip = 'READY_TO_SHIP',
+  | 'READY_TO_SHIP'
   /** The inventory transfer has been completely received at the destination. */
-  Transferred = 'TRANSFERRED'
-}
+  | 'TRANSFERRED';
 
 /** The financial transfer details for a return outcome that results in an invoice. */
 export type InvoiceReturnOutcome = {
@@ -33191,290 +32846,289 @@ export type JobResult = {
 };
 
 /** Language codes supported by Shopify. */
-export enum LanguageCode {
+export type LanguageCode =
   /** Afrikaans. */
-  Af = 'AF',
+  | 'AF'
   /** Akan. */
-  Ak = 'AK',
+  | 'AK'
   /** Amharic. */
-  Am = 'AM',
+  | 'AM'
   /** Arabic. */
-  Ar = 'AR',
+  | 'AR'
   /** Assamese. */
-  As = 'AS',
+  | 'AS'
   /** Azerbaijani. */
-  Az = 'AZ',
+  | 'AZ'
   /** Belarusian. */
-  Be = 'BE',
+  | 'BE'
   /** Bulgarian. */
-  Bg = 'BG',
+  | 'BG'
   /** Bambara. */
-  Bm = 'BM',
+  | 'BM'
   /** Bangla. */
-  Bn = 'BN',
+  | 'BN'
   /** Tibetan. */
-  Bo = 'BO',
+  | 'BO'
   /** Breton. */
-  Br = 'BR',
+  | 'BR'
   /** Bosnian. */
-  Bs = 'BS',
+  | 'BS'
   /** Catalan. */
-  Ca = 'CA',
+  | 'CA'
   /** Chechen. */
-  Ce = 'CE',
+  | 'CE'
   /** Central Kurdish. */
-  Ckb = 'CKB',
+  | 'CKB'
   /** Czech. */
-  Cs = 'CS',
+  | 'CS'
   /** Church Slavic. */
-  Cu = 'CU',
+  | 'CU'
   /** Welsh. */
-  Cy = 'CY',
+  | 'CY'
   /** Danish. */
-  Da = 'DA',
+  | 'DA'
   /** German. */
-  De = 'DE',
+  | 'DE'
   /** Dzongkha. */
-  Dz = 'DZ',
+  | 'DZ'
   /** Ewe. */
-  Ee = 'EE',
+  | 'EE'
   /** Greek. */
-  El = 'EL',
+  | 'EL'
   /** English. */
-  En = 'EN',
+  | 'EN'
   /** Esperanto. */
-  Eo = 'EO',
+  | 'EO'
   /** Spanish. */
-  Es = 'ES',
+  | 'ES'
   /** Estonian. */
-  Et = 'ET',
+  | 'ET'
   /** Basque. */
-  Eu = 'EU',
+  | 'EU'
   /** Persian. */
-  Fa = 'FA',
+  | 'FA'
   /** Fulah. */
-  Ff = 'FF',
+  | 'FF'
   /** Finnish. */
-  Fi = 'FI',
+  | 'FI'
   /** Filipino. */
-  Fil = 'FIL',
+  | 'FIL'
   /** Faroese. */
-  Fo = 'FO',
+  | 'FO'
   /** French. */
-  Fr = 'FR',
+  | 'FR'
   /** Western Frisian. */
-  Fy = 'FY',
+  | 'FY'
   /** Irish. */
-  Ga = 'GA',
+  | 'GA'
   /** Scottish Gaelic. */
-  Gd = 'GD',
+  | 'GD'
   /** Galician. */
-  Gl = 'GL',
+  | 'GL'
   /** Gujarati. */
-  Gu = 'GU',
+  | 'GU'
   /** Manx. */
-  Gv = 'GV',
+  | 'GV'
   /** Hausa. */
-  Ha = 'HA',
+  | 'HA'
   /** Hebrew. */
-  He = 'HE',
+  | 'HE'
   /** Hindi. */
-  Hi = 'HI',
+  | 'HI'
   /** Croatian. */
-  Hr = 'HR',
+  | 'HR'
   /** Hungarian. */
-  Hu = 'HU',
+  | 'HU'
   /** Armenian. */
-  Hy = 'HY',
+  | 'HY'
   /** Interlingua. */
-  Ia = 'IA',
+  | 'IA'
   /** Indonesian. */
-  Id = 'ID',
+  | 'ID'
   /** Igbo. */
-  Ig = 'IG',
+  | 'IG'
   /** Sichuan Yi. */
-  Ii = 'II',
+  | 'II'
   /** Icelandic. */
-  Is = 'IS',
+  | 'IS'
   /** Italian. */
-  It = 'IT',
+  | 'IT'
   /** Japanese. */
-  Ja = 'JA',
+  | 'JA'
   /** Javanese. */
-  Jv = 'JV',
+  | 'JV'
   /** Georgian. */
-  Ka = 'KA',
+  | 'KA'
   /** Kikuyu. */
-  Ki = 'KI',
+  | 'KI'
   /** Kazakh. */
-  Kk = 'KK',
+  | 'KK'
   /** Kalaallisut. */
-  Kl = 'KL',
+  | 'KL'
   /** Khmer. */
-  Km = 'KM',
+  | 'KM'
   /** Kannada. */
-  Kn = 'KN',
+  | 'KN'
   /** Korean. */
-  Ko = 'KO',
+  | 'KO'
   /** Kashmiri. */
-  Ks = 'KS',
+  | 'KS'
   /** Kurdish. */
-  Ku = 'KU',
+  | 'KU'
   /** Cornish. */
-  Kw = 'KW',
+  | 'KW'
   /** Kyrgyz. */
-  Ky = 'KY',
+  | 'KY'
   /** Luxembourgish. */
-  Lb = 'LB',
+  | 'LB'
   /** Ganda. */
-  Lg = 'LG',
+  | 'LG'
   /** Lingala. */
-  Ln = 'LN',
+  | 'LN'
   /** Lao. */
-  Lo = 'LO',
+  | 'LO'
   /** Lithuanian. */
-  Lt = 'LT',
+  | 'LT'
   /** Luba-Katanga. */
-  Lu = 'LU',
+  | 'LU'
   /** Latvian. */
-  Lv = 'LV',
+  | 'LV'
   /** Malagasy. */
-  Mg = 'MG',
+  | 'MG'
   /** Māori. */
-  Mi = 'MI',
+  | 'MI'
   /** Macedonian. */
-  Mk = 'MK',
+  | 'MK'
   /** Malayalam. */
-  Ml = 'ML',
+  | 'ML'
   /** Mongolian. */
-  Mn = 'MN',
+  | 'MN'
   /** Marathi. */
-  Mr = 'MR',
+  | 'MR'
   /** Malay. */
-  Ms = 'MS',
+  | 'MS'
   /** Maltese. */
-  Mt = 'MT',
+  | 'MT'
   /** Burmese. */
-  My = 'MY',
+  | 'MY'
   /** Norwegian (Bokmål). */
-  Nb = 'NB',
+  | 'NB'
   /** North Ndebele. */
-  Nd = 'ND',
+  | 'ND'
   /** Nepali. */
-  Ne = 'NE',
+  | 'NE'
   /** Dutch. */
-  Nl = 'NL',
+  | 'NL'
   /** Norwegian Nynorsk. */
-  Nn = 'NN',
+  | 'NN'
   /** Norwegian. */
-  No = 'NO',
+  | 'NO'
   /** Oromo. */
-  Om = 'OM',
+  | 'OM'
   /** Odia. */
-  Or = 'OR',
+  | 'OR'
   /** Ossetic. */
-  Os = 'OS',
+  | 'OS'
   /** Punjabi. */
-  Pa = 'PA',
+  | 'PA'
   /** Polish. */
-  Pl = 'PL',
+  | 'PL'
   /** Pashto. */
-  Ps = 'PS',
+  | 'PS'
   /** Portuguese. */
-  Pt = 'PT',
+  | 'PT'
   /** Portuguese (Brazil). */
-  PtBr = 'PT_BR',
+  | 'PT_BR'
   /** Portuguese (Portugal). */
-  PtPt = 'PT_PT',
+  | 'PT_PT'
   /** Quechua. */
-  Qu = 'QU',
+  | 'QU'
   /** Romansh. */
-  Rm = 'RM',
+  | 'RM'
   /** Rundi. */
-  Rn = 'RN',
+  | 'RN'
   /** Romanian. */
-  Ro = 'RO',
+  | 'RO'
   /** Russian. */
-  Ru = 'RU',
+  | 'RU'
   /** Kinyarwanda. */
-  Rw = 'RW',
+  | 'RW'
   /** Sanskrit. */
-  Sa = 'SA',
+  | 'SA'
   /** Sardinian. */
-  Sc = 'SC',
+  | 'SC'
   /** Sindhi. */
-  Sd = 'SD',
+  | 'SD'
   /** Northern Sami. */
-  Se = 'SE',
+  | 'SE'
   /** Sango. */
-  Sg = 'SG',
+  | 'SG'
   /** Sinhala. */
-  Si = 'SI',
+  | 'SI'
   /** Slovak. */
-  Sk = 'SK',
+  | 'SK'
   /** Slovenian. */
-  Sl = 'SL',
+  | 'SL'
   /** Shona. */
-  Sn = 'SN',
+  | 'SN'
   /** Somali. */
-  So = 'SO',
+  | 'SO'
   /** Albanian. */
-  Sq = 'SQ',
+  | 'SQ'
   /** Serbian. */
-  Sr = 'SR',
+  | 'SR'
   /** Sundanese. */
-  Su = 'SU',
+  | 'SU'
   /** Swedish. */
-  Sv = 'SV',
+  | 'SV'
   /** Swahili. */
-  Sw = 'SW',
+  | 'SW'
   /** Tamil. */
-  Ta = 'TA',
+  | 'TA'
   /** Telugu. */
-  Te = 'TE',
+  | 'TE'
   /** Tajik. */
-  Tg = 'TG',
+  | 'TG'
   /** Thai. */
-  Th = 'TH',
+  | 'TH'
   /** Tigrinya. */
-  Ti = 'TI',
+  | 'TI'
   /** Turkmen. */
-  Tk = 'TK',
+  | 'TK'
   /** Tongan. */
-  To = 'TO',
+  | 'TO'
   /** Turkish. */
-  Tr = 'TR',
+  | 'TR'
   /** Tatar. */
-  Tt = 'TT',
+  | 'TT'
   /** Uyghur. */
-  Ug = 'UG',
+  | 'UG'
   /** Ukrainian. */
-  Uk = 'UK',
+  | 'UK'
   /** Urdu. */
-  Ur = 'UR',
+  | 'UR'
   /** Uzbek. */
-  Uz = 'UZ',
+  | 'UZ'
   /** Vietnamese. */
-  Vi = 'VI',
+  | 'VI'
   /** Volapük. */
-  Vo = 'VO',
+  | 'VO'
   /** Wolof. */
-  Wo = 'WO',
+  | 'WO'
   /** Xhosa. */
-  Xh = 'XH',
+  | 'XH'
   /** Yiddish. */
-  Yi = 'YI',
+  | 'YI'
   /** Yoruba. */
-  Yo = 'YO',
+  | 'YO'
   /** Chinese. */
-  Zh = 'ZH',
+  | 'ZH'
   /** Chinese (Simplified). */
-  ZhCn = 'ZH_CN',
+  | 'ZH_CN'
   /** Chinese (Traditional). */
-  ZhTw = 'ZH_TW',
+  | 'ZH_TW'
   /** Zulu. */
-  Zu = 'ZU'
-}
+  | 'ZU';
 
 /**
  * Interoperability metadata for types that directly correspond to a REST Admin API resource.
@@ -33489,20 +33143,19 @@ export type LegacyInteroperability = {
 };
 
 /** Units of measurement for length. */
-export enum LengthUnit {
+export type LengthUnit =
   /** 100 centimeters equals 1 meter. */
-  Centimeters = 'CENTIMETERS',
+  | 'CENTIMETERS'
   /** Imperial system unit of length. */
-  Feet = 'FEET',
+  | 'FEET'
   /** 12 inches equals 1 foot. */
-  Inches = 'INCHES',
+  | 'INCHES'
   /** Metric system unit of length. */
-  Meters = 'METERS',
+  | 'METERS'
   /** 1000 millimeters equals 1 meter. */
-  Millimeters = 'MILLIMETERS',
+  | 'MILLIMETERS'
   /** 1 yard equals 3 feet. */
-  Yards = 'YARDS'
-}
+  | 'YARDS';
 
 /**
  * The total number of pending orders on a shop if less then a maximum, or that maximum.
@@ -33977,42 +33630,41 @@ export type Locale = {
  * Specifies the type of the underlying localizable content. This can be used to
  * conditionally render different UI elements such as input fields.
  */
-export enum LocalizableContentType {
+export type LocalizableContentType =
   /** A file reference. */
-  FileReference = 'FILE_REFERENCE',
+  | 'FILE_REFERENCE'
   /** An HTML. */
-  Html = 'HTML',
+  | 'HTML'
   /** An inline rich text. */
-  InlineRichText = 'INLINE_RICH_TEXT',
+  | 'INLINE_RICH_TEXT'
   /** A JSON. */
-  Json = 'JSON',
+  | 'JSON'
   /** A JSON string. */
-  JsonString = 'JSON_STRING',
+  | 'JSON_STRING'
   /** A link. */
-  Link = 'LINK',
+  | 'LINK'
   /** A list of file references. */
-  ListFileReference = 'LIST_FILE_REFERENCE',
+  | 'LIST_FILE_REFERENCE'
   /** A list of links. */
-  ListLink = 'LIST_LINK',
+  | 'LIST_LINK'
   /** A list of multi-line texts. */
-  ListMultiLineTextField = 'LIST_MULTI_LINE_TEXT_FIELD',
+  | 'LIST_MULTI_LINE_TEXT_FIELD'
   /** A list of single-line texts. */
-  ListSingleLineTextField = 'LIST_SINGLE_LINE_TEXT_FIELD',
+  | 'LIST_SINGLE_LINE_TEXT_FIELD'
   /** A list of URLs. */
-  ListUrl = 'LIST_URL',
+  | 'LIST_URL'
   /** A multi-line text. */
-  MultiLineTextField = 'MULTI_LINE_TEXT_FIELD',
+  | 'MULTI_LINE_TEXT_FIELD'
   /** A rich text. */
-  RichTextField = 'RICH_TEXT_FIELD',
+  | 'RICH_TEXT_FIELD'
   /** A single-line text. */
-  SingleLineTextField = 'SINGLE_LINE_TEXT_FIELD',
+  | 'SINGLE_LINE_TEXT_FIELD'
   /** A string. */
-  String = 'STRING',
+  | 'STRING'
   /** A URI. */
-  Uri = 'URI',
+  | 'URI'
   /** A URL. */
-  Url = 'URL'
-}
+  | 'URL';
 
 /**
  * Represents the value captured by a localization extension. Localization
@@ -34071,90 +33723,88 @@ export type LocalizationExtensionInput = {
 };
 
 /** The key of a localization extension. */
-export enum LocalizationExtensionKey {
+export type LocalizationExtensionKey =
   /** Extension key 'shipping_credential_br' for country BR. */
-  ShippingCredentialBr = 'SHIPPING_CREDENTIAL_BR',
+  | 'SHIPPING_CREDENTIAL_BR'
   /** Extension key 'shipping_credential_cl' for country CL. */
-  ShippingCredentialCl = 'SHIPPING_CREDENTIAL_CL',
+  | 'SHIPPING_CREDENTIAL_CL'
   /** Extension key 'shipping_credential_cn' for country CN. */
-  ShippingCredentialCn = 'SHIPPING_CREDENTIAL_CN',
+  | 'SHIPPING_CREDENTIAL_CN'
   /** Extension key 'shipping_credential_co' for country CO. */
-  ShippingCredentialCo = 'SHIPPING_CREDENTIAL_CO',
+  | 'SHIPPING_CREDENTIAL_CO'
   /** Extension key 'shipping_credential_cr' for country CR. */
-  ShippingCredentialCr = 'SHIPPING_CREDENTIAL_CR',
+  | 'SHIPPING_CREDENTIAL_CR'
   /** Extension key 'shipping_credential_ec' for country EC. */
-  ShippingCredentialEc = 'SHIPPING_CREDENTIAL_EC',
+  | 'SHIPPING_CREDENTIAL_EC'
   /** Extension key 'shipping_credential_es' for country ES. */
-  ShippingCredentialEs = 'SHIPPING_CREDENTIAL_ES',
+  | 'SHIPPING_CREDENTIAL_ES'
   /** Extension key 'shipping_credential_gt' for country GT. */
-  ShippingCredentialGt = 'SHIPPING_CREDENTIAL_GT',
+  | 'SHIPPING_CREDENTIAL_GT'
   /** Extension key 'shipping_credential_id' for country ID. */
-  ShippingCredentialId = 'SHIPPING_CREDENTIAL_ID',
+  | 'SHIPPING_CREDENTIAL_ID'
   /** Extension key 'shipping_credential_kr' for country KR. */
-  ShippingCredentialKr = 'SHIPPING_CREDENTIAL_KR',
+  | 'SHIPPING_CREDENTIAL_KR'
   /** Extension key 'shipping_credential_mx' for country MX. */
-  ShippingCredentialMx = 'SHIPPING_CREDENTIAL_MX',
+  | 'SHIPPING_CREDENTIAL_MX'
   /** Extension key 'shipping_credential_my' for country MY. */
-  ShippingCredentialMy = 'SHIPPING_CREDENTIAL_MY',
+  | 'SHIPPING_CREDENTIAL_MY'
   /** Extension key 'shipping_credential_pe' for country PE. */
-  ShippingCredentialPe = 'SHIPPING_CREDENTIAL_PE',
+  | 'SHIPPING_CREDENTIAL_PE'
   /** Extension key 'shipping_credential_pt' for country PT. */
-  ShippingCredentialPt = 'SHIPPING_CREDENTIAL_PT',
+  | 'SHIPPING_CREDENTIAL_PT'
   /** Extension key 'shipping_credential_py' for country PY. */
-  ShippingCredentialPy = 'SHIPPING_CREDENTIAL_PY',
+  | 'SHIPPING_CREDENTIAL_PY'
   /** Extension key 'shipping_credential_tr' for country TR. */
-  ShippingCredentialTr = 'SHIPPING_CREDENTIAL_TR',
+  | 'SHIPPING_CREDENTIAL_TR'
   /** Extension key 'shipping_credential_tw' for country TW. */
-  ShippingCredentialTw = 'SHIPPING_CREDENTIAL_TW',
+  | 'SHIPPING_CREDENTIAL_TW'
   /** Extension key 'shipping_credential_type_co' for country CO. */
-  ShippingCredentialTypeCo = 'SHIPPING_CREDENTIAL_TYPE_CO',
+  | 'SHIPPING_CREDENTIAL_TYPE_CO'
   /** Extension key 'tax_credential_br' for country BR. */
-  TaxCredentialBr = 'TAX_CREDENTIAL_BR',
+  | 'TAX_CREDENTIAL_BR'
   /** Extension key 'tax_credential_cl' for country CL. */
-  TaxCredentialCl = 'TAX_CREDENTIAL_CL',
+  | 'TAX_CREDENTIAL_CL'
   /** Extension key 'tax_credential_co' for country CO. */
-  TaxCredentialCo = 'TAX_CREDENTIAL_CO',
+  | 'TAX_CREDENTIAL_CO'
   /** Extension key 'tax_credential_cr' for country CR. */
-  TaxCredentialCr = 'TAX_CREDENTIAL_CR',
+  | 'TAX_CREDENTIAL_CR'
   /** Extension key 'tax_credential_ec' for country EC. */
-  TaxCredentialEc = 'TAX_CREDENTIAL_EC',
+  | 'TAX_CREDENTIAL_EC'
   /** Extension key 'tax_credential_es' for country ES. */
-  TaxCredentialEs = 'TAX_CREDENTIAL_ES',
+  | 'TAX_CREDENTIAL_ES'
   /** Extension key 'tax_credential_gt' for country GT. */
-  TaxCredentialGt = 'TAX_CREDENTIAL_GT',
+  | 'TAX_CREDENTIAL_GT'
   /** Extension key 'tax_credential_id' for country ID. */
-  TaxCredentialId = 'TAX_CREDENTIAL_ID',
+  | 'TAX_CREDENTIAL_ID'
   /** Extension key 'tax_credential_it' for country IT. */
-  TaxCredentialIt = 'TAX_CREDENTIAL_IT',
+  | 'TAX_CREDENTIAL_IT'
   /** Extension key 'tax_credential_mx' for country MX. */
-  TaxCredentialMx = 'TAX_CREDENTIAL_MX',
+  | 'TAX_CREDENTIAL_MX'
   /** Extension key 'tax_credential_my' for country MY. */
-  TaxCredentialMy = 'TAX_CREDENTIAL_MY',
+  | 'TAX_CREDENTIAL_MY'
   /** Extension key 'tax_credential_pe' for country PE. */
-  TaxCredentialPe = 'TAX_CREDENTIAL_PE',
+  | 'TAX_CREDENTIAL_PE'
   /** Extension key 'tax_credential_pt' for country PT. */
-  TaxCredentialPt = 'TAX_CREDENTIAL_PT',
+  | 'TAX_CREDENTIAL_PT'
   /** Extension key 'tax_credential_py' for country PY. */
-  TaxCredentialPy = 'TAX_CREDENTIAL_PY',
+  | 'TAX_CREDENTIAL_PY'
   /** Extension key 'tax_credential_tr' for country TR. */
-  TaxCredentialTr = 'TAX_CREDENTIAL_TR',
+  | 'TAX_CREDENTIAL_TR'
   /** Extension key 'tax_credential_type_co' for country CO. */
-  TaxCredentialTypeCo = 'TAX_CREDENTIAL_TYPE_CO',
+  | 'TAX_CREDENTIAL_TYPE_CO'
   /** Extension key 'tax_credential_type_mx' for country MX. */
-  TaxCredentialTypeMx = 'TAX_CREDENTIAL_TYPE_MX',
+  | 'TAX_CREDENTIAL_TYPE_MX'
   /** Extension key 'tax_credential_use_mx' for country MX. */
-  TaxCredentialUseMx = 'TAX_CREDENTIAL_USE_MX',
+  | 'TAX_CREDENTIAL_USE_MX'
   /** Extension key 'tax_email_it' for country IT. */
-  TaxEmailIt = 'TAX_EMAIL_IT'
-}
+  | 'TAX_EMAIL_IT';
 
 /** The purpose of a localization extension. */
-export enum LocalizationExtensionPurpose {
+export type LocalizationExtensionPurpose =
   /** Extensions that are used for shipping purposes, for example, customs clearance. */
-  Shipping = 'SHIPPING',
+  | 'SHIPPING'
   /** Extensions that are used for taxes purposes, for example, invoicing. */
-  Tax = 'TAX'
-}
+  | 'TAX';
 
 /**
  * Represents the value captured by a localized field. Localized fields are
@@ -34213,90 +33863,88 @@ export type LocalizedFieldInput = {
 };
 
 /** The key of a localized field. */
-export enum LocalizedFieldKey {
+export type LocalizedFieldKey =
   /** Localized field key 'shipping_credential_br' for country Brazil. */
-  ShippingCredentialBr = 'SHIPPING_CREDENTIAL_BR',
+  | 'SHIPPING_CREDENTIAL_BR'
   /** Localized field key 'shipping_credential_cl' for country Chile. */
-  ShippingCredentialCl = 'SHIPPING_CREDENTIAL_CL',
+  | 'SHIPPING_CREDENTIAL_CL'
   /** Localized field key 'shipping_credential_cn' for country China. */
-  ShippingCredentialCn = 'SHIPPING_CREDENTIAL_CN',
+  | 'SHIPPING_CREDENTIAL_CN'
   /** Localized field key 'shipping_credential_co' for country Colombia. */
-  ShippingCredentialCo = 'SHIPPING_CREDENTIAL_CO',
+  | 'SHIPPING_CREDENTIAL_CO'
   /** Localized field key 'shipping_credential_cr' for country Costa Rica. */
-  ShippingCredentialCr = 'SHIPPING_CREDENTIAL_CR',
+  | 'SHIPPING_CREDENTIAL_CR'
   /** Localized field key 'shipping_credential_ec' for country Ecuador. */
-  ShippingCredentialEc = 'SHIPPING_CREDENTIAL_EC',
+  | 'SHIPPING_CREDENTIAL_EC'
   /** Localized field key 'shipping_credential_es' for country Spain. */
-  ShippingCredentialEs = 'SHIPPING_CREDENTIAL_ES',
+  | 'SHIPPING_CREDENTIAL_ES'
   /** Localized field key 'shipping_credential_gt' for country Guatemala. */
-  ShippingCredentialGt = 'SHIPPING_CREDENTIAL_GT',
+  | 'SHIPPING_CREDENTIAL_GT'
   /** Localized field key 'shipping_credential_id' for country Indonesia. */
-  ShippingCredentialId = 'SHIPPING_CREDENTIAL_ID',
+  | 'SHIPPING_CREDENTIAL_ID'
   /** Localized field key 'shipping_credential_kr' for country South Korea. */
-  ShippingCredentialKr = 'SHIPPING_CREDENTIAL_KR',
+  | 'SHIPPING_CREDENTIAL_KR'
   /** Localized field key 'shipping_credential_mx' for country Mexico. */
-  ShippingCredentialMx = 'SHIPPING_CREDENTIAL_MX',
+  | 'SHIPPING_CREDENTIAL_MX'
   /** Localized field key 'shipping_credential_my' for country Malaysia. */
-  ShippingCredentialMy = 'SHIPPING_CREDENTIAL_MY',
+  | 'SHIPPING_CREDENTIAL_MY'
   /** Localized field key 'shipping_credential_pe' for country Peru. */
-  ShippingCredentialPe = 'SHIPPING_CREDENTIAL_PE',
+  | 'SHIPPING_CREDENTIAL_PE'
   /** Localized field key 'shipping_credential_pt' for country Portugal. */
-  ShippingCredentialPt = 'SHIPPING_CREDENTIAL_PT',
+  | 'SHIPPING_CREDENTIAL_PT'
   /** Localized field key 'shipping_credential_py' for country Paraguay. */
-  ShippingCredentialPy = 'SHIPPING_CREDENTIAL_PY',
+  | 'SHIPPING_CREDENTIAL_PY'
   /** Localized field key 'shipping_credential_tr' for country Turkey. */
-  ShippingCredentialTr = 'SHIPPING_CREDENTIAL_TR',
+  | 'SHIPPING_CREDENTIAL_TR'
   /** Localized field key 'shipping_credential_tw' for country Taiwan. */
-  ShippingCredentialTw = 'SHIPPING_CREDENTIAL_TW',
+  | 'SHIPPING_CREDENTIAL_TW'
   /** Localized field key 'shipping_credential_type_co' for country Colombia. */
-  ShippingCredentialTypeCo = 'SHIPPING_CREDENTIAL_TYPE_CO',
+  | 'SHIPPING_CREDENTIAL_TYPE_CO'
   /** Localized field key 'tax_credential_br' for country Brazil. */
-  TaxCredentialBr = 'TAX_CREDENTIAL_BR',
+  | 'TAX_CREDENTIAL_BR'
   /** Localized field key 'tax_credential_cl' for country Chile. */
-  TaxCredentialCl = 'TAX_CREDENTIAL_CL',
+  | 'TAX_CREDENTIAL_CL'
   /** Localized field key 'tax_credential_co' for country Colombia. */
-  TaxCredentialCo = 'TAX_CREDENTIAL_CO',
+  | 'TAX_CREDENTIAL_CO'
   /** Localized field key 'tax_credential_cr' for country Costa Rica. */
-  TaxCredentialCr = 'TAX_CREDENTIAL_CR',
+  | 'TAX_CREDENTIAL_CR'
   /** Localized field key 'tax_credential_ec' for country Ecuador. */
-  TaxCredentialEc = 'TAX_CREDENTIAL_EC',
+  | 'TAX_CREDENTIAL_EC'
   /** Localized field key 'tax_credential_es' for country Spain. */
-  TaxCredentialEs = 'TAX_CREDENTIAL_ES',
+  | 'TAX_CREDENTIAL_ES'
   /** Localized field key 'tax_credential_gt' for country Guatemala. */
-  TaxCredentialGt = 'TAX_CREDENTIAL_GT',
+  | 'TAX_CREDENTIAL_GT'
   /** Localized field key 'tax_credential_id' for country Indonesia. */
-  TaxCredentialId = 'TAX_CREDENTIAL_ID',
+  | 'TAX_CREDENTIAL_ID'
   /** Localized field key 'tax_credential_it' for country Italy. */
-  TaxCredentialIt = 'TAX_CREDENTIAL_IT',
+  | 'TAX_CREDENTIAL_IT'
   /** Localized field key 'tax_credential_mx' for country Mexico. */
-  TaxCredentialMx = 'TAX_CREDENTIAL_MX',
+  | 'TAX_CREDENTIAL_MX'
   /** Localized field key 'tax_credential_my' for country Malaysia. */
-  TaxCredentialMy = 'TAX_CREDENTIAL_MY',
+  | 'TAX_CREDENTIAL_MY'
   /** Localized field key 'tax_credential_pe' for country Peru. */
-  TaxCredentialPe = 'TAX_CREDENTIAL_PE',
+  | 'TAX_CREDENTIAL_PE'
   /** Localized field key 'tax_credential_pt' for country Portugal. */
-  TaxCredentialPt = 'TAX_CREDENTIAL_PT',
+  | 'TAX_CREDENTIAL_PT'
   /** Localized field key 'tax_credential_py' for country Paraguay. */
-  TaxCredentialPy = 'TAX_CREDENTIAL_PY',
+  | 'TAX_CREDENTIAL_PY'
   /** Localized field key 'tax_credential_tr' for country Turkey. */
-  TaxCredentialTr = 'TAX_CREDENTIAL_TR',
+  | 'TAX_CREDENTIAL_TR'
   /** Localized field key 'tax_credential_type_co' for country Colombia. */
-  TaxCredentialTypeCo = 'TAX_CREDENTIAL_TYPE_CO',
+  | 'TAX_CREDENTIAL_TYPE_CO'
   /** Localized field key 'tax_credential_type_mx' for country Mexico. */
-  TaxCredentialTypeMx = 'TAX_CREDENTIAL_TYPE_MX',
+  | 'TAX_CREDENTIAL_TYPE_MX'
   /** Localized field key 'tax_credential_use_mx' for country Mexico. */
-  TaxCredentialUseMx = 'TAX_CREDENTIAL_USE_MX',
+  | 'TAX_CREDENTIAL_USE_MX'
   /** Localized field key 'tax_email_it' for country Italy. */
-  TaxEmailIt = 'TAX_EMAIL_IT'
-}
+  | 'TAX_EMAIL_IT';
 
 /** The purpose of a localized field. */
-export enum LocalizedFieldPurpose {
+export type LocalizedFieldPurpose =
   /** Fields that are used for shipping purposes, for example, customs clearance. */
-  Shipping = 'SHIPPING',
+  | 'SHIPPING'
   /** Fields that are used for taxes purposes, for example, invoicing. */
-  Tax = 'TAX'
-}
+  | 'TAX';
 
 /**
  * A physical location where merchants store and fulfill inventory. Locations
@@ -34526,25 +34174,24 @@ export type LocationActivateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `LocationActivateUserError`. */
-export enum LocationActivateUserErrorCode {
+export type LocationActivateUserErrorCode =
   /** An error occurred while activating the location. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** There is already an active location with this name. */
-  HasNonUniqueName = 'HAS_NON_UNIQUE_NAME',
+  | 'HAS_NON_UNIQUE_NAME'
   /**
    * This location currently cannot be activated as inventory, pending orders or
    * transfers are being relocated from this location.
    */
-  HasOngoingRelocation = 'HAS_ONGOING_RELOCATION',
+  | 'HAS_ONGOING_RELOCATION'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** Shop has reached its location limit. */
-  LocationLimit = 'LOCATION_LIMIT',
+  | 'LOCATION_LIMIT'
   /** Location not found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND'
-}
+  | 'LOCATION_NOT_FOUND';
 
 /** The input fields to use to specify the address while adding a location. */
 export type LocationAddAddressInput = {
@@ -34600,40 +34247,39 @@ export type LocationAddUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `LocationAddUserError`. */
-export enum LocationAddUserErrorCode {
+export type LocationAddUserErrorCode =
   /** ApiPermission metafields can only be created or updated by the app owner. */
-  AppNotAuthorized = 'APP_NOT_AUTHORIZED',
+  | 'APP_NOT_AUTHORIZED'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The metafield violates a capability restriction. */
-  CapabilityViolation = 'CAPABILITY_VIOLATION',
+  | 'CAPABILITY_VIOLATION'
   /** Owner type can't be used in this mutation. */
-  DisallowedOwnerType = 'DISALLOWED_OWNER_TYPE',
+  | 'DISALLOWED_OWNER_TYPE'
   /** An error occurred while adding the location. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** An internal error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The type is invalid. */
-  InvalidType = 'INVALID_TYPE',
+  | 'INVALID_TYPE'
   /** The ZIP code is not a valid US ZIP code. */
-  InvalidUsZipcode = 'INVALID_US_ZIPCODE',
+  | 'INVALID_US_ZIPCODE'
   /** The value is invalid for the metafield type or for the definition options. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** Unstructured reserved namespace. */
-  UnstructuredReservedNamespace = 'UNSTRUCTURED_RESERVED_NAMESPACE'
-}
+  | 'UNSTRUCTURED_RESERVED_NAMESPACE';
 
 /** Represents the address of a location. */
 export type LocationAddress = {
@@ -34704,47 +34350,46 @@ export type LocationDeactivateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `LocationDeactivateUserError`. */
-export enum LocationDeactivateUserErrorCode {
+export type LocationDeactivateUserErrorCode =
   /** At least one location must fulfill online orders. */
-  CannotDisableOnlineOrderFulfillment = 'CANNOT_DISABLE_ONLINE_ORDER_FULFILLMENT',
+  | 'CANNOT_DISABLE_ONLINE_ORDER_FULFILLMENT'
   /** Destination location is the same as the location to be deactivated. */
-  DestinationLocationIsTheSameLocation = 'DESTINATION_LOCATION_IS_THE_SAME_LOCATION',
+  | 'DESTINATION_LOCATION_IS_THE_SAME_LOCATION'
   /** Destination location is not found or inactive. */
-  DestinationLocationNotFoundOrInactive = 'DESTINATION_LOCATION_NOT_FOUND_OR_INACTIVE',
+  | 'DESTINATION_LOCATION_NOT_FOUND_OR_INACTIVE'
   /** Destination location is not Shopify managed. */
-  DestinationLocationNotShopifyManaged = 'DESTINATION_LOCATION_NOT_SHOPIFY_MANAGED',
+  | 'DESTINATION_LOCATION_NOT_SHOPIFY_MANAGED'
   /** Failed to relocate active inventories to the destination location. */
-  FailedToRelocateActiveInventories = 'FAILED_TO_RELOCATE_ACTIVE_INVENTORIES',
+  | 'FAILED_TO_RELOCATE_ACTIVE_INVENTORIES'
   /** Failed to relocate incoming movements to the destination location. */
-  FailedToRelocateIncomingMovements = 'FAILED_TO_RELOCATE_INCOMING_MOVEMENTS',
+  | 'FAILED_TO_RELOCATE_INCOMING_MOVEMENTS'
   /** Failed to relocate open purchase orders to the destination location. */
-  FailedToRelocateOpenPurchaseOrders = 'FAILED_TO_RELOCATE_OPEN_PURCHASE_ORDERS',
+  | 'FAILED_TO_RELOCATE_OPEN_PURCHASE_ORDERS'
   /** Location could not be deactivated without specifying where to relocate inventory at the location. */
-  HasActiveInventoryError = 'HAS_ACTIVE_INVENTORY_ERROR',
+  | 'HAS_ACTIVE_INVENTORY_ERROR'
   /** Location needs to be removed from Shopify POS for Retail subscription in Point of Sale channel. */
-  HasActiveRetailSubscriptions = 'HAS_ACTIVE_RETAIL_SUBSCRIPTIONS',
+  | 'HAS_ACTIVE_RETAIL_SUBSCRIPTIONS'
   /** Location could not be deactivated because it has pending orders. */
-  HasFulfillmentOrdersError = 'HAS_FULFILLMENT_ORDERS_ERROR',
+  | 'HAS_FULFILLMENT_ORDERS_ERROR'
   /**
    * Location could not be deactivated because it has incoming inventory quantities from third party
    *         applications.
    */
-  HasIncomingFromExternalDocumentSources = 'HAS_INCOMING_FROM_EXTERNAL_DOCUMENT_SOURCES',
+  | 'HAS_INCOMING_FROM_EXTERNAL_DOCUMENT_SOURCES'
   /** Location could not be deactivated because it has open Shopify Fulfillment Network transfers. */
-  HasIncomingMovementsError = 'HAS_INCOMING_MOVEMENTS_ERROR',
+  | 'HAS_INCOMING_MOVEMENTS_ERROR'
   /** Location could not be deactivated because it has open purchase orders. */
-  HasOpenPurchaseOrdersError = 'HAS_OPEN_PURCHASE_ORDERS_ERROR',
+  | 'HAS_OPEN_PURCHASE_ORDERS_ERROR'
   /** This request is currently in progress, please try again. */
-  IdempotencyConcurrentRequest = 'IDEMPOTENCY_CONCURRENT_REQUEST',
+  | 'IDEMPOTENCY_CONCURRENT_REQUEST'
   /** The same idempotency key cannot be used with different operation parameters. */
-  IdempotencyKeyParameterMismatch = 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+  | 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'
   /** Location not found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND',
+  | 'LOCATION_NOT_FOUND'
   /** Location either has a fulfillment service or is the only location with a shipping address. */
-  PermanentlyBlockedFromDeactivationError = 'PERMANENTLY_BLOCKED_FROM_DEACTIVATION_ERROR',
+  | 'PERMANENTLY_BLOCKED_FROM_DEACTIVATION_ERROR'
   /** Location has incoming inventory. The location can be deactivated after the inventory has been received. */
-  TemporarilyBlockedFromDeactivationError = 'TEMPORARILY_BLOCKED_FROM_DEACTIVATION_ERROR'
-}
+  | 'TEMPORARILY_BLOCKED_FROM_DEACTIVATION_ERROR';
 
 /** Return type for `locationDelete` mutation. */
 export type LocationDeletePayload = {
@@ -34767,20 +34412,19 @@ export type LocationDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `LocationDeleteUserError`. */
-export enum LocationDeleteUserErrorCode {
+export type LocationDeleteUserErrorCode =
   /** An error occurred while deleting the location. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** The location cannot be deleted while it has any active Retail subscriptions in the Point of Sale channel. */
-  LocationHasActiveRetailSubscription = 'LOCATION_HAS_ACTIVE_RETAIL_SUBSCRIPTION',
+  | 'LOCATION_HAS_ACTIVE_RETAIL_SUBSCRIPTION'
   /** The location cannot be deleted while it has inventory. */
-  LocationHasInventory = 'LOCATION_HAS_INVENTORY',
+  | 'LOCATION_HAS_INVENTORY'
   /** The location cannot be deleted while it has pending orders. */
-  LocationHasPendingOrders = 'LOCATION_HAS_PENDING_ORDERS',
+  | 'LOCATION_HAS_PENDING_ORDERS'
   /** The location cannot be deleted while it is active. */
-  LocationIsActive = 'LOCATION_IS_ACTIVE',
+  | 'LOCATION_IS_ACTIVE'
   /** Location not found. */
-  LocationNotFound = 'LOCATION_NOT_FOUND'
-}
+  | 'LOCATION_NOT_FOUND';
 
 /** An auto-generated type which holds one Location and a cursor during pagination. */
 export type LocationEdge = {
@@ -34849,46 +34493,45 @@ export type LocationEditUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `LocationEditUserError`. */
-export enum LocationEditUserErrorCode {
+export type LocationEditUserErrorCode =
   /** ApiPermission metafields can only be created or updated by the app owner. */
-  AppNotAuthorized = 'APP_NOT_AUTHORIZED',
+  | 'APP_NOT_AUTHORIZED'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** At least one location must fulfill online orders. */
-  CannotDisableOnlineOrderFulfillment = 'CANNOT_DISABLE_ONLINE_ORDER_FULFILLMENT',
+  | 'CANNOT_DISABLE_ONLINE_ORDER_FULFILLMENT'
   /** Cannot modify the online order fulfillment preference for fulfillment service locations. */
-  CannotModifyOnlineOrderFulfillmentForFsLocation = 'CANNOT_MODIFY_ONLINE_ORDER_FULFILLMENT_FOR_FS_LOCATION',
+  | 'CANNOT_MODIFY_ONLINE_ORDER_FULFILLMENT_FOR_FS_LOCATION'
   /** The metafield violates a capability restriction. */
-  CapabilityViolation = 'CAPABILITY_VIOLATION',
+  | 'CAPABILITY_VIOLATION'
   /** Owner type can't be used in this mutation. */
-  DisallowedOwnerType = 'DISALLOWED_OWNER_TYPE',
+  | 'DISALLOWED_OWNER_TYPE'
   /** An error occurred while editing the location. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** An internal error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The type is invalid. */
-  InvalidType = 'INVALID_TYPE',
+  | 'INVALID_TYPE'
   /** The ZIP code is not a valid US ZIP code. */
-  InvalidUsZipcode = 'INVALID_US_ZIPCODE',
+  | 'INVALID_US_ZIPCODE'
   /** The value is invalid for the metafield type or for the definition options. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** Unstructured reserved namespace. */
-  UnstructuredReservedNamespace = 'UNSTRUCTURED_RESERVED_NAMESPACE'
-}
+  | 'UNSTRUCTURED_RESERVED_NAMESPACE';
 
 /** The input fields for identifying a location. */
 export type LocationIdentifierInput = {
@@ -34937,17 +34580,16 @@ export type LocationSnapshot = {
 };
 
 /** The set of valid sort keys for the Location query. */
-export enum LocationSortKeys {
+export type LocationSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `name` value. */
-  Name = 'NAME',
+  | 'NAME'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE'
-}
+  | 'RELEVANCE';
 
 /** Represents a suggested address for a location. */
 export type LocationSuggestedAddress = {
@@ -35144,28 +34786,26 @@ export type MailingAddressInput = {
 };
 
 /** Highest level of validation concerns identified for the address. */
-export enum MailingAddressValidationResult {
+export type MailingAddressValidationResult =
   /** Indicates that the address has been validated and is very likely to contain invalid information. */
-  Error = 'ERROR',
+  | 'ERROR'
   /** Indicates that the address has been validated and no issues were found. */
-  NoIssues = 'NO_ISSUES',
+  | 'NO_ISSUES'
   /** Indicates that the address has been validated and might contain invalid information. */
-  Warning = 'WARNING'
-}
+  | 'WARNING';
 
 /** The type of resource a payment mandate can be used for. */
-export enum MandateResourceType {
+export type MandateResourceType =
   /** A credential stored on file for checkout. */
-  Checkout = 'CHECKOUT',
+  | 'CHECKOUT'
   /** A credential stored on file for merchant and customer initiated transactions. */
-  CredentialOnFile = 'CREDENTIAL_ON_FILE',
+  | 'CREDENTIAL_ON_FILE'
   /** A credential stored on file for a Draft Order. */
-  DraftOrder = 'DRAFT_ORDER',
+  | 'DRAFT_ORDER'
   /** A credential stored on file for an Order. */
-  Order = 'ORDER',
+  | 'ORDER'
   /** A credential stored for subscription billing attempts. */
-  Subscriptions = 'SUBSCRIPTIONS'
-}
+  | 'SUBSCRIPTIONS';
 
 /**
  * Manual discount applications capture the intentions of a discount that was manually created for an order.
@@ -35538,22 +35178,20 @@ export type MarketCatalogEdge = {
 };
 
 /** The application level for a market condition. */
-export enum MarketConditionApplicationType {
+export type MarketConditionApplicationType =
   /** The condition matches all records of a given type. */
-  All = 'ALL',
+  | 'ALL'
   /** The condition matches specified records of a given type. */
-  Specified = 'SPECIFIED'
-}
+  | 'SPECIFIED';
 
 /** The condition types for the condition set. */
-export enum MarketConditionType {
+export type MarketConditionType =
   /** The condition checks the company location that the visitor is purchasing for. */
-  CompanyLocation = 'COMPANY_LOCATION',
+  | 'COMPANY_LOCATION'
   /** The condition checks the location that the visitor is shopping from. */
-  Location = 'LOCATION',
+  | 'LOCATION'
   /** The condition checks the visitor's region. */
-  Region = 'REGION'
-}
+  | 'REGION';
 
 /** The conditions that determine whether a visitor is in a market. */
 export type MarketConditions = {
@@ -35730,22 +35368,21 @@ export type MarketCurrencySettingsUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MarketCurrencySettingsUserError`. */
-export enum MarketCurrencySettingsUserErrorCode {
+export type MarketCurrencySettingsUserErrorCode =
   /** The currency settings of the given market cannot be changed because the market manager has exclusive control of pricing. */
-  ManagedMarket = 'MANAGED_MARKET',
+  | 'MANAGED_MARKET'
   /** The specified market wasn't found. */
-  MarketNotFound = 'MARKET_NOT_FOUND',
+  | 'MARKET_NOT_FOUND'
   /** The shop's payment gateway does not support enabling more than one currency. */
-  MultipleCurrenciesNotSupported = 'MULTIPLE_CURRENCIES_NOT_SUPPORTED',
+  | 'MULTIPLE_CURRENCIES_NOT_SUPPORTED'
   /** Can't enable or disable local currencies on a single country market. */
-  NoLocalCurrenciesOnSingleCountryMarket = 'NO_LOCAL_CURRENCIES_ON_SINGLE_COUNTRY_MARKET',
+  | 'NO_LOCAL_CURRENCIES_ON_SINGLE_COUNTRY_MARKET'
   /** The primary market must use the shop currency. */
-  PrimaryMarketUsesShopCurrency = 'PRIMARY_MARKET_USES_SHOP_CURRENCY',
+  | 'PRIMARY_MARKET_USES_SHOP_CURRENCY'
   /** This action is restricted if unified markets is enabled. */
-  UnifiedMarketsEnabled = 'UNIFIED_MARKETS_ENABLED',
+  | 'UNIFIED_MARKETS_ENABLED'
   /** The specified currency is not supported. */
-  UnsupportedCurrency = 'UNSUPPORTED_CURRENCY'
-}
+  | 'UNSUPPORTED_CURRENCY';
 
 /** Return type for `marketDelete` mutation. */
 export type MarketDeletePayload = {
@@ -35822,12 +35459,11 @@ export type MarketLocalizableResourceEdge = {
 };
 
 /** The type of resources that are market localizable. */
-export enum MarketLocalizableResourceType {
+export type MarketLocalizableResourceType =
   /** A metafield. Market localizable fields: `value`. */
-  Metafield = 'METAFIELD',
+  | 'METAFIELD'
   /** A Metaobject. Market Localizable fields are determined by the Metaobject type. */
-  Metaobject = 'METAOBJECT'
-}
+  | 'METAOBJECT';
 
 /** The market localization of a field within a resource, which is determined by the market ID. */
 export type MarketLocalization = {
@@ -35976,24 +35612,22 @@ export type MarketRegionsDeletePayload = {
 };
 
 /** The possible market statuses. */
-export enum MarketStatus {
+export type MarketStatus =
   /** The market is active. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** The market is in draft. */
-  Draft = 'DRAFT'
-}
+  | 'DRAFT';
 
 /** The market types. */
-export enum MarketType {
+export type MarketType =
   /** The market applies to the visitor based on the company location. */
-  CompanyLocation = 'COMPANY_LOCATION',
+  | 'COMPANY_LOCATION'
   /** The market applies to the visitor based on the location. */
-  Location = 'LOCATION',
+  | 'LOCATION'
   /** The market does not apply to any visitor. */
-  None = 'NONE',
+  | 'NONE'
   /** The market applies to the visitor based on region. */
-  Region = 'REGION'
-}
+  | 'REGION';
 
 /** The input fields used to update a market. */
 export type MarketUpdateInput = {
@@ -36046,207 +35680,167 @@ export type MarketUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MarketUserError`. */
-export enum MarketUserErrorCode {
+export type MarketUserErrorCode =
   /** B2B markets must be merchant managed. */
-  B2BMarketMustBeMerchantManaged = 'B2B_MARKET_MUST_BE_MERCHANT_MANAGED',
+  | 'B2B_MARKET_MUST_BE_MERCHANT_MANAGED'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Can't add customer account domain to a market. */
-  CannotAddCustomerDomain = 'CANNOT_ADD_CUSTOMER_DOMAIN',
-  /**
-   * Can't add regions to the primary market.
-   * @deprecated This will no longer be used after legacy markets are removed in April 2026
-   */
-  CannotAddRegionsToPrimaryMarket = 'CANNOT_ADD_REGIONS_TO_PRIMARY_MARKET',
-  /**
-   * Can't add the web presence to the primary market.
-   * @deprecated No longer used
-   */
-  CannotAddWebPresenceToPrimaryMarket = 'CANNOT_ADD_WEB_PRESENCE_TO_PRIMARY_MARKET',
+  | 'CANNOT_ADD_CUSTOMER_DOMAIN'
+  /** Can't add regions to the primary market. */
+  | 'CANNOT_ADD_REGIONS_TO_PRIMARY_MARKET'
+  /** Can't add the web presence to the primary market. */
+  | 'CANNOT_ADD_WEB_PRESENCE_TO_PRIMARY_MARKET'
   /** Can't delete the only region in a market. */
-  CannotDeleteOnlyRegion = 'CANNOT_DELETE_ONLY_REGION',
+  | 'CANNOT_DELETE_ONLY_REGION'
   /** Can't delete the primary market. */
-  CannotDeletePrimaryMarket = 'CANNOT_DELETE_PRIMARY_MARKET',
-  /**
-   * Can't delete the primary market's web presence.
-   * @deprecated No longer used
-   */
-  CannotDeletePrimaryMarketWebPresence = 'CANNOT_DELETE_PRIMARY_MARKET_WEB_PRESENCE',
+  | 'CANNOT_DELETE_PRIMARY_MARKET'
+  /** Can't delete the primary market's web presence. */
+  | 'CANNOT_DELETE_PRIMARY_MARKET_WEB_PRESENCE'
   /** Can't disable the primary market. */
-  CannotDisablePrimaryMarket = 'CANNOT_DISABLE_PRIMARY_MARKET',
+  | 'CANNOT_DISABLE_PRIMARY_MARKET'
   /** Can't have both subfolder and domain web presences. */
-  CannotHaveBothSubfolderAndDomainWebPresences = 'CANNOT_HAVE_BOTH_SUBFOLDER_AND_DOMAIN_WEB_PRESENCES',
+  | 'CANNOT_HAVE_BOTH_SUBFOLDER_AND_DOMAIN_WEB_PRESENCES'
   /** Can't have multiple subfolder web presences per market. */
-  CannotHaveMultipleSubfoldersPerMarket = 'CANNOT_HAVE_MULTIPLE_SUBFOLDERS_PER_MARKET',
+  | 'CANNOT_HAVE_MULTIPLE_SUBFOLDERS_PER_MARKET'
   /** Can't pass both `subfolderSuffix` and `domainId`. */
-  CannotHaveSubfolderAndDomain = 'CANNOT_HAVE_SUBFOLDER_AND_DOMAIN',
+  | 'CANNOT_HAVE_SUBFOLDER_AND_DOMAIN'
   /** Can't set default locale to null. */
-  CannotSetDefaultLocaleToNull = 'CANNOT_SET_DEFAULT_LOCALE_TO_NULL',
+  | 'CANNOT_SET_DEFAULT_LOCALE_TO_NULL'
   /** Catalogs with volume pricing or quantity rules are not supported for the specified condition types. */
-  CatalogsWithVolumePricingOrQuantityRulesNotSupported = 'CATALOGS_WITH_VOLUME_PRICING_OR_QUANTITY_RULES_NOT_SUPPORTED',
+  | 'CATALOGS_WITH_VOLUME_PRICING_OR_QUANTITY_RULES_NOT_SUPPORTED'
   /** Catalog condition types must be the same for all conditions on a catalog. */
-  CatalogConditionTypesMustBeTheSame = 'CATALOG_CONDITION_TYPES_MUST_BE_THE_SAME',
+  | 'CATALOG_CONDITION_TYPES_MUST_BE_THE_SAME'
   /** Catalogs and condition types are not compatible with each other. */
-  CatalogNotCompatibleWithConditionTypes = 'CATALOG_NOT_COMPATIBLE_WITH_CONDITION_TYPES',
+  | 'CATALOG_NOT_COMPATIBLE_WITH_CONDITION_TYPES'
   /** A market can only have market catalogs. */
-  CatalogTypeNotSupported = 'CATALOG_TYPE_NOT_SUPPORTED',
+  | 'CATALOG_TYPE_NOT_SUPPORTED'
   /** One or more condition IDs were not found. */
-  ConditionsNotFound = 'CONDITIONS_NOT_FOUND',
+  | 'CONDITIONS_NOT_FOUND'
   /** Contains regions that cannot be managed. */
-  ContainsRegionsThatCannotBeManaged = 'CONTAINS_REGIONS_THAT_CANNOT_BE_MANAGED',
+  | 'CONTAINS_REGIONS_THAT_CANNOT_BE_MANAGED'
   /** One or more customizations were not found. */
-  CustomizationsNotFound = 'CUSTOMIZATIONS_NOT_FOUND',
+  | 'CUSTOMIZATIONS_NOT_FOUND'
   /** The language isn't enabled on the store. */
-  DisabledLanguage = 'DISABLED_LANGUAGE',
+  | 'DISABLED_LANGUAGE'
   /** Domain was not found. */
-  DomainNotFound = 'DOMAIN_NOT_FOUND',
+  | 'DOMAIN_NOT_FOUND'
   /** Duplicates found in languages. */
-  DuplicateLanguages = 'DUPLICATE_LANGUAGES',
+  | 'DUPLICATE_LANGUAGES'
   /** Duplicate region market. */
-  DuplicateRegionMarket = 'DUPLICATE_REGION_MARKET',
+  | 'DUPLICATE_REGION_MARKET'
   /** Duplicate unique market. */
-  DuplicateUniqueMarket = 'DUPLICATE_UNIQUE_MARKET',
+  | 'DUPLICATE_UNIQUE_MARKET'
   /** Exceeds max multi-context markets. */
-  ExceedsMaxMultiContextMarkets = 'EXCEEDS_MAX_MULTI_CONTEXT_MARKETS',
+  | 'EXCEEDS_MAX_MULTI_CONTEXT_MARKETS'
   /** An error occurred. See the message for details. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** Inclusive pricing cannot be added to a market with the specified condition types. */
-  InclusivePricingNotCompatibleWithConditionTypes = 'INCLUSIVE_PRICING_NOT_COMPATIBLE_WITH_CONDITION_TYPES',
+  | 'INCLUSIVE_PRICING_NOT_COMPATIBLE_WITH_CONDITION_TYPES'
   /** The specified conditions are not compatible with each other. */
-  IncompatibleConditions = 'INCOMPATIBLE_CONDITIONS',
+  | 'INCOMPATIBLE_CONDITIONS'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The province format is invalid. */
-  InvalidProvinceFormat = 'INVALID_PROVINCE_FORMAT',
-  /**
-   * Can't add selected responders to a province driven market.
-   * @deprecated No longer used
-   */
-  InvalidResponderForProvinceDrivenMarket = 'INVALID_RESPONDER_FOR_PROVINCE_DRIVEN_MARKET',
+  | 'INVALID_PROVINCE_FORMAT'
+  /** Can't add selected responders to a province driven market. */
+  | 'INVALID_RESPONDER_FOR_PROVINCE_DRIVEN_MARKET'
   /** Invalid combination of status and enabled. */
-  InvalidStatusAndEnabledCombination = 'INVALID_STATUS_AND_ENABLED_COMBINATION',
+  | 'INVALID_STATUS_AND_ENABLED_COMBINATION'
   /** Location match all is only valid with one non-match all region. */
-  LocationMatchAllRequiresOneSpecificRegion = 'LOCATION_MATCH_ALL_REQUIRES_ONE_SPECIFIC_REGION',
+  | 'LOCATION_MATCH_ALL_REQUIRES_ONE_SPECIFIC_REGION'
   /** A location's country does not match the region's country. */
-  LocationRegionCountryMismatch = 'LOCATION_REGION_COUNTRY_MISMATCH',
+  | 'LOCATION_REGION_COUNTRY_MISMATCH'
   /** The currency settings of the given market cannot be changed because the market manager has exclusive control of pricing. */
-  ManagedMarket = 'MANAGED_MARKET',
+  | 'MANAGED_MARKET'
   /** Catalogs created by Managed Markets cannot be added to a market. */
-  ManagedMarketsCatalogNotAllowed = 'MANAGED_MARKETS_CATALOG_NOT_ALLOWED',
+  | 'MANAGED_MARKETS_CATALOG_NOT_ALLOWED'
   /** A direct connection catalog can't be attached to a market. */
-  MarketCantHaveDirectConnectionCatalog = 'MARKET_CANT_HAVE_DIRECT_CONNECTION_CATALOG',
-  /**
-   * Market and condition types are not compatible with each other.
-   * @deprecated This will no longer be used after legacy markets are removed in April 2026
-   */
-  MarketNotCompatibleWithConditionTypes = 'MARKET_NOT_COMPATIBLE_WITH_CONDITION_TYPES',
+  | 'MARKET_CANT_HAVE_DIRECT_CONNECTION_CATALOG'
+  /** Market and condition types are not compatible with each other. */
+  | 'MARKET_NOT_COMPATIBLE_WITH_CONDITION_TYPES'
   /** The market wasn't found. */
-  MarketNotFound = 'MARKET_NOT_FOUND',
+  | 'MARKET_NOT_FOUND'
   /** Can't add another web presence to the market. */
-  MarketReachedWebPresenceLimit = 'MARKET_REACHED_WEB_PRESENCE_LIMIT',
+  | 'MARKET_REACHED_WEB_PRESENCE_LIMIT'
   /** The country code is missing. */
-  MissingCountryCode = 'MISSING_COUNTRY_CODE',
+  | 'MISSING_COUNTRY_CODE'
   /** The province code is missing. */
-  MissingProvinceCode = 'MISSING_PROVINCE_CODE',
+  | 'MISSING_PROVINCE_CODE'
   /** All retail locations in a market must be in the same country. */
-  MixedCountryLocationsNotAllowed = 'MIXED_COUNTRY_LOCATIONS_NOT_ALLOWED',
+  | 'MIXED_COUNTRY_LOCATIONS_NOT_ALLOWED'
   /** The shop's payment gateway does not support enabling more than one currency. */
-  MultipleCurrenciesNotSupported = 'MULTIPLE_CURRENCIES_NOT_SUPPORTED',
+  | 'MULTIPLE_CURRENCIES_NOT_SUPPORTED'
   /** Can’t delete, disable, or change the type of the last region market. */
-  MustHaveAtLeastOneActiveRegionMarket = 'MUST_HAVE_AT_LEAST_ONE_ACTIVE_REGION_MARKET',
+  | 'MUST_HAVE_AT_LEAST_ONE_ACTIVE_REGION_MARKET'
   /** Your shop is not entitled to activate markets of this type. */
-  NotEntitledToActivateMarket = 'NOT_ENTITLED_TO_ACTIVATE_MARKET',
+  | 'NOT_ENTITLED_TO_ACTIVATE_MARKET'
   /** No languages selected. */
-  NoLanguages = 'NO_LANGUAGES',
-  /**
-   * Can't enable or disable local currencies on a single country market.
-   * @deprecated This will no longer be used after legacy markets are removed in April 2026
-   */
-  NoLocalCurrenciesOnSingleCountryMarket = 'NO_LOCAL_CURRENCIES_ON_SINGLE_COUNTRY_MARKET',
-  /**
-   * Rounding is not supported if unified markets are not enabled.
-   * @deprecated This will no longer be used after legacy markets are removed in April 2026
-   */
-  NoRoundingOnLegacyMarket = 'NO_ROUNDING_ON_LEGACY_MARKET',
+  | 'NO_LANGUAGES'
+  /** Can't enable or disable local currencies on a single country market. */
+  | 'NO_LOCAL_CURRENCIES_ON_SINGLE_COUNTRY_MARKET'
+  /** Rounding is not supported if unified markets are not enabled. */
+  | 'NO_ROUNDING_ON_LEGACY_MARKET'
   /** POS location markets must be merchant managed. */
-  PosLocationMarketMustBeMerchantManaged = 'POS_LOCATION_MARKET_MUST_BE_MERCHANT_MANAGED',
-  /**
-   * The primary market must use the primary domain.
-   * @deprecated This will no longer be used after legacy markets are removed in April 2026
-   */
-  PrimaryMarketMustUsePrimaryDomain = 'PRIMARY_MARKET_MUST_USE_PRIMARY_DOMAIN',
+  | 'POS_LOCATION_MARKET_MUST_BE_MERCHANT_MANAGED'
+  /** The primary market must use the primary domain. */
+  | 'PRIMARY_MARKET_MUST_USE_PRIMARY_DOMAIN'
   /** The province doesn't exist. */
-  ProvinceDoesNotExist = 'PROVINCE_DOES_NOT_EXIST',
+  | 'PROVINCE_DOES_NOT_EXIST'
   /** The market region wasn't found. */
-  RegionNotFound = 'REGION_NOT_FOUND',
+  | 'REGION_NOT_FOUND'
   /** Cannot add region-specific language. */
-  RegionSpecificLanguage = 'REGION_SPECIFIC_LANGUAGE',
+  | 'REGION_SPECIFIC_LANGUAGE'
   /** One of `subfolderSuffix` or `domainId` is required. */
-  RequiresDomainOrSubfolder = 'REQUIRES_DOMAIN_OR_SUBFOLDER',
-  /**
-   * Exactly one input option is required.
-   * @deprecated No longer used
-   */
-  RequiresExactlyOneOption = 'REQUIRES_EXACTLY_ONE_OPTION',
+  | 'REQUIRES_DOMAIN_OR_SUBFOLDER'
+  /** Exactly one input option is required. */
+  | 'REQUIRES_EXACTLY_ONE_OPTION'
   /** Retail location currency must be local. */
-  RetailLocationCurrencyMustBeLocal = 'RETAIL_LOCATION_CURRENCY_MUST_BE_LOCAL',
+  | 'RETAIL_LOCATION_CURRENCY_MUST_BE_LOCAL'
   /** The shop must have a web presence that uses the primary domain. */
-  ShopMustHavePrimaryDomainWebPresence = 'SHOP_MUST_HAVE_PRIMARY_DOMAIN_WEB_PRESENCE',
-  /**
-   * Can't have more than 50 markets.
-   * @deprecated No longer used
-   */
-  ShopReachedMarketsLimit = 'SHOP_REACHED_MARKETS_LIMIT',
+  | 'SHOP_MUST_HAVE_PRIMARY_DOMAIN_WEB_PRESENCE'
+  /** Can't have more than 50 markets. */
+  | 'SHOP_REACHED_MARKETS_LIMIT'
   /** Specified conditions cannot be empty. */
-  SpecifiedConditionsCannotBeEmpty = 'SPECIFIED_CONDITIONS_CANNOT_BE_EMPTY',
+  | 'SPECIFIED_CONDITIONS_CANNOT_BE_EMPTY'
   /** With an ID list in input, SPECIFIED is not needed. */
-  SpecifiedNotValidForInput = 'SPECIFIED_NOT_VALID_FOR_INPUT',
+  | 'SPECIFIED_NOT_VALID_FOR_INPUT'
   /** The subfolder suffix is invalid, please provide a different value. */
-  SubfolderSuffixCannotBeScriptCode = 'SUBFOLDER_SUFFIX_CANNOT_BE_SCRIPT_CODE',
+  | 'SUBFOLDER_SUFFIX_CANNOT_BE_SCRIPT_CODE'
   /** The subfolder suffix must be at least 2 letters. */
-  SubfolderSuffixMustBeAtLeast_2Letters = 'SUBFOLDER_SUFFIX_MUST_BE_AT_LEAST_2_LETTERS',
-  /**
-   * The subfolder suffix must contain only letters.
-   * @deprecated No longer used
-   */
-  SubfolderSuffixMustContainOnlyLetters = 'SUBFOLDER_SUFFIX_MUST_CONTAIN_ONLY_LETTERS',
+  | 'SUBFOLDER_SUFFIX_MUST_BE_AT_LEAST_2_LETTERS'
+  /** The subfolder suffix must contain only letters. */
+  | 'SUBFOLDER_SUFFIX_MUST_CONTAIN_ONLY_LETTERS'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
-  /**
-   * Unified markets are not enabled.
-   * @deprecated This will no longer be used after legacy markets are removed in April 2026
-   */
-  UnifiedMarketsNotEnabled = 'UNIFIED_MARKETS_NOT_ENABLED',
+  | 'TOO_SHORT'
+  /** Unified markets are not enabled. */
+  | 'UNIFIED_MARKETS_NOT_ENABLED'
   /** Managing this catalog is not supported by your plan. */
-  UnpermittedEntitlementsMarketCatalogs = 'UNPERMITTED_ENTITLEMENTS_MARKET_CATALOGS',
+  | 'UNPERMITTED_ENTITLEMENTS_MARKET_CATALOGS'
   /** The language isn't published to the store. */
-  UnpublishedLanguage = 'UNPUBLISHED_LANGUAGE',
+  | 'UNPUBLISHED_LANGUAGE'
   /** Can't add unsupported country or region. */
-  UnsupportedCountryRegion = 'UNSUPPORTED_COUNTRY_REGION',
+  | 'UNSUPPORTED_COUNTRY_REGION'
   /** The specified currency is not supported. */
-  UnsupportedCurrency = 'UNSUPPORTED_CURRENCY',
+  | 'UNSUPPORTED_CURRENCY'
   /** The user doesn't have permission access to create or edit markets. */
-  UserLacksPermission = 'USER_LACKS_PERMISSION',
+  | 'USER_LACKS_PERMISSION'
   /** Web presences and condition types are not compatible with each other. */
-  WebPresenceNotCompatibleWithConditionTypes = 'WEB_PRESENCE_NOT_COMPATIBLE_WITH_CONDITION_TYPES',
+  | 'WEB_PRESENCE_NOT_COMPATIBLE_WITH_CONDITION_TYPES'
   /** The market web presence wasn't found. */
-  WebPresenceNotFound = 'WEB_PRESENCE_NOT_FOUND',
+  | 'WEB_PRESENCE_NOT_FOUND'
   /** Can't add web presence to the another market. */
-  WebPresenceReachedMarketsLimit = 'WEB_PRESENCE_REACHED_MARKETS_LIMIT',
-  /**
-   * A web presence cannot be added to a market with type retail location.
-   * @deprecated No longer used
-   */
-  WebPresenceRetailLocation = 'WEB_PRESENCE_RETAIL_LOCATION',
+  | 'WEB_PRESENCE_REACHED_MARKETS_LIMIT'
+  /** A web presence cannot be added to a market with type retail location. */
+  | 'WEB_PRESENCE_RETAIL_LOCATION'
   /** Matching ALL or NONE isn't supported for this driver type. */
-  WildcardNotSupported = 'WILDCARD_NOT_SUPPORTED'
-}
+  | 'WILDCARD_NOT_SUPPORTED';
 
 /**
  * The market’s web presence, which defines its SEO strategy. This can be a different domain
@@ -36669,18 +36263,17 @@ export type MarketingActivityEdge = {
 };
 
 /** The error code resulted from the marketing activity extension integration. */
-export enum MarketingActivityExtensionAppErrorCode {
+export type MarketingActivityExtensionAppErrorCode =
   /** The app is either not responding or returning unexpected data. */
-  ApiError = 'API_ERROR',
+  | 'API_ERROR'
   /** The app needs to be installed. */
-  InstallRequiredError = 'INSTALL_REQUIRED_ERROR',
+  | 'INSTALL_REQUIRED_ERROR'
   /** The shop/user must be onboarded to use the app. */
-  NotOnboardedError = 'NOT_ONBOARDED_ERROR',
+  | 'NOT_ONBOARDED_ERROR'
   /** The app has returned an error when invoking the platform. */
-  PlatformError = 'PLATFORM_ERROR',
+  | 'PLATFORM_ERROR'
   /** The app has returned validation errors. */
-  ValidationError = 'VALIDATION_ERROR'
-}
+  | 'VALIDATION_ERROR';
 
 /** Represents errors returned from apps when using the marketing activity extension. */
 export type MarketingActivityExtensionAppErrors = {
@@ -36692,89 +36285,84 @@ export type MarketingActivityExtensionAppErrors = {
 };
 
 /** Set of possible statuses for an external marketing activity. */
-export enum MarketingActivityExternalStatus {
+export type MarketingActivityExternalStatus =
   /** This marketing activity is currently running. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** This marketing activity was deleted and it was triggered from outside of Shopify. */
-  DeletedExternally = 'DELETED_EXTERNALLY',
+  | 'DELETED_EXTERNALLY'
   /** This marketing activity has completed running. */
-  Inactive = 'INACTIVE',
+  | 'INACTIVE'
   /** This marketing activity is currently not running. */
-  Paused = 'PAUSED',
+  | 'PAUSED'
   /** This marketing activity is scheduled to run. */
-  Scheduled = 'SCHEDULED',
+  | 'SCHEDULED'
   /** The marketing activity's status is unknown. */
-  Undefined = 'UNDEFINED'
-}
+  | 'UNDEFINED';
 
 /** Hierarchy levels for external marketing activities. */
-export enum MarketingActivityHierarchyLevel {
+export type MarketingActivityHierarchyLevel =
   /**
    * An advertisement activity. Must be parented by an ad group or a campaign
    * activity, and must be assigned tracking parameters (URL or UTM).
    */
-  Ad = 'AD',
+  | 'AD'
   /** A group of advertisement activities. Must be parented by a campaign activity. */
-  AdGroup = 'AD_GROUP',
+  | 'AD_GROUP'
   /**
    * A campaign activity. May contain either ad groups or ads as child activities.
    * If childless, then the campaign activity should have tracking parameters
    * assigned (URL or UTM) otherwise it won't appear in marketing reports.
    */
-  Campaign = 'CAMPAIGN'
-}
+  | 'CAMPAIGN';
 
 /** The set of valid sort keys for the MarketingActivity query. */
-export enum MarketingActivitySortKeys {
+export type MarketingActivitySortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `title` value. */
-  Title = 'TITLE'
-}
+  | 'TITLE';
 
 /** Status helps to identify if this marketing activity has been completed, queued, failed etc. */
-export enum MarketingActivityStatus {
+export type MarketingActivityStatus =
   /** This marketing activity is currently running. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** This marketing activity is permanently unavailable. */
-  Deleted = 'DELETED',
+  | 'DELETED'
   /** This marketing activity was deleted and it was triggered from outside of Shopify. */
-  DeletedExternally = 'DELETED_EXTERNALLY',
+  | 'DELETED_EXTERNALLY'
   /** This marketing activity is disconnected and no longer editable. */
-  Disconnected = 'DISCONNECTED',
+  | 'DISCONNECTED'
   /** This marketing activity has been edited, but it is not yet created. */
-  Draft = 'DRAFT',
+  | 'DRAFT'
   /** This marketing activity is unable to run. */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** This marketing activity has completed running. */
-  Inactive = 'INACTIVE',
+  | 'INACTIVE'
   /** This marketing activity is currently not running. */
-  Paused = 'PAUSED',
+  | 'PAUSED'
   /** This marketing activity is pending creation on the app's marketing platform. */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** This marketing activity is scheduled to run. */
-  Scheduled = 'SCHEDULED',
+  | 'SCHEDULED'
   /** The marketing activity's status is unknown. */
-  Undefined = 'UNDEFINED'
-}
+  | 'UNDEFINED';
 
 /** StatusBadgeType helps to identify the color of the status badge. */
-export enum MarketingActivityStatusBadgeType {
+export type MarketingActivityStatusBadgeType =
   /** This status badge has type attention. */
-  Attention = 'ATTENTION',
+  | 'ATTENTION'
   /** This status badge has type critical. */
-  Critical = 'CRITICAL',
+  | 'CRITICAL'
   /** This status badge has type default. */
-  Default = 'DEFAULT',
+  | 'DEFAULT'
   /** This status badge has type info. */
-  Info = 'INFO',
+  | 'INFO'
   /** This status badge has type success. */
-  Success = 'SUCCESS',
+  | 'SUCCESS'
   /** This status badge has type warning. */
-  Warning = 'WARNING'
-}
+  | 'WARNING';
 
 /** The input fields required to update an externally managed marketing activity. */
 export type MarketingActivityUpdateExternalInput = {
@@ -36928,78 +36516,77 @@ export type MarketingActivityUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MarketingActivityUserError`. */
-export enum MarketingActivityUserErrorCode {
+export type MarketingActivityUserErrorCode =
   /** The marketing activity must be an external activity. */
-  ActivityNotExternal = 'ACTIVITY_NOT_EXTERNAL',
+  | 'ACTIVITY_NOT_EXTERNAL'
   /** This activity has child activities and thus cannot be deleted. Child activities must be deleted before a parent activity. */
-  CannotDeleteActivityWithChildEvents = 'CANNOT_DELETE_ACTIVITY_WITH_CHILD_EVENTS',
+  | 'CANNOT_DELETE_ACTIVITY_WITH_CHILD_EVENTS'
   /** The activity's tactic can not be updated from STOREFRONT_APP. */
-  CannotUpdateTacticIfOriginallyStorefrontApp = 'CANNOT_UPDATE_TACTIC_IF_ORIGINALLY_STOREFRONT_APP',
+  | 'CANNOT_UPDATE_TACTIC_IF_ORIGINALLY_STOREFRONT_APP'
   /**
    * The activity's tactic can not be updated to STOREFRONT_APP. This type of
    * tactic can only be specified when creating a new activity.
    */
-  CannotUpdateTacticToStorefrontApp = 'CANNOT_UPDATE_TACTIC_TO_STOREFRONT_APP',
+  | 'CANNOT_UPDATE_TACTIC_TO_STOREFRONT_APP'
   /** All currency codes provided in the input need to match. */
-  CurrencyCodeMismatchInput = 'CURRENCY_CODE_MISMATCH_INPUT',
+  | 'CURRENCY_CODE_MISMATCH_INPUT'
   /**
    * A mutation can not be ran because a job to delete all external activities has
    * been enqueued, which happens either from calling the
    * marketingActivitiesDeleteAllExternal mutation or as a result of an app uninstall.
    */
-  DeleteJobEnqueued = 'DELETE_JOB_ENQUEUED',
+  | 'DELETE_JOB_ENQUEUED'
   /** The job to delete all external activities failed to enqueue. */
-  DeleteJobFailedToEnqueue = 'DELETE_JOB_FAILED_TO_ENQUEUE',
+  | 'DELETE_JOB_FAILED_TO_ENQUEUE'
   /** The channel handle value cannot be modified. */
-  ImmutableChannelHandle = 'IMMUTABLE_CHANNEL_HANDLE',
+  | 'IMMUTABLE_CHANNEL_HANDLE'
   /** The hierarchy level cannot be modified. */
-  ImmutableHierarchyLevel = 'IMMUTABLE_HIERARCHY_LEVEL',
+  | 'IMMUTABLE_HIERARCHY_LEVEL'
   /** The parent activity cannot be modified. */
-  ImmutableParentId = 'IMMUTABLE_PARENT_ID',
+  | 'IMMUTABLE_PARENT_ID'
   /** The URL parameter value cannot be modified. */
-  ImmutableUrlParameter = 'IMMUTABLE_URL_PARAMETER',
+  | 'IMMUTABLE_URL_PARAMETER'
   /** The UTM parameters cannot be modified. */
-  ImmutableUtmParameters = 'IMMUTABLE_UTM_PARAMETERS',
+  | 'IMMUTABLE_UTM_PARAMETERS'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The channel handle is not recognized. */
-  InvalidChannelHandle = 'INVALID_CHANNEL_HANDLE',
+  | 'INVALID_CHANNEL_HANDLE'
   /** Either the marketing activity ID or remote ID must be provided for the activity to be deleted. */
-  InvalidDeleteActivityExternalArguments = 'INVALID_DELETE_ACTIVITY_EXTERNAL_ARGUMENTS',
+  | 'INVALID_DELETE_ACTIVITY_EXTERNAL_ARGUMENTS'
   /** Either the channel_handle or delete_engagements_for_all_channels must be provided when deleting a marketing engagement. */
-  InvalidDeleteEngagementsArguments = 'INVALID_DELETE_ENGAGEMENTS_ARGUMENTS',
+  | 'INVALID_DELETE_ENGAGEMENTS_ARGUMENTS'
   /** Either the marketing activity ID, remote ID, or UTM must be provided. */
-  InvalidMarketingActivityExternalArguments = 'INVALID_MARKETING_ACTIVITY_EXTERNAL_ARGUMENTS',
+  | 'INVALID_MARKETING_ACTIVITY_EXTERNAL_ARGUMENTS'
   /**
    * For activity level engagement, either the marketing activity ID or remote ID
    * must be provided. For channel level engagement, the channel handle must be provided.
    */
-  InvalidMarketingEngagementArguments = 'INVALID_MARKETING_ENGAGEMENT_ARGUMENTS',
+  | 'INVALID_MARKETING_ENGAGEMENT_ARGUMENTS'
   /**
    * No identifier found. For activity level engagement, either the marketing
    * activity ID or remote ID must be provided. For channel level engagement, the
    * channel handle must be provided.
    */
-  InvalidMarketingEngagementArgumentMissing = 'INVALID_MARKETING_ENGAGEMENT_ARGUMENT_MISSING',
+  | 'INVALID_MARKETING_ENGAGEMENT_ARGUMENT_MISSING'
   /** The remote ID does not correspond to an existing activity. */
-  InvalidRemoteId = 'INVALID_REMOTE_ID',
+  | 'INVALID_REMOTE_ID'
   /** The currency codes provided need to match the referenced marketing activity's currency code. */
-  MarketingActivityCurrencyCodeMismatch = 'MARKETING_ACTIVITY_CURRENCY_CODE_MISMATCH',
+  | 'MARKETING_ACTIVITY_CURRENCY_CODE_MISMATCH'
   /** Marketing activity does not exist. */
-  MarketingActivityDoesNotExist = 'MARKETING_ACTIVITY_DOES_NOT_EXIST',
+  | 'MARKETING_ACTIVITY_DOES_NOT_EXIST'
   /** A marketing activity with the same remote ID already exists. */
-  MarketingActivityWithRemoteIdAlreadyExists = 'MARKETING_ACTIVITY_WITH_REMOTE_ID_ALREADY_EXISTS',
+  | 'MARKETING_ACTIVITY_WITH_REMOTE_ID_ALREADY_EXISTS'
   /** A marketing activity with the same URL parameter value already exists. */
-  MarketingActivityWithUrlParameterValueAlreadyExists = 'MARKETING_ACTIVITY_WITH_URL_PARAMETER_VALUE_ALREADY_EXISTS',
+  | 'MARKETING_ACTIVITY_WITH_URL_PARAMETER_VALUE_ALREADY_EXISTS'
   /** A marketing activity with the same UTM campaign, medium, and source already exists. */
-  MarketingActivityWithUtmCampaignAlreadyExists = 'MARKETING_ACTIVITY_WITH_UTM_CAMPAIGN_ALREADY_EXISTS',
+  | 'MARKETING_ACTIVITY_WITH_UTM_CAMPAIGN_ALREADY_EXISTS'
   /** Marketing activity is not valid, the associated marketing event does not exist. */
-  MarketingEventDoesNotExist = 'MARKETING_EVENT_DOES_NOT_EXIST',
+  | 'MARKETING_EVENT_DOES_NOT_EXIST'
   /** Non-hierarchical marketing activities must have UTM parameters or a URL parameter value. */
-  NonHierarchialRequiresUtmUrlParameter = 'NON_HIERARCHIAL_REQUIRES_UTM_URL_PARAMETER',
+  | 'NON_HIERARCHIAL_REQUIRES_UTM_URL_PARAMETER'
   /** The input value is already taken. */
-  Taken = 'TAKEN'
-}
+  | 'TAKEN';
 
 /** This type combines budget amount and its marketing budget type. */
 export type MarketingBudget = {
@@ -37011,26 +36598,24 @@ export type MarketingBudget = {
 };
 
 /** The budget type for a marketing activity. */
-export enum MarketingBudgetBudgetType {
+export type MarketingBudgetBudgetType =
   /** A daily budget. */
-  Daily = 'DAILY',
+  | 'DAILY'
   /** A budget for the lifetime of a marketing activity. */
-  Lifetime = 'LIFETIME'
-}
+  | 'LIFETIME';
 
 /** The medium through which the marketing activity and event reached consumers. This is used for reporting aggregation. */
-export enum MarketingChannel {
+export type MarketingChannel =
   /** Displayed ads. */
-  Display = 'DISPLAY',
+  | 'DISPLAY'
   /** Email. */
-  Email = 'EMAIL',
+  | 'EMAIL'
   /** Referral links. */
-  Referral = 'REFERRAL',
+  | 'REFERRAL'
   /** Paid search. */
-  Search = 'SEARCH',
+  | 'SEARCH'
   /** Social media. */
-  Social = 'SOCIAL'
-}
+  | 'SOCIAL';
 
 /** Marketing engagement represents customer activity taken on a marketing activity or a marketing channel. */
 export type MarketingEngagement = {
@@ -37388,42 +36973,40 @@ export type MarketingEventEdge = {
 };
 
 /** The set of valid sort keys for the MarketingEvent query. */
-export enum MarketingEventSortKeys {
+export type MarketingEventSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `started_at` value. */
-  StartedAt = 'STARTED_AT'
-}
+  | 'STARTED_AT';
 
 /** The available types of tactics for a marketing activity. */
-export enum MarketingTactic {
+export type MarketingTactic =
   /** An abandoned cart recovery email. */
-  AbandonedCart = 'ABANDONED_CART',
+  | 'ABANDONED_CART'
   /** An ad, such as a Facebook ad. */
-  Ad = 'AD',
+  | 'AD'
   /** An affiliate link. */
-  Affiliate = 'AFFILIATE',
+  | 'AFFILIATE'
   /** A link. */
-  Link = 'LINK',
+  | 'LINK'
   /** A loyalty program. */
-  Loyalty = 'LOYALTY',
+  | 'LOYALTY'
   /** A messaging app, such as Facebook Messenger. */
-  Message = 'MESSAGE',
+  | 'MESSAGE'
   /** A newsletter. */
-  Newsletter = 'NEWSLETTER',
+  | 'NEWSLETTER'
   /** A notification in the Shopify admin. */
-  Notification = 'NOTIFICATION',
+  | 'NOTIFICATION'
   /** A blog post. */
-  Post = 'POST',
+  | 'POST'
   /** A retargeting ad. */
-  Retargeting = 'RETARGETING',
+  | 'RETARGETING'
   /** Search engine optimization. */
-  Seo = 'SEO',
+  | 'SEO'
   /** A popup on the online store. */
-  StorefrontApp = 'STOREFRONT_APP',
+  | 'STOREFRONT_APP'
   /** A transactional email. */
-  Transactional = 'TRANSACTIONAL'
-}
+  | 'TRANSACTIONAL';
 
 /** The entitlements for B2B markets. */
 export type MarketsB2BEntitlement = {
@@ -37505,22 +37088,21 @@ export type MarketsRetailEntitlement = {
 };
 
 /** The set of valid sort keys for the Markets query. */
-export enum MarketsSortKeys {
+export type MarketsSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `market_condition_types` value. */
-  MarketConditionTypes = 'MARKET_CONDITION_TYPES',
+  | 'MARKET_CONDITION_TYPES'
   /** Sort by the `market_type` value. */
-  MarketType = 'MARKET_TYPE',
+  | 'MARKET_TYPE'
   /** Sort by the `name` value. */
-  Name = 'NAME',
+  | 'NAME'
   /** Sort by the `status` value. */
-  Status = 'STATUS',
+  | 'STATUS'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** The entitlements for themes. */
 export type MarketsThemesEntitlement = {
@@ -37579,16 +37161,15 @@ export type MediaConnection = {
 };
 
 /** The possible content types for a media object. */
-export enum MediaContentType {
+export type MediaContentType =
   /** An externally hosted video. */
-  ExternalVideo = 'EXTERNAL_VIDEO',
+  | 'EXTERNAL_VIDEO'
   /** A Shopify-hosted image. */
-  Image = 'IMAGE',
+  | 'IMAGE'
   /** A 3d model. */
-  Model_3D = 'MODEL_3D',
+  | 'MODEL_3D'
   /** A Shopify-hosted video. */
-  Video = 'VIDEO'
-}
+  | 'VIDEO';
 
 /** An auto-generated type which holds one Media and a cursor during pagination. */
 export type MediaEdge = {
@@ -37614,82 +37195,80 @@ export type MediaError = {
 };
 
 /** Error types for media. */
-export enum MediaErrorCode {
+export type MediaErrorCode =
   /** Media could not be created because a file with the same name already exists. */
-  DuplicateFilenameError = 'DUPLICATE_FILENAME_ERROR',
+  | 'DUPLICATE_FILENAME_ERROR'
   /** Media could not be created because embed permissions are disabled for this video. */
-  ExternalVideoEmbedDisabled = 'EXTERNAL_VIDEO_EMBED_DISABLED',
+  | 'EXTERNAL_VIDEO_EMBED_DISABLED'
   /** Media could not be created because video is either not found or still transcoding. */
-  ExternalVideoEmbedNotFoundOrTranscoding = 'EXTERNAL_VIDEO_EMBED_NOT_FOUND_OR_TRANSCODING',
+  | 'EXTERNAL_VIDEO_EMBED_NOT_FOUND_OR_TRANSCODING'
   /** Media could not be created because the external video has an invalid aspect ratio. */
-  ExternalVideoInvalidAspectRatio = 'EXTERNAL_VIDEO_INVALID_ASPECT_RATIO',
+  | 'EXTERNAL_VIDEO_INVALID_ASPECT_RATIO'
   /** Media could not be created because the external video could not be found. */
-  ExternalVideoNotFound = 'EXTERNAL_VIDEO_NOT_FOUND',
+  | 'EXTERNAL_VIDEO_NOT_FOUND'
   /** Media could not be created because the external video is not listed or is private. */
-  ExternalVideoUnlisted = 'EXTERNAL_VIDEO_UNLISTED',
+  | 'EXTERNAL_VIDEO_UNLISTED'
   /** Media could not be created because the cumulative file storage limit would be exceeded. */
-  FileStorageLimitExceeded = 'FILE_STORAGE_LIMIT_EXCEEDED',
+  | 'FILE_STORAGE_LIMIT_EXCEEDED'
   /** File could not be processed because the source could not be downloaded. */
-  GenericFileDownloadFailure = 'GENERIC_FILE_DOWNLOAD_FAILURE',
+  | 'GENERIC_FILE_DOWNLOAD_FAILURE'
   /** File could not be created because the size is too large. */
-  GenericFileInvalidSize = 'GENERIC_FILE_INVALID_SIZE',
+  | 'GENERIC_FILE_INVALID_SIZE'
   /** Media could not be processed because the image could not be downloaded. */
-  ImageDownloadFailure = 'IMAGE_DOWNLOAD_FAILURE',
+  | 'IMAGE_DOWNLOAD_FAILURE'
   /** Media could not be processed because the image could not be processed. */
-  ImageProcessingFailure = 'IMAGE_PROCESSING_FAILURE',
+  | 'IMAGE_PROCESSING_FAILURE'
   /** Media could not be created because the image has an invalid aspect ratio. */
-  InvalidImageAspectRatio = 'INVALID_IMAGE_ASPECT_RATIO',
+  | 'INVALID_IMAGE_ASPECT_RATIO'
   /** Media could not be created because the image size is too large. */
-  InvalidImageFileSize = 'INVALID_IMAGE_FILE_SIZE',
+  | 'INVALID_IMAGE_FILE_SIZE'
   /** Media could not be created because the image's resolution exceeds the max limit. */
-  InvalidImageResolution = 'INVALID_IMAGE_RESOLUTION',
+  | 'INVALID_IMAGE_RESOLUTION'
   /** Media could not be processed because the signed URL was invalid. */
-  InvalidSignedUrl = 'INVALID_SIGNED_URL',
+  | 'INVALID_SIGNED_URL'
   /** Media timed out because it is currently being modified by another operation. */
-  MediaTimeoutError = 'MEDIA_TIMEOUT_ERROR',
+  | 'MEDIA_TIMEOUT_ERROR'
   /** Media could not be created because the model file failed processing. */
-  Model3DGlbOutputCreationError = 'MODEL3D_GLB_OUTPUT_CREATION_ERROR',
+  | 'MODEL3D_GLB_OUTPUT_CREATION_ERROR'
   /** Media could not be created because the model can't be converted to USDZ format. */
-  Model3DGlbToUsdzConversionError = 'MODEL3D_GLB_TO_USDZ_CONVERSION_ERROR',
+  | 'MODEL3D_GLB_TO_USDZ_CONVERSION_ERROR'
   /** Media could not be created because the model file failed processing. */
-  Model3DProcessingFailure = 'MODEL3D_PROCESSING_FAILURE',
+  | 'MODEL3D_PROCESSING_FAILURE'
   /** Media could not be created because the model's thumbnail generation failed. */
-  Model3DThumbnailGenerationError = 'MODEL3D_THUMBNAIL_GENERATION_ERROR',
+  | 'MODEL3D_THUMBNAIL_GENERATION_ERROR'
   /** There was an issue while trying to generate a new thumbnail. */
-  Model3DThumbnailRegenerationError = 'MODEL3D_THUMBNAIL_REGENERATION_ERROR',
+  | 'MODEL3D_THUMBNAIL_REGENERATION_ERROR'
   /** Model failed validation. */
-  Model3DValidationError = 'MODEL3D_VALIDATION_ERROR',
+  | 'MODEL3D_VALIDATION_ERROR'
   /** Media error has occured for unknown reason. */
-  Unknown = 'UNKNOWN',
+  | 'UNKNOWN'
   /** Media could not be created because the image is an unsupported file type. */
-  UnsupportedImageFileType = 'UNSUPPORTED_IMAGE_FILE_TYPE',
+  | 'UNSUPPORTED_IMAGE_FILE_TYPE'
   /** Media could not be created because it has an invalid file type. */
-  VideoInvalidFiletypeError = 'VIDEO_INVALID_FILETYPE_ERROR',
+  | 'VIDEO_INVALID_FILETYPE_ERROR'
   /** Media could not be created because it does not meet the maximum duration requirement. */
-  VideoMaxDurationError = 'VIDEO_MAX_DURATION_ERROR',
+  | 'VIDEO_MAX_DURATION_ERROR'
   /** Media could not be created because it does not meet the maximum height requirement. */
-  VideoMaxHeightError = 'VIDEO_MAX_HEIGHT_ERROR',
+  | 'VIDEO_MAX_HEIGHT_ERROR'
   /** Media could not be created because it does not meet the maximum width requirement. */
-  VideoMaxWidthError = 'VIDEO_MAX_WIDTH_ERROR',
+  | 'VIDEO_MAX_WIDTH_ERROR'
   /** Media could not be created because the metadata could not be read. */
-  VideoMetadataReadError = 'VIDEO_METADATA_READ_ERROR',
+  | 'VIDEO_METADATA_READ_ERROR'
   /** Media could not be created because it does not meet the minimum duration requirement. */
-  VideoMinDurationError = 'VIDEO_MIN_DURATION_ERROR',
+  | 'VIDEO_MIN_DURATION_ERROR'
   /** Media could not be created because it does not meet the minimum height requirement. */
-  VideoMinHeightError = 'VIDEO_MIN_HEIGHT_ERROR',
+  | 'VIDEO_MIN_HEIGHT_ERROR'
   /** Media could not be created because it does not meet the minimum width requirement. */
-  VideoMinWidthError = 'VIDEO_MIN_WIDTH_ERROR',
+  | 'VIDEO_MIN_WIDTH_ERROR'
   /** Video failed validation. */
-  VideoValidationError = 'VIDEO_VALIDATION_ERROR'
-}
+  | 'VIDEO_VALIDATION_ERROR';
 
 /** Host for a Media Resource. */
-export enum MediaHost {
+export type MediaHost =
   /** Host for Vimeo embedded videos. */
-  Vimeo = 'VIMEO',
+  | 'VIMEO'
   /** Host for YouTube embedded videos. */
-  Youtube = 'YOUTUBE'
-}
+  | 'YOUTUBE';
 
 /**
  * The `MediaImage` object represents an image hosted on Shopify's
@@ -37884,28 +37463,26 @@ export type MediaPreviewImage = {
 };
 
 /** The possible statuses for a media preview image. */
-export enum MediaPreviewImageStatus {
+export type MediaPreviewImageStatus =
   /** Preview image processing has failed. */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** Preview image is being processed. */
-  Processing = 'PROCESSING',
+  | 'PROCESSING'
   /** Preview image is ready to be displayed. */
-  Ready = 'READY',
+  | 'READY'
   /** Preview image is uploaded but not yet processed. */
-  Uploaded = 'UPLOADED'
-}
+  | 'UPLOADED';
 
 /** The possible statuses for a media object. */
-export enum MediaStatus {
+export type MediaStatus =
   /** Media processing has failed. */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** Media is being processed. */
-  Processing = 'PROCESSING',
+  | 'PROCESSING'
   /** Media is ready to be displayed. */
-  Ready = 'READY',
+  | 'READY'
   /** Media has been uploaded but not yet processed. */
-  Uploaded = 'UPLOADED'
-}
+  | 'UPLOADED';
 
 /** Represents an error that happens during execution of a Media query or mutation. */
 export type MediaUserError = DisplayableError & {
@@ -37919,52 +37496,51 @@ export type MediaUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MediaUserError`. */
-export enum MediaUserErrorCode {
+export type MediaUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Invalid media type. */
-  InvalidMediaType = 'INVALID_MEDIA_TYPE',
+  | 'INVALID_MEDIA_TYPE'
   /** Exceeded the maximum number of 100 variant-media pairs per mutation call. */
-  MaximumVariantMediaPairsExceeded = 'MAXIMUM_VARIANT_MEDIA_PAIRS_EXCEEDED',
+  | 'MAXIMUM_VARIANT_MEDIA_PAIRS_EXCEEDED'
   /** Media cannot be modified. It is currently being modified by another operation. */
-  MediaCannotBeModified = 'MEDIA_CANNOT_BE_MODIFIED',
+  | 'MEDIA_CANNOT_BE_MODIFIED'
   /** Media does not exist. */
-  MediaDoesNotExist = 'MEDIA_DOES_NOT_EXIST',
+  | 'MEDIA_DOES_NOT_EXIST'
   /** Media does not exist on the given product. */
-  MediaDoesNotExistOnProduct = 'MEDIA_DOES_NOT_EXIST_ON_PRODUCT',
+  | 'MEDIA_DOES_NOT_EXIST_ON_PRODUCT'
   /** The specified media is not attached to the specified variant. */
-  MediaIsNotAttachedToVariant = 'MEDIA_IS_NOT_ATTACHED_TO_VARIANT',
+  | 'MEDIA_IS_NOT_ATTACHED_TO_VARIANT'
   /** Missing arguments. */
-  MissingArguments = 'MISSING_ARGUMENTS',
+  | 'MISSING_ARGUMENTS'
   /** Model3d creation throttle was exceeded. */
-  Model3DThrottleExceeded = 'MODEL3D_THROTTLE_EXCEEDED',
+  | 'MODEL3D_THROTTLE_EXCEEDED'
   /** Model validation failed. */
-  Model3DValidationError = 'MODEL3D_VALIDATION_ERROR',
+  | 'MODEL3D_VALIDATION_ERROR'
   /** Non-ready media are not supported. */
-  NonReadyMedia = 'NON_READY_MEDIA',
+  | 'NON_READY_MEDIA'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST',
+  | 'PRODUCT_DOES_NOT_EXIST'
   /** Exceeded the limit of media per product. */
-  ProductMediaLimitExceeded = 'PRODUCT_MEDIA_LIMIT_EXCEEDED',
+  | 'PRODUCT_MEDIA_LIMIT_EXCEEDED'
   /** Product is suspended. */
-  ProductSuspended = 'PRODUCT_SUSPENDED',
+  | 'PRODUCT_SUSPENDED'
   /** Product variant already has attached media. */
-  ProductVariantAlreadyHasMedia = 'PRODUCT_VARIANT_ALREADY_HAS_MEDIA',
+  | 'PRODUCT_VARIANT_ALREADY_HAS_MEDIA'
   /** Variant does not exist on the given product. */
-  ProductVariantDoesNotExistOnProduct = 'PRODUCT_VARIANT_DOES_NOT_EXIST_ON_PRODUCT',
+  | 'PRODUCT_VARIANT_DOES_NOT_EXIST_ON_PRODUCT'
   /** Variant specified in more than one pair. */
-  ProductVariantSpecifiedMultipleTimes = 'PRODUCT_VARIANT_SPECIFIED_MULTIPLE_TIMES',
+  | 'PRODUCT_VARIANT_SPECIFIED_MULTIPLE_TIMES'
   /** Exceeded the limit of media per shop. */
-  ShopMediaLimitExceeded = 'SHOP_MEDIA_LIMIT_EXCEEDED',
+  | 'SHOP_MEDIA_LIMIT_EXCEEDED'
   /** Only one mediaId is allowed per variant-media input pair. */
-  TooManyMediaPerInputPair = 'TOO_MANY_MEDIA_PER_INPUT_PAIR',
+  | 'TOO_MANY_MEDIA_PER_INPUT_PAIR'
   /** Video creation throttle was exceeded. */
-  VideoThrottleExceeded = 'VIDEO_THROTTLE_EXCEEDED',
+  | 'VIDEO_THROTTLE_EXCEEDED'
   /** Video validation failed. */
-  VideoValidationError = 'VIDEO_VALIDATION_ERROR'
-}
+  | 'VIDEO_VALIDATION_ERROR';
 
 /**
  * Represents a media warning. This occurs when there is a non-blocking concern regarding your media.
@@ -37979,20 +37555,19 @@ export type MediaWarning = {
 };
 
 /** Warning types for media. */
-export enum MediaWarningCode {
+export type MediaWarningCode =
   /**
    * 3D model physical size might be invalid. The dimensions of your model are very
    * large. Consider reviewing your model to ensure they are correct.
    */
-  ModelLargePhysicalSize = 'MODEL_LARGE_PHYSICAL_SIZE',
+  | 'MODEL_LARGE_PHYSICAL_SIZE'
   /** The thumbnail failed to regenerate.Try applying the changes again to regenerate the thumbnail. */
-  ModelPreviewImageFail = 'MODEL_PREVIEW_IMAGE_FAIL',
+  | 'MODEL_PREVIEW_IMAGE_FAIL'
   /**
    * 3D model physical size might be invalid. The dimensions of your model are very
    * small. Consider reviewing your model to ensure they are correct.
    */
-  ModelSmallPhysicalSize = 'MODEL_SMALL_PHYSICAL_SIZE'
-}
+  | 'MODEL_SMALL_PHYSICAL_SIZE';
 
 /**
  * Navigation menus that organize links into logical structures to guide customers
@@ -38135,12 +37710,11 @@ export type MenuCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MenuCreateUserError`. */
-export enum MenuCreateUserErrorCode {
+export type MenuCreateUserErrorCode =
   /** The menu cannot be nested more than 3 level deep. */
-  NestingTooDeep = 'NESTING_TOO_DEEP',
+  | 'NESTING_TOO_DEEP'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** Return type for `menuDelete` mutation. */
 export type MenuDeletePayload = {
@@ -38163,12 +37737,11 @@ export type MenuDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MenuDeleteUserError`. */
-export enum MenuDeleteUserErrorCode {
+export type MenuDeleteUserErrorCode =
   /** Menu does not exist. */
-  MenuDoesNotExist = 'MENU_DOES_NOT_EXIST',
+  | 'MENU_DOES_NOT_EXIST'
   /** Default menu cannot be deleted. */
-  UnableToDeleteDefaultMenu = 'UNABLE_TO_DELETE_DEFAULT_MENU'
-}
+  | 'UNABLE_TO_DELETE_DEFAULT_MENU';
 
 /** An auto-generated type which holds one Menu and a cursor during pagination. */
 export type MenuEdge = {
@@ -38233,34 +37806,33 @@ export type MenuItemCreateInput = {
 };
 
 /** A menu item type. */
-export enum MenuItemType {
+export type MenuItemType =
   /** The article menu item type. */
-  Article = 'ARTICLE',
+  | 'ARTICLE'
   /** The blog menu item type. */
-  Blog = 'BLOG',
+  | 'BLOG'
   /** The catalog menu item type. */
-  Catalog = 'CATALOG',
+  | 'CATALOG'
   /** The collection menu item type. */
-  Collection = 'COLLECTION',
+  | 'COLLECTION'
   /** The collections menu item type. */
-  Collections = 'COLLECTIONS',
+  | 'COLLECTIONS'
   /** The customer_account_page menu item type. */
-  CustomerAccountPage = 'CUSTOMER_ACCOUNT_PAGE',
+  | 'CUSTOMER_ACCOUNT_PAGE'
   /** The frontpage menu item type. */
-  Frontpage = 'FRONTPAGE',
+  | 'FRONTPAGE'
   /** The http menu item type. */
-  Http = 'HTTP',
+  | 'HTTP'
   /** The metaobject menu item type. */
-  Metaobject = 'METAOBJECT',
+  | 'METAOBJECT'
   /** The page menu item type. */
-  Page = 'PAGE',
+  | 'PAGE'
   /** The product menu item type. */
-  Product = 'PRODUCT',
+  | 'PRODUCT'
   /** The search menu item type. */
-  Search = 'SEARCH',
+  | 'SEARCH'
   /** The shop_policy menu item type. */
-  ShopPolicy = 'SHOP_POLICY'
-}
+  | 'SHOP_POLICY';
 
 /** The input fields required to update a valid menu item. */
 export type MenuItemUpdateInput = {
@@ -38281,14 +37853,13 @@ export type MenuItemUpdateInput = {
 };
 
 /** The set of valid sort keys for the Menu query. */
-export enum MenuSortKeys {
+export type MenuSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `title` value. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Return type for `menuUpdate` mutation. */
 export type MenuUpdatePayload = {
@@ -38311,31 +37882,29 @@ export type MenuUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MenuUpdateUserError`. */
-export enum MenuUpdateUserErrorCode {
+export type MenuUpdateUserErrorCode =
   /** The menu cannot be nested more than 3 level deep. */
-  NestingTooDeep = 'NESTING_TOO_DEEP',
+  | 'NESTING_TOO_DEEP'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /**
  * The [discount class](https://help.shopify.com/manual/discounts/combining-discounts/discount-combinations)
  * that's used to control how discounts can be combined.
  */
-export enum MerchandiseDiscountClass {
+export type MerchandiseDiscountClass =
   /**
    * The discount is combined with an
    * [order discount](https://help.shopify.com/manual/discounts/combining-discounts/discount-combinations)
    * class.
    */
-  Order = 'ORDER',
+  | 'ORDER'
   /**
    * The discount is combined with a
    * [product discount](https://help.shopify.com/manual/discounts/combining-discounts/discount-combinations)
    * class.
    */
-  Product = 'PRODUCT'
-}
+  | 'PRODUCT';
 
 /** Merchant approval for accelerated onboarding to channel integration apps. */
 export type MerchantApprovalSignals = {
@@ -38479,26 +38048,24 @@ export type MetafieldAccessUpdateInput = {
 };
 
 /** Metafield access permissions for the Admin API. */
-export enum MetafieldAdminAccess {
+export type MetafieldAdminAccess =
   /** The merchant has read-only access. No other apps have access. */
-  MerchantRead = 'MERCHANT_READ',
+  | 'MERCHANT_READ'
   /** The merchant has read and write access. No other apps have access. */
-  MerchantReadWrite = 'MERCHANT_READ_WRITE',
+  | 'MERCHANT_READ_WRITE'
   /** The merchant and other apps have no access. */
-  Private = 'PRIVATE',
+  | 'PRIVATE'
   /** The merchant and other apps have read-only access. */
-  PublicRead = 'PUBLIC_READ',
+  | 'PUBLIC_READ'
   /** The merchant and other apps have read and write access. */
-  PublicReadWrite = 'PUBLIC_READ_WRITE'
-}
+  | 'PUBLIC_READ_WRITE';
 
 /** Metafield access permissions for the Admin API. */
-export enum MetafieldAdminAccessInput {
+export type MetafieldAdminAccessInput =
   /** The merchant has read-only access. No other apps have access. */
-  MerchantRead = 'MERCHANT_READ',
+  | 'MERCHANT_READ'
   /** The merchant has read and write access. No other apps have access. */
-  MerchantReadWrite = 'MERCHANT_READ_WRITE'
-}
+  | 'MERCHANT_READ_WRITE';
 
 /** Provides the capabilities of a metafield definition. */
 export type MetafieldCapabilities = {
@@ -38655,24 +38222,22 @@ export type MetafieldConnection = {
 };
 
 /** Metafield access permissions for the Customer Account API. */
-export enum MetafieldCustomerAccountAccess {
+export type MetafieldCustomerAccountAccess =
   /** No access. */
-  None = 'NONE',
+  | 'NONE'
   /** Read-only access. */
-  Read = 'READ',
+  | 'READ'
   /** Read and write access. */
-  ReadWrite = 'READ_WRITE'
-}
+  | 'READ_WRITE';
 
 /** Metafield access permissions for the Customer Account API. */
-export enum MetafieldCustomerAccountAccessInput {
+export type MetafieldCustomerAccountAccessInput =
   /** No access. */
-  None = 'NONE',
+  | 'NONE'
   /** Read-only access. */
-  Read = 'READ',
+  | 'READ'
   /** Read and write access. */
-  ReadWrite = 'READ_WRITE'
-}
+  | 'READ_WRITE';
 
 /**
  * Defines the structure, validation rules, and permissions for [`Metafield`](https://shopify.dev/docs/api/admin-graphql/current/objects/Metafield)
@@ -38766,16 +38331,15 @@ export type MetafieldDefinitionMetafieldsCountArgs = {
 };
 
 /** Possible filter statuses associated with a metafield definition for use in admin filtering. */
-export enum MetafieldDefinitionAdminFilterStatus {
+export type MetafieldDefinitionAdminFilterStatus =
   /** The metafield definition has failed to be enabled for admin filtering. */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** The metafield definition allows admin filtering by matching metafield values. */
-  Filterable = 'FILTERABLE',
+  | 'FILTERABLE'
   /** The metafield definition's metafields are currently being processed for admin filtering. */
-  InProgress = 'IN_PROGRESS',
+  | 'IN_PROGRESS'
   /** The metafield definition cannot be used for admin filtering. */
-  NotFilterable = 'NOT_FILTERABLE'
-}
+  | 'NOT_FILTERABLE';
 
 /** An auto-generated type for paginating through multiple MetafieldDefinitions. */
 export type MetafieldDefinitionConnection = {
@@ -38797,14 +38361,13 @@ export type MetafieldDefinitionConnection = {
 };
 
 /** Metafield definition constraint criteria to filter metafield definitions by. */
-export enum MetafieldDefinitionConstraintStatus {
+export type MetafieldDefinitionConstraintStatus =
   /** Returns both constrained and unconstrained metafield definitions. */
-  ConstrainedAndUnconstrained = 'CONSTRAINED_AND_UNCONSTRAINED',
+  | 'CONSTRAINED_AND_UNCONSTRAINED'
   /** Only returns metafield definitions that are constrained to a resource subtype. */
-  ConstrainedOnly = 'CONSTRAINED_ONLY',
+  | 'CONSTRAINED_ONLY'
   /** Only returns metafield definitions that are not constrained to a resource subtype. */
-  UnconstrainedOnly = 'UNCONSTRAINED_ONLY'
-}
+  | 'UNCONSTRAINED_ONLY';
 
 /** The input fields used to identify a subtype of a resource for the purposes of metafield definition constraints. */
 export type MetafieldDefinitionConstraintSubtypeIdentifier = {
@@ -38936,58 +38499,57 @@ export type MetafieldDefinitionCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MetafieldDefinitionCreateUserError`. */
-export enum MetafieldDefinitionCreateUserErrorCode {
+export type MetafieldDefinitionCreateUserErrorCode =
   /** Admin access can only be specified for app-owned metafield definitions. */
-  AdminAccessInputNotAllowed = 'ADMIN_ACCESS_INPUT_NOT_ALLOWED',
+  | 'ADMIN_ACCESS_INPUT_NOT_ALLOWED'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** A capability is required for the definition type but is disabled. */
-  CapabilityRequiredButDisabled = 'CAPABILITY_REQUIRED_BUT_DISABLED',
+  | 'CAPABILITY_REQUIRED_BUT_DISABLED'
   /** A duplicate option. */
-  DuplicateOption = 'DUPLICATE_OPTION',
+  | 'DUPLICATE_OPTION'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The metafield definition capability is invalid. */
-  InvalidCapability = 'INVALID_CAPABILITY',
+  | 'INVALID_CAPABILITY'
   /** A field contains an invalid character. */
-  InvalidCharacter = 'INVALID_CHARACTER',
+  | 'INVALID_CHARACTER'
   /** The metafield definition constraints are invalid. */
-  InvalidConstraints = 'INVALID_CONSTRAINTS',
+  | 'INVALID_CONSTRAINTS'
   /** The input combination is invalid. */
-  InvalidInputCombination = 'INVALID_INPUT_COMBINATION',
+  | 'INVALID_INPUT_COMBINATION'
   /** An invalid option. */
-  InvalidOption = 'INVALID_OPTION',
+  | 'INVALID_OPTION'
   /** The maximum limit of definitions per owner type has exceeded. */
-  LimitExceeded = 'LIMIT_EXCEEDED',
+  | 'LIMIT_EXCEEDED'
   /** You have reached the maximum allowed definitions for automated collections. */
-  OwnerTypeLimitExceededForAutomatedCollections = 'OWNER_TYPE_LIMIT_EXCEEDED_FOR_AUTOMATED_COLLECTIONS',
+  | 'OWNER_TYPE_LIMIT_EXCEEDED_FOR_AUTOMATED_COLLECTIONS'
   /** You have reached the maximum allowed definitions to be used as admin filters. */
-  OwnerTypeLimitExceededForUseAsAdminFilters = 'OWNER_TYPE_LIMIT_EXCEEDED_FOR_USE_AS_ADMIN_FILTERS',
+  | 'OWNER_TYPE_LIMIT_EXCEEDED_FOR_USE_AS_ADMIN_FILTERS'
   /** The pinned limit has been reached for the owner type. */
-  PinnedLimitReached = 'PINNED_LIMIT_REACHED',
+  | 'PINNED_LIMIT_REACHED'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** This namespace and key combination is reserved for standard definitions. */
-  ReservedNamespaceKey = 'RESERVED_NAMESPACE_KEY',
+  | 'RESERVED_NAMESPACE_KEY'
   /** The definition limit per owner type has exceeded. */
-  ResourceTypeLimitExceeded = 'RESOURCE_TYPE_LIMIT_EXCEEDED',
+  | 'RESOURCE_TYPE_LIMIT_EXCEEDED'
   /** The definition limit per owner type for the app has exceeded. */
-  ResourceTypeLimitExceededByApp = 'RESOURCE_TYPE_LIMIT_EXCEEDED_BY_APP',
+  | 'RESOURCE_TYPE_LIMIT_EXCEEDED_BY_APP'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** The definition type is not eligible to be used as collection condition. */
-  TypeNotAllowedForConditions = 'TYPE_NOT_ALLOWED_FOR_CONDITIONS',
+  | 'TYPE_NOT_ALLOWED_FOR_CONDITIONS'
   /** This namespace and key combination is already in use for a set of your metafields. */
-  UnstructuredAlreadyExists = 'UNSTRUCTURED_ALREADY_EXISTS',
+  | 'UNSTRUCTURED_ALREADY_EXISTS'
   /** The metafield definition does not support pinning. */
-  UnsupportedPinning = 'UNSUPPORTED_PINNING'
-}
+  | 'UNSUPPORTED_PINNING';
 
 /** Return type for `metafieldDefinitionDelete` mutation. */
 export type MetafieldDefinitionDeletePayload = {
@@ -39012,28 +38574,27 @@ export type MetafieldDefinitionDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MetafieldDefinitionDeleteUserError`. */
-export enum MetafieldDefinitionDeleteUserErrorCode {
+export type MetafieldDefinitionDeleteUserErrorCode =
   /** Definition is managed by app configuration and cannot be modified through the API. */
-  AppConfigManaged = 'APP_CONFIG_MANAGED',
+  | 'APP_CONFIG_MANAGED'
   /** Owner type can't be used in this mutation. */
-  DisallowedOwnerType = 'DISALLOWED_OWNER_TYPE',
+  | 'DISALLOWED_OWNER_TYPE'
   /** Deleting an id type metafield definition requires deletion of its associated metafields. */
-  IdTypeDeletionError = 'ID_TYPE_DELETION_ERROR',
+  | 'ID_TYPE_DELETION_ERROR'
   /** An internal error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** Action cannot proceed. Definition is currently in use. */
-  MetafieldDefinitionInUse = 'METAFIELD_DEFINITION_IN_USE',
+  | 'METAFIELD_DEFINITION_IN_USE'
   /** Definition not found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** Deleting a reference type metafield definition requires deletion of its associated metafields. */
-  ReferenceTypeDeletionError = 'REFERENCE_TYPE_DELETION_ERROR',
+  | 'REFERENCE_TYPE_DELETION_ERROR'
   /** Deleting a definition in a reserved namespace requires deletion of its associated metafields. */
-  ReservedNamespaceOrphanedMetafields = 'RESERVED_NAMESPACE_ORPHANED_METAFIELDS',
+  | 'RESERVED_NAMESPACE_ORPHANED_METAFIELDS'
   /** Definition is required by an installed app and cannot be deleted. */
-  StandardMetafieldDefinitionDependentOnApp = 'STANDARD_METAFIELD_DEFINITION_DEPENDENT_ON_APP'
-}
+  | 'STANDARD_METAFIELD_DEFINITION_DEPENDENT_ON_APP';
 
 /** An auto-generated type which holds one MetafieldDefinition and a cursor during pagination. */
 export type MetafieldDefinitionEdge = {
@@ -39138,45 +38699,42 @@ export type MetafieldDefinitionPinUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MetafieldDefinitionPinUserError`. */
-export enum MetafieldDefinitionPinUserErrorCode {
+export type MetafieldDefinitionPinUserErrorCode =
   /** The metafield definition is already pinned. */
-  AlreadyPinned = 'ALREADY_PINNED',
+  | 'ALREADY_PINNED'
   /** Owner type can't be used in this mutation. */
-  DisallowedOwnerType = 'DISALLOWED_OWNER_TYPE',
+  | 'DISALLOWED_OWNER_TYPE'
   /** An internal error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The metafield definition was not found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The pinned limit has been reached for owner type. */
-  PinnedLimitReached = 'PINNED_LIMIT_REACHED',
+  | 'PINNED_LIMIT_REACHED'
   /** The metafield definition does not support pinning. */
-  UnsupportedPinning = 'UNSUPPORTED_PINNING'
-}
+  | 'UNSUPPORTED_PINNING';
 
 /** Possible metafield definition pinned statuses. */
-export enum MetafieldDefinitionPinnedStatus {
+export type MetafieldDefinitionPinnedStatus =
   /** All metafield definitions. */
-  Any = 'ANY',
+  | 'ANY'
   /** Only metafield definitions that are pinned. */
-  Pinned = 'PINNED',
+  | 'PINNED'
   /** Only metafield definitions that are not pinned. */
-  Unpinned = 'UNPINNED'
-}
+  | 'UNPINNED';
 
 /** The set of valid sort keys for the MetafieldDefinition query. */
-export enum MetafieldDefinitionSortKeys {
+export type MetafieldDefinitionSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `name` value. */
-  Name = 'NAME',
+  | 'NAME'
   /** Sort by the `pinned_position` value. */
-  PinnedPosition = 'PINNED_POSITION',
+  | 'PINNED_POSITION'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE'
-}
+  | 'RELEVANCE';
 
 /**
  * The type and name for the optional validation configuration of a metafield.
@@ -39234,18 +38792,17 @@ export type MetafieldDefinitionUnpinUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MetafieldDefinitionUnpinUserError`. */
-export enum MetafieldDefinitionUnpinUserErrorCode {
+export type MetafieldDefinitionUnpinUserErrorCode =
   /** Definition is managed by app configuration and cannot be modified through the API. */
-  AppConfigManaged = 'APP_CONFIG_MANAGED',
+  | 'APP_CONFIG_MANAGED'
   /** Owner type can't be used in this mutation. */
-  DisallowedOwnerType = 'DISALLOWED_OWNER_TYPE',
+  | 'DISALLOWED_OWNER_TYPE'
   /** An internal error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The metafield definition was not found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The metafield definition isn't pinned. */
-  NotPinned = 'NOT_PINNED'
-}
+  | 'NOT_PINNED';
 
 /** The input fields required to update a metafield definition. */
 export type MetafieldDefinitionUpdateInput = {
@@ -39315,56 +38872,55 @@ export type MetafieldDefinitionUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MetafieldDefinitionUpdateUserError`. */
-export enum MetafieldDefinitionUpdateUserErrorCode {
+export type MetafieldDefinitionUpdateUserErrorCode =
   /** Admin access can only be specified for app-owned metafield definitions. */
-  AdminAccessInputNotAllowed = 'ADMIN_ACCESS_INPUT_NOT_ALLOWED',
+  | 'ADMIN_ACCESS_INPUT_NOT_ALLOWED'
   /** Definition is managed by app configuration and cannot be modified through the API. */
-  AppConfigManaged = 'APP_CONFIG_MANAGED',
+  | 'APP_CONFIG_MANAGED'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The metafield definition capability cannot be disabled. */
-  CapabilityCannotBeDisabled = 'CAPABILITY_CANNOT_BE_DISABLED',
+  | 'CAPABILITY_CANNOT_BE_DISABLED'
   /** A capability is required for the definition type but is disabled. */
-  CapabilityRequiredButDisabled = 'CAPABILITY_REQUIRED_BUT_DISABLED',
+  | 'CAPABILITY_REQUIRED_BUT_DISABLED'
   /** Owner type can't be used in this mutation. */
-  DisallowedOwnerType = 'DISALLOWED_OWNER_TYPE',
+  | 'DISALLOWED_OWNER_TYPE'
   /** A duplicate option. */
-  DuplicateOption = 'DUPLICATE_OPTION',
+  | 'DUPLICATE_OPTION'
   /** An internal error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The metafield definition capability is invalid. */
-  InvalidCapability = 'INVALID_CAPABILITY',
+  | 'INVALID_CAPABILITY'
   /** The metafield definition constraints are invalid. */
-  InvalidConstraints = 'INVALID_CONSTRAINTS',
+  | 'INVALID_CONSTRAINTS'
   /** An invalid input. */
-  InvalidInput = 'INVALID_INPUT',
+  | 'INVALID_INPUT'
   /** The input combination is invalid. */
-  InvalidInputCombination = 'INVALID_INPUT_COMBINATION',
+  | 'INVALID_INPUT_COMBINATION'
   /** An invalid option. */
-  InvalidOption = 'INVALID_OPTION',
+  | 'INVALID_OPTION'
   /** Action cannot proceed. Definition is currently in use. */
-  MetafieldDefinitionInUse = 'METAFIELD_DEFINITION_IN_USE',
+  | 'METAFIELD_DEFINITION_IN_USE'
   /** You cannot change the metaobject definition pointed to by a metaobject reference metafield definition. */
-  MetaobjectDefinitionChanged = 'METAOBJECT_DEFINITION_CHANGED',
+  | 'METAOBJECT_DEFINITION_CHANGED'
   /** The metafield definition wasn't found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** You have reached the maximum allowed definitions for automated collections. */
-  OwnerTypeLimitExceededForAutomatedCollections = 'OWNER_TYPE_LIMIT_EXCEEDED_FOR_AUTOMATED_COLLECTIONS',
+  | 'OWNER_TYPE_LIMIT_EXCEEDED_FOR_AUTOMATED_COLLECTIONS'
   /** You have reached the maximum allowed definitions to be used as admin filters. */
-  OwnerTypeLimitExceededForUseAsAdminFilters = 'OWNER_TYPE_LIMIT_EXCEEDED_FOR_USE_AS_ADMIN_FILTERS',
+  | 'OWNER_TYPE_LIMIT_EXCEEDED_FOR_USE_AS_ADMIN_FILTERS'
   /** The pinned limit has been reached for the owner type. */
-  PinnedLimitReached = 'PINNED_LIMIT_REACHED',
+  | 'PINNED_LIMIT_REACHED'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The definition type is not eligible to be used as collection condition. */
-  TypeNotAllowedForConditions = 'TYPE_NOT_ALLOWED_FOR_CONDITIONS',
+  | 'TYPE_NOT_ALLOWED_FOR_CONDITIONS'
   /** The metafield definition does not support pinning. */
-  UnsupportedPinning = 'UNSUPPORTED_PINNING'
-}
+  | 'UNSUPPORTED_PINNING';
 
 /**
  * A configured metafield definition validation.
@@ -39401,14 +38957,13 @@ export type MetafieldDefinitionValidationInput = {
 };
 
 /** Possible metafield definition validation statuses. */
-export enum MetafieldDefinitionValidationStatus {
+export type MetafieldDefinitionValidationStatus =
   /** All of this definition's metafields are valid. */
-  AllValid = 'ALL_VALID',
+  | 'ALL_VALID'
   /** Asynchronous validation of this definition's metafields is in progress. */
-  InProgress = 'IN_PROGRESS',
+  | 'IN_PROGRESS'
   /** Some of this definition's metafields are invalid. */
-  SomeInvalid = 'SOME_INVALID'
-}
+  | 'SOME_INVALID';
 
 /** An auto-generated type which holds one Metafield and a cursor during pagination. */
 export type MetafieldEdge = {
@@ -39479,61 +39034,57 @@ export type MetafieldInput = {
 };
 
 /** Possible types of a metafield's owner resource. */
-export enum MetafieldOwnerType {
+export type MetafieldOwnerType =
   /** The Api Permission metafield owner type. */
-  ApiPermission = 'API_PERMISSION',
+  | 'API_PERMISSION'
   /** The Article metafield owner type. */
-  Article = 'ARTICLE',
+  | 'ARTICLE'
   /** The Blog metafield owner type. */
-  Blog = 'BLOG',
+  | 'BLOG'
   /** The Cart Transform metafield owner type. */
-  Carttransform = 'CARTTRANSFORM',
+  | 'CARTTRANSFORM'
   /** The Collection metafield owner type. */
-  Collection = 'COLLECTION',
+  | 'COLLECTION'
   /** The Company metafield owner type. */
-  Company = 'COMPANY',
+  | 'COMPANY'
   /** The Company Location metafield owner type. */
-  CompanyLocation = 'COMPANY_LOCATION',
+  | 'COMPANY_LOCATION'
   /** The Customer metafield owner type. */
-  Customer = 'CUSTOMER',
+  | 'CUSTOMER'
   /** The Delivery Customization metafield owner type. */
-  DeliveryCustomization = 'DELIVERY_CUSTOMIZATION',
+  | 'DELIVERY_CUSTOMIZATION'
   /** The Discount metafield owner type. */
-  Discount = 'DISCOUNT',
+  | 'DISCOUNT'
   /** The draft order metafield owner type. */
-  Draftorder = 'DRAFTORDER',
+  | 'DRAFTORDER'
   /** The Fulfillment Constraint Rule metafield owner type. */
-  FulfillmentConstraintRule = 'FULFILLMENT_CONSTRAINT_RULE',
+  | 'FULFILLMENT_CONSTRAINT_RULE'
   /** The GiftCardTransaction metafield owner type. */
-  GiftCardTransaction = 'GIFT_CARD_TRANSACTION',
+  | 'GIFT_CARD_TRANSACTION'
   /** The Location metafield owner type. */
-  Location = 'LOCATION',
+  | 'LOCATION'
   /** The Market metafield owner type. */
-  Market = 'MARKET',
-  /**
-   * The Media Image metafield owner type.
-   * @deprecated `MEDIA_IMAGE` is deprecated.
-   */
-  MediaImage = 'MEDIA_IMAGE',
+  | 'MARKET'
+  /** The Media Image metafield owner type. */
+  | 'MEDIA_IMAGE'
   /** The Order metafield owner type. */
-  Order = 'ORDER',
+  | 'ORDER'
   /** The Order Routing Location Rule metafield owner type. */
-  OrderRoutingLocationRule = 'ORDER_ROUTING_LOCATION_RULE',
+  | 'ORDER_ROUTING_LOCATION_RULE'
   /** The Page metafield owner type. */
-  Page = 'PAGE',
+  | 'PAGE'
   /** The Payment Customization metafield owner type. */
-  PaymentCustomization = 'PAYMENT_CUSTOMIZATION',
+  | 'PAYMENT_CUSTOMIZATION'
   /** The Product metafield owner type. */
-  Product = 'PRODUCT',
+  | 'PRODUCT'
   /** The Product Variant metafield owner type. */
-  Productvariant = 'PRODUCTVARIANT',
+  | 'PRODUCTVARIANT'
   /** The Selling Plan metafield owner type. */
-  SellingPlan = 'SELLING_PLAN',
+  | 'SELLING_PLAN'
   /** The Shop metafield owner type. */
-  Shop = 'SHOP',
+  | 'SHOP'
   /** The Validation metafield owner type. */
-  Validation = 'VALIDATION'
-}
+  | 'VALIDATION';
 
 /** The resource referenced by the metafield value. */
 export type MetafieldReference = Article | Collection | Company | Customer | GenericFile | MediaImage | Metaobject | Model3d | Order | Page | Product | ProductVariant | TaxonomyValue | Video;
@@ -39620,45 +39171,41 @@ export type MetafieldRelationEdge = {
 };
 
 /** Metafield access permissions for the Storefront API. */
-export enum MetafieldStorefrontAccess {
+export type MetafieldStorefrontAccess =
   /** No access. */
-  None = 'NONE',
+  | 'NONE'
   /** Read-only access. */
-  PublicRead = 'PUBLIC_READ'
-}
+  | 'PUBLIC_READ';
 
 /** Metafield access permissions for the Storefront API. */
-export enum MetafieldStorefrontAccessInput {
+export type MetafieldStorefrontAccessInput =
   /** No access. */
-  None = 'NONE',
+  | 'NONE'
   /** Read-only access. */
-  PublicRead = 'PUBLIC_READ'
-}
+  | 'PUBLIC_READ';
 
 /** Possible metafield validation statuses. */
-export enum MetafieldValidationStatus {
+export type MetafieldValidationStatus =
   /** Any validation status (valid or invalid). */
-  Any = 'ANY',
+  | 'ANY'
   /** Invalid (according to definition). */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Valid (according to definition). */
-  Valid = 'VALID'
-}
+  | 'VALID';
 
 /**
  * Legacy type information for the stored value.
  * Replaced by `type`.
  */
-export enum MetafieldValueType {
+export type MetafieldValueType =
   /** A `true` or `false` value. */
-  Boolean = 'BOOLEAN',
+  | 'BOOLEAN'
   /** A whole number. */
-  Integer = 'INTEGER',
+  | 'INTEGER'
   /** A JSON string. */
-  JsonString = 'JSON_STRING',
+  | 'JSON_STRING'
   /** A text field. */
-  String = 'STRING'
-}
+  | 'STRING';
 
 /** Return type for `metafieldsDelete` mutation. */
 export type MetafieldsDeletePayload = {
@@ -39727,38 +39274,37 @@ export type MetafieldsSetUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MetafieldsSetUserError`. */
-export enum MetafieldsSetUserErrorCode {
+export type MetafieldsSetUserErrorCode =
   /** ApiPermission metafields can only be created or updated by the app owner. */
-  AppNotAuthorized = 'APP_NOT_AUTHORIZED',
+  | 'APP_NOT_AUTHORIZED'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The metafield violates a capability restriction. */
-  CapabilityViolation = 'CAPABILITY_VIOLATION',
+  | 'CAPABILITY_VIOLATION'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** An internal error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The compareDigest is invalid. */
-  InvalidCompareDigest = 'INVALID_COMPARE_DIGEST',
+  | 'INVALID_COMPARE_DIGEST'
   /** The type is invalid. */
-  InvalidType = 'INVALID_TYPE',
+  | 'INVALID_TYPE'
   /** The value is invalid for the metafield type or for the definition options. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** The input value should be less than or equal to the maximum value allowed. */
-  LessThanOrEqualTo = 'LESS_THAN_OR_EQUAL_TO',
+  | 'LESS_THAN_OR_EQUAL_TO'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The metafield has been modified since it was loaded. */
-  StaleObject = 'STALE_OBJECT',
+  | 'STALE_OBJECT'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT'
-}
+  | 'TOO_SHORT';
 
 /**
  * An instance of custom structured data defined by a [`MetaobjectDefinition`](https://shopify.dev/docs/api/admin-graphql/latest/objects/MetaobjectDefinition). [Metaobjects](https://shopify.dev/docs/apps/build/custom-data#what-are-metaobjects)
@@ -39874,29 +39420,27 @@ export type MetaobjectAccessInput = {
  * Metaobject access permissions for the Admin API. When the metaobject is app-owned, the owning app always has
  * full access.
  */
-export enum MetaobjectAdminAccess {
+export type MetaobjectAdminAccess =
   /** The merchant has read-only access. No other apps have access. */
-  MerchantRead = 'MERCHANT_READ',
+  | 'MERCHANT_READ'
   /** The merchant has read and write access. No other apps have access. */
-  MerchantReadWrite = 'MERCHANT_READ_WRITE',
+  | 'MERCHANT_READ_WRITE'
   /** The merchant and other apps have no access. */
-  Private = 'PRIVATE',
+  | 'PRIVATE'
   /** The merchant and other apps have read-only access. */
-  PublicRead = 'PUBLIC_READ',
+  | 'PUBLIC_READ'
   /** The merchant and other apps have read and write access. */
-  PublicReadWrite = 'PUBLIC_READ_WRITE'
-}
+  | 'PUBLIC_READ_WRITE';
 
 /**
  * Metaobject access permissions for the Admin API. When the metaobject is app-owned, the owning app always has
  * full access.
  */
-export enum MetaobjectAdminAccessInput {
+export type MetaobjectAdminAccessInput =
   /** The merchant has read-only access. No other apps have access. */
-  MerchantRead = 'MERCHANT_READ',
+  | 'MERCHANT_READ'
   /** The merchant has read and write access. No other apps have access. */
-  MerchantReadWrite = 'MERCHANT_READ_WRITE'
-}
+  | 'MERCHANT_READ_WRITE';
 
 /** Return type for `metaobjectBulkDelete` mutation. */
 export type MetaobjectBulkDeletePayload = {
@@ -40081,16 +39625,15 @@ export type MetaobjectCapabilityTranslatableInput = {
 };
 
 /** Metaobject Capabilities types which can be enabled. */
-export enum MetaobjectCapabilityType {
+export type MetaobjectCapabilityType =
   /** Allows for a Metaobject to be rendered as an Online Store page. */
-  OnlineStore = 'ONLINE_STORE',
+  | 'ONLINE_STORE'
   /** Allows for a Metaobject to be conditionally publishable. */
-  Publishable = 'PUBLISHABLE',
+  | 'PUBLISHABLE'
   /** Allows for a Metaobject to have attributes of a renderable page such as SEO. */
-  Renderable = 'RENDERABLE',
+  | 'RENDERABLE'
   /** Allows for a Metaobject to be translated using the translation api. */
-  Translatable = 'TRANSLATABLE'
-}
+  | 'TRANSLATABLE';
 
 /** The input fields for updating a metaobject capability. */
 export type MetaobjectCapabilityUpdateInput = {
@@ -40145,12 +39688,11 @@ export type MetaobjectCreatePayload = {
 };
 
 /** Metaobject access permissions for the Customer Account API. */
-export enum MetaobjectCustomerAccountAccess {
+export type MetaobjectCustomerAccountAccess =
   /** No access. */
-  None = 'NONE',
+  | 'NONE'
   /** Read-only access. */
-  Read = 'READ'
-}
+  | 'READ';
 
 /**
  * Defines the structure and configuration for a custom data type in Shopify. Each
@@ -40493,20 +40035,18 @@ export type MetaobjectHandleInput = {
 };
 
 /** Defines visibility status for metaobjects. */
-export enum MetaobjectStatus {
+export type MetaobjectStatus =
   /** The metaobjects is active for public use. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** The metaobjects is an internal record. */
-  Draft = 'DRAFT'
-}
+  | 'DRAFT';
 
 /** Metaobject access permissions for the Storefront API. */
-export enum MetaobjectStorefrontAccess {
+export type MetaobjectStorefrontAccess =
   /** No access. */
-  None = 'NONE',
+  | 'NONE'
   /** Read-only access. */
-  PublicRead = 'PUBLIC_READ'
-}
+  | 'PUBLIC_READ';
 
 /** Provides attributes for visual representation. */
 export type MetaobjectThumbnail = {
@@ -40573,84 +40113,82 @@ export type MetaobjectUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MetaobjectUserError`. */
-export enum MetaobjectUserErrorCode {
+export type MetaobjectUserErrorCode =
   /** Admin access can only be specified on metaobject definitions that have an app-reserved type. */
-  AdminAccessInputNotAllowed = 'ADMIN_ACCESS_INPUT_NOT_ALLOWED',
+  | 'ADMIN_ACCESS_INPUT_NOT_ALLOWED'
   /** Definition is managed by app configuration and cannot be modified through the API. */
-  AppConfigManaged = 'APP_CONFIG_MANAGED',
+  | 'APP_CONFIG_MANAGED'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The capability you are using is not enabled. */
-  CapabilityNotEnabled = 'CAPABILITY_NOT_ENABLED',
+  | 'CAPABILITY_NOT_ENABLED'
   /** The display name cannot be the same when using the metaobject as a product option. */
-  DisplayNameConflict = 'DISPLAY_NAME_CONFLICT',
+  | 'DISPLAY_NAME_CONFLICT'
   /** Duplicate inputs were provided for this field key. */
-  DuplicateFieldInput = 'DUPLICATE_FIELD_INPUT',
+  | 'DUPLICATE_FIELD_INPUT'
   /** Renderable data input is referencing an invalid field. */
-  FieldTypeInvalid = 'FIELD_TYPE_INVALID',
+  | 'FIELD_TYPE_INVALID'
   /** The targeted object cannot be modified. */
-  Immutable = 'IMMUTABLE',
+  | 'IMMUTABLE'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** The maximum number of input metaobjects has been exceeded. */
-  InputLimitExceeded = 'INPUT_LIMIT_EXCEEDED',
+  | 'INPUT_LIMIT_EXCEEDED'
   /** An unexpected error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The value for the metafield definition option was invalid. */
-  InvalidOption = 'INVALID_OPTION',
+  | 'INVALID_OPTION'
   /** The metafield type is invalid. */
-  InvalidType = 'INVALID_TYPE',
+  | 'INVALID_TYPE'
   /** The value is invalid for the metafield type or the definition options. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** The maximum number of metaobjects definitions has been exceeded. */
-  MaxDefinitionsExceeded = 'MAX_DEFINITIONS_EXCEEDED',
+  | 'MAX_DEFINITIONS_EXCEEDED'
   /** The maximum number of metaobjects per shop has been exceeded. */
-  MaxObjectsExceeded = 'MAX_OBJECTS_EXCEEDED',
+  | 'MAX_OBJECTS_EXCEEDED'
   /** The input is missing required keys. */
-  MissingRequiredKeys = 'MISSING_REQUIRED_KEYS',
+  | 'MISSING_REQUIRED_KEYS'
   /** Not authorized. */
-  NotAuthorized = 'NOT_AUTHORIZED',
+  | 'NOT_AUTHORIZED'
   /** Missing required fields were found for this object. */
-  ObjectFieldRequired = 'OBJECT_FIELD_REQUIRED',
+  | 'OBJECT_FIELD_REQUIRED'
   /** The specified field key is already in use. */
-  ObjectFieldTaken = 'OBJECT_FIELD_TAKEN',
+  | 'OBJECT_FIELD_TAKEN'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The requested record couldn't be found. */
-  RecordNotFound = 'RECORD_NOT_FOUND',
+  | 'RECORD_NOT_FOUND'
   /** The action cannot be completed because associated metaobjects are referenced by another resource. */
-  ReferenceExistsError = 'REFERENCE_EXISTS_ERROR',
+  | 'REFERENCE_EXISTS_ERROR'
   /** The provided name is reserved for system use. */
-  ReservedName = 'RESERVED_NAME',
+  | 'RESERVED_NAME'
   /** Definition is required by an installed app and cannot be deleted. */
-  StandardMetaobjectDefinitionDependentOnApp = 'STANDARD_METAOBJECT_DEFINITION_DEPENDENT_ON_APP',
+  | 'STANDARD_METAOBJECT_DEFINITION_DEPENDENT_ON_APP'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** No field definition found for this key. */
-  UndefinedObjectField = 'UNDEFINED_OBJECT_FIELD',
+  | 'UNDEFINED_OBJECT_FIELD'
   /** No metaobject definition found for this type. */
-  UndefinedObjectType = 'UNDEFINED_OBJECT_TYPE',
+  | 'UNDEFINED_OBJECT_TYPE'
   /** The Online Store URL handle cannot be blank. */
-  UrlHandleBlank = 'URL_HANDLE_BLANK',
+  | 'URL_HANDLE_BLANK'
   /** The Online Store URL handle is invalid. */
-  UrlHandleInvalid = 'URL_HANDLE_INVALID',
+  | 'URL_HANDLE_INVALID'
   /** The Online Store URL handle is already taken. */
-  UrlHandleTaken = 'URL_HANDLE_TAKEN'
-}
+  | 'URL_HANDLE_TAKEN';
 
 /** The set of valid sort keys for the MethodDefinition query. */
-export enum MethodDefinitionSortKeys {
+export type MethodDefinitionSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `rate_provider_type` value. */
-  RateProviderType = 'RATE_PROVIDER_TYPE'
-}
+  | 'RATE_PROVIDER_TYPE';
 
 /**
  * You can use the `MobilePlatformApplication` resource to enable
@@ -40810,14 +40348,13 @@ export type MobilePlatformApplicationUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `MobilePlatformApplicationUserError`. */
-export enum MobilePlatformApplicationUserErrorCode {
+export type MobilePlatformApplicationUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG'
-}
+  | 'TOO_LONG';
 
 /** Represents a Shopify hosted 3D model. */
 export type Model3d = File & Media & Node & {
@@ -49201,12 +48738,11 @@ export type Node = {
 };
 
 /** The valid values for the notification usage, specifying the intended notification environment usage for certain operations. */
-export enum NotificationUsage {
+export type NotificationUsage =
   /** The notification environment is sms. */
-  Sms = 'SMS',
+  | 'SMS'
   /** The notification environment is web. */
-  Web = 'WEB'
-}
+  | 'WEB';
 
 /** The input fields for dimensions of an object. */
 export type ObjectDimensionsInput = {
@@ -49384,14 +48920,13 @@ export type OnlineStoreThemeFileBodyInput = {
 };
 
 /** The input type for a theme file body. */
-export enum OnlineStoreThemeFileBodyInputType {
+export type OnlineStoreThemeFileBodyInputType =
   /** The base64 encoded body of a theme file. */
-  Base64 = 'BASE64',
+  | 'BASE64'
   /** The text body of the theme file. */
-  Text = 'TEXT',
+  | 'TEXT'
   /** The url of the body of a theme file. */
-  Url = 'URL'
-}
+  | 'URL';
 
 /** Represents the body of a theme file. */
 export type OnlineStoreThemeFileBodyText = {
@@ -49462,22 +48997,21 @@ export type OnlineStoreThemeFileReadResult = {
 };
 
 /** Type of a theme file operation result. */
-export enum OnlineStoreThemeFileResultType {
+export type OnlineStoreThemeFileResultType =
   /** Operation was malformed or invalid. */
-  BadRequest = 'BAD_REQUEST',
+  | 'BAD_REQUEST'
   /** Operation faced a conflict with the current state of the file. */
-  Conflict = 'CONFLICT',
+  | 'CONFLICT'
   /** Operation encountered an error. */
-  Error = 'ERROR',
+  | 'ERROR'
   /** Operation file could not be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** Operation was successful. */
-  Success = 'SUCCESS',
+  | 'SUCCESS'
   /** Operation timed out. */
-  Timeout = 'TIMEOUT',
+  | 'TIMEOUT'
   /** Operation could not be processed due to issues with input data. */
-  UnprocessableEntity = 'UNPROCESSABLE_ENTITY'
-}
+  | 'UNPROCESSABLE_ENTITY';
 
 /** The input fields for the file to create or update. */
 export type OnlineStoreThemeFilesUpsertFileInput = {
@@ -49501,26 +49035,25 @@ export type OnlineStoreThemeFilesUserErrors = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OnlineStoreThemeFilesUserErrors`. */
-export enum OnlineStoreThemeFilesUserErrorsCode {
+export type OnlineStoreThemeFilesUserErrorsCode =
   /** Access denied. */
-  AccessDenied = 'ACCESS_DENIED',
+  | 'ACCESS_DENIED'
   /** There are files with the same filename. */
-  DuplicateFileInput = 'DUPLICATE_FILE_INPUT',
+  | 'DUPLICATE_FILE_INPUT'
   /** Error. */
-  Error = 'ERROR',
+  | 'ERROR'
   /** The file is invalid. */
-  FileValidationError = 'FILE_VALIDATION_ERROR',
+  | 'FILE_VALIDATION_ERROR'
   /** The input value should be less than or equal to the maximum value allowed. */
-  LessThanOrEqualTo = 'LESS_THAN_OR_EQUAL_TO',
+  | 'LESS_THAN_OR_EQUAL_TO'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** There are theme files with conflicts. */
-  ThemeFilesConflict = 'THEME_FILES_CONFLICT',
+  | 'THEME_FILES_CONFLICT'
   /** This action is not available on your current plan. Please upgrade to access theme editing features. */
-  ThemeLimitedPlan = 'THEME_LIMITED_PLAN',
+  | 'THEME_LIMITED_PLAN'
   /** Too many updates in a short period. Please try again later. */
-  Throttled = 'THROTTLED'
-}
+  | 'THROTTLED';
 
 /** The input fields for Theme attributes to update. */
 export type OnlineStoreThemeInput = {
@@ -51232,18 +50765,17 @@ export type OrderTransactionsArgs = {
  * The possible order action types for a
  * [sales agreement](https://shopify.dev/api/admin-graphql/latest/interfaces/salesagreement).
  */
-export enum OrderActionType {
+export type OrderActionType =
   /** An order with a purchase or charge. */
-  Order = 'ORDER',
+  | 'ORDER'
   /** An edit to the order. */
-  OrderEdit = 'ORDER_EDIT',
+  | 'ORDER_EDIT'
   /** A refund on the order. */
-  Refund = 'REFUND',
+  | 'REFUND'
   /** A return on the order. */
-  Return = 'RETURN',
+  | 'RETURN'
   /** An unknown agreement action. Represents new actions that may be added in future versions. */
-  Unknown = 'UNKNOWN'
-}
+  | 'UNKNOWN';
 
 /** An order adjustment accounts for the difference between a calculated and actual refund amount. */
 export type OrderAdjustment = Node & {
@@ -51278,20 +50810,19 @@ export type OrderAdjustmentConnection = {
 };
 
 /** Discrepancy reasons for order adjustments. */
-export enum OrderAdjustmentDiscrepancyReason {
+export type OrderAdjustmentDiscrepancyReason =
   /** The discrepancy reason is customer. */
-  Customer = 'CUSTOMER',
+  | 'CUSTOMER'
   /** The discrepancy reason is damage. */
-  Damage = 'DAMAGE',
+  | 'DAMAGE'
   /** The discrepancy reason is balance adjustment. */
-  FullReturnBalancingAdjustment = 'FULL_RETURN_BALANCING_ADJUSTMENT',
+  | 'FULL_RETURN_BALANCING_ADJUSTMENT'
   /** The discrepancy reason is pending refund. */
-  PendingRefundDiscrepancy = 'PENDING_REFUND_DISCREPANCY',
+  | 'PENDING_REFUND_DISCREPANCY'
   /** The discrepancy reason is not one of the predefined reasons. */
-  RefundDiscrepancy = 'REFUND_DISCREPANCY',
+  | 'REFUND_DISCREPANCY'
   /** The discrepancy reason is restocking. */
-  Restock = 'RESTOCK'
-}
+  | 'RESTOCK';
 
 /** An auto-generated type which holds one OrderAdjustment and a cursor during pagination. */
 export type OrderAdjustmentEdge = {
@@ -51303,16 +50834,15 @@ export type OrderAdjustmentEdge = {
 };
 
 /** Discrepancy reasons for order adjustments. */
-export enum OrderAdjustmentInputDiscrepancyReason {
+export type OrderAdjustmentInputDiscrepancyReason =
   /** The discrepancy reason is customer. */
-  Customer = 'CUSTOMER',
+  | 'CUSTOMER'
   /** The discrepancy reason is damage. */
-  Damage = 'DAMAGE',
+  | 'DAMAGE'
   /** The discrepancy reason is not one of the predefined reasons. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** The discrepancy reason is restocking. */
-  Restock = 'RESTOCK'
-}
+  | 'RESTOCK';
 
 /** An agreement associated with an order placement. */
 export type OrderAgreement = SalesAgreement & {
@@ -51377,20 +50907,19 @@ export type OrderCancelPayload = {
 };
 
 /** Represents the reason for the order's cancellation. */
-export enum OrderCancelReason {
+export type OrderCancelReason =
   /** The customer wanted to cancel the order. */
-  Customer = 'CUSTOMER',
+  | 'CUSTOMER'
   /** Payment was declined. */
-  Declined = 'DECLINED',
+  | 'DECLINED'
   /** The order was fraudulent. */
-  Fraud = 'FRAUD',
+  | 'FRAUD'
   /** There was insufficient inventory. */
-  Inventory = 'INVENTORY',
+  | 'INVENTORY'
   /** The order was canceled for an unlisted reason. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** Staff made an error. */
-  Staff = 'STAFF'
-}
+  | 'STAFF';
 
 /** The input fields used to specify the refund method for an order cancellation. */
 export type OrderCancelRefundMethodInput = {
@@ -51418,24 +50947,23 @@ export type OrderCancelUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderCancelUserError`. */
-export enum OrderCancelUserErrorCode {
+export type OrderCancelUserErrorCode =
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** An order refund was requested but the user does not have the refund_orders permission. */
-  NoRefundPermission = 'NO_REFUND_PERMISSION',
+  | 'NO_REFUND_PERMISSION'
   /** An order refund was requested but the user does not have the refund_to_store_credit permission. */
-  NoRefundToStoreCreditPermission = 'NO_REFUND_TO_STORE_CREDIT_PERMISSION',
+  | 'NO_REFUND_TO_STORE_CREDIT_PERMISSION'
   /** A store credit order refund was requested but the order is a B2B order. */
-  StoreCreditRefundB2BNotSupported = 'STORE_CREDIT_REFUND_B2B_NOT_SUPPORTED',
+  | 'STORE_CREDIT_REFUND_B2B_NOT_SUPPORTED'
   /** A store credit order refund was requested but the expiration date is in the past. */
-  StoreCreditRefundExpirationInPast = 'STORE_CREDIT_REFUND_EXPIRATION_IN_PAST',
+  | 'STORE_CREDIT_REFUND_EXPIRATION_IN_PAST'
   /** A store credit order refund was requested but the order has no customer. */
-  StoreCreditRefundMissingCustomer = 'STORE_CREDIT_REFUND_MISSING_CUSTOMER'
-}
+  | 'STORE_CREDIT_REFUND_MISSING_CUSTOMER';
 
 /** Details about the order cancellation. */
 export type OrderCancellation = {
@@ -51578,27 +51106,26 @@ export type OrderCreateDiscountCodeInput = {
 };
 
 /** The status of payments associated with the order. Can only be set when the order is created. */
-export enum OrderCreateFinancialStatus {
+export type OrderCreateFinancialStatus =
   /** The payments have been authorized. */
-  Authorized = 'AUTHORIZED',
+  | 'AUTHORIZED'
   /** The payments have been expired. */
-  Expired = 'EXPIRED',
+  | 'EXPIRED'
   /** The payments have been paid. */
-  Paid = 'PAID',
+  | 'PAID'
   /** The order has been partially paid. */
-  PartiallyPaid = 'PARTIALLY_PAID',
+  | 'PARTIALLY_PAID'
   /** The payments have been partially refunded. */
-  PartiallyRefunded = 'PARTIALLY_REFUNDED',
+  | 'PARTIALLY_REFUNDED'
   /**
    * The payments are pending. Payment might fail in this state. Check again to
    * confirm whether the payments have been paid successfully.
    */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** The payments have been refunded. */
-  Refunded = 'REFUNDED',
+  | 'REFUNDED'
   /** The payments have been voided. */
-  Voided = 'VOIDED'
-}
+  | 'VOIDED';
 
 /** The input fields for a fixed amount discount code to apply to an order. */
 export type OrderCreateFixedDiscountCodeAttributesInput = {
@@ -51661,24 +51188,22 @@ export type OrderCreateFulfillmentInput = {
 };
 
 /** The order's status in terms of fulfilled line items. */
-export enum OrderCreateFulfillmentStatus {
+export type OrderCreateFulfillmentStatus =
   /** Every line item in the order has been fulfilled. */
-  Fulfilled = 'FULFILLED',
+  | 'FULFILLED'
   /** At least one line item in the order has been fulfilled. */
-  Partial = 'PARTIAL',
+  | 'PARTIAL'
   /** Every line item in the order has been restocked and the order canceled. */
-  Restocked = 'RESTOCKED'
-}
+  | 'RESTOCKED';
 
 /** The types of behavior to use when updating inventory. */
-export enum OrderCreateInputsInventoryBehavior {
+export type OrderCreateInputsInventoryBehavior =
   /** Do not claim inventory. */
-  Bypass = 'BYPASS',
+  | 'BYPASS'
   /** Ignore the product's inventory policy and claim inventory. */
-  DecrementIgnoringPolicy = 'DECREMENT_IGNORING_POLICY',
+  | 'DECREMENT_IGNORING_POLICY'
   /** Follow the product's inventory policy and claim inventory, if possible. */
-  DecrementObeyingPolicy = 'DECREMENT_OBEYING_POLICY'
-}
+  | 'DECREMENT_OBEYING_POLICY';
 
 /** The input fields for a line item to create for an order. */
 export type OrderCreateLineItemInput = {
@@ -51773,10 +51298,9 @@ export type OrderCreateMandatePaymentUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderCreateMandatePaymentUserError`. */
-export enum OrderCreateMandatePaymentUserErrorCode {
+export type OrderCreateMandatePaymentUserErrorCode =
   /** Errors for mandate payment on order. */
-  OrderMandatePaymentErrorCode = 'ORDER_MANDATE_PAYMENT_ERROR_CODE'
-}
+  | 'ORDER_MANDATE_PAYMENT_ERROR_CODE';
 
 /** An error that occurs during the execution of a order create manual payment mutation. */
 export type OrderCreateManualPaymentOrderCreateManualPaymentError = DisplayableError & {
@@ -51790,22 +51314,21 @@ export type OrderCreateManualPaymentOrderCreateManualPaymentError = DisplayableE
 };
 
 /** Possible error codes that can be returned by `OrderCreateManualPaymentOrderCreateManualPaymentError`. */
-export enum OrderCreateManualPaymentOrderCreateManualPaymentErrorCode {
+export type OrderCreateManualPaymentOrderCreateManualPaymentErrorCode =
   /** Amount exceeds the remaining balance. */
-  AmountExceedsBalance = 'AMOUNT_EXCEEDS_BALANCE',
+  | 'AMOUNT_EXCEEDS_BALANCE'
   /** Amount must be positive. */
-  AmountNotPositive = 'AMOUNT_NOT_POSITIVE',
+  | 'AMOUNT_NOT_POSITIVE'
   /** The currency of the amount doesn't match the presentment currency of the order. */
-  CurrencyMismatch = 'CURRENCY_MISMATCH',
+  | 'CURRENCY_MISMATCH'
   /** Payment gateway is not found. */
-  GatewayNotFound = 'GATEWAY_NOT_FOUND',
+  | 'GATEWAY_NOT_FOUND'
   /** Order is temporarily unavailable. */
-  OrderIsTemporarilyUnavailable = 'ORDER_IS_TEMPORARILY_UNAVAILABLE',
+  | 'ORDER_IS_TEMPORARILY_UNAVAILABLE'
   /** Order is not found. */
-  OrderNotFound = 'ORDER_NOT_FOUND',
+  | 'ORDER_NOT_FOUND'
   /** Indicates that the processedAt field is invalid, such as when it references a future date. */
-  ProcessedAtInvalid = 'PROCESSED_AT_INVALID'
-}
+  | 'PROCESSED_AT_INVALID';
 
 /** Return type for `orderCreateManualPayment` mutation. */
 export type OrderCreateManualPaymentPayload = {
@@ -52108,22 +51631,21 @@ export type OrderCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderCreateUserError`. */
-export enum OrderCreateUserErrorCode {
+export type OrderCreateUserErrorCode =
   /** Indicates that the line item fulfillment service handle is invalid. */
-  FulfillmentServiceInvalid = 'FULFILLMENT_SERVICE_INVALID',
+  | 'FULFILLMENT_SERVICE_INVALID'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Indicates that the inventory claim failed during order creation. */
-  InventoryClaimFailed = 'INVENTORY_CLAIM_FAILED',
+  | 'INVENTORY_CLAIM_FAILED'
   /** Indicates that the processed_at field is invalid, such as when it references a future date. */
-  ProcessedAtInvalid = 'PROCESSED_AT_INVALID',
+  | 'PROCESSED_AT_INVALID'
   /** Indicates that both customer_id and customer were provided - only one is permitted. */
-  RedundantCustomerFields = 'REDUNDANT_CUSTOMER_FIELDS',
+  | 'REDUNDANT_CUSTOMER_FIELDS'
   /** Indicates that the shop is dormant and cannot create orders. */
-  ShopDormant = 'SHOP_DORMANT',
+  | 'SHOP_DORMANT'
   /** Indicates that the tax line rate is missing - only enforced for LineItem or ShippingLine-level tax lines. */
-  TaxLineRateMissing = 'TAX_LINE_RATE_MISSING'
-}
+  | 'TAX_LINE_RATE_MISSING';
 
 /** Return type for `orderCustomerRemove` mutation. */
 export type OrderCustomerRemovePayload = {
@@ -52146,14 +51668,13 @@ export type OrderCustomerRemoveUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderCustomerRemoveUserError`. */
-export enum OrderCustomerRemoveUserErrorCode {
+export type OrderCustomerRemoveUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** An error ocurred while saving the order. */
-  NotSaved = 'NOT_SAVED'
-}
+  | 'NOT_SAVED';
 
 /** Return type for `orderCustomerSet` mutation. */
 export type OrderCustomerSetPayload = {
@@ -52176,16 +51697,15 @@ export type OrderCustomerSetUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderCustomerSetUserError`. */
-export enum OrderCustomerSetUserErrorCode {
+export type OrderCustomerSetUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The customer does not have the permissions to place this order. */
-  NotPermitted = 'NOT_PERMITTED',
+  | 'NOT_PERMITTED'
   /** An error ocurred while saving the order. */
-  NotSaved = 'NOT_SAVED'
-}
+  | 'NOT_SAVED';
 
 /** Return type for `orderDelete` mutation. */
 export type OrderDeletePayload = {
@@ -52208,83 +51728,80 @@ export type OrderDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderDeleteUserError`. */
-export enum OrderDeleteUserErrorCode {
+export type OrderDeleteUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** Represents the order's current financial status. */
-export enum OrderDisplayFinancialStatus {
+export type OrderDisplayFinancialStatus =
   /**
    * Displayed as **Authorized**. The payment provider has validated the customer's
    * payment information. This status appears only for manual payment capture and
    * indicates payments should be captured before the authorization period expires.
    */
-  Authorized = 'AUTHORIZED',
+  | 'AUTHORIZED'
   /**
    * Displayed as **Expired**. Payment wasn't captured before the payment
    * provider's deadline on an authorized order. Some payment providers use this
    * status to indicate failed payment processing.
    */
-  Expired = 'EXPIRED',
+  | 'EXPIRED'
   /** Displayed as **Paid**. Payment was automatically or manually captured, or the order was marked as paid. */
-  Paid = 'PAID',
+  | 'PAID'
   /**
    * Displayed as **Partially paid**. A payment was manually captured for the order
    * with an amount less than the full order value.
    */
-  PartiallyPaid = 'PARTIALLY_PAID',
+  | 'PARTIALLY_PAID'
   /** Displayed as **Partially refunded**. The amount refunded to a customer is less than the full amount paid for an order. */
-  PartiallyRefunded = 'PARTIALLY_REFUNDED',
+  | 'PARTIALLY_REFUNDED'
   /**
    * Displayed as **Pending**. Orders have this status when the payment provider
    * needs time to complete the payment, or when manual payment methods are being used.
    */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** Displayed as **Refunded**. The full amount paid for an order was refunded to the customer. */
-  Refunded = 'REFUNDED',
+  | 'REFUNDED'
   /**
    * Displayed as **Voided**. An unpaid (payment authorized but not captured) order was manually
    *          canceled.
    */
-  Voided = 'VOIDED'
-}
+  | 'VOIDED';
 
 /** Represents the order's aggregated fulfillment status for display purposes. */
-export enum OrderDisplayFulfillmentStatus {
+export type OrderDisplayFulfillmentStatus =
   /** Displayed as **Fulfilled**. All the items in the order have been fulfilled. */
-  Fulfilled = 'FULFILLED',
+  | 'FULFILLED'
   /**
    * Displayed as **In progress**. All of the items in the order have had a request
    * for fulfillment sent to the fulfillment service or all of the items have been
    * marked as in progress.
    */
-  InProgress = 'IN_PROGRESS',
+  | 'IN_PROGRESS'
   /** Displayed as **On hold**. All of the unfulfilled items in this order are on hold. */
-  OnHold = 'ON_HOLD',
+  | 'ON_HOLD'
   /** Displayed as **Open**. None of the items in the order have been fulfilled. Replaced by "UNFULFILLED" status. */
-  Open = 'OPEN',
+  | 'OPEN'
   /** Displayed as **Partially fulfilled**. Some of the items in the order have been fulfilled. */
-  PartiallyFulfilled = 'PARTIALLY_FULFILLED',
+  | 'PARTIALLY_FULFILLED'
   /**
    * Displayed as **Pending fulfillment**. A request for fulfillment of some items
    * awaits a response from the fulfillment service. Replaced by the "IN_PROGRESS" status.
    */
-  PendingFulfillment = 'PENDING_FULFILLMENT',
+  | 'PENDING_FULFILLMENT'
   /**
    * Displayed as **Request declined**. Some of the items in the order have been
    * rejected for fulfillment by the fulfillment service.
    */
-  RequestDeclined = 'REQUEST_DECLINED',
+  | 'REQUEST_DECLINED'
   /** Displayed as **Restocked**. All the items in the order have been restocked. Replaced by the "UNFULFILLED" status. */
-  Restocked = 'RESTOCKED',
+  | 'RESTOCKED'
   /** Displayed as **Scheduled**. All of the unfulfilled items in this order are scheduled for fulfillment at later time. */
-  Scheduled = 'SCHEDULED',
+  | 'SCHEDULED'
   /** Displayed as **Unfulfilled**. None of the items in the order have been fulfilled. */
-  Unfulfilled = 'UNFULFILLED'
-}
+  | 'UNFULFILLED';
 
 /** A summary of the important details for a dispute on an order. */
 export type OrderDisputeSummary = Node & {
@@ -52373,10 +51890,9 @@ export type OrderEditAddShippingLineUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderEditAddShippingLineUserError`. */
-export enum OrderEditAddShippingLineUserErrorCode {
+export type OrderEditAddShippingLineUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** Return type for `orderEditAddVariant` mutation. */
 export type OrderEditAddVariantPayload = {
@@ -52479,10 +51995,9 @@ export type OrderEditRemoveDiscountUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderEditRemoveDiscountUserError`. */
-export enum OrderEditRemoveDiscountUserErrorCode {
+export type OrderEditRemoveDiscountUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** Return type for `orderEditRemoveLineItemDiscount` mutation. */
 export type OrderEditRemoveLineItemDiscountPayload = {
@@ -52523,10 +52038,9 @@ export type OrderEditRemoveShippingLineUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderEditRemoveShippingLineUserError`. */
-export enum OrderEditRemoveShippingLineUserErrorCode {
+export type OrderEditRemoveShippingLineUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** An edit session for an order. */
 export type OrderEditSession = Node & {
@@ -52571,10 +52085,9 @@ export type OrderEditUpdateDiscountUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderEditUpdateDiscountUserError`. */
-export enum OrderEditUpdateDiscountUserErrorCode {
+export type OrderEditUpdateDiscountUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** The input fields used to update a shipping line. */
 export type OrderEditUpdateShippingLineInput = {
@@ -52607,10 +52120,9 @@ export type OrderEditUpdateShippingLineUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderEditUpdateShippingLineUserError`. */
-export enum OrderEditUpdateShippingLineUserErrorCode {
+export type OrderEditUpdateShippingLineUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** The input fields for identifying a order. */
 export type OrderIdentifierInput = {
@@ -52669,10 +52181,9 @@ export type OrderInvoiceSendUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderInvoiceSendUserError`. */
-export enum OrderInvoiceSendUserErrorCode {
+export type OrderInvoiceSendUserErrorCode =
   /** An error occurred while sending the invoice. */
-  OrderInvoiceSendUnsuccessful = 'ORDER_INVOICE_SEND_UNSUCCESSFUL'
-}
+  | 'ORDER_INVOICE_SEND_UNSUCCESSFUL';
 
 /** The input fields for specifying the order to mark as paid. */
 export type OrderMarkAsPaidInput = {
@@ -52729,54 +52240,52 @@ export type OrderPaymentStatus = {
 };
 
 /** The type of a payment status. */
-export enum OrderPaymentStatusResult {
+export type OrderPaymentStatusResult =
   /** The payment is authorized. */
-  Authorized = 'AUTHORIZED',
+  | 'AUTHORIZED'
   /** The payment is captured. */
-  Captured = 'CAPTURED',
+  | 'CAPTURED'
   /** There was an error initiating the payment. */
-  Error = 'ERROR',
+  | 'ERROR'
   /** The payment is awaiting processing. */
-  Initiated = 'INITIATED',
+  | 'INITIATED'
   /** The payment is pending with the provider, and may take a while. */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** The payment is still being processed. */
-  Processing = 'PROCESSING',
+  | 'PROCESSING'
   /** The payment is in purchased status. */
-  Purchased = 'PURCHASED',
+  | 'PURCHASED'
   /** Redirect required. */
-  RedirectRequired = 'REDIRECT_REQUIRED',
+  | 'REDIRECT_REQUIRED'
   /** The payment is refunded. */
-  Refunded = 'REFUNDED',
+  | 'REFUNDED'
   /** Payment can be retried. */
-  Retryable = 'RETRYABLE',
+  | 'RETRYABLE'
   /** The payment succeeded. */
-  Success = 'SUCCESS',
+  | 'SUCCESS'
   /** Status is unknown. */
-  Unknown = 'UNKNOWN',
+  | 'UNKNOWN'
   /** The payment is voided. */
-  Voided = 'VOIDED'
-}
+  | 'VOIDED';
 
 /**
  * The order's aggregated return status that's used for display purposes.
  * An order might have multiple returns, so this field communicates the prioritized return status.
  * The `OrderReturnStatus` enum is a supported filter parameter in the [`orders` query](https://shopify.dev/api/admin-graphql/latest/queries/orders#:~:text=reference_location_id-,return_status,-risk_level).
  */
-export enum OrderReturnStatus {
+export type OrderReturnStatus =
   /** All return shipments from a return in this order were inspected. */
-  InspectionComplete = 'INSPECTION_COMPLETE',
+  | 'INSPECTION_COMPLETE'
   /** Some items in the order are being returned. */
-  InProgress = 'IN_PROGRESS',
+  | 'IN_PROGRESS'
   /** No items in the order were returned. */
-  NoReturn = 'NO_RETURN',
+  | 'NO_RETURN'
   /** Some items in the order were returned. */
-  Returned = 'RETURNED',
+  | 'RETURNED'
   /** Some returns in the order were not completed successfully. */
-  ReturnFailed = 'RETURN_FAILED',
+  | 'RETURN_FAILED'
   /** A return was requested for some items in the order. */
-  ReturnRequested = 'RETURN_REQUESTED'
-}
+  | 'RETURN_REQUESTED';
 
 /**
  * Represents a fraud check on an order. This object is deprecated in favor of [OrderRiskAssessment](https://shopify.dev/api/admin-graphql/latest/objects/OrderRiskAssessment)
@@ -52852,16 +52361,15 @@ export type OrderRiskAssessmentCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `OrderRiskAssessmentCreateUserError`. */
-export enum OrderRiskAssessmentCreateUserErrorCode {
+export type OrderRiskAssessmentCreateUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The order is marked as fulfilled and can no longer accept new risk assessments. */
-  OrderAlreadyFulfilled = 'ORDER_ALREADY_FULFILLED',
+  | 'ORDER_ALREADY_FULFILLED'
   /** Too many facts were provided for the risk assessment. */
-  TooManyFacts = 'TOO_MANY_FACTS'
-}
+  | 'TOO_MANY_FACTS';
 
 /** The input fields to create a fact on an order risk assessment. */
 export type OrderRiskAssessmentFactInput = {
@@ -52877,26 +52385,24 @@ export type OrderRiskAssessmentFactInput = {
  * [RiskAssessmentResult](https://shopify.dev/api/admin-graphql/latest/enums/RiskAssessmentResult)
  * which allows for more granular risk levels, including PENDING and NONE.
  */
-export enum OrderRiskLevel {
+export type OrderRiskLevel =
   /** There is a high level of risk that this order is fraudulent. */
-  High = 'HIGH',
+  | 'HIGH'
   /** There is a low level of risk that this order is fraudulent. */
-  Low = 'LOW',
+  | 'LOW'
   /** There is a medium level of risk that this order is fraudulent. */
-  Medium = 'MEDIUM'
-}
+  | 'MEDIUM';
 
 /** List of possible values for an OrderRiskRecommendation recommendation. */
-export enum OrderRiskRecommendationResult {
+export type OrderRiskRecommendationResult =
   /** Recommends fulfilling the order. */
-  Accept = 'ACCEPT',
+  | 'ACCEPT'
   /** Recommends cancelling the order. */
-  Cancel = 'CANCEL',
+  | 'CANCEL'
   /** Recommends investigating the order by contacting buyers. */
-  Investigate = 'INVESTIGATE',
+  | 'INVESTIGATE'
   /** There is no recommended action for the order. */
-  None = 'NONE'
-}
+  | 'NONE';
 
 /**
  * Summary of risk characteristics for an order.
@@ -52915,39 +52421,38 @@ export type OrderRiskSummary = {
 };
 
 /** The set of valid sort keys for the Order query. */
-export enum OrderSortKeys {
+export type OrderSortKeys =
   /** Sorts by the date and time the order was created. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sorts by the current total price of an order in the shop currency, including any returns/refunds/removals. */
-  CurrentTotalPrice = 'CURRENT_TOTAL_PRICE',
+  | 'CURRENT_TOTAL_PRICE'
   /** Sorts by the customer's name. */
-  CustomerName = 'CUSTOMER_NAME',
+  | 'CUSTOMER_NAME'
   /** Sort by shipping address to analyze regional sales patterns or plan logistics. */
-  Destination = 'DESTINATION',
+  | 'DESTINATION'
   /** Sorts by the financial status of the order. */
-  FinancialStatus = 'FINANCIAL_STATUS',
+  | 'FINANCIAL_STATUS'
   /** Sorts by the order's fulfillment status. */
-  FulfillmentStatus = 'FULFILLMENT_STATUS',
+  | 'FULFILLMENT_STATUS'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sorts by the order number. */
-  OrderNumber = 'ORDER_NUMBER',
+  | 'ORDER_NUMBER'
   /** Sort by the purchase order number to match external procurement systems or track recent orders. */
-  PoNumber = 'PO_NUMBER',
+  | 'PO_NUMBER'
   /** Sorts by the date and time the order was processed. */
-  ProcessedAt = 'PROCESSED_AT',
+  | 'PROCESSED_AT'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the total quantity of all line items to identify large purchases or analyze inventory demand patterns. */
-  TotalItemsQuantity = 'TOTAL_ITEMS_QUANTITY',
+  | 'TOTAL_ITEMS_QUANTITY'
   /** Sorts by the total sold price of an order in the shop currency, excluding any returns/refunds/removals. */
-  TotalPrice = 'TOTAL_PRICE',
+  | 'TOTAL_PRICE'
   /** Sorts by the date and time the order was last updated. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** A change that has been applied to an order. */
 export type OrderStagedChange = OrderStagedChangeAddCustomItem | OrderStagedChangeAddLineItemDiscount | OrderStagedChangeAddShippingLine | OrderStagedChangeAddVariant | OrderStagedChangeDecrementItem | OrderStagedChangeIncrementItem | OrderStagedChangeRemoveDiscount | OrderStagedChangeRemoveShippingLine;
@@ -53245,105 +52750,104 @@ export type OrderTransactionEdge = {
 };
 
 /** A standardized error code, independent of the payment provider. */
-export enum OrderTransactionErrorCode {
+export type OrderTransactionErrorCode =
   /** The payment method was invalid. */
-  AmazonPaymentsInvalidPaymentMethod = 'AMAZON_PAYMENTS_INVALID_PAYMENT_METHOD',
+  | 'AMAZON_PAYMENTS_INVALID_PAYMENT_METHOD'
   /** The maximum amount has been captured. */
-  AmazonPaymentsMaxAmountCharged = 'AMAZON_PAYMENTS_MAX_AMOUNT_CHARGED',
+  | 'AMAZON_PAYMENTS_MAX_AMOUNT_CHARGED'
   /** The maximum amount has been refunded. */
-  AmazonPaymentsMaxAmountRefunded = 'AMAZON_PAYMENTS_MAX_AMOUNT_REFUNDED',
+  | 'AMAZON_PAYMENTS_MAX_AMOUNT_REFUNDED'
   /** The maximum of 10 authorizations has been captured for an order. */
-  AmazonPaymentsMaxAuthorizationsCaptured = 'AMAZON_PAYMENTS_MAX_AUTHORIZATIONS_CAPTURED',
+  | 'AMAZON_PAYMENTS_MAX_AUTHORIZATIONS_CAPTURED'
   /** The maximum of 10 refunds has been processed for an order. */
-  AmazonPaymentsMaxRefundsProcessed = 'AMAZON_PAYMENTS_MAX_REFUNDS_PROCESSED',
+  | 'AMAZON_PAYMENTS_MAX_REFUNDS_PROCESSED'
   /** The order was canceled, which canceled all open authorizations. */
-  AmazonPaymentsOrderReferenceCanceled = 'AMAZON_PAYMENTS_ORDER_REFERENCE_CANCELED',
+  | 'AMAZON_PAYMENTS_ORDER_REFERENCE_CANCELED'
   /** The order was not confirmed within three hours. */
-  AmazonPaymentsStale = 'AMAZON_PAYMENTS_STALE',
+  | 'AMAZON_PAYMENTS_STALE'
   /** The transaction amount exceeds the maximum amount allowed. */
-  AmountTooLarge = 'AMOUNT_TOO_LARGE',
+  | 'AMOUNT_TOO_LARGE'
   /** The transaction amount is below the minimum amount allowed. */
-  AmountTooSmall = 'AMOUNT_TOO_SMALL',
+  | 'AMOUNT_TOO_SMALL'
   /** The 3D Secure authentication failed. */
-  AuthenticationFailed = 'AUTHENTICATION_FAILED',
+  | 'AUTHENTICATION_FAILED'
   /** The transaction requires 3D Secure authentication but was attempted without authentication. */
-  AuthenticationRequired = 'AUTHENTICATION_REQUIRED',
+  | 'AUTHENTICATION_REQUIRED'
   /** The authorization has expired. */
-  AuthorizationExpired = 'AUTHORIZATION_EXPIRED',
+  | 'AUTHORIZATION_EXPIRED'
   /** The issuer declined the transaction, the customer should contact their issuer for more details. */
-  CallIssuer = 'CALL_ISSUER',
+  | 'CALL_ISSUER'
   /** The transaction was cancelled. */
-  CancelledPayment = 'CANCELLED_PAYMENT',
+  | 'CANCELLED_PAYMENT'
   /** The card was declined. */
-  CardDeclined = 'CARD_DECLINED',
+  | 'CARD_DECLINED'
   /** The transaction was declined due to suspected card testing activity. */
-  CardTesting = 'CARD_TESTING',
+  | 'CARD_TESTING'
   /** There is an error in the gateway or merchant configuration. */
-  ConfigError = 'CONFIG_ERROR',
+  | 'CONFIG_ERROR'
   /** The issuer declined the transaction without providing a specific reason. */
-  DoNotHonor = 'DO_NOT_HONOR',
+  | 'DO_NOT_HONOR'
   /** The card is expired. */
-  ExpiredCard = 'EXPIRED_CARD',
+  | 'EXPIRED_CARD'
   /** The transaction was declined due to suspected fraudulent activity. */
-  FraudSuspected = 'FRAUD_SUSPECTED',
+  | 'FRAUD_SUSPECTED'
   /** There was an unknown error with processing the payment. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** The address is incorrect. */
-  IncorrectAddress = 'INCORRECT_ADDRESS',
+  | 'INCORRECT_ADDRESS'
   /** The card security code (CVC/CVV) is incorrect. */
-  IncorrectCvc = 'INCORRECT_CVC',
+  | 'INCORRECT_CVC'
   /** The card number is incorrect. */
-  IncorrectNumber = 'INCORRECT_NUMBER',
+  | 'INCORRECT_NUMBER'
   /** The PIN entered is incorrect. */
-  IncorrectPin = 'INCORRECT_PIN',
+  | 'INCORRECT_PIN'
   /** The ZIP or postal code doesn't match the one on file. */
-  IncorrectZip = 'INCORRECT_ZIP',
+  | 'INCORRECT_ZIP'
   /** The payment instrument was declined. */
-  InstrumentDeclined = 'INSTRUMENT_DECLINED',
+  | 'INSTRUMENT_DECLINED'
   /** There are insufficient funds available to complete the transaction. */
-  InsufficientFunds = 'INSUFFICIENT_FUNDS',
+  | 'INSUFFICIENT_FUNDS'
   /** The amount is invalid. */
-  InvalidAmount = 'INVALID_AMOUNT',
+  | 'INVALID_AMOUNT'
   /** The payment method is not available in the customer's country. */
-  InvalidCountry = 'INVALID_COUNTRY',
+  | 'INVALID_COUNTRY'
   /** The currency isn't supported. */
-  InvalidCurrency = 'INVALID_CURRENCY',
+  | 'INVALID_CURRENCY'
   /** The format of the CVC is incorrect. */
-  InvalidCvc = 'INVALID_CVC',
+  | 'INVALID_CVC'
   /** The format of the expiry date is incorrect. */
-  InvalidExpiryDate = 'INVALID_EXPIRY_DATE',
+  | 'INVALID_EXPIRY_DATE'
   /** The format of the card number is incorrect. */
-  InvalidNumber = 'INVALID_NUMBER',
+  | 'INVALID_NUMBER'
   /** The payment method is invalid or not found. */
-  InvalidPaymentMethod = 'INVALID_PAYMENT_METHOD',
+  | 'INVALID_PAYMENT_METHOD'
   /** This payment method doesn't support the requested transaction type. */
-  InvalidPurchaseType = 'INVALID_PURCHASE_TYPE',
+  | 'INVALID_PURCHASE_TYPE'
   /** The transaction couldn't be processed due to an issue with the merchant account. */
-  MerchantAccountError = 'MERCHANT_ACCOUNT_ERROR',
+  | 'MERCHANT_ACCOUNT_ERROR'
   /** The transaction was blocked due to the merchant's custom payment risk rule. */
-  MerchantRule = 'MERCHANT_RULE',
+  | 'MERCHANT_RULE'
   /** The payment method is momentarily unavailable. */
-  PaymentMethodUnavailable = 'PAYMENT_METHOD_UNAVAILABLE',
+  | 'PAYMENT_METHOD_UNAVAILABLE'
   /** The payment method isn't supported. */
-  PaymentMethodUnsupported = 'PAYMENT_METHOD_UNSUPPORTED',
+  | 'PAYMENT_METHOD_UNSUPPORTED'
   /** The transaction couldn't be processed due to an unexpected error with the payment provider. */
-  PaymentProviderError = 'PAYMENT_PROVIDER_ERROR',
+  | 'PAYMENT_PROVIDER_ERROR'
   /**
    * The card has been reported as lost or stolen, and the card issuer has
    * requested that the merchant keep the card and call the number on the back.
    */
-  PickUpCard = 'PICK_UP_CARD',
+  | 'PICK_UP_CARD'
   /** There was an error while processing the payment. */
-  ProcessingError = 'PROCESSING_ERROR',
+  | 'PROCESSING_ERROR'
   /** The transaction retry attempt was declined. */
-  RetryDeclined = 'RETRY_DECLINED',
+  | 'RETRY_DECLINED'
   /** A real card was used but the gateway was in test mode. */
-  TestModeLiveCard = 'TEST_MODE_LIVE_CARD',
+  | 'TEST_MODE_LIVE_CARD'
   /** The payment instrument has exceeded the processing frequency limit. */
-  TransactionLimitExceeded = 'TRANSACTION_LIMIT_EXCEEDED',
+  | 'TRANSACTION_LIMIT_EXCEEDED'
   /** The gateway or merchant configuration doesn't support a feature, such as network tokenization. */
-  UnsupportedFeature = 'UNSUPPORTED_FEATURE'
-}
+  | 'UNSUPPORTED_FEATURE';
 
 /** The input fields for the information needed to create an order transaction. */
 export type OrderTransactionInput = {
@@ -53360,46 +52864,44 @@ export type OrderTransactionInput = {
 };
 
 /** The different kinds of order transactions. */
-export enum OrderTransactionKind {
+export type OrderTransactionKind =
   /**
    * An amount reserved against the cardholder's funding source.
    * Money does not change hands until the authorization is captured.
    */
-  Authorization = 'AUTHORIZATION',
+  | 'AUTHORIZATION'
   /** A transfer of the money that was reserved by an authorization. */
-  Capture = 'CAPTURE',
+  | 'CAPTURE'
   /** The money returned to the customer when they've paid too much during a cash transaction. */
-  Change = 'CHANGE',
+  | 'CHANGE'
   /** An authorization for a payment taken with an EMV credit card reader. */
-  EmvAuthorization = 'EMV_AUTHORIZATION',
+  | 'EMV_AUTHORIZATION'
   /**
    * A partial or full return of captured funds to the cardholder.
    * A refund can happen only after a capture is processed.
    */
-  Refund = 'REFUND',
+  | 'REFUND'
   /** An authorization and capture performed together in a single step. */
-  Sale = 'SALE',
+  | 'SALE'
   /** A suggested refund transaction that can be used to create a refund. */
-  SuggestedRefund = 'SUGGESTED_REFUND',
+  | 'SUGGESTED_REFUND'
   /** A cancelation of an authorization transaction. */
-  Void = 'VOID'
-}
+  | 'VOID';
 
 /** The different states that an `OrderTransaction` can have. */
-export enum OrderTransactionStatus {
+export type OrderTransactionStatus =
   /** Awaiting a response. */
-  AwaitingResponse = 'AWAITING_RESPONSE',
+  | 'AWAITING_RESPONSE'
   /** There was an error while processing the transaction. */
-  Error = 'ERROR',
+  | 'ERROR'
   /** The transaction failed. */
-  Failure = 'FAILURE',
+  | 'FAILURE'
   /** The transaction is pending. */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** The transaction succeeded. */
-  Success = 'SUCCESS',
+  | 'SUCCESS'
   /** The transaction status is unknown. */
-  Unknown = 'UNKNOWN'
-}
+  | 'UNKNOWN';
 
 /** Return type for `orderUpdate` mutation. */
 export type OrderUpdatePayload = {
@@ -53633,24 +53135,23 @@ export type PageCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PageCreateUserError`. */
-export enum PageCreateUserErrorCode {
+export type PageCreateUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Can’t set isPublished to true and also set a future publish date. */
-  InvalidPublishDate = 'INVALID_PUBLISH_DATE',
+  | 'INVALID_PUBLISH_DATE'
   /** The metafield type is invalid. */
-  InvalidType = 'INVALID_TYPE',
+  | 'INVALID_TYPE'
   /** The value is invalid for the metafield type or for the definition options. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too big. */
-  TooBig = 'TOO_BIG',
+  | 'TOO_BIG'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG'
-}
+  | 'TOO_LONG';
 
 /** Return type for `pageDelete` mutation. */
 export type PageDeletePayload = {
@@ -53673,10 +53174,9 @@ export type PageDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PageDeleteUserError`. */
-export enum PageDeleteUserErrorCode {
+export type PageDeleteUserErrorCode =
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** An auto-generated type which holds one Page and a cursor during pagination. */
 export type PageEdge = {
@@ -53705,16 +53205,15 @@ export type PageInfo = {
 };
 
 /** The set of valid sort keys for the Page query. */
-export enum PageSortKeys {
+export type PageSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `published_at` value. */
-  PublishedAt = 'PUBLISHED_AT',
+  | 'PUBLISHED_AT'
   /** Sort by the `title` value. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** The input fields to update a page. */
 export type PageUpdateInput = {
@@ -53767,26 +53266,25 @@ export type PageUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PageUpdateUserError`. */
-export enum PageUpdateUserErrorCode {
+export type PageUpdateUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Can’t set isPublished to true and also set a future publish date. */
-  InvalidPublishDate = 'INVALID_PUBLISH_DATE',
+  | 'INVALID_PUBLISH_DATE'
   /** The metafield type is invalid. */
-  InvalidType = 'INVALID_TYPE',
+  | 'INVALID_TYPE'
   /** The value is invalid for the metafield type or for the definition options. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too big. */
-  TooBig = 'TOO_BIG',
+  | 'TOO_BIG'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG'
-}
+  | 'TOO_LONG';
 
 /** A payment customization. */
 export type PaymentCustomization = HasMetafieldDefinitions & HasMetafields & Node & {
@@ -53921,34 +53419,33 @@ export type PaymentCustomizationError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PaymentCustomizationError`. */
-export enum PaymentCustomizationErrorCode {
+export type PaymentCustomizationErrorCode =
   /** Shop plan not eligible to use Functions from a custom app. */
-  CustomAppFunctionNotEligible = 'CUSTOM_APP_FUNCTION_NOT_ELIGIBLE',
+  | 'CUSTOM_APP_FUNCTION_NOT_ELIGIBLE'
   /** Function does not implement the required interface. */
-  FunctionDoesNotImplement = 'FUNCTION_DOES_NOT_IMPLEMENT',
+  | 'FUNCTION_DOES_NOT_IMPLEMENT'
   /** Function ID cannot be changed. */
-  FunctionIdCannotBeChanged = 'FUNCTION_ID_CANNOT_BE_CHANGED',
+  | 'FUNCTION_ID_CANNOT_BE_CHANGED'
   /** Function not found. */
-  FunctionNotFound = 'FUNCTION_NOT_FOUND',
+  | 'FUNCTION_NOT_FOUND'
   /** Function is pending deletion. */
-  FunctionPendingDeletion = 'FUNCTION_PENDING_DELETION',
+  | 'FUNCTION_PENDING_DELETION'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Could not create or update metafields. */
-  InvalidMetafields = 'INVALID_METAFIELDS',
+  | 'INVALID_METAFIELDS'
   /** Maximum payment customizations are already enabled. */
-  MaximumActivePaymentCustomizations = 'MAXIMUM_ACTIVE_PAYMENT_CUSTOMIZATIONS',
+  | 'MAXIMUM_ACTIVE_PAYMENT_CUSTOMIZATIONS'
   /** Either function_id or function_handle must be provided. */
-  MissingFunctionIdentifier = 'MISSING_FUNCTION_IDENTIFIER',
+  | 'MISSING_FUNCTION_IDENTIFIER'
   /** Only one of function_id or function_handle can be provided, not both. */
-  MultipleFunctionIdentifiers = 'MULTIPLE_FUNCTION_IDENTIFIERS',
+  | 'MULTIPLE_FUNCTION_IDENTIFIERS'
   /** Shop must be on a Shopify Plus plan to activate payment customizations from a custom app. */
-  PaymentCustomizationFunctionNotEligible = 'PAYMENT_CUSTOMIZATION_FUNCTION_NOT_ELIGIBLE',
+  | 'PAYMENT_CUSTOMIZATION_FUNCTION_NOT_ELIGIBLE'
   /** Payment customization not found. */
-  PaymentCustomizationNotFound = 'PAYMENT_CUSTOMIZATION_NOT_FOUND',
+  | 'PAYMENT_CUSTOMIZATION_NOT_FOUND'
   /** Required input field must be present. */
-  RequiredInputField = 'REQUIRED_INPUT_FIELD'
-}
+  | 'REQUIRED_INPUT_FIELD';
 
 /** The input fields to create and update a payment customization. */
 export type PaymentCustomizationInput = {
@@ -54031,34 +53528,33 @@ export type PaymentMandateResourceEdge = {
 };
 
 /** Some of the payment methods used in Shopify. */
-export enum PaymentMethods {
-  AmericanExpress = 'AMERICAN_EXPRESS',
+export type PaymentMethods =
+  | 'AMERICAN_EXPRESS'
   /** The payment method for Bancontact payment. */
-  Bancontact = 'BANCONTACT',
-  Bitcoin = 'BITCOIN',
-  Bogus = 'BOGUS',
+  | 'BANCONTACT'
+  | 'BITCOIN'
+  | 'BOGUS'
   /** The payment method for Cartes Bancaires payment. */
-  CartesBancaires = 'CARTES_BANCAIRES',
-  Dankort = 'DANKORT',
-  DinersClub = 'DINERS_CLUB',
-  Discover = 'DISCOVER',
-  Dogecoin = 'DOGECOIN',
+  | 'CARTES_BANCAIRES'
+  | 'DANKORT'
+  | 'DINERS_CLUB'
+  | 'DISCOVER'
+  | 'DOGECOIN'
   /** The payment method for eftpos_au payment. */
-  Eftpos = 'EFTPOS',
+  | 'EFTPOS'
   /** The payment method for Elo payment. */
-  Elo = 'ELO',
-  Forbrugsforeningen = 'FORBRUGSFORENINGEN',
+  | 'ELO'
+  | 'FORBRUGSFORENINGEN'
   /** The payment method for Interac payment. */
-  Interac = 'INTERAC',
-  Jcb = 'JCB',
-  Litecoin = 'LITECOIN',
-  Maestro = 'MAESTRO',
-  Mastercard = 'MASTERCARD',
-  Paypal = 'PAYPAL',
+  | 'INTERAC'
+  | 'JCB'
+  | 'LITECOIN'
+  | 'MAESTRO'
+  | 'MASTERCARD'
+  | 'PAYPAL'
   /** The payment method for UnionPay payment. */
-  Unionpay = 'UNIONPAY',
-  Visa = 'VISA'
-}
+  | 'UNIONPAY'
+  | 'VISA';
 
 /** Return type for `paymentReminderSend` mutation. */
 export type PaymentReminderSendPayload = {
@@ -54081,10 +53577,9 @@ export type PaymentReminderSendUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PaymentReminderSendUserError`. */
-export enum PaymentReminderSendUserErrorCode {
+export type PaymentReminderSendUserErrorCode =
   /** An error occurred while sending the payment reminder. */
-  PaymentReminderSendUnsuccessful = 'PAYMENT_REMINDER_SEND_UNSUCCESSFUL'
-}
+  | 'PAYMENT_REMINDER_SEND_UNSUCCESSFUL';
 
 /** Represents the payment schedule for a single payment defined in the payment terms. */
 export type PaymentSchedule = Node & {
@@ -54245,10 +53740,9 @@ export type PaymentTermsCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PaymentTermsCreateUserError`. */
-export enum PaymentTermsCreateUserErrorCode {
+export type PaymentTermsCreateUserErrorCode =
   /** An error occurred while creating payment terms. */
-  PaymentTermsCreationUnsuccessful = 'PAYMENT_TERMS_CREATION_UNSUCCESSFUL'
-}
+  | 'PAYMENT_TERMS_CREATION_UNSUCCESSFUL';
 
 /** The input fields used to delete the payment terms. */
 export type PaymentTermsDeleteInput = {
@@ -54277,10 +53771,9 @@ export type PaymentTermsDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PaymentTermsDeleteUserError`. */
-export enum PaymentTermsDeleteUserErrorCode {
+export type PaymentTermsDeleteUserErrorCode =
   /** An error occurred while deleting payment terms. */
-  PaymentTermsDeleteUnsuccessful = 'PAYMENT_TERMS_DELETE_UNSUCCESSFUL'
-}
+  | 'PAYMENT_TERMS_DELETE_UNSUCCESSFUL';
 
 /** The input fields to create payment terms. Payment terms set the date that payment is due. */
 export type PaymentTermsInput = {
@@ -54314,18 +53807,17 @@ export type PaymentTermsTemplate = Node & {
 };
 
 /** The type of a payment terms or a payment terms template. */
-export enum PaymentTermsType {
+export type PaymentTermsType =
   /** The payment terms or payment terms template is a fixed type. It's due on a specified date. */
-  Fixed = 'FIXED',
+  | 'FIXED'
   /** The payment terms or payment terms template is due on fulfillment. */
-  Fulfillment = 'FULFILLMENT',
+  | 'FULFILLMENT'
   /** The payment terms or payment terms template is a net type. It's due a number of days after issue. */
-  Net = 'NET',
+  | 'NET'
   /** The payment terms or payment terms template is due on receipt. */
-  Receipt = 'RECEIPT',
+  | 'RECEIPT'
   /** The type of the payment terms or payment terms template is unknown. */
-  Unknown = 'UNKNOWN'
-}
+  | 'UNKNOWN';
 
 /** The input fields used to update the payment terms. */
 export type PaymentTermsUpdateInput = {
@@ -54356,46 +53848,43 @@ export type PaymentTermsUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PaymentTermsUpdateUserError`. */
-export enum PaymentTermsUpdateUserErrorCode {
+export type PaymentTermsUpdateUserErrorCode =
   /** An error occurred while updating payment terms. */
-  PaymentTermsUpdateUnsuccessful = 'PAYMENT_TERMS_UPDATE_UNSUCCESSFUL'
-}
+  | 'PAYMENT_TERMS_UPDATE_UNSUCCESSFUL';
 
 /** The set of valid sort keys for the Payout query. */
-export enum PayoutSortKeys {
+export type PayoutSortKeys =
   /** Sort by the `adjustment_gross` value. */
-  AdjustmentGross = 'ADJUSTMENT_GROSS',
+  | 'ADJUSTMENT_GROSS'
   /** Sort by the `advance_gross` value. */
-  AdvanceGross = 'ADVANCE_GROSS',
+  | 'ADVANCE_GROSS'
   /** Sort by the `amount` value. */
-  Amount = 'AMOUNT',
+  | 'AMOUNT'
   /** Sort by the `charge_gross` value. */
-  ChargeGross = 'CHARGE_GROSS',
+  | 'CHARGE_GROSS'
   /** Sort by the `duties_gross` value. */
-  DutiesGross = 'DUTIES_GROSS',
+  | 'DUTIES_GROSS'
   /** Sort by the `fee_amount` value. */
-  FeeAmount = 'FEE_AMOUNT',
+  | 'FEE_AMOUNT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `issued_at` value. */
-  IssuedAt = 'ISSUED_AT',
+  | 'ISSUED_AT'
   /** Sort by the `refund_gross` value. */
-  RefundGross = 'REFUND_GROSS',
+  | 'REFUND_GROSS'
   /** Sort by the `shipping_label_gross` value. */
-  ShippingLabelGross = 'SHIPPING_LABEL_GROSS',
+  | 'SHIPPING_LABEL_GROSS'
   /** Sort by the `status` value. */
-  Status = 'STATUS'
-}
+  | 'STATUS';
 
 /** Represents a valid PayPal Express subscriptions gateway status. */
-export enum PaypalExpressSubscriptionsGatewayStatus {
+export type PaypalExpressSubscriptionsGatewayStatus =
   /** The status is disabled. */
-  Disabled = 'DISABLED',
+  | 'DISABLED'
   /** The status is enabled. */
-  Enabled = 'ENABLED',
+  | 'ENABLED'
   /** The status is pending. */
-  Pending = 'PENDING'
-}
+  | 'PENDING';
 
 /** PayPal Wallet payment details related to a transaction. */
 export type PaypalWalletPaymentDetails = BasePaymentDetails & {
@@ -54455,16 +53944,15 @@ export type PointOfSaleDeviceAssignToCashDrawerUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PointOfSaleDeviceAssignToCashDrawerUserError`. */
-export enum PointOfSaleDeviceAssignToCashDrawerUserErrorCode {
+export type PointOfSaleDeviceAssignToCashDrawerUserErrorCode =
   /** The cash drawer was not found. */
-  CashDrawerNotFound = 'CASH_DRAWER_NOT_FOUND',
+  | 'CASH_DRAWER_NOT_FOUND'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The cash drawer and point of sale device must be in the same location. */
-  LocationMismatch = 'LOCATION_MISMATCH',
+  | 'LOCATION_MISMATCH'
   /** The point of sale device was not found. */
-  PointOfSaleDeviceNotFound = 'POINT_OF_SALE_DEVICE_NOT_FOUND'
-}
+  | 'POINT_OF_SALE_DEVICE_NOT_FOUND';
 
 /** An auto-generated type for paginating through multiple PointOfSaleDevices. */
 export type PointOfSaleDeviceConnection = {
@@ -54607,24 +54095,23 @@ export type PointOfSaleDevicePaymentSessionCloseUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PointOfSaleDevicePaymentSessionCloseUserError`. */
-export enum PointOfSaleDevicePaymentSessionCloseUserErrorCode {
+export type PointOfSaleDevicePaymentSessionCloseUserErrorCode =
   /** The currency code does not match the cash drawer currency. */
-  CurrencyMismatch = 'CURRENCY_MISMATCH',
+  | 'CURRENCY_MISMATCH'
   /** Point of sale device payment session not closed. */
-  FailedToCloseSession = 'FAILED_TO_CLOSE_SESSION',
+  | 'FAILED_TO_CLOSE_SESSION'
   /** Point of sale device has no cash drawer associated with it. */
-  NoCashDrawerAssociated = 'NO_CASH_DRAWER_ASSOCIATED',
+  | 'NO_CASH_DRAWER_ASSOCIATED'
   /** Point of sale device payment session not found. */
-  PaymentSessionNotFound = 'PAYMENT_SESSION_NOT_FOUND',
+  | 'PAYMENT_SESSION_NOT_FOUND'
   /** Reason code not found. */
-  ReasonCodeNotFound = 'REASON_CODE_NOT_FOUND',
+  | 'REASON_CODE_NOT_FOUND'
   /** Session is already closed. */
-  SessionAlreadyClosed = 'SESSION_ALREADY_CLOSED',
+  | 'SESSION_ALREADY_CLOSED'
   /** Staff member not found. */
-  StaffMemberNotFound = 'STAFF_MEMBER_NOT_FOUND',
+  | 'STAFF_MEMBER_NOT_FOUND'
   /** Time cannot be before session opening time. */
-  TimeBeforeSessionOpen = 'TIME_BEFORE_SESSION_OPEN'
-}
+  | 'TIME_BEFORE_SESSION_OPEN';
 
 /** An auto-generated type for paginating through multiple PointOfSaleDevicePaymentSessions. */
 export type PointOfSaleDevicePaymentSessionConnection = {
@@ -54666,24 +54153,23 @@ export type PointOfSaleDevicePaymentSessionCountUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PointOfSaleDevicePaymentSessionCountUserError`. */
-export enum PointOfSaleDevicePaymentSessionCountUserErrorCode {
+export type PointOfSaleDevicePaymentSessionCountUserErrorCode =
   /** The currency code does not match the cash drawer currency. */
-  CurrencyMismatch = 'CURRENCY_MISMATCH',
+  | 'CURRENCY_MISMATCH'
   /** Point of sale device payment session count not recorded. */
-  FailedToRecordCount = 'FAILED_TO_RECORD_COUNT',
+  | 'FAILED_TO_RECORD_COUNT'
   /** Point of sale device has no cash drawer associated with it. */
-  NoCashDrawerAssociated = 'NO_CASH_DRAWER_ASSOCIATED',
+  | 'NO_CASH_DRAWER_ASSOCIATED'
   /** Point of sale device payment session not found. */
-  PaymentSessionNotFound = 'PAYMENT_SESSION_NOT_FOUND',
+  | 'PAYMENT_SESSION_NOT_FOUND'
   /** Reason code not found. */
-  ReasonCodeNotFound = 'REASON_CODE_NOT_FOUND',
+  | 'REASON_CODE_NOT_FOUND'
   /** Session is already closed. */
-  SessionAlreadyClosed = 'SESSION_ALREADY_CLOSED',
+  | 'SESSION_ALREADY_CLOSED'
   /** Staff member not found. */
-  StaffMemberNotFound = 'STAFF_MEMBER_NOT_FOUND',
+  | 'STAFF_MEMBER_NOT_FOUND'
   /** Time cannot be before session opening time. */
-  TimeBeforeSessionOpen = 'TIME_BEFORE_SESSION_OPEN'
-}
+  | 'TIME_BEFORE_SESSION_OPEN';
 
 /** An auto-generated type which holds one PointOfSaleDevicePaymentSession and a cursor during pagination. */
 export type PointOfSaleDevicePaymentSessionEdge = {
@@ -54715,44 +54201,41 @@ export type PointOfSaleDevicePaymentSessionOpenUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PointOfSaleDevicePaymentSessionOpenUserError`. */
-export enum PointOfSaleDevicePaymentSessionOpenUserErrorCode {
+export type PointOfSaleDevicePaymentSessionOpenUserErrorCode =
   /** A point of sale device payment session is already open for this point of sale device. */
-  AlreadyOpen = 'ALREADY_OPEN',
+  | 'ALREADY_OPEN'
   /** The currency does not match the currency of the cash drawer. */
-  CurrencyMismatch = 'CURRENCY_MISMATCH',
+  | 'CURRENCY_MISMATCH'
   /** The point of sale device payment session was not created. */
-  NotSaved = 'NOT_SAVED',
+  | 'NOT_SAVED'
   /** The point_of_sale_device has no cash drawer associated with it. */
-  NoCashDrawerAssociated = 'NO_CASH_DRAWER_ASSOCIATED',
+  | 'NO_CASH_DRAWER_ASSOCIATED'
   /** The point of sale device was not found. */
-  PointOfSaleDeviceNotFound = 'POINT_OF_SALE_DEVICE_NOT_FOUND',
+  | 'POINT_OF_SALE_DEVICE_NOT_FOUND'
   /** The reason code was not found. */
-  ReasonCodeNotFound = 'REASON_CODE_NOT_FOUND',
+  | 'REASON_CODE_NOT_FOUND'
   /** The staff member was not found. */
-  StaffMemberNotFound = 'STAFF_MEMBER_NOT_FOUND'
-}
+  | 'STAFF_MEMBER_NOT_FOUND';
 
 /** The set of valid sort keys for the PointOfSaleDevicePaymentSession query. */
-export enum PointOfSaleDevicePaymentSessionSortKeys {
+export type PointOfSaleDevicePaymentSessionSortKeys =
   /** Sort by the `closing_time` value. */
-  ClosingTime = 'CLOSING_TIME',
+  | 'CLOSING_TIME'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `opening_time` value. */
-  OpeningTime = 'OPENING_TIME'
-}
+  | 'OPENING_TIME';
 
 /**
  * The status of the point of sale device payment session. Payments can't be
  * processed or refunded during a closed session, and the cash drawer balance can't
  * be adjusted or corrected.
  */
-export enum PointOfSaleDevicePaymentSessionStatus {
+export type PointOfSaleDevicePaymentSessionStatus =
   /** The point of sale device payment session is closed. */
-  Closed = 'CLOSED',
+  | 'CLOSED'
   /** The point of sale device payment session is open. */
-  Open = 'OPEN'
-}
+  | 'OPEN';
 
 /**
  * The input fields used to include the line items of a specified fulfillment order
@@ -54764,14 +54247,13 @@ export type PreparedFulfillmentOrderLineItemsInput = {
 };
 
 /** How to calculate the parent product variant's price while bulk updating variant relationships. */
-export enum PriceCalculationType {
+export type PriceCalculationType =
   /** The price of the parent will be the sum of the components price times their quantity. */
-  ComponentsSum = 'COMPONENTS_SUM',
+  | 'COMPONENTS_SUM'
   /** The price of the parent will be set to the price provided. */
-  Fixed = 'FIXED',
+  | 'FIXED'
   /** The price of the parent will not be adjusted. */
-  None = 'NONE'
-}
+  | 'NONE';
 
 /** The input fields for updating the price of a parent product variant. */
 export type PriceInput = {
@@ -54900,20 +54382,18 @@ export type PriceListAdjustmentSettingsInput = {
 };
 
 /** Represents a percentage price adjustment type. */
-export enum PriceListAdjustmentType {
+export type PriceListAdjustmentType =
   /** Percentage decrease type. Prices will have a lower value. */
-  PercentageDecrease = 'PERCENTAGE_DECREASE',
+  | 'PERCENTAGE_DECREASE'
   /** Percentage increase type. Prices will have a higher value. */
-  PercentageIncrease = 'PERCENTAGE_INCREASE'
-}
+  | 'PERCENTAGE_INCREASE';
 
 /** Represents how the compare at price will be determined for a price list. */
-export enum PriceListCompareAtMode {
+export type PriceListCompareAtMode =
   /** The compare at price is adjusted based on percentage specified in price list. */
-  Adjusted = 'ADJUSTED',
+  | 'ADJUSTED'
   /** The compare at prices are set to `null` unless explicitly defined by a fixed price value. */
-  Nullify = 'NULLIFY'
-}
+  | 'NULLIFY';
 
 /** An auto-generated type for paginating through multiple PriceLists. */
 export type PriceListConnection = {
@@ -54997,26 +54477,25 @@ export type PriceListFixedPricesByProductBulkUpdateUserError = DisplayableError 
 };
 
 /** Possible error codes that can be returned by `PriceListFixedPricesByProductBulkUpdateUserError`. */
-export enum PriceListFixedPricesByProductBulkUpdateUserErrorCode {
+export type PriceListFixedPricesByProductBulkUpdateUserErrorCode =
   /** Duplicate ID in input. */
-  DuplicateIdInInput = 'DUPLICATE_ID_IN_INPUT',
+  | 'DUPLICATE_ID_IN_INPUT'
   /** IDs must be mutually exclusive across add or delete operations. */
-  IdMustBeMutuallyExclusive = 'ID_MUST_BE_MUTUALLY_EXCLUSIVE',
+  | 'ID_MUST_BE_MUTUALLY_EXCLUSIVE'
   /** The issuance currency of a local currency gift card must match the price list currency. */
-  LocalCurrencyGiftCardIssuanceCurrencyMismatch = 'LOCAL_CURRENCY_GIFT_CARD_ISSUANCE_CURRENCY_MISMATCH',
+  | 'LOCAL_CURRENCY_GIFT_CARD_ISSUANCE_CURRENCY_MISMATCH'
   /** The price of a local currency gift card cannot exceed the maximum gift card purchase limit. */
-  LocalCurrencyGiftCardLimitExceeded = 'LOCAL_CURRENCY_GIFT_CARD_LIMIT_EXCEEDED',
+  | 'LOCAL_CURRENCY_GIFT_CARD_LIMIT_EXCEEDED'
   /** No update operations specified. */
-  NoUpdateOperationsSpecified = 'NO_UPDATE_OPERATIONS_SPECIFIED',
+  | 'NO_UPDATE_OPERATIONS_SPECIFIED'
   /** The currency specified does not match the price list's currency. */
-  PricesToAddCurrencyMismatch = 'PRICES_TO_ADD_CURRENCY_MISMATCH',
+  | 'PRICES_TO_ADD_CURRENCY_MISMATCH'
   /** Exceeded the 10000 prices to add limit. */
-  PriceLimitExceeded = 'PRICE_LIMIT_EXCEEDED',
+  | 'PRICE_LIMIT_EXCEEDED'
   /** Price list does not exist. */
-  PriceListDoesNotExist = 'PRICE_LIST_DOES_NOT_EXIST',
+  | 'PRICE_LIST_DOES_NOT_EXIST'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST'
-}
+  | 'PRODUCT_DOES_NOT_EXIST';
 
 /** Return type for `priceListFixedPricesByProductUpdate` mutation. */
 export type PriceListFixedPricesByProductUpdatePayload = {
@@ -55172,12 +54651,11 @@ export type PriceListPriceInput = {
  * Represents the origin of a price, either fixed (defined on the price list) or
  * relative (calculated using a price list adjustment configuration). For examples, refer to [PriceList](https://shopify.dev/api/admin-graphql/latest/queries/priceList#section-examples).
  */
-export enum PriceListPriceOriginType {
+export type PriceListPriceOriginType =
   /** The price is defined on the price list. */
-  Fixed = 'FIXED',
+  | 'FIXED'
   /** The price is relative to the adjustment type and value. */
-  Relative = 'RELATIVE'
-}
+  | 'RELATIVE';
 
 /** An error for a failed price list price operation. */
 export type PriceListPriceUserError = DisplayableError & {
@@ -55191,22 +54669,21 @@ export type PriceListPriceUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PriceListPriceUserError`. */
-export enum PriceListPriceUserErrorCode {
+export type PriceListPriceUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The issuance currency of a local currency gift card must match the price list currency. */
-  LocalCurrencyGiftCardIssuanceCurrencyMismatch = 'LOCAL_CURRENCY_GIFT_CARD_ISSUANCE_CURRENCY_MISMATCH',
+  | 'LOCAL_CURRENCY_GIFT_CARD_ISSUANCE_CURRENCY_MISMATCH'
   /** The price of a local currency gift card cannot exceed the maximum gift card purchase limit. */
-  LocalCurrencyGiftCardLimitExceeded = 'LOCAL_CURRENCY_GIFT_CARD_LIMIT_EXCEEDED',
+  | 'LOCAL_CURRENCY_GIFT_CARD_LIMIT_EXCEEDED'
   /** The specified currency doesn't match the price list's currency. */
-  PriceListCurrencyMismatch = 'PRICE_LIST_CURRENCY_MISMATCH',
+  | 'PRICE_LIST_CURRENCY_MISMATCH'
   /** The price list doesn't exist. */
-  PriceListNotFound = 'PRICE_LIST_NOT_FOUND',
+  | 'PRICE_LIST_NOT_FOUND'
   /** Only fixed prices can be deleted. */
-  PriceNotFixed = 'PRICE_NOT_FIXED',
+  | 'PRICE_NOT_FIXED'
   /** A fixed price for the specified product variant doesn't exist. */
-  VariantNotFound = 'VARIANT_NOT_FOUND'
-}
+  | 'VARIANT_NOT_FOUND';
 
 /** The input fields representing the price for all variants of a product. */
 export type PriceListProductPriceInput = {
@@ -55219,12 +54696,11 @@ export type PriceListProductPriceInput = {
 };
 
 /** The set of valid sort keys for the PriceList query. */
-export enum PriceListSortKeys {
+export type PriceListSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `name` value. */
-  Name = 'NAME'
-}
+  | 'NAME';
 
 /** The input fields used to update a price list. */
 export type PriceListUpdateInput = {
@@ -55259,55 +54735,54 @@ export type PriceListUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PriceListUserError`. */
-export enum PriceListUserErrorCode {
+export type PriceListUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /**
    * Quantity price breaks can be associated only with company location catalogs or
    * catalogs associated with compatible markets.
    */
-  CatalogContextDoesNotSupportQuantityPriceBreaks = 'CATALOG_CONTEXT_DOES_NOT_SUPPORT_QUANTITY_PRICE_BREAKS',
+  | 'CATALOG_CONTEXT_DOES_NOT_SUPPORT_QUANTITY_PRICE_BREAKS'
   /** Quantity rules can be associated only with company location catalogs or catalogs associated with compatible markets. */
-  CatalogContextDoesNotSupportQuantityRules = 'CATALOG_CONTEXT_DOES_NOT_SUPPORT_QUANTITY_RULES',
+  | 'CATALOG_CONTEXT_DOES_NOT_SUPPORT_QUANTITY_RULES'
   /** The specified catalog does not exist. */
-  CatalogDoesNotExist = 'CATALOG_DOES_NOT_EXIST',
+  | 'CATALOG_DOES_NOT_EXIST'
   /** The price list currency must match the market catalog currency. */
-  CatalogMarketAndPriceListCurrencyMismatch = 'CATALOG_MARKET_AND_PRICE_LIST_CURRENCY_MISMATCH',
+  | 'CATALOG_MARKET_AND_PRICE_LIST_CURRENCY_MISMATCH'
   /** Catalog has a price list already assigned. */
-  CatalogTaken = 'CATALOG_TAKEN',
+  | 'CATALOG_TAKEN'
   /** Only one context rule option may be specified. */
-  ContextRuleLimitOneOption = 'CONTEXT_RULE_LIMIT_ONE_OPTION',
+  | 'CONTEXT_RULE_LIMIT_ONE_OPTION'
   /** A country catalog cannot be assigned to a price list. */
-  CountryPriceListAssignment = 'COUNTRY_PRICE_LIST_ASSIGNMENT',
+  | 'COUNTRY_PRICE_LIST_ASSIGNMENT'
   /** A price list’s currency must be the market currency. */
-  CurrencyMarketMismatch = 'CURRENCY_MARKET_MISMATCH',
+  | 'CURRENCY_MARKET_MISMATCH'
   /** The price list currency is not supported by the shop's payment gateway. */
-  CurrencyNotSupported = 'CURRENCY_NOT_SUPPORTED',
+  | 'CURRENCY_NOT_SUPPORTED'
   /** Something went wrong when trying to save the price list. Please try again. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** The adjustment value must not be greater than 1000% for `type` `PERCENTAGE_INCREASE`. */
-  InvalidAdjustmentMaxValue = 'INVALID_ADJUSTMENT_MAX_VALUE',
+  | 'INVALID_ADJUSTMENT_MAX_VALUE'
   /** The adjustment value must not be greater than 100% for `type` `PERCENTAGE_DECREASE`. */
-  InvalidAdjustmentMinValue = 'INVALID_ADJUSTMENT_MIN_VALUE',
+  | 'INVALID_ADJUSTMENT_MIN_VALUE'
   /**
    * The adjustment value must be a positive value and not be greater than 100% for
    * `type` `PERCENTAGE_DECREASE` and not be greater than 1000% for `type`
    * `PERCENTAGE_INCREASE`.
    */
-  InvalidAdjustmentValue = 'INVALID_ADJUSTMENT_VALUE',
+  | 'INVALID_ADJUSTMENT_VALUE'
   /** The price list is currently being modified. Please try again later. */
-  PriceListLocked = 'PRICE_LIST_LOCKED',
+  | 'PRICE_LIST_LOCKED'
   /** Cannot create price list for a primary market. */
-  PriceListNotAllowedForPrimaryMarket = 'PRICE_LIST_NOT_ALLOWED_FOR_PRIMARY_MARKET',
+  | 'PRICE_LIST_NOT_ALLOWED_FOR_PRIMARY_MARKET'
   /** The specified price list doesn't exist. */
-  PriceListNotFound = 'PRICE_LIST_NOT_FOUND',
+  | 'PRICE_LIST_NOT_FOUND'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG'
-}
+  | 'TOO_LONG';
 
 /**
  * A set of conditions, including entitlements and prerequisites, that must be met for a discount code to apply.
@@ -55459,12 +54934,11 @@ export type PriceRuleEventsArgs = {
 };
 
 /** The method by which the price rule's value is allocated to its entitled items. */
-export enum PriceRuleAllocationMethod {
+export type PriceRuleAllocationMethod =
   /** The value will be applied once across the entitled items. */
-  Across = 'ACROSS',
+  | 'ACROSS'
   /** The value will be applied to each of the entitled items. */
-  Each = 'EACH'
-}
+  | 'EACH';
 
 /** A selection of customers for whom the price rule applies. */
 export type PriceRuleCustomerSelection = {
@@ -55544,18 +55018,17 @@ export type PriceRuleEntitlementToPrerequisiteQuantityRatio = {
 };
 
 /** The list of features that can be supported by a price rule. */
-export enum PriceRuleFeature {
+export type PriceRuleFeature =
   /** The price rule supports bulk discounts. */
-  Bulk = 'BULK',
+  | 'BULK'
   /** The price rule supports Buy X, Get Y (BXGY) discounts. */
-  BuyOneGetOne = 'BUY_ONE_GET_ONE',
+  | 'BUY_ONE_GET_ONE'
   /** The price rule supports Buy X, Get Y (BXGY) discounts that specify a custom allocation limit. */
-  BuyOneGetOneWithAllocationLimit = 'BUY_ONE_GET_ONE_WITH_ALLOCATION_LIMIT',
+  | 'BUY_ONE_GET_ONE_WITH_ALLOCATION_LIMIT'
   /** The price rule supports discounts that require a quantity. */
-  QuantityDiscounts = 'QUANTITY_DISCOUNTS',
+  | 'QUANTITY_DISCOUNTS'
   /** The price rule targets specific customers. */
-  SpecificCustomers = 'SPECIFIC_CUSTOMERS'
-}
+  | 'SPECIFIC_CUSTOMERS';
 
 /** The value of a fixed amount price rule. */
 export type PriceRuleFixedAmountValue = {
@@ -55728,14 +55201,13 @@ export type PriceRuleShareableUrl = {
 };
 
 /** The type of page where a shareable price rule URL lands. */
-export enum PriceRuleShareableUrlTargetType {
+export type PriceRuleShareableUrlTargetType =
   /** The URL lands on a collection page. */
-  Collection = 'COLLECTION',
+  | 'COLLECTION'
   /** The URL lands on a home page. */
-  Home = 'HOME',
+  | 'HOME'
   /** The URL lands on a product page. */
-  Product = 'PRODUCT'
-}
+  | 'PRODUCT';
 
 /** The shipping lines to which the price rule applies to. */
 export type PriceRuleShippingLineEntitlements = {
@@ -55749,36 +55221,33 @@ export type PriceRuleShippingLineEntitlements = {
 };
 
 /** The status of the price rule. */
-export enum PriceRuleStatus {
+export type PriceRuleStatus =
   /** The price rule is active. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** The price rule is expired. */
-  Expired = 'EXPIRED',
+  | 'EXPIRED'
   /** The price rule is scheduled. */
-  Scheduled = 'SCHEDULED'
-}
+  | 'SCHEDULED';
 
 /** The type of lines (line_item or shipping_line) to which the price rule applies. */
-export enum PriceRuleTarget {
+export type PriceRuleTarget =
   /** The price rule applies to line items. */
-  LineItem = 'LINE_ITEM',
+  | 'LINE_ITEM'
   /** The price rule applies to shipping lines. */
-  ShippingLine = 'SHIPPING_LINE'
-}
+  | 'SHIPPING_LINE';
 
 /** The list of features that can be supported by a price rule. */
-export enum PriceRuleTrait {
+export type PriceRuleTrait =
   /** The price rule supports bulk discounts. */
-  Bulk = 'BULK',
+  | 'BULK'
   /** The price rule supports Buy X, Get Y (BXGY) discounts. */
-  BuyOneGetOne = 'BUY_ONE_GET_ONE',
+  | 'BUY_ONE_GET_ONE'
   /** The price rule supports Buy X, Get Y (BXGY) discounts that specify a custom allocation limit. */
-  BuyOneGetOneWithAllocationLimit = 'BUY_ONE_GET_ONE_WITH_ALLOCATION_LIMIT',
+  | 'BUY_ONE_GET_ONE_WITH_ALLOCATION_LIMIT'
   /** The price rule supports discounts that require a quantity. */
-  QuantityDiscounts = 'QUANTITY_DISCOUNTS',
+  | 'QUANTITY_DISCOUNTS'
   /** The price rule targets specific customers. */
-  SpecificCustomers = 'SPECIFIC_CUSTOMERS'
-}
+  | 'SPECIFIC_CUSTOMERS';
 
 /** A time period during which a price rule is applicable. */
 export type PriceRuleValidityPeriod = {
@@ -55811,518 +55280,517 @@ export type PricingPercentageValue = {
 export type PricingValue = MoneyV2 | PricingPercentageValue;
 
 /** A country code from the `ISO 3166` standard. e.g. `CA` for Canada. */
-export enum PrivacyCountryCode {
+export type PrivacyCountryCode =
   /** The `ISO 3166` country code of `AC`. */
-  Ac = 'AC',
+  | 'AC'
   /** The `ISO 3166` country code of `AD`. */
-  Ad = 'AD',
+  | 'AD'
   /** The `ISO 3166` country code of `AE`. */
-  Ae = 'AE',
+  | 'AE'
   /** The `ISO 3166` country code of `AF`. */
-  Af = 'AF',
+  | 'AF'
   /** The `ISO 3166` country code of `AG`. */
-  Ag = 'AG',
+  | 'AG'
   /** The `ISO 3166` country code of `AI`. */
-  Ai = 'AI',
+  | 'AI'
   /** The `ISO 3166` country code of `AL`. */
-  Al = 'AL',
+  | 'AL'
   /** The `ISO 3166` country code of `AM`. */
-  Am = 'AM',
+  | 'AM'
   /** The `ISO 3166` country code of `AN`. */
-  An = 'AN',
+  | 'AN'
   /** The `ISO 3166` country code of `AO`. */
-  Ao = 'AO',
+  | 'AO'
   /** The `ISO 3166` country code of `AQ`. */
-  Aq = 'AQ',
+  | 'AQ'
   /** The `ISO 3166` country code of `AR`. */
-  Ar = 'AR',
+  | 'AR'
   /** The `ISO 3166` country code of `AS`. */
-  As = 'AS',
+  | 'AS'
   /** The `ISO 3166` country code of `AT`. */
-  At = 'AT',
+  | 'AT'
   /** The `ISO 3166` country code of `AU`. */
-  Au = 'AU',
+  | 'AU'
   /** The `ISO 3166` country code of `AW`. */
-  Aw = 'AW',
+  | 'AW'
   /** The `ISO 3166` country code of `AX`. */
-  Ax = 'AX',
+  | 'AX'
   /** The `ISO 3166` country code of `AZ`. */
-  Az = 'AZ',
+  | 'AZ'
   /** The `ISO 3166` country code of `BA`. */
-  Ba = 'BA',
+  | 'BA'
   /** The `ISO 3166` country code of `BB`. */
-  Bb = 'BB',
+  | 'BB'
   /** The `ISO 3166` country code of `BD`. */
-  Bd = 'BD',
+  | 'BD'
   /** The `ISO 3166` country code of `BE`. */
-  Be = 'BE',
+  | 'BE'
   /** The `ISO 3166` country code of `BF`. */
-  Bf = 'BF',
+  | 'BF'
   /** The `ISO 3166` country code of `BG`. */
-  Bg = 'BG',
+  | 'BG'
   /** The `ISO 3166` country code of `BH`. */
-  Bh = 'BH',
+  | 'BH'
   /** The `ISO 3166` country code of `BI`. */
-  Bi = 'BI',
+  | 'BI'
   /** The `ISO 3166` country code of `BJ`. */
-  Bj = 'BJ',
+  | 'BJ'
   /** The `ISO 3166` country code of `BL`. */
-  Bl = 'BL',
+  | 'BL'
   /** The `ISO 3166` country code of `BM`. */
-  Bm = 'BM',
+  | 'BM'
   /** The `ISO 3166` country code of `BN`. */
-  Bn = 'BN',
+  | 'BN'
   /** The `ISO 3166` country code of `BO`. */
-  Bo = 'BO',
+  | 'BO'
   /** The `ISO 3166` country code of `BQ`. */
-  Bq = 'BQ',
+  | 'BQ'
   /** The `ISO 3166` country code of `BR`. */
-  Br = 'BR',
+  | 'BR'
   /** The `ISO 3166` country code of `BS`. */
-  Bs = 'BS',
+  | 'BS'
   /** The `ISO 3166` country code of `BT`. */
-  Bt = 'BT',
+  | 'BT'
   /** The `ISO 3166` country code of `BV`. */
-  Bv = 'BV',
+  | 'BV'
   /** The `ISO 3166` country code of `BW`. */
-  Bw = 'BW',
+  | 'BW'
   /** The `ISO 3166` country code of `BY`. */
-  By = 'BY',
+  | 'BY'
   /** The `ISO 3166` country code of `BZ`. */
-  Bz = 'BZ',
+  | 'BZ'
   /** The `ISO 3166` country code of `CA`. */
-  Ca = 'CA',
+  | 'CA'
   /** The `ISO 3166` country code of `CC`. */
-  Cc = 'CC',
+  | 'CC'
   /** The `ISO 3166` country code of `CD`. */
-  Cd = 'CD',
+  | 'CD'
   /** The `ISO 3166` country code of `CF`. */
-  Cf = 'CF',
+  | 'CF'
   /** The `ISO 3166` country code of `CG`. */
-  Cg = 'CG',
+  | 'CG'
   /** The `ISO 3166` country code of `CH`. */
-  Ch = 'CH',
+  | 'CH'
   /** The `ISO 3166` country code of `CI`. */
-  Ci = 'CI',
+  | 'CI'
   /** The `ISO 3166` country code of `CK`. */
-  Ck = 'CK',
+  | 'CK'
   /** The `ISO 3166` country code of `CL`. */
-  Cl = 'CL',
+  | 'CL'
   /** The `ISO 3166` country code of `CM`. */
-  Cm = 'CM',
+  | 'CM'
   /** The `ISO 3166` country code of `CN`. */
-  Cn = 'CN',
+  | 'CN'
   /** The `ISO 3166` country code of `CO`. */
-  Co = 'CO',
+  | 'CO'
   /** The `ISO 3166` country code of `CR`. */
-  Cr = 'CR',
+  | 'CR'
   /** The `ISO 3166` country code of `CU`. */
-  Cu = 'CU',
+  | 'CU'
   /** The `ISO 3166` country code of `CV`. */
-  Cv = 'CV',
+  | 'CV'
   /** The `ISO 3166` country code of `CW`. */
-  Cw = 'CW',
+  | 'CW'
   /** The `ISO 3166` country code of `CX`. */
-  Cx = 'CX',
+  | 'CX'
   /** The `ISO 3166` country code of `CY`. */
-  Cy = 'CY',
+  | 'CY'
   /** The `ISO 3166` country code of `CZ`. */
-  Cz = 'CZ',
+  | 'CZ'
   /** The `ISO 3166` country code of `DE`. */
-  De = 'DE',
+  | 'DE'
   /** The `ISO 3166` country code of `DJ`. */
-  Dj = 'DJ',
+  | 'DJ'
   /** The `ISO 3166` country code of `DK`. */
-  Dk = 'DK',
+  | 'DK'
   /** The `ISO 3166` country code of `DM`. */
-  Dm = 'DM',
+  | 'DM'
   /** The `ISO 3166` country code of `DO`. */
-  Do = 'DO',
+  | 'DO'
   /** The `ISO 3166` country code of `DZ`. */
-  Dz = 'DZ',
+  | 'DZ'
   /** The `ISO 3166` country code of `EC`. */
-  Ec = 'EC',
+  | 'EC'
   /** The `ISO 3166` country code of `EE`. */
-  Ee = 'EE',
+  | 'EE'
   /** The `ISO 3166` country code of `EG`. */
-  Eg = 'EG',
+  | 'EG'
   /** The `ISO 3166` country code of `EH`. */
-  Eh = 'EH',
+  | 'EH'
   /** The `ISO 3166` country code of `ER`. */
-  Er = 'ER',
+  | 'ER'
   /** The `ISO 3166` country code of `ES`. */
-  Es = 'ES',
+  | 'ES'
   /** The `ISO 3166` country code of `ET`. */
-  Et = 'ET',
+  | 'ET'
   /** The `ISO 3166` country code of `FI`. */
-  Fi = 'FI',
+  | 'FI'
   /** The `ISO 3166` country code of `FJ`. */
-  Fj = 'FJ',
+  | 'FJ'
   /** The `ISO 3166` country code of `FK`. */
-  Fk = 'FK',
+  | 'FK'
   /** The `ISO 3166` country code of `FM`. */
-  Fm = 'FM',
+  | 'FM'
   /** The `ISO 3166` country code of `FO`. */
-  Fo = 'FO',
+  | 'FO'
   /** The `ISO 3166` country code of `FR`. */
-  Fr = 'FR',
+  | 'FR'
   /** The `ISO 3166` country code of `GA`. */
-  Ga = 'GA',
+  | 'GA'
   /** The `ISO 3166` country code of `GB`. */
-  Gb = 'GB',
+  | 'GB'
   /** The `ISO 3166` country code of `GD`. */
-  Gd = 'GD',
+  | 'GD'
   /** The `ISO 3166` country code of `GE`. */
-  Ge = 'GE',
+  | 'GE'
   /** The `ISO 3166` country code of `GF`. */
-  Gf = 'GF',
+  | 'GF'
   /** The `ISO 3166` country code of `GG`. */
-  Gg = 'GG',
+  | 'GG'
   /** The `ISO 3166` country code of `GH`. */
-  Gh = 'GH',
+  | 'GH'
   /** The `ISO 3166` country code of `GI`. */
-  Gi = 'GI',
+  | 'GI'
   /** The `ISO 3166` country code of `GL`. */
-  Gl = 'GL',
+  | 'GL'
   /** The `ISO 3166` country code of `GM`. */
-  Gm = 'GM',
+  | 'GM'
   /** The `ISO 3166` country code of `GN`. */
-  Gn = 'GN',
+  | 'GN'
   /** The `ISO 3166` country code of `GP`. */
-  Gp = 'GP',
+  | 'GP'
   /** The `ISO 3166` country code of `GQ`. */
-  Gq = 'GQ',
+  | 'GQ'
   /** The `ISO 3166` country code of `GR`. */
-  Gr = 'GR',
+  | 'GR'
   /** The `ISO 3166` country code of `GS`. */
-  Gs = 'GS',
+  | 'GS'
   /** The `ISO 3166` country code of `GT`. */
-  Gt = 'GT',
+  | 'GT'
   /** The `ISO 3166` country code of `GU`. */
-  Gu = 'GU',
+  | 'GU'
   /** The `ISO 3166` country code of `GW`. */
-  Gw = 'GW',
+  | 'GW'
   /** The `ISO 3166` country code of `GY`. */
-  Gy = 'GY',
+  | 'GY'
   /** The `ISO 3166` country code of `HK`. */
-  Hk = 'HK',
+  | 'HK'
   /** The `ISO 3166` country code of `HM`. */
-  Hm = 'HM',
+  | 'HM'
   /** The `ISO 3166` country code of `HN`. */
-  Hn = 'HN',
+  | 'HN'
   /** The `ISO 3166` country code of `HR`. */
-  Hr = 'HR',
+  | 'HR'
   /** The `ISO 3166` country code of `HT`. */
-  Ht = 'HT',
+  | 'HT'
   /** The `ISO 3166` country code of `HU`. */
-  Hu = 'HU',
+  | 'HU'
   /** The `ISO 3166` country code of `ID`. */
-  Id = 'ID',
+  | 'ID'
   /** The `ISO 3166` country code of `IE`. */
-  Ie = 'IE',
+  | 'IE'
   /** The `ISO 3166` country code of `IL`. */
-  Il = 'IL',
+  | 'IL'
   /** The `ISO 3166` country code of `IM`. */
-  Im = 'IM',
+  | 'IM'
   /** The `ISO 3166` country code of `IN`. */
-  In = 'IN',
+  | 'IN'
   /** The `ISO 3166` country code of `IO`. */
-  Io = 'IO',
+  | 'IO'
   /** The `ISO 3166` country code of `IQ`. */
-  Iq = 'IQ',
+  | 'IQ'
   /** The `ISO 3166` country code of `IR`. */
-  Ir = 'IR',
+  | 'IR'
   /** The `ISO 3166` country code of `IS`. */
-  Is = 'IS',
+  | 'IS'
   /** The `ISO 3166` country code of `IT`. */
-  It = 'IT',
+  | 'IT'
   /** The `ISO 3166` country code of `JE`. */
-  Je = 'JE',
+  | 'JE'
   /** The `ISO 3166` country code of `JM`. */
-  Jm = 'JM',
+  | 'JM'
   /** The `ISO 3166` country code of `JO`. */
-  Jo = 'JO',
+  | 'JO'
   /** The `ISO 3166` country code of `JP`. */
-  Jp = 'JP',
+  | 'JP'
   /** The `ISO 3166` country code of `KE`. */
-  Ke = 'KE',
+  | 'KE'
   /** The `ISO 3166` country code of `KG`. */
-  Kg = 'KG',
+  | 'KG'
   /** The `ISO 3166` country code of `KH`. */
-  Kh = 'KH',
+  | 'KH'
   /** The `ISO 3166` country code of `KI`. */
-  Ki = 'KI',
+  | 'KI'
   /** The `ISO 3166` country code of `KM`. */
-  Km = 'KM',
+  | 'KM'
   /** The `ISO 3166` country code of `KN`. */
-  Kn = 'KN',
+  | 'KN'
   /** The `ISO 3166` country code of `KP`. */
-  Kp = 'KP',
+  | 'KP'
   /** The `ISO 3166` country code of `KR`. */
-  Kr = 'KR',
+  | 'KR'
   /** The `ISO 3166` country code of `KW`. */
-  Kw = 'KW',
+  | 'KW'
   /** The `ISO 3166` country code of `KY`. */
-  Ky = 'KY',
+  | 'KY'
   /** The `ISO 3166` country code of `KZ`. */
-  Kz = 'KZ',
+  | 'KZ'
   /** The `ISO 3166` country code of `LA`. */
-  La = 'LA',
+  | 'LA'
   /** The `ISO 3166` country code of `LB`. */
-  Lb = 'LB',
+  | 'LB'
   /** The `ISO 3166` country code of `LC`. */
-  Lc = 'LC',
+  | 'LC'
   /** The `ISO 3166` country code of `LI`. */
-  Li = 'LI',
+  | 'LI'
   /** The `ISO 3166` country code of `LK`. */
-  Lk = 'LK',
+  | 'LK'
   /** The `ISO 3166` country code of `LR`. */
-  Lr = 'LR',
+  | 'LR'
   /** The `ISO 3166` country code of `LS`. */
-  Ls = 'LS',
+  | 'LS'
   /** The `ISO 3166` country code of `LT`. */
-  Lt = 'LT',
+  | 'LT'
   /** The `ISO 3166` country code of `LU`. */
-  Lu = 'LU',
+  | 'LU'
   /** The `ISO 3166` country code of `LV`. */
-  Lv = 'LV',
+  | 'LV'
   /** The `ISO 3166` country code of `LY`. */
-  Ly = 'LY',
+  | 'LY'
   /** The `ISO 3166` country code of `MA`. */
-  Ma = 'MA',
+  | 'MA'
   /** The `ISO 3166` country code of `MC`. */
-  Mc = 'MC',
+  | 'MC'
   /** The `ISO 3166` country code of `MD`. */
-  Md = 'MD',
+  | 'MD'
   /** The `ISO 3166` country code of `ME`. */
-  Me = 'ME',
+  | 'ME'
   /** The `ISO 3166` country code of `MF`. */
-  Mf = 'MF',
+  | 'MF'
   /** The `ISO 3166` country code of `MG`. */
-  Mg = 'MG',
+  | 'MG'
   /** The `ISO 3166` country code of `MH`. */
-  Mh = 'MH',
+  | 'MH'
   /** The `ISO 3166` country code of `MK`. */
-  Mk = 'MK',
+  | 'MK'
   /** The `ISO 3166` country code of `ML`. */
-  Ml = 'ML',
+  | 'ML'
   /** The `ISO 3166` country code of `MM`. */
-  Mm = 'MM',
+  | 'MM'
   /** The `ISO 3166` country code of `MN`. */
-  Mn = 'MN',
+  | 'MN'
   /** The `ISO 3166` country code of `MO`. */
-  Mo = 'MO',
+  | 'MO'
   /** The `ISO 3166` country code of `MP`. */
-  Mp = 'MP',
+  | 'MP'
   /** The `ISO 3166` country code of `MQ`. */
-  Mq = 'MQ',
+  | 'MQ'
   /** The `ISO 3166` country code of `MR`. */
-  Mr = 'MR',
+  | 'MR'
   /** The `ISO 3166` country code of `MS`. */
-  Ms = 'MS',
+  | 'MS'
   /** The `ISO 3166` country code of `MT`. */
-  Mt = 'MT',
+  | 'MT'
   /** The `ISO 3166` country code of `MU`. */
-  Mu = 'MU',
+  | 'MU'
   /** The `ISO 3166` country code of `MV`. */
-  Mv = 'MV',
+  | 'MV'
   /** The `ISO 3166` country code of `MW`. */
-  Mw = 'MW',
+  | 'MW'
   /** The `ISO 3166` country code of `MX`. */
-  Mx = 'MX',
+  | 'MX'
   /** The `ISO 3166` country code of `MY`. */
-  My = 'MY',
+  | 'MY'
   /** The `ISO 3166` country code of `MZ`. */
-  Mz = 'MZ',
+  | 'MZ'
   /** The `ISO 3166` country code of `NA`. */
-  Na = 'NA',
+  | 'NA'
   /** The `ISO 3166` country code of `NC`. */
-  Nc = 'NC',
+  | 'NC'
   /** The `ISO 3166` country code of `NE`. */
-  Ne = 'NE',
+  | 'NE'
   /** The `ISO 3166` country code of `NF`. */
-  Nf = 'NF',
+  | 'NF'
   /** The `ISO 3166` country code of `NG`. */
-  Ng = 'NG',
+  | 'NG'
   /** The `ISO 3166` country code of `NI`. */
-  Ni = 'NI',
+  | 'NI'
   /** The `ISO 3166` country code of `NL`. */
-  Nl = 'NL',
+  | 'NL'
   /** The `ISO 3166` country code of `NO`. */
-  No = 'NO',
+  | 'NO'
   /** The `ISO 3166` country code of `NP`. */
-  Np = 'NP',
+  | 'NP'
   /** The `ISO 3166` country code of `NR`. */
-  Nr = 'NR',
+  | 'NR'
   /** The `ISO 3166` country code of `NS`. */
-  Ns = 'NS',
+  | 'NS'
   /** The `ISO 3166` country code of `NU`. */
-  Nu = 'NU',
+  | 'NU'
   /** The `ISO 3166` country code of `NZ`. */
-  Nz = 'NZ',
+  | 'NZ'
   /** The `ISO 3166` country code of `OM`. */
-  Om = 'OM',
+  | 'OM'
   /** The `ISO 3166` country code of `PA`. */
-  Pa = 'PA',
+  | 'PA'
   /** The `ISO 3166` country code of `PE`. */
-  Pe = 'PE',
+  | 'PE'
   /** The `ISO 3166` country code of `PF`. */
-  Pf = 'PF',
+  | 'PF'
   /** The `ISO 3166` country code of `PG`. */
-  Pg = 'PG',
+  | 'PG'
   /** The `ISO 3166` country code of `PH`. */
-  Ph = 'PH',
+  | 'PH'
   /** The `ISO 3166` country code of `PK`. */
-  Pk = 'PK',
+  | 'PK'
   /** The `ISO 3166` country code of `PL`. */
-  Pl = 'PL',
+  | 'PL'
   /** The `ISO 3166` country code of `PM`. */
-  Pm = 'PM',
+  | 'PM'
   /** The `ISO 3166` country code of `PN`. */
-  Pn = 'PN',
+  | 'PN'
   /** The `ISO 3166` country code of `PR`. */
-  Pr = 'PR',
+  | 'PR'
   /** The `ISO 3166` country code of `PS`. */
-  Ps = 'PS',
+  | 'PS'
   /** The `ISO 3166` country code of `PT`. */
-  Pt = 'PT',
+  | 'PT'
   /** The `ISO 3166` country code of `PW`. */
-  Pw = 'PW',
+  | 'PW'
   /** The `ISO 3166` country code of `PY`. */
-  Py = 'PY',
+  | 'PY'
   /** The `ISO 3166` country code of `QA`. */
-  Qa = 'QA',
+  | 'QA'
   /** The `ISO 3166` country code of `RE`. */
-  Re = 'RE',
+  | 'RE'
   /** The `ISO 3166` country code of `RO`. */
-  Ro = 'RO',
+  | 'RO'
   /** The `ISO 3166` country code of `RS`. */
-  Rs = 'RS',
+  | 'RS'
   /** The `ISO 3166` country code of `RU`. */
-  Ru = 'RU',
+  | 'RU'
   /** The `ISO 3166` country code of `RW`. */
-  Rw = 'RW',
+  | 'RW'
   /** The `ISO 3166` country code of `SA`. */
-  Sa = 'SA',
+  | 'SA'
   /** The `ISO 3166` country code of `SB`. */
-  Sb = 'SB',
+  | 'SB'
   /** The `ISO 3166` country code of `SC`. */
-  Sc = 'SC',
+  | 'SC'
   /** The `ISO 3166` country code of `SD`. */
-  Sd = 'SD',
+  | 'SD'
   /** The `ISO 3166` country code of `SE`. */
-  Se = 'SE',
+  | 'SE'
   /** The `ISO 3166` country code of `SG`. */
-  Sg = 'SG',
+  | 'SG'
   /** The `ISO 3166` country code of `SH`. */
-  Sh = 'SH',
+  | 'SH'
   /** The `ISO 3166` country code of `SI`. */
-  Si = 'SI',
+  | 'SI'
   /** The `ISO 3166` country code of `SJ`. */
-  Sj = 'SJ',
+  | 'SJ'
   /** The `ISO 3166` country code of `SK`. */
-  Sk = 'SK',
+  | 'SK'
   /** The `ISO 3166` country code of `SL`. */
-  Sl = 'SL',
+  | 'SL'
   /** The `ISO 3166` country code of `SM`. */
-  Sm = 'SM',
+  | 'SM'
   /** The `ISO 3166` country code of `SN`. */
-  Sn = 'SN',
+  | 'SN'
   /** The `ISO 3166` country code of `SO`. */
-  So = 'SO',
+  | 'SO'
   /** The `ISO 3166` country code of `SR`. */
-  Sr = 'SR',
+  | 'SR'
   /** The `ISO 3166` country code of `SS`. */
-  Ss = 'SS',
+  | 'SS'
   /** The `ISO 3166` country code of `ST`. */
-  St = 'ST',
+  | 'ST'
   /** The `ISO 3166` country code of `SV`. */
-  Sv = 'SV',
+  | 'SV'
   /** The `ISO 3166` country code of `SX`. */
-  Sx = 'SX',
+  | 'SX'
   /** The `ISO 3166` country code of `SY`. */
-  Sy = 'SY',
+  | 'SY'
   /** The `ISO 3166` country code of `SZ`. */
-  Sz = 'SZ',
+  | 'SZ'
   /** The `ISO 3166` country code of `TA`. */
-  Ta = 'TA',
+  | 'TA'
   /** The `ISO 3166` country code of `TC`. */
-  Tc = 'TC',
+  | 'TC'
   /** The `ISO 3166` country code of `TD`. */
-  Td = 'TD',
+  | 'TD'
   /** The `ISO 3166` country code of `TF`. */
-  Tf = 'TF',
+  | 'TF'
   /** The `ISO 3166` country code of `TG`. */
-  Tg = 'TG',
+  | 'TG'
   /** The `ISO 3166` country code of `TH`. */
-  Th = 'TH',
+  | 'TH'
   /** The `ISO 3166` country code of `TJ`. */
-  Tj = 'TJ',
+  | 'TJ'
   /** The `ISO 3166` country code of `TK`. */
-  Tk = 'TK',
+  | 'TK'
   /** The `ISO 3166` country code of `TL`. */
-  Tl = 'TL',
+  | 'TL'
   /** The `ISO 3166` country code of `TM`. */
-  Tm = 'TM',
+  | 'TM'
   /** The `ISO 3166` country code of `TN`. */
-  Tn = 'TN',
+  | 'TN'
   /** The `ISO 3166` country code of `TO`. */
-  To = 'TO',
+  | 'TO'
   /** The `ISO 3166` country code of `TR`. */
-  Tr = 'TR',
+  | 'TR'
   /** The `ISO 3166` country code of `TT`. */
-  Tt = 'TT',
+  | 'TT'
   /** The `ISO 3166` country code of `TV`. */
-  Tv = 'TV',
+  | 'TV'
   /** The `ISO 3166` country code of `TW`. */
-  Tw = 'TW',
+  | 'TW'
   /** The `ISO 3166` country code of `TZ`. */
-  Tz = 'TZ',
+  | 'TZ'
   /** The `ISO 3166` country code of `UA`. */
-  Ua = 'UA',
+  | 'UA'
   /** The `ISO 3166` country code of `UG`. */
-  Ug = 'UG',
+  | 'UG'
   /** The `ISO 3166` country code of `UM`. */
-  Um = 'UM',
+  | 'UM'
   /** The `ISO 3166` country code of `US`. */
-  Us = 'US',
+  | 'US'
   /** The `ISO 3166` country code of `UY`. */
-  Uy = 'UY',
+  | 'UY'
   /** The `ISO 3166` country code of `UZ`. */
-  Uz = 'UZ',
+  | 'UZ'
   /** The `ISO 3166` country code of `VA`. */
-  Va = 'VA',
+  | 'VA'
   /** The `ISO 3166` country code of `VC`. */
-  Vc = 'VC',
+  | 'VC'
   /** The `ISO 3166` country code of `VE`. */
-  Ve = 'VE',
+  | 'VE'
   /** The `ISO 3166` country code of `VG`. */
-  Vg = 'VG',
+  | 'VG'
   /** The `ISO 3166` country code of `VI`. */
-  Vi = 'VI',
+  | 'VI'
   /** The `ISO 3166` country code of `VN`. */
-  Vn = 'VN',
+  | 'VN'
   /** The `ISO 3166` country code of `VU`. */
-  Vu = 'VU',
+  | 'VU'
   /** The `ISO 3166` country code of `WF`. */
-  Wf = 'WF',
+  | 'WF'
   /** The `ISO 3166` country code of `WS`. */
-  Ws = 'WS',
+  | 'WS'
   /** The `ISO 3166` country code of `XK`. */
-  Xk = 'XK',
+  | 'XK'
   /** The `ISO 3166` country code of `XX`. */
-  Xx = 'XX',
+  | 'XX'
   /** The `ISO 3166` country code of `YE`. */
-  Ye = 'YE',
+  | 'YE'
   /** The `ISO 3166` country code of `YT`. */
-  Yt = 'YT',
+  | 'YT'
   /** The `ISO 3166` country code of `ZA`. */
-  Za = 'ZA',
+  | 'ZA'
   /** The `ISO 3166` country code of `ZM`. */
-  Zm = 'ZM',
+  | 'ZM'
   /** The `ISO 3166` country code of `ZW`. */
-  Zw = 'ZW'
-}
+  | 'ZW';
 
 /** Return type for `privacyFeaturesDisable` mutation. */
 export type PrivacyFeaturesDisablePayload = {
@@ -56345,20 +55813,18 @@ export type PrivacyFeaturesDisableUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PrivacyFeaturesDisableUserError`. */
-export enum PrivacyFeaturesDisableUserErrorCode {
+export type PrivacyFeaturesDisableUserErrorCode =
   /** Failed to disable privacy features. */
-  Failed = 'FAILED'
-}
+  | 'FAILED';
 
 /** The input fields for a shop's privacy settings. */
-export enum PrivacyFeaturesEnum {
+export type PrivacyFeaturesEnum =
   /** The cookie banner feature. */
-  CookieBanner = 'COOKIE_BANNER',
+  | 'COOKIE_BANNER'
   /** The data sale opt out page feature. */
-  DataSaleOptOutPage = 'DATA_SALE_OPT_OUT_PAGE',
+  | 'DATA_SALE_OPT_OUT_PAGE'
   /** The privacy policy feature. */
-  PrivacyPolicy = 'PRIVACY_POLICY'
-}
+  | 'PRIVACY_POLICY';
 
 /** A shop's privacy policy settings. */
 export type PrivacyPolicy = {
@@ -57547,16 +57013,15 @@ export type ProductBundleComponentOptionSelectionInput = {
 };
 
 /** The status of a component option value related to a bundle. */
-export enum ProductBundleComponentOptionSelectionStatus {
+export type ProductBundleComponentOptionSelectionStatus =
   /** The component option value is not selected as sellable in the bundle. */
-  Deselected = 'DESELECTED',
+  | 'DESELECTED'
   /** The component option value was not initially selected, but is now available for the bundle. */
-  New = 'NEW',
+  | 'NEW'
   /** The component option value is selected as sellable in the bundle. */
-  Selected = 'SELECTED',
+  | 'SELECTED'
   /** The component option value was selected, is no longer available for the bundle. */
-  Unavailable = 'UNAVAILABLE'
-}
+  | 'UNAVAILABLE';
 
 /** A component option value related to a bundle line. */
 export type ProductBundleComponentOptionSelectionValue = {
@@ -57665,16 +57130,15 @@ export type ProductBundleMutationUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductBundleMutationUserError`. */
-export enum ProductBundleMutationUserErrorCode {
+export type ProductBundleMutationUserErrorCode =
   /** Something went wrong, please try again. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** Input is not valid. */
-  InvalidInput = 'INVALID_INPUT',
+  | 'INVALID_INPUT'
   /** Error processing request in the background job. */
-  JobError = 'JOB_ERROR',
+  | 'JOB_ERROR'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST'
-}
+  | 'PRODUCT_DOES_NOT_EXIST';
 
 /**
  * An entity that represents details of an asynchronous
@@ -57758,12 +57222,11 @@ export type ProductChangeStatusUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductChangeStatusUserError`. */
-export enum ProductChangeStatusUserErrorCode {
+export type ProductChangeStatusUserErrorCode =
   /** Cannot be unarchived because combined listings are not compatible with this store. */
-  CombinedListingsNotCompatibleWithShop = 'COMBINED_LISTINGS_NOT_COMPATIBLE_WITH_SHOP',
+  | 'COMBINED_LISTINGS_NOT_COMPATIBLE_WITH_SHOP'
   /** Product could not be found. */
-  ProductNotFound = 'PRODUCT_NOT_FOUND'
-}
+  | 'PRODUCT_NOT_FOUND';
 
 /** The input fields to claim ownership for Product features such as Bundles. */
 export type ProductClaimOwnershipInput = {
@@ -57780,24 +57243,23 @@ export type ProductClaimOwnershipInput = {
 };
 
 /** The set of valid sort keys for products belonging to a collection. */
-export enum ProductCollectionSortKeys {
+export type ProductCollectionSortKeys =
   /** Sort by best selling. */
-  BestSelling = 'BEST_SELLING',
+  | 'BEST_SELLING'
   /** Sort by collection default order. */
-  CollectionDefault = 'COLLECTION_DEFAULT',
+  | 'COLLECTION_DEFAULT'
   /** Sort by creation time. */
-  Created = 'CREATED',
+  | 'CREATED'
   /** Sort by id. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by manual order. */
-  Manual = 'MANUAL',
+  | 'MANUAL'
   /** Sort by price. */
-  Price = 'PRICE',
+  | 'PRICE'
   /** Sort by relevance. */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by title. */
-  Title = 'TITLE'
-}
+  | 'TITLE';
 
 /** The compare-at price range of the product. */
 export type ProductCompareAtPriceRange = {
@@ -58268,12 +57730,11 @@ export type ProductFeedCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductFeedCreateUserError`. */
-export enum ProductFeedCreateUserErrorCode {
+export type ProductFeedCreateUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The input value is already taken. */
-  Taken = 'TAKEN'
-}
+  | 'TAKEN';
 
 /** Return type for `productFeedDelete` mutation. */
 export type ProductFeedDeletePayload = {
@@ -58296,10 +57757,9 @@ export type ProductFeedDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductFeedDeleteUserError`. */
-export enum ProductFeedDeleteUserErrorCode {
+export type ProductFeedDeleteUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** An auto-generated type which holds one ProductFeed and a cursor during pagination. */
 export type ProductFeedEdge = {
@@ -58321,12 +57781,11 @@ export type ProductFeedInput = {
 };
 
 /** The valid values for the status of product feed. */
-export enum ProductFeedStatus {
+export type ProductFeedStatus =
   /** The product feed is active. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** The product feed is inactive. */
-  Inactive = 'INACTIVE'
-}
+  | 'INACTIVE';
 
 /** Return type for `productFullSync` mutation. */
 export type ProductFullSyncPayload = {
@@ -58349,10 +57808,9 @@ export type ProductFullSyncUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductFullSyncUserError`. */
-export enum ProductFullSyncUserErrorCode {
+export type ProductFullSyncUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** The input fields for identifying a product. */
 export type ProductIdentifierInput = {
@@ -58365,14 +57823,13 @@ export type ProductIdentifierInput = {
 };
 
 /** The set of valid sort keys for the ProductImage query. */
-export enum ProductImageSortKeys {
+export type ProductImageSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `position` value. */
-  Position = 'POSITION'
-}
+  | 'POSITION';
 
 /** The input fields for creating or updating a product. */
 export type ProductInput = {
@@ -58515,12 +57972,11 @@ export type ProductLeaveSellingPlanGroupsPayload = {
 };
 
 /** The set of valid sort keys for the ProductMedia query. */
-export enum ProductMediaSortKeys {
+export type ProductMediaSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `position` value. */
-  Position = 'POSITION'
-}
+  | 'POSITION';
 
 /**
  * An interface representing asynchronous operations on products. Tracks the status
@@ -58536,14 +57992,13 @@ export type ProductOperation = {
 };
 
 /** Represents the state of this product operation. */
-export enum ProductOperationStatus {
+export type ProductOperationStatus =
   /** Operation is currently running. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** Operation is complete. */
-  Complete = 'COMPLETE',
+  | 'COMPLETE'
   /** Operation has been created. */
-  Created = 'CREATED'
-}
+  | 'CREATED';
 
 /**
  * A product attribute that customers can choose from, such as "Size", "Color", or "Material".
@@ -58595,31 +58050,29 @@ export type ProductOptionTranslationsArgs = {
 };
 
 /** The set of variant strategies available for use in the `productOptionsCreate` mutation. */
-export enum ProductOptionCreateVariantStrategy {
+export type ProductOptionCreateVariantStrategy =
   /**
    * Existing variants are updated with the first option value of each added option. New variants are
    * created for each combination of existing variant option values and new option values.
    */
-  Create = 'CREATE',
+  | 'CREATE'
   /**
    * No additional variants are created in response to the added options. Existing variants are updated with the
    * first option value of each option added.
    */
-  LeaveAsIs = 'LEAVE_AS_IS'
-}
+  | 'LEAVE_AS_IS';
 
 /** The set of strategies available for use on the `productOptionDelete` mutation. */
-export enum ProductOptionDeleteStrategy {
+export type ProductOptionDeleteStrategy =
   /** The default strategy, the specified `Option` may only have one corresponding `value`. */
-  Default = 'DEFAULT',
+  | 'DEFAULT'
   /** An `Option` with multiple `values` can be deleted, but the operation only succeeds if no product variants get deleted. */
-  NonDestructive = 'NON_DESTRUCTIVE',
+  | 'NON_DESTRUCTIVE'
   /**
    * An `Option` with multiple `values` can be deleted. Remaining variants will be
    * deleted, highest `position` first, in the event of duplicates being detected.
    */
-  Position = 'POSITION'
-}
+  | 'POSITION';
 
 /** Return type for `productOptionUpdate` mutation. */
 export type ProductOptionUpdatePayload = {
@@ -58642,76 +58095,75 @@ export type ProductOptionUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductOptionUpdateUserError`. */
-export enum ProductOptionUpdateUserErrorCode {
+export type ProductOptionUpdateUserErrorCode =
   /** An option cannot have both metafield linked and nonlinked option values. */
-  CannotCombineLinkedAndNonlinkedOptionValues = 'CANNOT_COMBINE_LINKED_AND_NONLINKED_OPTION_VALUES',
+  | 'CANNOT_COMBINE_LINKED_AND_NONLINKED_OPTION_VALUES'
   /** The number of variants will be above the limit after this operation. */
-  CannotCreateVariantsAboveLimit = 'CANNOT_CREATE_VARIANTS_ABOVE_LIMIT',
+  | 'CANNOT_CREATE_VARIANTS_ABOVE_LIMIT'
   /** Deleting all option values of an option is not allowed. */
-  CannotDeleteAllOptionValuesInOption = 'CANNOT_DELETE_ALL_OPTION_VALUES_IN_OPTION',
+  | 'CANNOT_DELETE_ALL_OPTION_VALUES_IN_OPTION'
   /** Cannot update the option because it would result in deleting variants, and you don't have the required permissions. */
-  CannotDeleteVariantWithoutPermission = 'CANNOT_DELETE_VARIANT_WITHOUT_PERMISSION',
+  | 'CANNOT_DELETE_VARIANT_WITHOUT_PERMISSION'
   /** An option cannot be left only with option values that are not linked to any variant. */
-  CannotLeaveOptionsWithoutVariants = 'CANNOT_LEAVE_OPTIONS_WITHOUT_VARIANTS',
+  | 'CANNOT_LEAVE_OPTIONS_WITHOUT_VARIANTS'
   /** At least one of the product variants has invalid SKUs. */
-  CannotMakeChangesIfVariantIsMissingRequiredSku = 'CANNOT_MAKE_CHANGES_IF_VARIANT_IS_MISSING_REQUIRED_SKU',
+  | 'CANNOT_MAKE_CHANGES_IF_VARIANT_IS_MISSING_REQUIRED_SKU'
   /** Duplicated option value. */
-  DuplicatedOptionValue = 'DUPLICATED_OPTION_VALUE',
+  | 'DUPLICATED_OPTION_VALUE'
   /** Cannot link multiple options to the same metafield. */
-  DuplicateLinkedOption = 'DUPLICATE_LINKED_OPTION',
+  | 'DUPLICATE_LINKED_OPTION'
   /** Invalid metafield value for linked option. */
-  InvalidMetafieldValueForLinkedOption = 'INVALID_METAFIELD_VALUE_FOR_LINKED_OPTION',
+  | 'INVALID_METAFIELD_VALUE_FOR_LINKED_OPTION'
   /** The name provided is not valid. */
-  InvalidName = 'INVALID_NAME',
+  | 'INVALID_NAME'
   /** The option position provided is not valid. */
-  InvalidPosition = 'INVALID_POSITION',
+  | 'INVALID_POSITION'
   /** A key is missing in the input. */
-  KeyMissingInInput = 'KEY_MISSING_IN_INPUT',
+  | 'KEY_MISSING_IN_INPUT'
   /** No valid metafield definition found for linked option. */
-  LinkedMetafieldDefinitionNotFound = 'LINKED_METAFIELD_DEFINITION_NOT_FOUND',
+  | 'LINKED_METAFIELD_DEFINITION_NOT_FOUND'
   /** Linked options are currently not supported for this shop. */
-  LinkedOptionsNotSupportedForShop = 'LINKED_OPTIONS_NOT_SUPPORTED_FOR_SHOP',
+  | 'LINKED_OPTIONS_NOT_SUPPORTED_FOR_SHOP'
   /** Updating the linked_metafield of an option requires a linked_metafield_value for each option value. */
-  LinkedOptionUpdateMissingValues = 'LINKED_OPTION_UPDATE_MISSING_VALUES',
+  | 'LINKED_OPTION_UPDATE_MISSING_VALUES'
   /** On create, this key cannot be used. */
-  NoKeyOnCreate = 'NO_KEY_ON_CREATE',
+  | 'NO_KEY_ON_CREATE'
   /** Option already exists. */
-  OptionAlreadyExists = 'OPTION_ALREADY_EXISTS',
+  | 'OPTION_ALREADY_EXISTS'
   /** Option does not exist. */
-  OptionDoesNotExist = 'OPTION_DOES_NOT_EXIST',
+  | 'OPTION_DOES_NOT_EXIST'
   /** An option linked to the provided metafield already exists. */
-  OptionLinkedMetafieldAlreadyTaken = 'OPTION_LINKED_METAFIELD_ALREADY_TAKEN',
+  | 'OPTION_LINKED_METAFIELD_ALREADY_TAKEN'
   /** Option name is too long. */
-  OptionNameTooLong = 'OPTION_NAME_TOO_LONG',
+  | 'OPTION_NAME_TOO_LONG'
   /** Option values count is over the allowed limit. */
-  OptionValuesOverLimit = 'OPTION_VALUES_OVER_LIMIT',
+  | 'OPTION_VALUES_OVER_LIMIT'
   /** Option value already exists. */
-  OptionValueAlreadyExists = 'OPTION_VALUE_ALREADY_EXISTS',
+  | 'OPTION_VALUE_ALREADY_EXISTS'
   /** Performing conflicting actions on an option value. */
-  OptionValueConflictingOperation = 'OPTION_VALUE_CONFLICTING_OPERATION',
+  | 'OPTION_VALUE_CONFLICTING_OPERATION'
   /** Option value does not exist. */
-  OptionValueDoesNotExist = 'OPTION_VALUE_DOES_NOT_EXIST',
+  | 'OPTION_VALUE_DOES_NOT_EXIST'
   /** Option value with variants linked cannot be deleted. */
-  OptionValueHasVariants = 'OPTION_VALUE_HAS_VARIANTS',
+  | 'OPTION_VALUE_HAS_VARIANTS'
   /** Option value name is too long. */
-  OptionValueNameTooLong = 'OPTION_VALUE_NAME_TOO_LONG',
+  | 'OPTION_VALUE_NAME_TOO_LONG'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST',
+  | 'PRODUCT_DOES_NOT_EXIST'
   /** Product is suspended. */
-  ProductSuspended = 'PRODUCT_SUSPENDED',
+  | 'PRODUCT_SUSPENDED'
   /** The number of option values created with the MANAGE strategy would exceed the variant limit. */
-  TooManyVariantsCreated = 'TOO_MANY_VARIANTS_CREATED',
+  | 'TOO_MANY_VARIANTS_CREATED'
   /** Operation is not supported for a combined listing parent product. */
-  UnsupportedCombinedListingParentOperation = 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION'
-}
+  | 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION';
 
 /** The set of variant strategies available for use in the `productOptionUpdate` mutation. */
-export enum ProductOptionUpdateVariantStrategy {
+export type ProductOptionUpdateVariantStrategy =
   /**
    * Variants are not created nor deleted in response to option values to add or delete.
    * In cases where deleting a variant would be necessary to complete the operation, an error will be returned.
    */
-  LeaveAsIs = 'LEAVE_AS_IS',
+  | 'LEAVE_AS_IS'
   /**
    * Variants are created and deleted according to the option values to add and to delete.
    *
@@ -58722,8 +58174,7 @@ export enum ProductOptionUpdateVariantStrategy {
    *
    * If an option value is deleted, all variants referencing that option value will be deleted.
    */
-  Manage = 'MANAGE'
-}
+  | 'MANAGE';
 
 /**
  * A specific value for a [`ProductOption`](https://shopify.dev/docs/api/admin-graphql/latest/objects/ProductOption),
@@ -58799,60 +58250,59 @@ export type ProductOptionsCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductOptionsCreateUserError`. */
-export enum ProductOptionsCreateUserErrorCode {
+export type ProductOptionsCreateUserErrorCode =
   /** Cannot combine linked metafield and option values. */
-  CannotCombineLinkedMetafieldAndOptionValues = 'CANNOT_COMBINE_LINKED_METAFIELD_AND_OPTION_VALUES',
+  | 'CANNOT_COMBINE_LINKED_METAFIELD_AND_OPTION_VALUES'
   /** At least one of the product variants has invalid SKUs. */
-  CannotMakeChangesIfVariantIsMissingRequiredSku = 'CANNOT_MAKE_CHANGES_IF_VARIANT_IS_MISSING_REQUIRED_SKU',
+  | 'CANNOT_MAKE_CHANGES_IF_VARIANT_IS_MISSING_REQUIRED_SKU'
   /** Duplicated option name. */
-  DuplicatedOptionName = 'DUPLICATED_OPTION_NAME',
+  | 'DUPLICATED_OPTION_NAME'
   /** Duplicated option value. */
-  DuplicatedOptionValue = 'DUPLICATED_OPTION_VALUE',
+  | 'DUPLICATED_OPTION_VALUE'
   /** Cannot link multiple options to the same metafield. */
-  DuplicateLinkedOption = 'DUPLICATE_LINKED_OPTION',
+  | 'DUPLICATE_LINKED_OPTION'
   /** Invalid metafield value for linked option. */
-  InvalidMetafieldValueForLinkedOption = 'INVALID_METAFIELD_VALUE_FOR_LINKED_OPTION',
+  | 'INVALID_METAFIELD_VALUE_FOR_LINKED_OPTION'
   /** The name provided is not valid. */
-  InvalidName = 'INVALID_NAME',
+  | 'INVALID_NAME'
   /** No valid metafield definition found for linked option. */
-  LinkedMetafieldDefinitionNotFound = 'LINKED_METAFIELD_DEFINITION_NOT_FOUND',
+  | 'LINKED_METAFIELD_DEFINITION_NOT_FOUND'
   /** Cannot specify 'linkedMetafieldValue' for an option that is not linked to a metafield. */
-  LinkedMetafieldValueWithoutLinkedOption = 'LINKED_METAFIELD_VALUE_WITHOUT_LINKED_OPTION',
+  | 'LINKED_METAFIELD_VALUE_WITHOUT_LINKED_OPTION'
   /** Linked options are currently not supported for this shop. */
-  LinkedOptionsNotSupportedForShop = 'LINKED_OPTIONS_NOT_SUPPORTED_FOR_SHOP',
+  | 'LINKED_OPTIONS_NOT_SUPPORTED_FOR_SHOP'
   /** Missing metafield values for linked option. */
-  MissingMetafieldValuesForLinkedOption = 'MISSING_METAFIELD_VALUES_FOR_LINKED_OPTION',
+  | 'MISSING_METAFIELD_VALUES_FOR_LINKED_OPTION'
   /** Cannot create new options without values for all existing variants. */
-  NewOptionWithoutValueForExistingVariants = 'NEW_OPTION_WITHOUT_VALUE_FOR_EXISTING_VARIANTS',
+  | 'NEW_OPTION_WITHOUT_VALUE_FOR_EXISTING_VARIANTS'
   /** Options count is over the allowed limit. */
-  OptionsOverLimit = 'OPTIONS_OVER_LIMIT',
+  | 'OPTIONS_OVER_LIMIT'
   /** Option already exists. */
-  OptionAlreadyExists = 'OPTION_ALREADY_EXISTS',
+  | 'OPTION_ALREADY_EXISTS'
   /** An option linked to the provided metafield already exists. */
-  OptionLinkedMetafieldAlreadyTaken = 'OPTION_LINKED_METAFIELD_ALREADY_TAKEN',
+  | 'OPTION_LINKED_METAFIELD_ALREADY_TAKEN'
   /** Each option must have a name specified. */
-  OptionNameMissing = 'OPTION_NAME_MISSING',
+  | 'OPTION_NAME_MISSING'
   /** Option name is too long. */
-  OptionNameTooLong = 'OPTION_NAME_TOO_LONG',
+  | 'OPTION_NAME_TOO_LONG'
   /** If specified, position field must be present in all option inputs. */
-  OptionPositionMissing = 'OPTION_POSITION_MISSING',
+  | 'OPTION_POSITION_MISSING'
   /** Each option must have at least one option value specified. */
-  OptionValuesMissing = 'OPTION_VALUES_MISSING',
+  | 'OPTION_VALUES_MISSING'
   /** Option values count is over the allowed limit. */
-  OptionValuesOverLimit = 'OPTION_VALUES_OVER_LIMIT',
+  | 'OPTION_VALUES_OVER_LIMIT'
   /** Option value name is too long. */
-  OptionValueNameTooLong = 'OPTION_VALUE_NAME_TOO_LONG',
+  | 'OPTION_VALUE_NAME_TOO_LONG'
   /** Position must be between 1 and the maximum number of options per product. */
-  PositionOutOfBounds = 'POSITION_OUT_OF_BOUNDS',
+  | 'POSITION_OUT_OF_BOUNDS'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST',
+  | 'PRODUCT_DOES_NOT_EXIST'
   /** Product is suspended. */
-  ProductSuspended = 'PRODUCT_SUSPENDED',
+  | 'PRODUCT_SUSPENDED'
   /** The number of option values created with the CREATE strategy would exceed the variant limit. */
-  TooManyVariantsCreated = 'TOO_MANY_VARIANTS_CREATED',
+  | 'TOO_MANY_VARIANTS_CREATED'
   /** Operation is not supported for a combined listing parent product. */
-  UnsupportedCombinedListingParentOperation = 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION'
-}
+  | 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION';
 
 /** Return type for `productOptionsDelete` mutation. */
 export type ProductOptionsDeletePayload = {
@@ -58877,26 +58327,25 @@ export type ProductOptionsDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductOptionsDeleteUserError`. */
-export enum ProductOptionsDeleteUserErrorCode {
+export type ProductOptionsDeleteUserErrorCode =
   /** Can't delete option with multiple values. */
-  CannotDeleteOptionWithMultipleValues = 'CANNOT_DELETE_OPTION_WITH_MULTIPLE_VALUES',
+  | 'CANNOT_DELETE_OPTION_WITH_MULTIPLE_VALUES'
   /** Cannot perform option deletion because it would result in deleting variants, and you don't have the required permissions. */
-  CannotDeleteVariantWithoutPermission = 'CANNOT_DELETE_VARIANT_WITHOUT_PERMISSION',
+  | 'CANNOT_DELETE_VARIANT_WITHOUT_PERMISSION'
   /** At least one of the product variants has invalid SKUs. */
-  CannotMakeChangesIfVariantIsMissingRequiredSku = 'CANNOT_MAKE_CHANGES_IF_VARIANT_IS_MISSING_REQUIRED_SKU',
+  | 'CANNOT_MAKE_CHANGES_IF_VARIANT_IS_MISSING_REQUIRED_SKU'
   /** Cannot delete options without deleting variants. */
-  CannotUseNonDestructiveStrategy = 'CANNOT_USE_NON_DESTRUCTIVE_STRATEGY',
+  | 'CANNOT_USE_NON_DESTRUCTIVE_STRATEGY'
   /** Options do not belong to the same product. */
-  OptionsDoNotBelongToTheSameProduct = 'OPTIONS_DO_NOT_BELONG_TO_THE_SAME_PRODUCT',
+  | 'OPTIONS_DO_NOT_BELONG_TO_THE_SAME_PRODUCT'
   /** Option does not exist. */
-  OptionDoesNotExist = 'OPTION_DOES_NOT_EXIST',
+  | 'OPTION_DOES_NOT_EXIST'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST',
+  | 'PRODUCT_DOES_NOT_EXIST'
   /** Product is suspended. */
-  ProductSuspended = 'PRODUCT_SUSPENDED',
+  | 'PRODUCT_SUSPENDED'
   /** Operation is not supported for a combined listing parent product. */
-  UnsupportedCombinedListingParentOperation = 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION'
-}
+  | 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION';
 
 /** Return type for `productOptionsReorder` mutation. */
 export type ProductOptionsReorderPayload = {
@@ -58919,34 +58368,33 @@ export type ProductOptionsReorderUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductOptionsReorderUserError`. */
-export enum ProductOptionsReorderUserErrorCode {
+export type ProductOptionsReorderUserErrorCode =
   /** At least one of the product variants has invalid SKUs. */
-  CannotMakeChangesIfVariantIsMissingRequiredSku = 'CANNOT_MAKE_CHANGES_IF_VARIANT_IS_MISSING_REQUIRED_SKU',
+  | 'CANNOT_MAKE_CHANGES_IF_VARIANT_IS_MISSING_REQUIRED_SKU'
   /** Duplicated option name. */
-  DuplicatedOptionName = 'DUPLICATED_OPTION_NAME',
+  | 'DUPLICATED_OPTION_NAME'
   /** Duplicated option value. */
-  DuplicatedOptionValue = 'DUPLICATED_OPTION_VALUE',
+  | 'DUPLICATED_OPTION_VALUE'
   /** Missing option name. */
-  MissingOptionName = 'MISSING_OPTION_NAME',
+  | 'MISSING_OPTION_NAME'
   /** Missing option value. */
-  MissingOptionValue = 'MISSING_OPTION_VALUE',
+  | 'MISSING_OPTION_VALUE'
   /** Cannot specify different options or option values using mixed id and name reference key. */
-  MixingIdAndNameKeysIsNotAllowed = 'MIXING_ID_AND_NAME_KEYS_IS_NOT_ALLOWED',
+  | 'MIXING_ID_AND_NAME_KEYS_IS_NOT_ALLOWED'
   /** On reorder, this key cannot be used. */
-  NoKeyOnReorder = 'NO_KEY_ON_REORDER',
+  | 'NO_KEY_ON_REORDER'
   /** Option id does not exist. */
-  OptionIdDoesNotExist = 'OPTION_ID_DOES_NOT_EXIST',
+  | 'OPTION_ID_DOES_NOT_EXIST'
   /** Option name does not exist. */
-  OptionNameDoesNotExist = 'OPTION_NAME_DOES_NOT_EXIST',
+  | 'OPTION_NAME_DOES_NOT_EXIST'
   /** Option value does not exist. */
-  OptionValueDoesNotExist = 'OPTION_VALUE_DOES_NOT_EXIST',
+  | 'OPTION_VALUE_DOES_NOT_EXIST'
   /** Option value id does not exist. */
-  OptionValueIdDoesNotExist = 'OPTION_VALUE_ID_DOES_NOT_EXIST',
+  | 'OPTION_VALUE_ID_DOES_NOT_EXIST'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST',
+  | 'PRODUCT_DOES_NOT_EXIST'
   /** Product is suspended. */
-  ProductSuspended = 'PRODUCT_SUSPENDED'
-}
+  | 'PRODUCT_SUSPENDED';
 
 /** The price range of the product. */
 export type ProductPriceRange = {
@@ -59312,121 +58760,119 @@ export type ProductSetUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductSetUserError`. */
-export enum ProductSetUserErrorCode {
+export type ProductSetUserErrorCode =
   /** An option cannot have both metafield linked and nonlinked option values. */
-  CannotCombineLinkedAndNonlinkedOptionValues = 'CANNOT_COMBINE_LINKED_AND_NONLINKED_OPTION_VALUES',
+  | 'CANNOT_COMBINE_LINKED_AND_NONLINKED_OPTION_VALUES'
   /** The metafield violates a capability restriction. */
-  CapabilityViolation = 'CAPABILITY_VIOLATION',
+  | 'CAPABILITY_VIOLATION'
   /** Duplicated metafield value for linked option. */
-  DuplicatedMetafieldValue = 'DUPLICATED_METAFIELD_VALUE',
+  | 'DUPLICATED_METAFIELD_VALUE'
   /** Duplicated option name. */
-  DuplicatedOptionName = 'DUPLICATED_OPTION_NAME',
+  | 'DUPLICATED_OPTION_NAME'
   /** Duplicated option value. */
-  DuplicatedOptionValue = 'DUPLICATED_OPTION_VALUE',
+  | 'DUPLICATED_OPTION_VALUE'
   /** Duplicated value. */
-  DuplicatedValue = 'DUPLICATED_VALUE',
+  | 'DUPLICATED_VALUE'
   /** Cannot link multiple options to the same metafield. */
-  DuplicateLinkedOption = 'DUPLICATE_LINKED_OPTION',
+  | 'DUPLICATE_LINKED_OPTION'
   /** Something went wrong, please try again. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** Gift card products can only be created after they have been activated. */
-  GiftCardsNotActivated = 'GIFT_CARDS_NOT_ACTIVATED',
+  | 'GIFT_CARDS_NOT_ACTIVATED'
   /** The product gift_card attribute cannot be changed after creation. */
-  GiftCardAttributeCannotBeChanged = 'GIFT_CARD_ATTRIBUTE_CANNOT_BE_CHANGED',
+  | 'GIFT_CARD_ATTRIBUTE_CANNOT_BE_CHANGED'
   /** Handle already in use. Please provide a new handle. */
-  HandleNotUnique = 'HANDLE_NOT_UNIQUE',
+  | 'HANDLE_NOT_UNIQUE'
   /** The id field is not allowed if identifier is provided. */
-  IdNotAllowed = 'ID_NOT_ALLOWED',
+  | 'ID_NOT_ALLOWED'
   /** The identifier value does not match the value of the corresponding field in the input. */
-  InputMismatch = 'INPUT_MISMATCH',
+  | 'INPUT_MISMATCH'
   /** Input is not valid. */
-  InvalidInput = 'INVALID_INPUT',
+  | 'INVALID_INPUT'
   /** Metafield is not valid. */
-  InvalidMetafield = 'INVALID_METAFIELD',
+  | 'INVALID_METAFIELD'
   /** Invalid metafield value for linked option. */
-  InvalidMetafieldValueForLinkedOption = 'INVALID_METAFIELD_VALUE_FOR_LINKED_OPTION',
+  | 'INVALID_METAFIELD_VALUE_FOR_LINKED_OPTION'
   /** Product is not valid. */
-  InvalidProduct = 'INVALID_PRODUCT',
+  | 'INVALID_PRODUCT'
   /** Product variant is not valid. */
-  InvalidVariant = 'INVALID_VARIANT',
+  | 'INVALID_VARIANT'
   /** Inventory quantity input exceeds the limit of 50000. Consider using separate `inventorySetQuantities` mutations. */
-  InventoryQuantitiesLimitExceeded = 'INVENTORY_QUANTITIES_LIMIT_EXCEEDED',
+  | 'INVENTORY_QUANTITIES_LIMIT_EXCEEDED'
   /** Error processing request in the background job. */
-  JobError = 'JOB_ERROR',
+  | 'JOB_ERROR'
   /** No valid metafield definition found for linked option. */
-  LinkedMetafieldDefinitionNotFound = 'LINKED_METAFIELD_DEFINITION_NOT_FOUND',
+  | 'LINKED_METAFIELD_DEFINITION_NOT_FOUND'
   /** Linked options are currently not supported for this shop. */
-  LinkedOptionsNotSupportedForShop = 'LINKED_OPTIONS_NOT_SUPPORTED_FOR_SHOP',
+  | 'LINKED_OPTIONS_NOT_SUPPORTED_FOR_SHOP'
   /** The input argument `metafields` (if present) must contain the `customId` value. */
-  MetafieldMismatch = 'METAFIELD_MISMATCH',
+  | 'METAFIELD_MISMATCH'
   /** The input field corresponding to the identifier is required. */
-  MissingFieldRequired = 'MISSING_FIELD_REQUIRED',
+  | 'MISSING_FIELD_REQUIRED'
   /** Resource matching the identifier was not found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** Options over limit. */
-  OptionsOverLimit = 'OPTIONS_OVER_LIMIT',
+  | 'OPTIONS_OVER_LIMIT'
   /** Option does not exist. */
-  OptionDoesNotExist = 'OPTION_DOES_NOT_EXIST',
+  | 'OPTION_DOES_NOT_EXIST'
   /** Each option must have at least one option value specified. */
-  OptionValuesMissing = 'OPTION_VALUES_MISSING',
+  | 'OPTION_VALUES_MISSING'
   /** Option values over limit. */
-  OptionValuesOverLimit = 'OPTION_VALUES_OVER_LIMIT',
+  | 'OPTION_VALUES_OVER_LIMIT'
   /** Option value does not exist. */
-  OptionValueDoesNotExist = 'OPTION_VALUE_DOES_NOT_EXIST',
+  | 'OPTION_VALUE_DOES_NOT_EXIST'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST',
+  | 'PRODUCT_DOES_NOT_EXIST'
   /** Must specify product options when updating variants. */
-  ProductOptionsInputMissing = 'PRODUCT_OPTIONS_INPUT_MISSING',
+  | 'PRODUCT_OPTIONS_INPUT_MISSING'
   /** Product is suspended. */
-  ProductSuspended = 'PRODUCT_SUSPENDED',
+  | 'PRODUCT_SUSPENDED'
   /** Product variant does not exist. */
-  ProductVariantDoesNotExist = 'PRODUCT_VARIANT_DOES_NOT_EXIST',
+  | 'PRODUCT_VARIANT_DOES_NOT_EXIST'
   /** Must specify variants when updating options. */
-  VariantsInputMissing = 'VARIANTS_INPUT_MISSING',
+  | 'VARIANTS_INPUT_MISSING'
   /** Number of product variants exceeds shop limit. */
-  VariantsOverLimit = 'VARIANTS_OVER_LIMIT'
-}
+  | 'VARIANTS_OVER_LIMIT';
 
 /** The set of valid sort keys for the Product query. */
-export enum ProductSortKeys {
+export type ProductSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `inventory_total` value. */
-  InventoryTotal = 'INVENTORY_TOTAL',
+  | 'INVENTORY_TOTAL'
   /** Sort by the `product_type` value. */
-  ProductType = 'PRODUCT_TYPE',
+  | 'PRODUCT_TYPE'
   /** Sort by the `published_at` value. */
-  PublishedAt = 'PUBLISHED_AT',
+  | 'PUBLISHED_AT'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `title` value. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT',
+  | 'UPDATED_AT'
   /** Sort by the `vendor` value. */
-  Vendor = 'VENDOR'
-}
+  | 'VENDOR';
 
 /** The possible product statuses. */
-export enum ProductStatus {
+export type ProductStatus =
   /**
    * The product is ready to sell and can be published to sales channels and apps.
    * Products with an active status aren't automatically published to sales
    * channels, such as the online store, or apps. By default, existing products are set to active.
    */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** The product is no longer being sold and isn't available to customers on sales channels and apps. */
-  Archived = 'ARCHIVED',
+  | 'ARCHIVED'
   /**
    * The product isn't ready to sell and is unavailable to customers on sales
    * channels and apps. By default, duplicated and unarchived products are set to draft.
    */
-  Draft = 'DRAFT',
+  | 'DRAFT'
   /**
    * The product is active but you need a direct link to view it. The product
    * doesn't show up in search, collections, or product recommendations. It will be
@@ -59435,8 +58881,7 @@ export enum ProductStatus {
    * and up, is translated to active in older versions and can't be changed from
    * unlisted in older versions.
    */
-  Unlisted = 'UNLISTED'
-}
+  | 'UNLISTED';
 
 /** Represents a [Shopify product taxonomy](https://shopify.github.io/product-taxonomy/releases/unstable/?categoryId=sg-4-17-2-17) node. */
 export type ProductTaxonomyNode = Node & {
@@ -60342,12 +59787,11 @@ export type ProductVariantIdentifierInput = {
 };
 
 /** The valid values for the inventory policy of a product variant once it is out of stock. */
-export enum ProductVariantInventoryPolicy {
+export type ProductVariantInventoryPolicy =
   /** Customers can buy this product variant after it's out of stock. */
-  Continue = 'CONTINUE',
+  | 'CONTINUE'
   /** Customers can't buy this product variant after it's out of stock. */
-  Deny = 'DENY'
-}
+  | 'DENY';
 
 /** Return type for `productVariantJoinSellingPlanGroups` mutation. */
 export type ProductVariantJoinSellingPlanGroupsPayload = {
@@ -60433,55 +59877,54 @@ export type ProductVariantRelationshipBulkUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductVariantRelationshipBulkUpdateUserError`. */
-export enum ProductVariantRelationshipBulkUpdateUserErrorCode {
+export type ProductVariantRelationshipBulkUpdateUserErrorCode =
   /** Combined listing cannot be child product variants. */
-  ChildProductVariantCannotBeCombinedListing = 'CHILD_PRODUCT_VARIANT_CANNOT_BE_COMBINED_LISTING',
+  | 'CHILD_PRODUCT_VARIANT_CANNOT_BE_COMBINED_LISTING'
   /** A parent product variant cannot contain itself as a component. */
-  CircularReference = 'CIRCULAR_REFERENCE',
+  | 'CIRCULAR_REFERENCE'
   /** A parent product variant must not contain duplicate product variant relationships. */
-  DuplicateProductVariantRelationship = 'DUPLICATE_PRODUCT_VARIANT_RELATIONSHIP',
+  | 'DUPLICATE_PRODUCT_VARIANT_RELATIONSHIP'
   /** Exceeded the maximum allowable product variant relationships in a parent product variant. */
-  ExceededProductVariantRelationshipLimit = 'EXCEEDED_PRODUCT_VARIANT_RELATIONSHIP_LIMIT',
+  | 'EXCEEDED_PRODUCT_VARIANT_RELATIONSHIP_LIMIT'
   /** Unable to create parent product variant. */
-  FailedToCreate = 'FAILED_TO_CREATE',
+  | 'FAILED_TO_CREATE'
   /** Unable to remove product variant relationships. */
-  FailedToRemove = 'FAILED_TO_REMOVE',
+  | 'FAILED_TO_REMOVE'
   /** Unable to update product variant relationships. */
-  FailedToUpdate = 'FAILED_TO_UPDATE',
+  | 'FAILED_TO_UPDATE'
   /** Unable to update parent product variant price. */
-  FailedToUpdateParentProductVariantPrice = 'FAILED_TO_UPDATE_PARENT_PRODUCT_VARIANT_PRICE',
+  | 'FAILED_TO_UPDATE_PARENT_PRODUCT_VARIANT_PRICE'
   /** Product variant relationships must have a quantity greater than 0. */
-  InvalidQuantity = 'INVALID_QUANTITY',
+  | 'INVALID_QUANTITY'
   /**
    * The product variant relationships to remove must be specified if all the
    * parent product variant's components aren't being removed.
    */
-  MustSpecifyComponents = 'MUST_SPECIFY_COMPONENTS',
+  | 'MUST_SPECIFY_COMPONENTS'
   /** Nested parent product variants aren't supported. */
-  NestedParentProductVariant = 'NESTED_PARENT_PRODUCT_VARIANT',
+  | 'NESTED_PARENT_PRODUCT_VARIANT'
   /** Combined listing cannot be parent product variants. */
-  ParentProductVariantCannotBeCombinedListing = 'PARENT_PRODUCT_VARIANT_CANNOT_BE_COMBINED_LISTING',
+  | 'PARENT_PRODUCT_VARIANT_CANNOT_BE_COMBINED_LISTING'
   /** Gift cards cannot be parent product variants. */
-  ParentProductVariantCannotBeGiftCard = 'PARENT_PRODUCT_VARIANT_CANNOT_BE_GIFT_CARD',
+  | 'PARENT_PRODUCT_VARIANT_CANNOT_BE_GIFT_CARD'
   /** Parent product variants cannot require a selling plan. */
-  ParentProductVariantCannotRequireSellingPlan = 'PARENT_PRODUCT_VARIANT_CANNOT_REQUIRE_SELLING_PLAN',
+  | 'PARENT_PRODUCT_VARIANT_CANNOT_REQUIRE_SELLING_PLAN'
   /** A parent product variant ID or product ID must be provided. */
-  ParentRequired = 'PARENT_REQUIRED',
+  | 'PARENT_REQUIRED'
   /** The products for these product variants are already owned by another App. */
-  ProductExpanderAppOwnershipAlreadyExists = 'PRODUCT_EXPANDER_APP_OWNERSHIP_ALREADY_EXISTS',
+  | 'PRODUCT_EXPANDER_APP_OWNERSHIP_ALREADY_EXISTS'
   /** Some of the provided product variants are not components of the specified parent product variant. */
-  ProductVariantsNotComponents = 'PRODUCT_VARIANTS_NOT_COMPONENTS',
+  | 'PRODUCT_VARIANTS_NOT_COMPONENTS'
   /** The product variants were not found. */
-  ProductVariantsNotFound = 'PRODUCT_VARIANTS_NOT_FOUND',
+  | 'PRODUCT_VARIANTS_NOT_FOUND'
   /** A Core type relationship cannot be added to a composite product variant with SFN type relationships. */
-  ProductVariantRelationshipTypeConflict = 'PRODUCT_VARIANT_RELATIONSHIP_TYPE_CONFLICT',
+  | 'PRODUCT_VARIANT_RELATIONSHIP_TYPE_CONFLICT'
   /** Unexpected error. */
-  UnexpectedError = 'UNEXPECTED_ERROR',
+  | 'UNEXPECTED_ERROR'
   /** Multipack bundles are not supported. */
-  UnsupportedMultipackRelationship = 'UNSUPPORTED_MULTIPACK_RELATIONSHIP',
+  | 'UNSUPPORTED_MULTIPACK_RELATIONSHIP'
   /** A price must be provided for a parent product variant if the price calculation is set to fixed. */
-  UpdateParentVariantPriceRequired = 'UPDATE_PARENT_VARIANT_PRICE_REQUIRED'
-}
+  | 'UPDATE_PARENT_VARIANT_PRICE_REQUIRED';
 
 /** The input fields for updating a composite product variant. */
 export type ProductVariantRelationshipUpdateInput = {
@@ -60560,38 +60003,37 @@ export type ProductVariantSetInput = {
 };
 
 /** The set of valid sort keys for the ProductVariant query. */
-export enum ProductVariantSortKeys {
+export type ProductVariantSortKeys =
   /** Sort by the `full_title` value. */
-  FullTitle = 'FULL_TITLE',
+  | 'FULL_TITLE'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /**
    * Sort by available inventory quantity in the location specified by the `query:"location_id:"` argument.
    * Don't use this sort key when no `location_id` in query is specified.
    */
-  InventoryLevelsAvailable = 'INVENTORY_LEVELS_AVAILABLE',
+  | 'INVENTORY_LEVELS_AVAILABLE'
   /** Sort by the `inventory_management` value. */
-  InventoryManagement = 'INVENTORY_MANAGEMENT',
+  | 'INVENTORY_MANAGEMENT'
   /** Sort by the `inventory_policy` value. */
-  InventoryPolicy = 'INVENTORY_POLICY',
+  | 'INVENTORY_POLICY'
   /** Sort by the `inventory_quantity` value. */
-  InventoryQuantity = 'INVENTORY_QUANTITY',
+  | 'INVENTORY_QUANTITY'
   /** Sort by the `name` value. */
-  Name = 'NAME',
+  | 'NAME'
   /** Sort by the `popular` value. */
-  Popular = 'POPULAR',
+  | 'POPULAR'
   /** Sort by the `position` value. */
-  Position = 'POSITION',
+  | 'POSITION'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `sku` value. */
-  Sku = 'SKU',
+  | 'SKU'
   /** Sort by the `title` value. */
-  Title = 'TITLE'
-}
+  | 'TITLE';
 
 /** Return type for `productVariantsBulkCreate` mutation. */
 export type ProductVariantsBulkCreatePayload = {
@@ -60605,20 +60047,19 @@ export type ProductVariantsBulkCreatePayload = {
 };
 
 /** The set of strategies available for use on the `productVariantsBulkCreate` mutation. */
-export enum ProductVariantsBulkCreateStrategy {
+export type ProductVariantsBulkCreateStrategy =
   /**
    * The default strategy. Deletes the standalone default ("Default Title") variant
    * when it's the only variant on the product. Preserves the standalone custom variant.
    */
-  Default = 'DEFAULT',
+  | 'DEFAULT'
   /**
    * Preserves the existing standalone variant when the product has only a single
    * default ("Default Title") or a single custom variant.
    */
-  PreserveStandaloneVariant = 'PRESERVE_STANDALONE_VARIANT',
+  | 'PRESERVE_STANDALONE_VARIANT'
   /** Deletes the existing standalone variant when the product has only a single default ("Default Title") or custom variant. */
-  RemoveStandaloneVariant = 'REMOVE_STANDALONE_VARIANT'
-}
+  | 'REMOVE_STANDALONE_VARIANT';
 
 /** Error codes for failed product variant bulk create mutations. */
 export type ProductVariantsBulkCreateUserError = DisplayableError & {
@@ -60632,46 +60073,45 @@ export type ProductVariantsBulkCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductVariantsBulkCreateUserError`. */
-export enum ProductVariantsBulkCreateUserErrorCode {
+export type ProductVariantsBulkCreateUserErrorCode =
   /** Cannot set name for an option value linked to a metafield. */
-  CannotSetNameForLinkedOptionValue = 'CANNOT_SET_NAME_FOR_LINKED_OPTION_VALUE',
+  | 'CANNOT_SET_NAME_FOR_LINKED_OPTION_VALUE'
   /** Variant price must be greater than or equal to zero. */
-  GreaterThanOrEqualTo = 'GREATER_THAN_OR_EQUAL_TO',
+  | 'GREATER_THAN_OR_EQUAL_TO'
   /** Invalid input detected. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Input is invalid. */
-  InvalidInput = 'INVALID_INPUT',
+  | 'INVALID_INPUT'
   /** Inventory quantity input exceeds the limit of 50000. Consider using separate `inventorySetQuantities` mutations. */
-  InventoryQuantitiesLimitExceeded = 'INVENTORY_QUANTITIES_LIMIT_EXCEEDED',
+  | 'INVENTORY_QUANTITIES_LIMIT_EXCEEDED'
   /** Input must be for this product. */
-  MustBeForThisProduct = 'MUST_BE_FOR_THIS_PRODUCT',
+  | 'MUST_BE_FOR_THIS_PRODUCT'
   /** Variant options are not enough. */
-  NeedToAddOptionValues = 'NEED_TO_ADD_OPTION_VALUES',
+  | 'NEED_TO_ADD_OPTION_VALUES'
   /** Price cannot take a negative value. */
-  NegativePriceValue = 'NEGATIVE_PRICE_VALUE',
+  | 'NEGATIVE_PRICE_VALUE'
   /** Input is not defined for this shop. */
-  NotDefinedForShop = 'NOT_DEFINED_FOR_SHOP',
+  | 'NOT_DEFINED_FOR_SHOP'
   /** On create, this key cannot be used. */
-  NoKeyOnCreate = 'NO_KEY_ON_CREATE',
+  | 'NO_KEY_ON_CREATE'
   /** Variant options are more than the product options. */
-  OptionValuesForNumberOfUnknownOptions = 'OPTION_VALUES_FOR_NUMBER_OF_UNKNOWN_OPTIONS',
+  | 'OPTION_VALUES_FOR_NUMBER_OF_UNKNOWN_OPTIONS'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST',
+  | 'PRODUCT_DOES_NOT_EXIST'
   /** Product is suspended. */
-  ProductSuspended = 'PRODUCT_SUSPENDED',
+  | 'PRODUCT_SUSPENDED'
   /** You reached the limit of available SKUs in your current plan. */
-  SubscriptionViolation = 'SUBSCRIPTION_VIOLATION',
+  | 'SUBSCRIPTION_VIOLATION'
   /** Inventory locations cannot exceed the allowed resource limit or 10. */
-  TooManyInventoryLocations = 'TOO_MANY_INVENTORY_LOCATIONS',
+  | 'TOO_MANY_INVENTORY_LOCATIONS'
   /** Quantity could not be set. The location was not found. */
-  TrackedVariantLocationNotFound = 'TRACKED_VARIANT_LOCATION_NOT_FOUND',
+  | 'TRACKED_VARIANT_LOCATION_NOT_FOUND'
   /** Operation is not supported for a combined listing parent product. */
-  UnsupportedCombinedListingParentOperation = 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION',
+  | 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION'
   /** Variant already exists. */
-  VariantAlreadyExists = 'VARIANT_ALREADY_EXISTS',
+  | 'VARIANT_ALREADY_EXISTS'
   /** Variant options already exist. Please change the variant option(s). */
-  VariantAlreadyExistsChangeOptionValue = 'VARIANT_ALREADY_EXISTS_CHANGE_OPTION_VALUE'
-}
+  | 'VARIANT_ALREADY_EXISTS_CHANGE_OPTION_VALUE';
 
 /** Return type for `productVariantsBulkDelete` mutation. */
 export type ProductVariantsBulkDeletePayload = {
@@ -60694,18 +60134,17 @@ export type ProductVariantsBulkDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductVariantsBulkDeleteUserError`. */
-export enum ProductVariantsBulkDeleteUserErrorCode {
+export type ProductVariantsBulkDeleteUserErrorCode =
   /** The variant does not exist. */
-  AtLeastOneVariantDoesNotBelongToTheProduct = 'AT_LEAST_ONE_VARIANT_DOES_NOT_BELONG_TO_THE_PRODUCT',
+  | 'AT_LEAST_ONE_VARIANT_DOES_NOT_BELONG_TO_THE_PRODUCT'
   /** Cannot delete default variant. */
-  CannotDeleteLastVariant = 'CANNOT_DELETE_LAST_VARIANT',
+  | 'CANNOT_DELETE_LAST_VARIANT'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST',
+  | 'PRODUCT_DOES_NOT_EXIST'
   /** Product is suspended. */
-  ProductSuspended = 'PRODUCT_SUSPENDED',
+  | 'PRODUCT_SUSPENDED'
   /** Operation is not supported for a combined listing parent product. */
-  UnsupportedCombinedListingParentOperation = 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION'
-}
+  | 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION';
 
 /** The input fields for specifying a product variant to create as part of a variant bulk mutation. */
 export type ProductVariantsBulkInput = {
@@ -60774,18 +60213,17 @@ export type ProductVariantsBulkReorderUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductVariantsBulkReorderUserError`. */
-export enum ProductVariantsBulkReorderUserErrorCode {
+export type ProductVariantsBulkReorderUserErrorCode =
   /** Product variant IDs must be unique. */
-  DuplicatedVariantId = 'DUPLICATED_VARIANT_ID',
+  | 'DUPLICATED_VARIANT_ID'
   /** Something went wrong, please try again. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** Product variant position cannot be zero or negative number. */
-  InvalidPosition = 'INVALID_POSITION',
+  | 'INVALID_POSITION'
   /** Product variant does not exist. */
-  MissingVariant = 'MISSING_VARIANT',
+  | 'MISSING_VARIANT'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST'
-}
+  | 'PRODUCT_DOES_NOT_EXIST';
 
 /** Return type for `productVariantsBulkUpdate` mutation. */
 export type ProductVariantsBulkUpdatePayload = {
@@ -60810,90 +60248,88 @@ export type ProductVariantsBulkUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ProductVariantsBulkUpdateUserError`. */
-export enum ProductVariantsBulkUpdateUserErrorCode {
+export type ProductVariantsBulkUpdateUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Cannot set name for an option value linked to a metafield. */
-  CannotSetNameForLinkedOptionValue = 'CANNOT_SET_NAME_FOR_LINKED_OPTION_VALUE',
+  | 'CANNOT_SET_NAME_FOR_LINKED_OPTION_VALUE'
   /** Mutually exclusive input fields provided. */
-  CannotSpecifyBoth = 'CANNOT_SPECIFY_BOTH',
+  | 'CANNOT_SPECIFY_BOTH'
   /** The price of the variant must be greater than or equal to zero. */
-  GreaterThanOrEqualTo = 'GREATER_THAN_OR_EQUAL_TO',
+  | 'GREATER_THAN_OR_EQUAL_TO'
   /** Input is invalid. */
-  InvalidInput = 'INVALID_INPUT',
+  | 'INVALID_INPUT'
   /** Metafield value is invalid. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** Inventory quantity input exceeds the limit of 50000. Consider using separate `inventorySetQuantities` mutations. */
-  InventoryQuantitiesLimitExceeded = 'INVENTORY_QUANTITIES_LIMIT_EXCEEDED',
+  | 'INVENTORY_QUANTITIES_LIMIT_EXCEEDED'
   /** Input must be for this product. */
-  MustBeForThisProduct = 'MUST_BE_FOR_THIS_PRODUCT',
+  | 'MUST_BE_FOR_THIS_PRODUCT'
   /** Mandatory field input field missing. */
-  MustSpecifyOneOfPair = 'MUST_SPECIFY_ONE_OF_PAIR',
+  | 'MUST_SPECIFY_ONE_OF_PAIR'
   /** Variant options are not enough. */
-  NeedToAddOptionValues = 'NEED_TO_ADD_OPTION_VALUES',
+  | 'NEED_TO_ADD_OPTION_VALUES'
   /** Price cannot take a negative value. */
-  NegativePriceValue = 'NEGATIVE_PRICE_VALUE',
+  | 'NEGATIVE_PRICE_VALUE'
   /** Input is not defined for this shop. */
-  NotDefinedForShop = 'NOT_DEFINED_FOR_SHOP',
+  | 'NOT_DEFINED_FOR_SHOP'
   /** Inventory quantities cannot be provided during update. */
-  NoInventoryQuantitesDuringUpdate = 'NO_INVENTORY_QUANTITES_DURING_UPDATE',
+  | 'NO_INVENTORY_QUANTITES_DURING_UPDATE'
   /**
    * Inventory quantities can only be provided during create. To update inventory
    * for existing variants, use inventoryAdjustQuantities.
    */
-  NoInventoryQuantitiesOnVariantsUpdate = 'NO_INVENTORY_QUANTITIES_ON_VARIANTS_UPDATE',
+  | 'NO_INVENTORY_QUANTITIES_ON_VARIANTS_UPDATE'
   /** Option does not exist. */
-  OptionDoesNotExist = 'OPTION_DOES_NOT_EXIST',
+  | 'OPTION_DOES_NOT_EXIST'
   /** Variant options are more than the product options. */
-  OptionValuesForNumberOfUnknownOptions = 'OPTION_VALUES_FOR_NUMBER_OF_UNKNOWN_OPTIONS',
+  | 'OPTION_VALUES_FOR_NUMBER_OF_UNKNOWN_OPTIONS'
   /** Option value does not exist. */
-  OptionValueDoesNotExist = 'OPTION_VALUE_DOES_NOT_EXIST',
+  | 'OPTION_VALUE_DOES_NOT_EXIST'
   /** Option value name is too long. */
-  OptionValueNameTooLong = 'OPTION_VALUE_NAME_TOO_LONG',
+  | 'OPTION_VALUE_NAME_TOO_LONG'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST',
+  | 'PRODUCT_DOES_NOT_EXIST'
   /** Product is suspended. */
-  ProductSuspended = 'PRODUCT_SUSPENDED',
+  | 'PRODUCT_SUSPENDED'
   /** Product variant does not exist. */
-  ProductVariantDoesNotExist = 'PRODUCT_VARIANT_DOES_NOT_EXIST',
+  | 'PRODUCT_VARIANT_DOES_NOT_EXIST'
   /** Product variant is missing ID attribute. */
-  ProductVariantIdMissing = 'PRODUCT_VARIANT_ID_MISSING',
+  | 'PRODUCT_VARIANT_ID_MISSING'
   /** You reached the limit of available SKUs in your current plan. */
-  SubscriptionViolation = 'SUBSCRIPTION_VIOLATION',
+  | 'SUBSCRIPTION_VIOLATION'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** Operation is not supported for a combined listing parent product. */
-  UnsupportedCombinedListingParentOperation = 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION',
+  | 'UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION'
   /** The variant already exists. */
-  VariantAlreadyExists = 'VARIANT_ALREADY_EXISTS'
-}
+  | 'VARIANT_ALREADY_EXISTS';
 
 /** The set of valid sort keys for the ProfileItem query. */
-export enum ProfileItemSortKeys {
+export type ProfileItemSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `inventory_total` value. */
-  InventoryTotal = 'INVENTORY_TOTAL',
+  | 'INVENTORY_TOTAL'
   /** Sort by the `product_type` value. */
-  ProductType = 'PRODUCT_TYPE',
+  | 'PRODUCT_TYPE'
   /** Sort by the `published_at` value. */
-  PublishedAt = 'PUBLISHED_AT',
+  | 'PUBLISHED_AT'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE',
+  | 'RELEVANCE'
   /** Sort by the `title` value. */
-  Title = 'TITLE',
+  | 'TITLE'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT',
+  | 'UPDATED_AT'
   /** Sort by the `vendor` value. */
-  Vendor = 'VENDOR'
-}
+  | 'VENDOR';
 
 /** Return type for `pubSubServerPixelUpdate` mutation. */
 export type PubSubServerPixelUpdatePayload = {
@@ -60925,12 +60361,11 @@ export type PubSubWebhookSubscriptionCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PubSubWebhookSubscriptionCreateUserError`. */
-export enum PubSubWebhookSubscriptionCreateUserErrorCode {
+export type PubSubWebhookSubscriptionCreateUserErrorCode =
   /** Invalid parameters provided. */
-  InvalidParameters = 'INVALID_PARAMETERS',
+  | 'INVALID_PARAMETERS'
   /** Address for this topic has already been taken. */
-  Taken = 'TAKEN'
-}
+  | 'TAKEN';
 
 /** The input fields for a PubSub webhook subscription. */
 export type PubSubWebhookSubscriptionInput = {
@@ -60981,12 +60416,11 @@ export type PubSubWebhookSubscriptionUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PubSubWebhookSubscriptionUpdateUserError`. */
-export enum PubSubWebhookSubscriptionUpdateUserErrorCode {
+export type PubSubWebhookSubscriptionUpdateUserErrorCode =
   /** Invalid parameters provided. */
-  InvalidParameters = 'INVALID_PARAMETERS',
+  | 'INVALID_PARAMETERS'
   /** Address for this topic has already been taken. */
-  Taken = 'TAKEN'
-}
+  | 'TAKEN';
 
 /**
  * A group of [products](https://shopify.dev/docs/api/admin-graphql/latest/objects/Product) and [collections](https://shopify.dev/docs/api/admin-graphql/latest/objects/Collection)
@@ -61259,12 +60693,11 @@ export type PublicationCreateInput = {
 };
 
 /** The input fields for the possible values for the default state of a publication. */
-export enum PublicationCreateInputPublicationDefaultState {
+export type PublicationCreateInputPublicationDefaultState =
   /** The publication is populated with all products. */
-  AllProducts = 'ALL_PRODUCTS',
+  | 'ALL_PRODUCTS'
   /** The publication is empty. */
-  Empty = 'EMPTY'
-}
+  | 'EMPTY';
 
 /** Return type for `publicationCreate` mutation. */
 export type PublicationCreatePayload = {
@@ -61353,47 +60786,46 @@ export type PublicationUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `PublicationUserError`. */
-export enum PublicationUserErrorCode {
+export type PublicationUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Cannot modify a catalog for an app. */
-  CannotModifyAppCatalog = 'CANNOT_MODIFY_APP_CATALOG',
+  | 'CANNOT_MODIFY_APP_CATALOG'
   /** Can't modify a publication that belongs to an app catalog. */
-  CannotModifyAppCatalogPublication = 'CANNOT_MODIFY_APP_CATALOG_PUBLICATION',
+  | 'CANNOT_MODIFY_APP_CATALOG_PUBLICATION'
   /** Cannot modify a catalog for a market. */
-  CannotModifyMarketCatalog = 'CANNOT_MODIFY_MARKET_CATALOG',
+  | 'CANNOT_MODIFY_MARKET_CATALOG'
   /** Can't modify a publication that belongs to a market catalog. */
-  CannotModifyMarketCatalogPublication = 'CANNOT_MODIFY_MARKET_CATALOG_PUBLICATION',
+  | 'CANNOT_MODIFY_MARKET_CATALOG_PUBLICATION'
   /** Catalog does not exist. */
-  CatalogNotFound = 'CATALOG_NOT_FOUND',
+  | 'CATALOG_NOT_FOUND'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Publishable ID not found. */
-  InvalidPublishableId = 'INVALID_PUBLISHABLE_ID',
+  | 'INVALID_PUBLISHABLE_ID'
   /** Market does not exist. */
-  MarketNotFound = 'MARKET_NOT_FOUND',
+  | 'MARKET_NOT_FOUND'
   /**
    * A product publication cannot be created because the catalog type associated
    * with this publication does not permit publications of this product type.
    */
-  ProductTypeIncompatibleWithCatalogType = 'PRODUCT_TYPE_INCOMPATIBLE_WITH_CATALOG_TYPE',
+  | 'PRODUCT_TYPE_INCOMPATIBLE_WITH_CATALOG_TYPE'
   /** The publication is currently being modified. Please try again later. */
-  PublicationLocked = 'PUBLICATION_LOCKED',
+  | 'PUBLICATION_LOCKED'
   /** Publication not found. */
-  PublicationNotFound = 'PUBLICATION_NOT_FOUND',
+  | 'PUBLICATION_NOT_FOUND'
   /** The limit for simultaneous publication updates has been exceeded. */
-  PublicationUpdateLimitExceeded = 'PUBLICATION_UPDATE_LIMIT_EXCEEDED',
+  | 'PUBLICATION_UPDATE_LIMIT_EXCEEDED'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** Can't perform this action on a publication. */
-  UnsupportedPublicationAction = 'UNSUPPORTED_PUBLICATION_ACTION',
+  | 'UNSUPPORTED_PUBLICATION_ACTION'
   /** A catalog publication can only contain products. */
-  UnsupportedPublishableType = 'UNSUPPORTED_PUBLISHABLE_TYPE'
-}
+  | 'UNSUPPORTED_PUBLISHABLE_TYPE';
 
 /**
  * Represents a resource that can be published to a channel.
@@ -61694,12 +61126,11 @@ export type QuantityPriceBreakInput = {
 };
 
 /** The set of valid sort keys for the QuantityPriceBreak query. */
-export enum QuantityPriceBreakSortKeys {
+export type QuantityPriceBreakSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `minimum_quantity` value. */
-  MinimumQuantity = 'MINIMUM_QUANTITY'
-}
+  | 'MINIMUM_QUANTITY';
 
 /** The input fields used to update quantity pricing. */
 export type QuantityPricingByVariantUpdateInput = {
@@ -61740,84 +61171,83 @@ export type QuantityPricingByVariantUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `QuantityPricingByVariantUserError`. */
-export enum QuantityPricingByVariantUserErrorCode {
+export type QuantityPricingByVariantUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Something went wrong when trying to update quantity pricing. Please try again later. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** Price list and fixed price currency mismatch. */
-  PriceAddCurrencyMismatch = 'PRICE_ADD_CURRENCY_MISMATCH',
+  | 'PRICE_ADD_CURRENCY_MISMATCH'
   /** Prices to add inputs must be unique by variant id. */
-  PriceAddDuplicateInputForVariant = 'PRICE_ADD_DUPLICATE_INPUT_FOR_VARIANT',
+  | 'PRICE_ADD_DUPLICATE_INPUT_FOR_VARIANT'
   /** The issuance currency of a local currency gift card must match the price list currency. */
-  PriceAddLocalCurrencyGiftCardIssuanceCurrencyMismatch = 'PRICE_ADD_LOCAL_CURRENCY_GIFT_CARD_ISSUANCE_CURRENCY_MISMATCH',
+  | 'PRICE_ADD_LOCAL_CURRENCY_GIFT_CARD_ISSUANCE_CURRENCY_MISMATCH'
   /** The price of a local currency gift card cannot exceed the maximum gift card purchase limit. */
-  PriceAddLocalCurrencyGiftCardLimitExceeded = 'PRICE_ADD_LOCAL_CURRENCY_GIFT_CARD_LIMIT_EXCEEDED',
+  | 'PRICE_ADD_LOCAL_CURRENCY_GIFT_CARD_LIMIT_EXCEEDED'
   /** Fixed price's variant not found. */
-  PriceAddVariantNotFound = 'PRICE_ADD_VARIANT_NOT_FOUND',
+  | 'PRICE_ADD_VARIANT_NOT_FOUND'
   /** Price is not fixed. */
-  PriceDeletePriceNotFixed = 'PRICE_DELETE_PRICE_NOT_FIXED',
+  | 'PRICE_DELETE_PRICE_NOT_FIXED'
   /** Fixed price's variant not found. */
-  PriceDeleteVariantNotFound = 'PRICE_DELETE_VARIANT_NOT_FOUND',
+  | 'PRICE_DELETE_VARIANT_NOT_FOUND'
   /** Price List does not exist. */
-  PriceListNotFound = 'PRICE_LIST_NOT_FOUND',
+  | 'PRICE_LIST_NOT_FOUND'
   /** Price list and quantity price break currency mismatch. */
-  QuantityPriceBreakAddCurrencyMismatch = 'QUANTITY_PRICE_BREAK_ADD_CURRENCY_MISMATCH',
+  | 'QUANTITY_PRICE_BREAK_ADD_CURRENCY_MISMATCH'
   /** Quantity price breaks to add inputs must be unique by variant id and minimum quantity. */
-  QuantityPriceBreakAddDuplicateInputForVariantAndMin = 'QUANTITY_PRICE_BREAK_ADD_DUPLICATE_INPUT_FOR_VARIANT_AND_MIN',
+  | 'QUANTITY_PRICE_BREAK_ADD_DUPLICATE_INPUT_FOR_VARIANT_AND_MIN'
   /** Failed to save quantity price break. */
-  QuantityPriceBreakAddFailedToSave = 'QUANTITY_PRICE_BREAK_ADD_FAILED_TO_SAVE',
+  | 'QUANTITY_PRICE_BREAK_ADD_FAILED_TO_SAVE'
   /** Invalid quantity price break. */
-  QuantityPriceBreakAddInvalid = 'QUANTITY_PRICE_BREAK_ADD_INVALID',
+  | 'QUANTITY_PRICE_BREAK_ADD_INVALID'
   /** Exceeded the allowed number of quantity price breaks per variant. */
-  QuantityPriceBreakAddLimitExceeded = 'QUANTITY_PRICE_BREAK_ADD_LIMIT_EXCEEDED',
+  | 'QUANTITY_PRICE_BREAK_ADD_LIMIT_EXCEEDED'
   /** Quantity price break miniumum is higher than the quantity rule maximum. */
-  QuantityPriceBreakAddMinHigherThanQuantityRulesMax = 'QUANTITY_PRICE_BREAK_ADD_MIN_HIGHER_THAN_QUANTITY_RULES_MAX',
+  | 'QUANTITY_PRICE_BREAK_ADD_MIN_HIGHER_THAN_QUANTITY_RULES_MAX'
   /** Quantity price break miniumum is less than the quantity rule minimum. */
-  QuantityPriceBreakAddMinLowerThanQuantityRulesMin = 'QUANTITY_PRICE_BREAK_ADD_MIN_LOWER_THAN_QUANTITY_RULES_MIN',
+  | 'QUANTITY_PRICE_BREAK_ADD_MIN_LOWER_THAN_QUANTITY_RULES_MIN'
   /** Quantity price break miniumum is not multiple of the quantity rule increment. */
-  QuantityPriceBreakAddMinNotAMultipleOfQuantityRulesIncrement = 'QUANTITY_PRICE_BREAK_ADD_MIN_NOT_A_MULTIPLE_OF_QUANTITY_RULES_INCREMENT',
+  | 'QUANTITY_PRICE_BREAK_ADD_MIN_NOT_A_MULTIPLE_OF_QUANTITY_RULES_INCREMENT'
   /** Quantity price break's fixed price not found. */
-  QuantityPriceBreakAddPriceListPriceNotFound = 'QUANTITY_PRICE_BREAK_ADD_PRICE_LIST_PRICE_NOT_FOUND',
+  | 'QUANTITY_PRICE_BREAK_ADD_PRICE_LIST_PRICE_NOT_FOUND'
   /** Quantity price break variant not found. */
-  QuantityPriceBreakAddVariantNotFound = 'QUANTITY_PRICE_BREAK_ADD_VARIANT_NOT_FOUND',
+  | 'QUANTITY_PRICE_BREAK_ADD_VARIANT_NOT_FOUND'
   /** Variant to delete by is not found. */
-  QuantityPriceBreakDeleteByVariantIdVariantNotFound = 'QUANTITY_PRICE_BREAK_DELETE_BY_VARIANT_ID_VARIANT_NOT_FOUND',
+  | 'QUANTITY_PRICE_BREAK_DELETE_BY_VARIANT_ID_VARIANT_NOT_FOUND'
   /** Failed to delete quantity price break. */
-  QuantityPriceBreakDeleteFailed = 'QUANTITY_PRICE_BREAK_DELETE_FAILED',
+  | 'QUANTITY_PRICE_BREAK_DELETE_FAILED'
   /** Quantity price break not found. */
-  QuantityPriceBreakDeleteNotFound = 'QUANTITY_PRICE_BREAK_DELETE_NOT_FOUND',
+  | 'QUANTITY_PRICE_BREAK_DELETE_NOT_FOUND'
   /** Quantity rule catalog context not supported. */
-  QuantityRuleAddCatalogContextNotSupported = 'QUANTITY_RULE_ADD_CATALOG_CONTEXT_NOT_SUPPORTED',
+  | 'QUANTITY_RULE_ADD_CATALOG_CONTEXT_NOT_SUPPORTED'
   /** Quantity rules to add inputs must be unique by variant id. */
-  QuantityRuleAddDuplicateInputForVariant = 'QUANTITY_RULE_ADD_DUPLICATE_INPUT_FOR_VARIANT',
+  | 'QUANTITY_RULE_ADD_DUPLICATE_INPUT_FOR_VARIANT'
   /** Quantity rule increment is greater than minimum. */
-  QuantityRuleAddIncrementIsGreaterThanMinimum = 'QUANTITY_RULE_ADD_INCREMENT_IS_GREATER_THAN_MINIMUM',
+  | 'QUANTITY_RULE_ADD_INCREMENT_IS_GREATER_THAN_MINIMUM'
   /** Quantity rule increment is less than one. */
-  QuantityRuleAddIncrementIsLessThanOne = 'QUANTITY_RULE_ADD_INCREMENT_IS_LESS_THAN_ONE',
+  | 'QUANTITY_RULE_ADD_INCREMENT_IS_LESS_THAN_ONE'
   /** Quantity rule increment must be a multiple of the quantity price break minimum. */
-  QuantityRuleAddIncrementNotAMultipleOfQuantityPriceBreakMin = 'QUANTITY_RULE_ADD_INCREMENT_NOT_A_MULTIPLE_OF_QUANTITY_PRICE_BREAK_MIN',
+  | 'QUANTITY_RULE_ADD_INCREMENT_NOT_A_MULTIPLE_OF_QUANTITY_PRICE_BREAK_MIN'
   /** Quantity rule maximum is less than one. */
-  QuantityRuleAddMaximumIsLessThanOne = 'QUANTITY_RULE_ADD_MAXIMUM_IS_LESS_THAN_ONE',
+  | 'QUANTITY_RULE_ADD_MAXIMUM_IS_LESS_THAN_ONE'
   /** Quantity rule maximum is not a multiple of increment. */
-  QuantityRuleAddMaximumNotAMultipleOfIncrement = 'QUANTITY_RULE_ADD_MAXIMUM_NOT_A_MULTIPLE_OF_INCREMENT',
+  | 'QUANTITY_RULE_ADD_MAXIMUM_NOT_A_MULTIPLE_OF_INCREMENT'
   /** Quantity rule maximum is less than the quantity price break minimum. */
-  QuantityRuleAddMaxLowerThanQuantityPriceBreakMin = 'QUANTITY_RULE_ADD_MAX_LOWER_THAN_QUANTITY_PRICE_BREAK_MIN',
+  | 'QUANTITY_RULE_ADD_MAX_LOWER_THAN_QUANTITY_PRICE_BREAK_MIN'
   /** Quantity rule minimum is greater than maximum. */
-  QuantityRuleAddMinimumGreaterThanMaximum = 'QUANTITY_RULE_ADD_MINIMUM_GREATER_THAN_MAXIMUM',
+  | 'QUANTITY_RULE_ADD_MINIMUM_GREATER_THAN_MAXIMUM'
   /** Quantity rule minimum is less than one. */
-  QuantityRuleAddMinimumIsLessThanOne = 'QUANTITY_RULE_ADD_MINIMUM_IS_LESS_THAN_ONE',
+  | 'QUANTITY_RULE_ADD_MINIMUM_IS_LESS_THAN_ONE'
   /** Quantity rule minimum is not a multiple of increment. */
-  QuantityRuleAddMinimumNotAMultipleOfIncrement = 'QUANTITY_RULE_ADD_MINIMUM_NOT_A_MULTIPLE_OF_INCREMENT',
+  | 'QUANTITY_RULE_ADD_MINIMUM_NOT_A_MULTIPLE_OF_INCREMENT'
   /** Quantity rule minimum is higher than the quantity price break minimum. */
-  QuantityRuleAddMinHigherThanQuantityPriceBreakMin = 'QUANTITY_RULE_ADD_MIN_HIGHER_THAN_QUANTITY_PRICE_BREAK_MIN',
+  | 'QUANTITY_RULE_ADD_MIN_HIGHER_THAN_QUANTITY_PRICE_BREAK_MIN'
   /** Quantity rule variant not found. */
-  QuantityRuleAddVariantNotFound = 'QUANTITY_RULE_ADD_VARIANT_NOT_FOUND',
+  | 'QUANTITY_RULE_ADD_VARIANT_NOT_FOUND'
   /** Quantity rule not found. */
-  QuantityRuleDeleteRuleNotFound = 'QUANTITY_RULE_DELETE_RULE_NOT_FOUND',
+  | 'QUANTITY_RULE_DELETE_RULE_NOT_FOUND'
   /** Quantity rule variant not found. */
-  QuantityRuleDeleteVariantNotFound = 'QUANTITY_RULE_DELETE_VARIANT_NOT_FOUND'
-}
+  | 'QUANTITY_RULE_DELETE_VARIANT_NOT_FOUND';
 
 /** The quantity rule for the product variant in a given context. */
 export type QuantityRule = {
@@ -61889,12 +61319,11 @@ export type QuantityRuleInput = {
 };
 
 /** The origin of quantity rule on a price list. */
-export enum QuantityRuleOriginType {
+export type QuantityRuleOriginType =
   /** Quantity rule is explicitly defined. */
-  Fixed = 'FIXED',
+  | 'FIXED'
   /** Quantity rule falls back to the relative rule. */
-  Relative = 'RELATIVE'
-}
+  | 'RELATIVE';
 
 /** An error for a failed quantity rule operation. */
 export type QuantityRuleUserError = DisplayableError & {
@@ -61908,47 +61337,46 @@ export type QuantityRuleUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `QuantityRuleUserError`. */
-export enum QuantityRuleUserErrorCode {
+export type QuantityRuleUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Quantity rules can be associated only with company location catalogs or catalogs associated with compatible markets. */
-  CatalogContextDoesNotSupportQuantityRules = 'CATALOG_CONTEXT_DOES_NOT_SUPPORT_QUANTITY_RULES',
+  | 'CATALOG_CONTEXT_DOES_NOT_SUPPORT_QUANTITY_RULES'
   /** Quantity rule inputs must be unique by variant id. */
-  DuplicateInputForVariant = 'DUPLICATE_INPUT_FOR_VARIANT',
+  | 'DUPLICATE_INPUT_FOR_VARIANT'
   /** Something went wrong when trying to save the quantity rule. Please try again later. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** Value must be greater than or equal to 1. */
-  GreaterThanOrEqualTo = 'GREATER_THAN_OR_EQUAL_TO',
+  | 'GREATER_THAN_OR_EQUAL_TO'
   /** Increment must be lower than or equal to the minimum. */
-  IncrementIsGreaterThanMinimum = 'INCREMENT_IS_GREATER_THAN_MINIMUM',
+  | 'INCREMENT_IS_GREATER_THAN_MINIMUM'
   /**
    * Increment must be a multiple of all quantity price break minimums associated
    * with this variant in the specified price list.
    */
-  IncrementNotAMultipleOfQuantityPriceBreakMinimum = 'INCREMENT_NOT_A_MULTIPLE_OF_QUANTITY_PRICE_BREAK_MINIMUM',
+  | 'INCREMENT_NOT_A_MULTIPLE_OF_QUANTITY_PRICE_BREAK_MINIMUM'
   /**
    * Maximum must be greater than or equal to all quantity price break minimums
    * associated with this variant in the specified price list.
    */
-  MaximumIsLowerThanQuantityPriceBreakMinimum = 'MAXIMUM_IS_LOWER_THAN_QUANTITY_PRICE_BREAK_MINIMUM',
+  | 'MAXIMUM_IS_LOWER_THAN_QUANTITY_PRICE_BREAK_MINIMUM'
   /** The maximum must be a multiple of the increment. */
-  MaximumNotMultipleOfIncrement = 'MAXIMUM_NOT_MULTIPLE_OF_INCREMENT',
+  | 'MAXIMUM_NOT_MULTIPLE_OF_INCREMENT'
   /** Minimum must be lower than or equal to the maximum. */
-  MinimumIsGreaterThanMaximum = 'MINIMUM_IS_GREATER_THAN_MAXIMUM',
+  | 'MINIMUM_IS_GREATER_THAN_MAXIMUM'
   /**
    * Minimum must be less than or equal to all quantity price break minimums
    * associated with this variant in the specified price list.
    */
-  MinimumIsHigherThanQuantityPriceBreakMinimum = 'MINIMUM_IS_HIGHER_THAN_QUANTITY_PRICE_BREAK_MINIMUM',
+  | 'MINIMUM_IS_HIGHER_THAN_QUANTITY_PRICE_BREAK_MINIMUM'
   /** The minimum must be a multiple of the increment. */
-  MinimumNotMultipleOfIncrement = 'MINIMUM_NOT_MULTIPLE_OF_INCREMENT',
+  | 'MINIMUM_NOT_MULTIPLE_OF_INCREMENT'
   /** Price list does not exist. */
-  PriceListDoesNotExist = 'PRICE_LIST_DOES_NOT_EXIST',
+  | 'PRICE_LIST_DOES_NOT_EXIST'
   /** Product variant ID does not exist. */
-  ProductVariantDoesNotExist = 'PRODUCT_VARIANT_DOES_NOT_EXIST',
+  | 'PRODUCT_VARIANT_DOES_NOT_EXIST'
   /** Quantity rule for variant associated with the price list provided does not exist. */
-  VariantQuantityRuleDoesNotExist = 'VARIANT_QUANTITY_RULE_DOES_NOT_EXIST'
-}
+  | 'VARIANT_QUANTITY_RULE_DOES_NOT_EXIST';
 
 /** Return type for `quantityRulesAdd` mutation. */
 export type QuantityRulesAddPayload = {
@@ -66233,12 +65661,11 @@ export type RefundDutyInput = {
 };
 
 /** The type of refund to perform for a particular refund duty. */
-export enum RefundDutyRefundType {
+export type RefundDutyRefundType =
   /** The duty is fully refunded. */
-  Full = 'FULL',
+  | 'FULL'
   /** The duty is proportionally refunded based on the quantity of the refunded line item. */
-  Proportional = 'PROPORTIONAL'
-}
+  | 'PROPORTIONAL';
 
 /** An auto-generated type which holds one Refund and a cursor during pagination. */
 export type RefundEdge = {
@@ -66373,28 +65800,26 @@ export type RefundLineItemInput = {
 };
 
 /** The type of restock performed for a particular refund line item. */
-export enum RefundLineItemRestockType {
+export type RefundLineItemRestockType =
   /** The refund line item was canceled. Use this when restocking unfulfilled line items. */
-  Cancel = 'CANCEL',
+  | 'CANCEL'
   /**
    * Deprecated. The refund line item was restocked, without specifically
    * beingidentified as a return or cancelation. This value is not accepted when
    * creating new refunds.
    */
-  LegacyRestock = 'LEGACY_RESTOCK',
+  | 'LEGACY_RESTOCK'
   /** Refund line item was not restocked. */
-  NoRestock = 'NO_RESTOCK',
+  | 'NO_RESTOCK'
   /** The refund line item was returned. Use this when restocking line items that were fulfilled. */
-  Return = 'RETURN'
-}
+  | 'RETURN';
 
 /** The different methods that a refund amount can be allocated to. */
-export enum RefundMethodAllocation {
+export type RefundMethodAllocation =
   /** The refund is to original payment methods. */
-  OriginalPaymentMethods = 'ORIGINAL_PAYMENT_METHODS',
+  | 'ORIGINAL_PAYMENT_METHODS'
   /** The refund is to store credit. */
-  StoreCredit = 'STORE_CREDIT'
-}
+  | 'STORE_CREDIT';
 
 /** The input fields for processing the financial outcome of a refund. */
 export type RefundMethodInput = {
@@ -66578,28 +66003,25 @@ export type ResourceAlertAction = {
 };
 
 /** The available icons for resource alerts. */
-export enum ResourceAlertIcon {
+export type ResourceAlertIcon =
   /** A checkmark inside a circle. */
-  CheckmarkCircle = 'CHECKMARK_CIRCLE',
+  | 'CHECKMARK_CIRCLE'
   /** A lowercase `i` inside a circle. */
-  InformationCircle = 'INFORMATION_CIRCLE'
-}
+  | 'INFORMATION_CIRCLE';
 
 /** The possible severity levels for a resource alert. */
-export enum ResourceAlertSeverity {
+export type ResourceAlertSeverity =
   /** Indicates a critical alert. For example, a blocked app. */
-  Critical = 'CRITICAL',
+  | 'CRITICAL'
   /** Indicates a neutral alert. For example, an accepted dispute. */
-  Default = 'DEFAULT',
-  /** @deprecated `ERROR` severity is being deprecated in favour of `WARNING` or `CRITICAL` instead. */
-  Error = 'ERROR',
+  | 'DEFAULT'
+  | 'ERROR'
   /** Indicates an informative alert. For example, an escalated dispute. */
-  Info = 'INFO',
+  | 'INFO'
   /** Indicates a success alert. For example, a winning a dispute. */
-  Success = 'SUCCESS',
+  | 'SUCCESS'
   /** Indicates an informative alert. For example, a new dispute. */
-  Warning = 'WARNING'
-}
+  | 'WARNING';
 
 /** Represents feedback from apps about a resource, and the steps required to set up the apps on the shop. */
 export type ResourceFeedback = {
@@ -66646,12 +66068,11 @@ export type ResourceFeedbackCreateInput = {
 };
 
 /** The state of the resource feedback. */
-export enum ResourceFeedbackState {
+export type ResourceFeedbackState =
   /** No action required from merchant. */
-  Accepted = 'ACCEPTED',
+  | 'ACCEPTED'
   /** The merchant needs to resolve an issue with the resource. */
-  RequiresAction = 'REQUIRES_ACTION'
-}
+  | 'REQUIRES_ACTION';
 
 /** Represents a merchandising background operation interface. */
 export type ResourceOperation = {
@@ -66666,14 +66087,13 @@ export type ResourceOperation = {
 };
 
 /** Represents the state of this catalog operation. */
-export enum ResourceOperationStatus {
+export type ResourceOperationStatus =
   /** Operation is currently running. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** Operation is complete. */
-  Complete = 'COMPLETE',
+  | 'COMPLETE'
   /** Operation has been created. */
-  Created = 'CREATED'
-}
+  | 'CREATED';
 
 /**
  * A resource publication represents information about the publication of a resource.
@@ -67178,14 +66598,13 @@ export type ReturnDecline = {
 };
 
 /** The reason why the merchant declined a customer's return request. */
-export enum ReturnDeclineReason {
+export type ReturnDeclineReason =
   /** The return contains final sale items. */
-  FinalSale = 'FINAL_SALE',
+  | 'FINAL_SALE'
   /** The return is declined for another reason. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** The return period has ended. */
-  ReturnPeriodEnded = 'RETURN_PERIOD_ENDED'
-}
+  | 'RETURN_PERIOD_ENDED';
 
 /** The input fields for declining a customer's return request. */
 export type ReturnDeclineRequestInput = {
@@ -67224,58 +66643,57 @@ export type ReturnEdge = {
 };
 
 /** Possible error codes that can be returned by `ReturnUserError`. */
-export enum ReturnErrorCode {
+export type ReturnErrorCode =
   /** The requested resource already exists. */
-  AlreadyExists = 'ALREADY_EXISTS',
+  | 'ALREADY_EXISTS'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** A requested resource could not be created. */
-  CreationFailed = 'CREATION_FAILED',
+  | 'CREATION_FAILED'
   /** The input value should be equal to the value allowed. */
-  EqualTo = 'EQUAL_TO',
+  | 'EQUAL_TO'
   /** A required feature is not enabled. */
-  FeatureNotEnabled = 'FEATURE_NOT_ENABLED',
+  | 'FEATURE_NOT_ENABLED'
   /** The input value should be greater than the minimum allowed value. */
-  GreaterThan = 'GREATER_THAN',
+  | 'GREATER_THAN'
   /** The input value should be greater than or equal to the minimum value allowed. */
-  GreaterThanOrEqualTo = 'GREATER_THAN_OR_EQUAL_TO',
+  | 'GREATER_THAN_OR_EQUAL_TO'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** Unexpected internal error happened. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** A resource was not in the correct state for the operation to succeed. */
-  InvalidState = 'INVALID_STATE',
+  | 'INVALID_STATE'
   /** The input value should be less than the maximum value allowed. */
-  LessThan = 'LESS_THAN',
+  | 'LESS_THAN'
   /** The input value should be less than or equal to the maximum value allowed. */
-  LessThanOrEqualTo = 'LESS_THAN_OR_EQUAL_TO',
+  | 'LESS_THAN_OR_EQUAL_TO'
   /** The user does not have permission to perform the operation. */
-  MissingPermission = 'MISSING_PERMISSION',
+  | 'MISSING_PERMISSION'
   /** A requested notification could not be sent. */
-  NotificationFailed = 'NOTIFICATION_FAILED',
+  | 'NOTIFICATION_FAILED'
   /** The input value is not a number. */
-  NotANumber = 'NOT_A_NUMBER',
+  | 'NOT_A_NUMBER'
   /** A requested item is not editable. */
-  NotEditable = 'NOT_EDITABLE',
+  | 'NOT_EDITABLE'
   /** A requested item could not be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too big. */
-  TooBig = 'TOO_BIG',
+  | 'TOO_BIG'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** Too many arguments provided. */
-  TooManyArguments = 'TOO_MANY_ARGUMENTS',
+  | 'TOO_MANY_ARGUMENTS'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** The input value is the wrong length. */
-  WrongLength = 'WRONG_LENGTH'
-}
+  | 'WRONG_LENGTH';
 
 /** The input fields for a return. */
 export type ReturnInput = {
@@ -67508,36 +66926,34 @@ export type ReturnProcessReturnLineItemInput = {
 };
 
 /** Filter line items based on processing status. */
-export enum ReturnProcessingStatusFilterInput {
+export type ReturnProcessingStatusFilterInput =
   /** Only include line items that have some processable quantity. */
-  Processable = 'PROCESSABLE',
+  | 'PROCESSABLE'
   /** Only include line items that have been processed. */
-  Processed = 'PROCESSED'
-}
+  | 'PROCESSED';
 
 /** The reason for returning the return line item. */
-export enum ReturnReason {
+export type ReturnReason =
   /** The item is returned because the buyer did not like the color. Displays as **Color**. */
-  Color = 'COLOR',
+  | 'COLOR'
   /** The item is returned because it is damaged or defective. Displays as **Damaged or defective**. */
-  Defective = 'DEFECTIVE',
+  | 'DEFECTIVE'
   /** The item is returned because it was not as described. Displays as **Item not as described**. */
-  NotAsDescribed = 'NOT_AS_DESCRIBED',
+  | 'NOT_AS_DESCRIBED'
   /** The item is returned for another reason. For this value, a return reason note is also provided. Displays as **Other**. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** The item is returned because the size was too large. Displays as **Size was too large**. */
-  SizeTooLarge = 'SIZE_TOO_LARGE',
+  | 'SIZE_TOO_LARGE'
   /** The item is returned because the size was too small. Displays as **Size was too small**. */
-  SizeTooSmall = 'SIZE_TOO_SMALL',
+  | 'SIZE_TOO_SMALL'
   /** The item is returned because the buyer did not like the style. Displays as **Style**. */
-  Style = 'STYLE',
+  | 'STYLE'
   /** The item is returned because of an unknown reason. Displays as **Unknown**. */
-  Unknown = 'UNKNOWN',
+  | 'UNKNOWN'
   /** The item is returned because the customer changed their mind. Displays as **Customer changed their mind**. */
-  Unwanted = 'UNWANTED',
+  | 'UNWANTED'
   /** The item is returned because the customer received the wrong one. Displays as **Received the wrong item**. */
-  WrongItem = 'WRONG_ITEM'
-}
+  | 'WRONG_ITEM';
 
 /**
  * A standardized reason for returning an item.
@@ -67605,14 +67021,13 @@ export type ReturnReasonDefinitionEdge = {
 };
 
 /** The set of valid sort keys for the ReturnReasonDefinition query. */
-export enum ReturnReasonDefinitionSortKeys {
+export type ReturnReasonDefinitionSortKeys =
   /** Sort by the `handle` value. */
-  Handle = 'HANDLE',
+  | 'HANDLE'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `name` value. */
-  Name = 'NAME'
-}
+  | 'NAME';
 
 /** The input fields to refund a return. */
 export type ReturnRefundInput = {
@@ -67723,18 +67138,17 @@ export type ReturnShippingFeeInput = {
 };
 
 /** The status of a return. */
-export enum ReturnStatus {
+export type ReturnStatus =
   /** The return has been canceled. */
-  Canceled = 'CANCELED',
+  | 'CANCELED'
   /** The return has been completed. */
-  Closed = 'CLOSED',
+  | 'CLOSED'
   /** The return was declined. */
-  Declined = 'DECLINED',
+  | 'DECLINED'
   /** The return is in progress. */
-  Open = 'OPEN',
+  | 'OPEN'
   /** The return was requested. */
-  Requested = 'REQUESTED'
-}
+  | 'REQUESTED';
 
 /** An error that occurs during the execution of a return mutation. */
 export type ReturnUserError = DisplayableError & {
@@ -68143,16 +67557,15 @@ export type ReverseFulfillmentOrderDisposition = Node & {
 };
 
 /** The final arrangement of an item from a reverse fulfillment order. */
-export enum ReverseFulfillmentOrderDispositionType {
+export type ReverseFulfillmentOrderDispositionType =
   /** An item that was expected but absent. */
-  Missing = 'MISSING',
+  | 'MISSING'
   /** An item that wasn't restocked. */
-  NotRestocked = 'NOT_RESTOCKED',
+  | 'NOT_RESTOCKED'
   /** An item that requires further processing before being restocked or discarded. */
-  ProcessingRequired = 'PROCESSING_REQUIRED',
+  | 'PROCESSING_REQUIRED'
   /** An item that was restocked. */
-  Restocked = 'RESTOCKED'
-}
+  | 'RESTOCKED';
 
 /** An auto-generated type which holds one ReverseFulfillmentOrder and a cursor during pagination. */
 export type ReverseFulfillmentOrderEdge = {
@@ -68205,14 +67618,13 @@ export type ReverseFulfillmentOrderLineItemEdge = {
 };
 
 /** The status of a reverse fulfillment order. */
-export enum ReverseFulfillmentOrderStatus {
+export type ReverseFulfillmentOrderStatus =
   /** The reverse fulfillment order has been canceled. */
-  Canceled = 'CANCELED',
+  | 'CANCELED'
   /** The reverse fulfillment order has been completed. */
-  Closed = 'CLOSED',
+  | 'CLOSED'
   /** The reverse fulfillment order is in progress. */
-  Open = 'OPEN'
-}
+  | 'OPEN';
 
 /** The third-party confirmation of a reverse fulfillment order. */
 export type ReverseFulfillmentOrderThirdPartyConfirmation = {
@@ -68222,34 +67634,32 @@ export type ReverseFulfillmentOrderThirdPartyConfirmation = {
 };
 
 /** The status of a reverse fulfillment order third-party confirmation. */
-export enum ReverseFulfillmentOrderThirdPartyConfirmationStatus {
+export type ReverseFulfillmentOrderThirdPartyConfirmationStatus =
   /** The reverse fulfillment order was accepted by the fulfillment service. */
-  Accepted = 'ACCEPTED',
+  | 'ACCEPTED'
   /** The reverse fulfillment order cancelation was accepted by the fulfillment service. */
-  CancelAccepted = 'CANCEL_ACCEPTED',
+  | 'CANCEL_ACCEPTED'
   /** The reverse fulfillment order cancelation was rejected by the fulfillment service. */
-  CancelRejected = 'CANCEL_REJECTED',
+  | 'CANCEL_REJECTED'
   /** The reverse fulfillment order is awaiting acceptance by the fulfillment service. */
-  PendingAcceptance = 'PENDING_ACCEPTANCE',
+  | 'PENDING_ACCEPTANCE'
   /** The reverse fulfillment order is awaiting cancelation by the fulfillment service. */
-  PendingCancelation = 'PENDING_CANCELATION',
+  | 'PENDING_CANCELATION'
   /** The reverse fulfillment order was rejected by the fulfillment service. */
-  Rejected = 'REJECTED'
-}
+  | 'REJECTED';
 
 /** List of possible values for a RiskAssessment result. */
-export enum RiskAssessmentResult {
+export type RiskAssessmentResult =
   /** Indicates a high likelihood that the order is fraudulent. */
-  High = 'HIGH',
+  | 'HIGH'
   /** Indicates a low likelihood that the order is fraudulent. */
-  Low = 'LOW',
+  | 'LOW'
   /** Indicates a medium likelihood that the order is fraudulent. */
-  Medium = 'MEDIUM',
+  | 'MEDIUM'
   /** Indicates that the risk assessment will not provide a recommendation for the order. */
-  None = 'NONE',
+  | 'NONE'
   /** Indicates that the risk assessment is still pending. */
-  Pending = 'PENDING'
-}
+  | 'PENDING';
 
 /**
  * A risk fact belongs to a single risk assessment and serves to provide additional
@@ -68265,14 +67675,13 @@ export type RiskFact = {
 };
 
 /** List of possible values for a RiskFact sentiment. */
-export enum RiskFactSentiment {
+export type RiskFactSentiment =
   /** A negative contributor that increases the risk. */
-  Negative = 'NEGATIVE',
+  | 'NEGATIVE'
   /** A neutral contributor with regards to risk. */
-  Neutral = 'NEUTRAL',
+  | 'NEUTRAL'
   /** A positive contributor that lowers the risk. */
-  Positive = 'POSITIVE'
-}
+  | 'POSITIVE';
 
 /** A row count represents rows on background operation. */
 export type RowCount = {
@@ -68336,16 +67745,15 @@ export type Sale = {
 };
 
 /** The possible order action types for a sale. */
-export enum SaleActionType {
+export type SaleActionType =
   /** A purchase or charge. */
-  Order = 'ORDER',
+  | 'ORDER'
   /** A removal or return. */
-  Return = 'RETURN',
+  | 'RETURN'
   /** An unknown order action. Represents new actions that may be added in future versions. */
-  Unknown = 'UNKNOWN',
+  | 'UNKNOWN'
   /** A change to the price, taxes, or discounts for a prior purchase. */
-  Update = 'UPDATE'
-}
+  | 'UPDATE';
 
 /** The additional fee details for a line item. */
 export type SaleAdditionalFee = Node & {
@@ -68399,26 +67807,25 @@ export type SaleEdge = {
  * sale record represents the difference between the original total value of all
  * line items that were refunded, and the actual amount refunded.
  */
-export enum SaleLineType {
+export type SaleLineType =
   /** An additional fee. */
-  AdditionalFee = 'ADDITIONAL_FEE',
+  | 'ADDITIONAL_FEE'
   /** A sale adjustment. */
-  Adjustment = 'ADJUSTMENT',
+  | 'ADJUSTMENT'
   /** A duty charge. */
-  Duty = 'DUTY',
+  | 'DUTY'
   /** A fee charge. */
-  Fee = 'FEE',
+  | 'FEE'
   /** A gift card. */
-  GiftCard = 'GIFT_CARD',
+  | 'GIFT_CARD'
   /** A product purchased, returned or exchanged. */
-  Product = 'PRODUCT',
+  | 'PRODUCT'
   /** A shipping cost. */
-  Shipping = 'SHIPPING',
+  | 'SHIPPING'
   /** A tip added by the customer. */
-  Tip = 'TIP',
+  | 'TIP'
   /** An unknown sale line. Represents new types that may be added in future versions. */
-  Unknown = 'UNKNOWN'
-}
+  | 'UNKNOWN';
 
 /** The tax allocated to a sale from a single tax line. */
 export type SaleTax = {
@@ -68619,12 +68026,11 @@ export type SavedSearchUpdatePayload = {
 };
 
 /** The set of valid sort keys for the ScheduledChange query. */
-export enum ScheduledChangeSortKeys {
+export type ScheduledChangeSortKeys =
   /** Sort by the `expected_at` value. */
-  ExpectedAt = 'EXPECTED_AT',
+  | 'EXPECTED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /**
  * Script discount applications capture the intentions of a discount that
@@ -68738,22 +68144,13 @@ export type ScriptTagDeletePayload = {
 };
 
 /** The page or pages on the online store where the script should be included. */
-export enum ScriptTagDisplayScope {
-  /**
-   * Include the script on both the web storefront and the <b>Order status</b> page.
-   * @deprecated `ALL` is deprecated. Use `ONLINE_STORE` instead.
-   *
-   */
-  All = 'ALL',
+export type ScriptTagDisplayScope =
+  /** Include the script on both the web storefront and the <b>Order status</b> page. */
+  | 'ALL'
   /** Include the script only on the web storefront. */
-  OnlineStore = 'ONLINE_STORE',
-  /**
-   * Include the script only on the <b>Order status</b> page.
-   * @deprecated `ORDER_STATUS` is deprecated and unavailable as a mutation input.
-   *
-   */
-  OrderStatus = 'ORDER_STATUS'
-}
+  | 'ONLINE_STORE'
+  /** Include the script only on the <b>Order status</b> page. */
+  | 'ORDER_STATUS';
 
 /** An auto-generated type which holds one ScriptTag and a cursor during pagination. */
 export type ScriptTagEdge = {
@@ -68851,30 +68248,29 @@ export type SearchResultEdge = {
 };
 
 /** Specifies the type of resources to be returned from a search. */
-export enum SearchResultType {
+export type SearchResultType =
   /** An article. */
-  Article = 'ARTICLE',
+  | 'ARTICLE'
   /** A balance transaction. */
-  BalanceTransaction = 'BALANCE_TRANSACTION',
+  | 'BALANCE_TRANSACTION'
   /** A blog. */
-  Blog = 'BLOG',
-  Collection = 'COLLECTION',
-  Customer = 'CUSTOMER',
+  | 'BLOG'
+  | 'COLLECTION'
+  | 'CUSTOMER'
   /** A code discount redeem code. */
-  DiscountRedeemCode = 'DISCOUNT_REDEEM_CODE',
-  DraftOrder = 'DRAFT_ORDER',
+  | 'DISCOUNT_REDEEM_CODE'
+  | 'DRAFT_ORDER'
   /** A file. */
-  File = 'FILE',
+  | 'FILE'
   /** An inventory transfer. */
-  InventoryTransfer = 'INVENTORY_TRANSFER',
-  Order = 'ORDER',
+  | 'INVENTORY_TRANSFER'
+  | 'ORDER'
   /** A page. */
-  Page = 'PAGE',
-  PriceRule = 'PRICE_RULE',
-  Product = 'PRODUCT',
+  | 'PAGE'
+  | 'PRICE_RULE'
+  | 'PRODUCT'
   /** A URL redirect. */
-  UrlRedirect = 'URL_REDIRECT'
-}
+  | 'URL_REDIRECT';
 
 /**
  * A group of [customers](https://shopify.dev/docs/api/admin-graphql/latest/objects/Customer)
@@ -69186,19 +68582,18 @@ export type SegmentMigrationEdge = {
 };
 
 /** The set of valid sort keys for the Segment query. */
-export enum SegmentSortKeys {
+export type SegmentSortKeys =
   /** Sort by the `creation_date` value. */
-  CreationDate = 'CREATION_DATE',
+  | 'CREATION_DATE'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `last_edit_date` value. */
-  LastEditDate = 'LAST_EDIT_DATE',
+  | 'LAST_EDIT_DATE'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE'
-}
+  | 'RELEVANCE';
 
 /** The statistics of a given segment. */
 export type SegmentStatistics = {
@@ -69571,14 +68966,13 @@ export type SellingPlanAnchorInput = {
 };
 
 /** Represents the anchor type. */
-export enum SellingPlanAnchorType {
+export type SellingPlanAnchorType =
   /** Which day of the month, between 1-31. */
-  Monthday = 'MONTHDAY',
+  | 'MONTHDAY'
   /** Which day of the week, between 1-7. */
-  Weekday = 'WEEKDAY',
+  | 'WEEKDAY'
   /** Which days of the month and year, month between 1-12, and day between 1-31. */
-  Yearday = 'YEARDAY'
-}
+  | 'YEARDAY';
 
 /**
  * Represents the billing frequency associated to the selling plan (for example, bill every week, or bill every
@@ -69601,16 +68995,15 @@ export type SellingPlanBillingPolicyInput = {
  *          you must fill out our [request form](https://docs.google.com/forms/d/e/1FAIpQLSeU18Xmw0Q61V8wdH-dfGafFqIBfRchQKUO8WAF3yJTvgyyZQ/viewform),
  *          where we'll review your request for a new purchase option.
  */
-export enum SellingPlanCategory {
+export type SellingPlanCategory =
   /** The selling plan is for anything not in one of the other categories. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** The selling plan is for pre-orders. */
-  PreOrder = 'PRE_ORDER',
+  | 'PRE_ORDER'
   /** The selling plan is for subscriptions. */
-  Subscription = 'SUBSCRIPTION',
+  | 'SUBSCRIPTION'
   /** The selling plan is for try before you buy purchases. */
-  TryBeforeYouBuy = 'TRY_BEFORE_YOU_BUY'
-}
+  | 'TRY_BEFORE_YOU_BUY';
 
 /** The amount charged at checkout when the full amount isn't charged at checkout. */
 export type SellingPlanCheckoutCharge = {
@@ -69637,12 +69030,11 @@ export type SellingPlanCheckoutChargePercentageValue = {
 };
 
 /** The checkout charge when the full amount isn't charged at checkout. */
-export enum SellingPlanCheckoutChargeType {
+export type SellingPlanCheckoutChargeType =
   /** The checkout charge is a percentage of the product or variant price. */
-  Percentage = 'PERCENTAGE',
+  | 'PERCENTAGE'
   /** The checkout charge is a fixed price amount. */
-  Price = 'PRICE'
-}
+  | 'PRICE';
 
 /** The portion of the price to be charged at checkout. */
 export type SellingPlanCheckoutChargeValue = MoneyV2 | SellingPlanCheckoutChargePercentageValue;
@@ -69773,25 +69165,23 @@ export type SellingPlanFixedDeliveryPolicyInput = {
 };
 
 /** Possible intentions of a Delivery Policy. */
-export enum SellingPlanFixedDeliveryPolicyIntent {
+export type SellingPlanFixedDeliveryPolicyIntent =
   /** A merchant-centric delivery policy. Mark this delivery policy to define when the merchant should start fulfillment. */
-  FulfillmentBegin = 'FULFILLMENT_BEGIN'
-}
+  | 'FULFILLMENT_BEGIN';
 
 /** The fulfillment or delivery behavior of the first fulfillment when the orderis placed before the anchor. */
-export enum SellingPlanFixedDeliveryPolicyPreAnchorBehavior {
+export type SellingPlanFixedDeliveryPolicyPreAnchorBehavior =
   /**
    * Orders placed can be fulfilled / delivered immediately. Orders placed inside a
    * cutoff can be fulfilled / delivered at the next anchor.
    */
-  Asap = 'ASAP',
+  | 'ASAP'
   /**
    * Orders placed can be fulfilled / delivered at the next anchor date.
    * Orders placed inside a cutoff will skip the next anchor and can be fulfilled /
    * delivered at the following anchor.
    */
-  Next = 'NEXT'
-}
+  | 'NEXT';
 
 /**
  * Represents the pricing policy of a subscription or deferred purchase option selling plan.
@@ -69821,16 +69211,15 @@ export type SellingPlanFixedPricingPolicyInput = {
 };
 
 /** Describes what triggers fulfillment. */
-export enum SellingPlanFulfillmentTrigger {
+export type SellingPlanFulfillmentTrigger =
   /** Use the anchor values to calculate fulfillment date. */
-  Anchor = 'ANCHOR',
+  | 'ANCHOR'
   /** As soon as possible. */
-  Asap = 'ASAP',
+  | 'ASAP'
   /** At an exact time defined by the fulfillment_exact_time field. */
-  ExactTime = 'EXACT_TIME',
+  | 'EXACT_TIME'
   /** Unknown. Usually to be determined in the future. */
-  Unknown = 'UNKNOWN'
-}
+  | 'UNKNOWN';
 
 /**
  * A selling method that defines how products can be sold through purchase options
@@ -70191,16 +69580,15 @@ export type SellingPlanGroupResourceInput = {
 };
 
 /** The set of valid sort keys for the SellingPlanGroup query. */
-export enum SellingPlanGroupSortKeys {
+export type SellingPlanGroupSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `name` value. */
-  Name = 'NAME',
+  | 'NAME'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Return type for `sellingPlanGroupUpdate` mutation. */
 export type SellingPlanGroupUpdatePayload = {
@@ -70225,155 +69613,154 @@ export type SellingPlanGroupUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `SellingPlanGroupUserError`. */
-export enum SellingPlanGroupUserErrorCode {
+export type SellingPlanGroupUserErrorCode =
   /** Billing and delivery policy types must be the same. */
-  BillingAndDeliveryPolicyTypesMustBeTheSame = 'BILLING_AND_DELIVERY_POLICY_TYPES_MUST_BE_THE_SAME',
+  | 'BILLING_AND_DELIVERY_POLICY_TYPES_MUST_BE_THE_SAME'
   /** Billing policy's interval is too large. */
-  BillingPolicyIntervalTooLarge = 'BILLING_POLICY_INTERVAL_TOO_LARGE',
+  | 'BILLING_POLICY_INTERVAL_TOO_LARGE'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** A fixed billing policy's checkout charge value and type must match. */
-  CheckoutChargeValueAndTypeMustMatch = 'CHECKOUT_CHARGE_VALUE_AND_TYPE_MUST_MATCH',
+  | 'CHECKOUT_CHARGE_VALUE_AND_TYPE_MUST_MATCH'
   /** Delivery policy's interval is too large. */
-  DeliveryPolicyIntervalTooLarge = 'DELIVERY_POLICY_INTERVAL_TOO_LARGE',
+  | 'DELIVERY_POLICY_INTERVAL_TOO_LARGE'
   /** The input value should be equal to the value allowed. */
-  EqualTo = 'EQUAL_TO',
+  | 'EQUAL_TO'
   /** Could not add the resource to the selling plan group. */
-  ErrorAddingResourceToGroup = 'ERROR_ADDING_RESOURCE_TO_GROUP',
+  | 'ERROR_ADDING_RESOURCE_TO_GROUP'
   /** A fixed billing policy's fulfillment_exact_time must not be present when the fulfillment_trigger isn't EXACT_TIME. */
-  FulfillmentExactTimeNotAllowed = 'FULFILLMENT_EXACT_TIME_NOT_ALLOWED',
+  | 'FULFILLMENT_EXACT_TIME_NOT_ALLOWED'
   /** A fixed billing policy's fulfillment_exact_time can't be blank when the fulfillment_trigger is EXACT_TIME. */
-  FulfillmentExactTimeRequired = 'FULFILLMENT_EXACT_TIME_REQUIRED',
+  | 'FULFILLMENT_EXACT_TIME_REQUIRED'
   /** The input value should be greater than the minimum allowed value. */
-  GreaterThan = 'GREATER_THAN',
+  | 'GREATER_THAN'
   /** The input value should be greater than or equal to the minimum value allowed. */
-  GreaterThanOrEqualTo = 'GREATER_THAN_OR_EQUAL_TO',
+  | 'GREATER_THAN_OR_EQUAL_TO'
   /** Selling plan group could not be deleted. */
-  GroupCouldNotBeDeleted = 'GROUP_COULD_NOT_BE_DELETED',
+  | 'GROUP_COULD_NOT_BE_DELETED'
   /** Selling plan group does not exist. */
-  GroupDoesNotExist = 'GROUP_DOES_NOT_EXIST',
+  | 'GROUP_DOES_NOT_EXIST'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The input submitted is invalid. */
-  InvalidInput = 'INVALID_INPUT',
+  | 'INVALID_INPUT'
   /** The input value should be less than the maximum value allowed. */
-  LessThan = 'LESS_THAN',
+  | 'LESS_THAN'
   /** The input value should be less than or equal to the maximum value allowed. */
-  LessThanOrEqualTo = 'LESS_THAN_OR_EQUAL_TO',
+  | 'LESS_THAN_OR_EQUAL_TO'
   /** The input value is not a number. */
-  NotANumber = 'NOT_A_NUMBER',
+  | 'NOT_A_NUMBER'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** Only one billing policy type can be defined. */
-  OnlyNeedOneBillingPolicyType = 'ONLY_NEED_ONE_BILLING_POLICY_TYPE',
+  | 'ONLY_NEED_ONE_BILLING_POLICY_TYPE'
   /** A fixed billing policy's checkout charge can have at most one value. */
-  OnlyNeedOneCheckoutChargeValue = 'ONLY_NEED_ONE_CHECKOUT_CHARGE_VALUE',
+  | 'ONLY_NEED_ONE_CHECKOUT_CHARGE_VALUE'
   /** Only one delivery policy type can be defined. */
-  OnlyNeedOneDeliveryPolicyType = 'ONLY_NEED_ONE_DELIVERY_POLICY_TYPE',
+  | 'ONLY_NEED_ONE_DELIVERY_POLICY_TYPE'
   /** Only one pricing policy type can be defined. */
-  OnlyNeedOnePricingPolicyType = 'ONLY_NEED_ONE_PRICING_POLICY_TYPE',
+  | 'ONLY_NEED_ONE_PRICING_POLICY_TYPE'
   /** Only one pricing policy adjustment value type can be defined. */
-  OnlyNeedOnePricingPolicyValue = 'ONLY_NEED_ONE_PRICING_POLICY_VALUE',
+  | 'ONLY_NEED_ONE_PRICING_POLICY_VALUE'
   /** A selling plan can't have both fixed and recurring billing policies. */
-  OnlyOneOfFixedOrRecurringBilling = 'ONLY_ONE_OF_FIXED_OR_RECURRING_BILLING',
+  | 'ONLY_ONE_OF_FIXED_OR_RECURRING_BILLING'
   /** A selling plan can't have both fixed and recurring delivery policies. */
-  OnlyOneOfFixedOrRecurringDelivery = 'ONLY_ONE_OF_FIXED_OR_RECURRING_DELIVERY',
+  | 'ONLY_ONE_OF_FIXED_OR_RECURRING_DELIVERY'
   /** Selling plan does not exist. */
-  PlanDoesNotExist = 'PLAN_DOES_NOT_EXIST',
+  | 'PLAN_DOES_NOT_EXIST'
   /** Selling plan ID must be specified to update. */
-  PlanIdMustBeSpecifiedToUpdate = 'PLAN_ID_MUST_BE_SPECIFIED_TO_UPDATE',
+  | 'PLAN_ID_MUST_BE_SPECIFIED_TO_UPDATE'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** Pricing policy's adjustment value and adjustment type must match. */
-  PricingPolicyAdjustmentValueAndTypeMustMatch = 'PRICING_POLICY_ADJUSTMENT_VALUE_AND_TYPE_MUST_MATCH',
+  | 'PRICING_POLICY_ADJUSTMENT_VALUE_AND_TYPE_MUST_MATCH'
   /** Product does not exist. */
-  ProductDoesNotExist = 'PRODUCT_DOES_NOT_EXIST',
+  | 'PRODUCT_DOES_NOT_EXIST'
   /** Product variant does not exist. */
-  ProductVariantDoesNotExist = 'PRODUCT_VARIANT_DOES_NOT_EXIST',
+  | 'PRODUCT_VARIANT_DOES_NOT_EXIST'
   /**
    * A fixed billing policy's remaining_balance_charge_exact_time must not be
    * present when the remaining_balance_charge_trigger isn't EXACT_TIME.
    */
-  RemainingBalanceChargeExactTimeNotAllowed = 'REMAINING_BALANCE_CHARGE_EXACT_TIME_NOT_ALLOWED',
+  | 'REMAINING_BALANCE_CHARGE_EXACT_TIME_NOT_ALLOWED'
   /**
    * A fixed billing policy's remaining_balance_charge_exact_time can't be blank
    * when the remaining_balance_charge_trigger is EXACT_TIME.
    */
-  RemainingBalanceChargeExactTimeRequired = 'REMAINING_BALANCE_CHARGE_EXACT_TIME_REQUIRED',
+  | 'REMAINING_BALANCE_CHARGE_EXACT_TIME_REQUIRED'
   /**
    * A fixed billing policy's remaining_balance_charge_time_after_checkout must be
    * present and greater than zero when the remaining_balance_charge_trigger is
    * TIME_AFTER_CHECKOUT.
    */
-  RemainingBalanceChargeTimeAfterCheckoutMustBeGreaterThanZero = 'REMAINING_BALANCE_CHARGE_TIME_AFTER_CHECKOUT_MUST_BE_GREATER_THAN_ZERO',
+  | 'REMAINING_BALANCE_CHARGE_TIME_AFTER_CHECKOUT_MUST_BE_GREATER_THAN_ZERO'
   /**
    * A fixed billing policy's remaining_balance_charge_trigger can't be
    * NO_REMAINING_BALANCE when the checkout_charge_type is PERCENTAGE and
    * checkout_charge_value is less than 100.
    */
-  RemainingBalanceChargeTriggerNoRemainingBalanceOnPartialPercentageCheckoutCharge = 'REMAINING_BALANCE_CHARGE_TRIGGER_NO_REMAINING_BALANCE_ON_PARTIAL_PERCENTAGE_CHECKOUT_CHARGE',
+  | 'REMAINING_BALANCE_CHARGE_TRIGGER_NO_REMAINING_BALANCE_ON_PARTIAL_PERCENTAGE_CHECKOUT_CHARGE'
   /**
    * A fixed billing policy's remaining_balance_charge_trigger can't be
    * NO_REMAINING_BALANCE when the checkout_charge_type is PRICE.
    */
-  RemainingBalanceChargeTriggerNoRemainingBalanceOnPriceCheckoutCharge = 'REMAINING_BALANCE_CHARGE_TRIGGER_NO_REMAINING_BALANCE_ON_PRICE_CHECKOUT_CHARGE',
+  | 'REMAINING_BALANCE_CHARGE_TRIGGER_NO_REMAINING_BALANCE_ON_PRICE_CHECKOUT_CHARGE'
   /**
    * A fixed billing policy's remaining_balance_charge_trigger must be
    * NO_REMAINING_BALANCE when the checkout_charge_type is PERCENTAGE and
    * checkout_charge_value is 100.
    */
-  RemainingBalanceChargeTriggerOnFullCheckout = 'REMAINING_BALANCE_CHARGE_TRIGGER_ON_FULL_CHECKOUT',
+  | 'REMAINING_BALANCE_CHARGE_TRIGGER_ON_FULL_CHECKOUT'
   /** The selling plan list provided contains 1 or more invalid IDs. */
-  ResourceListContainsInvalidIds = 'RESOURCE_LIST_CONTAINS_INVALID_IDS',
+  | 'RESOURCE_LIST_CONTAINS_INVALID_IDS'
   /** A fixed delivery policy's anchors must not be present when the fulfillment_trigger isn't ANCHOR. */
-  SellingPlanAnchorsNotAllowed = 'SELLING_PLAN_ANCHORS_NOT_ALLOWED',
+  | 'SELLING_PLAN_ANCHORS_NOT_ALLOWED'
   /** A fixed delivery policy's anchors must be present when the fulfillment_trigger is ANCHOR. */
-  SellingPlanAnchorsRequired = 'SELLING_PLAN_ANCHORS_REQUIRED',
+  | 'SELLING_PLAN_ANCHORS_REQUIRED'
   /** Selling plan's billing and delivery policies anchors must be equal. */
-  SellingPlanBillingAndDeliveryPolicyAnchorsMustBeEqual = 'SELLING_PLAN_BILLING_AND_DELIVERY_POLICY_ANCHORS_MUST_BE_EQUAL',
+  | 'SELLING_PLAN_BILLING_AND_DELIVERY_POLICY_ANCHORS_MUST_BE_EQUAL'
   /** Selling plan's billing cycle must be a multiple of delivery cycle. */
-  SellingPlanBillingCycleMustBeAMultipleOfDeliveryCycle = 'SELLING_PLAN_BILLING_CYCLE_MUST_BE_A_MULTIPLE_OF_DELIVERY_CYCLE',
+  | 'SELLING_PLAN_BILLING_CYCLE_MUST_BE_A_MULTIPLE_OF_DELIVERY_CYCLE'
   /** Missing billing policy. */
-  SellingPlanBillingPolicyMissing = 'SELLING_PLAN_BILLING_POLICY_MISSING',
+  | 'SELLING_PLAN_BILLING_POLICY_MISSING'
   /** Must include at least one selling plan. */
-  SellingPlanCountLowerBound = 'SELLING_PLAN_COUNT_LOWER_BOUND',
+  | 'SELLING_PLAN_COUNT_LOWER_BOUND'
   /** Exceeded the selling plan limit (31). */
-  SellingPlanCountUpperBound = 'SELLING_PLAN_COUNT_UPPER_BOUND',
+  | 'SELLING_PLAN_COUNT_UPPER_BOUND'
   /** Missing delivery policy. */
-  SellingPlanDeliveryPolicyMissing = 'SELLING_PLAN_DELIVERY_POLICY_MISSING',
+  | 'SELLING_PLAN_DELIVERY_POLICY_MISSING'
   /** Cannot have multiple selling plans with the same name. */
-  SellingPlanDuplicateName = 'SELLING_PLAN_DUPLICATE_NAME',
+  | 'SELLING_PLAN_DUPLICATE_NAME'
   /** Cannot have multiple selling plans with the same options. */
-  SellingPlanDuplicateOptions = 'SELLING_PLAN_DUPLICATE_OPTIONS',
+  | 'SELLING_PLAN_DUPLICATE_OPTIONS'
   /** A fixed selling plan can have at most one pricing policy. */
-  SellingPlanFixedPricingPoliciesLimit = 'SELLING_PLAN_FIXED_PRICING_POLICIES_LIMIT',
+  | 'SELLING_PLAN_FIXED_PRICING_POLICIES_LIMIT'
   /** Selling plan's billing policy max cycles must be greater than min cycles. */
-  SellingPlanMaxCyclesMustBeGreaterThanMinCycles = 'SELLING_PLAN_MAX_CYCLES_MUST_BE_GREATER_THAN_MIN_CYCLES',
+  | 'SELLING_PLAN_MAX_CYCLES_MUST_BE_GREATER_THAN_MIN_CYCLES'
   /** Cannot define option2 on this selling plan as there's no label on the parent selling plan group. */
-  SellingPlanMissingOption2LabelOnParentGroup = 'SELLING_PLAN_MISSING_OPTION2_LABEL_ON_PARENT_GROUP',
+  | 'SELLING_PLAN_MISSING_OPTION2_LABEL_ON_PARENT_GROUP'
   /** Cannot define option3 on this selling plan as there's no label on the parent selling plan group. */
-  SellingPlanMissingOption3LabelOnParentGroup = 'SELLING_PLAN_MISSING_OPTION3_LABEL_ON_PARENT_GROUP',
+  | 'SELLING_PLAN_MISSING_OPTION3_LABEL_ON_PARENT_GROUP'
   /** Selling plan's option2 is required because option2 exists. */
-  SellingPlanOption2RequiredAsDefinedOnParentGroup = 'SELLING_PLAN_OPTION2_REQUIRED_AS_DEFINED_ON_PARENT_GROUP',
+  | 'SELLING_PLAN_OPTION2_REQUIRED_AS_DEFINED_ON_PARENT_GROUP'
   /** Selling plan's option3 is required because option3 exists. */
-  SellingPlanOption3RequiredAsDefinedOnParentGroup = 'SELLING_PLAN_OPTION3_REQUIRED_AS_DEFINED_ON_PARENT_GROUP',
+  | 'SELLING_PLAN_OPTION3_REQUIRED_AS_DEFINED_ON_PARENT_GROUP'
   /** Selling plans can't have more than 2 pricing policies. */
-  SellingPlanPricingPoliciesLimit = 'SELLING_PLAN_PRICING_POLICIES_LIMIT',
+  | 'SELLING_PLAN_PRICING_POLICIES_LIMIT'
   /** Selling plan's pricing policies must contain one fixed pricing policy. */
-  SellingPlanPricingPoliciesMustContainAFixedPricingPolicy = 'SELLING_PLAN_PRICING_POLICIES_MUST_CONTAIN_A_FIXED_PRICING_POLICY',
+  | 'SELLING_PLAN_PRICING_POLICIES_MUST_CONTAIN_A_FIXED_PRICING_POLICY'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too big. */
-  TooBig = 'TOO_BIG',
+  | 'TOO_BIG'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** The input value is the wrong length. */
-  WrongLength = 'WRONG_LENGTH'
-}
+  | 'WRONG_LENGTH';
 
 /** The input fields to create or update a selling plan. */
 export type SellingPlanInput = {
@@ -70409,16 +69796,15 @@ export type SellingPlanInput = {
 };
 
 /** Represents valid selling plan interval. */
-export enum SellingPlanInterval {
+export type SellingPlanInterval =
   /** Day interval. */
-  Day = 'DAY',
+  | 'DAY'
   /** Month interval. */
-  Month = 'MONTH',
+  | 'MONTH'
   /** Week interval. */
-  Week = 'WEEK',
+  | 'WEEK'
   /** Year interval. */
-  Year = 'YEAR'
-}
+  | 'YEAR';
 
 /** The selling plan inventory policy. */
 export type SellingPlanInventoryPolicy = {
@@ -70443,14 +69829,13 @@ export type SellingPlanInventoryPolicyInput = {
 export type SellingPlanPricingPolicy = SellingPlanFixedPricingPolicy | SellingPlanRecurringPricingPolicy;
 
 /** Represents a selling plan pricing policy adjustment type. */
-export enum SellingPlanPricingPolicyAdjustmentType {
+export type SellingPlanPricingPolicyAdjustmentType =
   /** Fixed amount off adjustment. */
-  FixedAmount = 'FIXED_AMOUNT',
+  | 'FIXED_AMOUNT'
   /** Percentage off adjustment. */
-  Percentage = 'PERCENTAGE',
+  | 'PERCENTAGE'
   /** Price of the policy. */
-  Price = 'PRICE'
-}
+  | 'PRICE';
 
 /** Represents a selling plan pricing policy adjustment value type. */
 export type SellingPlanPricingPolicyAdjustmentValue = MoneyV2 | SellingPlanPricingPolicyPercentageValue;
@@ -70561,25 +69946,23 @@ export type SellingPlanRecurringDeliveryPolicyInput = {
 };
 
 /** Whether the delivery policy is merchant or buyer-centric. */
-export enum SellingPlanRecurringDeliveryPolicyIntent {
+export type SellingPlanRecurringDeliveryPolicyIntent =
   /** A merchant-centric delivery policy. Mark this delivery policy to define when the merchant should start fulfillment. */
-  FulfillmentBegin = 'FULFILLMENT_BEGIN'
-}
+  | 'FULFILLMENT_BEGIN';
 
 /** The fulfillment or delivery behaviors of the first fulfillment when the orderis placed before the anchor. */
-export enum SellingPlanRecurringDeliveryPolicyPreAnchorBehavior {
+export type SellingPlanRecurringDeliveryPolicyPreAnchorBehavior =
   /**
    * The orders placed can be fulfilled or delivered immediately. The orders placed
    * inside a cutoff can be fulfilled or delivered at the next anchor.
    */
-  Asap = 'ASAP',
+  | 'ASAP'
   /**
    * The orders placed can be fulfilled or delivered at the next anchor date.
    * The orders placed inside a cutoff will skip the next anchor and can be fulfilled or
    * delivered at the following anchor.
    */
-  Next = 'NEXT'
-}
+  | 'NEXT';
 
 /**
  * Represents a recurring selling plan pricing policy. It applies after the fixed
@@ -70612,24 +69995,22 @@ export type SellingPlanRecurringPricingPolicyInput = {
 };
 
 /** When to capture the payment for the remaining amount due. */
-export enum SellingPlanRemainingBalanceChargeTrigger {
+export type SellingPlanRemainingBalanceChargeTrigger =
   /** At an exact time defined by the remaining_balance_charge_exact_time field. */
-  ExactTime = 'EXACT_TIME',
+  | 'EXACT_TIME'
   /** When there's no remaining balance to be charged after checkout. */
-  NoRemainingBalance = 'NO_REMAINING_BALANCE',
+  | 'NO_REMAINING_BALANCE'
   /** When the order is fulfilled. */
-  OnFulfillment = 'ON_FULFILLMENT',
+  | 'ON_FULFILLMENT'
   /** After the duration defined by the remaining_balance_charge_time_after_checkout field. */
-  TimeAfterCheckout = 'TIME_AFTER_CHECKOUT'
-}
+  | 'TIME_AFTER_CHECKOUT';
 
 /** When to reserve inventory for a selling plan. */
-export enum SellingPlanReserve {
+export type SellingPlanReserve =
   /** Reserve inventory when order is fulfilled. */
-  OnFulfillment = 'ON_FULFILLMENT',
+  | 'ON_FULFILLMENT'
   /** Reserve inventory at time of sale. */
-  OnSale = 'ON_SALE'
-}
+  | 'ON_SALE';
 
 /** A server pixel stores configuration for streaming customer interactions to an EventBridge or PubSub endpoint. */
 export type ServerPixel = Node & {
@@ -70661,35 +70042,32 @@ export type ServerPixelDeletePayload = {
 };
 
 /** The current state of a server pixel. */
-export enum ServerPixelStatus {
+export type ServerPixelStatus =
   /** This server pixel is connected: it will stream customer events to the endpoint if it is configured properly. */
-  Connected = 'CONNECTED',
+  | 'CONNECTED'
   /**
    * This server pixel is disconnected: it does not stream events to the endpoint
    * and an endpoint address has been added to the server pixel.
    */
-  DisconnectedConfigured = 'DISCONNECTED_CONFIGURED',
+  | 'DISCONNECTED_CONFIGURED'
   /**
    * This server pixel is disconnected and unconfigured: it does not stream events
    * to the endpoint and no endpoint address had been added to the server pixel.
    */
-  DisconnectedUnconfigured = 'DISCONNECTED_UNCONFIGURED'
-}
+  | 'DISCONNECTED_UNCONFIGURED';
 
 /** The set of valid sort keys for the ShipmentLineItem query. */
-export enum ShipmentLineItemSortKeys {
+export type ShipmentLineItemSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /**
  * The [discount class](https://help.shopify.com/manual/discounts/combining-discounts/discount-combinations)
  * that's used to control how discounts can be combined.
  */
-export enum ShippingDiscountClass {
+export type ShippingDiscountClass =
   /** Combined as a shipping discount. */
-  Shipping = 'SHIPPING'
-}
+  | 'SHIPPING';
 
 /**
  * The shipping method that customers select for an order. Includes pricing
@@ -70855,16 +70233,15 @@ export type ShippingPackageMakeDefaultPayload = {
 };
 
 /** Type of a shipping package. */
-export enum ShippingPackageType {
+export type ShippingPackageType =
   /** A shipping box. */
-  Box = 'BOX',
+  | 'BOX'
   /** An envelope. */
-  Envelope = 'ENVELOPE',
+  | 'ENVELOPE'
   /** A flat rate packaging supplied by a carrier. */
-  FlatRate = 'FLAT_RATE',
+  | 'FLAT_RATE'
   /** A soft-pack, bubble-wrap or vinyl envelope. */
-  SoftPack = 'SOFT_PACK'
-}
+  | 'SOFT_PACK';
 
 /** Return type for `shippingPackageUpdate` mutation. */
 export type ShippingPackageUpdatePayload = {
@@ -71829,23 +71206,21 @@ export type ShopBillingPreferences = {
  * Possible branding of a shop.
  * Branding can be used to define the look of a shop including its styling and logo in the Shopify Admin.
  */
-export enum ShopBranding {
+export type ShopBranding =
   /** Shop has Rogers branding. */
-  Rogers = 'ROGERS',
+  | 'ROGERS'
   /** Shop has Shopify branding. */
-  Shopify = 'SHOPIFY',
+  | 'SHOPIFY'
   /** Shop has Shopify Gold branding. */
-  ShopifyGold = 'SHOPIFY_GOLD',
+  | 'SHOPIFY_GOLD'
   /** Shop has Shopify Plus branding. */
-  ShopifyPlus = 'SHOPIFY_PLUS'
-}
+  | 'SHOPIFY_PLUS';
 
 /** Represents the shop's customer account requirement preference. */
-export enum ShopCustomerAccountsSetting {
-  Disabled = 'DISABLED',
-  Optional = 'OPTIONAL',
-  Required = 'REQUIRED'
-}
+export type ShopCustomerAccountsSetting =
+  | 'DISABLED'
+  | 'OPTIONAL'
+  | 'REQUIRED';
 
 /**
  * Represents the feature set available to the shop.
@@ -72054,12 +71429,11 @@ export type ShopPayPaymentRequestContactField = {
 };
 
 /** Represents the delivery method type for a Shop Pay payment request. */
-export enum ShopPayPaymentRequestDeliveryMethodType {
+export type ShopPayPaymentRequestDeliveryMethodType =
   /** The delivery method type is pickup. */
-  Pickup = 'PICKUP',
+  | 'PICKUP'
   /** The delivery method type is shipping. */
-  Shipping = 'SHIPPING'
-}
+  | 'SHIPPING';
 
 /** Represents a discount for a Shop Pay payment request. */
 export type ShopPayPaymentRequestDiscount = {
@@ -72167,81 +71541,78 @@ export type ShopPayPaymentRequestReceiptProcessingStatus = {
 };
 
 /** A standardized error code, independent of the payment provider. */
-export enum ShopPayPaymentRequestReceiptProcessingStatusErrorCode {
+export type ShopPayPaymentRequestReceiptProcessingStatusErrorCode =
   /** The amount is too small. */
-  AmountTooSmall = 'AMOUNT_TOO_SMALL',
+  | 'AMOUNT_TOO_SMALL'
   /** Call the card issuer. */
-  CallIssuer = 'CALL_ISSUER',
+  | 'CALL_ISSUER'
   /** The card was declined. */
-  CardDeclined = 'CARD_DECLINED',
+  | 'CARD_DECLINED'
   /** There is an error in the gateway or merchant configuration. */
-  ConfigError = 'CONFIG_ERROR',
+  | 'CONFIG_ERROR'
   /** Too many failed CVV verification attempts. */
-  CvvAttemptsExceeded = 'CVV_ATTEMPTS_EXCEEDED',
+  | 'CVV_ATTEMPTS_EXCEEDED'
   /** The card is expired. */
-  ExpiredCard = 'EXPIRED_CARD',
+  | 'EXPIRED_CARD'
   /** The card issuer has flagged the transaction as potentially fraudulent. */
-  FraudSuspected = 'FRAUD_SUSPECTED',
+  | 'FRAUD_SUSPECTED'
   /** There was an unknown error with processing the payment. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** The address does not match the card number. */
-  IncorrectAddress = 'INCORRECT_ADDRESS',
+  | 'INCORRECT_ADDRESS'
   /** The CVC does not match the card number. */
-  IncorrectCvc = 'INCORRECT_CVC',
+  | 'INCORRECT_CVC'
   /** The card number is incorrect. */
-  IncorrectNumber = 'INCORRECT_NUMBER',
+  | 'INCORRECT_NUMBER'
   /** The entered PIN is incorrect. */
-  IncorrectPin = 'INCORRECT_PIN',
+  | 'INCORRECT_PIN'
   /** The ZIP or postal code does not match the card number. */
-  IncorrectZip = 'INCORRECT_ZIP',
+  | 'INCORRECT_ZIP'
   /** The amount is either too high or too low for the provider. */
-  InvalidAmount = 'INVALID_AMOUNT',
+  | 'INVALID_AMOUNT'
   /** The payment method is not available in the customer's country. */
-  InvalidCountry = 'INVALID_COUNTRY',
+  | 'INVALID_COUNTRY'
   /** The format of the CVC is incorrect. */
-  InvalidCvc = 'INVALID_CVC',
+  | 'INVALID_CVC'
   /** The format of the expiry date is incorrect. */
-  InvalidExpiryDate = 'INVALID_EXPIRY_DATE',
+  | 'INVALID_EXPIRY_DATE'
   /** The format of the card number is incorrect. */
-  InvalidNumber = 'INVALID_NUMBER',
+  | 'INVALID_NUMBER'
   /** The payment method is momentarily unavailable. */
-  PaymentMethodUnavailable = 'PAYMENT_METHOD_UNAVAILABLE',
+  | 'PAYMENT_METHOD_UNAVAILABLE'
   /**
    * The card has been reported as lost or stolen, and the card issuer has
    * requested that the merchant keep the card and call the number on the back.
    */
-  PickUpCard = 'PICK_UP_CARD',
+  | 'PICK_UP_CARD'
   /** There was an error while processing the payment. */
-  ProcessingError = 'PROCESSING_ERROR',
+  | 'PROCESSING_ERROR'
   /** A real card was used but the gateway was in test mode. */
-  TestModeLiveCard = 'TEST_MODE_LIVE_CARD',
+  | 'TEST_MODE_LIVE_CARD'
   /** The 3D Secure check failed. */
-  ThreeDSecureFailed = 'THREE_D_SECURE_FAILED',
+  | 'THREE_D_SECURE_FAILED'
   /** The gateway or merchant configuration doesn't support a feature, such as network tokenization. */
-  UnsupportedFeature = 'UNSUPPORTED_FEATURE'
-}
+  | 'UNSUPPORTED_FEATURE';
 
 /** The state of the payment request receipt. */
-export enum ShopPayPaymentRequestReceiptProcessingStatusState {
+export type ShopPayPaymentRequestReceiptProcessingStatusState =
   /** The payment request requires action from the buyer. */
-  ActionRequired = 'ACTION_REQUIRED',
+  | 'ACTION_REQUIRED'
   /** The payment request processing completed successfully. */
-  Completed = 'COMPLETED',
+  | 'COMPLETED'
   /** The payment request processing failed. */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** The payment request currently being processed. */
-  Processing = 'PROCESSING',
+  | 'PROCESSING'
   /** The payment request is ready and queued to be processed. */
-  Ready = 'READY'
-}
+  | 'READY';
 
 /** The set of valid sort keys for the ShopPayPaymentRequestReceipts query. */
-export enum ShopPayPaymentRequestReceiptsSortKeys {
+export type ShopPayPaymentRequestReceiptsSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** Represents a shipping line for a Shop Pay payment request. */
 export type ShopPayPaymentRequestShippingLine = {
@@ -72319,10 +71690,9 @@ export type ShopPolicyTranslationsArgs = {
 };
 
 /** Possible error codes that can be returned by `ShopPolicyUserError`. */
-export enum ShopPolicyErrorCode {
+export type ShopPolicyErrorCode =
   /** The input value is too big. */
-  TooBig = 'TOO_BIG'
-}
+  | 'TOO_BIG';
 
 /** The input fields required to update a policy. */
 export type ShopPolicyInput = {
@@ -72333,24 +71703,23 @@ export type ShopPolicyInput = {
 };
 
 /** Available shop policy types. */
-export enum ShopPolicyType {
+export type ShopPolicyType =
   /** The contact information. */
-  ContactInformation = 'CONTACT_INFORMATION',
+  | 'CONTACT_INFORMATION'
   /** The legal notice. */
-  LegalNotice = 'LEGAL_NOTICE',
+  | 'LEGAL_NOTICE'
   /** The privacy policy. */
-  PrivacyPolicy = 'PRIVACY_POLICY',
+  | 'PRIVACY_POLICY'
   /** The refund policy. */
-  RefundPolicy = 'REFUND_POLICY',
+  | 'REFUND_POLICY'
   /** The shipping policy. */
-  ShippingPolicy = 'SHIPPING_POLICY',
+  | 'SHIPPING_POLICY'
   /** The cancellation policy. */
-  SubscriptionPolicy = 'SUBSCRIPTION_POLICY',
+  | 'SUBSCRIPTION_POLICY'
   /** The terms of sale. */
-  TermsOfSale = 'TERMS_OF_SALE',
+  | 'TERMS_OF_SALE'
   /** The terms of service. */
-  TermsOfService = 'TERMS_OF_SERVICE'
-}
+  | 'TERMS_OF_SERVICE';
 
 /** Return type for `shopPolicyUpdate` mutation. */
 export type ShopPolicyUpdatePayload = {
@@ -72397,20 +71766,19 @@ export type ShopResourceFeedbackCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ShopResourceFeedbackCreateUserError`. */
-export enum ShopResourceFeedbackCreateUserErrorCode {
+export type ShopResourceFeedbackCreateUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The feedback date cannot be set in the future. */
-  FeedbackDateInFuture = 'FEEDBACK_DATE_IN_FUTURE',
+  | 'FEEDBACK_DATE_IN_FUTURE'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The feedback for a later version of the resource was already accepted. */
-  OutdatedFeedback = 'OUTDATED_FEEDBACK',
+  | 'OUTDATED_FEEDBACK'
   /** The input value needs to be blank. */
-  Present = 'PRESENT'
-}
+  | 'PRESENT';
 
 /** Resource limits of a shop. */
 export type ShopResourceLimits = {
@@ -72426,12 +71794,11 @@ export type ShopResourceLimits = {
 };
 
 /** Possible sort of tags. */
-export enum ShopTagSort {
+export type ShopTagSort =
   /** Alphabetical sort. */
-  Alphabetical = 'ALPHABETICAL',
+  | 'ALPHABETICAL'
   /** Popularity sort. */
-  Popular = 'POPULAR'
-}
+  | 'POPULAR';
 
 /** A Shopify Function. */
 export type ShopifyFunction = {
@@ -72770,28 +72137,24 @@ export type ShopifyPaymentsBalanceTransactionEdge = {
 };
 
 /** The payout status of the balance transaction. */
-export enum ShopifyPaymentsBalanceTransactionPayoutStatus {
+export type ShopifyPaymentsBalanceTransactionPayoutStatus =
   /** The transaction requires action before it can be paid out. */
-  ActionRequired = 'ACTION_REQUIRED',
+  | 'ACTION_REQUIRED'
   /** The payout has been canceled by Shopify. */
-  Canceled = 'CANCELED',
+  | 'CANCELED'
   /** The payout has been declined by the bank. */
-  Failed = 'FAILED',
-  /**
-   * The payout has been submitted to the bank.
-   * @deprecated Use `SCHEDULED` instead.
-   */
-  InTransit = 'IN_TRANSIT',
+  | 'FAILED'
+  /** The payout has been submitted to the bank. */
+  | 'IN_TRANSIT'
   /** The payout has been successfully deposited into the bank. */
-  Paid = 'PAID',
+  | 'PAID'
   /** The transaction has not been assigned a payout yet. */
-  Pending = 'PENDING',
+  | 'PENDING'
   /**
    * The payout has been created and had transactions assigned to it, but
    * it has not yet been submitted to the bank.
    */
-  Scheduled = 'SCHEDULED'
-}
+  | 'SCHEDULED';
 
 /** A bank account that can receive payouts. */
 export type ShopifyPaymentsBankAccount = Node & {
@@ -72857,70 +72220,68 @@ export type ShopifyPaymentsBankAccountEdge = {
 };
 
 /** The bank account status. */
-export enum ShopifyPaymentsBankAccountStatus {
+export type ShopifyPaymentsBankAccountStatus =
   /** A payout to the bank account failed. */
-  Errored = 'ERRORED',
+  | 'ERRORED'
   /** A bank account that hasn't had any activity and that's not validated. */
-  New = 'NEW',
+  | 'NEW'
   /** It was determined that the bank account exists. */
-  Validated = 'VALIDATED',
+  | 'VALIDATED'
   /** Bank account validation was successful. */
-  Verified = 'VERIFIED'
-}
+  | 'VERIFIED';
 
 /** The business type of a Shopify Payments account. */
-export enum ShopifyPaymentsBusinessType {
+export type ShopifyPaymentsBusinessType =
   /** The business type is a corporation. */
-  Corporation = 'CORPORATION',
+  | 'CORPORATION'
   /** The business type is a free zone establishment. */
-  FreeZoneEstablishment = 'FREE_ZONE_ESTABLISHMENT',
+  | 'FREE_ZONE_ESTABLISHMENT'
   /** The business type is a free zone LLC. */
-  FreeZoneLlc = 'FREE_ZONE_LLC',
+  | 'FREE_ZONE_LLC'
   /** The business type is a government. */
-  Government = 'GOVERNMENT',
+  | 'GOVERNMENT'
   /** The business type is an incorporated partnership. */
-  IncorporatedPartnership = 'INCORPORATED_PARTNERSHIP',
+  | 'INCORPORATED_PARTNERSHIP'
   /** The business is an individual. */
-  Individual = 'INDIVIDUAL',
+  | 'INDIVIDUAL'
   /** The business type is a Limited Liability Company. */
-  Llc = 'LLC',
+  | 'LLC'
   /** The business type is a non profit. */
-  NonProfit = 'NON_PROFIT',
+  | 'NON_PROFIT'
   /** The business type is a non profit (incorporated). */
-  NonProfitIncorporated = 'NON_PROFIT_INCORPORATED',
+  | 'NON_PROFIT_INCORPORATED'
   /** The business type is a non profit (registered charity). */
-  NonProfitRegisteredCharity = 'NON_PROFIT_REGISTERED_CHARITY',
+  | 'NON_PROFIT_REGISTERED_CHARITY'
   /** The business type is a non profit (unincorporated). */
-  NonProfitUnincorporated = 'NON_PROFIT_UNINCORPORATED',
+  | 'NON_PROFIT_UNINCORPORATED'
   /** The business type is a non profit (unincorporated_association). */
-  NonProfitUnincorporatedAssociation = 'NON_PROFIT_UNINCORPORATED_ASSOCIATION',
+  | 'NON_PROFIT_UNINCORPORATED_ASSOCIATION'
   /** The business type is not set. This is usually because onboarding is incomplete. */
-  NotSet = 'NOT_SET',
+  | 'NOT_SET'
   /** The business type is a partnership. */
-  Partnership = 'PARTNERSHIP',
+  | 'PARTNERSHIP'
   /** The business type is a private corporation. */
-  PrivateCorporation = 'PRIVATE_CORPORATION',
+  | 'PRIVATE_CORPORATION'
   /** The business type is a private multi member LLC. */
-  PrivateMultiMemberLlc = 'PRIVATE_MULTI_MEMBER_LLC',
+  | 'PRIVATE_MULTI_MEMBER_LLC'
   /** The business type is a private partnership. */
-  PrivatePartnership = 'PRIVATE_PARTNERSHIP',
+  | 'PRIVATE_PARTNERSHIP'
   /** The business type is a private single member LLC. */
-  PrivateSingleMemberLlc = 'PRIVATE_SINGLE_MEMBER_LLC',
+  | 'PRIVATE_SINGLE_MEMBER_LLC'
   /** The business type is a private unincorporated association. */
-  PrivateUnincorporatedAssociation = 'PRIVATE_UNINCORPORATED_ASSOCIATION',
+  | 'PRIVATE_UNINCORPORATED_ASSOCIATION'
   /** The business type is a public company. */
-  PublicCompany = 'PUBLIC_COMPANY',
+  | 'PUBLIC_COMPANY'
   /** The business type is a public corporation. */
-  PublicCorporation = 'PUBLIC_CORPORATION',
+  | 'PUBLIC_CORPORATION'
   /** The business type is a public partnership. */
-  PublicPartnership = 'PUBLIC_PARTNERSHIP',
+  | 'PUBLIC_PARTNERSHIP'
   /** The business type is a sole establishment. */
-  SoleEstablishment = 'SOLE_ESTABLISHMENT',
+  | 'SOLE_ESTABLISHMENT'
   /** The business type is a sole proprietorship. */
-  SoleProp = 'SOLE_PROP',
+  | 'SOLE_PROP'
   /** The business type is an unincorporated partnership. */
-  UnincorporatedPartnership = 'UNINCORPORATED_PARTNERSHIP'
-}
+  | 'UNINCORPORATED_PARTNERSHIP';
 
 /** The charge descriptors for a payments account. */
 export type ShopifyPaymentsChargeStatementDescriptor = {
@@ -73050,22 +72411,21 @@ export type ShopifyPaymentsDisputeEvidence = Node & {
 };
 
 /** The possible dispute evidence file types. */
-export enum ShopifyPaymentsDisputeEvidenceFileType {
+export type ShopifyPaymentsDisputeEvidenceFileType =
   /** Cancellation Policy File. */
-  CancellationPolicyFile = 'CANCELLATION_POLICY_FILE',
+  | 'CANCELLATION_POLICY_FILE'
   /** Customer Communication File. */
-  CustomerCommunicationFile = 'CUSTOMER_COMMUNICATION_FILE',
+  | 'CUSTOMER_COMMUNICATION_FILE'
   /** Refund Policy File. */
-  RefundPolicyFile = 'REFUND_POLICY_FILE',
+  | 'REFUND_POLICY_FILE'
   /** Response Summary File. */
-  ResponseSummaryFile = 'RESPONSE_SUMMARY_FILE',
+  | 'RESPONSE_SUMMARY_FILE'
   /** Service Documentation File. */
-  ServiceDocumentationFile = 'SERVICE_DOCUMENTATION_FILE',
+  | 'SERVICE_DOCUMENTATION_FILE'
   /** Shipping Documentation File. */
-  ShippingDocumentationFile = 'SHIPPING_DOCUMENTATION_FILE',
+  | 'SHIPPING_DOCUMENTATION_FILE'
   /** Uncategorized File. */
-  UncategorizedFile = 'UNCATEGORIZED_FILE'
-}
+  | 'UNCATEGORIZED_FILE';
 
 /** The input fields required to update a dispute evidence object. */
 export type ShopifyPaymentsDisputeEvidenceUpdateInput = {
@@ -73144,46 +72504,45 @@ export type ShopifyPaymentsDisputeFulfillment = Node & {
 };
 
 /** The reason for the dispute provided by the cardholder's bank. */
-export enum ShopifyPaymentsDisputeReason {
+export type ShopifyPaymentsDisputeReason =
   /** The customer's bank can't process the charge. */
-  BankCannotProcess = 'BANK_CANNOT_PROCESS',
+  | 'BANK_CANNOT_PROCESS'
   /**
    * The customer claims that the purchased product was returned or the transaction
    * was otherwise canceled, but you haven't yet provided a refund or credit.
    */
-  CreditNotProcessed = 'CREDIT_NOT_PROCESSED',
+  | 'CREDIT_NOT_PROCESSED'
   /** The customer initiated the dispute. Contact the customer for additional details on why the payment was disputed. */
-  CustomerInitiated = 'CUSTOMER_INITIATED',
+  | 'CUSTOMER_INITIATED'
   /** The customer's bank can't proceed with the debit since it hasn't been authorized. */
-  DebitNotAuthorized = 'DEBIT_NOT_AUTHORIZED',
+  | 'DEBIT_NOT_AUTHORIZED'
   /** The customer claims they were charged multiple times for the same product or service. */
-  Duplicate = 'DUPLICATE',
+  | 'DUPLICATE'
   /** The cardholder claims that they didn’t authorize the payment. */
-  Fraudulent = 'FRAUDULENT',
+  | 'FRAUDULENT'
   /**
    * The dispute is uncategorized, so you should contact the customer for
    * additional details to find out why the payment was disputed.
    */
-  General = 'GENERAL',
+  | 'GENERAL'
   /** The customer account associated with the purchase is incorrect. */
-  IncorrectAccountDetails = 'INCORRECT_ACCOUNT_DETAILS',
+  | 'INCORRECT_ACCOUNT_DETAILS'
   /** The customer's bank account has insufficient funds. */
-  InsufficientFunds = 'INSUFFICIENT_FUNDS',
+  | 'INSUFFICIENT_FUNDS'
   /**
    * The card issuer believes the disputed transaction doesn't conform to the
    * network rules. These disputes occur when transactions don't meet card network
    * requirements and may incur additional network fees if escalated for resolution.
    */
-  Noncompliant = 'NONCOMPLIANT',
+  | 'NONCOMPLIANT'
   /** The customer claims they did not receive the products or services purchased. */
-  ProductNotReceived = 'PRODUCT_NOT_RECEIVED',
+  | 'PRODUCT_NOT_RECEIVED'
   /** The product or service was received but was defective, damaged, or not as described. */
-  ProductUnacceptable = 'PRODUCT_UNACCEPTABLE',
+  | 'PRODUCT_UNACCEPTABLE'
   /** The customer claims that you continued to charge them after a subscription was canceled. */
-  SubscriptionCancelled = 'SUBSCRIPTION_CANCELLED',
+  | 'SUBSCRIPTION_CANCELLED'
   /** The customer doesn’t recognize the payment appearing on their card statement. */
-  Unrecognized = 'UNRECOGNIZED'
-}
+  | 'UNRECOGNIZED';
 
 /** Details regarding a dispute reason. */
 export type ShopifyPaymentsDisputeReasonDetails = {
@@ -73309,16 +72668,15 @@ export type ShopifyPaymentsPayoutAlternateCurrencyCreateUserError = DisplayableE
 };
 
 /** Possible error codes that can be returned by `ShopifyPaymentsPayoutAlternateCurrencyCreateUserError`. */
-export enum ShopifyPaymentsPayoutAlternateCurrencyCreateUserErrorCode {
+export type ShopifyPaymentsPayoutAlternateCurrencyCreateUserErrorCode =
   /** Failed to create payout, there is no eligible balance in this currency. */
-  AlternateCurrencyPayoutFailedNoEligibleBalance = 'ALTERNATE_CURRENCY_PAYOUT_FAILED_NO_ELIGIBLE_BALANCE',
+  | 'ALTERNATE_CURRENCY_PAYOUT_FAILED_NO_ELIGIBLE_BALANCE'
   /** Failed to create payout due to an error from Stripe. */
-  AlternateCurrencyPayoutFailedStripeError = 'ALTERNATE_CURRENCY_PAYOUT_FAILED_STRIPE_ERROR',
+  | 'ALTERNATE_CURRENCY_PAYOUT_FAILED_STRIPE_ERROR'
   /** No Stripe provider account was found. */
-  MissingProviderAccount = 'MISSING_PROVIDER_ACCOUNT',
+  | 'MISSING_PROVIDER_ACCOUNT'
   /** Failed to create payout due to an error from Shopify Core. */
-  UnknownCoreError = 'UNKNOWN_CORE_ERROR'
-}
+  | 'UNKNOWN_CORE_ERROR';
 
 /** An auto-generated type for paginating through multiple ShopifyPaymentsPayouts. */
 export type ShopifyPaymentsPayoutConnection = {
@@ -73349,16 +72707,15 @@ export type ShopifyPaymentsPayoutEdge = {
 };
 
 /** The interval at which payouts are sent to the connected bank account. */
-export enum ShopifyPaymentsPayoutInterval {
+export type ShopifyPaymentsPayoutInterval =
   /** Each business day. */
-  Daily = 'DAILY',
+  | 'DAILY'
   /** Payouts will not be automatically made. */
-  Manual = 'MANUAL',
+  | 'MANUAL'
   /** Each month, on the day of month specified by monthlyAnchor. */
-  Monthly = 'MONTHLY',
+  | 'MONTHLY'
   /** Each week, on the day of week specified by weeklyAnchor. */
-  Weekly = 'WEEKLY'
-}
+  | 'WEEKLY';
 
 /** The payment schedule for a payments account. */
 export type ShopifyPaymentsPayoutSchedule = {
@@ -73383,24 +72740,20 @@ export type ShopifyPaymentsPayoutSchedule = {
 };
 
 /** The transfer status of the payout. */
-export enum ShopifyPaymentsPayoutStatus {
+export type ShopifyPaymentsPayoutStatus =
   /** The payout has been canceled by Shopify. */
-  Canceled = 'CANCELED',
+  | 'CANCELED'
   /** The payout has been declined by the bank. */
-  Failed = 'FAILED',
-  /**
-   * The payout has been submitted to the bank.
-   * @deprecated Use `SCHEDULED` instead.
-   */
-  InTransit = 'IN_TRANSIT',
+  | 'FAILED'
+  /** The payout has been submitted to the bank. */
+  | 'IN_TRANSIT'
   /** The payout has been successfully deposited into the bank. */
-  Paid = 'PAID',
+  | 'PAID'
   /**
    * The payout has been created and had transactions assigned to it, but
    * it has not yet been submitted to the bank.
    */
-  Scheduled = 'SCHEDULED'
-}
+  | 'SCHEDULED';
 
 /**
  * Breakdown of the total fees and gross of each of the different types of transactions associated
@@ -73437,12 +72790,11 @@ export type ShopifyPaymentsPayoutSummary = {
 };
 
 /** The possible transaction types for a payout. */
-export enum ShopifyPaymentsPayoutTransactionType {
+export type ShopifyPaymentsPayoutTransactionType =
   /** The payout is a deposit. */
-  Deposit = 'DEPOSIT',
+  | 'DEPOSIT'
   /** The payout is a withdrawal. */
-  Withdrawal = 'WITHDRAWAL'
-}
+  | 'WITHDRAWAL';
 
 /** Presents all Shopify Payments specific information related to an order refund. */
 export type ShopifyPaymentsRefundSet = {
@@ -73452,22 +72804,21 @@ export type ShopifyPaymentsRefundSet = {
 };
 
 /** The possible source types for a balance transaction. */
-export enum ShopifyPaymentsSourceType {
+export type ShopifyPaymentsSourceType =
   /** The adjustment source type. */
-  Adjustment = 'ADJUSTMENT',
+  | 'ADJUSTMENT'
   /** The adjustment_reversal source type. */
-  AdjustmentReversal = 'ADJUSTMENT_REVERSAL',
+  | 'ADJUSTMENT_REVERSAL'
   /** The charge source type. */
-  Charge = 'CHARGE',
+  | 'CHARGE'
   /** The dispute source type. */
-  Dispute = 'DISPUTE',
+  | 'DISPUTE'
   /** The refund source type. */
-  Refund = 'REFUND',
+  | 'REFUND'
   /** The system_adjustment source type. */
-  SystemAdjustment = 'SYSTEM_ADJUSTMENT',
+  | 'SYSTEM_ADJUSTMENT'
   /** The transfer source type. */
-  Transfer = 'TRANSFER'
-}
+  | 'TRANSFER';
 
 /** A typed identifier that represents an individual within a tax jurisdiction. */
 export type ShopifyPaymentsTaxIdentification = {
@@ -73479,14 +72830,13 @@ export type ShopifyPaymentsTaxIdentification = {
 };
 
 /** The type of tax identification field. */
-export enum ShopifyPaymentsTaxIdentificationType {
+export type ShopifyPaymentsTaxIdentificationType =
   /** Business EIN. */
-  Ein = 'EIN',
+  | 'EIN'
   /** Full SSN. */
-  FullSsn = 'FULL_SSN',
+  | 'FULL_SSN'
   /** The last 4 digits of the SSN. */
-  SsnLast4Digits = 'SSN_LAST4_DIGITS'
-}
+  | 'SSN_LAST4_DIGITS';
 
 /** Relevant reference information for an alternate currency payout. */
 export type ShopifyPaymentsToolingProviderPayout = {
@@ -73513,247 +72863,245 @@ export type ShopifyPaymentsTransactionSet = {
 };
 
 /** The possible types of transactions. */
-export enum ShopifyPaymentsTransactionType {
+export type ShopifyPaymentsTransactionType =
   /** The ach_bank_failure_debit_fee transaction type. */
-  AchBankFailureDebitFee = 'ACH_BANK_FAILURE_DEBIT_FEE',
+  | 'ACH_BANK_FAILURE_DEBIT_FEE'
   /** The ach_bank_failure_debit_reversal_fee transaction type. */
-  AchBankFailureDebitReversalFee = 'ACH_BANK_FAILURE_DEBIT_REVERSAL_FEE',
+  | 'ACH_BANK_FAILURE_DEBIT_REVERSAL_FEE'
   /** The adjustment transaction type. */
-  Adjustment = 'ADJUSTMENT',
+  | 'ADJUSTMENT'
   /** The ads_publisher_credit transaction type. */
-  AdsPublisherCredit = 'ADS_PUBLISHER_CREDIT',
+  | 'ADS_PUBLISHER_CREDIT'
   /** The ads_publisher_credit_reversal transaction type. */
-  AdsPublisherCreditReversal = 'ADS_PUBLISHER_CREDIT_REVERSAL',
+  | 'ADS_PUBLISHER_CREDIT_REVERSAL'
   /** The advance transaction type. */
-  Advance = 'ADVANCE',
+  | 'ADVANCE'
   /** The advance funding transaction type. */
-  AdvanceFunding = 'ADVANCE_FUNDING',
+  | 'ADVANCE_FUNDING'
   /** The anomaly_credit transaction type. */
-  AnomalyCredit = 'ANOMALY_CREDIT',
+  | 'ANOMALY_CREDIT'
   /** The anomaly_credit_reversal transaction type. */
-  AnomalyCreditReversal = 'ANOMALY_CREDIT_REVERSAL',
+  | 'ANOMALY_CREDIT_REVERSAL'
   /** The anomaly_debit transaction type. */
-  AnomalyDebit = 'ANOMALY_DEBIT',
+  | 'ANOMALY_DEBIT'
   /** The anomaly_debit_reversal transaction type. */
-  AnomalyDebitReversal = 'ANOMALY_DEBIT_REVERSAL',
+  | 'ANOMALY_DEBIT_REVERSAL'
   /** The application_fee_refund transaction type. */
-  ApplicationFeeRefund = 'APPLICATION_FEE_REFUND',
+  | 'APPLICATION_FEE_REFUND'
   /** The balance_transfer_inbound transaction type. */
-  BalanceTransferInbound = 'BALANCE_TRANSFER_INBOUND',
+  | 'BALANCE_TRANSFER_INBOUND'
   /** The balance_transfer_outbound transaction type. */
-  BalanceTransferOutbound = 'BALANCE_TRANSFER_OUTBOUND',
+  | 'BALANCE_TRANSFER_OUTBOUND'
   /** The billing_debit transaction type. */
-  BillingDebit = 'BILLING_DEBIT',
+  | 'BILLING_DEBIT'
   /** The billing_debit_reversal transaction type. */
-  BillingDebitReversal = 'BILLING_DEBIT_REVERSAL',
+  | 'BILLING_DEBIT_REVERSAL'
   /** The channel_credit transaction type. */
-  ChannelCredit = 'CHANNEL_CREDIT',
+  | 'CHANNEL_CREDIT'
   /** The channel_credit_reversal transaction type. */
-  ChannelCreditReversal = 'CHANNEL_CREDIT_REVERSAL',
+  | 'CHANNEL_CREDIT_REVERSAL'
   /** The channel_promotion_credit transaction type. */
-  ChannelPromotionCredit = 'CHANNEL_PROMOTION_CREDIT',
+  | 'CHANNEL_PROMOTION_CREDIT'
   /** The channel_promotion_credit_reversal transaction type. */
-  ChannelPromotionCreditReversal = 'CHANNEL_PROMOTION_CREDIT_REVERSAL',
+  | 'CHANNEL_PROMOTION_CREDIT_REVERSAL'
   /** The channel_transfer_credit transaction type. */
-  ChannelTransferCredit = 'CHANNEL_TRANSFER_CREDIT',
+  | 'CHANNEL_TRANSFER_CREDIT'
   /** The channel_transfer_credit_reversal transaction type. */
-  ChannelTransferCreditReversal = 'CHANNEL_TRANSFER_CREDIT_REVERSAL',
+  | 'CHANNEL_TRANSFER_CREDIT_REVERSAL'
   /** The channel_transfer_debit transaction type. */
-  ChannelTransferDebit = 'CHANNEL_TRANSFER_DEBIT',
+  | 'CHANNEL_TRANSFER_DEBIT'
   /** The channel_transfer_debit_reversal transaction type. */
-  ChannelTransferDebitReversal = 'CHANNEL_TRANSFER_DEBIT_REVERSAL',
+  | 'CHANNEL_TRANSFER_DEBIT_REVERSAL'
   /** The charge transaction type. */
-  Charge = 'CHARGE',
+  | 'CHARGE'
   /** The chargeback_fee transaction type. */
-  ChargebackFee = 'CHARGEBACK_FEE',
+  | 'CHARGEBACK_FEE'
   /** The chargeback_fee_refund transaction type. */
-  ChargebackFeeRefund = 'CHARGEBACK_FEE_REFUND',
+  | 'CHARGEBACK_FEE_REFUND'
   /** The chargeback_hold transaction type. */
-  ChargebackHold = 'CHARGEBACK_HOLD',
+  | 'CHARGEBACK_HOLD'
   /** The chargeback_hold_release transaction type. */
-  ChargebackHoldRelease = 'CHARGEBACK_HOLD_RELEASE',
+  | 'CHARGEBACK_HOLD_RELEASE'
   /** The chargeback_protection_credit transaction type. */
-  ChargebackProtectionCredit = 'CHARGEBACK_PROTECTION_CREDIT',
+  | 'CHARGEBACK_PROTECTION_CREDIT'
   /** The chargeback_protection_credit_reversal transaction type. */
-  ChargebackProtectionCreditReversal = 'CHARGEBACK_PROTECTION_CREDIT_REVERSAL',
+  | 'CHARGEBACK_PROTECTION_CREDIT_REVERSAL'
   /** The chargeback_protection_debit transaction type. */
-  ChargebackProtectionDebit = 'CHARGEBACK_PROTECTION_DEBIT',
+  | 'CHARGEBACK_PROTECTION_DEBIT'
   /** The chargeback_protection_debit_reversal transaction type. */
-  ChargebackProtectionDebitReversal = 'CHARGEBACK_PROTECTION_DEBIT_REVERSAL',
+  | 'CHARGEBACK_PROTECTION_DEBIT_REVERSAL'
   /** The charge_adjustment transaction type. */
-  ChargeAdjustment = 'CHARGE_ADJUSTMENT',
+  | 'CHARGE_ADJUSTMENT'
   /** The collections_credit transaction type. */
-  CollectionsCredit = 'COLLECTIONS_CREDIT',
+  | 'COLLECTIONS_CREDIT'
   /** The collections_credit_reversal transaction type. */
-  CollectionsCreditReversal = 'COLLECTIONS_CREDIT_REVERSAL',
+  | 'COLLECTIONS_CREDIT_REVERSAL'
   /** The customs_duty transaction type. */
-  CustomsDuty = 'CUSTOMS_DUTY',
+  | 'CUSTOMS_DUTY'
   /** The customs_duty_adjustment transaction type. */
-  CustomsDutyAdjustment = 'CUSTOMS_DUTY_ADJUSTMENT',
+  | 'CUSTOMS_DUTY_ADJUSTMENT'
   /** The dispute_reversal transaction type. */
-  DisputeReversal = 'DISPUTE_REVERSAL',
+  | 'DISPUTE_REVERSAL'
   /** The dispute_withdrawal transaction type. */
-  DisputeWithdrawal = 'DISPUTE_WITHDRAWAL',
+  | 'DISPUTE_WITHDRAWAL'
   /** The import_tax transaction type. */
-  ImportTax = 'IMPORT_TAX',
+  | 'IMPORT_TAX'
   /** The import_tax_adjustment transaction type. */
-  ImportTaxAdjustment = 'IMPORT_TAX_ADJUSTMENT',
+  | 'IMPORT_TAX_ADJUSTMENT'
   /** The tax refund transaction type. */
-  ImportTaxRefund = 'IMPORT_TAX_REFUND',
+  | 'IMPORT_TAX_REFUND'
   /** The lending_capital_refund transaction type. */
-  LendingCapitalRefund = 'LENDING_CAPITAL_REFUND',
+  | 'LENDING_CAPITAL_REFUND'
   /** The lending_capital_refund_reversal transaction type. */
-  LendingCapitalRefundReversal = 'LENDING_CAPITAL_REFUND_REVERSAL',
+  | 'LENDING_CAPITAL_REFUND_REVERSAL'
   /** The lending_capital_remittance transaction type. */
-  LendingCapitalRemittance = 'LENDING_CAPITAL_REMITTANCE',
+  | 'LENDING_CAPITAL_REMITTANCE'
   /** The lending_capital_remittance_reversal transaction type. */
-  LendingCapitalRemittanceReversal = 'LENDING_CAPITAL_REMITTANCE_REVERSAL',
+  | 'LENDING_CAPITAL_REMITTANCE_REVERSAL'
   /** The lending_credit transaction type. */
-  LendingCredit = 'LENDING_CREDIT',
+  | 'LENDING_CREDIT'
   /** The lending_credit_refund transaction type. */
-  LendingCreditRefund = 'LENDING_CREDIT_REFUND',
+  | 'LENDING_CREDIT_REFUND'
   /** The lending_credit_refund_reversal transaction type. */
-  LendingCreditRefundReversal = 'LENDING_CREDIT_REFUND_REVERSAL',
+  | 'LENDING_CREDIT_REFUND_REVERSAL'
   /** The lending_credit_remittance transaction type. */
-  LendingCreditRemittance = 'LENDING_CREDIT_REMITTANCE',
+  | 'LENDING_CREDIT_REMITTANCE'
   /** The lending_credit_remittance_reversal transaction type. */
-  LendingCreditRemittanceReversal = 'LENDING_CREDIT_REMITTANCE_REVERSAL',
+  | 'LENDING_CREDIT_REMITTANCE_REVERSAL'
   /** The lending_credit_reversal transaction type. */
-  LendingCreditReversal = 'LENDING_CREDIT_REVERSAL',
+  | 'LENDING_CREDIT_REVERSAL'
   /** The lending_debit transaction type. */
-  LendingDebit = 'LENDING_DEBIT',
+  | 'LENDING_DEBIT'
   /** The lending_debit_reversal transaction type. */
-  LendingDebitReversal = 'LENDING_DEBIT_REVERSAL',
+  | 'LENDING_DEBIT_REVERSAL'
   /** The marketplace_fee_credit transaction type. */
-  MarketplaceFeeCredit = 'MARKETPLACE_FEE_CREDIT',
+  | 'MARKETPLACE_FEE_CREDIT'
   /** The marketplace_fee_credit_reversal transaction type. */
-  MarketplaceFeeCreditReversal = 'MARKETPLACE_FEE_CREDIT_REVERSAL',
+  | 'MARKETPLACE_FEE_CREDIT_REVERSAL'
   /** The markets_pro_credit transaction type. */
-  MarketsProCredit = 'MARKETS_PRO_CREDIT',
+  | 'MARKETS_PRO_CREDIT'
   /** The merchant_goodwill_credit transaction type. */
-  MerchantGoodwillCredit = 'MERCHANT_GOODWILL_CREDIT',
+  | 'MERCHANT_GOODWILL_CREDIT'
   /** The merchant_goodwill_credit_reversal transaction type. */
-  MerchantGoodwillCreditReversal = 'MERCHANT_GOODWILL_CREDIT_REVERSAL',
+  | 'MERCHANT_GOODWILL_CREDIT_REVERSAL'
   /** The merchant_to_merchant_credit transaction type. */
-  MerchantToMerchantCredit = 'MERCHANT_TO_MERCHANT_CREDIT',
+  | 'MERCHANT_TO_MERCHANT_CREDIT'
   /** The merchant_to_merchant_credit_reversal transaction type. */
-  MerchantToMerchantCreditReversal = 'MERCHANT_TO_MERCHANT_CREDIT_REVERSAL',
+  | 'MERCHANT_TO_MERCHANT_CREDIT_REVERSAL'
   /** The merchant_to_merchant_debit transaction type. */
-  MerchantToMerchantDebit = 'MERCHANT_TO_MERCHANT_DEBIT',
+  | 'MERCHANT_TO_MERCHANT_DEBIT'
   /** The merchant_to_merchant_debit_reversal transaction type. */
-  MerchantToMerchantDebitReversal = 'MERCHANT_TO_MERCHANT_DEBIT_REVERSAL',
+  | 'MERCHANT_TO_MERCHANT_DEBIT_REVERSAL'
   /** The promotion_credit transaction type. */
-  PromotionCredit = 'PROMOTION_CREDIT',
+  | 'PROMOTION_CREDIT'
   /** The promotion_credit_reversal transaction type. */
-  PromotionCreditReversal = 'PROMOTION_CREDIT_REVERSAL',
+  | 'PROMOTION_CREDIT_REVERSAL'
   /** The referral_fee transaction type. */
-  ReferralFee = 'REFERRAL_FEE',
+  | 'REFERRAL_FEE'
   /** The referral_fee_tax transaction type. */
-  ReferralFeeTax = 'REFERRAL_FEE_TAX',
+  | 'REFERRAL_FEE_TAX'
   /** The refund transaction type. */
-  Refund = 'REFUND',
+  | 'REFUND'
   /** The refund_adjustment transaction type. */
-  RefundAdjustment = 'REFUND_ADJUSTMENT',
+  | 'REFUND_ADJUSTMENT'
   /** The refund_failure transaction type. */
-  RefundFailure = 'REFUND_FAILURE',
+  | 'REFUND_FAILURE'
   /** The reserved_funds transaction type. */
-  ReservedFunds = 'RESERVED_FUNDS',
+  | 'RESERVED_FUNDS'
   /** The reserved_funds_reversal transaction type. */
-  ReservedFundsReversal = 'RESERVED_FUNDS_REVERSAL',
+  | 'RESERVED_FUNDS_REVERSAL'
   /** The reserved_funds_withdrawal transaction type. */
-  ReservedFundsWithdrawal = 'RESERVED_FUNDS_WITHDRAWAL',
+  | 'RESERVED_FUNDS_WITHDRAWAL'
   /** The risk_reversal transaction type. */
-  RiskReversal = 'RISK_REVERSAL',
+  | 'RISK_REVERSAL'
   /** The risk_withdrawal transaction type. */
-  RiskWithdrawal = 'RISK_WITHDRAWAL',
+  | 'RISK_WITHDRAWAL'
   /** The seller_protection_credit transaction type. */
-  SellerProtectionCredit = 'SELLER_PROTECTION_CREDIT',
+  | 'SELLER_PROTECTION_CREDIT'
   /** The seller_protection_credit_reversal transaction type. */
-  SellerProtectionCreditReversal = 'SELLER_PROTECTION_CREDIT_REVERSAL',
+  | 'SELLER_PROTECTION_CREDIT_REVERSAL'
   /** The shipping_label transaction type. */
-  ShippingLabel = 'SHIPPING_LABEL',
+  | 'SHIPPING_LABEL'
   /** The shipping_label_adjustment transaction type. */
-  ShippingLabelAdjustment = 'SHIPPING_LABEL_ADJUSTMENT',
+  | 'SHIPPING_LABEL_ADJUSTMENT'
   /** The shipping_label_adjustment_base transaction type. */
-  ShippingLabelAdjustmentBase = 'SHIPPING_LABEL_ADJUSTMENT_BASE',
+  | 'SHIPPING_LABEL_ADJUSTMENT_BASE'
   /** The shipping_label_adjustment_surcharge transaction type. */
-  ShippingLabelAdjustmentSurcharge = 'SHIPPING_LABEL_ADJUSTMENT_SURCHARGE',
+  | 'SHIPPING_LABEL_ADJUSTMENT_SURCHARGE'
   /** The shipping_other_carrier_charge_adjustment transaction type. */
-  ShippingOtherCarrierChargeAdjustment = 'SHIPPING_OTHER_CARRIER_CHARGE_ADJUSTMENT',
+  | 'SHIPPING_OTHER_CARRIER_CHARGE_ADJUSTMENT'
   /** The shipping_return_to_origin_adjustment transaction type. */
-  ShippingReturnToOriginAdjustment = 'SHIPPING_RETURN_TO_ORIGIN_ADJUSTMENT',
+  | 'SHIPPING_RETURN_TO_ORIGIN_ADJUSTMENT'
   /** The shopify_collective_credit transaction type. */
-  ShopifyCollectiveCredit = 'SHOPIFY_COLLECTIVE_CREDIT',
+  | 'SHOPIFY_COLLECTIVE_CREDIT'
   /** The shopify_collective_credit_reversal transaction type. */
-  ShopifyCollectiveCreditReversal = 'SHOPIFY_COLLECTIVE_CREDIT_REVERSAL',
+  | 'SHOPIFY_COLLECTIVE_CREDIT_REVERSAL'
   /** The shopify_collective_debit transaction type. */
-  ShopifyCollectiveDebit = 'SHOPIFY_COLLECTIVE_DEBIT',
+  | 'SHOPIFY_COLLECTIVE_DEBIT'
   /** The shopify_collective_debit_reversal transaction type. */
-  ShopifyCollectiveDebitReversal = 'SHOPIFY_COLLECTIVE_DEBIT_REVERSAL',
+  | 'SHOPIFY_COLLECTIVE_DEBIT_REVERSAL'
   /** The shopify_source_credit transaction type. */
-  ShopifySourceCredit = 'SHOPIFY_SOURCE_CREDIT',
+  | 'SHOPIFY_SOURCE_CREDIT'
   /** The shopify_source_credit_reversal transaction type. */
-  ShopifySourceCreditReversal = 'SHOPIFY_SOURCE_CREDIT_REVERSAL',
+  | 'SHOPIFY_SOURCE_CREDIT_REVERSAL'
   /** The shopify_source_debit transaction type. */
-  ShopifySourceDebit = 'SHOPIFY_SOURCE_DEBIT',
+  | 'SHOPIFY_SOURCE_DEBIT'
   /** The shopify_source_debit_reversal transaction type. */
-  ShopifySourceDebitReversal = 'SHOPIFY_SOURCE_DEBIT_REVERSAL',
+  | 'SHOPIFY_SOURCE_DEBIT_REVERSAL'
   /** The shop_cash_billing_debit transaction type. */
-  ShopCashBillingDebit = 'SHOP_CASH_BILLING_DEBIT',
+  | 'SHOP_CASH_BILLING_DEBIT'
   /** The shop_cash_billing_debit_reversal transaction type. */
-  ShopCashBillingDebitReversal = 'SHOP_CASH_BILLING_DEBIT_REVERSAL',
+  | 'SHOP_CASH_BILLING_DEBIT_REVERSAL'
   /** The shop_cash_campaign_billing_credit transaction type. */
-  ShopCashCampaignBillingCredit = 'SHOP_CASH_CAMPAIGN_BILLING_CREDIT',
+  | 'SHOP_CASH_CAMPAIGN_BILLING_CREDIT'
   /** The shop_cash_campaign_billing_credit_reversal transaction type. */
-  ShopCashCampaignBillingCreditReversal = 'SHOP_CASH_CAMPAIGN_BILLING_CREDIT_REVERSAL',
+  | 'SHOP_CASH_CAMPAIGN_BILLING_CREDIT_REVERSAL'
   /** The shop_cash_campaign_billing_debit transaction type. */
-  ShopCashCampaignBillingDebit = 'SHOP_CASH_CAMPAIGN_BILLING_DEBIT',
+  | 'SHOP_CASH_CAMPAIGN_BILLING_DEBIT'
   /** The shop_cash_campaign_billing_debit_reversal transaction type. */
-  ShopCashCampaignBillingDebitReversal = 'SHOP_CASH_CAMPAIGN_BILLING_DEBIT_REVERSAL',
+  | 'SHOP_CASH_CAMPAIGN_BILLING_DEBIT_REVERSAL'
   /** The shop_cash_credit transaction type. */
-  ShopCashCredit = 'SHOP_CASH_CREDIT',
+  | 'SHOP_CASH_CREDIT'
   /** The shop_cash_credit_reversal transaction type. */
-  ShopCashCreditReversal = 'SHOP_CASH_CREDIT_REVERSAL',
+  | 'SHOP_CASH_CREDIT_REVERSAL'
   /** The shop_cash_refund_debit transaction type. */
-  ShopCashRefundDebit = 'SHOP_CASH_REFUND_DEBIT',
+  | 'SHOP_CASH_REFUND_DEBIT'
   /** The shop_cash_refund_debit_reversal transaction type. */
-  ShopCashRefundDebitReversal = 'SHOP_CASH_REFUND_DEBIT_REVERSAL',
+  | 'SHOP_CASH_REFUND_DEBIT_REVERSAL'
   /** The stripe_fee transaction type. */
-  StripeFee = 'STRIPE_FEE',
+  | 'STRIPE_FEE'
   /** The tax_adjustment_credit transaction type. */
-  TaxAdjustmentCredit = 'TAX_ADJUSTMENT_CREDIT',
+  | 'TAX_ADJUSTMENT_CREDIT'
   /** The tax_adjustment_credit_reversal transaction type. */
-  TaxAdjustmentCreditReversal = 'TAX_ADJUSTMENT_CREDIT_REVERSAL',
+  | 'TAX_ADJUSTMENT_CREDIT_REVERSAL'
   /** The tax_adjustment_debit transaction type. */
-  TaxAdjustmentDebit = 'TAX_ADJUSTMENT_DEBIT',
+  | 'TAX_ADJUSTMENT_DEBIT'
   /** The tax_adjustment_debit_reversal transaction type. */
-  TaxAdjustmentDebitReversal = 'TAX_ADJUSTMENT_DEBIT_REVERSAL',
+  | 'TAX_ADJUSTMENT_DEBIT_REVERSAL'
   /** The transfer transaction type. */
-  Transfer = 'TRANSFER',
+  | 'TRANSFER'
   /** The transfer_cancel transaction type. */
-  TransferCancel = 'TRANSFER_CANCEL',
+  | 'TRANSFER_CANCEL'
   /** The transfer_failure transaction type. */
-  TransferFailure = 'TRANSFER_FAILURE',
+  | 'TRANSFER_FAILURE'
   /** The transfer_refund transaction type. */
-  TransferRefund = 'TRANSFER_REFUND',
+  | 'TRANSFER_REFUND'
   /** The vat_refund_credit transaction type. */
-  VatRefundCredit = 'VAT_REFUND_CREDIT',
+  | 'VAT_REFUND_CREDIT'
   /** The vat_refund_credit_reversal transaction type. */
-  VatRefundCreditReversal = 'VAT_REFUND_CREDIT_REVERSAL'
-}
+  | 'VAT_REFUND_CREDIT_REVERSAL';
 
 /** The status of an order's eligibility for protection against fraudulent chargebacks by Shopify Protect. */
-export enum ShopifyProtectEligibilityStatus {
+export type ShopifyProtectEligibilityStatus =
   /**
    * The order is eligible for protection against fraudulent chargebacks.
    * If an order is updated, the order's eligibility may change and protection could be removed.
    */
-  Eligible = 'ELIGIBLE',
+  | 'ELIGIBLE'
   /** The order isn't eligible for protection against fraudulent chargebacks. */
-  NotEligible = 'NOT_ELIGIBLE',
+  | 'NOT_ELIGIBLE'
   /** The eligibility of the order is pending and has not yet been determined. */
-  Pending = 'PENDING'
-}
+  | 'PENDING';
 
 /** The eligibility details of an order's protection against fraudulent chargebacks by Shopify Protect. */
 export type ShopifyProtectOrderEligibility = {
@@ -73772,21 +73120,20 @@ export type ShopifyProtectOrderSummary = {
 };
 
 /** The status of an order's protection with Shopify Protect. */
-export enum ShopifyProtectStatus {
+export type ShopifyProtectStatus =
   /**
    * The protection for the order is active and eligible for reimbursement against fraudulent chargebacks.
    * If an order is updated, the order's eligibility may change and protection could become inactive.
    */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** The protection for an order isn't active because the order didn't meet eligibility requirements. */
-  Inactive = 'INACTIVE',
+  | 'INACTIVE'
   /** The order received a chargeback but the order wasn't protected because it didn't meet coverage requirements. */
-  NotProtected = 'NOT_PROTECTED',
+  | 'NOT_PROTECTED'
   /** The protection for the order is pending and has not yet been determined. */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** The order received a fraudulent chargeback and it was protected. */
-  Protected = 'PROTECTED'
-}
+  | 'PROTECTED';
 
 /** A response to a ShopifyQL query. */
 export type ShopifyqlQueryResponse = {
@@ -73896,14 +73243,13 @@ export type StaffMemberConnection = {
 };
 
 /** Represents the fallback avatar image for a staff member. This is used only if the staff member has no avatar image. */
-export enum StaffMemberDefaultImage {
+export type StaffMemberDefaultImage =
   /** Returns a default avatar image for the staff member. */
-  Default = 'DEFAULT',
+  | 'DEFAULT'
   /** Returns a URL that returns a 404 error if the image is not present. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** Returns a transparent avatar image for the staff member. */
-  Transparent = 'TRANSPARENT'
-}
+  | 'TRANSPARENT';
 
 /** An auto-generated type which holds one StaffMember and a cursor during pagination. */
 export type StaffMemberEdge = {
@@ -73915,90 +73261,85 @@ export type StaffMemberEdge = {
 };
 
 /** Represents access permissions for a staff member. */
-export enum StaffMemberPermission {
+export type StaffMemberPermission =
   /** The staff member can manage and install apps and channels. */
-  Applications = 'APPLICATIONS',
+  | 'APPLICATIONS'
   /** The staff member can manage and install sales channels. */
-  Channels = 'CHANNELS',
+  | 'CHANNELS'
   /** The staff member can create and edit customers. */
-  CreateAndEditCustomers = 'CREATE_AND_EDIT_CUSTOMERS',
+  | 'CREATE_AND_EDIT_CUSTOMERS'
   /** The staff member can create and edit gift cards. */
-  CreateAndEditGiftCards = 'CREATE_AND_EDIT_GIFT_CARDS',
+  | 'CREATE_AND_EDIT_GIFT_CARDS'
   /** The staff member can create and edit markets. */
-  CreateAndEditMarkets = 'CREATE_AND_EDIT_MARKETS',
+  | 'CREATE_AND_EDIT_MARKETS'
   /** The staff member can view customers. */
-  Customers = 'CUSTOMERS',
+  | 'CUSTOMERS'
   /** The staff member can view the Shopify Home page, which includes sales information and other shop data. */
-  Dashboard = 'DASHBOARD',
+  | 'DASHBOARD'
   /** The staff member can deactivate gift cards. */
-  DeactivateGiftCards = 'DEACTIVATE_GIFT_CARDS',
+  | 'DEACTIVATE_GIFT_CARDS'
   /** The staff member can delete customers. */
-  DeleteCustomers = 'DELETE_CUSTOMERS',
+  | 'DELETE_CUSTOMERS'
   /** The staff member can delete markets. */
-  DeleteMarkets = 'DELETE_MARKETS',
+  | 'DELETE_MARKETS'
   /** The staff member can view, buy, and manage domains. */
-  Domains = 'DOMAINS',
+  | 'DOMAINS'
   /** The staff member can create, update, and delete draft orders. */
-  DraftOrders = 'DRAFT_ORDERS',
+  | 'DRAFT_ORDERS'
   /** The staff member can update orders. */
-  EditOrders = 'EDIT_ORDERS',
+  | 'EDIT_ORDERS'
   /** The staff member can erase customer private data. */
-  EraseCustomerData = 'ERASE_CUSTOMER_DATA',
+  | 'ERASE_CUSTOMER_DATA'
   /** The staff member can export customers. */
-  ExportCustomers = 'EXPORT_CUSTOMERS',
+  | 'EXPORT_CUSTOMERS'
   /** The staff member can export gift cards. */
-  ExportGiftCards = 'EXPORT_GIFT_CARDS',
+  | 'EXPORT_GIFT_CARDS'
   /**
    * The staff has the same permissions as the [store owner](https://shopify.dev/en/manual/your-account/staff-accounts/staff-permissions#store-owner-permissions)
    * with some exceptions, such as modifying the account billing or deleting staff accounts.
-   * @deprecated Use the list of the staff member's explicit permissions returned in the `StaffMember.permissions.userPermissions` field instead of `full` permission.
    */
-  Full = 'FULL',
+  | 'FULL'
   /** The staff member can view, create, issue, and export gift cards to a CSV file. */
-  GiftCards = 'GIFT_CARDS',
+  | 'GIFT_CARDS'
   /** The staff member can view and modify links and navigation menus. */
-  Links = 'LINKS',
+  | 'LINKS'
   /** The staff member can create, update, and delete locations where inventory is stocked or managed. */
-  Locations = 'LOCATIONS',
+  | 'LOCATIONS'
   /** The staff member can view and create discount codes and automatic discounts, and export discounts to a CSV file. */
-  Marketing = 'MARKETING',
+  | 'MARKETING'
   /** The staff member can view, create, and automate marketing campaigns. */
-  MarketingSection = 'MARKETING_SECTION',
+  | 'MARKETING_SECTION'
   /** The staff member can merge customers. */
-  MergeCustomers = 'MERGE_CUSTOMERS',
+  | 'MERGE_CUSTOMERS'
   /**
    * The staff member can view, create, update, delete, and cancel orders, and
    * receive order notifications. The staff member can still create draft orders
    * without this permission.
    */
-  Orders = 'ORDERS',
+  | 'ORDERS'
   /**
    * The staff member can view the Overview and Live view pages, which include
    * sales information, and other shop and sales channels data.
    */
-  Overviews = 'OVERVIEWS',
+  | 'OVERVIEWS'
   /** The staff member can view, create, update, publish, and delete blog posts and pages. */
-  Pages = 'PAGES',
+  | 'PAGES'
   /** The staff member can pay for an order by using a vaulted card. */
-  PayOrdersByVaultedCard = 'PAY_ORDERS_BY_VAULTED_CARD',
+  | 'PAY_ORDERS_BY_VAULTED_CARD'
   /** The staff member can view the preferences and configuration of a shop. */
-  Preferences = 'PREFERENCES',
+  | 'PREFERENCES'
   /** The staff member can view, create, import, and update products, collections, and inventory. */
-  Products = 'PRODUCTS',
+  | 'PRODUCTS'
   /** The staff member can view and create all reports, which includes sales information and other shop data. */
-  Reports = 'REPORTS',
+  | 'REPORTS'
   /** The staff member can request customer private data. */
-  RequestCustomerData = 'REQUEST_CUSTOMER_DATA',
+  | 'REQUEST_CUSTOMER_DATA'
   /** The staff member can view, update, and publish themes. */
-  Themes = 'THEMES',
-  /**
-   * The staff member can view and create translations.
-   * @deprecated Unused.
-   */
-  Translations = 'TRANSLATIONS',
+  | 'THEMES'
+  /** The staff member can view and create translations. */
+  | 'TRANSLATIONS'
   /** The staff member can view markets. */
-  ViewMarkets = 'VIEW_MARKETS'
-}
+  | 'VIEW_MARKETS';
 
 /** Represents the data used to customize the Shopify admin experience for a logged-in staff member. */
 export type StaffMemberPrivateData = {
@@ -74015,16 +73356,15 @@ export type StaffMemberPrivateData = {
 };
 
 /** The set of valid sort keys for the StaffMembers query. */
-export enum StaffMembersSortKeys {
+export type StaffMembersSortKeys =
   /** Sort by the `email` value. */
-  Email = 'EMAIL',
+  | 'EMAIL'
   /** Sort by the `first_name` value. */
-  FirstName = 'FIRST_NAME',
+  | 'FIRST_NAME'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `last_name` value. */
-  LastName = 'LAST_NAME'
-}
+  | 'LAST_NAME';
 
 /**
  * An image to be uploaded.
@@ -74076,12 +73416,11 @@ export type StagedMediaUploadTarget = {
  * The possible HTTP methods that can be used when sending a request to upload a file using information from a
  * [StagedMediaUploadTarget](https://shopify.dev/api/admin-graphql/latest/objects/StagedMediaUploadTarget).
  */
-export enum StagedUploadHttpMethodType {
+export type StagedUploadHttpMethodType =
   /** The POST HTTP method. */
-  Post = 'POST',
+  | 'POST'
   /** The PUT HTTP method. */
-  Put = 'PUT'
-}
+  | 'PUT';
 
 /** The input fields for generating staged upload targets. */
 export type StagedUploadInput = {
@@ -74169,14 +73508,14 @@ export type StagedUploadTargetGeneratePayload = {
 };
 
 /** The resource type to receive. */
-export enum StagedUploadTargetGenerateUploadResource {
+export type StagedUploadTargetGenerateUploadResource =
   /**
    * Represents bulk mutation variables.
    *
    * For example, bulk mutation variables can be used for bulk operations using the
    * [bulkOperationRunMutation mutation](https://shopify.dev/api/admin-graphql/latest/mutations/bulkOperationRunMutation).
    */
-  BulkMutationVariables = 'BULK_MUTATION_VARIABLES',
+  | 'BULK_MUTATION_VARIABLES'
   /**
    * An image associated with a collection.
    *
@@ -74184,14 +73523,14 @@ export enum StagedUploadTargetGenerateUploadResource {
    * [collectionUpdate mutation](https://shopify.dev/api/admin-graphql/latest/mutations/collectionUpdate)
    * to add the image to a collection.
    */
-  CollectionImage = 'COLLECTION_IMAGE',
+  | 'COLLECTION_IMAGE'
   /**
    * Represents a file associated with a dispute.
    *
    * For example, after uploading the file, you can add the file to a dispute using the
    * [disputeEvidenceUpdate mutation](https://shopify.dev/api/admin-graphql/latest/mutations/disputeEvidenceUpdate).
    */
-  DisputeFileUpload = 'DISPUTE_FILE_UPLOAD',
+  | 'DISPUTE_FILE_UPLOAD'
   /**
    * Represents any file other than HTML.
    *
@@ -74199,7 +73538,7 @@ export enum StagedUploadTargetGenerateUploadResource {
    * [Files page](https://shopify.com/admin/settings/files) in Shopify admin using the
    * [fileCreate mutation](https://shopify.dev/api/admin-graphql/latest/mutations/fileCreate).
    */
-  File = 'FILE',
+  | 'FILE'
   /**
    * An image.
    *
@@ -74208,29 +73547,28 @@ export enum StagedUploadTargetGenerateUploadResource {
    * or to the [Files page](https://shopify.com/admin/settings/files) in Shopify admin using the
    * [fileCreate mutation](https://shopify.dev/api/admin-graphql/latest/mutations/fileCreate).
    */
-  Image = 'IMAGE',
+  | 'IMAGE'
   /**
    * A Shopify hosted 3d model.
    *
    * For example, after uploading the 3d model, you can add the 3d model to a product using the
    * [productCreateMedia mutation](https://shopify.dev/api/admin-graphql/latest/mutations/productCreateMedia).
    */
-  Model_3D = 'MODEL_3D',
+  | 'MODEL_3D'
   /**
    * An image that's associated with a product.
    *
    * For example, after uploading the image, you can add the image to a product using the
    * [productCreateMedia mutation](https://shopify.dev/api/admin-graphql/latest/mutations/productCreateMedia).
-   * @deprecated Use IMAGE instead. This resource type will be removed in a future version.
    */
-  ProductImage = 'PRODUCT_IMAGE',
+  | 'PRODUCT_IMAGE'
   /**
    * Represents a label associated with a return.
    *
    * For example, once uploaded, this resource can be used to [create a
    * ReverseDelivery](https://shopify.dev/api/admin-graphql/unstable/mutations/reverseDeliveryCreateWithShipping).
    */
-  ReturnLabel = 'RETURN_LABEL',
+  | 'RETURN_LABEL'
   /**
    * An image.
    *
@@ -74238,7 +73576,7 @@ export enum StagedUploadTargetGenerateUploadResource {
    * [Files page](https://shopify.com/admin/settings/files) in Shopify admin using the
    * [fileCreate mutation](https://shopify.dev/api/admin-graphql/latest/mutations/fileCreate).
    */
-  ShopImage = 'SHOP_IMAGE',
+  | 'SHOP_IMAGE'
   /**
    * Represents a redirect CSV file.
    *
@@ -74247,7 +73585,7 @@ export enum StagedUploadTargetGenerateUploadResource {
    * object for use in the
    * [urlRedirectImportCreate mutation](https://shopify.dev/api/admin-graphql/latest/mutations/urlRedirectImportCreate).
    */
-  UrlRedirectImport = 'URL_REDIRECT_IMPORT',
+  | 'URL_REDIRECT_IMPORT'
   /**
    * A Shopify-hosted video.
    *
@@ -74256,8 +73594,7 @@ export enum StagedUploadTargetGenerateUploadResource {
    * or to the [Files page](https://shopify.com/admin/settings/files) in Shopify admin using the
    * [fileCreate mutation](https://shopify.dev/api/admin-graphql/latest/mutations/fileCreate).
    */
-  Video = 'VIDEO'
-}
+  | 'VIDEO';
 
 /** Return type for `stagedUploadTargetsGenerate` mutation. */
 export type StagedUploadTargetsGeneratePayload = {
@@ -74308,32 +73645,31 @@ export type StandardMetafieldDefinitionEnableUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `StandardMetafieldDefinitionEnableUserError`. */
-export enum StandardMetafieldDefinitionEnableUserErrorCode {
+export type StandardMetafieldDefinitionEnableUserErrorCode =
   /** Admin access can only be specified for app-owned metafield definitions. */
-  AdminAccessInputNotAllowed = 'ADMIN_ACCESS_INPUT_NOT_ALLOWED',
+  | 'ADMIN_ACCESS_INPUT_NOT_ALLOWED'
   /** The metafield definition capability cannot be disabled. */
-  CapabilityCannotBeDisabled = 'CAPABILITY_CANNOT_BE_DISABLED',
+  | 'CAPABILITY_CANNOT_BE_DISABLED'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The metafield definition capability is invalid. */
-  InvalidCapability = 'INVALID_CAPABILITY',
+  | 'INVALID_CAPABILITY'
   /** The input combination is invalid. */
-  InvalidInputCombination = 'INVALID_INPUT_COMBINATION',
+  | 'INVALID_INPUT_COMBINATION'
   /** The maximum number of definitions per owner type has been exceeded. */
-  LimitExceeded = 'LIMIT_EXCEEDED',
+  | 'LIMIT_EXCEEDED'
   /** You have reached the maximum allowed definitions to be used as admin filters. */
-  OwnerTypeLimitExceededForUseAsAdminFilters = 'OWNER_TYPE_LIMIT_EXCEEDED_FOR_USE_AS_ADMIN_FILTERS',
+  | 'OWNER_TYPE_LIMIT_EXCEEDED_FOR_USE_AS_ADMIN_FILTERS'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The standard metafield definition template was not found. */
-  TemplateNotFound = 'TEMPLATE_NOT_FOUND',
+  | 'TEMPLATE_NOT_FOUND'
   /** The definition type is not eligible to be used as collection condition. */
-  TypeNotAllowedForConditions = 'TYPE_NOT_ALLOWED_FOR_CONDITIONS',
+  | 'TYPE_NOT_ALLOWED_FOR_CONDITIONS'
   /** The namespace and key is already in use for a set of your metafields. */
-  UnstructuredAlreadyExists = 'UNSTRUCTURED_ALREADY_EXISTS',
+  | 'UNSTRUCTURED_ALREADY_EXISTS'
   /** The metafield definition does not support pinning. */
-  UnsupportedPinning = 'UNSUPPORTED_PINNING'
-}
+  | 'UNSUPPORTED_PINNING';
 
 /**
  * Standard metafield definition templates provide preset configurations to create metafield definitions.
@@ -74581,22 +73917,21 @@ export type StoreCreditAccountCreditUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `StoreCreditAccountCreditUserError`. */
-export enum StoreCreditAccountCreditUserErrorCode {
+export type StoreCreditAccountCreditUserErrorCode =
   /** The store credit account could not be found. */
-  AccountNotFound = 'ACCOUNT_NOT_FOUND',
+  | 'ACCOUNT_NOT_FOUND'
   /** The operation would cause the account's credit limit to be exceeded. */
-  CreditLimitExceeded = 'CREDIT_LIMIT_EXCEEDED',
+  | 'CREDIT_LIMIT_EXCEEDED'
   /** The expiry date must be in the future. */
-  ExpiresAtInPast = 'EXPIRES_AT_IN_PAST',
+  | 'EXPIRES_AT_IN_PAST'
   /** The currency provided does not match the currency of the store credit account. */
-  MismatchingCurrency = 'MISMATCHING_CURRENCY',
+  | 'MISMATCHING_CURRENCY'
   /** A positive amount must be used to credit a store credit account. */
-  NegativeOrZeroAmount = 'NEGATIVE_OR_ZERO_AMOUNT',
+  | 'NEGATIVE_OR_ZERO_AMOUNT'
   /** Owner does not exist. */
-  OwnerNotFound = 'OWNER_NOT_FOUND',
+  | 'OWNER_NOT_FOUND'
   /** The currency provided is not currently supported. */
-  UnsupportedCurrency = 'UNSUPPORTED_CURRENCY'
-}
+  | 'UNSUPPORTED_CURRENCY';
 
 /** The input fields for a store credit account debit transaction. */
 export type StoreCreditAccountDebitInput = {
@@ -74672,16 +74007,15 @@ export type StoreCreditAccountDebitUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `StoreCreditAccountDebitUserError`. */
-export enum StoreCreditAccountDebitUserErrorCode {
+export type StoreCreditAccountDebitUserErrorCode =
   /** The store credit account could not be found. */
-  AccountNotFound = 'ACCOUNT_NOT_FOUND',
+  | 'ACCOUNT_NOT_FOUND'
   /** The store credit account does not have sufficient funds to satisfy the request. */
-  InsufficientFunds = 'INSUFFICIENT_FUNDS',
+  | 'INSUFFICIENT_FUNDS'
   /** The currency provided does not match the currency of the store credit account. */
-  MismatchingCurrency = 'MISMATCHING_CURRENCY',
+  | 'MISMATCHING_CURRENCY'
   /** A positive amount must be used to debit a store credit account. */
-  NegativeOrZeroAmount = 'NEGATIVE_OR_ZERO_AMOUNT'
-}
+  | 'NEGATIVE_OR_ZERO_AMOUNT';
 
 /** An auto-generated type which holds one StoreCreditAccount and a cursor during pagination. */
 export type StoreCreditAccountEdge = {
@@ -74779,22 +74113,21 @@ export type StoreCreditRefundInput = {
 };
 
 /** The event that caused the store credit account transaction. */
-export enum StoreCreditSystemEvent {
+export type StoreCreditSystemEvent =
   /** An adjustment was made to the store credit account. */
-  Adjustment = 'ADJUSTMENT',
+  | 'ADJUSTMENT'
   /** Store credit was returned when an authorized payment was voided. */
-  OrderCancellation = 'ORDER_CANCELLATION',
+  | 'ORDER_CANCELLATION'
   /** Store credit was used as payment for an order. */
-  OrderPayment = 'ORDER_PAYMENT',
+  | 'ORDER_PAYMENT'
   /** Store credit was refunded from an order. */
-  OrderRefund = 'ORDER_REFUND',
+  | 'ORDER_REFUND'
   /** A store credit payment was reverted due to another payment method failing. */
-  PaymentFailure = 'PAYMENT_FAILURE',
+  | 'PAYMENT_FAILURE'
   /** A smaller amount of store credit was captured than was originally authorized. */
-  PaymentReturned = 'PAYMENT_RETURNED',
+  | 'PAYMENT_RETURNED'
   /** Tax finalization affected the store credit payment. */
-  TaxFinalization = 'TAX_FINALIZATION'
-}
+  | 'TAX_FINALIZATION';
 
 /**
  * A token that delegates unauthenticated access scopes to clients that need to
@@ -75089,116 +74422,115 @@ export type SubscriptionBillingAttemptError = SubscriptionBillingAttemptGeneralE
  * The possible error codes associated with making billing attempts. The error codes supplement the
  * `error_message` to provide consistent results and help with dunning management.
  */
-export enum SubscriptionBillingAttemptErrorCode {
+export type SubscriptionBillingAttemptErrorCode =
   /** The amount exceeds the limit for this payment method. */
-  AmountTooLarge = 'AMOUNT_TOO_LARGE',
+  | 'AMOUNT_TOO_LARGE'
   /** The amount is too small. */
-  AmountTooSmall = 'AMOUNT_TOO_SMALL',
+  | 'AMOUNT_TOO_SMALL'
   /** There was an error during the payment authentication. */
-  AuthenticationError = 'AUTHENTICATION_ERROR',
+  | 'AUTHENTICATION_ERROR'
   /** Authentication failed during payment processing. */
-  AuthenticationFailed = 'AUTHENTICATION_FAILED',
+  | 'AUTHENTICATION_FAILED'
   /** Additional authentication is required to complete the payment. */
-  AuthenticationRequired = 'AUTHENTICATION_REQUIRED',
+  | 'AUTHENTICATION_REQUIRED'
   /** Payment method was canceled by buyer. */
-  BuyerCanceledPaymentMethod = 'BUYER_CANCELED_PAYMENT_METHOD',
+  | 'BUYER_CANCELED_PAYMENT_METHOD'
   /** The card issuer requires the cardholder to call them. */
-  CallIssuer = 'CALL_ISSUER',
+  | 'CALL_ISSUER'
   /** The payment was cancelled. */
-  CancelledPayment = 'CANCELLED_PAYMENT',
+  | 'CANCELLED_PAYMENT'
   /** The card was declined by the payment processor. */
-  CardDeclined = 'CARD_DECLINED',
+  | 'CARD_DECLINED'
   /** Card number was incorrect. */
-  CardNumberIncorrect = 'CARD_NUMBER_INCORRECT',
+  | 'CARD_NUMBER_INCORRECT'
   /** The payment confirmation was rejected. */
-  ConfirmationRejected = 'CONFIRMATION_REJECTED',
+  | 'CONFIRMATION_REJECTED'
   /** Customer is invalid. */
-  CustomerInvalid = 'CUSTOMER_INVALID',
+  | 'CUSTOMER_INVALID'
   /** Customer was not found. */
-  CustomerNotFound = 'CUSTOMER_NOT_FOUND',
+  | 'CUSTOMER_NOT_FOUND'
   /** The card issuer declined the transaction with a 'do not honor' response. */
-  DoNotHonor = 'DO_NOT_HONOR',
+  | 'DO_NOT_HONOR'
   /** The required buyer action has expired. */
-  ExpiredBuyerAction = 'EXPIRED_BUYER_ACTION',
+  | 'EXPIRED_BUYER_ACTION'
   /** The card has expired. */
-  ExpiredCard = 'EXPIRED_CARD',
+  | 'EXPIRED_CARD'
   /** Payment method is expired. */
-  ExpiredPaymentMethod = 'EXPIRED_PAYMENT_METHOD',
+  | 'EXPIRED_PAYMENT_METHOD'
   /** Fraud was suspected. */
-  FraudSuspected = 'FRAUD_SUSPECTED',
+  | 'FRAUD_SUSPECTED'
   /** Gift cards must have a price greater than zero. */
-  FreeGiftCardNotAllowed = 'FREE_GIFT_CARD_NOT_ALLOWED',
+  | 'FREE_GIFT_CARD_NOT_ALLOWED'
   /** A generic payment error occurred. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** The billing address provided is incorrect. */
-  IncorrectAddress = 'INCORRECT_ADDRESS',
+  | 'INCORRECT_ADDRESS'
   /** The card number entered is incorrect. */
-  IncorrectNumber = 'INCORRECT_NUMBER',
+  | 'INCORRECT_NUMBER'
   /** The postal/ZIP code provided is incorrect. */
-  IncorrectZip = 'INCORRECT_ZIP',
+  | 'INCORRECT_ZIP'
   /** Insufficient funds. */
-  InsufficientFunds = 'INSUFFICIENT_FUNDS',
+  | 'INSUFFICIENT_FUNDS'
   /** Not enough inventory found. */
-  InsufficientInventory = 'INSUFFICIENT_INVENTORY',
+  | 'INSUFFICIENT_INVENTORY'
   /** The billing address is invalid. */
-  InvalidBillingAddress = 'INVALID_BILLING_ADDRESS',
+  | 'INVALID_BILLING_ADDRESS'
   /** The currency is not supported for this payment method. */
-  InvalidCurrency = 'INVALID_CURRENCY',
+  | 'INVALID_CURRENCY'
   /** The billing agreement ID or the transaction ID for the customer's payment method is invalid. */
-  InvalidCustomerBillingAgreement = 'INVALID_CUSTOMER_BILLING_AGREEMENT',
+  | 'INVALID_CUSTOMER_BILLING_AGREEMENT'
   /** The expiry date of the card provided is invalid. */
-  InvalidExpiryDate = 'INVALID_EXPIRY_DATE',
+  | 'INVALID_EXPIRY_DATE'
   /** The card number is invalid. */
-  InvalidNumber = 'INVALID_NUMBER',
+  | 'INVALID_NUMBER'
   /** Payment method is invalid. Please update or create a new payment method. */
-  InvalidPaymentMethod = 'INVALID_PAYMENT_METHOD',
+  | 'INVALID_PAYMENT_METHOD'
   /** The purchase type is invalid for this payment method. */
-  InvalidPurchaseType = 'INVALID_PURCHASE_TYPE',
+  | 'INVALID_PURCHASE_TYPE'
   /** The shipping address is either missing or invalid. */
-  InvalidShippingAddress = 'INVALID_SHIPPING_ADDRESS',
+  | 'INVALID_SHIPPING_ADDRESS'
   /** No inventory location found or enabled. */
-  InventoryAllocationsNotFound = 'INVENTORY_ALLOCATIONS_NOT_FOUND',
+  | 'INVENTORY_ALLOCATIONS_NOT_FOUND'
   /** A payment has already been made for this invoice. */
-  InvoiceAlreadyPaid = 'INVOICE_ALREADY_PAID',
+  | 'INVOICE_ALREADY_PAID'
   /** Merchant account configuration error. */
-  MerchantAccountError = 'MERCHANT_ACCOUNT_ERROR',
+  | 'MERCHANT_ACCOUNT_ERROR'
   /** The transaction was declined due to a merchant-defined rule. */
-  MerchantRule = 'MERCHANT_RULE',
+  | 'MERCHANT_RULE'
   /** Non-test order limit reached. Use a test payment gateway to place another order. */
-  NonTestOrderLimitReached = 'NON_TEST_ORDER_LIMIT_REACHED',
+  | 'NON_TEST_ORDER_LIMIT_REACHED'
   /** The off-session payment was rejected and requires customer action. */
-  OffSessionRejected = 'OFF_SESSION_REJECTED',
+  | 'OFF_SESSION_REJECTED'
   /** Payment method was declined by processor. */
-  PaymentMethodDeclined = 'PAYMENT_METHOD_DECLINED',
+  | 'PAYMENT_METHOD_DECLINED'
   /** Payment method cannot be used with the current payment gateway test mode configuration. */
-  PaymentMethodIncompatibleWithGatewayConfig = 'PAYMENT_METHOD_INCOMPATIBLE_WITH_GATEWAY_CONFIG',
+  | 'PAYMENT_METHOD_INCOMPATIBLE_WITH_GATEWAY_CONFIG'
   /** Payment method was not found. */
-  PaymentMethodNotFound = 'PAYMENT_METHOD_NOT_FOUND',
+  | 'PAYMENT_METHOD_NOT_FOUND'
   /** Payment method is not specified on subscription contract. */
-  PaymentMethodNotSpecified = 'PAYMENT_METHOD_NOT_SPECIFIED',
+  | 'PAYMENT_METHOD_NOT_SPECIFIED'
   /** The payment method type is not supported. */
-  PaymentMethodUnsupported = 'PAYMENT_METHOD_UNSUPPORTED',
+  | 'PAYMENT_METHOD_UNSUPPORTED'
   /** An exception occurred with the payment provider. */
-  PaymentProviderError = 'PAYMENT_PROVIDER_ERROR',
+  | 'PAYMENT_PROVIDER_ERROR'
   /** Payment provider is not enabled. */
-  PaymentProviderIsNotEnabled = 'PAYMENT_PROVIDER_IS_NOT_ENABLED',
+  | 'PAYMENT_PROVIDER_IS_NOT_ENABLED'
   /** Paypal Error General. */
-  PaypalErrorGeneral = 'PAYPAL_ERROR_GENERAL',
+  | 'PAYPAL_ERROR_GENERAL'
   /** A processing error occurred with the payment provider. */
-  ProcessingError = 'PROCESSING_ERROR',
+  | 'PROCESSING_ERROR'
   /** Purchase Type is not supported. */
-  PurchaseTypeNotSupported = 'PURCHASE_TYPE_NOT_SUPPORTED',
+  | 'PURCHASE_TYPE_NOT_SUPPORTED'
   /** The payment retry was declined. */
-  RetryDeclined = 'RETRY_DECLINED',
+  | 'RETRY_DECLINED'
   /** Gateway is in test mode and attempted to bill a live payment method. */
-  TestMode = 'TEST_MODE',
+  | 'TEST_MODE'
   /** The transaction exceeds the cardholder's limit. */
-  TransactionLimitExceeded = 'TRANSACTION_LIMIT_EXCEEDED',
+  | 'TRANSACTION_LIMIT_EXCEEDED'
   /** Transient error, try again later. */
-  TransientError = 'TRANSIENT_ERROR',
+  | 'TRANSIENT_ERROR'
   /** There was an unexpected error during the billing attempt. */
-  UnexpectedError = 'UNEXPECTED_ERROR'
-}
+  | 'UNEXPECTED_ERROR';
 
 /** The billing attempt failed due to an error. */
 export type SubscriptionBillingAttemptFailedState = {
@@ -75215,28 +74547,27 @@ export type SubscriptionBillingAttemptGeneralError = {
 };
 
 /** Error codes for other billing attempt failures. */
-export enum SubscriptionBillingAttemptGeneralErrorCode {
+export type SubscriptionBillingAttemptGeneralErrorCode =
   /** Customer is invalid. */
-  CustomerInvalid = 'CUSTOMER_INVALID',
+  | 'CUSTOMER_INVALID'
   /** Customer was not found. */
-  CustomerNotFound = 'CUSTOMER_NOT_FOUND',
+  | 'CUSTOMER_NOT_FOUND'
   /** Free gift cards are not allowed. */
-  FreeGiftCardNotAllowed = 'FREE_GIFT_CARD_NOT_ALLOWED',
+  | 'FREE_GIFT_CARD_NOT_ALLOWED'
   /** Billing address is invalid. */
-  InvalidBillingAddress = 'INVALID_BILLING_ADDRESS',
+  | 'INVALID_BILLING_ADDRESS'
   /** Merchant account error. */
-  MerchantAccountError = 'MERCHANT_ACCOUNT_ERROR',
+  | 'MERCHANT_ACCOUNT_ERROR'
   /** Non-test order limit reached. */
-  NonTestOrderLimitReached = 'NON_TEST_ORDER_LIMIT_REACHED',
+  | 'NON_TEST_ORDER_LIMIT_REACHED'
   /** Payment method test mode incompatible with gateway. */
-  PaymentMethodIncompatibleWithGatewayConfig = 'PAYMENT_METHOD_INCOMPATIBLE_WITH_GATEWAY_CONFIG',
+  | 'PAYMENT_METHOD_INCOMPATIBLE_WITH_GATEWAY_CONFIG'
   /** Payment method was not found. */
-  PaymentMethodNotFound = 'PAYMENT_METHOD_NOT_FOUND',
+  | 'PAYMENT_METHOD_NOT_FOUND'
   /** Payment method not specified. */
-  PaymentMethodNotSpecified = 'PAYMENT_METHOD_NOT_SPECIFIED',
+  | 'PAYMENT_METHOD_NOT_SPECIFIED'
   /** Payment provider is not enabled. */
-  PaymentProviderIsNotEnabled = 'PAYMENT_PROVIDER_IS_NOT_ENABLED'
-}
+  | 'PAYMENT_PROVIDER_IS_NOT_ENABLED';
 
 /** A base error type that applies to all uncategorized error classes. */
 export type SubscriptionBillingAttemptGenericError = SubscriptionBillingAttemptProcessingError & {
@@ -75316,26 +74647,24 @@ export type SubscriptionBillingAttemptInventoryErrorInsufficientStockProductVari
 };
 
 /** Error codes for inventory-related billing attempt failures. */
-export enum SubscriptionBillingAttemptInventoryErrorCode {
+export type SubscriptionBillingAttemptInventoryErrorCode =
   /** Insufficient inventory. */
-  InsufficientInventory = 'INSUFFICIENT_INVENTORY',
+  | 'INSUFFICIENT_INVENTORY'
   /** No inventory location found or enabled. */
-  InventoryAllocationsNotFound = 'INVENTORY_ALLOCATIONS_NOT_FOUND'
-}
+  | 'INVENTORY_ALLOCATIONS_NOT_FOUND';
 
 /** The inventory policy for a billing attempt. */
-export enum SubscriptionBillingAttemptInventoryPolicy {
+export type SubscriptionBillingAttemptInventoryPolicy =
   /**
    * Override the merchant's product variant
    *          inventory policy and allow overselling for this billing attempt.
    */
-  AllowOverselling = 'ALLOW_OVERSELLING',
+  | 'ALLOW_OVERSELLING'
   /**
    * Respect the merchant's product variant
    *         inventory policy for this billing attempt.
    */
-  ProductVariantInventoryPolicy = 'PRODUCT_VARIANT_INVENTORY_POLICY'
-}
+  | 'PRODUCT_VARIANT_INVENTORY_POLICY';
 
 /** An inventory error caused by an issue with one or more of the contract merchandise lines. */
 export type SubscriptionBillingAttemptOutOfStockProductVariantsError = SubscriptionBillingAttemptProcessingError & {
@@ -75371,15 +74700,14 @@ export type SubscriptionBillingAttemptPaymentChallenge = {
 };
 
 /** The status of the billing attempt authentication process. */
-export enum SubscriptionBillingAttemptPaymentChallengeStatus {
+export type SubscriptionBillingAttemptPaymentChallengeStatus =
   /**
    * The billing attempt is rejected because the customer action was required. The
    * customer has not yet attempted to complete the challenge.
    */
-  OffSessionRejected = 'OFF_SESSION_REJECTED',
+  | 'OFF_SESSION_REJECTED'
   /** The customer was brought on session and challenged. */
-  OnSessionChallenged = 'ON_SESSION_CHALLENGED'
-}
+  | 'ON_SESSION_CHALLENGED';
 
 /** A payment-related error that occurred during a subscription billing attempt. */
 export type SubscriptionBillingAttemptPaymentError = {
@@ -75389,101 +74717,99 @@ export type SubscriptionBillingAttemptPaymentError = {
 };
 
 /** Error codes for payment-related billing attempt failures. */
-export enum SubscriptionBillingAttemptPaymentErrorCode {
+export type SubscriptionBillingAttemptPaymentErrorCode =
   /** The transaction amount is too large. */
-  AmountTooLarge = 'AMOUNT_TOO_LARGE',
+  | 'AMOUNT_TOO_LARGE'
   /** The transaction amount is too small. */
-  AmountTooSmall = 'AMOUNT_TOO_SMALL',
+  | 'AMOUNT_TOO_SMALL'
   /** There was an error during the authentication. */
-  AuthenticationError = 'AUTHENTICATION_ERROR',
+  | 'AUTHENTICATION_ERROR'
   /** Authentication failed during the payment processing. */
-  AuthenticationFailed = 'AUTHENTICATION_FAILED',
+  | 'AUTHENTICATION_FAILED'
   /** Additional authentication is required for this payment. */
-  AuthenticationRequired = 'AUTHENTICATION_REQUIRED',
+  | 'AUTHENTICATION_REQUIRED'
   /** The buyer canceled the payment method. */
-  BuyerCanceledPaymentMethod = 'BUYER_CANCELED_PAYMENT_METHOD',
+  | 'BUYER_CANCELED_PAYMENT_METHOD'
   /** The card issuer requires the cardholder to call. */
-  CallIssuer = 'CALL_ISSUER',
+  | 'CALL_ISSUER'
   /** The payment was cancelled. */
-  CancelledPayment = 'CANCELLED_PAYMENT',
+  | 'CANCELLED_PAYMENT'
   /** The card was declined. */
-  CardDeclined = 'CARD_DECLINED',
+  | 'CARD_DECLINED'
   /** The card number is incorrect. */
-  CardNumberIncorrect = 'CARD_NUMBER_INCORRECT',
+  | 'CARD_NUMBER_INCORRECT'
   /** The payment confirmation was rejected. */
-  ConfirmationRejected = 'CONFIRMATION_REJECTED',
+  | 'CONFIRMATION_REJECTED'
   /** The card issuer returned 'do not honor'. The customer should reach out to their card-issuing bank for more information. */
-  DoNotHonor = 'DO_NOT_HONOR',
+  | 'DO_NOT_HONOR'
   /** The required buyer action has expired. */
-  ExpiredBuyerAction = 'EXPIRED_BUYER_ACTION',
+  | 'EXPIRED_BUYER_ACTION'
   /** The card has expired. */
-  ExpiredCard = 'EXPIRED_CARD',
+  | 'EXPIRED_CARD'
   /** Payment method has expired. */
-  ExpiredPaymentMethod = 'EXPIRED_PAYMENT_METHOD',
+  | 'EXPIRED_PAYMENT_METHOD'
   /** Fraud was suspected on this transaction. */
-  FraudSuspected = 'FRAUD_SUSPECTED',
+  | 'FRAUD_SUSPECTED'
   /** A generic payment error occurred. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** The billing address is incorrect. */
-  IncorrectAddress = 'INCORRECT_ADDRESS',
+  | 'INCORRECT_ADDRESS'
   /** The card number is incorrect. */
-  IncorrectNumber = 'INCORRECT_NUMBER',
+  | 'INCORRECT_NUMBER'
   /** The postal/ZIP code is incorrect. */
-  IncorrectZip = 'INCORRECT_ZIP',
+  | 'INCORRECT_ZIP'
   /** The payment method has insufficient funds to complete the payment. */
-  InsufficientFunds = 'INSUFFICIENT_FUNDS',
+  | 'INSUFFICIENT_FUNDS'
   /** The currency is not supported. */
-  InvalidCurrency = 'INVALID_CURRENCY',
+  | 'INVALID_CURRENCY'
   /** The customer billing agreement is invalid. */
-  InvalidCustomerBillingAgreement = 'INVALID_CUSTOMER_BILLING_AGREEMENT',
+  | 'INVALID_CUSTOMER_BILLING_AGREEMENT'
   /** The expiry date is invalid. */
-  InvalidExpiryDate = 'INVALID_EXPIRY_DATE',
+  | 'INVALID_EXPIRY_DATE'
   /** The card number is invalid. */
-  InvalidNumber = 'INVALID_NUMBER',
+  | 'INVALID_NUMBER'
   /** Payment method is invalid. */
-  InvalidPaymentMethod = 'INVALID_PAYMENT_METHOD',
+  | 'INVALID_PAYMENT_METHOD'
   /** The purchase type is invalid. */
-  InvalidPurchaseType = 'INVALID_PURCHASE_TYPE',
+  | 'INVALID_PURCHASE_TYPE'
   /** The shipping address is invalid. */
-  InvalidShippingAddress = 'INVALID_SHIPPING_ADDRESS',
+  | 'INVALID_SHIPPING_ADDRESS'
   /** The invoice has already been paid. */
-  InvoiceAlreadyPaid = 'INVOICE_ALREADY_PAID',
+  | 'INVOICE_ALREADY_PAID'
   /** The payment was declined due to a merchant rule. */
-  MerchantRule = 'MERCHANT_RULE',
+  | 'MERCHANT_RULE'
   /** The off-session payment was rejected. */
-  OffSessionRejected = 'OFF_SESSION_REJECTED',
+  | 'OFF_SESSION_REJECTED'
   /** Payment method was declined. */
-  PaymentMethodDeclined = 'PAYMENT_METHOD_DECLINED',
+  | 'PAYMENT_METHOD_DECLINED'
   /** The payment method type is not supported. */
-  PaymentMethodUnsupported = 'PAYMENT_METHOD_UNSUPPORTED',
+  | 'PAYMENT_METHOD_UNSUPPORTED'
   /** An exception occurred with the payment provider. */
-  PaymentProviderError = 'PAYMENT_PROVIDER_ERROR',
+  | 'PAYMENT_PROVIDER_ERROR'
   /** A general PayPal error occurred. */
-  PaypalErrorGeneral = 'PAYPAL_ERROR_GENERAL',
+  | 'PAYPAL_ERROR_GENERAL'
   /** A processing error occurred. */
-  ProcessingError = 'PROCESSING_ERROR',
+  | 'PROCESSING_ERROR'
   /** Purchase type is not supported. */
-  PurchaseTypeNotSupported = 'PURCHASE_TYPE_NOT_SUPPORTED',
+  | 'PURCHASE_TYPE_NOT_SUPPORTED'
   /** The payment retry was declined. */
-  RetryDeclined = 'RETRY_DECLINED',
+  | 'RETRY_DECLINED'
   /** A test mode error occurred. */
-  TestMode = 'TEST_MODE',
+  | 'TEST_MODE'
   /** The transaction exceeded the limit. */
-  TransactionLimitExceeded = 'TRANSACTION_LIMIT_EXCEEDED',
+  | 'TRANSACTION_LIMIT_EXCEEDED'
   /** A transient error occurred, try again later. */
-  TransientError = 'TRANSIENT_ERROR'
-}
+  | 'TRANSIENT_ERROR';
 
 /** The payment processing policy for a billing attempt. */
-export enum SubscriptionBillingAttemptPaymentProcessingPolicy {
+export type SubscriptionBillingAttemptPaymentProcessingPolicy =
   /**
    * Attempt to process payment on the billing attempt and fail the billing attempt if
    *         the payment method is not valid or if a payment method does not exist.
    */
-  FailUnlessValidPaymentMethod = 'FAIL_UNLESS_VALID_PAYMENT_METHOD',
+  | 'FAIL_UNLESS_VALID_PAYMENT_METHOD'
   /** Skip payment processing on the billing attempt and create an unpaid order. */
-  SkipPaymentAndCreateUnpaidOrder = 'SKIP_PAYMENT_AND_CREATE_UNPAID_ORDER'
-}
+  | 'SKIP_PAYMENT_AND_CREATE_UNPAID_ORDER';
 
 /** The billing attempt is currently being processed. */
 export type SubscriptionBillingAttemptPendingState = {
@@ -75518,12 +74844,11 @@ export type SubscriptionBillingAttemptUnexpectedError = {
 };
 
 /** The set of valid sort keys for the SubscriptionBillingAttempts query. */
-export enum SubscriptionBillingAttemptsSortKeys {
+export type SubscriptionBillingAttemptsSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** A subscription billing cycle. */
 export type SubscriptionBillingCycle = {
@@ -75561,22 +74886,20 @@ export type SubscriptionBillingCycleBillingAttemptsArgs = {
 };
 
 /** The presence of billing attempts on Billing Cycles. */
-export enum SubscriptionBillingCycleBillingAttemptStatus {
+export type SubscriptionBillingCycleBillingAttemptStatus =
   /** Billing cycle has any number of billing attempts. */
-  Any = 'ANY',
+  | 'ANY'
   /** Billing cycle has at least one billing attempt. */
-  HasAttempt = 'HAS_ATTEMPT',
+  | 'HAS_ATTEMPT'
   /** Billing cycle has no billing attempts. */
-  NoAttempt = 'NO_ATTEMPT'
-}
+  | 'NO_ATTEMPT';
 
 /** The possible status values of a subscription billing cycle. */
-export enum SubscriptionBillingCycleBillingCycleStatus {
+export type SubscriptionBillingCycleBillingCycleStatus =
   /** The billing cycle is billed. */
-  Billed = 'BILLED',
+  | 'BILLED'
   /** The billing cycle hasn't been billed. */
-  Unbilled = 'UNBILLED'
-}
+  | 'UNBILLED';
 
 /** Return type for `subscriptionBillingCycleBulkCharge` mutation. */
 export type SubscriptionBillingCycleBulkChargePayload = {
@@ -75618,18 +74941,17 @@ export type SubscriptionBillingCycleBulkUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `SubscriptionBillingCycleBulkUserError`. */
-export enum SubscriptionBillingCycleBulkUserErrorCode {
+export type SubscriptionBillingCycleBulkUserErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** End date can't be more than 24 hours in the future. */
-  EndDateInTheFuture = 'END_DATE_IN_THE_FUTURE',
+  | 'END_DATE_IN_THE_FUTURE'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The range between start date and end date shouldn't be more than 1 week. */
-  InvalidDateRange = 'INVALID_DATE_RANGE',
+  | 'INVALID_DATE_RANGE'
   /** Start date should be before end date. */
-  StartDateBeforeEndDate = 'START_DATE_BEFORE_END_DATE'
-}
+  | 'START_DATE_BEFORE_END_DATE';
 
 /** Return type for `subscriptionBillingCycleCharge` mutation. */
 export type SubscriptionBillingCycleChargePayload = {
@@ -75803,32 +75125,31 @@ export type SubscriptionBillingCycleEditsDeletePayload = {
 };
 
 /** Possible error codes that can be returned by `SubscriptionBillingCycleUserError`. */
-export enum SubscriptionBillingCycleErrorCode {
+export type SubscriptionBillingCycleErrorCode =
   /** Billing date cannot be set on skipped billing cycle. */
-  BillingDateSetOnSkipped = 'BILLING_DATE_SET_ON_SKIPPED',
+  | 'BILLING_DATE_SET_ON_SKIPPED'
   /** Billing cycle selector cannot select billing cycle outside of index range. */
-  CycleIndexOutOfRange = 'CYCLE_INDEX_OUT_OF_RANGE',
+  | 'CYCLE_INDEX_OUT_OF_RANGE'
   /** Can't find the billing cycle. */
-  CycleNotFound = 'CYCLE_NOT_FOUND',
+  | 'CYCLE_NOT_FOUND'
   /** Billing cycle selector cannot select billing cycle outside of start date range. */
-  CycleStartDateOutOfRange = 'CYCLE_START_DATE_OUT_OF_RANGE',
+  | 'CYCLE_START_DATE_OUT_OF_RANGE'
   /** Billing cycle schedule edit input provided is empty. Must take in parameters to modify schedule. */
-  EmptyBillingCycleEditScheduleInput = 'EMPTY_BILLING_CYCLE_EDIT_SCHEDULE_INPUT',
+  | 'EMPTY_BILLING_CYCLE_EDIT_SCHEDULE_INPUT'
   /** Billing cycle has incomplete billing attempts in progress. */
-  IncompleteBillingAttempts = 'INCOMPLETE_BILLING_ATTEMPTS',
+  | 'INCOMPLETE_BILLING_ATTEMPTS'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The index selector is invalid. */
-  InvalidCycleIndex = 'INVALID_CYCLE_INDEX',
+  | 'INVALID_CYCLE_INDEX'
   /** The date selector is invalid. */
-  InvalidDate = 'INVALID_DATE',
+  | 'INVALID_DATE'
   /** There's no contract or schedule edit associated with the targeted billing cycle(s). */
-  NoCycleEdits = 'NO_CYCLE_EDITS',
+  | 'NO_CYCLE_EDITS'
   /** Billing date of a cycle cannot be set to a value outside of its billing date range. */
-  OutOfBounds = 'OUT_OF_BOUNDS',
+  | 'OUT_OF_BOUNDS'
   /** Billing cycle selector cannot select upcoming billing cycle past limit. */
-  UpcomingCycleLimitExceeded = 'UPCOMING_CYCLE_LIMIT_EXCEEDED'
-}
+  | 'UPCOMING_CYCLE_LIMIT_EXCEEDED';
 
 /** The input fields for specifying the subscription contract and selecting the associated billing cycle. */
 export type SubscriptionBillingCycleInput = {
@@ -75849,14 +75170,13 @@ export type SubscriptionBillingCycleScheduleEditInput = {
 };
 
 /** The input fields for possible reasons for editing the billing cycle's schedule. */
-export enum SubscriptionBillingCycleScheduleEditInputScheduleEditReason {
+export type SubscriptionBillingCycleScheduleEditInputScheduleEditReason =
   /** Buyer initiated the schedule edit. */
-  BuyerInitiated = 'BUYER_INITIATED',
+  | 'BUYER_INITIATED'
   /** Developer initiated the schedule edit. */
-  DevInitiated = 'DEV_INITIATED',
+  | 'DEV_INITIATED'
   /** Merchant initiated the schedule edit. */
-  MerchantInitiated = 'MERCHANT_INITIATED'
-}
+  | 'MERCHANT_INITIATED';
 
 /** Return type for `subscriptionBillingCycleScheduleEdit` mutation. */
 export type SubscriptionBillingCycleScheduleEditPayload = {
@@ -75899,10 +75219,9 @@ export type SubscriptionBillingCycleSkipUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `SubscriptionBillingCycleSkipUserError`. */
-export enum SubscriptionBillingCycleSkipUserErrorCode {
+export type SubscriptionBillingCycleSkipUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** Return type for `subscriptionBillingCycleUnskip` mutation. */
 export type SubscriptionBillingCycleUnskipPayload = {
@@ -75925,10 +75244,9 @@ export type SubscriptionBillingCycleUnskipUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `SubscriptionBillingCycleUnskipUserError`. */
-export enum SubscriptionBillingCycleUnskipUserErrorCode {
+export type SubscriptionBillingCycleUnskipUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** The possible errors for a subscription billing cycle. */
 export type SubscriptionBillingCycleUserError = DisplayableError & {
@@ -75958,18 +75276,16 @@ export type SubscriptionBillingCyclesIndexRangeSelector = {
 };
 
 /** The set of valid sort keys for the SubscriptionBillingCycles query. */
-export enum SubscriptionBillingCyclesSortKeys {
+export type SubscriptionBillingCyclesSortKeys =
   /** Sort by the `cycle_index` value. */
-  CycleIndex = 'CYCLE_INDEX',
+  | 'CYCLE_INDEX'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** Select subscription billing cycles to be targeted. */
-export enum SubscriptionBillingCyclesTargetSelection {
+export type SubscriptionBillingCyclesTargetSelection =
   /** Target all current and upcoming subscription billing cycles. */
-  All = 'ALL'
-}
+  | 'ALL';
 
 /** Represents a Subscription Billing Policy. */
 export type SubscriptionBillingPolicy = {
@@ -76377,10 +75693,9 @@ export type SubscriptionContractEdge = {
 };
 
 /** Possible error codes that can be returned by `SubscriptionContractUserError`. */
-export enum SubscriptionContractErrorCode {
+export type SubscriptionContractErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** Return type for `subscriptionContractExpire` mutation. */
 export type SubscriptionContractExpirePayload = {
@@ -76401,24 +75716,22 @@ export type SubscriptionContractFailPayload = {
 };
 
 /** The possible values of the last billing error on a subscription contract. */
-export enum SubscriptionContractLastBillingErrorType {
+export type SubscriptionContractLastBillingErrorType =
   /** Subscription billing attempt error due to customer error. */
-  CustomerError = 'CUSTOMER_ERROR',
+  | 'CUSTOMER_ERROR'
   /** Subscription billing attempt error due to inventory error. */
-  InventoryError = 'INVENTORY_ERROR',
+  | 'INVENTORY_ERROR'
   /** All other billing attempt errors. */
-  Other = 'OTHER',
+  | 'OTHER'
   /** Subscription billing attempt error due to payment error. */
-  PaymentError = 'PAYMENT_ERROR'
-}
+  | 'PAYMENT_ERROR';
 
 /** The possible status values of the last payment on a subscription contract. */
-export enum SubscriptionContractLastPaymentStatus {
+export type SubscriptionContractLastPaymentStatus =
   /** Failed subscription billing attempt. */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** Successful subscription billing attempt. */
-  Succeeded = 'SUCCEEDED'
-}
+  | 'SUCCEEDED';
 
 /** Return type for `subscriptionContractPause` mutation. */
 export type SubscriptionContractPausePayload = {
@@ -76458,12 +75771,11 @@ export type SubscriptionContractSetNextBillingDatePayload = {
 };
 
 /** Possible error codes that can be returned by `SubscriptionContractStatusUpdateUserError`. */
-export enum SubscriptionContractStatusUpdateErrorCode {
+export type SubscriptionContractStatusUpdateErrorCode =
   /** Subscription contract status cannot be changed once terminated. */
-  ContractTerminated = 'CONTRACT_TERMINATED',
+  | 'CONTRACT_TERMINATED'
   /** The input value is invalid. */
-  Invalid = 'INVALID'
-}
+  | 'INVALID';
 
 /** Represents a subscription contract status update error. */
 export type SubscriptionContractStatusUpdateUserError = DisplayableError & {
@@ -76477,18 +75789,17 @@ export type SubscriptionContractStatusUpdateUserError = DisplayableError & {
 };
 
 /** The possible status values of a subscription. */
-export enum SubscriptionContractSubscriptionStatus {
+export type SubscriptionContractSubscriptionStatus =
   /** The contract is active and continuing per its policies. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** The contract was ended by an unplanned customer action. */
-  Cancelled = 'CANCELLED',
+  | 'CANCELLED'
   /** The contract has ended per the expected circumstances. All billing and deliverycycles of the subscriptions were executed. */
-  Expired = 'EXPIRED',
+  | 'EXPIRED'
   /** The contract ended because billing failed and no further billing attempts are expected. */
-  Failed = 'FAILED',
+  | 'FAILED'
   /** The contract is temporarily paused and is expected to resume in the future. */
-  Paused = 'PAUSED'
-}
+  | 'PAUSED';
 
 /** Return type for `subscriptionContractUpdate` mutation. */
 export type SubscriptionContractUpdatePayload = {
@@ -76511,16 +75822,15 @@ export type SubscriptionContractUserError = DisplayableError & {
 };
 
 /** The set of valid sort keys for the SubscriptionContracts query. */
-export enum SubscriptionContractsSortKeys {
+export type SubscriptionContractsSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `status` value. */
-  Status = 'STATUS',
+  | 'STATUS'
   /** Sort by the `updated_at` value. */
-  UpdatedAt = 'UPDATED_AT'
-}
+  | 'UPDATED_AT';
 
 /** Represents a Subscription Line Pricing Cycle Adjustment. */
 export type SubscriptionCyclePriceAdjustment = {
@@ -76835,30 +76145,29 @@ export type SubscriptionDiscountPercentageValue = {
 };
 
 /** The reason a discount on a subscription draft was rejected. */
-export enum SubscriptionDiscountRejectionReason {
+export type SubscriptionDiscountRejectionReason =
   /** Discount is inactive. */
-  CurrentlyInactive = 'CURRENTLY_INACTIVE',
+  | 'CURRENTLY_INACTIVE'
   /** Given customer does not qualify for the discount. */
-  CustomerNotEligible = 'CUSTOMER_NOT_ELIGIBLE',
+  | 'CUSTOMER_NOT_ELIGIBLE'
   /** Customer usage limit has been reached. */
-  CustomerUsageLimitReached = 'CUSTOMER_USAGE_LIMIT_REACHED',
+  | 'CUSTOMER_USAGE_LIMIT_REACHED'
   /** Purchase type does not qualify for the discount. */
-  IncompatiblePurchaseType = 'INCOMPATIBLE_PURCHASE_TYPE',
+  | 'INCOMPATIBLE_PURCHASE_TYPE'
   /** Internal error during discount code validation. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** Discount code is not found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** Discount does not apply to any of the given line items. */
-  NoEntitledLineItems = 'NO_ENTITLED_LINE_ITEMS',
+  | 'NO_ENTITLED_LINE_ITEMS'
   /** No applicable shipping lines. */
-  NoEntitledShippingLines = 'NO_ENTITLED_SHIPPING_LINES',
+  | 'NO_ENTITLED_SHIPPING_LINES'
   /** Purchase amount of items does not qualify for the discount. */
-  PurchaseNotInRange = 'PURCHASE_NOT_IN_RANGE',
+  | 'PURCHASE_NOT_IN_RANGE'
   /** Quantity of items does not qualify for the discount. */
-  QuantityNotInRange = 'QUANTITY_NOT_IN_RANGE',
+  | 'QUANTITY_NOT_IN_RANGE'
   /** Discount usage limit has been reached. */
-  UsageLimitReached = 'USAGE_LIMIT_REACHED'
-}
+  | 'USAGE_LIMIT_REACHED';
 
 /** The value of the discount and how it will be applied. */
 export type SubscriptionDiscountValue = SubscriptionDiscountFixedAmountValue | SubscriptionDiscountPercentageValue;
@@ -77420,98 +76729,97 @@ export type SubscriptionDraftDiscountUpdatePayload = {
 };
 
 /** Possible error codes that can be returned by `SubscriptionDraftUserError`. */
-export enum SubscriptionDraftErrorCode {
+export type SubscriptionDraftErrorCode =
   /** This line has already been removed. */
-  AlreadyRemoved = 'ALREADY_REMOVED',
+  | 'ALREADY_REMOVED'
   /** Cannot commit a contract draft with this mutation. Please use SubscriptionDraftCommit. */
-  BillingCycleAbsent = 'BILLING_CYCLE_ABSENT',
+  | 'BILLING_CYCLE_ABSENT'
   /** Billing policy cannot be updated for billing cycle contract drafts. */
-  BillingCycleContractDraftBillingPolicyInvalid = 'BILLING_CYCLE_CONTRACT_DRAFT_BILLING_POLICY_INVALID',
+  | 'BILLING_CYCLE_CONTRACT_DRAFT_BILLING_POLICY_INVALID'
   /** Delivery policy cannot be updated for billing cycle contract drafts. */
-  BillingCycleContractDraftDeliveryPolicyInvalid = 'BILLING_CYCLE_CONTRACT_DRAFT_DELIVERY_POLICY_INVALID',
+  | 'BILLING_CYCLE_CONTRACT_DRAFT_DELIVERY_POLICY_INVALID'
   /** Cannot commit a billing cycle contract draft with this mutation. Please use SubscriptionBillingCycleContractDraftCommit. */
-  BillingCyclePresent = 'BILLING_CYCLE_PRESENT',
+  | 'BILLING_CYCLE_PRESENT'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Subscription draft has been already committed. */
-  Committed = 'COMMITTED',
+  | 'COMMITTED'
   /** Contract draft must be a billing cycle contract draft for contract concatenation. */
-  ConcatenationBillingCycleContractDraftRequired = 'CONCATENATION_BILLING_CYCLE_CONTRACT_DRAFT_REQUIRED',
+  | 'CONCATENATION_BILLING_CYCLE_CONTRACT_DRAFT_REQUIRED'
   /** Cannot concatenate a contract draft from subscriptionContractCreate mutation. */
-  ConcatenationUncommittedContractDraft = 'CONCATENATION_UNCOMMITTED_CONTRACT_DRAFT',
+  | 'CONCATENATION_UNCOMMITTED_CONTRACT_DRAFT'
   /** Currency is not enabled. */
-  CurrencyNotEnabled = 'CURRENCY_NOT_ENABLED',
+  | 'CURRENCY_NOT_ENABLED'
   /** The customer doesn't exist. */
-  CustomerDoesNotExist = 'CUSTOMER_DOES_NOT_EXIST',
+  | 'CUSTOMER_DOES_NOT_EXIST'
   /** The payment method customer must be the same as the contract customer. */
-  CustomerMismatch = 'CUSTOMER_MISMATCH',
+  | 'CUSTOMER_MISMATCH'
   /** Customer is scheduled for redaction or has been redacted. */
-  CustomerRedacted = 'CUSTOMER_REDACTED',
+  | 'CUSTOMER_REDACTED'
   /** The after cycle attribute must be unique between cycle discounts. */
-  CycleDiscountsUniqueAfterCycle = 'CYCLE_DISCOUNTS_UNIQUE_AFTER_CYCLE',
+  | 'CYCLE_DISCOUNTS_UNIQUE_AFTER_CYCLE'
   /** Billing cycle selector cannot select billing cycle outside of index range. */
-  CycleIndexOutOfRange = 'CYCLE_INDEX_OUT_OF_RANGE',
+  | 'CYCLE_INDEX_OUT_OF_RANGE'
   /** Billing cycle selector requires exactly one of index or date to be provided. */
-  CycleSelectorValidateOneOf = 'CYCLE_SELECTOR_VALIDATE_ONE_OF',
+  | 'CYCLE_SELECTOR_VALIDATE_ONE_OF'
   /** Billing cycle selector cannot select billing cycle outside of start date range. */
-  CycleStartDateOutOfRange = 'CYCLE_START_DATE_OUT_OF_RANGE',
+  | 'CYCLE_START_DATE_OUT_OF_RANGE'
   /** The delivery method can't be blank if any lines require shipping. */
-  DeliveryMethodRequired = 'DELIVERY_METHOD_REQUIRED',
+  | 'DELIVERY_METHOD_REQUIRED'
   /** The delivery policy interval must be a multiple of the billing policy interval. */
-  DeliveryMustBeMultipleOfBilling = 'DELIVERY_MUST_BE_MULTIPLE_OF_BILLING',
+  | 'DELIVERY_MUST_BE_MULTIPLE_OF_BILLING'
   /** Concatenated contracts cannot contain duplicate subscription contracts. */
-  DuplicateConcatenatedContracts = 'DUPLICATE_CONCATENATED_CONTRACTS',
+  | 'DUPLICATE_CONCATENATED_CONTRACTS'
   /** Maximum number of concatenated contracts on a billing cycle contract draft exceeded. */
-  ExceededMaxConcatenatedContracts = 'EXCEEDED_MAX_CONCATENATED_CONTRACTS',
+  | 'EXCEEDED_MAX_CONCATENATED_CONTRACTS'
   /** The input value should be greater than the minimum allowed value. */
-  GreaterThan = 'GREATER_THAN',
+  | 'GREATER_THAN'
   /** The input value should be greater than or equal to the minimum value allowed. */
-  GreaterThanOrEqualTo = 'GREATER_THAN_OR_EQUAL_TO',
+  | 'GREATER_THAN_OR_EQUAL_TO'
   /** Cannot update a subscription contract with a current or upcoming billing cycle contract edit. */
-  HasFutureEdits = 'HAS_FUTURE_EDITS',
+  | 'HAS_FUTURE_EDITS'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The adjustment value must the same type as the adjustment type. */
-  InvalidAdjustmentType = 'INVALID_ADJUSTMENT_TYPE',
+  | 'INVALID_ADJUSTMENT_TYPE'
   /** The adjustment value must be either fixed_value or percentage. */
-  InvalidAdjustmentValue = 'INVALID_ADJUSTMENT_VALUE',
+  | 'INVALID_ADJUSTMENT_VALUE'
   /** Next billing date is invalid. */
-  InvalidBillingDate = 'INVALID_BILLING_DATE',
+  | 'INVALID_BILLING_DATE'
   /** Must have at least one line. */
-  InvalidLines = 'INVALID_LINES',
+  | 'INVALID_LINES'
   /** Note length is too long. */
-  InvalidNoteLength = 'INVALID_NOTE_LENGTH',
+  | 'INVALID_NOTE_LENGTH'
   /** The input value should be less than the maximum value allowed. */
-  LessThan = 'LESS_THAN',
+  | 'LESS_THAN'
   /** The input value should be less than or equal to the maximum value allowed. */
-  LessThanOrEqualTo = 'LESS_THAN_OR_EQUAL_TO',
+  | 'LESS_THAN_OR_EQUAL_TO'
   /** Customer payment method is required. */
-  MissingCustomerPaymentMethod = 'MISSING_CUSTOMER_PAYMENT_METHOD',
+  | 'MISSING_CUSTOMER_PAYMENT_METHOD'
   /** The local delivery options must be set for local delivery. */
-  MissingLocalDeliveryOptions = 'MISSING_LOCAL_DELIVERY_OPTIONS',
+  | 'MISSING_LOCAL_DELIVERY_OPTIONS'
   /** The value is not an integer. */
-  NotAnInteger = 'NOT_AN_INTEGER',
+  | 'NOT_AN_INTEGER'
   /** Value is not in range. */
-  NotInRange = 'NOT_IN_RANGE',
+  | 'NOT_IN_RANGE'
   /** Discount must have at least one entitled line. */
-  NoEntitledLines = 'NO_ENTITLED_LINES',
+  | 'NO_ENTITLED_LINES'
   /** Input value is not present. */
-  Presence = 'PRESENCE',
+  | 'PRESENCE'
   /** The maximum number of cycles must be greater than the minimum. */
-  SellingPlanMaxCyclesMustBeGreaterThanMinCycles = 'SELLING_PLAN_MAX_CYCLES_MUST_BE_GREATER_THAN_MIN_CYCLES',
+  | 'SELLING_PLAN_MAX_CYCLES_MUST_BE_GREATER_THAN_MIN_CYCLES'
   /** Another operation updated the contract concurrently as the commit was in progress. */
-  StaleContract = 'STALE_CONTRACT',
+  | 'STALE_CONTRACT'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The contract draft has too many discounts. */
-  TooManyDiscounts = 'TOO_MANY_DISCOUNTS',
+  | 'TOO_MANY_DISCOUNTS'
   /** The contract draft has too many lines. */
-  TooManyLines = 'TOO_MANY_LINES',
+  | 'TOO_MANY_LINES'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** Billing cycle selector cannot select upcoming billing cycle past limit. */
-  UpcomingCycleLimitExceeded = 'UPCOMING_CYCLE_LIMIT_EXCEEDED'
-}
+  | 'UPCOMING_CYCLE_LIMIT_EXCEEDED';
 
 /** Return type for `subscriptionDraftFreeShippingDiscountAdd` mutation. */
 export type SubscriptionDraftFreeShippingDiscountAddPayload = {
@@ -77998,10 +77306,9 @@ export type SuggestedOrderTransaction = {
 };
 
 /** Specifies the kind of the suggested order transaction. */
-export enum SuggestedOrderTransactionKind {
+export type SuggestedOrderTransactionKind =
   /** A suggested refund transaction for an order. */
-  SuggestedRefund = 'SUGGESTED_REFUND'
-}
+  | 'SUGGESTED_REFUND';
 
 /** The input fields for an exchange line item. */
 export type SuggestedOutcomeExchangeLineItemInput = {
@@ -78202,165 +77509,163 @@ export type TaxAppConfigureUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `TaxAppConfigureUserError`. */
-export enum TaxAppConfigureUserErrorCode {
+export type TaxAppConfigureUserErrorCode =
   /** Unable to update already active tax partner. */
-  TaxPartnerAlreadyActive = 'TAX_PARTNER_ALREADY_ACTIVE',
+  | 'TAX_PARTNER_ALREADY_ACTIVE'
   /** Unable to find the tax partner record. */
-  TaxPartnerNotFound = 'TAX_PARTNER_NOT_FOUND',
+  | 'TAX_PARTNER_NOT_FOUND'
   /** Unable to update tax partner state. */
-  TaxPartnerStateUpdateFailed = 'TAX_PARTNER_STATE_UPDATE_FAILED'
-}
+  | 'TAX_PARTNER_STATE_UPDATE_FAILED';
 
 /** Available customer tax exemptions. */
-export enum TaxExemption {
+export type TaxExemption =
   /** This customer is exempt from specific taxes for holding a valid COMMERCIAL_FISHERY_EXEMPTION in British Columbia. */
-  CaBcCommercialFisheryExemption = 'CA_BC_COMMERCIAL_FISHERY_EXEMPTION',
+  | 'CA_BC_COMMERCIAL_FISHERY_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid CONTRACTOR_EXEMPTION in British Columbia. */
-  CaBcContractorExemption = 'CA_BC_CONTRACTOR_EXEMPTION',
+  | 'CA_BC_CONTRACTOR_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid PRODUCTION_AND_MACHINERY_EXEMPTION in British Columbia. */
-  CaBcProductionAndMachineryExemption = 'CA_BC_PRODUCTION_AND_MACHINERY_EXEMPTION',
+  | 'CA_BC_PRODUCTION_AND_MACHINERY_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in British Columbia. */
-  CaBcResellerExemption = 'CA_BC_RESELLER_EXEMPTION',
+  | 'CA_BC_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid SUB_CONTRACTOR_EXEMPTION in British Columbia. */
-  CaBcSubContractorExemption = 'CA_BC_SUB_CONTRACTOR_EXEMPTION',
+  | 'CA_BC_SUB_CONTRACTOR_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid DIPLOMAT_EXEMPTION in Canada. */
-  CaDiplomatExemption = 'CA_DIPLOMAT_EXEMPTION',
+  | 'CA_DIPLOMAT_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid COMMERCIAL_FISHERY_EXEMPTION in Manitoba. */
-  CaMbCommercialFisheryExemption = 'CA_MB_COMMERCIAL_FISHERY_EXEMPTION',
+  | 'CA_MB_COMMERCIAL_FISHERY_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid FARMER_EXEMPTION in Manitoba. */
-  CaMbFarmerExemption = 'CA_MB_FARMER_EXEMPTION',
+  | 'CA_MB_FARMER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Manitoba. */
-  CaMbResellerExemption = 'CA_MB_RESELLER_EXEMPTION',
+  | 'CA_MB_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid COMMERCIAL_FISHERY_EXEMPTION in Nova Scotia. */
-  CaNsCommercialFisheryExemption = 'CA_NS_COMMERCIAL_FISHERY_EXEMPTION',
+  | 'CA_NS_COMMERCIAL_FISHERY_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid FARMER_EXEMPTION in Nova Scotia. */
-  CaNsFarmerExemption = 'CA_NS_FARMER_EXEMPTION',
+  | 'CA_NS_FARMER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid PURCHASE_EXEMPTION in Ontario. */
-  CaOnPurchaseExemption = 'CA_ON_PURCHASE_EXEMPTION',
+  | 'CA_ON_PURCHASE_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid COMMERCIAL_FISHERY_EXEMPTION in Prince Edward Island. */
-  CaPeCommercialFisheryExemption = 'CA_PE_COMMERCIAL_FISHERY_EXEMPTION',
+  | 'CA_PE_COMMERCIAL_FISHERY_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid COMMERCIAL_FISHERY_EXEMPTION in Saskatchewan. */
-  CaSkCommercialFisheryExemption = 'CA_SK_COMMERCIAL_FISHERY_EXEMPTION',
+  | 'CA_SK_COMMERCIAL_FISHERY_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid CONTRACTOR_EXEMPTION in Saskatchewan. */
-  CaSkContractorExemption = 'CA_SK_CONTRACTOR_EXEMPTION',
+  | 'CA_SK_CONTRACTOR_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid FARMER_EXEMPTION in Saskatchewan. */
-  CaSkFarmerExemption = 'CA_SK_FARMER_EXEMPTION',
+  | 'CA_SK_FARMER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid PRODUCTION_AND_MACHINERY_EXEMPTION in Saskatchewan. */
-  CaSkProductionAndMachineryExemption = 'CA_SK_PRODUCTION_AND_MACHINERY_EXEMPTION',
+  | 'CA_SK_PRODUCTION_AND_MACHINERY_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Saskatchewan. */
-  CaSkResellerExemption = 'CA_SK_RESELLER_EXEMPTION',
+  | 'CA_SK_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid SUB_CONTRACTOR_EXEMPTION in Saskatchewan. */
-  CaSkSubContractorExemption = 'CA_SK_SUB_CONTRACTOR_EXEMPTION',
+  | 'CA_SK_SUB_CONTRACTOR_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid STATUS_CARD_EXEMPTION in Canada. */
-  CaStatusCardExemption = 'CA_STATUS_CARD_EXEMPTION',
+  | 'CA_STATUS_CARD_EXEMPTION'
   /**
    * This customer is exempt from VAT for purchases within the EU that is shipping
    * from outside of customer's country, as well as purchases from the EU to the UK.
    */
-  EuReverseChargeExemptionRule = 'EU_REVERSE_CHARGE_EXEMPTION_RULE',
+  | 'EU_REVERSE_CHARGE_EXEMPTION_RULE'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Alaska. */
-  UsAkResellerExemption = 'US_AK_RESELLER_EXEMPTION',
+  | 'US_AK_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Alabama. */
-  UsAlResellerExemption = 'US_AL_RESELLER_EXEMPTION',
+  | 'US_AL_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Arkansas. */
-  UsArResellerExemption = 'US_AR_RESELLER_EXEMPTION',
+  | 'US_AR_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Arizona. */
-  UsAzResellerExemption = 'US_AZ_RESELLER_EXEMPTION',
+  | 'US_AZ_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in California. */
-  UsCaResellerExemption = 'US_CA_RESELLER_EXEMPTION',
+  | 'US_CA_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Colorado. */
-  UsCoResellerExemption = 'US_CO_RESELLER_EXEMPTION',
+  | 'US_CO_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Connecticut. */
-  UsCtResellerExemption = 'US_CT_RESELLER_EXEMPTION',
+  | 'US_CT_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Washington DC. */
-  UsDcResellerExemption = 'US_DC_RESELLER_EXEMPTION',
+  | 'US_DC_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Delaware. */
-  UsDeResellerExemption = 'US_DE_RESELLER_EXEMPTION',
+  | 'US_DE_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Florida. */
-  UsFlResellerExemption = 'US_FL_RESELLER_EXEMPTION',
+  | 'US_FL_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Georgia. */
-  UsGaResellerExemption = 'US_GA_RESELLER_EXEMPTION',
+  | 'US_GA_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Hawaii. */
-  UsHiResellerExemption = 'US_HI_RESELLER_EXEMPTION',
+  | 'US_HI_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Iowa. */
-  UsIaResellerExemption = 'US_IA_RESELLER_EXEMPTION',
+  | 'US_IA_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Idaho. */
-  UsIdResellerExemption = 'US_ID_RESELLER_EXEMPTION',
+  | 'US_ID_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Illinois. */
-  UsIlResellerExemption = 'US_IL_RESELLER_EXEMPTION',
+  | 'US_IL_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Indiana. */
-  UsInResellerExemption = 'US_IN_RESELLER_EXEMPTION',
+  | 'US_IN_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Kansas. */
-  UsKsResellerExemption = 'US_KS_RESELLER_EXEMPTION',
+  | 'US_KS_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Kentucky. */
-  UsKyResellerExemption = 'US_KY_RESELLER_EXEMPTION',
+  | 'US_KY_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Louisiana. */
-  UsLaResellerExemption = 'US_LA_RESELLER_EXEMPTION',
+  | 'US_LA_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Massachusetts. */
-  UsMaResellerExemption = 'US_MA_RESELLER_EXEMPTION',
+  | 'US_MA_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Maryland. */
-  UsMdResellerExemption = 'US_MD_RESELLER_EXEMPTION',
+  | 'US_MD_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Maine. */
-  UsMeResellerExemption = 'US_ME_RESELLER_EXEMPTION',
+  | 'US_ME_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Michigan. */
-  UsMiResellerExemption = 'US_MI_RESELLER_EXEMPTION',
+  | 'US_MI_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Minnesota. */
-  UsMnResellerExemption = 'US_MN_RESELLER_EXEMPTION',
+  | 'US_MN_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Missouri. */
-  UsMoResellerExemption = 'US_MO_RESELLER_EXEMPTION',
+  | 'US_MO_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Mississippi. */
-  UsMsResellerExemption = 'US_MS_RESELLER_EXEMPTION',
+  | 'US_MS_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Montana. */
-  UsMtResellerExemption = 'US_MT_RESELLER_EXEMPTION',
+  | 'US_MT_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in North Carolina. */
-  UsNcResellerExemption = 'US_NC_RESELLER_EXEMPTION',
+  | 'US_NC_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in North Dakota. */
-  UsNdResellerExemption = 'US_ND_RESELLER_EXEMPTION',
+  | 'US_ND_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Nebraska. */
-  UsNeResellerExemption = 'US_NE_RESELLER_EXEMPTION',
+  | 'US_NE_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in New Hampshire. */
-  UsNhResellerExemption = 'US_NH_RESELLER_EXEMPTION',
+  | 'US_NH_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in New Jersey. */
-  UsNjResellerExemption = 'US_NJ_RESELLER_EXEMPTION',
+  | 'US_NJ_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in New Mexico. */
-  UsNmResellerExemption = 'US_NM_RESELLER_EXEMPTION',
+  | 'US_NM_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Nevada. */
-  UsNvResellerExemption = 'US_NV_RESELLER_EXEMPTION',
+  | 'US_NV_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in New York. */
-  UsNyResellerExemption = 'US_NY_RESELLER_EXEMPTION',
+  | 'US_NY_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Ohio. */
-  UsOhResellerExemption = 'US_OH_RESELLER_EXEMPTION',
+  | 'US_OH_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Oklahoma. */
-  UsOkResellerExemption = 'US_OK_RESELLER_EXEMPTION',
+  | 'US_OK_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Oregon. */
-  UsOrResellerExemption = 'US_OR_RESELLER_EXEMPTION',
+  | 'US_OR_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Pennsylvania. */
-  UsPaResellerExemption = 'US_PA_RESELLER_EXEMPTION',
+  | 'US_PA_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Rhode Island. */
-  UsRiResellerExemption = 'US_RI_RESELLER_EXEMPTION',
+  | 'US_RI_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in South Carolina. */
-  UsScResellerExemption = 'US_SC_RESELLER_EXEMPTION',
+  | 'US_SC_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in South Dakota. */
-  UsSdResellerExemption = 'US_SD_RESELLER_EXEMPTION',
+  | 'US_SD_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Tennessee. */
-  UsTnResellerExemption = 'US_TN_RESELLER_EXEMPTION',
+  | 'US_TN_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Texas. */
-  UsTxResellerExemption = 'US_TX_RESELLER_EXEMPTION',
+  | 'US_TX_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Utah. */
-  UsUtResellerExemption = 'US_UT_RESELLER_EXEMPTION',
+  | 'US_UT_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Virginia. */
-  UsVaResellerExemption = 'US_VA_RESELLER_EXEMPTION',
+  | 'US_VA_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Vermont. */
-  UsVtResellerExemption = 'US_VT_RESELLER_EXEMPTION',
+  | 'US_VT_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Washington. */
-  UsWaResellerExemption = 'US_WA_RESELLER_EXEMPTION',
+  | 'US_WA_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Wisconsin. */
-  UsWiResellerExemption = 'US_WI_RESELLER_EXEMPTION',
+  | 'US_WI_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in West Virginia. */
-  UsWvResellerExemption = 'US_WV_RESELLER_EXEMPTION',
+  | 'US_WV_RESELLER_EXEMPTION'
   /** This customer is exempt from specific taxes for holding a valid RESELLER_EXEMPTION in Wyoming. */
-  UsWyResellerExemption = 'US_WY_RESELLER_EXEMPTION'
-}
+  | 'US_WY_RESELLER_EXEMPTION';
 
 /**
  * A tax applied to a
@@ -78397,14 +77702,13 @@ export type TaxLine = {
 };
 
 /** State of the tax app configuration. */
-export enum TaxPartnerState {
+export type TaxPartnerState =
   /** App is configured and to be used for tax calculations. */
-  Active = 'ACTIVE',
+  | 'ACTIVE'
   /** App is not configured. */
-  Pending = 'PENDING',
+  | 'PENDING'
   /** App is configured, but not used for tax calculations. */
-  Ready = 'READY'
-}
+  | 'READY';
 
 /** Return type for `taxSummaryCreate` mutation. */
 export type TaxSummaryCreatePayload = {
@@ -78427,12 +77731,11 @@ export type TaxSummaryCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `TaxSummaryCreateUserError`. */
-export enum TaxSummaryCreateUserErrorCode {
+export type TaxSummaryCreateUserErrorCode =
   /** There was an error during enqueueing of the tax summary creation job(s). */
-  GeneralError = 'GENERAL_ERROR',
+  | 'GENERAL_ERROR'
   /** No order was not found. */
-  OrderNotFound = 'ORDER_NOT_FOUND'
-}
+  | 'ORDER_NOT_FOUND';
 
 /**
  * Represents Shopify's [standardized product taxonomy](https://shopify.github.io/product-taxonomy/releases/unstable/?categoryId=sg-4-17-2-17)
@@ -78764,21 +78067,20 @@ export type ThemeCreateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ThemeCreateUserError`. */
-export enum ThemeCreateUserErrorCode {
+export type ThemeCreateUserErrorCode =
   /** Invalid theme role for theme creation. */
-  InvalidThemeRoleForThemeCreation = 'INVALID_THEME_ROLE_FOR_THEME_CREATION',
+  | 'INVALID_THEME_ROLE_FOR_THEME_CREATION'
   /** Must be a zip file. */
-  InvalidZip = 'INVALID_ZIP',
+  | 'INVALID_ZIP'
   /** Theme creation is not allowed for your shop's plan. */
-  ThemeCreationNotAllowedForThemeLimitedPlan = 'THEME_CREATION_NOT_ALLOWED_FOR_THEME_LIMITED_PLAN',
+  | 'THEME_CREATION_NOT_ALLOWED_FOR_THEME_LIMITED_PLAN'
   /** Zip is empty. */
-  ZipIsEmpty = 'ZIP_IS_EMPTY',
+  | 'ZIP_IS_EMPTY'
   /**
    * May not be used to fetch a file bigger
    *             than 50MB.
    */
-  ZipTooLarge = 'ZIP_TOO_LARGE'
-}
+  | 'ZIP_TOO_LARGE';
 
 /** Return type for `themeDelete` mutation. */
 export type ThemeDeletePayload = {
@@ -78801,10 +78103,9 @@ export type ThemeDeleteUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ThemeDeleteUserError`. */
-export enum ThemeDeleteUserErrorCode {
+export type ThemeDeleteUserErrorCode =
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** Return type for `themeDuplicate` mutation. */
 export type ThemeDuplicatePayload = {
@@ -78827,10 +78128,9 @@ export type ThemeDuplicateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ThemeDuplicateUserError`. */
-export enum ThemeDuplicateUserErrorCode {
+export type ThemeDuplicateUserErrorCode =
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** The input fields for the file copy. */
 export type ThemeFilesCopyFileInput = {
@@ -78890,46 +78190,41 @@ export type ThemePublishUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ThemePublishUserError`. */
-export enum ThemePublishUserErrorCode {
+export type ThemePublishUserErrorCode =
   /** Theme publishing is not available during install. */
-  CannotPublishThemeDuringInstall = 'CANNOT_PUBLISH_THEME_DURING_INSTALL',
+  | 'CANNOT_PUBLISH_THEME_DURING_INSTALL'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** Theme publishing is not allowed on this plan. */
-  ThemePublishNotAvailableForThemeLimitedPlan = 'THEME_PUBLISH_NOT_AVAILABLE_FOR_THEME_LIMITED_PLAN'
-}
+  | 'THEME_PUBLISH_NOT_AVAILABLE_FOR_THEME_LIMITED_PLAN';
 
 /** The role of the theme. */
-export enum ThemeRole {
+export type ThemeRole =
   /**
    * The theme is archived if a merchant changes their plan and exceeds the maximum
    * number of themes allowed. Archived themes can be downloaded by merchant, but
    * can not be customized or published until the plan is upgraded.
    */
-  Archived = 'ARCHIVED',
+  | 'ARCHIVED'
   /**
    * The theme is installed as a trial from the Shopify Theme Store. It can be
    * customized using the theme editor, but access to the code editor and the
    * ability to publish the theme are restricted until it is purchased.
    */
-  Demo = 'DEMO',
+  | 'DEMO'
   /** The theme is automatically created by the CLI for previewing purposes when in a development session. */
-  Development = 'DEVELOPMENT',
+  | 'DEVELOPMENT'
   /**
    * The theme is locked if it is identified as unlicensed. Customization and
    * publishing are restricted until the merchant resolves the licensing issue.
    */
-  Locked = 'LOCKED',
+  | 'LOCKED'
   /** The currently published theme. There can only be one main theme at any time. */
-  Main = 'MAIN',
-  /**
-   * The currently published theme that is only accessible to a mobile client.
-   * @deprecated The feature for this role has been deprecated.
-   */
-  Mobile = 'MOBILE',
+  | 'MAIN'
+  /** The currently published theme that is only accessible to a mobile client. */
+  | 'MOBILE'
   /** The theme is currently not published. It can be transitioned to the main role if it is published by the merchant. */
-  Unpublished = 'UNPUBLISHED'
-}
+  | 'UNPUBLISHED';
 
 /** Return type for `themeUpdate` mutation. */
 export type ThemeUpdatePayload = {
@@ -78952,14 +78247,13 @@ export type ThemeUpdateUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ThemeUpdateUserError`. */
-export enum ThemeUpdateUserErrorCode {
+export type ThemeUpdateUserErrorCode =
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The record with the ID used as the input value couldn't be found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG'
-}
+  | 'TOO_LONG';
 
 /** A sale associated with a tip. */
 export type TipSale = Sale & {
@@ -79008,12 +78302,11 @@ export type TransactionFee = Node & {
 };
 
 /** The set of valid sort keys for the Transaction query. */
-export enum TransactionSortKeys {
+export type TransactionSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `expires_at` value. */
-  ExpiresAt = 'EXPIRES_AT'
-}
+  | 'EXPIRES_AT';
 
 /** Return type for `transactionVoid` mutation. */
 export type TransactionVoidPayload = {
@@ -79036,36 +78329,34 @@ export type TransactionVoidUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `TransactionVoidUserError`. */
-export enum TransactionVoidUserErrorCode {
+export type TransactionVoidUserErrorCode =
   /** Transaction must be a successful authorization. */
-  AuthNotSuccessful = 'AUTH_NOT_SUCCESSFUL',
+  | 'AUTH_NOT_SUCCESSFUL'
   /** Transaction must be voidable. */
-  AuthNotVoidable = 'AUTH_NOT_VOIDABLE',
+  | 'AUTH_NOT_VOIDABLE'
   /** A generic error occurred while attempting to void the transaction. */
-  GenericError = 'GENERIC_ERROR',
+  | 'GENERIC_ERROR'
   /** Transaction does not exist. */
-  TransactionNotFound = 'TRANSACTION_NOT_FOUND'
-}
+  | 'TRANSACTION_NOT_FOUND';
 
 /** The set of valid sort keys for the Transfer query. */
-export enum TransferSortKeys {
+export type TransferSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `destination_name` value. */
-  DestinationName = 'DESTINATION_NAME',
+  | 'DESTINATION_NAME'
   /** Sort by the `expected_shipment_arrival` value. */
-  ExpectedShipmentArrival = 'EXPECTED_SHIPMENT_ARRIVAL',
+  | 'EXPECTED_SHIPMENT_ARRIVAL'
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `name` value. */
-  Name = 'NAME',
+  | 'NAME'
   /** Sort by the `origin_name` value. */
-  OriginName = 'ORIGIN_NAME',
+  | 'ORIGIN_NAME'
   /** Sort by the `source_name` value. */
-  SourceName = 'SOURCE_NAME',
+  | 'SOURCE_NAME'
   /** Sort by the `status` value. */
-  Status = 'STATUS'
-}
+  | 'STATUS';
 
 /** Translatable content of a resource's field. */
 export type TranslatableContent = {
@@ -79205,74 +78496,73 @@ export type TranslatableResourceEdge = {
 };
 
 /** Specifies the type of resources that are translatable. */
-export enum TranslatableResourceType {
+export type TranslatableResourceType =
   /** A blog post. Translatable fields: `title`, `body_html`, `summary_html`, `handle`, `meta_title`, `meta_description`. */
-  Article = 'ARTICLE',
+  | 'ARTICLE'
   /** An article image. Translatable fields: `alt`. */
-  ArticleImage = 'ARTICLE_IMAGE',
+  | 'ARTICLE_IMAGE'
   /** A blog. Translatable fields: `title`, `handle`, `meta_title`, `meta_description`. */
-  Blog = 'BLOG',
+  | 'BLOG'
   /** A product collection. Translatable fields: `title`, `body_html`, `handle`, `meta_title`, `meta_description`. */
-  Collection = 'COLLECTION',
+  | 'COLLECTION'
   /** A collection image. Translatable fields: `alt`. */
-  CollectionImage = 'COLLECTION_IMAGE',
+  | 'COLLECTION_IMAGE'
   /** The delivery method definition. For example, "Standard", or "Expedited". Translatable fields: `name`, `description`. */
-  DeliveryMethodDefinition = 'DELIVERY_METHOD_DEFINITION',
+  | 'DELIVERY_METHOD_DEFINITION'
   /** An email template. Translatable fields: `title`, `body_html`. */
-  EmailTemplate = 'EMAIL_TEMPLATE',
+  | 'EMAIL_TEMPLATE'
   /** A filter. Translatable fields: `label`. */
-  Filter = 'FILTER',
+  | 'FILTER'
   /** A link to direct users. Translatable fields: `title`. */
-  Link = 'LINK',
+  | 'LINK'
   /** An image. Translatable fields: `alt`. */
-  MediaImage = 'MEDIA_IMAGE',
+  | 'MEDIA_IMAGE'
   /** A category of links. Translatable fields: `title`. */
-  Menu = 'MENU',
+  | 'MENU'
   /** A Metafield. Translatable fields: `value`. */
-  Metafield = 'METAFIELD',
+  | 'METAFIELD'
   /** A Metaobject. Translatable fields are determined by the Metaobject type. */
-  Metaobject = 'METAOBJECT',
+  | 'METAOBJECT'
   /** An online store theme. Translatable fields: `dynamic keys based on theme data`. */
-  OnlineStoreTheme = 'ONLINE_STORE_THEME',
+  | 'ONLINE_STORE_THEME'
   /** A theme app embed. Translatable fields: `dynamic keys based on theme data`. */
-  OnlineStoreThemeAppEmbed = 'ONLINE_STORE_THEME_APP_EMBED',
+  | 'ONLINE_STORE_THEME_APP_EMBED'
   /** A theme json template. Translatable fields: `dynamic keys based on theme data`. */
-  OnlineStoreThemeJsonTemplate = 'ONLINE_STORE_THEME_JSON_TEMPLATE',
+  | 'ONLINE_STORE_THEME_JSON_TEMPLATE'
   /** Locale file content of an online store theme. Translatable fields: `dynamic keys based on theme data`. */
-  OnlineStoreThemeLocaleContent = 'ONLINE_STORE_THEME_LOCALE_CONTENT',
+  | 'ONLINE_STORE_THEME_LOCALE_CONTENT'
   /** A theme json section group. Translatable fields: `dynamic keys based on theme data`. */
-  OnlineStoreThemeSectionGroup = 'ONLINE_STORE_THEME_SECTION_GROUP',
+  | 'ONLINE_STORE_THEME_SECTION_GROUP'
   /** A theme setting category. Translatable fields: `dynamic keys based on theme data`. */
-  OnlineStoreThemeSettingsCategory = 'ONLINE_STORE_THEME_SETTINGS_CATEGORY',
+  | 'ONLINE_STORE_THEME_SETTINGS_CATEGORY'
   /** Shared static sections of an online store theme. Translatable fields: `dynamic keys based on theme data`. */
-  OnlineStoreThemeSettingsDataSections = 'ONLINE_STORE_THEME_SETTINGS_DATA_SECTIONS',
+  | 'ONLINE_STORE_THEME_SETTINGS_DATA_SECTIONS'
   /** A packing slip template. Translatable fields: `body`. */
-  PackingSlipTemplate = 'PACKING_SLIP_TEMPLATE',
+  | 'PACKING_SLIP_TEMPLATE'
   /** A page. Translatable fields: `title`, `body_html`, `handle`, `meta_title`, `meta_description`. */
-  Page = 'PAGE',
+  | 'PAGE'
   /** A payment gateway. Translatable fields: `name`, `message`, `before_payment_instructions`. */
-  PaymentGateway = 'PAYMENT_GATEWAY',
+  | 'PAYMENT_GATEWAY'
   /**
    * An online store product. Translatable fields: `title`, `body_html`, `handle`,
    * `product_type`, `meta_title`, `meta_description`.
    */
-  Product = 'PRODUCT',
+  | 'PRODUCT'
   /**
    * An online store custom product property name. For example, "Size", "Color", or "Material".
    *         Translatable fields: `name`.
    */
-  ProductOption = 'PRODUCT_OPTION',
+  | 'PRODUCT_OPTION'
   /** The product option value names. For example, "Red", "Blue", and "Green" for a "Color" option. Translatable fields: `name`. */
-  ProductOptionValue = 'PRODUCT_OPTION_VALUE',
+  | 'PRODUCT_OPTION_VALUE'
   /** A selling plan. Translatable fields:`name`, `option1`, `option2`, `option3`, `description`. */
-  SellingPlan = 'SELLING_PLAN',
+  | 'SELLING_PLAN'
   /** A selling plan group. Translatable fields: `name`, `option1`, `option2`, `option3`. */
-  SellingPlanGroup = 'SELLING_PLAN_GROUP',
+  | 'SELLING_PLAN_GROUP'
   /** A shop. Translatable fields: `meta_title`, `meta_description`. */
-  Shop = 'SHOP',
+  | 'SHOP'
   /** A shop policy. Translatable fields: `body`. */
-  ShopPolicy = 'SHOP_POLICY'
-}
+  | 'SHOP_POLICY';
 
 /**
  * A localized version of a field on a resource. Translations enable merchants to
@@ -79307,48 +78597,43 @@ export type Translation = {
 };
 
 /** Possible error codes that can be returned by `TranslationUserError`. */
-export enum TranslationErrorCode {
+export type TranslationErrorCode =
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** Translation value is invalid. */
-  FailsResourceValidation = 'FAILS_RESOURCE_VALIDATION',
+  | 'FAILS_RESOURCE_VALIDATION'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** Locale language code is invalid. */
-  InvalidCode = 'INVALID_CODE',
+  | 'INVALID_CODE'
   /** Locale code format is invalid. */
-  InvalidFormat = 'INVALID_FORMAT',
+  | 'INVALID_FORMAT'
   /** Translation key is invalid. */
-  InvalidKeyForModel = 'INVALID_KEY_FOR_MODEL',
-  /**
-   * The locale is missing on the market corresponding to the `marketId` argument.
-   * @deprecated `invalid_locale_for_market` is deprecated because the creation of a locale that's specific to a market no longer needs to be tied to that market's URL.
-   *
-   */
-  InvalidLocaleForMarket = 'INVALID_LOCALE_FOR_MARKET',
+  | 'INVALID_KEY_FOR_MODEL'
+  /** The locale is missing on the market corresponding to the `marketId` argument. */
+  | 'INVALID_LOCALE_FOR_MARKET'
   /** Locale is invalid for the shop. */
-  InvalidLocaleForShop = 'INVALID_LOCALE_FOR_SHOP',
+  | 'INVALID_LOCALE_FOR_SHOP'
   /** Market localizable content is invalid. */
-  InvalidMarketLocalizableContent = 'INVALID_MARKET_LOCALIZABLE_CONTENT',
+  | 'INVALID_MARKET_LOCALIZABLE_CONTENT'
   /** Translatable content is invalid. */
-  InvalidTranslatableContent = 'INVALID_TRANSLATABLE_CONTENT',
+  | 'INVALID_TRANSLATABLE_CONTENT'
   /** The handle is already taken for this resource. */
-  InvalidValueForHandleTranslation = 'INVALID_VALUE_FOR_HANDLE_TRANSLATION',
+  | 'INVALID_VALUE_FOR_HANDLE_TRANSLATION'
   /** The shop isn't allowed to operate on market custom content. */
-  MarketCustomContentNotAllowed = 'MARKET_CUSTOM_CONTENT_NOT_ALLOWED',
+  | 'MARKET_CUSTOM_CONTENT_NOT_ALLOWED'
   /** The market corresponding to the `marketId` argument doesn't exist. */
-  MarketDoesNotExist = 'MARKET_DOES_NOT_EXIST',
+  | 'MARKET_DOES_NOT_EXIST'
   /** The market override locale creation failed. */
-  MarketLocaleCreationFailed = 'MARKET_LOCALE_CREATION_FAILED',
+  | 'MARKET_LOCALE_CREATION_FAILED'
   /** Resource does not exist. */
-  ResourceNotFound = 'RESOURCE_NOT_FOUND',
+  | 'RESOURCE_NOT_FOUND'
   /** The specified resource can't be customized for a market. */
-  ResourceNotMarketCustomizable = 'RESOURCE_NOT_MARKET_CUSTOMIZABLE',
+  | 'RESOURCE_NOT_MARKET_CUSTOMIZABLE'
   /** Resource is not translatable. */
-  ResourceNotTranslatable = 'RESOURCE_NOT_TRANSLATABLE',
+  | 'RESOURCE_NOT_TRANSLATABLE'
   /** Too many translation keys for the resource. */
-  TooManyKeysForResource = 'TOO_MANY_KEYS_FOR_RESOURCE'
-}
+  | 'TOO_MANY_KEYS_FOR_RESOURCE';
 
 /** The input fields and values for creating or updating a translation. */
 export type TranslationInput = {
@@ -79476,78 +78761,75 @@ export type UnitPriceMeasurementInput = {
 };
 
 /** The accepted types of unit of measurement. */
-export enum UnitPriceMeasurementMeasuredType {
+export type UnitPriceMeasurementMeasuredType =
   /** Unit of measurements representing areas. */
-  Area = 'AREA',
+  | 'AREA'
   /** Unit of measurements representing counts. */
-  Count = 'COUNT',
+  | 'COUNT'
   /** Unit of measurements representing lengths. */
-  Length = 'LENGTH',
+  | 'LENGTH'
   /** The type of measurement is unknown. Upgrade to the latest version of the API to resolve this type. */
-  Unknown = 'UNKNOWN',
+  | 'UNKNOWN'
   /** Unit of measurements representing volumes. */
-  Volume = 'VOLUME',
+  | 'VOLUME'
   /** Unit of measurements representing weights. */
-  Weight = 'WEIGHT'
-}
+  | 'WEIGHT';
 
 /** The valid units of measurement for a unit price measurement. */
-export enum UnitPriceMeasurementMeasuredUnit {
+export type UnitPriceMeasurementMeasuredUnit =
   /** 100 centiliters equals 1 liter. */
-  Cl = 'CL',
+  | 'CL'
   /** 100 centimeters equals 1 meter. */
-  Cm = 'CM',
+  | 'CM'
   /** Imperial system unit of volume (U.S. customary unit). */
-  Floz = 'FLOZ',
+  | 'FLOZ'
   /** 1 foot equals 12 inches. */
-  Ft = 'FT',
+  | 'FT'
   /** Imperial system unit of area. */
-  Ft2 = 'FT2',
+  | 'FT2'
   /** Metric system unit of weight. */
-  G = 'G',
+  | 'G'
   /** 1 gallon equals 128 fluid ounces (U.S. customary unit). */
-  Gal = 'GAL',
+  | 'GAL'
   /** Imperial system unit of length. */
-  In = 'IN',
+  | 'IN'
   /** 1 item, a unit of count. */
-  Item = 'ITEM',
+  | 'ITEM'
   /** 1 kilogram equals 1000 grams. */
-  Kg = 'KG',
+  | 'KG'
   /** Metric system unit of volume. */
-  L = 'L',
+  | 'L'
   /** Imperial system unit of weight. */
-  Lb = 'LB',
+  | 'LB'
   /** Metric system unit of length. */
-  M = 'M',
+  | 'M'
   /** Metric system unit of area. */
-  M2 = 'M2',
+  | 'M2'
   /** 1 cubic meter equals 1000 liters. */
-  M3 = 'M3',
+  | 'M3'
   /** 1000 milligrams equals 1 gram. */
-  Mg = 'MG',
+  | 'MG'
   /** 1000 milliliters equals 1 liter. */
-  Ml = 'ML',
+  | 'ML'
   /** 1000 millimeters equals 1 meter. */
-  Mm = 'MM',
+  | 'MM'
   /** 16 ounces equals 1 pound. */
-  Oz = 'OZ',
+  | 'OZ'
   /** 1 pint equals 16 fluid ounces (U.S. customary unit). */
-  Pt = 'PT',
+  | 'PT'
   /** 1 quart equals 32 fluid ounces (U.S. customary unit). */
-  Qt = 'QT',
+  | 'QT'
   /** The unit of measurement is unknown. Upgrade to the latest version of the API to resolve this unit. */
-  Unknown = 'UNKNOWN',
+  | 'UNKNOWN'
   /** 1 yard equals 36 inches. */
-  Yd = 'YD'
-}
+  | 'YD';
 
 /** Systems of weights and measures. */
-export enum UnitSystem {
+export type UnitSystem =
   /** Imperial system of weights and measures. */
-  ImperialSystem = 'IMPERIAL_SYSTEM',
+  | 'IMPERIAL_SYSTEM'
   /** Metric system of weights and measures. */
-  MetricSystem = 'METRIC_SYSTEM'
-}
+  | 'METRIC_SYSTEM';
 
 /**
  * This is represents new sale types that have been added in future API versions.
@@ -79658,14 +78940,13 @@ export type UrlRedirectBulkDeleteByIdsUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `UrlRedirectBulkDeleteByIdsUserError`. */
-export enum UrlRedirectBulkDeleteByIdsUserErrorCode {
+export type UrlRedirectBulkDeleteByIdsUserErrorCode =
   /**
    * You must pass one or more [`URLRedirect`](
    *             https://help.shopify.com/en/manual/online-store/menus-and-links/url-redirect
    *           ) object IDs.
    */
-  IdsEmpty = 'IDS_EMPTY'
-}
+  | 'IDS_EMPTY';
 
 /** Return type for `urlRedirectBulkDeleteBySavedSearch` mutation. */
 export type UrlRedirectBulkDeleteBySavedSearchPayload = {
@@ -79688,12 +78969,11 @@ export type UrlRedirectBulkDeleteBySavedSearchUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `UrlRedirectBulkDeleteBySavedSearchUserError`. */
-export enum UrlRedirectBulkDeleteBySavedSearchUserErrorCode {
+export type UrlRedirectBulkDeleteBySavedSearchUserErrorCode =
   /** The saved search's query cannot match all entries or be empty. */
-  InvalidSavedSearchQuery = 'INVALID_SAVED_SEARCH_QUERY',
+  | 'INVALID_SAVED_SEARCH_QUERY'
   /** Saved search not found. */
-  SavedSearchNotFound = 'SAVED_SEARCH_NOT_FOUND'
-}
+  | 'SAVED_SEARCH_NOT_FOUND';
 
 /** Return type for `urlRedirectBulkDeleteBySearch` mutation. */
 export type UrlRedirectBulkDeleteBySearchPayload = {
@@ -79716,10 +78996,9 @@ export type UrlRedirectBulkDeleteBySearchUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `UrlRedirectBulkDeleteBySearchUserError`. */
-export enum UrlRedirectBulkDeleteBySearchUserErrorCode {
+export type UrlRedirectBulkDeleteBySearchUserErrorCode =
   /** Invalid search string. */
-  InvalidSearchArgument = 'INVALID_SEARCH_ARGUMENT'
-}
+  | 'INVALID_SEARCH_ARGUMENT';
 
 /** An auto-generated type for paginating through multiple UrlRedirects. */
 export type UrlRedirectConnection = {
@@ -79768,16 +79047,15 @@ export type UrlRedirectEdge = {
 };
 
 /** Possible error codes that can be returned by `UrlRedirectUserError`. */
-export enum UrlRedirectErrorCode {
+export type UrlRedirectErrorCode =
   /** Redirect could not be created. */
-  CreateFailed = 'CREATE_FAILED',
+  | 'CREATE_FAILED'
   /** Redirect could not be deleted. */
-  DeleteFailed = 'DELETE_FAILED',
+  | 'DELETE_FAILED'
   /** Redirect does not exist. */
-  DoesNotExist = 'DOES_NOT_EXIST',
+  | 'DOES_NOT_EXIST'
   /** Redirect could not be updated. */
-  UpdateFailed = 'UPDATE_FAILED'
-}
+  | 'UPDATE_FAILED';
 
 /**
  * A request to import a [`URLRedirect`](https://shopify.dev/api/admin-graphql/latest/objects/UrlRedirect) object
@@ -79815,19 +79093,15 @@ export type UrlRedirectImportCreatePayload = {
 };
 
 /** Possible error codes that can be returned by `UrlRedirectImportUserError`. */
-export enum UrlRedirectImportErrorCode {
+export type UrlRedirectImportErrorCode =
   /** The import has already completed. */
-  AlreadyImported = 'ALREADY_IMPORTED',
-  /**
-   * CSV file does not exist at given URL.
-   * @deprecated This error code is never returned
-   */
-  FileDoesNotExist = 'FILE_DOES_NOT_EXIST',
+  | 'ALREADY_IMPORTED'
+  /** CSV file does not exist at given URL. */
+  | 'FILE_DOES_NOT_EXIST'
   /** The import is already in progress. */
-  InProgress = 'IN_PROGRESS',
+  | 'IN_PROGRESS'
   /** URL redirect import not found. */
-  NotFound = 'NOT_FOUND'
-}
+  | 'NOT_FOUND';
 
 /** A preview of a URL redirect import row. */
 export type UrlRedirectImportPreview = {
@@ -79867,17 +79141,16 @@ export type UrlRedirectInput = {
 };
 
 /** The set of valid sort keys for the UrlRedirect query. */
-export enum UrlRedirectSortKeys {
+export type UrlRedirectSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID',
+  | 'ID'
   /** Sort by the `path` value. */
-  Path = 'PATH',
+  | 'PATH'
   /**
    * Sort by relevance to the search terms when the `query` parameter is specified on the connection.
    * Don't use this sort key when no search query is specified.
    */
-  Relevance = 'RELEVANCE'
-}
+  | 'RELEVANCE';
 
 /** Return type for `urlRedirectUpdate` mutation. */
 export type UrlRedirectUpdatePayload = {
@@ -80079,10 +79352,9 @@ export type ValidationEdge = {
 };
 
 /** The set of valid sort keys for the Validation query. */
-export enum ValidationSortKeys {
+export type ValidationSortKeys =
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /** The input fields required to update a validation. */
 export type ValidationUpdateInput = {
@@ -80117,54 +79389,53 @@ export type ValidationUserError = DisplayableError & {
 };
 
 /** Possible error codes that can be returned by `ValidationUserError`. */
-export enum ValidationUserErrorCode {
+export type ValidationUserErrorCode =
   /** ApiPermission metafields can only be created or updated by the app owner. */
-  AppNotAuthorized = 'APP_NOT_AUTHORIZED',
+  | 'APP_NOT_AUTHORIZED'
   /** The input value is blank. */
-  Blank = 'BLANK',
+  | 'BLANK'
   /** The metafield violates a capability restriction. */
-  CapabilityViolation = 'CAPABILITY_VIOLATION',
+  | 'CAPABILITY_VIOLATION'
   /** Shop must be on a Shopify Plus plan to activate functions from a custom app. */
-  CustomAppFunctionNotEligible = 'CUSTOM_APP_FUNCTION_NOT_ELIGIBLE',
+  | 'CUSTOM_APP_FUNCTION_NOT_ELIGIBLE'
   /** Owner type can't be used in this mutation. */
-  DisallowedOwnerType = 'DISALLOWED_OWNER_TYPE',
+  | 'DISALLOWED_OWNER_TYPE'
   /** Function does not implement the required interface for this cart & checkout validation. */
-  FunctionDoesNotImplement = 'FUNCTION_DOES_NOT_IMPLEMENT',
+  | 'FUNCTION_DOES_NOT_IMPLEMENT'
   /** Function not found. */
-  FunctionNotFound = 'FUNCTION_NOT_FOUND',
+  | 'FUNCTION_NOT_FOUND'
   /** Function is pending deletion. */
-  FunctionPendingDeletion = 'FUNCTION_PENDING_DELETION',
+  | 'FUNCTION_PENDING_DELETION'
   /** The input value isn't included in the list. */
-  Inclusion = 'INCLUSION',
+  | 'INCLUSION'
   /** An internal error occurred. */
-  InternalError = 'INTERNAL_ERROR',
+  | 'INTERNAL_ERROR'
   /** The input value is invalid. */
-  Invalid = 'INVALID',
+  | 'INVALID'
   /** The type is invalid. */
-  InvalidType = 'INVALID_TYPE',
+  | 'INVALID_TYPE'
   /** The value is invalid for the metafield type or for the definition options. */
-  InvalidValue = 'INVALID_VALUE',
+  | 'INVALID_VALUE'
   /** Cannot have more than 25 active validation functions. */
-  MaxValidationsActivated = 'MAX_VALIDATIONS_ACTIVATED',
+  | 'MAX_VALIDATIONS_ACTIVATED'
   /** Either function_id or function_handle must be provided. */
-  MissingFunctionIdentifier = 'MISSING_FUNCTION_IDENTIFIER',
+  | 'MISSING_FUNCTION_IDENTIFIER'
   /** Only one of function_id or function_handle can be provided, not both. */
-  MultipleFunctionIdentifiers = 'MULTIPLE_FUNCTION_IDENTIFIERS',
+  | 'MULTIPLE_FUNCTION_IDENTIFIERS'
   /** Validation not found. */
-  NotFound = 'NOT_FOUND',
+  | 'NOT_FOUND'
   /** The input value needs to be blank. */
-  Present = 'PRESENT',
+  | 'PRESENT'
   /** Only unlisted apps can be used for this cart & checkout validation. */
-  PublicAppNotAllowed = 'PUBLIC_APP_NOT_ALLOWED',
+  | 'PUBLIC_APP_NOT_ALLOWED'
   /** The input value is already taken. */
-  Taken = 'TAKEN',
+  | 'TAKEN'
   /** The input value is too long. */
-  TooLong = 'TOO_LONG',
+  | 'TOO_LONG'
   /** The input value is too short. */
-  TooShort = 'TOO_SHORT',
+  | 'TOO_SHORT'
   /** Unstructured reserved namespace. */
-  UnstructuredReservedNamespace = 'UNSTRUCTURED_RESERVED_NAMESPACE'
-}
+  | 'UNSTRUCTURED_RESERVED_NAMESPACE';
 
 /** The input fields required to create or modify a product variant's option value. */
 export type VariantOptionValueInput = {
@@ -80593,10 +79864,9 @@ export type WebhookSubscriptionEdge = {
 export type WebhookSubscriptionEndpoint = WebhookEventBridgeEndpoint | WebhookHttpEndpoint | WebhookPubSubEndpoint;
 
 /** The supported formats for webhook subscriptions. */
-export enum WebhookSubscriptionFormat {
-  Json = 'JSON',
-  Xml = 'XML'
-}
+export type WebhookSubscriptionFormat =
+  | 'JSON'
+  | 'XML';
 
 /** The input fields for a webhook subscription. */
 export type WebhookSubscriptionInput = {
@@ -80670,12 +79940,11 @@ export type WebhookSubscriptionMetafieldIdentifier = {
 };
 
 /** The set of valid sort keys for the WebhookSubscription query. */
-export enum WebhookSubscriptionSortKeys {
+export type WebhookSubscriptionSortKeys =
   /** Sort by the `created_at` value. */
-  CreatedAt = 'CREATED_AT',
+  | 'CREATED_AT'
   /** Sort by the `id` value. */
-  Id = 'ID'
-}
+  | 'ID';
 
 /**
  * The supported topics for webhook subscriptions. You can use webhook subscriptions to receive
@@ -80690,85 +79959,85 @@ export enum WebhookSubscriptionSortKeys {
  * [full list of topic
  * names](https://shopify.dev/docs/api/webhooks?reference=graphql).
  */
-export enum WebhookSubscriptionTopic {
+export type WebhookSubscriptionTopic =
   /** The webhook topic for `app_purchases_one_time/update` events. Occurs whenever a one-time app charge is updated. */
-  AppPurchasesOneTimeUpdate = 'APP_PURCHASES_ONE_TIME_UPDATE',
+  | 'APP_PURCHASES_ONE_TIME_UPDATE'
   /**
    * The webhook topic for `app/scopes_update` events. Occurs whenever the access
    * scopes of any installation are modified. Allows apps to keep track of the
    * granted access scopes of their installations.
    */
-  AppScopesUpdate = 'APP_SCOPES_UPDATE',
+  | 'APP_SCOPES_UPDATE'
   /**
    * The webhook topic for `app_subscriptions/approaching_capped_amount` events.
    * Occurs when the balance used on an app subscription crosses 90% of the capped amount.
    */
-  AppSubscriptionsApproachingCappedAmount = 'APP_SUBSCRIPTIONS_APPROACHING_CAPPED_AMOUNT',
+  | 'APP_SUBSCRIPTIONS_APPROACHING_CAPPED_AMOUNT'
   /** The webhook topic for `app_subscriptions/update` events. Occurs whenever an app subscription is updated. */
-  AppSubscriptionsUpdate = 'APP_SUBSCRIPTIONS_UPDATE',
+  | 'APP_SUBSCRIPTIONS_UPDATE'
   /** The webhook topic for `app/uninstalled` events. Occurs whenever a shop has uninstalled the app. */
-  AppUninstalled = 'APP_UNINSTALLED',
+  | 'APP_UNINSTALLED'
   /**
    * The webhook topic for `attributed_sessions/first` events. Occurs whenever an
    * order with a "first" attributed session is attributed. Requires the
    * `read_marketing_events` scope.
    */
-  AttributedSessionsFirst = 'ATTRIBUTED_SESSIONS_FIRST',
+  | 'ATTRIBUTED_SESSIONS_FIRST'
   /**
    * The webhook topic for `attributed_sessions/last` events. Occurs whenever an
    * order with a "last" attributed session is attributed. Requires the
    * `read_marketing_events` scope.
    */
-  AttributedSessionsLast = 'ATTRIBUTED_SESSIONS_LAST',
+  | 'ATTRIBUTED_SESSIONS_LAST'
   /**
    * The webhook topic for `audit_events/admin_api_activity` events. Triggers for
    * each auditable Admin API request. This topic is limited to one active
    * subscription per Plus store and requires the use of Google Cloud Pub/Sub or
    * AWS EventBridge. Requires the `read_audit_events` scope.
    */
-  AuditEventsAdminApiActivity = 'AUDIT_EVENTS_ADMIN_API_ACTIVITY',
+  | 'AUDIT_EVENTS_ADMIN_API_ACTIVITY'
   /** The webhook topic for `bulk_operations/finish` events. Notifies when a Bulk Operation finishes. */
-  BulkOperationsFinish = 'BULK_OPERATIONS_FINISH',
+  | 'BULK_OPERATIONS_FINISH'
   /**
    * The webhook topic for `carts/create` events. Occurs when a cart is created in
    * the online store. Other types of carts aren't supported. For example, the
    * webhook doesn't support carts that are created in a custom storefront.
    * Requires the `read_orders` scope.
    */
-  CartsCreate = 'CARTS_CREATE',
+  | 'CARTS_CREATE'
   /**
    * The webhook topic for `carts/update` events. Occurs when a cart is updated in
    * the online store. Other types of carts aren't supported. For example, the
    * webhook doesn't support carts that are updated in a custom storefront.
    * Requires the `read_orders` scope.
    */
-  CartsUpdate = 'CARTS_UPDATE',
+  | 'CARTS_UPDATE'
   /**
    * The webhook topic for `channels/delete` events. Occurs whenever a channel is
    * deleted. Requires the `read_publications` scope.
    */
-  ChannelsDelete = 'CHANNELS_DELETE',
+  | 'CHANNELS_DELETE'
   /** The webhook topic for `checkouts/create` events. Occurs whenever a checkout is created. Requires the `read_orders` scope. */
-  CheckoutsCreate = 'CHECKOUTS_CREATE',
+  | 'CHECKOUTS_CREATE'
   /** The webhook topic for `checkouts/delete` events. Occurs whenever a checkout is deleted. Requires the `read_orders` scope. */
-  CheckoutsDelete = 'CHECKOUTS_DELETE',
+  | 'CHECKOUTS_DELETE'
   /** The webhook topic for `checkouts/update` events. Occurs whenever a checkout is updated. Requires the `read_orders` scope. */
-  CheckoutsUpdate = 'CHECKOUTS_UPDATE',
+  | 'CHECKOUTS_UPDATE'
   /**
    * The webhook topic for `checkout_and_accounts_configurations/update` events.
    * The event occurs whenever a published checkout and account configuration is updated.
    */
-  CheckoutAndAccountsConfigurationsUpdate = 'CHECKOUT_AND_ACCOUNTS_CONFIGURATIONS_UPDATE',
+  | 'CHECKOUT_AND_ACCOUNTS_CONFIGURATIONS_UPDATE'
   /**
    * The webhook topic for `collections/create` events. Occurs whenever a
    * collection is created. Requires the `read_products` scope.
    */
-  CollectionsCreate = 'COLLECTIONS_CREATE',
+  | 'COLLECTIONS_CREATE'
   /**
    * The webhook topic for `collections/delete` events. Occurs whenever a
    * collection is deleted. Requires the `read_products` scope.
    */
-  CollectionsDelete = 'COLLECTIONS_DELETE',
+  | 'COLLECTIONS_DELETE'
   /**
    * The webhook topic for `collections/update` events. Occurs whenever a
    * collection is updated, including when a product is manually added or removed
@@ -80777,318 +80046,318 @@ export enum WebhookSubscriptionTopic {
    * time. Not fired when attribute changes affect whether a product matches a
    * collection's rules. Requires the `read_products` scope.
    */
-  CollectionsUpdate = 'COLLECTIONS_UPDATE',
+  | 'COLLECTIONS_UPDATE'
   /**
    * The webhook topic for `collection_listings/add` events. Occurs whenever a
    * collection listing is added. Requires the `read_product_listings` scope.
    */
-  CollectionListingsAdd = 'COLLECTION_LISTINGS_ADD',
+  | 'COLLECTION_LISTINGS_ADD'
   /**
    * The webhook topic for `collection_listings/remove` events. Occurs whenever a
    * collection listing is removed. Requires the `read_product_listings` scope.
    */
-  CollectionListingsRemove = 'COLLECTION_LISTINGS_REMOVE',
+  | 'COLLECTION_LISTINGS_REMOVE'
   /**
    * The webhook topic for `collection_listings/update` events. Occurs whenever a
    * collection listing is updated. Requires the `read_product_listings` scope.
    */
-  CollectionListingsUpdate = 'COLLECTION_LISTINGS_UPDATE',
+  | 'COLLECTION_LISTINGS_UPDATE'
   /**
    * The webhook topic for `collection_publications/create` events. Occurs whenever
    * a collection publication listing is created. Requires the `read_publications` scope.
    */
-  CollectionPublicationsCreate = 'COLLECTION_PUBLICATIONS_CREATE',
+  | 'COLLECTION_PUBLICATIONS_CREATE'
   /**
    * The webhook topic for `collection_publications/delete` events. Occurs whenever
    * a collection publication listing is deleted. Requires the `read_publications` scope.
    */
-  CollectionPublicationsDelete = 'COLLECTION_PUBLICATIONS_DELETE',
+  | 'COLLECTION_PUBLICATIONS_DELETE'
   /**
    * The webhook topic for `collection_publications/update` events. Occurs whenever
    * a collection publication listing is updated. Requires the `read_publications` scope.
    */
-  CollectionPublicationsUpdate = 'COLLECTION_PUBLICATIONS_UPDATE',
+  | 'COLLECTION_PUBLICATIONS_UPDATE'
   /**
    * The webhook topic for `companies/create` events. Occurs whenever a company is
    * created. Requires at least one of the following scopes: read_customers,
    * read_companies.
    */
-  CompaniesCreate = 'COMPANIES_CREATE',
+  | 'COMPANIES_CREATE'
   /**
    * The webhook topic for `companies/delete` events. Occurs whenever a company is
    * deleted. Requires at least one of the following scopes: read_customers,
    * read_companies.
    */
-  CompaniesDelete = 'COMPANIES_DELETE',
+  | 'COMPANIES_DELETE'
   /**
    * The webhook topic for `companies/update` events. Occurs whenever a company is
    * updated. Requires at least one of the following scopes: read_customers,
    * read_companies.
    */
-  CompaniesUpdate = 'COMPANIES_UPDATE',
+  | 'COMPANIES_UPDATE'
   /**
    * The webhook topic for `company_contacts/create` events. Occurs whenever a
    * company contact is created. Requires at least one of the following scopes:
    * read_customers, read_companies.
    */
-  CompanyContactsCreate = 'COMPANY_CONTACTS_CREATE',
+  | 'COMPANY_CONTACTS_CREATE'
   /**
    * The webhook topic for `company_contacts/delete` events. Occurs whenever a
    * company contact is deleted. Requires at least one of the following scopes:
    * read_customers, read_companies.
    */
-  CompanyContactsDelete = 'COMPANY_CONTACTS_DELETE',
+  | 'COMPANY_CONTACTS_DELETE'
   /**
    * The webhook topic for `company_contacts/update` events. Occurs whenever a
    * company contact is updated. Requires at least one of the following scopes:
    * read_customers, read_companies.
    */
-  CompanyContactsUpdate = 'COMPANY_CONTACTS_UPDATE',
+  | 'COMPANY_CONTACTS_UPDATE'
   /**
    * The webhook topic for `company_contact_roles/assign` events. Occurs whenever a
    * role is assigned to a contact at a location. Requires at least one of the
    * following scopes: read_customers, read_companies.
    */
-  CompanyContactRolesAssign = 'COMPANY_CONTACT_ROLES_ASSIGN',
+  | 'COMPANY_CONTACT_ROLES_ASSIGN'
   /**
    * The webhook topic for `company_contact_roles/revoke` events. Occurs whenever a
    * role is revoked from a contact at a location. Requires at least one of the
    * following scopes: read_customers, read_companies.
    */
-  CompanyContactRolesRevoke = 'COMPANY_CONTACT_ROLES_REVOKE',
+  | 'COMPANY_CONTACT_ROLES_REVOKE'
   /**
    * The webhook topic for `company_locations/create` events. Occurs whenever a
    * company location is created. Requires at least one of the following scopes:
    * read_customers, read_companies.
    */
-  CompanyLocationsCreate = 'COMPANY_LOCATIONS_CREATE',
+  | 'COMPANY_LOCATIONS_CREATE'
   /**
    * The webhook topic for `company_locations/delete` events. Occurs whenever a
    * company location is deleted. Requires at least one of the following scopes:
    * read_customers, read_companies.
    */
-  CompanyLocationsDelete = 'COMPANY_LOCATIONS_DELETE',
+  | 'COMPANY_LOCATIONS_DELETE'
   /**
    * The webhook topic for `company_locations/update` events. Occurs whenever a
    * company location is updated. Requires at least one of the following scopes:
    * read_customers, read_companies.
    */
-  CompanyLocationsUpdate = 'COMPANY_LOCATIONS_UPDATE',
+  | 'COMPANY_LOCATIONS_UPDATE'
   /**
    * The webhook topic for `customers/create` events. Occurs whenever a customer is
    * created. Requires the `read_customers` scope.
    */
-  CustomersCreate = 'CUSTOMERS_CREATE',
+  | 'CUSTOMERS_CREATE'
   /**
    * The webhook topic for `customers/delete` events. Occurs whenever a customer is
    * deleted. Requires the `read_customers` scope.
    */
-  CustomersDelete = 'CUSTOMERS_DELETE',
+  | 'CUSTOMERS_DELETE'
   /**
    * The webhook topic for `customers/disable` events. Occurs whenever a customer
    * account is disabled. Requires the `read_customers` scope.
    */
-  CustomersDisable = 'CUSTOMERS_DISABLE',
+  | 'CUSTOMERS_DISABLE'
   /**
    * The webhook topic for `customers_email_marketing_consent/update` events.
    * Occurs whenever a customer's email marketing consent is updated. Requires the
    * `read_customers` scope.
    */
-  CustomersEmailMarketingConsentUpdate = 'CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE',
+  | 'CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE'
   /**
    * The webhook topic for `customers/enable` events. Occurs whenever a customer
    * account is enabled. Requires the `read_customers` scope.
    */
-  CustomersEnable = 'CUSTOMERS_ENABLE',
+  | 'CUSTOMERS_ENABLE'
   /**
    * The webhook topic for `customers_marketing_consent/update` events. Occurs
    * whenever a customer's SMS marketing consent is updated. Requires the
    * `read_customers` scope.
    */
-  CustomersMarketingConsentUpdate = 'CUSTOMERS_MARKETING_CONSENT_UPDATE',
+  | 'CUSTOMERS_MARKETING_CONSENT_UPDATE'
   /**
    * The webhook topic for `customers/merge` events. Triggers when two customers
    * are merged Requires the `read_customer_merge` scope.
    */
-  CustomersMerge = 'CUSTOMERS_MERGE',
+  | 'CUSTOMERS_MERGE'
   /**
    * The webhook topic for `customers/purchasing_summary` events. Occurs when a
    * customer sales history change. Requires the `read_customers` scope.
    */
-  CustomersPurchasingSummary = 'CUSTOMERS_PURCHASING_SUMMARY',
+  | 'CUSTOMERS_PURCHASING_SUMMARY'
   /**
    * The webhook topic for `customers/update` events. Occurs whenever a customer is
    * updated. Requires the `read_customers` scope.
    */
-  CustomersUpdate = 'CUSTOMERS_UPDATE',
+  | 'CUSTOMERS_UPDATE'
   /** The webhook topic for `customer_account_settings/update` events. Triggers when merchants change customer account setting. */
-  CustomerAccountSettingsUpdate = 'CUSTOMER_ACCOUNT_SETTINGS_UPDATE',
+  | 'CUSTOMER_ACCOUNT_SETTINGS_UPDATE'
   /**
    * The webhook topic for `customer_groups/create` events. Occurs whenever a
    * customer saved search is created. Requires the `read_customers` scope.
    */
-  CustomerGroupsCreate = 'CUSTOMER_GROUPS_CREATE',
+  | 'CUSTOMER_GROUPS_CREATE'
   /**
    * The webhook topic for `customer_groups/delete` events. Occurs whenever a
    * customer saved search is deleted. Requires the `read_customers` scope.
    */
-  CustomerGroupsDelete = 'CUSTOMER_GROUPS_DELETE',
+  | 'CUSTOMER_GROUPS_DELETE'
   /**
    * The webhook topic for `customer_groups/update` events. Occurs whenever a
    * customer saved search is updated. Requires the `read_customers` scope.
    */
-  CustomerGroupsUpdate = 'CUSTOMER_GROUPS_UPDATE',
+  | 'CUSTOMER_GROUPS_UPDATE'
   /**
    * The webhook topic for `customer.joined_segment` events. Triggers when a
    * customer joins a segment. Requires the `read_customers` scope.
    */
-  CustomerJoinedSegment = 'CUSTOMER_JOINED_SEGMENT',
+  | 'CUSTOMER_JOINED_SEGMENT'
   /**
    * The webhook topic for `customer.left_segment` events. Triggers when a customer
    * leaves a segment. Requires the `read_customers` scope.
    */
-  CustomerLeftSegment = 'CUSTOMER_LEFT_SEGMENT',
+  | 'CUSTOMER_LEFT_SEGMENT'
   /**
    * The webhook topic for `customer_payment_methods/create` events. Occurs
    * whenever a customer payment method is created. Requires the
    * `read_customer_payment_methods` scope.
    */
-  CustomerPaymentMethodsCreate = 'CUSTOMER_PAYMENT_METHODS_CREATE',
+  | 'CUSTOMER_PAYMENT_METHODS_CREATE'
   /**
    * The webhook topic for `customer_payment_methods/revoke` events. Occurs
    * whenever a customer payment method is revoked. Requires the
    * `read_customer_payment_methods` scope.
    */
-  CustomerPaymentMethodsRevoke = 'CUSTOMER_PAYMENT_METHODS_REVOKE',
+  | 'CUSTOMER_PAYMENT_METHODS_REVOKE'
   /**
    * The webhook topic for `customer_payment_methods/update` events. Occurs
    * whenever a customer payment method is updated. Requires the
    * `read_customer_payment_methods` scope.
    */
-  CustomerPaymentMethodsUpdate = 'CUSTOMER_PAYMENT_METHODS_UPDATE',
+  | 'CUSTOMER_PAYMENT_METHODS_UPDATE'
   /**
    * The webhook topic for `customer.tags_added` events. Triggers when tags are
    * added to a customer. Requires the `read_customers` scope.
    */
-  CustomerTagsAdded = 'CUSTOMER_TAGS_ADDED',
+  | 'CUSTOMER_TAGS_ADDED'
   /**
    * The webhook topic for `customer.tags_removed` events. Triggers when tags are
    * removed from a customer. Requires the `read_customers` scope.
    */
-  CustomerTagsRemoved = 'CUSTOMER_TAGS_REMOVED',
+  | 'CUSTOMER_TAGS_REMOVED'
   /**
    * The webhook topic for `delivery_promise_settings/update` events. Occurs when a
    * promise setting is updated. Requires the `read_shipping` scope.
    */
-  DeliveryPromiseSettingsUpdate = 'DELIVERY_PROMISE_SETTINGS_UPDATE',
+  | 'DELIVERY_PROMISE_SETTINGS_UPDATE'
   /**
    * The webhook topic for `discounts/create` events. Occurs whenever a discount is
    * created. Requires the `read_discounts` scope.
    */
-  DiscountsCreate = 'DISCOUNTS_CREATE',
+  | 'DISCOUNTS_CREATE'
   /**
    * The webhook topic for `discounts/delete` events. Occurs whenever a discount is
    * deleted. Requires the `read_discounts` scope.
    */
-  DiscountsDelete = 'DISCOUNTS_DELETE',
+  | 'DISCOUNTS_DELETE'
   /**
    * The webhook topic for `discounts/redeemcode_added` events. Occurs whenever a
    * redeem code is added to a code discount. Requires the `read_discounts` scope.
    */
-  DiscountsRedeemcodeAdded = 'DISCOUNTS_REDEEMCODE_ADDED',
+  | 'DISCOUNTS_REDEEMCODE_ADDED'
   /**
    * The webhook topic for `discounts/redeemcode_removed` events. Occurs whenever a
    * redeem code on a code discount is deleted. Requires the `read_discounts` scope.
    */
-  DiscountsRedeemcodeRemoved = 'DISCOUNTS_REDEEMCODE_REMOVED',
+  | 'DISCOUNTS_REDEEMCODE_REMOVED'
   /**
    * The webhook topic for `discounts/update` events. Occurs whenever a discount is
    * updated. Requires the `read_discounts` scope.
    */
-  DiscountsUpdate = 'DISCOUNTS_UPDATE',
+  | 'DISCOUNTS_UPDATE'
   /**
    * The webhook topic for `disputes/create` events. Occurs whenever a dispute is
    * created. Requires the `read_shopify_payments_disputes` scope.
    */
-  DisputesCreate = 'DISPUTES_CREATE',
+  | 'DISPUTES_CREATE'
   /**
    * The webhook topic for `disputes/update` events. Occurs whenever a dispute is
    * updated. Requires the `read_shopify_payments_disputes` scope.
    */
-  DisputesUpdate = 'DISPUTES_UPDATE',
+  | 'DISPUTES_UPDATE'
   /** The webhook topic for `domains/create` events. Occurs whenever a domain is created. */
-  DomainsCreate = 'DOMAINS_CREATE',
+  | 'DOMAINS_CREATE'
   /** The webhook topic for `domains/destroy` events. Occurs whenever a domain is destroyed. */
-  DomainsDestroy = 'DOMAINS_DESTROY',
+  | 'DOMAINS_DESTROY'
   /** The webhook topic for `domains/update` events. Occurs whenever a domain is updated. */
-  DomainsUpdate = 'DOMAINS_UPDATE',
+  | 'DOMAINS_UPDATE'
   /**
    * The webhook topic for `draft_orders/create` events. Occurs whenever a draft
    * order is created. Requires the `read_draft_orders` scope.
    */
-  DraftOrdersCreate = 'DRAFT_ORDERS_CREATE',
+  | 'DRAFT_ORDERS_CREATE'
   /**
    * The webhook topic for `draft_orders/delete` events. Occurs whenever a draft
    * order is deleted. Requires the `read_draft_orders` scope.
    */
-  DraftOrdersDelete = 'DRAFT_ORDERS_DELETE',
+  | 'DRAFT_ORDERS_DELETE'
   /**
    * The webhook topic for `draft_orders/update` events. Occurs whenever a draft
    * order is updated. Requires the `read_draft_orders` scope.
    */
-  DraftOrdersUpdate = 'DRAFT_ORDERS_UPDATE',
+  | 'DRAFT_ORDERS_UPDATE'
   /**
    * The webhook topic for `finance_app_staff_member/delete` events. Triggers when
    * a staff with access to all or some finance app has been removed. Requires the
    * `read_financial_kyc_information` scope.
    */
-  FinanceAppStaffMemberDelete = 'FINANCE_APP_STAFF_MEMBER_DELETE',
+  | 'FINANCE_APP_STAFF_MEMBER_DELETE'
   /**
    * The webhook topic for `finance_app_staff_member/grant` events. Triggers when a
    * staff is granted access to all or some finance app. Requires the
    * `read_financial_kyc_information` scope.
    */
-  FinanceAppStaffMemberGrant = 'FINANCE_APP_STAFF_MEMBER_GRANT',
+  | 'FINANCE_APP_STAFF_MEMBER_GRANT'
   /**
    * The webhook topic for `finance_app_staff_member/revoke` events. Triggers when
    * a staff's access to all or some finance app has been revoked. Requires the
    * `read_financial_kyc_information` scope.
    */
-  FinanceAppStaffMemberRevoke = 'FINANCE_APP_STAFF_MEMBER_REVOKE',
+  | 'FINANCE_APP_STAFF_MEMBER_REVOKE'
   /**
    * The webhook topic for `finance_app_staff_member/update` events. Triggers when
    * a staff's information has been updated. Requires the
    * `read_financial_kyc_information` scope.
    */
-  FinanceAppStaffMemberUpdate = 'FINANCE_APP_STAFF_MEMBER_UPDATE',
+  | 'FINANCE_APP_STAFF_MEMBER_UPDATE'
   /**
    * The webhook topic for `finance_kyc_information/update` events. Occurs whenever
    * shop's finance KYC information was updated Requires the
    * `read_financial_kyc_information` scope.
    */
-  FinanceKycInformationUpdate = 'FINANCE_KYC_INFORMATION_UPDATE',
+  | 'FINANCE_KYC_INFORMATION_UPDATE'
   /**
    * The webhook topic for `fulfillments/create` events. Occurs whenever a
    * fulfillment is created. Requires at least one of the following scopes:
    * read_fulfillments, read_marketplace_orders.
    */
-  FulfillmentsCreate = 'FULFILLMENTS_CREATE',
+  | 'FULFILLMENTS_CREATE'
   /**
    * The webhook topic for `fulfillments/update` events. Occurs whenever a
    * fulfillment is updated. Requires at least one of the following scopes:
    * read_fulfillments, read_marketplace_orders.
    */
-  FulfillmentsUpdate = 'FULFILLMENTS_UPDATE',
+  | 'FULFILLMENTS_UPDATE'
   /**
    * The webhook topic for `fulfillment_events/create` events. Occurs whenever a
    * fulfillment event is created. Requires the `read_fulfillments` scope.
    */
-  FulfillmentEventsCreate = 'FULFILLMENT_EVENTS_CREATE',
+  | 'FULFILLMENT_EVENTS_CREATE'
   /**
    * The webhook topic for `fulfillment_events/delete` events. Occurs whenever a
    * fulfillment event is deleted. Requires the `read_fulfillments` scope.
    */
-  FulfillmentEventsDelete = 'FULFILLMENT_EVENTS_DELETE',
+  | 'FULFILLMENT_EVENTS_DELETE'
   /**
    * The webhook topic for `fulfillment_holds/added` events. Occurs each time that a hold is added to a fulfillment order.
    *
@@ -81097,7 +80366,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentHoldsAdded = 'FULFILLMENT_HOLDS_ADDED',
+  | 'FULFILLMENT_HOLDS_ADDED'
   /**
    * The webhook topic for `fulfillment_holds/released` events. Occurs each time
    * that a hold is released from a fulfillment order.
@@ -81107,7 +80376,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentHoldsReleased = 'FULFILLMENT_HOLDS_RELEASED',
+  | 'FULFILLMENT_HOLDS_RELEASED'
   /**
    * The webhook topic for `fulfillment_orders/cancellation_request_accepted`
    * events. Occurs when a 3PL accepts a fulfillment cancellation request, received
@@ -81115,7 +80384,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersCancellationRequestAccepted = 'FULFILLMENT_ORDERS_CANCELLATION_REQUEST_ACCEPTED',
+  | 'FULFILLMENT_ORDERS_CANCELLATION_REQUEST_ACCEPTED'
   /**
    * The webhook topic for `fulfillment_orders/cancellation_request_rejected`
    * events. Occurs when a 3PL rejects a fulfillment cancellation request, received
@@ -81123,7 +80392,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersCancellationRequestRejected = 'FULFILLMENT_ORDERS_CANCELLATION_REQUEST_REJECTED',
+  | 'FULFILLMENT_ORDERS_CANCELLATION_REQUEST_REJECTED'
   /**
    * The webhook topic for `fulfillment_orders/cancellation_request_submitted`
    * events. Occurs when a merchant requests a fulfillment request to be cancelled
@@ -81132,14 +80401,14 @@ export enum WebhookSubscriptionTopic {
    * read_assigned_fulfillment_orders, read_third_party_fulfillment_orders,
    * read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersCancellationRequestSubmitted = 'FULFILLMENT_ORDERS_CANCELLATION_REQUEST_SUBMITTED',
+  | 'FULFILLMENT_ORDERS_CANCELLATION_REQUEST_SUBMITTED'
   /**
    * The webhook topic for `fulfillment_orders/cancelled` events. Occurs when a
    * fulfillment order is cancelled. Requires at least one of the following scopes:
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersCancelled = 'FULFILLMENT_ORDERS_CANCELLED',
+  | 'FULFILLMENT_ORDERS_CANCELLED'
   /**
    * The webhook topic for `fulfillment_orders/fulfillment_request_accepted`
    * events. Occurs when a fulfillment service accepts a request to fulfill a
@@ -81147,7 +80416,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersFulfillmentRequestAccepted = 'FULFILLMENT_ORDERS_FULFILLMENT_REQUEST_ACCEPTED',
+  | 'FULFILLMENT_ORDERS_FULFILLMENT_REQUEST_ACCEPTED'
   /**
    * The webhook topic for `fulfillment_orders/fulfillment_request_rejected`
    * events. Occurs when a 3PL rejects a fulfillment request that was sent by a
@@ -81155,7 +80424,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersFulfillmentRequestRejected = 'FULFILLMENT_ORDERS_FULFILLMENT_REQUEST_REJECTED',
+  | 'FULFILLMENT_ORDERS_FULFILLMENT_REQUEST_REJECTED'
   /**
    * The webhook topic for `fulfillment_orders/fulfillment_request_submitted`
    * events. Occurs when a merchant submits a fulfillment request to a 3PL.
@@ -81163,7 +80432,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersFulfillmentRequestSubmitted = 'FULFILLMENT_ORDERS_FULFILLMENT_REQUEST_SUBMITTED',
+  | 'FULFILLMENT_ORDERS_FULFILLMENT_REQUEST_SUBMITTED'
   /**
    * The webhook topic for
    * `fulfillment_orders/fulfillment_service_failed_to_complete` events. Occurs
@@ -81172,7 +80441,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersFulfillmentServiceFailedToComplete = 'FULFILLMENT_ORDERS_FULFILLMENT_SERVICE_FAILED_TO_COMPLETE',
+  | 'FULFILLMENT_ORDERS_FULFILLMENT_SERVICE_FAILED_TO_COMPLETE'
   /**
    * The webhook topic for `fulfillment_orders/hold_released` events. Occurs when a
    * fulfillment order is released and is no longer on hold.
@@ -81184,7 +80453,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersHoldReleased = 'FULFILLMENT_ORDERS_HOLD_RELEASED',
+  | 'FULFILLMENT_ORDERS_HOLD_RELEASED'
   /**
    * The webhook topic for
    * `fulfillment_orders/line_items_prepared_for_local_delivery` events. Occurs
@@ -81193,7 +80462,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersLineItemsPreparedForLocalDelivery = 'FULFILLMENT_ORDERS_LINE_ITEMS_PREPARED_FOR_LOCAL_DELIVERY',
+  | 'FULFILLMENT_ORDERS_LINE_ITEMS_PREPARED_FOR_LOCAL_DELIVERY'
   /**
    * The webhook topic for `fulfillment_orders/line_items_prepared_for_pickup`
    * events. Triggers when one or more of the line items for a fulfillment order
@@ -81201,7 +80470,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersLineItemsPreparedForPickup = 'FULFILLMENT_ORDERS_LINE_ITEMS_PREPARED_FOR_PICKUP',
+  | 'FULFILLMENT_ORDERS_LINE_ITEMS_PREPARED_FOR_PICKUP'
   /**
    * The webhook topic for `fulfillment_orders/manually_reported_progress_stopped`
    * events. Occurs when a fulfillment order that has previously been manually
@@ -81209,14 +80478,14 @@ export enum WebhookSubscriptionTopic {
    * following scopes: read_merchant_managed_fulfillment_orders,
    * read_assigned_fulfillment_orders, read_third_party_fulfillment_orders.
    */
-  FulfillmentOrdersManuallyReportedProgressStopped = 'FULFILLMENT_ORDERS_MANUALLY_REPORTED_PROGRESS_STOPPED',
+  | 'FULFILLMENT_ORDERS_MANUALLY_REPORTED_PROGRESS_STOPPED'
   /**
    * The webhook topic for `fulfillment_orders/merged` events. Occurs when multiple
    * fulfillment orders are merged into a single fulfillment order. Requires at
    * least one of the following scopes: read_merchant_managed_fulfillment_orders,
    * read_assigned_fulfillment_orders, read_third_party_fulfillment_orders.
    */
-  FulfillmentOrdersMerged = 'FULFILLMENT_ORDERS_MERGED',
+  | 'FULFILLMENT_ORDERS_MERGED'
   /**
    * The webhook topic for `fulfillment_orders/moved` events. Occurs whenever the
    * location which is assigned to fulfill one or more fulfillment order line items is changed.
@@ -81236,7 +80505,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersMoved = 'FULFILLMENT_ORDERS_MOVED',
+  | 'FULFILLMENT_ORDERS_MOVED'
   /**
    * The webhook topic for `fulfillment_orders/order_routing_complete` events.
    * Occurs when an order has finished being routed and it's fulfillment orders
@@ -81245,7 +80514,7 @@ export enum WebhookSubscriptionTopic {
    * read_assigned_fulfillment_orders, read_third_party_fulfillment_orders,
    * read_buyer_membership_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersOrderRoutingComplete = 'FULFILLMENT_ORDERS_ORDER_ROUTING_COMPLETE',
+  | 'FULFILLMENT_ORDERS_ORDER_ROUTING_COMPLETE'
   /**
    * The webhook topic for `fulfillment_orders/placed_on_hold` events. Occurs when
    * a fulfillment order transitions to the `ON_HOLD` status
@@ -81257,14 +80526,14 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersPlacedOnHold = 'FULFILLMENT_ORDERS_PLACED_ON_HOLD',
+  | 'FULFILLMENT_ORDERS_PLACED_ON_HOLD'
   /**
    * The webhook topic for `fulfillment_orders/progress_reported` events. Occurs
    * when progress is reported for a fulfillment order. Requires at least one of
    * the following scopes: read_merchant_managed_fulfillment_orders,
    * read_assigned_fulfillment_orders, read_third_party_fulfillment_orders.
    */
-  FulfillmentOrdersProgressReported = 'FULFILLMENT_ORDERS_PROGRESS_REPORTED',
+  | 'FULFILLMENT_ORDERS_PROGRESS_REPORTED'
   /**
    * The webhook topic for `fulfillment_orders/rescheduled` events. Triggers when a fulfillment order is rescheduled.
    *
@@ -81275,7 +80544,7 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersRescheduled = 'FULFILLMENT_ORDERS_RESCHEDULED',
+  | 'FULFILLMENT_ORDERS_RESCHEDULED'
   /**
    * The webhook topic for `fulfillment_orders/scheduled_fulfillment_order_ready`
    * events. Occurs whenever a fulfillment order which was scheduled becomes due.
@@ -81283,248 +80552,248 @@ export enum WebhookSubscriptionTopic {
    * read_merchant_managed_fulfillment_orders, read_assigned_fulfillment_orders,
    * read_third_party_fulfillment_orders, read_marketplace_fulfillment_orders.
    */
-  FulfillmentOrdersScheduledFulfillmentOrderReady = 'FULFILLMENT_ORDERS_SCHEDULED_FULFILLMENT_ORDER_READY',
+  | 'FULFILLMENT_ORDERS_SCHEDULED_FULFILLMENT_ORDER_READY'
   /**
    * The webhook topic for `fulfillment_orders/split` events. Occurs when a
    * fulfillment order is split into multiple fulfillment orders. Requires at least
    * one of the following scopes: read_merchant_managed_fulfillment_orders,
    * read_assigned_fulfillment_orders, read_third_party_fulfillment_orders.
    */
-  FulfillmentOrdersSplit = 'FULFILLMENT_ORDERS_SPLIT',
+  | 'FULFILLMENT_ORDERS_SPLIT'
   /**
    * The webhook topic for `inventory_items/create` events. Occurs whenever an
    * inventory item is created. Requires at least one of the following scopes:
    * read_inventory, read_products.
    */
-  InventoryItemsCreate = 'INVENTORY_ITEMS_CREATE',
+  | 'INVENTORY_ITEMS_CREATE'
   /**
    * The webhook topic for `inventory_items/delete` events. Occurs whenever an
    * inventory item is deleted. Requires at least one of the following scopes:
    * read_inventory, read_products.
    */
-  InventoryItemsDelete = 'INVENTORY_ITEMS_DELETE',
+  | 'INVENTORY_ITEMS_DELETE'
   /**
    * The webhook topic for `inventory_items/update` events. Occurs whenever an
    * inventory item is updated. Requires at least one of the following scopes:
    * read_inventory, read_products.
    */
-  InventoryItemsUpdate = 'INVENTORY_ITEMS_UPDATE',
+  | 'INVENTORY_ITEMS_UPDATE'
   /**
    * The webhook topic for `inventory_levels/connect` events. Occurs whenever an
    * inventory level is connected. Requires the `read_inventory` scope.
    */
-  InventoryLevelsConnect = 'INVENTORY_LEVELS_CONNECT',
+  | 'INVENTORY_LEVELS_CONNECT'
   /**
    * The webhook topic for `inventory_levels/disconnect` events. Occurs whenever an
    * inventory level is disconnected. Requires the `read_inventory` scope.
    */
-  InventoryLevelsDisconnect = 'INVENTORY_LEVELS_DISCONNECT',
+  | 'INVENTORY_LEVELS_DISCONNECT'
   /**
    * The webhook topic for `inventory_levels/update` events. Occurs whenever an
    * inventory level is updated. Requires the `read_inventory` scope.
    */
-  InventoryLevelsUpdate = 'INVENTORY_LEVELS_UPDATE',
+  | 'INVENTORY_LEVELS_UPDATE'
   /**
    * The webhook topic for `inventory_shipments/add_items` events. Occurs whenever
    * items are added to a shipment. Requires the `read_inventory_shipments` scope.
    */
-  InventoryShipmentsAddItems = 'INVENTORY_SHIPMENTS_ADD_ITEMS',
+  | 'INVENTORY_SHIPMENTS_ADD_ITEMS'
   /**
    * The webhook topic for `inventory_shipments/create` events. Triggers when a
    * shipment is created. Requires the `read_inventory_shipments` scope.
    */
-  InventoryShipmentsCreate = 'INVENTORY_SHIPMENTS_CREATE',
+  | 'INVENTORY_SHIPMENTS_CREATE'
   /**
    * The webhook topic for `inventory_shipments/delete` events. Triggers when a
    * shipment is deleted. Requires the `read_inventory_shipments` scope.
    */
-  InventoryShipmentsDelete = 'INVENTORY_SHIPMENTS_DELETE',
+  | 'INVENTORY_SHIPMENTS_DELETE'
   /**
    * The webhook topic for `inventory_shipments/mark_in_transit` events. Triggers
    * when a shipment is marked as in transit. Requires the
    * `read_inventory_shipments` scope.
    */
-  InventoryShipmentsMarkInTransit = 'INVENTORY_SHIPMENTS_MARK_IN_TRANSIT',
+  | 'INVENTORY_SHIPMENTS_MARK_IN_TRANSIT'
   /**
    * The webhook topic for `inventory_shipments/receive_items` events. Triggers
    * when items on a shipment are received. Requires the
    * `read_inventory_shipments_received_items` scope.
    */
-  InventoryShipmentsReceiveItems = 'INVENTORY_SHIPMENTS_RECEIVE_ITEMS',
+  | 'INVENTORY_SHIPMENTS_RECEIVE_ITEMS'
   /**
    * The webhook topic for `inventory_shipments/remove_items` events. Occurs
    * whenever items are removed from a shipment. Requires the
    * `read_inventory_shipments` scope.
    */
-  InventoryShipmentsRemoveItems = 'INVENTORY_SHIPMENTS_REMOVE_ITEMS',
+  | 'INVENTORY_SHIPMENTS_REMOVE_ITEMS'
   /**
    * The webhook topic for `inventory_shipments/update_item_quantities` events.
    * Occurs whenever quantities change on a shipment. Requires the
    * `read_inventory_shipments` scope.
    */
-  InventoryShipmentsUpdateItemQuantities = 'INVENTORY_SHIPMENTS_UPDATE_ITEM_QUANTITIES',
+  | 'INVENTORY_SHIPMENTS_UPDATE_ITEM_QUANTITIES'
   /**
    * The webhook topic for `inventory_shipments/update_tracking` events. Triggers
    * when tracking info on a shipment is updated. Requires the
    * `read_inventory_shipments` scope.
    */
-  InventoryShipmentsUpdateTracking = 'INVENTORY_SHIPMENTS_UPDATE_TRACKING',
+  | 'INVENTORY_SHIPMENTS_UPDATE_TRACKING'
   /**
    * The webhook topic for `inventory_transfers/add_items` events. Occurs any time
    * items are added to a transfer. Requires the `read_inventory_transfers` scope.
    */
-  InventoryTransfersAddItems = 'INVENTORY_TRANSFERS_ADD_ITEMS',
+  | 'INVENTORY_TRANSFERS_ADD_ITEMS'
   /**
    * The webhook topic for `inventory_transfers/cancel` events. Triggers when a
    * transfer is canceled. Requires the `read_inventory_transfers` scope.
    */
-  InventoryTransfersCancel = 'INVENTORY_TRANSFERS_CANCEL',
+  | 'INVENTORY_TRANSFERS_CANCEL'
   /**
    * The webhook topic for `inventory_transfers/complete` events. Triggers when a
    * transfer is completed. Requires the `read_inventory_transfers` scope.
    */
-  InventoryTransfersComplete = 'INVENTORY_TRANSFERS_COMPLETE',
+  | 'INVENTORY_TRANSFERS_COMPLETE'
   /**
    * The webhook topic for `inventory_transfers/ready_to_ship` events. Triggers
    * when a transfer is marked as ready to ship. Requires the
    * `read_inventory_transfers` scope.
    */
-  InventoryTransfersReadyToShip = 'INVENTORY_TRANSFERS_READY_TO_SHIP',
+  | 'INVENTORY_TRANSFERS_READY_TO_SHIP'
   /**
    * The webhook topic for `inventory_transfers/remove_items` events. Occurs any
    * time items are removed from a transfer. Requires the
    * `read_inventory_transfers` scope.
    */
-  InventoryTransfersRemoveItems = 'INVENTORY_TRANSFERS_REMOVE_ITEMS',
+  | 'INVENTORY_TRANSFERS_REMOVE_ITEMS'
   /**
    * The webhook topic for `inventory_transfers/update_item_quantities` events.
    * Occurs whenever the quantity of transfer line items changes. Requires the
    * `read_inventory_transfers` scope.
    */
-  InventoryTransfersUpdateItemQuantities = 'INVENTORY_TRANSFERS_UPDATE_ITEM_QUANTITIES',
+  | 'INVENTORY_TRANSFERS_UPDATE_ITEM_QUANTITIES'
   /** The webhook topic for `locales/create` events. Occurs whenever a shop locale is created Requires the `read_locales` scope. */
-  LocalesCreate = 'LOCALES_CREATE',
+  | 'LOCALES_CREATE'
   /**
    * The webhook topic for `locales/destroy` events. Occurs whenever a shop locale
    * is destroyed Requires the `read_locales` scope.
    */
-  LocalesDestroy = 'LOCALES_DESTROY',
+  | 'LOCALES_DESTROY'
   /**
    * The webhook topic for `locales/update` events. Occurs whenever a shop locale
    * is updated, such as published or unpublished Requires the `read_locales` scope.
    */
-  LocalesUpdate = 'LOCALES_UPDATE',
+  | 'LOCALES_UPDATE'
   /**
    * The webhook topic for `locations/activate` events. Occurs whenever a
    * deactivated location is re-activated. Requires the `read_locations` scope.
    */
-  LocationsActivate = 'LOCATIONS_ACTIVATE',
+  | 'LOCATIONS_ACTIVATE'
   /**
    * The webhook topic for `locations/create` events. Occurs whenever a location is
    * created. Requires the `read_locations` scope.
    */
-  LocationsCreate = 'LOCATIONS_CREATE',
+  | 'LOCATIONS_CREATE'
   /**
    * The webhook topic for `locations/deactivate` events. Occurs whenever a
    * location is deactivated. Requires the `read_locations` scope.
    */
-  LocationsDeactivate = 'LOCATIONS_DEACTIVATE',
+  | 'LOCATIONS_DEACTIVATE'
   /**
    * The webhook topic for `locations/delete` events. Occurs whenever a location is
    * deleted. Requires the `read_locations` scope.
    */
-  LocationsDelete = 'LOCATIONS_DELETE',
+  | 'LOCATIONS_DELETE'
   /**
    * The webhook topic for `locations/update` events. Occurs whenever a location is
    * updated. Requires the `read_locations` scope.
    */
-  LocationsUpdate = 'LOCATIONS_UPDATE',
+  | 'LOCATIONS_UPDATE'
   /**
    * The webhook topic for `markets_backup_region/update` events. Occurs when a
    * backup region is updated. Requires the `read_markets` scope.
    */
-  MarketsBackupRegionUpdate = 'MARKETS_BACKUP_REGION_UPDATE',
+  | 'MARKETS_BACKUP_REGION_UPDATE'
   /** The webhook topic for `markets/create` events. Occurs when a new market is created. Requires the `read_markets` scope. */
-  MarketsCreate = 'MARKETS_CREATE',
+  | 'MARKETS_CREATE'
   /** The webhook topic for `markets/delete` events. Occurs when a market is deleted. Requires the `read_markets` scope. */
-  MarketsDelete = 'MARKETS_DELETE',
+  | 'MARKETS_DELETE'
   /** The webhook topic for `markets/update` events. Occurs when a market is updated. Requires the `read_markets` scope. */
-  MarketsUpdate = 'MARKETS_UPDATE',
+  | 'MARKETS_UPDATE'
   /**
    * The webhook topic for `metafield_definitions/create` events. Occurs when a
    * metafield definition is created. Requires the `read_content` scope.
    */
-  MetafieldDefinitionsCreate = 'METAFIELD_DEFINITIONS_CREATE',
+  | 'METAFIELD_DEFINITIONS_CREATE'
   /**
    * The webhook topic for `metafield_definitions/delete` events. Occurs when a
    * metafield definition is deleted. Requires the `read_content` scope.
    */
-  MetafieldDefinitionsDelete = 'METAFIELD_DEFINITIONS_DELETE',
+  | 'METAFIELD_DEFINITIONS_DELETE'
   /**
    * The webhook topic for `metafield_definitions/update` events. Occurs when a
    * metafield definition is updated. Requires the `read_content` scope.
    */
-  MetafieldDefinitionsUpdate = 'METAFIELD_DEFINITIONS_UPDATE',
+  | 'METAFIELD_DEFINITIONS_UPDATE'
   /**
    * The webhook topic for `metaobjects/create` events. Occurs when a metaobject is
    * created. Requires the `read_metaobjects` scope.
    */
-  MetaobjectsCreate = 'METAOBJECTS_CREATE',
+  | 'METAOBJECTS_CREATE'
   /**
    * The webhook topic for `metaobjects/delete` events. Occurs when a metaobject is
    * deleted. Requires the `read_metaobjects` scope.
    */
-  MetaobjectsDelete = 'METAOBJECTS_DELETE',
+  | 'METAOBJECTS_DELETE'
   /**
    * The webhook topic for `metaobjects/update` events. Occurs when a metaobject is
    * updated. Requires the `read_metaobjects` scope.
    */
-  MetaobjectsUpdate = 'METAOBJECTS_UPDATE',
+  | 'METAOBJECTS_UPDATE'
   /**
    * The webhook topic for `orders/cancelled` events. Occurs whenever an order is
    * cancelled. Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders, read_buyer_membership_orders.
    */
-  OrdersCancelled = 'ORDERS_CANCELLED',
+  | 'ORDERS_CANCELLED'
   /**
    * The webhook topic for `orders/create` events. Occurs whenever an order is
    * created. Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders.
    */
-  OrdersCreate = 'ORDERS_CREATE',
+  | 'ORDERS_CREATE'
   /** The webhook topic for `orders/delete` events. Occurs whenever an order is deleted. Requires the `read_orders` scope. */
-  OrdersDelete = 'ORDERS_DELETE',
+  | 'ORDERS_DELETE'
   /**
    * The webhook topic for `orders/edited` events. Occurs whenever an order is
    * edited. Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders, read_buyer_membership_orders.
    */
-  OrdersEdited = 'ORDERS_EDITED',
+  | 'ORDERS_EDITED'
   /**
    * The webhook topic for `orders/fulfilled` events. Occurs whenever an order is
    * fulfilled. Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders.
    */
-  OrdersFulfilled = 'ORDERS_FULFILLED',
+  | 'ORDERS_FULFILLED'
   /**
    * The webhook topic for `orders/link_requested` events. Occurs whenever a
    * customer requests a new order link from the expired order status page.
    * Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders, read_buyer_membership_orders.
    */
-  OrdersLinkRequested = 'ORDERS_LINK_REQUESTED',
+  | 'ORDERS_LINK_REQUESTED'
   /**
    * The webhook topic for `orders/paid` events. Occurs whenever an order is paid.
    * Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders.
    */
-  OrdersPaid = 'ORDERS_PAID',
+  | 'ORDERS_PAID'
   /**
    * The webhook topic for `orders/partially_fulfilled` events. Occurs whenever an
    * order is partially fulfilled. Requires at least one of the following scopes:
    * read_orders, read_marketplace_orders.
    */
-  OrdersPartiallyFulfilled = 'ORDERS_PARTIALLY_FULFILLED',
+  | 'ORDERS_PARTIALLY_FULFILLED'
   /**
    * The webhook topic for `orders/risk_assessment_changed` events. Triggers when a
    * new risk assessment is available on the order.
@@ -81536,19 +80805,19 @@ export enum WebhookSubscriptionTopic {
    * The Shop ID is available in the headers.
    *  Requires the `read_orders` scope.
    */
-  OrdersRiskAssessmentChanged = 'ORDERS_RISK_ASSESSMENT_CHANGED',
+  | 'ORDERS_RISK_ASSESSMENT_CHANGED'
   /**
    * The webhook topic for `orders/shopify_protect_eligibility_changed` events.
    * Occurs whenever Shopify Protect's eligibility for an order is changed.
    * Requires the `read_orders` scope.
    */
-  OrdersShopifyProtectEligibilityChanged = 'ORDERS_SHOPIFY_PROTECT_ELIGIBILITY_CHANGED',
+  | 'ORDERS_SHOPIFY_PROTECT_ELIGIBILITY_CHANGED'
   /**
    * The webhook topic for `orders/updated` events. Occurs whenever an order is
    * updated. Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders, read_buyer_membership_orders.
    */
-  OrdersUpdated = 'ORDERS_UPDATED',
+  | 'ORDERS_UPDATED'
   /**
    * The webhook topic for `order_transactions/create` events. Occurs when a order
    * transaction is created or when it's status is updated. Only occurs for
@@ -81556,79 +80825,79 @@ export enum WebhookSubscriptionTopic {
    * of the following scopes: read_orders, read_marketplace_orders,
    * read_buyer_membership_orders.
    */
-  OrderTransactionsCreate = 'ORDER_TRANSACTIONS_CREATE',
+  | 'ORDER_TRANSACTIONS_CREATE'
   /**
    * The webhook topic for `payment_schedules/due` events. Occurs whenever payment
    * schedules are due. Requires the `read_payment_terms` scope.
    */
-  PaymentSchedulesDue = 'PAYMENT_SCHEDULES_DUE',
+  | 'PAYMENT_SCHEDULES_DUE'
   /**
    * The webhook topic for `payment_terms/create` events. Occurs whenever payment
    * terms are created. Requires the `read_payment_terms` scope.
    */
-  PaymentTermsCreate = 'PAYMENT_TERMS_CREATE',
+  | 'PAYMENT_TERMS_CREATE'
   /**
    * The webhook topic for `payment_terms/delete` events. Occurs whenever payment
    * terms are deleted. Requires the `read_payment_terms` scope.
    */
-  PaymentTermsDelete = 'PAYMENT_TERMS_DELETE',
+  | 'PAYMENT_TERMS_DELETE'
   /**
    * The webhook topic for `payment_terms/update` events. Occurs whenever payment
    * terms are updated. Requires the `read_payment_terms` scope.
    */
-  PaymentTermsUpdate = 'PAYMENT_TERMS_UPDATE',
+  | 'PAYMENT_TERMS_UPDATE'
   /** The webhook topic for `products/create` events. Occurs whenever a product is created. Requires the `read_products` scope. */
-  ProductsCreate = 'PRODUCTS_CREATE',
+  | 'PRODUCTS_CREATE'
   /** The webhook topic for `products/delete` events. Occurs whenever a product is deleted. Requires the `read_products` scope. */
-  ProductsDelete = 'PRODUCTS_DELETE',
+  | 'PRODUCTS_DELETE'
   /**
    * The webhook topic for `products/update` events. Occurs whenever a product is
    * updated, ordered, or variants are added, removed or updated. Requires the
    * `read_products` scope.
    */
-  ProductsUpdate = 'PRODUCTS_UPDATE',
+  | 'PRODUCTS_UPDATE'
   /**
    * The webhook topic for `product_feeds/create` events. Triggers when product
    * feed is created Requires the `read_product_listings` scope.
    */
-  ProductFeedsCreate = 'PRODUCT_FEEDS_CREATE',
+  | 'PRODUCT_FEEDS_CREATE'
   /**
    * The webhook topic for `product_feeds/full_sync` events. Triggers when a full
    * sync for a product feed is performed Requires the `read_product_listings` scope.
    */
-  ProductFeedsFullSync = 'PRODUCT_FEEDS_FULL_SYNC',
+  | 'PRODUCT_FEEDS_FULL_SYNC'
   /**
    * The webhook topic for `product_feeds/full_sync_finish` events. Triggers when a
    * full sync finishes Requires the `read_product_listings` scope.
    */
-  ProductFeedsFullSyncFinish = 'PRODUCT_FEEDS_FULL_SYNC_FINISH',
+  | 'PRODUCT_FEEDS_FULL_SYNC_FINISH'
   /**
    * The webhook topic for `product_feeds/incremental_sync` events. Occurs whenever
    * a product publication is created, updated or removed for a product feed
    * Requires the `read_product_listings` scope.
    */
-  ProductFeedsIncrementalSync = 'PRODUCT_FEEDS_INCREMENTAL_SYNC',
+  | 'PRODUCT_FEEDS_INCREMENTAL_SYNC'
   /**
    * The webhook topic for `product_feeds/update` events. Triggers when product
    * feed is updated Requires the `read_product_listings` scope.
    */
-  ProductFeedsUpdate = 'PRODUCT_FEEDS_UPDATE',
+  | 'PRODUCT_FEEDS_UPDATE'
   /**
    * The webhook topic for `product_listings/add` events. Occurs whenever an active
    * product is listed on a channel. Requires the `read_product_listings` scope.
    */
-  ProductListingsAdd = 'PRODUCT_LISTINGS_ADD',
+  | 'PRODUCT_LISTINGS_ADD'
   /**
    * The webhook topic for `product_listings/remove` events. Occurs whenever a
    * product listing is removed from the channel. Requires the
    * `read_product_listings` scope.
    */
-  ProductListingsRemove = 'PRODUCT_LISTINGS_REMOVE',
+  | 'PRODUCT_LISTINGS_REMOVE'
   /**
    * The webhook topic for `product_listings/update` events. Occurs whenever a
    * product publication is updated. Requires the `read_product_listings` scope.
    */
-  ProductListingsUpdate = 'PRODUCT_LISTINGS_UPDATE',
+  | 'PRODUCT_LISTINGS_UPDATE'
   /**
    * The webhook topic for `product_publications/create` events. Occurs whenever a
    * product publication for an active product is created, or whenever an existing
@@ -81638,7 +80907,7 @@ export enum WebhookSubscriptionTopic {
    * there is a publishing change to the online store and the webhook subscriber of
    * the topic is a third-party app). Requires the `read_publications` scope.
    */
-  ProductPublicationsCreate = 'PRODUCT_PUBLICATIONS_CREATE',
+  | 'PRODUCT_PUBLICATIONS_CREATE'
   /**
    * The webhook topic for `product_publications/delete` events. Occurs whenever a
    * product publication for an active product is removed, or whenever an existing
@@ -81649,7 +80918,7 @@ export enum WebhookSubscriptionTopic {
    * subscriber of the topic is a third-party app). Requires the
    * `read_publications` scope.
    */
-  ProductPublicationsDelete = 'PRODUCT_PUBLICATIONS_DELETE',
+  | 'PRODUCT_PUBLICATIONS_DELETE'
   /**
    * The webhook topic for `product_publications/update` events. Occurs whenever a
    * product publication is updated from the app that is subscribed to this webhook
@@ -81658,91 +80927,91 @@ export enum WebhookSubscriptionTopic {
    * there is a publishing change to the online store and the webhook subscriber of
    * the topic is a third-party app). Requires the `read_publications` scope.
    */
-  ProductPublicationsUpdate = 'PRODUCT_PUBLICATIONS_UPDATE',
+  | 'PRODUCT_PUBLICATIONS_UPDATE'
   /**
    * The webhook topic for `profiles/create` events. Occurs whenever a delivery
    * profile is created Requires at least one of the following scopes:
    * read_shipping, read_assigned_shipping.
    */
-  ProfilesCreate = 'PROFILES_CREATE',
+  | 'PROFILES_CREATE'
   /**
    * The webhook topic for `profiles/delete` events. Occurs whenever a delivery
    * profile is deleted Requires at least one of the following scopes:
    * read_shipping, read_assigned_shipping.
    */
-  ProfilesDelete = 'PROFILES_DELETE',
+  | 'PROFILES_DELETE'
   /**
    * The webhook topic for `profiles/update` events. Occurs whenever a delivery
    * profile is updated Requires at least one of the following scopes:
    * read_shipping, read_assigned_shipping.
    */
-  ProfilesUpdate = 'PROFILES_UPDATE',
+  | 'PROFILES_UPDATE'
   /**
    * The webhook topic for `publications/delete` events. Occurs whenever a
    * publication is deleted. Requires the `read_publications` scope.
    */
-  PublicationsDelete = 'PUBLICATIONS_DELETE',
+  | 'PUBLICATIONS_DELETE'
   /**
    * The webhook topic for `refunds/create` events. Occurs whenever a new refund is
    * created without errors on an order, independent from the movement of money.
    * Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders, read_buyer_membership_orders.
    */
-  RefundsCreate = 'REFUNDS_CREATE',
+  | 'REFUNDS_CREATE'
   /**
    * The webhook topic for `returns/approve` events. Occurs whenever a return is
    * approved. This means `Return.status` is `OPEN`. Requires at least one of the
    * following scopes: read_returns, read_marketplace_returns,
    * read_buyer_membership_orders.
    */
-  ReturnsApprove = 'RETURNS_APPROVE',
+  | 'RETURNS_APPROVE'
   /**
    * The webhook topic for `returns/cancel` events. Occurs whenever a return is
    * canceled. Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders, read_returns, read_marketplace_returns,
    * read_buyer_membership_orders.
    */
-  ReturnsCancel = 'RETURNS_CANCEL',
+  | 'RETURNS_CANCEL'
   /**
    * The webhook topic for `returns/close` events. Occurs whenever a return is
    * closed. Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders, read_returns, read_marketplace_returns,
    * read_buyer_membership_orders.
    */
-  ReturnsClose = 'RETURNS_CLOSE',
+  | 'RETURNS_CLOSE'
   /**
    * The webhook topic for `returns/decline` events. Occurs whenever a return is
    * declined. This means `Return.status` is `DECLINED`. Requires at least one of
    * the following scopes: read_returns, read_marketplace_returns,
    * read_buyer_membership_orders.
    */
-  ReturnsDecline = 'RETURNS_DECLINE',
+  | 'RETURNS_DECLINE'
   /**
    * The webhook topic for `returns/process` events. Occurs whenever a return is
    * processed. Requires at least one of the following scopes: read_returns,
    * read_marketplace_returns, read_buyer_membership_orders.
    */
-  ReturnsProcess = 'RETURNS_PROCESS',
+  | 'RETURNS_PROCESS'
   /**
    * The webhook topic for `returns/reopen` events. Occurs whenever a closed return
    * is reopened. Requires at least one of the following scopes: read_orders,
    * read_marketplace_orders, read_returns, read_marketplace_returns,
    * read_buyer_membership_orders.
    */
-  ReturnsReopen = 'RETURNS_REOPEN',
+  | 'RETURNS_REOPEN'
   /**
    * The webhook topic for `returns/request` events. Occurs whenever a return is
    * requested. This means `Return.status` is `REQUESTED`. Requires at least one of
    * the following scopes: read_returns, read_marketplace_returns,
    * read_buyer_membership_orders.
    */
-  ReturnsRequest = 'RETURNS_REQUEST',
+  | 'RETURNS_REQUEST'
   /**
    * The webhook topic for `returns/update` events. Occurs whenever a return is
    * updated. Requires at least one of the following scopes: read_returns,
    * read_marketplace_returns, read_buyer_membership_orders.
    */
-  ReturnsUpdate = 'RETURNS_UPDATE',
+  | 'RETURNS_UPDATE'
   /**
    * The webhook topic for `reverse_deliveries/attach_deliverable` events. Occurs
    * whenever a deliverable is attached to a reverse delivery.
@@ -81750,216 +81019,215 @@ export enum WebhookSubscriptionTopic {
    * Metadata includes the delivery method, label, and tracking information associated with a reverse delivery.
    *  Requires at least one of the following scopes: read_returns, read_marketplace_returns.
    */
-  ReverseDeliveriesAttachDeliverable = 'REVERSE_DELIVERIES_ATTACH_DELIVERABLE',
+  | 'REVERSE_DELIVERIES_ATTACH_DELIVERABLE'
   /**
    * The webhook topic for `reverse_fulfillment_orders/dispose` events. Occurs
    * whenever a disposition is made on a reverse fulfillment order.
    * This includes dispositions made on reverse deliveries that are associated with the reverse fulfillment order.
    *  Requires at least one of the following scopes: read_returns, read_marketplace_returns.
    */
-  ReverseFulfillmentOrdersDispose = 'REVERSE_FULFILLMENT_ORDERS_DISPOSE',
+  | 'REVERSE_FULFILLMENT_ORDERS_DISPOSE'
   /**
    * The webhook topic for `scheduled_product_listings/add` events. Occurs whenever
    * a product is scheduled to be published. Requires the `read_product_listings` scope.
    */
-  ScheduledProductListingsAdd = 'SCHEDULED_PRODUCT_LISTINGS_ADD',
+  | 'SCHEDULED_PRODUCT_LISTINGS_ADD'
   /**
    * The webhook topic for `scheduled_product_listings/remove` events. Occurs
    * whenever a product is no longer scheduled to be published. Requires the
    * `read_product_listings` scope.
    */
-  ScheduledProductListingsRemove = 'SCHEDULED_PRODUCT_LISTINGS_REMOVE',
+  | 'SCHEDULED_PRODUCT_LISTINGS_REMOVE'
   /**
    * The webhook topic for `scheduled_product_listings/update` events. Occurs
    * whenever a product's scheduled availability date changes. Requires the
    * `read_product_listings` scope.
    */
-  ScheduledProductListingsUpdate = 'SCHEDULED_PRODUCT_LISTINGS_UPDATE',
+  | 'SCHEDULED_PRODUCT_LISTINGS_UPDATE'
   /** The webhook topic for `segments/create` events. Occurs whenever a segment is created. Requires the `read_customers` scope. */
-  SegmentsCreate = 'SEGMENTS_CREATE',
+  | 'SEGMENTS_CREATE'
   /** The webhook topic for `segments/delete` events. Occurs whenever a segment is deleted. Requires the `read_customers` scope. */
-  SegmentsDelete = 'SEGMENTS_DELETE',
+  | 'SEGMENTS_DELETE'
   /** The webhook topic for `segments/update` events. Occurs whenever a segment is updated. Requires the `read_customers` scope. */
-  SegmentsUpdate = 'SEGMENTS_UPDATE',
+  | 'SEGMENTS_UPDATE'
   /**
    * The webhook topic for `selling_plan_groups/create` events. Notifies when a
    * SellingPlanGroup is created. Requires the `read_products` scope.
    */
-  SellingPlanGroupsCreate = 'SELLING_PLAN_GROUPS_CREATE',
+  | 'SELLING_PLAN_GROUPS_CREATE'
   /**
    * The webhook topic for `selling_plan_groups/delete` events. Notifies when a
    * SellingPlanGroup is deleted. Requires the `read_products` scope.
    */
-  SellingPlanGroupsDelete = 'SELLING_PLAN_GROUPS_DELETE',
+  | 'SELLING_PLAN_GROUPS_DELETE'
   /**
    * The webhook topic for `selling_plan_groups/update` events. Notifies when a
    * SellingPlanGroup is updated. Requires the `read_products` scope.
    */
-  SellingPlanGroupsUpdate = 'SELLING_PLAN_GROUPS_UPDATE',
+  | 'SELLING_PLAN_GROUPS_UPDATE'
   /**
    * The webhook topic for `shipping_addresses/create` events. Occurs whenever a
    * shipping address is created. Requires the `read_shipping` scope.
    */
-  ShippingAddressesCreate = 'SHIPPING_ADDRESSES_CREATE',
+  | 'SHIPPING_ADDRESSES_CREATE'
   /**
    * The webhook topic for `shipping_addresses/update` events. Occurs whenever a
    * shipping address is updated. Requires the `read_shipping` scope.
    */
-  ShippingAddressesUpdate = 'SHIPPING_ADDRESSES_UPDATE',
+  | 'SHIPPING_ADDRESSES_UPDATE'
   /** The webhook topic for `shop/update` events. Occurs whenever a shop is updated. */
-  ShopUpdate = 'SHOP_UPDATE',
+  | 'SHOP_UPDATE'
   /**
    * The webhook topic for `subscription_billing_attempts/challenged` events.
    * Occurs when the financial instutition challenges the subscripttion billing
    * attempt charge as per 3D Secure. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionBillingAttemptsChallenged = 'SUBSCRIPTION_BILLING_ATTEMPTS_CHALLENGED',
+  | 'SUBSCRIPTION_BILLING_ATTEMPTS_CHALLENGED'
   /**
    * The webhook topic for `subscription_billing_attempts/failure` events. Occurs
    * whenever a subscription billing attempt fails. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionBillingAttemptsFailure = 'SUBSCRIPTION_BILLING_ATTEMPTS_FAILURE',
+  | 'SUBSCRIPTION_BILLING_ATTEMPTS_FAILURE'
   /**
    * The webhook topic for `subscription_billing_attempts/success` events. Occurs
    * whenever a subscription billing attempt succeeds. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionBillingAttemptsSuccess = 'SUBSCRIPTION_BILLING_ATTEMPTS_SUCCESS',
+  | 'SUBSCRIPTION_BILLING_ATTEMPTS_SUCCESS'
   /**
    * The webhook topic for `subscription_billing_cycles/skip` events. Occurs
    * whenever a subscription contract billing cycle is skipped. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionBillingCyclesSkip = 'SUBSCRIPTION_BILLING_CYCLES_SKIP',
+  | 'SUBSCRIPTION_BILLING_CYCLES_SKIP'
   /**
    * The webhook topic for `subscription_billing_cycles/unskip` events. Occurs
    * whenever a subscription contract billing cycle is unskipped. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionBillingCyclesUnskip = 'SUBSCRIPTION_BILLING_CYCLES_UNSKIP',
+  | 'SUBSCRIPTION_BILLING_CYCLES_UNSKIP'
   /**
    * The webhook topic for `subscription_billing_cycle_edits/create` events. Occurs
    * whenever a subscription contract billing cycle is edited. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionBillingCycleEditsCreate = 'SUBSCRIPTION_BILLING_CYCLE_EDITS_CREATE',
+  | 'SUBSCRIPTION_BILLING_CYCLE_EDITS_CREATE'
   /**
    * The webhook topic for `subscription_billing_cycle_edits/delete` events. Occurs
    * whenever a subscription contract billing cycle edit is deleted. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionBillingCycleEditsDelete = 'SUBSCRIPTION_BILLING_CYCLE_EDITS_DELETE',
+  | 'SUBSCRIPTION_BILLING_CYCLE_EDITS_DELETE'
   /**
    * The webhook topic for `subscription_billing_cycle_edits/update` events. Occurs
    * whenever a subscription contract billing cycle edit is updated. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionBillingCycleEditsUpdate = 'SUBSCRIPTION_BILLING_CYCLE_EDITS_UPDATE',
+  | 'SUBSCRIPTION_BILLING_CYCLE_EDITS_UPDATE'
   /**
    * The webhook topic for `subscription_contracts/activate` events. Occurs when a
    * subscription contract is activated. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionContractsActivate = 'SUBSCRIPTION_CONTRACTS_ACTIVATE',
+  | 'SUBSCRIPTION_CONTRACTS_ACTIVATE'
   /**
    * The webhook topic for `subscription_contracts/cancel` events. Occurs when a
    * subscription contract is canceled. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionContractsCancel = 'SUBSCRIPTION_CONTRACTS_CANCEL',
+  | 'SUBSCRIPTION_CONTRACTS_CANCEL'
   /**
    * The webhook topic for `subscription_contracts/create` events. Occurs whenever
    * a subscription contract is created. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionContractsCreate = 'SUBSCRIPTION_CONTRACTS_CREATE',
+  | 'SUBSCRIPTION_CONTRACTS_CREATE'
   /**
    * The webhook topic for `subscription_contracts/expire` events. Occurs when a
    * subscription contract expires. Requires the `read_own_subscription_contracts` scope.
    */
-  SubscriptionContractsExpire = 'SUBSCRIPTION_CONTRACTS_EXPIRE',
+  | 'SUBSCRIPTION_CONTRACTS_EXPIRE'
   /**
    * The webhook topic for `subscription_contracts/fail` events. Occurs when a
    * subscription contract is failed. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionContractsFail = 'SUBSCRIPTION_CONTRACTS_FAIL',
+  | 'SUBSCRIPTION_CONTRACTS_FAIL'
   /**
    * The webhook topic for `subscription_contracts/pause` events. Occurs when a
    * subscription contract is paused. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionContractsPause = 'SUBSCRIPTION_CONTRACTS_PAUSE',
+  | 'SUBSCRIPTION_CONTRACTS_PAUSE'
   /**
    * The webhook topic for `subscription_contracts/update` events. Occurs whenever
    * a subscription contract is updated. Requires the
    * `read_own_subscription_contracts` scope.
    */
-  SubscriptionContractsUpdate = 'SUBSCRIPTION_CONTRACTS_UPDATE',
+  | 'SUBSCRIPTION_CONTRACTS_UPDATE'
   /**
    * The webhook topic for `tax_partners/update` events. Occurs whenever a tax
    * partner is created or updated. Requires the `read_taxes` scope.
    */
-  TaxPartnersUpdate = 'TAX_PARTNERS_UPDATE',
+  | 'TAX_PARTNERS_UPDATE'
   /**
    * The webhook topic for `tax_services/create` events. Occurs whenever a tax
    * service is created. Requires the `read_taxes` scope.
    */
-  TaxServicesCreate = 'TAX_SERVICES_CREATE',
+  | 'TAX_SERVICES_CREATE'
   /**
    * The webhook topic for `tax_services/update` events. Occurs whenver a tax
    * service is updated. Requires the `read_taxes` scope.
    */
-  TaxServicesUpdate = 'TAX_SERVICES_UPDATE',
+  | 'TAX_SERVICES_UPDATE'
   /**
    * The webhook topic for `tax_summaries/create` events. Occurs when a tax summary
    * is created. Consumed by tax partners. Requires at least one of the following
    * scopes: read_fulfillments, read_marketplace_orders, read_orders.
    */
-  TaxSummariesCreate = 'TAX_SUMMARIES_CREATE',
+  | 'TAX_SUMMARIES_CREATE'
   /**
    * The webhook topic for `tender_transactions/create` events. Occurs when a
    * tender transaction is created. Requires the `read_orders` scope.
    */
-  TenderTransactionsCreate = 'TENDER_TRANSACTIONS_CREATE',
+  | 'TENDER_TRANSACTIONS_CREATE'
   /**
    * The webhook topic for `themes/create` events. Occurs whenever a theme is
    * created. Does not occur when theme files are created. Requires the
    * `read_themes` scope.
    */
-  ThemesCreate = 'THEMES_CREATE',
+  | 'THEMES_CREATE'
   /**
    * The webhook topic for `themes/delete` events. Occurs whenever a theme is
    * deleted. Does not occur when theme files are deleted. Requires the
    * `read_themes` scope.
    */
-  ThemesDelete = 'THEMES_DELETE',
+  | 'THEMES_DELETE'
   /**
    * The webhook topic for `themes/publish` events. Occurs whenever a theme with
    * the main or mobile (deprecated) role is published. Requires the `read_themes` scope.
    */
-  ThemesPublish = 'THEMES_PUBLISH',
+  | 'THEMES_PUBLISH'
   /**
    * The webhook topic for `themes/update` events. Occurs whenever a theme is
    * updated. Does not occur when theme files are updated. Requires the
    * `read_themes` scope.
    */
-  ThemesUpdate = 'THEMES_UPDATE',
+  | 'THEMES_UPDATE'
   /**
    * The webhook topic for `variants/in_stock` events. Occurs whenever a variant
    * becomes in stock. Online channels receive this webhook only when the variant
    * becomes in stock online. Requires the `read_products` scope.
    */
-  VariantsInStock = 'VARIANTS_IN_STOCK',
+  | 'VARIANTS_IN_STOCK'
   /**
    * The webhook topic for `variants/out_of_stock` events. Occurs whenever a
    * variant becomes out of stock. Online channels receive this webhook only when
    * the variant becomes out of stock online. Requires the `read_products` scope.
    */
-  VariantsOutOfStock = 'VARIANTS_OUT_OF_STOCK'
-}
+  | 'VARIANTS_OUT_OF_STOCK';
 
 /** Return type for `webhookSubscriptionUpdate` mutation. */
 export type WebhookSubscriptionUpdatePayload = {
@@ -81995,13 +81263,12 @@ export type WeightInput = {
 };
 
 /** Units of measurement for weight. */
-export enum WeightUnit {
+export type WeightUnit =
   /** Metric system unit of mass. */
-  Grams = 'GRAMS',
+  | 'GRAMS'
   /** 1 kilogram equals 1000 grams. */
-  Kilograms = 'KILOGRAMS',
+  | 'KILOGRAMS'
   /** Imperial system unit of mass. */
-  Ounces = 'OUNCES',
+  | 'OUNCES'
   /** 1 pound equals 16 ounces. */
-  Pounds = 'POUNDS'
-}
+  | 'POUNDS';
