@@ -85,7 +85,8 @@ function isTokenRejected(err: ZohoError): boolean {
 
 export class ZohoClient {
   private readonly baseUrl: string;
-  private readonly organizationId: string | undefined;
+  /** The organization every call is scoped to (undefined only for pre-selection calls like GET /organizations). */
+  readonly organizationId: string | undefined;
   private readonly tokens: ZohoTokenSource;
   private readonly fetchImpl: typeof fetch | undefined;
   private readonly now: () => number;

@@ -86,6 +86,7 @@ describe("transport errors", () => {
     expect(timeout).toBeInstanceOf(ZohoTransientError);
     expect(timeout.message).toBe("Zoho Books did not answer within 30 s.");
     expect(timeout.info.status).toBe(0);
+    expect(zohoTimeoutError(250, { method: "GET", url: "https://z.test/a" }).message).toBe("Zoho Books did not answer within 250 ms.");
 
     const cause = new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) });
     const network = zohoNetworkError(cause, { method: "post", url: "https://z.test/a" });

@@ -129,7 +129,7 @@ function fallbackMessage(status: number): string {
 /** No answer within `timeoutMs`. For a POST the record may still have been created. */
 export function zohoTimeoutError(timeoutMs: number, req: ZohoRequestInfo, cause?: unknown): ZohoTransientError {
   return new ZohoTransientError(
-    `Zoho Books did not answer within ${Math.round(timeoutMs / 1000)} s.`,
+    `Zoho Books did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`,
     { status: 0, method: req.method.toUpperCase(), url: req.url },
     { cause },
   );
