@@ -1,0 +1,516 @@
+// The shop's Zoho Books connection (design §1–3, §8): finish OAuth, store tokens encrypted (ADR 004),
+// hand out a ZohoClient whose token source refreshes single-flight across processes, pick the
+// organization, disconnect. Every query is scoped by `shop`; nothing here returns a token to a caller
+// outside this module except through the ZohoClient.
+//
+// Single-flight refresh across processes uses a Redis lock (SET NX PX), not a Postgres advisory lock:
+// a session advisory lock would have to pin one pooled Prisma connection (or keep a transaction open)
+// for the whole Zoho round trip, and the pool is shared with web requests. A Redis lock with a TTL
+// frees itself if the holder dies, and waiters poll the row, which is the source of truth. If Redis
+// is unreachable we still refresh (in-process single-flight only) rather than stop the shop.
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { ZohoConnection } from "@prisma/client";
+import { decryptSecret, encryptSecret } from "~/crypto.server";
+import { prisma } from "~/db.server";
+import { env } from "~/env.server";
+import { logger as rootLogger, type Logger } from "~/logger.server";
+import { getRedis, redisKey } from "~/queue/redis.server";
+import { ZohoClient, type ZohoClientOptions, type ZohoTokenSource, type Query } from "./client.server";
+import { DATA_CENTERS, booksBaseUrl, dataCenterFromAccountsServer, isDataCenterId, normalizeServerUrl, type DataCenterId } from "./data-centers";
+import { ZohoAuthError, ZohoOAuthError, toZohoOAuthError, zohoTimeoutError } from "./errors";
+import { exchangeCode, refreshAccessToken as refreshAtZoho, revokeToken, verifyState, type OAuthDeps } from "./oauth.server";
+import type { ZohoOrganization, ZohoOrganizationsResponse } from "./types";
+
+/** Refresh when the access token has less than this left (a call must not start with a dying token). */
+export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
+/** Lock lifetime: longer than one token request (15 s timeout) so it never lapses mid-refresh. */
+const LOCK_TTL_MS = 30_000;
+const LOCK_POLL_MS = 100;
+/** How long a waiter waits for another process's refresh (covers a crashed holder's lock TTL). */
+const LOCK_WAIT_MS = LOCK_TTL_MS + 10_000;
+const REDIS_COMMAND_TIMEOUT_MS = 2_000;
+/** lastSuccessAt is a "last seen working" hint for the UI: write it at most once a minute per client. */
+const SUCCESS_WRITE_INTERVAL_MS = 60_000;
+
+export type ConnectionState = "not_connected" | "connected" | "needs_reauth" | "disconnected";
+
+/** What the settings page may see: no tokens, no secrets. */
+export interface ConnectionStatusView {
+  shop: string;
+  state: ConnectionState;
+  dataCenter: DataCenterId | "custom" | null;
+  dataCenterLabel: string | null;
+  apiDomain: string | null;
+  organizationId: string | null;
+  organizationName: string | null;
+  currencyCode: string | null;
+  pricePrecision: number | null;
+  connectedAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastError: string | null;
+  autoSend: boolean;
+  pausedUntil: Date | null;
+}
+
+/**
+ * The shop has no usable Zoho connection (never connected, or disconnected). Extends ZohoAuthError
+ * so the queue policy parks the shop the same way as for a dead refresh token.
+ */
+export class ZohoNotConnectedError extends ZohoAuthError {
+  constructor(readonly shop: string) {
+    super("Zoho Books is not connected for this shop. Connect it on the app's Settings page.", { status: 0, method: "", url: "" });
+  }
+}
+
+/** The organization id is not one this Zoho login can use. */
+export class ZohoOrganizationNotFoundError extends Error {
+  constructor(readonly organizationId: string) {
+    super("That Zoho Books organization is not available to the connected Zoho account. Pick one from the list.");
+    this.name = "ZohoOrganizationNotFoundError";
+  }
+}
+
+export interface ConnectionDeps extends OAuthDeps {
+  redis?: Redis;
+  sleep?: (ms: number) => Promise<void>;
+  lockTtlMs?: number;
+  lockPollMs?: number;
+  lockWaitMs?: number;
+}
+
+export type GetZohoClientOptions = ConnectionDeps & Partial<Omit<ZohoClientOptions, "apiBaseUrl" | "tokens">>;
+
+// ---- status and settings --------------------------------------------------------------------------
+
+export async function getConnectionStatus(shop: string): Promise<ConnectionStatusView> {
+  const row = await prisma.zohoConnection.findUnique({ where: { shop } });
+  if (!row) {
+    return {
+      shop,
+      state: "not_connected",
+      dataCenter: null,
+      dataCenterLabel: null,
+      apiDomain: null,
+      organizationId: null,
+      organizationName: null,
+      currencyCode: null,
+      pricePrecision: null,
+      connectedAt: null,
+      lastSuccessAt: null,
+      lastError: null,
+      autoSend: false,
+      pausedUntil: null,
+    };
+  }
+  const dc = isDataCenterId(row.dataCenter) ? row.dataCenter : "custom";
+  return {
+    shop,
+    state: row.status,
+    dataCenter: dc,
+    dataCenterLabel: dc === "custom" ? `Custom (${row.accountsServer})` : DATA_CENTERS[dc].label,
+    apiDomain: row.apiDomain,
+    organizationId: row.organizationId,
+    organizationName: row.organizationName,
+    currencyCode: row.currencyCode,
+    pricePrecision: row.pricePrecision,
+    connectedAt: row.connectedAt,
+    lastSuccessAt: row.lastSuccessAt,
+    lastError: row.lastError,
+    autoSend: row.autoSend,
+    pausedUntil: row.pausedUntil,
+  };
+}
+
+export async function setAutoSend(shop: string, on: boolean): Promise<void> {
+  const { count } = await prisma.zohoConnection.updateMany({ where: { shop }, data: { autoSend: on } });
+  if (count === 0) throw new ZohoNotConnectedError(shop);
+}
+
+/** GET /organizations for the connected Zoho login (the organization picker). */
+export async function listOrganizations(shop: string, opts: GetZohoClientOptions = {}): Promise<ZohoOrganization[]> {
+  const client = await getZohoClient(shop, { ...opts, organizationId: undefined });
+  return fetchOrganizations(client);
+}
+
+export async function selectOrganization(shop: string, organizationId: string, opts: GetZohoClientOptions = {}): Promise<ZohoOrganization> {
+  const orgs = await listOrganizations(shop, opts);
+  const org = orgs.find((o) => o.organization_id === organizationId);
+  if (!org) throw new ZohoOrganizationNotFoundError(organizationId);
+  await storeOrganization(shop, org);
+  return org;
+}
+
+// ---- OAuth completion -----------------------------------------------------------------------------
+
+export interface CompleteZohoOAuthInput {
+  state: string;
+  code: string;
+  /** The callback's `accounts-server`: every token call for this login goes there (allow-listed). */
+  accountsServer: string;
+  /** The callback's `location` (us, eu, …): informational; the accounts server decides the DC. */
+  location?: string | null;
+  /** When the caller knows the shop (embedded session), the state must have been signed for it. */
+  expectedShop?: string;
+}
+
+export async function completeZohoOAuth(input: CompleteZohoOAuthInput, deps: GetZohoClientOptions = {}): Promise<{ shop: string }> {
+  const now = deps.now ?? Date.now;
+  const { shop } = verifyState(input.state, now(), input.expectedShop);
+  const log = (deps.logger ?? rootLogger).child({ shop, component: "zoho-connection" });
+
+  const tokens = await exchangeCode({ code: input.code, accountsServer: input.accountsServer }, deps);
+  const accountsServer = normalizeServerUrl(input.accountsServer)!; // exchangeCode allow-listed it
+  const dataCenter = dataCenterFromAccountsServer(accountsServer);
+  const apiDomain = env.ZOHO_API_URL ?? trustedApiDomain(dataCenter, tokens.apiDomain);
+  if (!apiDomain) {
+    throw toZohoOAuthError(
+      200,
+      { error: "no_api_domain", error_description: "Zoho did not say which API server to use for this account. Set ZOHO_API_URL for a custom Zoho server." },
+      { method: "POST", url: `${accountsServer}/oauth/v2/token` },
+    );
+  }
+
+  const previous = await prisma.zohoConnection.findUnique({ where: { shop } });
+  const tokenData = {
+    dataCenter,
+    accountsServer,
+    apiDomain,
+    refreshTokenEnc: encryptSecret(tokens.refreshToken!),
+    accessTokenEnc: encryptSecret(tokens.accessToken),
+    accessTokenExpiresAt: tokens.expiresAt,
+    status: "connected" as const,
+    lastError: null,
+    connectedAt: new Date(now()),
+  };
+  await prisma.zohoConnection.upsert({
+    where: { shop },
+    create: { shop, ...tokenData, autoSend: true },
+    update: tokenData,
+  });
+  log.info({ dataCenter, location: input.location ?? null, reconnect: previous !== null }, "zoho connected");
+
+  // Each consent mints a new refresh token and Zoho keeps only 20 per user: give the old one back.
+  if (previous?.refreshTokenEnc) {
+    await revokeStored(previous, deps, log).catch((err: unknown) => log.warn({ err: errorSummary(err) }, "zoho old refresh token not revoked"));
+  }
+
+  // Keep a still-valid earlier choice, else pick the only organization; several → the merchant picks.
+  try {
+    const client = await getZohoClient(shop, { ...deps, organizationId: undefined });
+    const orgs = await fetchOrganizations(client);
+    const keep = orgs.find((o) => o.organization_id === previous?.organizationId);
+    const pick = keep ?? (orgs.length === 1 ? orgs[0] : undefined);
+    if (pick) await storeOrganization(shop, pick);
+    else if (previous?.organizationId) await clearOrganization(shop);
+  } catch (err) {
+    // The connection itself is stored; the settings page lists organizations again.
+    log.warn({ err: errorSummary(err) }, "zoho organizations not loaded after connect");
+  }
+  return { shop };
+}
+
+/** Revoke at Zoho (best effort, recorded), delete the tokens, mark disconnected. */
+export async function disconnectZoho(shop: string, deps: OAuthDeps = {}): Promise<{ revoked: boolean }> {
+  const log = (deps.logger ?? rootLogger).child({ shop, component: "zoho-connection" });
+  const row = await prisma.zohoConnection.findUnique({ where: { shop } });
+  if (!row) throw new ZohoNotConnectedError(shop);
+  let revoked = false;
+  let lastError: string | null = null;
+  if (row.refreshTokenEnc) {
+    try {
+      await revokeStored(row, deps, log);
+      revoked = true;
+    } catch (err) {
+      log.warn({ err: errorSummary(err) }, "zoho revoke failed on disconnect");
+      lastError =
+        "Disconnected here, but Zoho could not be told to revoke access" +
+        (err instanceof Error ? ` (${err.message})` : "") +
+        ". Remove the app under Zoho Accounts › Connected Apps if it is still listed.";
+    }
+  }
+  await prisma.zohoConnection.update({
+    where: { shop },
+    data: { refreshTokenEnc: null, accessTokenEnc: null, accessTokenExpiresAt: null, status: "disconnected", lastError },
+  });
+  log.info({ revoked }, "zoho disconnected");
+  return { revoked };
+}
+
+// ---- the client -----------------------------------------------------------------------------------
+
+/** A ZohoClient for the shop's connection and selected organization. */
+export async function getZohoClient(shop: string, opts: GetZohoClientOptions = {}): Promise<ZohoClient> {
+  const row = await prisma.zohoConnection.findUnique({ where: { shop } });
+  assertUsable(shop, row);
+  const { redis: _redis, lockTtlMs: _ttl, lockPollMs: _poll, lockWaitMs: _wait, organizationId: _org, ...clientOpts } = opts;
+  const tokens = new ConnectionTokenSource(shop, opts);
+  // An explicit `organizationId: undefined` means "no organization" (GET /organizations).
+  const organizationId = "organizationId" in opts ? opts.organizationId : (row.organizationId ?? undefined);
+  return new ConnectionZohoClient(
+    {
+      ...clientOpts,
+      apiBaseUrl: booksBaseUrl(env.ZOHO_API_URL ?? row.apiDomain),
+      ...(organizationId ? { organizationId } : {}),
+      tokens,
+    },
+    () => tokens.recordSuccess(),
+  );
+}
+
+/** A token source for the shop (exported for tests and tools; getZohoClient wires one in). */
+export function createZohoTokenSource(shop: string, deps: ConnectionDeps = {}): ZohoTokenSource {
+  return new ConnectionTokenSource(shop, deps);
+}
+
+/** Records lastSuccessAt after each call that Zoho answered successfully. */
+class ConnectionZohoClient extends ZohoClient {
+  constructor(
+    opts: ZohoClientOptions,
+    private readonly onSuccess: () => Promise<void>,
+  ) {
+    super(opts);
+  }
+
+  override get<T>(path: string, query?: Query): Promise<T> {
+    return this.track(super.get<T>(path, query));
+  }
+  override post<T>(path: string, body: unknown, query?: Query): Promise<T> {
+    return this.track(super.post<T>(path, body, query));
+  }
+  override put<T>(path: string, body: unknown, query?: Query): Promise<T> {
+    return this.track(super.put<T>(path, body, query));
+  }
+  override delete<T>(path: string, query?: Query): Promise<T> {
+    return this.track(super.delete<T>(path, query));
+  }
+
+  private async track<T>(call: Promise<T>): Promise<T> {
+    const result = await call;
+    await this.onSuccess();
+    return result;
+  }
+}
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+type LockHandle = { release: () => Promise<void> } | "held";
+
+class ConnectionTokenSource implements ZohoTokenSource {
+  private cached: CachedToken | null = null;
+  private inflight: Promise<string> | null = null;
+  private lastSuccessWrite = 0;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly shop: string,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.log = (deps.logger ?? rootLogger).child({ shop, component: "zoho-token" });
+  }
+
+  async getAccessToken(): Promise<string> {
+    if (this.cached && this.isFresh(this.cached)) return this.cached.token;
+    if (this.inflight) return this.inflight;
+    const current = accessTokenOf(await this.loadRow());
+    if (current && this.isFresh(current)) return this.remember(current);
+    return this.refresh(null);
+  }
+
+  async refreshAccessToken(rejected: string): Promise<string> {
+    if (this.cached?.token === rejected) this.cached = null;
+    return this.refresh(rejected);
+  }
+
+  async recordSuccess(): Promise<void> {
+    const now = this.now();
+    if (now - this.lastSuccessWrite < SUCCESS_WRITE_INTERVAL_MS) return;
+    this.lastSuccessWrite = now;
+    try {
+      await prisma.zohoConnection.updateMany({ where: { shop: this.shop, status: "connected" }, data: { lastSuccessAt: new Date(now) } });
+    } catch (err) {
+      this.log.warn({ err: errorSummary(err) }, "zoho lastSuccessAt not recorded");
+    }
+  }
+
+  /** In-process single-flight in front of the cross-process one. */
+  private async refresh(rejected: string | null): Promise<string> {
+    while (this.inflight) {
+      const token = await this.inflight;
+      if (token !== rejected) return token;
+    }
+    const run = this.refreshLocked(rejected).finally(() => {
+      if (this.inflight === run) this.inflight = null;
+    });
+    this.inflight = run;
+    return run;
+  }
+
+  /**
+   * Take the lock, re-read the row (another process may have refreshed already), refresh only if
+   * still stale (or still the rejected token), store, release. Without the lock: poll the row.
+   */
+  private async refreshLocked(rejected: string | null): Promise<string> {
+    const deadline = this.now() + (this.deps.lockWaitMs ?? LOCK_WAIT_MS);
+    for (;;) {
+      const lock = await this.tryLock();
+      try {
+        const row = await this.loadRow();
+        const current = accessTokenOf(row);
+        if (current && this.isFresh(current) && current.token !== rejected) return this.remember(current);
+        if (lock !== "held") return await this.refreshNow(row);
+      } finally {
+        if (lock !== "held") await lock.release();
+      }
+      if (this.now() >= deadline) {
+        throw zohoTimeoutError(this.deps.lockWaitMs ?? LOCK_WAIT_MS, { method: "POST", url: "zoho token refresh (waiting for another process)" });
+      }
+      await this.sleep(this.deps.lockPollMs ?? LOCK_POLL_MS);
+    }
+  }
+
+  private async refreshNow(row: ZohoConnection): Promise<string> {
+    const refreshToken = decryptSecret(row.refreshTokenEnc!);
+    let tokens;
+    try {
+      tokens = await refreshAtZoho({ accountsServer: row.accountsServer, refreshToken }, this.deps);
+    } catch (err) {
+      if (err instanceof ZohoOAuthError && err.reauthRequired) {
+        const message = `Reconnect needed: Zoho refused the refresh token (${err.code})`;
+        await prisma.zohoConnection.updateMany({
+          where: { shop: this.shop, status: "connected" },
+          data: { status: "needs_reauth", lastError: message, accessTokenEnc: null, accessTokenExpiresAt: null },
+        });
+        this.cached = null;
+        this.log.warn({ code: err.code }, "zoho refresh token refused, needs reauth");
+        throw new ZohoAuthError(message, err.info, { cause: err });
+      }
+      this.log.warn({ err: errorSummary(err) }, "zoho token refresh failed");
+      throw err;
+    }
+    const { count } = await prisma.zohoConnection.updateMany({
+      where: { shop: this.shop, status: "connected", refreshTokenEnc: row.refreshTokenEnc },
+      data: { accessTokenEnc: encryptSecret(tokens.accessToken), accessTokenExpiresAt: tokens.expiresAt },
+    });
+    // Disconnected or reconnected meanwhile: the token we just got belongs to a dead grant.
+    if (count === 0) throw new ZohoNotConnectedError(this.shop);
+    this.log.debug({ expiresAt: tokens.expiresAt.toISOString() }, "zoho access token refreshed");
+    return this.remember({ token: tokens.accessToken, expiresAt: tokens.expiresAt.getTime() });
+  }
+
+  private async tryLock(): Promise<LockHandle> {
+    const redis = this.deps.redis ?? getRedis();
+    const key = redisKey("zoho-token-refresh", this.shop);
+    const owner = randomUUID();
+    try {
+      const ok = await withTimeout(redis.set(key, owner, "PX", this.deps.lockTtlMs ?? LOCK_TTL_MS, "NX"), REDIS_COMMAND_TIMEOUT_MS);
+      if (ok !== "OK") return "held";
+    } catch (err) {
+      this.log.warn({ err: errorSummary(err) }, "zoho refresh lock unavailable, refreshing without it");
+      return { release: async () => {} };
+    }
+    return {
+      release: async () => {
+        // Delete only our own lock: after a TTL lapse it may belong to someone else.
+        await withTimeout(
+          redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, key, owner),
+          REDIS_COMMAND_TIMEOUT_MS,
+        ).catch((err: unknown) => this.log.warn({ err: errorSummary(err) }, "zoho refresh lock not released"));
+      },
+    };
+  }
+
+  private async loadRow(): Promise<ZohoConnection> {
+    const row = await prisma.zohoConnection.findUnique({ where: { shop: this.shop } });
+    assertUsable(this.shop, row);
+    return row;
+  }
+
+  private isFresh(t: CachedToken): boolean {
+    return t.expiresAt - this.now() > TOKEN_EXPIRY_MARGIN_MS;
+  }
+
+  private remember(t: CachedToken): string {
+    this.cached = t;
+    return t.token;
+  }
+}
+
+// ---- helpers --------------------------------------------------------------------------------------
+
+function assertUsable(shop: string, row: ZohoConnection | null): asserts row is ZohoConnection & { refreshTokenEnc: string } {
+  if (!row || row.status === "disconnected" || !row.refreshTokenEnc) throw new ZohoNotConnectedError(shop);
+  if (row.status === "needs_reauth") {
+    throw new ZohoAuthError(row.lastError ?? "Reconnect needed: Zoho refused the refresh token", {
+      status: 0,
+      method: "POST",
+      url: `${row.accountsServer}/oauth/v2/token`,
+    });
+  }
+}
+
+function accessTokenOf(row: ZohoConnection): CachedToken | null {
+  if (!row.accessTokenEnc || !row.accessTokenExpiresAt) return null;
+  return { token: decryptSecret(row.accessTokenEnc), expiresAt: row.accessTokenExpiresAt.getTime() };
+}
+
+/** Zoho's `api_domain` for a known data center must be a zohoapis host; otherwise use the table. */
+function trustedApiDomain(dc: DataCenterId | "custom", reported: string | null): string | null {
+  if (dc === "custom") return reported;
+  if (reported && /^https:\/\/www\.zohoapis\.[a-z.]+$/.test(reported)) return reported;
+  return DATA_CENTERS[dc].apiDomain;
+}
+
+async function fetchOrganizations(client: ZohoClient): Promise<ZohoOrganization[]> {
+  const res = await client.get<ZohoOrganizationsResponse>("/organizations");
+  return (res.organizations ?? []).map((o) => ({ ...o, organization_id: String(o.organization_id) }));
+}
+
+async function storeOrganization(shop: string, org: ZohoOrganization): Promise<void> {
+  const { count } = await prisma.zohoConnection.updateMany({
+    where: { shop },
+    data: {
+      organizationId: org.organization_id,
+      organizationName: org.name,
+      currencyCode: org.currency_code,
+      pricePrecision: typeof org.price_precision === "number" ? org.price_precision : null,
+    },
+  });
+  if (count === 0) throw new ZohoNotConnectedError(shop);
+}
+
+async function clearOrganization(shop: string): Promise<void> {
+  await prisma.zohoConnection.updateMany({
+    where: { shop },
+    data: { organizationId: null, organizationName: null, currencyCode: null, pricePrecision: null },
+  });
+}
+
+async function revokeStored(row: ZohoConnection, deps: OAuthDeps, log: Logger): Promise<void> {
+  const token = decryptSecret(row.refreshTokenEnc!);
+  await revokeToken({ accountsServer: row.accountsServer, token }, deps);
+  log.info({ accountsServer: row.accountsServer }, "zoho refresh token revoked");
+}
+
+/** Error fields safe to log (our errors carry redacted URLs and no tokens). */
+function errorSummary(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const info = (err as { info?: { status?: number; code?: number; method?: string; url?: string } }).info;
+  const code = (err as { code?: unknown }).code;
+  return { name: err.name, message: err.message, ...(info ? { status: info.status, url: info.url } : {}), ...(code !== undefined ? { code } : {}) };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
