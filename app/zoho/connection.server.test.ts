@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { http, HttpResponse } from "msw";
 import type { Redis } from "ioredis";
-import { decryptSecret, encryptSecret } from "~/crypto.server";
+import { TokenDecryptionError, decryptSecret, encryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
 import { closeRedis, getRedis, redisKey } from "~/queue/redis.server";
 import { server } from "~test/mocks";
@@ -376,6 +376,18 @@ describe("shop scoping and secrets", () => {
     expect(raw!.refreshTokenEnc).not.toContain(seeded.refreshToken);
     expect(raw!.accessTokenEnc).not.toContain(seeded.accessToken);
     expect(raw!.refreshTokenEnc).toMatch(/^v1\.[^.]+\.[^.]+\.[^.]+$/);
+  });
+
+  it("a token encrypted with another key fails clearly and does not mark the shop needs_reauth", async () => {
+    const shop = uniqueShop();
+    await seedConnection(shop, { expiresAt: new Date(0) });
+    const otherKey = Buffer.alloc(32, 9).toString("base64");
+    await prisma.zohoConnection.update({ where: { shop }, data: { refreshTokenEnc: encryptSecret("1000.x.y", otherKey) } });
+    const err = await rejection(createZohoTokenSource(shop).getAccessToken());
+    expect(err).toBeInstanceOf(TokenDecryptionError);
+    expect((err as Error).message).toMatch(/TOKEN_ENCRYPTION_KEY/);
+    expect((await row(shop)).status).toBe("connected");
+    expect(zohoAccounts.tokenRequests).toBe(0);
   });
 
   it("the status view carries no tokens", async () => {
