@@ -18,7 +18,7 @@ import { logger as rootLogger, type Logger } from "~/logger.server";
 import { getRedis, redisKey } from "~/queue/redis.server";
 import { ZohoClient, type ZohoClientOptions, type ZohoTokenSource, type Query } from "./client.server";
 import { DATA_CENTERS, booksBaseUrl, dataCenterFromAccountsServer, isDataCenterId, normalizeServerUrl, type DataCenterId } from "./data-centers";
-import { ZohoAuthError, ZohoOAuthError, toZohoOAuthError, zohoTimeoutError } from "./errors";
+import { ZohoAuthError, ZohoOAuthError, toZohoOAuthError, zohoTimeoutError, type ZohoErrorInfo, type ZohoErrorOptions } from "./errors";
 import { exchangeCode, refreshAccessToken as refreshAtZoho, revokeToken, verifyState, type OAuthDeps } from "./oauth.server";
 import type { ZohoOrganization, ZohoOrganizationsResponse } from "./types";
 
@@ -58,8 +58,12 @@ export interface ConnectionStatusView {
  * so the queue policy parks the shop the same way as for a dead refresh token.
  */
 export class ZohoNotConnectedError extends ZohoAuthError {
-  constructor(readonly shop: string) {
-    super("Zoho Books is not connected for this shop. Connect it on the app's Settings page.", { status: 0, method: "", url: "" });
+  constructor(
+    message = "Zoho Books is not connected for this shop. Connect it on the app's Settings page.",
+    info: ZohoErrorInfo = { status: 0, method: "LOCAL", url: "connection" },
+    options: ZohoErrorOptions = {},
+  ) {
+    super(message, info, options);
   }
 }
 
@@ -124,7 +128,7 @@ export async function getConnectionStatus(shop: string): Promise<ConnectionStatu
 
 export async function setAutoSend(shop: string, on: boolean): Promise<void> {
   const { count } = await prisma.zohoConnection.updateMany({ where: { shop }, data: { autoSend: on } });
-  if (count === 0) throw new ZohoNotConnectedError(shop);
+  if (count === 0) throw new ZohoNotConnectedError();
 }
 
 /** GET /organizations for the connected Zoho login (the organization picker). */
@@ -214,7 +218,7 @@ export async function completeZohoOAuth(input: CompleteZohoOAuthInput, deps: Get
 export async function disconnectZoho(shop: string, deps: OAuthDeps = {}): Promise<{ revoked: boolean }> {
   const log = (deps.logger ?? rootLogger).child({ shop, component: "zoho-connection" });
   const row = await prisma.zohoConnection.findUnique({ where: { shop } });
-  if (!row) throw new ZohoNotConnectedError(shop);
+  if (!row) throw new ZohoNotConnectedError();
   let revoked = false;
   let lastError: string | null = null;
   if (row.refreshTokenEnc) {
@@ -400,7 +404,7 @@ class ConnectionTokenSource implements ZohoTokenSource {
       data: { accessTokenEnc: encryptSecret(tokens.accessToken), accessTokenExpiresAt: tokens.expiresAt },
     });
     // Disconnected or reconnected meanwhile: the token we just got belongs to a dead grant.
-    if (count === 0) throw new ZohoNotConnectedError(this.shop);
+    if (count === 0) throw new ZohoNotConnectedError();
     this.log.debug({ expiresAt: tokens.expiresAt.toISOString() }, "zoho access token refreshed");
     return this.remember({ token: tokens.accessToken, expiresAt: tokens.expiresAt.getTime() });
   }
@@ -446,7 +450,7 @@ class ConnectionTokenSource implements ZohoTokenSource {
 // ---- helpers --------------------------------------------------------------------------------------
 
 function assertUsable(shop: string, row: ZohoConnection | null): asserts row is ZohoConnection & { refreshTokenEnc: string } {
-  if (!row || row.status === "disconnected" || !row.refreshTokenEnc) throw new ZohoNotConnectedError(shop);
+  if (!row || row.status === "disconnected" || !row.refreshTokenEnc) throw new ZohoNotConnectedError();
   if (row.status === "needs_reauth") {
     throw new ZohoAuthError(row.lastError ?? "Reconnect needed: Zoho refused the refresh token", {
       status: 0,
@@ -483,7 +487,7 @@ async function storeOrganization(shop: string, org: ZohoOrganization): Promise<v
       pricePrecision: typeof org.price_precision === "number" ? org.price_precision : null,
     },
   });
-  if (count === 0) throw new ZohoNotConnectedError(shop);
+  if (count === 0) throw new ZohoNotConnectedError();
 }
 
 async function clearOrganization(shop: string): Promise<void> {
