@@ -3,9 +3,11 @@ import { http, HttpResponse } from "msw";
 import type { Redis } from "ioredis";
 import { TokenDecryptionError, decryptSecret, encryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
+import { env } from "~/env.server";
 import { closeRedis, getRedis, redisKey } from "~/queue/redis.server";
 import { server } from "~test/mocks";
 import {
+  addZohoAccountsServer,
   advanceZohoClock,
   failNextZohoAccounts,
   isValidAccessToken,
@@ -120,6 +122,27 @@ describe("completeZohoOAuth", () => {
     expect(saved.refreshTokenEnc).not.toContain(rt);
     expect(decryptSecret(saved.refreshTokenEnc!)).toBe(rt);
     expect(isValidAccessToken(decryptSecret(saved.accessTokenEnc!))).toBe(true);
+  });
+
+  it("works against a configured Zoho-compatible server (ZOHO_ACCOUNTS_URL + ZOHO_API_URL)", async () => {
+    const accounts = "http://localhost:4010/accounts";
+    addZohoAccountsServer(accounts, "http://localhost:4011/api");
+    organizationsAt("http://localhost:4011/api", [ORG_A]);
+    const saved = { a: env.ZOHO_ACCOUNTS_URL, b: env.ZOHO_API_URL };
+    Object.assign(env, { ZOHO_ACCOUNTS_URL: accounts, ZOHO_API_URL: "http://localhost:4011/api/books/v3" });
+    try {
+      const shop = uniqueShop();
+      await completeZohoOAuth(await consent(shop));
+      expect(await row(shop)).toMatchObject({
+        dataCenter: "custom",
+        accountsServer: accounts,
+        apiDomain: "http://localhost:4011/api/books/v3",
+        organizationId: ORG_A.organization_id,
+      });
+      expect((await getConnectionStatus(shop)).dataCenterLabel).toBe(`Custom (${accounts})`);
+    } finally {
+      Object.assign(env, { ZOHO_ACCOUNTS_URL: saved.a, ZOHO_API_URL: saved.b });
+    }
   });
 
   it("leaves the organization to the merchant when there are several", async () => {

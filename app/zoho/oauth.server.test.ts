@@ -222,6 +222,23 @@ describe("exchangeCode", () => {
     expect(JSON.stringify(b)).not.toContain(env.ZOHO_CLIENT_SECRET);
   });
 
+  it("a configured ZOHO_ACCOUNTS_URL (sandbox) is used for consent and exchange", async () => {
+    const sandbox = "http://localhost:4010/zoho-accounts";
+    addZohoAccountsServer(sandbox, "http://localhost:4010");
+    const saved = env.ZOHO_ACCOUNTS_URL;
+    env.ZOHO_ACCOUNTS_URL = sandbox;
+    try {
+      const authorize = buildAuthorizeUrl({ shop: uniqueShop(), dataCenter: "eu" });
+      expect(authorize.startsWith(`${sandbox}/oauth/v2/auth?`)).toBe(true);
+      const callback = await consent(authorize);
+      expect(callback.get("accounts-server")).toBe(sandbox);
+      const tokens = await exchangeCode({ code: callback.get("code")!, accountsServer: callback.get("accounts-server")! });
+      expect(tokens.apiDomain).toBe("http://localhost:4010");
+    } finally {
+      env.ZOHO_ACCOUNTS_URL = saved;
+    }
+  });
+
   it("a custom (sandbox) accounts server is refused unless configured", async () => {
     addZohoAccountsServer("https://accounts.sandbox.example", "https://api.sandbox.example");
     const err = await oauthError(exchangeCode({ code: "x", accountsServer: "https://accounts.sandbox.example" }));
