@@ -318,6 +318,8 @@ export interface ZohoInvoiceSummary {
   currency_code?: string;
   total?: string | number;
   balance?: string | number;
+  created_time?: string;
+  last_modified_time?: string;
 }
 
 export interface ZohoInvoiceResponse extends ZohoEnvelope {

@@ -1,0 +1,330 @@
+// Shopify customer → Zoho Books contact (design §7). Knows nothing of Shopify: the caller passes a
+// neutral ContactInput.
+//
+// 1. A cached link (ContactLink: shop + organization + "email:…" / "name:…") answers without any
+//    Zoho call when the billing address is unchanged. A cached contact Zoho says is gone (404 / 1002)
+//    is dropped and looked up again.
+// 2. Else search: by email (matches the primary contact person), then by exact name. A name match
+//    whose primary email differs from the customer's is someone else and is not used.
+// 3. Else create: contact_name = company or full name (or the billing name for a guest), customer_sub_type,
+//    billing address, one primary contact person. 3062 (name taken) → "Name (email)", then "Name #2"…
+// 4. No email and no name at all → the fallback contact "Shopify customers".
+// The billing address is written to Zoho when it changed (hash kept in ContactLink).
+import { createHash } from "node:crypto";
+import { prisma } from "~/db.server";
+import type { Logger } from "~/logger.server";
+import type { ZohoClient } from "./client.server";
+import { ZohoConflictError, ZohoNotFoundError, ZohoValidationError } from "./errors";
+import type {
+  ZohoAddress,
+  ZohoContact,
+  ZohoContactPayload,
+  ZohoContactPerson,
+  ZohoContactResponse,
+  ZohoContactsResponse,
+  ZohoContactSummary,
+} from "./types";
+
+export interface ContactInput {
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  companyName?: string | null;
+  phone?: string | null;
+  /** Zoho-shaped billing address; `attention` is the billing name (used for a guest without a name). */
+  billingAddress?: ZohoAddress | null;
+}
+
+export interface ContactContext {
+  shop: string;
+  organizationId: string;
+}
+
+export interface FindOrCreateContactOptions {
+  /** Contact used when the order has neither an email nor a name. Default "Shopify customers". */
+  fallbackContactName?: string;
+  /** Check a cached link with Zoho even when nothing changed (after Zoho rejected the customer_id). */
+  revalidate?: boolean;
+  log?: Logger;
+}
+
+export interface ContactResult {
+  contactId: string;
+  /** A new contact was created in Zoho. */
+  created: boolean;
+  /** An existing contact's billing address was updated. */
+  updated: boolean;
+}
+
+export const FALLBACK_CONTACT_NAME = "Shopify customers";
+
+/** Names tried after a 3062 clash, after "Name (email)". */
+const MAX_NAME_SUFFIX = 4;
+
+const ADDRESS_LIMITS: ReadonlyArray<readonly [keyof ZohoAddress, number]> = [
+  ["attention", 100],
+  ["address", 500],
+  ["street2", 255],
+  ["city", 100],
+  ["state", 100],
+  ["state_code", 100],
+  ["zip", 50],
+  ["country", 100],
+  ["phone", 50],
+  ["fax", 50],
+];
+
+interface Normalized {
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  companyName?: string;
+  phone?: string;
+  billing?: ZohoAddress;
+}
+
+interface Identity {
+  /** ContactLink key. */
+  key: string;
+  /** contact_name to look up / create. */
+  name: string;
+  email?: string;
+  fallback: boolean;
+}
+
+export async function findOrCreateContact(
+  client: ZohoClient,
+  ctx: ContactContext,
+  customer: ContactInput,
+  opts: FindOrCreateContactOptions = {},
+): Promise<ContactResult> {
+  const c = normalize(customer);
+  const who = identify(c, opts.fallbackContactName?.trim() || FALLBACK_CONTACT_NAME);
+  // The shared fallback contact never takes one customer's address.
+  const billing = who.fallback ? undefined : c.billing;
+  const billingHash = billing ? hashAddress(billing) : undefined;
+  const linkWhere = { shop: ctx.shop, organizationId: ctx.organizationId, key: who.key };
+
+  const link = await prisma.contactLink.findUnique({ where: { shop_organizationId_key: linkWhere } });
+  if (link) {
+    try {
+      let updated = false;
+      if (billing && billingHash !== link.billingHash) {
+        updated = await writeBillingIfChanged(client, link.zohoContactId, billing);
+      } else if (opts.revalidate) {
+        await getContact(client, link.zohoContactId);
+      }
+      if (billingHash && billingHash !== link.billingHash) await saveLink(ctx, who.key, link.zohoContactId, billingHash);
+      return done(opts, { contactId: link.zohoContactId, created: false, updated }, "cache");
+    } catch (err) {
+      if (!(err instanceof ZohoNotFoundError)) throw err;
+      // Deleted or merged in Zoho: forget the link and look the customer up again.
+      await prisma.contactLink.deleteMany({ where: linkWhere });
+    }
+  }
+
+  const found = await lookUp(client, who);
+  if (found) {
+    const updated = billing ? await writeBillingIfChanged(client, found.contact_id, billing) : false;
+    await saveLink(ctx, who.key, found.contact_id, billingHash);
+    return done(opts, { contactId: found.contact_id, created: false, updated }, "search");
+  }
+
+  const result = await createContact(client, who, c, billing);
+  await saveLink(ctx, who.key, result.contactId, billingHash);
+  return done(opts, { ...result, updated: false }, result.created ? "created" : "search");
+}
+
+/** Forget every cached link to `contactId` (e.g. after Zoho refused it as an invoice's customer). */
+export async function forgetContactLinks(ctx: ContactContext, contactId: string): Promise<void> {
+  await prisma.contactLink.deleteMany({ where: { shop: ctx.shop, organizationId: ctx.organizationId, zohoContactId: contactId } });
+}
+
+/** Did Zoho refuse an invoice because of its customer_id (contact deleted since we cached it)? */
+export function isRejectedCustomerError(err: unknown): boolean {
+  return (err instanceof ZohoValidationError || err instanceof ZohoNotFoundError) && /customer|contact/i.test(err.message);
+}
+
+function done(opts: FindOrCreateContactOptions, result: ContactResult, via: string): ContactResult {
+  opts.log?.debug({ contactId: result.contactId, created: result.created, updated: result.updated, via }, "zoho contact resolved");
+  return result;
+}
+
+// ---- normalising ---------------------------------------------------------------------------------
+
+function clean(value: string | null | undefined, max?: number): string | undefined {
+  const v = value?.replace(/\s+/g, " ").trim();
+  if (!v) return undefined;
+  return max === undefined ? v : v.slice(0, max);
+}
+
+function normalize(input: ContactInput): Normalized {
+  const email = clean(input.email)?.toLowerCase();
+  // Zoho rejects a malformed or > 100-character email on the contact person: treat it as absent.
+  const validEmail = email && email.length <= 100 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : undefined;
+  const out: Normalized = {};
+  if (validEmail) out.email = validEmail;
+  const firstName = clean(input.firstName, 100);
+  const lastName = clean(input.lastName, 100);
+  const companyName = clean(input.companyName, 200);
+  const phone = clean(input.phone, 50);
+  if (firstName) out.firstName = firstName;
+  if (lastName) out.lastName = lastName;
+  if (companyName) out.companyName = companyName;
+  if (phone) out.phone = phone;
+  const billing = cleanAddress(input.billingAddress);
+  if (billing) out.billing = billing;
+  return out;
+}
+
+function cleanAddress(address: ZohoAddress | null | undefined): ZohoAddress | undefined {
+  if (!address) return undefined;
+  const out: ZohoAddress = {};
+  for (const [field, max] of ADDRESS_LIMITS) {
+    const v = clean(address[field], max);
+    if (v) out[field] = v;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function identify(c: Normalized, fallbackName: string): Identity {
+  const fullName = [c.firstName, c.lastName].filter(Boolean).join(" ");
+  const displayName = c.companyName || fullName || c.billing?.attention;
+  if (c.email) return { key: `email:${c.email}`, name: displayName || c.email, email: c.email, fallback: false };
+  if (displayName) return { key: `name:${displayName.toLowerCase()}`, name: displayName, fallback: false };
+  return { key: `fallback:${fallbackName.toLowerCase()}`, name: fallbackName, fallback: true };
+}
+
+/** Order-independent digest of the fields we send, so "changed" means a field we care about changed. */
+function hashAddress(address: ZohoAddress | undefined): string {
+  const values = ADDRESS_LIMITS.map(([field]) => clean(address?.[field]) ?? "");
+  return createHash("sha256").update(JSON.stringify(values)).digest("hex");
+}
+
+// ---- Zoho calls ----------------------------------------------------------------------------------
+
+async function getContact(client: ZohoClient, contactId: string): Promise<ZohoContact> {
+  const res = await client.get<ZohoContactResponse>(`/contacts/${encodeURIComponent(contactId)}`);
+  return res.contact;
+}
+
+async function search(client: ZohoClient, query: Record<string, string>): Promise<ZohoContactSummary[]> {
+  const res = await client.get<ZohoContactsResponse>("/contacts", { ...query, contact_type: "customer", per_page: 200 });
+  return (res.contacts ?? []).map((c) => ({ ...c, contact_id: String(c.contact_id) }));
+}
+
+/** Active contacts first; otherwise Zoho's order. */
+function pick(candidates: ZohoContactSummary[]): ZohoContactSummary | undefined {
+  return candidates.find((c) => c.status !== "inactive") ?? candidates[0];
+}
+
+const sameText = (a: string | undefined, b: string) => (a ?? "").replace(/\s+/g, " ").trim().toLowerCase() === b.toLowerCase();
+
+async function findByEmail(client: ZohoClient, email: string): Promise<ZohoContactSummary | undefined> {
+  return pick((await search(client, { email })).filter((c) => sameText(c.email, email)));
+}
+
+/** Exact (case-insensitive) name; a contact whose primary email is another person's does not count. */
+async function findByName(client: ZohoClient, name: string, email: string | undefined): Promise<ZohoContactSummary | undefined> {
+  const matches = (await search(client, { contact_name: name })).filter(
+    (c) => sameText(c.contact_name, name) && (!email || !c.email || sameText(c.email, email)),
+  );
+  return pick(matches);
+}
+
+async function lookUp(client: ZohoClient, who: Identity): Promise<ZohoContactSummary | undefined> {
+  if (who.email) {
+    const byEmail = await findByEmail(client, who.email);
+    if (byEmail) return byEmail;
+  }
+  return findByName(client, who.name, who.email);
+}
+
+function contactPayload(name: string, who: Identity, c: Normalized, billing: ZohoAddress | undefined): ZohoContactPayload {
+  if (who.fallback) return { contact_name: name, contact_type: "customer", customer_sub_type: "individual", notes: "Shopify orders without customer details" };
+  const person: ZohoContactPerson = { is_primary_contact: true };
+  if (c.firstName) person.first_name = c.firstName;
+  if (c.lastName) person.last_name = c.lastName;
+  if (c.email) person.email = c.email;
+  if (c.phone) person.phone = c.phone;
+  const hasPerson = Boolean(c.firstName || c.lastName || c.email);
+  return {
+    contact_name: name,
+    contact_type: "customer",
+    customer_sub_type: c.companyName ? "business" : "individual",
+    ...(c.companyName ? { company_name: c.companyName } : {}),
+    ...(billing ? { billing_address: billing } : {}),
+    ...(hasPerson ? { contact_persons: [person] } : {}),
+  };
+}
+
+async function createContact(
+  client: ZohoClient,
+  who: Identity,
+  c: Normalized,
+  billing: ZohoAddress | undefined,
+): Promise<{ contactId: string; created: boolean }> {
+  const names = [who.name];
+  if (who.email && !who.fallback && who.name !== who.email) names.push(`${who.name} (${who.email})`);
+  for (let n = 2; n <= MAX_NAME_SUFFIX; n++) names.push(`${who.name} #${n}`);
+
+  let lastConflict: ZohoConflictError | undefined;
+  for (const [i, name] of names.entries()) {
+    if (i > 0) {
+      // An earlier run may have created this disambiguated contact for the same customer.
+      const existing = await findByName(client, name, who.email);
+      if (existing) return { contactId: existing.contact_id, created: false };
+    }
+    try {
+      const res = await client.post<ZohoContactResponse>("/contacts", contactPayload(name, who, c, billing));
+      return { contactId: String(res.contact.contact_id), created: true };
+    } catch (err) {
+      if (!(err instanceof ZohoConflictError)) throw err;
+      lastConflict = err;
+      // Another worker may have created this very customer a moment ago.
+      if (i === 0 && who.email) {
+        const raced = await findByEmail(client, who.email);
+        if (raced) return { contactId: raced.contact_id, created: false };
+      }
+    }
+  }
+  throw new ZohoConflictError(
+    `Zoho Books already has contacts named "${who.name}" and its variants; rename one in Zoho Books and retry.`,
+    lastConflict!.info,
+    { cause: lastConflict },
+  );
+}
+
+/**
+ * Writes `billing` to the contact unless Zoho already has it. GET first: PUT needs contact_name and
+ * removes every contact person left out of `contact_persons`, so we send the current ones back.
+ */
+async function writeBillingIfChanged(client: ZohoClient, contactId: string, billing: ZohoAddress): Promise<boolean> {
+  const contact = await getContact(client, contactId);
+  if (hashAddress(contact.billing_address) === hashAddress(billing)) return false;
+  const body: ZohoContactPayload = { contact_name: contact.contact_name, billing_address: billing };
+  if (contact.contact_persons && contact.contact_persons.length > 0) {
+    body.contact_persons = contact.contact_persons.map(keepPerson);
+  }
+  await client.put<ZohoContactResponse>(`/contacts/${encodeURIComponent(contactId)}`, body);
+  return true;
+}
+
+function keepPerson(p: ZohoContactPerson & { contact_person_id: string }): ZohoContactPerson {
+  const out: ZohoContactPerson = { contact_person_id: String(p.contact_person_id) };
+  for (const field of ["salutation", "first_name", "last_name", "email", "phone", "mobile"] as const) {
+    const v = p[field];
+    if (v) out[field] = v;
+  }
+  // Zoho answers code 2 to `is_primary_contact: false` on updates (third-party report): send only true.
+  if (p.is_primary_contact) out.is_primary_contact = true;
+  return out;
+}
+
+async function saveLink(ctx: ContactContext, key: string, contactId: string, billingHash: string | undefined): Promise<void> {
+  await prisma.contactLink.upsert({
+    where: { shop_organizationId_key: { shop: ctx.shop, organizationId: ctx.organizationId, key } },
+    create: { shop: ctx.shop, organizationId: ctx.organizationId, key, zohoContactId: contactId, billingHash: billingHash ?? null },
+    update: { zohoContactId: contactId, ...(billingHash ? { billingHash } : {}) },
+  });
+}

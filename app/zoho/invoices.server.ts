@@ -1,0 +1,106 @@
+// Zoho Books invoices: create a draft, read, update a draft, delete, find by reference number.
+// No retries, auth or rate limiting here — ZohoClient does those (design §8).
+import type { ZohoClient } from "./client.server";
+import { ZohoValidationError, type ZohoError } from "./errors";
+import type {
+  ZohoEnvelope,
+  ZohoInvoice,
+  ZohoInvoicePayload,
+  ZohoInvoiceResponse,
+  ZohoInvoicesResponse,
+  ZohoInvoiceStatus,
+  ZohoInvoiceSummary,
+} from "./types";
+
+/** Refused before calling Zoho: only drafts are changed from Shopify. A validation error: never retried. */
+export class ZohoInvoiceNotDraftError extends ZohoValidationError {
+  constructor(
+    readonly invoiceNumber: string,
+    readonly status: ZohoInvoiceStatus,
+    invoiceId: string,
+  ) {
+    super(
+      `Invoice ${invoiceNumber} is ${status} in Zoho Books; only draft invoices are updated from Shopify. Change it in Zoho Books instead.`,
+      { status: 0, method: "PUT", url: `/invoices/${invoiceId}` },
+    );
+  }
+}
+
+/** Zoho refused the delete (payments recorded, credits applied…); `message` carries Zoho's reason. */
+export class ZohoInvoiceDeleteRefusedError extends ZohoValidationError {
+  constructor(cause: ZohoError) {
+    super(`Zoho Books did not delete the invoice: ${cause.message}`, cause.info, { cause });
+  }
+}
+
+const enc = encodeURIComponent;
+
+/** POST /invoices without `send`: Zoho creates a draft. Returns the invoice with Zoho's totals. */
+export async function createDraftInvoice(client: ZohoClient, payload: ZohoInvoicePayload): Promise<ZohoInvoice> {
+  const res = await client.post<ZohoInvoiceResponse>("/invoices", payload);
+  return res.invoice;
+}
+
+export async function getInvoice(client: ZohoClient, invoiceId: string): Promise<ZohoInvoice> {
+  const res = await client.get<ZohoInvoiceResponse>(`/invoices/${enc(invoiceId)}`);
+  return res.invoice;
+}
+
+/**
+ * PUT /invoices/{id} for a draft. Zoho itself lets a sent invoice be edited; we do not, so the status
+ * is checked first: pass `current` (an invoice you just received from Zoho) to skip that GET.
+ * Lines are replaced by the payload's (lines left out are deleted in Zoho).
+ */
+export async function updateDraftInvoice(
+  client: ZohoClient,
+  invoiceId: string,
+  payload: ZohoInvoicePayload,
+  opts: { current?: Pick<ZohoInvoice, "status" | "invoice_number"> } = {},
+): Promise<ZohoInvoice> {
+  const current = opts.current ?? (await getInvoice(client, invoiceId));
+  if (current.status !== "draft") throw new ZohoInvoiceNotDraftError(current.invoice_number, current.status, invoiceId);
+  const res = await client.put<ZohoInvoiceResponse>(`/invoices/${enc(invoiceId)}`, payload);
+  return res.invoice;
+}
+
+/**
+ * DELETE /invoices/{id}. A missing invoice throws ZohoNotFoundError (the caller decides whether
+ * "already gone" is fine); a refusal throws ZohoInvoiceDeleteRefusedError with Zoho's reason.
+ */
+export async function deleteInvoice(client: ZohoClient, invoiceId: string): Promise<void> {
+  try {
+    await client.delete<ZohoEnvelope>(`/invoices/${enc(invoiceId)}`);
+  } catch (err) {
+    if (err instanceof ZohoValidationError) throw new ZohoInvoiceDeleteRefusedError(err);
+    throw err;
+  }
+}
+
+/** More pages than this for one reference number means something else is wrong; stop looking. */
+const MAX_REFERENCE_PAGES = 5;
+
+/**
+ * Invoices whose reference_number is exactly `referenceNumber` (Zoho's filter may match loosely, so
+ * every result is re-checked), oldest first: [] = none, one = ours, several = duplicates for the
+ * caller to decide about. Used only on recovery (design §5), never on the happy path.
+ */
+export async function findInvoiceByReference(client: ZohoClient, referenceNumber: string): Promise<ZohoInvoiceSummary[]> {
+  const wanted = referenceNumber.trim();
+  const found: ZohoInvoiceSummary[] = [];
+  for (let page = 1; page <= MAX_REFERENCE_PAGES; page++) {
+    const res = await client.get<ZohoInvoicesResponse>("/invoices", { reference_number: wanted, page, per_page: 200 });
+    for (const inv of res.invoices ?? []) {
+      if ((inv.reference_number ?? "").trim() === wanted) found.push({ ...inv, invoice_id: String(inv.invoice_id) });
+    }
+    if (!res.page_context?.has_more_page) break;
+  }
+  return found.sort(oldestFirst);
+}
+
+/** By created_time when Zoho sent it; ties and gaps by id (Zoho ids grow with creation). */
+function oldestFirst(a: ZohoInvoiceSummary, b: ZohoInvoiceSummary): number {
+  const ta = Date.parse(a.created_time ?? "");
+  const tb = Date.parse(b.created_time ?? "");
+  if (Number.isFinite(ta) && Number.isFinite(tb) && ta !== tb) return ta - tb;
+  return a.invoice_id.length - b.invoice_id.length || a.invoice_id.localeCompare(b.invoice_id);
+}
