@@ -1,0 +1,190 @@
+// Settings loader/action with real `authenticate.admin`, the connection service, Postgres and the
+// Zoho/Shopify simulators.
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { action, loader } from "~/routes/app.settings";
+import { uniqueShop } from "~test/helpers/shop";
+import { adminDocumentRequest, adminFetchRequest, adminFormPost, installShop } from "~test/helpers/shopify-auth";
+import { connectZoho, settle } from "~test/helpers/zoho-connect";
+import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/mocks/zoho-accounts";
+import { seedOrganization, zohoBooks } from "~test/mocks/zoho-books";
+import { decryptSecret } from "~/crypto.server";
+
+type LoaderData = Awaited<ReturnType<typeof loader>>;
+type ActionBody = { intent: string; ok: boolean; error?: string; message?: string; connectUrl?: string };
+
+const call = (request: Request) => ({ request, params: {}, context: {} });
+
+async function load(shop: string, query = ""): Promise<LoaderData> {
+  const res = await settle(async () => loader(call(await adminDocumentRequest(shop, `/app/settings${query}`))));
+  expect(res.status).toBe(200);
+  return res.body as LoaderData;
+}
+
+async function post(shop: string, fields: Record<string, string>) {
+  const res = await settle(async () => action(call(await adminFormPost(shop, "/app/settings", fields))));
+  return { status: res.status, body: res.body as ActionBody };
+}
+
+/** A shop connected through the real OAuth routes, with `orgs` organizations in Zoho. */
+async function connectedShop(orgs = 1) {
+  const shop = uniqueShop();
+  await installShop(shop);
+  const seeded = Array.from({ length: orgs }, (_, i) => seedOrganization({ preset: i === 0 ? "eu" : "us" }));
+  expect((await connectZoho(shop)).status).toBe(302);
+  return { shop, orgs: seeded.map((o) => o.organization) };
+}
+
+describe("/app/settings authentication", () => {
+  it("rejects loader and action requests without a valid session token", async () => {
+    const { shop } = await connectedShop();
+    const before = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
+
+    const anonymous = await settle(() => loader(call(new Request("https://my-test-app.myshopify.io/app/settings"))));
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.response!.headers.get("location")).toMatch(/^\/auth\/login/);
+
+    // A token for this shop but signed with another secret (someone else's app).
+    const forged = await adminFetchRequest(shop, "/app/settings", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "intent=disconnect",
+    });
+    const [h, p] = forged.headers.get("authorization")!.slice(7).split(".");
+    forged.headers.set("authorization", `Bearer ${h}.${p}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQtMDEyMzQ1Njc4OWFi`);
+    const rejected = await settle(() => action(call(forged)));
+    expect(rejected.status).toBe(401);
+
+    const noToken = await settle(() =>
+      action(call(new Request("https://my-test-app.myshopify.io/app/settings", { method: "POST", body: new URLSearchParams({ intent: "disconnect" }) }))),
+    );
+    expect(noToken.status).toBe(302);
+
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toEqual(before);
+  });
+
+  it("never lets one shop's session read or change another shop's connection", async () => {
+    const { shop: owner, orgs } = await connectedShop(2);
+    const intruder = uniqueShop("intruder");
+    await installShop(intruder);
+    const before = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop: owner } });
+
+    const seen = await load(intruder);
+    expect(seen.status.state).toBe("not_connected");
+    expect(seen.status.organizationName).toBeNull();
+    expect(seen.organizations).toBeNull();
+
+    for (const fields of [
+      { intent: "setAutoSend", autoSend: "false" },
+      { intent: "selectOrganization", organizationId: orgs[1]!.organization_id },
+      { intent: "disconnect" },
+    ]) {
+      const res = await post(intruder, fields);
+      expect(res.body).toMatchObject({ ok: false, error: expect.stringContaining("not connected") });
+    }
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop: owner } })).toEqual(before);
+    expect(await prisma.zohoConnection.findUnique({ where: { shop: intruder } })).toBeNull();
+  });
+});
+
+describe("/app/settings states", () => {
+  it("not connected: no Zoho call, and Connect returns a top-level URL to /zoho/connect", async () => {
+    const shop = uniqueShop();
+    await installShop(shop);
+
+    const data = await load(shop);
+    expect(data.status).toMatchObject({ state: "not_connected", organizationId: null });
+    expect(data.organizations).toBeNull();
+    expect(zohoBooks.count()).toBe(0);
+
+    const res = await post(shop, { intent: "connect", dataCenter: "eu" });
+    expect(res.status).toBe(200);
+    const url = new URL(res.body.connectUrl!);
+    expect(url.origin + url.pathname).toBe("https://my-test-app.myshopify.io/zoho/connect");
+    expect(url.searchParams.get("dc")).toBe("eu");
+    expect(url.searchParams.get("id_token")).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+
+  it("rejects bad input with 400 and a reason", async () => {
+    const shop = uniqueShop();
+    await installShop(shop);
+    expect(await post(shop, { intent: "connect", dataCenter: "mars" })).toMatchObject({ status: 400, body: { ok: false, error: expect.stringMatching(/data center/) } });
+    expect(await post(shop, { intent: "selectOrganization", organizationId: "1; drop table" })).toMatchObject({ status: 400 });
+    expect(await post(shop, { intent: "setAutoSend", autoSend: "maybe" })).toMatchObject({ status: 400 });
+    expect(await post(shop, { intent: "explode" })).toMatchObject({ status: 400, body: { error: "Unknown action." } });
+  });
+
+  it("connected with one organization: it is chosen automatically and listed", async () => {
+    const { shop, orgs } = await connectedShop(1);
+
+    const data = await load(shop);
+
+    expect(data.status).toMatchObject({ state: "connected", organizationId: orgs[0]!.organization_id, organizationName: orgs[0]!.name, autoSend: true });
+    expect(data.status.connectedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(data.status.lastSuccessAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(data.organizations).toEqual([{ id: orgs[0]!.organization_id, name: orgs[0]!.name, currencyCode: "EUR" }]);
+    expect(JSON.stringify(data)).not.toMatch(/1000\.[0-9a-f]{32}/); // no Zoho token reaches the page
+  });
+
+  it("connected with several organizations: the merchant picks one, toggles auto-send", async () => {
+    const { shop, orgs } = await connectedShop(2);
+    expect((await load(shop)).status.organizationId).toBeNull();
+
+    const picked = await post(shop, { intent: "selectOrganization", organizationId: orgs[1]!.organization_id });
+    expect(picked.body).toMatchObject({ ok: true, message: `Draft invoices will be created in ${orgs[1]!.name}.` });
+    expect(await post(shop, { intent: "setAutoSend", autoSend: "false" })).toMatchObject({ body: { ok: true } });
+
+    const data = await load(shop);
+    expect(data.status).toMatchObject({ organizationId: orgs[1]!.organization_id, organizationName: orgs[1]!.name, currencyCode: "USD", autoSend: false });
+
+    const unknown = await post(shop, { intent: "selectOrganization", organizationId: "123456789" });
+    expect(unknown.body).toMatchObject({ ok: false, error: expect.stringContaining("not available to the connected Zoho account") });
+  });
+
+  it("shows why organizations could not be loaded, never a stack trace", async () => {
+    const { shop } = await connectedShop(1);
+    zohoBooks.inject({ kind: "internal-error", path: "/organizations", times: Infinity });
+
+    const data = await load(shop);
+
+    expect(data.status.state).toBe("connected");
+    expect(data.organizations).toBeNull();
+    expect(data.organizationsError).toBe("Internal error"); // Zoho's own message
+    expect(data.organizationsError).not.toMatch(/\n\s+at /);
+  });
+
+  it("needs reconnect: a refresh token Zoho refuses flips the page to needs_reauth with the reason", async () => {
+    const { shop } = await connectedShop(1);
+    const row = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
+    revokeZohoRefreshToken(decryptSecret(row.refreshTokenEnc!));
+    expireZohoAccessTokens();
+    await prisma.zohoConnection.update({ where: { shop }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+
+    const data = await load(shop);
+
+    expect(data.status.state).toBe("needs_reauth");
+    expect(data.status.lastError).toMatch(/Reconnect needed/);
+    expect(data.organizationsError).toMatch(/Reconnect needed/);
+
+    // Reconnect is the same connect intent; completing it makes the connection usable again.
+    expect((await post(shop, { intent: "connect", dataCenter: "com" })).body.connectUrl).toBeTruthy();
+    expect((await connectZoho(shop, "com")).status).toBe(302);
+    expect((await load(shop)).status.state).toBe("connected");
+  });
+
+  it("disconnect revokes at Zoho and removes the tokens", async () => {
+    const { shop } = await connectedShop(1);
+    const { refreshTokenEnc } = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
+
+    const res = await post(shop, { intent: "disconnect" });
+
+    expect(res.body).toMatchObject({ ok: true, message: expect.stringContaining("revoked") });
+    expect(zohoAccounts.refreshTokens.get(decryptSecret(refreshTokenEnc!))?.revoked).toBe(true);
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      status: "disconnected",
+      refreshTokenEnc: null,
+      accessTokenEnc: null,
+    });
+    expect((await load(shop)).status.state).toBe("disconnected");
+  });
+});

@@ -1,0 +1,395 @@
+// Settings: connect Zoho Books (top-level consent), pick the organization, auto-send, disconnect.
+// Thin route (style §5.2): authenticate, call the connection service, render. The page never calls
+// Zoho while rendering; the loader lists organizations so the picker is filled from GET /organizations.
+import { useEffect, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data, useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
+import { env } from "~/env.server";
+import { logger } from "~/logger.server";
+import { authenticate } from "~/shopify.server";
+import { TokenDecryptionError } from "~/crypto.server";
+import {
+  disconnectZoho,
+  getConnectionStatus,
+  listOrganizations,
+  selectOrganization,
+  setAutoSend,
+  ZohoOrganizationNotFoundError,
+  type ConnectionStatusView,
+} from "~/zoho/connection.server";
+import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
+import { ZohoAuthError, ZohoError, toZohoOAuthError } from "~/zoho/errors";
+
+const AUTO_DC = "auto";
+
+/** Reasons the OAuth callback passes as `?connect_error=` that are not Zoho token-endpoint codes. */
+const CALLBACK_REASONS: Record<string, string> = {
+  consent_declined: "You declined access on Zoho's consent screen, so Zoho Books was not connected. Click Connect Zoho Books to try again.",
+  zoho_unreachable: "Zoho did not answer while finishing the connection. Try connecting again in a minute.",
+  unexpected: "Something went wrong on our side while finishing the connection. Try again; if it keeps failing, contact support.",
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const shop = session.shop;
+  let status = await getConnectionStatus(shop);
+
+  let organizations: Array<{ id: string; name: string; currencyCode: string }> | null = null;
+  let organizationsError: string | null = null;
+  if (status.state === "connected") {
+    try {
+      organizations = (await listOrganizations(shop)).map((o) => ({ id: o.organization_id, name: o.name, currencyCode: o.currency_code }));
+    } catch (err) {
+      organizationsError = reasonFor(err, shop, "zoho organizations not loaded");
+      // A refused refresh token flips the connection to needs_reauth: show that state, not a stale one.
+      if (err instanceof ZohoAuthError) status = await getConnectionStatus(shop);
+    }
+  }
+
+  return {
+    status: toView(status),
+    organizations,
+    organizationsError,
+    connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
+  };
+}
+
+type ActionResult = { intent: string; ok: true; message?: string; connectUrl?: string } | { intent: string; ok: false; error: string };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const shop = session.shop;
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const bad = (error: string) => data<ActionResult>({ intent, ok: false, error }, { status: 400 });
+
+  try {
+    switch (intent) {
+      case "connect": {
+        const dc = String(form.get("dataCenter") ?? AUTO_DC);
+        if (dc !== AUTO_DC && !isDataCenterId(dc)) return bad("Choose one of the listed Zoho data centers.");
+        const idToken = sessionTokenOf(request);
+        if (!idToken) return bad("The Shopify session token is missing. Reload the page and try again.");
+        // Opened top-level by the page; /zoho/connect binds this browser to the shop, then goes to Zoho.
+        const url = new URL("/zoho/connect", env.SHOPIFY_APP_URL);
+        url.searchParams.set("id_token", idToken);
+        if (dc !== AUTO_DC) url.searchParams.set("dc", dc);
+        return data<ActionResult>({ intent, ok: true, connectUrl: url.href });
+      }
+      case "selectOrganization": {
+        const organizationId = String(form.get("organizationId") ?? "").trim();
+        if (!/^\d{1,30}$/.test(organizationId)) return bad("Choose an organization from the list.");
+        const org = await selectOrganization(shop, organizationId);
+        return data<ActionResult>({ intent, ok: true, message: `Draft invoices will be created in ${org.name}.` });
+      }
+      case "setAutoSend": {
+        const value = String(form.get("autoSend") ?? "");
+        if (value !== "true" && value !== "false") return bad("Invalid value for Send paid orders automatically.");
+        await setAutoSend(shop, value === "true");
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message: value === "true" ? "Paid orders are sent to Zoho Books automatically." : "Automatic sending is off.",
+        });
+      }
+      case "disconnect": {
+        const { revoked } = await disconnectZoho(shop);
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message: revoked ? "Zoho Books is disconnected and the app's access at Zoho was revoked." : "Zoho Books is disconnected.",
+        });
+      }
+      default:
+        return bad("Unknown action.");
+    }
+  } catch (err) {
+    return data<ActionResult>({ intent, ok: false, error: reasonFor(err, shop, `settings ${intent} failed`) });
+  }
+}
+
+// A failed action may still have changed the connection (e.g. Zoho refused the refresh token).
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod === "POST" || formMethod === "post" ? true : defaultShouldRevalidate;
+
+// ---- server helpers (used by loader/action only) ----------------------------------------------
+
+/** The merchant-readable reason of a service error; anything unexpected is logged, not shown. */
+function reasonFor(err: unknown, shop: string, event: string): string {
+  if (err instanceof ZohoError || err instanceof ZohoOrganizationNotFoundError || err instanceof TokenDecryptionError) {
+    logger.warn({ shop, err: { name: err.name, message: err.message } }, event);
+    return err.message;
+  }
+  logger.error({ shop, err }, event);
+  return "Something went wrong on our side. Try again in a minute; if it keeps failing, contact support.";
+}
+
+/** `?connect_error=<code>` from /zoho/callback → our own text (the URL never carries free text). */
+function connectErrorMessage(code: string | null): string | null {
+  if (!code || !/^[a-z0-9_]{1,64}$/.test(code)) return code ? CALLBACK_REASONS.unexpected! : null;
+  return CALLBACK_REASONS[code] ?? toZohoOAuthError(0, { error: code }, { method: "GET", url: "" }).message;
+}
+
+function sessionTokenOf(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  if (header?.startsWith("Bearer ")) return header.slice("Bearer ".length).trim() || null;
+  return new URL(request.url).searchParams.get("id_token");
+}
+
+function toView(s: ConnectionStatusView) {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    state: s.state,
+    dataCenter: s.dataCenter,
+    dataCenterLabel: s.dataCenterLabel,
+    organizationId: s.organizationId,
+    organizationName: s.organizationName,
+    currencyCode: s.currencyCode,
+    connectedAt: iso(s.connectedAt),
+    lastSuccessAt: iso(s.lastSuccessAt),
+    lastError: s.lastError,
+    autoSend: s.autoSend,
+    pausedUntil: iso(s.pausedUntil),
+  };
+}
+
+// ---- page ---------------------------------------------------------------------------------------
+
+// Same text on server and client (no locale/timezone dependent hydration mismatch).
+const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const formatDate = (iso: string | null, fallback: string) => (iso ? `${DATE_FORMAT.format(new Date(iso))} UTC` : fallback);
+
+const DATA_CENTER_OPTIONS = [
+  { label: "Detect automatically (start at zoho.com)", value: AUTO_DC },
+  ...DATA_CENTER_IDS.map((id) => ({ label: DATA_CENTERS[id].label, value: id })),
+];
+
+export default function SettingsPage() {
+  const { status, organizations, organizationsError, connectError } = useLoaderData<typeof loader>();
+  const connect = useFetcher<typeof action>();
+  const organization = useFetcher<typeof action>();
+  const autoSend = useFetcher<typeof action>();
+  const disconnect = useFetcher<typeof action>();
+
+  const [dataCenter, setDataCenter] = useState<string>(AUTO_DC);
+  const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
+  const onlyOrg = organizations?.length === 1 ? organizations[0]!.id : "";
+  const [organizationId, setOrganizationId] = useState<string>(status.organizationId ?? onlyOrg);
+  useEffect(() => setOrganizationId(status.organizationId ?? onlyOrg), [status.organizationId, onlyOrg]);
+
+  // Zoho's consent page refuses to render in a frame: leave the admin iframe (App Bridge handles _top).
+  const connectUrl = connect.data && connect.data.ok ? connect.data.connectUrl : undefined;
+  useEffect(() => {
+    if (connectUrl) window.open(connectUrl, "_top");
+  }, [connectUrl]);
+
+  const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
+  const results = [connect, organization, autoSend, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
+  const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
+  const paused = status.pausedUntil && new Date(status.pausedUntil).getTime() > Date.now() ? status.pausedUntil : null;
+
+  return (
+    <Page title="Settings" subtitle="Zoho Books connection">
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {connectError && (
+              <Banner tone="critical" title="Zoho Books was not connected">
+                <p>{connectError}</p>
+              </Banner>
+            )}
+            {results.map((r) =>
+              r.ok ? (
+                r.message ? <Banner key={r.intent} tone="success" title={r.message} /> : null
+              ) : (
+                <Banner key={r.intent} tone="critical" title="That did not work">
+                  <p>{r.error}</p>
+                </Banner>
+              ),
+            )}
+            {status.state === "needs_reauth" && (
+              <Banner
+                tone="critical"
+                title="Reconnect needed"
+                action={{
+                  content: "Reconnect Zoho Books",
+                  loading: connect.state !== "idle",
+                  onAction: () => startConnect(status.dataCenter && status.dataCenter !== "custom" ? status.dataCenter : AUTO_DC),
+                }}
+              >
+                <p>{status.lastError ?? "Zoho no longer accepts this app's access. Reconnect to resume sending invoices."}</p>
+                <p>Paid orders are kept and sent once you reconnect.</p>
+              </Banner>
+            )}
+            {paused && status.state === "connected" && (
+              <Banner tone="warning" title="Sending is paused">
+                <p>
+                  {status.lastError ?? "Zoho's daily API limit was reached."} Sending resumes at {formatDate(paused, "")}.
+                </p>
+              </Banner>
+            )}
+            {organizationsError && (
+              <Banner tone="critical" title="Could not load your Zoho Books organizations">
+                <p>{organizationsError}</p>
+              </Banner>
+            )}
+
+            {status.state === "not_connected" || status.state === "disconnected" ? (
+              <Card>
+                <BlockStack gap="400">
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      Zoho Books
+                    </Text>
+                    <Badge>Not connected</Badge>
+                  </InlineStack>
+                  {status.state === "disconnected" && status.lastError && (
+                    <Banner tone="warning">
+                      <p>{status.lastError}</p>
+                    </Banner>
+                  )}
+                  <Text as="p">
+                    Connect your Zoho Books account to turn paid orders into draft invoices. Zoho&apos;s sign-in opens in
+                    this window, outside the Shopify admin, and brings you back here.
+                  </Text>
+                  <Select
+                    label="Zoho data center"
+                    options={DATA_CENTER_OPTIONS}
+                    value={dataCenter}
+                    onChange={setDataCenter}
+                    helpText="Where your Zoho account lives. Zoho forwards you to your own data center if you leave it on automatic (except China)."
+                  />
+                  <InlineStack>
+                    <Button variant="primary" loading={connect.state !== "idle"} onClick={() => startConnect(dataCenter)}>
+                      Connect Zoho Books
+                    </Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+            ) : (
+              <>
+                <Card>
+                  <BlockStack gap="400">
+                    <InlineStack gap="200" blockAlign="center">
+                      <Text as="h2" variant="headingMd">
+                        Zoho Books
+                      </Text>
+                      {status.state === "connected" ? <Badge tone="success">Connected</Badge> : <Badge tone="critical">Reconnect needed</Badge>}
+                    </InlineStack>
+                    <BlockStack gap="200">
+                      <Detail label="Organization" value={status.organizationName ?? "Not chosen yet"} />
+                      <Detail label="Data center" value={status.dataCenterLabel ?? "Unknown"} />
+                      <Detail label="Connected since" value={formatDate(status.connectedAt, "Unknown")} />
+                      <Detail label="Last successful call to Zoho" value={formatDate(status.lastSuccessAt, "None yet")} />
+                    </BlockStack>
+                  </BlockStack>
+                </Card>
+
+                {status.state === "connected" && organizations && (
+                  <Card>
+                    <BlockStack gap="400">
+                      <Text as="h2" variant="headingMd">
+                        Organization
+                      </Text>
+                      {organizations.length === 0 ? (
+                        <Text as="p" tone="critical">
+                          This Zoho account has no Zoho Books organization. Create one in Zoho Books, then reload this page.
+                        </Text>
+                      ) : (
+                        <>
+                          <Select
+                            label="Zoho Books organization"
+                            options={[
+                              ...(organizationId ? [] : [{ label: "Choose an organization", value: "" }]),
+                              ...organizations.map((o) => ({ label: `${o.name} (${o.currencyCode})`, value: o.id })),
+                            ]}
+                            value={organizationId}
+                            onChange={setOrganizationId}
+                            helpText="Draft invoices are created in this organization. Its currency must be your shop's currency."
+                          />
+                          <InlineStack>
+                            <Button
+                              loading={organization.state !== "idle"}
+                              disabled={!organizationId || organizationId === status.organizationId}
+                              onClick={() => organization.submit({ intent: "selectOrganization", organizationId }, { method: "post" })}
+                            >
+                              Use this organization
+                            </Button>
+                          </InlineStack>
+                        </>
+                      )}
+                    </BlockStack>
+                  </Card>
+                )}
+
+                <Card>
+                  <BlockStack gap="400">
+                    <Text as="h2" variant="headingMd">
+                      Sending
+                    </Text>
+                    <Checkbox
+                      label="Send paid orders automatically"
+                      helpText="A draft invoice is created in Zoho Books within seconds of an order being paid."
+                      checked={autoSendChecked}
+                      disabled={status.state !== "connected"}
+                      onChange={(on) => autoSend.submit({ intent: "setAutoSend", autoSend: String(on) }, { method: "post" })}
+                    />
+                  </BlockStack>
+                </Card>
+
+                <Card>
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Disconnect
+                    </Text>
+                    {confirmingDisconnect ? (
+                      <Banner tone="warning" title="Disconnect Zoho Books?">
+                        <BlockStack gap="200">
+                          <p>Paid orders stop going to Zoho Books and the app&apos;s access at Zoho is revoked. Invoices already in Zoho stay there.</p>
+                          <InlineStack gap="200">
+                            <Button
+                              variant="primary"
+                              tone="critical"
+                              loading={disconnect.state !== "idle"}
+                              onClick={() => {
+                                disconnect.submit({ intent: "disconnect" }, { method: "post" });
+                                setConfirmingDisconnect(false);
+                              }}
+                            >
+                              Disconnect
+                            </Button>
+                            <Button onClick={() => setConfirmingDisconnect(false)}>Cancel</Button>
+                          </InlineStack>
+                        </BlockStack>
+                      </Banner>
+                    ) : (
+                      <InlineStack>
+                        <Button tone="critical" onClick={() => setConfirmingDisconnect(true)}>
+                          Disconnect Zoho Books
+                        </Button>
+                      </InlineStack>
+                    )}
+                  </BlockStack>
+                </Card>
+              </>
+            )}
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function Detail({ label, value }: { label: string; value: string }) {
+  return (
+    <InlineStack gap="200" wrap={false}>
+      <Box minWidth="220px">
+        <Text as="span" tone="subdued">
+          {label}
+        </Text>
+      </Box>
+      <Text as="span">{value}</Text>
+    </InlineStack>
+  );
+}
