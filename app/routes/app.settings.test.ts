@@ -74,11 +74,12 @@ describe("/app/settings authentication", () => {
     expect(seen.status.organizationName).toBeNull();
     expect(seen.organizations).toBeNull();
 
-    for (const fields of [
+    const attempts: Array<Record<string, string>> = [
       { intent: "setAutoSend", autoSend: "false" },
       { intent: "selectOrganization", organizationId: orgs[1]!.organization_id },
       { intent: "disconnect" },
-    ]) {
+    ];
+    for (const fields of attempts) {
       const res = await post(intruder, fields);
       expect(res.body).toMatchObject({ ok: false, error: expect.stringContaining("not connected") });
     }
