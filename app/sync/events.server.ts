@@ -1,0 +1,24 @@
+// The append-only activity log (SyncEvent) the merchant reads on the Activity page.
+import type { Prisma } from "@prisma/client";
+import { prisma } from "~/db.server";
+
+export type SyncEventKind =
+  | "invoice_created"
+  | "invoice_recovered"
+  | "invoice_updated"
+  | "invoice_deleted"
+  | "adjustment_corrected"
+  | "sync_failed"
+  | "needs_attention"
+  | "metafield_failed";
+
+export async function recordSyncEvent(
+  shop: string,
+  event: { orderId?: string; kind: SyncEventKind; message: string; data?: Prisma.InputJsonValue },
+): Promise<void> {
+  await prisma.syncEvent.create({ data: { shop, orderId: event.orderId ?? null, kind: event.kind, message: event.message, data: event.data } });
+}
+
+export async function listSyncEvents(shop: string, { orderId, take = 50 }: { orderId?: string; take?: number } = {}) {
+  return prisma.syncEvent.findMany({ where: { shop, ...(orderId ? { orderId } : {}) }, orderBy: { at: "desc" }, take });
+}

@@ -1,0 +1,361 @@
+// The orchestration against real Postgres + Redis and the Zoho/Shopify simulators (design §4, §5).
+import { http, HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { deleteOrderInvoice, syncOrder, SyncRefusedError, updateOrderInvoice } from "~/sync/sync-order.server";
+import { ZohoNotFoundError, ZohoValidationError } from "~/zoho/errors";
+import { buildOrder, type OrderSpec } from "~test/factories/order";
+import { connectedShop } from "~test/helpers/connected-shop";
+import { server } from "~test/mocks";
+import { getShopifyMetafield, shopify } from "~test/mocks/shopify";
+import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/mocks/zoho-accounts";
+import { zohoBooks, type SimOrganization } from "~test/mocks/zoho-books";
+
+const italianOrder = (overrides: Partial<OrderSpec> = {}) =>
+  buildOrder({
+    name: "#1001",
+    id: "5001",
+    currency: "EUR",
+    taxesIncluded: true,
+    processedAt: "2026-11-20T10:15:00+01:00",
+    email: "giulia@example.com",
+    customer: {
+      id: "gid://shopify/Customer/77",
+      firstName: "Giulia",
+      lastName: "Rossi",
+      displayName: "Giulia Rossi",
+      defaultEmailAddress: { emailAddress: "giulia@example.com" },
+      defaultPhoneNumber: null,
+    },
+    billingAddress: {
+      firstName: "Giulia",
+      lastName: "Rossi",
+      company: null,
+      address1: "Via Roma 1",
+      address2: null,
+      city: "Milano",
+      province: "Milano",
+      provinceCode: "MI",
+      zip: "20121",
+      country: "Italy",
+      countryCodeV2: "IT",
+      phone: null,
+    },
+    lines: [
+      { title: "Espresso cups", quantity: 2, price: "19.90", taxes: [{ title: "IVA", percent: "22" }] },
+      { title: "Cookbook", quantity: 1, price: "24.00", taxes: [{ title: "IVA", percent: "4" }] },
+    ],
+    shipping: [{ title: "Standard", price: "6.90", taxes: [{ title: "IVA", percent: "22" }] }],
+    discounts: [{ kind: "code", label: "WELCOME10", value: { percent: "10" }, target: "order" }],
+    ...overrides,
+  });
+
+async function row(shop: string, orderId: string) {
+  return prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId } } });
+}
+
+/** The organization's invoices as Zoho would return them. */
+function invoicesOf(org: SimOrganization) {
+  return [...org.invoices.keys()].map((id) => zohoBooks.invoice(org.organization.organization_id, id));
+}
+
+describe("syncOrder: the happy path", () => {
+  it("creates one draft invoice whose total equals the Shopify total, records it and writes the metafield", async () => {
+    const { shop, org, addOrder } = await connectedShop({ preset: "eu" });
+    const order = italianOrder();
+    const orderId = addOrder(order);
+
+    const outcome = await syncOrder({ shop, orderId });
+
+    expect(outcome.kind).toBe("created");
+    if (outcome.kind !== "created") return;
+    expect(outcome.zohoTotal).toBe(order.totalPriceSet.shopMoney.amount);
+    const [invoice] = invoicesOf(org);
+    expect(invoicesOf(org)).toHaveLength(1);
+    expect(invoice).toMatchObject({ status: "draft", reference_number: "#1001" });
+
+    const saved = await row(shop, orderId);
+    expect(saved).toMatchObject({
+      status: "synced",
+      orderName: "#1001",
+      zohoInvoiceId: outcome.invoiceId,
+      zohoInvoiceNumber: outcome.invoiceNumber,
+      zohoInvoiceStatus: "draft",
+      currencyCode: "EUR",
+      claimedAt: null,
+      lastErrorCode: null,
+    });
+    expect(saved.shopifyTotal?.toFixed(2)).toBe(order.totalPriceSet.shopMoney.amount);
+    expect(saved.zohoTotal?.toFixed(2)).toBe(order.totalPriceSet.shopMoney.amount);
+    expect(getShopifyMetafield(order.id, "zoho_invoice")?.value).toBe(outcome.invoiceNumber);
+    const events = await prisma.syncEvent.findMany({ where: { shop, orderId } });
+    expect(events.map((e) => e.kind)).toEqual(["invoice_created"]);
+  });
+
+  it("pays no reference-number lookup on the happy path and counts its Zoho calls", async () => {
+    const { shop, addOrder } = await connectedShop({ preset: "eu" });
+    const first = await syncOrder({ shop, orderId: addOrder(italianOrder()) });
+    const taxTableCalls = zohoBooks.requests.filter((r) => r.path.startsWith("/settings/")).length;
+    const newCustomer = await syncOrder({
+      shop,
+      orderId: addOrder(
+        italianOrder({
+          name: "#1002",
+          id: "5002",
+          email: "marco@example.com",
+          customer: null,
+          billingAddress: { ...italianOrder().billingAddress!, firstName: "Marco", lastName: "Bianchi" },
+        }),
+      ),
+    });
+    const knownCustomer = await syncOrder({ shop, orderId: addOrder(italianOrder({ name: "#1003", id: "5003" })) });
+
+    expect(zohoBooks.count("GET /invoices")).toBe(0);
+    const calls = [first, newCustomer, knownCustomer].map((o) => (o.kind === "created" ? o.zohoCalls : -1));
+    // Cold tax cache on the first order only (then cached for an hour).
+    expect(taxTableCalls).toBeGreaterThanOrEqual(1);
+    // New customer: search by email, search by name, create contact, create invoice.
+    expect(calls).toEqual([taxTableCalls + 4, 4, 1]);
+  });
+
+  it("moves Zoho's rounding difference into the adjustment with exactly one PUT", async () => {
+    // Zoho rounding tax per invoice instead of per line: 3 × 0.10 at 22 % → 0.07 tax, Shopify 0.06.
+    const { shop, org, addOrder } = await connectedShop({ preset: "eu", settings: { taxRounding: "invoice" } });
+    const order = italianOrder({
+      taxesIncluded: false,
+      discounts: [],
+      shipping: [],
+      lines: [0, 1, 2].map((i) => ({ title: `Sticker ${i}`, quantity: 1, price: "0.10", taxes: [{ title: "IVA", percent: "22" }] })),
+    });
+    expect(order.totalPriceSet.shopMoney.amount).toBe("0.36");
+
+    const outcome = await syncOrder({ shop, orderId: addOrder(order) });
+
+    expect(outcome).toMatchObject({ kind: "created", corrected: true, zohoTotal: "0.36" });
+    expect(zohoBooks.count("PUT /invoices/{id}")).toBe(1);
+    expect(invoicesOf(org)[0]?.total).toBe("0.36");
+    const events = await prisma.syncEvent.findMany({ where: { shop }, orderBy: { at: "asc" } });
+    expect(events.map((e) => e.kind)).toContain("adjustment_corrected");
+  });
+});
+
+describe("syncOrder: exactly one invoice", () => {
+  it("a duplicate call (webhook twice, or webhook + scan) creates nothing more", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    const first = await syncOrder({ shop, orderId });
+    const again = await syncOrder({ shop, orderId });
+    expect(first.kind).toBe("created");
+    expect(again).toMatchObject({ kind: "already_synced", invoiceId: first.kind === "created" ? first.invoiceId : "" });
+    expect(invoicesOf(org)).toHaveLength(1);
+    expect(zohoBooks.count("POST /invoices")).toBe(1);
+  });
+
+  it("two concurrent calls for one order end with one invoice", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    const results = await Promise.all([syncOrder({ shop, orderId }), syncOrder({ shop, orderId })]);
+    const kinds = results.map((r) => r.kind).sort();
+    expect(kinds).toEqual(["busy", "created"]);
+    expect(invoicesOf(org)).toHaveLength(1);
+    expect((await row(shop, orderId)).status).toBe("synced");
+  });
+
+  it("a crash after Zoho's 201 but before our commit: the next attempt finds the invoice by reference", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    await expect(
+      syncOrder({ shop, orderId }, { beforeRecord: async () => { throw new Error("worker killed"); } }),
+    ).rejects.toThrow("worker killed");
+    expect(invoicesOf(org)).toHaveLength(1);
+    expect((await row(shop, orderId)).status).toBe("creating");
+
+    const retry = await syncOrder({ shop, orderId });
+
+    expect(retry.kind).toBe("recovered");
+    expect(invoicesOf(org)).toHaveLength(1);
+    expect(zohoBooks.count("POST /invoices")).toBe(1);
+    expect(zohoBooks.count("GET /invoices")).toBe(1);
+    expect(await row(shop, orderId)).toMatchObject({ status: "synced", zohoInvoiceId: invoicesOf(org)[0]!.invoice_id });
+  });
+
+  it("a worker that died holding the lease: others wait, then recover after the lease expires", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    const t0 = new Date();
+    // The process dies between Zoho's answer and our commit: nothing runs after the POST.
+    const crashed = syncOrder({ shop, orderId }, { now: () => t0, beforeRecord: () => new Promise<never>(() => {}) });
+    await expect.poll(() => invoicesOf(org).length).toBe(1);
+    void crashed;
+
+    expect(await syncOrder({ shop, orderId }, { now: () => new Date(t0.getTime() + 60_000) })).toEqual({ kind: "busy" });
+    const later = await syncOrder({ shop, orderId }, { now: () => new Date(t0.getTime() + 6 * 60_000) });
+
+    expect(later.kind).toBe("recovered");
+    expect(invoicesOf(org)).toHaveLength(1);
+  });
+
+  it("a POST that failed after Zoho created the invoice (500 after create) is recovered, not duplicated", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    zohoBooks.inject({ kind: "crash-after-create" });
+
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow();
+    expect(await row(shop, orderId)).toMatchObject({ status: "creating", lastErrorCode: "zoho_unavailable", claimedAt: null });
+
+    expect((await syncOrder({ shop, orderId })).kind).toBe("recovered");
+    expect(invoicesOf(org)).toHaveLength(1);
+  });
+});
+
+describe("syncOrder: bad input gets a recorded, readable reason", () => {
+  it("an unknown tax rate → needs_attention, no contact and no invoice created", async () => {
+    const { shop, org, addOrder } = await connectedShop({ preset: "eu" });
+    const orderId = addOrder(italianOrder({ lines: [{ title: "Wine", quantity: 1, price: "12.00", taxes: [{ title: "IVA", percent: "5" }] }] }));
+
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow(/No Zoho tax of 5%/);
+
+    expect(await row(shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorCode: "unknown_tax_rate", claimedAt: null });
+    expect((await row(shop, orderId)).lastErrorMessage).toMatch(/Settings › Taxes/);
+    expect(org.contacts.size).toBe(0);
+    expect(org.invoices.size).toBe(0);
+    const [event] = await prisma.syncEvent.findMany({ where: { shop, orderId } });
+    expect(event).toMatchObject({ kind: "needs_attention" });
+    // Automatic sends leave it alone until a person acts; a manual send retries it.
+    expect(await syncOrder({ shop, orderId })).toEqual({ kind: "skipped", reason: "status needs_attention" });
+  });
+
+  it("a currency mismatch → needs_attention", async () => {
+    const { shop, addOrder } = await connectedShop({ preset: "us" });
+    const orderId = addOrder(italianOrder());
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow();
+    expect(await row(shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorCode: "currency_mismatch" });
+  });
+
+  it("a Zoho validation error → needs_attention with Zoho's code and message, never retried", async () => {
+    const { shop, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    server.use(
+      http.post("https://www.zohoapis.com/books/v3/invoices", () =>
+        HttpResponse.json({ code: 4003, message: "Invoice date cannot be earlier than the lock date." }, { status: 400 }),
+      ),
+    );
+    await expect(syncOrder({ shop, orderId })).rejects.toBeInstanceOf(ZohoValidationError);
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "needs_attention",
+      lastErrorCode: "zoho_4003",
+      lastErrorMessage: "Zoho Books refused the request: Invoice date cannot be earlier than the lock date.",
+    });
+  });
+
+  it("a token revoked mid-sync → the shop needs reconnecting and the order says so", async () => {
+    const { shop, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    const conn = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
+    for (const [token, info] of zohoAccounts.refreshTokens) if (info.accountsServer === conn.accountsServer) revokeZohoRefreshToken(token);
+    expireZohoAccessTokens();
+
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow();
+
+    expect(await row(shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorCode: "zoho_auth" });
+    expect((await row(shop, orderId)).lastErrorMessage).toMatch(/^Reconnect Zoho Books in Settings/);
+    expect((await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).status).toBe("needs_reauth");
+  });
+
+  it("a contact deleted in Zoho since we cached it is looked up again", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    await syncOrder({ shop, orderId: addOrder(italianOrder()) });
+    org.contacts.clear();
+
+    const outcome = await syncOrder({ shop, orderId: addOrder(italianOrder({ name: "#1002", id: "5002" })) });
+
+    expect(outcome.kind).toBe("created");
+    expect(org.contacts.size).toBe(1);
+    expect(invoicesOf(org)).toHaveLength(2);
+  });
+
+  it("Zoho unavailable before the POST → failed (retried later), nothing half-written", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    zohoBooks.inject({ kind: "internal-error", method: "GET", path: "/settings/taxes", times: 3 });
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow();
+    expect(await row(shop, orderId)).toMatchObject({ status: "failed", lastErrorCode: "zoho_unavailable", zohoInvoiceId: null, claimedAt: null });
+    expect(org.invoices.size).toBe(0);
+    expect((await syncOrder({ shop, orderId })).kind).toBe("created");
+  });
+});
+
+describe("manual update and delete", () => {
+  it("update re-pushes the order to the draft", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const order = italianOrder();
+    const orderId = addOrder(order);
+    await syncOrder({ shop, orderId });
+    // The order was edited in Shopify: one more cup.
+    addOrder(italianOrder({ lines: [{ title: "Espresso cups", quantity: 3, price: "19.90", taxes: [{ title: "IVA", percent: "22" }] }] }));
+
+    const updated = await updateOrderInvoice({ shop, orderId });
+
+    const edited = shopify.orders.get(order.id) as unknown as typeof order;
+    expect(updated.zohoTotal).toBe(edited.totalPriceSet.shopMoney.amount);
+    expect(invoicesOf(org)).toHaveLength(1);
+    expect((await row(shop, orderId)).zohoTotal?.toFixed(2)).toBe(updated.zohoTotal);
+  });
+
+  it("update refuses an invoice that is no longer a draft", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    await syncOrder({ shop, orderId });
+    [...org.invoices.values()][0]!.status = "sent";
+
+    const err = await updateOrderInvoice({ shop, orderId }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SyncRefusedError);
+    expect((err as Error).message).toMatch(/is sent in Zoho Books, not a draft/);
+    expect(await row(shop, orderId)).toMatchObject({ status: "synced", zohoInvoiceStatus: "sent", claimedAt: null });
+  });
+
+  it("update of an invoice deleted in Zoho marks the order deleted so it can be created again", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    await syncOrder({ shop, orderId });
+    org.invoices.clear();
+
+    await expect(updateOrderInvoice({ shop, orderId })).rejects.toBeInstanceOf(ZohoNotFoundError);
+    expect(await row(shop, orderId)).toMatchObject({ status: "deleted", zohoInvoiceId: null, lastErrorCode: "zoho_invoice_missing" });
+    expect((await syncOrder({ shop, orderId, mode: "manual" })).kind).toBe("created");
+  });
+
+  it("delete removes the Zoho invoice; a manual create makes a new one", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    await syncOrder({ shop, orderId });
+
+    await deleteOrderInvoice({ shop, orderId });
+    expect(org.invoices.size).toBe(0);
+    expect(await row(shop, orderId)).toMatchObject({ status: "deleted", zohoInvoiceId: null });
+    expect(await syncOrder({ shop, orderId })).toEqual({ kind: "skipped", reason: "status deleted" });
+    expect((await syncOrder({ shop, orderId, mode: "manual" })).kind).toBe("created");
+    expect(org.invoices.size).toBe(1);
+  });
+
+  it("delete refused by Zoho (payments recorded) shows Zoho's reason and keeps the invoice", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    await syncOrder({ shop, orderId });
+    const [invoice] = invoicesOf(org);
+    zohoBooks.recordPayment(org.organization.organization_id, invoice!.invoice_id);
+
+    await expect(deleteOrderInvoice({ shop, orderId })).rejects.toThrow(/Payments have been recorded/);
+    expect(await row(shop, orderId)).toMatchObject({ status: "synced", zohoInvoiceId: invoice!.invoice_id, claimedAt: null });
+    expect((await row(shop, orderId)).lastErrorMessage).toMatch(/^Delete refused: .*Payments have been recorded/);
+  });
+
+  it("a shop cannot act on another shop's order", async () => {
+    const a = await connectedShop();
+    const b = await connectedShop();
+    const orderId = a.addOrder(italianOrder());
+    await syncOrder({ shop: a.shop, orderId });
+    await expect(deleteOrderInvoice({ shop: b.shop, orderId })).rejects.toThrow(/no Zoho Books invoice/);
+    expect(a.org.invoices.size).toBe(1);
+  });
+});

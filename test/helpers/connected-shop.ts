@@ -1,0 +1,52 @@
+// A shop as it is after installation and a completed Zoho connect: offline Shopify session, a Zoho
+// organization in the Books simulator, tokens issued by the accounts simulator and stored encrypted.
+import { encryptSecret } from "~/crypto.server";
+import { prisma } from "~/db.server";
+import type { PaidOrder } from "~/sync/mapping";
+import { addShopifyOrder, shopify, type SimOrder } from "../mocks/shopify";
+import { issueTokensFor } from "../mocks/zoho-accounts";
+import { seedOrganization, type SeedOrganizationInput, type SimOrganization } from "../mocks/zoho-books";
+import { uniqueShop } from "./shop";
+import { installShop } from "./shopify-auth";
+
+export interface ConnectedShop {
+  shop: string;
+  org: SimOrganization;
+  /** Adds the order to the Shopify simulator for this shop; returns its numeric id. */
+  addOrder(order: PaidOrder): string;
+}
+
+export async function connectedShop(opts: SeedOrganizationInput & { label?: string; linkItemsBySku?: boolean } = {}): Promise<ConnectedShop> {
+  const { label, linkItemsBySku = false, ...orgInput } = opts;
+  const shop = uniqueShop(label);
+  await installShop(shop);
+  const org = seedOrganization(orgInput);
+  const tokens = issueTokensFor({ dataCenter: "com" });
+  const o = org.organization;
+  await prisma.zohoConnection.create({
+    data: {
+      shop,
+      dataCenter: "com",
+      accountsServer: tokens.accountsServer,
+      apiDomain: tokens.apiDomain,
+      organizationId: o.organization_id,
+      organizationName: o.name,
+      currencyCode: o.currency_code,
+      pricePrecision: o.price_precision,
+      refreshTokenEnc: encryptSecret(tokens.refreshToken),
+      accessTokenEnc: encryptSecret(tokens.accessToken),
+      accessTokenExpiresAt: tokens.expiresAt,
+      status: "connected",
+      linkItemsBySku,
+    },
+  });
+  shopify.shops.set(shop, { ianaTimezone: o.time_zone, currencyCode: o.currency_code });
+  return {
+    shop,
+    org,
+    addOrder(order: PaidOrder): string {
+      addShopifyOrder(order as unknown as SimOrder, { shop });
+      return order.legacyResourceId;
+    },
+  };
+}
