@@ -133,6 +133,7 @@ describe("syncOrder: the happy path", () => {
 
     expect(outcome).toMatchObject({ kind: "created", corrected: true, zohoTotal: "0.36" });
     expect(zohoBooks.count("PUT /invoices/{id}")).toBe(1);
+    expect(zohoBooks.count("GET /invoices/{id}")).toBe(0);
     expect(invoicesOf(org)[0]?.total).toBe("0.36");
     const events = await prisma.syncEvent.findMany({ where: { shop }, orderBy: { at: "asc" } });
     expect(events.map((e) => e.kind)).toContain("adjustment_corrected");

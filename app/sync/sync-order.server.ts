@@ -164,7 +164,8 @@ async function reconcileTotal(zoho: ZohoClient, invoice: ZohoInvoice, prepared: 
     adjustment: toZohoNumber(adjustment, prepared.settings.pricePrecision),
     adjustment_description: ROUNDING_DESCRIPTION,
   };
-  const updated = await updateDraftInvoice(zoho, invoice.invoice_id, payload);
+  // `current`: the invoice we hold is the draft Zoho just answered with — no status re-check needed.
+  const updated = await updateDraftInvoice(zoho, invoice.invoice_id, payload, { current: invoice });
   return { invoice: updated, corrected: true };
 }
 
@@ -384,7 +385,7 @@ export async function updateOrderInvoice(input: { shop: string; orderId: string 
       );
     }
     const prepared = await prepareInvoice(shop, orderId, zoho, graphql);
-    const updated = await updateDraftInvoice(zoho, invoiceId, prepared.payload);
+    const updated = await updateDraftInvoice(zoho, invoiceId, prepared.payload, { current });
     const { invoice: final } = await reconcileTotal(zoho, updated, prepared);
     const matches = totalsMatch(final, prepared.mapped.expectedTotal);
     const zohoTotal = new Decimal(String(final.total)).toFixed();
