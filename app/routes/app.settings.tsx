@@ -42,8 +42,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       organizations = (await listOrganizations(shop)).map((o) => ({ id: o.organization_id, name: o.name, currencyCode: o.currency_code }));
     } catch (err) {
       organizationsError = reasonFor(err, shop, "zoho organizations not loaded");
-      // A refused refresh token flips the connection to needs_reauth: show that state, not a stale one.
-      if (err instanceof ZohoAuthError) status = await getConnectionStatus(shop);
+      // A refused refresh token flips the connection to needs_reauth: show that state (its banner
+      // carries the reason), not a stale "connected" with a second banner.
+      if (err instanceof ZohoAuthError) {
+        status = await getConnectionStatus(shop);
+        if (status.state !== "connected") organizationsError = null;
+      }
     }
   }
 
@@ -218,7 +222,7 @@ export default function SettingsPage() {
                   onAction: () => startConnect(status.dataCenter && status.dataCenter !== "custom" ? status.dataCenter : AUTO_DC),
                 }}
               >
-                <p>{status.lastError ?? "Zoho no longer accepts this app's access. Reconnect to resume sending invoices."}</p>
+                <p>{status.lastError?.replace(/^Reconnect needed:\s*/, "") ?? "Zoho no longer accepts this app's access."}</p>
                 <p>Paid orders are kept and sent once you reconnect.</p>
               </Banner>
             )}

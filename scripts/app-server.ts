@@ -1,0 +1,120 @@
+// Starts the Remix app inside the calling process on a free port, for the browser tests and the demo:
+// Vite in middleware mode (the same module graph `remix vite:dev` serves, no build step) behind a
+// plain node:http server. In-process on purpose: the msw simulators started by the caller (test
+// setup or scripts/simulators.ts) then see every outgoing request the app makes, and tests can seed
+// and inspect the simulators' state directly.
+//
+// The environment (DATABASE_URL, SHOPIFY_*, ZOHO_*, …) must be set before this is called: the app's
+// modules parse it when Vite first loads them.
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface AppServer {
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  port: number;
+  /** Loads an app module through the same module graph the server uses (e.g. "/app/db.server.ts"). */
+  loadModule<T = Record<string, unknown>>(id: string): Promise<T>;
+  /** Stops accepting requests, closes Vite, then the app's Redis connection and Prisma client. */
+  close(): Promise<void>;
+}
+
+export interface AppServerOptions {
+  /** 0 (default) = a free port chosen by the OS. */
+  port?: number;
+  host?: string;
+  /** Called for an error thrown outside Remix's own handling (the request then gets a plain 500). */
+  onError?: (err: unknown) => void;
+}
+
+export async function startAppServer({ port = 0, host = "127.0.0.1", onError }: AppServerOptions = {}): Promise<AppServer> {
+  const { createServer } = await import("vite");
+  const { createRequestHandler, writeReadableStreamToWritable } = await import("@remix-run/node");
+
+  const vite = await createServer({
+    root: ROOT,
+    configFile: path.join(ROOT, "vite.config.ts"),
+    appType: "custom",
+    logLevel: "warn",
+    clearScreen: false,
+    server: { middlewareMode: true, hmr: false, watch: null },
+  });
+  const handle = createRequestHandler(
+    () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+    "development",
+  );
+
+  const server = http.createServer((req, res) => {
+    // Vite serves the client modules and assets; everything else is the Remix app.
+    vite.middlewares(req, res, () => {
+      void (async () => {
+        try {
+          const response = await handle(toFetchRequest(req, res));
+          res.statusCode = response.status;
+          res.statusMessage = response.statusText;
+          for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
+          const cookies = response.headers.getSetCookie();
+          if (cookies.length) res.setHeader("set-cookie", cookies);
+          if (response.body) await writeReadableStreamToWritable(response.body, res);
+          else res.end();
+        } catch (err) {
+          onError?.(err);
+          if (!res.headersSent) {
+            res.statusCode = 500;
+            res.setHeader("content-type", "text/plain; charset=utf-8");
+          }
+          res.end("Internal Server Error");
+        }
+      })();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+
+  const loadModule = <T,>(id: string) => vite.ssrLoadModule(id) as Promise<T>;
+
+  return {
+    url: `http://${host}:${actualPort}`,
+    port: actualPort,
+    loadModule,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The app's own module instances hold its Redis connection and Prisma client.
+      try {
+        const redis = await loadModule<{ closeRedis(): Promise<void> }>("/app/queue/redis.server.ts");
+        await redis.closeRedis();
+        const db = await loadModule<{ prisma: { $disconnect(): Promise<void> } }>("/app/db.server.ts");
+        await db.prisma.$disconnect();
+      } finally {
+        await vite.close();
+      }
+    },
+  };
+}
+
+/** node:http request → Fetch Request (what Remix handlers take); aborted when the client goes away. */
+function toFetchRequest(req: IncomingMessage, res: ServerResponse): Request {
+  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  const controller = new AbortController();
+  res.on("close", () => controller.abort());
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(url.href, {
+    method: req.method,
+    headers,
+    signal: controller.signal,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
+  } as RequestInit);
+}

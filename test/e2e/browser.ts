@@ -1,0 +1,92 @@
+// Browser-test plumbing: Debian's Chromium through playwright-core (never a downloaded browser), the
+// app opened as Shopify admin would open it (embedded=1, shop, host, id_token), and a local stand-in
+// for App Bridge, whose CDN script is unreachable here.
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { hostParam, sessionToken } from "~test/helpers/shopify-auth";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/**
+ * What the real App Bridge does that the page relies on: `shopify.idToken()`, a `fetch` that adds
+ * `Authorization: Bearer <session token>` to the app's own requests (Remix data and actions), and
+ * `<ui-nav-menu>` kept out of the page (the admin renders it in its sidebar).
+ */
+const APP_BRIDGE_STAND_IN = `(() => {
+  const idToken = new URLSearchParams(location.search).get("id_token");
+  const realFetch = window.fetch.bind(window);
+  window.fetch = (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (url.origin !== location.origin || !idToken) return realFetch(input, init);
+    const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
+    if (!headers.has("authorization")) headers.set("authorization", "Bearer " + idToken);
+    return realFetch(input, { ...init, headers });
+  };
+  window.shopify = { idToken: async () => idToken, toast: { show() {} }, loading() {} };
+  // An empty shadow root renders nothing of the links, without touching attributes React hydrates.
+  customElements.define("ui-nav-menu", class extends HTMLElement { constructor() { super(); this.attachShadow({ mode: "open" }); } });
+})();`;
+
+export interface AppPage {
+  page: Page;
+  context: BrowserContext;
+  /** console errors and uncaught page errors seen so far (hydration mismatches land here too). */
+  errors: string[];
+}
+
+/** A new browser context with App Bridge stubbed and every other outside request refused. */
+export async function newAppContext(browser: Browser, appOrigin: string): Promise<AppPage> {
+  // Headless Chromium announces "HeadlessChrome", which authenticate.admin turns away as a bot (410).
+  const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1, userAgent });
+  await context.route("**/*", async (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin === appOrigin) return route.continue();
+    if (url.href.startsWith("https://cdn.shopify.com/shopifycloud/app-bridge.js")) {
+      return route.fulfill({ status: 200, contentType: "text/javascript", body: APP_BRIDGE_STAND_IN });
+    }
+    return route.abort("blockedbyclient");
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && !/ERR_BLOCKED_BY_CLIENT|net::ERR_FAILED/.test(msg.text())) errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(String(err)));
+  return { page, context, errors };
+}
+
+/** The app URL Shopify admin loads in its iframe for `shop`, with a fresh session token. */
+export async function adminAppUrl(appOrigin: string, shop: string, path: string): Promise<string> {
+  const url = new URL(path, appOrigin);
+  url.searchParams.set("embedded", "1");
+  url.searchParams.set("shop", shop);
+  url.searchParams.set("host", hostParam(shop));
+  url.searchParams.set("id_token", await sessionToken(shop));
+  return url.href;
+}
+
+/** Opens `path` and waits until Remix has hydrated the page (client-side handlers are live). */
+export async function openHydrated(page: Page, url: string): Promise<void> {
+  const res = await page.goto(url, { waitUntil: "load" });
+  if (!res || res.status() !== 200) throw new Error(`GET ${url} answered ${res?.status()}: ${(await res?.text())?.slice(0, 300)}`);
+  await page.waitForFunction(() => {
+    const w = window as unknown as { __remixRouter?: { state: { initialized: boolean } } };
+    return w.__remixRouter?.state.initialized === true;
+  });
+}
