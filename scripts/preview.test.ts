@@ -1,0 +1,120 @@
+// The preview CLI's contract, by spawning it exactly as reviewers do:
+// `npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision N]`.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { OrderFixture, TaxesFixture } from "~test/factories/order-fixtures";
+import { mapOrderToInvoice } from "~/sync/mapping";
+import { buildTaxTable } from "~/sync/tax-match";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const FIXTURES = join(ROOT, "test", "fixtures");
+let dir: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the preview with a minimal environment: it must need no app secrets, database or Redis. */
+function preview(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      "npm",
+      ["run", "--silent", "preview", "--", ...args],
+      // Cast: the app's global ProcessEnv type lists its own variables, which the preview must not need.
+      { cwd: ROOT, env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? tmpdir() } as unknown as NodeJS.ProcessEnv, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "orders", name), "utf8")) as OrderFixture;
+const taxesOf = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "taxes", name), "utf8")) as TaxesFixture;
+function writeJson(name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value));
+  return path;
+}
+function expectFailure(run: Run, message: string) {
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe("");
+  const lines = run.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(message);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "preview-test-"));
+});
+
+describe("npm run preview", () => {
+  it("prints one JSON document with the invoice body, expected total and currency", async () => {
+    const fx = fixture("order-percentage-discount-mixed-rates.json");
+    const taxes = taxesOf(fx.taxes);
+    // The whole GraphQL response and the plain GET /settings/taxes body (no group details).
+    const order = writeJson("response.json", { data: { order: fx.order }, extensions: { cost: {} } });
+    const body = writeJson("taxes.json", { code: 0, message: "success", taxes: taxes.taxes, page_context: { page: 1 } });
+    const run = await preview(["--order", order, "--taxes", body, "--timezone", "Europe/Rome"]);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { invoice: Record<string, unknown>; expected_total: string; currency_code: string };
+    expect(Object.keys(out).sort()).toEqual(["currency_code", "expected_total", "invoice"]);
+    expect(out.expected_total).toBe(fx.expect.total);
+    expect(out.currency_code).toBe("EUR");
+    const mapped = mapOrderToInvoice(fx.order, buildTaxTable(taxes.taxes), { pricePrecision: 2, organizationCurrency: "EUR", timezone: "Europe/Rome" });
+    expect(out.invoice).toEqual({ customer_id: "PREVIEW", ...mapped.payload });
+    // Tax choices go to stderr, one line per invoice line that can carry a tax.
+    expect(run.stderr).toContain("tax: Grembiule — 22% → IVA 22");
+  });
+
+  it("takes the bare order object, and precision/timezone flags; defaults follow the currency", async () => {
+    const jpy = fixture("jpy-zero-decimals.json");
+    const run = await preview(["--order", writeJson("jpy.json", jpy.order), "--taxes", join(FIXTURES, "taxes", jpy.taxes)]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ expected_total: jpy.expect.total, currency_code: "JPY" });
+    expect(jpy.expect.total).toMatch(/^\d+$/);
+
+    const kwd = fixture("kwd-three-decimals.json");
+    const kwdRun = await preview(["--order", writeJson("kwd.json", kwd.order), "--taxes", join(FIXTURES, "taxes", kwd.taxes)]);
+    expect(JSON.parse(kwdRun.stdout)).toMatchObject({ expected_total: kwd.expect.total, currency_code: "KWD" });
+    expect(kwd.expect.total).toMatch(/^\d+\.\d{3}$/);
+
+    const late = fixture("timezone-next-day.json");
+    const args = ["--order", writeJson("late.json", late.order), "--taxes", join(FIXTURES, "taxes", late.taxes)];
+    const utc = JSON.parse((await preview(args)).stdout) as { invoice: { date: string } };
+    const sydney = JSON.parse((await preview([...args, "--timezone", "Australia/Sydney", "--precision", "3"])).stdout) as {
+      invoice: { date: string };
+      expected_total: string;
+    };
+    expect([utc.invoice.date, sydney.invoice.date]).toEqual(["2026-03-31", "2026-04-01"]);
+    expect(sydney.expected_total).toBe(late.expect.total);
+  });
+
+  it("exits 2 with one line and an empty stdout when no Zoho tax has the rate", async () => {
+    const fx = fixture("error-unknown-tax-rate.json");
+    const run = await preview(["--order", writeJson("unknown.json", fx.order), "--taxes", join(FIXTURES, "taxes", fx.taxes)]);
+    expectFailure(run, "No Zoho tax of 5% — add it in Zoho Books › Settings › Taxes");
+  });
+
+  it.each<[string, () => string[], string]>([
+    ["a missing file", () => ["--order", join(dir, "nope.json"), "--taxes", join(FIXTURES, "taxes", "it.json")], "no such file"],
+    ["broken JSON", () => ["--order", writeJson("broken.json", "{ not json"), "--taxes", join(FIXTURES, "taxes", "it.json")], "not valid JSON"],
+    ["an order that is not a PaidOrder", () => ["--order", writeJson("odd.json", { id: 1 }), "--taxes", join(FIXTURES, "taxes", "it.json")], "not a PaidOrder"],
+    ["an order not found", () => ["--order", writeJson("null.json", { data: { order: null } }), "--taxes", join(FIXTURES, "taxes", "it.json")], "data.order = null"],
+    ["a Zoho error body as taxes", () => ["--order", join(dir, "jpy.json"), "--taxes", writeJson("zerr.json", { code: 57, message: "You are not authorized" })], "code 57"],
+    ["taxes that are not a tax list", () => ["--order", join(dir, "jpy.json"), "--taxes", writeJson("tbad.json", { taxes: [{ tax_name: "x" }] })], "taxes.0.tax_id"],
+    ["no --taxes", () => ["--order", join(dir, "jpy.json")], "--order and --taxes are required"],
+    ["an unknown flag", () => ["--order", join(dir, "jpy.json"), "--taxes", join(FIXTURES, "taxes", "jp.json"), "--bogus"], "usage:"],
+    ["a bad precision", () => ["--order", join(dir, "jpy.json"), "--taxes", join(FIXTURES, "taxes", "jp.json"), "--precision", "5"], "--precision must be"],
+    ["a bad timezone", () => ["--order", join(dir, "jpy.json"), "--taxes", join(FIXTURES, "taxes", "jp.json"), "--timezone", "Mars/Olympus"], "Unknown timezone"],
+  ])("exits 2 on %s", async (_label, args, message) => {
+    expectFailure(await preview(args()), message);
+  });
+});

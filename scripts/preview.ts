@@ -1,0 +1,150 @@
+// Preview the Zoho invoice for a Shopify order, offline (design §10):
+//
+//   npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision N]
+//
+// ORDER.json: the `order` object the PaidOrder query returns (app/shopify/paid-order.ts), or the whole
+//   `{"data":{"order":…}}` response (a fixture's `{"order":…}` works too).
+// TAXES.json: the body of Zoho's GET /settings/taxes (`{"taxes":[…]}`; an optional `tax_groups` array of
+//   GET /settings/taxgroups/{id} details lets group members round like Zoho does).
+// stdout: exactly one JSON document {"invoice", "expected_total", "currency_code"}; the invoice is the
+//   POST /invoices body with customer_id "PREVIEW". stderr: the tax chosen for each line and why.
+// Exit 0; any problem with the input or the mapping → nothing on stdout, one line on stderr, exit 2.
+// No Zoho organization here: precision = the currency's minor units unless --precision, and the
+// organization currency = the shop currency. Pure: imports nothing that reads the environment.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { MappingError, mapOrderToInvoice, parsePaidOrder } from "~/sync/mapping";
+import { currencyDecimals } from "~/sync/money";
+import { buildTaxTable } from "~/sync/tax-match";
+import type { ZohoTax, ZohoTaxGroup } from "~/zoho/types";
+
+const USAGE = "usage: npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision 0-3]";
+
+/** A problem to report in one line with exit code 2. */
+class InputError extends Error {}
+
+function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read the ${what} file ${path}${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new InputError(`the ${what} file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The order object from `order`, `{"data":{"order"}}` or `{"order"}`. */
+function unwrapOrder(json: unknown): unknown {
+  if (!isObject(json)) return json;
+  if (Array.isArray(json.errors) && json.errors.length > 0 && !isObject(json.data)) {
+    const first: unknown = json.errors[0];
+    throw new InputError(`the order file is a GraphQL error response: ${isObject(first) ? String(first.message) : "unknown error"}`);
+  }
+  if (isObject(json.data) && "order" in json.data) {
+    if (json.data.order === null) throw new InputError("the order file has data.order = null (order not found or no access)");
+    return json.data.order;
+  }
+  if (isObject(json.order) && !("lineItems" in json)) return json.order;
+  return json;
+}
+
+const id = z.union([z.string().min(1), z.number()]).transform(String);
+const percentage = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/)]).transform(Number);
+const taxSchema = z.object({
+  tax_id: id,
+  tax_name: z.string(),
+  tax_percentage: percentage,
+  tax_type: z.enum(["tax", "compound_tax", "tax_group"]).default("tax"),
+  is_default_tax: z.boolean().optional(),
+});
+const memberSchema = z.object({
+  tax_id: id,
+  tax_name: z.string(),
+  tax_percentage: percentage,
+  tax_type: z.enum(["tax", "compound_tax"]).default("tax"),
+});
+const groupSchema = z.object({
+  tax_group_id: id,
+  tax_group_name: z.string(),
+  tax_group_percentage: percentage,
+  taxes: z.array(memberSchema),
+});
+const taxesBodySchema = z.object({ taxes: z.array(taxSchema), tax_groups: z.array(groupSchema).optional() });
+
+function parseTaxes(json: unknown) {
+  if (isObject(json) && typeof json.code === "number" && json.code !== 0) {
+    throw new InputError(`the taxes file is a Zoho error response: code ${json.code} ${String(json.message ?? "")}`.trim());
+  }
+  // The response body, or just its `taxes` array.
+  const parsed = taxesBodySchema.safeParse(Array.isArray(json) ? { taxes: json } : json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`the taxes file is not a GET /settings/taxes body: ${issue?.path.join(".") || "root"} — ${issue?.message ?? "invalid"}`);
+  }
+  return buildTaxTable(parsed.data.taxes as ZohoTax[], (parsed.data.tax_groups ?? []) as ZohoTaxGroup[]);
+}
+
+function main(argv: string[]): number {
+  let values: { order?: string; taxes?: string; timezone?: string; precision?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { order: { type: "string" }, taxes: { type: "string" }, timezone: { type: "string" }, precision: { type: "string" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new InputError(`${(err as Error).message} — ${USAGE}`);
+  }
+  if (!values.order || !values.taxes) throw new InputError(`--order and --taxes are required — ${USAGE}`);
+
+  const order = parsePaidOrder(unwrapOrder(readJson(values.order, "order")));
+  const taxes = parseTaxes(readJson(values.taxes, "taxes"));
+  let pricePrecision = currencyDecimals(String(order.currencyCode));
+  if (values.precision !== undefined) {
+    if (!/^[0-3]$/.test(values.precision)) throw new InputError(`--precision must be 0, 1, 2 or 3 (got "${values.precision}")`);
+    pricePrecision = Number(values.precision);
+  }
+
+  const mapped = mapOrderToInvoice(order, taxes, {
+    pricePrecision,
+    organizationCurrency: order.currencyCode,
+    ...(values.timezone ? { timezone: values.timezone } : {}),
+  });
+
+  const output = {
+    invoice: { customer_id: "PREVIEW", ...mapped.payload },
+    expected_total: mapped.expectedTotal,
+    currency_code: mapped.currencyCode,
+  };
+  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  for (const c of mapped.taxChoices) {
+    const chosen = c.taxId ? `${c.taxName} (tax_id ${c.taxId})` : "no tax";
+    process.stderr.write(`tax: ${c.line} — ${c.ratePercent}% → ${chosen}: ${c.reason}\n`);
+  }
+  return 0;
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, " ").trim();
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof MappingError || err instanceof InputError || err instanceof RangeError) {
+    process.stderr.write(`preview: ${oneLine(err.message)}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`preview: unexpected error: ${oneLine(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    process.exitCode = 1;
+  }
+}
