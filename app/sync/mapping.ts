@@ -116,16 +116,17 @@ export function invoiceDate(processedAt: string, timezone?: string): string {
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
 
+/** The code or title of a discount ("" when Shopify gives none). */
 function discountLabel(app: DiscountApplication): string {
   switch (app.__typename) {
     case "DiscountCodeApplication":
-      return app.code;
+      return app.code?.trim() ?? "";
     case "ManualDiscountApplication":
     case "AutomaticDiscountApplication":
     case "ScriptDiscountApplication":
-      return app.title || "discount";
+      return app.title?.trim() ?? "";
     default:
-      return "discount";
+      return "";
   }
 }
 
@@ -137,7 +138,7 @@ function discountDescription(app: DiscountApplication, currency: string): string
         ? `Automatic discount "${app.title}"`
         : app.__typename === "ManualDiscountApplication"
           ? `Manual discount "${app.title}"${app.description ? ` (${app.description})` : ""}`
-          : `Discount "${discountLabel(app)}"`;
+          : `Discount "${discountLabel(app) || "unnamed"}"`;
   const value =
     app.value.__typename === "PricingPercentageValue"
       ? `${formatPercent(app.value.percentage)}% off`
@@ -184,10 +185,11 @@ export function mapOrderToInvoice(
   if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) {
     throw new MappingError("malformed_order", "The order has no valid shop currency.");
   }
-  if (settings.organizationCurrency.toUpperCase() !== currency) {
+  const orgCurrency = (settings.organizationCurrency ?? "").toUpperCase() || "an unknown currency";
+  if (orgCurrency !== currency) {
     throw new MappingError(
       "currency_mismatch",
-      `The shop sells in ${currency} but the Zoho Books organization uses ${settings.organizationCurrency.toUpperCase()} — ` +
+      `The shop sells in ${currency} but the Zoho Books organization uses ${orgCurrency} — ` +
         "connect an organization in the shop currency (multi-currency invoices are not supported yet).",
       { shopCurrency: currency, organizationCurrency: settings.organizationCurrency },
     );
@@ -342,21 +344,23 @@ export function mapOrderToInvoice(
   }
 
   const discountDrafts = (groups: Map<string, DiscountGroup>, prefix: string): Draft[] => {
+    const nonZero = [...groups.values()].filter((g) => !g.amount.isZero());
     const perApp = new Map<number, number>();
-    for (const g of groups.values()) perApp.set(g.app.index, (perApp.get(g.app.index) ?? 0) + 1);
-    return [...groups.values()]
-      .filter((g) => !g.amount.isZero())
-      .map((g) => {
-        const split = (perApp.get(g.app.index) ?? 0) > 1;
-        const taxPart = g.tax ? `${formatPercent(g.tax.percent)}% ${g.tax.entry.tax_name}` : "no tax";
-        return {
-          name: truncate(`${prefix} ${discountLabel(g.app)}${split ? ` (${g.tax ? `${formatPercent(g.tax.percent)}%` : "no tax"})` : ""}`, NAME_MAX),
-          description: truncate(`${discountDescription(g.app, currency)} — on lines with ${taxPart}`, DESCRIPTION_MAX),
-          quantity: 1,
-          rate: g.amount.negated(),
-          tax: g.tax,
-        };
-      });
+    for (const g of nonZero) perApp.set(g.app.index, (perApp.get(g.app.index) ?? 0) + 1);
+    return nonZero.map((g) => {
+      // One application over several taxes → several lines, told apart by their rate.
+      const rate = g.tax ? `${formatPercent(g.tax.percent)}%` : "no tax";
+      const split = (perApp.get(g.app.index) ?? 0) > 1 ? ` (${rate})` : "";
+      const label = discountLabel(g.app);
+      const onLines = g.tax ? `${rate} ${g.tax.entry.tax_name}` : "no tax";
+      return {
+        name: truncate(`${prefix}${label ? ` ${label}` : ""}${split}`, NAME_MAX),
+        description: truncate(`${discountDescription(g.app, currency)} — on lines with ${onLines}`, DESCRIPTION_MAX),
+        quantity: 1,
+        rate: g.amount.negated(),
+        tax: g.tax,
+      };
+    });
   };
 
   const drafts = [
@@ -375,7 +379,7 @@ export function mapOrderToInvoice(
   const explained = order.taxesIncluded ? shopifyNet : shopifyNet.plus(shopifyTaxes);
   const unexplained = shopifyTotal.minus(explained);
   // Shopify may round tax per order instead of per line: allow one minor unit per tax line.
-  if (unexplained.abs().gt(minorUnit(cd).times(Math.max(shopifyTaxLineCount, 0)))) {
+  if (unexplained.abs().gt(minorUnit(cd).times(shopifyTaxLineCount))) {
     throw new MappingError(
       "unsupported_order",
       `The total of order ${order.name} (${formatMoney(shopifyTotal, cd)} ${currency}) differs by ` +
