@@ -31,9 +31,14 @@ export interface AppServerOptions {
   host?: string;
   /** Called for an error thrown outside Remix's own handling (the request then gets a plain 500). */
   onError?: (err: unknown) => void;
+  /**
+   * false when no browser will load the pages (the demo talks HTTP only): skips Vite's scan and
+   * pre-bundling of client dependencies, which would otherwise run in the background.
+   */
+  browser?: boolean;
 }
 
-export async function startAppServer({ port = 0, host = "127.0.0.1", onError }: AppServerOptions = {}): Promise<AppServer> {
+export async function startAppServer({ port = 0, host = "127.0.0.1", onError, browser = true }: AppServerOptions = {}): Promise<AppServer> {
   const { createServer } = await import("vite");
   const { createRequestHandler, writeReadableStreamToWritable } = await import("@remix-run/node");
 
@@ -44,6 +49,10 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError }: 
     logLevel: "warn",
     clearScreen: false,
     server: { middlewareMode: true, hmr: false, watch: null },
+    // Own cache dirs: pre-bundled client deps must not be invalidated by `remix vite:dev` or by the
+    // other mode's different optimizeDeps (a mid-test re-optimization reloads the page).
+    cacheDir: path.join(ROOT, "node_modules", browser ? ".vite-app-server" : ".vite-app-server-http"),
+    ...(browser ? {} : { optimizeDeps: { noDiscovery: true, include: [] } }),
   });
   const handle = createRequestHandler(
     () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,

@@ -70,7 +70,7 @@ describe("Settings page in Chromium", { timeout: 45_000 }, () => {
     const tab = await openSettings(shop);
     const { page } = tab;
 
-    await expect(page.getByText("Not connected", { exact: true }).isVisible()).resolves.toBe(true);
+    await page.getByText("Not connected", { exact: true }).waitFor();
     await page.getByLabel("Zoho data center").selectOption("eu");
     await page.screenshot({ path: path.join(SCREENSHOTS, "settings-not-connected.png"), fullPage: true });
 
@@ -92,9 +92,9 @@ describe("Settings page in Chromium", { timeout: 45_000 }, () => {
     const tab = await openSettings(shop);
     const { page } = tab;
 
-    await expect(page.getByText("Connected", { exact: true }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText("Acme Goods Inc.", { exact: true }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText("United States (zoho.com)").isVisible()).resolves.toBe(true);
+    await page.getByText("Connected", { exact: true }).waitFor();
+    await page.getByText("Acme Goods Inc.", { exact: true }).waitFor();
+    await page.getByText("United States (zoho.com)").waitFor();
     await expect(page.getByLabel("Zoho Books organization").inputValue()).resolves.toMatch(/^\d+$/);
     await shot(tab, "settings-connected");
 
@@ -115,8 +115,8 @@ describe("Settings page in Chromium", { timeout: 45_000 }, () => {
 
     const tab = await openSettings(shop);
 
-    await expect(tab.page.getByText("Zoho refused the refresh token (invalid_code)").isVisible()).resolves.toBe(true);
-    await expect(tab.page.getByRole("button", { name: "Reconnect Zoho Books" }).isVisible()).resolves.toBe(true);
+    await tab.page.getByText("Zoho refused the refresh token (invalid_code)").waitFor();
+    await tab.page.getByRole("button", { name: "Reconnect Zoho Books" }).waitFor();
     await shot(tab, "settings-needs-reauth");
   });
 
@@ -129,8 +129,8 @@ describe("Settings page in Chromium", { timeout: 45_000 }, () => {
 
     const tab = await openSettings(shop, search);
 
-    await expect(tab.page.getByText("Zoho Books was not connected").isVisible()).resolves.toBe(true);
-    await expect(tab.page.getByText("Zoho did not recognise this app's client id or secret for this data center.").isVisible()).resolves.toBe(true);
+    await tab.page.getByText("Zoho Books was not connected").waitFor();
+    await tab.page.getByText("Zoho did not recognise this app's client id or secret for this data center.").waitFor();
     await shot(tab, "settings-error-banner");
   });
 });
