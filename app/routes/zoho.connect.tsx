@@ -21,10 +21,15 @@ const connectBinding = createCookie("zbs_zoho_connect", {
   maxAge: STATE_TTL_MS / 1000,
 });
 
+const EXPIRED =
+  "This Connect link has expired or is not valid. Go back to the app's Settings page in your Shopify admin and click Connect Zoho Books again.";
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const idToken = url.searchParams.get("id_token") ?? "";
   const dc = url.searchParams.get("dc");
+
+  if (!idToken) return messagePage(401, EXPIRED);
 
   // The token travels in the URL (as in Shopify's own iframe URLs); check it as App Bridge would send it.
   const tokenRequest = new Request(url.href, {
@@ -34,12 +39,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   try {
     ({ session: { shop } } = await authenticate.admin(tokenRequest));
   } catch (thrown) {
-    if (thrown instanceof Response && thrown.status >= 400 && thrown.status < 500) {
-      return messagePage(
-        401,
-        "This Connect link has expired or is not valid. Go back to the app's Settings page in your Shopify admin and click Connect Zoho Books again.",
-      );
-    }
+    // Any answer other than a session (401, a redirect to login, a bot refusal) means "not authenticated".
+    if (thrown instanceof Response) return messagePage(401, EXPIRED);
     throw thrown;
   }
 
