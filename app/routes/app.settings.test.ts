@@ -76,6 +76,7 @@ describe("/app/settings authentication", () => {
 
     const attempts: Array<Record<string, string>> = [
       { intent: "setAutoSend", autoSend: "false" },
+      { intent: "setLinkItemsBySku", linkItemsBySku: "true" },
       { intent: "selectOrganization", organizationId: orgs[1]!.organization_id },
       { intent: "disconnect" },
     ];
@@ -112,6 +113,7 @@ describe("/app/settings states", () => {
     expect(await post(shop, { intent: "connect", dataCenter: "mars" })).toMatchObject({ status: 400, body: { ok: false, error: expect.stringMatching(/data center/) } });
     expect(await post(shop, { intent: "selectOrganization", organizationId: "1; drop table" })).toMatchObject({ status: 400 });
     expect(await post(shop, { intent: "setAutoSend", autoSend: "maybe" })).toMatchObject({ status: 400 });
+    expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "yes" })).toMatchObject({ status: 400 });
     expect(await post(shop, { intent: "explode" })).toMatchObject({ status: 400, body: { error: "Unknown action." } });
   });
 
@@ -134,9 +136,16 @@ describe("/app/settings states", () => {
     const picked = await post(shop, { intent: "selectOrganization", organizationId: orgs[1]!.organization_id });
     expect(picked.body).toMatchObject({ ok: true, message: `Draft invoices will be created in ${orgs[1]!.name}.` });
     expect(await post(shop, { intent: "setAutoSend", autoSend: "false" })).toMatchObject({ body: { ok: true } });
+    expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" })).toMatchObject({ body: { ok: true } });
 
     const data = await load(shop);
-    expect(data.status).toMatchObject({ organizationId: orgs[1]!.organization_id, organizationName: orgs[1]!.name, currencyCode: "USD", autoSend: false });
+    expect(data.status).toMatchObject({
+      organizationId: orgs[1]!.organization_id,
+      organizationName: orgs[1]!.name,
+      currencyCode: "USD",
+      autoSend: false,
+      linkItemsBySku: true,
+    });
 
     const unknown = await post(shop, { intent: "selectOrganization", organizationId: "123456789" });
     expect(unknown.body).toMatchObject({ ok: false, error: expect.stringContaining("not available to the connected Zoho account") });

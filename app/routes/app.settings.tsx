@@ -15,6 +15,7 @@ import {
   listOrganizations,
   selectOrganization,
   setAutoSend,
+  setLinkItemsBySku,
   ZohoOrganizationNotFoundError,
   type ConnectionStatusView,
 } from "~/zoho/connection.server";
@@ -97,6 +98,16 @@ export async function action({ request }: ActionFunctionArgs) {
           message: value === "true" ? "Paid orders are sent to Zoho Books automatically." : "Automatic sending is off.",
         });
       }
+      case "setLinkItemsBySku": {
+        const value = String(form.get("linkItemsBySku") ?? "");
+        if (value !== "true" && value !== "false") return bad("Invalid value for Link lines to Zoho items by SKU.");
+        await setLinkItemsBySku(shop, value === "true");
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message: value === "true" ? "Invoice lines are linked to the Zoho item with the same SKU." : "Invoice lines are sent without Zoho items.",
+        });
+      }
       case "disconnect": {
         const { revoked } = await disconnectZoho(shop);
         return data<ActionResult>({
@@ -154,6 +165,7 @@ function toView(s: ConnectionStatusView) {
     lastSuccessAt: iso(s.lastSuccessAt),
     lastError: s.lastError,
     autoSend: s.autoSend,
+    linkItemsBySku: s.linkItemsBySku,
     pausedUntil: iso(s.pausedUntil),
   };
 }
@@ -174,6 +186,7 @@ export default function SettingsPage() {
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
   const autoSend = useFetcher<typeof action>();
+  const linkItems = useFetcher<typeof action>();
   const disconnect = useFetcher<typeof action>();
 
   const [dataCenter, setDataCenter] = useState<string>(AUTO_DC);
@@ -189,8 +202,9 @@ export default function SettingsPage() {
   }, [connectUrl]);
 
   const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
-  const results = [connect, organization, autoSend, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
+  const results = [connect, organization, autoSend, linkItems, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
   const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
+  const linkItemsChecked = linkItems.formData ? linkItems.formData.get("linkItemsBySku") === "true" : status.linkItemsBySku;
   const paused = status.pausedUntil && new Date(status.pausedUntil).getTime() > Date.now() ? status.pausedUntil : null;
 
   return (
@@ -338,6 +352,13 @@ export default function SettingsPage() {
                       checked={autoSendChecked}
                       disabled={status.state !== "connected"}
                       onChange={(on) => autoSend.submit({ intent: "setAutoSend", autoSend: String(on) }, { method: "post" })}
+                    />
+                    <Checkbox
+                      label="Link lines to Zoho items by SKU"
+                      helpText="Turn on if Zoho Books refuses invoice lines without an item: each line then uses the Zoho item whose SKU matches the product's SKU."
+                      checked={linkItemsChecked}
+                      disabled={status.state !== "connected"}
+                      onChange={(on) => linkItems.submit({ intent: "setLinkItemsBySku", linkItemsBySku: String(on) }, { method: "post" })}
                     />
                   </BlockStack>
                 </Card>
