@@ -13,6 +13,7 @@ import type { env as appEnv } from "../app/env.server";
 import type * as ShopifyAuthHelpers from "../test/helpers/shopify-auth";
 import type * as ZohoAccountsSim from "../test/mocks/zoho-accounts";
 import type * as ZohoBooksSim from "../test/mocks/zoho-books";
+import type * as ShopifySim from "../test/mocks/shopify";
 import type { AppServer } from "./app-server";
 import type { Simulators } from "./simulators";
 
@@ -71,7 +72,7 @@ interface Ctx {
   app: AppServer;
   sims: Simulators;
   /** Zoho/Shopify simulator modules, loaded after configure(). */
-  mocks: { accounts: typeof ZohoAccountsSim; books: typeof ZohoBooksSim };
+  mocks: { accounts: typeof ZohoAccountsSim; books: typeof ZohoBooksSim; shopify: typeof ShopifySim };
   auth: typeof ShopifyAuthHelpers;
   env: typeof appEnv;
   decode: typeof turboDecode;
@@ -88,11 +89,11 @@ function local(ctx: Ctx, url: string): string {
 }
 
 /** A Remix single-fetch request from the embedded page (App Bridge adds the session token). */
-async function pageData(ctx: Ctx, method: "GET" | "POST", fields?: Record<string, string>): Promise<unknown> {
+async function pageData(ctx: Ctx, shop: string, method: "GET" | "POST", fields?: Record<string, string>): Promise<unknown> {
   const res = await fetch(`${ctx.app.url}/app/settings.data`, {
     method,
     headers: {
-      authorization: `Bearer ${await ctx.auth.sessionToken(DEMO_SHOP)}`,
+      authorization: `Bearer ${await ctx.auth.sessionToken(shop)}`,
       "user-agent": BROWSER_UA,
       ...(fields ? { "content-type": "application/x-www-form-urlencoded" } : {}),
     },
@@ -111,15 +112,15 @@ interface SettingsData {
   connectError: string | null;
 }
 
-async function settingsData(ctx: Ctx): Promise<SettingsData> {
-  const value = (await pageData(ctx, "GET")) as Record<string, { data?: unknown; error?: unknown }>;
+async function settingsData(ctx: Ctx, shop: string): Promise<SettingsData> {
+  const value = (await pageData(ctx, shop, "GET")) as Record<string, { data?: unknown; error?: unknown }>;
   const route = value["routes/app.settings"];
   if (!route?.data) throw new Error(`Settings loader failed: ${JSON.stringify(route?.error ?? value).slice(0, 300)}`);
   return route.data as SettingsData;
 }
 
-async function settingsAction(ctx: Ctx, fields: Record<string, string>): Promise<{ ok: boolean; error?: string; message?: string; connectUrl?: string }> {
-  const value = (await pageData(ctx, "POST", fields)) as { data?: { ok: boolean; error?: string; message?: string; connectUrl?: string }; error?: unknown };
+async function settingsAction(ctx: Ctx, shop: string, fields: Record<string, string>): Promise<{ ok: boolean; error?: string; message?: string; connectUrl?: string }> {
+  const value = (await pageData(ctx, shop, "POST", fields)) as { data?: { ok: boolean; error?: string; message?: string; connectUrl?: string }; error?: unknown };
   if (!value.data) throw new Error(`Settings action ${fields.intent} failed: ${JSON.stringify(value.error ?? value).slice(0, 300)}`);
   return value.data;
 }
@@ -137,16 +138,77 @@ async function follow(url: string, cookie?: string): Promise<{ location: string;
 
 // ---- steps ----------------------------------------------------------------------------------------
 
+/** Each run starts from "not installed": the simulators remember nothing of earlier runs. */
+async function resetDemoShop(shop: string): Promise<void> {
+  const { prisma } = await import("../app/db.server");
+  const where = { where: { shop } };
+  await prisma.$transaction([
+    prisma.orderSync.deleteMany(where),
+    prisma.syncEvent.deleteMany(where),
+    prisma.contactLink.deleteMany(where),
+    prisma.taxCache.deleteMany(where),
+    prisma.zohoConnection.deleteMany(where),
+    prisma.session.deleteMany(where),
+  ]);
+}
+
+/** Shopify admin loads the embedded Settings page for `shop` (the session token is exchanged). */
+async function openSettings(ctx: Ctx, shop: string): Promise<SettingsData> {
+  const res = await fetch(`${ctx.app.url}/app/settings?embedded=1&shop=${shop}&host=${ctx.auth.hostParam(shop)}&id_token=${await ctx.auth.sessionToken(shop)}`, {
+    headers: { "user-agent": BROWSER_UA },
+  });
+  const html = await res.text();
+  if (res.status !== 200 || !html.includes("Connect Zoho Books")) throw new Error(`Settings page answered HTTP ${res.status} without the Connect button`);
+  const data = await settingsData(ctx, shop);
+  if (data.status.state !== "not_connected") throw new Error(`expected "not_connected", the page says "${data.status.state}"`);
+  return data;
+}
+
+/** Settings → Connect → /zoho/connect → Zoho consent → /zoho/callback → Settings, as the browser does. */
+async function connectThroughRoutes(ctx: Ctx, shop: string): Promise<string[]> {
+  const connect = await settingsAction(ctx, shop, { intent: "connect", dataCenter: "auto" });
+  if (!connect.ok || !connect.connectUrl) throw new Error(connect.error ?? "the connect action returned no URL");
+  const start = await follow(local(ctx, connect.connectUrl));
+  const authorize = new URL(start.location);
+  const consent = await follow(authorize.href);
+  const callback = new URL(consent.location);
+  const back = await follow(local(ctx, callback.href), start.cookies.join("; "));
+  const settings = new URL(back.location);
+  const refused = settings.searchParams.get("connect_error");
+  if (refused) throw new Error(`Zoho refused the connection (${refused}): ${(await settingsData(ctx, shop)).connectError ?? ""}`);
+  return [
+    `/zoho/connect → ${authorize.origin}${authorize.pathname}`,
+    `→ /zoho/callback (accounts-server ${callback.searchParams.get("accounts-server")}, location ${callback.searchParams.get("location")})`,
+    `→ ${settings.origin}${settings.pathname}`,
+  ];
+}
+
+type Organization = SettingsData["organizations"] extends Array<infer O> | null ? O : never;
+
+/** The merchant picks an organization in Settings (when there are several); returns the saved one. */
+async function pickOrganization(ctx: Ctx, shop: string, choose: (orgs: Organization[]) => Organization | undefined) {
+  const data = await settingsData(ctx, shop);
+  if (data.status.state !== "connected") throw new Error(`expected "connected", the page says "${data.status.state}"`);
+  if (!data.organizations) throw new Error(`organizations not listed: ${data.organizationsError ?? "no reason given"}`);
+  const pick = choose(data.organizations);
+  if (!pick) throw new Error("Zoho lists no organization to pick");
+  if (data.status.organizationId !== pick.id) {
+    const res = await settingsAction(ctx, shop, { intent: "selectOrganization", organizationId: pick.id });
+    if (!res.ok) throw new Error(res.error);
+  }
+  const after = await settingsData(ctx, shop);
+  if (after.status.organizationId !== pick.id) throw new Error("the organization was not saved");
+  return { pick, all: data.organizations };
+}
+
+
 type Step = { title: string; run: (ctx: Ctx) => Promise<string | void> };
 
 const STEPS: Step[] = [
   {
     title: "Fresh demo shop",
     async run() {
-      const { prisma } = await import("../app/db.server");
-      // Each run starts from "installed, not connected": the simulators remember nothing of earlier runs.
-      await prisma.zohoConnection.deleteMany({ where: { shop: DEMO_SHOP } });
-      await prisma.session.deleteMany({ where: { shop: DEMO_SHOP } });
+      await resetDemoShop(DEMO_SHOP);
       return DEMO_SHOP;
     },
   },
@@ -165,56 +227,24 @@ const STEPS: Step[] = [
   {
     title: "Shopify admin opens Settings",
     async run(ctx) {
-      const res = await fetch(`${ctx.app.url}/app/settings?embedded=1&shop=${DEMO_SHOP}&host=${ctx.auth.hostParam(DEMO_SHOP)}&id_token=${await ctx.auth.sessionToken(DEMO_SHOP)}`, {
-        headers: { "user-agent": BROWSER_UA },
-      });
-      const html = await res.text();
-      if (res.status !== 200 || !html.includes("Connect Zoho Books")) throw new Error(`Settings page answered HTTP ${res.status} without the Connect button`);
-      const data = await settingsData(ctx);
-      if (data.status.state !== "not_connected") throw new Error(`expected "not_connected", the page says "${data.status.state}"`);
+      await openSettings(ctx, DEMO_SHOP);
       return "page rendered, state not_connected (session token exchanged for an expiring offline token)";
     },
   },
   {
     title: "Connect Zoho Books",
     async run(ctx) {
-      const connect = await settingsAction(ctx, { intent: "connect", dataCenter: "auto" });
-      if (!connect.ok || !connect.connectUrl) throw new Error(connect.error ?? "the connect action returned no URL");
-      const start = await follow(local(ctx, connect.connectUrl));
-      const authorize = new URL(start.location);
-      const consent = await follow(authorize.href);
-      const callback = new URL(consent.location);
-      const back = await follow(local(ctx, callback.href), start.cookies.join("; "));
-      const settings = new URL(back.location);
-      const refused = settings.searchParams.get("connect_error");
-      if (refused) throw new Error(`Zoho refused the connection (${refused}): ${(await settingsData(ctx)).connectError ?? ""}`);
-      return [
-        `/zoho/connect → ${authorize.origin}${authorize.pathname}`,
-        `→ /zoho/callback (accounts-server ${callback.searchParams.get("accounts-server")}, location ${callback.searchParams.get("location")})`,
-        `→ ${settings.origin}${settings.pathname}`,
-      ].join("\n      ");
+      return (await connectThroughRoutes(ctx, DEMO_SHOP)).join("\n      ");
     },
   },
   {
     title: "Organization picked",
     async run(ctx) {
-      const data = await settingsData(ctx);
-      if (data.status.state !== "connected") throw new Error(`expected "connected", the page says "${data.status.state}"`);
-      if (!data.organizations) throw new Error(`organizations not listed: ${data.organizationsError ?? "no reason given"}`);
-      ctx.organizationCount = data.organizations.length;
       // Several organizations: the merchant picks the one in the shop's currency (the simulated shop is USD).
-      const pick = data.status.organizationId
-        ? data.organizations.find((o) => o.id === data.status.organizationId)
-        : (data.organizations.find((o) => o.currencyCode === "USD") ?? data.organizations[0]);
-      if (!pick) throw new Error("Zoho lists no organization");
-      if (!data.status.organizationId) {
-        const res = await settingsAction(ctx, { intent: "selectOrganization", organizationId: pick.id });
-        if (!res.ok) throw new Error(res.error);
-      }
-      const after = await settingsData(ctx);
-      if (after.status.organizationId !== pick.id) throw new Error("the organization was not saved");
+      const { pick, all } = await pickOrganization(ctx, DEMO_SHOP, (orgs) => orgs.find((o) => o.currencyCode === "USD") ?? orgs[0]);
+      ctx.organizationCount = all.length;
       ctx.organization = pick;
-      return `${pick.name} (${pick.currencyCode}) out of ${data.organizations.length}: ${data.organizations.map((o) => o.name).join(", ")}`;
+      return `${pick.name} (${pick.currencyCode}) out of ${all.length}: ${all.map((o) => o.name).join(", ")}`;
     },
   },
 ];
@@ -248,6 +278,106 @@ async function printConnection(ctx: Ctx): Promise<void> {
   }
 }
 
+// ---- the fixture corpus through the real sync ------------------------------------------------------
+
+interface CorpusRow {
+  order: string;
+  fixture: string;
+  invoice: string;
+  shopifyTotal: string;
+  zohoTotal: string;
+  status: string;
+  ok: boolean;
+}
+
+/**
+ * Every fixture order through the real services: one demo shop per Zoho organization the corpus
+ * needs, each connected through the real routes; syncOrder against the simulated Shopify and Zoho;
+ * then every order once more (a duplicate delivery). Prints the table; false on any mismatch,
+ * unexpected error or duplicate invoice.
+ */
+async function syncFixtureOrders(ctx: Ctx): Promise<boolean> {
+  const { loadCorpus, seedGroupOrganization } = await import("./demo-corpus");
+  const { syncOrder } = await import("../app/sync/sync-order.server");
+  const { describeSyncFailure } = await import("../app/sync/failure");
+  const { Decimal } = await import("../app/sync/money");
+  const corpus = loadCorpus();
+  const rows: CorpusRow[] = [];
+  let zohoCalls = 0;
+  let created = 0;
+  let invoicesInZoho = 0;
+
+  console.log(`\nSyncing ${corpus.reduce((n, g) => n + g.fixtures.length, 0)} fixture orders (${corpus.length} Zoho organizations, one demo shop each) …`);
+  for (const group of corpus) {
+    const shop = `demo-${group.key}.myshopify.com`;
+    await resetDemoShop(shop);
+    const org = seedGroupOrganization(ctx.mocks.books, group);
+    ctx.mocks.shopify.shopify.shops.set(shop, { ianaTimezone: group.timezone, currencyCode: group.currency });
+    await openSettings(ctx, shop);
+    await connectThroughRoutes(ctx, shop);
+    await pickOrganization(ctx, shop, (orgs) => orgs.find((o) => o.id === org.organization.organization_id));
+    if (group.itemSkus.length) {
+      const res = await settingsAction(ctx, shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" });
+      if (!res.ok) throw new Error(res.error);
+    }
+
+    for (const { file, fixture } of group.fixtures) {
+      const order = fixture.order;
+      ctx.mocks.shopify.addShopifyOrder(order as unknown as ShopifySim.SimOrder, { shop });
+      const shopifyTotal = `${order.totalPriceSet.shopMoney.amount} ${order.currencyCode}`;
+      const base = { order: order.name, fixture: file.replace(/\.json$/, ""), shopifyTotal };
+      try {
+        const outcome = await syncOrder({ shop, orderId: order.legacyResourceId });
+        if (outcome.kind !== "created") throw new Error(`unexpected outcome ${outcome.kind}`);
+        created += 1;
+        zohoCalls += outcome.zohoCalls;
+        const zohoInvoice = ctx.mocks.books.zohoBooks.invoice(org.organization.organization_id, outcome.invoiceId);
+        // Zoho's own invoice, read back from the simulator, against what the customer paid.
+        const equal = new Decimal(outcome.zohoTotal).eq(outcome.shopifyTotal) && new Decimal(String(zohoInvoice.total)).eq(order.totalPriceSet.shopMoney.amount);
+        rows.push({
+          ...base,
+          invoice: outcome.invoiceNumber,
+          zohoTotal: `${outcome.zohoTotal} ${order.currencyCode}`,
+          status: equal ? (outcome.corrected ? "synced (adjustment corrected)" : "synced") : "TOTAL MISMATCH",
+          ok: equal && !fixture.expect.error,
+        });
+      } catch (err) {
+        const failure = describeSyncFailure(err);
+        const expected = fixture.expect.error?.code === failure.code;
+        rows.push({ ...base, invoice: "—", zohoTotal: "—", status: `${failure.status}: ${failure.code}${expected ? " (expected)" : ""}`, ok: expected });
+      }
+    }
+
+    // A duplicate delivery of every order changes nothing; each reference has at most one invoice.
+    for (const { fixture } of group.fixtures) {
+      const again = await syncOrder({ shop, orderId: fixture.order.legacyResourceId }).catch((err: unknown) => ({ kind: `error ${String(err)}` }));
+      const refs = [...org.invoices.values()].filter((i) => i.input.reference_number === fixture.order.name).length;
+      const row = rows.find((r) => r.order === fixture.order.name)!; // order names are unique in the corpus
+      if (refs > 1 || (fixture.expect.error ? again.kind !== "skipped" : again.kind !== "already_synced")) {
+        row.ok = false;
+        row.status += ` — DUPLICATE (${refs} invoices, second call: ${again.kind})`;
+      }
+    }
+    invoicesInZoho += org.invoices.size;
+  }
+
+  const header: CorpusRow = { order: "order", fixture: "fixture", invoice: "invoice", shopifyTotal: "Shopify total", zohoTotal: "Zoho total", status: "status", ok: true };
+  const cols = ["order", "fixture", "invoice", "shopifyTotal", "zohoTotal", "status"] as const;
+  const widths = cols.map((c) => Math.max(...[header, ...rows].map((r) => r[c].length)));
+  const line = (r: CorpusRow) => `${r.ok ? " " : "✗"} ${cols.map((c, i) => (i === cols.length - 1 ? r[c] : r[c].padEnd(widths[i]!))).join("  ")}`;
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+  const bad = rows.filter((r) => !r.ok);
+  console.log(
+    `\n${created} draft invoices created, ${rows.length - created} orders refused with a reason; every order was sent twice and ` +
+      `Zoho holds ${invoicesInZoho} invoices. Zoho calls: ${zohoCalls} (${(zohoCalls / Math.max(created, 1)).toFixed(1)} per created invoice).`,
+  );
+  if (invoicesInZoho !== created) bad.push({ ...header, order: `${invoicesInZoho} invoices for ${created} orders`, ok: false });
+  if (bad.length) console.error(`✗ ${bad.length} order(s) did not end as expected: ${bad.map((r) => r.order).join(", ")}`);
+  else console.log("✓ Every Zoho total equals its Shopify total to the cent; no duplicate invoice.");
+  return bad.length === 0;
+}
+
 // ---- main -----------------------------------------------------------------------------------------
 
 /** shopify-api logs every authentication at INFO on console.log; the demo prints its own steps. */
@@ -278,7 +408,11 @@ async function main(): Promise<number> {
 
     ctx = {
       ...ctx,
-      mocks: { accounts: await import("../test/mocks/zoho-accounts"), books: await import("../test/mocks/zoho-books") },
+      mocks: {
+        accounts: await import("../test/mocks/zoho-accounts"),
+        books: await import("../test/mocks/zoho-books"),
+        shopify: await import("../test/mocks/shopify"),
+      },
       auth: await import("../test/helpers/shopify-auth"),
       env: (await import("../app/env.server")).env,
       decode: (await import("turbo-stream")).decode,
@@ -288,7 +422,7 @@ async function main(): Promise<number> {
       console.log(` ✓ ${step.title}${detail ? `: ${detail}` : ""}`);
     }
     await printConnection(ctx as Ctx);
-    return 0;
+    return (await syncFixtureOrders(ctx as Ctx)) ? 0 : 1;
   } catch (err) {
     console.error(`\n✗ Demo failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;

@@ -25,7 +25,7 @@ import { contactInputFromOrder } from "~/sync/contact-input";
 import { recordSyncEvent } from "~/sync/events.server";
 import { describeSyncFailure } from "~/sync/failure";
 import { mapOrderToInvoice, ROUNDING_DESCRIPTION, type MappedInvoice } from "~/sync/mapping";
-import { Decimal, toZohoNumber } from "~/sync/money";
+import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
 import { releaseOrderClaim, withOrderClaim } from "~/sync/order-lock.server";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
@@ -173,6 +173,11 @@ function totalsMatch(invoice: ZohoInvoice, expectedTotal: string): boolean {
   return new Decimal(String(invoice.total)).eq(expectedTotal);
 }
 
+/** Zoho's total as a decimal string in the currency's precision ("44.30", "9685", "46.893"). */
+function formatTotal(invoice: ZohoInvoice, currencyCode: string): string {
+  return formatMoney(new Decimal(String(invoice.total)), currencyDecimals(currencyCode));
+}
+
 /** Creates the draft invoice of one paid order, exactly once. */
 export async function syncOrder(
   input: { shop: string; orderId: string; mode?: SyncMode },
@@ -233,7 +238,7 @@ export async function syncOrder(
     await deps.beforeRecord?.(final);
 
     const matches = totalsMatch(final, prepared.mapped.expectedTotal);
-    const zohoTotal = new Decimal(String(final.total)).toFixed();
+    const zohoTotal = formatTotal(final, prepared.mapped.currencyCode);
     await releaseOrderClaim(shop, orderId, {
       orderName,
       status: matches ? "synced" : "needs_attention",
@@ -291,7 +296,9 @@ async function recordFailure(
 ): Promise<void> {
   const failure = describeSyncFailure(err);
   const status = postAttempted && failure.retryable ? "creating" : failure.status;
-  log.warn({ err, code: failure.code, status }, "order sync failed");
+  // A refusal the merchant must act on is business as usual for operators; a failure is not.
+  if (failure.status === "needs_attention") log.info({ code: failure.code, status }, "order needs attention");
+  else log.warn({ err, code: failure.code, status }, "order sync failed");
   await releaseOrderClaim(shop, orderId, {
     ...(orderName ? { orderName } : {}),
     status,
@@ -388,7 +395,7 @@ export async function updateOrderInvoice(input: { shop: string; orderId: string 
     const updated = await updateDraftInvoice(zoho, invoiceId, prepared.payload, { current });
     const { invoice: final } = await reconcileTotal(zoho, updated, prepared);
     const matches = totalsMatch(final, prepared.mapped.expectedTotal);
-    const zohoTotal = new Decimal(String(final.total)).toFixed();
+    const zohoTotal = formatTotal(final, prepared.mapped.currencyCode);
     await releaseOrderClaim(shop, orderId, {
       orderName: prepared.order.name,
       status: matches ? "synced" : "needs_attention",
