@@ -7,9 +7,8 @@ import { uniqueShop } from "~test/helpers/shop";
 import { adminDocumentRequest, adminFetchRequest, installShop, sessionToken } from "~test/helpers/shopify-auth";
 import { addShopifyOrder, getShopifyMetafield, shopify, type SimOrder } from "./shopify";
 
-const fixture = JSON.parse(
-  readFileSync("/work/shared/reference/shopify/fixtures/order.graphql.discount-code.json", "utf8"),
-) as SimOrder;
+// Shopify's reference order #1001 (test/fixtures), as the PaidOrder query returns it.
+const fixture = JSON.parse(readFileSync(new URL("../fixtures/orders/ref-1001-discount-code.json", import.meta.url), "utf8")).order as SimOrder;
 
 async function rejection(promise: Promise<unknown>): Promise<Response> {
   try {
