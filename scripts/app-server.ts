@@ -15,6 +15,21 @@ import type { ServerBuild } from "@remix-run/node";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+/** Every bare import the app's client bundle makes (routes, root, entry). */
+const CLIENT_DEPENDENCIES = [
+  "react",
+  "react/jsx-runtime",
+  "react/jsx-dev-runtime",
+  "react-dom",
+  "react-dom/client",
+  "@remix-run/react",
+  "@shopify/polaris",
+  "@shopify/app-bridge-react",
+  "@shopify/shopify-app-remix/react",
+  "@shopify/shopify-app-remix/server", // `boundary` in app/routes/app.tsx
+];
+
+
 export interface AppServer {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
@@ -52,7 +67,11 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError, br
     // Own cache dirs: pre-bundled client deps must not be invalidated by `remix vite:dev` or by the
     // other mode's different optimizeDeps (a mid-test re-optimization reloads the page).
     cacheDir: path.join(ROOT, "node_modules", browser ? ".vite-app-server" : ".vite-app-server-http"),
-    ...(browser ? {} : { optimizeDeps: { noDiscovery: true, include: [] } }),
+    // Browser mode: the client dependencies are named, and discovery is off. Discovery also walks the
+    // *.server.ts imports (which Remix strips from the client), found them after the first
+    // optimization and re-optimized: with HMR off the open page then ran two copies of React — what
+    // a fresh clone's first page load hit. A new client dependency must be added to the list.
+    optimizeDeps: { noDiscovery: true, include: browser ? CLIENT_DEPENDENCIES : [] },
   });
   const handle = createRequestHandler(
     () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
