@@ -169,13 +169,31 @@ async function reconcileTotal(zoho: ZohoClient, invoice: ZohoInvoice, prepared: 
   return { invoice: updated, corrected: true };
 }
 
-function totalsMatch(invoice: ZohoInvoice, expectedTotal: string): boolean {
-  return new Decimal(String(invoice.total)).eq(expectedTotal);
-}
-
-/** Zoho's total as a decimal string in the currency's precision ("44.30", "9685", "46.893"). */
-function formatTotal(invoice: ZohoInvoice, currencyCode: string): string {
-  return formatMoney(new Decimal(String(invoice.total)), currencyDecimals(currencyCode));
+/**
+ * The OrderSync fields of an invoice Zoho holds for the order: `synced` when its total is the
+ * Shopify total, else `needs_attention` with both totals (the invoice exists; a person looks at it).
+ */
+function invoiceRecord(invoice: ZohoInvoice, prepared: Prepared, now: Date) {
+  const { currencyCode, expectedTotal } = prepared.mapped;
+  // Zoho's total in the currency's precision ("44.30", "9685", "46.893").
+  const zohoTotal = formatMoney(new Decimal(String(invoice.total)), currencyDecimals(currencyCode));
+  const matches = new Decimal(zohoTotal).eq(expectedTotal);
+  return {
+    orderName: prepared.order.name,
+    status: matches ? "synced" : "needs_attention",
+    zohoInvoiceId: invoice.invoice_id,
+    zohoInvoiceNumber: invoice.invoice_number,
+    zohoInvoiceStatus: invoice.status,
+    zohoContactId: prepared.payload.customer_id,
+    currencyCode,
+    shopifyTotal: expectedTotal,
+    zohoTotal,
+    syncedAt: now,
+    lastErrorCode: matches ? null : "total_mismatch",
+    lastErrorMessage: matches
+      ? null
+      : `Zoho Books shows ${zohoTotal} ${currencyCode} but the order total is ${expectedTotal}; check the invoice's taxes and rounding.`,
+  } as const;
 }
 
 /** Creates the draft invoice of one paid order, exactly once. */
@@ -237,24 +255,9 @@ export async function syncOrder(
     const { invoice: final, corrected } = await reconcileTotal(zoho, invoice, prepared);
     await deps.beforeRecord?.(final);
 
-    const matches = totalsMatch(final, prepared.mapped.expectedTotal);
-    const zohoTotal = formatTotal(final, prepared.mapped.currencyCode);
-    await releaseOrderClaim(shop, orderId, {
-      orderName,
-      status: matches ? "synced" : "needs_attention",
-      zohoInvoiceId: final.invoice_id,
-      zohoInvoiceNumber: final.invoice_number,
-      zohoInvoiceStatus: final.status,
-      zohoContactId: prepared.payload.customer_id,
-      currencyCode: prepared.mapped.currencyCode,
-      shopifyTotal: prepared.mapped.expectedTotal,
-      zohoTotal,
-      syncedAt: now(),
-      lastErrorCode: matches ? null : "total_mismatch",
-      lastErrorMessage: matches
-        ? null
-        : `Zoho Books shows ${zohoTotal} ${prepared.mapped.currencyCode} but the order total is ${prepared.mapped.expectedTotal}; check the invoice's taxes and rounding.`,
-    });
+    const record = invoiceRecord(final, prepared, now());
+    const { zohoTotal } = record;
+    await releaseOrderClaim(shop, orderId, record);
     const zohoCalls = zoho.requestCount - callsBefore;
     await recordSyncEvent(shop, {
       orderId,
@@ -337,6 +340,9 @@ export class SyncRefusedError extends Error {
   }
 }
 
+/** The row's invoice fields once the Zoho invoice is gone (deleted here or in Zoho). */
+const NO_INVOICE = { status: "deleted", zohoInvoiceId: null, zohoInvoiceNumber: null, zohoInvoiceStatus: null, zohoTotal: null } as const;
+
 /** Claims the order's lease for a manual action on an existing invoice. */
 async function claimExisting(shop: string, orderId: string, now: Date): Promise<OrderSync> {
   const claim = await withOrderClaim<null, null>(shop, orderId, now, (row) =>
@@ -351,11 +357,7 @@ async function claimExisting(shop: string, orderId: string, now: Date): Promise<
 async function markDeletedInZoho(shop: string, orderId: string, row: OrderSync): Promise<void> {
   const message = `Invoice ${row.zohoInvoiceNumber ?? ""} no longer exists in Zoho Books; use Create to send the order again.`;
   await releaseOrderClaim(shop, orderId, {
-    status: "deleted",
-    zohoInvoiceId: null,
-    zohoInvoiceNumber: null,
-    zohoInvoiceStatus: null,
-    zohoTotal: null,
+    ...NO_INVOICE,
     lastErrorCode: "zoho_invoice_missing",
     lastErrorMessage: message,
   });
@@ -394,20 +396,9 @@ export async function updateOrderInvoice(input: { shop: string; orderId: string 
     const prepared = await prepareInvoice(shop, orderId, zoho, graphql);
     const updated = await updateDraftInvoice(zoho, invoiceId, prepared.payload, { current });
     const { invoice: final } = await reconcileTotal(zoho, updated, prepared);
-    const matches = totalsMatch(final, prepared.mapped.expectedTotal);
-    const zohoTotal = formatTotal(final, prepared.mapped.currencyCode);
-    await releaseOrderClaim(shop, orderId, {
-      orderName: prepared.order.name,
-      status: matches ? "synced" : "needs_attention",
-      zohoInvoiceNumber: final.invoice_number,
-      zohoInvoiceStatus: final.status,
-      zohoContactId: prepared.payload.customer_id,
-      shopifyTotal: prepared.mapped.expectedTotal,
-      zohoTotal,
-      syncedAt: now(),
-      lastErrorCode: matches ? null : "total_mismatch",
-      lastErrorMessage: matches ? null : `Zoho Books shows ${zohoTotal} but the order total is ${prepared.mapped.expectedTotal}.`,
-    });
+    const record = invoiceRecord(final, prepared, now());
+    const { zohoTotal } = record;
+    await releaseOrderClaim(shop, orderId, record);
     await recordSyncEvent(shop, { orderId, kind: "invoice_updated", message: `Updated draft invoice ${final.invoice_number} from ${prepared.order.name}` });
     log.info({ invoiceId }, "invoice updated");
     return { invoiceId, invoiceNumber: final.invoice_number, zohoTotal, shopifyTotal: prepared.mapped.expectedTotal };
@@ -435,15 +426,7 @@ export async function deleteOrderInvoice(input: { shop: string; orderId: string 
     } catch (err) {
       if (!(err instanceof ZohoNotFoundError)) throw err; // already gone in Zoho: same end state
     }
-    await releaseOrderClaim(shop, orderId, {
-      status: "deleted",
-      zohoInvoiceId: null,
-      zohoInvoiceNumber: null,
-      zohoInvoiceStatus: null,
-      zohoTotal: null,
-      lastErrorCode: null,
-      lastErrorMessage: null,
-    });
+    await releaseOrderClaim(shop, orderId, { ...NO_INVOICE, lastErrorCode: null, lastErrorMessage: null });
     await recordSyncEvent(shop, { orderId, kind: "invoice_deleted", message: `Deleted invoice ${row.zohoInvoiceNumber} in Zoho Books` });
     log.info({ invoiceId: row.zohoInvoiceId }, "invoice deleted");
   } catch (err) {
