@@ -10,7 +10,14 @@ export type SyncEventKind =
   | "adjustment_corrected"
   | "sync_failed"
   | "needs_attention"
-  | "metafield_failed";
+  | "metafield_failed"
+  // intake, worker and compliance (app/sync/intake.server.ts, shop-pause.server.ts, compliance.server.ts)
+  | "order_held"
+  | "shop_paused"
+  | "shop_resumed"
+  | "webhook_rejected"
+  | "customer_data_request"
+  | "customer_redacted";
 
 export async function recordSyncEvent(
   shop: string,
