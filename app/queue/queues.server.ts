@@ -1,0 +1,164 @@
+// BullMQ queues, job names, job data and the enqueue helpers (design §4, style §5.10, ADR 008).
+//
+// - Job data is ids only: BullMQ stores it in clear text in Redis.
+// - One sync-order job per order: jobId `order__<shop>__<orderId>` (BullMQ rejects ':' in custom ids).
+//   A retained completed/failed job still blocks its id, so `enqueueSyncOrder` removes a finished one
+//   before adding again. The real duplicate guard is the OrderSync claim (app/sync/order-lock.server.ts).
+// - Priorities (lower runs first; 0 would jump every queue, so every job gets one): manual > live
+//   webhook > catch-up scan > backfill.
+// - Every key carries a prefix: `redisPrefix` by default, a per-test prefix in tests.
+import { Queue, type JobsOptions, type JobState } from "bullmq";
+import type { Redis } from "ioredis";
+import { createRedis, redisPrefix } from "~/queue/redis.server";
+
+export const SYNC_ORDER_QUEUE = "sync-order";
+/** Maintenance: the 10-minute catch-up (fan-out per shop) and the sweep that resumes parked shops. */
+export const SCAN_QUEUE = "scan";
+
+export const JOB = {
+  syncOrder: "sync-order",
+  scanAll: "scan-all",
+  scanShop: "scan-shop",
+  resumePaused: "resume-paused",
+} as const;
+
+export const SCHEDULER = { scanAll: "scan-all", resumePaused: "resume-paused" } as const;
+
+export interface SyncOrderJobData {
+  shop: string;
+  /** Numeric order id (legacyResourceId) as a string. */
+  orderId: string;
+  /** "manual": a person asked (also sends when auto-send is off, and retries needs_attention). */
+  mode?: "auto" | "manual";
+}
+
+export type ScanJobData = { shop?: string };
+
+export type SyncOrderSource = "manual" | "webhook" | "scan" | "backfill";
+
+export const PRIORITY: Record<SyncOrderSource, number> = { manual: 1, webhook: 2, scan: 3, backfill: 10 };
+
+/** Attempts for transient failures (network, 5xx, unknown bugs); delays and pauses use none. */
+export const SYNC_ORDER_ATTEMPTS = 8;
+/** Custom backoff type: the worker's `backoffStrategy` computes the delay (configurable per worker). */
+export const SYNC_BACKOFF_TYPE = "sync-exponential";
+
+const SYNC_ORDER_JOB_OPTIONS: JobsOptions = {
+  attempts: SYNC_ORDER_ATTEMPTS,
+  backoff: { type: SYNC_BACKOFF_TYPE },
+  // Kept for inspection; a finished job blocks its id, which enqueueSyncOrder handles.
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 14 * 24 * 3600, count: 10_000 },
+};
+
+export function syncOrderJobId(shop: string, orderId: string): string {
+  if (!shop || !orderId) throw new Error("syncOrderJobId needs a shop and an order id");
+  return `order__${shop}__${orderId}`;
+}
+
+export function scanShopJobId(shop: string): string {
+  return `scan__${shop}`;
+}
+
+export interface QueueSet {
+  prefix: string;
+  syncOrder: Queue<SyncOrderJobData>;
+  scan: Queue<ScanJobData>;
+  close(): Promise<void>;
+}
+
+export interface CreateQueueSetOptions {
+  /** Default: a new producer connection (fails fast when Redis is down: `enableOfflineQueue: false`). */
+  connection?: Redis;
+  /** Default `redisPrefix` (REDIS_PREFIX). Tests use their own so parallel files never share jobs. */
+  prefix?: string;
+}
+
+export function createQueueSet(opts: CreateQueueSetOptions = {}): QueueSet {
+  const ownConnection = opts.connection ? null : createRedis("producer");
+  const connection = opts.connection ?? ownConnection!;
+  const prefix = opts.prefix ?? redisPrefix;
+  const syncOrder = new Queue<SyncOrderJobData>(SYNC_ORDER_QUEUE, { connection, prefix });
+  const scan = new Queue<ScanJobData>(SCAN_QUEUE, { connection, prefix });
+  // Without a listener an unreachable Redis would crash the process through an unhandled 'error'.
+  const ignore = () => {};
+  syncOrder.on("error", ignore);
+  scan.on("error", ignore);
+  return {
+    prefix,
+    syncOrder,
+    scan,
+    async close() {
+      await Promise.allSettled([syncOrder.close(), scan.close()]);
+      if (ownConnection) await ownConnection.quit().catch(() => ownConnection.disconnect());
+    },
+  };
+}
+
+let producer: QueueSet | undefined;
+
+/** The process's queues for enqueueing (web requests, services). Opened on first use. */
+export function getQueues(): QueueSet {
+  return (producer ??= createQueueSet());
+}
+
+/** Points this process's enqueues at other queues (tests, the demo, the bench). `undefined` resets. */
+export function setQueues(queues: QueueSet | undefined): void {
+  producer = queues;
+}
+
+export async function closeQueues(): Promise<void> {
+  const q = producer;
+  producer = undefined;
+  if (q) await q.close();
+}
+
+export type EnqueueResult =
+  | { jobId: string; outcome: "added" }
+  /** A job for this order is already waiting, running or delayed: nothing to do. */
+  | { jobId: string; outcome: "exists"; state: JobState | "unknown" }
+  /** A delayed job was made runnable now (`promote`). */
+  | { jobId: string; outcome: "promoted" };
+
+export interface EnqueueOptions {
+  source: SyncOrderSource;
+  mode?: "auto" | "manual";
+  /** Run a delayed job now (after a reconnect, a quota reset, a manual Send). */
+  promote?: boolean;
+  queues?: QueueSet;
+}
+
+/**
+ * Adds the sync-order job of one order, once. A finished job (completed or failed) with the same id
+ * is removed first, so a retry of an order that failed or was parked is possible; a job that is
+ * waiting, running or delayed is left alone (or promoted).
+ */
+export async function enqueueSyncOrder(input: { shop: string; orderId: string }, opts: EnqueueOptions): Promise<EnqueueResult> {
+  const queue = (opts.queues ?? getQueues()).syncOrder;
+  const jobId = syncOrderJobId(input.shop, input.orderId);
+  const existing = await queue.getJob(jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state === "delayed" && opts.promote) {
+      try {
+        await existing.promote();
+        return { jobId, outcome: "promoted" };
+      } catch {
+        // It left the delayed state meanwhile (a worker took it): it runs anyway.
+        return { jobId, outcome: "exists", state: "active" };
+      }
+    }
+    if (state !== "completed" && state !== "failed" && state !== "unknown") return { jobId, outcome: "exists", state };
+    // A finished job blocks its id. Removing fails only if it is running again (another enqueuer won).
+    await existing.remove().catch(() => undefined);
+  }
+  const data: SyncOrderJobData = { shop: input.shop, orderId: input.orderId, ...(opts.mode === "manual" ? { mode: "manual" } : {}) };
+  await queue.add(JOB.syncOrder, data, { ...SYNC_ORDER_JOB_OPTIONS, jobId, priority: PRIORITY[opts.source] });
+  return { jobId, outcome: "added" };
+}
+
+/** Asks the worker to run the catch-up scan of one shop now (deduplicated per shop). */
+export async function enqueueShopScan(shop: string, { queues }: { queues?: QueueSet } = {}): Promise<void> {
+  const queue = (queues ?? getQueues()).scan;
+  await queue.add(JOB.scanShop, { shop }, { jobId: scanShopJobId(shop), attempts: 3, backoff: { type: "exponential", delay: 10_000 }, removeOnComplete: true, removeOnFail: true });
+}

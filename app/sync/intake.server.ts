@@ -1,0 +1,199 @@
+// How a paid order gets into the queue (design §4): the orders/paid webhook records it here, the
+// catch-up scan and the resume sweep re-enqueue what is waiting. The OrderSync row is written first
+// and is the truth; the job is only a wake-up call. A Redis failure is logged, never thrown: the row
+// stays `queued` and the next scan enqueues it. No Zoho call happens here.
+import type { OrderSyncStatus, Prisma } from "@prisma/client";
+import { prisma } from "~/db.server";
+import { logger as rootLogger, type Logger } from "~/logger.server";
+import { enqueueSyncOrder, type EnqueueResult, type QueueSet, type SyncOrderSource } from "~/queue/queues.server";
+import { recordSyncEvent } from "~/sync/events.server";
+import { ORDER_LEASE_MS } from "~/sync/order-lock.server";
+import { QUEUE_POLICY_DEFAULTS } from "~/sync/queue-policy";
+import { gateFor, HOLD_CODES, type HoldCode, type ShopGate } from "~/sync/shop-gate";
+import { MalformedWebhookError } from "~/sync/webhooks.server";
+
+/** A webhook must answer within Shopify's 5 s; an unreachable Redis must not eat that budget. */
+export const ENQUEUE_TIMEOUT_MS = 1_500;
+/** Failed orders are retried by the scan until this many claims, then left for a person. */
+export const MAX_AUTOMATIC_ATTEMPTS = 25;
+
+export interface IntakeDeps {
+  log?: Logger;
+  queues?: QueueSet;
+  now?: () => Date;
+}
+
+export type RecordPaidOrderResult =
+  | { outcome: "enqueued"; enqueue: EnqueueResult["outcome"] }
+  /** Stored but not sent automatically (no connection, no organization, auto-send off). */
+  | { outcome: "held"; code: HoldCode }
+  /** Already synced, needs a person, or deleted on purpose: nothing to do. */
+  | { outcome: "skipped"; status: OrderSyncStatus }
+  /** Stored; the queue was unreachable, so the scan will enqueue it. */
+  | { outcome: "recorded"; reason: string };
+
+/**
+ * The order of an orders/paid payload (REST shape). The id comes from `admin_graphql_api_id` when
+ * present: `id` is a JSON number, and numbers above 2^53 lose digits in JSON.parse.
+ */
+export function paidOrderFromPayload(payload: unknown): { orderId: string; orderName: string | null } {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new MalformedWebhookError("The orders/paid body is not an order object.");
+  const p = payload as Record<string, unknown>;
+  const gid = typeof p.admin_graphql_api_id === "string" ? /^gid:\/\/shopify\/Order\/(\d+)$/.exec(p.admin_graphql_api_id)?.[1] : undefined;
+  const fromId =
+    typeof p.id === "number" && Number.isSafeInteger(p.id) && p.id > 0 ? String(p.id) : typeof p.id === "string" && /^\d+$/.test(p.id) ? p.id : undefined;
+  const orderId = gid ?? fromId;
+  if (!orderId) throw new MalformedWebhookError("The orders/paid body has no usable order id.");
+  const orderName = typeof p.name === "string" && p.name.length <= 255 ? p.name : null;
+  return { orderId, orderName };
+}
+
+/**
+ * orders/paid: upsert OrderSync(queued) and enqueue the sync, unless the order is already handled
+ * or the shop does not send automatically (then it is recorded with the reason). Idempotent: the
+ * same webhook delivered five times yields one row and one job.
+ */
+export async function recordPaidOrder(
+  input: { shop: string; orderId: string; orderName?: string | null },
+  deps: IntakeDeps = {},
+): Promise<RecordPaidOrderResult> {
+  const { shop, orderId } = input;
+  const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "record-paid-order" });
+  const now = deps.now?.() ?? new Date();
+
+  const [conn, row] = await Promise.all([
+    prisma.zohoConnection.findUnique({ where: { shop } }),
+    upsertQueuedOrder(shop, orderId, input.orderName ?? null),
+  ]);
+  if (row.status === "synced" || row.status === "needs_attention" || row.status === "deleted") {
+    log.debug({ status: row.status }, "paid order already handled");
+    return { outcome: "skipped", status: row.status };
+  }
+
+  const gate = gateFor(conn, { now, reauthRecheckMs: QUEUE_POLICY_DEFAULTS.reauthPauseMs });
+  if (gate.kind === "hold") {
+    await holdOrder(shop, orderId, gate, log);
+    return { outcome: "held", code: gate.code };
+  }
+  // "send", or "pause": the job is added anyway and the worker parks it until the shop resumes.
+  try {
+    const result = await withTimeout(enqueueSyncOrder({ shop, orderId }, { source: "webhook", queues: deps.queues }), ENQUEUE_TIMEOUT_MS);
+    log.info({ jobId: result.jobId, enqueue: result.outcome }, "paid order enqueued");
+    return { outcome: "enqueued", enqueue: result.outcome };
+  } catch (err) {
+    log.warn({ err }, "paid order recorded, enqueue failed; the scan will pick it up");
+    return { outcome: "recorded", reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** INSERT … ON CONFLICT in one round trip; returns the row's status whether new or not. */
+export async function upsertQueuedOrder(shop: string, orderId: string, orderName: string | null): Promise<{ status: OrderSyncStatus; lastErrorCode: string | null }> {
+  const rows = await prisma.$queryRaw<Array<{ status: OrderSyncStatus; lastErrorCode: string | null }>>`
+    INSERT INTO "OrderSync" ("id", "shop", "orderId", "orderName", "status", "createdAt", "updatedAt")
+    VALUES (gen_random_uuid()::text, ${shop}, ${orderId}, ${orderName}, 'queued', now(), now())
+    ON CONFLICT ("shop", "orderId") DO UPDATE SET "orderName" = COALESCE("OrderSync"."orderName", EXCLUDED."orderName")
+    RETURNING "status", "lastErrorCode"`;
+  const row = rows[0];
+  if (!row) throw new Error(`OrderSync upsert for ${shop} ${orderId} returned nothing`);
+  return row;
+}
+
+/**
+ * Records why an order is not sent (once: repeated webhooks or jobs do not repeat the event).
+ * Only rows nobody is working on change: `queued`, or `failed` (which goes back to waiting).
+ */
+export async function holdOrder(shop: string, orderId: string, gate: Extract<ShopGate, { kind: "hold" }>, log: Logger): Promise<boolean> {
+  const { count } = await prisma.orderSync.updateMany({
+    where: {
+      shop,
+      orderId,
+      status: { in: ["queued", "failed"] },
+      OR: [{ lastErrorCode: null }, { lastErrorCode: { not: gate.code } }],
+    },
+    data: { status: "queued", lastErrorCode: gate.code, lastErrorMessage: gate.message },
+  });
+  if (count > 0) {
+    await recordSyncEvent(shop, { orderId, kind: "order_held", message: gate.message, data: { code: gate.code } });
+    log.info({ code: gate.code }, "paid order held, not sent");
+  }
+  return count > 0;
+}
+
+/** OrderSync rows that should be in the queue: waiting (not held), failed-retryable, or a free `creating`. */
+export function waitingOrdersWhere(shop: string, now: Date): Prisma.OrderSyncWhereInput {
+  return {
+    shop,
+    OR: [
+      { status: "queued", OR: [{ lastErrorCode: null }, { lastErrorCode: { notIn: [...HOLD_CODES] } }] },
+      // describeSyncFailure only writes `failed` for errors that may pass on a later try.
+      { status: "failed" },
+      // An attempt died after it may have reached Zoho; the next one looks the invoice up first.
+      { status: "creating", OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - ORDER_LEASE_MS) } }] },
+    ],
+  };
+}
+
+export interface EnqueueWaitingResult {
+  enqueued: number;
+  alreadyQueued: number;
+  gaveUp: number;
+  /** The queue failed: the remaining rows stay as they are for the next run. */
+  error?: unknown;
+}
+
+/**
+ * Enqueues the shop's waiting OrderSync rows (scan, resume after a pause). Cost grows with the rows
+ * that wait, not with history: it reads the (shop, status) index. `promote` makes delayed jobs run now.
+ */
+export async function enqueueWaitingOrders(
+  shop: string,
+  { source = "scan", promote = false, limit = 500, ...deps }: IntakeDeps & { source?: SyncOrderSource; promote?: boolean; limit?: number } = {},
+): Promise<EnqueueWaitingResult> {
+  const log = (deps.log ?? rootLogger).child({ shop, op: "enqueue-waiting" });
+  const now = deps.now?.() ?? new Date();
+  const rows = await prisma.orderSync.findMany({
+    where: waitingOrdersWhere(shop, now),
+    select: { orderId: true, status: true, attempts: true, lastErrorMessage: true },
+    orderBy: { updatedAt: "asc" },
+    take: limit,
+  });
+  const result: EnqueueWaitingResult = { enqueued: 0, alreadyQueued: 0, gaveUp: 0 };
+  for (const row of rows) {
+    if (row.status === "failed" && row.attempts >= MAX_AUTOMATIC_ATTEMPTS) {
+      await giveUpOnOrder(shop, row.orderId, row.attempts, row.lastErrorMessage, log);
+      result.gaveUp++;
+      continue;
+    }
+    try {
+      const r = await enqueueSyncOrder({ shop, orderId: row.orderId }, { source, promote, queues: deps.queues });
+      if (r.outcome === "exists") result.alreadyQueued++;
+      else result.enqueued++;
+    } catch (err) {
+      log.warn({ err }, "could not enqueue waiting orders");
+      result.error = err;
+      break;
+    }
+  }
+  if (result.enqueued || result.gaveUp) log.info({ ...result, error: undefined }, "waiting orders enqueued");
+  return result;
+}
+
+async function giveUpOnOrder(shop: string, orderId: string, attempts: number, lastMessage: string | null, log: Logger): Promise<void> {
+  const message = `Stopped retrying after ${attempts} attempts${lastMessage ? `: ${lastMessage}` : "."} Use Retry on the order once the cause is fixed.`;
+  const { count } = await prisma.orderSync.updateMany({
+    where: { shop, orderId, status: "failed" },
+    data: { status: "needs_attention", lastErrorCode: "too_many_attempts", lastErrorMessage: message },
+  });
+  if (count > 0) {
+    await recordSyncEvent(shop, { orderId, kind: "needs_attention", message, data: { attempts } });
+    log.warn({ orderId, attempts }, "order retried too often, needs attention");
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the queue (Redis) did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
