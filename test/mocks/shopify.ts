@@ -170,6 +170,9 @@ export const shopifyOperations: Record<string, OperationResolver> = {
     };
   },
 
+  // The catch-up scan asks for ids only (app/sync/scan.server.ts): same search, order and paging.
+  PaidOrderIdsSince: (ctx) => shopifyOperations.PaidOrdersSince!(ctx),
+
   ShopInfo: ({ shop }) => ({ shop: { ...(shopify.shops.get(shop) ?? { ianaTimezone: "UTC", currencyCode: "USD" }) } }),
 
   SetInvoiceMetafield: ({ shop, variables }) => {
