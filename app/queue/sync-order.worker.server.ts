@@ -1,0 +1,167 @@
+// The sync-order job: the only place where an error becomes queue behaviour (style §3, §5.9; ADR 008).
+//
+//   shop check (hold → recorded, done; pause → delayed until the pause ends)
+//   → syncOrder (claim, Zoho, record; it records failures on the row and rethrows)
+//   → queueActionFor(err): retry (backoff) | delay (moveToDelayed + DelayedError, no attempt used)
+//                          | pause-shop (park the shop, delay this job) | give-up (UnrecoverableError)
+import { DelayedError, UnrecoverableError, type Job, type Processor } from "bullmq";
+import type { Redis } from "ioredis";
+import { prisma } from "~/db.server";
+import { logger as rootLogger, type Logger } from "~/logger.server";
+import type { SyncOrderJobData } from "~/queue/queues.server";
+import { recordSyncEvent } from "~/sync/events.server";
+import { holdOrder } from "~/sync/intake.server";
+import { ensureOrderSync } from "~/sync/order-lock.server";
+import { queueActionFor, QUEUE_POLICY_DEFAULTS, type QueuePolicyConfig } from "~/sync/queue-policy";
+import { loadShopGate, pauseShop } from "~/sync/shop-pause.server";
+import { syncOrder, type SyncDeps, type SyncOutcome } from "~/sync/sync-order.server";
+
+export interface SyncOrderWorkerConfig {
+  /** Overrides of the queue policy's delays (tests use milliseconds). */
+  policy?: Partial<QueuePolicyConfig>;
+  /** Another process holds the order's lease: look again after this long. */
+  busyRecheckMs?: number;
+  /**
+   * Rate-limited jobs of one shop are spread this far apart (≈ Zoho calls per order × 600 ms), so a
+   * backlog comes back as a steady stream instead of all at once when the minute is over.
+   */
+  paceMs?: number;
+  /** Key prefix of the pacing keys (the queue set's prefix). */
+  prefix: string;
+  /** Redis for the pacing keys (the worker's connection). */
+  redis: Redis;
+  log?: Logger;
+  /** Extra dependencies of syncOrder per job (tests: short Zoho timeouts, crash seams). Errors count as sync errors. */
+  syncDeps?: (job: Job<SyncOrderJobData>) => Omit<SyncDeps, "log"> | Promise<Omit<SyncDeps, "log">>;
+}
+
+export const SYNC_WORKER_DEFAULTS = { busyRecheckMs: 30_000, paceMs: 1_800 } as const;
+
+/** What a finished job returns (stored in Redis in clear text: ids and codes only). */
+export type SyncOrderJobResult =
+  | { kind: "created" | "recovered"; invoiceId: string; invoiceNumber: string; zohoCalls: number; corrected: boolean }
+  | { kind: "already_synced"; invoiceId: string | null }
+  | { kind: "skipped"; reason: string }
+  | { kind: "held"; code: string };
+
+export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<SyncOrderJobData, SyncOrderJobResult> {
+  const policy: QueuePolicyConfig = { ...QUEUE_POLICY_DEFAULTS, ...cfg.policy };
+  const busyRecheckMs = Math.min(cfg.busyRecheckMs ?? SYNC_WORKER_DEFAULTS.busyRecheckMs, policy.maxDelayMs);
+  const paceMs = cfg.paceMs ?? SYNC_WORKER_DEFAULTS.paceMs;
+  const baseLog = (cfg.log ?? rootLogger).child({ component: "sync-order-worker" });
+
+  return async (job, token) => {
+    const { shop, orderId } = job.data;
+    const mode = job.data.mode ?? "auto";
+    const log = baseLog.child({ shop, orderId, jobId: job.id, try: job.attemptsStarted });
+    if (!token) throw new Error("sync-order jobs must run in a Worker (no lock token)");
+
+    const gate = await loadShopGate(shop, { mode, reauthRecheckMs: Math.min(policy.reauthPauseMs, policy.maxDelayMs) });
+    // A job added without a row (a tool, a manual send) still leaves the order visible and findable
+    // by the resume sweep and the scan.
+    if (gate.kind !== "send") await ensureOrderSync(shop, orderId);
+    if (gate.kind === "hold") {
+      await holdOrder(shop, orderId, gate, log);
+      return { kind: "held", code: gate.code };
+    }
+    if (gate.kind === "pause") {
+      // Make sure the resume sweep knows this shop has parked jobs (the connection may have been
+      // marked needs_reauth by a refresh outside any job).
+      if (gate.reason === "needs_reauth")
+        await pauseShop(shop, { reason: "needs_reauth", until: gate.until, message: "Zoho Books needs to be reconnected." }, { log });
+      log.debug({ reason: gate.reason, until: gate.until.toISOString() }, "shop paused, job parked");
+      return delayJob(job, token, gate.until.getTime());
+    }
+
+    let outcome: SyncOutcome;
+    try {
+      outcome = await syncOrder({ shop, orderId, mode }, { ...(await cfg.syncDeps?.(job)), log });
+    } catch (err) {
+      const action = queueActionFor(err, { config: policy });
+      log.warn({ err, action: action.kind, reason: "reason" in action ? action.reason : undefined }, "sync-order attempt failed");
+      switch (action.kind) {
+        case "retry":
+          throw err; // attempts + exponential backoff (worker settings)
+        case "give-up":
+          await settleNeedsAttention(shop, orderId, action.reason);
+          throw new UnrecoverableError(action.reason);
+        case "delay": {
+          await keepRetryable(shop, orderId);
+          const earliest = Date.now() + action.ms;
+          const at = action.reason === "rate_limit" ? await reservePaceSlot(cfg.redis, paceKey(cfg.prefix, shop), earliest, paceMs) : earliest;
+          return delayJob(job, token, at);
+        }
+        case "pause-shop": {
+          await keepRetryable(shop, orderId);
+          await pauseShop(shop, action, { log });
+          return delayJob(job, token, action.until.getTime());
+        }
+      }
+    }
+
+    switch (outcome.kind) {
+      case "busy":
+        // Someone else holds the order's lease (a manual action, another worker). Look again: if
+        // they crash, the lease runs out and the next look recovers the order.
+        log.debug({ busyRecheckMs }, "order busy, looking again later");
+        return delayJob(job, token, Date.now() + busyRecheckMs);
+      case "created":
+      case "recovered":
+        return { kind: outcome.kind, invoiceId: outcome.invoiceId, invoiceNumber: outcome.invoiceNumber, zohoCalls: outcome.zohoCalls, corrected: outcome.corrected };
+      case "already_synced":
+        return { kind: "already_synced", invoiceId: outcome.invoiceId };
+      case "skipped":
+        return { kind: "skipped", reason: outcome.reason };
+    }
+  };
+}
+
+/** BullMQ's step-job pattern: the job waits without using an attempt; the worker takes the next one. */
+async function delayJob(job: Job<SyncOrderJobData>, token: string, timestamp: number): Promise<never> {
+  await job.moveToDelayed(Math.max(timestamp, Date.now()), token);
+  throw new DelayedError();
+}
+
+/**
+ * syncOrder records non-retryable Zoho answers as `needs_attention`; when the policy says the job
+ * waits and tries again (token limit, reconnect), the row must stay claimable by an automatic sync.
+ */
+async function keepRetryable(shop: string, orderId: string): Promise<void> {
+  await prisma.orderSync.updateMany({ where: { shop, orderId, status: "needs_attention" }, data: { status: "failed" } });
+}
+
+/** A give-up must not leave the row `failed`, or the scan would pick it up again and again. */
+async function settleNeedsAttention(shop: string, orderId: string, reason: string): Promise<void> {
+  const { count } = await prisma.orderSync.updateMany({
+    where: { shop, orderId, status: "failed" },
+    data: { status: "needs_attention", lastErrorMessage: reason },
+  });
+  if (count > 0) await recordSyncEvent(shop, { orderId, kind: "needs_attention", message: reason });
+}
+
+export function paceKey(prefix: string, shop: string): string {
+  return `${prefix}:zoho-pace:${shop}`;
+}
+
+// KEYS[1] = the shop's next free slot (ms). ARGV = earliest, spacing, now.
+// Returns the slot for this job and books the next one `spacing` later.
+const PACE_LUA = `
+local earliest = tonumber(ARGV[1])
+local spacing = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local booked = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(earliest, booked)
+redis.call('SET', KEYS[1], slot + spacing, 'PX', math.max(1000, slot + spacing - now + 60000))
+return slot
+`;
+
+/** Books the next free slot of a rate-limited shop at or after `earliest`. */
+export async function reservePaceSlot(redis: Redis, key: string, earliest: number, spacingMs: number): Promise<number> {
+  if (spacingMs <= 0) return earliest;
+  try {
+    const slot = await redis.eval(PACE_LUA, 1, key, String(Math.round(earliest)), String(Math.round(spacingMs)), String(Date.now()));
+    return Number(slot);
+  } catch {
+    return earliest; // pacing is an optimisation; the limiter still protects Zoho
+  }
+}

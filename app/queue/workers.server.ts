@@ -1,0 +1,151 @@
+// Starts the BullMQ workers and job schedulers of one process (ADR 008). Used by app/worker.ts
+// (`npm run worker`), by tests in-process, and by tools that run a worker in a child process.
+// Returns a close function: workers first (each running job finishes), then queues, then the
+// connection if this call opened it.
+import { Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { logger as rootLogger, type Logger } from "~/logger.server";
+import {
+  createQueueSet,
+  JOB,
+  SCAN_QUEUE,
+  SCHEDULER,
+  SYNC_BACKOFF_TYPE,
+  SYNC_ORDER_QUEUE,
+  type QueueSet,
+  type ScanJobData,
+  type SyncOrderJobData,
+} from "~/queue/queues.server";
+import { createRedis, redisPrefix } from "~/queue/redis.server";
+import { createScanProcessor, type ScanJobResult, type ScanWorkerConfig } from "~/queue/scan.worker.server";
+import { createSyncOrderProcessor, type SyncOrderJobResult, type SyncOrderWorkerConfig } from "~/queue/sync-order.worker.server";
+import type { QueuePolicyConfig } from "~/sync/queue-policy";
+
+export const WORKER_DEFAULTS = {
+  concurrency: 10,
+  scanConcurrency: 2,
+  scanEveryMs: 10 * 60_000,
+  resumeEveryMs: 30_000,
+  backoffBaseMs: 5_000,
+  backoffMaxMs: 10 * 60_000,
+  /** Delays and pauses start a job again without using an attempt; this bounds them (BullMQ fails the job beyond). */
+  maxStartedAttempts: 100,
+} as const;
+
+export interface StartWorkersOptions {
+  /** A worker connection (`maxRetriesPerRequest: null`); default: a new createRedis("worker"), closed by close(). */
+  connection?: Redis;
+  /** Key prefix of the queues; default REDIS_PREFIX. Tests use their own. */
+  prefix?: string;
+  /** Parallel sync-order jobs in this process. */
+  concurrency?: number;
+  scanConcurrency?: number;
+  /** Catch-up scan period; `false`: no scheduler (tests enqueue scans themselves). */
+  scanEveryMs?: number | false;
+  /** Also run the catch-up scan once now (default: true when scanEveryMs is set). */
+  scanAtStart?: boolean;
+  /** Resume sweep period; `false`: none. */
+  resumeEveryMs?: number | false;
+  /** Retry backoff of transient failures: base·2^(n−1), ±20 % jitter, capped. */
+  backoff?: { baseMs?: number; maxMs?: number };
+  policy?: Partial<QueuePolicyConfig>;
+  busyRecheckMs?: number;
+  paceMs?: number;
+  maxStartedAttempts?: number;
+  scan?: ScanWorkerConfig["scan"];
+  /** Only these shops' scans and resumes (tests share one database between parallel files). */
+  onlyShops?: ReadonlySet<string>;
+  syncDeps?: SyncOrderWorkerConfig["syncDeps"];
+  log?: Logger;
+}
+
+export interface RunningWorkers {
+  queues: QueueSet;
+  syncOrderWorker: Worker<SyncOrderJobData, SyncOrderJobResult>;
+  scanWorker: Worker<ScanJobData, ScanJobResult>;
+  close(): Promise<void>;
+}
+
+export function syncBackoffMs(attemptsMade: number, { baseMs, maxMs }: { baseMs: number; maxMs: number }, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.round(ceiling * (0.8 + random() * 0.4));
+}
+
+export async function startWorkers(opts: StartWorkersOptions = {}): Promise<RunningWorkers> {
+  const log = (opts.log ?? rootLogger).child({ component: "workers" });
+  const ownConnection = opts.connection ? null : createRedis("worker");
+  const connection = opts.connection ?? ownConnection!;
+  const prefix = opts.prefix ?? redisPrefix;
+  const queues = createQueueSet({ connection, prefix });
+  const backoff = { baseMs: opts.backoff?.baseMs ?? WORKER_DEFAULTS.backoffBaseMs, maxMs: opts.backoff?.maxMs ?? WORKER_DEFAULTS.backoffMaxMs };
+
+  const syncOrderWorker = new Worker<SyncOrderJobData, SyncOrderJobResult>(
+    SYNC_ORDER_QUEUE,
+    createSyncOrderProcessor({
+      prefix,
+      redis: connection,
+      log: opts.log,
+      ...(opts.policy ? { policy: opts.policy } : {}),
+      ...(opts.busyRecheckMs !== undefined ? { busyRecheckMs: opts.busyRecheckMs } : {}),
+      ...(opts.paceMs !== undefined ? { paceMs: opts.paceMs } : {}),
+      ...(opts.syncDeps ? { syncDeps: opts.syncDeps } : {}),
+    }),
+    {
+      connection,
+      prefix,
+      concurrency: opts.concurrency ?? WORKER_DEFAULTS.concurrency,
+      maxStartedAttempts: opts.maxStartedAttempts ?? WORKER_DEFAULTS.maxStartedAttempts,
+      settings: {
+        backoffStrategy: (attemptsMade: number, type?: string) => (type === SYNC_BACKOFF_TYPE ? syncBackoffMs(attemptsMade, backoff) : -1),
+      },
+    },
+  );
+  const scanWorker = new Worker<ScanJobData, ScanJobResult>(
+    SCAN_QUEUE,
+    createScanProcessor({ queues, log: opts.log, ...(opts.scan ? { scan: opts.scan } : {}), ...(opts.onlyShops ? { onlyShops: opts.onlyShops } : {}) }),
+    { connection, prefix, concurrency: opts.scanConcurrency ?? WORKER_DEFAULTS.scanConcurrency },
+  );
+
+  for (const worker of [syncOrderWorker, scanWorker] as Array<Worker<unknown, unknown>>) {
+    worker.on("error", (err) => log.error({ err, queue: worker.name }, "worker error"));
+    worker.on("failed", (job: Job | undefined, err: Error) =>
+      log.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } }, "job failed"),
+    );
+  }
+
+  const scanEveryMs = opts.scanEveryMs === undefined ? WORKER_DEFAULTS.scanEveryMs : opts.scanEveryMs;
+  const resumeEveryMs = opts.resumeEveryMs === undefined ? WORKER_DEFAULTS.resumeEveryMs : opts.resumeEveryMs;
+  // Safe on every boot of every worker process: a scheduler is upserted, never duplicated.
+  if (scanEveryMs) {
+    await queues.scan.upsertJobScheduler(SCHEDULER.scanAll, { every: scanEveryMs }, { name: JOB.scanAll, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+  } else {
+    await queues.scan.removeJobScheduler(SCHEDULER.scanAll);
+  }
+  if (resumeEveryMs) {
+    await queues.scan.upsertJobScheduler(SCHEDULER.resumePaused, { every: resumeEveryMs }, { name: JOB.resumePaused, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+  } else {
+    await queues.scan.removeJobScheduler(SCHEDULER.resumePaused);
+  }
+  if (opts.scanAtStart ?? Boolean(scanEveryMs)) {
+    // "Runs once at worker start too" (several workers starting together add it once).
+    await queues.scan.add(JOB.scanAll, {}, { jobId: "scan-all-at-start", removeOnComplete: true, removeOnFail: true });
+  }
+  log.info({ prefix, concurrency: syncOrderWorker.concurrency, scanEveryMs, resumeEveryMs }, "workers started");
+
+  let closing: Promise<void> | undefined;
+  return {
+    queues,
+    syncOrderWorker,
+    scanWorker,
+    close() {
+      closing ??= (async () => {
+        // Workers first: close() waits for the running jobs, so none is cut off mid-Zoho-call.
+        await Promise.allSettled([syncOrderWorker.close(), scanWorker.close()]);
+        await queues.close();
+        if (ownConnection) await ownConnection.quit().catch(() => ownConnection.disconnect());
+        log.info("workers closed");
+      })();
+      return closing;
+    },
+  };
+}
