@@ -202,6 +202,23 @@ describe("sync-order worker: paused shops", () => {
   });
 });
 
+describe("sync-order worker: a token Zoho keeps refusing", () => {
+  it("401 even after a refresh (e.g. a missing scope): the shop is parked as needing a reconnect", async () => {
+    const { shop, org, orderIds } = await shopWithOrders(1);
+    zohoBooks.inject({ kind: "unauthorized", times: 2 }); // the call and its retry after one refresh
+    await start({ policy: { maxDelayMs: 24 * 3600_000 } });
+
+    await enqueue(shop, orderIds[0]!);
+    await waitFor(async () => (await jobState(shop, orderIds[0]!)) === "delayed", { what: "the job to be parked" });
+
+    const conn = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
+    expect(conn).toMatchObject({ status: "needs_reauth", pauseReason: "needs_reauth" });
+    expect(conn.lastError).toMatch(/^Reconnect needed: /);
+    expect(await orderRow(shop, orderIds[0]!)).toMatchObject({ status: "failed", lastErrorCode: "zoho_auth" });
+    expect(org.invoices.size).toBe(0);
+  });
+});
+
 describe("sync-order worker: give up when a person has to act", () => {
   it("a tax Zoho does not have: the job fails unrecoverably at once and the order needs attention", async () => {
     const s = await queueShop(shops);

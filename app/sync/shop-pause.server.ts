@@ -44,8 +44,9 @@ export async function pauseShop(
   } else {
     // Zoho refused the token even after a refresh. The connection module marks `needs_reauth` when the
     // refresh token itself is dead; a token Zoho keeps refusing (missing scope) needs a reconnect too.
+    // (Not when no organization is chosen yet: that is a setup step, and the gate holds those orders.)
     await prisma.zohoConnection.updateMany({
-      where: { shop, status: "connected" },
+      where: { shop, status: "connected", organizationId: { not: null } },
       data: { status: "needs_reauth", lastError: `Reconnect needed: ${pause.message.replace(/^Reconnect needed:\s*/, "")}` },
     });
     const first = await prisma.zohoConnection.updateMany({
