@@ -6,6 +6,7 @@ import {
   ZohoAuthError,
   ZohoDailyQuotaError,
   ZohoNotFoundError,
+  ZohoOAuthError,
   ZohoRateLimitError,
   ZohoTransientError,
   ZohoValidationError,
@@ -28,6 +29,20 @@ describe("describeSyncFailure", () => {
     const failure = describeSyncFailure(err);
     expect(failure).toMatchObject({ status, code, retryable });
     expect(failure.message).toMatch(message);
+  });
+
+  it("Zoho Accounts refusing a token for now is retried; a dead refresh token needs a reconnect", () => {
+    const accounts = { status: 200, method: "POST", url: "https://accounts.zoho.com/oauth/v2/token" };
+    expect(describeSyncFailure(new ZohoOAuthError("access_denied", "Access Denied", accounts))).toMatchObject({
+      status: "failed",
+      code: "zoho_oauth_access_denied",
+      retryable: true,
+    });
+    expect(describeSyncFailure(new ZohoOAuthError("invalid_grant", "invalid_grant", accounts))).toMatchObject({
+      status: "needs_attention",
+      code: "zoho_auth",
+      retryable: false,
+    });
   });
 
   it("points to the SKU setting when Zoho refuses a free-form line", () => {

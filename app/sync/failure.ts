@@ -7,6 +7,7 @@ import {
   ZohoDailyQuotaError,
   ZohoError,
   ZohoNotFoundError,
+  ZohoOAuthError,
   ZohoRateLimitError,
   ZohoTransientError,
   ZohoValidationError,
@@ -33,9 +34,18 @@ function isFreeFormLineRefusal(err: ZohoValidationError): boolean {
 export function describeSyncFailure(err: unknown): SyncFailure {
   if (isMappingError(err)) return { status: "needs_attention", code: err.code, message: err.message, retryable: false };
 
+  if (err instanceof ZohoOAuthError && !err.reauthRequired)
+    // Zoho Accounts refused a new access token for now (e.g. its 10-per-10-minutes token limit).
+    return {
+      status: "failed",
+      code: `zoho_oauth_${err.code}`,
+      message: `Zoho refused a new access token for now (${err.message}); the order is retried automatically.`,
+      retryable: true,
+    };
+
   if (err instanceof ZohoError) {
     const zohoCode = err.info.code;
-    if (err instanceof ZohoAuthError)
+    if (err instanceof ZohoAuthError || (err instanceof ZohoOAuthError && err.reauthRequired))
       return {
         status: "needs_attention",
         code: "zoho_auth",
