@@ -6,6 +6,7 @@
 // State lives per organization (taxes, tax groups, contacts, items, invoices) with per-org switches
 // for the undocumented parts (tax rounding, whether GET /settings/taxes lists tax groups). Faults are
 // injected with `zohoBooks.inject(...)`; every request is counted by method + path template.
+import { randomInt } from "node:crypto";
 import { Decimal } from "decimal.js";
 import { http, HttpResponse, type HttpHandler } from "msw";
 import type {
@@ -434,7 +435,9 @@ export const DEFAULT_ORG_SETTINGS: SimOrgSettings = {
 /** Adds an organization (EU preset by default) and returns its live state. */
 export function seedOrganization(input: SeedOrganizationInput = {}): SimOrganization {
   const preset = PRESETS[input.preset ?? "eu"];
-  const organizationId = input.organization_id ?? String(700_000_000 + ++idCounter);
+  // Random: test files run in parallel against one Redis, and the per-organization rate limiter is
+  // keyed by this id — equal ids in two files would share one budget.
+  const organizationId = input.organization_id ?? String(700_000_000 + randomInt(100_000_000));
   const taxes = new Map<string, SimTax>();
   const groups = new Map<string, SimTaxGroup>();
   for (const t of input.taxes ?? preset.taxes) {
