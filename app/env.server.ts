@@ -27,6 +27,10 @@ export const envSchema = z.object({
   ZOHO_ACCOUNTS_URL: z.preprocess(emptyToUndefined, url.optional()),
   ZOHO_API_URL: z.preprocess(emptyToUndefined, url.optional()),
 
+  /** Zoho Books limits per organization (design §8): 100 requests/minute; 5 in flight (free plan). */
+  ZOHO_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(100),
+  ZOHO_MAX_CONCURRENT: z.coerce.number().int().positive().default(5),
+
   /** 32 bytes, base64 or 64 hex characters: AES-256-GCM key for Zoho tokens at rest. */
   TOKEN_ENCRYPTION_KEY: z
     .string()

@@ -6,6 +6,7 @@
 // `retryAfterMs`, which the queue turns into a delayed job instead of a failure.
 import { createHash, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { env } from "~/env.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { getRedis, redisKey } from "~/queue/redis.server";
 import { type ZohoRequestInfo, zohoLimiterError } from "./errors";
@@ -188,5 +189,5 @@ export function limiterKeys(organizationId: string): { requests: string; infligh
 let shared: ZohoRateLimiter | undefined;
 /** The process-wide limiter on the shared Redis connection (used by ZohoClient by default). */
 export function getZohoRateLimiter(): ZohoRateLimiter {
-  return (shared ??= new ZohoRateLimiter());
+  return (shared ??= new ZohoRateLimiter({ limit: env.ZOHO_REQUESTS_PER_MINUTE, concurrency: env.ZOHO_MAX_CONCURRENT }));
 }
