@@ -201,6 +201,7 @@ function freshState() {
     extraBaseUrls: new Set<string>(),
     faults: [] as FaultRule[],
     requests: [] as ZohoBooksRequestRecord[],
+    perMinute: freshPerMinuteLimit(),
   };
 }
 
@@ -249,6 +250,20 @@ export const zohoBooks = {
 
   clearRequests(): void {
     state.requests.length = 0;
+  },
+
+  /**
+   * Enforce Zoho's per-organization limit (fact sheet §6): more than `limit` requests of one
+   * organization in a rolling minute are refused with 429 code 44. `null` (the default) = no limit.
+   */
+  setRequestsPerMinute(limit: number | null): void {
+    if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new Error(`requests per minute must be a positive integer, got ${limit}`);
+    state.perMinute.limit = limit;
+  },
+
+  /** Requests refused by the per-minute limit (429 code 44) since the last reset. */
+  get rateLimitedCount(): number {
+    return state.perMinute.refused;
   },
 
   org(organizationId: string): SimOrganization {
@@ -1354,6 +1369,10 @@ async function handle(request: Request): Promise<Response> {
 
   const fault = matchFault(method, path);
   if (fault) fault.remaining--;
+  if (!fault) {
+    const refused = perMinuteRefusal(q.get("organization_id"));
+    if (refused) return refused;
+  }
   if (fault && fault.kind !== "crash-after-create") {
     if (fault.kind !== "timeout") return faultResponse(fault);
     if (fault.delayMs === undefined) return hang(request);
@@ -1380,6 +1399,31 @@ async function handle(request: Request): Promise<Response> {
     return fault.then === "timeout" ? hang(request) : fail(500, 1000, "Internal error");
   }
   return response;
+}
+
+// ---------------------------------------------------------------- per-organization request limit (opt-in)
+// Off unless `zohoBooks.setRequestsPerMinute(n)`: the benchmark scales Zoho's 100/min down to check
+// that our limiter keeps every organization below it. A rolling 60 s window on the simulator's clock;
+// refused requests do not count. Like the faults it comes before auth (Zoho's gateway). Requests
+// without organization_id (GET /organizations) are not limited. No Retry-After: Zoho's is unconfirmed.
+
+function freshPerMinuteLimit() {
+  return { limit: null as number | null, sent: new Map<string, number[]>(), refused: 0 };
+}
+
+function perMinuteRefusal(organizationId: string | null): Response | null {
+  const limiter = state.perMinute;
+  if (limiter.limit === null || !organizationId) return null;
+  const now = zohoNow();
+  const recent = (limiter.sent.get(organizationId) ?? []).filter((t) => now - t < 60_000);
+  if (recent.length >= limiter.limit) {
+    limiter.sent.set(organizationId, recent);
+    limiter.refused++;
+    return faultResponse({ kind: "rate-limit", remaining: 0 });
+  }
+  recent.push(now);
+  limiter.sent.set(organizationId, recent);
+  return null;
 }
 
 export const zohoBooksHandlers: HttpHandler[] = [

@@ -1,0 +1,65 @@
+// The Books simulator's opt-in per-organization limit (zohoBooks.setRequestsPerMinute): Zoho's
+// 100 requests/minute/organization, scaled down by the benchmark and the process tests.
+import { describe, expect, it } from "vitest";
+import { DATA_CENTERS } from "~/zoho/data-centers";
+import { advanceZohoClock, issueTokensFor } from "./zoho-accounts";
+import { resetZohoBooks, seedOrganization, zohoBooks } from "./zoho-books";
+
+const BASE = `${DATA_CENTERS.com.apiDomain}/books/v3`;
+
+async function get(path: string, token: string, organizationId?: string) {
+  const url = new URL(BASE + path);
+  if (organizationId) url.searchParams.set("organization_id", organizationId);
+  const res = await fetch(url, { headers: { Authorization: `Zoho-oauthtoken ${token}` } });
+  return { status: res.status, body: (await res.json()) as { code: number; message: string }, retryAfter: res.headers.get("retry-after") };
+}
+
+describe("per-organization requests per minute", () => {
+  it("is off by default", async () => {
+    const org = seedOrganization();
+    const { accessToken } = issueTokensFor();
+    for (let i = 0; i < 120; i++) expect((await get("/settings/taxes", accessToken, org.organization.organization_id)).status).toBe(200);
+    expect(zohoBooks.rateLimitedCount).toBe(0);
+  });
+
+  it("refuses the request beyond the limit with 429 code 44, per organization, until the minute has passed", async () => {
+    const a = seedOrganization().organization.organization_id;
+    const b = seedOrganization().organization.organization_id;
+    const { accessToken } = issueTokensFor();
+    zohoBooks.setRequestsPerMinute(3);
+
+    for (let i = 0; i < 3; i++) expect((await get("/settings/taxes", accessToken, a)).status).toBe(200);
+    const refused = await get("/settings/taxes", accessToken, a);
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe(44);
+    expect(refused.body.message).toMatch(/maximum number of requests per minute/);
+    expect(refused.retryAfter).toBeNull(); // unconfirmed at Zoho: not sent
+    // Another organization has its own budget; calls without an organization are not limited.
+    expect((await get("/settings/taxes", accessToken, b)).status).toBe(200);
+    expect((await get("/organizations", accessToken)).status).toBe(200);
+    // Refusals do not use the budget: after a minute the organization is served again.
+    expect((await get("/settings/taxes", accessToken, a)).status).toBe(429);
+    expect(zohoBooks.rateLimitedCount).toBe(2);
+    advanceZohoClock(60_001);
+    expect((await get("/settings/taxes", accessToken, a)).status).toBe(200);
+  });
+
+  it("is a rolling window, and a reset turns it off", async () => {
+    const org = seedOrganization().organization.organization_id;
+    const { accessToken } = issueTokensFor();
+    zohoBooks.setRequestsPerMinute(2);
+    expect((await get("/settings/taxes", accessToken, org)).status).toBe(200);
+    advanceZohoClock(30_000);
+    expect((await get("/settings/taxes", accessToken, org)).status).toBe(200);
+    expect((await get("/settings/taxes", accessToken, org)).status).toBe(429);
+    advanceZohoClock(30_001); // the first request left the window, the second has not
+    expect((await get("/settings/taxes", accessToken, org)).status).toBe(200);
+    expect((await get("/settings/taxes", accessToken, org)).status).toBe(429);
+    expect(() => zohoBooks.setRequestsPerMinute(0)).toThrow(/positive integer/);
+
+    resetZohoBooks();
+    const fresh = seedOrganization().organization.organization_id;
+    for (let i = 0; i < 3; i++) expect((await get("/settings/taxes", accessToken, fresh)).status).toBe(200);
+    expect(zohoBooks.rateLimitedCount).toBe(0);
+  });
+});
