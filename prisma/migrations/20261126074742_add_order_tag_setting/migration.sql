@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ZohoConnection" ADD COLUMN     "tagOrders" BOOLEAN NOT NULL DEFAULT false;
+
