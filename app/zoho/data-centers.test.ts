@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  BOOKS_WEB_APP,
   DATA_CENTER_IDS,
   DATA_CENTERS,
   booksBaseUrl,
@@ -7,6 +8,7 @@ import {
   isAllowedAccountsServer,
   isDataCenterId,
   normalizeServerUrl,
+  zohoInvoiceWebUrl,
 } from "./data-centers";
 
 describe("DATA_CENTERS", () => {
@@ -94,5 +96,22 @@ describe("normalizeServerUrl / booksBaseUrl", () => {
     expect(booksBaseUrl("https://www.zohoapis.ca")).toBe("https://www.zohoapis.ca/books/v3");
     expect(booksBaseUrl("https://www.zohoapis.ca/")).toBe("https://www.zohoapis.ca/books/v3");
     expect(booksBaseUrl("http://localhost:4010/books/v3/")).toBe("http://localhost:4010/books/v3");
+  });
+});
+
+describe("zohoInvoiceWebUrl (Open in Zoho Books)", () => {
+  it.each([
+    ["com", "https://books.zoho.com/app/60012345#/invoices/4600000000000012"],
+    ["eu", "https://books.zoho.eu/app/60012345#/invoices/4600000000000012"],
+    ["ca", "https://books.zohocloud.ca/app/60012345#/invoices/4600000000000012"],
+    ["com.cn", "https://books.zoho.com.cn/app/60012345#/invoices/4600000000000012"],
+  ])("%s → %s", (dc, url) => {
+    expect(zohoInvoiceWebUrl(dc, "60012345", "4600000000000012")).toBe(url);
+  });
+
+  it("has a web app for every data center, and none for a custom server", () => {
+    for (const id of DATA_CENTER_IDS) expect(BOOKS_WEB_APP[id]).toMatch(/^https:\/\/books\.zoho(cloud)?\.[a-z.]+$/);
+    expect(zohoInvoiceWebUrl("custom", "60012345", "46")).toBeNull();
+    expect(zohoInvoiceWebUrl(null, "60012345", "46")).toBeNull();
   });
 });

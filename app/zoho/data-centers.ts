@@ -26,6 +26,28 @@ export const DATA_CENTERS: Readonly<Record<DataCenterId, DataCenter>> = {
   "com.cn": { id: "com.cn", label: "China (zoho.com.cn)", accountsServer: "https://accounts.zoho.com.cn", apiDomain: "https://www.zohoapis.com.cn" },
 };
 
+/**
+ * Origin of the Zoho Books web app per data center (where a merchant opens an invoice). Canada is
+ * again the odd one (books.zohocloud.ca). A "custom" server (sandbox, ZOHO_API_URL) has no web app
+ * we know of, so no link is shown for it.
+ */
+export const BOOKS_WEB_APP: Readonly<Record<DataCenterId, string>> = {
+  com: "https://books.zoho.com",
+  eu: "https://books.zoho.eu",
+  in: "https://books.zoho.in",
+  "com.au": "https://books.zoho.com.au",
+  jp: "https://books.zoho.jp",
+  ca: "https://books.zohocloud.ca",
+  sa: "https://books.zoho.sa",
+  "com.cn": "https://books.zoho.com.cn",
+};
+
+/** "Open in Zoho Books": `<web app>/app/<organization_id>#/invoices/<invoice_id>`, or null for a custom server. */
+export function zohoInvoiceWebUrl(dataCenter: string | null | undefined, organizationId: string, invoiceId: string): string | null {
+  if (!isDataCenterId(dataCenter) || !organizationId || !invoiceId) return null;
+  return `${BOOKS_WEB_APP[dataCenter]}/app/${encodeURIComponent(organizationId)}#/invoices/${encodeURIComponent(invoiceId)}`;
+}
+
 /** Display order for a data-center picker. */
 export const DATA_CENTER_IDS: readonly DataCenterId[] = ["com", "eu", "in", "com.au", "jp", "ca", "sa", "com.cn"];
 
