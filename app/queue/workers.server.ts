@@ -52,6 +52,11 @@ export interface StartWorkersOptions {
   busyRecheckMs?: number;
   paceMs?: number;
   maxStartedAttempts?: number;
+  /**
+   * How soon a sync-order job whose process died is run again (BullMQ lock duration and stalled-check
+   * period; default 30 s each). Process tests shorten them.
+   */
+  stalled?: { lockDurationMs?: number; checkIntervalMs?: number };
   scan?: ScanWorkerConfig["scan"];
   /** Only these shops' scans and resumes (tests share one database between parallel files). */
   onlyShops?: ReadonlySet<string>;
@@ -95,6 +100,8 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
       prefix,
       concurrency: opts.concurrency ?? WORKER_DEFAULTS.concurrency,
       maxStartedAttempts: opts.maxStartedAttempts ?? WORKER_DEFAULTS.maxStartedAttempts,
+      ...(opts.stalled?.lockDurationMs ? { lockDuration: opts.stalled.lockDurationMs } : {}),
+      ...(opts.stalled?.checkIntervalMs ? { stalledInterval: opts.stalled.checkIntervalMs } : {}),
       settings: {
         backoffStrategy: (attemptsMade: number, type?: string) => (type === SYNC_BACKOFF_TYPE ? syncBackoffMs(attemptsMade, backoff) : -1),
       },
@@ -115,30 +122,46 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
 
   const scanEveryMs = opts.scanEveryMs === undefined ? WORKER_DEFAULTS.scanEveryMs : opts.scanEveryMs;
   const resumeEveryMs = opts.resumeEveryMs === undefined ? WORKER_DEFAULTS.resumeEveryMs : opts.resumeEveryMs;
+  const scanAtStart = opts.scanAtStart ?? Boolean(scanEveryMs);
   // Safe on every boot of every worker process: a scheduler is upserted, never duplicated.
-  if (scanEveryMs) {
-    await queues.scan.upsertJobScheduler(SCHEDULER.scanAll, { every: scanEveryMs }, { name: JOB.scanAll, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
-  } else {
-    await queues.scan.removeJobScheduler(SCHEDULER.scanAll);
-  }
-  if (resumeEveryMs) {
-    await queues.scan.upsertJobScheduler(SCHEDULER.resumePaused, { every: resumeEveryMs }, { name: JOB.resumePaused, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
-  } else {
-    await queues.scan.removeJobScheduler(SCHEDULER.resumePaused);
-  }
-  if (opts.scanAtStart ?? Boolean(scanEveryMs)) {
-    // "Runs once at worker start too" (several workers starting together add it once).
-    await queues.scan.add(JOB.scanAll, {}, { jobId: "scan-all-at-start", removeOnComplete: true, removeOnFail: true });
-  }
+  const setUpSchedulers = async (scanJobId: string) => {
+    if (scanEveryMs) {
+      await queues.scan.upsertJobScheduler(SCHEDULER.scanAll, { every: scanEveryMs }, { name: JOB.scanAll, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+    } else {
+      await queues.scan.removeJobScheduler(SCHEDULER.scanAll);
+    }
+    if (resumeEveryMs) {
+      await queues.scan.upsertJobScheduler(SCHEDULER.resumePaused, { every: resumeEveryMs }, { name: JOB.resumePaused, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+    } else {
+      await queues.scan.removeJobScheduler(SCHEDULER.resumePaused);
+    }
+    if (scanAtStart) {
+      // "Runs once at worker start too" (several workers starting together add it once).
+      await queues.scan.add(JOB.scanAll, {}, { jobId: scanJobId, removeOnComplete: true, removeOnFail: true });
+    }
+  };
+  await setUpSchedulers("scan-all-at-start");
   log.info({ prefix, concurrency: syncOrderWorker.concurrency, scanEveryMs, resumeEveryMs }, "workers started");
 
   let closing: Promise<void> | undefined;
+  // Redis came back after an outage. A restart without persistence (or a failover) loses every key:
+  // the schedulers, and the jobs of orders whose webhooks arrived meanwhile (those are rows in
+  // Postgres only). Treat it like a start: schedulers again, and the catch-up scan now.
+  const onReconnect = () => {
+    if (closing) return;
+    setUpSchedulers("scan-all-after-reconnect").then(
+      () => log.info("redis reconnected: schedulers ensured, catch-up scan queued"),
+      (err: unknown) => log.warn({ err }, "redis reconnected, but the schedulers could not be set up again"),
+    );
+  };
+  connection.on("ready", onReconnect);
   return {
     queues,
     syncOrderWorker,
     scanWorker,
     close() {
       closing ??= (async () => {
+        connection.off("ready", onReconnect);
         // Workers first: close() waits for the running jobs, so none is cut off mid-Zoho-call.
         await Promise.allSettled([syncOrderWorker.close(), scanWorker.close()]);
         await queues.close();
