@@ -1,0 +1,279 @@
+// Read models of the admin pages (Orders, Activity, Dashboard): our own tables only — never Zoho or
+// Shopify while a page renders. Every query is scoped by shop and paginated by a keyset cursor
+// (newest first), so a page costs the same on the first and the thousandth page.
+import type { OrderSyncStatus, Prisma } from "@prisma/client";
+import { prisma } from "~/db.server";
+import { activityKind } from "~/sync/activity-kinds";
+import { currencyDecimals, Decimal, formatMoney, isCurrencyCode } from "~/sync/money";
+import { HOLD_CODES } from "~/sync/shop-gate";
+
+export const PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+
+// ---- cursors ------------------------------------------------------------------------------------
+
+export type PageRequest = { after?: string | null; before?: string | null; pageSize?: number };
+
+export interface PageInfo {
+  hasNext: boolean;
+  hasPrevious: boolean;
+  /** Cursor of the first row (ask `before` it for the previous page). */
+  startCursor: string | null;
+  /** Cursor of the last row (ask `after` it for the next page). */
+  endCursor: string | null;
+}
+
+interface Key {
+  at: Date;
+  id: string;
+}
+
+export function encodeCursor(key: Key): string {
+  return Buffer.from(`${key.at.toISOString()}|${key.id}`).toString("base64url");
+}
+
+/** null for anything that is not a cursor we made (a hand-edited URL gets the first page). */
+export function decodeCursor(cursor: string | null | undefined): Key | null {
+  if (!cursor || cursor.length > 200) return null;
+  const [iso, id, extra] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (!iso || !id || extra !== undefined || !/^[\w-]{1,64}$/.test(id)) return null;
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? null : { at, id };
+}
+
+/** Keyset page over (field desc, id desc). */
+async function keysetPage<Row extends { id: string }>(
+  req: PageRequest,
+  atOf: (row: Row) => Date,
+  fetch: (args: { where: Record<string, unknown> | null; order: "asc" | "desc"; take: number }) => Promise<Row[]>,
+  field: string,
+): Promise<{ rows: Row[]; pageInfo: PageInfo }> {
+  const size = Math.min(Math.max(req.pageSize ?? PAGE_SIZE, 1), MAX_PAGE_SIZE);
+  const after = decodeCursor(req.after);
+  const before = after ? null : decodeCursor(req.before);
+  const key = after ?? before;
+  const where = key
+    ? {
+        OR: [
+          { [field]: after ? { lt: key.at } : { gt: key.at } },
+          { [field]: key.at, id: after ? { lt: key.id } : { gt: key.id } },
+        ],
+      }
+    : null;
+  const found = await fetch({ where, order: before ? "asc" : "desc", take: size + 1 });
+  const more = found.length > size;
+  const rows = found.slice(0, size);
+  if (before) rows.reverse();
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  return {
+    rows,
+    pageInfo: {
+      hasNext: before ? true : more,
+      hasPrevious: before ? more : Boolean(after),
+      startCursor: first ? encodeCursor({ at: atOf(first), id: first.id }) : null,
+      endCursor: last ? encodeCursor({ at: atOf(last), id: last.id }) : null,
+    },
+  };
+}
+
+// ---- orders -------------------------------------------------------------------------------------
+
+/** The Orders page's status tabs. "waiting" = queued or being sent. */
+export const ORDER_VIEWS = ["all", "needs_attention", "failed", "waiting", "synced", "deleted"] as const;
+export type OrderView = (typeof ORDER_VIEWS)[number];
+
+const VIEW_STATUSES: Record<Exclude<OrderView, "all">, OrderSyncStatus[]> = {
+  needs_attention: ["needs_attention"],
+  failed: ["failed"],
+  waiting: ["queued", "creating"],
+  synced: ["synced"],
+  deleted: ["deleted"],
+};
+
+export function isOrderView(value: string): value is OrderView {
+  return (ORDER_VIEWS as readonly string[]).includes(value);
+}
+
+export interface OrderFilters {
+  view?: OrderView;
+  /** Received (recorded by the app) at or after / before these instants. */
+  since?: Date | null;
+  until?: Date | null;
+  /** Part of the order name ("#1001", "1001"). */
+  query?: string | null;
+}
+
+export interface OrderRowView {
+  id: string;
+  orderId: string;
+  orderName: string;
+  status: OrderSyncStatus;
+  /** Recorded but deliberately not sent (auto-send off, not connected when paid). */
+  held: boolean;
+  invoiceNumber: string | null;
+  invoiceStatus: string | null;
+  currencyCode: string | null;
+  shopifyTotal: string | null;
+  zohoTotal: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  attempts: number;
+  /** A person can send it (again): no invoice in Zoho for it. */
+  canSend: boolean;
+  receivedAt: string;
+  syncedAt: string | null;
+  updatedAt: string;
+}
+
+function money(value: Prisma.Decimal | null, currency: string | null): string | null {
+  if (value === null) return null;
+  const dp = currency && isCurrencyCode(currency) ? currencyDecimals(currency) : 2;
+  return formatMoney(new Decimal(value.toString()), dp);
+}
+
+type OrderRow = Prisma.OrderSyncGetPayload<object>;
+
+function orderRowView(r: OrderRow): OrderRowView {
+  const hasInvoice = r.status === "synced" || (r.zohoInvoiceId !== null && r.status !== "deleted" && r.status !== "creating");
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    orderName: r.orderName ?? `Order ${r.orderId}`,
+    status: r.status,
+    held: r.status === "queued" && (HOLD_CODES as readonly string[]).includes(r.lastErrorCode ?? ""),
+    invoiceNumber: r.zohoInvoiceNumber,
+    invoiceStatus: r.zohoInvoiceStatus,
+    currencyCode: r.currencyCode,
+    shopifyTotal: money(r.shopifyTotal, r.currencyCode),
+    zohoTotal: money(r.zohoTotal, r.currencyCode),
+    errorCode: r.lastErrorCode,
+    errorMessage: r.lastErrorMessage,
+    attempts: r.attempts,
+    canSend: !hasInvoice,
+    receivedAt: r.createdAt.toISOString(),
+    syncedAt: r.syncedAt?.toISOString() ?? null,
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+function orderWhere(shop: string, f: OrderFilters): Prisma.OrderSyncWhereInput {
+  const where: Prisma.OrderSyncWhereInput = { shop };
+  if (f.view && f.view !== "all") where.status = { in: VIEW_STATUSES[f.view] };
+  if (f.since || f.until) where.createdAt = { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lt: f.until } : {}) };
+  const q = f.query?.trim();
+  if (q) where.orderName = { contains: q.slice(0, 60), mode: "insensitive" };
+  return where;
+}
+
+/** One page of the shop's orders, newest received first. */
+export async function listOrders(shop: string, filters: OrderFilters = {}, page: PageRequest = {}): Promise<{ orders: OrderRowView[]; pageInfo: PageInfo }> {
+  const base = orderWhere(shop, filters);
+  const { rows, pageInfo } = await keysetPage<OrderRow>(
+    page,
+    (r) => r.createdAt,
+    ({ where, order, take }) =>
+      prisma.orderSync.findMany({
+        where: where ? { AND: [base, where as Prisma.OrderSyncWhereInput] } : base,
+        orderBy: [{ createdAt: order }, { id: order }],
+        take,
+      }),
+    "createdAt",
+  );
+  return { orders: rows.map(orderRowView), pageInfo };
+}
+
+export type OrderCounts = Record<OrderView, number>;
+
+/** How many of the shop's orders are in each tab (one grouped query on the (shop, status) index). */
+export async function countOrdersByView(shop: string): Promise<OrderCounts> {
+  const groups = await prisma.orderSync.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } });
+  const n = (s: OrderSyncStatus) => groups.find((g) => g.status === s)?._count._all ?? 0;
+  const counts = { all: groups.reduce((sum, g) => sum + g._count._all, 0) } as OrderCounts;
+  for (const [view, statuses] of Object.entries(VIEW_STATUSES) as Array<[Exclude<OrderView, "all">, OrderSyncStatus[]]>) {
+    counts[view] = statuses.reduce((sum, s) => sum + n(s), 0);
+  }
+  return counts;
+}
+
+// ---- activity -----------------------------------------------------------------------------------
+
+export interface ActivityFilters {
+  /** Order name ("#1001", "1001") or numeric order id. */
+  order?: string | null;
+  kind?: string | null;
+}
+
+export interface ActivityView {
+  id: string;
+  at: string;
+  kind: string;
+  kindLabel: string;
+  message: string;
+  orderId: string | null;
+  orderName: string | null;
+}
+
+/** The shop's order ids an "order" filter means: by id, or by name with or without "#". */
+export async function resolveOrderFilter(shop: string, order: string): Promise<string[]> {
+  const q = order.trim().slice(0, 60);
+  if (!q) return [];
+  const names = q.startsWith("#") ? [q] : [q, `#${q}`];
+  const rows = await prisma.orderSync.findMany({
+    where: { shop, OR: [{ orderId: q }, { orderName: { in: names } }] },
+    select: { orderId: true },
+    take: 20,
+  });
+  // An id the log knows without an OrderSync row (erased later) still filters by itself.
+  return rows.length ? rows.map((r) => r.orderId) : /^\d{1,20}$/.test(q) ? [q] : [];
+}
+
+type EventRow = Prisma.SyncEventGetPayload<object>;
+
+/** One page of the shop's activity log, newest first, with each event's order name. */
+export async function listActivity(shop: string, filters: ActivityFilters = {}, page: PageRequest = {}): Promise<{ events: ActivityView[]; pageInfo: PageInfo; orderMatched: boolean }> {
+  const base: Prisma.SyncEventWhereInput = { shop };
+  let orderMatched = true;
+  if (filters.order?.trim()) {
+    const ids = await resolveOrderFilter(shop, filters.order);
+    orderMatched = ids.length > 0;
+    base.orderId = { in: ids };
+  }
+  if (filters.kind) base.kind = filters.kind;
+  const { rows, pageInfo } = await keysetPage<EventRow>(
+    page,
+    (r) => r.at,
+    ({ where, order, take }) =>
+      prisma.syncEvent.findMany({
+        where: where ? { AND: [base, where as Prisma.SyncEventWhereInput] } : base,
+        orderBy: [{ at: order }, { id: order }],
+        take,
+      }),
+    "at",
+  );
+  return { events: await withOrderNames(shop, rows), pageInfo, orderMatched };
+}
+
+/** The newest events of the shop (Dashboard). */
+export async function recentActivity(shop: string, take = 5): Promise<ActivityView[]> {
+  const rows = await prisma.syncEvent.findMany({ where: { shop }, orderBy: [{ at: "desc" }, { id: "desc" }], take });
+  return withOrderNames(shop, rows);
+}
+
+async function withOrderNames(shop: string, rows: EventRow[]): Promise<ActivityView[]> {
+  const ids = [...new Set(rows.map((r) => r.orderId).filter((id): id is string => id !== null))];
+  const names = ids.length
+    ? new Map(
+        (await prisma.orderSync.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true, orderName: true } })).map((o) => [o.orderId, o.orderName]),
+      )
+    : new Map<string, string | null>();
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at.toISOString(),
+    kind: r.kind,
+    kindLabel: activityKind(r.kind).label,
+    message: r.message,
+    orderId: r.orderId,
+    orderName: r.orderId ? (names.get(r.orderId) ?? null) : null,
+  }));
+}
