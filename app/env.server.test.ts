@@ -32,4 +32,12 @@ describe("parseEnv", () => {
     expect(message).toMatch(/TOKEN_ENCRYPTION_KEY: must be 32 bytes/);
     expect(message).toMatch(/DATABASE_URL: must be a postgresql/);
   });
+
+  it("takes a local App Bridge stand-in outside production only", () => {
+    const standIn = "data:text/javascript;base64,KCk9Pnt9";
+    expect(parseEnv({ ...valid, APP_BRIDGE_URL: standIn }).APP_BRIDGE_URL).toBe(standIn);
+    expect(parseEnv({ ...valid, APP_BRIDGE_URL: "" }).APP_BRIDGE_URL).toBeUndefined();
+    expect(() => parseEnv({ ...valid, APP_BRIDGE_URL: "javascript:alert(1)" })).toThrow(/APP_BRIDGE_URL: must be an http\(s\) URL/);
+    expect(() => parseEnv({ ...valid, NODE_ENV: "production", APP_BRIDGE_URL: standIn })).toThrow(/APP_BRIDGE_URL: must not be set in production/);
+  });
 });

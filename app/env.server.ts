@@ -31,6 +31,18 @@ export const envSchema = z.object({
   ZOHO_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(100),
   ZOHO_MAX_CONCURRENT: z.coerce.number().int().positive().default(5),
 
+  /**
+   * Where the admin pages load App Bridge from (default: Shopify's CDN). Only for opening the pages
+   * outside Shopify admin: scripts/serve-demo.ts sets a local stand-in. Refused in production.
+   */
+  APP_BRIDGE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(https?:\/\/|data:text\/javascript[;,])/, "must be an http(s) URL or a data:text/javascript URL")
+      .optional(),
+  ),
+
   /** 32 bytes, base64 or 64 hex characters: AES-256-GCM key for Zoho tokens at rest. */
   TOKEN_ENCRYPTION_KEY: z
     .string()
@@ -68,6 +80,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(problems);
   }
   const data = result.data;
+  // A stand-in App Bridge would let pages run without Shopify admin's session handling: never in production.
+  if (data.NODE_ENV === "production" && data.APP_BRIDGE_URL) throw new EnvError({ APP_BRIDGE_URL: ["must not be set in production (Shopify's App Bridge is required)"] });
   return { ...data, ZOHO_REDIRECT_URI: data.ZOHO_REDIRECT_URI ?? new URL("/zoho/callback", data.SHOPIFY_APP_URL).href };
 }
 
