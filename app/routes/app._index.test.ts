@@ -1,5 +1,6 @@
 // Dashboard loader: real authentication, and only the session's own shop is visible.
 import { describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
 import { loader } from "~/routes/app._index";
 import { uniqueShop } from "~test/helpers/shop";
 import { adminDocumentRequest, installShop } from "~test/helpers/shopify-auth";
@@ -28,5 +29,36 @@ describe("/app dashboard", () => {
 
     const theirs = await load(await adminDocumentRequest(other, "/app"));
     expect(theirs.body).toMatchObject({ state: "not_connected", organizationName: null });
+  });
+
+  it("counts the shop's orders per state and shows its latest activity, nothing of another shop", async () => {
+    const shop = uniqueShop();
+    const other = uniqueShop();
+    await installShop(shop);
+    await installShop(other);
+    await prisma.orderSync.createMany({
+      data: [
+        { shop, orderId: "1", orderName: "#1001", status: "synced" },
+        { shop, orderId: "2", orderName: "#1002", status: "synced" },
+        { shop, orderId: "3", orderName: "#1003", status: "needs_attention" },
+        { shop, orderId: "4", orderName: "#1004", status: "queued" },
+        { shop: other, orderId: "5", orderName: "#2001", status: "failed" },
+      ],
+    });
+    await prisma.syncEvent.createMany({
+      data: [
+        { shop, orderId: "1", kind: "invoice_created", message: "Created draft invoice INV-000001 for #1001", at: new Date(Date.now() - 2000) },
+        { shop, orderId: "3", kind: "needs_attention", message: "No Zoho tax of 7%", at: new Date(Date.now() - 1000) },
+        { shop: other, orderId: "5", kind: "sync_failed", message: "not yours" },
+      ],
+    });
+
+    const mine = (await load(await adminDocumentRequest(shop, "/app"))).body as Awaited<ReturnType<typeof loader>>;
+
+    expect(mine.counts).toEqual({ all: 4, synced: 2, needs_attention: 1, waiting: 1, failed: 0, deleted: 0 });
+    expect(mine.recent.map((e) => [e.kindLabel, e.orderName, e.message])).toEqual([
+      ["Needs attention", "#1003", "No Zoho tax of 7%"],
+      ["Invoice created", "#1001", "Created draft invoice INV-000001 for #1001"],
+    ]);
   });
 });

@@ -1,14 +1,16 @@
-// Dashboard: the Zoho Books connection at a glance, with a way to Settings. Recent activity joins
-// this page with the sync issue.
+// Dashboard: the Zoho Books connection, how many orders are in each state, and the latest activity.
+// Reads our own tables only (no Zoho call while rendering).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
+import { activityKind } from "~/sync/activity-kinds";
+import { countOrdersByView, recentActivity } from "~/sync/orders-view.server";
 import { getConnectionStatus } from "~/zoho/connection.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const s = await getConnectionStatus(session.shop);
+  const [s, counts, recent] = await Promise.all([getConnectionStatus(session.shop), countOrdersByView(session.shop), recentActivity(session.shop, 6)]);
   return {
     state: s.state,
     organizationName: s.organizationName,
@@ -16,10 +18,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     lastSuccessAt: s.lastSuccessAt ? s.lastSuccessAt.toISOString() : null,
     lastError: s.lastError,
     autoSend: s.autoSend,
+    pausedUntil: s.pausedUntil && s.pausedUntil.getTime() > Date.now() ? s.pausedUntil.toISOString() : null,
+    counts,
+    recent,
   };
 }
 
 const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const formatDate = (iso: string) => `${DATE_FORMAT.format(new Date(iso))} UTC`;
 
 export default function Dashboard() {
   const s = useLoaderData<typeof loader>();
@@ -32,44 +38,125 @@ export default function Dashboard() {
       <Badge>Not connected</Badge>
     );
 
+  const tiles: Array<{ label: string; value: number; view: string; tone?: "critical" | "caution" | "success" }> = [
+    { label: "Synced", value: s.counts.synced, view: "synced", tone: "success" },
+    { label: "Waiting", value: s.counts.waiting, view: "waiting" },
+    { label: "Retrying", value: s.counts.failed, view: "failed", tone: s.counts.failed ? "caution" : undefined },
+    { label: "Needs attention", value: s.counts.needs_attention, view: "needs_attention", tone: s.counts.needs_attention ? "critical" : undefined },
+  ];
+
   return (
     <Page title="Zoho Books invoices">
       <Layout>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <InlineStack gap="200" blockAlign="center">
-                <Text as="h2" variant="headingMd">
-                  Zoho Books connection
-                </Text>
-                {badge}
-              </InlineStack>
-              {s.state === "connected" && (
-                <BlockStack gap="100">
-                  <Text as="p">
-                    Organization: {s.organizationName ?? "not chosen yet — pick one in Settings"} · {s.dataCenterLabel}
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack gap="200" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Zoho Books connection
                   </Text>
+                  {badge}
+                </InlineStack>
+                {s.state === "connected" && (
+                  <BlockStack gap="100">
+                    <Text as="p">
+                      Organization: {s.organizationName ?? "not chosen yet — pick one in Settings"} · {s.dataCenterLabel}
+                    </Text>
+                    <Text as="p" tone="subdued">
+                      Paid orders are {s.autoSend ? "sent automatically" : "not sent automatically"}. Last successful call to Zoho:{" "}
+                      {s.lastSuccessAt ? formatDate(s.lastSuccessAt) : "none yet"}.
+                    </Text>
+                    {s.pausedUntil && (
+                      <Text as="p" tone="caution">
+                        Sending is paused until {formatDate(s.pausedUntil)}: {s.lastError ?? "Zoho's daily API limit was reached."}
+                      </Text>
+                    )}
+                  </BlockStack>
+                )}
+                {s.state === "needs_reauth" && (
+                  <Text as="p" tone="critical">
+                    {s.lastError ?? "Zoho no longer accepts this app's access."}
+                  </Text>
+                )}
+                {(s.state === "not_connected" || s.state === "disconnected") && (
+                  <Text as="p">Connect Zoho Books to turn paid orders into draft invoices.</Text>
+                )}
+                <InlineStack>
+                  <Button url="/app/settings" variant={s.state === "connected" ? "secondary" : "primary"}>
+                    {s.state === "connected" ? "Settings" : s.state === "needs_reauth" ? "Reconnect in Settings" : "Connect in Settings"}
+                  </Button>
+                </InlineStack>
+              </BlockStack>
+            </Card>
+
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Orders
+                  </Text>
+                  <Link url="/app/orders">View all {s.counts.all} orders</Link>
+                </InlineStack>
+                <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+                  {tiles.map((t) => (
+                    <Link key={t.view} url={`/app/orders?status=${t.view}`} removeUnderline monochrome>
+                      <Box padding="300" background="bg-surface-secondary" borderRadius="200">
+                        <BlockStack gap="100">
+                          <Text as="span" tone="subdued" variant="bodySm">
+                            {t.label}
+                          </Text>
+                          <Text as="span" variant="headingLg" tone={t.tone}>
+                            {t.value}
+                          </Text>
+                        </BlockStack>
+                      </Box>
+                    </Link>
+                  ))}
+                </InlineGrid>
+              </BlockStack>
+            </Card>
+
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Recent activity
+                  </Text>
+                  <Link url="/app/activity">View all activity</Link>
+                </InlineStack>
+                {s.recent.length === 0 ? (
                   <Text as="p" tone="subdued">
-                    Paid orders are {s.autoSend ? "sent automatically" : "not sent automatically"}. Last successful call to Zoho:{" "}
-                    {s.lastSuccessAt ? `${DATE_FORMAT.format(new Date(s.lastSuccessAt))} UTC` : "none yet"}.
+                    Nothing yet. Each invoice created and each problem appears here.
                   </Text>
-                </BlockStack>
-              )}
-              {s.state === "needs_reauth" && (
-                <Text as="p" tone="critical">
-                  {s.lastError ?? "Zoho no longer accepts this app's access."}
-                </Text>
-              )}
-              {(s.state === "not_connected" || s.state === "disconnected") && (
-                <Text as="p">Connect Zoho Books to turn paid orders into draft invoices.</Text>
-              )}
-              <InlineStack>
-                <Button url="/app/settings" variant={s.state === "connected" ? "secondary" : "primary"}>
-                  {s.state === "connected" ? "Settings" : s.state === "needs_reauth" ? "Reconnect in Settings" : "Connect in Settings"}
-                </Button>
-              </InlineStack>
-            </BlockStack>
-          </Card>
+                ) : (
+                  <BlockStack gap="300">
+                    {s.recent.map((e) => {
+                      const kind = activityKind(e.kind);
+                      return (
+                        <BlockStack key={e.id} gap="100">
+                          <InlineStack gap="200" blockAlign="center">
+                            <Badge tone={kind.tone}>{kind.label}</Badge>
+                            {e.orderName && (
+                              <Text as="span" fontWeight="semibold">
+                                {e.orderName}
+                              </Text>
+                            )}
+                            <Text as="span" tone="subdued" variant="bodySm">
+                              {formatDate(e.at)}
+                            </Text>
+                          </InlineStack>
+                          <Text as="p" breakWord>
+                            {e.message}
+                          </Text>
+                        </BlockStack>
+                      );
+                    })}
+                  </BlockStack>
+                )}
+              </BlockStack>
+            </Card>
+          </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>
