@@ -200,6 +200,49 @@ export const shopifyOperations: Record<string, OperationResolver> = {
     };
   },
 
+  // The admin block's ownership check (app/shopify/order-marks.server.ts).
+  OrderSummary: ({ shop, variables }) => {
+    const order = visibleOrder(shop, variables.id);
+    if (!order) return { order: null };
+    return {
+      order: {
+        id: order.id,
+        legacyResourceId: order.legacyResourceId ?? order.id.replace(/^gid:\/\/shopify\/Order\//, ""),
+        name: order.name ?? null,
+        displayFinancialStatus: order.displayFinancialStatus ?? null,
+        totalPriceSet: order.totalPriceSet ?? { shopMoney: { amount: "0.0", currencyCode: "USD" } },
+      },
+    };
+  },
+
+  DeleteInvoiceMetafield: ({ shop, variables }) => {
+    const inputs = Array.isArray(variables.metafields) ? (variables.metafields as Array<Record<string, unknown>>) : [];
+    const userErrors: Array<Record<string, unknown>> = [];
+    const deleted: Array<Record<string, unknown> | null> = [];
+    inputs.forEach((input, i) => {
+      const ownerId = String(input.ownerId ?? "");
+      if (!visibleOrder(shop, ownerId)) {
+        userErrors.push({ field: ["metafields", String(i), "ownerId"], message: "Owner does not exist" });
+        return;
+      }
+      const key = metafieldKey(ownerId, resolveNamespace(String(input.namespace ?? "")), String(input.key ?? ""));
+      const existing = shopify.metafields.get(key);
+      shopify.metafields.delete(key);
+      // Shopify answers null for an identifier that had no metafield.
+      deleted.push(existing ? { ownerId, namespace: existing.namespace, key: existing.key } : null);
+    });
+    return { metafieldsDelete: { deletedMetafields: userErrors.length ? null : deleted, userErrors } };
+  },
+
+  TagsRemove: ({ shop, variables }) => {
+    const order = visibleOrder(shop, variables.id);
+    const stored = typeof variables.id === "string" ? shopify.orders.get(variables.id) : undefined;
+    if (!order || !stored) return { tagsRemove: { node: null, userErrors: [{ field: ["id"], message: "Order does not exist" }] } };
+    const remove = new Set(Array.isArray(variables.tags) ? variables.tags.map(String) : []);
+    stored.tags = (stored.tags ?? []).filter((t) => !remove.has(t));
+    return { tagsRemove: { node: { id: stored.id }, userErrors: [] } };
+  },
+
   TagsAdd: ({ shop, variables }) => {
     const order = visibleOrder(shop, variables.id);
     const stored = typeof variables.id === "string" ? shopify.orders.get(variables.id) : undefined;
