@@ -3,7 +3,7 @@
 //   claim (OrderSync lease, status creating) → order (GraphQL) → taxes (cached) → map (pure)
 //   → contact → [recovery: look the invoice up by reference_number] → create draft
 //   → compare Zoho's total with Shopify's, fix `adjustment` with one PUT if they differ
-//   → record (one UPDATE that also releases the lease) → SyncEvent → order metafield.
+//   → record (one UPDATE that also releases the lease) → SyncEvent → order metafield (+ tag if on).
 //
 // Exactly one invoice: the claim serialises workers; a previous attempt that may have reached Zoho
 // (row left in `creating`: a crash, or a POST that timed out) makes the next attempt look the invoice
@@ -21,6 +21,7 @@ import {
   type AdminGraphql,
   type PaidOrder,
 } from "~/shopify/orders.server";
+import { addOrderTag, clearInvoiceMetafield, invoiceTag, removeOrderTag } from "~/shopify/order-marks.server";
 import { contactInputFromOrder } from "~/sync/contact-input";
 import { recordSyncEvent } from "~/sync/events.server";
 import { describeSyncFailure } from "~/sync/failure";
@@ -90,6 +91,8 @@ interface ShopSettings {
   currencyCode: string;
   pricePrecision: number;
   linkItemsBySku: boolean;
+  /** Tag the order "Zoho: INV-…" besides the metafield (Settings, off by default). */
+  tagOrders: boolean;
 }
 
 async function loadShopSettings(shop: string): Promise<ShopSettings> {
@@ -105,6 +108,7 @@ async function loadShopSettings(shop: string): Promise<ShopSettings> {
     currencyCode: conn.currencyCode,
     pricePrecision: conn.pricePrecision ?? 2,
     linkItemsBySku: conn.linkItemsBySku,
+    tagOrders: conn.tagOrders,
   };
 }
 
@@ -271,7 +275,7 @@ export async function syncOrder(
       await recordSyncEvent(shop, { orderId, kind: "adjustment_corrected", message: `Rounding adjustment corrected so ${final.invoice_number} totals ${prepared.mapped.expectedTotal}` });
     log.info({ invoiceId: final.invoice_id, recovered, corrected, zohoCalls }, "order synced");
 
-    await writeInvoiceMetafield(shop, orderId, final.invoice_number, graphql, log);
+    await writeInvoiceMarks(shop, orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql, log });
     return {
       kind: recovered ? "recovered" : "created",
       invoiceId: final.invoice_id,
@@ -316,16 +320,47 @@ async function recordFailure(
   });
 }
 
-async function writeInvoiceMetafield(shop: string, orderId: string, invoiceNumber: string, graphql: AdminGraphql, log: Logger): Promise<void> {
+interface MarkOptions {
+  graphql: AdminGraphql;
+  log: Logger;
+}
+
+/** The invoice number on the order: the metafield, and the tag when the shop turned tagging on. */
+async function writeInvoiceMarks(shop: string, orderId: string, invoiceNumber: string, { tag, graphql, log }: MarkOptions & { tag: boolean }): Promise<void> {
   try {
     await setInvoiceMetafield(graphql, orderId, invoiceNumber);
+    if (tag) await addOrderTag(graphql, orderId, invoiceTag(invoiceNumber));
   } catch (err) {
-    // The invoice exists and is recorded; the metafield only mirrors it in the orders list.
+    // The invoice exists and is recorded; the metafield and tag only mirror it in the orders list.
     log.warn({ err }, "invoice metafield not written");
     await recordSyncEvent(shop, {
       orderId,
       kind: "metafield_failed",
-      message: `Invoice ${invoiceNumber} was created, but Shopify did not store its number on the order: ${err instanceof Error ? err.message : String(err)}`,
+      message: `Invoice ${invoiceNumber} is in Zoho Books, but Shopify did not store its number on the order: ${err instanceof Error ? err.message : String(err)}`,
+    });
+  }
+}
+
+/**
+ * The invoice is gone: take its number off the order. The tag is removed even when tagging is off
+ * now (it may have been on when the order was tagged); removing an absent tag is a no-op.
+ */
+async function clearInvoiceMarks(
+  shop: string,
+  orderId: string,
+  invoiceNumber: string | null,
+  { graphql, log }: { graphql?: AdminGraphql; log: Logger },
+): Promise<void> {
+  try {
+    const gql = graphql ?? (await adminGraphqlFor(shop));
+    await clearInvoiceMetafield(gql, orderId);
+    if (invoiceNumber) await removeOrderTag(gql, orderId, invoiceTag(invoiceNumber));
+  } catch (err) {
+    log.warn({ err }, "invoice metafield not cleared");
+    await recordSyncEvent(shop, {
+      orderId,
+      kind: "metafield_failed",
+      message: `Invoice ${invoiceNumber ?? ""} is no longer in Zoho Books, but Shopify still shows its number on the order: ${err instanceof Error ? err.message : String(err)}`,
     });
   }
 }
@@ -354,7 +389,7 @@ async function claimExisting(shop: string, orderId: string, now: Date): Promise<
 }
 
 /** The invoice was deleted in Zoho Books: forget it so the order can be created again. */
-async function markDeletedInZoho(shop: string, orderId: string, row: OrderSync): Promise<void> {
+async function markDeletedInZoho(shop: string, orderId: string, row: OrderSync, marks: MarkOptions): Promise<void> {
   const message = `Invoice ${row.zohoInvoiceNumber ?? ""} no longer exists in Zoho Books; use Create to send the order again.`;
   await releaseOrderClaim(shop, orderId, {
     ...NO_INVOICE,
@@ -362,6 +397,7 @@ async function markDeletedInZoho(shop: string, orderId: string, row: OrderSync):
     lastErrorMessage: message,
   });
   await recordSyncEvent(shop, { orderId, kind: "needs_attention", message });
+  await clearInvoiceMarks(shop, orderId, row.zohoInvoiceNumber, marks);
 }
 
 /** Manual Update: re-map the order and push it to the draft invoice. */
@@ -380,7 +416,7 @@ export async function updateOrderInvoice(input: { shop: string; orderId: string 
       current = await getInvoice(zoho, invoiceId);
     } catch (err) {
       if (err instanceof ZohoNotFoundError) {
-        await markDeletedInZoho(shop, orderId, row);
+        await markDeletedInZoho(shop, orderId, row, { graphql, log });
         released = true;
       }
       throw err;
@@ -401,6 +437,8 @@ export async function updateOrderInvoice(input: { shop: string; orderId: string 
     await releaseOrderClaim(shop, orderId, record);
     await recordSyncEvent(shop, { orderId, kind: "invoice_updated", message: `Updated draft invoice ${final.invoice_number} from ${prepared.order.name}` });
     log.info({ invoiceId }, "invoice updated");
+    // Rewritten on every update: repairs a metafield that failed at create, adds a tag switched on since.
+    await writeInvoiceMarks(shop, orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql, log });
     return { invoiceId, invoiceNumber: final.invoice_number, zohoTotal, shopifyTotal: prepared.mapped.expectedTotal };
   } catch (err) {
     if (released) throw err;
@@ -437,4 +475,5 @@ export async function deleteOrderInvoice(input: { shop: string; orderId: string 
     await recordSyncEvent(shop, { orderId, kind: "sync_failed", message: `Delete refused: ${failure.message}`, data: { code: failure.code } });
     throw err;
   }
+  await clearInvoiceMarks(shop, orderId, row.zohoInvoiceNumber, { graphql: deps.graphql, log });
 }
