@@ -77,6 +77,7 @@ describe("/app/settings authentication", () => {
     const attempts: Array<Record<string, string>> = [
       { intent: "setAutoSend", autoSend: "false" },
       { intent: "setLinkItemsBySku", linkItemsBySku: "true" },
+      { intent: "setTagOrders", tagOrders: "true" },
       { intent: "selectOrganization", organizationId: orgs[1]!.organization_id },
       { intent: "disconnect" },
     ];
@@ -114,6 +115,7 @@ describe("/app/settings states", () => {
     expect(await post(shop, { intent: "selectOrganization", organizationId: "1; drop table" })).toMatchObject({ status: 400 });
     expect(await post(shop, { intent: "setAutoSend", autoSend: "maybe" })).toMatchObject({ status: 400 });
     expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "yes" })).toMatchObject({ status: 400 });
+    expect(await post(shop, { intent: "setTagOrders", tagOrders: "yes" })).toMatchObject({ status: 400 });
     expect(await post(shop, { intent: "explode" })).toMatchObject({ status: 400, body: { error: "Unknown action." } });
   });
 
@@ -132,13 +134,16 @@ describe("/app/settings states", () => {
   it("connected with several organizations: the merchant picks one, toggles auto-send", async () => {
     const { shop, orgs } = await connectedShop(2);
     expect((await load(shop)).status.organizationId).toBeNull();
+    expect((await load(shop)).tagOrders).toBe(false); // the order tag is off until the merchant wants it
 
     const picked = await post(shop, { intent: "selectOrganization", organizationId: orgs[1]!.organization_id });
     expect(picked.body).toMatchObject({ ok: true, message: `Draft invoices will be created in ${orgs[1]!.name}.` });
     expect(await post(shop, { intent: "setAutoSend", autoSend: "false" })).toMatchObject({ body: { ok: true } });
     expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" })).toMatchObject({ body: { ok: true } });
+    expect(await post(shop, { intent: "setTagOrders", tagOrders: "true" })).toMatchObject({ body: { ok: true } });
 
     const data = await load(shop);
+    expect(data.tagOrders).toBe(true);
     expect(data.status).toMatchObject({
       organizationId: orgs[1]!.organization_id,
       organizationName: orgs[1]!.name,

@@ -19,6 +19,7 @@ import {
   ZohoOrganizationNotFoundError,
   type ConnectionStatusView,
 } from "~/zoho/connection.server";
+import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
 import { ZohoAuthError, ZohoError, toZohoOAuthError } from "~/zoho/errors";
 
@@ -54,6 +55,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
   return {
     status: toView(status),
+    tagOrders: await getOrderTagging(shop),
     organizations,
     organizationsError,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
@@ -106,6 +108,16 @@ export async function action({ request }: ActionFunctionArgs) {
           intent,
           ok: true,
           message: value === "true" ? "Invoice lines are linked to the Zoho item with the same SKU." : "Invoice lines are sent without Zoho items.",
+        });
+      }
+      case "setTagOrders": {
+        const value = String(form.get("tagOrders") ?? "");
+        if (value !== "true" && value !== "false") return bad("Invalid value for Tag orders with the invoice number.");
+        await setOrderTagging(shop, value === "true");
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message: value === "true" ? 'Invoiced orders are tagged "Zoho: <invoice number>".' : "Invoiced orders are no longer tagged.",
         });
       }
       case "disconnect": {
@@ -182,11 +194,12 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, organizations, organizationsError, connectError } = useLoaderData<typeof loader>();
+  const { status, tagOrders, organizations, organizationsError, connectError } = useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
   const autoSend = useFetcher<typeof action>();
   const linkItems = useFetcher<typeof action>();
+  const tagging = useFetcher<typeof action>();
   const disconnect = useFetcher<typeof action>();
 
   const [dataCenter, setDataCenter] = useState<string>(AUTO_DC);
@@ -202,9 +215,10 @@ export default function SettingsPage() {
   }, [connectUrl]);
 
   const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
-  const results = [connect, organization, autoSend, linkItems, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
+  const results = [connect, organization, autoSend, linkItems, tagging, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
   const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
   const linkItemsChecked = linkItems.formData ? linkItems.formData.get("linkItemsBySku") === "true" : status.linkItemsBySku;
+  const tagOrdersChecked = tagging.formData ? tagging.formData.get("tagOrders") === "true" : tagOrders;
   const paused = status.pausedUntil && new Date(status.pausedUntil).getTime() > Date.now() ? status.pausedUntil : null;
 
   return (
@@ -359,6 +373,13 @@ export default function SettingsPage() {
                       checked={linkItemsChecked}
                       disabled={status.state !== "connected"}
                       onChange={(on) => linkItems.submit({ intent: "setLinkItemsBySku", linkItemsBySku: String(on) }, { method: "post" })}
+                    />
+                    <Checkbox
+                      label="Tag orders with the invoice number"
+                      helpText={`Adds a tag like "Zoho: INV-000123" to each order that has a Zoho invoice, so the orders list can be filtered by it. The number is always stored in the order's "Zoho invoice" field.`}
+                      checked={tagOrdersChecked}
+                      disabled={status.state !== "connected"}
+                      onChange={(on) => tagging.submit({ intent: "setTagOrders", tagOrders: String(on) }, { method: "post" })}
                     />
                   </BlockStack>
                 </Card>
