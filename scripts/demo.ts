@@ -1,27 +1,45 @@
-// `npm run demo`: the app against the simulators on the real PostgreSQL + Redis. Walks the real
-// Shopify-embedded and Zoho OAuth routes over HTTP for a demo shop (Settings → Connect →
-// /zoho/connect → Zoho authorize → /zoho/callback → Settings → organization pick), then prints the
-// connected organization and the stored connection (tokens only as ciphertext). Exit 0 on success;
-// any failure prints the reason and exits 1. Later issues add steps (orders, invoices) to `STEPS`.
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+// `npm run demo`: the whole pipeline against the simulators on the real PostgreSQL + Redis.
+//
+//  1. Connects a demo shop through the real Shopify-embedded and Zoho OAuth routes over HTTP
+//     (Settings → Connect → /zoho/connect → Zoho authorize → /zoho/callback → organization pick) and
+//     prints the stored connection (tokens only as ciphertext); then one shop per Zoho organization
+//     the fixture corpus needs, connected the same way.
+//  2. Starts the worker as a SEPARATE PROCESS (`node --import tsx app/worker.ts`, i.e. `npm run
+//     worker`) with the demo's environment; it reaches the simulators over HTTP (ADR 009).
+//  3. Sends every fixture order as a signed orders/paid webhook over HTTP to the running app — each
+//     order twice: a Shopify retry racing the first delivery, a second event racing it, or a late retry.
+//  4. Waits until every order is synced or refused with a reason, prints the table and the figures,
+//     stops the worker with SIGTERM.
+// Exit 0 when every paid order has exactly one invoice whose Zoho total equals the Shopify total and
+// every refusal is the expected one; otherwise the reason and exit 1.
+import { randomBytes, randomUUID } from "node:crypto";
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { decode as turboDecode } from "turbo-stream";
 import type { env as appEnv } from "../app/env.server";
+import { freePort, isLogLine, ordersPaidPayload, signedWebhookRequest, spawnTs, type ManagedProcess } from "../test/helpers/processes";
 import type * as ShopifyAuthHelpers from "../test/helpers/shopify-auth";
 import type * as ZohoAccountsSim from "../test/mocks/zoho-accounts";
 import type * as ZohoBooksSim from "../test/mocks/zoho-books";
 import type * as ShopifySim from "../test/mocks/shopify";
 import type { AppServer } from "./app-server";
+import type { CorpusGroup } from "./demo-corpus";
+import type { SimServer } from "./sim-server";
 import type { Simulators } from "./simulators";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DEMO_SHOP = "zoho-books-demo.myshopify.com";
+/** The corpus shops: demo-<group>.myshopify.com (SQL LIKE). */
+const DEMO_SHOP_PATTERN = "demo-%.myshopify.com";
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36";
 const DEMO_ZOHO_CLIENT_ID = "1000.ZOHOBOOKSDEMO";
 const DEMO_ZOHO_CLIENT_SECRET = "zoho-books-demo-client-secret";
+const WORKER_LOG = path.join(ROOT, ".cache", "demo-worker.log");
+/** How long the worker may take for the whole corpus before the demo gives up. */
+const SETTLE_TIMEOUT_MS = 45_000;
+/** Deliveries in flight at once. */
+const WEBHOOK_CONCURRENCY = 8;
 
 // ---- configuration (before any app module is imported: app/env.server.ts parses on import) ------
 
@@ -38,32 +56,24 @@ function demoEncryptionKey(): string {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function configure(): Promise<{ port: number }> {
-  const port = await freePort();
+async function configure(): Promise<{ appPort: number; simPort: number }> {
+  const [appPort, simPort] = [await freePort(), await freePort()];
   const defaults: Record<string, string> = {
     LOG_LEVEL: "warn",
     DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/zoho_books_demo",
     REDIS_PREFIX: "zbs-demo",
     SHOPIFY_API_KEY: "zoho-books-demo-api-key",
     SHOPIFY_API_SECRET: "zoho-books-demo-api-secret",
-    SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
+    SHOPIFY_APP_URL: `http://127.0.0.1:${appPort}`,
     ZOHO_CLIENT_ID: DEMO_ZOHO_CLIENT_ID,
     ZOHO_CLIENT_SECRET: DEMO_ZOHO_CLIENT_SECRET,
   };
   for (const [name, value] of Object.entries(defaults)) if (!process.env[name]) process.env[name] = value;
   process.env.TOKEN_ENCRYPTION_KEY ||= demoEncryptionKey();
-  return { port };
+  // Zoho is the simulator server for every process of the demo (design §8: any Zoho-compatible server).
+  process.env.ZOHO_ACCOUNTS_URL = `http://127.0.0.1:${simPort}`;
+  process.env.ZOHO_API_URL = `http://127.0.0.1:${simPort}/books/v3`;
+  return { appPort, simPort };
 }
 
 // ---- HTTP as the merchant's browser and the embedded page would send it -------------------------
@@ -71,6 +81,9 @@ async function configure(): Promise<{ port: number }> {
 interface Ctx {
   app: AppServer;
   sims: Simulators;
+  /** The same simulators over HTTP, for the worker process. */
+  simServer: SimServer;
+  worker?: ManagedProcess;
   /** Zoho/Shopify simulator modules, loaded after configure(). */
   mocks: { accounts: typeof ZohoAccountsSim; books: typeof ZohoBooksSim; shopify: typeof ShopifySim };
   auth: typeof ShopifyAuthHelpers;
@@ -138,18 +151,46 @@ async function follow(url: string, cookie?: string): Promise<{ location: string;
 
 // ---- steps ----------------------------------------------------------------------------------------
 
-/** Each run starts from "not installed": the simulators remember nothing of earlier runs. */
-async function resetDemoShop(shop: string): Promise<void> {
+/**
+ * Each run starts from "not installed" (the simulators remember nothing of earlier runs): the rows of
+ * every demo shop in every table with a `shop` column, and every Redis key under the demo's prefix
+ * (BullMQ queues and schedulers, limiter and pacing keys). Returns what was removed.
+ */
+async function cleanDemoState(prefix: string): Promise<{ rows: number; keys: number }> {
   const { prisma } = await import("../app/db.server");
-  const where = { where: { shop } };
-  await prisma.$transaction([
-    prisma.orderSync.deleteMany(where),
-    prisma.syncEvent.deleteMany(where),
-    prisma.contactLink.deleteMany(where),
-    prisma.taxCache.deleteMany(where),
-    prisma.zohoConnection.deleteMany(where),
-    prisma.session.deleteMany(where),
-  ]);
+  const tables = await prisma.$queryRaw<Array<{ table_name: string }>>`
+    SELECT table_name FROM information_schema.columns
+    WHERE table_schema = current_schema() AND column_name = 'shop' AND table_name NOT LIKE '\_prisma%'`;
+  let rows = 0;
+  // Foreign keys between them: a table whose rows are still referenced is retried after the others.
+  let pending = tables.map((t) => t.table_name);
+  for (let pass = 0; pending.length && pass <= tables.length; pass++) {
+    const failed: string[] = [];
+    for (const table of pending) {
+      try {
+        rows += await prisma.$executeRawUnsafe(`DELETE FROM "${table.replace(/"/g, "")}" WHERE "shop" = $1 OR "shop" LIKE $2`, DEMO_SHOP, DEMO_SHOP_PATTERN);
+      } catch {
+        failed.push(table);
+      }
+    }
+    pending = failed;
+  }
+  if (pending.length) throw new Error(`could not remove the earlier demo rows from ${pending.join(", ")}`);
+
+  const { createRedis } = await import("../app/queue/redis.server");
+  const redis = createRedis("worker");
+  let keys = 0;
+  try {
+    let cursor = "0";
+    do {
+      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (found.length) keys += await redis.del(...found);
+    } while (cursor !== "0");
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+  return { rows, keys };
 }
 
 /** Shopify admin loads the embedded Settings page for `shop` (the session token is exchanged). */
@@ -205,13 +246,6 @@ async function pickOrganization(ctx: Ctx, shop: string, choose: (orgs: Organizat
 type Step = { title: string; run: (ctx: Ctx) => Promise<string | void> };
 
 const STEPS: Step[] = [
-  {
-    title: "Fresh demo shop",
-    async run() {
-      await resetDemoShop(DEMO_SHOP);
-      return DEMO_SHOP;
-    },
-  },
   {
     title: "Zoho seeded",
     async run(ctx) {
@@ -278,7 +312,153 @@ async function printConnection(ctx: Ctx): Promise<void> {
   }
 }
 
-// ---- the fixture corpus through the real sync ------------------------------------------------------
+// ---- the fixture corpus as webhooks, through the worker process -----------------------------------
+
+interface CorpusShop {
+  group: CorpusGroup;
+  shop: string;
+  organizationId: string;
+}
+
+/** One demo shop per Zoho organization the corpus needs, each connected through the real routes. */
+async function connectCorpusShops(ctx: Ctx, corpus: CorpusGroup[]): Promise<CorpusShop[]> {
+  const { seedGroupOrganization } = await import("./demo-corpus");
+  const shops: CorpusShop[] = [];
+  for (const group of corpus) {
+    const shop = `demo-${group.key}.myshopify.com`;
+    const org = seedGroupOrganization(ctx.mocks.books, group);
+    ctx.mocks.shopify.shopify.shops.set(shop, { ianaTimezone: group.timezone, currencyCode: group.currency });
+    await openSettings(ctx, shop);
+    await connectThroughRoutes(ctx, shop);
+    await pickOrganization(ctx, shop, (orgs) => orgs.find((o) => o.id === org.organization.organization_id));
+    if (group.itemSkus.length) {
+      const res = await settingsAction(ctx, shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" });
+      if (!res.ok) throw new Error(res.error);
+    }
+    shops.push({ group, shop, organizationId: org.organization.organization_id });
+  }
+  return shops;
+}
+
+/** `npm run worker` as its own process, with the Shopify forwarder preloaded; its log goes to a file. */
+async function startWorkerProcess(ctx: Ctx): Promise<ManagedProcess> {
+  mkdirSync(path.dirname(WORKER_LOG), { recursive: true });
+  const log = createWriteStream(WORKER_LOG, { flags: "w" });
+  const worker = spawnTs("app/worker.ts", {
+    name: "worker",
+    // The demo's own environment (database, Redis prefix, Shopify app, Zoho URLs, encryption key).
+    env: { ...process.env, ...ctx.simServer.env, LOG_LEVEL: "info" },
+    onLine: (line) => log.write(`${line}\n`),
+  });
+  void worker.exited.then(() => log.end());
+  await worker.waitForLine((l) => isLogLine(l, "worker process ready"), { timeoutMs: 60_000, what: "the worker's \"ready\" line" });
+  return worker;
+}
+
+type DuplicateKind = "retry racing" | "second event racing" | "late retry";
+
+interface Delivery {
+  order: string;
+  kind: "first" | DuplicateKind;
+  status: number;
+  ms: number;
+}
+
+interface Planned {
+  cs: CorpusShop;
+  file: string;
+  fixture: CorpusGroup["fixtures"][number]["fixture"];
+  duplicate: DuplicateKind;
+  /** When the first delivery was sent (ms since epoch): "paid". */
+  paidAt: number;
+}
+
+async function deliver(ctx: Ctx, p: Planned, kind: Delivery["kind"], ids: { webhookId: string; eventId: string }): Promise<Delivery> {
+  const { url, init } = signedWebhookRequest({
+    appUrl: ctx.app.url,
+    shop: p.cs.shop,
+    topic: "orders/paid",
+    body: ordersPaidPayload(p.fixture.order),
+    secret: ctx.env.SHOPIFY_API_SECRET,
+    ...ids,
+  });
+  const started = performance.now();
+  const res = await fetch(url, init);
+  await res.arrayBuffer();
+  return { order: p.fixture.order.name, kind, status: res.status, ms: performance.now() - started };
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function pooled<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!();
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * Every order twice, as Shopify may: a retry of the same delivery (same X-Shopify-Webhook-Id) or a
+ * second event for the order (new ids) racing the first, or a retry after everything else.
+ */
+async function sendWebhooks(ctx: Ctx, planned: Planned[]): Promise<Delivery[]> {
+  const late: Array<() => Promise<Delivery>> = [];
+  const first = planned.map((p) => async () => {
+    const ids = { webhookId: randomUUID(), eventId: randomUUID() };
+    p.paidAt = Date.now();
+    const sends = [deliver(ctx, p, "first", ids)];
+    if (p.duplicate === "retry racing") sends.push(deliver(ctx, p, p.duplicate, ids));
+    else if (p.duplicate === "second event racing") sends.push(deliver(ctx, p, p.duplicate, { webhookId: randomUUID(), eventId: randomUUID() }));
+    else late.push(() => deliver(ctx, p, "late retry", ids));
+    return Promise.all(sends);
+  });
+  const deliveries = (await pooled(first, WEBHOOK_CONCURRENCY)).flat();
+  deliveries.push(...(await pooled(late, WEBHOOK_CONCURRENCY)));
+  return deliveries;
+}
+
+type OrderRow = { shop: string; orderId: string; status: string; zohoInvoiceId: string | null; zohoInvoiceNumber: string | null; lastErrorCode: string | null; lastErrorMessage: string | null; syncedAt: Date | null };
+
+/** Polls OrderSync until every order is synced or refused (needs_attention); throws on timeout or a dead worker. */
+async function waitUntilSettled(planned: Planned[], worker: ManagedProcess): Promise<Map<string, OrderRow>> {
+  const { prisma } = await import("../app/db.server");
+  const key = (shop: string, orderId: string) => `${shop}|${orderId}`;
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const rows = await prisma.orderSync.findMany({
+      where: { shop: { in: [...new Set(planned.map((p) => p.cs.shop))] } },
+      select: { shop: true, orderId: true, status: true, zohoInvoiceId: true, zohoInvoiceNumber: true, lastErrorCode: true, lastErrorMessage: true, syncedAt: true },
+    });
+    const byKey = new Map(rows.map((r) => [key(r.shop, r.orderId), r as OrderRow]));
+    const pending = planned.filter((p) => {
+      const row = byKey.get(key(p.cs.shop, p.fixture.order.legacyResourceId));
+      return !row || (row.status !== "synced" && row.status !== "needs_attention");
+    });
+    if (pending.length === 0) return new Map(planned.map((p) => [p.fixture.order.name, byKey.get(key(p.cs.shop, p.fixture.order.legacyResourceId))!]));
+    if (!worker.running) throw new Error(`the worker process exited while ${pending.length} order(s) were waiting. Its last lines:\n${worker.output().split("\n").slice(-15).join("\n")}`);
+    if (Date.now() > deadline) {
+      const list = pending
+        .map((p) => {
+          const row = byKey.get(key(p.cs.shop, p.fixture.order.legacyResourceId));
+          return `  ${p.fixture.order.name} (${p.cs.shop}): ${row ? `${row.status}${row.lastErrorMessage ? ` — ${row.lastErrorMessage}` : ""}` : "no OrderSync row (the webhook was not recorded)"}`;
+        })
+        .join("\n");
+      throw new Error(`after ${SETTLE_TIMEOUT_MS / 1000} s, ${pending.length} order(s) are neither synced nor refused:\n${list}\nWorker log: ${path.relative(process.cwd(), WORKER_LOG)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
 
 interface CorpusRow {
   order: string;
@@ -291,91 +471,134 @@ interface CorpusRow {
 }
 
 /**
- * Every fixture order through the real services: one demo shop per Zoho organization the corpus
- * needs, each connected through the real routes; syncOrder against the simulated Shopify and Zoho;
- * then every order once more (a duplicate delivery). Prints the table; false on any mismatch,
- * unexpected error or duplicate invoice.
+ * The fixture corpus end to end: corpus shops connected, the worker process started, every order
+ * sent as webhooks (with duplicates), settled, checked against Zoho's own invoices. Prints the table
+ * and the figures; false on any missing, duplicate or mismatched invoice or unexpected refusal.
  */
-async function syncFixtureOrders(ctx: Ctx): Promise<boolean> {
-  const { loadCorpus, seedGroupOrganization } = await import("./demo-corpus");
-  const { syncOrder } = await import("../app/sync/sync-order.server");
-  const { describeSyncFailure } = await import("../app/sync/failure");
+async function runCorpus(ctx: Ctx): Promise<boolean> {
+  const { loadCorpus } = await import("./demo-corpus");
   const { Decimal } = await import("../app/sync/money");
+  const { prisma } = await import("../app/db.server");
+  const books = ctx.mocks.books.zohoBooks;
   const corpus = loadCorpus();
-  const rows: CorpusRow[] = [];
-  let zohoCalls = 0;
+  const orderCount = corpus.reduce((n, g) => n + g.fixtures.length, 0);
+
+  const shops = await connectCorpusShops(ctx, corpus);
+  console.log(` ✓ ${shops.length} corpus shops connected through the same routes, one Zoho organization each`);
+
+  const worker = await startWorkerProcess(ctx);
+  ctx.worker = worker;
+  console.log(` ✓ Worker process started: node --import tsx app/worker.ts (pid ${worker.pid}), log in ${path.relative(process.cwd(), WORKER_LOG)}`);
+
+  const kinds: DuplicateKind[] = ["retry racing", "second event racing", "late retry"];
+  const planned: Planned[] = shops.flatMap((cs) => cs.group.fixtures.map(({ file, fixture }) => ({ cs, file, fixture, duplicate: kinds[0]!, paidAt: 0 })));
+  planned.forEach((p, i) => (p.duplicate = kinds[i % kinds.length]!));
+  for (const p of planned) ctx.mocks.shopify.addShopifyOrder(p.fixture.order as unknown as ShopifySim.SimOrder, { shop: p.cs.shop });
+
+  const zohoMark = books.requests.length;
+  const sentAt = performance.now();
+  const deliveries = await sendWebhooks(ctx, planned);
+  const refusedDeliveries = deliveries.filter((d) => d.status !== 200);
+  const counts = Object.fromEntries(kinds.map((k) => [k, deliveries.filter((d) => d.kind === k).length]));
+  console.log(
+    ` ✓ ${deliveries.length} signed orders/paid webhooks sent over HTTP for ${planned.length} orders ` +
+      `(${counts["retry racing"]} retries and ${counts["second event racing"]} second events racing the first delivery, ${counts["late retry"]} late retries)` +
+      (refusedDeliveries.length ? ` — ✗ ${refusedDeliveries.length} not answered 200` : ", every one answered 200"),
+  );
+
+  const rows = await waitUntilSettled(planned, worker);
+  const settledS = (performance.now() - sentAt) / 1000;
+  console.log(` ✓ Every order synced or refused with a reason, ${settledS.toFixed(1)} s after the first webhook`);
+
+  const corrected = new Set(
+    (await prisma.syncEvent.findMany({ where: { shop: { in: shops.map((s) => s.shop) }, kind: "adjustment_corrected" }, select: { shop: true, orderId: true } })).map((e) => `${e.shop}|${e.orderId}`),
+  );
+  const table: CorpusRow[] = [];
+  const latencies: number[] = [];
   let created = 0;
-  let invoicesInZoho = 0;
-
-  console.log(`\nSyncing ${corpus.reduce((n, g) => n + g.fixtures.length, 0)} fixture orders (${corpus.length} Zoho organizations, one demo shop each) …`);
-  for (const group of corpus) {
-    const shop = `demo-${group.key}.myshopify.com`;
-    await resetDemoShop(shop);
-    const org = seedGroupOrganization(ctx.mocks.books, group);
-    ctx.mocks.shopify.shopify.shops.set(shop, { ianaTimezone: group.timezone, currencyCode: group.currency });
-    await openSettings(ctx, shop);
-    await connectThroughRoutes(ctx, shop);
-    await pickOrganization(ctx, shop, (orgs) => orgs.find((o) => o.id === org.organization.organization_id));
-    if (group.itemSkus.length) {
-      const res = await settingsAction(ctx, shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" });
-      if (!res.ok) throw new Error(res.error);
+  for (const p of planned) {
+    const { order, expect } = p.fixture;
+    const row = rows.get(order.name)!;
+    const org = books.org(p.cs.organizationId);
+    const invoices = [...org.invoices.values()].filter((i) => i.input.reference_number === order.name);
+    const base = { order: order.name, fixture: p.file.replace(/\.json$/, ""), shopifyTotal: `${order.totalPriceSet.shopMoney.amount} ${order.currencyCode}` };
+    if (expect.error) {
+      const ok = row.status === "needs_attention" && row.lastErrorCode === expect.error.code && invoices.length === 0;
+      table.push({ ...base, invoice: "—", zohoTotal: "—", status: `${row.status}: ${row.lastErrorCode ?? "?"}${ok ? " (expected)" : ` — expected ${expect.error.code}`}${invoices.length ? ` — ${invoices.length} INVOICE(S) CREATED` : ""}`, ok });
+      continue;
     }
-
-    for (const { file, fixture } of group.fixtures) {
-      const order = fixture.order;
-      ctx.mocks.shopify.addShopifyOrder(order as unknown as ShopifySim.SimOrder, { shop });
-      const shopifyTotal = `${order.totalPriceSet.shopMoney.amount} ${order.currencyCode}`;
-      const base = { order: order.name, fixture: file.replace(/\.json$/, ""), shopifyTotal };
-      try {
-        const outcome = await syncOrder({ shop, orderId: order.legacyResourceId });
-        if (outcome.kind !== "created") throw new Error(`unexpected outcome ${outcome.kind}`);
-        created += 1;
-        zohoCalls += outcome.zohoCalls;
-        const zohoInvoice = ctx.mocks.books.zohoBooks.invoice(org.organization.organization_id, outcome.invoiceId);
-        // Zoho's own invoice, read back from the simulator, against what the customer paid.
-        const equal = new Decimal(outcome.zohoTotal).eq(outcome.shopifyTotal) && new Decimal(String(zohoInvoice.total)).eq(order.totalPriceSet.shopMoney.amount);
-        rows.push({
-          ...base,
-          invoice: outcome.invoiceNumber,
-          zohoTotal: `${outcome.zohoTotal} ${order.currencyCode}`,
-          status: equal ? (outcome.corrected ? "synced (adjustment corrected)" : "synced") : "TOTAL MISMATCH",
-          ok: equal && !fixture.expect.error,
-        });
-      } catch (err) {
-        const failure = describeSyncFailure(err);
-        const expected = fixture.expect.error?.code === failure.code;
-        rows.push({ ...base, invoice: "—", zohoTotal: "—", status: `${failure.status}: ${failure.code}${expected ? " (expected)" : ""}`, ok: expected });
-      }
+    if (row.status !== "synced" || invoices.length !== 1 || invoices[0]!.invoice_id !== row.zohoInvoiceId) {
+      const why = invoices.length > 1 ? `DUPLICATE: ${invoices.length} invoices` : invoices.length === 0 ? "MISSING invoice" : `${row.status}: ${row.lastErrorMessage ?? row.lastErrorCode ?? ""}`;
+      table.push({ ...base, invoice: row.zohoInvoiceNumber ?? "—", zohoTotal: "—", status: why, ok: false });
+      continue;
     }
-
-    // A duplicate delivery of every order changes nothing; each reference has at most one invoice.
-    for (const { fixture } of group.fixtures) {
-      const again = await syncOrder({ shop, orderId: fixture.order.legacyResourceId }).catch((err: unknown) => ({ kind: `error ${String(err)}` }));
-      const refs = [...org.invoices.values()].filter((i) => i.input.reference_number === fixture.order.name).length;
-      const row = rows.find((r) => r.order === fixture.order.name)!; // order names are unique in the corpus
-      if (refs > 1 || (fixture.expect.error ? again.kind !== "skipped" : again.kind !== "already_synced")) {
-        row.ok = false;
-        row.status += ` — DUPLICATE (${refs} invoices, second call: ${again.kind})`;
-      }
-    }
-    invoicesInZoho += org.invoices.size;
+    created++;
+    // Zoho's own invoice, read back from the simulator, against what the customer paid.
+    const zohoTotal = String(books.invoice(p.cs.organizationId, invoices[0]!.invoice_id).total);
+    const equal = new Decimal(zohoTotal).eq(order.totalPriceSet.shopMoney.amount);
+    if (row.syncedAt) latencies.push(row.syncedAt.getTime() - p.paidAt);
+    const note = corrected.has(`${p.cs.shop}|${order.legacyResourceId}`) ? " (adjustment corrected)" : "";
+    table.push({ ...base, invoice: row.zohoInvoiceNumber ?? "?", zohoTotal: `${zohoTotal} ${order.currencyCode}`, status: equal ? `synced${note}` : "TOTAL MISMATCH", ok: equal });
   }
 
   const header: CorpusRow = { order: "order", fixture: "fixture", invoice: "invoice", shopifyTotal: "Shopify total", zohoTotal: "Zoho total", status: "status", ok: true };
   const cols = ["order", "fixture", "invoice", "shopifyTotal", "zohoTotal", "status"] as const;
-  const widths = cols.map((c) => Math.max(...[header, ...rows].map((r) => r[c].length)));
+  const widths = cols.map((c) => Math.max(...[header, ...table].map((r) => r[c].length)));
   const line = (r: CorpusRow) => `${r.ok ? " " : "✗"} ${cols.map((c, i) => (i === cols.length - 1 ? r[c] : r[c].padEnd(widths[i]!))).join("  ")}`;
+  console.log("");
   console.log(line(header));
-  for (const r of rows) console.log(line(r));
-  const bad = rows.filter((r) => !r.ok);
-  console.log(
-    `\n${created} draft invoices created, ${rows.length - created} orders refused with a reason; every order was sent twice and ` +
-      `Zoho holds ${invoicesInZoho} invoices. Zoho calls: ${zohoCalls} (${(zohoCalls / Math.max(created, 1)).toFixed(1)} per created invoice).`,
-  );
-  if (invoicesInZoho !== created) bad.push({ ...header, order: `${invoicesInZoho} invoices for ${created} orders`, ok: false });
-  if (bad.length) console.error(`✗ ${bad.length} order(s) did not end as expected: ${bad.map((r) => r.order).join(", ")}`);
-  else console.log("✓ Every Zoho total equals its Shopify total to the cent; no duplicate invoice.");
-  return bad.length === 0;
+  for (const r of table) console.log(line(r));
+
+  const demoOrgs = new Set(shops.map((s) => s.organizationId));
+  const invoicesInZoho = shops.reduce((n, s) => n + books.org(s.organizationId).invoices.size, 0);
+  const zohoCalls = books.requests.slice(zohoMark).filter((r) => r.organizationId !== null && demoOrgs.has(r.organizationId)).length;
+  const jobs = await jobCount();
+  const orderRows = await prisma.orderSync.count({ where: { shop: { in: shops.map((s) => s.shop) } } });
+  const byCall = new Map<string, number>();
+  for (const r of books.requests.slice(zohoMark)) {
+    if (r.organizationId === null || !demoOrgs.has(r.organizationId)) continue;
+    byCall.set(`${r.method} ${r.template}`, (byCall.get(`${r.method} ${r.template}`) ?? 0) + 1);
+  }
+  const callMix = [...byCall].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ");
+  const ack = deliveries.map((d) => d.ms).sort((a, b) => a - b);
+  latencies.sort((a, b) => a - b);
+  const refused = table.filter((r) => r.ok && r.invoice === "—").length;
+  const duplicates = deliveries.length - planned.length;
+  const figures: Array<[string, string]> = [
+    ["webhooks sent", `${deliveries.length} for ${planned.length} orders, ${deliveries.length - refusedDeliveries.length} answered 200 (ack p50 ${percentile(ack, 50).toFixed(0)} ms, max ${ack[ack.length - 1]!.toFixed(0)} ms)`],
+    ["duplicates collapsed", `${duplicates} duplicate deliveries → ${orderRows} OrderSync rows and ${jobs ?? "?"} sync jobs for ${planned.length} orders, ${invoicesInZoho - created} extra invoices`],
+    ["invoices in Zoho", `${invoicesInZoho} for ${created} synced orders (${refused} refused with a reason, nothing created)`],
+    ["Zoho calls", `${zohoCalls} = ${(zohoCalls / Math.max(created, 1)).toFixed(1)} per created invoice (${callMix})`],
+    ["paid → invoice", `p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p95 ${(percentile(latencies, 95) / 1000).toFixed(2)} s (first webhook sent → order synced)`],
+  ];
+  console.log("\nFigures");
+  for (const [k, v] of figures) console.log(`  ${k.padEnd(21)} ${v}`);
+
+  const bad = table.filter((r) => !r.ok);
+  const problems: string[] = [];
+  if (bad.length) problems.push(`${bad.length} order(s) did not end as expected: ${bad.map((r) => r.order).join(", ")}`);
+  if (refusedDeliveries.length) problems.push(`${refusedDeliveries.length} webhook(s) not answered 200: ${refusedDeliveries.map((d) => `${d.order} HTTP ${d.status}`).join(", ")}`);
+  if (invoicesInZoho !== created) problems.push(`Zoho holds ${invoicesInZoho} invoices for ${created} synced orders`);
+  if (orderRows !== planned.length) problems.push(`${orderRows} OrderSync rows for ${planned.length} orders`);
+  if (jobs !== null && jobs !== planned.length) problems.push(`${jobs} sync jobs for ${planned.length} orders`);
+  for (const p of problems) console.error(`✗ ${p}`);
+  if (problems.length === 0) console.log(`\n✓ ${orderCount} orders: every Zoho total equals its Shopify total to the cent, every refusal is the expected one, no duplicate invoice.`);
+  return problems.length === 0;
+}
+
+/** sync-order jobs in the demo's queue (each order's job is kept after it finishes); null if unknown. */
+async function jobCount(): Promise<number | null> {
+  const { createQueueSet } = await import("../app/queue/queues.server");
+  const queues = createQueueSet();
+  try {
+    const counts = await queues.syncOrder.getJobCounts("completed", "failed", "active", "waiting", "delayed", "prioritized");
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  } catch (err) {
+    console.error(`could not count the queue's jobs: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  } finally {
+    await queues.close();
+  }
 }
 
 // ---- main -----------------------------------------------------------------------------------------
@@ -389,22 +612,39 @@ function quietShopifyLibraryLogs(): void {
   };
 }
 
+function usage(): string | null {
+  const args = process.argv.slice(2);
+  if (args.length === 0) return null;
+  return `usage: npm run demo (no options; got ${args.join(" ")}). Running against an external Zoho-compatible server (--zoho-url) is not supported yet.`;
+}
+
 async function main(): Promise<number> {
+  const bad = usage();
+  if (bad) {
+    console.error(bad);
+    return 64;
+  }
   quietShopifyLibraryLogs();
-  const { port } = await configure();
+  const started = performance.now();
+  const { appPort, simPort } = await configure();
   let ctx: Partial<Ctx> = {};
   try {
     console.log(`Zoho Books for Shopify — demo (shop ${DEMO_SHOP})`);
     const { ensureDatabase } = await import("./ensure-db");
     await ensureDatabase(process.env.DATABASE_URL!);
     console.log(` ✓ Database ${new URL(process.env.DATABASE_URL!).pathname.slice(1)} migrated`);
+    const removed = await cleanDemoState(process.env.REDIS_PREFIX!);
+    console.log(` ✓ Earlier demo state removed: ${removed.rows} rows of demo shops, ${removed.keys} Redis keys under ${process.env.REDIS_PREFIX}:`);
 
+    // In this process msw answers the app's calls; other processes use the same simulators over HTTP.
     const { startSimulators } = await import("./simulators");
-    const sims = startSimulators();
-    ctx.sims = sims;
+    ctx.sims = startSimulators();
+    const { startSimServer } = await import("./sim-server");
+    ctx.simServer = await startSimServer({ port: simPort });
+    console.log(` ✓ Simulators over HTTP at ${ctx.simServer.origin} (ZOHO_ACCOUNTS_URL, ZOHO_API_URL=…/books/v3, Shopify via /__shopify/)`);
     const { startAppServer } = await import("./app-server");
-    ctx.app = await startAppServer({ port, browser: false, onError: (err) => console.error("app server error:", err) });
-    console.log(` ✓ App listening on ${ctx.app.url} (simulated Shopify, Zoho Accounts, Zoho Books)`);
+    ctx.app = await startAppServer({ port: appPort, browser: false, onError: (err) => console.error("app server error:", err) });
+    console.log(` ✓ App listening on ${ctx.app.url}`);
 
     ctx = {
       ...ctx,
@@ -422,15 +662,27 @@ async function main(): Promise<number> {
       console.log(` ✓ ${step.title}${detail ? `: ${detail}` : ""}`);
     }
     await printConnection(ctx as Ctx);
-    return (await syncFixtureOrders(ctx as Ctx)) ? 0 : 1;
+    console.log("");
+    const ok = await runCorpus(ctx as Ctx);
+
+    const stopped = await ctx.worker!.stop({ graceMs: 30_000 });
+    const graceful = stopped.code === 0 && stopped.signal === null;
+    if (graceful) console.log(` ✓ Worker process stopped gracefully (SIGTERM → exit 0)`);
+    else console.error(`✗ The worker process did not stop cleanly on SIGTERM (code ${stopped.code}, signal ${stopped.signal}); see ${path.relative(process.cwd(), WORKER_LOG)}`);
+    console.log(`Demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    return ok && graceful ? 0 : 1;
   } catch (err) {
     console.error(`\n✗ Demo failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
+    await ctx.worker?.stop({ graceMs: 10_000 });
     await ctx.app?.close().catch((err: unknown) => console.error("closing the app server failed:", err));
+    await ctx.simServer?.close();
     ctx.sims?.close();
     const { closeRedis } = await import("../app/queue/redis.server").catch(() => ({ closeRedis: async () => {} }));
     await closeRedis();
+    const { prisma } = await import("../app/db.server").catch(() => ({ prisma: null }));
+    await prisma?.$disconnect();
   }
 }
 
