@@ -16,13 +16,28 @@ const FORWARDER = path.join(ROOT, "scripts", "shopify-forwarder.ts");
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-/** Last resort: the parent is exiting; SIGKILL whatever is still running (synchronous). */
+function killAll(): void {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+}
+
+/**
+ * Last resort: the parent is exiting (normally, or killed by a signal, which skips "exit"); SIGKILL
+ * whatever is still running. A signal is then re-raised, so the parent still dies of it.
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  });
+  process.once("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    const onSignal = () => {
+      killAll();
+      if (process.listenerCount(signal) === 1) {
+        process.off(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  }
 }
 
 export async function freePort(): Promise<number> {
