@@ -34,6 +34,13 @@ function nycMembers(org: SimOrganization) {
 }
 
 describe("getTaxTable", () => {
+  it("orders arriving together share one fetch of the tax table", async () => {
+    const { client, ctx } = setup({ preset: "eu" });
+    const tables = await Promise.all(Array.from({ length: 5 }, () => getTaxTable(client, ctx)));
+    expect(new Set(tables).size).toBe(1);
+    expect(zohoBooks.count("GET /settings/taxes")).toBe(1);
+  });
+
   it("normalises the taxes and caches them per shop and organization", async () => {
     const { org, client, ctx } = setup({ preset: "eu" });
     const table = await getTaxTable(client, ctx);

@@ -38,15 +38,25 @@ export async function getTaxTable(
       if (parsed.success) return parsed.data as ZohoTaxTable;
     }
   }
-  const table = await fetchTaxTable(client);
-  const json = table as unknown as Prisma.InputJsonValue;
-  await prisma.taxCache.upsert({
-    where,
-    create: { shop: ctx.shop, organizationId: ctx.organizationId, taxes: json, fetchedAt: now },
-    update: { taxes: json, fetchedAt: now },
-  });
-  return table;
+  // Orders of one shop arriving together (worker concurrency) share one fetch per process.
+  const key = `${ctx.shop}\u0000${ctx.organizationId}`;
+  const pending = inFlight.get(key);
+  if (pending) return pending;
+  const fetching = (async () => {
+    const table = await fetchTaxTable(client);
+    const json = table as unknown as Prisma.InputJsonValue;
+    await prisma.taxCache.upsert({
+      where,
+      create: { shop: ctx.shop, organizationId: ctx.organizationId, taxes: json, fetchedAt: now },
+      update: { taxes: json, fetchedAt: now },
+    });
+    return table;
+  })().finally(() => inFlight.delete(key));
+  inFlight.set(key, fetching);
+  return fetching;
 }
+
+const inFlight = new Map<string, Promise<ZohoTaxTable>>();
 
 /** Drop the cached table (e.g. after the merchant picked another organization). */
 export async function invalidateTaxTable(ctx: TaxTableContext): Promise<void> {
