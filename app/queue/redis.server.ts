@@ -1,6 +1,7 @@
 // The only place that opens Redis connections (style §5.4, BullMQ production guide).
 import { Redis, type RedisOptions } from "ioredis";
 import { env } from "~/env.server";
+import { logger } from "~/logger.server";
 
 /** Prefix for every key: BullMQ's `prefix` option and our own limiter/lock keys. */
 export const redisPrefix = env.REDIS_PREFIX;
@@ -16,7 +17,10 @@ export function createRedis(role: "worker" | "producer" = "worker", options: Red
     role === "worker"
       ? { maxRetriesPerRequest: null }
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 };
-  return new Redis(env.REDIS_URL, { ...base, ...options });
+  const redis = new Redis(env.REDIS_URL, { ...base, ...options });
+  // Without a listener ioredis prints "Unhandled error event" on every failed reconnect attempt.
+  redis.on("error", (err: Error) => logger.warn({ err: { message: err.message }, role }, "redis connection error"));
+  return redis;
 }
 
 let shared: Redis | undefined;
