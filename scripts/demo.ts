@@ -477,7 +477,7 @@ interface CorpusRow {
  */
 async function runCorpus(ctx: Ctx): Promise<boolean> {
   const { loadCorpus } = await import("./demo-corpus");
-  const { Decimal } = await import("../app/sync/money");
+  const { Decimal, currencyDecimals, formatMoney } = await import("../app/sync/money");
   const { prisma } = await import("../app/db.server");
   const books = ctx.mocks.books.zohoBooks;
   const corpus = loadCorpus();
@@ -534,7 +534,8 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
     }
     created++;
     // Zoho's own invoice, read back from the simulator, against what the customer paid.
-    const zohoTotal = String(books.invoice(p.cs.organizationId, invoices[0]!.invoice_id).total);
+    // Zoho's own answer, in the currency's precision (Zoho prints "32.550" for a 3-decimal org).
+    const zohoTotal = formatMoney(new Decimal(String(books.invoice(p.cs.organizationId, invoices[0]!.invoice_id).total)), currencyDecimals(order.currencyCode));
     const equal = new Decimal(zohoTotal).eq(order.totalPriceSet.shopMoney.amount);
     if (row.syncedAt) latencies.push(row.syncedAt.getTime() - p.paidAt);
     const note = corrected.has(`${p.cs.shop}|${order.legacyResourceId}`) ? " (adjustment corrected)" : "";
