@@ -63,7 +63,10 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError, br
     appType: "custom",
     logLevel: "warn",
     clearScreen: false,
-    server: { middlewareMode: true, hmr: false, watch: null },
+    // The page's Vite client always opens the HMR socket; without `hmr.port` it is the fixed 24678,
+    // which a second app server (parallel browser test files, a dev server) cannot bind. A free
+    // port per server; nothing is watched, so no update is ever sent on it.
+    server: { middlewareMode: true, hmr: { port: await freePort(host), host }, watch: null },
     // Own cache dirs: pre-bundled client deps must not be invalidated by `remix vite:dev` or by the
     // other mode's different optimizeDeps (a mid-test re-optimization reloads the page).
     cacheDir: path.join(ROOT, "node_modules", browser ? ".vite-app-server" : ".vite-app-server-http"),
@@ -129,6 +132,17 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError, br
       }
     },
   };
+}
+
+async function freePort(host: string): Promise<number> {
+  const probe = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", reject);
+    probe.listen(0, host, () => resolve());
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 /** node:http request → Fetch Request (what Remix handlers take); aborted when the client goes away. */
