@@ -3,6 +3,7 @@
 // for App Bridge, whose CDN script is unreachable here.
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { hostParam, sessionToken } from "~test/helpers/shopify-auth";
+import { appBridgeStandIn } from "./app-bridge-stand-in";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -22,25 +23,7 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/**
- * What the real App Bridge does that the page relies on: `shopify.idToken()`, a `fetch` that adds
- * `Authorization: Bearer <session token>` to the app's own requests (Remix data and actions), and
- * `<ui-nav-menu>` kept out of the page (the admin renders it in its sidebar).
- */
-const APP_BRIDGE_STAND_IN = `(() => {
-  const idToken = new URLSearchParams(location.search).get("id_token");
-  const realFetch = window.fetch.bind(window);
-  window.fetch = (input, init = {}) => {
-    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-    if (url.origin !== location.origin || !idToken) return realFetch(input, init);
-    const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
-    if (!headers.has("authorization")) headers.set("authorization", "Bearer " + idToken);
-    return realFetch(input, { ...init, headers });
-  };
-  window.shopify = { idToken: async () => idToken, toast: { show() {} }, loading() {} };
-  // An empty shadow root renders nothing of the links, without touching attributes React hydrates.
-  customElements.define("ui-nav-menu", class extends HTMLElement { constructor() { super(); this.attachShadow({ mode: "open" }); } });
-})();`;
+const APP_BRIDGE_STAND_IN = appBridgeStandIn();
 
 export interface AppPage {
   page: Page;
