@@ -89,11 +89,12 @@ export default function ActivityPage() {
           )}
         </IndexTable.Cell>
         <IndexTable.Cell>
-          <Box maxWidth="640px">
+          {/* Table cells do not wrap by default; a reason must be readable in full. */}
+          <div style={{ whiteSpace: "normal", minWidth: "280px", maxWidth: "640px" }}>
             <Text as="p" breakWord>
               {e.message}
             </Text>
-          </Box>
+          </div>
         </IndexTable.Cell>
       </IndexTable.Row>
     );

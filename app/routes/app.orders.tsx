@@ -33,7 +33,8 @@ import { logger } from "~/logger.server";
 import { authenticate } from "~/shopify.server";
 import { BackfillError, cancelBackfill, getBackfillProgress, resumeBackfill, startBackfill, type BackfillProgress } from "~/sync/backfill.server";
 import { ManualSendError, sendOrdersNow, type SendOrdersResult } from "~/sync/manual-send.server";
-import { countOrdersByView, isOrderView, listOrders, ORDER_VIEWS, type OrderRowView, type OrderView } from "~/sync/orders-view.server";
+import { isOrderView, ORDER_VIEWS, type OrderView } from "~/sync/order-views";
+import { countOrdersByView, listOrders, type OrderRowView } from "~/sync/orders-view.server";
 import { getConnectionStatus } from "~/zoho/connection.server";
 
 /** "Received" filter: how far back, relative to now (no timezone needed to render it). */
@@ -363,7 +364,8 @@ function OrdersTable(props: {
         </Text>
       </IndexTable.Cell>
       <IndexTable.Cell>
-        <Box maxWidth="420px">
+        {/* Table cells do not wrap by default; the reason must be readable in full. */}
+        <div style={{ whiteSpace: "normal", minWidth: "240px", maxWidth: "420px" }}>
           <BlockStack gap="100">
             {o.errorMessage ? (
               <Text as="p" variant="bodySm" tone={o.status === "needs_attention" ? "critical" : o.held ? undefined : "subdued"} breakWord>
@@ -374,7 +376,7 @@ function OrdersTable(props: {
                 —
               </Text>
             )}
-            {(o.errorMessage || o.attempts > 0) && (
+            {o.errorMessage && (
               <StopRowClick>
                 <Link url={`/app/activity?order=${o.orderId}`} removeUnderline>
                   <Text as="span" variant="bodySm">
@@ -384,7 +386,7 @@ function OrdersTable(props: {
               </StopRowClick>
             )}
           </BlockStack>
-        </Box>
+        </div>
       </IndexTable.Cell>
       <IndexTable.Cell>
         <Text as="span" variant="bodySm" tone="subdued">

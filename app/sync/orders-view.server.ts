@@ -5,6 +5,7 @@ import type { OrderSyncStatus, Prisma } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { activityKind } from "~/sync/activity-kinds";
 import { currencyDecimals, Decimal, formatMoney, isCurrencyCode } from "~/sync/money";
+import type { OrderView } from "~/sync/order-views";
 import { HOLD_CODES } from "~/sync/shop-gate";
 
 export const PAGE_SIZE = 25;
@@ -79,10 +80,6 @@ async function keysetPage<Row extends { id: string }>(
 
 // ---- orders -------------------------------------------------------------------------------------
 
-/** The Orders page's status tabs. "waiting" = queued or being sent. */
-export const ORDER_VIEWS = ["all", "needs_attention", "failed", "waiting", "synced", "deleted"] as const;
-export type OrderView = (typeof ORDER_VIEWS)[number];
-
 const VIEW_STATUSES: Record<Exclude<OrderView, "all">, OrderSyncStatus[]> = {
   needs_attention: ["needs_attention"],
   failed: ["failed"],
@@ -90,10 +87,6 @@ const VIEW_STATUSES: Record<Exclude<OrderView, "all">, OrderSyncStatus[]> = {
   synced: ["synced"],
   deleted: ["deleted"],
 };
-
-export function isOrderView(value: string): value is OrderView {
-  return (ORDER_VIEWS as readonly string[]).includes(value);
-}
 
 export interface OrderFilters {
   view?: OrderView;
