@@ -4,7 +4,7 @@
 // or Shopify while rendering; the actions enqueue jobs or start/stop a backfill.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { data, useFetcher, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { data, useFetcher, useLoaderData, useLocation, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -160,7 +160,9 @@ function sendMessage(r: SendOrdersResult): string {
 const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const formatDate = (iso: string) => `${DATE_FORMAT.format(new Date(iso))} UTC`;
 
-const POLL_MS = 2_000;
+/** How often the page re-reads its data while a backfill runs, or while listed orders are on their way. */
+const BACKFILL_POLL_MS = 2_000;
+const ORDERS_POLL_MS = 5_000;
 
 export default function OrdersPage() {
   const { orders, pageInfo, counts, filters, backfill, connected, needsReconnect, today, monthAgo } = useLoaderData<typeof loader>();
@@ -172,7 +174,7 @@ export default function OrdersPage() {
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/orders";
   const busy = backfill !== null && (backfill.status === "finding" || backfill.status === "sending");
   const sending = orders.some((o) => (o.status === "queued" && !o.held) || o.status === "creating");
-  usePolling(busy || sending);
+  usePolling(busy ? BACKFILL_POLL_MS : sending ? ORDERS_POLL_MS : null);
 
   // Every change of filters/page keeps the admin's own query parameters (embedded, host, …).
   const go = useCallback(
@@ -254,16 +256,16 @@ function formOf(intent: string, ids: string[]): FormData {
   return form;
 }
 
-/** Re-runs the loader every few seconds while something is in flight (and the tab is visible). */
-function usePolling(active: boolean) {
+/** Re-runs the loader every `ms` while something is in flight (and the tab is visible). */
+function usePolling(ms: number | null) {
   const { revalidate, state } = useRevalidator();
   useEffect(() => {
-    if (!active) return;
+    if (ms === null) return;
     const timer = setInterval(() => {
       if (state === "idle" && document.visibilityState === "visible") revalidate();
-    }, POLL_MS);
+    }, ms);
     return () => clearInterval(timer);
-  }, [active, revalidate, state]);
+  }, [ms, revalidate, state]);
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -339,8 +341,9 @@ function OrdersTable(props: {
 
   const resources = useMemo(() => orders.map((o) => ({ ...o, id: o.orderId })), [orders]);
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(resources);
-  // A new page or filter starts with nothing selected.
-  useEffect(() => clearSelection(), [orders, clearSelection]);
+  // A new page or filter starts with nothing selected (the polling's re-reads keep the selection).
+  const { search } = useLocation();
+  useEffect(() => clearSelection(), [search, clearSelection]);
 
   const rows = orders.map((o, index) => (
     <IndexTable.Row id={o.orderId} key={o.orderId} position={index} selected={selectedResources.includes(o.orderId)}>

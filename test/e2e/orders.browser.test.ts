@@ -100,6 +100,13 @@ describe("Orders page in Chromium", { timeout: 40_000 }, () => {
     await failedRow.getByText(/Zoho Books refused an invoice line without a Zoho item \(Please select an item for each line item/).waitFor();
     await shot(tab, "orders-list");
 
+    // The status tabs filter through the loader.
+    await page.getByRole("tab", { name: /^Needs attention/ }).click();
+    await page.waitForURL(/status=needs_attention/);
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByRole("tab", { name: /^All/ }).click();
+    await expect.poll(() => rows.count()).toBe(4);
+
     await failedRow.getByRole("button", { name: "Retry #1001" }).click();
     await page.getByText("1 order queued for sending to Zoho Books.").waitFor();
     // The page polls while the order is on its way, until its invoice shows.
