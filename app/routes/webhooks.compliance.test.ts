@@ -157,6 +157,17 @@ describe("compliance topics", () => {
   it("shop/redact deletes everything of the shop and nothing of another shop", async () => {
     const shop = await shopWithCustomers();
     const other = await shopWithCustomers();
+    for (const s of [shop, other])
+      await prisma.backfill.create({
+        data: {
+          shop: s,
+          from: new Date("2026-11-01T00:00:00Z"),
+          to: new Date("2026-11-02T00:00:00Z"),
+          fromDate: "2026-11-01",
+          toDate: "2026-11-01",
+          orders: { create: [{ shop: s, orderId: "11", createdRow: false }] },
+        },
+      });
 
     const res = await compliance({ shop, topic: "shop/redact", body: { shop_id: 1, shop_domain: shop } });
 
@@ -168,9 +179,11 @@ describe("compliance topics", () => {
       await prisma.syncEvent.count({ where: { shop: s } }),
       await prisma.contactLink.count({ where: { shop: s } }),
       await prisma.taxCache.count({ where: { shop: s } }),
+      await prisma.backfill.count({ where: { shop: s } }),
+      await prisma.backfillOrder.count({ where: { shop: s } }),
     ];
-    expect(await counts(shop)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(await counts(other)).toEqual([1, 1, 3, 3, 3, 1]);
+    expect(await counts(shop)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(await counts(other)).toEqual([1, 1, 3, 3, 3, 1, 1, 1]);
   });
 
   it("a payload without the documented shape is refused (400) with the reason recorded, and changes nothing", async () => {

@@ -160,17 +160,19 @@ export interface ShopRedactResult {
   events: number;
   contactLinks: number;
   taxCaches: number;
+  backfills: number;
 }
 
 /** 48 hours after uninstall: everything of the shop goes, in one transaction. */
 export async function redactShop(shop: string, { log = rootLogger }: { log?: Logger } = {}): Promise<ShopRedactResult> {
-  const [sessions, connections, orders, events, contactLinks, taxCaches] = await prisma.$transaction([
+  const [sessions, connections, orders, events, contactLinks, taxCaches, backfills] = await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop } }),
     prisma.zohoConnection.deleteMany({ where: { shop } }),
     prisma.orderSync.deleteMany({ where: { shop } }),
     prisma.syncEvent.deleteMany({ where: { shop } }),
     prisma.contactLink.deleteMany({ where: { shop } }),
     prisma.taxCache.deleteMany({ where: { shop } }),
+    prisma.backfill.deleteMany({ where: { shop } }), // its BackfillOrder rows cascade
   ]);
   const result = {
     sessions: sessions.count,
@@ -179,6 +181,7 @@ export async function redactShop(shop: string, { log = rootLogger }: { log?: Log
     events: events.count,
     contactLinks: contactLinks.count,
     taxCaches: taxCaches.count,
+    backfills: backfills.count,
   };
   log.info(result, "shop redacted: all data deleted");
   return result;
