@@ -222,8 +222,13 @@ describe("syncOrder: bad input gets a recorded, readable reason", () => {
     expect(org.invoices.size).toBe(0);
     const [event] = await prisma.syncEvent.findMany({ where: { shop, orderId } });
     expect(event).toMatchObject({ kind: "needs_attention" });
+    expect((await row(shop, orderId)).orderName).toBe("#1001");
     // Automatic sends leave it alone until a person acts; a manual send retries it.
     expect(await syncOrder({ shop, orderId })).toEqual({ kind: "skipped", reason: "status needs_attention" });
+
+    // The merchant adds the tax in Zoho and clicks Retry: the hour-long tax cache is not in the way.
+    zohoBooks.seedTax(org.organization.organization_id, { tax_name: "IVA 5", tax_percentage: 5 });
+    expect((await syncOrder({ shop, orderId, mode: "manual" })).kind).toBe("created");
   });
 
   it("a currency mismatch → needs_attention", async () => {

@@ -126,10 +126,11 @@ async function prepareInvoice(
   orderId: string,
   zoho: ZohoClient,
   graphql: AdminGraphql,
-  { refreshTaxes = false, revalidateContact = false } = {},
+  { refreshTaxes = false, revalidateContact = false, onOrder }: { refreshTaxes?: boolean; revalidateContact?: boolean; onOrder?: (order: PaidOrder) => void } = {},
 ): Promise<Prepared> {
   const settings = await loadShopSettings(shop);
   const order = await fetchPaidOrder(graphql, orderId);
+  onOrder?.(order); // the order's name reaches the row even when a later step fails
   const shopInfo = await fetchShopInfo(shop, graphql);
   const ctx = { shop, organizationId: settings.organizationId };
   const taxes = await getTaxTable(zoho, ctx, { refresh: refreshTaxes });
@@ -210,15 +211,23 @@ export async function syncOrder(
   const now = deps.now ?? (() => new Date());
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "sync-order" });
 
-  const claim = await withOrderClaim<{ recovery: boolean }, SyncOutcome>(shop, orderId, now(), (row) => {
+  const claim = await withOrderClaim<{ recovery: boolean; refreshTaxes: boolean }, SyncOutcome>(shop, orderId, now(), (row) => {
     if (row.status === "synced" || (row.zohoInvoiceId && row.status !== "deleted" && row.status !== "creating"))
       return { take: false, result: { kind: "already_synced", invoiceId: row.zohoInvoiceId, invoiceNumber: row.zohoInvoiceNumber } };
     if (!claimableStatus(row, mode)) return { take: false, result: { kind: "skipped", reason: `status ${row.status}` } };
-    // `creating` with a free lease: an earlier attempt may have created the invoice.
-    return { take: true, status: "creating", result: { recovery: row.status === "creating" } };
+    return {
+      take: true,
+      status: "creating",
+      result: {
+        // `creating` with a free lease: an earlier attempt may have created the invoice.
+        recovery: row.status === "creating",
+        // A person retries after adding the missing tax in Zoho: don't answer from the hour-long cache.
+        refreshTaxes: mode === "manual" && row.lastErrorCode === "unknown_tax_rate",
+      },
+    };
   });
   if (!claim.taken) return claim.busy ? { kind: "busy" } : claim.result;
-  const { recovery } = claim.result;
+  const { recovery, refreshTaxes } = claim.result;
 
   let zoho: ZohoClient | undefined = deps.zoho;
   let postAttempted = false;
@@ -228,8 +237,7 @@ export async function syncOrder(
     const callsBefore = zoho.requestCount;
     const graphql = deps.graphql ?? (await adminGraphqlFor(shop));
 
-    let prepared = await prepareInvoice(shop, orderId, zoho, graphql);
-    orderName = prepared.order.name;
+    let prepared = await prepareInvoice(shop, orderId, zoho, graphql, { refreshTaxes, onOrder: (o) => (orderName = o.name) });
 
     let invoice: ZohoInvoice | null = null;
     if (recovery) {

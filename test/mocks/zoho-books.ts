@@ -294,6 +294,20 @@ export const zohoBooks = {
     return contact;
   },
 
+  /** A tax added in Zoho Books › Settings › Taxes after the org was seeded (the merchant fixing a rate). */
+  seedTax(organizationId: string, input: SeedTaxInput): SimTax {
+    const org = zohoBooks.org(organizationId);
+    const tax: SimTax = {
+      tax_id: newId(),
+      tax_name: input.tax_name,
+      tax_percentage: input.tax_percentage,
+      tax_type: input.tax_type ?? "tax",
+      is_default_tax: input.is_default_tax ?? false,
+    };
+    org.taxes.set(tax.tax_id, tax);
+    return tax;
+  },
+
   seedItem(organizationId: string, input: { name: string; sku?: string; rate?: number; status?: "active" | "inactive" }): SimItem {
     const org = zohoBooks.org(organizationId);
     const item: SimItem = {
