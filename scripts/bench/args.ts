@@ -1,11 +1,11 @@
 // Command line of `npm run bench` (pure, so it can be unit-tested without starting anything).
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["ack", "latency", "calls", "backfill"] as const;
+export const SCENARIOS = ["ack", "latency", "calls", "backfill", "rss"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-/** Figures produced by another scenario's run: fairness and worker RSS come from the backfill run. */
-const ALIASES: Record<string, Scenario> = { fairness: "backfill", rss: "backfill", memory: "backfill", invoice: "latency" };
+/** Figures produced by another scenario's run: fairness comes from the backfill run. */
+const ALIASES: Record<string, Scenario> = { fairness: "backfill", memory: "rss", invoice: "latency" };
 
 export interface BenchOptions {
   only: ReadonlySet<Scenario>;
@@ -27,6 +27,8 @@ export interface BenchOptions {
   /** Live orders/s the other shop receives during the backfill (fairness). */
   fairnessRate: number;
   callsOrders: number;
+  /** Orders the worker syncs between the two RSS readings. */
+  rssOrders: number;
   /** "build": a production build served by remix-serve (npm start); "dev": Vite middleware mode. */
   web: "build" | "dev";
   /** Log level of the web and worker processes (production default: info). */
@@ -36,10 +38,10 @@ export interface BenchOptions {
   keepData: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [--only ${[...SCENARIOS, "fairness", "rss"].join(",")}] [--quick]
+export const USAGE = `usage: npm run bench -- [--only ${[...SCENARIOS, "fairness"].join(",")}] [--quick]
   [--zoho-latency-ms 150] [--zoho-limit 600] [--zoho-concurrency 5]
   [--ack-rate 200] [--ack-seconds 30] [--live-orders 60] [--live-rate 2]
-  [--backfill-orders 1000] [--backfill-customers 100] [--fairness-rate 1] [--calls-orders 10]
+  [--backfill-orders 1000] [--backfill-customers 100] [--fairness-rate 1] [--calls-orders 10] [--rss-orders 1000]
   [--web build|dev] [--app-log-level info] [--worker-pace-ms N] [--keep-data]`;
 
 export class UsageError extends Error {}
@@ -69,6 +71,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       "backfill-customers": { type: "string" },
       "fairness-rate": { type: "string" },
       "calls-orders": { type: "string" },
+      "rss-orders": { type: "string" },
       web: { type: "string" },
       "app-log-level": { type: "string" },
       "worker-pace-ms": { type: "string" },
@@ -107,6 +110,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     backfillCustomers: Math.min(backfillOrders, int("backfill-customers", values["backfill-customers"], quick ? 10 : 100)),
     fairnessRate: int("fairness-rate", values["fairness-rate"], 1),
     callsOrders: int("calls-orders", values["calls-orders"], quick ? 3 : 10),
+    rssOrders: int("rss-orders", values["rss-orders"], quick ? 100 : 1000),
     web,
     appLogLevel,
     ...(values["worker-pace-ms"] === undefined ? {} : { workerPaceMs: int("worker-pace-ms", values["worker-pace-ms"], 0, 0) }),

@@ -14,14 +14,14 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 describe("bench arguments", () => {
   it("runs every benchmark at full length by default", () => {
     const opts = parseBenchArgs([]);
-    expect([...opts.only]).toEqual(["ack", "latency", "calls", "backfill"]);
+    expect([...opts.only]).toEqual(["ack", "latency", "calls", "backfill", "rss"]);
     expect(opts).toMatchObject({ quick: false, zohoLatencyMs: 150, zohoLimit: 600, ackRate: 200, ackSeconds: 30, backfillOrders: 1000, web: "build" });
     expect(opts.workerPaceMs).toBeUndefined();
   });
 
   it("--only takes a subset and the figure names of the combined run; --quick shortens", () => {
-    const opts = parseBenchArgs(["--only", "calls,fairness,rss", "--quick", "--zoho-latency-ms", "0"]);
-    expect([...opts.only]).toEqual(["calls", "backfill"]);
+    const opts = parseBenchArgs(["--only", "calls,fairness,memory", "--quick", "--zoho-latency-ms", "0"]);
+    expect([...opts.only]).toEqual(["calls", "backfill", "rss"]);
     expect(opts).toMatchObject({ quick: true, zohoLatencyMs: 0, ackSeconds: 5, backfillOrders: 100 });
   });
 
