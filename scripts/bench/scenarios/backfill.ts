@@ -102,7 +102,7 @@ export const runBackfill: ScenarioRun = async (ctx) => {
           `allowed = ${limit}/min per organization; requests Zoho accepted for the backfilling organization in the whole minutes from its first request ` +
           `(${windows >= 1 ? `${windows} of them` : "the run was shorter than one minute, so no rate is measured"}), ` +
           `average ${Number.isFinite(perMinute) ? perMinute.toFixed(0) : "n/a"}/min over ${((last - first) / 1000).toFixed(0)} s; ${progressText}; ` +
-          `${accepted.length} Zoho requests (${(accepted.length / Math.max(done, 1)).toFixed(2)} per synced order); enqueueing took ${(enqueuedMs / 1000).toFixed(1)} s`,
+          `${accepted.length} Zoho requests, ${(accepted.length / Math.max(done, 1)).toFixed(2)} per synced order (${breakdown(accepted)}); enqueueing took ${(enqueuedMs / 1000).toFixed(1)} s`,
       },
       {
         figure: "backfill: 429s Zoho answered",
@@ -126,3 +126,12 @@ export const runBackfill: ScenarioRun = async (ctx) => {
     await retireShops(ctx, [a.shop, b.shop]);
   }
 };
+
+function breakdown(hits: ReadonlyArray<{ key: string }>): string {
+  const byKey: Record<string, number> = {};
+  for (const h of hits) byKey[h.key] = (byKey[h.key] ?? 0) + 1;
+  return Object.entries(byKey)
+    .sort(([x], [y]) => x.localeCompare(y))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+}
