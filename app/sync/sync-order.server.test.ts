@@ -280,6 +280,19 @@ describe("syncOrder: bad input gets a recorded, readable reason", () => {
     expect(invoicesOf(org)).toHaveLength(2);
   });
 
+  it("a POST refused with 429 created nothing: the next attempt creates without a lookup", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    zohoBooks.inject({ kind: "rate-limit", method: "POST", path: "/invoices" });
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow();
+    expect(await row(shop, orderId)).toMatchObject({ status: "failed", lastErrorCode: "zoho_rate_limit", claimedAt: null });
+    expect(await prisma.syncEvent.count({ where: { shop, orderId } })).toBe(0); // the queue waits; no Activity noise
+
+    expect((await syncOrder({ shop, orderId })).kind).toBe("created");
+    expect(zohoBooks.count("GET /invoices")).toBe(0);
+    expect(invoicesOf(org)).toHaveLength(1);
+  });
+
   it("Zoho unavailable before the POST → failed (retried later), nothing half-written", async () => {
     const { shop, org, addOrder } = await connectedShop();
     const orderId = addOrder(italianOrder());

@@ -31,7 +31,7 @@ import { releaseOrderClaim, withOrderClaim } from "~/sync/order-lock.server";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
 import { findOrCreateContact, forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
-import { ZohoNotFoundError } from "~/zoho/errors";
+import { ZohoError, ZohoNotFoundError, ZohoRateLimitError, ZohoTransientError } from "~/zoho/errors";
 import {
   createDraftInvoice,
   deleteInvoice,
@@ -310,7 +310,10 @@ async function recordFailure(
   { postAttempted, orderName, log }: { postAttempted: boolean; orderName?: string; log: Logger },
 ): Promise<void> {
   const failure = describeSyncFailure(err);
-  const status = postAttempted && failure.retryable ? "creating" : failure.status;
+  // Zoho answered the POST with a refusal (rate limit, validation, auth — any ZohoError but a
+  // transient one), or our limiter never sent it: nothing was created, no lookup next time.
+  const refused = err instanceof ZohoError && !(err instanceof ZohoTransientError);
+  const status = postAttempted && !refused && failure.retryable ? "creating" : failure.status;
   // A refusal the merchant must act on is business as usual for operators; a failure is not.
   if (failure.status === "needs_attention") log.info({ code: failure.code, status }, "order needs attention");
   else log.warn({ err, code: failure.code, status }, "order sync failed");
@@ -320,6 +323,9 @@ async function recordFailure(
     lastErrorCode: failure.code,
     lastErrorMessage: failure.message,
   });
+  // Waiting for the rate limit is routine (the queue delays the job): the row says so, the Activity
+  // log is not flooded with one entry per wait.
+  if (err instanceof ZohoRateLimitError) return;
   await recordSyncEvent(shop, {
     orderId,
     kind: failure.status === "needs_attention" ? "needs_attention" : "sync_failed",
