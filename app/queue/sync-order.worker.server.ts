@@ -4,6 +4,7 @@
 //   → syncOrder (claim, Zoho, record; it records failures on the row and rethrows)
 //   → queueActionFor(err): retry (backoff) | delay (moveToDelayed + DelayedError, no attempt used)
 //                          | pause-shop (park the shop, delay this job) | give-up (UnrecoverableError)
+import { env } from "~/env.server";
 import { DelayedError, UnrecoverableError, type Job, type Processor } from "bullmq";
 import type { Redis } from "ioredis";
 import { prisma } from "~/db.server";
@@ -22,8 +23,8 @@ export interface SyncOrderWorkerConfig {
   /** Another process holds the order's lease: look again after this long. */
   busyRecheckMs?: number;
   /**
-   * Rate-limited jobs of one shop are spread this far apart (≈ Zoho calls per order × 600 ms), so a
-   * backlog comes back as a steady stream instead of all at once when the minute is over.
+   * Rate-limited jobs of one shop are spread this far apart (default `defaultPaceMs()`), so a backlog
+   * comes back as a steady stream instead of all at once when the minute is over.
    */
   paceMs?: number;
   /** Key prefix of the pacing keys (the queue set's prefix). */
@@ -35,7 +36,19 @@ export interface SyncOrderWorkerConfig {
   syncDeps?: (job: Job<SyncOrderJobData>) => Omit<SyncDeps, "log"> | Promise<Omit<SyncDeps, "log">>;
 }
 
-export const SYNC_WORKER_DEFAULTS = { busyRecheckMs: 30_000, paceMs: 1_800 } as const;
+export const SYNC_WORKER_DEFAULTS = { busyRecheckMs: 30_000 } as const;
+
+/** Zoho calls a backlogged order needs on average (known customers 1, new ones 4; measured ≈ 1.3–2). */
+const CALLS_PER_ORDER_ESTIMATE = 1.5;
+
+/**
+ * Spacing of a rate-limited shop's jobs: the organization's per-minute budget spread over the calls
+ * an order takes (100/min → 900 ms, 600/min → 150 ms). A constant here capped a backlog at a fixed
+ * number of orders per minute whatever the limit (docs/benchmarks.md).
+ */
+export function defaultPaceMs(requestsPerMinute: number = env.ZOHO_REQUESTS_PER_MINUTE): number {
+  return Math.ceil((60_000 / requestsPerMinute) * CALLS_PER_ORDER_ESTIMATE);
+}
 
 /** What a finished job returns (stored in Redis in clear text: ids and codes only). */
 export type SyncOrderJobResult =
@@ -47,7 +60,7 @@ export type SyncOrderJobResult =
 export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<SyncOrderJobData, SyncOrderJobResult> {
   const policy: QueuePolicyConfig = { ...QUEUE_POLICY_DEFAULTS, ...cfg.policy };
   const busyRecheckMs = Math.min(cfg.busyRecheckMs ?? SYNC_WORKER_DEFAULTS.busyRecheckMs, policy.maxDelayMs);
-  const paceMs = cfg.paceMs ?? SYNC_WORKER_DEFAULTS.paceMs;
+  const paceMs = cfg.paceMs ?? defaultPaceMs();
   const baseLog = (cfg.log ?? rootLogger).child({ component: "sync-order-worker" });
 
   return async (job, token) => {

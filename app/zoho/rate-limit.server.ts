@@ -189,5 +189,7 @@ export function limiterKeys(organizationId: string): { requests: string; infligh
 let shared: ZohoRateLimiter | undefined;
 /** The process-wide limiter on the shared Redis connection (used by ZohoClient by default). */
 export function getZohoRateLimiter(): ZohoRateLimiter {
-  return (shared ??= new ZohoRateLimiter({ limit: env.ZOHO_REQUESTS_PER_MINUTE, concurrency: env.ZOHO_MAX_CONCURRENT }));
+  // A 61 s window: we count a request when we send it, Zoho when it arrives (latency + jitter later);
+  // the extra second keeps a saturated limiter from landing limit + 1 requests in one Zoho minute.
+  return (shared ??= new ZohoRateLimiter({ limit: env.ZOHO_REQUESTS_PER_MINUTE, concurrency: env.ZOHO_MAX_CONCURRENT, windowMs: 61_000 }));
 }
