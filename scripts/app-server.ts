@@ -121,12 +121,13 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError, br
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      // The app's own module instances hold its Redis connection and Prisma client.
+      // The app's own module instances hold its Redis connection and Prisma client. Only modules the
+      // app already loaded: loading one now would need esbuild, which Ctrl+C may already have stopped.
+      const loaded = async <T,>(id: string) =>
+        (await vite.moduleGraph.getModuleByUrl(id, true))?.ssrModule ? loadModule<T>(id) : undefined;
       try {
-        const redis = await loadModule<{ closeRedis(): Promise<void> }>("/app/queue/redis.server.ts");
-        await redis.closeRedis();
-        const db = await loadModule<{ prisma: { $disconnect(): Promise<void> } }>("/app/db.server.ts");
-        await db.prisma.$disconnect();
+        await (await loaded<{ closeRedis(): Promise<void> }>("/app/queue/redis.server.ts"))?.closeRedis();
+        await (await loaded<{ prisma: { $disconnect(): Promise<void> } }>("/app/db.server.ts"))?.prisma.$disconnect();
       } finally {
         await vite.close();
       }

@@ -111,14 +111,14 @@ const CUSTOMERS = [
 async function seedDemoShop(): Promise<{ organization: string; synced: number; attention: number; retrying: number; backfill: { count: number; from: string; to: string } }> {
   const { prisma } = await import("../app/db.server");
   const { env } = await import("../app/env.server");
-  const { encryptSecret } = await import("../app/crypto.server");
   const { recordPaidOrder, upsertQueuedOrder } = await import("../app/sync/intake.server");
   const { syncOrder } = await import("../app/sync/sync-order.server");
   const { installShop } = await import("../test/helpers/shopify-auth");
+  const { storeConnection } = await import("../test/helpers/connected-shop");
   const { buildOrder } = await import("../test/factories/order");
   const { registerZohoClient, issueTokensFor } = await import("../test/mocks/zoho-accounts");
   const { seedOrganization, zohoBooks } = await import("../test/mocks/zoho-books");
-  const { addShopifyOrder, shopify } = await import("../test/mocks/shopify");
+  const { addShopifyOrder } = await import("../test/mocks/shopify");
   const now = Date.now();
 
   // Each start begins from a clean demo shop (the simulators remember nothing of earlier runs).
@@ -136,27 +136,10 @@ async function seedDemoShop(): Promise<{ organization: string; synced: number; a
   await installShop(DEMO_SHOP);
   registerZohoClient(env.ZOHO_CLIENT_ID, { secret: env.ZOHO_CLIENT_SECRET, redirectUris: [env.ZOHO_REDIRECT_URI] });
   const org = seedOrganization({ preset: "eu", name: "Bottega Srl" });
-  const o = org.organization;
-  const tokens = issueTokensFor({ dataCenter: "com", clientId: env.ZOHO_CLIENT_ID });
-  await prisma.zohoConnection.create({
-    data: {
-      shop: DEMO_SHOP,
-      dataCenter: "com",
-      accountsServer: tokens.accountsServer,
-      apiDomain: tokens.apiDomain,
-      organizationId: o.organization_id,
-      organizationName: o.name,
-      currencyCode: o.currency_code,
-      pricePrecision: o.price_precision,
-      refreshTokenEnc: encryptSecret(tokens.refreshToken),
-      accessTokenEnc: encryptSecret(tokens.accessToken),
-      accessTokenExpiresAt: tokens.expiresAt,
-      status: "connected",
-      // Connected two weeks ago: older orders were never sent (that is what Backfill is for).
-      connectedAt: new Date(now - 14 * DAY),
-    },
+  // Connected two weeks ago: older orders were never sent (that is what Backfill is for).
+  await storeConnection(DEMO_SHOP, org, issueTokensFor({ dataCenter: "com", clientId: env.ZOHO_CLIENT_ID }), {
+    connectedAt: new Date(now - 14 * DAY),
   });
-  shopify.shops.set(DEMO_SHOP, { ianaTimezone: o.time_zone, currencyCode: o.currency_code });
 
   let next = 1000;
   const order = (daysAgo: number, opts: { taxPercent?: string; lines?: number } = {}) => {
@@ -209,7 +192,7 @@ async function seedDemoShop(): Promise<{ organization: string; synced: number; a
   const n = (s: string) => counts.find((c) => c.status === s)?._count._all ?? 0;
   const day = (d: number) => new Date(now - d * DAY).toISOString().slice(0, 10);
   return {
-    organization: `${o.name} (${o.currency_code})`,
+    organization: `${org.organization.name} (${org.organization.currency_code})`,
     synced: n("synced"),
     attention: n("needs_attention"),
     retrying: n("failed"),

@@ -3,13 +3,12 @@
 // Loaded only after scripts/bench/env.ts has set the environment.
 import { randomBytes } from "node:crypto";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
-import { encryptSecret } from "~/crypto.server";
-import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import type { PaidOrder } from "~/sync/mapping";
 import { buildOrder } from "~test/factories/order";
+import { storeConnection } from "~test/helpers/connected-shop";
 import { installShop } from "~test/helpers/shopify-auth";
-import { addShopifyOrder, shopify, type SimOrder } from "~test/mocks/shopify";
+import { addShopifyOrder, type SimOrder } from "~test/mocks/shopify";
 import { issueTokensFor, registerZohoClient } from "~test/mocks/zoho-accounts";
 import { seedOrganization, type SimOrganization } from "~test/mocks/zoho-books";
 import type { LoadRequest } from "./load";
@@ -34,26 +33,8 @@ export async function seedConnectedShop(label: string, zohoOrigin: string): Prom
   const shop = `bench-${label}-${randomBytes(3).toString("hex")}.myshopify.com`;
   await installShop(shop);
   const org = seedOrganization({ preset: "eu", name: `Bench ${label}` });
-  const o = org.organization;
-  const tokens = issueTokensFor({ accountsServer: zohoOrigin, clientId: env.ZOHO_CLIENT_ID });
-  await prisma.zohoConnection.create({
-    data: {
-      shop,
-      dataCenter: "com",
-      accountsServer: tokens.accountsServer,
-      apiDomain: tokens.apiDomain,
-      organizationId: o.organization_id,
-      organizationName: o.name,
-      currencyCode: o.currency_code,
-      pricePrecision: o.price_precision,
-      refreshTokenEnc: encryptSecret(tokens.refreshToken),
-      accessTokenEnc: encryptSecret(tokens.accessToken),
-      accessTokenExpiresAt: tokens.expiresAt,
-      status: "connected",
-    },
-  });
-  shopify.shops.set(shop, { ianaTimezone: o.time_zone, currencyCode: o.currency_code });
-  return { shop, org, organizationId: o.organization_id };
+  await storeConnection(shop, org, issueTokensFor({ accountsServer: zohoOrigin, clientId: env.ZOHO_CLIENT_ID }));
+  return { shop, org, organizationId: org.organization.organization_id };
 }
 
 let nextOrderId = 7_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1000;

@@ -1,5 +1,6 @@
 // A shop as it is after installation and a completed Zoho connect: offline Shopify session, a Zoho
 // organization in the Books simulator, tokens issued by the accounts simulator and stored encrypted.
+import type { Prisma } from "@prisma/client";
 import { encryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
 import type { PaidOrder } from "~/sync/mapping";
@@ -16,12 +17,16 @@ export interface ConnectedShop {
   addOrder(order: PaidOrder): string;
 }
 
-export async function connectedShop(opts: SeedOrganizationInput & { label?: string; linkItemsBySku?: boolean } = {}): Promise<ConnectedShop> {
-  const { label, linkItemsBySku = false, ...orgInput } = opts;
-  const shop = uniqueShop(label);
-  await installShop(shop);
-  const org = seedOrganization(orgInput);
-  const tokens = issueTokensFor({ dataCenter: "com" });
+/**
+ * The ZohoConnection row a completed connect leaves (tokens encrypted, organization chosen), and the
+ * shop's timezone/currency in the Shopify simulator. For tests, the bench and demo:serve.
+ */
+export async function storeConnection(
+  shop: string,
+  org: SimOrganization,
+  tokens: Pick<ReturnType<typeof issueTokensFor>, "accessToken" | "refreshToken" | "accountsServer" | "apiDomain" | "expiresAt">,
+  extra: Partial<Prisma.ZohoConnectionUncheckedCreateInput> = {},
+): Promise<void> {
   const o = org.organization;
   await prisma.zohoConnection.create({
     data: {
@@ -37,10 +42,18 @@ export async function connectedShop(opts: SeedOrganizationInput & { label?: stri
       accessTokenEnc: encryptSecret(tokens.accessToken),
       accessTokenExpiresAt: tokens.expiresAt,
       status: "connected",
-      linkItemsBySku,
+      ...extra,
     },
   });
   shopify.shops.set(shop, { ianaTimezone: o.time_zone, currencyCode: o.currency_code });
+}
+
+export async function connectedShop(opts: SeedOrganizationInput & { label?: string; linkItemsBySku?: boolean } = {}): Promise<ConnectedShop> {
+  const { label, linkItemsBySku = false, ...orgInput } = opts;
+  const shop = uniqueShop(label);
+  await installShop(shop);
+  const org = seedOrganization(orgInput);
+  await storeConnection(shop, org, issueTokensFor({ dataCenter: "com" }), { linkItemsBySku });
   return {
     shop,
     org,
