@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { trackChild } from "../child-registry";
 
 export interface Child {
   name: string;
@@ -28,41 +29,12 @@ export interface SpawnChildOptions {
   onStdoutLine?: (line: string) => void;
 }
 
-const running = new Set<ChildProcess>();
-let exitHook = false;
-
-function killAll(): void {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-}
-
-/**
- * Last resort when the benchmark itself ends early (an exception, Ctrl-C, a kill): SIGKILL the
- * children still running. A signal is raised again afterwards, so the benchmark still dies of it.
- */
-function installExitHook(): void {
-  if (exitHook) return;
-  exitHook = true;
-  process.once("exit", killAll);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = () => {
-      killAll();
-      if (process.listenerCount(signal) === 1) {
-        process.off(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.on(signal, onSignal);
-  }
-}
-
 export function spawnChild({ name, args, env, cwd, onStdoutLine }: SpawnChildOptions): Child {
-  installExitHook();
   const devNull = openSync("/dev/null", "w");
   const child: ChildProcess = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", onStdoutLine ? "pipe" : devNull, "pipe"] });
   closeSync(devNull);
   if (child.pid === undefined) throw new Error(`${name}: could not start ${process.execPath} ${args.join(" ")}`);
-  running.add(child);
-  child.once("exit", () => running.delete(child));
+  trackChild(child);
   const pid = child.pid;
   const tail: string[] = [];
   let partial = "";

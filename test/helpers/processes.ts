@@ -9,36 +9,11 @@ import { createHmac, randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { trackChild } from "../../scripts/child-registry";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const FORWARDER = path.join(ROOT, "scripts", "shopify-forwarder.ts");
 
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function killAll(): void {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-}
-
-/**
- * Last resort: the parent is exiting (normally, or killed by a signal, which skips "exit"); SIGKILL
- * whatever is still running. A signal is then re-raised, so the parent still dies of it.
- */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once("exit", killAll);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = () => {
-      killAll();
-      if (process.listenerCount(signal) === 1) {
-        process.off(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.on(signal, onSignal);
-  }
-}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -86,7 +61,6 @@ export interface SpawnTsOptions {
 
 /** `node --import tsx [--import forwarder] <entry>` with the parent's Node binary. */
 export function spawnTs(entry: string, opts: SpawnTsOptions): ManagedProcess {
-  installExitHook();
   const nodeArgs = ["--import", "tsx", ...(opts.forwardShopify === false ? [] : ["--import", FORWARDER]), path.resolve(ROOT, entry), ...(opts.args ?? [])];
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
@@ -95,18 +69,12 @@ export function spawnTs(entry: string, opts: SpawnTsOptions): ManagedProcess {
 }
 
 function manage(child: ChildProcess, name: string, keepLines: number, onLine?: (line: string) => void): ManagedProcess {
-  running.add(child);
+  trackChild(child);
   const lines: string[] = [];
   const listeners = new Set<(line: string) => void>();
   const exited = new Promise<ExitStatus>((resolve) => {
-    child.once("exit", (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal });
-    });
-    child.once("error", () => {
-      running.delete(child);
-      resolve({ code: null, signal: null });
-    });
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", () => resolve({ code: null, signal: null }));
   });
   for (const stream of [child.stdout, child.stderr]) {
     let partial = "";
@@ -197,7 +165,6 @@ export interface PrivateRedis {
 }
 
 export async function startPrivateRedis({ port }: { port?: number } = {}): Promise<PrivateRedis> {
-  installExitHook();
   const p = port ?? (await freePort());
   let current: ManagedProcess | undefined;
   const redis: PrivateRedis = {
