@@ -64,6 +64,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type ActionResult = { intent: string; ok: true; message?: string; connectUrl?: string } | { intent: string; ok: false; error: string };
 
+/** The on/off settings: form field, label (for a bad value), the service that saves it, what the merchant is told. */
+const TOGGLES = {
+  setAutoSend: {
+    field: "autoSend",
+    label: "Send paid orders automatically",
+    save: setAutoSend,
+    on: "Paid orders are sent to Zoho Books automatically.",
+    off: "Automatic sending is off.",
+  },
+  setLinkItemsBySku: {
+    field: "linkItemsBySku",
+    label: "Link lines to Zoho items by SKU",
+    save: setLinkItemsBySku,
+    on: "Invoice lines are linked to the Zoho item with the same SKU.",
+    off: "Invoice lines are sent without Zoho items.",
+  },
+  setTagOrders: {
+    field: "tagOrders",
+    label: "Tag orders with the invoice number",
+    save: setOrderTagging,
+    on: 'Invoiced orders are tagged "Zoho: <invoice number>".',
+    off: "Invoiced orders are no longer tagged.",
+  },
+} as const;
+
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const shop = session.shop;
@@ -90,35 +115,14 @@ export async function action({ request }: ActionFunctionArgs) {
         const org = await selectOrganization(shop, organizationId);
         return data<ActionResult>({ intent, ok: true, message: `Draft invoices will be created in ${org.name}.` });
       }
-      case "setAutoSend": {
-        const value = String(form.get("autoSend") ?? "");
-        if (value !== "true" && value !== "false") return bad("Invalid value for Send paid orders automatically.");
-        await setAutoSend(shop, value === "true");
-        return data<ActionResult>({
-          intent,
-          ok: true,
-          message: value === "true" ? "Paid orders are sent to Zoho Books automatically." : "Automatic sending is off.",
-        });
-      }
-      case "setLinkItemsBySku": {
-        const value = String(form.get("linkItemsBySku") ?? "");
-        if (value !== "true" && value !== "false") return bad("Invalid value for Link lines to Zoho items by SKU.");
-        await setLinkItemsBySku(shop, value === "true");
-        return data<ActionResult>({
-          intent,
-          ok: true,
-          message: value === "true" ? "Invoice lines are linked to the Zoho item with the same SKU." : "Invoice lines are sent without Zoho items.",
-        });
-      }
+      case "setAutoSend":
+      case "setLinkItemsBySku":
       case "setTagOrders": {
-        const value = String(form.get("tagOrders") ?? "");
-        if (value !== "true" && value !== "false") return bad("Invalid value for Tag orders with the invoice number.");
-        await setOrderTagging(shop, value === "true");
-        return data<ActionResult>({
-          intent,
-          ok: true,
-          message: value === "true" ? 'Invoiced orders are tagged "Zoho: <invoice number>".' : "Invoiced orders are no longer tagged.",
-        });
+        const toggle = TOGGLES[intent];
+        const value = String(form.get(toggle.field) ?? "");
+        if (value !== "true" && value !== "false") return bad(`Invalid value for ${toggle.label}.`);
+        await toggle.save(shop, value === "true");
+        return data<ActionResult>({ intent, ok: true, message: value === "true" ? toggle.on : toggle.off });
       }
       case "disconnect": {
         const { revoked } = await disconnectZoho(shop);
