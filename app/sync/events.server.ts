@@ -19,11 +19,20 @@ export type SyncEventKind =
   | "customer_data_request"
   | "customer_redacted";
 
-export async function recordSyncEvent(
-  shop: string,
-  event: { orderId?: string; kind: SyncEventKind; message: string; data?: Prisma.InputJsonValue },
-): Promise<void> {
-  await prisma.syncEvent.create({ data: { shop, orderId: event.orderId ?? null, kind: event.kind, message: event.message, data: event.data } });
+export interface SyncEventInput {
+  orderId?: string;
+  kind: SyncEventKind;
+  message: string;
+  data?: Prisma.InputJsonValue;
+}
+
+/** The insert of one event, unsent: await it, or pass it to `prisma.$transaction([...])`. */
+export function syncEventCreate(shop: string, event: SyncEventInput) {
+  return prisma.syncEvent.create({ data: { shop, orderId: event.orderId ?? null, kind: event.kind, message: event.message, data: event.data } });
+}
+
+export async function recordSyncEvent(shop: string, event: SyncEventInput): Promise<void> {
+  await syncEventCreate(shop, event);
 }
 
 export async function listSyncEvents(shop: string, { orderId, take = 50 }: { orderId?: string; take?: number } = {}) {

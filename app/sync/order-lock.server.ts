@@ -4,6 +4,7 @@
 // earlier attempt may have reached Zoho.
 import type { OrderSync, OrderSyncStatus } from "@prisma/client";
 import { prisma } from "~/db.server";
+import { syncEventCreate, type SyncEventInput } from "~/sync/events.server";
 
 /** Longer than any one sync can take (a few Zoho calls of ≤ 30 s each, plus retries). */
 export const ORDER_LEASE_MS = 5 * 60_000;
@@ -54,11 +55,19 @@ export async function withOrderClaim<Taken, Declined>(
   });
 }
 
-/** Releases the lease and writes the final state of the row in one statement (never half-written). */
+/**
+ * Releases the lease and writes the final state of the row in one statement (never half-written),
+ * in one transaction with the Activity entries that describe it: whoever sees the new status also
+ * sees why.
+ */
 export async function releaseOrderClaim(
   shop: string,
   orderId: string,
   data: Omit<Parameters<typeof prisma.orderSync.update>[0]["data"], "claimedAt">,
+  events: SyncEventInput[] = [],
 ): Promise<OrderSync> {
-  return prisma.orderSync.update({ where: { shop_orderId: { shop, orderId } }, data: { ...data, claimedAt: null } });
+  const update = prisma.orderSync.update({ where: { shop_orderId: { shop, orderId } }, data: { ...data, claimedAt: null } });
+  if (!events.length) return update;
+  const [row] = await prisma.$transaction([update, ...events.map((e) => syncEventCreate(shop, { orderId, ...e }))]);
+  return row;
 }

@@ -23,7 +23,7 @@ import {
 } from "~/shopify/orders.server";
 import { addOrderTag, clearInvoiceMetafield, invoiceTag, removeOrderTag } from "~/shopify/order-marks.server";
 import { contactInputFromOrder } from "~/sync/contact-input";
-import { recordSyncEvent } from "~/sync/events.server";
+import { recordSyncEvent, type SyncEventInput } from "~/sync/events.server";
 import { describeSyncFailure } from "~/sync/failure";
 import { mapOrderToInvoice, ROUNDING_DESCRIPTION, type MappedInvoice } from "~/sync/mapping";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
@@ -269,18 +269,19 @@ export async function syncOrder(
 
     const record = invoiceRecord(final, prepared, now());
     const { zohoTotal } = record;
-    await releaseOrderClaim(shop, orderId, record);
     const zohoCalls = zoho.requestCount - callsBefore;
-    await recordSyncEvent(shop, {
-      orderId,
-      kind: recovered ? "invoice_recovered" : "invoice_created",
-      message: recovered
-        ? `Found draft invoice ${final.invoice_number} created by an earlier attempt for ${orderName}`
-        : `Created draft invoice ${final.invoice_number} for ${orderName}`,
-      data: { invoiceId: final.invoice_id, total: zohoTotal, corrected, zohoCalls },
-    });
-    if (corrected)
-      await recordSyncEvent(shop, { orderId, kind: "adjustment_corrected", message: `Rounding adjustment corrected so ${final.invoice_number} totals ${prepared.mapped.expectedTotal}` });
+    await releaseOrderClaim(shop, orderId, record, [
+      {
+        kind: recovered ? "invoice_recovered" : "invoice_created",
+        message: recovered
+          ? `Found draft invoice ${final.invoice_number} created by an earlier attempt for ${orderName}`
+          : `Created draft invoice ${final.invoice_number} for ${orderName}`,
+        data: { invoiceId: final.invoice_id, total: zohoTotal, corrected, zohoCalls },
+      },
+      ...(corrected
+        ? [{ kind: "adjustment_corrected" as const, message: `Rounding adjustment corrected so ${final.invoice_number} totals ${prepared.mapped.expectedTotal}` }]
+        : []),
+    ]);
     log.info({ invoiceId: final.invoice_id, recovered, corrected, zohoCalls }, "order synced");
 
     await writeInvoiceMarks(shop, orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql, log });
@@ -317,21 +318,24 @@ async function recordFailure(
   // A refusal the merchant must act on is business as usual for operators; a failure is not.
   if (failure.status === "needs_attention") log.info({ code: failure.code, status }, "order needs attention");
   else log.warn({ err, code: failure.code, status }, "order sync failed");
-  await releaseOrderClaim(shop, orderId, {
-    ...(orderName ? { orderName } : {}),
-    status,
-    lastErrorCode: failure.code,
-    lastErrorMessage: failure.message,
-  });
   // Waiting for the rate limit is routine (the queue delays the job): the row says so, the Activity
   // log is not flooded with one entry per wait.
-  if (err instanceof ZohoRateLimitError) return;
-  await recordSyncEvent(shop, {
+  const events: SyncEventInput[] =
+    err instanceof ZohoRateLimitError
+      ? []
+      : [
+          {
+            kind: failure.status === "needs_attention" ? "needs_attention" : "sync_failed",
+            message: failure.message,
+            data: { code: failure.code, retryable: failure.retryable },
+          },
+        ];
+  await releaseOrderClaim(
+    shop,
     orderId,
-    kind: failure.status === "needs_attention" ? "needs_attention" : "sync_failed",
-    message: failure.message,
-    data: { code: failure.code, retryable: failure.retryable },
-  });
+    { ...(orderName ? { orderName } : {}), status, lastErrorCode: failure.code, lastErrorMessage: failure.message },
+    events,
+  );
 }
 
 interface MarkOptions {
@@ -405,12 +409,9 @@ async function claimExisting(shop: string, orderId: string, now: Date): Promise<
 /** The invoice was deleted in Zoho Books: forget it so the order can be created again. */
 async function markDeletedInZoho(shop: string, orderId: string, row: OrderSync, marks: MarkOptions): Promise<void> {
   const message = `Invoice ${row.zohoInvoiceNumber ?? ""} no longer exists in Zoho Books; use Create to send the order again.`;
-  await releaseOrderClaim(shop, orderId, {
-    ...NO_INVOICE,
-    lastErrorCode: "zoho_invoice_missing",
-    lastErrorMessage: message,
-  });
-  await recordSyncEvent(shop, { orderId, kind: "needs_attention", message });
+  await releaseOrderClaim(shop, orderId, { ...NO_INVOICE, lastErrorCode: "zoho_invoice_missing", lastErrorMessage: message }, [
+    { kind: "needs_attention", message },
+  ]);
   await clearInvoiceMarks(shop, orderId, row.zohoInvoiceNumber, marks);
 }
 
@@ -448,8 +449,9 @@ export async function updateOrderInvoice(input: { shop: string; orderId: string 
     const { invoice: final } = await reconcileTotal(zoho, updated, prepared);
     const record = invoiceRecord(final, prepared, now());
     const { zohoTotal } = record;
-    await releaseOrderClaim(shop, orderId, record);
-    await recordSyncEvent(shop, { orderId, kind: "invoice_updated", message: `Updated draft invoice ${final.invoice_number} from ${prepared.order.name}` });
+    await releaseOrderClaim(shop, orderId, record, [
+      { kind: "invoice_updated", message: `Updated draft invoice ${final.invoice_number} from ${prepared.order.name}` },
+    ]);
     log.info({ invoiceId }, "invoice updated");
     // Rewritten on every update: repairs a metafield that failed at create, adds a tag switched on since.
     await writeInvoiceMarks(shop, orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql, log });
@@ -459,8 +461,10 @@ export async function updateOrderInvoice(input: { shop: string; orderId: string 
     const failure = describeSyncFailure(err);
     log.warn({ err, code: failure.code }, "invoice update failed");
     // The invoice is unchanged in Zoho: keep the row as it was, record why the update failed.
-    await releaseOrderClaim(shop, orderId, { lastErrorCode: failure.code, lastErrorMessage: `Update failed: ${failure.message}` });
-    await recordSyncEvent(shop, { orderId, kind: "sync_failed", message: `Update failed: ${failure.message}`, data: { code: failure.code } });
+    const message = `Update failed: ${failure.message}`;
+    await releaseOrderClaim(shop, orderId, { lastErrorCode: failure.code, lastErrorMessage: message }, [
+      { kind: "sync_failed", message, data: { code: failure.code } },
+    ]);
     throw err;
   }
 }
@@ -478,15 +482,18 @@ export async function deleteOrderInvoice(input: { shop: string; orderId: string 
     } catch (err) {
       if (!(err instanceof ZohoNotFoundError)) throw err; // already gone in Zoho: same end state
     }
-    await releaseOrderClaim(shop, orderId, { ...NO_INVOICE, lastErrorCode: null, lastErrorMessage: null });
-    await recordSyncEvent(shop, { orderId, kind: "invoice_deleted", message: `Deleted invoice ${row.zohoInvoiceNumber} in Zoho Books` });
+    await releaseOrderClaim(shop, orderId, { ...NO_INVOICE, lastErrorCode: null, lastErrorMessage: null }, [
+      { kind: "invoice_deleted", message: `Deleted invoice ${row.zohoInvoiceNumber} in Zoho Books` },
+    ]);
     log.info({ invoiceId: row.zohoInvoiceId }, "invoice deleted");
   } catch (err) {
     const failure = describeSyncFailure(err);
     log.warn({ err, code: failure.code }, "invoice delete failed");
     // Zoho refuses to delete an invoice with payments: its reason is what the merchant needs.
-    await releaseOrderClaim(shop, orderId, { lastErrorCode: failure.code, lastErrorMessage: `Delete refused: ${failure.message}` });
-    await recordSyncEvent(shop, { orderId, kind: "sync_failed", message: `Delete refused: ${failure.message}`, data: { code: failure.code } });
+    const message = `Delete refused: ${failure.message}`;
+    await releaseOrderClaim(shop, orderId, { lastErrorCode: failure.code, lastErrorMessage: message }, [
+      { kind: "sync_failed", message, data: { code: failure.code } },
+    ]);
     throw err;
   }
   await clearInvoiceMarks(shop, orderId, row.zohoInvoiceNumber, { graphql: deps.graphql, log });

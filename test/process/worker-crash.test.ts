@@ -73,9 +73,10 @@ it("a worker killed (SIGKILL) after Zoho's 201 and restarted leaves exactly one 
   expect(invoicePosts(orgId)).toBe(1); // the restart looked it up instead of creating it again
   expect(synced.zohoInvoiceId).toBe(invoice.invoice_id);
   expect(synced.zohoInvoiceNumber).toBe(invoice.invoice_number);
-  const events = await prisma.syncEvent.findMany({ where: { shop: s.shop, orderId }, select: { kind: true } });
-  expect(events.map((e) => e.kind)).toContain("invoice_recovered");
-  expect(events.map((e) => e.kind)).not.toContain("invoice_created");
+  // The Activity entry is written just after the row turns synced: wait for it rather than race it.
+  const kinds = async () => (await prisma.syncEvent.findMany({ where: { shop: s.shop, orderId }, select: { kind: true } })).map((e) => e.kind);
+  await expect.poll(kinds, { timeout: 5_000 }).toContain("invoice_recovered");
+  expect(await kinds()).not.toContain("invoice_created");
 
   // SIGTERM: a graceful stop with exit code 0.
   expect(await second.stop()).toEqual({ code: 0, signal: null });
