@@ -1,9 +1,10 @@
 // Activity: the shop's sync log (SyncEvent), newest first, filterable by order and kind, paginated.
 // Thin route: authenticate, read our own table, render. Messages are written for merchants when the
 // event is recorded (app/sync/*), so the page shows them as they are.
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
+import { useFilterNavigation } from "~/components/use-filter-navigation";
 import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { LOG_ILLUSTRATION } from "~/components/illustrations";
 import { authenticate } from "~/shopify.server";
@@ -38,24 +39,12 @@ const KIND_OPTIONS = [
 
 export default function ActivityPage() {
   const { events, pageInfo, filters, orderMatched } = useLoaderData<typeof loader>();
-  const [searchParams, setSearchParams] = useSearchParams();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/activity";
   const [order, setOrder] = useState(filters.order);
   useEffect(() => setOrder(filters.order), [filters.order]);
 
-  const go = useCallback(
-    (changes: Record<string, string | null>) => {
-      const next = new URLSearchParams(searchParams);
-      for (const key of ["after", "before"]) next.delete(key);
-      for (const [key, value] of Object.entries(changes)) {
-        if (value === null || value === "") next.delete(key);
-        else next.set(key, value);
-      }
-      setSearchParams(next, { preventScrollReset: true });
-    },
-    [searchParams, setSearchParams],
-  );
+  const go = useFilterNavigation();
 
   // The order filter applies after the merchant stops typing.
   useEffect(() => {

@@ -2,9 +2,10 @@
 // search and date filter, "Send selected", Retry, and Backfill (send the paid orders of a date
 // range, with progress). Thin route (style §5.2): the loader reads our own tables only — never Zoho
 // or Shopify while rendering; the actions enqueue jobs or start/stop a backfill.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { data, useFetcher, useLoaderData, useLocation, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { data, useFetcher, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import { useFilterNavigation } from "~/components/use-filter-navigation";
 import {
   Badge,
   Banner,
@@ -166,7 +167,6 @@ const ORDERS_POLL_MS = 5_000;
 
 export default function OrdersPage() {
   const { orders, pageInfo, counts, filters, backfill, connected, needsReconnect, today, monthAgo } = useLoaderData<typeof loader>();
-  const [searchParams, setSearchParams] = useSearchParams();
   const navigation = useNavigation();
   const send = useFetcher<typeof action>();
   const retry = useFetcher<typeof action>();
@@ -177,18 +177,7 @@ export default function OrdersPage() {
   usePolling(busy ? BACKFILL_POLL_MS : sending ? ORDERS_POLL_MS : null);
 
   // Every change of filters/page keeps the admin's own query parameters (embedded, host, …).
-  const go = useCallback(
-    (changes: Record<string, string | null>) => {
-      const next = new URLSearchParams(searchParams);
-      for (const key of ["after", "before"]) next.delete(key);
-      for (const [key, value] of Object.entries(changes)) {
-        if (value === null || value === "") next.delete(key);
-        else next.set(key, value);
-      }
-      setSearchParams(next, { preventScrollReset: true });
-    },
-    [searchParams, setSearchParams],
-  );
+  const go = useFilterNavigation();
 
   const results = [send.data, retry.data].filter((d): d is ActionResult => Boolean(d));
   const empty = counts.all === 0 && filters.view === "all" && !filters.query && !filters.received;
