@@ -172,8 +172,11 @@ export interface ZohoFault {
   retryAfterSeconds?: number;
   /** timeout: answer normally after this many ms instead of never. */
   delayMs?: number;
-  /** crash-after-create: what the caller sees after the record was created (default internal-error). */
-  then?: "internal-error" | "timeout";
+  /** crash-after-create: what the caller sees after the record was created (default internal-error;
+   *  "drop": the connection is closed without an answer). */
+  then?: "internal-error" | "timeout" | "drop";
+  /** Answer the fault's error envelope with this HTTP status instead (real Zoho sends some errors with 200). */
+  httpStatus?: number;
 }
 
 export interface ZohoBooksRequestRecord {
@@ -184,6 +187,8 @@ export interface ZohoBooksRequestRecord {
   template: string;
   organizationId: string | null;
   host: string;
+  /** When it arrived (ms, the simulator's clock `zohoNow()`, the one its per-minute limit uses). */
+  at: number;
 }
 
 // ---------------------------------------------------------------- the simulator object
@@ -202,6 +207,10 @@ function freshState() {
     faults: [] as FaultRule[],
     requests: [] as ZohoBooksRequestRecord[],
     perMinute: freshPerMinuteLimit(),
+    /** Zoho's list search lags behind writes: a new contact/invoice is listed only this long after its create. */
+    searchLagMs: 0,
+    /** When each created contact/invoice shows up in list searches (ms since epoch). */
+    listedFrom: new Map<string, number>(),
   };
 }
 
@@ -259,6 +268,14 @@ export const zohoBooks = {
   setRequestsPerMinute(limit: number | null): void {
     if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new Error(`requests per minute must be a positive integer, got ${limit}`);
     state.perMinute.limit = limit;
+  },
+
+  /**
+   * Like real Zoho, list searches (GET /contacts, GET /invoices) see a record created through the API
+   * only `ms` after its create; GET by id sees it at once. 0 (the default) = no lag.
+   */
+  setSearchLag(ms: number): void {
+    state.searchLagMs = ms;
   },
 
   /** Requests refused by the per-minute limit (429 code 44) since the last reset. */
@@ -922,8 +939,14 @@ function applyContactBody(org: SimOrganization, body: Record<string, unknown>, e
   if (shipping) contact.shipping_address = shipping;
   if (persons) contact.contact_persons = persons;
   contact.last_modified_time = now;
+  if (!existing) state.listedFrom.set(contact.contact_id, Date.now() + state.searchLagMs);
   org.contacts.set(contact.contact_id, contact);
   return contact;
+}
+
+/** Created long enough ago for list searches to show it (setSearchLag). */
+function listed(id: string): boolean {
+  return (state.listedFrom.get(id) ?? 0) <= Date.now();
 }
 
 function listContacts(org: SimOrganization, q: URLSearchParams): Response {
@@ -931,6 +954,7 @@ function listContacts(org: SimOrganization, q: URLSearchParams): Response {
   const filterBy = q.get("filter_by") ?? "Status.All";
   const search = q.get("search_text")?.toLowerCase();
   const matches = [...org.contacts.values()].filter((c) => {
+    if (!listed(c.contact_id)) return false;
     const p = primaryPerson(c);
     if (type && c.contact_type !== type) return false;
     if (filterBy === "Status.Active" && c.status !== "active") return false;
@@ -1067,6 +1091,7 @@ function createInvoice(
     created_time: now,
     last_modified_time: now,
   };
+  state.listedFrom.set(invoice.invoice_id, Date.now() + state.searchLagMs);
   org.invoices.set(invoice.invoice_id, invoice);
   return invoice;
 }
@@ -1143,6 +1168,7 @@ function listInvoices(org: SimOrganization, q: URLSearchParams): Response {
   const matches = [...org.invoices.values()]
     .map((inv) => ({ inv, rendered: renderInvoice(org, inv) }))
     .filter(({ inv, rendered }) => {
+      if (!listed(inv.invoice_id)) return false;
       if (status && inv.status !== status) return false;
       if (customerId && inv.input.customer_id !== customerId) return false;
       return (
@@ -1353,6 +1379,12 @@ function hang(request: Request): Promise<Response> {
   });
 }
 
+/** The same answer with another HTTP status (a fault's `httpStatus`). */
+function withStatus(response: Response, status: number | undefined): Response {
+  if (status === undefined) return response;
+  return new Response(response.body, { status, headers: response.headers });
+}
+
 function faultResponse(fault: FaultRule): Response {
   switch (fault.kind) {
     case "rate-limit":
@@ -1379,7 +1411,7 @@ async function handle(request: Request): Promise<Response> {
   const path = `${url.origin.toLowerCase()}${url.pathname}`.slice(base.length).replace(/\/+$/, "") || "/";
   const method = request.method.toUpperCase();
   const q = url.searchParams;
-  state.requests.push({ method, path, template: templateOf(path), organizationId: q.get("organization_id"), host: url.host });
+  state.requests.push({ method, path, template: templateOf(path), organizationId: q.get("organization_id"), host: url.host, at: zohoNow() });
 
   const fault = matchFault(method, path);
   if (fault) fault.remaining--;
@@ -1388,7 +1420,7 @@ async function handle(request: Request): Promise<Response> {
     if (refused) return refused;
   }
   if (fault && fault.kind !== "crash-after-create") {
-    if (fault.kind !== "timeout") return faultResponse(fault);
+    if (fault.kind !== "timeout") return withStatus(faultResponse(fault), fault.httpStatus);
     if (fault.delayMs === undefined) return hang(request);
     await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (request.signal.aborted) return HttpResponse.error();
@@ -1410,7 +1442,8 @@ async function handle(request: Request): Promise<Response> {
   }
   if (fault?.kind === "crash-after-create" && response.status < 300) {
     // The record exists now; the caller never learns it.
-    return fault.then === "timeout" ? hang(request) : fail(500, 1000, "Internal error");
+    if (fault.then === "drop") return HttpResponse.error();
+    return fault.then === "timeout" ? hang(request) : withStatus(fail(500, 1000, "Internal error"), fault.httpStatus);
   }
   return response;
 }
