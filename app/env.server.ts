@@ -30,6 +30,11 @@ export const envSchema = z.object({
   /** Zoho Books limits per organization (design §8): 100 requests/minute; 5 in flight (free plan). */
   ZOHO_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(100),
   ZOHO_MAX_CONCURRENT: z.coerce.number().int().positive().default(5),
+  /**
+   * How long Zoho's list search may lag behind a write: after a create whose answer we never saw,
+   * the invoice is looked up by reference for this long before it is created again (ADR 012).
+   */
+  ZOHO_SEARCH_SETTLE_SECONDS: z.coerce.number().int().min(0).default(60),
 
   /**
    * Where the admin pages load App Bridge from (default: Shopify's CDN). Only for opening the pages
@@ -47,6 +52,14 @@ export const envSchema = z.object({
   TOKEN_ENCRYPTION_KEY: z
     .string()
     .refine((v) => decodeKey(v) !== null, "must be 32 bytes as base64 (44 chars) or hex (64 chars)"),
+  /**
+   * Earlier TOKEN_ENCRYPTION_KEYs, comma-separated, same format; decrypt only (ADR 013). Set while
+   * rotating, run `npm run rotate-key`, then remove. Parsed to a list (empty when unset).
+   */
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: z
+    .preprocess(emptyToUndefined, z.string().optional())
+    .transform((v) => (v ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""))
+    .refine((keys) => keys.every((k) => decodeKey(k) !== null), "each comma-separated key must be 32 bytes as base64 (44 chars) or hex (64 chars)"),
 });
 
 export type Env = z.infer<typeof envSchema> & { ZOHO_REDIRECT_URI: string };
