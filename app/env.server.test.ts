@@ -33,6 +33,15 @@ describe("parseEnv", () => {
     expect(message).toMatch(/DATABASE_URL: must be a postgresql/);
   });
 
+  it("takes a REDIS_PREFIX with one Redis Cluster hash tag, and nothing that would split a queue's keys", () => {
+    for (const prefix of ["zbs", "zbs-eu_2", "{zbs}", "{zbs}-eu", "zbs-{eu}"]) expect(parseEnv({ ...valid, REDIS_PREFIX: prefix }).REDIS_PREFIX).toBe(prefix);
+    expect(parseEnv(valid).REDIS_PREFIX).toBe("zbs");
+    // An empty tag hashes the whole key; two tags, a colon or a space are mistakes.
+    for (const prefix of ["{}", "{zbs", "zbs}", "{a}{b}", "{a}-{b}", "{zb{s}}", "zbs:eu", "{zbs:eu}", "zbs eu", ""]) {
+      expect(() => parseEnv({ ...valid, REDIS_PREFIX: prefix }), prefix).toThrow(/REDIS_PREFIX: letters, digits, - and _, with at most one \{hash tag\}/);
+    }
+  });
+
   it("takes a local App Bridge stand-in outside production only", () => {
     const standIn = "data:text/javascript;base64,KCk9Pnt9";
     expect(parseEnv({ ...valid, APP_BRIDGE_URL: standIn }).APP_BRIDGE_URL).toBe(standIn);

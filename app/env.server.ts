@@ -12,7 +12,7 @@ export const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL"),
   REDIS_URL: url.default("redis://127.0.0.1:6379"),
   /** Prefix of every Redis key this app writes (BullMQ queues, limiter, locks). */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").default("zbs"),
+  REDIS_PREFIX: z.string().regex(/^(?:[A-Za-z0-9_-]+|[A-Za-z0-9_-]*\{[A-Za-z0-9_-]+\}[A-Za-z0-9_-]*)$/, "letters, digits, - and _, with at most one {hash tag} (Redis Cluster), e.g. {zbs}").default("zbs"),
 
   SHOPIFY_API_KEY: z.string().min(1),
   SHOPIFY_API_SECRET: z.string().min(1),
