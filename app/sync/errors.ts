@@ -24,6 +24,26 @@ export class MappingError extends Error {
   }
 }
 
+/**
+ * A create POST may have reached Zoho (its answer was lost) and the lookup by reference found
+ * nothing — but Zoho's list search can lag behind writes. Until `since` + the settle window has
+ * passed the job waits and looks again instead of creating a second invoice (ADR 012).
+ */
+export class InvoiceNotListedYetError extends Error {
+  override readonly name = "InvoiceNotListedYetError";
+
+  constructor(
+    /** When the uncertain create happened (kept on the row while we wait). */
+    readonly since: Date,
+    /** When to look again. */
+    readonly retryAfterMs: number,
+  ) {
+    super(
+      `An earlier attempt may have created the invoice, but Zoho Books does not list it yet; looking again in ${Math.ceil(retryAfterMs / 1000)} s before creating it.`,
+    );
+  }
+}
+
 export function isMappingError(err: unknown): err is MappingError {
   return err instanceof MappingError;
 }

@@ -3,7 +3,7 @@ import { GraphqlQueryError, HttpResponseError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import { describe, expect, it } from "vitest";
 import { ShopifyOrderNotFoundError, ShopifyUserError } from "~/shopify/errors";
-import { MappingError } from "~/sync/errors";
+import { InvoiceNotListedYetError, MappingError } from "~/sync/errors";
 import { DAILY_QUOTA_MESSAGE, QUEUE_POLICY_DEFAULTS, queueActionFor, type QueueAction } from "~/sync/queue-policy";
 import { ZohoNotConnectedError } from "~/zoho/connection.server";
 import {
@@ -36,6 +36,7 @@ describe("queueActionFor: the style §5.9 table", () => {
     ["ZohoValidationError", toZohoError(400, { code: 4003, message: "Invalid value for tax" }, req), "give-up"],
     ["MappingError (tax)", new MappingError("unknown_tax_rate", "No Zoho tax of 22%"), "give-up"],
     ["MappingError (currency)", new MappingError("currency_mismatch", "Currencies differ"), "give-up"],
+    ["InvoiceNotListedYetError (search lag)", new InvoiceNotListedYetError(new Date(), 12_000), "delay"],
     ["Zoho 404", toZohoError(404, { code: 1002, message: "Invoice does not exist." }, req), "give-up"],
     ["Zoho 3062 conflict", toZohoError(400, { code: 3062, message: "exists" }, req), "give-up"],
     ["Shopify 401", new HttpResponseError({ message: "Unauthorized", code: 401, statusText: "Unauthorized" }), "give-up"],
@@ -61,6 +62,10 @@ describe("queueActionFor: delays and pauses", () => {
     // toZohoError fills in 60 s when Zoho sends no Retry-After.
     expect(act(toZohoError(429, { code: 44 }, req))).toEqual({ kind: "delay", ms: 60_000, reason: "rate_limit" });
     expect(act(zohoLimiterError("rate", 1_234, req))).toEqual({ kind: "delay", ms: 1_234, reason: "rate_limit" });
+  });
+
+  it("looks for an invoice Zoho's search does not list yet again after the error's wait, without using an attempt", () => {
+    expect(act(new InvoiceNotListedYetError(new Date(), 12_000))).toEqual({ kind: "delay", ms: 12_000, reason: "search_lag" });
   });
 
   it("retries a concurrency refusal after 5–15 s, jittered", () => {

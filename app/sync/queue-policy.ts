@@ -8,6 +8,7 @@
 // | ZohoRateLimitError 1070 / limiter "concurrency"  | delay 5–15 s                                  |
 // | ZohoDailyQuotaError 45                           | pause-shop daily_quota (probe again in 1 h)   |
 // | ZohoAuthError (after one refresh), not connected | pause-shop needs_reauth (until reconnect)     |
+// | InvoiceNotListedYetError (search lags a write)   | delay retryAfterMs, row stays `creating`      |
 // | ZohoOAuthError access_denied (token rate limit)  | delay retryAfterMs (default 60 s)             |
 // | ZohoValidationError / NotFound / Conflict,       | give-up (needs_attention, Zoho's message)     |
 // |   MappingError (tax, currency, malformed order)  |                                               |
@@ -16,7 +17,7 @@
 import { GraphqlQueryError, HttpResponseError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import { ShopifyOrderNotFoundError } from "~/shopify/errors";
-import { isMappingError } from "~/sync/errors";
+import { InvoiceNotListedYetError, isMappingError } from "~/sync/errors";
 import {
   ZOHO_CODE,
   ZohoAuthError,
@@ -30,7 +31,7 @@ import {
   ZohoValidationError,
 } from "~/zoho/errors";
 
-export type DelayReason = "rate_limit" | "concurrency" | "token_limit";
+export type DelayReason = "rate_limit" | "concurrency" | "token_limit" | "search_lag";
 export type PauseReason = "daily_quota" | "needs_reauth";
 
 export type QueueAction =
@@ -86,6 +87,7 @@ export function queueActionFor(err: unknown, ctx: QueuePolicyContext = {}): Queu
   const cap = (ms: number) => Math.max(0, Math.min(Math.round(ms), cfg.maxDelayMs));
 
   if (isMappingError(err)) return { kind: "give-up", reason: err.message };
+  if (err instanceof InvoiceNotListedYetError) return { kind: "delay", ms: cap(err.retryAfterMs), reason: "search_lag" };
 
   if (err instanceof ZohoError) {
     if (err instanceof ZohoDailyQuotaError) {

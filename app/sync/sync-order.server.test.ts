@@ -2,6 +2,7 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { InvoiceNotListedYetError } from "~/sync/errors";
 import { deleteOrderInvoice, syncOrder, SyncRefusedError, updateOrderInvoice } from "~/sync/sync-order.server";
 import { ZohoNotFoundError, ZohoValidationError } from "~/zoho/errors";
 import { buildOrder, type OrderSpec } from "~test/factories/order";
@@ -205,6 +206,78 @@ describe("syncOrder: exactly one invoice", () => {
     expect(await row(shop, orderId)).toMatchObject({ status: "creating", lastErrorCode: "zoho_unavailable", claimedAt: null });
 
     expect((await syncOrder({ shop, orderId })).kind).toBe("recovered");
+    expect(invoicesOf(org)).toHaveLength(1);
+  });
+});
+
+describe("syncOrder: what real Zoho does that a clean simulator would not (ADR 012)", () => {
+  it("connection dropped after the invoice was created, list search lagging: waits for the search, then recovers — one invoice", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    zohoBooks.setSearchLag(1_500);
+    zohoBooks.inject({ kind: "crash-after-create", then: "drop" });
+
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow();
+    const uncertain = await row(shop, orderId);
+    expect(uncertain).toMatchObject({ status: "creating", lastErrorCode: "zoho_unavailable" });
+    expect(uncertain.createUncertainAt).toBeInstanceOf(Date);
+
+    // The lookup finds nothing yet: no second POST, the job waits and looks again.
+    const early = syncOrder({ shop, orderId }, { searchSettleMs: 60_000 });
+    await expect(early).rejects.toBeInstanceOf(InvoiceNotListedYetError);
+    await expect(early).rejects.toMatchObject({ retryAfterMs: 15_000 });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "creating",
+      lastErrorCode: "zoho_search_pending",
+      createUncertainAt: uncertain.createUncertainAt,
+    });
+    expect(zohoBooks.count("POST /invoices")).toBe(1);
+
+    await new Promise((r) => setTimeout(r, 1_600));
+    expect((await syncOrder({ shop, orderId }, { searchSettleMs: 60_000 })).kind).toBe("recovered");
+    expect(invoicesOf(org)).toHaveLength(1);
+    expect(zohoBooks.count("POST /invoices")).toBe(1);
+    expect(await row(shop, orderId)).toMatchObject({ status: "synced", createUncertainAt: null });
+  });
+
+  it("a create that never reached Zoho is sent again once the settle window has passed", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    zohoBooks.inject({ kind: "internal-error", method: "POST", path: "/invoices" });
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow();
+    const since = (await row(shop, orderId)).createUncertainAt!;
+
+    const at = (s: number) => () => new Date(since.getTime() + s * 1000);
+    await expect(syncOrder({ shop, orderId }, { searchSettleMs: 60_000, now: at(50) })).rejects.toMatchObject({ retryAfterMs: 10_000 });
+    expect(zohoBooks.count("POST /invoices")).toBe(1);
+
+    expect((await syncOrder({ shop, orderId }, { searchSettleMs: 60_000, now: at(61) })).kind).toBe("created");
+    expect(invoicesOf(org)).toHaveLength(1);
+    expect(zohoBooks.count("POST /invoices")).toBe(2);
+  });
+
+  it("an error sent with HTTP 200 is an error, not an invoice", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    zohoBooks.inject({ kind: "internal-error", method: "POST", path: "/invoices", httpStatus: 200 });
+
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow();
+    expect(await row(shop, orderId)).toMatchObject({ status: "creating", zohoInvoiceId: null });
+
+    expect((await syncOrder({ shop, orderId })).kind).toBe("created");
+    expect(invoicesOf(org)).toHaveLength(1);
+  });
+
+  it("a rate-limit refusal sent with HTTP 200 and no Retry-After is a rate limit: nothing created, no lookup next time", async () => {
+    const { shop, org, addOrder } = await connectedShop();
+    const orderId = addOrder(italianOrder());
+    zohoBooks.inject({ kind: "rate-limit", method: "POST", path: "/invoices", httpStatus: 200 });
+
+    await expect(syncOrder({ shop, orderId })).rejects.toMatchObject({ retryAfterMs: 60_000 });
+    expect(await row(shop, orderId)).toMatchObject({ status: "failed", lastErrorCode: "zoho_rate_limit", createUncertainAt: null });
+
+    expect((await syncOrder({ shop, orderId })).kind).toBe("created");
+    expect(zohoBooks.count("GET /invoices")).toBe(0);
     expect(invoicesOf(org)).toHaveLength(1);
   });
 });

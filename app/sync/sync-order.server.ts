@@ -7,7 +7,9 @@
 //
 // Exactly one invoice: the claim serialises workers; a previous attempt that may have reached Zoho
 // (row left in `creating`: a crash, or a POST that timed out) makes the next attempt look the invoice
-// up by reference number before creating — and only then, so the happy path pays no lookup.
+// up by reference number before creating — and only then, so the happy path pays no lookup. Zoho's
+// list search may lag behind writes: while the uncertain create is younger than the settle window
+// (ZOHO_SEARCH_SETTLE_SECONDS) an empty lookup waits and looks again instead of creating (ADR 012).
 // Errors are recorded on the row and in SyncEvent, then rethrown for the caller (queue or UI).
 import type { OrderSync } from "@prisma/client";
 import type { Logger } from "pino";
@@ -23,6 +25,8 @@ import {
 } from "~/shopify/orders.server";
 import { addOrderTag, clearInvoiceMetafield, invoiceTag, removeOrderTag } from "~/shopify/order-marks.server";
 import { contactInputFromOrder } from "~/sync/contact-input";
+import { env } from "~/env.server";
+import { InvoiceNotListedYetError } from "~/sync/errors";
 import { recordSyncEvent, type SyncEventInput } from "~/sync/events.server";
 import { describeSyncFailure } from "~/sync/failure";
 import { mapOrderToInvoice, ROUNDING_DESCRIPTION, type MappedInvoice } from "~/sync/mapping";
@@ -50,6 +54,8 @@ export interface SyncDeps {
   /** Zoho client of the shop; default: `getZohoClient(shop)`. */
   zoho?: ZohoClient;
   now?: () => Date;
+  /** How long Zoho's search may lag behind a create; default ZOHO_SEARCH_SETTLE_SECONDS. */
+  searchSettleMs?: number;
   /** Test seam: runs after Zoho answered and before our commit (simulates a crash there). */
   beforeRecord?: (invoice: ZohoInvoice) => Promise<void>;
 }
@@ -190,6 +196,7 @@ function invoiceRecord(invoice: ZohoInvoice, prepared: Prepared, now: Date) {
     zohoInvoiceNumber: invoice.invoice_number,
     zohoInvoiceStatus: invoice.status,
     zohoContactId: prepared.payload.customer_id,
+    createUncertainAt: null,
     currencyCode,
     shopifyTotal: expectedTotal,
     zohoTotal,
@@ -199,6 +206,20 @@ function invoiceRecord(invoice: ZohoInvoice, prepared: Prepared, now: Date) {
       ? null
       : `Zoho Books shows ${zohoTotal} ${currencyCode} but the order total is ${expectedTotal}; check the invoice's taxes and rounding.`,
   } as const;
+}
+
+function latest(...dates: Array<Date | null>): Date | null {
+  return dates.reduce<Date | null>((a, d) => (d && (!a || d > a) ? d : a), null);
+}
+
+/** Recheck an empty lookup at most this often while Zoho's search may still be catching up. */
+const SEARCH_RECHECK_MS = { min: 2_000, max: 15_000 };
+
+/** How long to wait before looking again (0: the settle window is over, creating is safe). */
+function searchSettleWait(uncertainSince: Date, at: Date, settleMs: number = env.ZOHO_SEARCH_SETTLE_SECONDS * 1000): number {
+  const remaining = uncertainSince.getTime() + settleMs - at.getTime();
+  if (remaining <= 0) return 0;
+  return Math.min(Math.max(remaining, SEARCH_RECHECK_MS.min), SEARCH_RECHECK_MS.max);
 }
 
 /** Creates the draft invoice of one paid order, exactly once. */
@@ -211,7 +232,7 @@ export async function syncOrder(
   const now = deps.now ?? (() => new Date());
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "sync-order" });
 
-  const claim = await withOrderClaim<{ recovery: boolean; refreshTaxes: boolean }, SyncOutcome>(shop, orderId, now(), (row) => {
+  const claim = await withOrderClaim<{ recovery: boolean; uncertainSince: Date | null; refreshTaxes: boolean }, SyncOutcome>(shop, orderId, now(), (row) => {
     if (row.status === "synced" || (row.zohoInvoiceId && row.status !== "deleted" && row.status !== "creating"))
       return { take: false, result: { kind: "already_synced", invoiceId: row.zohoInvoiceId, invoiceNumber: row.zohoInvoiceNumber } };
     if (!claimableStatus(row, mode)) return { take: false, result: { kind: "skipped", reason: `status ${row.status}` } };
@@ -221,13 +242,15 @@ export async function syncOrder(
       result: {
         // `creating` with a free lease: an earlier attempt may have created the invoice.
         recovery: row.status === "creating",
+        // The latest moment that create may have happened: a recorded failure, or a crashed claim.
+        uncertainSince: row.status === "creating" ? latest(row.createUncertainAt, row.claimedAt) : null,
         // A person retries after adding the missing tax in Zoho: don't answer from the hour-long cache.
         refreshTaxes: mode === "manual" && row.lastErrorCode === "unknown_tax_rate",
       },
     };
   });
   if (!claim.taken) return claim.busy ? { kind: "busy" } : claim.result;
-  const { recovery, refreshTaxes } = claim.result;
+  const { recovery, uncertainSince, refreshTaxes } = claim.result;
 
   let zoho: ZohoClient | undefined = deps.zoho;
   let postAttempted = false;
@@ -245,6 +268,10 @@ export async function syncOrder(
       if (found.length > 1) log.warn({ count: found.length }, "several zoho invoices carry this reference");
       // The oldest one is ours; a second one would be somebody else's or an earlier duplicate.
       if (found[0]) invoice = await getInvoice(zoho, found[0].invoice_id);
+      else if (uncertainSince) {
+        const waitMs = searchSettleWait(uncertainSince, now(), deps.searchSettleMs);
+        if (waitMs > 0) throw new InvoiceNotListedYetError(uncertainSince, waitMs);
+      }
     }
     const recovered = invoice !== null;
     if (!invoice) {
@@ -314,7 +341,9 @@ async function recordFailure(
   // Zoho answered the POST with a refusal (rate limit, validation, auth — any ZohoError but a
   // transient one), or our limiter never sent it: nothing was created, no lookup next time.
   const refused = err instanceof ZohoError && !(err instanceof ZohoTransientError);
-  const status = postAttempted && !refused && failure.retryable ? "creating" : failure.status;
+  const uncertain = postAttempted && !refused && failure.retryable;
+  const waiting = err instanceof InvoiceNotListedYetError;
+  const status = uncertain || waiting ? "creating" : failure.status;
   // A refusal the merchant must act on is business as usual for operators; a failure is not.
   if (failure.status === "needs_attention") log.info({ code: failure.code, status }, "order needs attention");
   else log.warn({ err, code: failure.code, status }, "order sync failed");
@@ -333,7 +362,13 @@ async function recordFailure(
   await releaseOrderClaim(
     shop,
     orderId,
-    { ...(orderName ? { orderName } : {}), status, lastErrorCode: failure.code, lastErrorMessage: failure.message },
+    {
+      ...(orderName ? { orderName } : {}),
+      status,
+      lastErrorCode: failure.code,
+      lastErrorMessage: failure.message,
+      ...(uncertain ? { createUncertainAt: new Date() } : waiting ? { createUncertainAt: err.since } : {}),
+    },
     events,
   );
 }

@@ -108,6 +108,8 @@ function freshState() {
     accessTokens: new Map<string, IssuedAccessToken>(),
     /** Faults applied to the next token/revoke requests, in order. */
     faults: [] as ZohoAccountsFault[],
+    /** How long access tokens really live (null: as announced, ACCESS_TOKEN_TTL_S); `expires_in` still says an hour. */
+    accessTokenLifetimeMs: null as number | null,
     requests: [] as ZohoAccountsRequest[],
     authorizeRequests: 0,
     /** Every POST /oauth/v2/token, whatever the grant. */
@@ -224,7 +226,7 @@ function mintAccessToken(refreshToken: string | null, accountsServer: string, ap
     apiDomain,
     scope,
     issuedAt: now,
-    expiresAt: now + ACCESS_TOKEN_TTL_S * 1000,
+    expiresAt: now + (zohoAccounts.accessTokenLifetimeMs ?? ACCESS_TOKEN_TTL_S * 1000),
     revoked: false,
   };
   zohoAccounts.accessTokens.set(at.token, at);

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OrderSync" ADD COLUMN     "createUncertainAt" TIMESTAMP(3);
+
