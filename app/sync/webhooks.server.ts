@@ -2,7 +2,8 @@
 // milliseconds. Shared by app/routes/webhooks.*.tsx so each route stays one line of intent.
 //
 // - Bad signature → 401 and nothing stored. A *missing* signature is unauthenticated too: 401 (the
-//   library answers 400 for missing headers).
+//   library answers 400 for missing headers). So is a signed body that names another shop than the
+//   (unsigned) shop header, for the topics that erase or disable data (bodyNamesHeaderShop).
 // - A signed body we cannot use (not JSON, no order id, unknown topic) → 400, with the reason logged
 //   and recorded in the shop's activity log; never a crash.
 // - `authenticate.webhook` refreshes the shop's offline token before handing over the payload. After
@@ -98,6 +99,11 @@ async function rejectWebhook(hook: Pick<VerifiedWebhook, "shop" | "topic" | "web
 export async function handleWebhook(request: Request, handle: (hook: VerifiedWebhook, log: Logger) => Promise<void>): Promise<Response> {
   const hook = await authenticateWebhook(request);
   const log = logger.child({ shop: hook.shop, topic: hook.topic, webhookId: hook.webhookId });
+  if (!bodyNamesHeaderShop(hook)) {
+    // Not recorded in the named shop's activity log: the request is not that shop's.
+    log.warn("webhook body names another shop than its header, refused");
+    throw new Response(null, { status: 401, statusText: "Unauthorized" });
+  }
   try {
     await handle(hook, log);
   } catch (err) {
@@ -106,6 +112,28 @@ export async function handleWebhook(request: Request, handle: (hook: VerifiedWeb
     return new Response(null, { status: 400, statusText: "Bad Request" });
   }
   return new Response(null, { status: 200 });
+}
+
+/**
+ * Shopify's HMAC covers the body only, not the X-Shopify-Shop-Domain / X-Shopify-Topic headers. For
+ * the topics that erase or disable a shop's data the body names the shop; it must name the header's
+ * shop, so that a signed body of one shop (or of another topic, e.g. an orders/paid body) re-sent
+ * under another shop's header or as shop/redact cannot touch that shop.
+ */
+const SHOP_FIELDS: Record<string, readonly string[]> = {
+  APP_UNINSTALLED: ["myshopify_domain", "domain"],
+  CUSTOMERS_DATA_REQUEST: ["shop_domain"],
+  CUSTOMERS_REDACT: ["shop_domain"],
+  SHOP_REDACT: ["shop_domain"],
+};
+
+function bodyNamesHeaderShop(hook: VerifiedWebhook): boolean {
+  const fields = SHOP_FIELDS[hook.topic];
+  if (!fields) return true;
+  if (typeof hook.payload !== "object" || hook.payload === null) return false;
+  const body = hook.payload as Record<string, unknown>;
+  const field = fields.find((f) => typeof body[f] === "string");
+  return field !== undefined && (body[field] as string).toLowerCase() === hook.shop.toLowerCase();
 }
 
 function errorName(err: unknown): string {

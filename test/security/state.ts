@@ -1,0 +1,63 @@
+// "Nothing was stored or changed": everything a refused request could have touched, captured before
+// and compared after. Rows are compared whole (an update that wrote the same values still moves
+// `updatedAt`), scoped to the shops a test uses because parallel test files share the database.
+import { expect } from "vitest";
+import { prisma } from "~/db.server";
+import type { QueueSet } from "~/queue/queues.server";
+import { shopify } from "../mocks/shopify";
+import { zohoAccounts } from "../mocks/zoho-accounts";
+import { zohoBooks } from "../mocks/zoho-books";
+
+const JOB_STATES = ["prioritized", "waiting", "active", "delayed", "completed", "failed", "paused", "waiting-children"] as const;
+
+export interface StoredState {
+  rows: Record<string, unknown[]>;
+  jobs: Record<string, string[]> | null;
+  zoho: { books: Record<string, number>; tokenRequests: number; revokeRequests: number; authorizeRequests: number };
+  shopify: { calls: number; mutations: number; tokenRequests: number };
+}
+
+/** Every row of these shops in every table, every job of these queues, and the simulators' request counts. */
+export async function storedState(shops: readonly string[], queues?: QueueSet): Promise<StoredState> {
+  const where = { shop: { in: [...shops] } };
+  const [sessions, connections, orders, events, contacts, taxes, backfills, backfillOrders] = await Promise.all([
+    prisma.session.findMany({ where, orderBy: { id: "asc" } }),
+    prisma.zohoConnection.findMany({ where, orderBy: { shop: "asc" } }),
+    prisma.orderSync.findMany({ where, orderBy: { id: "asc" } }),
+    prisma.syncEvent.findMany({ where, orderBy: { id: "asc" } }),
+    prisma.contactLink.findMany({ where, orderBy: [{ shop: "asc" }, { key: "asc" }] }),
+    prisma.taxCache.findMany({ where, orderBy: { shop: "asc" } }),
+    prisma.backfill.findMany({ where, orderBy: { id: "asc" } }),
+    prisma.backfillOrder.findMany({ where, orderBy: [{ backfillId: "asc" }, { orderId: "asc" }] }),
+  ]);
+  let jobs: StoredState["jobs"] = null;
+  if (queues) {
+    jobs = {};
+    for (const queue of [queues.syncOrder, queues.scan]) {
+      const all = await queue.getJobs([...JOB_STATES]);
+      jobs[queue.name] = all.filter(Boolean).map((j) => `${j.id}:${j.attemptsMade}:${j.timestamp}`).sort();
+    }
+  }
+  return {
+    rows: { sessions, connections, orders, events, contacts, taxes, backfills, backfillOrders },
+    jobs,
+    zoho: {
+      books: zohoBooks.counts(),
+      tokenRequests: zohoAccounts.tokenRequests,
+      revokeRequests: zohoAccounts.revokeRequests,
+      authorizeRequests: zohoAccounts.authorizeRequests,
+    },
+    shopify: { calls: shopify.calls.length, mutations: shopify.mutations.length, tokenRequests: shopify.tokenRequests.length },
+  };
+}
+
+export async function expectNothingChanged(before: StoredState, shops: readonly string[], queues?: QueueSet, what = "stored state"): Promise<void> {
+  expect(await storedState(shops, queues), what).toEqual(before);
+}
+
+/** The app's tables all still exist (an injected DROP TABLE would show here). */
+export async function expectTablesIntact(): Promise<void> {
+  const rows = await prisma.$queryRaw<Array<{ name: string | null }>>`
+    SELECT to_regclass(t)::text AS name FROM unnest(ARRAY['"Session"', '"ZohoConnection"', '"OrderSync"', '"SyncEvent"', '"ContactLink"', '"TaxCache"', '"Backfill"', '"BackfillOrder"']) AS t`;
+  expect(rows.map((r) => r.name)).toEqual(['"Session"', '"ZohoConnection"', '"OrderSync"', '"SyncEvent"', '"ContactLink"', '"TaxCache"', '"Backfill"', '"BackfillOrder"']);
+}
