@@ -8,7 +8,7 @@
 // for the whole Zoho round trip, and the pool is shared with web requests. A Redis lock with a TTL
 // frees itself if the holder dies, and waiters poll the row, which is the source of truth. If Redis
 // is unreachable we still refresh (in-process single-flight only) rather than stop the shop.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { ZohoConnection } from "@prisma/client";
 import { decryptSecret, encryptSecret } from "~/crypto.server";
@@ -19,7 +19,7 @@ import { getRedis, redisKey } from "~/queue/redis.server";
 import { ZohoClient, type ZohoClientOptions, type ZohoTokenSource, type Query } from "./client.server";
 import { DATA_CENTERS, booksBaseUrl, dataCenterFromAccountsServer, isDataCenterId, normalizeServerUrl, type DataCenterId } from "./data-centers";
 import { ZohoAuthError, ZohoOAuthError, toZohoOAuthError, zohoTimeoutError, type ZohoErrorInfo, type ZohoErrorOptions } from "./errors";
-import { exchangeCode, refreshAccessToken as refreshAtZoho, revokeToken, verifyState, type OAuthDeps } from "./oauth.server";
+import { OAuthStateError, STATE_TTL_MS, exchangeCode, refreshAccessToken as refreshAtZoho, revokeToken, verifyState, type OAuthDeps } from "./oauth.server";
 import type { ZohoOrganization, ZohoOrganizationsResponse } from "./types";
 
 /** Refresh when the access token has less than this left (a call must not start with a dying token). */
@@ -172,6 +172,8 @@ export async function completeZohoOAuth(input: CompleteZohoOAuthInput, deps: Get
   const now = deps.now ?? Date.now;
   const { shop } = verifyState(input.state, now(), input.expectedShop);
   const log = (deps.logger ?? rootLogger).child({ shop, component: "zoho-connection" });
+  // Single use: a replayed callback (same state, with the used code or another one) stores nothing.
+  if (!(await consumeState(input.state, deps))) throw new OAuthStateError("used");
 
   const tokens = await exchangeCode({ code: input.code, accountsServer: input.accountsServer }, deps);
   const accountsServer = normalizeServerUrl(input.accountsServer)!; // exchangeCode allow-listed it
@@ -458,6 +460,16 @@ class ConnectionTokenSource implements ZohoTokenSource {
 }
 
 // ---- helpers --------------------------------------------------------------------------------------
+
+/**
+ * Marks a verified state as used (Redis SET NX, kept as long as a state lives). False when it was
+ * used before. A Redis failure throws: better a merchant who clicks Connect again than a replay.
+ */
+async function consumeState(state: string, deps: ConnectionDeps): Promise<boolean> {
+  const redis = deps.redis ?? getRedis();
+  const key = redisKey("zoho-oauth-state", createHash("sha256").update(state).digest("base64url"));
+  return (await withTimeout(redis.set(key, "1", "PX", STATE_TTL_MS, "NX"), REDIS_COMMAND_TIMEOUT_MS)) === "OK";
+}
 
 function assertUsable(shop: string, row: ZohoConnection | null): asserts row is ZohoConnection & { refreshTokenEnc: string } {
   if (!row || row.status === "disconnected" || !row.refreshTokenEnc) throw new ZohoNotConnectedError();

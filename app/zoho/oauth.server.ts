@@ -50,13 +50,14 @@ export interface ZohoTokens {
 
 // ---- state ----------------------------------------------------------------------------------------
 
-export type OAuthStateFailure = "tampered" | "expired" | "malformed" | "wrong_shop";
+export type OAuthStateFailure = "tampered" | "expired" | "malformed" | "wrong_shop" | "used";
 
 const STATE_MESSAGES: Record<OAuthStateFailure, string> = {
   malformed: "The Zoho sign-in link is incomplete. Start the connection again from the app's Settings page.",
   tampered: "The Zoho sign-in could not be verified. Start the connection again from the app's Settings page.",
   expired: "The Zoho sign-in took longer than 10 minutes. Start the connection again from the app's Settings page.",
   wrong_shop: "This Zoho sign-in was started for a different shop. Start the connection again from this shop's Settings page.",
+  used: "This Zoho sign-in link was already used. Start the connection again from the app's Settings page.",
 };
 
 export class OAuthStateError extends Error {
