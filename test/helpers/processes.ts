@@ -201,6 +201,8 @@ export interface WorkerEntryOptions {
   concurrency?: number;
   /** BullMQ lock/stalled-check: how soon a job of a killed worker runs again. */
   stalled?: { lockDurationMs?: number; checkIntervalMs?: number };
+  /** Queue policy overrides; by default every delay is capped at 500 ms (a real Zoho minute needs more). */
+  policy?: { maxDelayMs?: number };
 }
 
 /** test/process/worker-entry.ts: the worker process, limited to `opts.onlyShops`; resolves once it runs. */

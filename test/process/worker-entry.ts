@@ -21,7 +21,7 @@ const workers = await startWorkers({
   backoff: { baseMs: 50, maxMs: 500 },
   busyRecheckMs: 200,
   paceMs: 0,
-  policy: { maxDelayMs: 500, concurrencyDelayMs: { min: 20, max: 60 } },
+  policy: { maxDelayMs: 500, concurrencyDelayMs: { min: 20, max: 60 }, ...opts.policy },
   ...(opts.stalled ? { stalled: opts.stalled } : {}),
 });
 process.stdout.write(`${WORKER_READY} pid=${process.pid} prefix=${env.REDIS_PREFIX}\n`);
