@@ -195,10 +195,13 @@ export async function startBackfill(shop: string, input: { fromDate: string; toD
   return { backfill, finding: findInBackground(shop, backfill.id, { ...deps, graphql }) };
 }
 
+/** A run id as we make them (cuid); anything else (a NUL byte PostgreSQL refuses, 1 MB) is not found. */
+const BACKFILL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Continues a run whose finding stopped (error, or its process died): from the saved cursor. */
 export async function resumeBackfill(shop: string, backfillId: string, deps: BackfillDeps = {}): Promise<StartedBackfill> {
   const now = deps.now?.() ?? new Date();
-  const run = await prisma.backfill.findFirst({ where: { id: backfillId, shop } });
+  const run = BACKFILL_ID.test(backfillId) ? await prisma.backfill.findFirst({ where: { id: backfillId, shop } }) : null;
   if (!run) throw new BackfillError("not_found", "This backfill does not exist.");
   if (!isResumable(run, now) || findingNow.has(run.id)) throw new BackfillError("not_resumable", "This backfill is not interrupted: nothing to resume.");
   const { count } = await prisma.backfill.updateMany({
@@ -512,7 +515,7 @@ export interface CancelBackfillResult {
 export async function cancelBackfill(shop: string, backfillId: string, deps: BackfillDeps = {}): Promise<CancelBackfillResult> {
   const log = (deps.log ?? rootLogger).child({ shop, backfillId, op: "backfill-cancel" });
   const now = deps.now?.() ?? new Date();
-  const run = await prisma.backfill.findFirst({ where: { id: backfillId, shop } });
+  const run = BACKFILL_ID.test(backfillId) ? await prisma.backfill.findFirst({ where: { id: backfillId, shop } }) : null;
   if (!run) throw new BackfillError("not_found", "This backfill does not exist.");
   if (run.status === "sending") await progressOf(run, now); // it may have just completed
   const { count } = await prisma.backfill.updateMany({

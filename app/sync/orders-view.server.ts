@@ -78,6 +78,11 @@ async function keysetPage<Row extends { id: string }>(
   };
 }
 
+/** PostgreSQL text cannot hold NUL (the query would fail): a search term never needs one. */
+function withoutNul(value: string): string {
+  return value.replaceAll("\u0000", "");
+}
+
 // ---- orders -------------------------------------------------------------------------------------
 
 const VIEW_STATUSES: Record<Exclude<OrderView, "all">, OrderSyncStatus[]> = {
@@ -154,7 +159,7 @@ function orderWhere(shop: string, f: OrderFilters): Prisma.OrderSyncWhereInput {
   const where: Prisma.OrderSyncWhereInput = { shop };
   if (f.view && f.view !== "all") where.status = { in: VIEW_STATUSES[f.view] };
   if (f.since || f.until) where.createdAt = { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lt: f.until } : {}) };
-  const q = f.query?.trim();
+  const q = withoutNul(f.query ?? "").trim();
   if (q) where.orderName = { contains: q.slice(0, 60), mode: "insensitive" };
   return where;
 }
@@ -209,7 +214,7 @@ export interface ActivityView {
 
 /** The shop's order ids an "order" filter means: by id, or by name with or without "#". */
 export async function resolveOrderFilter(shop: string, order: string): Promise<string[]> {
-  const q = order.trim().slice(0, 60);
+  const q = withoutNul(order).trim().slice(0, 60);
   if (!q) return [];
   const names = q.startsWith("#") ? [q] : [q, `#${q}`];
   const rows = await prisma.orderSync.findMany({
