@@ -1,7 +1,7 @@
 // Command line of `npm run bench` (pure, so it can be unit-tested without starting anything).
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["ack", "latency", "calls", "backfill", "rss"] as const;
+export const SCENARIOS = ["ack", "latency", "calls", "backfill", "rss", "scale-out"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** Figures produced by another scenario's run: fairness comes from the backfill run. */
@@ -29,6 +29,11 @@ export interface BenchOptions {
   callsOrders: number;
   /** Orders the worker syncs between the two RSS readings. */
   rssOrders: number;
+  /** scale-out: worker processes, shops (one organization each), orders, and the per-organization limit. */
+  scaleWorkers: number;
+  scaleShops: number;
+  scaleOrders: number;
+  scaleLimit: number;
   /** "build": a production build served by remix-serve (npm start); "dev": Vite middleware mode. */
   web: "build" | "dev";
   /** Log level of the web and worker processes (production default: info). */
@@ -42,6 +47,7 @@ export const USAGE = `usage: npm run bench -- [--only ${[...SCENARIOS, "fairness
   [--zoho-latency-ms 150] [--zoho-limit 600] [--zoho-concurrency 5]
   [--ack-rate 200] [--ack-seconds 30] [--live-orders 60] [--live-rate 2]
   [--backfill-orders 1000] [--backfill-customers 100] [--fairness-rate 1] [--calls-orders 10] [--rss-orders 1000]
+  [--scale-workers 3] [--scale-shops 4] [--scale-orders 400] [--scale-limit 100]
   [--web build|dev] [--app-log-level info] [--worker-pace-ms N] [--keep-data]`;
 
 export class UsageError extends Error {}
@@ -72,6 +78,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       "fairness-rate": { type: "string" },
       "calls-orders": { type: "string" },
       "rss-orders": { type: "string" },
+      "scale-workers": { type: "string" },
+      "scale-shops": { type: "string" },
+      "scale-orders": { type: "string" },
+      "scale-limit": { type: "string" },
       web: { type: "string" },
       "app-log-level": { type: "string" },
       "worker-pace-ms": { type: "string" },
@@ -111,6 +121,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     fairnessRate: int("fairness-rate", values["fairness-rate"], 1),
     callsOrders: int("calls-orders", values["calls-orders"], quick ? 3 : 10),
     rssOrders: int("rss-orders", values["rss-orders"], quick ? 100 : 1000),
+    scaleWorkers: int("scale-workers", values["scale-workers"], 3),
+    scaleShops: int("scale-shops", values["scale-shops"], quick ? 2 : 4),
+    scaleOrders: int("scale-orders", values["scale-orders"], quick ? 60 : 400),
+    scaleLimit: int("scale-limit", values["scale-limit"], 100),
     web,
     appLogLevel,
     ...(values["worker-pace-ms"] === undefined ? {} : { workerPaceMs: int("worker-pace-ms", values["worker-pace-ms"], 0, 0) }),
