@@ -12,6 +12,12 @@
 //     stops the worker with SIGTERM.
 // Exit 0 when every paid order has exactly one invoice whose Zoho total equals the Shopify total and
 // every refusal is the expected one; otherwise the reason and exit 1.
+//
+// `npm run demo -- --zoho-url URL [--zoho-accounts-url URL] [--zoho-organization-id ID]` does the same
+// against an external Zoho-compatible server (design §8, ADR 012): Zoho is not simulated (msw only
+// answers Shopify), the demo shop connects through the same routes to that server, the orders are built
+// for the organization it has (scripts/demo-external.ts), and Zoho's answers are read back through its
+// API. Shopify stays simulated: there is no store to take orders from.
 import { randomBytes, randomUUID } from "node:crypto";
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -25,6 +31,7 @@ import type * as ZohoBooksSim from "../test/mocks/zoho-books";
 import type * as ShopifySim from "../test/mocks/shopify";
 import type { AppServer } from "./app-server";
 import type { CorpusGroup } from "./demo-corpus";
+import { parseDemoArgs, type ExternalOrder, type ExternalZoho } from "./demo-external";
 import type { SimServer } from "./sim-server";
 import type { Simulators } from "./simulators";
 
@@ -38,6 +45,8 @@ const DEMO_ZOHO_CLIENT_SECRET = "zoho-books-demo-client-secret";
 const WORKER_LOG = path.join(ROOT, ".cache", "demo-worker.log");
 /** How long the worker may take for the whole corpus before the demo gives up. */
 const SETTLE_TIMEOUT_MS = 45_000;
+/** Against an external server: its rate limits (a minute's block after code 44), lag and faults. */
+const EXTERNAL_SETTLE_TIMEOUT_MS = 10 * 60_000;
 /** Deliveries in flight at once. */
 const WEBHOOK_CONCURRENCY = 8;
 
@@ -56,10 +65,11 @@ function demoEncryptionKey(): string {
   }
 }
 
-async function configure(): Promise<{ appPort: number; simPort: number }> {
+async function configure(external: ExternalZoho | null): Promise<{ appPort: number; simPort: number }> {
   const [appPort, simPort] = [await freePort(), await freePort()];
   const defaults: Record<string, string> = {
-    LOG_LEVEL: "warn",
+    // The demo prints its own steps; the app's routine warnings (a Zoho retry) would only clutter them.
+    LOG_LEVEL: "error",
     DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/zoho_books_demo",
     REDIS_PREFIX: "zbs-demo",
     SHOPIFY_API_KEY: "zoho-books-demo-api-key",
@@ -70,9 +80,10 @@ async function configure(): Promise<{ appPort: number; simPort: number }> {
   };
   for (const [name, value] of Object.entries(defaults)) if (!process.env[name]) process.env[name] = value;
   process.env.TOKEN_ENCRYPTION_KEY ||= demoEncryptionKey();
-  // Zoho is the simulator server for every process of the demo (design §8: any Zoho-compatible server).
-  process.env.ZOHO_ACCOUNTS_URL = `http://127.0.0.1:${simPort}`;
-  process.env.ZOHO_API_URL = `http://127.0.0.1:${simPort}/books/v3`;
+  // Zoho is the simulator server for every process of the demo, or the external server asked for
+  // (design §8: any Zoho-compatible server).
+  process.env.ZOHO_ACCOUNTS_URL = external?.accountsUrl ?? `http://127.0.0.1:${simPort}`;
+  process.env.ZOHO_API_URL = external?.apiUrl ?? `http://127.0.0.1:${simPort}/books/v3`;
   return { appPort, simPort };
 }
 
@@ -91,6 +102,8 @@ interface Ctx {
   decode: typeof turboDecode;
   organization?: { id: string; name: string; currencyCode: string };
   organizationCount?: number;
+  /** Set when the demo runs against an external Zoho-compatible server. */
+  external: ExternalZoho | null;
 }
 
 /** Requests for the configured app URL go to the server we started (the demo may run behind another URL). */
@@ -211,8 +224,7 @@ async function connectThroughRoutes(ctx: Ctx, shop: string): Promise<string[]> {
   if (!connect.ok || !connect.connectUrl) throw new Error(connect.error ?? "the connect action returned no URL");
   const start = await follow(local(ctx, connect.connectUrl));
   const authorize = new URL(start.location);
-  const consent = await follow(authorize.href);
-  const callback = new URL(consent.location);
+  const callback = await consentAtZoho(ctx, authorize);
   const back = await follow(local(ctx, callback.href), start.cookies.join("; "));
   const settings = new URL(back.location);
   const refused = settings.searchParams.get("connect_error");
@@ -222,6 +234,24 @@ async function connectThroughRoutes(ctx: Ctx, shop: string): Promise<string[]> {
     `→ /zoho/callback (accounts-server ${callback.searchParams.get("accounts-server")}, location ${callback.searchParams.get("location")})`,
     `→ ${settings.origin}${settings.pathname}`,
   ];
+}
+
+/**
+ * The browser at Zoho's consent page: the simulator (and a Zoho-compatible test server) consent at
+ * once and redirect to our callback, possibly through a few hops (a login page, another data center).
+ */
+async function consentAtZoho(ctx: Ctx, authorize: URL): Promise<URL> {
+  const callbackPath = new URL(ctx.env.ZOHO_REDIRECT_URI).pathname;
+  let url = authorize.href;
+  let cookies: string[] = [];
+  for (let hop = 0; hop < 8; hop++) {
+    const next = await follow(url, cookies.join("; "));
+    cookies = [...cookies, ...next.cookies];
+    const location = new URL(next.location);
+    if (location.pathname === callbackPath && (location.searchParams.has("code") || location.searchParams.has("error"))) return location;
+    url = next.location;
+  }
+  throw new Error(`${authorize.origin} did not send the browser back to ${callbackPath} within 8 redirects (a consent page that needs a person?)`);
 }
 
 type Organization = SettingsData["organizations"] extends Array<infer O> | null ? O : never;
@@ -247,15 +277,16 @@ type Step = { title: string; run: (ctx: Ctx) => Promise<string | void> };
 
 const STEPS: Step[] = [
   {
-    title: "Zoho seeded",
+    title: "Zoho",
     async run(ctx) {
+      if (ctx.external) return `external, not simulated: accounts ${ctx.external.accountsUrl}, Books API ${ctx.external.apiUrl} (client id ${ctx.env.ZOHO_CLIENT_ID})`;
       ctx.mocks.accounts.registerZohoClient(ctx.env.ZOHO_CLIENT_ID, {
         secret: ctx.env.ZOHO_CLIENT_SECRET,
         redirectUris: [ctx.env.ZOHO_REDIRECT_URI],
       });
       ctx.mocks.books.seedOrganization({ preset: "eu", name: "Bottega Srl" });
       ctx.mocks.books.seedOrganization({ preset: "us", name: "Acme Goods Inc." });
-      return `OAuth client ${ctx.env.ZOHO_CLIENT_ID}, 2 Books organizations`;
+      return `simulated: OAuth client ${ctx.env.ZOHO_CLIENT_ID}, 2 Books organizations seeded`;
     },
   },
   {
@@ -274,8 +305,13 @@ const STEPS: Step[] = [
   {
     title: "Organization picked",
     async run(ctx) {
-      // Several organizations: the merchant picks the one in the shop's currency (the simulated shop is USD).
-      const { pick, all } = await pickOrganization(ctx, DEMO_SHOP, (orgs) => orgs.find((o) => o.currencyCode === "USD") ?? orgs[0]);
+      // Several organizations: the merchant picks the one in the shop's currency (the simulated shop is USD);
+      // on an external server the one asked for, else the first Zoho lists (its default comes first).
+      const wanted = ctx.external?.organizationId;
+      const { pick, all } = await pickOrganization(ctx, DEMO_SHOP, (orgs) =>
+        wanted ? orgs.find((o) => o.id === wanted) : ctx.external ? orgs[0] : (orgs.find((o) => o.currencyCode === "USD") ?? orgs[0]),
+      );
+      if (wanted && pick.id !== wanted) throw new Error(`organization ${wanted} is not among ${all.map((o) => o.id).join(", ")}`);
       ctx.organizationCount = all.length;
       ctx.organization = pick;
       return `${pick.name} (${pick.currencyCode}) out of ${all.length}: ${all.map((o) => o.name).join(", ")}`;
@@ -290,7 +326,12 @@ async function printConnection(ctx: Ctx): Promise<void> {
   const status = await getConnectionStatus(DEMO_SHOP);
   const row = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop: DEMO_SHOP } });
   // Proves the ciphertext is the token Zoho issued, without printing the token.
-  const refreshOk = row.refreshTokenEnc ? ctx.mocks.accounts.zohoAccounts.refreshTokens.has(decryptSecret(row.refreshTokenEnc)) : false;
+  // (An external server's tokens are unknown to us: there the check is that the ciphertext decrypts.)
+  const refreshOk = row.refreshTokenEnc
+    ? ctx.external
+      ? decryptSecret(row.refreshTokenEnc).length > 0
+      : ctx.mocks.accounts.zohoAccounts.refreshTokens.has(decryptSecret(row.refreshTokenEnc))
+    : false;
   const enc = (v: string | null) => (v ? `stored encrypted: ${v.slice(0, 12)}… (${v.length} chars)` : "none");
   const when = (d: Date | null) => (d ? d.toISOString() : "never");
 
@@ -299,7 +340,7 @@ async function printConnection(ctx: Ctx): Promise<void> {
   const rows: Array<[string, string]> = [
     ["status", status.state],
     ["data center", `${status.dataCenterLabel} — accounts ${row.accountsServer}, API ${row.apiDomain}`],
-    ["refresh token", `${enc(row.refreshTokenEnc)}${refreshOk ? ", decrypts to the token Zoho issued" : ""}`],
+    ["refresh token", `${enc(row.refreshTokenEnc)}${refreshOk ? (ctx.external ? ", decrypts with TOKEN_ENCRYPTION_KEY" : ", decrypts to the token Zoho issued") : ""}`],
     ["access token", `${enc(row.accessTokenEnc)}, expires ${when(row.accessTokenExpiresAt)}`],
     ["auto-send", status.autoSend ? "on" : "off"],
     ["connected at", when(status.connectedAt)],
@@ -315,7 +356,8 @@ async function printConnection(ctx: Ctx): Promise<void> {
 // ---- the fixture corpus as webhooks, through the worker process -----------------------------------
 
 interface CorpusShop {
-  group: CorpusGroup;
+  /** The fixture group (simulated Zoho only). */
+  group?: CorpusGroup;
   shop: string;
   organizationId: string;
 }
@@ -347,7 +389,8 @@ async function startWorkerProcess(ctx: Ctx): Promise<ManagedProcess> {
   const worker = spawnTs("app/worker.ts", {
     name: "worker",
     // The demo's own environment (database, Redis prefix, Shopify app, Zoho URLs, encryption key).
-    env: { ...process.env, ...ctx.simServer.env, LOG_LEVEL: "info" },
+    // (Zoho URLs from the demo's environment win: against an external server only Shopify is simulated.)
+    env: { ...ctx.simServer.env, ...process.env, LOG_LEVEL: "info" },
     onLine: (line) => log.write(`${line}\n`),
   });
   void worker.exited.then(() => log.end());
@@ -367,7 +410,7 @@ interface Delivery {
 interface Planned {
   cs: CorpusShop;
   file: string;
-  fixture: CorpusGroup["fixtures"][number]["fixture"];
+  fixture: Pick<CorpusGroup["fixtures"][number]["fixture"], "order" | "expect">;
   duplicate: DuplicateKind;
   /** When the first delivery was sent (ms since epoch): "paid". */
   paidAt: number;
@@ -426,10 +469,10 @@ async function sendWebhooks(ctx: Ctx, planned: Planned[]): Promise<Delivery[]> {
 type OrderRow = { shop: string; orderId: string; status: string; zohoInvoiceId: string | null; zohoInvoiceNumber: string | null; lastErrorCode: string | null; lastErrorMessage: string | null; syncedAt: Date | null };
 
 /** Polls OrderSync until every order is synced or refused (needs_attention); throws on timeout or a dead worker. */
-async function waitUntilSettled(planned: Planned[], worker: ManagedProcess): Promise<Map<string, OrderRow>> {
+async function waitUntilSettled(planned: Planned[], worker: ManagedProcess, timeoutMs: number): Promise<Map<string, OrderRow>> {
   const { prisma } = await import("../app/db.server");
   const key = (shop: string, orderId: string) => `${shop}|${orderId}`;
-  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const rows = await prisma.orderSync.findMany({
       where: { shop: { in: [...new Set(planned.map((p) => p.cs.shop))] } },
@@ -449,7 +492,7 @@ async function waitUntilSettled(planned: Planned[], worker: ManagedProcess): Pro
           return `  ${p.fixture.order.name} (${p.cs.shop}): ${row ? `${row.status}${row.lastErrorMessage ? ` — ${row.lastErrorMessage}` : ""}` : "no OrderSync row (the webhook was not recorded)"}`;
         })
         .join("\n");
-      throw new Error(`after ${SETTLE_TIMEOUT_MS / 1000} s, ${pending.length} order(s) are neither synced nor refused:\n${list}\nWorker log: ${path.relative(process.cwd(), WORKER_LOG)}`);
+      throw new Error(`after ${timeoutMs / 1000} s, ${pending.length} order(s) are neither synced nor refused:\n${list}\nWorker log: ${path.relative(process.cwd(), WORKER_LOG)}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -470,43 +513,116 @@ interface CorpusRow {
   ok: boolean;
 }
 
+/** The orders of a run, where they go, and how to read back what Zoho holds for each. */
+interface CorpusRun {
+  shops: CorpusShop[];
+  planned: Planned[];
+  /** Invoices Zoho holds with this order's reference, and the recorded one's total (Zoho's answer). */
+  facts(p: Planned, row: OrderRow): Promise<{ count: number; total: string | number | null }>;
+  /** Every invoice in the demo's organizations (only known for the simulator); null = not counted. */
+  invoicesInZoho(): number | null;
+  /** The "Zoho calls" figure. */
+  zohoCalls(): Promise<string>;
+}
+
+/** Built-in simulators: one organization per fixture group, read back from the simulator's state. */
+async function simulatedCorpus(ctx: Ctx): Promise<CorpusRun> {
+  const { loadCorpus } = await import("./demo-corpus");
+  const books = ctx.mocks.books.zohoBooks;
+  const shops = await connectCorpusShops(ctx, loadCorpus());
+  console.log(` ✓ ${shops.length} corpus shops connected through the same routes, one Zoho organization each`);
+  const planned = plan(shops.flatMap((cs) => cs.group!.fixtures.map(({ file, fixture }) => ({ cs, file, fixture }))));
+  const demoOrgs = new Set(shops.map((s) => s.organizationId));
+  const zohoMark = books.requests.length;
+  return {
+    shops,
+    planned,
+    async facts(p, row) {
+      const invoices = [...books.org(p.cs.organizationId).invoices.values()].filter((i) => i.input.reference_number === p.fixture.order.name);
+      const recorded = row.zohoInvoiceId && invoices.some((i) => i.invoice_id === row.zohoInvoiceId) ? books.invoice(p.cs.organizationId, row.zohoInvoiceId) : null;
+      return { count: invoices.length, total: recorded ? recorded.total : null };
+    },
+    invoicesInZoho: () => shops.reduce((n, s) => n + books.org(s.organizationId).invoices.size, 0),
+    async zohoCalls() {
+      const byCall = new Map<string, number>();
+      for (const r of books.requests.slice(zohoMark)) {
+        if (r.organizationId === null || !demoOrgs.has(r.organizationId)) continue;
+        byCall.set(`${r.method} ${r.template}`, (byCall.get(`${r.method} ${r.template}`) ?? 0) + 1);
+      }
+      const total = [...byCall.values()].reduce((a, b) => a + b, 0);
+      return `${total} (${[...byCall].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ")})`;
+    },
+  };
+}
+
+/** An external Zoho-compatible server: orders built for the picked organization, read back through its API. */
+async function externalCorpus(ctx: Ctx): Promise<CorpusRun> {
+  const { externalCorpus: build, zohoInvoiceFacts } = await import("./demo-external");
+  const { getZohoClient } = await import("../app/zoho/connection.server");
+  const { prisma } = await import("../app/db.server");
+  const organization = ctx.organization!;
+  const zoho = await getZohoClient(DEMO_SHOP);
+  const { taxes } = await zoho.get<{ taxes?: Array<{ tax_name: string; tax_percentage: number; tax_type?: string }> }>("/settings/taxes");
+  const runTag = Date.now().toString(36);
+  const orders: ExternalOrder[] = build({ currencyCode: organization.currencyCode, taxes: taxes ?? [] }, runTag);
+  // The simulated Shopify store sells in the organization's currency (the app refuses a mismatch).
+  ctx.mocks.shopify.shopify.shops.set(DEMO_SHOP, { ianaTimezone: "UTC", currencyCode: organization.currencyCode });
+  const rates = [...new Set((taxes ?? []).map((t) => `${t.tax_name} ${t.tax_percentage}%`))];
+  console.log(
+    ` ✓ ${orders.length} orders built for ${organization.name} (${organization.currencyCode}; its taxes: ${rates.join(", ") || "none"}), names #ZB-${runTag}-NN`,
+  );
+  const shops: CorpusShop[] = [{ shop: DEMO_SHOP, organizationId: organization.id }];
+  const started = new Date();
+  return {
+    shops,
+    planned: plan(orders.map(({ file, fixture }) => ({ cs: shops[0]!, file, fixture }))),
+    async facts(p, row) {
+      const facts = await zohoInvoiceFacts(zoho, p.fixture.order.name, row.zohoInvoiceId);
+      return { count: facts.count, total: facts.invoice ? facts.invoice.total : null };
+    },
+    invoicesInZoho: () => null,
+    async zohoCalls() {
+      // The server's own count is not ours to read: the worker records the calls of each sync.
+      const events = await prisma.syncEvent.findMany({ where: { shop: DEMO_SHOP, at: { gte: started }, kind: { in: ["invoice_created", "invoice_recovered"] } }, select: { data: true } });
+      const calls = events.reduce((n, e) => n + Number((e.data as { zohoCalls?: number } | null)?.zohoCalls ?? 0), 0);
+      return `${calls} by the successful syncs (the worker's count; retried attempts and the demo's read-back not included)`;
+    },
+  };
+}
+
+const DUPLICATE_KINDS: DuplicateKind[] = ["retry racing", "second event racing", "late retry"];
+
+function plan(orders: Array<Pick<Planned, "cs" | "file" | "fixture">>): Planned[] {
+  return orders.map((o, i) => ({ ...o, duplicate: DUPLICATE_KINDS[i % DUPLICATE_KINDS.length]!, paidAt: 0 }));
+}
+
 /**
- * The fixture corpus end to end: corpus shops connected, the worker process started, every order
- * sent as webhooks (with duplicates), settled, checked against Zoho's own invoices. Prints the table
- * and the figures; false on any missing, duplicate or mismatched invoice or unexpected refusal.
+ * The corpus end to end: shops connected, the worker process started, every order sent as webhooks
+ * (with duplicates), settled, checked against Zoho's own invoices. Prints the table and the figures;
+ * false on any missing, duplicate or mismatched invoice or unexpected refusal.
  */
 async function runCorpus(ctx: Ctx): Promise<boolean> {
-  const { loadCorpus } = await import("./demo-corpus");
   const { Decimal, currencyDecimals, formatMoney } = await import("../app/sync/money");
   const { prisma } = await import("../app/db.server");
-  const books = ctx.mocks.books.zohoBooks;
-  const corpus = loadCorpus();
-  const orderCount = corpus.reduce((n, g) => n + g.fixtures.length, 0);
-
-  const shops = await connectCorpusShops(ctx, corpus);
-  console.log(` ✓ ${shops.length} corpus shops connected through the same routes, one Zoho organization each`);
+  const run = ctx.external ? await externalCorpus(ctx) : await simulatedCorpus(ctx);
+  const { shops, planned } = run;
 
   const worker = await startWorkerProcess(ctx);
   ctx.worker = worker;
   console.log(` ✓ Worker process started: node --import tsx app/worker.ts (pid ${worker.pid}), log in ${path.relative(process.cwd(), WORKER_LOG)}`);
 
-  const kinds: DuplicateKind[] = ["retry racing", "second event racing", "late retry"];
-  const planned: Planned[] = shops.flatMap((cs) => cs.group.fixtures.map(({ file, fixture }) => ({ cs, file, fixture, duplicate: kinds[0]!, paidAt: 0 })));
-  planned.forEach((p, i) => (p.duplicate = kinds[i % kinds.length]!));
   for (const p of planned) ctx.mocks.shopify.addShopifyOrder(p.fixture.order as unknown as ShopifySim.SimOrder, { shop: p.cs.shop });
-
-  const zohoMark = books.requests.length;
   const sentAt = performance.now();
   const deliveries = await sendWebhooks(ctx, planned);
   const refusedDeliveries = deliveries.filter((d) => d.status !== 200);
-  const counts = Object.fromEntries(kinds.map((k) => [k, deliveries.filter((d) => d.kind === k).length]));
+  const counts = Object.fromEntries(DUPLICATE_KINDS.map((k) => [k, deliveries.filter((d) => d.kind === k).length]));
   console.log(
     ` ✓ ${deliveries.length} signed orders/paid webhooks sent over HTTP for ${planned.length} orders ` +
       `(${counts["retry racing"]} retries and ${counts["second event racing"]} second events racing the first delivery, ${counts["late retry"]} late retries)` +
       (refusedDeliveries.length ? ` — ✗ ${refusedDeliveries.length} not answered 200` : ", every one answered 200"),
   );
 
-  const rows = await waitUntilSettled(planned, worker);
+  const rows = await waitUntilSettled(planned, worker, ctx.external ? EXTERNAL_SETTLE_TIMEOUT_MS : SETTLE_TIMEOUT_MS);
   const settledS = (performance.now() - sentAt) / 1000;
   console.log(` ✓ Every order synced or refused with a reason, ${settledS.toFixed(1)} s after the first webhook`);
 
@@ -516,33 +632,33 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   const table: CorpusRow[] = [];
   const latencies: number[] = [];
   let created = 0;
+  let invoicesForOrders = 0;
   for (const p of planned) {
     const { order, expect } = p.fixture;
     const row = rows.get(order.name)!;
-    const org = books.org(p.cs.organizationId);
-    const invoices = [...org.invoices.values()].filter((i) => i.input.reference_number === order.name);
+    const facts = await run.facts(p, row);
+    invoicesForOrders += facts.count;
     const base = { order: order.name, fixture: p.file.replace(/\.json$/, ""), shopifyTotal: `${order.totalPriceSet.shopMoney.amount} ${order.currencyCode}` };
     if (expect.error) {
-      const ok = row.status === "needs_attention" && row.lastErrorCode === expect.error.code && invoices.length === 0;
-      table.push({ ...base, invoice: "—", zohoTotal: "—", status: `${row.status}: ${row.lastErrorCode ?? "?"}${ok ? " (expected)" : ` — expected ${expect.error.code}`}${invoices.length ? ` — ${invoices.length} INVOICE(S) CREATED` : ""}`, ok });
+      const ok = row.status === "needs_attention" && row.lastErrorCode === expect.error.code && facts.count === 0;
+      table.push({ ...base, invoice: "—", zohoTotal: "—", status: `${row.status}: ${row.lastErrorCode ?? "?"}${ok ? " (expected)" : ` — expected ${expect.error.code}`}${facts.count ? ` — ${facts.count} INVOICE(S) CREATED` : ""}`, ok });
       continue;
     }
-    if (row.status !== "synced" || invoices.length !== 1 || invoices[0]!.invoice_id !== row.zohoInvoiceId) {
-      const why = invoices.length > 1 ? `DUPLICATE: ${invoices.length} invoices` : invoices.length === 0 ? "MISSING invoice" : `${row.status}: ${row.lastErrorMessage ?? row.lastErrorCode ?? ""}`;
+    if (row.status !== "synced" || facts.count !== 1 || facts.total === null) {
+      const why = facts.count > 1 ? `DUPLICATE: ${facts.count} invoices` : facts.count === 0 ? "MISSING invoice" : `${row.status}: ${row.lastErrorMessage ?? row.lastErrorCode ?? ""}`;
       table.push({ ...base, invoice: row.zohoInvoiceNumber ?? "—", zohoTotal: "—", status: why, ok: false });
       continue;
     }
     created++;
-    // Zoho's own invoice, read back from the simulator, against what the customer paid.
     // Zoho's own answer, in the currency's precision (Zoho prints "32.550" for a 3-decimal org).
-    const zohoTotal = formatMoney(new Decimal(String(books.invoice(p.cs.organizationId, invoices[0]!.invoice_id).total)), currencyDecimals(order.currencyCode));
+    const zohoTotal = formatMoney(new Decimal(String(facts.total)), currencyDecimals(order.currencyCode));
     const equal = new Decimal(zohoTotal).eq(order.totalPriceSet.shopMoney.amount);
     if (row.syncedAt) latencies.push(row.syncedAt.getTime() - p.paidAt);
     const note = corrected.has(`${p.cs.shop}|${order.legacyResourceId}`) ? " (adjustment corrected)" : "";
     table.push({ ...base, invoice: row.zohoInvoiceNumber ?? "?", zohoTotal: `${zohoTotal} ${order.currencyCode}`, status: equal ? `synced${note}` : "TOTAL MISMATCH", ok: equal });
   }
 
-  const header: CorpusRow = { order: "order", fixture: "fixture", invoice: "invoice", shopifyTotal: "Shopify total", zohoTotal: "Zoho total", status: "status", ok: true };
+  const header: CorpusRow = { order: "order", fixture: ctx.external ? "case" : "fixture", invoice: "invoice", shopifyTotal: "Shopify total", zohoTotal: "Zoho total", status: "status", ok: true };
   const cols = ["order", "fixture", "invoice", "shopifyTotal", "zohoTotal", "status"] as const;
   const widths = cols.map((c) => Math.max(...[header, ...table].map((r) => r[c].length)));
   const line = (r: CorpusRow) => `${r.ok ? " " : "✗"} ${cols.map((c, i) => (i === cols.length - 1 ? r[c] : r[c].padEnd(widths[i]!))).join("  ")}`;
@@ -550,17 +666,9 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   console.log(line(header));
   for (const r of table) console.log(line(r));
 
-  const demoOrgs = new Set(shops.map((s) => s.organizationId));
-  const invoicesInZoho = shops.reduce((n, s) => n + books.org(s.organizationId).invoices.size, 0);
-  const zohoCalls = books.requests.slice(zohoMark).filter((r) => r.organizationId !== null && demoOrgs.has(r.organizationId)).length;
+  const invoicesInZoho = run.invoicesInZoho() ?? invoicesForOrders;
   const jobs = await jobCount();
-  const orderRows = await prisma.orderSync.count({ where: { shop: { in: shops.map((s) => s.shop) } } });
-  const byCall = new Map<string, number>();
-  for (const r of books.requests.slice(zohoMark)) {
-    if (r.organizationId === null || !demoOrgs.has(r.organizationId)) continue;
-    byCall.set(`${r.method} ${r.template}`, (byCall.get(`${r.method} ${r.template}`) ?? 0) + 1);
-  }
-  const callMix = [...byCall].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ");
+  const orderRows = await prisma.orderSync.count({ where: { shop: { in: shops.map((s) => s.shop) }, orderId: { in: planned.map((p) => p.fixture.order.legacyResourceId) } } });
   const ack = deliveries.map((d) => d.ms).sort((a, b) => a - b);
   latencies.sort((a, b) => a - b);
   const refused = table.filter((r) => r.ok && r.invoice === "—").length;
@@ -568,8 +676,8 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   const figures: Array<[string, string]> = [
     ["webhooks sent", `${deliveries.length} for ${planned.length} orders, ${deliveries.length - refusedDeliveries.length} answered 200 (ack p50 ${percentile(ack, 50).toFixed(0)} ms, max ${ack[ack.length - 1]!.toFixed(0)} ms)`],
     ["duplicates collapsed", `${duplicates} duplicate deliveries → ${orderRows} OrderSync rows and ${jobs ?? "?"} sync jobs for ${planned.length} orders, ${invoicesInZoho - created} extra invoices`],
-    ["invoices in Zoho", `${invoicesInZoho} for ${created} synced orders (${refused} refused with a reason, nothing created)`],
-    ["Zoho calls", `${zohoCalls} = ${(zohoCalls / Math.max(created, 1)).toFixed(1)} per created invoice (${callMix})`],
+    ["invoices in Zoho", `${invoicesInZoho} for ${created} synced orders (${refused} refused with a reason, nothing created)${ctx.external ? " — counted by reference number through Zoho's API" : ""}`],
+    ["Zoho calls", await run.zohoCalls()],
     ["paid → invoice", `p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p95 ${(percentile(latencies, 95) / 1000).toFixed(2)} s (first webhook sent → order synced)`],
   ];
   console.log("\nFigures");
@@ -583,7 +691,7 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   if (orderRows !== planned.length) problems.push(`${orderRows} OrderSync rows for ${planned.length} orders`);
   if (jobs !== null && jobs !== planned.length) problems.push(`${jobs} sync jobs for ${planned.length} orders`);
   for (const p of problems) console.error(`✗ ${p}`);
-  if (problems.length === 0) console.log(`\n✓ ${orderCount} orders: every Zoho total equals its Shopify total to the cent, every refusal is the expected one, no duplicate invoice.`);
+  if (problems.length === 0) console.log(`\n✓ ${planned.length} orders: every Zoho total equals its Shopify total to the cent, every refusal is the expected one, no duplicate invoice.`);
   return problems.length === 0;
 }
 
@@ -613,24 +721,20 @@ function quietShopifyLibraryLogs(): void {
   };
 }
 
-function usage(): string | null {
-  const args = process.argv.slice(2);
-  if (args.length === 0) return null;
-  return `usage: npm run demo (no options; got ${args.join(" ")}). Running against an external Zoho-compatible server (--zoho-url) is not supported yet.`;
-}
-
 async function main(): Promise<number> {
-  const bad = usage();
-  if (bad) {
-    console.error(bad);
-    return 64;
+  let external: ExternalZoho | null;
+  try {
+    external = parseDemoArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    return process.argv.includes("--help") || process.argv.includes("-h") ? 0 : 64;
   }
   quietShopifyLibraryLogs();
   const started = performance.now();
-  const { appPort, simPort } = await configure();
-  let ctx: Partial<Ctx> = {};
+  const { appPort, simPort } = await configure(external);
+  let ctx: Partial<Ctx> = { external };
   try {
-    console.log(`Zoho Books for Shopify — demo (shop ${DEMO_SHOP})`);
+    console.log(`Zoho Books for Shopify — demo (shop ${DEMO_SHOP})${external ? ` against the Zoho-compatible server ${external.apiUrl}` : ""}`);
     const { ensureDatabase } = await import("./ensure-db");
     await ensureDatabase(process.env.DATABASE_URL!);
     console.log(` ✓ Database ${new URL(process.env.DATABASE_URL!).pathname.slice(1)} migrated`);
@@ -639,16 +743,22 @@ async function main(): Promise<number> {
 
     // In this process msw answers the app's calls; other processes use the same simulators over HTTP.
     const { startSimulators } = await import("./simulators");
-    ctx.sims = startSimulators();
+    // Against an external Zoho server msw answers Shopify only and lets every Zoho request through.
+    ctx.sims = startSimulators(external ? { zoho: false, passthrough: (url) => [external.apiUrl, external.accountsUrl].some((u) => new URL(u).origin === url.origin) } : {});
     const { startSimServer } = await import("./sim-server");
     ctx.simServer = await startSimServer({ port: simPort });
-    console.log(` ✓ Simulators over HTTP at ${ctx.simServer.origin} (ZOHO_ACCOUNTS_URL, ZOHO_API_URL=…/books/v3, Shopify via /__shopify/)`);
+    console.log(
+      external
+        ? ` ✓ Shopify simulator over HTTP at ${ctx.simServer.origin} (via /__shopify/); Zoho is ${external.apiUrl}, not simulated`
+        : ` ✓ Simulators over HTTP at ${ctx.simServer.origin} (ZOHO_ACCOUNTS_URL, ZOHO_API_URL=…/books/v3, Shopify via /__shopify/)`,
+    );
     const { startAppServer } = await import("./app-server");
     ctx.app = await startAppServer({ port: appPort, browser: false, onError: (err) => console.error("app server error:", err) });
     console.log(` ✓ App listening on ${ctx.app.url}`);
 
     ctx = {
       ...ctx,
+      external,
       mocks: {
         accounts: await import("../test/mocks/zoho-accounts"),
         books: await import("../test/mocks/zoho-books"),

@@ -3,7 +3,7 @@
 # first command on a fresh machine (bootstrap.sh), then runs the job with Node >= 22.12.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
-job="${1:?usage: run.sh test|demo|demo-serve|preview|bench [args]}"
+job="${1:?usage: run.sh test|demo|demo-serve|preview|bench|zoho-server [args]}"
 shift
 # `npm run demo -- --serve` is `npm run demo:serve`: the app stays up with demo data (scripts/serve-demo.ts).
 if [ "$job" = demo ]; then
@@ -19,5 +19,6 @@ case "$job" in
   demo-serve) exec npx tsx scripts/serve-demo.ts "$@" ;;
   preview) exec npx tsx scripts/preview.ts "$@" ;;
   bench) exec npx tsx scripts/bench.ts "$@" ;;
+  zoho-server) exec npx tsx scripts/zoho-server.ts "$@" ;;
   *) echo "unknown job: $job" >&2; exit 64 ;;
 esac

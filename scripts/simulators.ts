@@ -6,12 +6,15 @@
 // Import this module only after the environment is set: the simulators read the app's
 // configuration (client ids and secrets) from app/env.server.ts.
 import { handlers, resetSimulators, server } from "../test/mocks";
+import { shopifyHandlers } from "../test/mocks/shopify";
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
 export interface SimulatorOptions {
   /** Extra requests to let through to the network (e.g. an external Zoho-compatible server). */
   passthrough?: (url: URL) => boolean;
+  /** false: Zoho is not simulated (an external Zoho-compatible server answers); only Shopify is. */
+  zoho?: boolean;
 }
 
 export interface Simulators {
@@ -20,7 +23,8 @@ export interface Simulators {
   close(): void;
 }
 
-export function startSimulators({ passthrough }: SimulatorOptions = {}): Simulators {
+export function startSimulators({ passthrough, zoho = true }: SimulatorOptions = {}): Simulators {
+  if (!zoho) server.resetHandlers(...shopifyHandlers);
   server.listen({
     onUnhandledFrame: ({ frame, defaults }) => {
       const request = (frame.data as { request?: Request } | undefined)?.request;

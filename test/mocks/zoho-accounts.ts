@@ -41,6 +41,8 @@ const SCOPE_RE = /^ZohoBooks\.[a-z]+\.(CREATE|READ|UPDATE|DELETE|ALL)$|^ZohoBook
 export interface ZohoClientRegistration {
   secret: string;
   redirectUris: string[];
+  /** Accept any redirect URI (a test server for apps on changing ports, e.g. scripts/zoho-server.ts). */
+  anyRedirectUri?: boolean;
 }
 
 export interface IssuedCode {
@@ -108,6 +110,8 @@ function freshState() {
     accessTokens: new Map<string, IssuedAccessToken>(),
     /** Faults applied to the next token/revoke requests, in order. */
     faults: [] as ZohoAccountsFault[],
+    /** A test server for any app (scripts/zoho-server.ts): unknown client ids are registered on first use. */
+    acceptAnyClient: false,
     /** How long access tokens really live (null: as announced, ACCESS_TOKEN_TTL_S); `expires_in` still says an hour. */
     accessTokenLifetimeMs: null as number | null,
     requests: [] as ZohoAccountsRequest[],
@@ -283,12 +287,15 @@ function handleAuthorize(request: Request, server: string): Response {
   zohoAccounts.authorizeRequests++;
   const q = new URL(request.url).searchParams;
   const clientId = q.get("client_id") ?? "";
+  if (zohoAccounts.acceptAnyClient && clientId && !zohoAccounts.clients.has(clientId))
+    // Its secret is learnt from its first code exchange.
+    zohoAccounts.clients.set(clientId, { secret: "", redirectUris: [], anyRedirectUri: true });
   const client = zohoAccounts.clients.get(clientId);
   const redirectUri = q.get("redirect_uri") ?? "";
   const scope = (q.get("scope") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   // Zoho shows an error page (no redirect) for a bad client or redirect URI.
   if (!client) return HttpResponse.text("Invalid Client ID", { status: 400 });
-  if (!client.redirectUris.includes(redirectUri)) return HttpResponse.text("Invalid Redirect Uri", { status: 400 });
+  if (!client.anyRedirectUri && !client.redirectUris.includes(redirectUri)) return HttpResponse.text("Invalid Redirect Uri", { status: 400 });
   if (q.get("response_type") !== "code") return HttpResponse.text("Invalid response_type", { status: 400 });
   if (scope.length === 0 || !scope.every((s) => SCOPE_RE.test(s))) return HttpResponse.text("Invalid OAuth Scope", { status: 400 });
 
@@ -341,6 +348,7 @@ async function handleToken(request: Request, server: string): Promise<Response> 
 
   const clientId = params.get("client_id") ?? "";
   const client = zohoAccounts.clients.get(clientId);
+  if (client && client.secret === "" && zohoAccounts.acceptAnyClient) client.secret = params.get("client_secret") ?? "";
   if (!client || client.secret !== params.get("client_secret")) return fail("invalid_client");
 
   if (grantType === "authorization_code") {

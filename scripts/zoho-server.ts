@@ -1,0 +1,100 @@
+// `npm run zoho-server -- [--port 8790] [--quirks all|lag,expiry,drop,http200,429,1070] [--organizations eu,us]`
+//
+// A standalone Zoho-compatible server — the Zoho Accounts and Zoho Books simulators of test/mocks over
+// plain HTTP — for `npm run demo -- --zoho-url http://127.0.0.1:8790` (design §8, ADR 012). It accepts
+// any OAuth client id, secret and redirect URI, consents at once, enforces Zoho's 100 requests/minute
+// per organization, and with --quirks behaves the way real Zoho does and a tidy simulator does not:
+//
+//   lag      list searches (GET /contacts, GET /invoices) show a new record only 2 s after its create
+//   expiry   access tokens die after 15 s although `expires_in` says 3600
+//   drop     the first 2 invoice POSTs create the invoice, then the connection is dropped (no answer)
+//   http200  a contact create is refused with an error envelope (code 1000) sent with HTTP 200
+//   429      a per-minute block (429 code 44) without Retry-After on the first contact search
+//   1070     two concurrency refusals (429 code 1070) on the first requests
+//
+// On SIGINT/SIGTERM it prints one JSON line with what it holds (invoices per reference number, requests,
+// refusals), so a test can check the demo's claims against the server's own state.
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+
+const QUIRKS = ["lag", "expiry", "drop", "http200", "429", "1070"] as const;
+type Quirk = (typeof QUIRKS)[number];
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "8790" },
+    host: { type: "string", default: "127.0.0.1" },
+    quirks: { type: "string", default: "" },
+    organizations: { type: "string", default: "eu,us" },
+  },
+});
+
+const quirks = new Set<Quirk>(
+  values.quirks === "all"
+    ? QUIRKS
+    : values.quirks
+        .split(",")
+        .map((q) => q.trim())
+        .filter(Boolean)
+        .map((q) => {
+          if (!(QUIRKS as readonly string[]).includes(q)) throw new Error(`unknown quirk ${q}; one of ${QUIRKS.join(", ")} or "all"`);
+          return q as Quirk;
+        }),
+);
+const presets = values.organizations.split(",").map((p) => p.trim());
+for (const p of presets) if (!["eu", "us", "ca"].includes(p)) throw new Error(`unknown organization preset ${p}; eu, us or ca`);
+
+// The simulators read the app's configuration on import; this server needs none of it for real.
+const placeholders: Record<string, string> = {
+  DATABASE_URL: "postgresql://unused@127.0.0.1:5432/unused",
+  SHOPIFY_API_KEY: "zoho-server",
+  SHOPIFY_API_SECRET: "zoho-server",
+  SHOPIFY_APP_URL: "http://127.0.0.1:1",
+  ZOHO_CLIENT_ID: "zoho-server",
+  ZOHO_CLIENT_SECRET: "zoho-server",
+  TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  LOG_LEVEL: "warn",
+};
+for (const [k, v] of Object.entries(placeholders)) process.env[k] ||= v;
+
+const { zohoAccounts } = await import("../test/mocks/zoho-accounts");
+const { seedOrganization, zohoBooks } = await import("../test/mocks/zoho-books");
+const { startSimServer } = await import("./sim-server");
+
+const NAMES: Record<string, string> = { eu: "Bottega Srl", us: "Acme Goods Inc.", ca: "Maple Supplies Ltd." };
+for (const preset of presets) seedOrganization({ preset: preset as "eu" | "us" | "ca", name: NAMES[preset]! });
+zohoBooks.setRequestsPerMinute(100);
+
+// Any client: the first authorize of an unknown client id registers it, its first code exchange sets its secret.
+zohoAccounts.acceptAnyClient = true;
+
+if (quirks.has("lag")) zohoBooks.setSearchLag(2_000);
+if (quirks.has("expiry")) zohoAccounts.accessTokenLifetimeMs = 15_000;
+if (quirks.has("1070")) zohoBooks.inject({ kind: "concurrency-limit", times: 2 });
+if (quirks.has("429")) zohoBooks.inject({ kind: "rate-limit", method: "GET", path: "/contacts" });
+if (quirks.has("http200")) zohoBooks.inject({ kind: "internal-error", method: "POST", path: "/contacts", httpStatus: 200 });
+if (quirks.has("drop")) zohoBooks.inject({ kind: "crash-after-create", then: "drop", times: 2 });
+
+const server = await startSimServer({ port: Number(values.port), host: values.host });
+console.log(`Zoho-compatible server on ${server.origin} — accounts ${server.origin}, Books API ${server.origin}/books/v3`);
+console.log(`  organizations: ${[...zohoBooks.organizations.values()].map((o) => `${o.organization.name} (${o.organization.currency_code}, id ${o.organization.organization_id})`).join(", ")}`);
+console.log(`  quirks: ${[...quirks].join(", ") || "none"}; any OAuth client id/secret/redirect URI is accepted`);
+console.log(`  try: npm run demo -- --zoho-url ${server.origin}`);
+
+async function stop(): Promise<void> {
+  await server.close();
+  const byReference: Record<string, number> = {};
+  let invoices = 0;
+  for (const org of zohoBooks.organizations.values()) {
+    for (const inv of org.invoices.values()) {
+      invoices++;
+      const ref = inv.input.reference_number ?? "";
+      byReference[ref] = (byReference[ref] ?? 0) + 1;
+    }
+  }
+  const summary = { invoices, byReference, requests: zohoBooks.requests.length, rateLimited: zohoBooks.rateLimitedCount, pendingFaults: zohoBooks.pendingFaults };
+  console.log(`ZOHO_SERVER_SUMMARY ${JSON.stringify(summary)}`);
+  process.exit(0);
+}
+process.once("SIGINT", () => void stop());
+process.once("SIGTERM", () => void stop());
