@@ -10,7 +10,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { createCookie, redirect } from "@remix-run/node";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
-import { completeZohoOAuth } from "~/zoho/connection.server";
+import { completeZohoOAuth, usesAccountsOverride } from "~/zoho/connection.server";
 import { ZohoError, ZohoOAuthError } from "~/zoho/errors";
 import { OAuthStateError, STATE_TTL_MS, verifyState } from "~/zoho/oauth.server";
 
@@ -50,12 +50,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 
   const code = q.get("code");
+  // Zoho names the accounts server of the user's data center (unless ZOHO_ACCOUNTS_URL overrides it).
   const accountsServer = q.get("accounts-server");
-  if (!code || !accountsServer) return statePage(new OAuthStateError("malformed").message, "malformed");
+  if (!code || (!accountsServer && !usesAccountsOverride())) return statePage(new OAuthStateError("malformed").message, "malformed");
 
   // 3. Exchange the code and store the connection.
   try {
-    await completeZohoOAuth({ state, code, accountsServer, location: q.get("location"), expectedShop: shop });
+    await completeZohoOAuth({ state, code, accountsServer: accountsServer ?? "", location: q.get("location"), expectedShop: shop });
   } catch (err) {
     if (err instanceof OAuthStateError) return statePage(err.message, err.reason); // expired meanwhile
     if (err instanceof ZohoOAuthError) {

@@ -145,6 +145,23 @@ describe("completeZohoOAuth", () => {
     }
   });
 
+  it("ZOHO_ACCOUNTS_URL wins over a callback that names a real data center (or none)", async () => {
+    const accounts = "http://localhost:4020/accounts";
+    addZohoAccountsServer(accounts, "http://localhost:4021/api");
+    organizationsAt("http://localhost:4021/api", [ORG_A]);
+    const saved = { a: env.ZOHO_ACCOUNTS_URL, b: env.ZOHO_API_URL };
+    Object.assign(env, { ZOHO_ACCOUNTS_URL: accounts, ZOHO_API_URL: "http://localhost:4021/api/books/v3" });
+    try {
+      for (const named of ["https://accounts.zoho.com", ""]) {
+        const shop = uniqueShop();
+        await completeZohoOAuth({ ...(await consent(shop)), accountsServer: named });
+        expect(await row(shop)).toMatchObject({ dataCenter: "custom", accountsServer: accounts, status: "connected" });
+      }
+    } finally {
+      Object.assign(env, { ZOHO_ACCOUNTS_URL: saved.a, ZOHO_API_URL: saved.b });
+    }
+  });
+
   it("leaves the organization to the merchant when there are several", async () => {
     organizationsAt(DATA_CENTERS.com.apiDomain, [ORG_A, ORG_B]);
     const shop = uniqueShop();

@@ -160,12 +160,21 @@ export async function selectOrganization(shop: string, organizationId: string, o
 export interface CompleteZohoOAuthInput {
   state: string;
   code: string;
-  /** The callback's `accounts-server`: every token call for this login goes there (allow-listed). */
+  /**
+   * The callback's `accounts-server`: every token call for this login goes there (allow-listed).
+   * ZOHO_ACCOUNTS_URL, when set, wins (design §8: the override applies everywhere — a Zoho-compatible
+   * server may name a real Zoho data center here).
+   */
   accountsServer: string;
   /** The callback's `location` (us, eu, …): informational; the accounts server decides the DC. */
   location?: string | null;
   /** When the caller knows the shop (embedded session), the state must have been signed for it. */
   expectedShop?: string;
+}
+
+/** Whether ZOHO_ACCOUNTS_URL replaces the data centers' accounts servers (a sandbox or compatible server). */
+export function usesAccountsOverride(): boolean {
+  return env.ZOHO_ACCOUNTS_URL !== undefined;
 }
 
 export async function completeZohoOAuth(input: CompleteZohoOAuthInput, deps: GetZohoClientOptions = {}): Promise<{ shop: string }> {
@@ -175,8 +184,9 @@ export async function completeZohoOAuth(input: CompleteZohoOAuthInput, deps: Get
   // Single use: a replayed callback (same state, with the used code or another one) stores nothing.
   if (!(await consumeState(input.state, deps))) throw new OAuthStateError("used");
 
-  const tokens = await exchangeCode({ code: input.code, accountsServer: input.accountsServer }, deps);
-  const accountsServer = normalizeServerUrl(input.accountsServer)!; // exchangeCode allow-listed it
+  const requested = env.ZOHO_ACCOUNTS_URL ?? input.accountsServer;
+  const tokens = await exchangeCode({ code: input.code, accountsServer: requested }, deps);
+  const accountsServer = normalizeServerUrl(requested)!; // exchangeCode allow-listed it
   const dataCenter = dataCenterFromAccountsServer(accountsServer);
   const apiDomain = env.ZOHO_API_URL ?? trustedApiDomain(dataCenter, tokens.apiDomain);
   if (!apiDomain) {
