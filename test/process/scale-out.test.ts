@@ -153,7 +153,10 @@ it(
       const invoice = [...zohoBooks.org(orgId).invoices.values()].find((i) => i.input.reference_number === order.name)!;
       expect(rows.find((r) => r.shop === shop && r.orderId === order.legacyResourceId)).toMatchObject({ status: "synced", zohoInvoiceId: invoice.invoice_id });
     }
-    for (const conn of byShop) expect(zohoBooks.org(conn.organizationId!).invoices.size).toBe(ORDERS_PER_SHOP);
+    for (const s of connected) {
+      expect(s.org.invoices.size).toBe(ORDERS_PER_SHOP);
+      expect(s.org.contacts.size).toBe(ORDERS_PER_SHOP); // one new customer per order: a 401'd POST created nothing
+    }
     for (const shop of shops) expect((await jobsOfShop(queues, shop)).length).toBe(ORDERS_PER_SHOP); // one job per order
 
     // ---- Zoho's limit: never refused, never exceeded in any rolling minute, and actually reached --
