@@ -8,7 +8,7 @@ import { shopify } from "../mocks/shopify";
 import { zohoAccounts } from "../mocks/zoho-accounts";
 import { zohoBooks } from "../mocks/zoho-books";
 
-const JOB_STATES = ["prioritized", "waiting", "active", "delayed", "completed", "failed", "paused", "waiting-children"] as const;
+const JOB_STATES = ["prioritized", "waiting", "active", "delayed", "completed", "failed", "waiting-children"] as const;
 
 export interface StoredState {
   rows: Record<string, unknown[]>;
