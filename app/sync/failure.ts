@@ -1,5 +1,6 @@
 // Turns any error of a sync attempt into what the merchant sees on the order (OrderSync status,
 // code, a sentence) — pure, so the worker's queue policy and the UI share one explanation.
+import { RedisLockBusyError } from "~/queue/redis-lock.server";
 import { InvoiceNotListedYetError, isMappingError } from "~/sync/errors";
 import { ShopifyError, ShopifyOrderNotFoundError } from "~/shopify/errors";
 import {
@@ -34,6 +35,7 @@ function isFreeFormLineRefusal(err: ZohoValidationError): boolean {
 export function describeSyncFailure(err: unknown): SyncFailure {
   if (isMappingError(err)) return { status: "needs_attention", code: err.code, message: err.message, retryable: false };
   if (err instanceof InvoiceNotListedYetError) return { status: "failed", code: "zoho_search_pending", message: err.message, retryable: true };
+  if (err instanceof RedisLockBusyError) return { status: "failed", code: "busy", message: `${err.message}; the order is retried automatically.`, retryable: true };
 
   if (err instanceof ZohoOAuthError && !err.reauthRequired)
     // Zoho Accounts refused a new access token for now (e.g. its 10-per-10-minutes token limit).

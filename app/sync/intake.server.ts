@@ -6,6 +6,7 @@ import type { OrderSyncStatus, Prisma } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, type EnqueueResult, type QueueSet, type SyncOrderSource } from "~/queue/queues.server";
+import { withTimeout } from "~/queue/redis-lock.server";
 import { recordSyncEvent } from "~/sync/events.server";
 import { ORDER_LEASE_MS } from "~/sync/order-lock.server";
 import { QUEUE_POLICY_DEFAULTS } from "~/sync/queue-policy";
@@ -77,7 +78,7 @@ export async function recordPaidOrder(
   }
   // "send", or "pause": the job is added anyway and the worker parks it until the shop resumes.
   try {
-    const result = await withTimeout(enqueueSyncOrder({ shop, orderId }, { source: "webhook", queues: deps.queues }), ENQUEUE_TIMEOUT_MS);
+    const result = await withTimeout(enqueueSyncOrder({ shop, orderId }, { source: "webhook", queues: deps.queues }), ENQUEUE_TIMEOUT_MS, "the queue (Redis)");
     log.info({ jobId: result.jobId, enqueue: result.outcome }, "paid order enqueued");
     return { outcome: "enqueued", enqueue: result.outcome };
   } catch (err) {
@@ -190,10 +191,3 @@ async function giveUpOnOrder(shop: string, orderId: string, attempts: number, la
   }
 }
 
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the queue (Redis) did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -8,13 +8,14 @@
 // for the whole Zoho round trip, and the pool is shared with web requests. A Redis lock with a TTL
 // frees itself if the holder dies, and waiters poll the row, which is the source of truth. If Redis
 // is unreachable we still refresh (in-process single-flight only) rather than stop the shop.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { ZohoConnection } from "@prisma/client";
 import { decryptSecret, encryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
+import { REDIS_COMMAND_TIMEOUT_MS, tryRedisLock, withTimeout } from "~/queue/redis-lock.server";
 import { getRedis, redisKey } from "~/queue/redis.server";
 import { ZohoClient, type ZohoClientOptions, type ZohoTokenSource, type Query } from "./client.server";
 import { DATA_CENTERS, booksBaseUrl, dataCenterFromAccountsServer, isDataCenterId, normalizeServerUrl, type DataCenterId } from "./data-centers";
@@ -29,7 +30,6 @@ const LOCK_TTL_MS = 30_000;
 const LOCK_POLL_MS = 100;
 /** How long a waiter waits for another process's refresh (covers a crashed holder's lock TTL). */
 const LOCK_WAIT_MS = LOCK_TTL_MS + 10_000;
-const REDIS_COMMAND_TIMEOUT_MS = 2_000;
 /** lastSuccessAt is a "last seen working" hint for the UI: write it at most once a minute per client. */
 const SUCCESS_WRITE_INTERVAL_MS = 60_000;
 
@@ -431,26 +431,12 @@ class ConnectionTokenSource implements ZohoTokenSource {
     return this.remember({ token: tokens.accessToken, expiresAt: tokens.expiresAt.getTime() });
   }
 
-  private async tryLock(): Promise<LockHandle> {
-    const redis = this.deps.redis ?? getRedis();
-    const key = redisKey("zoho-token-refresh", this.shop);
-    const owner = randomUUID();
-    try {
-      const ok = await withTimeout(redis.set(key, owner, "PX", this.deps.lockTtlMs ?? LOCK_TTL_MS, "NX"), REDIS_COMMAND_TIMEOUT_MS);
-      if (ok !== "OK") return "held";
-    } catch (err) {
-      this.log.warn({ err: errorSummary(err) }, "zoho refresh lock unavailable, refreshing without it");
-      return { release: async () => {} };
-    }
-    return {
-      release: async () => {
-        // Delete only our own lock: after a TTL lapse it may belong to someone else.
-        await withTimeout(
-          redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, key, owner),
-          REDIS_COMMAND_TIMEOUT_MS,
-        ).catch((err: unknown) => this.log.warn({ err: errorSummary(err) }, "zoho refresh lock not released"));
-      },
-    };
+  private tryLock(): Promise<LockHandle> {
+    return tryRedisLock(["zoho-token-refresh", this.shop], {
+      ttlMs: this.deps.lockTtlMs ?? LOCK_TTL_MS,
+      log: this.log,
+      ...(this.deps.redis ? { redis: this.deps.redis } : {}),
+    });
   }
 
   private async loadRow(): Promise<ZohoConnection> {
@@ -543,10 +529,4 @@ function errorSummary(err: unknown): Record<string, unknown> {
   return { name: err.name, message: err.message, ...(info ? { status: info.status, url: info.url } : {}), ...(code !== undefined ? { code } : {}) };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+

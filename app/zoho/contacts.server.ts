@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { prisma } from "~/db.server";
 import type { Logger } from "~/logger.server";
+import { withRedisLock } from "~/queue/redis-lock.server";
 import type { ZohoClient } from "./client.server";
 import { ZohoConflictError, ZohoNotFoundError, ZohoValidationError } from "./errors";
 import type {
@@ -57,6 +58,11 @@ export interface ContactResult {
 }
 
 export const FALLBACK_CONTACT_NAME = "Shopify customers";
+
+/** Longer than a search + create with Zoho's 30 s request timeout and a retry; released at once after. */
+const CONTACT_LOCK_TTL_MS = 120_000;
+/** How long an order waits for another order of the same customer before its job is retried. */
+const CONTACT_LOCK_WAIT_MS = 60_000;
 
 /** Names tried after a 3062 clash, after "Name (email)". */
 const MAX_NAME_SUFFIX = 4;
@@ -105,8 +111,9 @@ export async function findOrCreateContact(
   const billingHash = billing ? hashAddress(billing) : undefined;
   const linkWhere = { shop: ctx.shop, organizationId: ctx.organizationId, key: who.key };
 
-  const link = await prisma.contactLink.findUnique({ where: { shop_organizationId_key: linkWhere } });
-  if (link) {
+  const fromLink = async (): Promise<ContactResult | null> => {
+    const link = await prisma.contactLink.findUnique({ where: { shop_organizationId_key: linkWhere } });
+    if (!link) return null;
     try {
       let updated = false;
       if (billing && billingHash !== link.billingHash) {
@@ -120,19 +127,35 @@ export async function findOrCreateContact(
       if (!(err instanceof ZohoNotFoundError)) throw err;
       // Deleted or merged in Zoho: forget the link and look the customer up again.
       await prisma.contactLink.deleteMany({ where: linkWhere });
+      return null;
     }
-  }
+  };
 
-  const found = await lookUp(client, who);
-  if (found) {
-    const updated = billing ? await writeBillingIfChanged(client, found.contact_id, billing) : false;
-    await saveLink(ctx, who.key, found.contact_id, billingHash);
-    return done(opts, { contactId: found.contact_id, created: false, updated }, "search");
-  }
+  const cached = await fromLink();
+  if (cached) return cached;
 
-  const result = await createContact(client, who, c, billing);
-  await saveLink(ctx, who.key, result.contactId, billingHash);
-  return done(opts, { ...result, updated: false }, result.created ? "created" : "search");
+  // Search and create under a lock per customer, shared by every worker process: two orders of a new
+  // customer at once would otherwise both miss (Zoho's search lags behind writes) and both create.
+  return withRedisLock(
+    ["zoho-contact", ctx.shop, ctx.organizationId, createHash("sha256").update(who.key).digest("hex").slice(0, 32)],
+    { ttlMs: CONTACT_LOCK_TTL_MS, waitMs: CONTACT_LOCK_WAIT_MS, busyMessage: "Another order of this customer is creating the Zoho contact", ...(opts.log ? { log: opts.log } : {}) },
+    async () => {
+      // The order that held the lock may have just linked the customer.
+      const linked = await fromLink();
+      if (linked) return linked;
+
+      const found = await lookUp(client, who);
+      if (found) {
+        const updated = billing ? await writeBillingIfChanged(client, found.contact_id, billing) : false;
+        await saveLink(ctx, who.key, found.contact_id, billingHash);
+        return done(opts, { contactId: found.contact_id, created: false, updated }, "search");
+      }
+
+      const result = await createContact(client, who, c, billing);
+      await saveLink(ctx, who.key, result.contactId, billingHash);
+      return done(opts, { ...result, updated: false }, result.created ? "created" : "search");
+    },
+  );
 }
 
 /** Forget every cached link to `contactId` (e.g. after Zoho refused it as an invoice's customer). */
