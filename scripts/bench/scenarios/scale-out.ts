@@ -8,6 +8,7 @@
 // Figures: orders / invoices / duplicates, 429s, the most Zoho requests of one organization in any
 // rolling 60 s, throughput, jobs per worker process (their "order synced" log lines), token refreshes.
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { decryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
 import { expireZohoAccessTokens, zohoAccounts } from "~test/mocks/zoho-accounts";
@@ -67,6 +68,9 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
     ctx.progress(`scale-out: ${n} orders of ${shopCount} shops as ${2 * n} webhooks (each twice) at ${WEBHOOK_RATE}/s; stops after ${capMs / 1000} s at the latest`);
 
     const t0 = Date.now();
+    // This process hosts the Zoho simulator: a stalled event loop here skews its arrival times.
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
     // Second copies come after all first ones: they land while the workers are syncing.
     const load = runOpenLoop({ url: web.url, rate: WEBHOOK_RATE, count: 2 * n, request: (i) => deliveries[i % n]! });
     let expiredAt: number | null = null;
@@ -92,6 +96,7 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
       },
     );
     const webhooks = await load;
+    loopDelay.disable();
 
     // ---- figures -----------------------------------------------------------------------------------
     const synced = [...result.rows.values()].filter((r) => r.status === "synced");
@@ -102,6 +107,7 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
     let missing = 0;
     let contacts = 0;
     const perOrg: Array<{ total: number; max: number; refused: number; refreshes: number }> = [];
+    const refusedAt: number[] = [];
     for (const s of shops) {
       const refs = new Map<string, number>();
       for (const inv of s.org.invoices.values()) refs.set(inv.input.reference_number ?? "", (refs.get(inv.input.reference_number ?? "") ?? 0) + 1);
@@ -114,6 +120,7 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
       }
       const hits = ctx.sims.hitsOf(s.organizationId, t0);
       const accepted = hits.filter((h) => h.status !== 429);
+      refusedAt.push(...hits.filter((h) => h.status === 429).map((h) => h.at - t0));
       const conn = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop: s.shop } });
       const rt = zohoAccounts.refreshTokens.get(decryptSecret(conn.refreshTokenEnc!));
       perOrg.push({
@@ -149,6 +156,10 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
         measured: `${refused}`,
         target: "0",
         verdict: verdict(refused === 0),
+        note:
+          `${refused ? `at +${refusedAt.sort((a, b) => a - b).map((t) => (t / 1000).toFixed(1)).join(", +")} s; ` : ""}` +
+          `event-loop delay of this process (it hosts the simulator, so it timestamps arrivals): p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms; ` +
+          `webhook generator's max send lag ${webhooks.maxSendLagMs.toFixed(0)} ms`,
       },
       {
         figure: "scale-out: max Zoho requests / org in a rolling 60 s",
