@@ -42,6 +42,15 @@ describe("parseEnv", () => {
     }
   });
 
+  it("REDIS_CLUSTER needs a hash-tagged prefix; DATABASE_POOL_MAX sizes the pool", () => {
+    expect(parseEnv(valid)).toMatchObject({ REDIS_CLUSTER: false, DATABASE_POOL_MAX: 10 });
+    expect(parseEnv({ ...valid, REDIS_CLUSTER: "true", REDIS_PREFIX: "{zbs}" })).toMatchObject({ REDIS_CLUSTER: true, REDIS_PREFIX: "{zbs}" });
+    expect(() => parseEnv({ ...valid, REDIS_CLUSTER: "true" })).toThrow(/REDIS_PREFIX: must carry a \{hash tag\} with REDIS_CLUSTER=true/);
+    expect(() => parseEnv({ ...valid, REDIS_CLUSTER: "yes" })).toThrow(/REDIS_CLUSTER/);
+    expect(parseEnv({ ...valid, DATABASE_POOL_MAX: "4" }).DATABASE_POOL_MAX).toBe(4);
+    expect(() => parseEnv({ ...valid, DATABASE_POOL_MAX: "0" })).toThrow(/DATABASE_POOL_MAX/);
+  });
+
   it("takes a local App Bridge stand-in outside production only", () => {
     const standIn = "data:text/javascript;base64,KCk9Pnt9";
     expect(parseEnv({ ...valid, APP_BRIDGE_URL: standIn }).APP_BRIDGE_URL).toBe(standIn);

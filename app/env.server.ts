@@ -10,7 +10,17 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL"),
+  /** PostgreSQL connections per process (pg pool `max`); the budget is this × processes (docs/operations.md). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: url.default("redis://127.0.0.1:6379"),
+  /**
+   * "true": REDIS_URL is one node of a Redis Cluster (the others are discovered); REDIS_PREFIX must
+   * then carry a {hash tag} so each queue's keys share a slot (BullMQ's requirement, ADR 014).
+   */
+  REDIS_CLUSTER: z
+    .enum(["true", "false", "1", "0", ""])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   /** Prefix of every Redis key this app writes (BullMQ queues, limiter, locks). */
   REDIS_PREFIX: z.string().regex(/^(?:[A-Za-z0-9_-]+|[A-Za-z0-9_-]*\{[A-Za-z0-9_-]+\}[A-Za-z0-9_-]*)$/, "letters, digits, - and _, with at most one {hash tag} (Redis Cluster), e.g. {zbs}").default("zbs"),
 
@@ -93,6 +103,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(problems);
   }
   const data = result.data;
+  if (data.REDIS_CLUSTER && !/\{[^}]+\}/.test(data.REDIS_PREFIX))
+    throw new EnvError({ REDIS_PREFIX: ["must carry a {hash tag} with REDIS_CLUSTER=true, e.g. {zbs} (BullMQ keeps each queue in one slot)"] });
   // A stand-in App Bridge would let pages run without Shopify admin's session handling: never in production.
   if (data.NODE_ENV === "production" && data.APP_BRIDGE_URL) throw new EnvError({ APP_BRIDGE_URL: ["must not be set in production (Shopify's App Bridge is required)"] });
   return { ...data, ZOHO_REDIRECT_URI: data.ZOHO_REDIRECT_URI ?? new URL("/zoho/callback", data.SHOPIFY_APP_URL).href };

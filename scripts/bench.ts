@@ -14,7 +14,7 @@
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "~/queue/redis.server";
 import { parseBenchArgs, UsageError, type BenchOptions, type Scenario } from "./bench/args";
 import { freePort } from "./bench/child";
 import { benchEnv, childEnv } from "./bench/env";
@@ -124,7 +124,7 @@ async function main(opts: BenchOptions): Promise<number> {
   return failed ? 1 : 0;
 }
 
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+async function deleteKeys(redis: RedisClient, prefix: string): Promise<void> {
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);

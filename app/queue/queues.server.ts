@@ -8,7 +8,7 @@
 //   webhook > catch-up scan > backfill.
 // - Every key carries a prefix: `redisPrefix` by default, a per-test prefix in tests.
 import { Queue, type JobsOptions, type JobState } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "~/queue/redis.server";
 import { createRedis, redisPrefix } from "~/queue/redis.server";
 
 export const SYNC_ORDER_QUEUE = "sync-order";
@@ -69,7 +69,7 @@ export interface QueueSet {
 
 export interface CreateQueueSetOptions {
   /** Default: a new producer connection (fails fast when Redis is down: `enableOfflineQueue: false`). */
-  connection?: Redis;
+  connection?: RedisClient;
   /** Default `redisPrefix` (REDIS_PREFIX). Tests use their own so parallel files never share jobs. */
   prefix?: string;
 }

@@ -2,7 +2,7 @@
 // process of a deployment shares them, on any machine (ADR 014). Used for the single-flight token
 // refresh (app/zoho/connection.server.ts) and for one contact per customer (app/zoho/contacts.server.ts).
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "~/queue/redis.server";
 import type { Logger } from "~/logger.server";
 import { getRedis, redisKey } from "./redis.server";
 
@@ -20,7 +20,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what = "Redis"):
 export interface RedisLockOptions {
   /** Lock lifetime: longer than the work it guards, so it never lapses mid-way. */
   ttlMs: number;
-  redis?: Redis;
+  redis?: RedisClient;
   log?: Logger;
 }
 

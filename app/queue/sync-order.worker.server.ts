@@ -6,7 +6,7 @@
 //                          | pause-shop (park the shop, delay this job) | give-up (UnrecoverableError)
 import { env } from "~/env.server";
 import { DelayedError, UnrecoverableError, type Job, type Processor } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "~/queue/redis.server";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import type { SyncOrderJobData } from "~/queue/queues.server";
@@ -30,7 +30,7 @@ export interface SyncOrderWorkerConfig {
   /** Key prefix of the pacing keys (the queue set's prefix). */
   prefix: string;
   /** Redis for the pacing keys (the worker's connection). */
-  redis: Redis;
+  redis: RedisClient;
   log?: Logger;
   /** Extra dependencies of syncOrder per job (tests: short Zoho timeouts, crash seams). Errors count as sync errors. */
   syncDeps?: (job: Job<SyncOrderJobData>) => Omit<SyncDeps, "log"> | Promise<Omit<SyncDeps, "log">>;
@@ -169,7 +169,7 @@ return slot
 `;
 
 /** Books the next free slot of a rate-limited shop at or after `earliest`. */
-export async function reservePaceSlot(redis: Redis, key: string, earliest: number, spacingMs: number): Promise<number> {
+export async function reservePaceSlot(redis: RedisClient, key: string, earliest: number, spacingMs: number): Promise<number> {
   if (spacingMs <= 0) return earliest;
   try {
     const slot = await redis.eval(PACE_LUA, 1, key, String(Math.round(earliest)), String(Math.round(spacingMs)), String(Date.now()));

@@ -3,7 +3,7 @@
 // Returns a close function: workers first (each running job finishes), then queues, then the
 // connection if this call opened it.
 import { Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "~/queue/redis.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import {
   createQueueSet,
@@ -34,7 +34,7 @@ export const WORKER_DEFAULTS = {
 
 export interface StartWorkersOptions {
   /** A worker connection (`maxRetriesPerRequest: null`); default: a new createRedis("worker"), closed by close(). */
-  connection?: Redis;
+  connection?: RedisClient;
   /** Key prefix of the queues; default REDIS_PREFIX. Tests use their own. */
   prefix?: string;
   /** Parallel sync-order jobs in this process. */

@@ -9,7 +9,7 @@
 // frees itself if the holder dies, and waiters poll the row, which is the source of truth. If Redis
 // is unreachable we still refresh (in-process single-flight only) rather than stop the shop.
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "~/queue/redis.server";
 import type { ZohoConnection } from "@prisma/client";
 import { decryptSecret, encryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
@@ -78,7 +78,7 @@ export class ZohoOrganizationNotFoundError extends Error {
 }
 
 export interface ConnectionDeps extends OAuthDeps {
-  redis?: Redis;
+  redis?: RedisClient;
   sleep?: (ms: number) => Promise<void>;
   lockTtlMs?: number;
   lockPollMs?: number;

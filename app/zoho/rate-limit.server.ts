@@ -5,7 +5,7 @@
 // A short wait (≤ maxWaitMs) happens here; a longer one becomes a ZohoRateLimitError with
 // `retryAfterMs`, which the queue turns into a delayed job instead of a failure.
 import { createHash, randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "~/queue/redis.server";
 import { env } from "~/env.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { getRedis, redisKey } from "~/queue/redis.server";
@@ -13,7 +13,7 @@ import { type ZohoRequestInfo, zohoLimiterError } from "./errors";
 
 export interface ZohoRateLimiterOptions {
   /** Default: the shared connection from getRedis(), opened on first use. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** Requests allowed per window and organization (Zoho: 100 per minute). */
   limit?: number;
   windowMs?: number;
@@ -78,7 +78,7 @@ const ACQUIRE_SHA = createHash("sha1").update(ACQUIRE_LUA).digest("hex");
 type AcquireResult = { granted: true } | { granted: false; waitMs: number; reason: "rate" | "concurrency" };
 
 export class ZohoRateLimiter {
-  private readonly redisOption: Redis | undefined;
+  private readonly redisOption: RedisClient | undefined;
   private readonly limit: number;
   private readonly windowMs: number;
   private readonly concurrency: number;
@@ -102,7 +102,7 @@ export class ZohoRateLimiter {
     this.log = (opts.logger ?? rootLogger).child({ component: "zoho-rate-limit" });
   }
 
-  private get redis(): Redis {
+  private get redis(): RedisClient {
     return this.redisOption ?? getRedis();
   }
 

@@ -4,10 +4,13 @@
 // killed when the parent exits, also on failure: none outlives the test or the demo.
 //
 // No app or simulator imports here: the demo loads this module before its environment is set.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { trackChild } from "../../scripts/child-registry";
 
@@ -185,6 +188,53 @@ export async function startPrivateRedis({ port }: { port?: number } = {}): Promi
   };
   await redis.start();
   return redis;
+}
+
+export interface PrivateRedisCluster {
+  ports: number[];
+  /** One node: what REDIS_URL names with REDIS_CLUSTER=true. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A real Redis Cluster of `nodes` masters (no replicas) on free ports, in a temporary directory. */
+export async function startPrivateRedisCluster(nodes = 3): Promise<PrivateRedisCluster> {
+  const dir = mkdtempSync(path.join(tmpdir(), "zbs-redis-cluster-"));
+  const ports: number[] = [];
+  // Each node also listens on port + 10000 (the cluster bus): keep below 55536.
+  while (ports.length < nodes) {
+    const p = await freePort();
+    if (p < 55_000 && !ports.includes(p)) ports.push(p);
+  }
+  const children = ports.map((p) =>
+    manage(
+      spawn("redis-server", ["--port", String(p), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", `nodes-${p}.conf`, "--dir", dir, "--save", "", "--appendonly", "no"], {
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+      `redis-cluster :${p}`,
+      50,
+    ),
+  );
+  const stop = async () => {
+    await Promise.all(children.map((c) => c.kill()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all(children.map((c) => c.waitForLine((l) => /Ready to accept connections/.test(l), { timeoutMs: 10_000, what: "redis readiness" })));
+    const run = promisify(execFile);
+    await run("redis-cli", ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], { timeout: 30_000 });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const states = await Promise.all(ports.map(async (p) => (await run("redis-cli", ["-p", String(p), "cluster", "info"])).stdout));
+      if (states.every((s) => s.includes("cluster_state:ok"))) break;
+      if (Date.now() > deadline) throw new Error(`the Redis Cluster did not become ready:\n${states.join("\n")}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { ports, url: `redis://127.0.0.1:${ports[0]}`, stop };
 }
 
 // ---- the app's processes --------------------------------------------------------------------------
