@@ -43,7 +43,7 @@ it("the demo against an external Zoho-compatible server with real Zoho's quirks:
   expect(out).toContain("not simulated");
   expect(out).toMatch(/✓ 12 orders: every Zoho total equals its Shopify total to the cent/);
   expect(out).toMatch(/tax rate the organization lacks .* needs_attention: unknown_tax_rate \(expected\)/);
-  expect(out.match(/  synced( \(adjustment corrected\))?$/gm)?.length).toBe(11);
+  expect(out.match(/ {2}synced( \(adjustment corrected\))?$/gm)?.length).toBe(11);
 
   await server.stop({ graceMs: 5_000 });
   const line = server.output().split("\n").find((l) => l.startsWith("ZOHO_SERVER_SUMMARY "));
