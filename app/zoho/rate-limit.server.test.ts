@@ -97,6 +97,35 @@ describe("ZohoRateLimiter: 100 requests per rolling minute", () => {
   });
 });
 
+describe("ZohoRateLimiter: a request counts from when it finished", () => {
+  it("a slow call keeps its place in the window until it is over, so a late arrival at Zoho never makes limit + 1", async () => {
+    const time = fakeTime();
+    const l = limiter(time, { limit: 2, maxWaitMs: 0 });
+    const org = newOrg();
+    const slow = await l.acquire(org); // granted at t0, reaches Zoho whenever the event loop lets it
+    await (await l.acquire(org))();
+    time.t.now += 10_000;
+    await slow(); // its answer came 10 s later: it counts from here
+
+    time.t.now += 55_000; // t0 + 65 s: the quick one has left the window, the slow one has not
+    await (await l.acquire(org))();
+    await expect(l.acquire(org)).rejects.toMatchObject({ retryAfterMs: 5_000 });
+    const scores = await redisA.zrange(limiterKeys(org).requests, "0", "-1", "WITHSCORES");
+    expect(scores.filter((_, i) => i % 2 === 1).map(Number)).toEqual([time.t.now - 55_000, time.t.now]);
+  });
+
+  it("a release after the window dropped the member adds nothing back", async () => {
+    const time = fakeTime();
+    const l = limiter(time, { limit: 1, maxWaitMs: 0, windowMs: 1_000, leaseMs: 500 });
+    const org = newOrg();
+    const stale = await l.acquire(org);
+    time.t.now += 2_000;
+    await (await l.acquire(org))(); // trims the old member
+    await stale();
+    expect(await redisA.zcard(limiterKeys(org).requests)).toBe(1);
+  });
+});
+
 describe("ZohoRateLimiter: concurrency cap", () => {
   it("allows 5 in flight; the 6th waits for a release", async () => {
     const time = fakeTime();

@@ -75,6 +75,25 @@ return {1, now}
 `;
 const ACQUIRE_SHA = createHash("sha1").update(ACQUIRE_LUA).digest("hex");
 
+// The call is over: free its in-flight slot and move its place in the window to now. Zoho counts a
+// request when it arrives, which is after we granted it (a busy event loop, the network) but never
+// after its answer came back — so scored by completion, our window always covers Zoho's, however
+// late the request left. Only moves forward (GT), only an existing member (XX).
+// KEYS[1] = requests, KEYS[2] = in-flight; ARGV = now (ms, or "" for Redis time), member, windowMs
+const RELEASE_LUA = `
+local now = tonumber(ARGV[1])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+redis.call('ZREM', KEYS[2], ARGV[2])
+if redis.call('ZADD', KEYS[1], 'XX', 'GT', 'CH', now, ARGV[2]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 1000)
+end
+return 1
+`;
+const RELEASE_SHA = createHash("sha1").update(RELEASE_LUA).digest("hex");
+
 type AcquireResult = { granted: true } | { granted: false; waitMs: number; reason: "rate" | "concurrency" };
 
 export class ZohoRateLimiter {
@@ -118,7 +137,7 @@ export class ZohoRateLimiter {
     for (;;) {
       const member = randomUUID();
       const result = await this.tryAcquire(keys, member);
-      if (result.granted) return this.releaser(keys.inflight, member, organizationId);
+      if (result.granted) return this.releaser(keys, member, organizationId);
 
       const budget = this.maxWaitMs - waited;
       if (result.reason === "rate") {
@@ -153,25 +172,29 @@ export class ZohoRateLimiter {
       String(this.leaseMs),
       member,
     ];
-    let raw: unknown;
-    try {
-      raw = await this.redis.evalsha(ACQUIRE_SHA, 2, keys.requests, keys.inflight, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.includes("NOSCRIPT")) throw err;
-      raw = await this.redis.eval(ACQUIRE_LUA, 2, keys.requests, keys.inflight, ...args);
-    }
+    const raw = await this.script(ACQUIRE_SHA, ACQUIRE_LUA, keys, args);
     const [granted, waitMs, reason] = raw as [number, number, string | undefined];
     if (granted === 1) return { granted: true };
     return { granted: false, waitMs: Math.max(1, Number(waitMs)), reason: reason === "rate" ? "rate" : "concurrency" };
   }
 
-  private releaser(inflightKey: string, member: string, organizationId: string): ZohoRateLimitRelease {
+  /** EVALSHA, loading the script on a NOSCRIPT answer (a restarted Redis, another cluster node). */
+  private async script(sha: string, lua: string, keys: { requests: string; inflight: string }, args: string[]): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(sha, 2, keys.requests, keys.inflight, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.includes("NOSCRIPT")) throw err;
+      return this.redis.eval(lua, 2, keys.requests, keys.inflight, ...args);
+    }
+  }
+
+  private releaser(keys: { requests: string; inflight: string }, member: string, organizationId: string): ZohoRateLimitRelease {
     let released = false;
     return async () => {
       if (released) return;
       released = true;
       try {
-        await this.redis.zrem(inflightKey, member);
+        await this.script(RELEASE_SHA, RELEASE_LUA, keys, [this.now ? String(Math.floor(this.now())) : "", member, String(this.windowMs)]);
       } catch (err) {
         // Not fatal: the lease expires by itself after leaseMs.
         this.log.warn({ err, organizationId }, "zoho rate limit: could not release slot");
@@ -189,7 +212,7 @@ export function limiterKeys(organizationId: string): { requests: string; infligh
 let shared: ZohoRateLimiter | undefined;
 /** The process-wide limiter on the shared Redis connection (used by ZohoClient by default). */
 export function getZohoRateLimiter(): ZohoRateLimiter {
-  // A 61 s window: we count a request when we send it, Zoho when it arrives (latency + jitter later);
-  // the extra second keeps a saturated limiter from landing limit + 1 requests in one Zoho minute.
-  return (shared ??= new ZohoRateLimiter({ limit: env.ZOHO_REQUESTS_PER_MINUTE, concurrency: env.ZOHO_MAX_CONCURRENT, windowMs: 61_000 }));
+  // Zoho's own minute: a finished request is counted from its completion (RELEASE_LUA), which is never
+  // before Zoho saw it, so no extra margin is needed on the window.
+  return (shared ??= new ZohoRateLimiter({ limit: env.ZOHO_REQUESTS_PER_MINUTE, concurrency: env.ZOHO_MAX_CONCURRENT }));
 }
