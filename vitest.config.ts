@@ -34,6 +34,9 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup.ts"],
     pool: "forks",
+    // Two files at a time even on 2 cores: the process tests (scale-out, the external-server demo)
+    // spend most of their minute waiting for Zoho's rate-limit window, not computing.
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
