@@ -2,41 +2,25 @@
 // every row of the error → queue behaviour table, and the fault scenarios of the "Automatic sending"
 // issue. Each must end with exactly one invoice per order and nothing lost.
 import { http, HttpResponse } from "msw";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { enqueueSyncOrder, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
+import { enqueueSyncOrder, syncOrderJobId } from "~/queue/queues.server";
 import { createRedis } from "~/queue/redis.server";
-import type { RunningWorkers, StartWorkersOptions } from "~/queue/workers.server";
+import type { StartWorkersOptions } from "~/queue/workers.server";
 import { DAILY_QUOTA_MESSAGE } from "~/sync/queue-policy";
 import { resumePausedShops } from "~/sync/shop-pause.server";
 import { getZohoClient } from "~/zoho/connection.server";
 import type { ConnectedShop } from "~test/helpers/connected-shop";
-import { jobsOfShop, orderRow, queueShop, simpleOrder, startTestWorkers, testQueuePrefix, testQueues, waitFor, waitForStatus } from "~test/helpers/sync-queue";
+import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitFor, waitForStatus } from "~test/helpers/sync-queue";
 import { connectZoho } from "~test/helpers/zoho-connect";
 import { server } from "~test/mocks";
 import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/mocks/zoho-accounts";
 import { zohoBooks, type SimOrganization } from "~test/mocks/zoho-books";
 
-const prefix = testQueuePrefix();
-let queues: QueueSet;
+const { prefix, queues, startWorkers } = withTestQueues();
 const shops = new Set<string>();
-let workers: RunningWorkers | undefined;
 
-beforeAll(() => {
-  queues = testQueues(prefix);
-});
-afterEach(async () => {
-  await workers?.close();
-  workers = undefined;
-});
-afterAll(async () => {
-  await queues.close();
-});
-
-async function start(opts: StartWorkersOptions = {}) {
-  workers = await startTestWorkers(prefix, shops, opts);
-  return workers;
-}
+const start = (opts: StartWorkersOptions = {}) => startWorkers(shops, opts);
 
 /** Zoho clients with a short timeout and no real sleeping between in-request retries. */
 const quickZoho: StartWorkersOptions["syncDeps"] = async (job) => ({

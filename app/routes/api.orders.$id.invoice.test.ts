@@ -1,13 +1,13 @@
 // /api/orders/:id/invoice through the real route and `authenticate.admin` (session tokens signed like
 // the block's), real Postgres + Redis and the Zoho/Shopify simulators: every verb, ownership, CORS.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { setQueues, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
+import { syncOrderJobId } from "~/queue/queues.server";
 import { action, loader } from "~/routes/api.orders.$id.invoice";
 import type { InvoiceApiFailure, InvoiceApiResponse, InvoiceApiSuccess } from "~/sync/order-invoice";
 import { connectedShop } from "~test/helpers/connected-shop";
 import { adminFetchRequest, appUrl, sessionToken } from "~test/helpers/shopify-auth";
-import { simpleOrder, testQueues } from "~test/helpers/sync-queue";
+import { simpleOrder, withTestQueues } from "~test/helpers/sync-queue";
 import { settle } from "~test/helpers/zoho-connect";
 import { getShopifyMetafield, shopify, type SimOrder } from "~test/mocks/shopify";
 import { zohoBooks } from "~test/mocks/zoho-books";
@@ -15,15 +15,7 @@ import { zohoBooks } from "~test/mocks/zoho-books";
 /** Where admin UI extensions run: requests to the app are cross-origin. */
 const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
 
-let queues: QueueSet;
-beforeAll(() => {
-  queues = testQueues();
-  setQueues(queues);
-});
-afterAll(async () => {
-  setQueues(undefined);
-  await queues.close();
-});
+const { queues } = withTestQueues({ appDefault: true });
 
 type Method = "GET" | "POST" | "PUT" | "DELETE" | "OPTIONS";
 

@@ -1,35 +1,22 @@
 // app/uninstalled and the compliance topics through the real routes (signed like Shopify signs them),
 // asserted against our tables.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { enqueueSyncOrder, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
-import type { RunningWorkers } from "~/queue/workers.server";
+import { enqueueSyncOrder, syncOrderJobId } from "~/queue/queues.server";
+
 import { action as uninstalledAction } from "~/routes/webhooks.app.uninstalled";
 import { action as complianceAction } from "~/routes/webhooks.compliance";
 import { REDACTED_MESSAGE } from "~/sync/compliance.server";
 import { installShop } from "~test/helpers/shopify-auth";
 import { uniqueShop } from "~test/helpers/shop";
-import { queueShop, simpleOrder, startTestWorkers, testQueuePrefix, testQueues, waitFor } from "~test/helpers/sync-queue";
+import { queueShop, simpleOrder, withTestQueues, waitFor } from "~test/helpers/sync-queue";
 import { webhookRequest, type WebhookInit } from "~test/helpers/webhooks";
 import { settle } from "~test/helpers/zoho-connect";
 import { shopify } from "~test/mocks/shopify";
 import { zohoBooks } from "~test/mocks/zoho-books";
 
-const prefix = testQueuePrefix();
-let queues: QueueSet;
+const { queues, startWorkers } = withTestQueues();
 const shops = new Set<string>();
-let workers: RunningWorkers | undefined;
-
-beforeAll(() => {
-  queues = testQueues(prefix);
-});
-afterEach(async () => {
-  await workers?.close();
-  workers = undefined;
-});
-afterAll(async () => {
-  await queues.close();
-});
 
 const args = (request: Request) => ({ request, params: {}, context: {} });
 const uninstall = (init: Omit<WebhookInit, "topic">) => settle(() => uninstalledAction(args(webhookRequest({ topic: "app/uninstalled", ...init }))));
@@ -51,7 +38,7 @@ describe("app/uninstalled", () => {
     });
 
     // A job that was already queued for the shop finds it disconnected: recorded as held, no Zoho call.
-    workers = await startTestWorkers(prefix, shops);
+    await startWorkers(shops);
     await enqueueSyncOrder({ shop, orderId }, { source: "webhook", queues });
     const row = await waitFor(async () => {
       const r = await prisma.orderSync.findUnique({ where: { shop_orderId: { shop, orderId } } });

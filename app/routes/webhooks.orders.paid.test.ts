@@ -1,35 +1,20 @@
 // POST /webhooks/orders/paid through the real route and `authenticate.webhook`, against real Postgres
 // and Redis: signature, recording, enqueueing, duplicates, held orders, a queue that is down.
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { createQueueSet, setQueues, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
-import type { RunningWorkers } from "~/queue/workers.server";
+import { createQueueSet, setQueues, syncOrderJobId } from "~/queue/queues.server";
+
 import { action } from "~/routes/webhooks.orders.paid";
 import { installShop } from "~test/helpers/shopify-auth";
 import { uniqueShop } from "~test/helpers/shop";
-import { jobsOfShop, orderRow, queueShop, simpleOrder, startTestWorkers, testQueuePrefix, testQueues, waitForStatus } from "~test/helpers/sync-queue";
+import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitForStatus } from "~test/helpers/sync-queue";
 import { ordersPaidBody, webhookRequest, type WebhookInit } from "~test/helpers/webhooks";
 import { settle } from "~test/helpers/zoho-connect";
 import { zohoBooks } from "~test/mocks/zoho-books";
 
-const prefix = testQueuePrefix();
-let queues: QueueSet;
+const { prefix, queues, startWorkers } = withTestQueues({ appDefault: true });
 const shops = new Set<string>();
-let workers: RunningWorkers | undefined;
-
-beforeAll(() => {
-  queues = testQueues(prefix);
-  setQueues(queues);
-});
-afterEach(async () => {
-  await workers?.close();
-  workers = undefined;
-});
-afterAll(async () => {
-  setQueues(undefined);
-  await queues.close();
-});
 
 const post = (init: Omit<WebhookInit, "topic"> & { topic?: string }) =>
   settle(() => action({ request: webhookRequest({ topic: "orders/paid", ...init }), params: {}, context: {} }));
@@ -89,7 +74,7 @@ describe("orders/paid webhook", () => {
     const jobs = await jobsOfShop(queues, shop);
     expect(jobs.map((j) => j.id)).toEqual([syncOrderJobId(shop, orderId)]);
 
-    workers = await startTestWorkers(prefix, shops);
+    await startWorkers(shops);
     await waitForStatus(shop, orderId, "synced");
     expect(org.invoices.size).toBe(1);
     expect(zohoBooks.count("POST /invoices")).toBe(1);

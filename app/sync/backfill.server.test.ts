@@ -1,40 +1,16 @@
 // Backfill against the Shopify simulator, real Postgres and Redis (own queue prefix), and the real
 // worker for the progress-to-100 % case.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { prisma } from "~/db.server";
-import { enqueueSyncOrder, PRIORITY, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
-import type { RunningWorkers } from "~/queue/workers.server";
+import { enqueueSyncOrder, PRIORITY, syncOrderJobId } from "~/queue/queues.server";
+
 import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
-import {
-  backfillRange,
-  backfillSearch,
-  BackfillError,
-  cancelBackfill,
-  findBackfillOrders,
-  getBackfillProgress,
-  isResumable,
-  resumeBackfill,
-  startBackfill,
-  zonedMidnight,
-} from "~/sync/backfill.server";
-import { jobsOfShop, orderRow, queueShop, simpleOrder, startTestWorkers, testQueuePrefix, testQueues, waitFor } from "~test/helpers/sync-queue";
+import { backfillRange, backfillSearch, BackfillError, cancelBackfill, findBackfillOrders, getBackfillProgress, isResumable, resumeBackfill, startBackfill, zonedMidnight } from "~/sync/backfill.server";
+import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitFor } from "~test/helpers/sync-queue";
 import { shopify } from "~test/mocks/shopify";
 
-const prefix = testQueuePrefix();
-let queues: QueueSet;
+const { queues, startWorkers } = withTestQueues();
 const shops = new Set<string>();
-let workers: RunningWorkers | undefined;
-
-beforeAll(() => {
-  queues = testQueues(prefix);
-});
-afterEach(async () => {
-  await workers?.close();
-  workers = undefined;
-});
-afterAll(async () => {
-  await queues.close();
-});
 
 const job = (shop: string, orderId: string) => queues.syncOrder.getJob(syncOrderJobId(shop, orderId));
 
@@ -226,7 +202,7 @@ describe("finding orders", () => {
 describe("progress", () => {
   it("reaches 100 % while the worker sends the orders, then the run completes", async () => {
     const s = await shopWithOctoberOrders();
-    workers = await startTestWorkers(prefix, shops);
+    await startWorkers(shops);
 
     const { backfill, finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues });
     await finding;

@@ -1,30 +1,17 @@
 // The catch-up scan against the Shopify simulator, real Postgres and Redis.
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { prisma } from "~/db.server";
 import { createQueueSet, enqueueSyncOrder, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
-import type { RunningWorkers } from "~/queue/workers.server";
+
 import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
 import { recordPaidOrder } from "~/sync/intake.server";
 import { listShopsToScan, scanShop } from "~/sync/scan.server";
-import { jobsOfShop, orderRow, queueShop, simpleOrder, startTestWorkers, testQueuePrefix, testQueues, waitForStatus } from "~test/helpers/sync-queue";
+import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitForStatus } from "~test/helpers/sync-queue";
 import { shopify } from "~test/mocks/shopify";
 
-const prefix = testQueuePrefix();
-let queues: QueueSet;
+const { prefix, queues, startWorkers } = withTestQueues();
 const shops = new Set<string>();
-let workers: RunningWorkers | undefined;
-
-beforeAll(() => {
-  queues = testQueues(prefix);
-});
-afterEach(async () => {
-  await workers?.close();
-  workers = undefined;
-});
-afterAll(async () => {
-  await queues.close();
-});
 
 /** An order paid `secondsAgo` before now (after the shop connected, unless told otherwise). */
 const paidAt = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 1000).toISOString();
@@ -103,7 +90,7 @@ describe("scanShop", () => {
     const result = await scanShop(shop, { queues });
 
     expect(result.waiting).toMatchObject({ enqueued: 1 });
-    workers = await startTestWorkers(prefix, shops);
+    await startWorkers(shops);
     await waitForStatus(shop, orderId, "synced");
     expect(org.invoices.size).toBe(1);
   });
@@ -194,7 +181,7 @@ describe("catch-up and webhook together", () => {
     const { shop, org, addOrder } = await queueShop(shops);
     const order = simpleOrder({ processedAt: paidAt(1) });
     const orderId = addOrder(order);
-    workers = await startTestWorkers(prefix, shops);
+    await startWorkers(shops);
 
     await Promise.all([recordPaidOrder({ shop, orderId, orderName: order.name }, { queues }), scanShop(shop, { queues }), enqueueSyncOrder({ shop, orderId }, { source: "scan", queues })]);
 
@@ -207,7 +194,7 @@ describe("catch-up and webhook together", () => {
     const { shop, org, addOrder } = await queueShop(shops);
     const orderId = addOrder(simpleOrder({ processedAt: paidAt(1) }));
 
-    workers = await startTestWorkers(prefix, shops, { scanEveryMs: 60_000 });
+    await startWorkers(shops, { scanEveryMs: 60_000 });
 
     await waitForStatus(shop, orderId, "synced");
     expect(org.invoices.size).toBe(1);

@@ -2,8 +2,9 @@
 // share one database and one REDIS_PREFIX), workers run in-process against the msw simulators with
 // millisecond delays, and only see the shops the test registers.
 import { randomBytes } from "node:crypto";
+import { afterAll, afterEach } from "vitest";
 import { prisma } from "~/db.server";
-import { createQueueSet, type QueueSet } from "~/queue/queues.server";
+import { createQueueSet, setQueues, type QueueSet } from "~/queue/queues.server";
 import { redisPrefix } from "~/queue/redis.server";
 import { startWorkers, type RunningWorkers, type StartWorkersOptions } from "~/queue/workers.server";
 import type { PaidOrder } from "~/sync/mapping";
@@ -32,6 +33,44 @@ export const FAST_WORKERS: StartWorkersOptions = {
 
 export async function startTestWorkers(prefix: string, shops: ReadonlySet<string>, opts: StartWorkersOptions = {}): Promise<RunningWorkers> {
   return startWorkers({ ...FAST_WORKERS, ...opts, policy: { ...FAST_WORKERS.policy, ...opts.policy }, prefix, onlyShops: shops });
+}
+
+export interface TestQueues {
+  prefix: string;
+  /** Producer-side queues on the file's own prefix. */
+  queues: QueueSet;
+  /** In-process workers on the prefix, for `shops` only; closed after each test (closing earlier is fine). */
+  startWorkers(shops: ReadonlySet<string>, opts?: StartWorkersOptions): Promise<RunningWorkers>;
+}
+
+/**
+ * One test file's queues: its own prefix, producer queues (also the app's default queues with
+ * `appDefault`, for routes that enqueue), workers closed after each test, everything closed at the end.
+ */
+export function withTestQueues({ appDefault = false }: { appDefault?: boolean } = {}): TestQueues {
+  const prefix = testQueuePrefix();
+  const queues = testQueues(prefix);
+  if (appDefault) setQueues(queues);
+  const running = new Set<RunningWorkers>();
+  afterEach(async () => {
+    await Promise.all([...running].map((w) => w.close()));
+    running.clear();
+  });
+  afterAll(async () => {
+    if (appDefault) setQueues(undefined);
+    await queues.close();
+  });
+  return {
+    prefix,
+    queues,
+    async startWorkers(shops, opts = {}) {
+      const workers = await startTestWorkers(prefix, shops, opts);
+      let closed: Promise<void> | undefined;
+      const handle: RunningWorkers = { ...workers, close: () => (closed ??= workers.close()) };
+      running.add(handle);
+      return handle;
+    },
+  };
 }
 
 /** Polls until `probe` returns a truthy value. */

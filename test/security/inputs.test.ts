@@ -2,28 +2,20 @@
 // Settings actions, the Orders filters/search/cursors and actions (send, backfill range, backfill ids),
 // the Activity filters and the block API's id and query. Each answers a clear 4xx or handles the value
 // harmlessly — never a 500 — the tables stay intact, and nothing of the shop or another shop changes.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { setQueues, type QueueSet } from "~/queue/queues.server";
+
 import * as apiInvoice from "~/routes/api.orders.$id.invoice";
 import * as activity from "~/routes/app.activity";
 import * as orders from "~/routes/app.orders";
 import * as settings from "~/routes/app.settings";
-import { queueShop, simpleOrder, testQueues } from "~test/helpers/sync-queue";
+import { queueShop, simpleOrder, withTestQueues } from "~test/helpers/sync-queue";
 import { adminFetchRequest } from "~test/helpers/shopify-auth";
 import { settle } from "~test/helpers/zoho-connect";
 import { zohoBooks } from "~test/mocks/zoho-books";
 import { expectTablesIntact, storedState, type StoredState } from "./state";
 
-let queues: QueueSet;
-beforeAll(() => {
-  queues = testQueues();
-  setQueues(queues);
-});
-afterAll(async () => {
-  setQueues(undefined);
-  await queues.close();
-});
+const { queues } = withTestQueues({ appDefault: true });
 
 const MB = "A".repeat(1024 * 1024);
 const HOSTILE: Record<string, string> = {

@@ -3,32 +3,24 @@
 // called as Remix would (real `authenticate.admin`, real Postgres + Redis, the simulators); after each
 // refused request every row of both shops, every job and every simulator counter is as before.
 import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
-import { setQueues, type QueueSet } from "~/queue/queues.server";
+
 import * as apiInvoice from "~/routes/api.orders.$id.invoice";
 import * as appLayout from "~/routes/app";
 import * as dashboard from "~/routes/app._index";
 import * as activity from "~/routes/app.activity";
 import * as orders from "~/routes/app.orders";
 import * as settings from "~/routes/app.settings";
-import { queueShop, simpleOrder, testQueues } from "~test/helpers/sync-queue";
+import { queueShop, simpleOrder, withTestQueues } from "~test/helpers/sync-queue";
 import { adminFetchRequest, appUrl, storeHandle } from "~test/helpers/shopify-auth";
 import { settle } from "~test/helpers/zoho-connect";
 import { shopify } from "~test/mocks/shopify";
 import { expectNothingChanged, storedState } from "./state";
 
-let queues: QueueSet;
-beforeAll(() => {
-  queues = testQueues();
-  setQueues(queues);
-});
-afterAll(async () => {
-  setQueues(undefined);
-  await queues.close();
-});
+const { queues } = withTestQueues({ appDefault: true });
 
 const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
 const OTHER_SECRET = "shpss_another-apps-secret-0123456789abcdef";

@@ -4,38 +4,23 @@
 // any table, queue or simulator; a delivery Shopify repeats (same X-Shopify-Webhook-Id, at once or
 // long after the order was invoiced) adds no row, no job and no second invoice.
 import { createHmac } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { setQueues, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
-import type { RunningWorkers } from "~/queue/workers.server";
+import { syncOrderJobId } from "~/queue/queues.server";
+
 import { action as uninstalledAction } from "~/routes/webhooks.app.uninstalled";
 import { action as complianceAction } from "~/routes/webhooks.compliance";
 import { action as ordersPaidAction } from "~/routes/webhooks.orders.paid";
 import { prisma } from "~/db.server";
 import type { ConnectedShop } from "~test/helpers/connected-shop";
-import { queueShop, simpleOrder, startTestWorkers, testQueuePrefix, testQueues, waitForStatus } from "~test/helpers/sync-queue";
+import { queueShop, simpleOrder, withTestQueues, waitForStatus } from "~test/helpers/sync-queue";
 import { ordersPaidBody, webhookRequest, type WebhookInit } from "~test/helpers/webhooks";
 import { settle } from "~test/helpers/zoho-connect";
 import { zohoBooks } from "~test/mocks/zoho-books";
 import { expectNothingChanged, storedState } from "./state";
 
-const prefix = testQueuePrefix();
-let queues: QueueSet;
+const { queues, startWorkers } = withTestQueues({ appDefault: true });
 const shops = new Set<string>();
-let workers: RunningWorkers | undefined;
-
-beforeAll(() => {
-  queues = testQueues(prefix);
-  setQueues(queues);
-});
-afterEach(async () => {
-  await workers?.close();
-  workers = undefined;
-});
-afterAll(async () => {
-  setQueues(undefined);
-  await queues.close();
-});
 
 const ROUTES: Record<string, (args: ActionFunctionArgs) => Promise<Response>> = {
   "orders/paid": ordersPaidAction,
@@ -156,10 +141,9 @@ describe("a replayed orders/paid delivery creates nothing twice", () => {
     await Promise.all([post(delivery), post(delivery), post(delivery)]);
     await expectNothingChanged(queued, [s.shop], queues, "replayed while queued");
 
-    workers = await startTestWorkers(prefix, shops);
+    const workers = await startWorkers(shops);
     await waitForStatus(s.shop, orderId, "synced");
     await workers.close();
-    workers = undefined;
     expect(s.org.invoices.size).toBe(1);
     const synced = await storedState([s.shop], queues);
 
