@@ -41,16 +41,20 @@ export const ZOHO_RATE_LIMIT_DEFAULTS = {
   maxWaitMs: 5_000,
 } as const;
 
-// KEYS[1] = sorted set of request ids scored by send time (the rolling window)
-// KEYS[2] = sorted set of lease ids scored by lease expiry (the in-flight semaphore)
-// ARGV = now (ms, or "" for Redis time), windowMs, limit, concurrency, leaseMs, member
-// Returns {1, now} when granted, {0, waitMs, reason} when not.
-const ACQUIRE_LUA = `
+/** `now` in ms: ARGV[1] (a test clock), or Redis server time when it is empty. */
+const NOW_LUA = `
 local now = tonumber(ARGV[1])
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+`;
+
+// KEYS[1] = sorted set of request ids scored by grant time, moved to completion by RELEASE_LUA (the window)
+// KEYS[2] = sorted set of lease ids scored by lease expiry (the in-flight semaphore)
+// ARGV = now (ms, or "" for Redis time), windowMs, limit, concurrency, leaseMs, member
+// Returns {1, now} when granted, {0, waitMs, reason} when not.
+const ACQUIRE_LUA = `${NOW_LUA}
 local window = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local concurrency = tonumber(ARGV[4])
@@ -80,12 +84,7 @@ const ACQUIRE_SHA = createHash("sha1").update(ACQUIRE_LUA).digest("hex");
 // after its answer came back — so scored by completion, our window always covers Zoho's, however
 // late the request left. Only moves forward (GT), only an existing member (XX).
 // KEYS[1] = requests, KEYS[2] = in-flight; ARGV = now (ms, or "" for Redis time), member, windowMs
-const RELEASE_LUA = `
-local now = tonumber(ARGV[1])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+const RELEASE_LUA = `${NOW_LUA}
 redis.call('ZREM', KEYS[2], ARGV[2])
 if redis.call('ZADD', KEYS[1], 'XX', 'GT', 'CH', now, ARGV[2]) == 1 then
   redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 1000)
