@@ -1,6 +1,12 @@
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import { useEffect } from "react";
 
 export default function App() {
+  // Effects run once React has hydrated the whole page: the browser tests wait for this mark before
+  // they touch or photograph the page (a screenshot mid-hydration alters the DOM React is matching).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <html lang="en">
       <head>

@@ -77,6 +77,7 @@ export async function openHydrated(page: Page, url: string): Promise<void> {
   if (!res || res.status() !== 200) throw new Error(`GET ${url} answered ${res?.status()}: ${(await res?.text())?.slice(0, 300)}`);
   await page.waitForFunction(() => {
     const w = window as unknown as { __remixRouter?: { state: { initialized: boolean } } };
-    return w.__remixRouter?.state.initialized === true;
+    // The router is ready before React has finished hydrating; app/root.tsx marks the latter.
+    return w.__remixRouter?.state.initialized === true && document.documentElement.dataset.hydrated === "true";
   });
 }
