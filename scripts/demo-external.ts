@@ -19,7 +19,7 @@ export interface ExternalZoho {
   apiUrl: string;
   /** Zoho Accounts server (ZOHO_ACCOUNTS_URL). */
   accountsUrl: string;
-  /** The organization to use; default: Zoho's default organization, else the first listed. */
+  /** The organization to use; default: the first one Zoho lists. */
   organizationId?: string;
 }
 
@@ -29,7 +29,7 @@ export const DEMO_USAGE = `usage: npm run demo [-- --zoho-url URL [--zoho-accoun
   --zoho-url URL             a Zoho-compatible server instead: the Books API base (…/books/v3) or the
                              server's root (then /books/v3 is added); Zoho traffic is not simulated
   --zoho-accounts-url URL    its OAuth server (default: the origin of --zoho-url)
-  --zoho-organization-id ID  which organization to send invoices to (default: Zoho's default one)
+  --zoho-organization-id ID  which organization to send invoices to (default: the first one listed)
 
 Against an external server ZOHO_CLIENT_ID / ZOHO_CLIENT_SECRET come from the environment when set.`;
 
