@@ -40,6 +40,8 @@ export const envSchema = z.object({
   /** Zoho Books limits per organization (design §8): 100 requests/minute; 5 in flight (free plan). */
   ZOHO_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(100),
   ZOHO_MAX_CONCURRENT: z.coerce.number().int().positive().default(5),
+  /** Sync-order jobs one worker process runs at once (Zoho's per-organization caps still apply). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
   /**
    * How long Zoho's list search may lag behind a write: after a create whose answer we never saw,
    * the invoice is looked up by reference for this long before it is created again (ADR 012).

@@ -11,7 +11,7 @@ import { startWorkers } from "~/queue/workers.server";
 const log = logger.child({ component: "worker-process" });
 
 async function main(): Promise<void> {
-  const workers = await startWorkers();
+  const workers = await startWorkers({ concurrency: env.WORKER_CONCURRENCY });
   log.info({ pid: process.pid, prefix: env.REDIS_PREFIX }, "worker process ready");
 
   closeWithGrace({ delay: 25_000 }, async ({ signal, err }) => {
