@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { tryRedisLock } from "~/queue/redis-lock.server";
 import { uniqueShop } from "~test/helpers/shop";
 import { issueTokensFor } from "~test/mocks/zoho-accounts";
 import { seedOrganization, zohoBooks, type SeedOrganizationInput, type SimOrganization } from "~test/mocks/zoho-books";
@@ -38,6 +39,21 @@ describe("getTaxTable", () => {
     const { client, ctx } = setup({ preset: "eu" });
     const tables = await Promise.all(Array.from({ length: 5 }, () => getTaxTable(client, ctx)));
     expect(new Set(tables).size).toBe(1);
+    expect(zohoBooks.count("GET /settings/taxes")).toBe(1);
+  });
+
+  it("another worker process fetching the same table: this one waits for it and reads its cache, no second fetch", async () => {
+    const { client, ctx } = setup({ preset: "eu" });
+    const other = await tryRedisLock(["zoho-tax-table", ctx.shop, ctx.organizationId], { ttlMs: 10_000 });
+    if (other === "held") throw new Error("lock unexpectedly held");
+    const waiting = getTaxTable(client, ctx);
+
+    // The other process's fetch lands in the cache, then it lets go.
+    const table = await fetchTaxTable(client);
+    await prisma.taxCache.create({ data: { ...ctx, taxes: table as unknown as object[], fetchedAt: new Date() } });
+    await other.release();
+
+    expect(await waiting).toEqual(table);
     expect(zohoBooks.count("GET /settings/taxes")).toBe(1);
   });
 

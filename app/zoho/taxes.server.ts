@@ -8,6 +8,7 @@
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { prisma } from "~/db.server";
+import { withRedisLock } from "~/queue/redis-lock.server";
 import type { ZohoClient } from "./client.server";
 import { ZohoNotFoundError, ZohoValidationError } from "./errors";
 import type { ZohoTaxGroupMember, ZohoTaxKind, ZohoTaxTable, ZohoTaxTableEntry } from "./types";
@@ -19,6 +20,9 @@ export interface TaxTableContext {
 
 export const TAX_CACHE_TTL_MS = 60 * 60_000;
 const MAX_TAX_PAGES = 10;
+/** The tax list is a few paged GETs (30 s timeout each): the lock outlives them, waiters wait as long. */
+const TAX_LOCK_TTL_MS = 120_000;
+const TAX_LOCK_WAIT_MS = 60_000;
 
 /**
  * The tax table, from the cache when it is younger than the TTL. `refresh: true` refetches (use it
@@ -31,18 +35,27 @@ export async function getTaxTable(
 ): Promise<ZohoTaxTable> {
   const now = opts.now?.() ?? new Date();
   const where = { shop_organizationId: { shop: ctx.shop, organizationId: ctx.organizationId } };
-  if (!opts.refresh) {
+  /** A cached table fetched after `since`, if any. */
+  const cachedSince = async (since: number): Promise<ZohoTaxTable | null> => {
     const cached = await prisma.taxCache.findUnique({ where });
-    if (cached && now.getTime() - cached.fetchedAt.getTime() < TAX_CACHE_TTL_MS) {
-      const parsed = cachedTableSchema.safeParse(cached.taxes);
-      if (parsed.success) return parsed.data as ZohoTaxTable;
-    }
+    if (!cached || cached.fetchedAt.getTime() <= since) return null;
+    const parsed = cachedTableSchema.safeParse(cached.taxes);
+    return parsed.success ? (parsed.data as ZohoTaxTable) : null;
+  };
+  // A refresh wants a table fetched from now on; otherwise one younger than the TTL will do.
+  const since = opts.refresh ? now.getTime() - 1 : now.getTime() - TAX_CACHE_TTL_MS;
+  if (!opts.refresh) {
+    const cached = await cachedSince(since);
+    if (cached) return cached;
   }
-  // Orders of one shop arriving together (worker concurrency) share one fetch per process.
+  // Orders of one shop arriving together share one fetch: per process (this map), and across the
+  // worker processes (a Redis lock; the others then read what the first one cached).
   const key = `${ctx.shop}\u0000${ctx.organizationId}`;
   const pending = inFlight.get(key);
   if (pending) return pending;
-  const fetching = (async () => {
+  const fetching = withRedisLock(["zoho-tax-table", ctx.shop, ctx.organizationId], { ttlMs: TAX_LOCK_TTL_MS, waitMs: TAX_LOCK_WAIT_MS }, async () => {
+    const fetchedMeanwhile = await cachedSince(since);
+    if (fetchedMeanwhile) return fetchedMeanwhile;
     const table = await fetchTaxTable(client);
     const json = table as unknown as Prisma.InputJsonValue;
     await prisma.taxCache.upsert({
@@ -51,7 +64,7 @@ export async function getTaxTable(
       update: { taxes: json, fetchedAt: now },
     });
     return table;
-  })().finally(() => inFlight.delete(key));
+  }).finally(() => inFlight.delete(key));
   inFlight.set(key, fetching);
   return fetching;
 }
