@@ -4,7 +4,7 @@ import { handleAppUninstalled } from "~/sync/compliance.server";
 import { handleWebhook } from "~/sync/webhooks.server";
 
 export async function action({ request }: ActionFunctionArgs) {
-  return handleWebhook(request, async ({ shop }, log) => {
-    await handleAppUninstalled(shop, { log });
+  return handleWebhook(request, async ({ shop, triggeredAt }, log) => {
+    await handleAppUninstalled(shop, { log, ...(triggeredAt ? { triggeredAt } : {}) });
   });
 }

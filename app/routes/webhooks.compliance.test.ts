@@ -50,6 +50,22 @@ describe("app/uninstalled", () => {
     expect(zohoBooks.count()).toBe(0);
   });
 
+  it("a late redelivery of an uninstall from before the shop reinstalled and reconnected changes nothing", async () => {
+    const { shop } = await queueShop(shops);
+    const connectedAt = (await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).connectedAt!;
+    const before = new Date(connectedAt.getTime() - 60 * 60_000).toISOString();
+
+    const res = await uninstall({ shop, body: { id: 3, domain: shop, myshopify_domain: shop }, triggeredAt: before });
+
+    expect(res.status).toBe(200);
+    expect(await prisma.session.count({ where: { shop } })).toBeGreaterThan(0);
+    expect((await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).status).toBe("connected");
+
+    // The same uninstall raised after the connect does what it says.
+    await uninstall({ shop, body: { id: 3, domain: shop, myshopify_domain: shop }, triggeredAt: new Date(connectedAt.getTime() + 1_000).toISOString() });
+    expect((await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).status).toBe("disconnected");
+  });
+
   it("still works when the shop's expired Shopify token can no longer be refreshed (Shopify revoked it)", async () => {
     const shop = uniqueShop("gone");
     await installShop(shop, { expired: true });

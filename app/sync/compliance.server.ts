@@ -34,8 +34,22 @@ const emailKey = (email: string) => `email:${email.trim().toLowerCase()}`;
 
 // ---- app/uninstalled ----------------------------------------------------------------------------
 
-/** Sessions removed, Zoho connection disabled (tokens deleted): nothing is sent for this shop any more. */
-export async function handleAppUninstalled(shop: string, { log = rootLogger }: { log?: Logger } = {}): Promise<{ sessions: number; connection: boolean }> {
+/**
+ * Sessions removed, Zoho connection disabled (tokens deleted): nothing is sent for this shop any more.
+ * A late redelivery of an uninstall older than the shop's last Zoho connect (the merchant reinstalled
+ * and reconnected since) is ignored: it would otherwise undo the new install.
+ */
+export async function handleAppUninstalled(
+  shop: string,
+  { log = rootLogger, triggeredAt }: { log?: Logger; triggeredAt?: Date } = {},
+): Promise<{ sessions: number; connection: boolean; stale?: true }> {
+  if (triggeredAt) {
+    const current = await prisma.zohoConnection.findUnique({ where: { shop }, select: { connectedAt: true, status: true } });
+    if (current?.connectedAt && current.status !== "disconnected" && current.connectedAt > triggeredAt) {
+      log.info({ triggeredAt: triggeredAt.toISOString(), connectedAt: current.connectedAt.toISOString() }, "app/uninstalled older than the shop's reconnect, ignored");
+      return { sessions: 0, connection: false, stale: true };
+    }
+  }
   const [sessions, connection] = await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop } }),
     prisma.zohoConnection.updateMany({

@@ -22,7 +22,15 @@ export interface VerifiedWebhook {
   topic: string;
   webhookId: string;
   eventId?: string;
+  /** X-Shopify-Triggered-At: when Shopify raised the event (a redelivery keeps it); unset if absent or unreadable. */
+  triggeredAt?: Date;
   payload: unknown;
+}
+
+function triggeredAtOf(request: Request): { triggeredAt?: Date } {
+  const raw = request.headers.get("x-shopify-triggered-at");
+  const at = raw ? new Date(raw) : null;
+  return at && !Number.isNaN(at.getTime()) ? { triggeredAt: at } : {};
 }
 
 /** A correctly signed webhook whose body we cannot use. `reason` is written for the activity log. */
@@ -44,6 +52,7 @@ export async function authenticateWebhook(request: Request, log: Logger = logger
       topic: ctx.topic,
       webhookId: ctx.webhookId,
       ...("eventId" in ctx && ctx.eventId ? { eventId: ctx.eventId } : {}),
+      ...triggeredAtOf(copy),
       payload: ctx.payload,
     };
   } catch (err) {
@@ -78,7 +87,7 @@ async function verifyWithoutLibrary(request: Request, libraryError: unknown, log
     throw new Response(null, { status: 400, statusText: "Bad Request" });
   }
   log.warn({ shop, topic, webhookId, err: errorName(libraryError) }, "webhook verified without the library (no usable session)");
-  return { shop, topic, webhookId, payload };
+  return { shop, topic, webhookId, ...triggeredAtOf(request), payload };
 }
 
 /** Logs and records why a signed webhook was refused. */

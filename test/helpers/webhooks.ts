@@ -15,6 +15,8 @@ export interface WebhookInit {
   hmac?: string | null;
   webhookId?: string;
   eventId?: string;
+  /** X-Shopify-Triggered-At; default now. */
+  triggeredAt?: string;
 }
 
 const PATHS: Record<string, string> = {
@@ -34,7 +36,7 @@ export function webhookRequest(init: WebhookInit): Request {
     "x-shopify-api-version": "2026-04",
     "x-shopify-webhook-id": init.webhookId ?? randomUUID(),
     "x-shopify-event-id": init.eventId ?? randomUUID(),
-    "x-shopify-triggered-at": new Date().toISOString(),
+    "x-shopify-triggered-at": init.triggeredAt ?? new Date().toISOString(),
   };
   if (init.hmac !== null) headers["x-shopify-hmac-sha256"] = init.hmac ?? getHmac(raw, env.SHOPIFY_API_SECRET);
   return new Request(appUrl(PATHS[init.topic] ?? "/webhooks/unknown"), { method: "POST", headers, body: raw });
