@@ -18,8 +18,8 @@
 // answers Shopify), the demo shop connects through the same routes to that server, the orders are built
 // for the organization it has (scripts/demo-external.ts), and Zoho's answers are read back through its
 // API. Shopify stays simulated: there is no store to take orders from.
-import { randomBytes, randomUUID } from "node:crypto";
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { decode as turboDecode } from "turbo-stream";
@@ -31,6 +31,7 @@ import type * as ZohoBooksSim from "../test/mocks/zoho-books";
 import type * as ShopifySim from "../test/mocks/shopify";
 import type { AppServer } from "./app-server";
 import type { CorpusGroup } from "./demo-corpus";
+import { demoEncryptionKey } from "./demo-key";
 import { parseDemoArgs, type ExternalOrder, type ExternalZoho } from "./demo-external";
 import type { SimServer } from "./sim-server";
 import type { Simulators } from "./simulators";
@@ -52,18 +53,6 @@ const WEBHOOK_CONCURRENCY = 8;
 
 // ---- configuration (before any app module is imported: app/env.server.ts parses on import) ------
 
-/** A key generated once per checkout, kept in the git-ignored .cache/ so demo data stays readable. */
-function demoEncryptionKey(): string {
-  const file = path.join(ROOT, ".cache", "demo-token-encryption-key");
-  try {
-    return readFileSync(file, "utf8").trim();
-  } catch {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const key = randomBytes(32).toString("base64");
-    writeFileSync(file, `${key}\n`, { mode: 0o600 });
-    return key;
-  }
-}
 
 async function configure(external: ExternalZoho | null): Promise<{ appPort: number; simPort: number }> {
   const [appPort, simPort] = [await freePort(), await freePort()];

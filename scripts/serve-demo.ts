@@ -12,32 +12,16 @@
 // carry a session token for the demo shop that stays valid for a week.
 //
 // Options: --port N (default 3000, or a free one when taken), --host ADDR (default 127.0.0.1).
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { demoEncryptionKey } from "./demo-key";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DEMO_SHOP = "zoho-books-demo-admin.myshopify.com";
 const TOKEN_DAYS = 7;
 const DAY = 24 * 3600_000;
 
 // ---- configuration (before any app module is imported: app/env.server.ts parses on import) ------
 
-/** The key of `npm run demo` (same database): generated once per checkout in the git-ignored .cache/. */
-function demoEncryptionKey(): string {
-  const file = path.join(ROOT, ".cache", "demo-token-encryption-key");
-  try {
-    return readFileSync(file, "utf8").trim();
-  } catch {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const key = randomBytes(32).toString("base64");
-    writeFileSync(file, `${key}\n`, { mode: 0o600 });
-    return key;
-  }
-}
 
 /** `wanted` when it can be bound, else a free port (0 = always a free one). */
 async function pickPort(host: string, wanted: number): Promise<number> {
