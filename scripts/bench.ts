@@ -16,7 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RedisClient } from "~/queue/redis.server";
 import { parseBenchArgs, UsageError, type BenchOptions, type Scenario } from "./bench/args";
-import { freePort } from "./bench/child";
+import { freePort } from "../test/helpers/processes";
 import { benchEnv, childEnv } from "./bench/env";
 import type { BenchContext, ScenarioRun } from "./bench/context";
 import { renderTable, type Row } from "./bench/table";

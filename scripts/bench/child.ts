@@ -3,7 +3,6 @@
 // for error messages, and stopped by pid with SIGTERM (then SIGKILL) — never by name.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { trackChild } from "../child-registry";
 
 export interface Child {
@@ -94,14 +93,3 @@ export async function waitUntilReady(child: Child, probe: () => Promise<boolean>
   }
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
