@@ -45,7 +45,9 @@ describe("app/uninstalled", () => {
       return r?.lastErrorCode === "zoho_not_connected" ? r : null;
     });
     expect(row.status).toBe("queued");
-    expect((await queues.syncOrder.getJob(syncOrderJobId(shop, orderId)))?.returnvalue).toEqual({ kind: "held", code: "zoho_not_connected" });
+    // The row is written inside the job; BullMQ stores the job's return value just after it.
+    const held = await waitFor(async () => (await queues.syncOrder.getJob(syncOrderJobId(shop, orderId)))?.returnvalue);
+    expect(held).toEqual({ kind: "held", code: "zoho_not_connected" });
     expect(org.invoices.size).toBe(0);
     expect(zohoBooks.count()).toBe(0);
   });
