@@ -20,3 +20,16 @@ export function useFilterNavigation(): (changes: Record<string, string | null>) 
     [searchParams, setSearchParams],
   );
 }
+
+/** IndexTable `pagination` of a cursor-paged list: Next and Previous keep the filters (`go` is the hook's). */
+export function cursorPagination(
+  pageInfo: { hasNext: boolean; hasPrevious: boolean; startCursor: string | null; endCursor: string | null },
+  go: (changes: Record<string, string | null>) => void,
+) {
+  return {
+    hasNext: pageInfo.hasNext,
+    hasPrevious: pageInfo.hasPrevious,
+    onNext: () => go({ after: pageInfo.endCursor }),
+    onPrevious: () => go({ before: pageInfo.startCursor }),
+  };
+}

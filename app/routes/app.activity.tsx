@@ -4,7 +4,7 @@
 import { useEffect, useState } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
-import { useFilterNavigation } from "~/components/use-filter-navigation";
+import { cursorPagination, useFilterNavigation } from "~/components/use-filter-navigation";
 import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { LOG_ILLUSTRATION } from "~/components/illustrations";
 import { authenticate } from "~/shopify.server";
@@ -133,12 +133,7 @@ export default function ActivityPage() {
                     </Text>
                   </Box>
                 }
-                pagination={{
-                  hasNext: pageInfo.hasNext,
-                  hasPrevious: pageInfo.hasPrevious,
-                  onNext: () => go({ after: pageInfo.endCursor }),
-                  onPrevious: () => go({ before: pageInfo.startCursor }),
-                }}
+                pagination={cursorPagination(pageInfo, go)}
               >
                 {rows}
               </IndexTable>

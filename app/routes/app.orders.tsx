@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, useFetcher, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
-import { useFilterNavigation } from "~/components/use-filter-navigation";
+import { cursorPagination, useFilterNavigation } from "~/components/use-filter-navigation";
 import {
   Badge,
   Banner,
@@ -448,12 +448,7 @@ function OrdersTable(props: {
           { title: "Received" },
           { title: "", id: "actions" },
         ]}
-        pagination={{
-          hasNext: pageInfo.hasNext,
-          hasPrevious: pageInfo.hasPrevious,
-          onNext: () => go({ after: pageInfo.endCursor }),
-          onPrevious: () => go({ before: pageInfo.startCursor }),
-        }}
+        pagination={cursorPagination(pageInfo, go)}
       >
         {rows}
       </IndexTable>
