@@ -5,7 +5,7 @@ import { env } from "~/env.server"; // first: fails fast with a readable list of
 import closeWithGrace from "close-with-grace";
 import { prisma } from "~/db.server";
 import { logger } from "~/logger.server";
-import { closeRedis } from "~/queue/redis.server";
+import { closeRedis } from "~/redis/redis.server";
 import { startWorkers } from "~/queue/workers.server";
 
 const log = logger.child({ component: "worker-process" });

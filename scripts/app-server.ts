@@ -126,7 +126,7 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError, br
       const loaded = async <T,>(id: string) =>
         (await vite.moduleGraph.getModuleByUrl(id, true))?.ssrModule ? loadModule<T>(id) : undefined;
       try {
-        await (await loaded<{ closeRedis(): Promise<void> }>("/app/queue/redis.server.ts"))?.closeRedis();
+        await (await loaded<{ closeRedis(): Promise<void> }>("/app/redis/redis.server.ts"))?.closeRedis();
         await (await loaded<{ prisma: { $disconnect(): Promise<void> } }>("/app/db.server.ts"))?.prisma.$disconnect();
       } finally {
         await vite.close();

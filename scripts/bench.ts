@@ -14,7 +14,7 @@
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { RedisClient } from "~/queue/redis.server";
+import type { RedisClient } from "~/redis/redis.server";
 import { parseBenchArgs, UsageError, type BenchOptions, type Scenario } from "./bench/args";
 import { freePort } from "../test/helpers/processes";
 import { benchEnv, childEnv } from "./bench/env";
@@ -51,7 +51,7 @@ async function main(opts: BenchOptions): Promise<number> {
     registerBenchZohoClient();
 
     const { getQueues, closeQueues } = await import("~/queue/queues.server");
-    const { closeRedis, getRedis } = await import("~/queue/redis.server");
+    const { closeRedis, getRedis } = await import("~/redis/redis.server");
     const { prisma } = await import("~/db.server");
     cleanups.unshift(async () => {
       await closeQueues();

@@ -179,7 +179,7 @@ async function cleanDemoState(prefix: string): Promise<{ rows: number; keys: num
   }
   if (pending.length) throw new Error(`could not remove the earlier demo rows from ${pending.join(", ")}`);
 
-  const { createRedis } = await import("../app/queue/redis.server");
+  const { createRedis } = await import("../app/redis/redis.server");
   const redis = createRedis("worker");
   let keys = 0;
   try {
@@ -779,7 +779,7 @@ async function main(): Promise<number> {
     await ctx.app?.close().catch((err: unknown) => console.error("closing the app server failed:", err));
     await ctx.simServer?.close();
     ctx.sims?.close();
-    const { closeRedis } = await import("../app/queue/redis.server").catch(() => ({ closeRedis: async () => {} }));
+    const { closeRedis } = await import("../app/redis/redis.server").catch(() => ({ closeRedis: async () => {} }));
     await closeRedis();
     const { prisma } = await import("../app/db.server").catch(() => ({ prisma: null }));
     await prisma?.$disconnect();

@@ -222,7 +222,7 @@ async function main(): Promise<void> {
     sims.close();
     const { closeQueues } = await import("../app/queue/queues.server");
     await closeQueues().catch(() => undefined);
-    const { closeRedis } = await import("../app/queue/redis.server");
+    const { closeRedis } = await import("../app/redis/redis.server");
     await closeRedis().catch(() => undefined);
     const { prisma } = await import("../app/db.server");
     await prisma.$disconnect().catch(() => undefined);

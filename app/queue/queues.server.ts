@@ -8,8 +8,8 @@
 //   webhook > catch-up scan > backfill.
 // - Every key carries a prefix: `redisPrefix` by default, a per-test prefix in tests.
 import { Queue, type JobsOptions, type JobState } from "bullmq";
-import type { RedisClient } from "~/queue/redis.server";
-import { createRedis, redisPrefix } from "~/queue/redis.server";
+import type { RedisClient } from "~/redis/redis.server";
+import { createRedis, redisPrefix } from "~/redis/redis.server";
 
 export const SYNC_ORDER_QUEUE = "sync-order";
 /** Maintenance: the 10-minute catch-up (fan-out per shop) and the sweep that resumes parked shops. */

@@ -5,7 +5,7 @@ import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { enqueueSyncOrder, syncOrderJobId } from "~/queue/queues.server";
-import { createRedis } from "~/queue/redis.server";
+import { createRedis } from "~/redis/redis.server";
 import type { StartWorkersOptions } from "~/queue/workers.server";
 import { DAILY_QUOTA_MESSAGE } from "~/sync/queue-policy";
 import { resumePausedShops } from "~/sync/shop-pause.server";

@@ -6,7 +6,7 @@
 //                          | pause-shop (park the shop, delay this job) | give-up (UnrecoverableError)
 import { env } from "~/env.server";
 import { DelayedError, UnrecoverableError, type Job, type Processor } from "bullmq";
-import type { RedisClient } from "~/queue/redis.server";
+import type { RedisClient } from "~/redis/redis.server";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import type { SyncOrderJobData } from "~/queue/queues.server";

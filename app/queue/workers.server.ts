@@ -3,7 +3,7 @@
 // Returns a close function: workers first (each running job finishes), then queues, then the
 // connection if this call opened it.
 import { Worker, type Job } from "bullmq";
-import type { RedisClient } from "~/queue/redis.server";
+import type { RedisClient } from "~/redis/redis.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import {
   createQueueSet,
@@ -16,7 +16,7 @@ import {
   type ScanJobData,
   type SyncOrderJobData,
 } from "~/queue/queues.server";
-import { createRedis, redisPrefix } from "~/queue/redis.server";
+import { createRedis, redisPrefix } from "~/redis/redis.server";
 import { createScanProcessor, type ScanJobResult, type ScanWorkerConfig } from "~/queue/scan.worker.server";
 import { createSyncOrderProcessor, type SyncOrderJobResult, type SyncOrderWorkerConfig } from "~/queue/sync-order.worker.server";
 import type { QueuePolicyConfig } from "~/sync/queue-policy";

@@ -52,7 +52,7 @@ const VIEW_LABELS: Record<OrderView, string> = {
   failed: "Retrying",
   waiting: "Waiting",
   synced: "Synced",
-  deleted: "Invoice deleted",
+  deleted: "Deleted or not invoiced",
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -277,6 +277,8 @@ function StatusBadge({ order }: { order: OrderRowView }) {
       return <Badge tone="critical">Needs attention</Badge>;
     case "deleted":
       return <Badge>Invoice deleted</Badge>;
+    case "skipped":
+      return <Badge>Not invoiced</Badge>;
   }
 }
 

@@ -1,6 +1,6 @@
 // Turns any error of a sync attempt into what the merchant sees on the order (OrderSync status,
 // code, a sentence) — pure, so the worker's queue policy and the UI share one explanation.
-import { RedisLockBusyError } from "~/queue/redis-lock.server";
+import { RedisLockBusyError } from "~/redis/lock.server";
 import { InvoiceNotListedYetError, isMappingError } from "~/sync/errors";
 import { ShopifyError, ShopifyOrderNotFoundError } from "~/shopify/errors";
 import {

@@ -6,7 +6,7 @@ import type { OrderSyncStatus, Prisma } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, type EnqueueResult, type QueueSet, type SyncOrderSource } from "~/queue/queues.server";
-import { withTimeout } from "~/queue/redis-lock.server";
+import { withTimeout } from "~/redis/lock.server";
 import { recordSyncEvent } from "~/sync/events.server";
 import { ORDER_LEASE_MS } from "~/sync/order-lock.server";
 import { QUEUE_POLICY_DEFAULTS } from "~/sync/queue-policy";

@@ -186,6 +186,7 @@ export function orderInvoiceView(orderId: string, row: OrderSyncLike | null, ctx
       return { ...base, state: "error", invoice: null, orderTotal, problem: lastProblem(true) ?? UNKNOWN_PROBLEM };
     case "needs_attention":
       return { ...base, state: "error", invoice: null, orderTotal, problem: lastProblem(false) ?? UNKNOWN_PROBLEM };
+    case "skipped": // a test order, or cancelled before it was invoiced: the reason says which
     case "deleted":
     case "synced": // synced always carries an invoice id; kept total for the type checker
       return { ...base, state: "not_sent", invoice: null, orderTotal, problem: lastProblem(false) };

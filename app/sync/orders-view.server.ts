@@ -90,7 +90,7 @@ const VIEW_STATUSES: Record<Exclude<OrderView, "all">, OrderSyncStatus[]> = {
   failed: ["failed"],
   waiting: ["queued", "creating"],
   synced: ["synced"],
-  deleted: ["deleted"],
+  deleted: ["deleted", "skipped"],
 };
 
 export interface OrderFilters {

@@ -86,6 +86,7 @@ function claimableStatus(row: OrderSync, mode: SyncMode): boolean {
       return true;
     case "needs_attention": // a person fixes the cause, then sends it again
     case "deleted": // deleted on purpose: only a person re-creates it
+    case "skipped": // a test or cancelled order: only a person sends it anyway
       return mode === "manual";
     case "synced":
       return false;

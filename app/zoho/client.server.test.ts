@@ -4,7 +4,7 @@ import { delay, http, HttpResponse } from "msw";
 import { afterAll, describe, expect, it } from "vitest";
 import { server } from "~test/mocks";
 import { createLogger } from "~/logger.server";
-import { createRedis } from "~/queue/redis.server";
+import { createRedis } from "~/redis/redis.server";
 import { ZohoClient, type ZohoClientOptions, backoffMs, shouldRetry } from "./client.server";
 import {
   ZohoAuthError,

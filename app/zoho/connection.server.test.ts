@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import { TokenDecryptionError, decryptSecret, encryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
-import { closeRedis, getRedis, redisKey } from "~/queue/redis.server";
+import { closeRedis, getRedis, redisKey } from "~/redis/redis.server";
 import { server } from "~test/mocks";
 import {
   addZohoAccountsServer,

@@ -9,14 +9,14 @@
 // frees itself if the holder dies, and waiters poll the row, which is the source of truth. If Redis
 // is unreachable we still refresh (in-process single-flight only) rather than stop the shop.
 import { createHash } from "node:crypto";
-import type { RedisClient } from "~/queue/redis.server";
+import type { RedisClient } from "~/redis/redis.server";
 import type { ZohoConnection } from "@prisma/client";
 import { decryptSecret, encryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
-import { REDIS_COMMAND_TIMEOUT_MS, tryRedisLock, withTimeout } from "~/queue/redis-lock.server";
-import { getRedis, redisKey } from "~/queue/redis.server";
+import { REDIS_COMMAND_TIMEOUT_MS, tryRedisLock, withTimeout } from "~/redis/lock.server";
+import { getRedis, redisKey } from "~/redis/redis.server";
 import { ZohoClient, type ZohoClientOptions, type ZohoTokenSource, type Query } from "./client.server";
 import { DATA_CENTERS, booksBaseUrl, dataCenterFromAccountsServer, isDataCenterId, normalizeServerUrl, type DataCenterId } from "./data-centers";
 import { ZohoAuthError, ZohoOAuthError, toZohoOAuthError, zohoTimeoutError, type ZohoErrorInfo, type ZohoErrorOptions } from "./errors";

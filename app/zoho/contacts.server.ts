@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { prisma } from "~/db.server";
 import type { Logger } from "~/logger.server";
-import { withRedisLock } from "~/queue/redis-lock.server";
+import { withRedisLock } from "~/redis/lock.server";
 import type { ZohoClient } from "./client.server";
 import { ZohoConflictError, ZohoNotFoundError, ZohoValidationError } from "./errors";
 import type {

@@ -1,7 +1,7 @@
 // Real Redis (this run's key prefix); a fake clock drives the window so nothing waits for real.
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { createRedis, redisPrefix } from "~/queue/redis.server";
+import { createRedis, redisPrefix } from "~/redis/redis.server";
 import { ZohoRateLimitError } from "./errors";
 import { type ZohoRateLimiterOptions, ZohoRateLimiter, limiterKeys } from "./rate-limit.server";
 

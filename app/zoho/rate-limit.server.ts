@@ -5,10 +5,10 @@
 // A short wait (≤ maxWaitMs) happens here; a longer one becomes a ZohoRateLimitError with
 // `retryAfterMs`, which the queue turns into a delayed job instead of a failure.
 import { createHash, randomUUID } from "node:crypto";
-import type { RedisClient } from "~/queue/redis.server";
+import type { RedisClient } from "~/redis/redis.server";
 import { env } from "~/env.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
-import { getRedis, redisKey } from "~/queue/redis.server";
+import { getRedis, redisKey } from "~/redis/redis.server";
 import { type ZohoRequestInfo, zohoLimiterError } from "./errors";
 
 export interface ZohoRateLimiterOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { tryRedisLock } from "~/queue/redis-lock.server";
+import { tryRedisLock } from "~/redis/lock.server";
 import { uniqueShop } from "~test/helpers/shop";
 import { issueTokensFor } from "~test/mocks/zoho-accounts";
 import { seedOrganization, zohoBooks, type SeedOrganizationInput, type SimOrganization } from "~test/mocks/zoho-books";

@@ -8,7 +8,7 @@
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { prisma } from "~/db.server";
-import { withRedisLock } from "~/queue/redis-lock.server";
+import { withRedisLock } from "~/redis/lock.server";
 import type { ZohoClient } from "./client.server";
 import { ZohoNotFoundError, ZohoValidationError } from "./errors";
 import type { ZohoTaxGroupMember, ZohoTaxKind, ZohoTaxTable, ZohoTaxTableEntry } from "./types";

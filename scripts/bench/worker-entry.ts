@@ -4,7 +4,7 @@
 import "~/env.server"; // first: fails fast with a readable list of bad variables
 import closeWithGrace from "close-with-grace";
 import { prisma } from "~/db.server";
-import { closeRedis } from "~/queue/redis.server";
+import { closeRedis } from "~/redis/redis.server";
 import { startWorkers } from "~/queue/workers.server";
 
 const paceMs = Number(process.argv[2]);

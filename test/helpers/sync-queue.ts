@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach } from "vitest";
 import { prisma } from "~/db.server";
 import { createQueueSet, setQueues, type QueueSet } from "~/queue/queues.server";
-import { redisPrefix } from "~/queue/redis.server";
+import { redisPrefix } from "~/redis/redis.server";
 import { startWorkers, type RunningWorkers, type StartWorkersOptions } from "~/queue/workers.server";
 import type { PaidOrder } from "~/sync/mapping";
 import { buildOrder, type OrderSpec } from "~test/factories/order";

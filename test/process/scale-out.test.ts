@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { decryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
 import { createQueueSet, type QueueSet } from "~/queue/queues.server";
-import { closeRedis, getRedis } from "~/queue/redis.server";
+import { closeRedis, getRedis } from "~/redis/redis.server";
 import {
   isLogLine,
   spawnTs,

@@ -5,7 +5,7 @@
 import { env } from "~/env.server"; // first: a bad environment stops the process with the variables named
 import closeWithGrace from "close-with-grace";
 import { prisma } from "~/db.server";
-import { closeRedis } from "~/queue/redis.server";
+import { closeRedis } from "~/redis/redis.server";
 import { startWorkers } from "~/queue/workers.server";
 import { WORKER_READY, type WorkerEntryOptions } from "~test/helpers/processes";
 

@@ -2,9 +2,9 @@
 // process of a deployment shares them, on any machine (ADR 014). Used for the single-flight token
 // refresh (app/zoho/connection.server.ts) and for one contact per customer (app/zoho/contacts.server.ts).
 import { randomUUID } from "node:crypto";
-import type { RedisClient } from "~/queue/redis.server";
+import type { RedisClient } from "~/redis/redis.server";
 import type { Logger } from "~/logger.server";
-import { getRedis, redisKey } from "./redis.server";
+import { getRedis, redisKey } from "~/redis/redis.server";
 
 /** A Redis command that takes longer than this counts as Redis being unavailable. */
 export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
