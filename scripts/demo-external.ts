@@ -246,12 +246,12 @@ export interface ZohoInvoiceFacts {
  * recorded invoice is not listed yet the search is repeated for up to `settleMs`.
  */
 export async function zohoInvoiceFacts(client: ZohoClient, reference: string, recordedId: string | null, settleMs = 30_000): Promise<ZohoInvoiceFacts> {
-  const { findInvoiceByReference, getInvoice } = await import("../app/zoho/invoices.server");
+  const { findInvoicesByReference, getInvoice } = await import("../app/zoho/invoices.server");
   const deadline = Date.now() + settleMs;
-  let listed = await findInvoiceByReference(client, reference);
+  let listed = await findInvoicesByReference(client, reference);
   while (recordedId && !listed.some((i) => i.invoice_id === recordedId) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 1_000));
-    listed = await findInvoiceByReference(client, reference);
+    listed = await findInvoicesByReference(client, reference);
   }
   const invoice = recordedId ? await getInvoice(client, recordedId) : null;
   // The recorded invoice counts even if the search never caught up (it exists: GET by id found it).

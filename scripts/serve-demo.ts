@@ -95,7 +95,8 @@ const CUSTOMERS = [
 async function seedDemoShop(): Promise<{ organization: string; synced: number; attention: number; retrying: number; backfill: { count: number; from: string; to: string } }> {
   const { prisma } = await import("../app/db.server");
   const { env } = await import("../app/env.server");
-  const { recordPaidOrder, upsertQueuedOrder } = await import("../app/sync/intake.server");
+  const { recordPaidOrder } = await import("../app/sync/intake.server");
+  const { upsertQueuedOrder } = await import("../app/sync/order-sync.server");
   const { syncOrder } = await import("../app/sync/sync-order.server");
   const { installShop } = await import("../test/helpers/shopify-auth");
   const { storeConnection } = await import("../test/helpers/connected-shop");

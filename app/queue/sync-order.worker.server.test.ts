@@ -7,7 +7,7 @@ import { prisma } from "~/db.server";
 import { enqueueSyncOrder, syncOrderJobId } from "~/queue/queues.server";
 import { createRedis } from "~/redis/redis.server";
 import type { StartWorkersOptions } from "~/queue/workers.server";
-import { DAILY_QUOTA_MESSAGE } from "~/sync/queue-policy";
+import { DAILY_QUOTA_MESSAGE } from "~/sync/verdict";
 import { resumePausedShops } from "~/sync/shop-pause.server";
 import { getZohoClient } from "~/zoho/connection.server";
 import type { ConnectedShop } from "~test/helpers/connected-shop";

@@ -1,25 +1,23 @@
-// The sync-order job: the only place where an error becomes queue behaviour (style §3, §5.9; ADR 008).
+// The sync-order job: where the verdict's action becomes queue behaviour (style §3, §5.9; ADR 008).
 //
 //   shop check (hold → recorded, done; pause → delayed until the pause ends)
-//   → syncOrder (claim, Zoho, record; it records failures on the row and rethrows)
-//   → queueActionFor(err): retry (backoff) | delay (moveToDelayed + DelayedError, no attempt used)
-//                          | pause-shop (park the shop, delay this job) | give-up (UnrecoverableError)
+//   → syncOrder (claim, Zoho, settle; it records the verdict on the row and rethrows)
+//   → verdictFor(err).action: retry (backoff) | delay (moveToDelayed + DelayedError, no attempt used)
+//                             | pause-shop (park the shop, delay this job) | give-up (UnrecoverableError)
+// The row is never touched here: app/sync/order-sync.server.ts owns it.
 import { env } from "~/env.server";
 import { DelayedError, UnrecoverableError, type Job, type Processor } from "bullmq";
 import type { RedisClient } from "~/redis/redis.server";
-import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import type { SyncOrderJobData } from "~/queue/queues.server";
-import { recordSyncEvent } from "~/sync/events.server";
-import { holdOrder } from "~/sync/intake.server";
-import { ensureOrderSync } from "~/sync/order-lock.server";
-import { queueActionFor, QUEUE_POLICY_DEFAULTS, type QueuePolicyConfig } from "~/sync/queue-policy";
+import { ensureOrderSync, holdOrder } from "~/sync/order-sync.server";
+import { verdictFor, VERDICT_DEFAULTS, type VerdictConfig } from "~/sync/verdict";
 import { loadShopGate, pauseShop } from "~/sync/shop-pause.server";
 import { syncOrder, type SyncDeps, type SyncOutcome } from "~/sync/sync-order.server";
 
 export interface SyncOrderWorkerConfig {
   /** Overrides of the queue policy's delays (tests use milliseconds). */
-  policy?: Partial<QueuePolicyConfig>;
+  policy?: Partial<VerdictConfig>;
   /** Another process holds the order's lease: look again after this long. */
   busyRecheckMs?: number;
   /**
@@ -52,13 +50,13 @@ export function defaultPaceMs(requestsPerMinute: number = env.ZOHO_REQUESTS_PER_
 
 /** What a finished job returns (stored in Redis in clear text: ids and codes only). */
 export type SyncOrderJobResult =
-  | { kind: "created" | "recovered"; invoiceId: string; invoiceNumber: string; zohoCalls: number; corrected: boolean }
+  | { kind: "created" | "recovered" | "finished"; invoiceId: string; invoiceNumber: string; zohoCalls: number; corrected: boolean }
   | { kind: "already_synced"; invoiceId: string | null }
   | { kind: "skipped"; reason: string }
   | { kind: "held"; code: string };
 
 export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<SyncOrderJobData, SyncOrderJobResult> {
-  const policy: QueuePolicyConfig = { ...QUEUE_POLICY_DEFAULTS, ...cfg.policy };
+  const policy: VerdictConfig = { ...VERDICT_DEFAULTS, ...cfg.policy };
   const busyRecheckMs = Math.min(cfg.busyRecheckMs ?? SYNC_WORKER_DEFAULTS.busyRecheckMs, policy.maxDelayMs);
   const paceMs = cfg.paceMs ?? defaultPaceMs();
   const baseLog = (cfg.log ?? rootLogger).child({ component: "sync-order-worker" });
@@ -90,22 +88,19 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
     try {
       outcome = await syncOrder({ shop, orderId, mode }, { ...(await cfg.syncDeps?.(job)), log });
     } catch (err) {
-      const action = queueActionFor(err, { config: policy });
+      const { action, message } = verdictFor(err, { config: policy });
       log.warn({ err, action: action.kind, reason: "reason" in action ? action.reason : undefined }, "sync-order attempt failed");
       switch (action.kind) {
         case "retry":
           throw err; // attempts + exponential backoff (worker settings)
         case "give-up":
-          await settleNeedsAttention(shop, orderId, action.reason);
-          throw new UnrecoverableError(action.reason);
+          throw new UnrecoverableError(message);
         case "delay": {
-          await keepRetryable(shop, orderId);
           const earliest = Date.now() + action.ms;
           const at = action.reason === "rate_limit" ? await reservePaceSlot(cfg.redis, paceKey(cfg.prefix, shop), earliest, paceMs) : earliest;
           return delayJob(job, token, at);
         }
         case "pause-shop": {
-          await keepRetryable(shop, orderId);
           await pauseShop(shop, action, { log });
           return delayJob(job, token, action.until.getTime());
         }
@@ -120,6 +115,7 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
         return delayJob(job, token, Date.now() + busyRecheckMs);
       case "created":
       case "recovered":
+      case "finished":
         return { kind: outcome.kind, invoiceId: outcome.invoiceId, invoiceNumber: outcome.invoiceNumber, zohoCalls: outcome.zohoCalls, corrected: outcome.corrected };
       case "already_synced":
         return { kind: "already_synced", invoiceId: outcome.invoiceId };
@@ -133,23 +129,6 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
 async function delayJob(job: Job<SyncOrderJobData>, token: string, timestamp: number): Promise<never> {
   await job.moveToDelayed(Math.max(timestamp, Date.now()), token);
   throw new DelayedError();
-}
-
-/**
- * syncOrder records non-retryable Zoho answers as `needs_attention`; when the policy says the job
- * waits and tries again (token limit, reconnect), the row must stay claimable by an automatic sync.
- */
-async function keepRetryable(shop: string, orderId: string): Promise<void> {
-  await prisma.orderSync.updateMany({ where: { shop, orderId, status: "needs_attention" }, data: { status: "failed" } });
-}
-
-/** A give-up must not leave the row `failed`, or the scan would pick it up again and again. */
-async function settleNeedsAttention(shop: string, orderId: string, reason: string): Promise<void> {
-  const { count } = await prisma.orderSync.updateMany({
-    where: { shop, orderId, status: "failed" },
-    data: { status: "needs_attention", lastErrorMessage: reason },
-  });
-  if (count > 0) await recordSyncEvent(shop, { orderId, kind: "needs_attention", message: reason });
 }
 
 export function paceKey(prefix: string, shop: string): string {

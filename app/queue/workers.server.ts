@@ -19,7 +19,7 @@ import {
 import { createRedis, redisPrefix } from "~/redis/redis.server";
 import { createScanProcessor, type ScanJobResult, type ScanWorkerConfig } from "~/queue/scan.worker.server";
 import { createSyncOrderProcessor, type SyncOrderJobResult, type SyncOrderWorkerConfig } from "~/queue/sync-order.worker.server";
-import type { QueuePolicyConfig } from "~/sync/queue-policy";
+import type { VerdictConfig } from "~/sync/verdict";
 
 export const WORKER_DEFAULTS = {
   concurrency: 10,
@@ -48,7 +48,7 @@ export interface StartWorkersOptions {
   resumeEveryMs?: number | false;
   /** Retry backoff of transient failures: base·2^(n−1), ±20 % jitter, capped. */
   backoff?: { baseMs?: number; maxMs?: number };
-  policy?: Partial<QueuePolicyConfig>;
+  policy?: Partial<VerdictConfig>;
   busyRecheckMs?: number;
   paceMs?: number;
   maxStartedAttempts?: number;

@@ -13,6 +13,8 @@ export const ACTIVITY_KINDS: Record<SyncEventKind, { label: string; tone: Activi
   sync_failed: { label: "Send failed", tone: "warning" },
   needs_attention: { label: "Needs attention", tone: "critical" },
   metafield_failed: { label: "Order not updated", tone: "warning" },
+  order_skipped: { label: "Not invoiced", tone: undefined },
+  invoice_key_changed: { label: "Duplicate protection changed", tone: "warning" },
   order_held: { label: "Not sent", tone: "attention" },
   shop_paused: { label: "Sending paused", tone: "warning" },
   shop_resumed: { label: "Sending resumed", tone: "success" },

@@ -21,8 +21,8 @@ import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, getQueues, PRIORITY, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
 import { adminGraphqlFor, fetchShopInfo, type AdminGraphql } from "~/shopify/orders.server";
-import { ORDER_LEASE_MS } from "~/sync/order-lock.server";
-import { QUEUE_POLICY_DEFAULTS } from "~/sync/queue-policy";
+import { isUnclaimed, upsertBackfillRow, withdrawBackfilledOrder } from "~/sync/order-sync.server";
+import { VERDICT_DEFAULTS } from "~/sync/verdict";
 import { PAID_ORDER_IDS_SINCE_QUERY } from "~/sync/scan.server";
 import { gateFor } from "~/sync/shop-gate";
 
@@ -162,7 +162,7 @@ export interface StartedBackfill {
 export async function startBackfill(shop: string, input: { fromDate: string; toDate: string }, deps: BackfillDeps = {}): Promise<StartedBackfill> {
   const now = deps.now?.() ?? new Date();
   const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
-  const gate = gateFor(conn, { mode: "manual", now, reauthRecheckMs: QUEUE_POLICY_DEFAULTS.reauthPauseMs });
+  const gate = gateFor(conn, { mode: "manual", now, reauthRecheckMs: VERDICT_DEFAULTS.reauthPauseMs });
   if (gate.kind === "hold") {
     throw new BackfillError(
       "not_connected",
@@ -344,19 +344,7 @@ async function handlePage(
 
 function sendable(row: { status: OrderSyncStatus; claimedAt: Date | null }, now: Date): boolean {
   if (row.status === "queued" || row.status === "failed") return true;
-  return row.status === "creating" && (row.claimedAt === null || now.getTime() - row.claimedAt.getTime() >= ORDER_LEASE_MS);
-}
-
-/** INSERT … ON CONFLICT: the row's state, and whether this statement created it (xmax = 0). */
-async function upsertBackfillRow(shop: string, orderId: string, orderName: string): Promise<{ status: OrderSyncStatus; claimedAt: Date | null; inserted: boolean }> {
-  const rows = await prisma.$queryRaw<Array<{ status: OrderSyncStatus; claimedAt: Date | null; inserted: boolean }>>`
-    INSERT INTO "OrderSync" ("id", "shop", "orderId", "orderName", "status", "createdAt", "updatedAt")
-    VALUES (gen_random_uuid()::text, ${shop}, ${orderId}, ${orderName}, 'queued', now(), now())
-    ON CONFLICT ("shop", "orderId") DO UPDATE SET "orderName" = COALESCE("OrderSync"."orderName", EXCLUDED."orderName")
-    RETURNING "status", "claimedAt", (xmax = 0) AS "inserted"`;
-  const row = rows[0];
-  if (!row) throw new Error(`OrderSync upsert for ${shop} ${orderId} returned nothing`);
-  return row;
+  return row.status === "creating" && isUnclaimed(row, now);
 }
 
 async function fetchIdsPage(
@@ -549,7 +537,7 @@ async function removeWaitingBackfillJobs(shop: string, backfillId: string, queue
     const byId = new Map(rows.map((r) => [r.orderId, r]));
     for (const entry of batch) {
       const row = byId.get(entry.orderId);
-      if (!row || row.status === "synced" || row.status === "needs_attention" || row.status === "deleted" || row.claimedAt) {
+      if (!row || row.status === "synced" || row.status === "needs_attention" || row.status === "deleted" || row.status === "skipped" || !isUnclaimed(row, new Date())) {
         result.kept++;
         continue;
       }
@@ -560,20 +548,7 @@ async function removeWaitingBackfillJobs(shop: string, backfillId: string, queue
         continue;
       }
       result.removed++;
-      if (entry.createdRow && row.status === "queued" && row.attempts === 0) {
-        await prisma.orderSync.deleteMany({ where: { shop, orderId: entry.orderId, status: "queued", attempts: 0, claimedAt: null } });
-      } else if (row.status === "failed" || row.status === "creating") {
-        // `creating` without a lease may hold an invoice Zoho created: a person decides with Retry,
-        // which looks it up first (ADR 007).
-        await prisma.orderSync.updateMany({
-          where: { shop, orderId: entry.orderId, status: row.status, claimedAt: null },
-          data: {
-            status: "needs_attention",
-            lastErrorCode: "backfill_cancelled",
-            lastErrorMessage: `Not sent: the backfill was cancelled after a failed try${row.lastErrorMessage ? ` (${row.lastErrorMessage})` : ""}. Use Retry to send it.`,
-          },
-        });
-      }
+      await withdrawBackfilledOrder(shop, row, entry.createdRow);
     }
   }
   log.debug(result, "backfill jobs removed");

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { recordSyncEvent } from "~/sync/events.server";
+import { deleteShopOrders, redactOrderMessages } from "~/sync/order-sync.server";
 import { MalformedWebhookError } from "~/sync/webhooks.server";
 
 export const REDACTED_MESSAGE = "[removed at the customer's request]";
@@ -140,10 +141,7 @@ export async function redactCustomer(shop: string, payload: unknown, { log = roo
   const linkWhere = contactLinkWhere(shop, p.customer.email ?? null, contactIds);
   const [links, rows, events] = await prisma.$transaction([
     prisma.contactLink.deleteMany({ where: linkWhere ?? { shop, key: { in: [] } } }),
-    prisma.orderSync.updateMany({
-      where: { shop, orderId: { in: p.orders_to_redact }, lastErrorMessage: { not: null } },
-      data: { lastErrorMessage: REDACTED_MESSAGE },
-    }),
+    redactOrderMessages(shop, p.orders_to_redact, REDACTED_MESSAGE),
     prisma.syncEvent.updateMany({
       where: { shop, orderId: { in: p.orders_to_redact }, kind: { in: EVENT_KINDS_WITH_FOREIGN_TEXT } },
       data: { message: REDACTED_MESSAGE },
@@ -182,7 +180,7 @@ export async function redactShop(shop: string, { log = rootLogger }: { log?: Log
   const [sessions, connections, orders, events, contactLinks, taxCaches, backfills] = await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop } }),
     prisma.zohoConnection.deleteMany({ where: { shop } }),
-    prisma.orderSync.deleteMany({ where: { shop } }),
+    deleteShopOrders(shop),
     prisma.syncEvent.deleteMany({ where: { shop } }),
     prisma.contactLink.deleteMany({ where: { shop } }),
     prisma.taxCache.deleteMany({ where: { shop } }),

@@ -1,5 +1,5 @@
-// Errors of the pure sync layer (no I/O). app/sync/queue-policy.ts turns a MappingError into
-// `needs_attention` with `message` shown to the merchant as is, so write it for a merchant.
+// Errors of the sync layer (no I/O). app/sync/verdict.ts turns each into a row status and a queue
+// action; `message` is shown to the merchant as is, so write it for a merchant.
 
 export type MappingErrorCode =
   /** A line's tax rate has no Zoho tax, compound tax or tax group of the same percentage. */
@@ -40,6 +40,40 @@ export class InvoiceNotListedYetError extends Error {
   ) {
     super(
       `An earlier attempt may have created the invoice, but Zoho Books does not list it yet; looking again in ${Math.ceil(retryAfterMs / 1000)} s before creating it.`,
+    );
+  }
+}
+
+/**
+ * The order's claim was taken over by another holder (ours outlived its heartbeat: a frozen process, a
+ * lost database connection). We stop before any Zoho create and never write the row; the new holder
+ * settles the order (design §5).
+ */
+export class ClaimLostError extends Error {
+  override readonly name = "ClaimLostError";
+
+  constructor(what = "sending the order") {
+    super(`Another process took over this order while ${what}; it finishes the order instead.`);
+  }
+}
+
+/**
+ * After an uncertain create, Zoho holds an invoice with this order's reference number that is not
+ * provably ours (another customer, date or total: another store in the same organization, or an
+ * earlier integration). It is never adopted or overwritten, and no second invoice is created blind:
+ * a person looks (design §5).
+ */
+export class RecoveryConflictError extends Error {
+  override readonly name = "RecoveryConflictError";
+
+  constructor(
+    readonly reference: string,
+    readonly found: Array<{ invoiceNumber: string; why: string }>,
+  ) {
+    super(
+      `Zoho Books already has ${found.length === 1 ? "an invoice" : `${found.length} invoices`} with reference ${reference} that ${found.length === 1 ? "does" : "do"} not match this order (${found
+        .map((f) => `${f.invoiceNumber}: ${f.why}`)
+        .join("; ")}). It may belong to another store or an earlier integration, so it was left alone. If one of them is this order's invoice, link it by deleting the duplicate; otherwise use Create to send the order.`,
     );
   }
 }

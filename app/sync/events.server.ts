@@ -11,6 +11,8 @@ export type SyncEventKind =
   | "sync_failed"
   | "needs_attention"
   | "metafield_failed"
+  | "order_skipped"
+  | "invoice_key_changed"
   // intake, worker and compliance (app/sync/intake.server.ts, shop-pause.server.ts, compliance.server.ts)
   | "order_held"
   | "shop_paused"
@@ -26,9 +28,9 @@ export interface SyncEventInput {
   data?: Prisma.InputJsonValue;
 }
 
-/** The insert of one event, unsent: await it, or pass it to `prisma.$transaction([...])`. */
-export function syncEventCreate(shop: string, event: SyncEventInput) {
-  return prisma.syncEvent.create({ data: { shop, orderId: event.orderId ?? null, kind: event.kind, message: event.message, data: event.data } });
+/** The insert of one event, unsent: await it, pass it to `prisma.$transaction([...])`, or give the `tx` of an interactive one. */
+export function syncEventCreate(shop: string, event: SyncEventInput, db: Pick<Prisma.TransactionClient, "syncEvent"> = prisma) {
+  return db.syncEvent.create({ data: { shop, orderId: event.orderId ?? null, kind: event.kind, message: event.message, data: event.data } });
 }
 
 export async function recordSyncEvent(shop: string, event: SyncEventInput): Promise<void> {

@@ -2,15 +2,14 @@
 // catch-up scan and the resume sweep re-enqueue what is waiting. The OrderSync row is written first
 // and is the truth; the job is only a wake-up call. A Redis failure is logged, never thrown: the row
 // stays `queued` and the next scan enqueues it. No Zoho call happens here.
-import type { OrderSyncStatus, Prisma } from "@prisma/client";
+import type { OrderSyncStatus } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, type EnqueueResult, type QueueSet, type SyncOrderSource } from "~/queue/queues.server";
 import { withTimeout } from "~/redis/lock.server";
-import { recordSyncEvent } from "~/sync/events.server";
-import { ORDER_LEASE_MS } from "~/sync/order-lock.server";
-import { QUEUE_POLICY_DEFAULTS } from "~/sync/queue-policy";
-import { gateFor, HOLD_CODES, type HoldCode, type ShopGate } from "~/sync/shop-gate";
+import { giveUpOnOrder, holdOrder, upsertQueuedOrder, waitingOrdersWhere } from "~/sync/order-sync.server";
+import { VERDICT_DEFAULTS } from "~/sync/verdict";
+import { gateFor, type HoldCode } from "~/sync/shop-gate";
 import { MalformedWebhookError } from "~/sync/webhooks.server";
 
 /** A webhook must answer within Shopify's 5 s; an unreachable Redis must not eat that budget. */
@@ -71,7 +70,7 @@ export async function recordPaidOrder(
     return { outcome: "skipped", status: row.status };
   }
 
-  const gate = gateFor(conn, { now, reauthRecheckMs: QUEUE_POLICY_DEFAULTS.reauthPauseMs });
+  const gate = gateFor(conn, { now, reauthRecheckMs: VERDICT_DEFAULTS.reauthPauseMs });
   if (gate.kind === "hold") {
     await holdOrder(shop, orderId, gate, log);
     return { outcome: "held", code: gate.code };
@@ -85,53 +84,6 @@ export async function recordPaidOrder(
     log.warn({ err }, "paid order recorded, enqueue failed; the scan will pick it up");
     return { outcome: "recorded", reason: err instanceof Error ? err.message : String(err) };
   }
-}
-
-/** INSERT … ON CONFLICT in one round trip; returns the row's status whether new or not. */
-export async function upsertQueuedOrder(shop: string, orderId: string, orderName: string | null): Promise<{ status: OrderSyncStatus; lastErrorCode: string | null }> {
-  const rows = await prisma.$queryRaw<Array<{ status: OrderSyncStatus; lastErrorCode: string | null }>>`
-    INSERT INTO "OrderSync" ("id", "shop", "orderId", "orderName", "status", "createdAt", "updatedAt")
-    VALUES (gen_random_uuid()::text, ${shop}, ${orderId}, ${orderName}, 'queued', now(), now())
-    ON CONFLICT ("shop", "orderId") DO UPDATE SET "orderName" = COALESCE("OrderSync"."orderName", EXCLUDED."orderName")
-    RETURNING "status", "lastErrorCode"`;
-  const row = rows[0];
-  if (!row) throw new Error(`OrderSync upsert for ${shop} ${orderId} returned nothing`);
-  return row;
-}
-
-/**
- * Records why an order is not sent (once: repeated webhooks or jobs do not repeat the event).
- * Only rows nobody is working on change: `queued`, or `failed` (which goes back to waiting).
- */
-export async function holdOrder(shop: string, orderId: string, gate: Extract<ShopGate, { kind: "hold" }>, log: Logger): Promise<boolean> {
-  const { count } = await prisma.orderSync.updateMany({
-    where: {
-      shop,
-      orderId,
-      status: { in: ["queued", "failed"] },
-      OR: [{ lastErrorCode: null }, { lastErrorCode: { not: gate.code } }],
-    },
-    data: { status: "queued", lastErrorCode: gate.code, lastErrorMessage: gate.message },
-  });
-  if (count > 0) {
-    await recordSyncEvent(shop, { orderId, kind: "order_held", message: gate.message, data: { code: gate.code } });
-    log.info({ code: gate.code }, "paid order held, not sent");
-  }
-  return count > 0;
-}
-
-/** OrderSync rows that should be in the queue: waiting (not held), failed-retryable, or a free `creating`. */
-export function waitingOrdersWhere(shop: string, now: Date): Prisma.OrderSyncWhereInput {
-  return {
-    shop,
-    OR: [
-      { status: "queued", OR: [{ lastErrorCode: null }, { lastErrorCode: { notIn: [...HOLD_CODES] } }] },
-      // describeSyncFailure only writes `failed` for errors that may pass on a later try.
-      { status: "failed" },
-      // An attempt died after it may have reached Zoho; the next one looks the invoice up first.
-      { status: "creating", OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - ORDER_LEASE_MS) } }] },
-    ],
-  };
 }
 
 export interface EnqueueWaitingResult {
@@ -161,8 +113,7 @@ export async function enqueueWaitingOrders(
   const result: EnqueueWaitingResult = { enqueued: 0, alreadyQueued: 0, gaveUp: 0 };
   for (const row of rows) {
     if (row.status === "failed" && row.attempts >= MAX_AUTOMATIC_ATTEMPTS) {
-      await giveUpOnOrder(shop, row.orderId, row.attempts, row.lastErrorMessage, log);
-      result.gaveUp++;
+      if (await giveUpOnOrder(shop, row.orderId, row.attempts, row.lastErrorMessage, log)) result.gaveUp++;
       continue;
     }
     try {
@@ -178,16 +129,3 @@ export async function enqueueWaitingOrders(
   if (result.enqueued || result.gaveUp) log.info({ ...result, error: undefined }, "waiting orders enqueued");
   return result;
 }
-
-async function giveUpOnOrder(shop: string, orderId: string, attempts: number, lastMessage: string | null, log: Logger): Promise<void> {
-  const message = `Stopped retrying after ${attempts} attempts${lastMessage ? `: ${lastMessage}` : "."} Use Retry on the order once the cause is fixed.`;
-  const { count } = await prisma.orderSync.updateMany({
-    where: { shop, orderId, status: "failed" },
-    data: { status: "needs_attention", lastErrorCode: "too_many_attempts", lastErrorMessage: message },
-  });
-  if (count > 0) {
-    await recordSyncEvent(shop, { orderId, kind: "needs_attention", message, data: { attempts } });
-    log.warn({ orderId, attempts }, "order retried too often, needs attention");
-  }
-}
-

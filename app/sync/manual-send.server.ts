@@ -5,7 +5,7 @@
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, getQueues, PRIORITY, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
-import { QUEUE_POLICY_DEFAULTS } from "~/sync/queue-policy";
+import { VERDICT_DEFAULTS } from "~/sync/verdict";
 import { gateFor } from "~/sync/shop-gate";
 
 /** At most this many orders per request (one page of the Orders table is 50). */
@@ -43,7 +43,7 @@ export async function sendOrdersNow(
   if (ids.length > MAX_ORDERS_PER_SEND) throw new ManualSendError("too_many", `Select at most ${MAX_ORDERS_PER_SEND} orders at a time.`);
 
   const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
-  const gate = gateFor(conn, { mode: "manual", now: deps.now?.() ?? new Date(), reauthRecheckMs: QUEUE_POLICY_DEFAULTS.reauthPauseMs });
+  const gate = gateFor(conn, { mode: "manual", now: deps.now?.() ?? new Date(), reauthRecheckMs: VERDICT_DEFAULTS.reauthPauseMs });
   if (gate.kind === "hold") {
     throw new ManualSendError(
       "not_connected",

@@ -1,7 +1,7 @@
 // One order's Zoho invoice as the admin block sees and steers it (design §1.5): status, Create,
-// Update, Delete, Refresh. Every change goes through the worker's own functions in
-// sync-order.server.ts (the OrderSync lease, the recorded reasons, the metafield): this module only
-// checks that the order is the shop's, picks inline vs. queue, and turns outcomes into the view.
+// Update, Delete, Refresh. Create is the worker's own syncOrder; Update and Delete live here. Every
+// change claims the order's row first (app/sync/order-sync.server.ts), so none of them overlaps a
+// sync of the same order in any process.
 //
 // Create runs the sync inline (mode "manual"), not through the queue: a person clicked and waits on
 // the order page, a sync is a few Zoho calls, and the answer then carries the invoice number or the
@@ -16,16 +16,16 @@ import { enqueueSyncOrder, type QueueSet } from "~/queue/queues.server";
 import { clearInvoiceMetafield, fetchOrderSummary, invoiceTag, removeOrderTag, type OrderSummary } from "~/shopify/order-marks.server";
 import type { AdminGraphql } from "~/shopify/orders.server";
 import { recordSyncEvent } from "~/sync/events.server";
-import { describeSyncFailure } from "~/sync/failure";
 import { orderInvoiceView, type OrderInvoiceView } from "~/sync/order-invoice";
-import { ensureOrderSync, ORDER_LEASE_MS } from "~/sync/order-lock.server";
-import { QUEUE_POLICY_DEFAULTS } from "~/sync/queue-policy";
+import { claimOrder, ensureOrderSync, NO_INVOICE, recordInvoiceGone, recordInvoiceState, type OrderClaim } from "~/sync/order-sync.server";
 import { gateFor } from "~/sync/shop-gate";
-import { deleteOrderInvoice, syncOrder, SyncRefusedError, updateOrderInvoice } from "~/sync/sync-order.server";
+import { invoiceRecord, prepareInvoice, reconcileTotal, syncOrder, writeInvoiceMarks } from "~/sync/sync-order.server";
+import { isRetriedAutomatically, verdictFor, VERDICT_DEFAULTS } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
 import { ZohoNotFoundError } from "~/zoho/errors";
-import { getInvoice, ZohoInvoiceDeleteRefusedError } from "~/zoho/invoices.server";
+import { deleteInvoice, getInvoice, updateDraftInvoice, ZohoInvoiceDeleteRefusedError } from "~/zoho/invoices.server";
+import type { ZohoInvoice } from "~/zoho/types";
 
 export interface OrderInvoiceDeps {
   /** Admin GraphQL of the calling shop (the request's `admin.graphql`). */
@@ -115,8 +115,8 @@ async function actionError(err: unknown, shop: string, orderId: string): Promise
   // Update found the invoice gone from Zoho: the row is now `deleted` and says so.
   if (err instanceof ZohoNotFoundError && order.state === "not_sent" && order.problem)
     return new OrderInvoiceError("conflict", order.problem.code, order.problem.message, order);
-  const failure = describeSyncFailure(err);
-  return new OrderInvoiceError(failure.retryable ? "unavailable" : "refused", failure.code, failure.message, order);
+  const verdict = verdictFor(err);
+  return new OrderInvoiceError(isRetriedAutomatically(verdict) ? "unavailable" : "refused", verdict.code, verdict.message, order);
 }
 
 // ---- GET ------------------------------------------------------------------------------------------
@@ -130,48 +130,29 @@ export async function getOrderInvoice(shop: string, orderId: string, opts: { ref
     try {
       await refreshFromZoho(shop, row, deps, log);
     } catch (err) {
-      const failure = describeSyncFailure(err);
-      log.warn({ err, code: failure.code }, "invoice status not refreshed");
-      warning = `Could not read the invoice from Zoho Books: ${failure.message}`;
+      const verdict = verdictFor(err);
+      log.warn({ err, code: verdict.code }, "invoice status not refreshed");
+      warning = `Could not read the invoice from Zoho Books: ${verdict.message}`;
     }
   }
   return { outcome: "status", order: await currentView(shop, orderId, order), ...(warning ? { warning } : {}) };
-}
-
-/** A row that no operation holds (or whose holder died): safe to write without taking the lease. */
-function leaseFree(now: Date) {
-  return { OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - ORDER_LEASE_MS) } }] };
 }
 
 async function refreshFromZoho(shop: string, row: OrderSync, deps: OrderInvoiceDeps, log: Logger): Promise<void> {
   const invoiceId = row.zohoInvoiceId!;
   const now = deps.now?.() ?? new Date();
   const zoho = deps.zoho ?? (await getZohoClient(shop));
-  // Only this invoice's row, and only when no sync/update/delete is running: theirs is fresher.
-  const where = { shop, orderId: row.orderId, zohoInvoiceId: invoiceId, ...leaseFree(now) };
   try {
     const invoice = await getInvoice(zoho, invoiceId);
-    await prisma.orderSync.updateMany({ where, data: { zohoInvoiceStatus: invoice.status, zohoTotal: String(invoice.total) } });
+    // Only this invoice's row, and only when no sync/update/delete holds it: theirs is fresher.
+    await recordInvoiceState(shop, row.orderId, invoiceId, { status: invoice.status, total: String(invoice.total) }, now);
     log.debug({ invoiceId, zohoStatus: invoice.status }, "invoice status refreshed");
   } catch (err) {
     if (!(err instanceof ZohoNotFoundError)) throw err;
     // Deleted in Zoho Books: forget it (as a manual Update that finds it gone does) so Create works again.
     const message = `Invoice ${row.zohoInvoiceNumber ?? invoiceId} no longer exists in Zoho Books; use Create to send the order again.`;
-    const { count } = await prisma.orderSync.updateMany({
-      where,
-      data: {
-        status: "deleted",
-        zohoInvoiceId: null,
-        zohoInvoiceNumber: null,
-        zohoInvoiceStatus: null,
-        zohoTotal: null,
-        lastErrorCode: "zoho_invoice_missing",
-        lastErrorMessage: message,
-      },
-    });
-    if (count === 0) return;
+    if (!(await recordInvoiceGone(shop, row.orderId, invoiceId, message, now))) return;
     log.info({ invoiceId }, "invoice deleted in zoho");
-    await recordSyncEvent(shop, { orderId: row.orderId, kind: "needs_attention", message });
     await clearMarks(shop, row, deps.graphql, log);
   }
 }
@@ -202,7 +183,7 @@ export async function createOrderInvoice(shop: string, orderId: string, deps: Or
   const { order } = await requireOrder(shop, orderId, deps.graphql);
 
   const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
-  const gate = gateFor(conn, { mode: "manual", now, reauthRecheckMs: QUEUE_POLICY_DEFAULTS.reauthPauseMs });
+  const gate = gateFor(conn, { mode: "manual", now, reauthRecheckMs: VERDICT_DEFAULTS.reauthPauseMs });
   if (gate.kind === "hold") {
     const message = gate.code === "zoho_no_organization" ? "Choose your Zoho Books organization in the app's Settings first." : "Connect Zoho Books in the app's Settings first.";
     throw new OrderInvoiceError("conflict", gate.code, message, await currentView(shop, orderId, order));
@@ -224,6 +205,7 @@ export async function createOrderInvoice(shop: string, orderId: string, deps: Or
       case "created":
         return { outcome: "created", order: view, message: `Draft invoice ${outcome.invoiceNumber} created in Zoho Books.` };
       case "recovered":
+      case "finished":
         return { outcome: "created", order: view, message: `Draft invoice ${outcome.invoiceNumber}, created by an earlier attempt, is now linked to this order.` };
       case "already_synced":
         return { outcome: "already_invoiced", order: view, message: `This order already has invoice ${outcome.invoiceNumber ?? ""} in Zoho Books.` };
@@ -234,13 +216,13 @@ export async function createOrderInvoice(shop: string, orderId: string, deps: Or
     }
   } catch (err) {
     if (err instanceof OrderInvoiceError) throw err;
-    // syncOrder has recorded the failure on the row and in the activity log.
-    const failure = describeSyncFailure(err);
-    if (failure.retryable) {
+    // syncOrder has recorded the verdict on the row and in the activity log.
+    const verdict = verdictFor(err);
+    if (isRetriedAutomatically(verdict)) {
       await enqueue(shop, orderId, deps, log);
-      return { outcome: "queued", order: await currentView(shop, orderId, order), warning: failure.message };
+      return { outcome: "queued", order: await currentView(shop, orderId, order), warning: verdict.message };
     }
-    throw new OrderInvoiceError("refused", failure.code, failure.message, await currentView(shop, orderId, order));
+    throw new OrderInvoiceError("refused", verdict.code, verdict.message, await currentView(shop, orderId, order));
   }
 }
 
@@ -253,28 +235,96 @@ async function enqueue(shop: string, orderId: string, deps: OrderInvoiceDeps, lo
   }
 }
 
-// ---- PUT: update ----------------------------------------------------------------------------------
+// ---- PUT: update, DELETE --------------------------------------------------------------------------
+
+/** Why Update or Delete did not happen (the route answers 409 with the message). */
+export class SyncRefusedError extends Error {
+  constructor(
+    readonly code: "not_synced" | "not_draft" | "busy",
+    message: string,
+  ) {
+    super(message);
+    this.name = "SyncRefusedError";
+  }
+}
+
+/** Claims the order's row for an action on its existing invoice. */
+async function claimInvoice(shop: string, orderId: string, deps: OrderInvoiceDeps, log: Logger): Promise<OrderClaim> {
+  const attempt = await claimOrder<null, null>(
+    shop,
+    orderId,
+    (row) => (row.zohoInvoiceId && row.status !== "deleted" ? { take: true, plan: null } : { take: false, result: null }),
+    { now: deps.now, log },
+  );
+  if (attempt.taken) return attempt.claim;
+  if (attempt.busy) throw new SyncRefusedError("busy", "This order is being sent to Zoho Books right now; try again in a moment.");
+  throw new SyncRefusedError("not_synced", "This order has no Zoho Books invoice yet.");
+}
+
+/** An action on the invoice failed: the invoice is unchanged in Zoho; keep the row, record why. */
+async function settleActionFailure(claim: OrderClaim, err: unknown, what: "Update" | "Delete", log: Logger): Promise<void> {
+  const verdict = verdictFor(err);
+  log.warn({ err, code: verdict.code }, `invoice ${what.toLowerCase()} failed`);
+  // Zoho refuses to delete an invoice with payments: its reason is what the merchant needs.
+  const message = `${what} ${what === "Delete" ? "refused" : "failed"}: ${verdict.message}`;
+  await claim.settle({ lastErrorCode: verdict.code, lastErrorMessage: message }, [{ kind: "sync_failed", message, data: { code: verdict.code } }]);
+}
 
 /** Re-maps the order onto its draft invoice (drafts only). */
 export async function updateOrderInvoiceDraft(shop: string, orderId: string, deps: OrderInvoiceDeps): Promise<InvoiceActionResult> {
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "order-invoice-update" });
   await requireInvoice(shop, orderId, deps.graphql);
   try {
-    const result = await updateOrderInvoice({ shop, orderId }, { graphql: deps.graphql, log, zoho: deps.zoho });
-    return { outcome: "updated", order: await currentView(shop, orderId), message: `Draft invoice ${result.invoiceNumber} updated from the order.` };
+    const claim = await claimInvoice(shop, orderId, deps, log);
+    const invoiceNumber = await updateClaimed(claim, deps, log);
+    return { outcome: "updated", order: await currentView(shop, orderId), message: `Draft invoice ${invoiceNumber} updated from the order.` };
   } catch (err) {
     throw await actionError(err, shop, orderId);
   }
 }
 
-// ---- DELETE ---------------------------------------------------------------------------------------
+async function updateClaimed(claim: OrderClaim, deps: OrderInvoiceDeps, log: Logger): Promise<string> {
+  const { shop, orderId, row } = claim;
+  const invoiceId = row.zohoInvoiceId!;
+  let current: ZohoInvoice;
+  try {
+    const zoho = deps.zoho ?? (await getZohoClient(shop));
+    try {
+      current = await getInvoice(zoho, invoiceId);
+    } catch (err) {
+      if (!(err instanceof ZohoNotFoundError)) throw err;
+      const message = `Invoice ${row.zohoInvoiceNumber ?? ""} no longer exists in Zoho Books; use Create to send the order again.`;
+      await claim.settle({ ...NO_INVOICE, lastErrorCode: "zoho_invoice_missing", lastErrorMessage: message }, [{ kind: "needs_attention", message }]);
+      await clearMarks(shop, row, deps.graphql, log);
+      throw err;
+    }
+    if (current.status !== "draft") {
+      await claim.settle({ zohoInvoiceStatus: current.status });
+      throw new SyncRefusedError("not_draft", `Invoice ${current.invoice_number} is ${current.status} in Zoho Books, not a draft: it is no longer changed from Shopify.`);
+    }
+    const prepared = await prepareInvoice(shop, orderId, zoho, deps.graphql);
+    const updated = await updateDraftInvoice(zoho, invoiceId, prepared.payload, { current });
+    const { invoice: final } = await reconcileTotal(zoho, updated, prepared);
+    await claim.settle(invoiceRecord(final, prepared, deps.now?.() ?? new Date()), [
+      { kind: "invoice_updated", message: `Updated draft invoice ${final.invoice_number} from ${prepared.order.name}` },
+    ]);
+    log.info({ invoiceId }, "invoice updated");
+    // Rewritten on every update: repairs a metafield that failed at create, adds a tag switched on since.
+    await writeInvoiceMarks(shop, orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql: deps.graphql, log });
+    return final.invoice_number;
+  } catch (err) {
+    if (!claim.settled) await settleActionFailure(claim, err, "Update", log);
+    throw err;
+  }
+}
 
 /** Deletes the order's invoice in Zoho Books; the order can be created again afterwards. */
 export async function deleteOrderInvoiceInZoho(shop: string, orderId: string, deps: OrderInvoiceDeps): Promise<InvoiceActionResult> {
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "order-invoice-delete" });
   const before = await requireInvoice(shop, orderId, deps.graphql);
   try {
-    await deleteOrderInvoice({ shop, orderId }, { graphql: deps.graphql, log, zoho: deps.zoho });
+    const claim = await claimInvoice(shop, orderId, deps, log);
+    await deleteClaimed(claim, deps, log);
     return {
       outcome: "deleted",
       order: await currentView(shop, orderId),
@@ -283,6 +333,26 @@ export async function deleteOrderInvoiceInZoho(shop: string, orderId: string, de
   } catch (err) {
     throw await actionError(err, shop, orderId);
   }
+}
+
+async function deleteClaimed(claim: OrderClaim, deps: OrderInvoiceDeps, log: Logger): Promise<void> {
+  const { shop, row } = claim;
+  try {
+    const zoho = deps.zoho ?? (await getZohoClient(shop));
+    try {
+      await deleteInvoice(zoho, row.zohoInvoiceId!);
+    } catch (err) {
+      if (!(err instanceof ZohoNotFoundError)) throw err; // already gone in Zoho: same end state
+    }
+    await claim.settle({ ...NO_INVOICE, lastErrorCode: null, lastErrorMessage: null }, [
+      { kind: "invoice_deleted", message: `Deleted invoice ${row.zohoInvoiceNumber} in Zoho Books` },
+    ]);
+    log.info({ invoiceId: row.zohoInvoiceId }, "invoice deleted");
+  } catch (err) {
+    if (!claim.settled) await settleActionFailure(claim, err, "Delete", log);
+    throw err;
+  }
+  await clearMarks(shop, row, deps.graphql, log);
 }
 
 // ---- settings: the optional order tag --------------------------------------------------------------

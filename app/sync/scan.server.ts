@@ -15,9 +15,9 @@ import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, type QueueSet } from "~/queue/queues.server";
 import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
-import { enqueueWaitingOrders, upsertQueuedOrder, type EnqueueWaitingResult } from "~/sync/intake.server";
-import { ORDER_LEASE_MS } from "~/sync/order-lock.server";
-import { QUEUE_POLICY_DEFAULTS } from "~/sync/queue-policy";
+import { enqueueWaitingOrders, type EnqueueWaitingResult } from "~/sync/intake.server";
+import { isUnclaimed, upsertQueuedOrder } from "~/sync/order-sync.server";
+import { VERDICT_DEFAULTS } from "~/sync/verdict";
 import { gateFor, HOLD_CODES } from "~/sync/shop-gate";
 
 /**
@@ -98,7 +98,7 @@ export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<Sc
   const result: ScanResult = { shop, pages: 0, found: 0, enqueued: 0, untouched: 0, checkpoint: null, waiting: null, throttledMs: 0 };
 
   const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
-  const gate = gateFor(conn, { now, reauthRecheckMs: QUEUE_POLICY_DEFAULTS.reauthPauseMs });
+  const gate = gateFor(conn, { now, reauthRecheckMs: VERDICT_DEFAULTS.reauthPauseMs });
   if (!conn || gate.kind !== "send") {
     result.skipped = gate.kind === "hold" ? gate.code : gate.kind === "pause" ? `paused (${gate.reason})` : "not connected";
     result.checkpoint = conn?.scanCheckpoint ?? null;
@@ -168,7 +168,7 @@ function needsJob(row: { status: string; lastErrorCode: string | null; claimedAt
     case "failed":
       return true;
     case "creating":
-      return row.claimedAt === null || now.getTime() - row.claimedAt.getTime() >= ORDER_LEASE_MS;
+      return isUnclaimed(row, now);
     default:
       return false;
   }

@@ -5,7 +5,7 @@
 //           auto-send off); a person sends it later from the Orders page
 //   pause — the shop is parked (daily quota, dead refresh token): its jobs wait and resume by themselves
 import type { ZohoConnection } from "@prisma/client";
-import type { PauseReason } from "~/sync/queue-policy";
+import type { PauseReason } from "~/sync/verdict";
 
 export type HoldCode = "zoho_not_connected" | "zoho_no_organization" | "auto_send_off";
 

@@ -12,11 +12,11 @@ import type { QueueSet } from "~/queue/queues.server";
 import { recordSyncEvent } from "~/sync/events.server";
 import { enqueueWaitingOrders, type EnqueueWaitingResult } from "~/sync/intake.server";
 import { type GateConnection, gateFor, type ShopGate } from "~/sync/shop-gate";
-import { QUEUE_POLICY_DEFAULTS, type PauseReason } from "~/sync/queue-policy";
+import { VERDICT_DEFAULTS, type PauseReason } from "~/sync/verdict";
 
 export async function loadShopGate(
   shop: string,
-  { mode = "auto", now = new Date(), reauthRecheckMs = QUEUE_POLICY_DEFAULTS.reauthPauseMs }: { mode?: "auto" | "manual"; now?: Date; reauthRecheckMs?: number } = {},
+  { mode = "auto", now = new Date(), reauthRecheckMs = VERDICT_DEFAULTS.reauthPauseMs }: { mode?: "auto" | "manual"; now?: Date; reauthRecheckMs?: number } = {},
 ): Promise<ShopGate> {
   const conn: GateConnection | null = await prisma.zohoConnection.findUnique({
     where: { shop },

@@ -1,47 +1,50 @@
 // One paid order → exactly one draft invoice in Zoho Books (design §4, §5).
 //
-//   claim (OrderSync lease, status creating) → order (GraphQL) → taxes (cached) → map (pure)
-//   → contact → [recovery: look the invoice up by reference_number] → create draft
+//   claim the row (fencing token + heartbeat) → order (GraphQL) → eligible? (test, cancelled)
+//   → taxes (cached) → map (pure) → contact → create ONCE → commit the invoice id at once
 //   → compare Zoho's total with Shopify's, fix `adjustment` with one PUT if they differ
-//   → record (one UPDATE that also releases the lease) → SyncEvent → order metafield (+ tag if on).
+//   → settle the row (releases the claim) → order metafield (+ tag if on).
 //
-// Exactly one invoice: the claim serialises workers; a previous attempt that may have reached Zoho
-// (row left in `creating`: a crash, or a POST that timed out) makes the next attempt look the invoice
-// up by reference number before creating — and only then, so the happy path pays no lookup. Zoho's
-// list search may lag behind writes: while the uncertain create is younger than the settle window
-// (ZOHO_SEARCH_SETTLE_SECONDS) an empty lookup waits and looks again instead of creating (ADR 012).
-// Errors are recorded on the row and in SyncEvent, then rethrown for the caller (queue or UI).
+// Exactly one invoice, by construction:
+// - Only the claim holder creates, and it confirms its claim right before the create; a holder whose
+//   claim was taken over stops (ClaimLostError) and never writes the row.
+// - The invoice id is written the moment Zoho answers the create. Anything failing after that (the
+//   rounding PUT refused with 429, the quota, a dead token) leaves the id on the row: the next attempt
+//   FINISHES that invoice, it never creates another.
+// - Where the organization has a unique invoice custom field, the create is Zoho's upsert keyed on
+//   shop + order id: Zoho itself refuses a second invoice, and a retry after any failure is safe.
+// - Without it, an attempt that may have reached Zoho (row left `creating`: a crash, a POST whose answer
+//   was lost) makes the next one look the invoice up by reference number, and adopt it only when
+//   customer, date and total match too (app/sync/recovery.ts); a different #1001 (another store in the
+//   organization, an earlier integration) is never adopted or overwritten. The happy path pays no lookup.
 import type { OrderSync } from "@prisma/client";
 import type { Logger } from "pino";
 import { prisma } from "~/db.server";
-import { logger as rootLogger } from "~/logger.server";
-import {
-  adminGraphqlFor,
-  fetchPaidOrder,
-  fetchShopInfo,
-  setInvoiceMetafield,
-  type AdminGraphql,
-  type PaidOrder,
-} from "~/shopify/orders.server";
-import { addOrderTag, clearInvoiceMetafield, invoiceTag, removeOrderTag } from "~/shopify/order-marks.server";
-import { contactInputFromOrder } from "~/sync/contact-input";
 import { env } from "~/env.server";
-import { InvoiceNotListedYetError } from "~/sync/errors";
+import { logger as rootLogger } from "~/logger.server";
+import { addOrderTag, invoiceTag } from "~/shopify/order-marks.server";
+import { adminGraphqlFor, fetchPaidOrder, fetchShopInfo, setInvoiceMetafield, type AdminGraphql, type PaidOrder } from "~/shopify/orders.server";
+import { contactInputFromOrder } from "~/sync/contact-input";
+import { ClaimLostError, InvoiceNotListedYetError } from "~/sync/errors";
 import { recordSyncEvent, type SyncEventInput } from "~/sync/events.server";
-import { describeSyncFailure } from "~/sync/failure";
 import { mapOrderToInvoice, ROUNDING_DESCRIPTION, type MappedInvoice } from "~/sync/mapping";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
-import { releaseOrderClaim, withOrderClaim } from "~/sync/order-lock.server";
+import { invoiceEligibility } from "~/sync/order-eligibility";
+import { claimOrder, NO_INVOICE, type ClaimDecision, type OrderClaim } from "~/sync/order-sync.server";
+import { pickRecoveredInvoice } from "~/sync/recovery";
+import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
 import { findOrCreateContact, forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
-import { ZohoError, ZohoNotFoundError, ZohoRateLimitError, ZohoTransientError } from "~/zoho/errors";
+import { ZohoError, ZohoNotFoundError, ZohoTransientError } from "~/zoho/errors";
 import {
   createDraftInvoice,
-  deleteInvoice,
-  findInvoiceByReference,
+  findInvoicesByReference,
   getInvoice,
+  isInvoiceKeyRefusal,
   updateDraftInvoice,
+  upsertInvoiceByKey,
+  type InvoiceKey,
 } from "~/zoho/invoices.server";
 import { findItemIdBySku } from "~/zoho/items.server";
 import { getTaxTable, isRejectedTaxError } from "~/zoho/taxes.server";
@@ -56,15 +59,19 @@ export interface SyncDeps {
   now?: () => Date;
   /** How long Zoho's search may lag behind a create; default ZOHO_SEARCH_SETTLE_SECONDS. */
   searchSettleMs?: number;
-  /** Test seam: runs after Zoho answered and before our commit (simulates a crash there). */
-  beforeRecord?: (invoice: ZohoInvoice) => Promise<void>;
+  /** Heartbeat period of the order's claim (tests shorten it). */
+  heartbeatMs?: number;
+  /** Test seam: runs after Zoho answered the create and before we commit its id (a crash there). */
+  beforeCommit?: (invoice: ZohoInvoice) => Promise<void>;
+  /** Test seam: runs after the commit, before the rounding check (a slow or frozen sync there). */
+  afterCommit?: (invoice: ZohoInvoice) => Promise<void>;
 }
 
 export type SyncMode = "auto" | "manual";
 
 export type SyncOutcome =
   | {
-      kind: "created" | "recovered";
+      kind: "created" | "recovered" | "finished";
       invoiceId: string;
       invoiceNumber: string;
       shopifyTotal: string;
@@ -77,49 +84,68 @@ export type SyncOutcome =
   | { kind: "busy" }
   | { kind: "skipped"; reason: string };
 
-/** Which statuses a sync may claim. Manual sends also retry what needs attention or was deleted. */
-function claimableStatus(row: OrderSync, mode: SyncMode): boolean {
-  switch (row.status) {
-    case "queued":
-    case "failed":
-    case "creating":
-      return true;
-    case "needs_attention": // a person fixes the cause, then sends it again
-    case "deleted": // deleted on purpose: only a person re-creates it
-    case "skipped": // a test or cancelled order: only a person sends it anyway
-      return mode === "manual";
-    case "synced":
-      return false;
+/** What a claim is for: create the invoice (maybe after an uncertain attempt), or finish one that exists. */
+type Plan =
+  | { kind: "create"; recovery: boolean; uncertainSince: Date | null; refreshTaxes: boolean }
+  | { kind: "finish"; invoiceId: string; refreshTaxes: boolean };
+
+/** Which rows a sync takes, and for what (the only place this is decided). */
+export function planFor(row: OrderSync, mode: SyncMode): ClaimDecision<Plan, SyncOutcome> {
+  // A person retries after adding the missing tax in Zoho: don't answer from the hour-long cache.
+  const refreshTaxes = mode === "manual" && row.lastErrorCode === "unknown_tax_rate";
+  if (row.status === "synced") return { take: false, result: { kind: "already_synced", invoiceId: row.zohoInvoiceId, invoiceNumber: row.zohoInvoiceNumber } };
+  if (row.zohoInvoiceId && row.status !== "deleted") {
+    // The invoice exists (committed right after its create): what is left is to finish it.
+    if (row.status === "needs_attention" && mode === "auto") return { take: false, result: { kind: "skipped", reason: "status needs_attention" } };
+    return { take: true, status: "creating", plan: { kind: "finish", invoiceId: row.zohoInvoiceId, refreshTaxes } };
   }
+  const automatic = row.status === "queued" || row.status === "failed" || row.status === "creating";
+  // needs_attention, deleted on purpose, skipped (test / cancelled): only a person sends those.
+  if (!automatic && mode !== "manual") return { take: false, result: { kind: "skipped", reason: `status ${row.status}` } };
+  return {
+    take: true,
+    status: "creating",
+    plan: {
+      kind: "create",
+      // `creating` without a live claim: an earlier attempt may have created the invoice.
+      recovery: row.status === "creating",
+      // The latest moment that create may have happened: a recorded failure, or the dead claim's last beat.
+      uncertainSince: row.status === "creating" ? latest(row.createUncertainAt, row.claimedAt) : null,
+      refreshTaxes,
+    },
+  };
 }
 
-interface ShopSettings {
+// ---- the shop's settings and the invoice payload (shared with the block's Update) ------------------
+
+export interface ShopSettings {
   organizationId: string;
   currencyCode: string;
   pricePrecision: number;
   linkItemsBySku: boolean;
   /** Tag the order "Zoho: INV-…" besides the metafield (Settings, off by default). */
   tagOrders: boolean;
+  /** The organization's unique invoice custom field, when the merchant set one up (design §5). */
+  invoiceKeyField: { field: string; fieldId: string | null } | null;
 }
 
-async function loadShopSettings(shop: string): Promise<ShopSettings> {
+export async function loadShopSettings(shop: string): Promise<ShopSettings> {
   const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
-  if (!conn || conn.status === "disconnected" || !conn.refreshTokenEnc)
-    throw new ZohoNotConnectedError("Zoho Books is not connected for this shop", { status: 0, method: "LOCAL", url: "connection" });
-  if (conn.status === "needs_reauth")
-    throw new ZohoNotConnectedError(conn.lastError ?? "Zoho Books needs to be reconnected", { status: 0, method: "LOCAL", url: "connection" });
-  if (!conn.organizationId || !conn.currencyCode)
-    throw new ZohoNotConnectedError("Choose your Zoho Books organization in Settings", { status: 0, method: "LOCAL", url: "connection" });
+  const local = { status: 0, method: "LOCAL", url: "connection" };
+  if (!conn || conn.status === "disconnected" || !conn.refreshTokenEnc) throw new ZohoNotConnectedError("Zoho Books is not connected for this shop", local);
+  if (conn.status === "needs_reauth") throw new ZohoNotConnectedError(conn.lastError ?? "Zoho Books needs to be reconnected", local);
+  if (!conn.organizationId || !conn.currencyCode) throw new ZohoNotConnectedError("Choose your Zoho Books organization in Settings", local);
   return {
     organizationId: conn.organizationId,
     currencyCode: conn.currencyCode,
     pricePrecision: conn.pricePrecision ?? 2,
     linkItemsBySku: conn.linkItemsBySku,
     tagOrders: conn.tagOrders,
+    invoiceKeyField: conn.invoiceKeyField ? { field: conn.invoiceKeyField, fieldId: conn.invoiceKeyFieldId } : null,
   };
 }
 
-interface Prepared {
+export interface Prepared {
   order: PaidOrder;
   settings: ShopSettings;
   taxes: ZohoTaxTable;
@@ -127,20 +153,21 @@ interface Prepared {
   payload: ZohoInvoicePayload;
 }
 
-/** Order → mapped payload with the customer resolved. Shared by create and update. */
-async function prepareInvoice(
-  shop: string,
-  orderId: string,
-  zoho: ZohoClient,
-  graphql: AdminGraphql,
-  { refreshTaxes = false, revalidateContact = false, onOrder }: { refreshTaxes?: boolean; revalidateContact?: boolean; onOrder?: (order: PaidOrder) => void } = {},
-): Promise<Prepared> {
+interface PrepareOptions {
+  refreshTaxes?: boolean;
+  revalidateContact?: boolean;
+  /** Called with the order before the customer is resolved: a test or cancelled order stops there. */
+  onOrder?: (order: PaidOrder) => Promise<void> | void;
+}
+
+/** Order → mapped payload with the customer resolved. Shared by create, finish and the block's Update. */
+export async function prepareInvoice(shop: string, orderId: string, zoho: ZohoClient, graphql: AdminGraphql, opts: PrepareOptions = {}): Promise<Prepared> {
   const settings = await loadShopSettings(shop);
   const order = await fetchPaidOrder(graphql, orderId);
-  onOrder?.(order); // the order's name reaches the row even when a later step fails
+  await opts.onOrder?.(order);
   const shopInfo = await fetchShopInfo(shop, graphql);
   const ctx = { shop, organizationId: settings.organizationId };
-  const taxes = await getTaxTable(zoho, ctx, { refresh: refreshTaxes });
+  const taxes = await getTaxTable(zoho, ctx, { refresh: opts.refreshTaxes });
   const itemIdsBySku = settings.linkItemsBySku ? await itemIdsFor(zoho, ctx, order) : undefined;
   const mapped = mapOrderToInvoice(order, taxes, {
     pricePrecision: settings.pricePrecision,
@@ -148,7 +175,7 @@ async function prepareInvoice(
     timezone: shopInfo.ianaTimezone,
     itemIdsBySku,
   });
-  const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), { revalidate: revalidateContact });
+  const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), { revalidate: opts.revalidateContact });
   return { order, settings, taxes, mapped, payload: { ...mapped.payload, customer_id: contact.contactId } };
 }
 
@@ -164,12 +191,12 @@ async function itemIdsFor(zoho: ZohoClient, ctx: { shop: string; organizationId:
 
 /**
  * Zoho's total must equal Shopify's. When it does not (Zoho rounded differently than predicted),
- * move the difference into the rounding adjustment with one PUT.
+ * move the difference into the rounding adjustment with one PUT. Only a draft is changed.
  */
-async function reconcileTotal(zoho: ZohoClient, invoice: ZohoInvoice, prepared: Prepared): Promise<{ invoice: ZohoInvoice; corrected: boolean }> {
+export async function reconcileTotal(zoho: ZohoClient, invoice: ZohoInvoice, prepared: Prepared): Promise<{ invoice: ZohoInvoice; corrected: boolean }> {
   const expected = new Decimal(prepared.mapped.expectedTotal);
   const actual = new Decimal(String(invoice.total));
-  if (actual.eq(expected)) return { invoice, corrected: false };
+  if (actual.eq(expected) || invoice.status !== "draft") return { invoice, corrected: false };
   const adjustment = new Decimal(invoice.adjustment ?? prepared.payload.adjustment ?? 0).plus(expected.minus(actual));
   const payload: ZohoInvoicePayload = {
     ...prepared.payload,
@@ -181,25 +208,32 @@ async function reconcileTotal(zoho: ZohoClient, invoice: ZohoInvoice, prepared: 
   return { invoice: updated, corrected: true };
 }
 
+/** The row's invoice fields the moment Zoho has the invoice (before any other call). */
+function invoiceCommit(invoice: ZohoInvoice, prepared: Prepared) {
+  return {
+    orderName: prepared.order.name,
+    zohoInvoiceId: invoice.invoice_id,
+    zohoInvoiceNumber: invoice.invoice_number,
+    zohoInvoiceStatus: invoice.status,
+    zohoContactId: prepared.payload.customer_id,
+    currencyCode: prepared.mapped.currencyCode,
+    shopifyTotal: prepared.mapped.expectedTotal,
+    createUncertainAt: null,
+  };
+}
+
 /**
- * The OrderSync fields of an invoice Zoho holds for the order: `synced` when its total is the
- * Shopify total, else `needs_attention` with both totals (the invoice exists; a person looks at it).
+ * The row's final fields for an invoice Zoho holds: `synced` when its total is the Shopify total, else
+ * `needs_attention` with both totals (the invoice exists; a person looks at it).
  */
-function invoiceRecord(invoice: ZohoInvoice, prepared: Prepared, now: Date) {
+export function invoiceRecord(invoice: ZohoInvoice, prepared: Prepared, now: Date) {
   const { currencyCode, expectedTotal } = prepared.mapped;
   // Zoho's total in the currency's precision ("44.30", "9685", "46.893").
   const zohoTotal = formatMoney(new Decimal(String(invoice.total)), currencyDecimals(currencyCode));
   const matches = new Decimal(zohoTotal).eq(expectedTotal);
   return {
-    orderName: prepared.order.name,
+    ...invoiceCommit(invoice, prepared),
     status: matches ? "synced" : "needs_attention",
-    zohoInvoiceId: invoice.invoice_id,
-    zohoInvoiceNumber: invoice.invoice_number,
-    zohoInvoiceStatus: invoice.status,
-    zohoContactId: prepared.payload.customer_id,
-    createUncertainAt: null,
-    currencyCode,
-    shopifyTotal: expectedTotal,
     zohoTotal,
     syncedAt: now,
     lastErrorCode: matches ? null : "total_mismatch",
@@ -223,156 +257,276 @@ function searchSettleWait(uncertainSince: Date, at: Date, settleMs: number = env
   return Math.min(Math.max(remaining, SEARCH_RECHECK_MS.min), SEARCH_RECHECK_MS.max);
 }
 
+/** The upsert key of an order: shop + order id, so two stores in one organization never collide. */
+export function invoiceKeyFor(shop: string, orderId: string, settings: ShopSettings): InvoiceKey | null {
+  const f = settings.invoiceKeyField;
+  return f ? { field: f.field, fieldId: f.fieldId, value: `${shop}/${orderId}` } : null;
+}
+
+// ---- one attempt -----------------------------------------------------------------------------------
+
+interface Attempt {
+  shop: string;
+  orderId: string;
+  mode: SyncMode;
+  claim: OrderClaim;
+  zoho: ZohoClient;
+  graphql: AdminGraphql;
+  deps: SyncDeps;
+  log: Logger;
+  now: () => Date;
+  /** The create request may have reached Zoho without us seeing the answer. */
+  postSent: boolean;
+  /** The invoice id is on the row: from here on nothing creates again. */
+  committed: ZohoInvoice | null;
+  orderName?: string;
+}
+
 /** Creates the draft invoice of one paid order, exactly once. */
-export async function syncOrder(
-  input: { shop: string; orderId: string; mode?: SyncMode },
-  deps: SyncDeps = {},
-): Promise<SyncOutcome> {
+export async function syncOrder(input: { shop: string; orderId: string; mode?: SyncMode }, deps: SyncDeps = {}): Promise<SyncOutcome> {
   const { shop, orderId } = input;
   const mode = input.mode ?? "auto";
   const now = deps.now ?? (() => new Date());
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "sync-order" });
 
-  const claim = await withOrderClaim<{ recovery: boolean; uncertainSince: Date | null; refreshTaxes: boolean }, SyncOutcome>(shop, orderId, now(), (row) => {
-    if (row.status === "synced" || (row.zohoInvoiceId && row.status !== "deleted" && row.status !== "creating"))
-      return { take: false, result: { kind: "already_synced", invoiceId: row.zohoInvoiceId, invoiceNumber: row.zohoInvoiceNumber } };
-    if (!claimableStatus(row, mode)) return { take: false, result: { kind: "skipped", reason: `status ${row.status}` } };
-    return {
-      take: true,
-      status: "creating",
-      result: {
-        // `creating` with a free lease: an earlier attempt may have created the invoice.
-        recovery: row.status === "creating",
-        // The latest moment that create may have happened: a recorded failure, or a crashed claim.
-        uncertainSince: row.status === "creating" ? latest(row.createUncertainAt, row.claimedAt) : null,
-        // A person retries after adding the missing tax in Zoho: don't answer from the hour-long cache.
-        refreshTaxes: mode === "manual" && row.lastErrorCode === "unknown_tax_rate",
-      },
-    };
-  });
-  if (!claim.taken) return claim.busy ? { kind: "busy" } : claim.result;
-  const { recovery, uncertainSince, refreshTaxes } = claim.result;
+  const claimed = await claimOrder(shop, orderId, (row) => planFor(row, mode), { now, heartbeatMs: deps.heartbeatMs, log });
+  if (!claimed.taken) return claimed.busy ? { kind: "busy" } : claimed.result;
+  const { claim, plan } = claimed;
 
-  let zoho: ZohoClient | undefined = deps.zoho;
-  let postAttempted = false;
-  let orderName: string | undefined;
+  const attempt: Partial<Attempt> & Pick<Attempt, "shop" | "orderId" | "mode" | "claim" | "deps" | "log" | "now" | "postSent" | "committed"> = {
+    shop,
+    orderId,
+    mode,
+    claim,
+    deps,
+    log,
+    now,
+    postSent: false,
+    committed: null,
+  };
   try {
-    zoho ??= await getZohoClient(shop);
-    const callsBefore = zoho.requestCount;
-    const graphql = deps.graphql ?? (await adminGraphqlFor(shop));
-
-    let prepared = await prepareInvoice(shop, orderId, zoho, graphql, { refreshTaxes, onOrder: (o) => (orderName = o.name) });
-
-    let invoice: ZohoInvoice | null = null;
-    if (recovery) {
-      const found = await findInvoiceByReference(zoho, prepared.order.name);
-      if (found.length > 1) log.warn({ count: found.length }, "several zoho invoices carry this reference");
-      // The oldest one is ours; a second one would be somebody else's or an earlier duplicate.
-      if (found[0]) invoice = await getInvoice(zoho, found[0].invoice_id);
-      else if (uncertainSince) {
-        const waitMs = searchSettleWait(uncertainSince, now(), deps.searchSettleMs);
-        if (waitMs > 0) throw new InvoiceNotListedYetError(uncertainSince, waitMs);
-      }
-    }
-    const recovered = invoice !== null;
-    if (!invoice) {
-      postAttempted = true;
-      try {
-        invoice = await createDraftInvoice(zoho, prepared.payload);
-      } catch (err) {
-        // Zoho no longer knows a cached tax id or contact: refresh that cache once and try again.
-        const staleTaxes = isRejectedTaxError(err);
-        if (!staleTaxes && !isRejectedCustomerError(err)) throw err;
-        log.info({ staleTaxes }, "zoho rejected a cached id, refreshing");
-        postAttempted = false; // Zoho refused the POST: nothing was created
-        if (!staleTaxes) await forgetContactLinks({ shop, organizationId: prepared.settings.organizationId }, prepared.payload.customer_id);
-        prepared = await prepareInvoice(shop, orderId, zoho, graphql, { refreshTaxes: staleTaxes, revalidateContact: !staleTaxes });
-        postAttempted = true;
-        invoice = await createDraftInvoice(zoho, prepared.payload);
-      }
-    }
-
-    const { invoice: final, corrected } = await reconcileTotal(zoho, invoice, prepared);
-    await deps.beforeRecord?.(final);
-
-    const record = invoiceRecord(final, prepared, now());
-    const { zohoTotal } = record;
-    const zohoCalls = zoho.requestCount - callsBefore;
-    await releaseOrderClaim(shop, orderId, record, [
-      {
-        kind: recovered ? "invoice_recovered" : "invoice_created",
-        message: recovered
-          ? `Found draft invoice ${final.invoice_number} created by an earlier attempt for ${orderName}`
-          : `Created draft invoice ${final.invoice_number} for ${orderName}`,
-        data: { invoiceId: final.invoice_id, total: zohoTotal, corrected, zohoCalls },
-      },
-      ...(corrected
-        ? [{ kind: "adjustment_corrected" as const, message: `Rounding adjustment corrected so ${final.invoice_number} totals ${prepared.mapped.expectedTotal}` }]
-        : []),
-    ]);
-    log.info({ invoiceId: final.invoice_id, recovered, corrected, zohoCalls }, "order synced");
-
-    await writeInvoiceMarks(shop, orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql, log });
-    return {
-      kind: recovered ? "recovered" : "created",
-      invoiceId: final.invoice_id,
-      invoiceNumber: final.invoice_number,
-      shopifyTotal: prepared.mapped.expectedTotal,
-      zohoTotal,
-      corrected,
-      zohoCalls,
-    };
+    attempt.zoho = deps.zoho ?? (await getZohoClient(shop));
+    attempt.graphql = deps.graphql ?? (await adminGraphqlFor(shop));
+    return await run(attempt as Attempt, plan);
   } catch (err) {
-    await recordFailure(shop, orderId, err, { postAttempted, orderName, log });
+    await recordFailure(attempt, err);
     throw err;
   }
 }
 
+async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
+  const callsBefore = a.zoho.requestCount;
+  let skipped: SyncOutcome | null = null;
+  const onOrder = async (order: PaidOrder) => {
+    a.orderName = order.name; // the order's name reaches the row even when a later step fails
+    if (plan.kind !== "create" || a.mode === "manual") return;
+    const eligibility = invoiceEligibility(order);
+    if (eligibility.ok) return;
+    await a.claim.settle({ status: "skipped", orderName: order.name, lastErrorCode: eligibility.code, lastErrorMessage: eligibility.message }, [
+      { kind: "order_skipped", message: `${order.name}: ${eligibility.message}`, data: { code: eligibility.code } },
+    ]);
+    skipped = { kind: "skipped", reason: eligibility.message };
+    throw new OrderSkipped();
+  };
+  let prepared: Prepared;
+  try {
+    prepared = await prepareInvoice(a.shop, a.orderId, a.zoho, a.graphql, { refreshTaxes: plan.refreshTaxes, onOrder });
+  } catch (err) {
+    if (err instanceof OrderSkipped && skipped) {
+      a.log.info({ reason: (skipped as { reason: string }).reason }, "order not invoiced");
+      return skipped;
+    }
+    throw err;
+  }
+
+  let how: "created" | "recovered" | "finished";
+  let invoice: ZohoInvoice;
+  if (plan.kind === "finish") {
+    try {
+      invoice = await getInvoice(a.zoho, plan.invoiceId);
+    } catch (err) {
+      if (!(err instanceof ZohoNotFoundError)) throw err;
+      // Deleted in Zoho Books before it was finished: forget it; only a person sends the order again.
+      const message = `Invoice ${a.claim.row.zohoInvoiceNumber ?? plan.invoiceId} no longer exists in Zoho Books; use Create to send the order again.`;
+      await a.claim.settle({ ...NO_INVOICE, lastErrorCode: "zoho_invoice_missing", lastErrorMessage: message }, [{ kind: "needs_attention", message }]);
+      return { kind: "skipped", reason: message };
+    }
+    a.committed = invoice;
+    how = "finished";
+  } else {
+    const made = await createOnce(a, plan, prepared);
+    prepared = made.prepared;
+    invoice = made.invoice;
+    how = made.how;
+    await a.deps.beforeCommit?.(invoice);
+    await a.claim.write(invoiceCommit(invoice, prepared), "recording the invoice");
+    a.committed = invoice;
+    await a.deps.afterCommit?.(invoice);
+  }
+
+  const { invoice: final, corrected } = await reconcileTotal(a.zoho, invoice, prepared);
+  const record = invoiceRecord(final, prepared, a.now());
+  const zohoCalls = a.zoho.requestCount - callsBefore;
+  const name = prepared.order.name;
+  const message = {
+    created: `Created draft invoice ${final.invoice_number} for ${name}`,
+    recovered: `Found draft invoice ${final.invoice_number} created by an earlier attempt for ${name}`,
+    finished: `Finished invoice ${final.invoice_number} of ${name} after an earlier attempt failed past its creation`,
+  }[how];
+  await a.claim.settle(record, [
+    { kind: how === "recovered" ? "invoice_recovered" : "invoice_created", message, data: { invoiceId: final.invoice_id, total: record.zohoTotal, corrected, zohoCalls } },
+    ...(corrected ? [{ kind: "adjustment_corrected" as const, message: `Rounding adjustment corrected so ${final.invoice_number} totals ${prepared.mapped.expectedTotal}` }] : []),
+  ]);
+  a.log.info({ invoiceId: final.invoice_id, how, corrected, zohoCalls }, "order synced");
+
+  await writeInvoiceMarks(a.shop, a.orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql: a.graphql, log: a.log });
+  return { kind: how, invoiceId: final.invoice_id, invoiceNumber: final.invoice_number, shopifyTotal: prepared.mapped.expectedTotal, zohoTotal: record.zohoTotal, corrected, zohoCalls };
+}
+
+/** Thrown inside prepare when the order is not to be invoiced (the row is already settled). */
+class OrderSkipped extends Error {}
+
 /**
- * Records a failed attempt. When the POST may have reached Zoho and the error is one we retry, the
- * row stays `creating` (lease released): the next attempt looks the invoice up first.
+ * The create, exactly once: Zoho's upsert on the unique key when the organization has one; else,
+ * after an uncertain attempt, the invoice that attempt made (matched, never guessed), else a POST.
  */
-async function recordFailure(
-  shop: string,
-  orderId: string,
-  err: unknown,
-  { postAttempted, orderName, log }: { postAttempted: boolean; orderName?: string; log: Logger },
-): Promise<void> {
-  const failure = describeSyncFailure(err);
-  // Zoho answered the POST with a refusal (rate limit, validation, auth — any ZohoError but a
+async function createOnce(a: Attempt, plan: Extract<Plan, { kind: "create" }>, prepared: Prepared): Promise<{ invoice: ZohoInvoice; prepared: Prepared; how: "created" | "recovered" }> {
+  const key = invoiceKeyFor(a.shop, a.orderId, prepared.settings);
+  if (key) {
+    await a.claim.confirm("creating the invoice");
+    a.postSent = true;
+    try {
+      return { invoice: await upsertInvoiceByKey(a.zoho, prepared.payload, key), prepared, how: "created" };
+    } catch (err) {
+      if (!isInvoiceKeyRefusal(err)) throw err;
+      a.postSent = false; // Zoho refused the key itself: nothing was created
+      await dropInvoiceKey(a.shop, key, err, a.log);
+    }
+  }
+  if (plan.recovery) {
+    const found = await recoverInvoice(a, prepared, plan.uncertainSince);
+    if (found) return { invoice: found, prepared, how: "recovered" };
+  }
+  await a.claim.confirm("creating the invoice");
+  a.postSent = true;
+  try {
+    return { invoice: await createDraftInvoice(a.zoho, prepared.payload), prepared, how: "created" };
+  } catch (err) {
+    // Zoho no longer knows a cached tax id or contact: refresh that cache once and try again.
+    const staleTaxes = isRejectedTaxError(err);
+    if (!staleTaxes && !isRejectedCustomerError(err)) throw err;
+    a.postSent = false; // Zoho refused the POST: nothing was created
+    a.log.info({ staleTaxes }, "zoho rejected a cached id, refreshing");
+    if (!staleTaxes) await forgetContactLinks({ shop: a.shop, organizationId: prepared.settings.organizationId }, prepared.payload.customer_id);
+    const again = await prepareInvoice(a.shop, a.orderId, a.zoho, a.graphql, { refreshTaxes: staleTaxes, revalidateContact: !staleTaxes });
+    await a.claim.confirm("creating the invoice");
+    a.postSent = true;
+    return { invoice: await createDraftInvoice(a.zoho, again.payload), prepared: again, how: "created" };
+  }
+}
+
+/**
+ * After an uncertain create: the invoice that attempt made, if Zoho lists one that is provably this
+ * order's (reference, customer, date and total). Nothing listed yet while the search may lag → wait.
+ */
+async function recoverInvoice(a: Attempt, prepared: Prepared, uncertainSince: Date | null): Promise<ZohoInvoice | null> {
+  const candidates = await findInvoicesByReference(a.zoho, prepared.payload.reference_number);
+  const pick = pickRecoveredInvoice(candidates, {
+    reference: prepared.payload.reference_number,
+    customerId: prepared.payload.customer_id,
+    date: prepared.payload.date,
+    expectedTotal: prepared.mapped.expectedTotal,
+    lineCount: prepared.payload.line_items.length,
+    decimals: currencyDecimals(prepared.mapped.currencyCode),
+  });
+  if (pick.kind === "conflict") throw pick.error;
+  if (pick.kind === "ours") {
+    if (pick.duplicates.length) {
+      a.log.warn({ duplicates: pick.duplicates.length }, "several zoho invoices match this order");
+      await recordSyncEvent(a.shop, {
+        orderId: a.orderId,
+        kind: "needs_attention",
+        message: `Zoho Books has ${pick.duplicates.length + 1} invoices for ${prepared.order.name} (${[pick.invoice, ...pick.duplicates].map((i) => i.invoice_number).join(", ")}); ${pick.invoice.invoice_number} is linked, delete the others in Zoho Books.`,
+      });
+    }
+    return getInvoice(a.zoho, pick.invoice.invoice_id);
+  }
+  if (uncertainSince) {
+    const waitMs = searchSettleWait(uncertainSince, a.now(), a.deps.searchSettleMs);
+    if (waitMs > 0) throw new InvoiceNotListedYetError(uncertainSince, waitMs);
+  }
+  return null;
+}
+
+/**
+ * Zoho refused the unique-key upsert itself (no upsert on this server, the field is gone or not
+ * unique): stop using it for the shop, say so, and create with the reference lookup as recovery.
+ */
+async function dropInvoiceKey(shop: string, key: InvoiceKey, err: unknown, log: Logger): Promise<void> {
+  const reason = err instanceof Error ? err.message : String(err);
+  log.warn({ field: key.field, reason }, "zoho refused the invoice key; creating without it");
+  const { count } = await prisma.zohoConnection.updateMany({ where: { shop, invoiceKeyField: key.field }, data: { invoiceKeyField: null, invoiceKeyFieldId: null } });
+  if (count > 0)
+    await recordSyncEvent(shop, {
+      kind: "invoice_key_changed",
+      message: `Zoho Books refused the unique invoice field "${key.field}" (${reason}). Invoices are created without it; choose a field whose values must be unique in Settings to turn duplicate protection back on.`,
+    });
+}
+
+/**
+ * Records a failed attempt on the row (unless our claim was taken over: then the new holder owns it).
+ * - The invoice id is committed: it stays; the next attempt finishes that invoice.
+ * - The create may have reached Zoho and the error is one we retry: `creating`, looked up next time.
+ * - Otherwise the verdict's status, code and message.
+ */
+async function recordFailure(a: Pick<Attempt, "shop" | "orderId" | "claim" | "log" | "postSent" | "committed" | "orderName">, err: unknown): Promise<void> {
+  if (err instanceof ClaimLostError || a.claim.lost) {
+    a.log.warn({ err, committed: a.committed?.invoice_id }, "order claim lost; the new holder settles the order");
+    if (a.committed)
+      await recordSyncEvent(a.shop, {
+        orderId: a.orderId,
+        kind: "sync_failed",
+        message: `Invoice ${a.committed.invoice_number} exists in Zoho Books; another process took the order over and links it.`,
+      });
+    return;
+  }
+  const verdict = verdictFor(err);
+  // Zoho answered the create with a refusal (rate limit, validation, auth — any ZohoError but a
   // transient one), or our limiter never sent it: nothing was created, no lookup next time.
   const refused = err instanceof ZohoError && !(err instanceof ZohoTransientError);
-  const uncertain = postAttempted && !refused && failure.retryable;
+  const uncertain = !a.committed && a.postSent && !refused && verdict.status === "failed";
   const waiting = err instanceof InvoiceNotListedYetError;
-  const status = uncertain || waiting ? "creating" : failure.status;
+  const status = uncertain || waiting ? "creating" : verdict.status;
+  const message = a.committed
+    ? `Invoice ${a.committed.invoice_number} is in Zoho Books, but finishing it failed: ${verdict.message}`
+    : verdict.message;
   // A refusal the merchant must act on is business as usual for operators; a failure is not.
-  if (failure.status === "needs_attention") log.info({ code: failure.code, status }, "order needs attention");
-  else log.warn({ err, code: failure.code, status }, "order sync failed");
+  if (verdict.status === "needs_attention") a.log.info({ code: verdict.code, status }, "order needs attention");
+  else a.log.warn({ err, code: verdict.code, status }, "order sync failed");
   // Waiting for the rate limit is routine (the queue delays the job): the row says so, the Activity
   // log is not flooded with one entry per wait.
-  const events: SyncEventInput[] =
-    err instanceof ZohoRateLimitError
-      ? []
-      : [
-          {
-            kind: failure.status === "needs_attention" ? "needs_attention" : "sync_failed",
-            message: failure.message,
-            data: { code: failure.code, retryable: failure.retryable },
-          },
-        ];
-  await releaseOrderClaim(
-    shop,
-    orderId,
-    {
-      ...(orderName ? { orderName } : {}),
-      status,
-      lastErrorCode: failure.code,
-      lastErrorMessage: failure.message,
-      ...(uncertain ? { createUncertainAt: new Date() } : waiting ? { createUncertainAt: err.since } : {}),
-    },
-    events,
-  );
+  const routine = verdict.action.kind === "delay" && (verdict.action.reason === "rate_limit" || verdict.action.reason === "concurrency");
+  const events: SyncEventInput[] = routine
+    ? []
+    : [{ kind: verdict.status === "needs_attention" ? "needs_attention" : "sync_failed", message, data: { code: verdict.code, retried: verdict.action.kind !== "give-up" } }];
+  try {
+    await a.claim.settle(
+      {
+        ...(a.orderName ? { orderName: a.orderName } : {}),
+        status,
+        lastErrorCode: verdict.code,
+        lastErrorMessage: message,
+        ...(uncertain ? { createUncertainAt: new Date() } : err instanceof InvoiceNotListedYetError ? { createUncertainAt: err.since } : {}),
+      },
+      events,
+    );
+  } catch (settleErr) {
+    if (!(settleErr instanceof ClaimLostError)) throw settleErr;
+    a.log.warn("order claim lost before the failure was recorded; the new holder settles the order");
+  }
 }
+
+// ---- the invoice number on the Shopify order --------------------------------------------------------
 
 interface MarkOptions {
   graphql: AdminGraphql;
@@ -380,7 +534,7 @@ interface MarkOptions {
 }
 
 /** The invoice number on the order: the metafield, and the tag when the shop turned tagging on. */
-async function writeInvoiceMarks(shop: string, orderId: string, invoiceNumber: string, { tag, graphql, log }: MarkOptions & { tag: boolean }): Promise<void> {
+export async function writeInvoiceMarks(shop: string, orderId: string, invoiceNumber: string, { tag, graphql, log }: MarkOptions & { tag: boolean }): Promise<void> {
   try {
     await setInvoiceMetafield(graphql, orderId, invoiceNumber);
     if (tag) await addOrderTag(graphql, orderId, invoiceTag(invoiceNumber));
@@ -393,144 +547,4 @@ async function writeInvoiceMarks(shop: string, orderId: string, invoiceNumber: s
       message: `Invoice ${invoiceNumber} is in Zoho Books, but Shopify did not store its number on the order: ${err instanceof Error ? err.message : String(err)}`,
     });
   }
-}
-
-/**
- * The invoice is gone: take its number off the order. The tag is removed even when tagging is off
- * now (it may have been on when the order was tagged); removing an absent tag is a no-op.
- */
-async function clearInvoiceMarks(
-  shop: string,
-  orderId: string,
-  invoiceNumber: string | null,
-  { graphql, log }: { graphql?: AdminGraphql; log: Logger },
-): Promise<void> {
-  try {
-    const gql = graphql ?? (await adminGraphqlFor(shop));
-    await clearInvoiceMetafield(gql, orderId);
-    if (invoiceNumber) await removeOrderTag(gql, orderId, invoiceTag(invoiceNumber));
-  } catch (err) {
-    log.warn({ err }, "invoice metafield not cleared");
-    await recordSyncEvent(shop, {
-      orderId,
-      kind: "metafield_failed",
-      message: `Invoice ${invoiceNumber ?? ""} is no longer in Zoho Books, but Shopify still shows its number on the order: ${err instanceof Error ? err.message : String(err)}`,
-    });
-  }
-}
-
-export class SyncRefusedError extends Error {
-  constructor(
-    readonly code: "not_synced" | "not_draft" | "busy",
-    message: string,
-  ) {
-    super(message);
-    this.name = "SyncRefusedError";
-  }
-}
-
-/** The row's invoice fields once the Zoho invoice is gone (deleted here or in Zoho). */
-const NO_INVOICE = { status: "deleted", zohoInvoiceId: null, zohoInvoiceNumber: null, zohoInvoiceStatus: null, zohoTotal: null } as const;
-
-/** Claims the order's lease for a manual action on an existing invoice. */
-async function claimExisting(shop: string, orderId: string, now: Date): Promise<OrderSync> {
-  const claim = await withOrderClaim<null, null>(shop, orderId, now, (row) =>
-    row.zohoInvoiceId && row.status !== "deleted" ? { take: true, result: null } : { take: false, result: null },
-  );
-  if (!claim.taken && claim.busy) throw new SyncRefusedError("busy", "This order is being sent to Zoho Books right now; try again in a moment.");
-  if (!claim.taken) throw new SyncRefusedError("not_synced", "This order has no Zoho Books invoice yet.");
-  return claim.row;
-}
-
-/** The invoice was deleted in Zoho Books: forget it so the order can be created again. */
-async function markDeletedInZoho(shop: string, orderId: string, row: OrderSync, marks: MarkOptions): Promise<void> {
-  const message = `Invoice ${row.zohoInvoiceNumber ?? ""} no longer exists in Zoho Books; use Create to send the order again.`;
-  await releaseOrderClaim(shop, orderId, { ...NO_INVOICE, lastErrorCode: "zoho_invoice_missing", lastErrorMessage: message }, [
-    { kind: "needs_attention", message },
-  ]);
-  await clearInvoiceMarks(shop, orderId, row.zohoInvoiceNumber, marks);
-}
-
-/** Manual Update: re-map the order and push it to the draft invoice. */
-export async function updateOrderInvoice(input: { shop: string; orderId: string }, deps: SyncDeps = {}) {
-  const { shop, orderId } = input;
-  const now = deps.now ?? (() => new Date());
-  const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "update-invoice" });
-  const row = await claimExisting(shop, orderId, now());
-  const invoiceId = row.zohoInvoiceId!;
-  let released = false;
-  try {
-    const zoho = deps.zoho ?? (await getZohoClient(shop));
-    const graphql = deps.graphql ?? (await adminGraphqlFor(shop));
-    let current: ZohoInvoice;
-    try {
-      current = await getInvoice(zoho, invoiceId);
-    } catch (err) {
-      if (err instanceof ZohoNotFoundError) {
-        await markDeletedInZoho(shop, orderId, row, { graphql, log });
-        released = true;
-      }
-      throw err;
-    }
-    if (current.status !== "draft") {
-      await releaseOrderClaim(shop, orderId, { zohoInvoiceStatus: current.status });
-      released = true;
-      throw new SyncRefusedError(
-        "not_draft",
-        `Invoice ${current.invoice_number} is ${current.status} in Zoho Books, not a draft: it is no longer changed from Shopify.`,
-      );
-    }
-    const prepared = await prepareInvoice(shop, orderId, zoho, graphql);
-    const updated = await updateDraftInvoice(zoho, invoiceId, prepared.payload, { current });
-    const { invoice: final } = await reconcileTotal(zoho, updated, prepared);
-    const record = invoiceRecord(final, prepared, now());
-    const { zohoTotal } = record;
-    await releaseOrderClaim(shop, orderId, record, [
-      { kind: "invoice_updated", message: `Updated draft invoice ${final.invoice_number} from ${prepared.order.name}` },
-    ]);
-    log.info({ invoiceId }, "invoice updated");
-    // Rewritten on every update: repairs a metafield that failed at create, adds a tag switched on since.
-    await writeInvoiceMarks(shop, orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql, log });
-    return { invoiceId, invoiceNumber: final.invoice_number, zohoTotal, shopifyTotal: prepared.mapped.expectedTotal };
-  } catch (err) {
-    if (released) throw err;
-    const failure = describeSyncFailure(err);
-    log.warn({ err, code: failure.code }, "invoice update failed");
-    // The invoice is unchanged in Zoho: keep the row as it was, record why the update failed.
-    const message = `Update failed: ${failure.message}`;
-    await releaseOrderClaim(shop, orderId, { lastErrorCode: failure.code, lastErrorMessage: message }, [
-      { kind: "sync_failed", message, data: { code: failure.code } },
-    ]);
-    throw err;
-  }
-}
-
-/** Manual Delete: delete the Zoho invoice; the order can then be created again. */
-export async function deleteOrderInvoice(input: { shop: string; orderId: string }, deps: SyncDeps = {}) {
-  const { shop, orderId } = input;
-  const now = deps.now ?? (() => new Date());
-  const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "delete-invoice" });
-  const row = await claimExisting(shop, orderId, now());
-  try {
-    const zoho = deps.zoho ?? (await getZohoClient(shop));
-    try {
-      await deleteInvoice(zoho, row.zohoInvoiceId!);
-    } catch (err) {
-      if (!(err instanceof ZohoNotFoundError)) throw err; // already gone in Zoho: same end state
-    }
-    await releaseOrderClaim(shop, orderId, { ...NO_INVOICE, lastErrorCode: null, lastErrorMessage: null }, [
-      { kind: "invoice_deleted", message: `Deleted invoice ${row.zohoInvoiceNumber} in Zoho Books` },
-    ]);
-    log.info({ invoiceId: row.zohoInvoiceId }, "invoice deleted");
-  } catch (err) {
-    const failure = describeSyncFailure(err);
-    log.warn({ err, code: failure.code }, "invoice delete failed");
-    // Zoho refuses to delete an invoice with payments: its reason is what the merchant needs.
-    const message = `Delete refused: ${failure.message}`;
-    await releaseOrderClaim(shop, orderId, { lastErrorCode: failure.code, lastErrorMessage: message }, [
-      { kind: "sync_failed", message, data: { code: failure.code } },
-    ]);
-    throw err;
-  }
-  await clearInvoiceMarks(shop, orderId, row.zohoInvoiceNumber, { graphql: deps.graphql, log });
 }

@@ -60,7 +60,7 @@ const IDEMPOTENT = new Set<string>(["GET", "PUT", "DELETE"]);
 
 /**
  * The single in-request retry decision (stripe-node `_shouldRetry`). `attempt` = retries already made.
- * Everything longer than a short backoff is the queue's job (app/sync/queue-policy.ts).
+ * Everything longer than a short backoff is the queue's job (app/sync/verdict.ts).
  */
 export function shouldRetry(err: ZohoError, attempt: number, maxRetries: number = ZOHO_CLIENT_DEFAULTS.maxRetries): boolean {
   if (attempt >= maxRetries) return false;
@@ -128,8 +128,9 @@ export class ZohoClient {
     return this.request<T>("POST", path, body, query);
   }
 
-  put<T>(path: string, body: unknown, query?: Query): Promise<T> {
-    return this.request<T>("PUT", path, body, query);
+  /** `headers`: extra request headers (the unique-key upsert's X-Unique-Identifier-*). */
+  put<T>(path: string, body: unknown, query?: Query, headers?: Record<string, string>): Promise<T> {
+    return this.request<T>("PUT", path, body, query, headers);
   }
 
   delete<T>(path: string, query?: Query): Promise<T> {
@@ -147,14 +148,14 @@ export class ZohoClient {
     return url.href;
   }
 
-  private async request<T>(method: HttpMethod, path: string, body: unknown, query?: Query): Promise<T> {
+  private async request<T>(method: HttpMethod, path: string, body: unknown, query?: Query, extraHeaders?: Record<string, string>): Promise<T> {
     const url = this.buildUrl(path, query);
     const log = this.log.child({ method, path: new URL(url).pathname });
     let token = await this.tokens.getAccessToken();
     let refreshed = false;
     for (let attempt = 0; ; ) {
       try {
-        return await this.attempt<T>(method, url, body, token, log, attempt);
+        return await this.attempt<T>(method, url, body, token, log, attempt, extraHeaders);
       } catch (err) {
         if (!(err instanceof ZohoError)) throw err;
         if (!refreshed && isTokenRejected(err)) {
@@ -180,6 +181,7 @@ export class ZohoClient {
     token: string,
     log: Logger,
     attempt: number,
+    extraHeaders: Record<string, string> = {},
   ): Promise<T> {
     const req = { method, url };
     const release = this.limiter && this.organizationId ? await this.limiter.acquire(this.organizationId, req) : null;
@@ -192,6 +194,7 @@ export class ZohoClient {
     try {
       this.sent++;
       const headers: Record<string, string> = {
+        ...extraHeaders,
         Authorization: `Zoho-oauthtoken ${token}`,
         Accept: "application/json",
       };

@@ -1,4 +1,4 @@
-// The Zoho error hierarchy (design §8, style §4). Pure: no I/O, no BullMQ — app/sync/queue-policy.ts
+// The Zoho error hierarchy (design §8, style §4). Pure: no I/O, no BullMQ — app/sync/verdict.ts
 // decides what each class means for a job. Every `message` is short and readable by a merchant
 // (Zoho's own message when it gave one); `info.url` is always redacted.
 

@@ -10,7 +10,7 @@ import {
   ZohoInvoiceNotDraftError,
   createDraftInvoice,
   deleteInvoice,
-  findInvoiceByReference,
+  findInvoicesByReference,
   getInvoice,
   updateDraftInvoice,
 } from "./invoices.server";
@@ -122,15 +122,15 @@ describe("deleteInvoice", () => {
   });
 });
 
-describe("findInvoiceByReference", () => {
+describe("findInvoicesByReference", () => {
   it("returns [] for none, one for one, and every duplicate oldest first", async () => {
     const { orgId, client, payload } = setup();
-    expect(await findInvoiceByReference(client, "#1001")).toEqual([]);
+    expect(await findInvoicesByReference(client, "#1001")).toEqual([]);
     const first = zohoBooks.seedInvoice(orgId, { ...payload(), reference_number: "#1001" });
     zohoBooks.seedInvoice(orgId, { ...payload(), reference_number: "#10010" });
-    expect((await findInvoiceByReference(client, "#1001")).map((i) => i.invoice_id)).toEqual([first.invoice_id]);
+    expect((await findInvoicesByReference(client, "#1001")).map((i) => i.invoice_id)).toEqual([first.invoice_id]);
     const second = zohoBooks.seedInvoice(orgId, { ...payload(), reference_number: "#1001" });
-    const both = await findInvoiceByReference(client, "#1001");
+    const both = await findInvoicesByReference(client, "#1001");
     expect(both.map((i) => [i.invoice_id, i.invoice_number, i.status])).toEqual([
       [first.invoice_id, "INV-000001", "draft"],
       [second.invoice_id, "INV-000003", "draft"],
@@ -165,7 +165,7 @@ describe("findInvoiceByReference", () => {
         return HttpResponse.json(pages[url.searchParams.get("page") ?? "1"]);
       }),
     );
-    const found = await findInvoiceByReference(client, "#1001");
+    const found = await findInvoicesByReference(client, "#1001");
     expect(found.map((i) => i.invoice_number)).toEqual(["INV-1", "INV-3"]);
     expect(seen).toEqual(["#1001@1", "#1001@2"]);
   });

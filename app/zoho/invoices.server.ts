@@ -1,8 +1,11 @@
 // Zoho Books invoices: create a draft, read, update a draft, delete, find by reference number.
 // No retries, auth or rate limiting here — ZohoClient does those (design §8).
 import type { ZohoClient } from "./client.server";
-import { ZohoValidationError, type ZohoError } from "./errors";
+import { ZohoAuthError, ZohoDailyQuotaError, ZohoError, ZohoRateLimitError, ZohoTransientError, ZohoValidationError } from "./errors";
 import type {
+  ZohoCustomFieldDefinition,
+  ZohoCustomFieldsResponse,
+  ZohoCustomFieldValue,
   ZohoEnvelope,
   ZohoInvoice,
   ZohoInvoicePayload,
@@ -76,6 +79,60 @@ export async function deleteInvoice(client: ZohoClient, invoiceId: string): Prom
   }
 }
 
+/** The organization's unique invoice custom field and this order's value in it (design §5). */
+export interface InvoiceKey {
+  /** API name, e.g. cf_shopify_order_id. */
+  field: string;
+  fieldId?: string | null;
+  value: string;
+}
+
+/** The payload's custom fields with the key's value set (Zoho stores it on the invoice it creates). */
+function withKey(fields: ZohoCustomFieldValue[] | undefined, key: InvoiceKey): ZohoCustomFieldValue[] {
+  const others = (fields ?? []).filter((f) => f.api_name !== key.field && (!key.fieldId || f.customfield_id !== key.fieldId));
+  return [...others, { api_name: key.field, ...(key.fieldId ? { customfield_id: key.fieldId } : {}), value: key.value }];
+}
+
+/**
+ * Idempotent create: `PUT /invoices` keyed on the unique custom field with `X-Upsert: true` (reference
+ * README §5). The invoice with this key is updated, or created when there is none: a retry after any
+ * failure, or a second worker, can never make a second invoice — Zoho enforces the key.
+ */
+export async function upsertInvoiceByKey(client: ZohoClient, payload: ZohoInvoicePayload, key: InvoiceKey): Promise<ZohoInvoice> {
+  const body: ZohoInvoicePayload = { ...payload, custom_fields: withKey(payload.custom_fields, key) };
+  const res = await client.put<ZohoInvoiceResponse>("/invoices", body, undefined, {
+    "X-Unique-Identifier-Key": key.field,
+    "X-Unique-Identifier-Value": key.value,
+    "X-Upsert": "true",
+  });
+  return res.invoice;
+}
+
+/**
+ * Zoho refused the key rather than the invoice: no upsert on this server (405), no match and no
+ * create (404 / 1002 "does not exist"), or the field is unknown or not unique. The caller stops using
+ * the key; nothing was created. A refusal of the invoice's own content is not one of these.
+ */
+export function isInvoiceKeyRefusal(err: unknown): boolean {
+  if (!(err instanceof ZohoError) || err instanceof ZohoTransientError) return false;
+  if (err instanceof ZohoRateLimitError || err instanceof ZohoAuthError || err instanceof ZohoDailyQuotaError) return false;
+  const { status, code } = err.info;
+  if (status === 405 || status === 404 || code === 1002) return true;
+  return /unique|identifier|custom ?field|upsert/i.test(err.message);
+}
+
+/**
+ * The organization's invoice custom fields (`GET /settings/customfields?entity=invoice`). Not in Zoho's
+ * OAS: read defensively; callers treat a failure as "detection unavailable" and let the merchant type
+ * the field's API name instead.
+ */
+export async function listInvoiceCustomFields(client: ZohoClient): Promise<ZohoCustomFieldDefinition[]> {
+  const res = await client.get<ZohoCustomFieldsResponse>("/settings/customfields", { entity: "invoice" });
+  return (res.customfields ?? [])
+    .filter((f) => f && f.customfield_id !== undefined)
+    .map((f) => ({ ...f, customfield_id: String(f.customfield_id) }));
+}
+
 /** More pages than this for one reference number means something else is wrong; stop looking. */
 const MAX_REFERENCE_PAGES = 5;
 
@@ -84,7 +141,7 @@ const MAX_REFERENCE_PAGES = 5;
  * every result is re-checked), oldest first: [] = none, one = ours, several = duplicates for the
  * caller to decide about. Used only on recovery (design §5), never on the happy path.
  */
-export async function findInvoiceByReference(client: ZohoClient, referenceNumber: string): Promise<ZohoInvoiceSummary[]> {
+export async function findInvoicesByReference(client: ZohoClient, referenceNumber: string): Promise<ZohoInvoiceSummary[]> {
   const wanted = referenceNumber.trim();
   const found: ZohoInvoiceSummary[] = [];
   for (let page = 1; page <= MAX_REFERENCE_PAGES; page++) {

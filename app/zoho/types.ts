@@ -255,6 +255,30 @@ export interface ZohoInvoicePayload {
   adjustment?: number;
   adjustment_description?: string;
   notes?: string;
+  /** The unique-key custom field (design §5): `api_name` or `customfield_id` with the value. */
+  custom_fields?: ZohoCustomFieldValue[];
+}
+
+export interface ZohoCustomFieldValue {
+  customfield_id?: string;
+  api_name?: string;
+  label?: string;
+  value: string;
+}
+
+/** GET /settings/customfields?entity=invoice (not in Zoho's OAS: shape unconfirmed, read defensively). */
+export interface ZohoCustomFieldDefinition {
+  customfield_id: string;
+  api_name?: string;
+  label?: string;
+  data_type?: string;
+  /** "Prevent duplicate values" in Zoho's field editor. */
+  is_unique?: boolean;
+  is_active?: boolean;
+}
+
+export interface ZohoCustomFieldsResponse extends ZohoEnvelope {
+  customfields?: ZohoCustomFieldDefinition[];
 }
 
 /** A line as Zoho returns it on an invoice. */
@@ -302,6 +326,7 @@ export interface ZohoInvoice {
   notes?: string;
   price_precision?: number;
   invoice_url?: string;
+  custom_fields?: ZohoCustomFieldValue[];
   created_time?: string;
   last_modified_time?: string;
 }

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { createQueueSet, type QueueSet } from "~/queue/queues.server";
 import { recordPaidOrder } from "~/sync/intake.server";
-import { ORDER_LEASE_MS } from "~/sync/order-lock.server";
+import { CLAIM_TTL_MS } from "~/sync/order-sync.server";
 import { startWorkerProcess, type ManagedProcess, type WorkerEntryOptions } from "~test/helpers/processes";
 import { orderRow, simpleOrder, testQueuePrefix, waitForStatus } from "~test/helpers/sync-queue";
 import { zohoBooks } from "~test/mocks/zoho-books";
@@ -60,7 +60,7 @@ it("a worker killed (SIGKILL) after Zoho's 201 and restarted leaves exactly one 
   expect(crashed).toMatchObject({ status: "creating", zohoInvoiceId: null });
   expect(crashed!.claimedAt).not.toBeNull(); // the dead process still holds the lease
   // The lease (5 minutes) would run out by itself; move it into the past instead of waiting.
-  await prisma.orderSync.update({ where: { id: crashed!.id }, data: { claimedAt: new Date(Date.now() - ORDER_LEASE_MS - 1_000) } });
+  await prisma.orderSync.update({ where: { id: crashed!.id }, data: { claimedAt: new Date(Date.now() - CLAIM_TTL_MS - 1_000) } });
 
   const second = await startWorkerProcess(env, opts, "worker-2");
   children.push(second);

@@ -7,7 +7,7 @@
 //   our limiter is configured with the same L (ZOHO_REQUESTS_PER_MINUTE).
 // Figures: A's Zoho requests per whole minute of the run / L, the 429s Zoho answered, B's paid →
 // invoice p95. The run stops at a cap (the figures then say how far the backfill got).
-import { upsertQueuedOrder } from "~/sync/intake.server";
+import { upsertQueuedOrder } from "~/sync/order-sync.server";
 import { enqueueSyncOrder } from "~/queue/queues.server";
 import { retireShops, waitForOrders, type ScenarioRun } from "../context";
 import { runOpenLoop, type LoadResult } from "../load";
