@@ -48,12 +48,21 @@ export async function storeConnection(
   shopify.shops.set(shop, { ianaTimezone: o.time_zone, currencyCode: o.currency_code });
 }
 
-export async function connectedShop(opts: SeedOrganizationInput & { label?: string; linkItemsBySku?: boolean } = {}): Promise<ConnectedShop> {
-  const { label, linkItemsBySku = false, ...orgInput } = opts;
+export async function connectedShop(
+  opts: SeedOrganizationInput & {
+    label?: string;
+    linkItemsBySku?: boolean;
+    /** Connect this organization (a second store of the same Zoho organization) instead of a new one. */
+    organization?: SimOrganization;
+    /** Extra ZohoConnection fields (e.g. the unique invoice field). */
+    connection?: Partial<Prisma.ZohoConnectionUncheckedCreateInput>;
+  } = {},
+): Promise<ConnectedShop> {
+  const { label, linkItemsBySku = false, organization, connection = {}, ...orgInput } = opts;
   const shop = uniqueShop(label);
   await installShop(shop);
-  const org = seedOrganization(orgInput);
-  await storeConnection(shop, org, issueTokensFor({ dataCenter: "com" }), { linkItemsBySku });
+  const org = organization ?? seedOrganization(orgInput);
+  await storeConnection(shop, org, issueTokensFor({ dataCenter: "com" }), { linkItemsBySku, ...connection });
   return {
     shop,
     org,
