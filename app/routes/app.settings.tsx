@@ -4,20 +4,23 @@
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { authenticate } from "~/shopify.server";
 import { TokenDecryptionError } from "~/crypto.server";
 import {
+  detectInvoiceKeyFields,
   disconnectZoho,
   getConnectionStatus,
   listOrganizations,
   selectOrganization,
   setAutoSend,
+  setInvoiceKeyField,
   setLinkItemsBySku,
   ZohoOrganizationNotFoundError,
   type ConnectionStatusView,
+  type InvoiceKeyFieldOption,
 } from "~/zoho/connection.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
@@ -62,7 +65,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-type ActionResult = { intent: string; ok: true; message?: string; connectUrl?: string } | { intent: string; ok: false; error: string };
+type ActionResult =
+  | { intent: string; ok: true; message?: string; connectUrl?: string; keyFields?: InvoiceKeyFieldOption[] }
+  | { intent: string; ok: false; error: string };
 
 /** The on/off settings: form field, label (for a bad value), the service that saves it, what the merchant is told. */
 const TOGGLES = {
@@ -124,6 +129,32 @@ export async function action({ request }: ActionFunctionArgs) {
         await toggle.save(shop, value === "true");
         return data<ActionResult>({ intent, ok: true, message: value === "true" ? toggle.on : toggle.off });
       }
+      case "detectInvoiceKey": {
+        const keyFields = await detectInvoiceKeyFields(shop);
+        const unique = keyFields.filter((f) => f.unique !== false);
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          keyFields: unique,
+          message: unique.length
+            ? undefined
+            : "No invoice custom field that refuses duplicate values was found. Create one in Zoho Books as described below, then look again.",
+        });
+      }
+      case "setInvoiceKey": {
+        const apiName = String(form.get("apiName") ?? "").trim();
+        const fieldId = String(form.get("fieldId") ?? "").trim();
+        if (fieldId && !/^\d{1,30}$/.test(fieldId)) return bad("Choose a field from the list.");
+        if (apiName && !/^cf_[a-z0-9_]{1,60}$/i.test(apiName)) return bad(`"${apiName}" is not a Zoho custom field API name; they look like cf_shopify_order_id.`);
+        await setInvoiceKeyField(shop, apiName ? { apiName, fieldId: fieldId || null } : null);
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message: apiName
+            ? `New invoices carry this shop and order in "${apiName}"; Zoho Books itself refuses a second invoice for an order.`
+            : "Duplicate protection by a custom field is off; invoices are matched by reference, customer, date and total after an interrupted send.",
+        });
+      }
       case "disconnect": {
         const { revoked } = await disconnectZoho(shop);
         return data<ActionResult>({
@@ -183,6 +214,7 @@ function toView(s: ConnectionStatusView) {
     autoSend: s.autoSend,
     linkItemsBySku: s.linkItemsBySku,
     pausedUntil: iso(s.pausedUntil),
+    invoiceKeyField: s.invoiceKeyField,
   };
 }
 
@@ -205,6 +237,7 @@ export default function SettingsPage() {
   const linkItems = useFetcher<typeof action>();
   const tagging = useFetcher<typeof action>();
   const disconnect = useFetcher<typeof action>();
+  const invoiceKey = useFetcher<typeof action>();
 
   const [dataCenter, setDataCenter] = useState<string>(AUTO_DC);
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
@@ -219,7 +252,7 @@ export default function SettingsPage() {
   }, [connectUrl]);
 
   const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
-  const results = [connect, organization, autoSend, linkItems, tagging, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
+  const results = [connect, organization, autoSend, linkItems, tagging, invoiceKey, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
   const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
   const linkItemsChecked = linkItems.formData ? linkItems.formData.get("linkItemsBySku") === "true" : status.linkItemsBySku;
   const tagOrdersChecked = tagging.formData ? tagging.formData.get("tagOrders") === "true" : tagOrders;
@@ -388,6 +421,8 @@ export default function SettingsPage() {
                   </BlockStack>
                 </Card>
 
+                {status.state === "connected" && status.organizationId && <DuplicateProtection current={status.invoiceKeyField} fetcher={invoiceKey} />}
+
                 <Card>
                   <BlockStack gap="300">
                     <Text as="h2" variant="headingMd">
@@ -428,6 +463,87 @@ export default function SettingsPage() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/**
+ * The unique invoice custom field (design §5): with one, every create is Zoho's upsert keyed on the
+ * shop and order, so Zoho itself refuses a second invoice. Detection calls Zoho only on request.
+ */
+function DuplicateProtection({ current, fetcher }: { current: string | null; fetcher: ReturnType<typeof useFetcher<typeof action>> }) {
+  const found = fetcher.data && fetcher.data.ok && fetcher.data.intent === "detectInvoiceKey" ? fetcher.data.keyFields : undefined;
+  const [choice, setChoice] = useState("");
+  const [typed, setTyped] = useState("");
+  const busy = fetcher.state !== "idle";
+  const save = (apiName: string, fieldId = "") => fetcher.submit({ intent: "setInvoiceKey", apiName, fieldId }, { method: "post" });
+  const chosen = found?.find((f) => f.apiName === choice);
+  // GET /settings/customfields is not in Zoho's published API: where it fails, the merchant types the name.
+  const detectFailed = Boolean(fetcher.data && !fetcher.data.ok && fetcher.data.intent === "detectInvoiceKey");
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            Duplicate protection
+          </Text>
+          {current ? <Badge tone="success">{`On: ${current}`}</Badge> : <Badge>Reference matching</Badge>}
+        </InlineStack>
+        <Text as="p">
+          An order never gets two invoices: after an interrupted send the app finds the invoice by its reference, customer, date and total
+          before creating one. With an invoice custom field that refuses duplicate values, Zoho Books enforces it too, even when several
+          stores share this organization.
+        </Text>
+        <BlockStack gap="100">
+          <Text as="p" fontWeight="semibold">
+            To set one up in Zoho Books
+          </Text>
+          <List type="number">
+            <List.Item>Settings › Preferences › Invoices › Field Customization › New Custom Field.</List.Item>
+            <List.Item>Label &quot;Shopify order ID&quot;, data type Text Box (Single Line).</List.Item>
+            <List.Item>Set &quot;Prevent duplicate values&quot; to Yes and save.</List.Item>
+            <List.Item>Come back here and click Find fields.</List.Item>
+          </List>
+        </BlockStack>
+        {found && found.length > 0 && (
+          <Select
+            label="Invoice field"
+            options={[{ label: "Choose a field", value: "" }, ...found.map((f) => ({ label: `${f.label} (${f.apiName})${f.unique === null ? " — check that it refuses duplicates" : ""}`, value: f.apiName }))]}
+            value={choice}
+            onChange={setChoice}
+          />
+        )}
+        {((found && found.length === 0) || detectFailed) && (
+          <TextField
+            label="Or type the field's API name"
+            value={typed}
+            onChange={setTyped}
+            autoComplete="off"
+            placeholder="cf_shopify_order_id"
+            helpText="Shown in Zoho Books under the field's details."
+          />
+        )}
+        <InlineStack gap="200">
+          <Button loading={busy && fetcher.formData?.get("intent") === "detectInvoiceKey"} onClick={() => fetcher.submit({ intent: "detectInvoiceKey" }, { method: "post" })}>
+            Find fields
+          </Button>
+          {chosen && (
+            <Button variant="primary" loading={busy} onClick={() => save(chosen.apiName, chosen.fieldId)}>
+              Use this field
+            </Button>
+          )}
+          {!chosen && typed.trim() && (
+            <Button variant="primary" loading={busy} onClick={() => save(typed.trim())}>
+              Use this field
+            </Button>
+          )}
+          {current && (
+            <Button tone="critical" variant="plain" loading={busy} onClick={() => save("")}>
+              Stop using {current}
+            </Button>
+          )}
+        </InlineStack>
+      </BlockStack>
+    </Card>
   );
 }
 

@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { InvoiceNotListedYetError } from "~/sync/errors";
 import { syncOrder } from "~/sync/sync-order.server";
-import { ZohoNotFoundError, ZohoValidationError } from "~/zoho/errors";
+import { ZohoValidationError } from "~/zoho/errors";
 import { italianOrder } from "~test/factories/italian-order";
 import { connectedShop } from "~test/helpers/connected-shop";
 import { server } from "~test/mocks";
-import { getShopifyMetafield, shopify } from "~test/mocks/shopify";
+import { getShopifyMetafield } from "~test/mocks/shopify";
 import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/mocks/zoho-accounts";
 import { zohoBooks, type SimOrganization } from "~test/mocks/zoho-books";
 

@@ -34,7 +34,7 @@ import { claimOrder, NO_INVOICE, type ClaimDecision, type OrderClaim } from "~/s
 import { pickRecoveredInvoice } from "~/sync/recovery";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
-import { getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
+import { dropInvoiceKeyField, getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
 import { findOrCreateContact, forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
 import { ZohoError, ZohoNotFoundError, ZohoTransientError } from "~/zoho/errors";
 import {
@@ -465,8 +465,7 @@ async function recoverInvoice(a: Attempt, prepared: Prepared, uncertainSince: Da
 async function dropInvoiceKey(shop: string, key: InvoiceKey, err: unknown, log: Logger): Promise<void> {
   const reason = err instanceof Error ? err.message : String(err);
   log.warn({ field: key.field, reason }, "zoho refused the invoice key; creating without it");
-  const { count } = await prisma.zohoConnection.updateMany({ where: { shop, invoiceKeyField: key.field }, data: { invoiceKeyField: null, invoiceKeyFieldId: null } });
-  if (count > 0)
+  if (await dropInvoiceKeyField(shop, key.field))
     await recordSyncEvent(shop, {
       kind: "invoice_key_changed",
       message: `Zoho Books refused the unique invoice field "${key.field}" (${reason}). Invoices are created without it; choose a field whose values must be unique in Settings to turn duplicate protection back on.`,

@@ -22,6 +22,7 @@ import { DATA_CENTERS, booksBaseUrl, dataCenterFromAccountsServer, isDataCenterI
 import { ZohoAuthError, ZohoOAuthError, toZohoOAuthError, zohoTimeoutError, type ZohoErrorInfo, type ZohoErrorOptions } from "./errors";
 import { OAuthStateError, STATE_TTL_MS, exchangeCode, refreshAccessToken as refreshAtZoho, revokeToken, verifyState, type OAuthDeps } from "./oauth.server";
 import type { ZohoOrganization, ZohoOrganizationsResponse } from "./types";
+import { listInvoiceCustomFields } from "./invoices.server";
 
 /** Refresh when the access token has less than this left (a call must not start with a dying token). */
 export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
@@ -53,6 +54,8 @@ export interface ConnectionStatusView {
   /** "Link lines to Zoho items by SKU": lines carry the item_id of the Zoho item with the same SKU. */
   linkItemsBySku: boolean;
   pausedUntil: Date | null;
+  /** API name of the unique invoice custom field creates are keyed on (duplicate protection), if any. */
+  invoiceKeyField: string | null;
 }
 
 /**
@@ -108,6 +111,7 @@ export async function getConnectionStatus(shop: string): Promise<ConnectionStatu
       autoSend: false,
       linkItemsBySku: false,
       pausedUntil: null,
+      invoiceKeyField: null,
     };
   }
   const dc = isDataCenterId(row.dataCenter) ? row.dataCenter : "custom";
@@ -127,6 +131,7 @@ export async function getConnectionStatus(shop: string): Promise<ConnectionStatu
     autoSend: row.autoSend,
     linkItemsBySku: row.linkItemsBySku,
     pausedUntil: row.pausedUntil,
+    invoiceKeyField: row.invoiceKeyField,
   };
 }
 
@@ -139,6 +144,45 @@ export async function setAutoSend(shop: string, on: boolean): Promise<void> {
 export async function setLinkItemsBySku(shop: string, on: boolean): Promise<void> {
   const { count } = await prisma.zohoConnection.updateMany({ where: { shop }, data: { linkItemsBySku: on } });
   if (count === 0) throw new ZohoNotConnectedError();
+}
+
+// ---- duplicate protection: the unique invoice custom field (design §5) --------------------------------
+
+export interface InvoiceKeyFieldOption {
+  apiName: string;
+  fieldId: string;
+  label: string;
+  /** Zoho marks the field "Prevent duplicate values"; null when this Zoho does not say. */
+  unique: boolean | null;
+}
+
+/**
+ * The organization's invoice custom fields that could key the upsert (text fields with an API name),
+ * unique ones first. Called on demand from Settings, never on a plain page load.
+ */
+export async function detectInvoiceKeyFields(shop: string, opts: GetZohoClientOptions = {}): Promise<InvoiceKeyFieldOption[]> {
+  const client = await getZohoClient(shop, opts);
+  const fields = await listInvoiceCustomFields(client);
+  return fields
+    .filter((f) => f.api_name && f.is_active !== false && (!f.data_type || /string|text|single_line|autonumber/i.test(f.data_type)))
+    .map((f) => ({ apiName: f.api_name!, fieldId: f.customfield_id, label: f.label ?? f.api_name!, unique: typeof f.is_unique === "boolean" ? f.is_unique : null }))
+    .sort((a, b) => Number(b.unique === true) - Number(a.unique === true) || a.label.localeCompare(b.label));
+}
+
+/** Keys every invoice create on this field (Zoho's upsert), or stops doing so (`null`). */
+export async function setInvoiceKeyField(shop: string, field: { apiName: string; fieldId: string | null } | null): Promise<void> {
+  if (field && !/^cf_[a-z0-9_]{1,60}$/i.test(field.apiName)) throw new Error(`"${field.apiName}" is not a Zoho custom field API name (they look like cf_shopify_order_id).`);
+  const { count } = await prisma.zohoConnection.updateMany({
+    where: { shop },
+    data: { invoiceKeyField: field?.apiName ?? null, invoiceKeyFieldId: field?.fieldId ?? null },
+  });
+  if (count === 0) throw new ZohoNotConnectedError();
+}
+
+/** Zoho refused this field as a key: stop using it (a field chosen since stays). True when it was in use. */
+export async function dropInvoiceKeyField(shop: string, apiName: string): Promise<boolean> {
+  const { count } = await prisma.zohoConnection.updateMany({ where: { shop, invoiceKeyField: apiName }, data: { invoiceKeyField: null, invoiceKeyFieldId: null } });
+  return count > 0;
 }
 
 /** GET /organizations for the connected Zoho login (the organization picker). */
@@ -496,6 +540,11 @@ async function fetchOrganizations(client: ZohoClient): Promise<ZohoOrganization[
 }
 
 async function storeOrganization(shop: string, org: ZohoOrganization): Promise<void> {
+  // Another organization's unique invoice field means nothing here: forget it when the organization changes.
+  await prisma.zohoConnection.updateMany({
+    where: { shop, NOT: { organizationId: org.organization_id } },
+    data: { invoiceKeyField: null, invoiceKeyFieldId: null },
+  });
   const { count } = await prisma.zohoConnection.updateMany({
     where: { shop },
     data: {
