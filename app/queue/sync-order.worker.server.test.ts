@@ -111,7 +111,7 @@ describe("sync-order worker: rate limits delay the job, they do not fail it", ()
     expect((await job(a.shop, a.orderIds[0]!))?.failedReason).toBeUndefined();
   });
 
-  it("an order whose lease another process holds is looked at again later, then completes", async () => {
+  it("an order another process holds (its claim) is looked at again later, then completes", async () => {
     const { shop, org, orderIds } = await shopWithOrders(1);
     const orderId = orderIds[0]!;
     await prisma.orderSync.create({ data: { shop, orderId, status: "queued", claimedAt: new Date() } });

@@ -18,7 +18,7 @@ import { syncOrder, type SyncDeps, type SyncOutcome } from "~/sync/sync-order.se
 export interface SyncOrderWorkerConfig {
   /** Overrides of the queue policy's delays (tests use milliseconds). */
   policy?: Partial<VerdictConfig>;
-  /** Another process holds the order's lease: look again after this long. */
+  /** Another process holds the order's claim: look again after this long. */
   busyRecheckMs?: number;
   /**
    * Rate-limited jobs of one shop are spread this far apart (default `defaultPaceMs()`), so a backlog
@@ -109,8 +109,8 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
 
     switch (outcome.kind) {
       case "busy":
-        // Someone else holds the order's lease (a manual action, another worker). Look again: if
-        // they crash, the lease runs out and the next look recovers the order.
+        // Someone else holds the order's claim (a manual action, another worker). Look again: if
+        // they crash, their heartbeat stops, the claim dies and the next look finishes the order.
         log.debug({ busyRecheckMs }, "order busy, looking again later");
         return delayJob(job, token, Date.now() + busyRecheckMs);
       case "created":

@@ -255,7 +255,7 @@ describe("cancelBackfill", () => {
     await enqueueSyncOrder({ shop: s.shop, orderId: webhook }, { source: "webhook", queues });
     const { backfill, finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues });
     await finding;
-    // Meanwhile one order was sent and one is being sent (its lease is held).
+    // Meanwhile one order was sent and one is being sent (its claim is held).
     await prisma.orderSync.update({ where: { shop_orderId: { shop: s.shop, orderId: synced } }, data: { status: "synced", zohoInvoiceId: "1" } });
     await prisma.orderSync.update({ where: { shop_orderId: { shop: s.shop, orderId: running } }, data: { status: "creating", claimedAt: new Date() } });
 

@@ -5,7 +5,7 @@
 //
 // Create runs the sync inline (mode "manual"), not through the queue: a person clicked and waits on
 // the order page, a sync is a few Zoho calls, and the answer then carries the invoice number or the
-// refusal reason at once instead of a "queued" the block would have to poll. The lease keeps it
+// refusal reason at once instead of a "queued" the block would have to poll. The claim keeps it
 // exactly-once against a worker busy with the same order. Only when the shop is paused (daily quota,
 // reconnect needed) or the failure is one the queue retries (Zoho down, rate limit) is the order
 // handed to the queue with manual priority.

@@ -95,7 +95,7 @@ describe("scanShop", () => {
     expect(org.invoices.size).toBe(1);
   });
 
-  it("picks up a failed order, a creating order whose lease ran out, but not one in progress", async () => {
+  it("picks up a failed order, a creating order whose claim died, but not one in progress", async () => {
     const { shop } = await queueShop(shops);
     const longAgo = new Date(Date.now() - 10 * 60_000);
     await prisma.orderSync.createMany({

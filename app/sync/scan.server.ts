@@ -6,7 +6,7 @@
 //    merchant's back), oldest update first, a few ids per page, waiting when the query-cost bucket
 //    runs low. Orders without a row are recorded and enqueued; waiting ones are enqueued; synced,
 //    held or needs-attention ones are left alone.
-// 2. Our rows: `queued` (not held), `failed` (retryable by construction), `creating` with a free lease.
+// 2. Our rows: `queued` (not held), `failed` (retryable by construction), `creating` whose claim is dead.
 //
 // The checkpoint moves only past orders that were handled (enqueued or deliberately skipped), page by
 // page: when the queue is unreachable the scan stops there and the next run starts from that point.

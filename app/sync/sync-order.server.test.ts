@@ -142,7 +142,7 @@ describe("syncOrder: exactly one invoice", () => {
     expect(await row(shop, orderId)).toMatchObject({ status: "synced", zohoInvoiceId: invoicesOf(org)[0]!.invoice_id });
   });
 
-  it("a worker that died holding the lease: others wait, then recover after the lease expires", async () => {
+  it("a worker that died holding the claim: others wait, then recover once its heartbeat is stale", async () => {
     const { shop, org, addOrder } = await connectedShop();
     const orderId = addOrder(italianOrder());
     const t0 = new Date();

@@ -58,8 +58,8 @@ it("a worker killed (SIGKILL) after Zoho's 201 and restarted leaves exactly one 
 
   const crashed = await orderRow(s.shop, orderId);
   expect(crashed).toMatchObject({ status: "creating", zohoInvoiceId: null });
-  expect(crashed!.claimedAt).not.toBeNull(); // the dead process still holds the lease
-  // The lease (5 minutes) would run out by itself; move it into the past instead of waiting.
+  expect(crashed!.claimedAt).not.toBeNull(); // the dead process still holds the claim
+  // The claim (2 minutes without a heartbeat) would die by itself; move it into the past instead of waiting.
   await prisma.orderSync.update({ where: { id: crashed!.id }, data: { claimedAt: new Date(Date.now() - CLAIM_TTL_MS - 1_000) } });
 
   const second = await startWorkerProcess(env, opts, "worker-2");
