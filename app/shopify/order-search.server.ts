@@ -25,6 +25,13 @@ export const PAID_ORDER_IDS_SINCE_QUERY = `#graphql
   }
 ` as const;
 
+/**
+ * The orders the app invoices, in Shopify search syntax: paid, including those refunded (in part or
+ * in full) after payment — the invoice is for the sale; refunds are credit notes, not a reason to skip it.
+ */
+export const INVOICEABLE_ORDERS_SEARCH =
+  "(financial_status:paid OR financial_status:partially_refunded OR financial_status:refunded)";
+
 export const ORDER_SEARCH_DEFAULTS = {
   /** Keep at least this many cost points in Shopify's bucket for the app's other calls. */
   reservePoints: 200,

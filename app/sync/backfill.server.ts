@@ -2,7 +2,7 @@
 // placed before the app was connected, which the catch-up scan never sends on its own (ADR 008).
 //
 //   start   → a Backfill row (status `finding`), then, in the background of this process:
-//   finding → Shopify's paid orders processed in the range, ids only, a page
+//   finding → Shopify's paid orders (refunded since or not) processed in the range, ids only, a page
 //             at a time, waiting when the query-cost bucket runs low (app/shopify/order-search.server.ts).
 //             Each order without an invoice gets OrderSync(queued), a BackfillOrder row and a sync-order job with backfill
 //             priority (after manual, webhook and scan jobs) in mode "manual" (a person asked, so it
@@ -20,7 +20,7 @@ import type { Backfill, OrderSyncStatus } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, getQueues, PRIORITY, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
-import { searchOrderIds, type OrderIdNode } from "~/shopify/order-search.server";
+import { INVOICEABLE_ORDERS_SEARCH, searchOrderIds, type OrderIdNode } from "~/shopify/order-search.server";
 import { adminGraphqlFor, fetchShopInfo, type AdminGraphql } from "~/shopify/orders.server";
 import { ORDER_LEASE_MS } from "~/sync/order-lock.server";
 import { QUEUE_POLICY_DEFAULTS } from "~/sync/queue-policy";
@@ -126,9 +126,9 @@ export function backfillRange(fromDate: string, toDate: string, timeZone: string
   return { fromDate, toDate, from: zonedMidnight(fromDate, timeZone), to: zonedMidnight(nextDay(toDate), timeZone) };
 }
 
-/** Shopify search for the run's orders: paid, processed (the invoice date) within the range. */
+/** Shopify search for the run's orders: paid (refunded since or not), processed (the invoice date) within the range. */
 export function backfillSearch(run: Pick<Backfill, "from" | "to">): string {
-  return `financial_status:paid processed_at:>='${run.from.toISOString()}' processed_at:<'${run.to.toISOString()}'`;
+  return `${INVOICEABLE_ORDERS_SEARCH} processed_at:>='${run.from.toISOString()}' processed_at:<'${run.to.toISOString()}'`;
 }
 
 // ---- start / find -------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The catch-up scan of one shop (design §4 "Scan", ADR 008): the safety net for webhooks that never
 // arrived and for jobs that were never added (Redis down) or got lost.
 //
-// 1. Shopify: paid orders updated since the checkpoint (minus an overlap, for
+// 1. Shopify: paid orders (refunded since or not) updated since the checkpoint (minus an overlap, for
 //    the search index's lag) and created since the Zoho connection (older orders are backfill, never
 //    sent behind the merchant's back), oldest update first, a few ids per page, waiting when the
 //    query-cost bucket runs low (app/shopify/order-search.server.ts). Orders without a row are
@@ -14,7 +14,7 @@
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, type QueueSet } from "~/queue/queues.server";
-import { searchOrderIds } from "~/shopify/order-search.server";
+import { INVOICEABLE_ORDERS_SEARCH, searchOrderIds } from "~/shopify/order-search.server";
 import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
 import { enqueueWaitingOrders, upsertQueuedOrder, type EnqueueWaitingResult } from "~/sync/intake.server";
 import { ORDER_LEASE_MS } from "~/sync/order-lock.server";
@@ -81,7 +81,7 @@ export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<Sc
   const floor = new Date(conn.connectedAt.getTime() - overlapMs);
   const start = conn.scanCheckpoint && conn.scanCheckpoint > conn.connectedAt ? conn.scanCheckpoint : conn.connectedAt;
   const since = new Date(start.getTime() - overlapMs);
-  const search = `financial_status:paid updated_at:>'${since.toISOString()}' created_at:>'${floor.toISOString()}'`;
+  const search = `${INVOICEABLE_ORDERS_SEARCH} updated_at:>'${since.toISOString()}' created_at:>'${floor.toISOString()}'`;
   let checkpoint = conn.scanCheckpoint;
   const graphql = opts.graphql ?? (await adminGraphqlFor(shop));
 

@@ -253,10 +253,11 @@ export const shopifyOperations: Record<string, OperationResolver> = {
   },
 };
 
-/** The subset of Shopify's order search syntax the app uses (space = AND). */
+/** The subset of Shopify's order search syntax the app uses (space = AND, `(a OR b OR …)` groups). */
 function matchesSearch(order: SimOrder, query: string): boolean {
-  const terms = query.match(/-?[a-z_]+:(?:[<>]=?)?(?:'[^']*'|"[^"]*"|\S+)/g) ?? [];
+  const terms = query.match(/\([^()]*\)|-?[a-z_]+:(?:[<>]=?)?(?:'[^']*'|"[^"]*"|[^\s()]+)/g) ?? [];
   return terms.every((term) => {
+    if (term.startsWith("(")) return term.slice(1, -1).trim().split(/\s+OR\s+/).some((alternative) => matchesSearch(order, alternative));
     const negate = term.startsWith("-");
     const [, field = "", op = "", rawValue = ""] = /^-?([a-z_]+):([<>]=?)?(.*)$/.exec(term) ?? [];
     const value = rawValue.replace(/^['"]|['"]$/g, "");
