@@ -134,6 +134,20 @@ describe("Admin GraphQL simulator", () => {
     expect(await search("financial_status:paid")).toEqual(["5", "1"]);
   });
 
+  it("always answers test and cancelledAt, as Shopify does, for orders stored without them", async () => {
+    const shop = uniqueShop();
+    await installShop(shop);
+    const { test: _test, cancelledAt: _cancelledAt, ...bare } = structuredClone(fixture);
+    addShopifyOrder({ ...bare, id: "gid://shopify/Order/1" }, { shop });
+    addShopifyOrder({ ...bare, id: "gid://shopify/Order/2", test: true, cancelledAt: "2026-11-03T12:00:00Z" }, { shop });
+
+    const { admin } = await unauthenticated.admin(shop);
+    const read = async (id: string) =>
+      ((await (await admin.graphql(PAID_ORDER_QUERY, { variables: { id } })).json()) as { data: { order: SimOrder } }).data.order;
+    expect(await read("gid://shopify/Order/1")).toMatchObject({ test: false, cancelledAt: null });
+    expect(await read("gid://shopify/Order/2")).toMatchObject({ test: true, cancelledAt: "2026-11-03T12:00:00Z" });
+  });
+
   it("refuses unknown access tokens and can inject faults", async () => {
     const shop = uniqueShop();
     await installShop(shop);

@@ -140,7 +140,8 @@ function visibleOrder(shop: string, id: unknown): SimOrder | null {
   return withMetafield(order);
 }
 
-function withMetafield(order: SimOrder): SimOrder {
+function withMetafield(stored: SimOrder): SimOrder {
+  const order = { test: false, cancelledAt: null, ...stored }; // Shopify always answers both fields
   const mf = getShopifyMetafield(order.id, "zoho_invoice");
   if (!mf) return order;
   return { ...order, zohoInvoice: { id: mf.id, namespace: mf.namespace, key: mf.key, type: mf.type, value: mf.value } };

@@ -27,20 +27,26 @@ const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|
  * offset written in the timestamp itself ("2026-03-01T00:30:00+01:00" → 2026-03-01).
  */
 export function invoiceDate(processedAt: string, timezone?: string): string {
-  const m = typeof processedAt === "string" ? DATE_TIME_RE.exec(processedAt) : null;
-  const instant = m ? new Date(processedAt) : null;
-  if (!m || !instant || Number.isNaN(instant.getTime())) {
+  const date = calendarDate(processedAt, timezone);
+  if (!date) {
     throw new MappingError("malformed_order", `The order has an invalid processing date (${String(processedAt)}).`);
   }
+  return date;
+}
+
+/**
+ * The calendar date (YYYY-MM-DD) of an ISO timestamp in `timezone`, or — without one — in the offset
+ * written in the timestamp; null when it is not a timestamp.
+ * @throws RangeError for a timezone that is not an IANA name.
+ */
+export function calendarDate(timestamp: string, timezone?: string): string | null {
+  const m = typeof timestamp === "string" ? DATE_TIME_RE.exec(timestamp) : null;
+  const instant = m ? new Date(timestamp) : null;
+  if (!m || !instant || Number.isNaN(instant.getTime())) return null;
   if (!timezone) return m[1]!;
   let format: Intl.DateTimeFormat;
   try {
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone: timezone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
   } catch {
     throw new RangeError(`Unknown timezone "${timezone}" (expected an IANA name such as Europe/Rome).`);
   }
