@@ -119,7 +119,7 @@ async function fetchPage(
         name: n.name,
         updatedAt: n.updatedAt,
       }));
-      const nextCursor = orders.pageInfo.hasNextPage ? orders.pageInfo.endCursor ?? null : null;
+      const nextCursor = orders.pageInfo.hasNextPage ? (orders.pageInfo.endCursor ?? null) : null;
       return { page: { nodes, nextCursor }, cost: throttleInfo(body.extensions), throttledMs };
     } catch (err) {
       // Shopify's "Throttled" answer (HTTP 200 with an error): wait until the bucket has room.

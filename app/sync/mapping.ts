@@ -45,19 +45,13 @@ export function mapOrderToInvoice(
   const items = mapLineItems(order, ctx, tip);
   const shipping = mapShippingLines(order, ctx);
   const tipped = tipLines(tip);
+  const itemDiscounts = discountLines(sharesOf(items), "Discount", currency);
+  const shippingDiscounts = discountLines(sharesOf(shipping), "Shipping discount", currency);
   const drafts = [
     ...items.map((l) => l.draft),
-    ...discountLines(
-      items.flatMap((l) => l.discounts),
-      "Discount",
-      currency,
-    ),
+    ...itemDiscounts,
     ...shipping.map((l) => l.draft),
-    ...discountLines(
-      shipping.flatMap((l) => l.discounts),
-      "Shipping discount",
-      currency,
-    ),
+    ...shippingDiscounts,
     ...tipped.drafts,
   ];
   if (drafts.length === 0) {
@@ -100,6 +94,8 @@ export function mapOrderToInvoice(
     taxChoices: lines.map((l) => l.choice),
   };
 }
+
+const sharesOf = (lines: readonly MappedLine[]) => lines.flatMap((l) => l.discounts);
 
 /** The settings and the order's currency and size, checked before anything is mapped. */
 function checkInput(order: PaidOrder, settings: MappingSettings): { currency: string; decimals: number } {

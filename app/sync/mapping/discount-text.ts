@@ -22,10 +22,10 @@ export function discountDescription(app: DiscountApplication, currency: string):
     app.__typename === "DiscountCodeApplication"
       ? `Discount code ${app.code}`
       : app.__typename === "AutomaticDiscountApplication"
-      ? `Automatic discount "${app.title}"`
-      : app.__typename === "ManualDiscountApplication"
-      ? `Manual discount "${app.title}"${app.description ? ` (${app.description})` : ""}`
-      : `Discount "${discountLabel(app) || "unnamed"}"`;
+        ? `Automatic discount "${app.title}"`
+        : app.__typename === "ManualDiscountApplication"
+          ? `Manual discount "${app.title}"${app.description ? ` (${app.description})` : ""}`
+          : `Discount "${discountLabel(app) || "unnamed"}"`;
   const value =
     app.value.__typename === "PricingPercentageValue"
       ? `${formatPercent(app.value.percentage)}% off`

@@ -46,7 +46,12 @@ export function calendarDate(timestamp: string, timezone?: string): string | nul
   if (!timezone) return m[1]!;
   let format: Intl.DateTimeFormat;
   try {
-    format = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone: timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
   } catch {
     throw new RangeError(`Unknown timezone "${timezone}" (expected an IANA name such as Europe/Rome).`);
   }
