@@ -246,31 +246,6 @@ export const PAID_ORDER_QUERY = `#graphql
   ${MONEY_FRAGMENT}
 ` as const;
 
-/**
- * Backfill / catch-up scan, newest changes last. `query` uses Shopify search syntax (space = AND):
- * `financial_status:paid updated_at:>'2026-11-01T00:00:00Z'`. Orders older than 60 days need
- * read_all_orders. The query cost is high (250 lines per order): keep `first` small (10–25).
- */
-export const PAID_ORDERS_SINCE_QUERY = `#graphql
-  query PaidOrdersSince($first: Int!, $after: String, $query: String!) {
-    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        ...PaidOrder
-      }
-    }
-  }
-  ${PAID_ORDER_FRAGMENT}
-  ${ADDRESS_FRAGMENT}
-  ${TAX_LINE_FRAGMENT}
-  ${DISCOUNT_ALLOCATION_FRAGMENT}
-  ${DISCOUNT_APPLICATION_FRAGMENT}
-  ${MONEY_FRAGMENT}
-` as const;
-
 /** The shop's IANA timezone (invoice dates) and currency; fetch once per shop and cache. */
 export const SHOP_INFO_QUERY = `#graphql
   query ShopInfo {

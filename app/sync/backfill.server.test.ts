@@ -41,7 +41,9 @@ describe("backfill dates", () => {
       from: new Date("2026-09-30T22:00:00Z"),
       to: new Date("2026-10-31T23:00:00Z"),
     });
-    expect(backfillSearch(range)).toBe("financial_status:paid processed_at:>='2026-09-30T22:00:00.000Z' processed_at:<'2026-10-31T23:00:00.000Z'");
+    expect(backfillSearch(range)).toBe(
+      "(financial_status:paid OR financial_status:partially_refunded OR financial_status:refunded) processed_at:>='2026-09-30T22:00:00.000Z' processed_at:<'2026-10-31T23:00:00.000Z'",
+    );
   });
 
   it("refuses dates that are not a range the merchant can mean", () => {
@@ -82,7 +84,9 @@ describe("startBackfill", () => {
     expect(found).toMatchObject({ status: "sending", pages: 3, found: 5, total: 3, skipped: 2 });
     const searches = shopify.calls.filter((c) => c.operationName === "PaidOrderIdsSince" && c.shop === s.shop);
     expect(searches.map((c) => c.variables.first)).toEqual([2, 2, 2]);
-    expect(String(searches[0]!.variables.query)).toBe("financial_status:paid processed_at:>='2026-09-30T22:00:00.000Z' processed_at:<'2026-10-07T22:00:00.000Z'");
+    expect(String(searches[0]!.variables.query)).toBe(
+      "(financial_status:paid OR financial_status:partially_refunded OR financial_status:refunded) processed_at:>='2026-09-30T22:00:00.000Z' processed_at:<'2026-10-07T22:00:00.000Z'",
+    );
 
     for (const orderId of [fresh, queued, failed]) {
       const j = await job(s.shop, orderId);
@@ -127,6 +131,19 @@ describe("startBackfill", () => {
     const { finding } = await startBackfill(s.shop, { fromDate: "2026-08-01", toDate: "2026-08-31" }, { queues });
     expect(await finding).toMatchObject({ status: "completed", found: 0, total: 0 });
     expect(await getBackfillProgress(s.shop)).toMatchObject({ status: "completed", percent: 100, total: 0 });
+  });
+
+  it("queues paid orders refunded since, in part or in full, but not unpaid or voided ones", async () => {
+    const s = await queueShop(shops, "bf");
+    const status = (displayFinancialStatus: "PARTIALLY_REFUNDED" | "REFUNDED" | "VOIDED" | "PENDING") =>
+      s.addOrder({ ...simpleOrder({ processedAt: "2026-10-04T12:00:00+02:00" }), displayFinancialStatus });
+    const [partly, refunded, voided, pending] = [status("PARTIALLY_REFUNDED"), status("REFUNDED"), status("VOIDED"), status("PENDING")];
+
+    const { finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues });
+
+    expect(await finding).toMatchObject({ status: "sending", found: 2, total: 2 });
+    for (const orderId of [partly, refunded]) expect((await job(s.shop, orderId))?.opts.priority).toBe(PRIORITY.backfill);
+    for (const orderId of [voided, pending]) expect(await orderRow(s.shop, orderId)).toBeNull();
   });
 });
 

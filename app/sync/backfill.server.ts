@@ -2,9 +2,9 @@
 // placed before the app was connected, which the catch-up scan never sends on its own (ADR 008).
 //
 //   start   → a Backfill row (status `finding`), then, in the background of this process:
-//   finding → Shopify's paid orders processed in the range, ids only, a page at a time, waiting when
-//             the query-cost bucket runs low (as app/sync/scan.server.ts does). Each order without an
-//             invoice gets OrderSync(queued), a BackfillOrder row and a sync-order job with backfill
+//   finding → Shopify's paid orders (refunded since or not) processed in the range, ids only, a page
+//             at a time, waiting when the query-cost bucket runs low (app/shopify/order-search.server.ts).
+//             Each order without an invoice gets OrderSync(queued), a BackfillOrder row and a sync-order job with backfill
 //             priority (after manual, webhook and scan jobs) in mode "manual" (a person asked, so it
 //             sends when auto-send is off too). The page cursor is saved after each page.
 //   sending → progress is read from the OrderSync rows of the run: synced / needs attention / deleted
@@ -20,10 +20,10 @@ import type { Backfill, OrderSyncStatus } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, getQueues, PRIORITY, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
+import { INVOICEABLE_ORDERS_SEARCH, searchOrderIds, type OrderIdNode } from "~/shopify/order-search.server";
 import { adminGraphqlFor, fetchShopInfo, type AdminGraphql } from "~/shopify/orders.server";
 import { isUnclaimed, upsertBackfillRow, withdrawBackfilledOrder } from "~/sync/order-sync.server";
 import { VERDICT_DEFAULTS } from "~/sync/verdict";
-import { PAID_ORDER_IDS_SINCE_QUERY } from "~/sync/scan.server";
 import { gateFor } from "~/sync/shop-gate";
 
 export const BACKFILL_DEFAULTS = {
@@ -33,8 +33,6 @@ export const BACKFILL_DEFAULTS = {
   reservePoints: 200,
   /** A `finding` run without a heartbeat for this long was interrupted (its process died). */
   stalledAfterMs: 2 * 60_000,
-  /** Shopify answered "Throttled": wait for the bucket and ask again, this many times per page. */
-  throttledRetries: 5,
 } as const;
 
 export type BackfillErrorCode = "invalid_range" | "not_connected" | "already_running" | "not_found" | "not_resumable";
@@ -128,9 +126,9 @@ export function backfillRange(fromDate: string, toDate: string, timeZone: string
   return { fromDate, toDate, from: zonedMidnight(fromDate, timeZone), to: zonedMidnight(nextDay(toDate), timeZone) };
 }
 
-/** Shopify search for the run's orders: paid, processed (the invoice date) within the range. */
+/** Shopify search for the run's orders: paid (refunded since or not), processed (the invoice date) within the range. */
 export function backfillSearch(run: Pick<Backfill, "from" | "to">): string {
-  return `financial_status:paid processed_at:>='${run.from.toISOString()}' processed_at:<'${run.to.toISOString()}'`;
+  return `${INVOICEABLE_ORDERS_SEARCH} processed_at:>='${run.from.toISOString()}' processed_at:<'${run.to.toISOString()}'`;
 }
 
 // ---- start / find -------------------------------------------------------------------------------
@@ -225,20 +223,6 @@ function findInBackground(shop: string, backfillId: string, deps: BackfillDeps):
   return run;
 }
 
-interface IdsPage {
-  nodes: Array<{ legacyResourceId: string; name: string }>;
-  hasNextPage: boolean;
-  endCursor: string | null;
-  cost: ThrottleInfo | null;
-}
-
-interface ThrottleInfo {
-  requested: number;
-  available: number;
-  maximum: number;
-  restoreRate: number;
-}
-
 /**
  * The finding phase of one run, page by page from its cursor. Never throws: a failure is stored on
  * the run (`failed`, with a reason the merchant can read) and can be resumed.
@@ -246,26 +230,24 @@ interface ThrottleInfo {
 export async function findBackfillOrders(shop: string, backfillId: string, deps: BackfillDeps = {}): Promise<BackfillFindResult> {
   const log = (deps.log ?? rootLogger).child({ shop, backfillId, op: "backfill-find" });
   const clock = deps.now ?? (() => new Date());
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const pageSize = deps.pageSize ?? BACKFILL_DEFAULTS.pageSize;
-  const reserve = deps.reservePoints ?? BACKFILL_DEFAULTS.reservePoints;
+  const reservePoints = deps.reservePoints ?? BACKFILL_DEFAULTS.reservePoints;
   const result: BackfillFindResult = { backfillId, status: "finding", pages: 0, found: 0, total: 0, skipped: 0, throttledMs: 0 };
 
   try {
     let run = await prisma.backfill.findFirst({ where: { id: backfillId, shop } });
     if (!run || run.status !== "finding") return { ...result, status: run?.status ?? "failed" };
     const graphql = deps.graphql ?? (await adminGraphqlFor(shop));
-    const search = backfillSearch(run);
-    let after = run.cursor;
+    const pages = searchOrderIds(graphql, backfillSearch(run), { pageSize, reservePoints, after: run.cursor, sleep: deps.sleep });
 
-    for (;;) {
-      const page = await fetchIdsPage(graphql, { first: pageSize, after, query: search }, sleep, result);
+    for await (const page of pages) {
       result.pages++;
+      result.throttledMs += page.throttledMs;
       const handled = await handlePage(shop, run, page.nodes, deps.queues, clock());
       result.found += page.nodes.length;
       result.total += handled.added;
       result.skipped += handled.skipped;
-      after = page.hasNextPage && page.endCursor ? page.endCursor : null;
+      const after = page.nextCursor;
 
       // Counted and checkpointed only while the run is still finding (a cancel wins).
       const { count } = await prisma.backfill.updateMany({
@@ -287,8 +269,6 @@ export async function findBackfillOrders(shop: string, backfillId: string, deps:
         log.info({ pages: result.pages }, "backfill stopped: cancelled");
         return result;
       }
-      if (!after) break;
-      result.throttledMs += await waitForBudget(page.cost, pageSize, reserve, sleep);
     }
 
     const found = await prisma.backfill.findFirstOrThrow({ where: { id: backfillId, shop } });
@@ -321,7 +301,7 @@ export async function findBackfillOrders(shop: string, backfillId: string, deps:
 async function handlePage(
   shop: string,
   run: Backfill,
-  nodes: IdsPage["nodes"],
+  nodes: readonly OrderIdNode[],
   queues: QueueSet | undefined,
   now: Date,
 ): Promise<{ added: number; skipped: number }> {
@@ -345,62 +325,6 @@ async function handlePage(
 function sendable(row: { status: OrderSyncStatus; claimedAt: Date | null }, now: Date): boolean {
   if (row.status === "queued" || row.status === "failed") return true;
   return row.status === "creating" && isUnclaimed(row, now);
-}
-
-async function fetchIdsPage(
-  graphql: AdminGraphql,
-  variables: { first: number; after: string | null; query: string },
-  sleep: (ms: number) => Promise<void>,
-  result: BackfillFindResult,
-): Promise<IdsPage> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const response = await graphql(PAID_ORDER_IDS_SINCE_QUERY, { variables });
-      const body = (await response.json()) as {
-        data?: { orders?: { pageInfo: { hasNextPage: boolean; endCursor?: string | null }; nodes: Array<{ legacyResourceId: string; name: string }> } };
-        extensions?: unknown;
-      };
-      const orders = body.data?.orders;
-      if (!orders) throw new Error("Shopify returned no orders for the backfill query");
-      return {
-        nodes: orders.nodes.map((n) => ({ legacyResourceId: String(n.legacyResourceId), name: n.name })),
-        hasNextPage: orders.pageInfo.hasNextPage,
-        endCursor: orders.pageInfo.endCursor ?? null,
-        cost: throttleInfo(body.extensions),
-      };
-    } catch (err) {
-      // Shopify's "Throttled" answer (HTTP 200 with an error): wait until the bucket has room.
-      const throttled = throttledInfo(err);
-      if (!throttled || attempt >= BACKFILL_DEFAULTS.throttledRetries) throw err;
-      const ms = Math.max(1_000, Math.ceil(((throttled.requested - throttled.available) / Math.max(throttled.restoreRate, 1)) * 1000));
-      result.throttledMs += ms;
-      await sleep(ms);
-    }
-  }
-}
-
-function throttleInfo(extensions: unknown): ThrottleInfo | null {
-  const cost = (extensions as { cost?: { requestedQueryCost?: number; throttleStatus?: { maximumAvailable?: number; currentlyAvailable?: number; restoreRate?: number } } } | undefined)?.cost;
-  const t = cost?.throttleStatus;
-  if (!t || typeof t.currentlyAvailable !== "number" || typeof t.restoreRate !== "number") return null;
-  return { requested: cost?.requestedQueryCost ?? 0, available: t.currentlyAvailable, maximum: t.maximumAvailable ?? 1000, restoreRate: t.restoreRate };
-}
-
-/** The bucket state of a GraphqlQueryError that says "Throttled", else null. */
-function throttledInfo(err: unknown): ThrottleInfo | null {
-  if (!(err instanceof Error) || !/throttled/i.test(err.message)) return null;
-  const body = (err as { body?: { extensions?: unknown } }).body;
-  return throttleInfo(body?.extensions) ?? { requested: 100, available: 0, maximum: 1000, restoreRate: 50 };
-}
-
-/** Waits until Shopify's bucket has room for the next page plus a reserve; returns ms waited. */
-async function waitForBudget(cost: ThrottleInfo | null, pageSize: number, reserve: number, sleep: (ms: number) => Promise<void>): Promise<number> {
-  if (!cost || cost.restoreRate <= 0) return 0;
-  const needed = Math.min(cost.maximum, Math.max(cost.requested, pageSize + 2) + reserve);
-  if (cost.available >= needed) return 0;
-  const ms = Math.ceil(((needed - cost.available) / cost.restoreRate) * 1000);
-  await sleep(ms);
-  return ms;
 }
 
 // ---- progress -----------------------------------------------------------------------------------

@@ -59,7 +59,25 @@ describe("scanShop", () => {
     expect(checkpoint?.toISOString()).toBe(shopify.orders.get(`gid://shopify/Order/${last}`)?.updatedAt);
     // The search asked Shopify only for orders updated since the checkpoint (minus the overlap).
     const searches = shopify.calls.filter((c) => c.operationName === "PaidOrderIdsSince").map((c) => String(c.variables.query));
-    expect(searches[0]).toMatch(/^financial_status:paid updated_at:>'[^']+' created_at:>'[^']+'$/);
+    expect(searches[0]).toMatch(
+      /^\(financial_status:paid OR financial_status:partially_refunded OR financial_status:refunded\) updated_at:>'[^']+' created_at:>'[^']+'$/,
+    );
+  });
+
+  it("enqueues paid orders refunded since, in part or in full, but not unpaid or voided ones", async () => {
+    const { shop, addOrder } = await queueShop(shops);
+    const status = (displayFinancialStatus: "PARTIALLY_REFUNDED" | "REFUNDED" | "VOIDED" | "PENDING", offset: number) =>
+      addOrder({ ...simpleOrder({ processedAt: paidAt(offset) }), displayFinancialStatus });
+    const partly = status("PARTIALLY_REFUNDED", 1);
+    const refunded = status("REFUNDED", 2);
+    const voided = status("VOIDED", 3);
+    const pending = status("PENDING", 4);
+
+    const result = await scanShop(shop, { queues });
+
+    expect(result).toMatchObject({ found: 2, enqueued: 2 });
+    for (const orderId of [partly, refunded]) expect(await hasJob(shop, orderId)).toBe(true);
+    for (const orderId of [voided, pending]) expect(await orderRow(shop, orderId)).toBeNull();
   });
 
   it("a second scan with nothing new enqueues nothing and keeps the checkpoint", async () => {

@@ -1,11 +1,11 @@
 // The catch-up scan of one shop (design §4 "Scan", ADR 008): the safety net for webhooks that never
 // arrived and for jobs that were never added (Redis down) or got lost.
 //
-// 1. Shopify: paid orders updated since the checkpoint (minus an overlap, for the search index's lag)
-//    and created since the Zoho connection (older orders are backfill, never sent behind the
-//    merchant's back), oldest update first, a few ids per page, waiting when the query-cost bucket
-//    runs low. Orders without a row are recorded and enqueued; waiting ones are enqueued; synced,
-//    held or needs-attention ones are left alone.
+// 1. Shopify: paid orders (refunded since or not) updated since the checkpoint (minus an overlap, for
+//    the search index's lag) and created since the Zoho connection (older orders are backfill, never
+//    sent behind the merchant's back), oldest update first, a few ids per page, waiting when the
+//    query-cost bucket runs low (app/shopify/order-search.server.ts). Orders without a row are
+//    recorded and enqueued; waiting ones are enqueued; synced, held or needs-attention ones are left alone.
 // 2. Our rows: `queued` (not held), `failed` (retryable by construction), `creating` whose claim is dead.
 //
 // The checkpoint moves only past orders that were handled (enqueued or deliberately skipped), page by
@@ -14,32 +14,12 @@
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, type QueueSet } from "~/queue/queues.server";
+import { INVOICEABLE_ORDERS_SEARCH, searchOrderIds } from "~/shopify/order-search.server";
 import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
 import { enqueueWaitingOrders, type EnqueueWaitingResult } from "~/sync/intake.server";
 import { isUnclaimed, upsertQueuedOrder } from "~/sync/order-sync.server";
 import { VERDICT_DEFAULTS } from "~/sync/verdict";
 import { gateFor, HOLD_CODES } from "~/sync/shop-gate";
-
-/**
- * Ids only: with the full PaidOrder fragment (250 line items each) even 2 orders exceed Shopify's
- * 1,000-point single-query limit. This costs about `first` + 2 points.
- */
-export const PAID_ORDER_IDS_SINCE_QUERY = `#graphql
-  query PaidOrderIdsSince($first: Int!, $after: String, $query: String!) {
-    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        id
-        legacyResourceId
-        name
-        updatedAt
-      }
-    }
-  }
-` as const;
 
 export const SCAN_DEFAULTS = {
   pageSize: 50,
@@ -80,17 +60,9 @@ export interface ScanResult {
   throttledMs: number;
 }
 
-interface OrderIdsPage {
-  nodes: Array<{ legacyResourceId: string; name: string; updatedAt: string }>;
-  hasNextPage: boolean;
-  endCursor: string | null;
-  cost: { requested: number; available: number; maximum: number; restoreRate: number } | null;
-}
-
 export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<ScanResult> {
   const log = (opts.log ?? rootLogger).child({ shop, op: "scan-shop" });
   const now = opts.now?.() ?? new Date();
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const pageSize = opts.pageSize ?? SCAN_DEFAULTS.pageSize;
   const overlapMs = opts.overlapMs ?? SCAN_DEFAULTS.overlapMs;
   const maxPages = opts.maxPages ?? SCAN_DEFAULTS.maxPages;
@@ -109,15 +81,15 @@ export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<Sc
   const floor = new Date(conn.connectedAt.getTime() - overlapMs);
   const start = conn.scanCheckpoint && conn.scanCheckpoint > conn.connectedAt ? conn.scanCheckpoint : conn.connectedAt;
   const since = new Date(start.getTime() - overlapMs);
-  const search = `financial_status:paid updated_at:>'${since.toISOString()}' created_at:>'${floor.toISOString()}'`;
+  const search = `${INVOICEABLE_ORDERS_SEARCH} updated_at:>'${since.toISOString()}' created_at:>'${floor.toISOString()}'`;
   let checkpoint = conn.scanCheckpoint;
   const graphql = opts.graphql ?? (await adminGraphqlFor(shop));
 
-  let after: string | null = null;
+  const pages = searchOrderIds(graphql, search, { pageSize, reservePoints: reserve, sleep: opts.sleep });
   try {
-    for (let page = 0; page < maxPages; page++) {
-      const res = await fetchPaidOrderIds(graphql, { first: pageSize, after, query: search });
+    for await (const res of pages) {
       result.pages++;
+      result.throttledMs += res.throttledMs;
       result.found += res.nodes.length;
       const rows = await prisma.orderSync.findMany({
         where: { shop, orderId: { in: res.nodes.map((n) => n.legacyResourceId) } },
@@ -138,9 +110,7 @@ export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<Sc
         if (!checkpoint || updatedAt > checkpoint) checkpoint = updatedAt;
       }
       await saveCheckpoint(shop, checkpoint, conn.scanCheckpoint);
-      if (!res.hasNextPage || !res.endCursor) break;
-      after = res.endCursor;
-      result.throttledMs += await waitForBudget(res.cost, pageSize, reserve, sleep);
+      if (result.pages >= maxPages) break;
     }
   } catch (err) {
     // Whatever was handled is behind the checkpoint; the rest is found again next time.
@@ -181,41 +151,6 @@ async function saveCheckpoint(shop: string, checkpoint: Date | null, previous: D
     where: { shop, OR: [{ scanCheckpoint: null }, { scanCheckpoint: { lt: checkpoint } }] },
     data: { scanCheckpoint: checkpoint },
   });
-}
-
-/** Waits until Shopify's leaky bucket has room for the next page plus a reserve; returns ms waited. */
-async function waitForBudget(cost: OrderIdsPage["cost"], pageSize: number, reserve: number, sleep: (ms: number) => Promise<void>): Promise<number> {
-  if (!cost || cost.restoreRate <= 0) return 0;
-  const needed = Math.min(cost.maximum, Math.max(cost.requested, pageSize + 2) + reserve);
-  if (cost.available >= needed) return 0;
-  const ms = Math.ceil(((needed - cost.available) / cost.restoreRate) * 1000);
-  await sleep(ms);
-  return ms;
-}
-
-async function fetchPaidOrderIds(graphql: AdminGraphql, variables: { first: number; after: string | null; query: string }): Promise<OrderIdsPage> {
-  const response = await graphql(PAID_ORDER_IDS_SINCE_QUERY, { variables });
-  const body = (await response.json()) as {
-    data?: { orders?: { pageInfo: { hasNextPage: boolean; endCursor?: string | null }; nodes: Array<{ legacyResourceId: string; name: string; updatedAt: string }> } };
-    extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { maximumAvailable?: number; currentlyAvailable?: number; restoreRate?: number } } };
-  };
-  const orders = body.data?.orders;
-  if (!orders) throw new Error("Shopify returned no orders connection for the catch-up scan");
-  const t = body.extensions?.cost?.throttleStatus;
-  return {
-    nodes: orders.nodes.map((n) => ({ legacyResourceId: String(n.legacyResourceId), name: n.name, updatedAt: n.updatedAt })),
-    hasNextPage: orders.pageInfo.hasNextPage,
-    endCursor: orders.pageInfo.endCursor ?? null,
-    cost:
-      t && typeof t.currentlyAvailable === "number" && typeof t.restoreRate === "number"
-        ? {
-            requested: body.extensions?.cost?.requestedQueryCost ?? 0,
-            available: t.currentlyAvailable,
-            maximum: t.maximumAvailable ?? 1000,
-            restoreRate: t.restoreRate,
-          }
-        : null,
-  };
 }
 
 export interface ScanAllResult {

@@ -283,7 +283,7 @@ describe("the block's Create racing the webhook's job", () => {
 describe("orders that are never invoiced automatically", () => {
   it("a test order is recorded as not invoiced, with the reason, and nothing reaches Zoho", async () => {
     const { shop, addOrder } = await connectedShop();
-    const orderId = addOrder(italianOrder({ test: true } as never));
+    const orderId = addOrder(italianOrder({ test: true }));
     const outcome = await syncOrder({ shop, orderId });
     expect(outcome).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/^Test order/) });
     expect(await row(shop, orderId)).toMatchObject({ status: "skipped", lastErrorCode: "test_order", claimedAt: null });
@@ -297,7 +297,7 @@ describe("orders that are never invoiced automatically", () => {
 
   it("an order cancelled before the job ran is not invoiced", async () => {
     const { shop, org, addOrder } = await connectedShop();
-    const orderId = addOrder(italianOrder({ cancelledAt: "2026-11-21T09:00:00Z" } as never));
+    const orderId = addOrder(italianOrder({ cancelledAt: "2026-11-21T09:00:00Z" }));
     expect((await syncOrder({ shop, orderId })).kind).toBe("skipped");
     expect(await row(shop, orderId)).toMatchObject({ status: "skipped", lastErrorCode: "cancelled_before_invoice" });
     expect(org.invoices.size).toBe(0);

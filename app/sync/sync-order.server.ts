@@ -156,16 +156,16 @@ export interface Prepared {
 interface PrepareOptions {
   refreshTaxes?: boolean;
   revalidateContact?: boolean;
-  /** Called with the order before the customer is resolved: a test or cancelled order stops there. */
-  onOrder?: (order: PaidOrder) => Promise<void> | void;
+  /** Called with the order (and the shop's timezone) before the customer is resolved: a test or cancelled order stops there. */
+  onOrder?: (order: PaidOrder, timezone: string) => Promise<void> | void;
 }
 
 /** Order → mapped payload with the customer resolved. Shared by create, finish and the block's Update. */
 export async function prepareInvoice(shop: string, orderId: string, zoho: ZohoClient, graphql: AdminGraphql, opts: PrepareOptions = {}): Promise<Prepared> {
   const settings = await loadShopSettings(shop);
   const order = await fetchPaidOrder(graphql, orderId);
-  await opts.onOrder?.(order);
   const shopInfo = await fetchShopInfo(shop, graphql);
+  await opts.onOrder?.(order, shopInfo.ianaTimezone);
   const ctx = { shop, organizationId: settings.organizationId };
   const taxes = await getTaxTable(zoho, ctx, { refresh: opts.refreshTaxes });
   const itemIdsBySku = settings.linkItemsBySku ? await itemIdsFor(zoho, ctx, order) : undefined;
@@ -317,10 +317,10 @@ export async function syncOrder(input: { shop: string; orderId: string; mode?: S
 async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
   const callsBefore = a.zoho.requestCount;
   let skipped: SyncOutcome | null = null;
-  const onOrder = async (order: PaidOrder) => {
+  const onOrder = async (order: PaidOrder, timezone: string) => {
     a.orderName = order.name; // the order's name reaches the row even when a later step fails
     if (plan.kind !== "create" || a.mode === "manual") return;
-    const eligibility = invoiceEligibility(order);
+    const eligibility = invoiceEligibility(order, { timezone });
     if (eligibility.ok) return;
     await a.claim.settle({ status: "skipped", orderName: order.name, lastErrorCode: eligibility.code, lastErrorMessage: eligibility.message }, [
       { kind: "order_skipped", message: `${order.name}: ${eligibility.message}`, data: { code: eligibility.code } },

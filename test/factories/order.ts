@@ -82,6 +82,8 @@ export interface OrderSpec {
   shippingAddress?: Order["shippingAddress"];
   tags?: string[];
   test?: boolean;
+  /** Cancelled at this time (ISO); null by default. */
+  cancelledAt?: string | null;
   lines: LineSpec[];
   shipping?: ShippingSpec[];
   /** Applied in this order: line discounts should come before order discounts (Shopify's order). */
@@ -298,7 +300,7 @@ export function buildOrder(spec: OrderSpec): Order {
     processedAt: spec.processedAt,
     updatedAt: spec.processedAt,
     displayFinancialStatus: "PAID",
-    cancelledAt: null,
+    cancelledAt: spec.cancelledAt ?? null,
     test: spec.test ?? false,
     currencyCode: spec.currency as Order["currencyCode"],
     presentmentCurrencyCode: pres.currency as Order["currencyCode"],

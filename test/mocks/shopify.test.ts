@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { authenticate, sessionStorage, unauthenticated } from "~/shopify.server";
+import { INVOICEABLE_ORDERS_SEARCH, PAID_ORDER_IDS_SINCE_QUERY } from "~/shopify/order-search.server";
 import { PAID_ORDER_QUERY, SET_INVOICE_METAFIELD_MUTATION, TAGS_ADD_MUTATION } from "~/shopify/paid-order";
 import { uniqueShop } from "~test/helpers/shop";
 import { adminDocumentRequest, adminFetchRequest, installShop, sessionToken } from "~test/helpers/shopify-auth";
@@ -107,6 +108,44 @@ describe("Admin GraphQL simulator", () => {
       [shop, "SetInvoiceMetafield"],
       [shop, "TagsAdd"],
     ]);
+  });
+
+  it("searches orders with (a OR b OR …) groups", async () => {
+    const shop = uniqueShop();
+    await installShop(shop);
+    const order = (n: number, displayFinancialStatus: string, updatedAt = `2026-11-0${n}T10:00:00Z`) =>
+      addShopifyOrder({ ...structuredClone(fixture), id: `gid://shopify/Order/${n}`, legacyResourceId: String(n), updatedAt, displayFinancialStatus }, { shop });
+    order(1, "PAID");
+    order(2, "PARTIALLY_REFUNDED");
+    order(3, "REFUNDED");
+    order(4, "PENDING");
+    order(5, "PAID", "2026-10-01T10:00:00Z");
+    order(6, "VOIDED");
+
+    const { admin } = await unauthenticated.admin(shop);
+    const search = async (query: string) => {
+      const body = (await (await admin.graphql(PAID_ORDER_IDS_SINCE_QUERY, { variables: { first: 10, query } })).json()) as {
+        data: { orders: { nodes: Array<{ legacyResourceId: string }> } };
+      };
+      return body.data.orders.nodes.map((n) => n.legacyResourceId);
+    };
+    expect(await search(`${INVOICEABLE_ORDERS_SEARCH} updated_at:>'2026-11-01T00:00:00Z'`)).toEqual(["1", "2", "3"]);
+    expect(await search("(financial_status:pending OR financial_status:voided)")).toEqual(["4", "6"]);
+    expect(await search("financial_status:paid")).toEqual(["5", "1"]);
+  });
+
+  it("always answers test and cancelledAt, as Shopify does, for orders stored without them", async () => {
+    const shop = uniqueShop();
+    await installShop(shop);
+    const { test: _test, cancelledAt: _cancelledAt, ...bare } = structuredClone(fixture);
+    addShopifyOrder({ ...bare, id: "gid://shopify/Order/1" }, { shop });
+    addShopifyOrder({ ...bare, id: "gid://shopify/Order/2", test: true, cancelledAt: "2026-11-03T12:00:00Z" }, { shop });
+
+    const { admin } = await unauthenticated.admin(shop);
+    const read = async (id: string) =>
+      ((await (await admin.graphql(PAID_ORDER_QUERY, { variables: { id } })).json()) as { data: { order: SimOrder } }).data.order;
+    expect(await read("gid://shopify/Order/1")).toMatchObject({ test: false, cancelledAt: null });
+    expect(await read("gid://shopify/Order/2")).toMatchObject({ test: true, cancelledAt: "2026-11-03T12:00:00Z" });
   });
 
   it("refuses unknown access tokens and can inject faults", async () => {

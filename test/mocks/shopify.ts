@@ -140,7 +140,8 @@ function visibleOrder(shop: string, id: unknown): SimOrder | null {
   return withMetafield(order);
 }
 
-function withMetafield(order: SimOrder): SimOrder {
+function withMetafield(stored: SimOrder): SimOrder {
+  const order = { test: false, cancelledAt: null, ...stored }; // Shopify always answers both fields
   const mf = getShopifyMetafield(order.id, "zoho_invoice");
   if (!mf) return order;
   return { ...order, zohoInvoice: { id: mf.id, namespace: mf.namespace, key: mf.key, type: mf.type, value: mf.value } };
@@ -253,10 +254,11 @@ export const shopifyOperations: Record<string, OperationResolver> = {
   },
 };
 
-/** The subset of Shopify's order search syntax the app uses (space = AND). */
+/** The subset of Shopify's order search syntax the app uses (space = AND, `(a OR b OR …)` groups). */
 function matchesSearch(order: SimOrder, query: string): boolean {
-  const terms = query.match(/-?[a-z_]+:(?:[<>]=?)?(?:'[^']*'|"[^"]*"|\S+)/g) ?? [];
+  const terms = query.match(/\([^()]*\)|-?[a-z_]+:(?:[<>]=?)?(?:'[^']*'|"[^"]*"|[^\s()]+)/g) ?? [];
   return terms.every((term) => {
+    if (term.startsWith("(")) return term.slice(1, -1).trim().split(/\s+OR\s+/).some((alternative) => matchesSearch(order, alternative));
     const negate = term.startsWith("-");
     const [, field = "", op = "", rawValue = ""] = /^-?([a-z_]+):([<>]=?)?(.*)$/.exec(term) ?? [];
     const value = rawValue.replace(/^['"]|['"]$/g, "");

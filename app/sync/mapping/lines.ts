@@ -1,0 +1,56 @@
+// Product lines: one invoice line per Shopify line item at its original unit price, with the Zoho
+// tax of its tax lines. Gift cards and tips are untaxed; a line removed by an order edit is skipped.
+import { MappingError } from "../errors";
+import { sumDecimals } from "../money";
+import { discountShares } from "./discounts";
+import { lineTax, shopifyTaxOf, shopMoney, taxChoice } from "./line-tax";
+import { DESCRIPTION_MAX, NAME_MAX, truncate } from "./text";
+import { isTipLike, type Tip } from "./tip";
+import type { LineItem, MappedLine, MappingContext, PaidOrder } from "./types";
+
+export function mapLineItems(order: PaidOrder, ctx: MappingContext, tip: Tip): MappedLine[] {
+  return order.lineItems.nodes.flatMap((li, i) => mapLineItem(li, i, ctx, tip.inLineItems && isTipLike(li)) ?? []);
+}
+
+function mapLineItem(li: LineItem, i: number, ctx: MappingContext, isTip: boolean): MappedLine | null {
+  const label = `line ${i + 1} ("${li.name}")`;
+  if (!Number.isInteger(li.quantity) || li.quantity < 0) {
+    throw new MappingError("malformed_order", `The order has an invalid quantity on ${label}.`);
+  }
+  if (li.quantity === 0) return null; // removed by an order edit: nothing was charged
+  const unit = shopMoney(li.originalUnitPriceSet, `the unit price of ${label}`, ctx.currency);
+  const tax = lineTax(li.taxLines, untaxedReason(li, isTip), ctx);
+  const name = truncate(li.name || li.title || `Item ${i + 1}`, NAME_MAX);
+  const itemId = li.sku ? ctx.itemIdsBySku?.[li.sku] : undefined;
+  const draft = {
+    name,
+    description: truncate(lineDescription(li), DESCRIPTION_MAX),
+    quantity: li.quantity,
+    rate: unit,
+    tax: tax.match,
+    ...(itemId ? { itemId } : {}),
+  };
+  const choice = taxChoice(name, tax, li.taxLines);
+  const discounts = discountShares(li.discountAllocations, tax, label, ctx.currency);
+  const net = unit.times(li.quantity).minus(sumDecimals(discounts.map((d) => d.amount)));
+  return { draft, choice, discounts, net, shopifyTax: shopifyTaxOf(li.taxLines, tax, label, ctx.currency) };
+}
+
+/** Why a line carries no tax whatever Shopify charged on it, or null when its tax lines decide. */
+function untaxedReason(li: LineItem, isTip: boolean): string | null {
+  if (li.isGiftCard) return "gift card";
+  if (isTip) return "tip";
+  return li.taxable ? null : "not taxable in Shopify";
+}
+
+function lineDescription(li: LineItem): string {
+  const variant = li.variantTitle && li.variantTitle !== "Default Title" ? li.variantTitle : "";
+  return [
+    li.title || li.name,
+    variant ? `Variant: ${variant}` : "",
+    li.sku ? `SKU: ${li.sku}` : "",
+    li.isGiftCard ? "Gift card" : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
+}

@@ -1,0 +1,95 @@
+// Types of the order → invoice mapping, shared by its parts (app/sync/mapping.ts composes them).
+import type { PaidOrderFragment } from "~/types/admin.generated";
+import type { ZohoInvoicePayload, ZohoTaxTableEntry } from "~/zoho/types";
+import type { Decimal } from "../money";
+import type { TaxMatch } from "../tax-match";
+
+/** The mapping's input: `order { ...PaidOrder }` from app/shopify/paid-order.ts. */
+export type PaidOrder = PaidOrderFragment;
+export type LineItem = PaidOrder["lineItems"]["nodes"][number];
+export type ShippingLine = PaidOrder["shippingLines"]["nodes"][number];
+export type TaxLine = LineItem["taxLines"][number];
+export type DiscountAllocation = LineItem["discountAllocations"][number];
+export type DiscountApplication = DiscountAllocation["discountApplication"];
+export type MoneyBag = LineItem["originalUnitPriceSet"];
+
+export interface MappingSettings {
+  /** Zoho organization `price_precision` (0–3): Zoho rounds line rates to it. */
+  pricePrecision: number;
+  /** Zoho organization currency; must equal the shop currency (v1). */
+  organizationCurrency: string;
+  /** Shop IANA timezone (`shop.ianaTimezone`); without it the offset written in processedAt is used. */
+  timezone?: string;
+  /** Zoho item ids by Shopify SKU, when the shop links lines to Zoho items. */
+  itemIdsBySku?: Record<string, string>;
+}
+
+/** POST /invoices body without `customer_id` (the contact is resolved by the orchestration). */
+export type InvoiceDraft = Omit<ZohoInvoicePayload, "customer_id">;
+
+export interface TaxChoice {
+  /** Invoice line name. */
+  line: string;
+  /** Sum of the Shopify rates on that line, e.g. "22" or "8.875"; "0" for an untaxed line. */
+  ratePercent: string;
+  /** Zoho tax_id; "" for an untaxed line. */
+  taxId: string;
+  taxName: string;
+  reason: string;
+}
+
+export interface MappedInvoice {
+  payload: InvoiceDraft;
+  /** `totalPriceSet.shopMoney` in currency precision: the total the Zoho invoice must show. */
+  expectedTotal: string;
+  currencyCode: string;
+  taxChoices: TaxChoice[];
+}
+
+/** What every part reads besides its own lines: the shop currency, the order's tax status, the tax table. */
+export interface MappingContext {
+  currency: string;
+  taxExempt: boolean;
+  taxes: readonly ZohoTaxTableEntry[];
+  itemIdsBySku?: Record<string, string>;
+}
+
+/** One invoice line, before it is written in Zoho's format. */
+export interface Draft {
+  name: string;
+  description?: string;
+  quantity: number;
+  rate: Decimal;
+  tax?: TaxMatch;
+  itemId?: string;
+}
+
+/** The Zoho tax of a line, or why it has none. */
+export interface LineTax {
+  match?: TaxMatch;
+  untaxedReason?: string;
+}
+
+/** An amount of one discount application allocated to a line, with that line's Zoho tax. */
+export interface DiscountShare {
+  app: DiscountApplication;
+  tax?: TaxMatch;
+  amount: Decimal;
+}
+
+/** Shopify's own tax on a line (counted only when the line carries a Zoho tax). */
+export interface ShopifyTax {
+  amount: Decimal;
+  /** Shopify tax lines counted: each may differ by a minor unit when Shopify rounds per order. */
+  count: number;
+}
+
+/** A product or shipping line: its invoice line and tax choice, its discounts, Shopify's numbers for it. */
+export interface MappedLine {
+  draft: Draft;
+  choice: TaxChoice;
+  discounts: DiscountShare[];
+  /** Price × quantity − discounts, as Shopify charged it before tax. */
+  net: Decimal;
+  shopifyTax: ShopifyTax;
+}
