@@ -6,6 +6,8 @@
 //   (unsigned) shop header, for the topics that erase or disable data (bodyNamesHeaderShop).
 // - A signed body we cannot use (not JSON, no order id, unknown topic) → 400, with the reason logged
 //   and recorded in the shop's activity log; never a crash.
+// - A body over MAX_WEBHOOK_BODY_BYTES → 413 before anything is verified or parsed: the declared
+//   Content-Length is checked first, then the stream is read up to the limit and no further.
 // - `authenticate.webhook` refreshes the shop's offline token before handing over the payload. After
 //   an uninstall that refresh fails (Shopify revoked the token), which would turn every
 //   app/uninstalled delivery into a 500 forever; so when the library fails *after* it verified the
@@ -43,7 +45,38 @@ export class MalformedWebhookError extends Error {
 
 const HMAC_HEADER = "x-shopify-hmac-sha256";
 
-export async function authenticateWebhook(request: Request, log: Logger = logger): Promise<VerifiedWebhook> {
+/** Shopify's largest webhook bodies (orders with hundreds of lines) stay far below this. */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+const tooLarge = () => new Response(null, { status: 413, statusText: "Payload Too Large" });
+
+/**
+ * The request with its body read into memory, refused (413) as soon as it is known to exceed the
+ * limit: from Content-Length without reading, else while streaming. Signature checks need the whole
+ * body, so nothing larger is ever hashed or parsed.
+ */
+async function withLimitedBody(request: Request): Promise<Request> {
+  if (request.method !== "POST" || !request.body) return request; // the library answers 405
+  if (Number(request.headers.get("content-length")) > MAX_WEBHOOK_BODY_BYTES) {
+    await request.body.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
+    if (size > MAX_WEBHOOK_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(next.value);
+  }
+  return new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks), signal: request.signal });
+}
+
+export async function authenticateWebhook(received: Request, log: Logger = logger): Promise<VerifiedWebhook> {
+  const request = await withLimitedBody(received);
   const copy = request.clone();
   try {
     const ctx = await authenticate.webhook(request);
