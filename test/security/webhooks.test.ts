@@ -179,6 +179,30 @@ describe("a webhook body over 1 MB is refused with 413 before its signature is c
   });
 });
 
+describe("an orders/paid body of another shop than its header", () => {
+  /** Where Shopify's order status page lives: https://<primary domain>/<shop id>/orders/<token>/authenticate?key=… */
+  const statusUrl = (host: string) => `https://${host}/48379854997/orders/758cf572008b30e37de6fedff331aae2/authenticate?key=k`;
+
+  it("order_status_url on the attacker's myshopify domain, re-sent under the victim's header → 401, nothing stored", async () => {
+    const attacker = await shopWithData("capt");
+    const victim = await shopWithData("victim");
+    const before = await storedState([attacker.shop, victim.shop], queues);
+
+    const body = { ...ordersPaidBody("7200001", "#7"), order_status_url: statusUrl(attacker.shop) };
+    expect((await post({ topic: "orders/paid", shop: victim.shop, body })).status).toBe(401);
+    await expectNothingChanged(before, [attacker.shop, victim.shop], queues);
+  });
+
+  it("the shop's own myshopify domain, or its custom primary domain, is accepted", async () => {
+    const s = await queueShop(shops, "own");
+    const own = { ...ordersPaidBody("7200002", "#8"), order_status_url: statusUrl(s.shop) };
+    const custom = { ...ordersPaidBody("7200003", "#9"), order_status_url: statusUrl("shop.example.com") };
+    expect((await post({ topic: "orders/paid", shop: s.shop, body: own })).status).toBe(200);
+    expect((await post({ topic: "orders/paid", shop: s.shop, body: custom })).status).toBe(200);
+    expect(await prisma.orderSync.count({ where: { shop: s.shop } })).toBe(2);
+  });
+});
+
 describe("a replayed orders/paid delivery creates nothing twice", () => {
   it("same webhook id while queued, after the invoice, and a day later after the job aged out: one row, one job, one invoice", async () => {
     const s = await queueShop(shops, "replay");
