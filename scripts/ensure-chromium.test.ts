@@ -35,7 +35,8 @@ function run(machine: Machine) {
   }
   if (machine.chromiumInstalled) script(chromium, "exit 0");
   const res = spawnSync("/bin/bash", [SCRIPT], {
-    env: { PATH: bin, CHROMIUM_PATH: chromium },
+    // Cast: the app's global ProcessEnv type lists its own variables, which this script does not need.
+    env: { PATH: bin, CHROMIUM_PATH: chromium } as unknown as NodeJS.ProcessEnv,
     encoding: "utf8",
     timeout: 10_000,
   });
