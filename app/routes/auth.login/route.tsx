@@ -6,12 +6,13 @@ import { AppProvider, Button, Card, FormLayout, Page, Text, TextField } from "@s
 import polarisTranslations from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { useState } from "react";
+import { pageTitle } from "~/components/page-title";
 import { login } from "~/shopify.server";
 import { loginErrorMessage } from "./error.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
-export const meta: MetaFunction = () => [{ title: "Log in · Zoho Books invoices" }];
+export const meta: MetaFunction = () => pageTitle("Log in");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return { errors: loginErrorMessage(await login(request)), polarisTranslations };
