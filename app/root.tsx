@@ -1,5 +1,10 @@
+import type { MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 import { useEffect } from "react";
+import { pageTitle } from "~/components/page-title";
+
+// The fallback title; each page's own `meta` replaces it with its name first.
+export const meta: MetaFunction = () => pageTitle();
 
 export default function App() {
   // Effects run once React has hydrated the whole page: the browser tests wait for this mark before
@@ -17,7 +22,10 @@ export default function App() {
         <Links />
       </head>
       <body>
-        <Outlet />
+        {/* The one main landmark of every page (Polaris's Page renders none without a Frame). */}
+        <main>
+          <Outlet />
+        </main>
         <ScrollRestoration />
         <Scripts />
       </body>

@@ -6,6 +6,7 @@
 //
 // The environment (DATABASE_URL, SHOPIFY_*, ZOHO_*, …) must be set before this is called: the app's
 // modules parse it when Vite first loads them.
+import { realpathSync } from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -54,7 +55,7 @@ export interface AppServerOptions {
 }
 
 export async function startAppServer({ port = 0, host = "127.0.0.1", onError, browser = true }: AppServerOptions = {}): Promise<AppServer> {
-  const { createServer } = await import("vite");
+  const { createServer, searchForWorkspaceRoot } = await import("vite");
   const { createRequestHandler, writeReadableStreamToWritable } = await import("@remix-run/node");
 
   const vite = await createServer({
@@ -66,7 +67,14 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError, br
     // The page's Vite client always opens the HMR socket; without `hmr.port` it is the fixed 24678,
     // which a second app server (parallel browser test files, a dev server) cannot bind. A free
     // port per server; nothing is watched, so no update is ever sent on it.
-    server: { middlewareMode: true, hmr: { port: await freePort(host), host }, watch: null },
+    // fs.allow: Vite's default (the workspace root) plus where node_modules really is — a git worktree
+    // may link it to another checkout's, and Vite then refuses to read Remix's client entry from there.
+    server: {
+      middlewareMode: true,
+      hmr: { port: await freePort(host), host },
+      watch: null,
+      fs: { allow: [searchForWorkspaceRoot(ROOT), realpathSync(path.join(ROOT, "node_modules"))] },
+    },
     // Own cache dirs: pre-bundled client deps must not be invalidated by `remix vite:dev` or by the
     // other mode's different optimizeDeps (a mid-test re-optimization reloads the page).
     cacheDir: path.join(ROOT, "node_modules", browser ? ".vite-app-server" : ".vite-app-server-http"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Entry point of `npm test`, `npm run demo`, `npm run preview`, `npm run bench`: works as the very
-# first command on a fresh machine (bootstrap.sh), then runs the job with Node >= 22.12.
+# first command on a fresh machine (bootstrap.sh), then runs the job with Node >= 22.12. `test` also
+# brings Debian's chromium for the browser tests (ensure-chromium.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 job="${1:?usage: run.sh test|demo|demo-serve|preview|bench|zoho-server [args]}"
@@ -14,7 +15,7 @@ if [ "$job" = demo ]; then
   set -- ${rest[@]+"${rest[@]}"}
 fi
 case "$job" in
-  test) exec npm run --silent test:ci ;;
+  test) bash scripts/ensure-chromium.sh && exec npm run --silent test:ci ;;
   demo) exec npx tsx scripts/demo.ts "$@" ;;
   demo-serve) exec npx tsx scripts/serve-demo.ts "$@" ;;
   preview) exec npx tsx scripts/preview.ts "$@" ;;

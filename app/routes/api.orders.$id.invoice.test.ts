@@ -317,6 +317,18 @@ describe("authentication, ownership and CORS", () => {
     expect(await prisma.orderSync.count({ where: { shop: b.shop } })).toBe(0);
   });
 
+  it("Shopify refuses the stored offline token → the library's 401 (retry with a new token), not a 500", async () => {
+    const { shop, orderId } = await shopWithOrder();
+    // The offline token was revoked on Shopify's side: every Admin API call answers 401.
+    for (const [token, owner] of shopify.accessTokens) if (owner.shop === shop) shopify.accessTokens.delete(token);
+
+    const res = await call(shop, "POST", orderId);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    const stored = await prisma.session.findFirst({ where: { shop, isOnline: false } });
+    expect(stored?.accessToken).toBe(""); // the library dropped the refused token, so the next request exchanges a new one
+  });
+
   it("answers the CORS preflight with the methods the block uses", async () => {
     const { orderId } = await shopWithOrder();
     const request = new Request(appUrl(`/api/orders/${orderId}/invoice`), {

@@ -82,6 +82,10 @@ async function handle(request: Request, rawId: string | undefined): Promise<Resp
       const status = { not_found: 404, conflict: 409, refused: 422, unavailable: 503 }[err.kind];
       return cors(json<InvoiceApiFailure>({ ok: false, error: { code: err.code, message: err.message }, ...(err.order ? { order: err.order } : {}) }, status));
     }
+    // The library answers a refused Admin API call by throwing a Response: Shopify's 401 for a revoked
+    // offline token (after dropping it, so the retried request exchanges a new one), 402/403/423 as
+    // Shopify sent them. They are answers for the block, not our failures.
+    if (err instanceof Response) throw cors(err);
     logger.error({ err, shop: session.shop, orderId, method }, "order invoice api failed");
     return cors(json<InvoiceApiFailure>({ ok: false, error: { code: "unexpected", message: "Something went wrong on our side. Try again in a minute." } }, 500));
   }

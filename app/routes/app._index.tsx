@@ -1,12 +1,15 @@
 // Dashboard: the Zoho Books connection, how many orders are in each state, and the latest activity.
 // Reads our own tables only (no Zoho call while rendering).
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { pageTitle } from "~/components/page-title";
 import { authenticate } from "~/shopify.server";
 import { activityKind } from "~/sync/activity-kinds";
 import { countOrdersByView, recentActivity } from "~/sync/orders-view.server";
 import { getConnectionStatus } from "~/zoho/connection.server";
+
+export const meta: MetaFunction = () => pageTitle("Dashboard");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);

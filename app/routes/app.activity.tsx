@@ -2,14 +2,17 @@
 // Thin route: authenticate, read our own table, render. Messages are written for merchants when the
 // event is recorded (app/sync/*), so the page shows them as they are.
 import { useEffect, useState } from "react";
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
+import { pageTitle } from "~/components/page-title";
 import { cursorPagination, useFilterNavigation } from "~/components/use-filter-navigation";
 import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { LOG_ILLUSTRATION } from "~/components/illustrations";
 import { authenticate } from "~/shopify.server";
 import { ACTIVITY_KINDS, activityKind, isActivityKind } from "~/sync/activity-kinds";
 import { listActivity } from "~/sync/orders-view.server";
+
+export const meta: MetaFunction = () => pageTitle("Activity");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);

@@ -3,8 +3,9 @@
 // range, with progress). Thin route (style §5.2): the loader reads our own tables only — never Zoho
 // or Shopify while rendering; the actions enqueue jobs or start/stop a backfill.
 import { useEffect, useMemo, useState } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, useFetcher, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import { pageTitle } from "~/components/page-title";
 import { cursorPagination, useFilterNavigation } from "~/components/use-filter-navigation";
 import {
   Badge,
@@ -14,6 +15,7 @@ import {
   Button,
   Card,
   ChoiceList,
+  EmptySearchResult,
   EmptyState,
   IndexFilters,
   IndexTable,
@@ -54,6 +56,8 @@ const VIEW_LABELS: Record<OrderView, string> = {
   synced: "Synced",
   deleted: "Deleted or not invoiced",
 };
+
+export const meta: MetaFunction = () => pageTitle("Orders");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -318,7 +322,7 @@ function OrdersTable(props: {
   const receivedFilter: IndexFiltersProps["filters"][number] = {
     key: "received",
     label: "Received",
-    shortcut: true,
+    pinned: true, // always in the filter bar, not behind "Add filter"
     filter: (
       <ChoiceList
         title="Received"
@@ -448,13 +452,32 @@ function OrdersTable(props: {
           { title: "Zoho total", alignment: "end" },
           { title: "Last error" },
           { title: "Received" },
-          { title: "", id: "actions" },
+          { title: "Actions", id: "actions", hidden: true },
         ]}
+        emptyState={<OrdersEmptyResult view={filters.view} filtered={Boolean(filters.query || filters.received)} />}
         pagination={cursorPagination(pageInfo, go)}
       >
         {rows}
       </IndexTable>
     </Card>
+  );
+}
+
+/** What an empty tab says: about the search and filter only when one is set, else about the tab itself. */
+const EMPTY_VIEW: Record<OrderView, string> = {
+  all: "No orders yet",
+  needs_attention: "No orders need attention",
+  failed: "No orders are being retried",
+  waiting: "No orders are waiting to be sent",
+  synced: "No orders have an invoice yet",
+  deleted: "No deleted or uninvoiced orders",
+};
+
+function OrdersEmptyResult({ view, filtered }: { view: OrderView; filtered: boolean }) {
+  return filtered ? (
+    <EmptySearchResult title="No orders match" description="Try another search or Received filter, or clear them." withIllustration />
+  ) : (
+    <EmptySearchResult title={EMPTY_VIEW[view]} />
   );
 }
 

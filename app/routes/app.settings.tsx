@@ -2,9 +2,10 @@
 // Thin route (style §5.2): authenticate, call the connection service, render. The page never calls
 // Zoho while rendering; the loader lists organizations so the picker is filled from GET /organizations.
 import { useEffect, useState } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
+import { pageTitle } from "~/components/page-title";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { authenticate } from "~/shopify.server";
@@ -34,6 +35,8 @@ const CALLBACK_REASONS: Record<string, string> = {
   zoho_unreachable: "Zoho did not answer while finishing the connection. Try connecting again in a minute.",
   unexpected: "Something went wrong on our side while finishing the connection. Try again; if it keeps failing, contact support.",
 };
+
+export const meta: MetaFunction = () => pageTitle("Settings");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);

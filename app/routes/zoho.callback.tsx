@@ -103,8 +103,8 @@ function statePage(reason: string, kind: string): Response {
   return new Response(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
       `<title>Zoho Books — not connected</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#303030}</style></head>` +
-      `<body><h1>Zoho Books was not connected</h1><p>${esc}</p>` +
-      `<p>Nothing was saved. Open the app from your Shopify admin and use <strong>Connect Zoho Books</strong> on the Settings page.</p></body></html>`,
+      `<body><main><h1>Zoho Books was not connected</h1><p>${esc}</p>` +
+      `<p>Nothing was saved. Open the app from your Shopify admin and use <strong>Connect Zoho Books</strong> on the Settings page.</p></main></body></html>`,
     { status: 400, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "referrer-policy": "no-referrer" } },
   );
 }

@@ -59,7 +59,7 @@ function messagePage(status: number, reason: string): Response {
   return new Response(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
       `<title>Zoho Books — not connected</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#303030}</style></head>` +
-      `<body><h1>Zoho Books was not connected</h1><p>${esc}</p></body></html>`,
+      `<body><main><h1>Zoho Books was not connected</h1><p>${esc}</p></main></body></html>`,
     { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } },
   );
 }

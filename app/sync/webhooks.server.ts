@@ -3,9 +3,11 @@
 //
 // - Bad signature → 401 and nothing stored. A *missing* signature is unauthenticated too: 401 (the
 //   library answers 400 for missing headers). So is a signed body that names another shop than the
-//   (unsigned) shop header, for the topics that erase or disable data (bodyNamesHeaderShop).
+//   (unsigned) shop header (bodyNamesHeaderShop; orders/paid: see orderBodyShop).
 // - A signed body we cannot use (not JSON, no order id, unknown topic) → 400, with the reason logged
 //   and recorded in the shop's activity log; never a crash.
+// - A body over MAX_WEBHOOK_BODY_BYTES → 413 before anything is verified or parsed: the declared
+//   Content-Length is checked first, then the stream is read up to the limit and no further.
 // - `authenticate.webhook` refreshes the shop's offline token before handing over the payload. After
 //   an uninstall that refresh fails (Shopify revoked the token), which would turn every
 //   app/uninstalled delivery into a 500 forever; so when the library fails *after* it verified the
@@ -43,7 +45,38 @@ export class MalformedWebhookError extends Error {
 
 const HMAC_HEADER = "x-shopify-hmac-sha256";
 
-export async function authenticateWebhook(request: Request, log: Logger = logger): Promise<VerifiedWebhook> {
+/** Shopify's largest webhook bodies (orders with hundreds of lines) stay far below this. */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+const tooLarge = () => new Response(null, { status: 413, statusText: "Payload Too Large" });
+
+/**
+ * The request with its body read into memory, refused (413) as soon as it is known to exceed the
+ * limit: from Content-Length without reading, else while streaming. Signature checks need the whole
+ * body, so nothing larger is ever hashed or parsed.
+ */
+async function withLimitedBody(request: Request): Promise<Request> {
+  if (request.method !== "POST" || !request.body) return request; // the library answers 405
+  if (Number(request.headers.get("content-length")) > MAX_WEBHOOK_BODY_BYTES) {
+    await request.body.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
+    if (size > MAX_WEBHOOK_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(next.value);
+  }
+  return new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks), signal: request.signal });
+}
+
+export async function authenticateWebhook(received: Request, log: Logger = logger): Promise<VerifiedWebhook> {
+  const request = await withLimitedBody(received);
   const copy = request.clone();
   try {
     const ctx = await authenticate.webhook(request);
@@ -124,25 +157,47 @@ export async function handleWebhook(request: Request, handle: (hook: VerifiedWeb
 }
 
 /**
- * Shopify's HMAC covers the body only, not the X-Shopify-Shop-Domain / X-Shopify-Topic headers. For
- * the topics that erase or disable a shop's data the body names the shop; it must name the header's
- * shop, so that a signed body of one shop (or of another topic, e.g. an orders/paid body) re-sent
- * under another shop's header or as shop/redact cannot touch that shop.
+ * Shopify's HMAC covers the body only, not the X-Shopify-Shop-Domain / X-Shopify-Topic headers. A body
+ * that names its shop must name the header's shop, so that a signed body of one shop (or of another
+ * topic, e.g. an orders/paid body) re-sent under another shop's header or as shop/redact cannot touch
+ * that shop. `undefined`: the body cannot say (then only the topics that erase or disable data refuse).
  */
-const SHOP_FIELDS: Record<string, readonly string[]> = {
-  APP_UNINSTALLED: ["myshopify_domain", "domain"],
-  CUSTOMERS_DATA_REQUEST: ["shop_domain"],
-  CUSTOMERS_REDACT: ["shop_domain"],
-  SHOP_REDACT: ["shop_domain"],
+const BODY_SHOP: Record<string, (body: Record<string, unknown>) => string | undefined> = {
+  APP_UNINSTALLED: (body) => stringField(body, "myshopify_domain") ?? stringField(body, "domain"),
+  CUSTOMERS_DATA_REQUEST: (body) => stringField(body, "shop_domain"),
+  CUSTOMERS_REDACT: (body) => stringField(body, "shop_domain"),
+  SHOP_REDACT: (body) => stringField(body, "shop_domain"),
+  ORDERS_PAID: orderBodyShop,
 };
+const SHOP_REQUIRED = new Set(["APP_UNINSTALLED", "CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
 
 function bodyNamesHeaderShop(hook: VerifiedWebhook): boolean {
-  const fields = SHOP_FIELDS[hook.topic];
-  if (!fields) return true;
-  if (typeof hook.payload !== "object" || hook.payload === null) return false;
-  const body = hook.payload as Record<string, unknown>;
-  const field = fields.find((f) => typeof body[f] === "string");
-  return field !== undefined && (body[field] as string).toLowerCase() === hook.shop.toLowerCase();
+  const shopOf = BODY_SHOP[hook.topic];
+  if (!shopOf) return true;
+  const named = typeof hook.payload === "object" && hook.payload !== null ? shopOf(hook.payload as Record<string, unknown>) : undefined;
+  if (named === undefined) return !SHOP_REQUIRED.has(hook.topic);
+  return named.toLowerCase() === hook.shop.toLowerCase();
+}
+
+/**
+ * The REST order has no shop field, and `admin_graphql_api_id` (gid://shopify/Order/<id>) does not name
+ * one either. `order_status_url` does: https://<primary domain>/<numeric shop id>/orders/<token>/….
+ * Its host is the shop's *primary* domain, which is its myshopify.com domain unless the merchant set a
+ * custom one — and a myshopify.com host names exactly one shop. So a myshopify.com host must be the
+ * header's shop; a custom domain (or a body without the URL) cannot be tied to a shop without a
+ * Shopify call, and is let through: the sync reads the order with the header shop's own token, where
+ * another shop's order id is not found, so nothing reaches Zoho.
+ */
+function orderBodyShop(body: Record<string, unknown>): string | undefined {
+  const raw = stringField(body, "order_status_url");
+  if (!raw || !URL.canParse(raw)) return undefined;
+  const host = new URL(raw).hostname;
+  return host.endsWith(".myshopify.com") ? host : undefined;
+}
+
+function stringField(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  return typeof value === "string" ? value : undefined;
 }
 
 function errorName(err: unknown): string {

@@ -8,7 +8,6 @@
 // for the whole Zoho round trip, and the pool is shared with web requests. A Redis lock with a TTL
 // frees itself if the holder dies, and waiters poll the row, which is the source of truth. If Redis
 // is unreachable we still refresh (in-process single-flight only) rather than stop the shop.
-import { createHash } from "node:crypto";
 import type { RedisClient } from "~/redis/redis.server";
 import type { ZohoConnection } from "@prisma/client";
 import { decryptSecret, encryptSecret } from "~/crypto.server";
@@ -20,7 +19,7 @@ import { getRedis, redisKey } from "~/redis/redis.server";
 import { ZohoClient, type ZohoClientOptions, type ZohoTokenSource, type Query } from "./client.server";
 import { DATA_CENTERS, booksBaseUrl, dataCenterFromAccountsServer, isDataCenterId, normalizeServerUrl, type DataCenterId } from "./data-centers";
 import { ZohoAuthError, ZohoOAuthError, toZohoOAuthError, zohoTimeoutError, type ZohoErrorInfo, type ZohoErrorOptions } from "./errors";
-import { OAuthStateError, STATE_TTL_MS, exchangeCode, refreshAccessToken as refreshAtZoho, revokeToken, verifyState, type OAuthDeps } from "./oauth.server";
+import { OAuthStateError, STATE_TTL_MS, exchangeCode, refreshAccessToken as refreshAtZoho, revokeToken, stateUseKey, verifyState, type OAuthDeps } from "./oauth.server";
 import type { ZohoOrganization, ZohoOrganizationsResponse } from "./types";
 import { listInvoiceCustomFields } from "./invoices.server";
 
@@ -507,7 +506,7 @@ class ConnectionTokenSource implements ZohoTokenSource {
  */
 async function consumeState(state: string, deps: ConnectionDeps): Promise<boolean> {
   const redis = deps.redis ?? getRedis();
-  const key = redisKey("zoho-oauth-state", createHash("sha256").update(state).digest("base64url"));
+  const key = redisKey("zoho-oauth-state", stateUseKey(state));
   return (await withTimeout(redis.set(key, "1", "PX", STATE_TTL_MS, "NX"), REDIS_COMMAND_TIMEOUT_MS)) === "OK";
 }
 

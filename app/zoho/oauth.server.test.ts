@@ -86,6 +86,17 @@ describe("state", () => {
     expect(stateError(() => verifyState(`${later}.${sig}`, STATE_TTL_MS + 1)).reason).toBe("tampered");
   });
 
+  it("accepts only the canonical spelling of the signature (no second string for the same state)", () => {
+    const state = signState(uniqueShop(), 0);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // The last character of a 32-byte MAC carries 4 bits; flipping one of its 2 unused bits keeps the bytes.
+    const respelled = `${state.slice(0, -1)}${alphabet[alphabet.indexOf(state.at(-1)!) ^ 1]}`;
+    const [, sig] = state.split(".") as [string, string];
+    expect(Buffer.from(respelled.split(".")[1]!, "base64url").equals(Buffer.from(sig, "base64url"))).toBe(true);
+    expect(stateError(() => verifyState(respelled, 0)).reason).toBe("tampered");
+    expect(verifyState(state, 0)).toEqual({ shop: expect.any(String) });
+  });
+
   it("rejects a state signed with another secret", async () => {
     const { createHmac } = await import("node:crypto");
     const payload = Buffer.from(JSON.stringify({ shop: uniqueShop(), nonce: "n", exp: Date.now() + 60_000 })).toString("base64url");

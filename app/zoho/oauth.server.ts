@@ -93,6 +93,9 @@ export function verifyState(state: string, now: number = Date.now(), expectedSho
   }
   const expected = stateMac(payload);
   const given = Buffer.from(signature, "base64url");
+  // Only the canonical spelling: base64url's last character carries unused bits, so other strings
+  // decode to the same MAC — a second spelling of one state must not pass (single use, see stateUseKey).
+  if (given.toString("base64url") !== signature) throw new OAuthStateError("tampered");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new OAuthStateError("tampered");
 
   let data: unknown;
@@ -108,6 +111,14 @@ export function verifyState(state: string, now: number = Date.now(), expectedSho
   if (now >= exp) throw new OAuthStateError("expired");
   if (expectedShop !== undefined && expectedShop !== shop) throw new OAuthStateError("wrong_shop");
   return { shop };
+}
+
+/**
+ * What single use is recorded under, for a state verifyState accepted: its decoded MAC (one per
+ * signed payload, which carries a random nonce), never the string, which could be spelled otherwise.
+ */
+export function stateUseKey(state: string): string {
+  return Buffer.from(state.split(".")[1] ?? "", "base64url").toString("hex");
 }
 
 // ---- authorize ------------------------------------------------------------------------------------

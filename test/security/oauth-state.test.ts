@@ -84,7 +84,7 @@ describe("Zoho OAuth state: refused, the stored connection unchanged", () => {
       ["no state", withParams(callbackUrl, { state: "" }), cookie, /incomplete/],
       ["SQL-ish state", withParams(callbackUrl, { state: "' OR 1=1 --" }), cookie, /incomplete/],
       ["no binding cookie (another browser)", callbackUrl, undefined, /not started from this browser/],
-      ["forged cookie", callbackUrl, `zbs_zoho_connect=${Buffer.from(JSON.stringify(state.replace(/.$/, "x"))).toString("base64")}`, /not started from this browser/],
+      ["forged cookie", callbackUrl, `zbs_zoho_connect=${Buffer.from(JSON.stringify(forgeSignature(state))).toString("base64")}`, /not started from this browser/],
       ["the other shop's cookie", callbackUrl, otherCookie, /different shop/],
     ];
     for (const [what, url, cookieHeader, reason] of attempts) {
@@ -97,6 +97,29 @@ describe("Zoho OAuth state: refused, the stored connection unchanged", () => {
 
     // The legitimate callback still works afterwards (none of the above used its state up).
     expect((await arriveAtCallback(callbackUrl, cookie)).status).toBe(302);
+    expect(zohoAccounts.codeExchanges).toBe(exchanges + 1);
+  });
+
+  it("another spelling of a valid state (same signature bytes) is refused, before and after the state was used", async () => {
+    seedOrganization({ preset: "eu" });
+    const shop = uniqueShop("respell");
+    await installShop(shop);
+    const { authorizeUrl, cookie } = await startZohoConnect(shop);
+    const callbackUrl = await consentAtZoho(authorizeUrl);
+    const respelled = withParams(callbackUrl, { state: respell(new URL(callbackUrl).searchParams.get("state")!) });
+    const exchanges = zohoAccounts.codeExchanges;
+
+    await expectRefused(await arriveAtCallback(respelled, cookie), /could not be verified/);
+    expect(zohoAccounts.codeExchanges).toBe(exchanges);
+
+    expect((await arriveAtCallback(callbackUrl, cookie)).status).toBe(302);
+    expect(zohoAccounts.codeExchanges).toBe(exchanges + 1);
+    // The used state again under its other spelling, with a fresh code: still refused, nothing stored.
+    const freshCode = new URL(await consentAtZoho(await startFor(uniqueShop("attacker")))).searchParams.get("code")!;
+    const before = await storedState([shop]);
+    const res = await arriveAtCallback(withParams(respelled, { code: freshCode }), cookie);
+    expect(res.status).toBe(400);
+    await expectNothingChanged(before, [shop]);
     expect(zohoAccounts.codeExchanges).toBe(exchanges + 1);
   });
 
@@ -122,4 +145,21 @@ describe("Zoho OAuth state: refused, the stored connection unchanged", () => {
 async function startFor(shop: string): Promise<string> {
   await installShop(shop);
   return (await startZohoConnect(shop)).authorizeUrl;
+}
+
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * The same state with its signature spelled differently but decoding to the same bytes: the last
+ * base64url character of a 32-byte MAC carries 4 bits, and decoders ignore its 2 low ones.
+ */
+function respell(state: string): string {
+  const last = BASE64URL.indexOf(state.at(-1)!);
+  return `${state.slice(0, -1)}${BASE64URL[last ^ 1]}`;
+}
+
+/** The state with one byte of its signature changed: the first character carries 6 whole bits. */
+function forgeSignature(state: string): string {
+  const [payload, mac] = state.split(".") as [string, string];
+  return `${payload}.${mac[0] === "A" ? "B" : "A"}${mac.slice(1)}`;
 }

@@ -126,6 +126,83 @@ describe("webhooks that Shopify did not sign are refused and change nothing", ()
   });
 });
 
+describe("a webhook body over 1 MB is refused with 413 before its signature is checked", () => {
+  const LIMIT = 1024 * 1024;
+
+  /** A signed orders/paid delivery whose body streams `size` bytes (padded JSON), counting what is read. */
+  function largeDelivery(shop: string, size: number, { contentLength }: { contentLength: "true" | "absent" }) {
+    const head = JSON.stringify({ ...ordersPaidBody("7100001", "#1"), note: "" }).slice(0, -2);
+    const raw = Buffer.from(`${head}${"x".repeat(size - head.length - 2)}"}`);
+    const signed = webhookRequest({ topic: "orders/paid", shop, body: raw.toString() });
+    const read = { bytes: 0 };
+    let offset = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= raw.length) return controller.close();
+        const chunk = raw.subarray(offset, offset + 64 * 1024);
+        offset += chunk.length;
+        read.bytes += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const headers = new Headers(signed.headers);
+    if (contentLength === "true") headers.set("content-length", String(raw.length));
+    const request = new Request(signed.url, { method: "POST", headers, body, duplex: "half" } as RequestInit);
+    return { request, read };
+  }
+
+  it("a declared Content-Length over the limit: 413 without reading the body, nothing stored", async () => {
+    const s = await shopWithData("large");
+    const before = await storedState([s.shop], queues);
+    const { request, read } = largeDelivery(s.shop, LIMIT + 1, { contentLength: "true" });
+
+    expect((await deliver("orders/paid", request)).status).toBe(413);
+    expect(read.bytes).toBe(0);
+    await expectNothingChanged(before, [s.shop], queues);
+  });
+
+  it("no Content-Length (chunked): reading stops at the limit, 413, nothing stored", async () => {
+    const s = await shopWithData("chunked");
+    const before = await storedState([s.shop], queues);
+    const { request, read } = largeDelivery(s.shop, 8 * LIMIT, { contentLength: "absent" });
+
+    expect((await deliver("orders/paid", request)).status).toBe(413);
+    expect(read.bytes).toBeLessThanOrEqual(LIMIT + 2 * 64 * 1024); // the limit and what the stream had buffered
+    await expectNothingChanged(before, [s.shop], queues);
+  });
+
+  it("a signed body just under the limit is still accepted", async () => {
+    const s = await queueShop(shops, "under");
+    const { request } = largeDelivery(s.shop, LIMIT, { contentLength: "absent" });
+    expect((await deliver("orders/paid", request)).status).toBe(200);
+    expect(await prisma.orderSync.count({ where: { shop: s.shop, orderId: "7100001" } })).toBe(1);
+  });
+});
+
+describe("an orders/paid body of another shop than its header", () => {
+  /** Where Shopify's order status page lives: https://<primary domain>/<shop id>/orders/<token>/authenticate?key=… */
+  const statusUrl = (host: string) => `https://${host}/48379854997/orders/758cf572008b30e37de6fedff331aae2/authenticate?key=k`;
+
+  it("order_status_url on the attacker's myshopify domain, re-sent under the victim's header → 401, nothing stored", async () => {
+    const attacker = await shopWithData("capt");
+    const victim = await shopWithData("victim");
+    const before = await storedState([attacker.shop, victim.shop], queues);
+
+    const body = { ...ordersPaidBody("7200001", "#7"), order_status_url: statusUrl(attacker.shop) };
+    expect((await post({ topic: "orders/paid", shop: victim.shop, body })).status).toBe(401);
+    await expectNothingChanged(before, [attacker.shop, victim.shop], queues);
+  });
+
+  it("the shop's own myshopify domain, or its custom primary domain, is accepted", async () => {
+    const s = await queueShop(shops, "own");
+    const own = { ...ordersPaidBody("7200002", "#8"), order_status_url: statusUrl(s.shop) };
+    const custom = { ...ordersPaidBody("7200003", "#9"), order_status_url: statusUrl("shop.example.com") };
+    expect((await post({ topic: "orders/paid", shop: s.shop, body: own })).status).toBe(200);
+    expect((await post({ topic: "orders/paid", shop: s.shop, body: custom })).status).toBe(200);
+    expect(await prisma.orderSync.count({ where: { shop: s.shop } })).toBe(2);
+  });
+});
+
 describe("a replayed orders/paid delivery creates nothing twice", () => {
   it("same webhook id while queued, after the invoice, and a day later after the job aged out: one row, one job, one invoice", async () => {
     const s = await queueShop(shops, "replay");
