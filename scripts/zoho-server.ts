@@ -1,6 +1,6 @@
 // `npm run zoho-server -- [--port 8790] [--quirks all|lag,expiry,drop,http200,429,1070] [--organizations eu,us]`
 //
-// A standalone Zoho-compatible server — the Zoho Accounts and Zoho Books simulators of test/mocks over
+// A standalone Zoho-compatible server — the Zoho Accounts and Zoho Books simulators of test/harness over
 // plain HTTP — for `npm run demo -- --zoho-url http://127.0.0.1:8790` (design §8, ADR 012). It accepts
 // any OAuth client id, secret and redirect URI, consents at once, enforces Zoho's 100 requests/minute
 // per organization, and with --quirks behaves the way real Zoho does and a tidy simulator does not:
@@ -57,9 +57,9 @@ const placeholders: Record<string, string> = {
 };
 for (const [k, v] of Object.entries(placeholders)) process.env[k] ||= v;
 
-const { zohoAccounts } = await import("../test/mocks/zoho-accounts");
-const { seedOrganization, zohoBooks } = await import("../test/mocks/zoho-books");
-const { startSimServer } = await import("./sim-server");
+const { zohoAccounts } = await import("~test/harness/zoho-accounts");
+const { seedOrganization, zohoBooks } = await import("~test/harness/zoho-books");
+const { startSimServer } = await import("~test/harness/sim-server");
 
 const NAMES: Record<string, string> = { eu: "Bottega Srl", us: "Acme Goods Inc.", ca: "Maple Supplies Ltd." };
 for (const preset of presets) seedOrganization({ preset: preset as "eu" | "us" | "ca", name: NAMES[preset]! });

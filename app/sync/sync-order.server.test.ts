@@ -6,11 +6,11 @@ import { InvoiceNotListedYetError } from "~/sync/errors";
 import { deleteOrderInvoice, syncOrder, SyncRefusedError, updateOrderInvoice } from "~/sync/sync-order.server";
 import { ZohoNotFoundError, ZohoValidationError } from "~/zoho/errors";
 import { buildOrder, type OrderSpec } from "~test/factories/order";
-import { connectedShop } from "~test/helpers/connected-shop";
-import { server } from "~test/mocks";
-import { getShopifyMetafield, shopify } from "~test/mocks/shopify";
-import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/mocks/zoho-accounts";
-import { zohoBooks, type SimOrganization } from "~test/mocks/zoho-books";
+import { connectedShop } from "~test/harness/connected-shop";
+import { server } from "~test/harness";
+import { getShopifyMetafield, shopify } from "~test/harness/shopify";
+import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/harness/zoho-accounts";
+import { zohoBooks, type SimOrganization } from "~test/harness/zoho-books";
 
 const italianOrder = (overrides: Partial<OrderSpec> = {}) =>
   buildOrder({

@@ -18,7 +18,7 @@ import type {
   ZohoOrganization,
   ZohoTaxKind,
 } from "~/zoho/types";
-import { isValidAccessToken, zohoNow } from "./zoho-accounts";
+import { isValidAccessToken, zohoNow } from "../zoho-accounts";
 
 /** Money math: half-up (away from zero on ties, like Java's BigDecimal.HALF_UP), no float sums. */
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });

@@ -1,7 +1,7 @@
 // Starts the Remix app inside the calling process on a free port, for the browser tests and the demo:
 // Vite in middleware mode (the same module graph `remix vite:dev` serves, no build step) behind a
 // plain node:http server. In-process on purpose: the msw simulators started by the caller (test
-// setup or scripts/simulators.ts) then see every outgoing request the app makes, and tests can seed
+// setup or test/harness/simulators.ts) then see every outgoing request the app makes, and tests can seed
 // and inspect the simulators' state directly.
 //
 // The environment (DATABASE_URL, SHOPIFY_*, ZOHO_*, …) must be set before this is called: the app's
@@ -13,7 +13,7 @@ import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Every bare import the app's client bundle makes (routes, root, entry). */
 const CLIENT_DEPENDENCIES = [
