@@ -3,17 +3,23 @@
 import { HttpResponse } from "msw";
 import { zohoNow } from "../zoho-accounts";
 import { fail } from "./http";
-import { pendingHangs, state, templateOf, type FaultRule } from "./state";
+import { pendingHangs, state, templateOf, type FaultRule, type ZohoFault } from "./state";
 
-export function matchFault(method: string, path: string): FaultRule | undefined {
+/** The fault this request meets, if any: the first rule that matches it and whose `skip`/`every` say
+ *  "this one". Counts the request against every matching rule it passes on the way. */
+export function takeFault(method: string, path: string): FaultRule | undefined {
   const template = templateOf(path);
-  return state.faults.find((f) => {
-    if (f.remaining <= 0) return false;
-    if (f.method && f.method !== method) return false;
-    if (f.path === undefined) return true;
-    if (f.path instanceof RegExp) return f.path.test(path);
-    return f.path === path || f.path === template;
-  });
+  for (const f of state.faults) {
+    if (f.remaining <= 0) continue;
+    if (f.method && f.method !== method) continue;
+    if (f.path !== undefined && !(f.path instanceof RegExp ? f.path.test(path) : f.path === path || f.path === template)) continue;
+    f.seen++;
+    const past = f.seen - (f.skip ?? 0);
+    if (past <= 0 || past % (f.every ?? 1) !== 0) continue;
+    f.remaining--;
+    return f;
+  }
+  return undefined;
 }
 
 /** Never answers until the caller aborts (its timeout) or the simulator is reset. */
@@ -34,7 +40,7 @@ export function withStatus(response: Response, status: number | undefined): Resp
   return new Response(response.body, { status, headers: response.headers });
 }
 
-export function faultResponse(fault: FaultRule): Response {
+export function faultResponse(fault: ZohoFault): Response {
   switch (fault.kind) {
     case "rate-limit":
       return fail(
@@ -49,6 +55,8 @@ export function faultResponse(fault: FaultRule): Response {
       return fail(429, 45, "The API call for this organization has exceeded the maximum call rate limit of 1000.");
     case "unauthorized":
       return fail(401, 57, "You are not authorized to perform this operation");
+    case "validation":
+      return fail(400, fault.code ?? 2, fault.message ?? "Invalid value passed");
     default:
       return fail(500, 1000, "Internal error");
   }
@@ -68,7 +76,7 @@ export function perMinuteRefusal(organizationId: string | null): Response | null
   if (recent.length >= limiter.limit) {
     limiter.sent.set(organizationId, recent);
     limiter.refused++;
-    return faultResponse({ kind: "rate-limit", remaining: 0 });
+    return faultResponse({ kind: "rate-limit" });
   }
   recent.push(now);
   limiter.sent.set(organizationId, recent);

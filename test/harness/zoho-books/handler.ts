@@ -3,7 +3,8 @@
 import { http, HttpResponse, type HttpHandler } from "msw";
 import { isValidAccessToken, zohoNow } from "../zoho-accounts";
 import { routeContacts } from "./contacts";
-import { faultResponse, hang, matchFault, perMinuteRefusal, withStatus } from "./faults";
+import { routeCustomFields } from "./customfields";
+import { faultResponse, hang, perMinuteRefusal, takeFault, withStatus } from "./faults";
 import { fail, SimError } from "./http";
 import { routeInvoices } from "./invoices";
 import { routeItems } from "./items";
@@ -21,6 +22,7 @@ async function route(request: Request, method: string, path: string, q: URLSearc
   const req = { request, method, org, q, seg };
   if (root === "settings" && id === "taxes" && seg.length <= 3) return routeTaxes(req);
   if (root === "settings" && id === "taxgroups" && seg.length <= 3) return routeTaxGroups(req);
+  if (root === "settings" && id === "customfields") return routeCustomFields(req);
   if (root === "contacts" && seg.length <= 2) return routeContacts(req);
   if (root === "items" && seg.length <= 2) return routeItems(req);
   if (root === "invoices") return routeInvoices(req);
@@ -36,8 +38,7 @@ async function handle(request: Request): Promise<Response> {
   const q = url.searchParams;
   state.requests.push({ method, path, template: templateOf(path), organizationId: q.get("organization_id"), host: url.host, at: zohoNow() });
 
-  const fault = matchFault(method, path);
-  if (fault) fault.remaining--;
+  const fault = takeFault(method, path);
   if (!fault) {
     const refused = perMinuteRefusal(q.get("organization_id"));
     if (refused) return refused;

@@ -10,8 +10,8 @@
 // One module per resource (organizations, taxes, contacts, items, invoices), the totals model
 // (totals.ts), the envelope and parsing helpers (http.ts), faults and the per-minute limit (faults.ts),
 // the state and its types (state.ts) and the msw handler (handler.ts). Callers import this file only.
-import type { ZohoAddress, ZohoContactPerson, ZohoInvoice, ZohoInvoiceStatus } from "~/zoho/types";
-import { createInvoice, renderInvoice } from "./invoices";
+import type { ZohoAddress, ZohoContactPerson, ZohoInvoiceStatus } from "~/zoho/types";
+import { createInvoice, renderInvoice, type SimRenderedInvoice } from "./invoices";
 import { type SeedTaxInput } from "./organizations";
 import {
   findOrg,
@@ -23,6 +23,7 @@ import {
   timestamp,
   type SimContact,
   type SimContactPerson,
+  type SimCustomField,
   type SimItem,
   type SimOrganization,
   type SimTax,
@@ -31,7 +32,9 @@ import {
 } from "./state";
 import { D, invoiceTotals } from "./totals";
 
+export type { RenderedCustomField } from "./customfields";
 export { zohoBooksHandlers } from "./handler";
+export type { SimRenderedInvoice } from "./invoices";
 export {
   DEFAULT_ORG_SETTINGS,
   seedOrganization,
@@ -43,6 +46,7 @@ export {
   ZOHO_BOOKS_API_DOMAINS,
   type SimContact,
   type SimContactPerson,
+  type SimCustomField,
   type SimInvoice,
   type SimItem,
   type SimOrganization,
@@ -73,12 +77,14 @@ export const zohoBooks = {
   inject(fault: ZohoFault): void {
     const defaults: Partial<ZohoFault> =
       fault.kind === "crash-after-create" ? { method: "POST", path: "/invoices" } : {};
-    state.faults.push({ ...defaults, ...fault, remaining: fault.times ?? 1 });
+    if (fault.skip !== undefined && (!Number.isInteger(fault.skip) || fault.skip < 0)) throw new Error(`fault skip must be an integer ≥ 0, got ${fault.skip}`);
+    if (fault.every !== undefined && (!Number.isInteger(fault.every) || fault.every < 1)) throw new Error(`fault every must be an integer ≥ 1, got ${fault.every}`);
+    state.faults.push({ ...defaults, ...fault, remaining: fault.times ?? 1, seen: 0 });
   },
 
-  /** Faults not yet used up. */
+  /** Faults not yet used up. A rule with `times: Infinity` never is, and is not counted. */
   get pendingFaults(): number {
-    return state.faults.filter((f) => f.remaining > 0).length;
+    return state.faults.filter((f) => f.remaining > 0 && f.remaining !== Infinity).length;
   },
 
   /** Requests received, optionally only `"METHOD /template"` (e.g. "POST /invoices", "GET /invoices/{id}"). */
@@ -125,6 +131,26 @@ export const zohoBooks = {
 
   org(organizationId: string): SimOrganization {
     return findOrg(organizationId);
+  },
+
+  /**
+   * Adds an invoice custom field to the organization (Zoho: Settings › Preferences › Invoices › Field
+   * Customization). `unique`: "do not allow duplicate values" — what PUT /invoices with
+   * X-Unique-Identifier-Key needs, and a second invoice with the same value is refused (400 code 1001).
+   */
+  addInvoiceCustomField(organizationId: string, input: { label: string; api_name: string; unique: boolean }): InvoiceCustomFieldInfo {
+    const org = zohoBooks.org(organizationId);
+    if (!/^cf_[a-z0-9_]+$/.test(input.api_name)) throw new Error(`zoho-books simulator: a custom field's api_name is "cf_" + lower-case letters, digits, "_" (got "${input.api_name}")`);
+    const taken = [...org.invoiceCustomFields.values()].find((f) => f.api_name === input.api_name || f.label === input.label);
+    if (taken) throw new Error(`zoho-books simulator: the organization already has an invoice custom field ${taken.api_name} ("${taken.label}")`);
+    const field: SimCustomField = { customfield_id: newId(), api_name: input.api_name, label: input.label, data_type: "string", is_unique: input.unique };
+    org.invoiceCustomFields.set(field.customfield_id, field);
+    return { customfield_id: field.customfield_id, api_name: field.api_name, label: field.label, is_unique: field.is_unique };
+  },
+
+  /** false: PUT /invoices (the upsert by a unique custom field) answers 405 code 37, like a Zoho without it. */
+  setUpsertSupported(organizationId: string, supported: boolean): void {
+    zohoBooks.org(organizationId).settings.upsertSupported = supported;
   },
 
   seedContact(organizationId: string, input: SeedContactInput): SimContact {
@@ -177,7 +203,7 @@ export const zohoBooks = {
   },
 
   /** Create an invoice directly (no HTTP, no counters), validated like POST /invoices. */
-  seedInvoice(organizationId: string, body: Record<string, unknown>, opts: { status?: ZohoInvoiceStatus } = {}): ZohoInvoice {
+  seedInvoice(organizationId: string, body: Record<string, unknown>, opts: { status?: ZohoInvoiceStatus } = {}): SimRenderedInvoice {
     const org = zohoBooks.org(organizationId);
     const invoice = createInvoice(org, body, { send: false, ignoreAutoNumber: false });
     if (opts.status) invoice.status = opts.status;
@@ -185,7 +211,7 @@ export const zohoBooks = {
   },
 
   /** The invoice as GET /invoices/{id} would return it. */
-  invoice(organizationId: string, invoiceId: string): ZohoInvoice {
+  invoice(organizationId: string, invoiceId: string): SimRenderedInvoice {
     const org = zohoBooks.org(organizationId);
     const invoice = org.invoices.get(invoiceId);
     if (!invoice) throw new Error(`zoho-books simulator: no invoice ${invoiceId}`);
@@ -193,7 +219,7 @@ export const zohoBooks = {
   },
 
   /** Record a customer payment (default: the whole balance). A draft becomes sent first, as in Zoho. */
-  recordPayment(organizationId: string, invoiceId: string, amount?: string): ZohoInvoice {
+  recordPayment(organizationId: string, invoiceId: string, amount?: string): SimRenderedInvoice {
     const org = zohoBooks.org(organizationId);
     const invoice = org.invoices.get(invoiceId);
     if (!invoice) throw new Error(`zoho-books simulator: no invoice ${invoiceId}`);
@@ -208,6 +234,13 @@ export const zohoBooks = {
     return renderInvoice(org, invoice);
   },
 };
+
+export interface InvoiceCustomFieldInfo {
+  customfield_id: string;
+  api_name: string;
+  label: string;
+  is_unique: boolean;
+}
 
 export interface SeedContactInput {
   contact_name: string;

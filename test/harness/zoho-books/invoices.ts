@@ -2,6 +2,7 @@
 // paid), GET by id and the list with Zoho's search filters, and the status changes.
 import type { ZohoInvoice, ZohoInvoiceLineItem } from "~/zoho/types";
 import { zohoNow } from "../zoho-accounts";
+import { assertUniqueCustomFields, customFieldByApiName, parseCustomFields, renderCustomFields, type RenderedCustomField } from "./customfields";
 import { invalid, isObject, methodNotAllowed, notFound, ok, optBoolean, optNumber, optString, page, readJson, SimError, textFilter, type OrgRequest } from "./http";
 import { listed, newId, state, timestamp, type SimInvoice, type SimInvoiceInput, type SimLineInput, type SimOrganization } from "./state";
 import { D, groupPercentage, invoiceTotals } from "./totals";
@@ -70,15 +71,19 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
     ...(referenceNumber !== undefined ? { reference_number: referenceNumber } : {}),
     ...(notes !== undefined ? { notes } : {}),
     ...(adjustmentDescription !== undefined ? { adjustment_description: adjustmentDescription } : {}),
+    custom_fields: parseCustomFields(org, body.custom_fields, existing?.input.custom_fields),
   };
 }
 
 export function createInvoice(
   org: SimOrganization,
   body: Record<string, unknown>,
-  opts: { send: boolean; ignoreAutoNumber: boolean },
+  opts: { send: boolean; ignoreAutoNumber: boolean; customField?: { customfield_id: string; value: string } },
 ): SimInvoice {
   const input = parseInvoiceBody(org, body);
+  // The upsert's X-Unique-Identifier-Value wins over whatever the body says for that field.
+  if (opts.customField) input.custom_fields.set(opts.customField.customfield_id, opts.customField.value);
+  assertUniqueCustomFields(org, input.custom_fields);
   let invoiceNumber: string;
   if (opts.ignoreAutoNumber) {
     const given = optString(body, "invoice_number", 100);
@@ -112,6 +117,7 @@ function updateInvoice(org: SimOrganization, invoice: SimInvoice, body: Record<s
     throw new SimError(400, 9001, `This invoice is ${invoice.status}; only draft invoices can be edited.`);
   }
   const input = parseInvoiceBody(org, body, invoice);
+  assertUniqueCustomFields(org, input.custom_fields, invoice.invoice_id);
   // A line with line_item_id keeps its id; lines left out are deleted (OAS).
   invoice.line_item_ids = input.line_items.map((l) => l.line_item_id ?? newId());
   invoice.input = input;
@@ -119,7 +125,10 @@ function updateInvoice(org: SimOrganization, invoice: SimInvoice, body: Record<s
   return invoice;
 }
 
-export function renderInvoice(org: SimOrganization, invoice: SimInvoice): ZohoInvoice {
+/** An invoice as the simulator answers it: app/zoho/types' ZohoInvoice plus its custom fields. */
+export type SimRenderedInvoice = ZohoInvoice & { custom_fields: RenderedCustomField[] };
+
+export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRenderedInvoice {
   const pp = org.organization.price_precision;
   const input = invoice.input;
   const totals = invoiceTotals(org, input);
@@ -168,6 +177,7 @@ export function renderInvoice(org: SimOrganization, invoice: SimInvoice): ZohoIn
     notes: input.notes ?? "",
     price_precision: pp,
     invoice_url: `https://books.zoho.com/SecurePayment?CInvoiceID=${invoice.invoice_id}`,
+    custom_fields: renderCustomFields(org, input.custom_fields),
     created_time: invoice.created_time,
     last_modified_time: invoice.last_modified_time,
   };
@@ -235,7 +245,39 @@ function changeStatus(org: SimOrganization, invoice: SimInvoice, to: string): Re
   return ok({}, messages[to]);
 }
 
-/** GET/POST /invoices, GET/PUT/DELETE /invoices/{id}, POST /invoices/{id}/status/{sent|void|draft}. */
+/**
+ * PUT /invoices (OAS update_invoice_using_custom_field): the invoice whose unique custom field
+ * `X-Unique-Identifier-Key` (its api_name) has the value `X-Unique-Identifier-Value` is updated with
+ * the body; none and `X-Upsert: true` → created from the body with that field set (201); none
+ * otherwise → 404 code 1002. The lookup and the create happen in one step, so two concurrent upserts
+ * of one value make one invoice. An org with `upsertSupported: false` answers 405 code 37.
+ */
+async function upsertInvoice({ request, org, q }: OrgRequest): Promise<Response> {
+  if (!org.settings.upsertSupported) throw methodNotAllowed("PUT");
+  const body = await readJson(request);
+  const key = request.headers.get("x-unique-identifier-key");
+  const value = request.headers.get("x-unique-identifier-value");
+  if (!key) throw new SimError(400, 2, "Invalid value passed for X-Unique-Identifier-Key");
+  if (value === null || value === "") throw new SimError(400, 2, "Invalid value passed for X-Unique-Identifier-Value");
+  const field = customFieldByApiName(org, key);
+  if (!field?.is_unique) {
+    throw new SimError(400, 2, `Invalid value passed for X-Unique-Identifier-Key: ${key} is not an invoice custom field that rejects duplicate values.`);
+  }
+  const invoice = [...org.invoices.values()].find((inv) => inv.input.custom_fields.get(field.customfield_id) === value);
+  if (invoice) {
+    updateInvoice(org, invoice, body);
+    return ok({ invoice: renderInvoice(org, invoice) }, "Invoice information has been updated.");
+  }
+  if (request.headers.get("x-upsert")?.toLowerCase() !== "true") throw notFound("Invoice");
+  const created = createInvoice(org, body, {
+    send: q.get("send") === "true",
+    ignoreAutoNumber: q.get("ignore_auto_number_generation") === "true",
+    customField: { customfield_id: field.customfield_id, value },
+  });
+  return ok({ invoice: renderInvoice(org, created) }, "The invoice has been created.", 201);
+}
+
+/** GET/POST/PUT /invoices, GET/PUT/DELETE /invoices/{id}, POST /invoices/{id}/status/{sent|void|draft}. */
 export async function routeInvoices(req: OrgRequest): Promise<Response> {
   const { request, method, org, q, seg } = req;
   const [, id, sub, action] = seg;
@@ -249,6 +291,7 @@ export async function routeInvoices(req: OrgRequest): Promise<Response> {
       });
       return ok({ invoice: renderInvoice(org, invoice) }, "The invoice has been created.", 201);
     }
+    if (method === "PUT") return upsertInvoice(req);
     throw methodNotAllowed(method);
   }
   const invoice = id ? org.invoices.get(id) : undefined;

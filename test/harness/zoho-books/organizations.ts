@@ -90,6 +90,7 @@ export const DEFAULT_ORG_SETTINGS: SimOrgSettings = {
   taxGroupsInTaxList: true,
   taxGroupDetailsEndpoint: true,
   taxGroupListEndpoint: false,
+  upsertSupported: true,
 };
 
 /** Adds an organization (EU preset by default) and returns its live state. */
@@ -137,6 +138,7 @@ export function seedOrganization(input: SeedOrganizationInput = {}): SimOrganiza
     contacts: new Map(),
     items: new Map(),
     invoices: new Map(),
+    invoiceCustomFields: new Map(),
     nextInvoiceNumber: 1,
     taxId(name: string): string {
       const tax = [...this.taxes.values()].find((t) => t.tax_name === name);

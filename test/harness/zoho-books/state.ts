@@ -30,6 +30,20 @@ export interface SimOrgSettings {
   taxGroupDetailsEndpoint: boolean;
   /** GET /settings/taxgroups (a list) exists. Not in the OAS: off by default (404). */
   taxGroupListEndpoint: boolean;
+  /** PUT /invoices (the upsert by a unique custom field, OAS update_invoice_using_custom_field) exists.
+   *  Off = 405 code 37, a Zoho without it. */
+  upsertSupported: boolean;
+}
+
+/** An invoice custom field (Zoho Books › Settings › Preferences › Invoices › Field Customization). */
+export interface SimCustomField {
+  customfield_id: string;
+  /** "cf_…", what X-Unique-Identifier-Key and `custom_fields[].api_name` name. */
+  api_name: string;
+  label: string;
+  data_type: "string";
+  /** "Do not allow duplicate values": a second invoice with the same value is refused. */
+  is_unique: boolean;
 }
 
 export interface SimTax {
@@ -96,6 +110,8 @@ export interface SimInvoiceInput {
   adjustment: number;
   adjustment_description?: string;
   notes?: string;
+  /** Custom field values by customfield_id (empty values are not kept). */
+  custom_fields: Map<string, string>;
 }
 
 export interface SimInvoice {
@@ -123,6 +139,8 @@ export interface SimOrganization {
   contacts: Map<string, SimContact>;
   items: Map<string, SimItem>;
   invoices: Map<string, SimInvoice>;
+  /** Invoice custom fields by customfield_id, in creation order. */
+  invoiceCustomFields: Map<string, SimCustomField>;
   nextInvoiceNumber: number;
   /** The id of a tax, compound tax or tax group by its name (throws when unknown — test helper). */
   taxId(name: string): string;
@@ -136,6 +154,7 @@ export type ZohoFaultKind =
   | "daily-limit" // 429 code 45
   | "internal-error" // 500 code 1000
   | "unauthorized" // 401 code 57, whatever the token
+  | "validation" // 400 with `code` (default 2) and `message` (default "Invalid value passed"): Zoho refused the body
   | "timeout" // never answers (until the caller aborts), or answers normally after delayMs
   | "crash-after-create"; // carries out the request, then answers 500 / never answers
 
@@ -148,6 +167,11 @@ export interface ZohoFault {
   path?: string | RegExp;
   /** How many matching requests it hits (default 1; Infinity = all). */
   times?: number;
+  /** Let this many matching requests through first (default 0): `skip: 2` hits the 3rd matching request. */
+  skip?: number;
+  /** After `skip`, hit only every n-th matching request (default 1 = each): `every: 3` hits the 3rd, 6th, …
+   *  With `times: Infinity` that is "every 3rd PUT". The requests in between are answered normally. */
+  every?: number;
   /** rate-limit: send `Retry-After: <seconds>`. */
   retryAfterSeconds?: number;
   /** timeout: answer normally after this many ms instead of never. */
@@ -157,6 +181,10 @@ export interface ZohoFault {
   then?: "internal-error" | "timeout" | "drop";
   /** Answer the fault's error envelope with this HTTP status instead (real Zoho sends some errors with 200). */
   httpStatus?: number;
+  /** validation: the envelope's code (default 2). */
+  code?: number;
+  /** validation: the envelope's message (default "Invalid value passed"). */
+  message?: string;
 }
 
 export interface ZohoBooksRequestRecord {
@@ -175,6 +203,8 @@ export interface ZohoBooksRequestRecord {
 
 export interface FaultRule extends ZohoFault {
   remaining: number;
+  /** Matching requests seen so far (for `skip` and `every`). */
+  seen: number;
 }
 
 export const pendingHangs = new Set<() => void>();
