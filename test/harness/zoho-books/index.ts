@@ -7,7 +7,7 @@
 // for the undocumented parts (tax rounding, whether GET /settings/taxes lists tax groups). Faults are
 // injected with `zohoBooks.inject(...)`; every request is counted by method + path template.
 //
-// One module per resource (organizations, taxes, contacts, items, invoices), the totals model
+// One module per resource (organizations, taxes, contacts, items, invoices, customfields), the totals model
 // (totals.ts), the envelope and parsing helpers (http.ts), faults and the per-minute limit (faults.ts),
 // the state and its types (state.ts) and the msw handler (handler.ts). Callers import this file only.
 import type { ZohoAddress, ZohoContactPerson, ZohoInvoiceStatus } from "~/zoho/types";
