@@ -6,6 +6,7 @@
 //
 // The environment (DATABASE_URL, SHOPIFY_*, ZOHO_*, …) must be set before this is called: the app's
 // modules parse it when Vite first loads them.
+import { realpathSync } from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -66,7 +67,14 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError, br
     // The page's Vite client always opens the HMR socket; without `hmr.port` it is the fixed 24678,
     // which a second app server (parallel browser test files, a dev server) cannot bind. A free
     // port per server; nothing is watched, so no update is ever sent on it.
-    server: { middlewareMode: true, hmr: { port: await freePort(host), host }, watch: null },
+    // fs.allow: node_modules may be a symlink out of the root (a git worktree sharing another
+    // checkout's); Vite refuses to serve files outside the allowed dirs (Remix's entry.client.tsx).
+    server: {
+      middlewareMode: true,
+      hmr: { port: await freePort(host), host },
+      watch: null,
+      fs: { allow: [ROOT, realpathSync(path.join(ROOT, "node_modules"))] },
+    },
     // Own cache dirs: pre-bundled client deps must not be invalidated by `remix vite:dev` or by the
     // other mode's different optimizeDeps (a mid-test re-optimization reloads the page).
     cacheDir: path.join(ROOT, "node_modules", browser ? ".vite-app-server" : ".vite-app-server-http"),
