@@ -22,7 +22,7 @@ Object.assign(process.env, {
   ZOHO_CLIENT_ID: "1000.TESTCLIENTID",
   ZOHO_CLIENT_SECRET: "test-zoho-client-secret",
   TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
-  // The simulator's search never lags unless a test says so (test/mocks/zoho-books.ts setSearchLag);
+  // The simulator's search never lags unless a test says so (test/harness/zoho-books setSearchLag);
   // tests of the settle window pass `searchSettleMs` to syncOrder.
   ZOHO_SEARCH_SETTLE_SECONDS: "0",
 });

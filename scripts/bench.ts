@@ -3,7 +3,7 @@
 // targets (method and latest figures: docs/benchmarks.md). Benchmarks print figures; they are not
 // tests and are not part of `npm test`.
 //
-// Processes: this one hosts the simulators (scripts/sim-server.ts, Zoho latency added per request,
+// Processes: this one hosts the simulators (test/harness/sim-server.ts, Zoho latency added per request,
 // per-organization per-minute limit enforced) and the load generator; the web app (a production build
 // served by remix-serve, or Vite dev with --web dev) and the worker (app/worker.ts) run as child
 // processes. Own database (zoho_books_bench, dropped and created again) and Redis prefix
@@ -16,7 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RedisClient } from "~/redis/redis.server";
 import { parseBenchArgs, UsageError, type BenchOptions, type Scenario } from "./bench/args";
-import { freePort } from "../test/helpers/processes";
+import { freePort } from "~test/harness/processes";
 import { benchEnv, childEnv } from "./bench/env";
 import type { BenchContext, ScenarioRun } from "./bench/context";
 import { renderTable, type Row } from "./bench/table";
@@ -34,7 +34,7 @@ async function main(opts: BenchOptions): Promise<number> {
   const env = benchEnv(opts, process.env, port);
   Object.assign(process.env, env.vars);
 
-  const { dropDatabase, ensureDatabase } = await import("./ensure-db");
+  const { dropDatabase, ensureDatabase } = await import("~test/harness/ensure-db");
   const cleanups: Array<() => Promise<void>> = [];
   const rows: Row[] = [];
   let failed = false;

@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { OrderFixture, TaxesFixture } from "../test/factories/order-fixtures";
-import type * as ZohoBooksSim from "../test/mocks/zoho-books";
+import type { OrderFixture, TaxesFixture } from "~test/factories/order-fixtures";
+import type * as ZohoBooksSim from "~test/harness/zoho-books";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures");
 

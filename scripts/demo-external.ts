@@ -9,8 +9,8 @@
 // order whose tax rate the organization lacks (expected: refused with a reason, nothing created).
 // Order names carry a run tag, so runs against the same server never see each other's invoices.
 import Decimal from "decimal.js";
-import type { OrderFixture } from "../test/factories/order-fixtures";
-import { buildOrder, type LineSpec, type OrderSpec, type TaxSpec } from "../test/factories/order";
+import type { OrderFixture } from "~test/factories/order-fixtures";
+import { buildOrder, type LineSpec, type OrderSpec, type TaxSpec } from "~test/factories/order";
 import type { PaidOrder } from "../app/sync/mapping";
 import type { ZohoClient } from "../app/zoho/client.server";
 

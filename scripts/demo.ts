@@ -24,17 +24,17 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { decode as turboDecode } from "turbo-stream";
 import type { env as appEnv } from "../app/env.server";
-import { freePort, isLogLine, ordersPaidPayload, signedWebhookRequest, spawnTs, type ManagedProcess } from "../test/helpers/processes";
-import type * as ShopifyAuthHelpers from "../test/helpers/shopify-auth";
-import type * as ZohoAccountsSim from "../test/mocks/zoho-accounts";
-import type * as ZohoBooksSim from "../test/mocks/zoho-books";
-import type * as ShopifySim from "../test/mocks/shopify";
-import type { AppServer } from "./app-server";
+import { freePort, isLogLine, ordersPaidPayload, signedWebhookRequest, spawnTs, type ManagedProcess } from "~test/harness/processes";
+import type * as ShopifyAuthHelpers from "~test/harness/shopify-auth";
+import type * as ZohoAccountsSim from "~test/harness/zoho-accounts";
+import type * as ZohoBooksSim from "~test/harness/zoho-books";
+import type * as ShopifySim from "~test/harness/shopify";
+import type { AppServer } from "~test/harness/app-server";
 import type { CorpusGroup } from "./demo-corpus";
 import { demoEncryptionKey } from "./demo-key";
 import { parseDemoArgs, type ExternalOrder, type ExternalZoho } from "./demo-external";
-import type { SimServer } from "./sim-server";
-import type { Simulators } from "./simulators";
+import type { SimServer } from "~test/harness/sim-server";
+import type { Simulators } from "~test/harness/simulators";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DEMO_SHOP = "zoho-books-demo.myshopify.com";
@@ -724,24 +724,24 @@ async function main(): Promise<number> {
   let ctx: Partial<Ctx> = { external };
   try {
     console.log(`Zoho Books for Shopify — demo (shop ${DEMO_SHOP})${external ? ` against the Zoho-compatible server ${external.apiUrl}` : ""}`);
-    const { ensureDatabase } = await import("./ensure-db");
+    const { ensureDatabase } = await import("~test/harness/ensure-db");
     await ensureDatabase(process.env.DATABASE_URL!);
     console.log(` ✓ Database ${new URL(process.env.DATABASE_URL!).pathname.slice(1)} migrated`);
     const removed = await cleanDemoState(process.env.REDIS_PREFIX!);
     console.log(` ✓ Earlier demo state removed: ${removed.rows} rows of demo shops, ${removed.keys} Redis keys under ${process.env.REDIS_PREFIX}:`);
 
     // In this process msw answers the app's calls; other processes use the same simulators over HTTP.
-    const { startSimulators } = await import("./simulators");
+    const { startSimulators } = await import("~test/harness/simulators");
     // Against an external Zoho server msw answers Shopify only and lets every Zoho request through.
     ctx.sims = startSimulators(external ? { zoho: false, passthrough: (url) => [external.apiUrl, external.accountsUrl].some((u) => new URL(u).origin === url.origin) } : {});
-    const { startSimServer } = await import("./sim-server");
+    const { startSimServer } = await import("~test/harness/sim-server");
     ctx.simServer = await startSimServer({ port: simPort });
     console.log(
       external
         ? ` ✓ Shopify simulator over HTTP at ${ctx.simServer.origin} (via /__shopify/); Zoho is ${external.apiUrl}, not simulated`
         : ` ✓ Simulators over HTTP at ${ctx.simServer.origin} (ZOHO_ACCOUNTS_URL, ZOHO_API_URL=…/books/v3, Shopify via /__shopify/)`,
     );
-    const { startAppServer } = await import("./app-server");
+    const { startAppServer } = await import("~test/harness/app-server");
     ctx.app = await startAppServer({ port: appPort, browser: false, onError: (err) => console.error("app server error:", err) });
     console.log(` ✓ App listening on ${ctx.app.url}`);
 
@@ -749,11 +749,11 @@ async function main(): Promise<number> {
       ...ctx,
       external,
       mocks: {
-        accounts: await import("../test/mocks/zoho-accounts"),
-        books: await import("../test/mocks/zoho-books"),
-        shopify: await import("../test/mocks/shopify"),
+        accounts: await import("~test/harness/zoho-accounts"),
+        books: await import("~test/harness/zoho-books"),
+        shopify: await import("~test/harness/shopify"),
       },
-      auth: await import("../test/helpers/shopify-auth"),
+      auth: await import("~test/harness/shopify-auth"),
       env: (await import("../app/env.server")).env,
       decode: (await import("turbo-stream")).decode,
     };

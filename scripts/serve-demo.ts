@@ -45,7 +45,7 @@ function parseOptions(): { port: number; host: string } {
 }
 
 async function configure(host: string, port: number): Promise<void> {
-  const { appBridgeStandIn } = await import("../test/e2e/app-bridge-stand-in");
+  const { appBridgeStandIn } = await import("~test/harness/app-bridge-stand-in");
   const publicHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   const defaults: Record<string, string> = {
     NODE_ENV: "development",
@@ -98,12 +98,12 @@ async function seedDemoShop(): Promise<{ organization: string; synced: number; a
   const { recordPaidOrder } = await import("../app/sync/intake.server");
   const { upsertQueuedOrder } = await import("../app/sync/order-sync.server");
   const { syncOrder } = await import("../app/sync/sync-order.server");
-  const { installShop } = await import("../test/helpers/shopify-auth");
-  const { storeConnection } = await import("../test/helpers/connected-shop");
-  const { buildOrder } = await import("../test/factories/order");
-  const { registerZohoClient, issueTokensFor } = await import("../test/mocks/zoho-accounts");
-  const { seedOrganization, zohoBooks } = await import("../test/mocks/zoho-books");
-  const { addShopifyOrder } = await import("../test/mocks/shopify");
+  const { installShop } = await import("~test/harness/shopify-auth");
+  const { storeConnection } = await import("~test/harness/connected-shop");
+  const { buildOrder } = await import("~test/factories/order");
+  const { registerZohoClient, issueTokensFor } = await import("~test/harness/zoho-accounts");
+  const { seedOrganization, zohoBooks } = await import("~test/harness/zoho-books");
+  const { addShopifyOrder } = await import("~test/harness/shopify");
   const now = Date.now();
 
   // Each start begins from a clean demo shop (the simulators remember nothing of earlier runs).
@@ -194,13 +194,13 @@ async function main(): Promise<void> {
   await configure(options.host, port);
   console.log(`Zoho Books for Shopify — admin pages with demo data (shop ${DEMO_SHOP})`);
 
-  const { ensureDatabase } = await import("./ensure-db");
+  const { ensureDatabase } = await import("~test/harness/ensure-db");
   await ensureDatabase(process.env.DATABASE_URL!);
   console.log(` ✓ Database ${new URL(process.env.DATABASE_URL!).pathname.slice(1)} migrated`);
 
-  const { startSimulators } = await import("./simulators");
+  const { startSimulators } = await import("~test/harness/simulators");
   const sims = startSimulators();
-  const { startAppServer } = await import("./app-server");
+  const { startAppServer } = await import("~test/harness/app-server");
   const app = await startAppServer({ port, host: options.host, onError: (err) => console.error("app server error:", err) });
   if (port !== options.port && options.port !== 0) console.log(` ! Port ${options.port} is taken; using ${port}`);
 
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
     );
     console.log(` ✓ ${seeded.backfill.count} older paid orders in Shopify, not sent yet: try Backfill from ${seeded.backfill.from} to ${seeded.backfill.to}`);
 
-    const { hostParam, sessionToken } = await import("../test/helpers/shopify-auth");
+    const { hostParam, sessionToken } = await import("~test/harness/shopify-auth");
     const token = await sessionToken(DEMO_SHOP, { exp: Math.floor(Date.now() / 1000) + TOKEN_DAYS * 24 * 3600 });
     const url = (pathname: string) => {
       const u = new URL(pathname, app.url);

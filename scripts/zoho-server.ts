@@ -1,24 +1,27 @@
-// `npm run zoho-server -- [--port 8790] [--quirks all|lag,expiry,drop,http200,429,1070] [--organizations eu,us]`
+// `npm run zoho-server -- [--port 8790] [--quirks all|lag,expiry,drop,http200,429,1070,invoice-rounding,put-429,unique-field]
+//   [--organizations eu,us]`
 //
-// A standalone Zoho-compatible server — the Zoho Accounts and Zoho Books simulators of test/mocks over
+// A standalone Zoho-compatible server — the Zoho Accounts and Zoho Books simulators of test/harness over
 // plain HTTP — for `npm run demo -- --zoho-url http://127.0.0.1:8790` (design §8, ADR 012). It accepts
 // any OAuth client id, secret and redirect URI, consents at once, enforces Zoho's 100 requests/minute
 // per organization, and with --quirks behaves the way real Zoho does and a tidy simulator does not:
 //
-//   lag      list searches (GET /contacts, GET /invoices) show a new record only 2 s after its create
-//   expiry   access tokens die after 15 s although `expires_in` says 3600
-//   drop     the first 2 invoice POSTs create the invoice, then the connection is dropped (no answer)
-//   http200  a contact create is refused with an error envelope (code 1000) sent with HTTP 200
-//   429      a per-minute block (429 code 44) without Retry-After on the first contact search
-//   1070     two concurrency refusals (429 code 1070) on the first requests
+//   lag               list searches (GET /contacts, GET /invoices) show a new record only 2 s after its create
+//   expiry            access tokens die after 15 s although `expires_in` says 3600
+//   drop              the first 2 invoice POSTs create the invoice, then the connection is dropped (no answer)
+//   http200           a contact create is refused with an error envelope (code 1000) sent with HTTP 200
+//   429               a per-minute block (429 code 44) without Retry-After on the first contact search
+//   1070              two concurrency refusals (429 code 1070) on the first requests
+//   invoice-rounding  the organizations round tax once per invoice, so some totals need the rounding PUT
+//   put-429           every 3rd PUT /invoices/{id} answers 429 code 44 without Retry-After
+//   unique-field      the organizations have a unique invoice custom field cf_shopify_order_id
+//
+// The quirks themselves live in test/harness/zoho-server-quirks.ts.
 //
 // On SIGINT/SIGTERM it prints one JSON line with what it holds (invoices per reference number, requests,
 // refusals), so a test can check the demo's claims against the server's own state.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-
-const QUIRKS = ["lag", "expiry", "drop", "http200", "429", "1070"] as const;
-type Quirk = (typeof QUIRKS)[number];
 
 const { values } = parseArgs({
   options: {
@@ -29,18 +32,6 @@ const { values } = parseArgs({
   },
 });
 
-const quirks = new Set<Quirk>(
-  values.quirks === "all"
-    ? QUIRKS
-    : values.quirks
-        .split(",")
-        .map((q) => q.trim())
-        .filter(Boolean)
-        .map((q) => {
-          if (!(QUIRKS as readonly string[]).includes(q)) throw new Error(`unknown quirk ${q}; one of ${QUIRKS.join(", ")} or "all"`);
-          return q as Quirk;
-        }),
-);
 const presets = values.organizations.split(",").map((p) => p.trim());
 for (const p of presets) if (!["eu", "us", "ca"].includes(p)) throw new Error(`unknown organization preset ${p}; eu, us or ca`);
 
@@ -57,9 +48,11 @@ const placeholders: Record<string, string> = {
 };
 for (const [k, v] of Object.entries(placeholders)) process.env[k] ||= v;
 
-const { zohoAccounts } = await import("../test/mocks/zoho-accounts");
-const { seedOrganization, zohoBooks } = await import("../test/mocks/zoho-books");
-const { startSimServer } = await import("./sim-server");
+const { zohoAccounts } = await import("~test/harness/zoho-accounts");
+const { seedOrganization, zohoBooks } = await import("~test/harness/zoho-books");
+const { startSimServer } = await import("~test/harness/sim-server");
+const { applyZohoServerQuirks, parseZohoServerQuirks } = await import("~test/harness/zoho-server-quirks");
+const quirks = parseZohoServerQuirks(values.quirks);
 
 const NAMES: Record<string, string> = { eu: "Bottega Srl", us: "Acme Goods Inc.", ca: "Maple Supplies Ltd." };
 for (const preset of presets) seedOrganization({ preset: preset as "eu" | "us" | "ca", name: NAMES[preset]! });
@@ -68,12 +61,7 @@ zohoBooks.setRequestsPerMinute(100);
 // Any client: the first authorize of an unknown client id registers it, its first code exchange sets its secret.
 zohoAccounts.acceptAnyClient = true;
 
-if (quirks.has("lag")) zohoBooks.setSearchLag(2_000);
-if (quirks.has("expiry")) zohoAccounts.accessTokenLifetimeMs = 15_000;
-if (quirks.has("1070")) zohoBooks.inject({ kind: "concurrency-limit", times: 2 });
-if (quirks.has("429")) zohoBooks.inject({ kind: "rate-limit", method: "GET", path: "/contacts" });
-if (quirks.has("http200")) zohoBooks.inject({ kind: "internal-error", method: "POST", path: "/contacts", httpStatus: 200 });
-if (quirks.has("drop")) zohoBooks.inject({ kind: "crash-after-create", then: "drop", times: 2 });
+applyZohoServerQuirks(quirks);
 
 const server = await startSimServer({ port: Number(values.port), host: values.host });
 console.log(`Zoho-compatible server on ${server.origin} — accounts ${server.origin}, Books API ${server.origin}/books/v3`);

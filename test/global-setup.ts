@@ -1,6 +1,6 @@
 // Creates this run's database and applies the migrations; drops it (and this run's Redis keys) after.
 import { Redis } from "ioredis";
-import { dropDatabase, ensureDatabase } from "../scripts/ensure-db";
+import { dropDatabase, ensureDatabase } from "~test/harness/ensure-db";
 
 export async function setup() {
   await ensureDatabase(process.env.DATABASE_URL!);

@@ -1,7 +1,7 @@
 // Per test file: msw with onUnhandledRequest "error"; simulators reset after each test;
 // an unexpected console.error fails the test (epic-stack).
 import { afterAll, afterEach, beforeAll, vi } from "vitest";
-import { resetSimulators, server } from "./mocks";
+import { resetSimulators, server } from "~test/harness";
 
 // msw 3 renamed onUnhandledRequest to onUnhandledFrame: any request without a handler fails the test.
 beforeAll(() => server.listen({ onUnhandledFrame: "error" }));

@@ -10,12 +10,12 @@ import type { StartWorkersOptions } from "~/queue/workers.server";
 import { DAILY_QUOTA_MESSAGE } from "~/sync/verdict";
 import { resumePausedShops } from "~/sync/shop-pause.server";
 import { getZohoClient } from "~/zoho/connection.server";
-import type { ConnectedShop } from "~test/helpers/connected-shop";
+import type { ConnectedShop } from "~test/harness/connected-shop";
 import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitFor, waitForStatus } from "~test/helpers/sync-queue";
 import { connectZoho } from "~test/helpers/zoho-connect";
-import { server } from "~test/mocks";
-import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/mocks/zoho-accounts";
-import { zohoBooks, type SimOrganization } from "~test/mocks/zoho-books";
+import { server } from "~test/harness";
+import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/harness/zoho-accounts";
+import { zohoBooks, type SimOrganization } from "~test/harness/zoho-books";
 
 const { prefix, queues, startWorkers } = withTestQueues();
 const shops = new Set<string>();

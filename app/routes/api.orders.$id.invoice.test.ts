@@ -5,12 +5,12 @@ import { prisma } from "~/db.server";
 import { syncOrderJobId } from "~/queue/queues.server";
 import { action, loader } from "~/routes/api.orders.$id.invoice";
 import type { InvoiceApiFailure, InvoiceApiResponse, InvoiceApiSuccess } from "~/sync/order-invoice";
-import { connectedShop } from "~test/helpers/connected-shop";
-import { adminFetchRequest, appUrl, sessionToken } from "~test/helpers/shopify-auth";
+import { connectedShop } from "~test/harness/connected-shop";
+import { adminFetchRequest, appUrl, sessionToken } from "~test/harness/shopify-auth";
 import { simpleOrder, withTestQueues } from "~test/helpers/sync-queue";
 import { settle } from "~test/helpers/zoho-connect";
-import { getShopifyMetafield, shopify, type SimOrder } from "~test/mocks/shopify";
-import { zohoBooks } from "~test/mocks/zoho-books";
+import { getShopifyMetafield, shopify, type SimOrder } from "~test/harness/shopify";
+import { zohoBooks } from "~test/harness/zoho-books";
 
 /** Where admin UI extensions run: requests to the app are cross-origin. */
 const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";

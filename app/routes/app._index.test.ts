@@ -2,10 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { loader } from "~/routes/app._index";
-import { uniqueShop } from "~test/helpers/shop";
-import { adminDocumentRequest, installShop } from "~test/helpers/shopify-auth";
+import { uniqueShop } from "~test/harness/shop";
+import { adminDocumentRequest, installShop } from "~test/harness/shopify-auth";
 import { connectZoho, settle } from "~test/helpers/zoho-connect";
-import { seedOrganization } from "~test/mocks/zoho-books";
+import { seedOrganization } from "~test/harness/zoho-books";
 
 const load = (request: Request) => settle(() => loader({ request, params: {}, context: {} }));
 

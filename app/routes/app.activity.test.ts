@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { loader } from "~/routes/app.activity";
-import { uniqueShop } from "~test/helpers/shop";
-import { adminDocumentRequest, installShop } from "~test/helpers/shopify-auth";
+import { uniqueShop } from "~test/harness/shop";
+import { adminDocumentRequest, installShop } from "~test/harness/shopify-auth";
 import { settle } from "~test/helpers/zoho-connect";
 
 type LoaderData = Awaited<ReturnType<typeof loader>>;

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { PRIORITY, setQueues, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
 import { action, loader } from "~/routes/app.orders";
-import { uniqueShop } from "~test/helpers/shop";
-import { adminDocumentRequest, adminFetchRequest, installShop } from "~test/helpers/shopify-auth";
+import { uniqueShop } from "~test/harness/shop";
+import { adminDocumentRequest, adminFetchRequest, installShop } from "~test/harness/shopify-auth";
 import { jobsOfShop, queueShop, simpleOrder, testQueuePrefix, testQueues, waitFor } from "~test/helpers/sync-queue";
 import { settle } from "~test/helpers/zoho-connect";
 

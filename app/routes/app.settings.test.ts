@@ -3,11 +3,11 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { action, loader } from "~/routes/app.settings";
-import { uniqueShop } from "~test/helpers/shop";
-import { adminDocumentRequest, adminFetchRequest, adminFormPost, installShop } from "~test/helpers/shopify-auth";
+import { uniqueShop } from "~test/harness/shop";
+import { adminDocumentRequest, adminFetchRequest, adminFormPost, installShop } from "~test/harness/shopify-auth";
 import { connectZoho, settle } from "~test/helpers/zoho-connect";
-import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/mocks/zoho-accounts";
-import { seedOrganization, zohoBooks } from "~test/mocks/zoho-books";
+import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/harness/zoho-accounts";
+import { seedOrganization, zohoBooks } from "~test/harness/zoho-books";
 import { decryptSecret } from "~/crypto.server";
 
 type LoaderData = Awaited<ReturnType<typeof loader>>;

@@ -7,13 +7,13 @@ import { enqueueSyncOrder, syncOrderJobId } from "~/queue/queues.server";
 import { action as uninstalledAction } from "~/routes/webhooks.app.uninstalled";
 import { action as complianceAction } from "~/routes/webhooks.compliance";
 import { REDACTED_MESSAGE } from "~/sync/compliance.server";
-import { installShop } from "~test/helpers/shopify-auth";
-import { uniqueShop } from "~test/helpers/shop";
+import { installShop } from "~test/harness/shopify-auth";
+import { uniqueShop } from "~test/harness/shop";
 import { queueShop, simpleOrder, withTestQueues, waitFor } from "~test/helpers/sync-queue";
 import { webhookRequest, type WebhookInit } from "~test/helpers/webhooks";
 import { settle } from "~test/helpers/zoho-connect";
-import { shopify } from "~test/mocks/shopify";
-import { zohoBooks } from "~test/mocks/zoho-books";
+import { shopify } from "~test/harness/shopify";
+import { zohoBooks } from "~test/harness/zoho-books";
 
 const { queues, startWorkers } = withTestQueues();
 const shops = new Set<string>();

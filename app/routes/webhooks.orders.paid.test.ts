@@ -6,12 +6,12 @@ import { prisma } from "~/db.server";
 import { createQueueSet, setQueues, syncOrderJobId } from "~/queue/queues.server";
 
 import { action } from "~/routes/webhooks.orders.paid";
-import { installShop } from "~test/helpers/shopify-auth";
-import { uniqueShop } from "~test/helpers/shop";
+import { installShop } from "~test/harness/shopify-auth";
+import { uniqueShop } from "~test/harness/shop";
 import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitForStatus } from "~test/helpers/sync-queue";
 import { ordersPaidBody, webhookRequest, type WebhookInit } from "~test/helpers/webhooks";
 import { settle } from "~test/helpers/zoho-connect";
-import { zohoBooks } from "~test/mocks/zoho-books";
+import { zohoBooks } from "~test/harness/zoho-books";
 
 const { prefix, queues, startWorkers } = withTestQueues({ appDefault: true });
 const shops = new Set<string>();

@@ -5,11 +5,11 @@ import { prisma } from "~/db.server";
 import { decryptSecret } from "~/crypto.server";
 import { signState, STATE_TTL_MS } from "~/zoho/oauth.server";
 import { loader as settingsLoader } from "~/routes/app.settings";
-import { uniqueShop } from "~test/helpers/shop";
-import { adminDocumentRequest, installShop } from "~test/helpers/shopify-auth";
+import { uniqueShop } from "~test/harness/shop";
+import { adminDocumentRequest, installShop } from "~test/harness/shopify-auth";
 import { arriveAtCallback, consentAtZoho, connectZoho, settle, startZohoConnect } from "~test/helpers/zoho-connect";
-import { failNextZohoAccounts, zohoAccounts } from "~test/mocks/zoho-accounts";
-import { seedOrganization } from "~test/mocks/zoho-books";
+import { failNextZohoAccounts, zohoAccounts } from "~test/harness/zoho-accounts";
+import { seedOrganization } from "~test/harness/zoho-books";
 
 const adminSettings = (shop: string) => `https://admin.shopify.com/store/${shop.replace(".myshopify.com", "")}/apps/testApiKey/app/settings`;
 

@@ -2,10 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { loader } from "~/routes/zoho.connect";
 import { verifyState } from "~/zoho/oauth.server";
-import { uniqueShop } from "~test/helpers/shop";
-import { installShop, sessionToken } from "~test/helpers/shopify-auth";
+import { uniqueShop } from "~test/harness/shop";
+import { installShop, sessionToken } from "~test/harness/shopify-auth";
 import { settle } from "~test/helpers/zoho-connect";
-import { shopify } from "~test/mocks/shopify";
+import { shopify } from "~test/harness/shopify";
 
 const open = (query: string) => settle(() => loader({ request: new Request(`https://my-test-app.myshopify.io/zoho/connect?${query}`), params: {}, context: {} }));
 

@@ -7,7 +7,7 @@ import { enqueueSyncOrder, PRIORITY, syncOrderJobId } from "~/queue/queues.serve
 import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
 import { backfillRange, backfillSearch, BackfillError, cancelBackfill, findBackfillOrders, getBackfillProgress, isResumable, resumeBackfill, startBackfill, zonedMidnight } from "~/sync/backfill.server";
 import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitFor } from "~test/helpers/sync-queue";
-import { shopify } from "~test/mocks/shopify";
+import { shopify } from "~test/harness/shopify";
 
 const { queues, startWorkers } = withTestQueues();
 const shops = new Set<string>();

@@ -7,9 +7,9 @@ import { deleteOrderInvoiceInZoho, OrderInvoiceError, updateOrderInvoiceDraft } 
 import { claimOrder } from "~/sync/order-sync.server";
 import { syncOrder } from "~/sync/sync-order.server";
 import { italianOrder } from "~test/factories/italian-order";
-import { connectedShop } from "~test/helpers/connected-shop";
-import { shopify } from "~test/mocks/shopify";
-import { zohoBooks, type SimOrganization } from "~test/mocks/zoho-books";
+import { connectedShop } from "~test/harness/connected-shop";
+import { shopify } from "~test/harness/shopify";
+import { zohoBooks, type SimOrganization } from "~test/harness/zoho-books";
 
 async function row(shop: string, orderId: string) {
   return prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId } } });

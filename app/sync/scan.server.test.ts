@@ -8,7 +8,7 @@ import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
 import { recordPaidOrder } from "~/sync/intake.server";
 import { listShopsToScan, scanShop } from "~/sync/scan.server";
 import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitForStatus } from "~test/helpers/sync-queue";
-import { shopify } from "~test/mocks/shopify";
+import { shopify } from "~test/harness/shopify";
 
 const { prefix, queues, startWorkers } = withTestQueues();
 const shops = new Set<string>();

@@ -12,9 +12,9 @@ import { getZohoClient } from "~/zoho/connection.server";
 import { zohoLimiterError } from "~/zoho/errors";
 import { italianOrder } from "~test/factories/italian-order";
 import { buildOrder } from "~test/factories/order";
-import { connectedShop } from "~test/helpers/connected-shop";
-import { server } from "~test/mocks";
-import { zohoBooks, type SimOrganization } from "~test/mocks/zoho-books";
+import { connectedShop } from "~test/harness/connected-shop";
+import { server } from "~test/harness";
+import { zohoBooks, type SimOrganization } from "~test/harness/zoho-books";
 
 async function row(shop: string, orderId: string) {
   return prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId } } });

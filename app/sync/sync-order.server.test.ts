@@ -6,11 +6,11 @@ import { InvoiceNotListedYetError } from "~/sync/errors";
 import { syncOrder } from "~/sync/sync-order.server";
 import { ZohoValidationError } from "~/zoho/errors";
 import { italianOrder } from "~test/factories/italian-order";
-import { connectedShop } from "~test/helpers/connected-shop";
-import { server } from "~test/mocks";
-import { getShopifyMetafield } from "~test/mocks/shopify";
-import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/mocks/zoho-accounts";
-import { zohoBooks, type SimOrganization } from "~test/mocks/zoho-books";
+import { connectedShop } from "~test/harness/connected-shop";
+import { server } from "~test/harness";
+import { getShopifyMetafield } from "~test/harness/shopify";
+import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/harness/zoho-accounts";
+import { zohoBooks, type SimOrganization } from "~test/harness/zoho-books";
 
 async function row(shop: string, orderId: string) {
   return prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId } } });

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { delay, http, HttpResponse } from "msw";
 import { afterAll, describe, expect, it } from "vitest";
-import { server } from "~test/mocks";
+import { server } from "~test/harness";
 import { createLogger } from "~/logger.server";
 import { createRedis } from "~/redis/redis.server";
 import { ZohoClient, type ZohoClientOptions, backoffMs, shouldRetry } from "./client.server";

@@ -5,7 +5,7 @@ import { TokenDecryptionError, decryptSecret, encryptSecret } from "~/crypto.ser
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { closeRedis, getRedis, redisKey } from "~/redis/redis.server";
-import { server } from "~test/mocks";
+import { server } from "~test/harness";
 import {
   addZohoAccountsServer,
   advanceZohoClock,
@@ -14,8 +14,8 @@ import {
   issueTokensFor,
   revokeZohoRefreshToken,
   zohoAccounts,
-} from "~test/mocks/zoho-accounts";
-import { uniqueShop } from "~test/helpers/shop";
+} from "~test/harness/zoho-accounts";
+import { uniqueShop } from "~test/harness/shop";
 import type { ZohoOrganization } from "./types";
 import { DATA_CENTERS, type DataCenterId } from "./data-centers";
 import { ZohoAuthError, ZohoOAuthError } from "./errors";

@@ -3,8 +3,8 @@
 import { expect, it } from "vitest";
 import { syncOrder } from "~/sync/sync-order.server";
 import { buildOrder } from "~test/factories/order";
-import { connectedShop } from "~test/helpers/connected-shop";
-import { zohoBooks } from "~test/mocks/zoho-books";
+import { connectedShop } from "~test/harness/connected-shop";
+import { zohoBooks } from "~test/harness/zoho-books";
 
 const orderOf = (n: number) =>
   buildOrder({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { uniqueShop } from "~test/helpers/shop";
-import { issueTokensFor } from "~test/mocks/zoho-accounts";
-import { seedOrganization, zohoBooks } from "~test/mocks/zoho-books";
+import { uniqueShop } from "~test/harness/shop";
+import { issueTokensFor } from "~test/harness/zoho-accounts";
+import { seedOrganization, zohoBooks } from "~test/harness/zoho-books";
 import { ZohoClient } from "./client.server";
 import { ZohoConflictError, ZohoTransientError } from "./errors";
 import { FALLBACK_CONTACT_NAME, findOrCreateContact, forgetContactLinks, isRejectedCustomerError, type ContactInput } from "./contacts.server";

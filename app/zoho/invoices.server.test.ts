@@ -1,8 +1,8 @@
 import { http, HttpResponse, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
-import { server } from "~test/mocks";
-import { issueTokensFor } from "~test/mocks/zoho-accounts";
-import { seedOrganization, zohoBooks } from "~test/mocks/zoho-books";
+import { server } from "~test/harness";
+import { issueTokensFor } from "~test/harness/zoho-accounts";
+import { seedOrganization, zohoBooks } from "~test/harness/zoho-books";
 import { ZohoClient } from "./client.server";
 import { ZohoNotFoundError, ZohoValidationError } from "./errors";
 import {

@@ -1,9 +1,9 @@
 import { http, HttpResponse } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
-import { uniqueShop } from "~test/helpers/shop";
-import { server } from "~test/mocks";
-import { issueTokensFor } from "~test/mocks/zoho-accounts";
-import { seedOrganization, zohoBooks } from "~test/mocks/zoho-books";
+import { uniqueShop } from "~test/harness/shop";
+import { server } from "~test/harness";
+import { issueTokensFor } from "~test/harness/zoho-accounts";
+import { seedOrganization, zohoBooks } from "~test/harness/zoho-books";
 import { ZohoClient } from "./client.server";
 import { ITEM_CACHE_TTL_MS, ITEM_MISS_TTL_MS, clearItemCache, findItemIdBySku } from "./items.server";
 

@@ -8,8 +8,8 @@ import {
   issueTokensFor,
   revokeZohoRefreshToken,
   zohoAccounts,
-} from "~test/mocks/zoho-accounts";
-import { uniqueShop } from "~test/helpers/shop";
+} from "~test/harness/zoho-accounts";
+import { uniqueShop } from "~test/harness/shop";
 import { DATA_CENTERS, type DataCenterId } from "./data-centers";
 import { ZohoOAuthError, ZohoTransientError } from "./errors";
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { issueTokensFor } from "~test/mocks/zoho-accounts";
-import { seedOrganization, zohoBooks } from "~test/mocks/zoho-books";
+import { issueTokensFor } from "~test/harness/zoho-accounts";
+import { seedOrganization, zohoBooks } from "~test/harness/zoho-books";
 import { ZohoClient } from "./client.server";
 import { ZohoAuthError } from "./errors";
 import { listOrganizations } from "./organizations.server";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { tryRedisLock } from "~/redis/lock.server";
-import { uniqueShop } from "~test/helpers/shop";
-import { issueTokensFor } from "~test/mocks/zoho-accounts";
-import { seedOrganization, zohoBooks, type SeedOrganizationInput, type SimOrganization } from "~test/mocks/zoho-books";
+import { uniqueShop } from "~test/harness/shop";
+import { issueTokensFor } from "~test/harness/zoho-accounts";
+import { seedOrganization, zohoBooks, type SeedOrganizationInput, type SimOrganization } from "~test/harness/zoho-books";
 import { ZohoClient } from "./client.server";
 import { ZohoTransientError } from "./errors";
 import { TAX_CACHE_TTL_MS, fetchTaxTable, getTaxTable, invalidateTaxTable, isRejectedTaxError } from "./taxes.server";

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseBenchArgs, UsageError } from "./args";
-import { maxInWindow, percentile, summarize } from "./stats";
+import { percentile, summarize } from "./stats";
 import { renderTable } from "./table";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -35,13 +35,6 @@ describe("bench arguments", () => {
 });
 
 describe("bench figures", () => {
-  it("the most events in any rolling window", () => {
-    expect(maxInWindow([], 60_000)).toBe(0);
-    expect(maxInWindow([0, 59_999, 60_000, 60_001], 60_000)).toBe(3); // 59 999, 60 000, 60 001 (0 has left at 60 000)
-    expect(maxInWindow([5, 1, 3, 120_000, 2], 60_000)).toBe(4); // unsorted input
-    expect(maxInWindow([0, 60_000, 120_000], 60_000)).toBe(1);
-  });
-
   it("percentiles are nearest-rank on the samples", () => {
     const samples = Array.from({ length: 100 }, (_, i) => 100 - i); // 100 … 1, unsorted
     expect(percentile(samples, 50)).toBe(50);

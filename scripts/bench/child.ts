@@ -3,7 +3,7 @@
 // for error messages, and stopped by pid with SIGTERM (then SIGKILL) — never by name.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-import { trackChild } from "../child-registry";
+import { trackChild } from "~test/harness/child-registry";
 
 export interface Child {
   name: string;

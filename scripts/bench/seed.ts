@@ -1,16 +1,16 @@
 // Shops, organizations and orders for the benchmark, written straight into the simulators' state
-// (this process hosts them, scripts/sim-server.ts serves them to the worker) and the database.
+// (this process hosts them, test/harness/sim-server.ts serves them to the worker) and the database.
 // Loaded only after scripts/bench/env.ts has set the environment.
 import { randomBytes } from "node:crypto";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { env } from "~/env.server";
 import type { PaidOrder } from "~/sync/mapping";
 import { buildOrder } from "~test/factories/order";
-import { storeConnection } from "~test/helpers/connected-shop";
-import { installShop } from "~test/helpers/shopify-auth";
-import { addShopifyOrder, type SimOrder } from "~test/mocks/shopify";
-import { issueTokensFor, registerZohoClient } from "~test/mocks/zoho-accounts";
-import { seedOrganization, type SimOrganization } from "~test/mocks/zoho-books";
+import { storeConnection } from "~test/harness/connected-shop";
+import { installShop } from "~test/harness/shopify-auth";
+import { addShopifyOrder, type SimOrder } from "~test/harness/shopify";
+import { issueTokensFor, registerZohoClient } from "~test/harness/zoho-accounts";
+import { seedOrganization, type SimOrganization } from "~test/harness/zoho-books";
 import type { LoadRequest } from "./load";
 
 export interface BenchShop {

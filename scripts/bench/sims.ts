@@ -1,14 +1,14 @@
-// The simulators for the benchmark: Zoho Accounts, Zoho Books and Shopify from test/mocks, served over
-// HTTP by scripts/sim-server.ts from this process (the worker child process reaches Zoho through
-// ZOHO_API_URL and Shopify through scripts/shopify-forwarder.ts). This process does not intercept its
+// The simulators for the benchmark: Zoho Accounts, Zoho Books and Shopify from test/harness, served over
+// HTTP by test/harness/sim-server.ts from this process (the worker child process reaches Zoho through
+// ZOHO_API_URL and Shopify through test/harness/shopify-forwarder.ts). This process does not intercept its
 // own HTTP: the load generator's requests go straight to the web process.
 //
 // Every Zoho Books answer is also logged here with its time, organization and status, so rates per
 // minute and 429s per organization can be counted afterwards.
 import { getResponse, http, type RequestHandler } from "msw";
-import { server as mswServer } from "~test/mocks";
-import { zohoBooks, zohoBooksHandlers } from "~test/mocks/zoho-books";
-import { startSimServer, type SimServer } from "../sim-server";
+import { server as mswServer } from "~test/harness";
+import { zohoBooks, zohoBooksHandlers } from "~test/harness/zoho-books";
+import { startSimServer, type SimServer } from "~test/harness/sim-server";
 
 export interface ZohoHit {
   /** Date.now() when the simulator answered (after the simulated latency). */

@@ -1,6 +1,6 @@
-// `npm run bench -- --web dev`: the app in Vite middleware mode (scripts/app-server.ts) as a process
+// `npm run bench -- --web dev`: the app in Vite middleware mode (test/harness/app-server.ts) as a process
 // of its own on $PORT, stopped by SIGTERM. The environment comes from the benchmark.
-import { startAppServer } from "../app-server";
+import { startAppServer } from "~test/harness/app-server";
 
 const port = Number(process.env.PORT);
 if (!Number.isInteger(port) || port <= 0) throw new Error("web-dev-process needs PORT");

@@ -3,7 +3,7 @@
 //   "build" (default): a production build (`remix vite:build`) served by remix-serve, i.e. what
 //     `npm run build && npm start` runs (express, compression, one morgan line per request). The build
 //     goes into a fresh temp dir (never ./build, which belongs to `npm run build`) and is deleted after.
-//   "dev": scripts/app-server.ts (Vite in middleware mode), as the demo and the browser tests serve it.
+//   "dev": test/harness/app-server.ts (Vite in middleware mode), as the demo and the browser tests serve it.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

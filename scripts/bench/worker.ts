@@ -1,6 +1,6 @@
 // The worker under test: `app/worker.ts` — exactly what `npm run worker` runs (tsx, startWorkers()
 // with its production defaults: concurrency 10, catch-up scan at start and every 10 minutes, resume
-// sweep) — as a child process, with scripts/shopify-forwarder.ts preloaded so its Shopify calls reach
+// sweep) — as a child process, with test/harness/shopify-forwarder.ts preloaded so its Shopify calls reach
 // the simulators served by this process. Its RSS is read from /proc.
 import path from "node:path";
 import type { QueueSet } from "~/queue/queues.server";
@@ -17,7 +17,7 @@ export async function startWorkerProcess(root: string, env: NodeJS.ProcessEnv, q
     name: `worker (${entry.join(" ")})`,
     cwd: root,
     env: { ...env, NODE_ENV: "production" },
-    args: ["--import", "tsx", "--import", path.join(root, "scripts/shopify-forwarder.ts"), path.join(root, entry[0]!), ...entry.slice(1)],
+    args: ["--import", "tsx", "--import", path.join(root, "test/harness/shopify-forwarder.ts"), path.join(root, entry[0]!), ...entry.slice(1)],
   });
   try {
     // Ready once both of its workers are connected to their queues.

@@ -2,8 +2,8 @@
 // app opened as Shopify admin would open it (embedded=1, shop, host, id_token), and a local stand-in
 // for App Bridge, whose CDN script is unreachable here.
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { hostParam, sessionToken } from "~test/helpers/shopify-auth";
-import { appBridgeStandIn } from "./app-bridge-stand-in";
+import { hostParam, sessionToken } from "~test/harness/shopify-auth";
+import { appBridgeStandIn } from "~test/harness/app-bridge-stand-in";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 

@@ -12,11 +12,11 @@ import type { QueueSet } from "~/queue/queues.server";
 import type { RunningWorkers } from "~/queue/workers.server";
 import { recordPaidOrder } from "~/sync/intake.server";
 import { syncOrder } from "~/sync/sync-order.server";
-import { startAppServer, type AppServer } from "../../scripts/app-server";
+import { startAppServer, type AppServer } from "~test/harness/app-server";
 import { queueShop, simpleOrder, startTestWorkers, testQueuePrefix, testQueues, waitFor, waitForStatus } from "../helpers/sync-queue";
-import { uniqueShop } from "../helpers/shop";
-import { installShop } from "../helpers/shopify-auth";
-import { server } from "../mocks";
+import { uniqueShop } from "~test/harness/shop";
+import { installShop } from "~test/harness/shopify-auth";
+import { server } from "~test/harness";
 import { adminAppUrl, launchChromium, newAppContext, openHydrated, type AppPage } from "./browser";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");

@@ -8,9 +8,9 @@ import { http, passthrough } from "msw";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { startAppServer, type AppServer } from "../../scripts/app-server";
-import { connectedShop } from "../helpers/connected-shop";
-import { server } from "../mocks";
+import { startAppServer, type AppServer } from "~test/harness/app-server";
+import { connectedShop } from "~test/harness/connected-shop";
+import { server } from "~test/harness";
 import { adminAppUrl, launchChromium, newAppContext, openHydrated, type AppPage } from "./browser";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");

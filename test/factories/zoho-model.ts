@@ -1,8 +1,8 @@
 // Zoho's total for an invoice body, computed by the Books simulator's own model
-// (test/mocks/zoho-books.ts `computeInvoiceTotals`, docs/zoho-simulator.md) — an implementation
+// (test/harness/zoho-books/ `computeInvoiceTotals`, docs/zoho-simulator.md) — an implementation
 // independent of app/sync/mapping.ts `predictZohoTotal`, which the tests compare against.
 import type { ZohoInvoicePayload } from "~/zoho/types";
-import { computeInvoiceTotals, type InvoiceTotals, type TaxComponent, type TaxRounding } from "../mocks/zoho-books";
+import { computeInvoiceTotals, type InvoiceTotals, type TaxComponent, type TaxRounding } from "~test/harness/zoho-books";
 import type { TaxesFixture } from "./order-fixtures";
 
 /** The tax components a line's tax_id stands for: a group's members (from tax_groups) or the tax. */

@@ -9,7 +9,7 @@ import { redisPrefix } from "~/redis/redis.server";
 import { startWorkers, type RunningWorkers, type StartWorkersOptions } from "~/queue/workers.server";
 import type { PaidOrder } from "~/sync/mapping";
 import { buildOrder, type OrderSpec } from "~test/factories/order";
-import { connectedShop, type ConnectedShop } from "./connected-shop";
+import { connectedShop, type ConnectedShop } from "~test/harness/connected-shop";
 
 export function testQueuePrefix(): string {
   return `${redisPrefix}-q${randomBytes(4).toString("hex")}`;

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { env } from "~/env.server";
-import { appUrl } from "./shopify-auth";
+import { appUrl } from "~test/harness/shopify-auth";
 
 export interface WebhookInit {
   shop: string;

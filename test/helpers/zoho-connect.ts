@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import { action as settingsAction } from "~/routes/app.settings";
 import { loader as connectLoader } from "~/routes/zoho.connect";
 import { loader as callbackLoader } from "~/routes/zoho.callback";
-import { adminFormPost } from "./shopify-auth";
+import { adminFormPost } from "~test/harness/shopify-auth";
 
 type RouteArgs = { request: Request; params: Record<string, string>; context: Record<string, unknown> };
 const args = (request: Request): RouteArgs => ({ request, params: {}, context: {} });

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { createQueueSet, type QueueSet } from "~/queue/queues.server";
-import { startAppProcess, startWorkerProcess, type ManagedProcess } from "~test/helpers/processes";
+import { startAppProcess, startWorkerProcess, type ManagedProcess } from "~test/harness/processes";
 import { jobsOfShop, simpleOrder, testQueuePrefix, waitForStatus } from "~test/helpers/sync-queue";
-import { startSimServer, type SimServer } from "../../scripts/sim-server";
+import { startSimServer, type SimServer } from "~test/harness/sim-server";
 import { childEnv, deliverOrdersPaid, invoicePosts, invoicesWithReference, simServerShop } from "./support";
 
 let sim: SimServer;

@@ -4,7 +4,7 @@
 // invoice was created, list searches lagging 2 s behind writes. Zoho traffic is not mocked in the demo;
 // the server's own state is the judge: exactly one invoice per order, every quirk actually happened.
 import { afterAll, expect, it } from "vitest";
-import { freePort, spawnTs, type ManagedProcess } from "~test/helpers/processes";
+import { freePort, spawnTs, type ManagedProcess } from "~test/harness/processes";
 
 const children: ManagedProcess[] = [];
 

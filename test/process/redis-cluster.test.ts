@@ -4,9 +4,9 @@
 // one slot of its hash tag; every order gets exactly one invoice.
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startAppProcess, startPrivateRedisCluster, startWorkerProcess, type ManagedProcess, type PrivateRedisCluster } from "~test/helpers/processes";
+import { startAppProcess, startPrivateRedisCluster, startWorkerProcess, type ManagedProcess, type PrivateRedisCluster } from "~test/harness/processes";
 import { simpleOrder, waitForStatus } from "~test/helpers/sync-queue";
-import { startSimServer, type SimServer } from "../../scripts/sim-server";
+import { startSimServer, type SimServer } from "~test/harness/sim-server";
 import { childEnv, deliverOrdersPaid, invoicesWithReference, simServerShop } from "./support";
 
 let cluster: PrivateRedisCluster;

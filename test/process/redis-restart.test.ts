@@ -9,9 +9,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { ENQUEUE_TIMEOUT_MS } from "~/sync/intake.server";
 import type { PaidOrder } from "~/sync/mapping";
-import { startAppProcess, startPrivateRedis, startWorkerProcess, type ManagedProcess, type PrivateRedis } from "~test/helpers/processes";
+import { startAppProcess, startPrivateRedis, startWorkerProcess, type ManagedProcess, type PrivateRedis } from "~test/harness/processes";
 import { simpleOrder, testQueuePrefix, waitFor } from "~test/helpers/sync-queue";
-import { startSimServer, type SimServer } from "../../scripts/sim-server";
+import { startSimServer, type SimServer } from "~test/harness/sim-server";
 import { childEnv, deliverOrdersPaid, invoicePosts, invoicesWithReference, simServerShop } from "./support";
 
 let sim: SimServer;

@@ -22,13 +22,13 @@ import {
   WORKER_READY,
   type ManagedProcess,
   type WorkerEntryOptions,
-} from "~test/helpers/processes";
+} from "~test/harness/processes";
 import { jobsOfShop, simpleOrder, waitFor } from "~test/helpers/sync-queue";
-import { expireZohoAccessTokens, zohoAccounts } from "~test/mocks/zoho-accounts";
-import { zohoBooks } from "~test/mocks/zoho-books";
+import { expireZohoAccessTokens, zohoAccounts } from "~test/harness/zoho-accounts";
+import { zohoBooks } from "~test/harness/zoho-books";
 import type { PaidOrder } from "~/sync/mapping";
-import { maxInWindow } from "../../scripts/bench/stats";
-import { startSimServer, type SimServer } from "../../scripts/sim-server";
+import { maxInWindow } from "~test/harness/rolling-window";
+import { startSimServer, type SimServer } from "~test/harness/sim-server";
 import { childEnv, deliverOrdersPaid, invoicesWithReference, simServerShop } from "./support";
 
 const SHOPS = 3;

@@ -6,11 +6,11 @@ import { encryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { queueShop } from "~test/helpers/sync-queue";
-import { baseEnv, ordersPaidPayload, signedWebhookRequest } from "~test/helpers/processes";
-import { issueTokensFor } from "~test/mocks/zoho-accounts";
-import { zohoBooks } from "~test/mocks/zoho-books";
+import { baseEnv, ordersPaidPayload, signedWebhookRequest } from "~test/harness/processes";
+import { issueTokensFor } from "~test/harness/zoho-accounts";
+import { zohoBooks } from "~test/harness/zoho-books";
 import type { PaidOrder } from "~/sync/mapping";
-import type { SimServer } from "../../scripts/sim-server";
+import type { SimServer } from "~test/harness/sim-server";
 
 /** fetch() to a local server (the app child, the simulator server) past this process's msw. */
 export function localFetch(url: string, init?: RequestInit): Promise<Response> {

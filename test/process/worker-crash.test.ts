@@ -3,16 +3,16 @@
 // end with exactly one invoice and the order synced — recovered by reference number (ADR 007).
 //
 // The worker is a real child process (test/process/worker-entry.ts, the worker of app/worker.ts)
-// talking HTTP to the simulators served by this test process (scripts/sim-server.ts, ADR 009).
+// talking HTTP to the simulators served by this test process (test/harness/sim-server.ts, ADR 009).
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { createQueueSet, type QueueSet } from "~/queue/queues.server";
 import { recordPaidOrder } from "~/sync/intake.server";
 import { CLAIM_TTL_MS } from "~/sync/order-sync.server";
-import { startWorkerProcess, type ManagedProcess, type WorkerEntryOptions } from "~test/helpers/processes";
+import { startWorkerProcess, type ManagedProcess, type WorkerEntryOptions } from "~test/harness/processes";
 import { orderRow, simpleOrder, testQueuePrefix, waitForStatus } from "~test/helpers/sync-queue";
-import { zohoBooks } from "~test/mocks/zoho-books";
-import { startSimServer, type SimServer } from "../../scripts/sim-server";
+import { zohoBooks } from "~test/harness/zoho-books";
+import { startSimServer, type SimServer } from "~test/harness/sim-server";
 import { childEnv, invoicePosts, invoicesWithReference, simServerShop } from "./support";
 
 let sim: SimServer;

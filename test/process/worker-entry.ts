@@ -7,7 +7,7 @@ import closeWithGrace from "close-with-grace";
 import { prisma } from "~/db.server";
 import { closeRedis } from "~/redis/redis.server";
 import { startWorkers } from "~/queue/workers.server";
-import { WORKER_READY, type WorkerEntryOptions } from "~test/helpers/processes";
+import { WORKER_READY, type WorkerEntryOptions } from "~test/harness/processes";
 
 const opts = JSON.parse(process.argv[2] ?? "{}") as WorkerEntryOptions;
 if (!Array.isArray(opts.onlyShops) || opts.onlyShops.length === 0) throw new Error("worker-entry: onlyShops is required (the test database is shared)");

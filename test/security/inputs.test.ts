@@ -10,9 +10,9 @@ import * as activity from "~/routes/app.activity";
 import * as orders from "~/routes/app.orders";
 import * as settings from "~/routes/app.settings";
 import { queueShop, simpleOrder, withTestQueues } from "~test/helpers/sync-queue";
-import { adminFetchRequest } from "~test/helpers/shopify-auth";
+import { adminFetchRequest } from "~test/harness/shopify-auth";
 import { settle } from "~test/helpers/zoho-connect";
-import { zohoBooks } from "~test/mocks/zoho-books";
+import { zohoBooks } from "~test/harness/zoho-books";
 import { expectTablesIntact, storedState, type StoredState } from "./state";
 
 const { queues } = withTestQueues({ appDefault: true });

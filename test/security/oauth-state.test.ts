@@ -6,11 +6,11 @@
 import { describe, expect, it } from "vitest";
 import { loader as connectLoader } from "~/routes/zoho.connect";
 import { signState, STATE_TTL_MS } from "~/zoho/oauth.server";
-import { uniqueShop } from "~test/helpers/shop";
-import { installShop, sessionToken } from "~test/helpers/shopify-auth";
+import { uniqueShop } from "~test/harness/shop";
+import { installShop, sessionToken } from "~test/harness/shopify-auth";
 import { arriveAtCallback, consentAtZoho, settle, startZohoConnect } from "~test/helpers/zoho-connect";
-import { zohoAccounts } from "~test/mocks/zoho-accounts";
-import { seedOrganization } from "~test/mocks/zoho-books";
+import { zohoAccounts } from "~test/harness/zoho-accounts";
+import { seedOrganization } from "~test/harness/zoho-books";
 import { expectNothingChanged, storedState } from "./state";
 
 /** A shop connected through the real flow; returns the callback URL and cookie that completed it. */

@@ -15,9 +15,9 @@ import * as activity from "~/routes/app.activity";
 import * as orders from "~/routes/app.orders";
 import * as settings from "~/routes/app.settings";
 import { queueShop, simpleOrder, withTestQueues } from "~test/helpers/sync-queue";
-import { adminFetchRequest, appUrl, storeHandle } from "~test/helpers/shopify-auth";
+import { adminFetchRequest, appUrl, storeHandle } from "~test/harness/shopify-auth";
 import { settle } from "~test/helpers/zoho-connect";
-import { shopify } from "~test/mocks/shopify";
+import { shopify } from "~test/harness/shopify";
 import { expectNothingChanged, storedState } from "./state";
 
 const { queues } = withTestQueues({ appDefault: true });

@@ -4,9 +4,9 @@
 import { expect } from "vitest";
 import { prisma } from "~/db.server";
 import type { QueueSet } from "~/queue/queues.server";
-import { shopify } from "../mocks/shopify";
-import { zohoAccounts } from "../mocks/zoho-accounts";
-import { zohoBooks } from "../mocks/zoho-books";
+import { shopify } from "~test/harness/shopify";
+import { zohoAccounts } from "~test/harness/zoho-accounts";
+import { zohoBooks } from "~test/harness/zoho-books";
 
 const JOB_STATES = ["prioritized", "waiting", "active", "delayed", "completed", "failed", "waiting-children"] as const;
 

@@ -12,11 +12,11 @@ import { action as uninstalledAction } from "~/routes/webhooks.app.uninstalled";
 import { action as complianceAction } from "~/routes/webhooks.compliance";
 import { action as ordersPaidAction } from "~/routes/webhooks.orders.paid";
 import { prisma } from "~/db.server";
-import type { ConnectedShop } from "~test/helpers/connected-shop";
+import type { ConnectedShop } from "~test/harness/connected-shop";
 import { queueShop, simpleOrder, withTestQueues, waitForStatus } from "~test/helpers/sync-queue";
 import { ordersPaidBody, webhookRequest, type WebhookInit } from "~test/helpers/webhooks";
 import { settle } from "~test/helpers/zoho-connect";
-import { zohoBooks } from "~test/mocks/zoho-books";
+import { zohoBooks } from "~test/harness/zoho-books";
 import { expectNothingChanged, storedState } from "./state";
 
 const { queues, startWorkers } = withTestQueues({ appDefault: true });

@@ -10,13 +10,13 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "../../../scripts/app-server";
+import { startAppServer, type AppServer } from "~test/harness/app-server";
 import { buildExtension } from "../../../scripts/build-extension";
-import { launchChromium, newAppContext, type AppPage } from "../../../test/e2e/browser";
-import { connectedShop } from "../../../test/helpers/connected-shop";
-import { sessionToken } from "../../../test/helpers/shopify-auth";
-import { simpleOrder } from "../../../test/helpers/sync-queue";
-import { zohoBooks } from "../../../test/mocks/zoho-books";
+import { launchChromium, newAppContext, type AppPage } from "~test/e2e/browser";
+import { connectedShop } from "~test/harness/connected-shop";
+import { sessionToken } from "~test/harness/shopify-auth";
+import { simpleOrder } from "~test/helpers/sync-queue";
+import { zohoBooks } from "~test/harness/zoho-books";
 
 /** Create runs a whole sync (several Zoho calls) inside the request. */
 const WAIT = { timeout: 15_000, interval: 100 };

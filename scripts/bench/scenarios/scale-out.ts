@@ -11,13 +11,14 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { decryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
-import { expireZohoAccessTokens, zohoAccounts } from "~test/mocks/zoho-accounts";
-import { zohoBooks } from "~test/mocks/zoho-books";
+import { expireZohoAccessTokens, zohoAccounts } from "~test/harness/zoho-accounts";
+import { maxInWindow } from "~test/harness/rolling-window";
+import { zohoBooks } from "~test/harness/zoho-books";
 import { retireShops, waitForOrders, type ScenarioRun } from "../context";
 import { spawnChild, waitUntilReady, type Child } from "../child";
 import { runOpenLoop } from "../load";
 import { addPaidOrder, customer, ordersPaidRequest, seedConnectedShop } from "../seed";
-import { maxInWindow, ratio } from "../stats";
+import { ratio } from "../stats";
 import { verdict } from "../table";
 import { waitForScanIdle } from "../worker";
 
@@ -46,7 +47,7 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
           name,
           cwd: ctx.root,
           env: { ...ctx.childEnv, NODE_ENV: "production", LOG_LEVEL: "info", ZOHO_REQUESTS_PER_MINUTE: String(limit) },
-          args: ["--import", "tsx", "--import", path.join(ctx.root, "scripts/shopify-forwarder.ts"), path.join(ctx.root, "app/worker.ts")],
+          args: ["--import", "tsx", "--import", path.join(ctx.root, "test/harness/shopify-forwarder.ts"), path.join(ctx.root, "app/worker.ts")],
           onStdoutLine: (line) => {
             if (line.includes('"order synced"')) syncedBy.set(name, (syncedBy.get(name) ?? 0) + 1);
           },

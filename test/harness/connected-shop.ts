@@ -4,9 +4,9 @@ import type { Prisma } from "@prisma/client";
 import { encryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
 import type { PaidOrder } from "~/sync/mapping";
-import { addShopifyOrder, shopify, type SimOrder } from "../mocks/shopify";
-import { issueTokensFor } from "../mocks/zoho-accounts";
-import { seedOrganization, type SeedOrganizationInput, type SimOrganization } from "../mocks/zoho-books";
+import { addShopifyOrder, shopify, type SimOrder } from "./shopify";
+import { issueTokensFor } from "./zoho-accounts";
+import { seedOrganization, type SeedOrganizationInput, type SimOrganization } from "./zoho-books";
 import { uniqueShop } from "./shop";
 import { installShop } from "./shopify-auth";
 

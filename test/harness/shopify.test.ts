@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { authenticate, sessionStorage, unauthenticated } from "~/shopify.server";
 import { INVOICEABLE_ORDERS_SEARCH, PAID_ORDER_IDS_SINCE_QUERY } from "~/shopify/order-search.server";
 import { PAID_ORDER_QUERY, SET_INVOICE_METAFIELD_MUTATION, TAGS_ADD_MUTATION } from "~/shopify/paid-order";
-import { uniqueShop } from "~test/helpers/shop";
-import { adminDocumentRequest, adminFetchRequest, installShop, sessionToken } from "~test/helpers/shopify-auth";
+import { uniqueShop } from "./shop";
+import { adminDocumentRequest, adminFetchRequest, installShop, sessionToken } from "./shopify-auth";
 import { addShopifyOrder, getShopifyMetafield, shopify, type SimOrder } from "./shopify";
 
 // Shopify's reference order #1001 (test/fixtures), as the PaidOrder query returns it.

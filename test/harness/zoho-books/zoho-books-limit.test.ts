@@ -2,8 +2,8 @@
 // 100 requests/minute/organization, scaled down by the benchmark and the process tests.
 import { describe, expect, it } from "vitest";
 import { DATA_CENTERS } from "~/zoho/data-centers";
-import { advanceZohoClock, issueTokensFor } from "./zoho-accounts";
-import { resetZohoBooks, seedOrganization, zohoBooks } from "./zoho-books";
+import { advanceZohoClock, issueTokensFor } from "../zoho-accounts";
+import { resetZohoBooks, seedOrganization, zohoBooks } from "./index";
 
 const BASE = `${DATA_CENTERS.com.apiDomain}/books/v3`;
 

@@ -1,15 +1,15 @@
-// The simulators over real HTTP (scripts/sim-server.ts) and the Shopify forwarder of child processes
-// (scripts/shopify-forwarder.ts): same handlers, same state, Zoho at the server's own origin.
+// The simulators over real HTTP (test/harness/sim-server.ts) and the Shopify forwarder of child processes
+// (test/harness/shopify-forwarder.ts): same handlers, same state, Zoho at the server's own origin.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { bypass, http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZohoClient } from "~/zoho/client.server";
-import { baseEnv, ROOT } from "~test/helpers/processes";
-import { server } from "~test/mocks";
-import { issueShopifyToken, shopify } from "~test/mocks/shopify";
-import { issueTokensFor, zohoAccounts } from "~test/mocks/zoho-accounts";
-import { seedOrganization, zohoBooks } from "~test/mocks/zoho-books";
+import { baseEnv, ROOT } from "./processes";
+import { server } from "./index";
+import { issueShopifyToken, shopify } from "./shopify";
+import { issueTokensFor, zohoAccounts } from "./zoho-accounts";
+import { seedOrganization, zohoBooks } from "./zoho-books";
 import { localFetch } from "~test/process/support";
 import { startSimServer, type SimServer } from "./sim-server";
 
@@ -36,7 +36,7 @@ function zohoClient(organizationId: string, accessToken: string) {
 
 /** Runs a module in a child process with the forwarder preloaded; returns its stdout lines. */
 async function inChild(code: string): Promise<{ code: number | null; lines: string[]; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", path.join(ROOT, "scripts/shopify-forwarder.ts"), "--input-type=module", "-e", code], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", path.join(ROOT, "test/harness/shopify-forwarder.ts"), "--input-type=module", "-e", code], {
     cwd: ROOT,
     env: baseEnv(sim.env) as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -172,7 +172,7 @@ describe("Shopify through the forwarder of a child process", () => {
   });
 
   it("refuses to start without the simulator's URL", { timeout: 30_000 }, async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--import", path.join(ROOT, "scripts/shopify-forwarder.ts"), "--input-type=module", "-e", "console.log('ran')"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "--import", path.join(ROOT, "test/harness/shopify-forwarder.ts"), "--input-type=module", "-e", "console.log('ran')"], {
       cwd: ROOT,
       env: baseEnv({ SHOPIFY_SIMULATOR_URL: undefined }) as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],

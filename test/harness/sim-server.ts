@@ -1,4 +1,4 @@
-// The msw simulators of test/mocks (Zoho Accounts, Zoho Books, Shopify) behind a real HTTP server, so
+// The msw simulators of test/harness (Zoho Accounts, Zoho Books, Shopify) behind a real HTTP server, so
 // other processes — the worker and web app started by the demo or a process test — use the SAME
 // handlers and the SAME in-memory state as the process that seeds and inspects them (ADR 009).
 //
@@ -6,7 +6,7 @@
 //   itself as API domain, and `<origin>/books/v3` as a Books base URL. A process started with
 //   `ZOHO_ACCOUNTS_URL=<origin>` and `ZOHO_API_URL=<origin>/books/v3` (design §8) talks plain HTTP here.
 // - Shopify: the app calls https://<shop>.myshopify.com/… (the library builds that URL). In a child
-//   process, scripts/shopify-forwarder.ts sends those requests to `<origin>/__shopify/<host>/<path>`;
+//   process, test/harness/shopify-forwarder.ts sends those requests to `<origin>/__shopify/<host>/<path>`;
 //   this server maps them back to the original URL before asking the handlers.
 //
 // Import this module only after the environment is set: the simulators read the app's configuration
@@ -14,9 +14,9 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getResponse, isPassthroughResponse, RequestHandler } from "msw";
-import { server as mswServer } from "../test/mocks";
-import { addZohoAccountsServer } from "../test/mocks/zoho-accounts";
-import { zohoBooks } from "../test/mocks/zoho-books";
+import { server as mswServer } from "./index";
+import { addZohoAccountsServer } from "./zoho-accounts";
+import { zohoBooks } from "./zoho-books";
 
 /** Path prefix of forwarded Shopify requests: /__shopify/<shop host>/<original path>. */
 export const SHOPIFY_FORWARD_PREFIX = "/__shopify/";
@@ -31,7 +31,7 @@ export interface SimServerOptions {
   /** Wait this long before answering each Zoho request (the benchmark uses 150 ms). Default 0. */
   zohoLatencyMs?: number;
   /**
-   * The handlers to answer with. Default: the msw server's current list (test/mocks), so one-off
+   * The handlers to answer with. Default: the msw server's current list (test/harness), so one-off
    * `server.use(...)` handlers of a test apply to the other processes too.
    */
   handlers?: () => readonly unknown[];

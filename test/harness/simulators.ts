@@ -1,12 +1,12 @@
-// Runs the msw simulators of test/mocks (Shopify, Zoho Accounts, Zoho Books) in a normal process —
+// Runs the msw simulators of test/harness (Shopify, Zoho Accounts, Zoho Books) in a normal process —
 // the demo, a manual run of the app — instead of inside vitest. Requests to this machine
 // (127.0.0.1 / localhost / ::1, i.e. our own app server, Postgres and Redis are not HTTP) pass
 // through; any other request without a simulator fails loudly instead of reaching the internet.
 //
 // Import this module only after the environment is set: the simulators read the app's
 // configuration (client ids and secrets) from app/env.server.ts.
-import { handlers, resetSimulators, server } from "../test/mocks";
-import { shopifyHandlers } from "../test/mocks/shopify";
+import { handlers, resetSimulators, server } from "./index";
+import { shopifyHandlers } from "./shopify";
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 

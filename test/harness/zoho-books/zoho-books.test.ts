@@ -5,14 +5,14 @@ import { ZohoClient } from "~/zoho/client.server";
 import { DATA_CENTERS, type DataCenterId } from "~/zoho/data-centers";
 import { ZohoRateLimitError, ZohoTransientError, ZohoDailyQuotaError, ZohoValidationError } from "~/zoho/errors";
 import type { ZohoInvoice, ZohoInvoiceResponse } from "~/zoho/types";
-import { addZohoAccountsServer, expireZohoAccessTokens, issueTokensFor } from "./zoho-accounts";
+import { addZohoAccountsServer, expireZohoAccessTokens, issueTokensFor } from "../zoho-accounts";
 import {
   ZOHO_BOOKS_API_DOMAINS,
   computeInvoiceTotals,
   seedOrganization,
   zohoBooks,
   type SimOrganization,
-} from "./zoho-books";
+} from "./index";
 
 const base = (dc: DataCenterId = "com") => `${DATA_CENTERS[dc].apiDomain}/books/v3`;
 

@@ -1,10 +1,10 @@
 // Preload for the child processes of the demo and the process tests (ADR 009):
 //
-//   node --import tsx --import ./scripts/shopify-forwarder.ts app/worker.ts
+//   node --import tsx --import ./test/harness/shopify-forwarder.ts app/worker.ts
 //
 // The Shopify library builds https://<shop>.myshopify.com/admin/… URLs itself, so a child cannot be
 // pointed at the simulator by configuration. This msw interceptor sends every *.myshopify.com request
-// to `$SHOPIFY_SIMULATOR_URL/__shopify/<host>/<path>` (scripts/sim-server.ts), which answers with the
+// to `$SHOPIFY_SIMULATOR_URL/__shopify/<host>/<path>` (test/harness/sim-server.ts), which answers with the
 // same handlers and state as the parent. Requests to this machine (the Zoho simulator via
 // ZOHO_ACCOUNTS_URL / ZOHO_API_URL, Postgres, Redis) pass untouched; anything else fails loudly: a
 // child never reaches the internet.

@@ -5,7 +5,7 @@ import { getJwt, RequestType, setUpValidRequest, setUpValidSession } from "@shop
 import type { Session } from "@shopify/shopify-api";
 import { env } from "~/env.server";
 import { sessionStorage } from "~/shopify.server";
-import { issueShopifyToken } from "../mocks/shopify";
+import { issueShopifyToken } from "./shopify";
 
 /** "acme.myshopify.com" → "acme": the store handle in admin.shopify.com URLs and the helpers' `store`. */
 export function storeHandle(shop: string): string {

@@ -1,7 +1,7 @@
 // Starts the Remix app inside the calling process on a free port, for the browser tests and the demo:
 // Vite in middleware mode (the same module graph `remix vite:dev` serves, no build step) behind a
 // plain node:http server. In-process on purpose: the msw simulators started by the caller (test
-// setup or scripts/simulators.ts) then see every outgoing request the app makes, and tests can seed
+// setup or test/harness/simulators.ts) then see every outgoing request the app makes, and tests can seed
 // and inspect the simulators' state directly.
 //
 // The environment (DATABASE_URL, SHOPIFY_*, ZOHO_*, …) must be set before this is called: the app's
@@ -14,7 +14,7 @@ import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Every bare import the app's client bundle makes (routes, root, entry). */
 const CLIENT_DEPENDENCIES = [
@@ -55,7 +55,7 @@ export interface AppServerOptions {
 }
 
 export async function startAppServer({ port = 0, host = "127.0.0.1", onError, browser = true }: AppServerOptions = {}): Promise<AppServer> {
-  const { createServer, searchForWorkspaceRoot } = await import("vite");
+  const { createServer } = await import("vite");
   const { createRequestHandler, writeReadableStreamToWritable } = await import("@remix-run/node");
 
   const vite = await createServer({
@@ -67,13 +67,13 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError, br
     // The page's Vite client always opens the HMR socket; without `hmr.port` it is the fixed 24678,
     // which a second app server (parallel browser test files, a dev server) cannot bind. A free
     // port per server; nothing is watched, so no update is ever sent on it.
-    // fs.allow: Vite's default (the workspace root) plus where node_modules really is — a git worktree
-    // may link it to another checkout's, and Vite then refuses to read Remix's client entry from there.
+    // fs.allow: node_modules may be a symlink out of the root (a git worktree sharing another
+    // checkout's); Vite refuses to serve files outside the allowed dirs (Remix's entry.client.tsx).
     server: {
       middlewareMode: true,
       hmr: { port: await freePort(host), host },
       watch: null,
-      fs: { allow: [searchForWorkspaceRoot(ROOT), realpathSync(path.join(ROOT, "node_modules"))] },
+      fs: { allow: [ROOT, realpathSync(path.join(ROOT, "node_modules"))] },
     },
     // Own cache dirs: pre-bundled client deps must not be invalidated by `remix vite:dev` or by the
     // other mode's different optimizeDeps (a mid-test re-optimization reloads the page).

@@ -1,6 +1,6 @@
 // Child processes for the demo and the process-level fault tests (ADR 009): the worker and the web
 // app as separate Node processes running TypeScript through tsx, with the Shopify forwarder preloaded
-// (scripts/shopify-forwarder.ts), and a private redis-server. Every child is registered so it can be
+// (test/harness/shopify-forwarder.ts), and a private redis-server. Every child is registered so it can be
 // killed when the parent exits, also on failure: none outlives the test or the demo.
 //
 // No app or simulator imports here: the demo loads this module before its environment is set.
@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
-import { trackChild } from "../../scripts/child-registry";
+import { trackChild } from "./child-registry";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const FORWARDER = path.join(ROOT, "scripts", "shopify-forwarder.ts");
+const FORWARDER = path.join(ROOT, "test", "harness", "shopify-forwarder.ts");
 
 
 export async function freePort(): Promise<number> {
@@ -54,7 +54,7 @@ export interface SpawnTsOptions {
   /** The whole environment of the child (nothing is inherited implicitly). */
   env: Record<string, string | undefined>;
   args?: string[];
-  /** Preload scripts/shopify-forwarder.ts (needs SHOPIFY_SIMULATOR_URL in env). Default true. */
+  /** Preload test/harness/shopify-forwarder.ts (needs SHOPIFY_SIMULATOR_URL in env). Default true. */
   forwardShopify?: boolean;
   /** Output lines kept for `output()`. */
   keepLines?: number;

@@ -11,10 +11,10 @@ import { TokenDecryptionError, decryptSecret } from "~/crypto.server";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { listOrganizations } from "~/zoho/connection.server";
-import { connectedShop } from "~test/helpers/connected-shop";
-import { baseEnv, spawnTs } from "~test/helpers/processes";
-import { expireZohoAccessTokens, zohoAccounts } from "~test/mocks/zoho-accounts";
-import { rotateEncryptionKey } from "../../scripts/rotate-encryption-key";
+import { connectedShop } from "~test/harness/connected-shop";
+import { baseEnv, spawnTs } from "~test/harness/processes";
+import { expireZohoAccessTokens, zohoAccounts } from "~test/harness/zoho-accounts";
+import { rotateEncryptionKey } from "./rotate-encryption-key";
 
 const OLD_KEY = env.TOKEN_ENCRYPTION_KEY; // what connectedShop encrypts with
 const NEW_KEY = randomBytes(32).toString("base64");
