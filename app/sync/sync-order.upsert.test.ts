@@ -21,7 +21,7 @@ function invoicesOf(org: SimOrganization) {
 async function keyedShop(opts: { organization?: SimOrganization; unique?: boolean; label?: string } = {}) {
   const base = await connectedShop(opts.organization ? { organization: opts.organization, label: opts.label } : { label: opts.label });
   const orgId = base.org.organization.organization_id;
-  const existing = [...(base.org as unknown as { customFields?: Map<string, { api_name: string }> }).customFields?.values() ?? []].some((f) => f.api_name === "cf_shopify_order_id");
+  const existing = [...base.org.invoiceCustomFields.values()].some((f) => f.api_name === "cf_shopify_order_id");
   const field = existing ? null : zohoBooks.addInvoiceCustomField(orgId, { label: "Shopify order ID", api_name: "cf_shopify_order_id", unique: opts.unique ?? true });
   await prisma.zohoConnection.update({ where: { shop: base.shop }, data: { invoiceKeyField: "cf_shopify_order_id", invoiceKeyFieldId: field ? String(field.customfield_id) : null } });
   return base;
@@ -45,13 +45,24 @@ describe("create keyed on the unique invoice field", () => {
     expect(await row(shop, orderId)).toMatchObject({ status: "synced", zohoInvoiceId: invoice!.invoice_id });
   });
 
-  it("a dropped connection after Zoho created it: the retry updates that invoice, without any lookup", async () => {
+  it("a dropped connection after Zoho created it: the client's own retry of the upsert updates that invoice", async () => {
     const { shop, org, addOrder } = await keyedShop();
     const orderId = addOrder(italianOrder());
     zohoBooks.inject({ kind: "crash-after-create", method: "PUT", path: "/invoices", then: "drop" });
 
+    expect((await syncOrder({ shop, orderId })).kind).toBe("created");
+    expect(zohoBooks.count("PUT /invoices")).toBe(2);
+    expect(invoicesOf(org)).toHaveLength(1);
+  });
+
+  it("every try of the upsert dropped after Zoho created it: the next attempt updates that invoice, without any lookup", async () => {
+    const { shop, org, addOrder } = await keyedShop();
+    const orderId = addOrder(italianOrder());
+    zohoBooks.inject({ kind: "crash-after-create", method: "PUT", path: "/invoices", then: "drop", times: 3 });
+
     await expect(syncOrder({ shop, orderId })).rejects.toThrow();
     expect(invoicesOf(org)).toHaveLength(1);
+    expect((await row(shop, orderId)).status).toBe("creating");
 
     const retry = await syncOrder({ shop, orderId }, { searchSettleMs: 60_000 });
 

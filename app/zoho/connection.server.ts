@@ -347,8 +347,8 @@ class ConnectionZohoClient extends ZohoClient {
   override post<T>(path: string, body: unknown, query?: Query): Promise<T> {
     return this.track(super.post<T>(path, body, query));
   }
-  override put<T>(path: string, body: unknown, query?: Query): Promise<T> {
-    return this.track(super.put<T>(path, body, query));
+  override put<T>(path: string, body: unknown, query?: Query, headers?: Record<string, string>): Promise<T> {
+    return this.track(super.put<T>(path, body, query, headers));
   }
   override delete<T>(path: string, query?: Query): Promise<T> {
     return this.track(super.delete<T>(path, query));
