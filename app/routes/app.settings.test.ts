@@ -11,7 +11,7 @@ import { seedOrganization, zohoBooks } from "~test/harness/zoho-books";
 import { decryptSecret } from "~/crypto.server";
 
 type LoaderData = Awaited<ReturnType<typeof loader>>;
-type ActionBody = { intent: string; ok: boolean; error?: string; message?: string; connectUrl?: string };
+type ActionBody = { intent: string; ok: boolean; error?: string; message?: string; connectUrl?: string; keyFields?: unknown[] };
 
 const call = (request: Request) => ({ request, params: {}, context: {} });
 
@@ -201,5 +201,57 @@ describe("/app/settings states", () => {
       accessTokenEnc: null,
     });
     expect((await load(shop)).status.state).toBe("disconnected");
+  });
+});
+
+describe("duplicate protection: the unique invoice field", () => {
+  async function withOrganization() {
+    const { shop, orgs } = await connectedShop();
+    const organizationId = orgs[0]!.organization_id;
+    expect((await post(shop, { intent: "selectOrganization", organizationId })).body.ok).toBe(true);
+    return { shop, organizationId };
+  }
+
+  it("finds the organization's unique invoice fields only when asked, and keys creates on the chosen one", async () => {
+    const { shop, organizationId } = await withOrganization();
+    const unique = zohoBooks.addInvoiceCustomField(organizationId, { label: "Shopify order ID", api_name: "cf_shopify_order_id", unique: true });
+    zohoBooks.addInvoiceCustomField(organizationId, { label: "PO", api_name: "cf_po", unique: false });
+    zohoBooks.clearRequests();
+
+    await load(shop);
+    expect(zohoBooks.count("GET /settings/customfields")).toBe(0);
+
+    const found = await post(shop, { intent: "detectInvoiceKey" });
+    expect(found.body).toMatchObject({ ok: true, keyFields: [{ apiName: "cf_shopify_order_id", label: "Shopify order ID", unique: true }] });
+
+    const chosen = await post(shop, { intent: "setInvoiceKey", apiName: "cf_shopify_order_id", fieldId: String(unique.customfield_id) });
+    expect(chosen.body.ok).toBe(true);
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      invoiceKeyField: "cf_shopify_order_id",
+      invoiceKeyFieldId: String(unique.customfield_id),
+    });
+    expect((await load(shop)).status.invoiceKeyField).toBe("cf_shopify_order_id");
+
+    expect((await post(shop, { intent: "setInvoiceKey", apiName: "" })).body.ok).toBe(true);
+    expect((await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).invoiceKeyField).toBeNull();
+  });
+
+  it("says so when there is none, and refuses what is not an API name", async () => {
+    const { shop } = await withOrganization();
+    const none = await post(shop, { intent: "detectInvoiceKey" });
+    expect(none.body.ok).toBe(true);
+    expect(none.body.message).toMatch(/No invoice custom field that refuses duplicate values/);
+
+    const bad = await post(shop, { intent: "setInvoiceKey", apiName: "Shopify order ID" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/not a Zoho custom field API name/);
+  });
+
+  it("choosing another organization forgets the field of the previous one", async () => {
+    const { shop, orgs } = await connectedShop(2);
+    await post(shop, { intent: "selectOrganization", organizationId: orgs[0]!.organization_id });
+    await post(shop, { intent: "setInvoiceKey", apiName: "cf_shopify_order_id" });
+    await post(shop, { intent: "selectOrganization", organizationId: orgs[1]!.organization_id });
+    expect((await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).invoiceKeyField).toBeNull();
   });
 });
