@@ -41,9 +41,17 @@ export function loadCorpus(): CorpusGroup[] {
   return [...groups.values()];
 }
 
-/** A Books organization with the group's taxes (groups by member names), currency and items. */
-export function seedGroupOrganization(books: typeof ZohoBooksSim, group: CorpusGroup): ZohoBooksSim.SimOrganization {
+/**
+ * A Books organization with the group's taxes (groups by member names), currency and items.
+ * `taxRounding: "invoice"`: Zoho rounds tax per invoice, so some orders need the "Rounding" PUT.
+ */
+export function seedGroupOrganization(
+  books: typeof ZohoBooksSim,
+  group: CorpusGroup,
+  { taxRounding = "line" }: { taxRounding?: ZohoBooksSim.TaxRounding } = {},
+): ZohoBooksSim.SimOrganization {
   const org = books.seedOrganization({
+    settings: { taxRounding },
     name: `Demo ${group.key}`,
     currency_code: group.currency,
     currency_symbol: group.currency,
