@@ -56,7 +56,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "preview-test-"));
 });
 
-describe("npm run preview", () => {
+// Each test spawns `npm run preview` (bootstrap, tsx, the mapping): ~3 s on a quiet machine, far
+// more when the two cores are busy with the rest of the suite.
+describe("npm run preview", { timeout: 60_000 }, () => {
   it("prints one JSON document with the invoice body, expected total and currency", async () => {
     const fx = fixture("order-percentage-discount-mixed-rates.json");
     const taxes = taxesOf(fx.taxes);
