@@ -107,7 +107,8 @@ const button = (page: Page, label: string) => page.locator("s-button", { hasText
 const unexpected = (errors: string[]) => errors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
 const shot = (page: Page, name: string) => page.locator("s-admin-block").screenshot({ path: path.join(SCREENSHOTS, `block-${name}.png`) });
 
-describe("the Zoho Books block in a browser", () => {
+// A real Chromium, the built bundle and the block API in one test: generous on a busy 2-core machine.
+describe("the Zoho Books block in a browser", { timeout: 60_000 }, () => {
   it("not sent → Create → draft with both totals → Delete (confirm) → not sent", async () => {
     const { shop, org, addOrder } = await connectedShop({ label: "block" });
     const order = simpleOrder();
