@@ -207,6 +207,8 @@ function freshState() {
     faults: [] as FaultRule[],
     requests: [] as ZohoBooksRequestRecord[],
     perMinute: freshPerMinuteLimit(),
+    concurrency: freshConcurrencyLimit(),
+    daily: freshDailyLimit(),
     /** Zoho's list search lags behind writes: a new contact/invoice is listed only this long after its create. */
     searchLagMs: 0,
     /** When each created contact/invoice shows up in list searches (ms since epoch). */
@@ -268,6 +270,41 @@ export const zohoBooks = {
   setRequestsPerMinute(limit: number | null): void {
     if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new Error(`requests per minute must be a positive integer, got ${limit}`);
     state.perMinute.limit = limit;
+  },
+
+  /**
+   * Zoho's per-organization concurrency limit (fact sheet §6): a request arriving while `max` of the
+   * organization's requests are being processed is refused with 429 code 1070. Each accepted request
+   * is processed for `processingMs` (so requests overlap). `null` (the default) = no limit.
+   */
+  setMaxConcurrent(max: number | null, { processingMs = 100 }: { processingMs?: number } = {}): void {
+    if (max !== null && (!Number.isInteger(max) || max < 1)) throw new Error(`max concurrent must be a positive integer, got ${max}`);
+    state.concurrency.max = max;
+    state.concurrency.processingMs = processingMs;
+  },
+
+  /**
+   * Zoho's daily quota per organization (fact sheet §6): beyond `limit` requests on one UTC day (the
+   * simulator's clock) the organization gets 429 code 45. `null` (the default) = no quota.
+   */
+  setDailyLimit(limit: number | null): void {
+    if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new Error(`daily limit must be a positive integer, got ${limit}`);
+    state.daily.limit = limit;
+  },
+
+  /** Requests of the organization counted against its daily quota today (the simulator's clock). */
+  dailyUsed(organizationId: string): number {
+    return state.daily.used.get(`${organizationId}:${Math.floor(zohoNow() / 86_400_000)}`) ?? 0;
+  },
+
+  /** Set today's count of an organization (a quota nearly used up by other integrations). */
+  setDailyUsed(organizationId: string, used: number): void {
+    state.daily.used.set(`${organizationId}:${Math.floor(zohoNow() / 86_400_000)}`, used);
+  },
+
+  /** Requests refused by the concurrency limit (429 code 1070) since the last reset. */
+  get concurrencyRefusedCount(): number {
+    return state.concurrency.refused;
   },
 
   /**
@@ -1415,9 +1452,20 @@ async function handle(request: Request): Promise<Response> {
 
   const fault = matchFault(method, path);
   if (fault) fault.remaining--;
+  let leave: (() => void) | undefined;
   if (!fault) {
-    const refused = perMinuteRefusal(q.get("organization_id"));
+    const organizationId = q.get("organization_id");
+    const refused = dailyRefusal(organizationId) ?? concurrencyRefusal(organizationId) ?? perMinuteRefusal(organizationId);
     if (refused) return refused;
+    countDaily(organizationId);
+    leave = enterProcessing(organizationId);
+  }
+  if (leave) {
+    try {
+      await new Promise((resolve) => setTimeout(resolve, state.concurrency.processingMs));
+    } finally {
+      leave();
+    }
   }
   if (fault && fault.kind !== "crash-after-create") {
     if (fault.kind !== "timeout") return withStatus(faultResponse(fault), fault.httpStatus);
@@ -1471,6 +1519,47 @@ function perMinuteRefusal(organizationId: string | null): Response | null {
   recent.push(now);
   limiter.sent.set(organizationId, recent);
   return null;
+}
+
+// ---------------------------------------------------------------- concurrency and daily quota (opt-in)
+// Off unless `zohoBooks.setMaxConcurrent(n)` / `setDailyLimit(n)`. Checked before the per-minute limit;
+// a refused request counts for neither of the others. The daily count is per UTC day on the simulator's
+// clock (Zoho's reset time is unconfirmed).
+
+function freshConcurrencyLimit() {
+  return { max: null as number | null, processingMs: 100, inflight: new Map<string, number>(), refused: 0 };
+}
+
+function freshDailyLimit() {
+  return { limit: null as number | null, used: new Map<string, number>() };
+}
+
+function concurrencyRefusal(organizationId: string | null): Response | null {
+  const c = state.concurrency;
+  if (c.max === null || !organizationId) return null;
+  if ((c.inflight.get(organizationId) ?? 0) < c.max) return null;
+  c.refused++;
+  return faultResponse({ kind: "concurrency-limit", remaining: 0 });
+}
+
+/** Marks an accepted request as being processed; returns the function that ends it (undefined: no limit). */
+function enterProcessing(organizationId: string | null): (() => void) | undefined {
+  const c = state.concurrency;
+  if (c.max === null || !organizationId) return undefined;
+  c.inflight.set(organizationId, (c.inflight.get(organizationId) ?? 0) + 1);
+  return () => c.inflight.set(organizationId, (c.inflight.get(organizationId) ?? 1) - 1);
+}
+
+function dailyRefusal(organizationId: string | null): Response | null {
+  const d = state.daily;
+  if (d.limit === null || !organizationId) return null;
+  if (zohoBooks.dailyUsed(organizationId) < d.limit) return null;
+  return fail(429, 45, `The API call for this organization has exceeded the maximum call rate limit of ${d.limit}.`);
+}
+
+function countDaily(organizationId: string | null): void {
+  if (state.daily.limit === null || !organizationId) return;
+  zohoBooks.setDailyUsed(organizationId, zohoBooks.dailyUsed(organizationId) + 1);
 }
 
 export const zohoBooksHandlers: HttpHandler[] = [
