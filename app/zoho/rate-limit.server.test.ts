@@ -224,15 +224,22 @@ describe("ZohoRateLimiter: learned limits (ADR 016)", () => {
     expect(await l.learnedLimits(org)).toEqual({ limit: 100, concurrency: 5, lowered: false });
   });
 
-  it("a refusal at or under the learned budget steps it down; it never goes below 1", async () => {
+  it("a refusal while we sent less than the floor teaches nothing; each refusal at our budget lowers it, never below 1", async () => {
     const time = fakeTime();
     const org = newOrg();
-    const l = limiter(time, { limit: 10, maxWaitMs: 0 });
-    await (await l.acquire(org))("rate"); // refused with nothing else in the window: another integration used the minute
-    expect((await l.learnedLimits(org)).limit).toBe(1);
-    time.t.now += 60_000;
-    await (await l.acquire(org))("rate");
-    expect((await l.learnedLimits(org)).limit).toBe(1);
+    const l = limiter(time, { limit: 100, maxWaitMs: 0, learnFloor: { limit: 10, concurrency: 2 } });
+    await useSlots(l, org, 3);
+    await (await l.acquire(org))("rate"); // 3 in the window: another integration used the minute
+    expect(await l.learnedLimits(org)).toMatchObject({ limit: 100, lowered: false });
+
+    const tight = limiter(time, { limit: 3, maxWaitMs: 0, learnFloor: { limit: 1, concurrency: 1 } });
+    for (let i = 0; i < 4; i++) {
+      time.t.now += 60_000;
+      const budget = (await tight.learnedLimits(org)).limit;
+      for (let k = 1; k < budget; k++) await (await tight.acquire(org))();
+      await (await tight.acquire(org))("rate"); // Zoho refuses the last call of our budget: one less
+    }
+    expect((await tight.learnedLimits(org)).limit).toBe(1);
   });
 
   it("a concurrency refusal lowers the in-flight cap to the calls Zoho was still running", async () => {
@@ -260,12 +267,12 @@ describe("ZohoRateLimiter: learned limits (ADR 016)", () => {
     const time = fakeTime();
     const org = newOrg();
     const a = limiter(time, { limit: 20, maxWaitMs: 0 });
-    await useSlots(a, org, 8);
+    await useSlots(a, org, 12);
     await (await a.acquire(org))("rate");
     const b = new ZohoRateLimiter({ redis: redisB, now: time.now, sleep: time.sleep, random: () => 0, limit: 5, maxWaitMs: 0 });
     expect(await b.learnedLimits(org)).toEqual({ limit: 5, concurrency: 5, lowered: false });
     const c = new ZohoRateLimiter({ redis: redisB, now: time.now, sleep: time.sleep, random: () => 0, limit: 20, maxWaitMs: 0 });
-    expect((await c.learnedLimits(org)).limit).toBe(8);
+    expect((await c.learnedLimits(org)).limit).toBe(12);
   });
 
   it("counts every granted call on the organization's Zoho day", async () => {

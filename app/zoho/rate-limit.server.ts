@@ -32,6 +32,12 @@ export interface ZohoRateLimiterOptions {
   maxWaitMs?: number;
   /** A learned (lowered) limit is raised one step after this long without another refusal of its kind. */
   raiseAfterMs?: number;
+  /**
+   * A refusal teaches nothing when we had fewer calls than this in the window / in flight (per
+   * minute / concurrency): other integrations used the minute, or a passing fault; the job's own
+   * delay handles it. At or above it, the limit is learned.
+   */
+  learnFloor?: { limit: number; concurrency: number };
   /** Clock for the window. Default: Redis server time, so every process shares one clock. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -63,6 +69,7 @@ export const ZOHO_RATE_LIMIT_DEFAULTS = {
   leaseMs: 60_000,
   maxWaitMs: 5_000,
   raiseAfterMs: 10 * 60_000,
+  learnFloor: { limit: 10, concurrency: 2 },
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -148,11 +155,13 @@ return 1
 const RELEASE_SHA = createHash("sha1").update(RELEASE_LUA).digest("hex");
 
 // Zoho refused the call (multiplicative decrease, ADR 016). KEYS as ACQUIRE_LUA.
-// ARGV = now (ms, or ""), member, windowMs, kind ("rate" | "concurrency"), ceiling, raiseAfterMs
+// ARGV = now (ms, or ""), member, windowMs, kind ("rate" | "concurrency"), ceiling, raiseAfterMs, floor
 // - rate (44): Zoho did not count the refused call, so it leaves our window; what is left in the
-//   window is what Zoho accepted (or more): the new budget. At or under it already → one step down.
+//   window is what Zoho accepted (or more): the new budget.
 // - concurrency (1070): the calls still in flight were what Zoho allowed: the new concurrency.
-// Returns the new learned value.
+// - at or under that already: one step (1/10) down; never below 1.
+// - fewer than the floor (ARGV[7], capped by the ceiling) in the window / in flight: nothing learned.
+// Returns the new learned value, or -1 when nothing was learned.
 const REFUSED_LUA = `${NOW_LUA}
 local window = tonumber(ARGV[3])
 local ceiling = tonumber(ARGV[5])
@@ -169,6 +178,7 @@ else
   seen = redis.call('ZCARD', KEYS[2])
   redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[2])
 end
+if seen < math.min(tonumber(ARGV[7]), ceiling) then return -1 end
 local current = math.min(ceiling, tonumber(redis.call('HGET', KEYS[3], field)) or ceiling)
 local lowered = seen
 if seen >= current then lowered = current - math.max(1, math.floor(current / 10)) end
@@ -191,6 +201,7 @@ export class ZohoRateLimiter {
   private readonly leaseMs: number;
   private readonly maxWaitMs: number;
   private readonly raiseAfterMs: number;
+  private readonly learnFloor: { limit: number; concurrency: number };
   private readonly now: (() => number) | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -204,6 +215,7 @@ export class ZohoRateLimiter {
     this.leaseMs = opts.leaseMs ?? ZOHO_RATE_LIMIT_DEFAULTS.leaseMs;
     this.maxWaitMs = opts.maxWaitMs ?? ZOHO_RATE_LIMIT_DEFAULTS.maxWaitMs;
     this.raiseAfterMs = opts.raiseAfterMs ?? ZOHO_RATE_LIMIT_DEFAULTS.raiseAfterMs;
+    this.learnFloor = opts.learnFloor ?? ZOHO_RATE_LIMIT_DEFAULTS.learnFloor;
     this.now = opts.now;
     this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = opts.random ?? Math.random;
@@ -304,8 +316,11 @@ export class ZohoRateLimiter {
           return;
         }
         const ceiling = refused === "rate" ? this.limit : this.concurrency;
-        const lowered = await this.script(REFUSED_SHA, REFUSED_LUA, keys, [now, member, String(this.windowMs), refused, String(ceiling), String(this.raiseAfterMs)]);
-        this.log.warn({ organizationId, refused, lowered: Number(lowered), ceiling }, "zoho refused: organization limit lowered");
+        const floor = refused === "rate" ? this.learnFloor.limit : this.learnFloor.concurrency;
+        const args = [now, member, String(this.windowMs), refused, String(ceiling), String(this.raiseAfterMs), String(floor)];
+        const lowered = Number(await this.script(REFUSED_SHA, REFUSED_LUA, keys, args));
+        if (lowered > 0) this.log.warn({ organizationId, refused, lowered, ceiling }, "zoho refused: organization limit lowered");
+        else this.log.info({ organizationId, refused, floor }, "zoho refused below the learning floor: limit kept");
       } catch (err) {
         // Not fatal: the lease expires by itself after leaseMs.
         this.log.warn({ err, organizationId }, "zoho rate limit: could not release slot");
