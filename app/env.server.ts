@@ -40,6 +40,13 @@ export const envSchema = z.object({
   /** Zoho Books limits per organization (design §8): 100 requests/minute; 5 in flight (free plan). */
   ZOHO_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(100),
   ZOHO_MAX_CONCURRENT: z.coerce.number().int().positive().default(5),
+  /**
+   * Daily Zoho API calls of an organization when its plan is unknown and Zoho has not told us (code 45)
+   * yet: the smallest plan's (Free, 1,000). ADR 016.
+   */
+  ZOHO_DAILY_QUOTA: z.coerce.number().int().positive().default(1000),
+  /** Backfill and the catch-up scan stop at this share of the daily quota; live orders keep going. */
+  ZOHO_BACKGROUND_QUOTA_SHARE: z.coerce.number().gt(0).max(1).default(0.8),
   /** Sync-order jobs one worker process runs at once (Zoho's per-organization caps still apply). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
   /**

@@ -1,4 +1,4 @@
-// `npm run bench [-- --only ack,latency,calls,backfill,rss,scale-out --quick …]`: performance figures of automatic
+// `npm run bench [-- --only ack,latency,calls,backfill,limits,quota,rss,scale-out --quick …]`: performance figures of automatic
 // sending against the simulators on the real PostgreSQL + Redis, printed as one table of figures vs
 // targets (method and latest figures: docs/benchmarks.md). Benchmarks print figures; they are not
 // tests and are not part of `npm test`.
@@ -23,7 +23,7 @@ import { renderTable, type Row } from "./bench/table";
 import type { WebProcess } from "./bench/web";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const ORDER: Scenario[] = ["ack", "calls", "latency", "backfill", "rss", "scale-out"];
+const ORDER: Scenario[] = ["ack", "calls", "latency", "backfill", "limits", "quota", "rss", "scale-out"];
 
 const progress = (message: string) => console.error(`› ${message}`);
 
@@ -89,6 +89,8 @@ async function main(opts: BenchOptions): Promise<number> {
       calls: async () => (await import("./bench/scenarios/calls")).runCalls,
       latency: async () => (await import("./bench/scenarios/latency")).runLatency,
       backfill: async () => (await import("./bench/scenarios/backfill")).runBackfill,
+      limits: async () => (await import("./bench/scenarios/budget")).runLimits,
+      quota: async () => (await import("./bench/scenarios/budget")).runQuota,
       rss: async () => (await import("./bench/scenarios/rss")).runRss,
       "scale-out": async () => (await import("./bench/scenarios/scale-out")).runScaleOut,
     };

@@ -10,6 +10,9 @@ import type { StartWorkersOptions } from "~/queue/workers.server";
 import { DAILY_QUOTA_MESSAGE } from "~/sync/verdict";
 import { resumePausedShops } from "~/sync/shop-pause.server";
 import { getZohoClient } from "~/zoho/connection.server";
+import { getDailyQuotaStatus } from "~/zoho/quota.server";
+import { limiterKeys, zohoCallsOnDay, zohoDay, zohoDayEnd } from "~/zoho/rate-limit.server";
+import { CALLS_PER_ORDER_PRIOR, callsPerOrder, callsPerOrderKey } from "./zoho-pace.server";
 import type { ConnectedShop } from "~test/harness/connected-shop";
 import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitFor, waitForStatus } from "~test/helpers/sync-queue";
 import { connectZoho } from "~test/helpers/zoho-connect";
@@ -267,5 +270,63 @@ describe("sync-order worker: lifecycle", () => {
     expect(again.outcome).toBe("added");
     await waitForStatus(shop, orderId, "synced");
     expect(org.invoices.size).toBe(1);
+  });
+});
+
+describe("sync-order worker: each organization's daily budget (ADR 016)", () => {
+  it("a backfill job waits for the next Zoho day once the background share is used; a live order still goes", async () => {
+    const { shop, org, orderIds } = await shopWithOrders(2);
+    const organizationId = org.organization.organization_id;
+    await prisma.zohoConnection.update({ where: { shop }, data: { dailyQuotaLearned: 100 } });
+    const redis = createRedis("worker");
+    try {
+      await redis.set(`${limiterKeys(organizationId).day}:${zohoDay(Date.now())}`, "80", "PX", 60_000); // 80 % used today
+      await start();
+
+      await enqueueSyncOrder({ shop, orderId: orderIds[0]! }, { source: "backfill", mode: "manual", queues });
+      await waitFor(async () => (await jobState(shop, orderIds[0]!)) === "delayed", { what: "the backfill job to wait" });
+      const due = await delayedUntil(shop, orderIds[0]!);
+      const reset = zohoDayEnd(Date.now()).getTime();
+      expect(due).toBeGreaterThanOrEqual(reset);
+      expect(due).toBeLessThan(reset + 61_000);
+      expect(zohoBooks.count()).toBe(0);
+
+      await enqueue(shop, orderIds[1]!);
+      await waitForStatus(shop, orderIds[1]!, "synced");
+      expect(await zohoCallsOnDay(organizationId, Date.now(), redis)).toBeGreaterThan(80); // counted by the limiter
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("Zoho's code 45 names the quota: it is remembered for the organization", async () => {
+    const { shop, orderIds } = await shopWithOrders(1);
+    zohoBooks.inject({ kind: "daily-limit", times: 1 });
+    await start({ policy: { maxDelayMs: 24 * 3600_000 } });
+    await enqueue(shop, orderIds[0]!);
+    await waitFor(async () => (await jobState(shop, orderIds[0]!)) === "delayed", { what: "the job to wait for the quota" });
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({ dailyQuotaLearned: 1000 });
+    expect(await getDailyQuotaStatus(shop)).toMatchObject({ quota: 1000, source: "zoho" });
+  });
+
+  it("each sync feeds the organization's running average of calls per order (the backlog's pace)", async () => {
+    const { shop, org, orderIds } = await shopWithOrders(2);
+    const organizationId = org.organization.organization_id;
+    const redis = createRedis("worker");
+    try {
+      expect(await callsPerOrder(redis, prefix, organizationId)).toBe(CALLS_PER_ORDER_PRIOR);
+      await start();
+      for (const id of orderIds) {
+        await enqueue(shop, id);
+        await waitForStatus(shop, id, "synced");
+      }
+      const calls = (await prisma.syncEvent.findMany({ where: { shop, kind: "invoice_created" } })).map((e) => (e.data as { zohoCalls: number }).zohoCalls);
+      expect(calls).toHaveLength(2);
+      // The first sync sets the average, the second moves it halfway (two samples so far).
+      await waitFor(async () => (await redis.hget(callsPerOrderKey(prefix, organizationId), "n")) === "2", { what: "both syncs recorded" });
+      expect(await callsPerOrder(redis, prefix, organizationId)).toBeCloseTo((calls[0]! + calls[1]!) / 2, 5);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -9,7 +9,9 @@ import { env } from "~/env.server";
 import { DelayedError, UnrecoverableError, type Job, type Processor } from "bullmq";
 import type { RedisClient } from "~/redis/redis.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
-import type { SyncOrderJobData } from "~/queue/queues.server";
+import { PRIORITY, type SyncOrderJobData } from "~/queue/queues.server";
+import { CALLS_PER_ORDER_PRIOR, observedPaceMs, paceMsFor, recordCallsPerOrder } from "~/queue/zoho-pace.server";
+import { backgroundQuotaWait, recordDailyQuotaRefusal, zohoOrganizationOf } from "~/zoho/quota.server";
 import { ensureOrderSync, holdOrder } from "~/sync/order-sync.server";
 import { verdictFor, VERDICT_DEFAULTS, type VerdictConfig } from "~/sync/verdict";
 import { loadShopGate, pauseShop } from "~/sync/shop-pause.server";
@@ -21,8 +23,9 @@ export interface SyncOrderWorkerConfig {
   /** Another process holds the order's claim: look again after this long. */
   busyRecheckMs?: number;
   /**
-   * Rate-limited jobs of one shop are spread this far apart (default `defaultPaceMs()`), so a backlog
-   * comes back as a steady stream instead of all at once when the minute is over.
+   * Rate-limited jobs of one shop are spread this far apart, so a backlog comes back as a steady stream
+   * instead of all at once when the minute is over. Default: from the organization's learned budget and
+   * observed calls per order (app/queue/zoho-pace.server.ts). A fixed value: tests, what-if benches.
    */
   paceMs?: number;
   /** Key prefix of the pacing keys (the queue set's prefix). */
@@ -36,16 +39,17 @@ export interface SyncOrderWorkerConfig {
 
 export const SYNC_WORKER_DEFAULTS = { busyRecheckMs: 30_000 } as const;
 
-/** Zoho calls a backlogged order needs on average (known customers 1, new ones 4; measured ≈ 1.3–2). */
-const CALLS_PER_ORDER_ESTIMATE = 1.5;
-
 /**
- * Spacing of a rate-limited shop's jobs: the organization's per-minute budget spread over the calls
- * an order takes (100/min → 900 ms, 600/min → 150 ms). A constant here capped a backlog at a fixed
- * number of orders per minute whatever the limit (docs/benchmarks.md).
+ * Spacing of a rate-limited shop's jobs before anything is known about its organization: the
+ * configured per-minute budget over the prior calls per order (100/min → 855 ms).
  */
 export function defaultPaceMs(requestsPerMinute: number = env.ZOHO_REQUESTS_PER_MINUTE): number {
-  return Math.ceil((60_000 / requestsPerMinute) * CALLS_PER_ORDER_ESTIMATE);
+  return paceMsFor(requestsPerMinute, CALLS_PER_ORDER_PRIOR);
+}
+
+/** Backfill and catch-up-scan jobs: they stop at a share of the daily quota (ADR 016); live ones never do. */
+function isBackground(job: Job<SyncOrderJobData>): boolean {
+  return (job.opts.priority ?? 0) >= PRIORITY.scan;
 }
 
 /** What a finished job returns (stored in Redis in clear text: ids and codes only). */
@@ -58,8 +62,28 @@ export type SyncOrderJobResult =
 export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<SyncOrderJobData, SyncOrderJobResult> {
   const policy: VerdictConfig = { ...VERDICT_DEFAULTS, ...cfg.policy };
   const busyRecheckMs = Math.min(cfg.busyRecheckMs ?? SYNC_WORKER_DEFAULTS.busyRecheckMs, policy.maxDelayMs);
-  const paceMs = cfg.paceMs ?? defaultPaceMs();
   const baseLog = (cfg.log ?? rootLogger).child({ component: "sync-order-worker" });
+
+  /** The pace of the shop's organization now (a fixed cfg.paceMs wins). */
+  const paceMsOf = async (shop: string): Promise<number> => {
+    if (cfg.paceMs !== undefined) return cfg.paceMs;
+    try {
+      const organizationId = await zohoOrganizationOf(shop);
+      return organizationId ? await observedPaceMs(cfg.redis, cfg.prefix, organizationId) : defaultPaceMs();
+    } catch {
+      return defaultPaceMs(); // pacing is an optimisation; the limiter still protects Zoho
+    }
+  };
+  /** What this sync cost feeds the organization's running average (the backlog's pace). */
+  const feedCallsPerOrder = async (shop: string, calls: number): Promise<void> => {
+    if (!(calls > 0)) return;
+    try {
+      const organizationId = await zohoOrganizationOf(shop);
+      if (organizationId) await recordCallsPerOrder(cfg.redis, cfg.prefix, organizationId, calls);
+    } catch (err) {
+      baseLog.warn({ err, shop }, "calls per order not recorded");
+    }
+  };
 
   return async (job, token) => {
     const { shop, orderId } = job.data;
@@ -84,6 +108,16 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
       return delayJob(job, token, gate.until.getTime());
     }
 
+    if (isBackground(job)) {
+      const wait = await backgroundQuotaWait(shop);
+      if (wait) {
+        // Live orders and the merchant's other integrations keep the rest of today's quota; the job
+        // runs by itself on the next Zoho day.
+        log.info({ used: wait.status.used, backgroundLimit: wait.status.backgroundLimit, until: wait.until.toISOString() }, "daily quota share used, background job waits");
+        return delayJob(job, token, wait.until.getTime() + Math.floor(Math.random() * 60_000));
+      }
+    }
+
     let outcome: SyncOutcome;
     try {
       outcome = await syncOrder({ shop, orderId, mode }, { ...(await cfg.syncDeps?.(job)), log });
@@ -97,10 +131,11 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
           throw new UnrecoverableError(message);
         case "delay": {
           const earliest = Date.now() + action.ms;
-          const at = action.reason === "rate_limit" ? await reservePaceSlot(cfg.redis, paceKey(cfg.prefix, shop), earliest, paceMs) : earliest;
+          const at = action.reason === "rate_limit" ? await reservePaceSlot(cfg.redis, paceKey(cfg.prefix, shop), earliest, await paceMsOf(shop)) : earliest;
           return delayJob(job, token, at);
         }
         case "pause-shop": {
+          if (action.reason === "daily_quota") await recordDailyQuotaRefusal(shop, err);
           await pauseShop(shop, action, { log });
           return delayJob(job, token, action.until.getTime());
         }
@@ -116,6 +151,7 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
       case "created":
       case "recovered":
       case "finished":
+        await feedCallsPerOrder(shop, outcome.zohoCalls);
         return { kind: outcome.kind, invoiceId: outcome.invoiceId, invoiceNumber: outcome.invoiceNumber, zohoCalls: outcome.zohoCalls, corrected: outcome.corrected };
       case "already_synced":
         return { kind: "already_synced", invoiceId: outcome.invoiceId };

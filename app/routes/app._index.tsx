@@ -1,5 +1,5 @@
 // Dashboard: the Zoho Books connection, how many orders are in each state, and the latest activity.
-// Reads our own tables only (no Zoho call while rendering).
+// Reads our own tables and the limiter's call counter only (no Zoho call while rendering).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
@@ -8,12 +8,18 @@ import { authenticate } from "~/shopify.server";
 import { activityKind } from "~/sync/activity-kinds";
 import { countOrdersByView, recentActivity } from "~/sync/orders-view.server";
 import { getConnectionStatus } from "~/zoho/connection.server";
+import { getDailyQuotaStatus } from "~/zoho/quota.server";
 
 export const meta: MetaFunction = () => pageTitle("Dashboard");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const [s, counts, recent] = await Promise.all([getConnectionStatus(session.shop), countOrdersByView(session.shop), recentActivity(session.shop, 6)]);
+  const [s, counts, recent, quota] = await Promise.all([
+    getConnectionStatus(session.shop),
+    countOrdersByView(session.shop),
+    recentActivity(session.shop, 6),
+    getDailyQuotaStatus(session.shop),
+  ]);
   return {
     state: s.state,
     organizationName: s.organizationName,
@@ -24,8 +30,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
     pausedUntil: s.pausedUntil && s.pausedUntil.getTime() > Date.now() ? s.pausedUntil.toISOString() : null,
     counts,
     recent,
+    quota: quota && {
+      used: quota.used,
+      quota: quota.quota,
+      source: quota.source,
+      backgroundLimit: quota.backgroundLimit,
+      resetsAt: quota.resetsAt.toISOString(),
+    },
   };
 }
+
+const QUOTA_SOURCE: Record<"plan" | "zoho" | "setting", string> = {
+  plan: "your Zoho plan's",
+  zoho: "as Zoho reported it",
+  setting: "assumed; the plan is not known yet",
+};
 
 const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const formatDate = (iso: string) => `${DATE_FORMAT.format(new Date(iso))} UTC`;
@@ -70,6 +89,15 @@ export default function Dashboard() {
                       Paid orders are {s.autoSend ? "sent automatically" : "not sent automatically"}. Last successful call to Zoho:{" "}
                       {s.lastSuccessAt ? formatDate(s.lastSuccessAt) : "none yet"}.
                     </Text>
+                    {s.quota && (
+                      <Text as="p" tone={s.quota.used >= s.quota.backgroundLimit ? "caution" : "subdued"}>
+                        Zoho API calls today: {s.quota.used.toLocaleString("en-US")} of {s.quota.quota.toLocaleString("en-US")} ({QUOTA_SOURCE[s.quota.source]}
+                        ), resets {formatDate(s.quota.resetsAt)}.
+                        {s.quota.used >= s.quota.backgroundLimit
+                          ? " Older orders being sent in the background wait for the reset; new paid orders are still sent."
+                          : ` Background sending of older orders stops at ${s.quota.backgroundLimit.toLocaleString("en-US")}.`}
+                      </Text>
+                    )}
                     {s.pausedUntil && (
                       <Text as="p" tone="caution">
                         Sending is paused until {formatDate(s.pausedUntil)}: {s.lastError ?? "Zoho's daily API limit was reached."}

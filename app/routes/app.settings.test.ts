@@ -121,9 +121,12 @@ describe("/app/settings states", () => {
 
   it("connected with one organization: it is chosen automatically and listed", async () => {
     const { shop, orgs } = await connectedShop(1);
+    zohoBooks.clearRequests();
 
     const data = await load(shop);
 
+    expect(zohoBooks.count()).toBe(0); // the list is the copy cached at connect time
+    expect(data.organizationsFetchedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(data.status).toMatchObject({ state: "connected", organizationId: orgs[0]!.organization_id, organizationName: orgs[0]!.name, autoSend: true });
     expect(data.status.connectedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(data.status.lastSuccessAt).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -156,16 +159,25 @@ describe("/app/settings states", () => {
     expect(unknown.body).toMatchObject({ ok: false, error: expect.stringContaining("not available to the connected Zoho account") });
   });
 
-  it("shows why organizations could not be loaded, never a stack trace", async () => {
-    const { shop } = await connectedShop(1);
+  it("a plain load never calls Zoho; Refresh list fetches the organizations again, and says why it could not", async () => {
+    const { shop, orgs } = await connectedShop(1);
+    const added = seedOrganization({ preset: "us" }).organization;
+    zohoBooks.clearRequests();
+    expect((await load(shop)).organizations).toHaveLength(1);
+    expect(zohoBooks.count()).toBe(0);
+
+    expect((await post(shop, { intent: "refreshOrganizations" })).body).toMatchObject({ ok: true, message: "2 Zoho Books organizations found." });
+    expect(zohoBooks.count("GET /organizations")).toBe(1);
+    expect((await load(shop)).organizations?.map((o) => o.id)).toEqual([orgs[0]!.organization_id, added.organization_id]);
+    // Choosing from the cached list needs no further call.
+    expect((await post(shop, { intent: "selectOrganization", organizationId: added.organization_id })).body).toMatchObject({ ok: true });
+    expect(zohoBooks.count()).toBe(1);
+
     zohoBooks.inject({ kind: "internal-error", path: "/organizations", times: Infinity });
-
-    const data = await load(shop);
-
-    expect(data.status.state).toBe("connected");
-    expect(data.organizations).toBeNull();
-    expect(data.organizationsError).toBe("Internal error"); // Zoho's own message
-    expect(data.organizationsError).not.toMatch(/\n\s+at /);
+    const failed = await post(shop, { intent: "refreshOrganizations" });
+    expect(failed.body).toMatchObject({ ok: false, error: "Internal error" }); // Zoho's own message
+    expect(failed.body.error).not.toMatch(/\n\s+at /);
+    expect((await load(shop)).organizations).toHaveLength(2); // the last good copy stays
   });
 
   it("needs reconnect: a refresh token Zoho refuses flips the page to needs_reauth with the reason", async () => {
@@ -175,11 +187,11 @@ describe("/app/settings states", () => {
     expireZohoAccessTokens();
     await prisma.zohoConnection.update({ where: { shop }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
 
+    expect((await post(shop, { intent: "refreshOrganizations" })).body).toMatchObject({ ok: false });
     const data = await load(shop);
 
     expect(data.status.state).toBe("needs_reauth");
     expect(data.status.lastError).toMatch(/Reconnect needed/);
-    expect(data.organizationsError).toBeNull(); // the needs_reauth banner carries the reason
 
     // Reconnect is the same connect intent; completing it makes the connection usable again.
     expect((await post(shop, { intent: "connect", dataCenter: "com" })).body.connectUrl).toBeTruthy();

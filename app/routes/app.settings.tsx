@@ -1,6 +1,7 @@
 // Settings: connect Zoho Books (top-level consent), pick the organization, auto-send, disconnect.
 // Thin route (style §5.2): authenticate, call the connection service, render. The page never calls
-// Zoho while rendering; the loader lists organizations so the picker is filled from GET /organizations.
+// Zoho while rendering, nor on a plain load: the picker is filled from the organizations cached at
+// connect time (GET /organizations), refreshed only by the "Refresh list" action (ADR 016).
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
@@ -13,6 +14,7 @@ import { TokenDecryptionError } from "~/crypto.server";
 import {
   detectInvoiceKeyFields,
   disconnectZoho,
+  getCachedOrganizations,
   getConnectionStatus,
   listOrganizations,
   selectOrganization,
@@ -25,7 +27,7 @@ import {
 } from "~/zoho/connection.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
-import { ZohoAuthError, ZohoError, toZohoOAuthError } from "~/zoho/errors";
+import { ZohoError, toZohoOAuthError } from "~/zoho/errors";
 
 const AUTO_DC = "auto";
 
@@ -41,29 +43,15 @@ export const meta: MetaFunction = () => pageTitle("Settings");
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const shop = session.shop;
-  let status = await getConnectionStatus(shop);
-
-  let organizations: Array<{ id: string; name: string; currencyCode: string }> | null = null;
-  let organizationsError: string | null = null;
-  if (status.state === "connected") {
-    try {
-      organizations = (await listOrganizations(shop)).map((o) => ({ id: o.organization_id, name: o.name, currencyCode: o.currency_code }));
-    } catch (err) {
-      organizationsError = reasonFor(err, shop, "zoho organizations not loaded");
-      // A refused refresh token flips the connection to needs_reauth: show that state (its banner
-      // carries the reason), not a stale "connected" with a second banner.
-      if (err instanceof ZohoAuthError) {
-        status = await getConnectionStatus(shop);
-        if (status.state !== "connected") organizationsError = null;
-      }
-    }
-  }
+  const status = await getConnectionStatus(shop);
+  const cached = status.state === "connected" ? await getCachedOrganizations(shop) : null;
+  const organizations = cached?.organizations.map((o) => ({ id: o.organization_id, name: o.name, currencyCode: o.currency_code })) ?? null;
 
   return {
     status: toView(status),
     tagOrders: await getOrderTagging(shop),
     organizations,
-    organizationsError,
+    organizationsFetchedAt: cached ? cached.fetchedAt.toISOString() : null,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
   };
 }
@@ -116,6 +104,10 @@ export async function action({ request }: ActionFunctionArgs) {
         url.searchParams.set("id_token", idToken);
         if (dc !== AUTO_DC) url.searchParams.set("dc", dc);
         return data<ActionResult>({ intent, ok: true, connectUrl: url.href });
+      }
+      case "refreshOrganizations": {
+        const orgs = await listOrganizations(shop);
+        return data<ActionResult>({ intent, ok: true, message: `${orgs.length} Zoho Books organization${orgs.length === 1 ? "" : "s"} found.` });
       }
       case "selectOrganization": {
         const organizationId = String(form.get("organizationId") ?? "").trim();
@@ -233,9 +225,10 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, tagOrders, organizations, organizationsError, connectError } = useLoaderData<typeof loader>();
+  const { status, tagOrders, organizations, organizationsFetchedAt, connectError } = useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
+  const refreshOrgs = useFetcher<typeof action>();
   const autoSend = useFetcher<typeof action>();
   const linkItems = useFetcher<typeof action>();
   const tagging = useFetcher<typeof action>();
@@ -255,7 +248,7 @@ export default function SettingsPage() {
   }, [connectUrl]);
 
   const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
-  const results = [connect, organization, autoSend, linkItems, tagging, invoiceKey, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
+  const results = [connect, organization, refreshOrgs, autoSend, linkItems, tagging, invoiceKey, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
   const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
   const linkItemsChecked = linkItems.formData ? linkItems.formData.get("linkItemsBySku") === "true" : status.linkItemsBySku;
   const tagOrdersChecked = tagging.formData ? tagging.formData.get("tagOrders") === "true" : tagOrders;
@@ -299,11 +292,6 @@ export default function SettingsPage() {
                 <p>
                   {status.lastError ?? "Zoho's daily API limit was reached."} Sending resumes at {formatDate(paused, "")}.
                 </p>
-              </Banner>
-            )}
-            {organizationsError && (
-              <Banner tone="critical" title="Could not load your Zoho Books organizations">
-                <p>{organizationsError}</p>
               </Banner>
             )}
 
@@ -358,15 +346,28 @@ export default function SettingsPage() {
                   </BlockStack>
                 </Card>
 
-                {status.state === "connected" && organizations && (
+                {status.state === "connected" && (
                   <Card>
                     <BlockStack gap="400">
-                      <Text as="h2" variant="headingMd">
-                        Organization
-                      </Text>
-                      {organizations.length === 0 ? (
+                      <InlineStack align="space-between" blockAlign="center">
+                        <Text as="h2" variant="headingMd">
+                          Organization
+                        </Text>
+                        <Button
+                          variant="plain"
+                          loading={refreshOrgs.state !== "idle"}
+                          onClick={() => refreshOrgs.submit({ intent: "refreshOrganizations" }, { method: "post" })}
+                        >
+                          Refresh list
+                        </Button>
+                      </InlineStack>
+                      {!organizations ? (
+                        <Text as="p" tone="subdued">
+                          The list of your Zoho Books organizations has not been loaded yet. Click Refresh list.
+                        </Text>
+                      ) : organizations.length === 0 ? (
                         <Text as="p" tone="critical">
-                          This Zoho account has no Zoho Books organization. Create one in Zoho Books, then reload this page.
+                          This Zoho account has no Zoho Books organization. Create one in Zoho Books, then click Refresh list.
                         </Text>
                       ) : (
                         <>
@@ -378,7 +379,7 @@ export default function SettingsPage() {
                             ]}
                             value={organizationId}
                             onChange={setOrganizationId}
-                            helpText="Draft invoices are created in this organization. Its currency must be your shop's currency."
+                            helpText={`Draft invoices are created in this organization. Its currency must be your shop's currency. List as of ${formatDate(organizationsFetchedAt, "—")}.`}
                           />
                           <InlineStack>
                             <Button

@@ -1,7 +1,7 @@
 // POST /webhooks/orders/paid through the real route and `authenticate.webhook`, against real Postgres
 // and Redis: signature, recording, enqueueing, duplicates, held orders, a queue that is down.
 import { Redis } from "ioredis";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { prisma } from "~/db.server";
 import { createQueueSet, setQueues, syncOrderJobId } from "~/queue/queues.server";
 
@@ -19,6 +19,17 @@ const shops = new Set<string>();
 const post = (init: Omit<WebhookInit, "topic"> & { topic?: string }) =>
   settle(() => action({ request: webhookRequest({ topic: "orders/paid", ...init }), params: {}, context: {} }));
 
+/** The job is added right after the answer (the ack does not wait for Redis). */
+const enqueuedJob = (shop: string, orderId: string) =>
+  vi.waitFor(
+    async () => {
+      const job = await queues.syncOrder.getJob(syncOrderJobId(shop, orderId));
+      if (!job) throw new Error("not enqueued yet");
+      return job;
+    },
+    { timeout: 2_000, interval: 20 },
+  );
+
 const events = (shop: string) => prisma.syncEvent.findMany({ where: { shop }, orderBy: { at: "asc" } });
 
 describe("orders/paid webhook", () => {
@@ -27,8 +38,9 @@ describe("orders/paid webhook", () => {
     const res = await post({ shop, body: ordersPaidBody("7000001", "#1001") });
 
     expect(res.status).toBe(200);
+    expect(res.response?.headers.get("server-timing")).toMatch(/^verify;dur=[\d.]+, (connection|upsert);dur=[\d.]+, (connection|upsert);dur=[\d.]+$/);
     expect(await orderRow(shop, "7000001")).toMatchObject({ status: "queued", orderName: "#1001", lastErrorCode: null });
-    const job = await queues.syncOrder.getJob(syncOrderJobId(shop, "7000001"));
+    const job = await enqueuedJob(shop, "7000001");
     expect(job?.data).toEqual({ shop, orderId: "7000001" });
     expect(job?.opts.priority).toBe(2);
     expect(await job?.getState()).toBe("prioritized");
@@ -71,6 +83,7 @@ describe("orders/paid webhook", () => {
 
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     expect(await prisma.orderSync.count({ where: { shop } })).toBe(1);
+    await enqueuedJob(shop, orderId);
     const jobs = await jobsOfShop(queues, shop);
     expect(jobs.map((j) => j.id)).toEqual([syncOrderJobId(shop, orderId)]);
 
@@ -131,6 +144,7 @@ describe("orders/paid webhook", () => {
       await dead.close();
       deadRedis.disconnect();
     }
+    await new Promise((resolve) => setTimeout(resolve, 1_700)); // the enqueue after the answer gave up
     expect(await orderRow(shop, "7000007")).toMatchObject({ status: "queued", lastErrorCode: null });
     expect(await queues.syncOrder.getJob(syncOrderJobId(shop, "7000007"))).toBeUndefined();
   });

@@ -5,12 +5,13 @@
 import type { OrderSyncStatus } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
-import { enqueueSyncOrder, type EnqueueResult, type QueueSet, type SyncOrderSource } from "~/queue/queues.server";
+import { enqueueSyncOrder, getQueues, type EnqueueResult, type QueueSet, type SyncOrderSource } from "~/queue/queues.server";
 import { withTimeout } from "~/redis/lock.server";
 import { giveUpOnOrder, holdOrder, upsertQueuedOrder, waitingOrdersWhere } from "~/sync/order-sync.server";
 import { VERDICT_DEFAULTS } from "~/sync/verdict";
 import { gateFor, type HoldCode } from "~/sync/shop-gate";
 import { MalformedWebhookError } from "~/sync/webhooks.server";
+import type { PhaseTimings } from "~/sync/phase-timings";
 
 /** A webhook must answer within Shopify's 5 s; an unreachable Redis must not eat that budget. */
 export const ENQUEUE_TIMEOUT_MS = 1_500;
@@ -23,6 +24,16 @@ export interface IntakeDeps {
   now?: () => Date;
 }
 
+export interface RecordPaidOrderDeps extends IntakeDeps {
+  /** Phase durations for the webhook's Server-Timing header ("connection", "upsert", "enqueue"). */
+  timing?: PhaseTimings;
+  /**
+   * Enqueue after this call returned (the webhook answers first). The row is the truth and the job
+   * only a wake-up call: a process that dies in between leaves a `queued` row the scan enqueues.
+   */
+  deferEnqueue?: boolean;
+}
+
 export type RecordPaidOrderResult =
   | { outcome: "enqueued"; enqueue: EnqueueResult["outcome"] }
   /** Stored but not sent automatically (no connection, no organization, auto-send off). */
@@ -30,7 +41,9 @@ export type RecordPaidOrderResult =
   /** Already synced, needs a person, or deleted on purpose: nothing to do. */
   | { outcome: "skipped"; status: OrderSyncStatus }
   /** Stored; the queue was unreachable, so the scan will enqueue it. */
-  | { outcome: "recorded"; reason: string };
+  | { outcome: "recorded"; reason: string }
+  /** Stored; the job is being added after the answer (deferEnqueue). */
+  | { outcome: "enqueueing" };
 
 /**
  * The order of an orders/paid payload (REST shape). The id comes from `admin_graphql_api_id` when
@@ -55,15 +68,16 @@ export function paidOrderFromPayload(payload: unknown): { orderId: string; order
  */
 export async function recordPaidOrder(
   input: { shop: string; orderId: string; orderName?: string | null },
-  deps: IntakeDeps = {},
+  deps: RecordPaidOrderDeps = {},
 ): Promise<RecordPaidOrderResult> {
   const { shop, orderId } = input;
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "record-paid-order" });
   const now = deps.now?.() ?? new Date();
+  const timed = <T>(phase: string, fn: () => Promise<T>) => (deps.timing ? deps.timing.time(phase, fn) : fn());
 
   const [conn, row] = await Promise.all([
-    prisma.zohoConnection.findUnique({ where: { shop } }),
-    upsertQueuedOrder(shop, orderId, input.orderName ?? null),
+    timed("connection", () => prisma.zohoConnection.findUnique({ where: { shop }, select: GATE_FIELDS })),
+    timed("upsert", () => upsertQueuedOrder(shop, orderId, input.orderName ?? null)),
   ]);
   if (row.status === "synced" || row.status === "needs_attention" || row.status === "deleted") {
     log.debug({ status: row.status }, "paid order already handled");
@@ -76,15 +90,27 @@ export async function recordPaidOrder(
     return { outcome: "held", code: gate.code };
   }
   // "send", or "pause": the job is added anyway and the worker parks it until the shop resumes.
-  try {
-    const result = await withTimeout(enqueueSyncOrder({ shop, orderId }, { source: "webhook", queues: deps.queues }), ENQUEUE_TIMEOUT_MS, "the queue (Redis)");
-    log.info({ jobId: result.jobId, enqueue: result.outcome }, "paid order enqueued");
-    return { outcome: "enqueued", enqueue: result.outcome };
-  } catch (err) {
-    log.warn({ err }, "paid order recorded, enqueue failed; the scan will pick it up");
-    return { outcome: "recorded", reason: err instanceof Error ? err.message : String(err) };
+  const queues = deps.queues ?? getQueues(); // the queue of this request, also when enqueued after it
+  const enqueue = async (): Promise<RecordPaidOrderResult> => {
+    try {
+      const result = await withTimeout(enqueueSyncOrder({ shop, orderId }, { source: "webhook", queues }), ENQUEUE_TIMEOUT_MS, "the queue (Redis)");
+      log.info({ jobId: result.jobId, enqueue: result.outcome }, "paid order enqueued");
+      return { outcome: "enqueued", enqueue: result.outcome };
+    } catch (err) {
+      log.warn({ err }, "paid order recorded, enqueue failed; the scan will pick it up");
+      return { outcome: "recorded", reason: err instanceof Error ? err.message : String(err) };
+    }
+  };
+  if (deps.deferEnqueue) {
+    // After the answer is written: the enqueue's Redis round trips are not in the webhook's latency.
+    setImmediate(() => void enqueue());
+    return { outcome: "enqueueing" };
   }
+  return timed("enqueue", enqueue);
 }
+
+/** What the gate reads of the connection (the intake fetches only these). */
+const GATE_FIELDS = { status: true, refreshTokenEnc: true, organizationId: true, autoSend: true, pausedUntil: true, pauseReason: true } as const;
 
 export interface EnqueueWaitingResult {
   enqueued: number;

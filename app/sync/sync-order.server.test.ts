@@ -76,8 +76,8 @@ describe("syncOrder: the happy path", () => {
     const calls = [first, newCustomer, knownCustomer].map((o) => (o.kind === "created" ? o.zohoCalls : -1));
     // Cold tax cache on the first order only (then cached for an hour).
     expect(taxTableCalls).toBeGreaterThanOrEqual(1);
-    // New customer: search by email, search by name, create contact, create invoice.
-    expect(calls).toEqual([taxTableCalls + 4, 4, 1]);
+    // New customer: search by email, create contact, create invoice (never searched by name: ADR 016).
+    expect(calls).toEqual([taxTableCalls + 3, 3, 1]);
   });
 
   it("moves Zoho's rounding difference into the adjustment with exactly one PUT", async () => {

@@ -17,6 +17,7 @@ import { env } from "~/env.server";
 import { logger, type Logger } from "~/logger.server";
 import { authenticate } from "~/shopify.server";
 import { recordSyncEvent } from "~/sync/events.server";
+import { PhaseTimings } from "~/sync/phase-timings";
 
 export interface VerifiedWebhook {
   shop: string;
@@ -137,9 +138,15 @@ async function rejectWebhook(hook: Pick<VerifiedWebhook, "shop" | "topic" | "web
 /**
  * The whole webhook request: verify → `handle` → 200. A MalformedWebhookError from `handle` (or from
  * the body) → 400 with the reason recorded. Everything else propagates (Shopify retries a 5xx).
+ * The 200 carries a Server-Timing header: "verify" (HMAC + the library's session lookup) and the
+ * phases `handle` timed (the bench's webhook ack split).
  */
-export async function handleWebhook(request: Request, handle: (hook: VerifiedWebhook, log: Logger) => Promise<void>): Promise<Response> {
-  const hook = await authenticateWebhook(request);
+export async function handleWebhook(
+  request: Request,
+  handle: (hook: VerifiedWebhook, log: Logger, timing: PhaseTimings) => Promise<void>,
+): Promise<Response> {
+  const timing = new PhaseTimings();
+  const hook = await timing.time("verify", () => authenticateWebhook(request));
   const log = logger.child({ shop: hook.shop, topic: hook.topic, webhookId: hook.webhookId });
   if (!bodyNamesHeaderShop(hook)) {
     // Not recorded in the named shop's activity log: the request is not that shop's.
@@ -147,13 +154,13 @@ export async function handleWebhook(request: Request, handle: (hook: VerifiedWeb
     throw new Response(null, { status: 401, statusText: "Unauthorized" });
   }
   try {
-    await handle(hook, log);
+    await handle(hook, log, timing);
   } catch (err) {
     if (!(err instanceof MalformedWebhookError)) throw err;
     await rejectWebhook(hook, err, log);
     return new Response(null, { status: 400, statusText: "Bad Request" });
   }
-  return new Response(null, { status: 200 });
+  return new Response(null, { status: 200, headers: { "Server-Timing": timing.header() } });
 }
 
 /**

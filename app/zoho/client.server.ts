@@ -22,7 +22,7 @@ import {
   zohoNetworkError,
   zohoTimeoutError,
 } from "./errors";
-import { type ZohoRateLimiter, getZohoRateLimiter } from "./rate-limit.server";
+import { type ZohoRateLimiter, type ZohoRefusal, getZohoRateLimiter } from "./rate-limit.server";
 
 export interface ZohoTokenSource {
   /** A valid access token (cached; refreshed before expiry). */
@@ -210,14 +210,14 @@ export class ZohoClient {
       retryAfter = res.headers.get("retry-after");
       text = await res.text();
     } catch (err) {
+      clearTimeout(timer);
+      await release?.();
       const durationMs = this.now() - started;
       const error = controller.signal.aborted ? zohoTimeoutError(this.timeoutMs, req, err) : zohoNetworkError(err, req);
       log.debug({ status: 0, durationMs, attempt, reason: error.message }, "zoho response");
       throw error;
-    } finally {
-      clearTimeout(timer);
-      await release?.();
     }
+    clearTimeout(timer);
 
     const durationMs = this.now() - started;
     let parsed: unknown;
@@ -229,6 +229,8 @@ export class ZohoClient {
       parsed = undefined;
     }
     const { code } = readEnvelope(parsed);
+    // A 44 / 1070 lowers the organization's learned limit before anyone else takes a slot (ADR 016).
+    await release?.(refusalOf(status, code));
     log.debug({ status, code, durationMs, attempt }, "zoho response");
 
     const ok = status >= 200 && status < 300;
@@ -241,6 +243,13 @@ export class ZohoClient {
       ...retryAfterMs(retryAfter, this.now()),
     });
   }
+}
+
+/** Zoho's refusals that teach the limiter this organization's real limits. */
+function refusalOf(status: number, code: number | undefined): ZohoRefusal | undefined {
+  if (code === ZOHO_CODE.PER_MINUTE_LIMIT) return "rate";
+  if (code === ZOHO_CODE.CONCURRENCY_LIMIT) return "concurrency";
+  return status === 429 && code === undefined ? "rate" : undefined;
 }
 
 function retryAfterMs(header: string | null, now: number): { retryAfterMs?: number } {

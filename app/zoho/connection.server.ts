@@ -184,18 +184,48 @@ export async function dropInvoiceKeyField(shop: string, apiName: string): Promis
   return count > 0;
 }
 
-/** GET /organizations for the connected Zoho login (the organization picker). */
+/**
+ * GET /organizations for the connected Zoho login, stored as the shop's cached copy (the organization
+ * picker reads that copy: a Settings page load never calls Zoho). Called on connect and by "Refresh".
+ */
 export async function listOrganizations(shop: string, opts: GetZohoClientOptions = {}): Promise<ZohoOrganization[]> {
   const client = await getZohoClient(shop, { ...opts, organizationId: undefined });
-  return fetchOrganizations(client);
+  const orgs = await fetchOrganizations(client);
+  await cacheOrganizations(shop, orgs);
+  return orgs;
 }
 
+/** The organizations as last fetched from Zoho (no Zoho call); null when never fetched. */
+export async function getCachedOrganizations(shop: string): Promise<{ organizations: ZohoOrganization[]; fetchedAt: Date } | null> {
+  const row = await prisma.zohoConnection.findUnique({ where: { shop }, select: { organizationsCache: true, organizationsCachedAt: true } });
+  if (!row?.organizationsCachedAt || !Array.isArray(row.organizationsCache)) return null;
+  return { organizations: row.organizationsCache as unknown as ZohoOrganization[], fetchedAt: row.organizationsCachedAt };
+}
+
+/** Picks from the cached list; an id not in it (a stale copy) is looked up at Zoho once. */
 export async function selectOrganization(shop: string, organizationId: string, opts: GetZohoClientOptions = {}): Promise<ZohoOrganization> {
-  const orgs = await listOrganizations(shop, opts);
-  const org = orgs.find((o) => o.organization_id === organizationId);
+  const cached = await getCachedOrganizations(shop);
+  let org = cached?.organizations.find((o) => o.organization_id === organizationId);
+  if (!org) org = (await listOrganizations(shop, opts)).find((o) => o.organization_id === organizationId);
   if (!org) throw new ZohoOrganizationNotFoundError(organizationId);
   await storeOrganization(shop, org);
   return org;
+}
+
+async function cacheOrganizations(shop: string, orgs: ZohoOrganization[]): Promise<void> {
+  // Only what the picker and the quota need: no addresses or contact details of the Zoho account.
+  const slim = orgs.map((o) => ({
+    organization_id: o.organization_id,
+    name: o.name,
+    currency_code: o.currency_code,
+    ...(o.price_precision === undefined ? {} : { price_precision: o.price_precision }),
+    ...(o.plan_name === undefined ? {} : { plan_name: o.plan_name }),
+  }));
+  await prisma.zohoConnection.updateMany({ where: { shop }, data: { organizationsCache: slim, organizationsCachedAt: new Date() } });
+  // The chosen organization's plan may have changed (an upgrade raises its daily quota).
+  const row = await prisma.zohoConnection.findUnique({ where: { shop }, select: { organizationId: true } });
+  const chosen = slim.find((o) => o.organization_id === row?.organizationId);
+  if (chosen) await prisma.zohoConnection.updateMany({ where: { shop }, data: { planName: chosen.plan_name ?? null } });
 }
 
 // ---- OAuth completion -----------------------------------------------------------------------------
@@ -266,8 +296,7 @@ export async function completeZohoOAuth(input: CompleteZohoOAuthInput, deps: Get
 
   // Keep a still-valid earlier choice, else pick the only organization; several → the merchant picks.
   try {
-    const client = await getZohoClient(shop, { ...deps, organizationId: undefined });
-    const orgs = await fetchOrganizations(client);
+    const orgs = await listOrganizations(shop, deps);
     const keep = orgs.find((o) => o.organization_id === previous?.organizationId);
     const pick = keep ?? (orgs.length === 1 ? orgs[0] : undefined);
     if (pick) await storeOrganization(shop, pick);
@@ -539,10 +568,10 @@ async function fetchOrganizations(client: ZohoClient): Promise<ZohoOrganization[
 }
 
 async function storeOrganization(shop: string, org: ZohoOrganization): Promise<void> {
-  // Another organization's unique invoice field means nothing here: forget it when the organization changes.
+  // Another organization's unique invoice field (and learned quota) means nothing here: forget it when the organization changes.
   await prisma.zohoConnection.updateMany({
     where: { shop, NOT: { organizationId: org.organization_id } },
-    data: { invoiceKeyField: null, invoiceKeyFieldId: null },
+    data: { invoiceKeyField: null, invoiceKeyFieldId: null, dailyQuotaLearned: null },
   });
   const { count } = await prisma.zohoConnection.updateMany({
     where: { shop },
@@ -551,6 +580,7 @@ async function storeOrganization(shop: string, org: ZohoOrganization): Promise<v
       organizationName: org.name,
       currencyCode: org.currency_code,
       pricePrecision: typeof org.price_precision === "number" ? org.price_precision : null,
+      planName: org.plan_name ?? null,
     },
   });
   if (count === 0) throw new ZohoNotConnectedError();
@@ -559,7 +589,7 @@ async function storeOrganization(shop: string, org: ZohoOrganization): Promise<v
 async function clearOrganization(shop: string): Promise<void> {
   await prisma.zohoConnection.updateMany({
     where: { shop },
-    data: { organizationId: null, organizationName: null, currencyCode: null, pricePrecision: null },
+    data: { organizationId: null, organizationName: null, currencyCode: null, pricePrecision: null, planName: null, dailyQuotaLearned: null },
   });
 }
 

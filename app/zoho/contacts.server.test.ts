@@ -48,8 +48,9 @@ describe("findOrCreateContact", () => {
     expect(contact.contact_persons).toEqual([
       expect.objectContaining({ first_name: "Ada", last_name: "Lovelace", email: "ada@example.com", phone: "+44 20 7946 0000", is_primary_contact: true }),
     ]);
-    // Search by email, then by name, then create.
-    expect(zohoBooks.counts()).toEqual({ "GET /contacts": 2, "POST /contacts": 1 });
+    // Search by email, then create: a customer with an email is never searched by name.
+    expect(zohoBooks.counts()).toEqual({ "GET /contacts": 1, "POST /contacts": 1 });
+    expect(zohoBooks.requests.filter((r) => r.method === "GET" && r.template === "/contacts").length).toBe(1);
     expect(await links(ctx)).toEqual([{ key: "email:ada@example.com", zohoContactId: result.contactId, billingHash: expect.any(String) }]);
   });
 
@@ -67,10 +68,20 @@ describe("findOrCreateContact", () => {
     expect(zohoBooks.counts()).toEqual({ "GET /contacts": 1, "GET /contacts/{id}": 1 });
   });
 
-  it("finds a contact by exact name when the email search misses, and writes the new billing address", async () => {
+  it("never takes a same-named contact without the customer's email: the new one is named 'Name (email)'", async () => {
+    const { org, orgId, client, ctx } = setup();
+    const namesake = zohoBooks.seedContact(orgId, { contact_name: "Ada Lovelace", contact_persons: [{ first_name: "Ada", is_primary_contact: true }] });
+    const result = await findOrCreateContact(client, ctx, ada);
+    expect(result.created).toBe(true);
+    expect(result.contactId).not.toBe(namesake.contact_id);
+    expect(org.contacts.get(result.contactId)!.contact_name).toBe("Ada Lovelace (ada@example.com)");
+    expect(org.contacts.get(namesake.contact_id)!.billing_address).toBeUndefined(); // left alone
+  });
+
+  it("finds a customer without an email by exact name, and writes the new billing address", async () => {
     const { org, orgId, client, ctx } = setup();
     const existing = zohoBooks.seedContact(orgId, { contact_name: "ada lovelace", contact_persons: [{ first_name: "Ada", is_primary_contact: true }, { email: "assistant@example.com" }] });
-    const result = await findOrCreateContact(client, ctx, ada);
+    const result = await findOrCreateContact(client, ctx, { ...ada, email: null });
     expect(result).toEqual({ contactId: existing.contact_id, created: false, updated: true });
     const after = org.contacts.get(existing.contact_id)!;
     expect(after.billing_address).toEqual(ada.billingAddress);
@@ -110,7 +121,8 @@ describe("findOrCreateContact", () => {
     expect(result.created).toBe(true);
     expect(result.contactId).not.toBe(other.contact_id);
     expect(org.contacts.get(result.contactId)!.contact_name).toBe("Ada Lovelace (ada@example.com)");
-    expect(zohoBooks.counts()).toEqual({ "GET /contacts": 4, "POST /contacts": 2 });
+    // Email search; create → 3062; email again (a racing worker?); is "Name (email)" ours already?; create.
+    expect(zohoBooks.counts()).toEqual({ "GET /contacts": 3, "POST /contacts": 2 });
   });
 
   it("disambiguates with #2 when 'Name (email)' is taken too, and reuses its own earlier contact", async () => {

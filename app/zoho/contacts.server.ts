@@ -4,8 +4,8 @@
 // 1. A cached link (ContactLink: shop + organization + "email:…" / "name:…") answers without any
 //    Zoho call when the billing address is unchanged. A cached contact Zoho says is gone (404 / 1002)
 //    is dropped and looked up again.
-// 2. Else search: by email (matches the primary contact person), then by exact name. A name match
-//    whose primary email differs from the customer's is someone else and is not used.
+// 2. Else search: a customer with an email by email only (matches the primary contact person; a new
+//    customer costs 3 calls: search, create, invoice — ADR 016); one without an email by exact name.
 // 3. Else create: contact_name = company or full name (or the billing name for a guest), customer_sub_type,
 //    billing address, one primary contact person. 3062 (name taken) → "Name (email)", then "Name #2"…
 // 4. No email and no name at all → the fallback contact "Shopify customers".
@@ -255,11 +255,13 @@ async function findByName(client: ZohoClient, name: string, email: string | unde
   return pick(matches);
 }
 
+/**
+ * A customer with an email is that email's contact or nobody yet: never searched by name (a second
+ * search per new customer, ADR 016). A same-named contact without that email stays untouched; if the
+ * name is taken, the create below names the new one "Name (email)".
+ */
 async function lookUp(client: ZohoClient, who: Identity): Promise<ZohoContactSummary | undefined> {
-  if (who.email) {
-    const byEmail = await findByEmail(client, who.email);
-    if (byEmail) return byEmail;
-  }
+  if (who.email) return findByEmail(client, who.email);
   return findByName(client, who.name, who.email);
 }
 

@@ -159,11 +159,12 @@ export function zohoLimiterError(
   reason: "rate" | "concurrency",
   retryAfterMs: number,
   req: ZohoRequestInfo = { method: "", url: "" },
+  perMinute = 100,
 ): ZohoRateLimitError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   const message =
     reason === "rate"
-      ? `Zoho Books allows 100 requests a minute per organization; next slot in ${seconds} s.`
+      ? `Zoho Books allows ${perMinute} requests a minute for this organization; next slot in ${seconds} s.`
       : `Too many Zoho Books requests in progress for this organization; retrying in ${seconds} s.`;
   return new ZohoRateLimitError(message, { status: 0, method: req.method.toUpperCase(), url: req.url }, { retryAfterMs });
 }

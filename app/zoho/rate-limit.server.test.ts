@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedis, redisPrefix } from "~/redis/redis.server";
 import { ZohoRateLimitError } from "./errors";
-import { type ZohoRateLimiterOptions, ZohoRateLimiter, limiterKeys } from "./rate-limit.server";
+import { type ZohoRateLimiterOptions, ZohoRateLimiter, limiterKeys, zohoCallsOnDay, zohoDayEnd } from "./rate-limit.server";
 
 const redisA = createRedis("worker");
 const redisB = createRedis("worker"); // a second connection stands in for a second process
@@ -191,5 +191,100 @@ describe("ZohoRateLimiter: keys and clock", () => {
     await release();
     expect(await redisA.zcard(keys.inflight)).toBe(0);
     expect(await redisA.zcard(keys.requests)).toBe(1); // the request still counts against the minute
+  });
+});
+
+describe("ZohoRateLimiter: learned limits (ADR 016)", () => {
+  it("a per-minute refusal lowers the budget to what Zoho accepted, and it is raised back slowly up to the ceiling", async () => {
+    const time = fakeTime();
+    const org = newOrg();
+    const l = limiter(time, { limit: 100, maxWaitMs: 0, raiseAfterMs: 600_000 });
+    await useSlots(l, org, 12);
+    const refused = await l.acquire(org);
+    await refused("rate"); // Zoho answered 429 code 44 to the 13th
+
+    expect(await l.learnedLimits(org)).toEqual({ limit: 12, concurrency: 5, lowered: true });
+    const err = (await l.acquire(org).catch((e: unknown) => e)) as ZohoRateLimitError;
+    expect(err).toBeInstanceOf(ZohoRateLimitError);
+    expect(err.message).toMatch(/12 requests a minute/);
+
+    time.t.now += 60_000; // a new window: 12 again, not 13
+    await useSlots(l, org, 12);
+    await expect(l.acquire(org)).rejects.toBeInstanceOf(ZohoRateLimitError);
+
+    time.t.now += 540_001; // 10 min without a refusal: one step (1/20 of the ceiling) up
+    await useSlots(l, org, 17);
+    await expect(l.acquire(org)).rejects.toBeInstanceOf(ZohoRateLimitError);
+    expect((await l.learnedLimits(org)).limit).toBe(17);
+
+    for (let i = 0; i < 30; i++) {
+      time.t.now += 600_000;
+      await (await l.acquire(org))();
+    }
+    expect(await l.learnedLimits(org)).toEqual({ limit: 100, concurrency: 5, lowered: false });
+  });
+
+  it("a refusal while we sent less than the floor teaches nothing; each refusal at our budget lowers it, never below 1", async () => {
+    const time = fakeTime();
+    const org = newOrg();
+    const l = limiter(time, { limit: 100, maxWaitMs: 0, learnFloor: { limit: 10, concurrency: 2 } });
+    await useSlots(l, org, 3);
+    await (await l.acquire(org))("rate"); // 3 in the window: another integration used the minute
+    expect(await l.learnedLimits(org)).toMatchObject({ limit: 100, lowered: false });
+
+    const tight = limiter(time, { limit: 3, maxWaitMs: 0, learnFloor: { limit: 1, concurrency: 1 } });
+    for (let i = 0; i < 4; i++) {
+      time.t.now += 60_000;
+      const budget = (await tight.learnedLimits(org)).limit;
+      for (let k = 1; k < budget; k++) await (await tight.acquire(org))();
+      await (await tight.acquire(org))("rate"); // Zoho refuses the last call of our budget: one less
+    }
+    expect((await tight.learnedLimits(org)).limit).toBe(1);
+  });
+
+  it("a concurrency refusal lowers the in-flight cap to the calls Zoho was still running", async () => {
+    const time = fakeTime();
+    const org = newOrg();
+    const l = limiter(time, { concurrency: 5, maxWaitMs: 0, raiseAfterMs: 60_000 });
+    const held = await Promise.all(Array.from({ length: 5 }, () => l.acquire(org)));
+    await held[4]!("concurrency");
+    await held[3]!("concurrency");
+    await held[2]!("concurrency");
+    expect(await l.learnedLimits(org)).toEqual({ limit: 100, concurrency: 2, lowered: true });
+    await expect(l.acquire(org)).rejects.toBeInstanceOf(ZohoRateLimitError); // 2 still in flight
+    await held[0]!();
+    const third = await l.acquire(org);
+    await expect(l.acquire(org)).rejects.toBeInstanceOf(ZohoRateLimitError);
+    await Promise.all([held[1]!(), third()]);
+
+    time.t.now += 60_000; // a quiet minute: one more in flight
+    const again = await Promise.all(Array.from({ length: 3 }, () => l.acquire(org)));
+    await expect(l.acquire(org)).rejects.toBeInstanceOf(ZohoRateLimitError);
+    await Promise.all(again.map((r) => r()));
+  });
+
+  it("another process sees what one learned, and the configured values stay the ceiling", async () => {
+    const time = fakeTime();
+    const org = newOrg();
+    const a = limiter(time, { limit: 20, maxWaitMs: 0 });
+    await useSlots(a, org, 12);
+    await (await a.acquire(org))("rate");
+    const b = new ZohoRateLimiter({ redis: redisB, now: time.now, sleep: time.sleep, random: () => 0, limit: 5, maxWaitMs: 0 });
+    expect(await b.learnedLimits(org)).toEqual({ limit: 5, concurrency: 5, lowered: false });
+    const c = new ZohoRateLimiter({ redis: redisB, now: time.now, sleep: time.sleep, random: () => 0, limit: 20, maxWaitMs: 0 });
+    expect((await c.learnedLimits(org)).limit).toBe(12);
+  });
+
+  it("counts every granted call on the organization's Zoho day", async () => {
+    const time = fakeTime(Date.UTC(2026, 11, 5, 23, 59, 0));
+    const org = newOrg();
+    const l = limiter(time, { maxWaitMs: 0 });
+    await useSlots(l, org, 3);
+    expect(await zohoCallsOnDay(org, time.t.now, redisA)).toBe(3);
+    expect(zohoDayEnd(time.t.now).toISOString()).toBe("2026-12-06T00:00:00.000Z");
+    time.t.now += 60_000; // past midnight UTC: a new day
+    await useSlots(l, org, 1);
+    expect(await zohoCallsOnDay(org, time.t.now, redisA)).toBe(1);
+    expect(await zohoCallsOnDay(org, time.t.now - 60_000, redisA)).toBe(3);
   });
 });

@@ -1,7 +1,7 @@
 // Command line of `npm run bench` (pure, so it can be unit-tested without starting anything).
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["ack", "latency", "calls", "backfill", "rss", "scale-out"] as const;
+export const SCENARIOS = ["ack", "latency", "calls", "backfill", "limits", "quota", "rss", "scale-out"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** Figures produced by another scenario's run: fairness comes from the backfill run. */

@@ -14,7 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 describe("bench arguments", () => {
   it("runs every benchmark at full length by default", () => {
     const opts = parseBenchArgs([]);
-    expect([...opts.only]).toEqual(["ack", "latency", "calls", "backfill", "rss", "scale-out"]);
+    expect([...opts.only]).toEqual(["ack", "latency", "calls", "backfill", "limits", "quota", "rss", "scale-out"]);
     expect(opts).toMatchObject({ scaleWorkers: 3, scaleShops: 4, scaleOrders: 400, scaleLimit: 100 });
     expect(opts).toMatchObject({ quick: false, zohoLatencyMs: 150, zohoLimit: 600, ackRate: 200, ackSeconds: 30, backfillOrders: 1000, web: "build" });
     expect(opts.workerPaceMs).toBeUndefined();

@@ -37,6 +37,10 @@ export function benchEnv(opts: BenchOptions, source: NodeJS.ProcessEnv, appPort:
       ZOHO_CLIENT_SECRET: BENCH_ZOHO_CLIENT_SECRET,
       ZOHO_REQUESTS_PER_MINUTE: String(opts.zohoLimit),
       ZOHO_MAX_CONCURRENT: String(opts.zohoConcurrency),
+      // The bench scales Zoho's 100/min up (--zoho-limit); its daily quota scales with it (Premium's
+      // 10,000 × limit / 100), so the backfill figure measures the pace, not the quota (the quota
+      // scenario sets its organization's own).
+      ZOHO_DAILY_QUOTA: String(opts.zohoLimit * 100),
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     },
   };

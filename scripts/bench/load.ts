@@ -4,6 +4,7 @@
 // delay ("coordinated omission"); here a stalled server shows up in the latencies.
 import http from "node:http";
 import { performance } from "node:perf_hooks";
+import { parseServerTiming } from "~/sync/phase-timings";
 
 export interface LoadRequest {
   path: string;
@@ -18,6 +19,8 @@ export interface LoadResult {
   serviceTimes: number[];
   /** HTTP status → count. */
   statuses: Record<number, number>;
+  /** The server's own phase durations (its Server-Timing header), ms per answer: phase → samples. */
+  serverTimings: Record<string, number[]>;
   /** Requests without an HTTP answer (connection error, timeout). */
   errors: number;
   firstError?: string;
@@ -46,7 +49,7 @@ export async function runOpenLoop({ url, rate, count, request, timeoutMs = 10_00
   const prepared = Array.from({ length: count }, (_, i) => request(i));
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const interval = 1000 / rate;
-  const result: LoadResult = { latencies: [], serviceTimes: [], statuses: {}, errors: 0, maxSendLagMs: 0, achievedRate: 0, dueAt: new Array<number>(count), wallStart: 0 };
+  const result: LoadResult = { latencies: [], serviceTimes: [], statuses: {}, serverTimings: {}, errors: 0, maxSendLagMs: 0, achievedRate: 0, dueAt: new Array<number>(count), wallStart: 0 };
   const start = performance.now() + 20;
   result.wallStart = Date.now() + (start - performance.now());
   let firstSent = Number.NaN;
@@ -64,6 +67,10 @@ export async function runOpenLoop({ url, rate, count, request, timeoutMs = 10_00
       const req = http.request(
         { agent, host: base.hostname, port: base.port, method: "POST", path, headers: { ...headers, "content-length": String(body.length) }, timeout: timeoutMs },
         (res) => {
+          const timing = res.headers["server-timing"];
+          if (typeof timing === "string") {
+            for (const [phase, value] of Object.entries(parseServerTiming(timing))) (result.serverTimings[phase] ??= []).push(value);
+          }
           res.resume();
           res.on("end", () => {
             const end = performance.now();

@@ -114,6 +114,8 @@ describe("Settings page in Chromium", { timeout: 45_000 }, () => {
     await prisma.zohoConnection.update({ where: { shop }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
 
     const tab = await openSettings(shop);
+    // A page load never calls Zoho (ADR 016): the dead token shows up on the next call, here Refresh list.
+    await tab.page.getByRole("button", { name: "Refresh list" }).click();
 
     await tab.page.getByText("Zoho refused the refresh token (invalid_code)").waitFor();
     await tab.page.getByRole("button", { name: "Reconnect Zoho Books" }).waitFor();

@@ -1,7 +1,8 @@
 // Webhook ack latency: signed orders/paid deliveries over HTTP to the web process at a fixed arrival
 // rate (open loop), each for a new order of one of 20 connected shops, so every request does the full
-// intake: HMAC check, session lookup, OrderSync upsert, connection check, enqueue. No worker runs
-// meanwhile (its CPU would be a second load on the same 2 cores; the latency scenarios include it).
+// intake: HMAC check, session lookup, OrderSync upsert, connection check, enqueue (since issue 13 after
+// the answer). No worker runs meanwhile (its CPU would be a second load on the same 2 cores; the
+// latency scenarios include it). The phase split comes from each answer's Server-Timing header.
 import { prisma } from "~/db.server";
 import type { ScenarioRun } from "../context";
 import { runOpenLoop, type LoadResult } from "../load";
@@ -49,6 +50,10 @@ function rowsFor(result: LoadResult, rate: number, seconds: number, mode: string
     .map(([code, n]) => `${n}× HTTP ${code}`)
     .concat(result.errors ? [`${result.errors} without answer (${result.firstError ?? "?"})`] : [])
     .join(", ");
+  const phases = Object.entries(result.serverTimings).map(([phase, samples]) => {
+    const p = summarize(samples);
+    return `${phase} ${ms(p.p50)} / ${ms(p.p99)}`;
+  });
   return [
     {
       figure: `webhook ack p50 / p99 (${rate}/s for ${seconds} s)`,
@@ -59,6 +64,15 @@ function rowsFor(result: LoadResult, rate: number, seconds: number, mode: string
         `${mode === "build" ? "production build (remix-serve)" : "Vite dev server"}, open loop, latency from each request's due time; ` +
         `max ${ms(s.max)}, sent at ${result.achievedRate.toFixed(1)}/s (generator lag ≤ ${ms(result.maxSendLagMs)}); ` +
         (bad ? `${bad} of ${total} not 200: ${statusText}` : `all ${total} answered 200`),
+    },
+    {
+      figure: "webhook ack: server phases p50 / p99",
+      measured: phases.length ? `${phases.length} phases` : "n/a",
+      target: "—",
+      verdict: "info",
+      note:
+        `inside the web process, from its Server-Timing header (verify = HMAC + the library's session lookup; connection and upsert run in parallel; ` +
+        `the enqueue runs after the answer): ${phases.join(", ") || "no header"}; the rest of the ack is HTTP, routing and waiting for the event loop`,
     },
   ];
 }

@@ -82,3 +82,46 @@ export function perMinuteRefusal(organizationId: string | null): Response | null
   limiter.sent.set(organizationId, recent);
   return null;
 }
+
+// ---------------------------------------------------------------- concurrency and daily quota (opt-in)
+// Off unless `zohoBooks.setMaxConcurrent(n)` / `setDailyLimit(n)`. Checked before the per-minute limit;
+// a refused request counts for neither of the others. The daily count is per UTC day on the simulator's
+// clock (Zoho's reset time is unconfirmed).
+
+const dayKey = (organizationId: string) => `${organizationId}:${Math.floor(zohoNow() / 86_400_000)}`;
+
+export function dailyUsed(organizationId: string): number {
+  return state.daily.used.get(dayKey(organizationId)) ?? 0;
+}
+
+export function setDailyUsed(organizationId: string, used: number): void {
+  state.daily.used.set(dayKey(organizationId), used);
+}
+
+export function concurrencyRefusal(organizationId: string | null): Response | null {
+  const c = state.concurrency;
+  if (c.max === null || !organizationId) return null;
+  if ((c.inflight.get(organizationId) ?? 0) < c.max) return null;
+  c.refused++;
+  return faultResponse({ kind: "concurrency-limit" });
+}
+
+/** Marks an accepted request as being processed; returns the function that ends it (undefined: no limit). */
+export function enterProcessing(organizationId: string | null): (() => void) | undefined {
+  const c = state.concurrency;
+  if (c.max === null || !organizationId) return undefined;
+  c.inflight.set(organizationId, (c.inflight.get(organizationId) ?? 0) + 1);
+  return () => c.inflight.set(organizationId, (c.inflight.get(organizationId) ?? 1) - 1);
+}
+
+export function dailyRefusal(organizationId: string | null): Response | null {
+  const d = state.daily;
+  if (d.limit === null || !organizationId) return null;
+  if (dailyUsed(organizationId) < d.limit) return null;
+  return fail(429, 45, `The API call for this organization has exceeded the maximum call rate limit of ${d.limit}.`);
+}
+
+export function countDaily(organizationId: string | null): void {
+  if (state.daily.limit === null || !organizationId) return;
+  setDailyUsed(organizationId, dailyUsed(organizationId) + 1);
+}

@@ -4,7 +4,7 @@ import { http, HttpResponse, type HttpHandler } from "msw";
 import { isValidAccessToken, zohoNow } from "../zoho-accounts";
 import { routeContacts } from "./contacts";
 import { routeCustomFields } from "./customfields";
-import { faultResponse, hang, perMinuteRefusal, takeFault, withStatus } from "./faults";
+import { concurrencyRefusal, countDaily, dailyRefusal, enterProcessing, faultResponse, hang, perMinuteRefusal, takeFault, withStatus } from "./faults";
 import { fail, SimError } from "./http";
 import { routeInvoices } from "./invoices";
 import { routeItems } from "./items";
@@ -39,9 +39,21 @@ async function handle(request: Request): Promise<Response> {
   state.requests.push({ method, path, template: templateOf(path), organizationId: q.get("organization_id"), host: url.host, at: zohoNow() });
 
   const fault = takeFault(method, path);
+  let leave: (() => void) | undefined;
   if (!fault) {
-    const refused = perMinuteRefusal(q.get("organization_id"));
+    const organizationId = q.get("organization_id");
+    const refused = dailyRefusal(organizationId) ?? concurrencyRefusal(organizationId) ?? perMinuteRefusal(organizationId);
     if (refused) return refused;
+    countDaily(organizationId);
+    leave = enterProcessing(organizationId);
+  }
+  if (leave) {
+    // Each accepted request is "processed" this long, so an organization's requests overlap.
+    try {
+      await new Promise((resolve) => setTimeout(resolve, state.concurrency.processingMs));
+    } finally {
+      leave();
+    }
   }
   if (fault && fault.kind !== "crash-after-create") {
     if (fault.kind !== "timeout") return withStatus(faultResponse(fault), fault.httpStatus);

@@ -31,6 +31,7 @@ import {
   type ZohoFault,
 } from "./state";
 import { D, invoiceTotals } from "./totals";
+import { dailyUsed, setDailyUsed } from "./faults";
 
 export type { RenderedCustomField } from "./customfields";
 export { zohoBooksHandlers } from "./handler";
@@ -114,6 +115,41 @@ export const zohoBooks = {
   setRequestsPerMinute(limit: number | null): void {
     if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new Error(`requests per minute must be a positive integer, got ${limit}`);
     state.perMinute.limit = limit;
+  },
+
+  /**
+   * Zoho's per-organization concurrency limit (fact sheet §6): a request arriving while `max` of the
+   * organization's requests are being processed is refused with 429 code 1070. Each accepted request
+   * is processed for `processingMs` (so requests overlap). `null` (the default) = no limit.
+   */
+  setMaxConcurrent(max: number | null, { processingMs = 100 }: { processingMs?: number } = {}): void {
+    if (max !== null && (!Number.isInteger(max) || max < 1)) throw new Error(`max concurrent must be a positive integer, got ${max}`);
+    state.concurrency.max = max;
+    state.concurrency.processingMs = processingMs;
+  },
+
+  /**
+   * Zoho's daily quota per organization (fact sheet §6): beyond `limit` requests on one UTC day (the
+   * simulator's clock) the organization gets 429 code 45. `null` (the default) = no quota.
+   */
+  setDailyLimit(limit: number | null): void {
+    if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new Error(`daily limit must be a positive integer, got ${limit}`);
+    state.daily.limit = limit;
+  },
+
+  /** Requests of the organization counted against its daily quota today (the simulator's clock). */
+  dailyUsed(organizationId: string): number {
+    return dailyUsed(organizationId);
+  },
+
+  /** Set today's count of an organization (a quota nearly used up by other integrations). */
+  setDailyUsed(organizationId: string, used: number): void {
+    setDailyUsed(organizationId, used);
+  },
+
+  /** Requests refused by the concurrency limit (429 code 1070) since the last reset. */
+  get concurrencyRefusedCount(): number {
+    return state.concurrency.refused;
   },
 
   /**

@@ -217,6 +217,8 @@ export function freshState() {
     faults: [] as FaultRule[],
     requests: [] as ZohoBooksRequestRecord[],
     perMinute: freshPerMinuteLimit(),
+    concurrency: freshConcurrencyLimit(),
+    daily: freshDailyLimit(),
     /** Zoho's list search lags behind writes: a new contact/invoice is listed only this long after its create. */
     searchLagMs: 0,
     /** When each created contact/invoice shows up in list searches (ms since epoch). */
@@ -263,6 +265,14 @@ export function templateOf(path: string): string {
 
 export function freshPerMinuteLimit() {
   return { limit: null as number | null, sent: new Map<string, number[]>(), refused: 0 };
+}
+
+export function freshConcurrencyLimit() {
+  return { max: null as number | null, processingMs: 100, inflight: new Map<string, number>(), refused: 0 };
+}
+
+export function freshDailyLimit() {
+  return { limit: null as number | null, used: new Map<string, number>() };
 }
 
 /** Created long enough ago for list searches to show it (setSearchLag). */

@@ -63,3 +63,30 @@ describe("per-organization requests per minute", () => {
     expect(zohoBooks.rateLimitedCount).toBe(0);
   });
 });
+
+describe("per-organization concurrency and daily quota (opt-in)", () => {
+  it("refuses a request beyond the organization's calls in process with 429 code 1070", async () => {
+    const org = seedOrganization().organization.organization_id;
+    const { accessToken } = issueTokensFor();
+    zohoBooks.setMaxConcurrent(2, { processingMs: 50 });
+    const answers = await Promise.all(Array.from({ length: 3 }, () => get("/settings/taxes", accessToken, org)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 429]);
+    expect(answers.find((a) => a.status === 429)!.body.code).toBe(1070);
+    expect(zohoBooks.concurrencyRefusedCount).toBe(1);
+    expect((await get("/settings/taxes", accessToken, org)).status).toBe(200); // the others are done
+  });
+
+  it("refuses with 429 code 45 once the day's quota is used, naming it, until the next UTC day", async () => {
+    const org = seedOrganization().organization.organization_id;
+    const { accessToken } = issueTokensFor();
+    zohoBooks.setDailyLimit(1000);
+    zohoBooks.setDailyUsed(org, 999);
+    expect((await get("/settings/taxes", accessToken, org)).status).toBe(200);
+    const refused = await get("/settings/taxes", accessToken, org);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ code: 45, message: expect.stringContaining("maximum call rate limit of 1000") });
+    expect(zohoBooks.dailyUsed(org)).toBe(1000);
+    advanceZohoClock(86_400_000);
+    expect((await get("/settings/taxes", issueTokensFor().accessToken, org)).status).toBe(200); // (the old token expired too)
+  });
+});
