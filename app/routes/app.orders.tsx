@@ -476,7 +476,7 @@ function RowAction({ order, canSend, retrying, onRetry }: { order: OrderRow; can
         size="slim"
         disabled={!canSend}
         loading={retrying}
-        accessibilityLabel={`${order.status === "queued" ? "Send" : "Retry"} ${order.orderName}`}
+        accessibilityLabel={`${order.status === "queued" ? "Send now" : "Retry"} ${order.orderName}`}
         onClick={() => onRetry(order)}
       >
         {order.status === "queued" ? "Send now" : "Retry"}
