@@ -72,7 +72,7 @@ export default function Dashboard() {
               >
                 {s.attention.topReason && (
                   <p>
-                    {s.attention.count === 1 || s.attention.topReason.count === 1
+                    {s.attention.topReason.count === s.attention.count
                       ? "Reason: "
                       : `Most common reason (${s.attention.topReason.count} of ${s.attention.count}): `}
                     {s.attention.topReason.message}

@@ -216,7 +216,7 @@ describe("what a merchant sees", { timeout: 150_000 }, () => {
       const dashboard = await open(s.shop, "/app", viewport);
       const banner = dashboard.page.getByText("2 orders need your attention");
       await banner.waitFor();
-      await dashboard.page.getByText("Most common reason (2 of 2): No Zoho tax of 17% — add it in Zoho Books › Settings › Taxes.").waitFor();
+      await dashboard.page.getByText("Reason: No Zoho tax of 17% — add it in Zoho Books › Settings › Taxes.").waitFor();
       // Recent activity shows the refusal and the retrying order next to the success.
       await dashboard.page.getByText("Zoho Books did not answer (HTTP 503); retried automatically.").waitFor();
       await expect(dashboard.page.getByRole("link", { name: "Open invoice INV-000101 in Zoho Books" }).count()).resolves.toBe(1);
@@ -226,7 +226,7 @@ describe("what a merchant sees", { timeout: 150_000 }, () => {
       if (label === "desktop") {
         await dashboard.page.getByRole("link", { name: "Review them" }).click();
         await dashboard.page.waitForURL(/\/app\/orders\?status=needs_attention/);
-        await expect.poll(() => dashboard.page.locator(".Polaris-IndexTable__TableRow").count()).toBe(2);
+        await expect.poll(() => dashboard.page.locator(".Polaris-IndexTable__TableRow").count(), { timeout: 15_000 }).toBe(2);
       }
       await dashboard.context.close();
     }
