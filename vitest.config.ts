@@ -18,7 +18,7 @@ Object.assign(process.env, {
   SHOPIFY_API_KEY: "testApiKey",
   SHOPIFY_API_SECRET: "testApiSecretKey",
   SHOPIFY_APP_URL: "https://my-test-app.myshopify.io",
-  SCOPES: "read_orders,write_orders,read_customers",
+  SCOPES: "read_orders,write_orders,read_customers,read_all_orders",
   ZOHO_CLIENT_ID: "1000.TESTCLIENTID",
   ZOHO_CLIENT_SECRET: "test-zoho-client-secret",
   TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),

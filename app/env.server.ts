@@ -27,7 +27,7 @@ export const envSchema = z.object({
   SHOPIFY_API_KEY: z.string().min(1),
   SHOPIFY_API_SECRET: z.string().min(1),
   SHOPIFY_APP_URL: url,
-  SCOPES: z.string().default("read_orders,write_orders,read_customers"),
+  SCOPES: z.string().default("read_orders,write_orders,read_customers,read_all_orders"),
 
   ZOHO_CLIENT_ID: z.string().min(1),
   ZOHO_CLIENT_SECRET: z.string().min(1),

@@ -162,3 +162,21 @@ export async function enqueueShopScan(shop: string, { queues }: { queues?: Queue
   const queue = (queues ?? getQueues()).scan;
   await queue.add(JOB.scanShop, { shop }, { jobId: scanShopJobId(shop), attempts: 3, backoff: { type: "exponential", delay: 10_000 }, removeOnComplete: true, removeOnFail: true });
 }
+
+/**
+ * When each order's delayed sync-order job runs next (Orders page: "Retried automatically at …").
+ * BullMQ keeps a delayed job in a sorted set scored `runAt × 0x1000 + sequence`; an order whose job
+ * is not delayed (waiting, running, gone) has no entry.
+ */
+export async function nextSyncTries(shop: string, orderIds: readonly string[], { queues }: { queues?: QueueSet } = {}): Promise<Map<string, Date>> {
+  const result = new Map<string, Date>();
+  if (orderIds.length === 0) return result;
+  const backend = (queues ?? getQueues()).syncOrder.getBackend();
+  const client = await backend.client;
+  const scores = await Promise.all(orderIds.map((id) => client.zscore(backend.keys.delayed!, syncOrderJobId(shop, id))));
+  orderIds.forEach((orderId, i) => {
+    const score = scores[i];
+    if (score !== null && score !== undefined) result.set(orderId, new Date(Math.floor(Number(score) / 0x1000)));
+  });
+  return result;
+}

@@ -61,4 +61,30 @@ describe("/app dashboard", () => {
       ["Invoice created", "#1001", "Created draft invoice INV-000001 for #1001"],
     ]);
   });
+  it("sums up the orders that need attention: how many, and the reason most of them share", async () => {
+    const shop = uniqueShop();
+    const other = uniqueShop();
+    await installShop(shop);
+    await installShop(other);
+    const tax = "No Zoho tax of 17% — add it in Zoho Books › Settings › Taxes.";
+    await prisma.orderSync.createMany({
+      data: [
+        { shop, orderId: "1", orderName: "#1001", status: "needs_attention", lastErrorCode: "unknown_tax_rate", lastErrorMessage: tax },
+        { shop, orderId: "2", orderName: "#1002", status: "needs_attention", lastErrorCode: "unknown_tax_rate", lastErrorMessage: tax },
+        { shop, orderId: "3", orderName: "#1003", status: "needs_attention", lastErrorCode: "currency_mismatch", lastErrorMessage: "The shop sells in USD." },
+        { shop, orderId: "4", orderName: "#1004", status: "failed", lastErrorCode: "unknown_tax_rate", lastErrorMessage: tax },
+        { shop: other, orderId: "5", orderName: "#2001", status: "needs_attention", lastErrorCode: "currency_mismatch", lastErrorMessage: "not yours" },
+      ],
+    });
+
+    const mine = (await load(await adminDocumentRequest(shop, "/app"))).body as Awaited<ReturnType<typeof loader>>;
+    expect(mine.attention).toEqual({ count: 3, topReason: { message: tax, count: 2 } });
+
+    const theirs = (await load(await adminDocumentRequest(other, "/app"))).body as Awaited<ReturnType<typeof loader>>;
+    expect(theirs.attention).toEqual({ count: 1, topReason: { message: "not yours", count: 1 } });
+
+    const calm = uniqueShop();
+    await installShop(calm);
+    expect(((await load(await adminDocumentRequest(calm, "/app"))).body as Awaited<ReturnType<typeof loader>>).attention).toEqual({ count: 0, topReason: null });
+  });
 });

@@ -2,25 +2,35 @@
 // Reads our own tables and the limiter's call counter only (no Zoho call while rendering).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { shopifyOrderAdminUrl, zohoInvoiceUrl } from "~/components/admin-links";
 import { pageTitle } from "~/components/page-title";
+import { formatShopTime } from "~/components/shop-time";
+import { logger } from "~/logger.server";
+import { shopTimezoneForPages } from "~/shopify/orders.server";
 import { authenticate } from "~/shopify.server";
 import { activityKind } from "~/sync/activity-kinds";
-import { countOrdersByView, recentActivity } from "~/sync/orders-view.server";
+import { attentionSummary, countOrdersByView, recentActivity } from "~/sync/orders-view.server";
 import { getConnectionStatus } from "~/zoho/connection.server";
 import { getDailyQuotaStatus } from "~/zoho/quota.server";
 
 export const meta: MetaFunction = () => pageTitle("Dashboard");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
-  const [s, counts, recent, quota] = await Promise.all([
+  const { session, admin } = await authenticate.admin(request);
+  const [s, counts, recent, quota, attention, timezone] = await Promise.all([
     getConnectionStatus(session.shop),
     countOrdersByView(session.shop),
     recentActivity(session.shop, 6),
     getDailyQuotaStatus(session.shop),
+    attentionSummary(session.shop),
+    shopTimezoneForPages(session.shop, admin.graphql, (err) => logger.warn({ shop: session.shop, err }, "shop timezone unavailable")),
   ]);
   return {
+    shop: session.shop,
+    attention,
+    timezone,
+    links: { dataCenter: s.dataCenter, organizationId: s.organizationId },
     state: s.state,
     organizationName: s.organizationName,
     dataCenterLabel: s.dataCenterLabel,
@@ -46,11 +56,9 @@ const QUOTA_SOURCE: Record<"plan" | "zoho" | "setting", string> = {
   setting: "assumed; the plan is not known yet",
 };
 
-const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const formatDate = (iso: string) => `${DATE_FORMAT.format(new Date(iso))} UTC`;
-
 export default function Dashboard() {
   const s = useLoaderData<typeof loader>();
+  const formatDate = (iso: string) => formatShopTime(iso, s.timezone);
   const badge =
     s.state === "connected" ? (
       <Badge tone="success">Connected</Badge>
@@ -72,6 +80,22 @@ export default function Dashboard() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            {s.attention.count > 0 && (
+              <Banner
+                tone="critical"
+                title={`${s.attention.count} ${s.attention.count === 1 ? "order needs" : "orders need"} your attention`}
+                action={{ content: "Review them", url: "/app/orders?status=needs_attention" }}
+              >
+                {s.attention.topReason && (
+                  <p>
+                    {s.attention.topReason.count === s.attention.count
+                      ? "Reason: "
+                      : `Most common reason (${s.attention.topReason.count} of ${s.attention.count}): `}
+                    {s.attention.topReason.message}
+                  </p>
+                )}
+              </Banner>
+            )}
             <Card>
               <BlockStack gap="300">
                 <InlineStack gap="200" blockAlign="center">
@@ -168,11 +192,8 @@ export default function Dashboard() {
                         <BlockStack key={e.id} gap="100">
                           <InlineStack gap="200" blockAlign="center">
                             <Badge tone={kind.tone}>{kind.label}</Badge>
-                            {e.orderName && (
-                              <Text as="span" fontWeight="semibold">
-                                {e.orderName}
-                              </Text>
-                            )}
+                            {e.orderName && <RecentOrder shop={s.shop} orderId={e.orderId} orderName={e.orderName} />}
+                            {e.invoiceNumber && <RecentInvoice number={e.invoiceNumber} url={zohoInvoiceUrl(s.links, e.invoiceId)} />}
                             <Text as="span" tone="subdued" variant="bodySm">
                               {formatDate(e.at)}
                             </Text>
@@ -191,5 +212,33 @@ export default function Dashboard() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** An order named in the recent activity, opening it in Shopify admin. */
+function RecentOrder({ shop, orderId, orderName }: { shop: string; orderId: string | null; orderName: string }) {
+  const url = orderId ? shopifyOrderAdminUrl(shop, orderId) : null;
+  const name = (
+    <Text as="span" fontWeight="semibold">
+      {orderName}
+    </Text>
+  );
+  return url ? (
+    <Link url={url} target="_top" removeUnderline accessibilityLabel={`Open order ${orderName} in Shopify`}>
+      {name}
+    </Link>
+  ) : (
+    name
+  );
+}
+
+/** The order's invoice, opening it in Zoho Books. */
+function RecentInvoice({ number, url }: { number: string; url: string | null }) {
+  return url ? (
+    <Link url={url} target="_blank" accessibilityLabel={`Open invoice ${number} in Zoho Books`}>
+      {number}
+    </Link>
+  ) : (
+    <Text as="span">{number}</Text>
   );
 }

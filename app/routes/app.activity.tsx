@@ -4,34 +4,59 @@
 import { useEffect, useState } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
+import { shopifyOrderAdminUrl, zohoInvoiceUrl } from "~/components/admin-links";
 import { pageTitle } from "~/components/page-title";
+import { formatShopTime } from "~/components/shop-time";
 import { cursorPagination, useFilterNavigation } from "~/components/use-filter-navigation";
-import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Select,
+  Text,
+  TextField,
+  useBreakpoints,
+} from "@shopify/polaris";
 import { LOG_ILLUSTRATION } from "~/components/illustrations";
+import { logger } from "~/logger.server";
+import { shopTimezoneForPages } from "~/shopify/orders.server";
 import { authenticate } from "~/shopify.server";
 import { ACTIVITY_KINDS, activityKind, isActivityKind } from "~/sync/activity-kinds";
-import { listActivity } from "~/sync/orders-view.server";
+import { listActivity, type ActivityView } from "~/sync/orders-view.server";
+import { getConnectionStatus } from "~/zoho/connection.server";
 
 export const meta: MetaFunction = () => pageTitle("Activity");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
+  const shop = session.shop;
   const params = new URL(request.url).searchParams;
   const order = (params.get("order") ?? "").trim().slice(0, 60);
   const kindParam = params.get("kind") ?? "";
   const kind = isActivityKind(kindParam) ? kindParam : "";
 
-  const { events, pageInfo, orderMatched } = await listActivity(
-    session.shop,
-    { order: order || null, kind: kind || null },
-    { after: params.get("after"), before: params.get("before") },
-  );
-  return { events, pageInfo, filters: { order, kind }, orderMatched };
+  const [{ events, pageInfo, orderMatched }, connection, timezone] = await Promise.all([
+    listActivity(shop, { order: order || null, kind: kind || null }, { after: params.get("after"), before: params.get("before") }),
+    getConnectionStatus(shop),
+    shopTimezoneForPages(shop, admin.graphql, (err) => logger.warn({ shop, err }, "shop timezone unavailable")),
+  ]);
+  return {
+    shop,
+    events,
+    pageInfo,
+    filters: { order, kind },
+    orderMatched,
+    links: { dataCenter: connection.dataCenter, organizationId: connection.organizationId },
+    timezone,
+  };
 }
-
-// Same text on server and client (no locale/timezone dependent hydration mismatch).
-const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
-const formatDate = (iso: string) => `${DATE_FORMAT.format(new Date(iso))} UTC`;
 
 const KIND_OPTIONS = [
   { label: "All kinds", value: "" },
@@ -41,11 +66,13 @@ const KIND_OPTIONS = [
 ];
 
 export default function ActivityPage() {
-  const { events, pageInfo, filters, orderMatched } = useLoaderData<typeof loader>();
+  const { shop, events, pageInfo, filters, orderMatched, links, timezone } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/activity";
   const [order, setOrder] = useState(filters.order);
   useEffect(() => setOrder(filters.order), [filters.order]);
+  // Phones: one block per event (what, order and details without scrolling sideways).
+  const condensed = useBreakpoints().smDown;
 
   const go = useFilterNavigation();
 
@@ -57,37 +84,53 @@ export default function ActivityPage() {
   }, [order, filters.order, go]);
 
   const filtered = Boolean(filters.order || filters.kind);
+  const when = (e: ActivityView) => (
+    <Text as="span" variant="bodySm" tone="subdued">
+      {formatShopTime(e.at, timezone, { seconds: true })}
+    </Text>
+  );
+  const orderLinks = (e: ActivityView) => <EventOrder shop={shop} event={e} invoiceUrl={zohoInvoiceUrl(links, e.invoiceId)} />;
+  const details = (e: ActivityView) => (
+    <Text as="p" breakWord>
+      {e.message}
+    </Text>
+  );
   const rows = events.map((e, index) => {
     const kind = activityKind(e.kind);
     return (
       <IndexTable.Row id={e.id} key={e.id} position={index}>
-        <IndexTable.Cell>
-          <Text as="span" variant="bodySm" tone="subdued">
-            {formatDate(e.at)}
-          </Text>
-        </IndexTable.Cell>
-        <IndexTable.Cell>
-          <Badge tone={kind.tone}>{kind.label}</Badge>
-        </IndexTable.Cell>
-        <IndexTable.Cell>
-          {e.orderId ? (
-            <Link url={`/app/activity?order=${e.orderId}`} removeUnderline monochrome>
-              {e.orderName ?? `Order ${e.orderId}`}
-            </Link>
-          ) : (
-            <Text as="span" tone="subdued">
-              —
-            </Text>
-          )}
-        </IndexTable.Cell>
-        <IndexTable.Cell>
-          {/* Table cells do not wrap by default; a reason must be readable in full. */}
-          <div style={{ whiteSpace: "normal", minWidth: "280px", maxWidth: "640px" }}>
-            <Text as="p" breakWord>
-              {e.message}
-            </Text>
+        {condensed ? (
+          <div style={{ padding: "12px 16px", width: "100%", whiteSpace: "normal" }}>
+            <BlockStack gap="150">
+              <InlineStack gap="200" blockAlign="center">
+                <Badge tone={kind.tone}>{kind.label}</Badge>
+                {when(e)}
+              </InlineStack>
+              {e.orderId && orderLinks(e)}
+              {details(e)}
+            </BlockStack>
           </div>
-        </IndexTable.Cell>
+        ) : (
+          <>
+            <IndexTable.Cell>{when(e)}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <Badge tone={kind.tone}>{kind.label}</Badge>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              {e.orderId ? (
+                orderLinks(e)
+              ) : (
+                <Text as="span" tone="subdued">
+                  —
+                </Text>
+              )}
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              {/* Table cells do not wrap by default; a reason must be readable in full. */}
+              <div style={{ whiteSpace: "normal", minWidth: "280px", maxWidth: "640px" }}>{details(e)}</div>
+            </IndexTable.Cell>
+          </>
+        )}
       </IndexTable.Row>
     );
   });
@@ -124,11 +167,12 @@ export default function ActivityPage() {
               </EmptyState>
             ) : (
               <IndexTable
+                condensed={condensed}
                 resourceName={{ singular: "event", plural: "events" }}
                 itemCount={events.length}
                 selectable={false}
                 loading={loading}
-                headings={[{ title: "When" }, { title: "What" }, { title: "Order" }, { title: "Details" }]}
+                headings={[{ title: `When (${timezone})` }, { title: "What" }, { title: "Order" }, { title: "Details" }]}
                 emptyState={
                   <Box padding="600">
                     <Text as="p" alignment="center" tone="subdued">
@@ -145,5 +189,40 @@ export default function ActivityPage() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/**
+ * The event's order: its name opens the order in Shopify admin, "activity" narrows this log to it,
+ * and its invoice (when it has one now) opens in Zoho Books.
+ */
+function EventOrder({ shop, event, invoiceUrl }: { shop: string; event: ActivityView; invoiceUrl: string | null }) {
+  const name = event.orderName ?? `Order ${event.orderId}`;
+  const adminUrl = event.orderId ? shopifyOrderAdminUrl(shop, event.orderId) : null;
+  return (
+    <InlineStack gap="200" blockAlign="center">
+      {adminUrl ? (
+        <Link url={adminUrl} target="_top" removeUnderline accessibilityLabel={`Open order ${name} in Shopify`}>
+          {name}
+        </Link>
+      ) : (
+        <Text as="span">{name}</Text>
+      )}
+      <Link url={`/app/activity?order=${event.orderId}`} removeUnderline monochrome accessibilityLabel={`Activity of ${name}`}>
+        <Text as="span" variant="bodySm">
+          activity
+        </Text>
+      </Link>
+      {event.invoiceNumber &&
+        (invoiceUrl ? (
+          <Link url={invoiceUrl} target="_blank" accessibilityLabel={`Open invoice ${event.invoiceNumber} in Zoho Books`}>
+            {event.invoiceNumber}
+          </Link>
+        ) : (
+          <Text as="span" tone="subdued">
+            {event.invoiceNumber}
+          </Text>
+        ))}
+    </InlineStack>
   );
 }

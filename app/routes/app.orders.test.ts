@@ -9,6 +9,8 @@ import { uniqueShop } from "~test/harness/shop";
 import { adminDocumentRequest, adminFetchRequest, installShop } from "~test/harness/shopify-auth";
 import { jobsOfShop, queueShop, simpleOrder, testQueuePrefix, testQueues, waitFor } from "~test/helpers/sync-queue";
 import { settle } from "~test/helpers/zoho-connect";
+import { shopify } from "~test/harness/shopify";
+import { oldestReachableDate } from "~/shopify/order-history";
 
 type LoaderData = Awaited<ReturnType<typeof loader>>;
 type ActionBody = { intent: string; ok: boolean; message?: string; error?: string };
@@ -280,5 +282,46 @@ describe("/app/orders actions", () => {
       ["to", "2026-10-01"],
     ]);
     expect(bad).toMatchObject({ status: 400, body: { ok: false, error: "The start date must be on or before the end date." } });
+  });
+});
+
+describe("/app/orders what the merchant is told", () => {
+  it("without read_all_orders: the page names the oldest reachable date and a backfill of older dates is refused before it runs", async () => {
+    const s = await queueShop(shops, "scope");
+    shopify.shops.set(s.shop, { ianaTimezone: "Europe/Rome", currencyCode: "EUR" });
+    const granted = "read_orders,write_orders,read_customers";
+    shopify.app = { ...shopify.app, scopes: granted }; // what Shopify's token exchange grants
+    await installShop(s.shop, { scope: granted });
+    const oldest = oldestReachableDate(new Date(), "Europe/Rome");
+
+    const page = await load(s.shop);
+    expect(page.history).toEqual({ allOrders: false, oldest });
+    expect(page.timezone).toBe("Europe/Rome");
+    expect(page.monthAgo >= oldest).toBe(true);
+
+    const refused = await post(s.shop, [
+      ["intent", "startBackfill"],
+      ["from", "2026-01-01"],
+      ["to", oldest],
+    ]);
+    expect(refused).toMatchObject({ status: 400, body: { ok: false, error: expect.stringMatching(new RegExp(`^Shopify lets this app read only the orders of the last 60 days \\(from ${oldest}\\)`)) } });
+    expect(await prisma.backfill.count({ where: { shop: s.shop } })).toBe(0);
+  });
+
+  it("with read_all_orders nothing is said about 60 days; a retrying order shows its next try, and invoices carry their Zoho id", async () => {
+    const s = await queueShop(shops, "next");
+    await seedRows(s.shop, [
+      { orderId: "6001", status: "failed", lastErrorCode: "zoho_unavailable", lastErrorMessage: "Zoho Books did not answer (HTTP 503)." },
+      { orderId: "6002", status: "synced", zohoInvoiceId: "4600", zohoInvoiceNumber: "INV-4600" },
+    ]);
+    const runAt = Date.now() + 30 * 60_000;
+    await queues.syncOrder.add("sync-order", { shop: s.shop, orderId: "6001" }, { jobId: syncOrderJobId(s.shop, "6001"), delay: runAt - Date.now() });
+
+    const page = await load(s.shop);
+    expect(page.history).toEqual({ allOrders: true, oldest: null });
+    expect(page.links).toEqual({ dataCenter: "com", organizationId: s.org.organization.organization_id });
+    const retrying = page.orders.find((o) => o.orderId === "6001")!;
+    expect(Math.abs(new Date(retrying.nextTryAt!).getTime() - runAt)).toBeLessThan(2_000);
+    expect(page.orders.find((o) => o.orderId === "6002")).toMatchObject({ invoiceId: "4600", invoiceNumber: "INV-4600", nextTryAt: null });
   });
 });

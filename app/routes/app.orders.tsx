@@ -2,10 +2,13 @@
 // search and date filter, "Send selected", Retry, and Backfill (send the paid orders of a date
 // range, with progress). Thin route (style §5.2): the loader reads our own tables only — never Zoho
 // or Shopify while rendering; the actions enqueue jobs or start/stop a backfill.
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, useFetcher, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { shopifyOrderAdminUrl, zohoInvoiceUrl, type ZohoLinkContext } from "~/components/admin-links";
 import { pageTitle } from "~/components/page-title";
+import { calendarDateIn, formatShopTime } from "~/components/shop-time";
 import { cursorPagination, useFilterNavigation } from "~/components/use-filter-navigation";
 import {
   Badge,
@@ -26,6 +29,7 @@ import {
   ProgressBar,
   Text,
   TextField,
+  useBreakpoints,
   useIndexResourceState,
   useSetIndexFiltersMode,
   type IndexFiltersProps,
@@ -33,11 +37,14 @@ import {
 } from "@shopify/polaris";
 import { INVOICE_ILLUSTRATION } from "~/components/illustrations";
 import { logger } from "~/logger.server";
+import { nextSyncTries } from "~/queue/queues.server";
+import { shopTimezoneForPages } from "~/shopify/orders.server";
 import { authenticate } from "~/shopify.server";
 import { BackfillError, cancelBackfill, getBackfillProgress, resumeBackfill, startBackfill, type BackfillProgress } from "~/sync/backfill.server";
 import { ManualSendError, sendOrdersNow, type SendOrdersResult } from "~/sync/manual-send.server";
 import { isOrderView, ORDER_VIEWS, type OrderView } from "~/sync/order-views";
 import { countOrdersByView, listOrders, type OrderRowView } from "~/sync/orders-view.server";
+import { hasAllOrdersAccess, oldestReachableDate, olderThanReachable } from "~/shopify/order-history";
 import { getConnectionStatus } from "~/zoho/connection.server";
 
 /** "Received" filter: how far back, relative to now (no timezone needed to render it). */
@@ -60,7 +67,7 @@ const VIEW_LABELS: Record<OrderView, string> = {
 export const meta: MetaFunction = () => pageTitle("Orders");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const shop = session.shop;
   const params = new URL(request.url).searchParams;
   const now = new Date();
@@ -71,7 +78,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const received = receivedParam && RECEIVED_WITHIN[receivedParam] ? receivedParam : null;
   const query = (params.get("q") ?? "").slice(0, 60);
 
-  const [page, counts, backfill, connection] = await Promise.all([
+  const [page, counts, backfill, connection, timezone] = await Promise.all([
     listOrders(
       shop,
       { view, query, since: received ? new Date(now.getTime() - RECEIVED_WITHIN[received]!.ms) : null },
@@ -80,19 +87,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
     countOrdersByView(shop),
     getBackfillProgress(shop, { now }),
     getConnectionStatus(shop),
+    shopTimezoneForPages(shop, admin.graphql, (err) => logger.warn({ shop, err }, "shop timezone unavailable")),
   ]);
+  // "Retried automatically at …": when each retrying order's job runs next (Redis down: not shown).
+  const retrying = page.orders.filter((o) => o.status === "failed").map((o) => o.orderId);
+  const nextTries = await nextSyncTries(shop, retrying).catch((err: unknown) => {
+    logger.warn({ shop, err }, "next tries unavailable");
+    return new Map<string, Date>();
+  });
 
+  const allOrders = hasAllOrdersAccess(session.scope);
+  const today = calendarDateIn(now, timezone);
   return {
-    orders: page.orders,
+    shop,
+    orders: page.orders.map((o) => ({ ...o, nextTryAt: nextTries.get(o.orderId)?.toISOString() ?? null })),
     pageInfo: page.pageInfo,
     counts,
     filters: { view, received, query },
     backfill: backfill ? backfillView(backfill) : null,
     connected: connection.state === "connected" && Boolean(connection.organizationId),
     needsReconnect: connection.state === "needs_reauth",
-    // The date fields' defaults: the last 30 days, as the server sees them (no hydration mismatch).
-    today: now.toISOString().slice(0, 10),
-    monthAgo: new Date(now.getTime() - 30 * 24 * 3600_000).toISOString().slice(0, 10),
+    links: { dataCenter: connection.dataCenter, organizationId: connection.organizationId } satisfies ZohoLinkContext,
+    timezone,
+    history: { allOrders, oldest: allOrders ? null : oldestReachableDate(now, timezone) },
+    // The date fields' defaults, on the shop's calendar as the server sees it (no hydration mismatch):
+    // the last 30 days, which Shopify always lets the app read.
+    today,
+    monthAgo: calendarDateIn(new Date(now.getTime() - 30 * 24 * 3600_000), timezone),
   };
 }
 
@@ -103,7 +124,7 @@ function backfillView(p: BackfillProgress) {
 type ActionResult = { intent: string; ok: true; message: string } | { intent: string; ok: false; error: string };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const shop = session.shop;
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
@@ -115,10 +136,14 @@ export async function action({ request }: ActionFunctionArgs) {
       case "send":
       case "retry": {
         const ids = form.getAll("orderId").map(String);
-        return ok(sendMessage(await sendOrdersNow(shop, ids)));
+        const result = await sendOrdersNow(shop, ids);
+        return ok(sendMessage(result, result.pausedUntil ? await shopTimezoneForPages(shop, admin.graphql) : "UTC"));
       }
       case "startBackfill": {
-        const { backfill } = await startBackfill(shop, { fromDate: String(form.get("from") ?? ""), toDate: String(form.get("to") ?? "") });
+        const fromDate = String(form.get("from") ?? "");
+        const refusal = historyRefusal(session.scope, fromDate, await shopTimezoneForPages(shop, admin.graphql));
+        if (refusal) return refused(refusal);
+        const { backfill } = await startBackfill(shop, { fromDate, toDate: String(form.get("to") ?? "") });
         return ok(`Finding the paid orders of ${datesLabel(backfill.fromDate, backfill.toDate)}; they are sent one after another.`);
       }
       case "resumeBackfill": {
@@ -142,6 +167,13 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
+/** Said before a backfill runs: Shopify would answer "no orders" for dates the app may not read. */
+function historyRefusal(scope: string | undefined, fromDate: string, timezone: string): string | null {
+  if (hasAllOrdersAccess(scope) || !/^\d{4}-\d{2}-\d{2}$/.test(fromDate)) return null;
+  const oldest = oldestReachableDate(new Date(), timezone);
+  return fromDate < oldest ? olderThanReachable(oldest) : null;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
@@ -150,40 +182,122 @@ function datesLabel(from: string, to: string): string {
   return from === to ? from : `${from} to ${to}`;
 }
 
-function sendMessage(r: SendOrdersResult): string {
+function sendMessage(r: SendOrdersResult, timezone: string): string {
   const parts: string[] = [];
   if (r.queued.length) parts.push(`${plural(r.queued.length, "order")} queued for sending to Zoho Books.`);
   if (r.alreadyInvoiced.length) parts.push(`${plural(r.alreadyInvoiced.length, "order")} already ${r.alreadyInvoiced.length === 1 ? "has" : "have"} an invoice.`);
   if (r.notFound.length) parts.push(`${plural(r.notFound.length, "order")} not found.`);
-  if (r.pausedUntil) parts.push(`Sending is paused until ${formatDate(r.pausedUntil.toISOString())}; they are sent then.`);
+  if (r.pausedUntil) parts.push(`Sending is paused until ${formatShopTime(r.pausedUntil.toISOString(), timezone)}; they are sent then.`);
   return parts.join(" ") || "Nothing to send.";
 }
 
 // ---- page ---------------------------------------------------------------------------------------
 
-// Same text on server and client (no locale/timezone dependent hydration mismatch).
-const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const formatDate = (iso: string) => `${DATE_FORMAT.format(new Date(iso))} UTC`;
-
 /** How often the page re-reads its data while a backfill runs, or while listed orders are on their way. */
 const BACKFILL_POLL_MS = 2_000;
 const ORDERS_POLL_MS = 5_000;
 
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+type OrderRow = LoaderData["orders"][number];
+
+/** Confirmations are App Bridge toasts; errors are banners on the page until the merchant dismisses them. */
+interface Feedback {
+  errors: Array<{ id: number; title: string; message: string }>;
+  toast(message: string): void;
+  error(title: string, message: string): void;
+  dismiss(id: number): void;
+}
+
+function useFeedback(): Feedback {
+  const shopify = useAppBridge();
+  const [errors, setErrors] = useState<Feedback["errors"]>([]);
+  const next = useRef(0);
+  const toast = useCallback((message: string) => shopify.toast.show(message, { duration: 5_000 }), [shopify]);
+  const error = useCallback((title: string, message: string) => setErrors((e) => [...e, { id: ++next.current, title, message }]), []);
+  const dismiss = useCallback((id: number) => setErrors((e) => e.filter((x) => x.id !== id)), []);
+  return useMemo(() => ({ errors, toast, error, dismiss }), [errors, toast, error, dismiss]);
+}
+
+/** Each answer of an action, once: a toast when it worked, a banner when it did not. */
+function useActionFeedback(fetcher: { data?: ActionResult }, feedback: Feedback, onOk?: (r: Extract<ActionResult, { ok: true }>) => void) {
+  const { toast, error } = feedback;
+  useEffect(() => {
+    const r = fetcher.data;
+    if (!r) return;
+    if (r.ok) {
+      toast(r.message);
+      onOk?.(r);
+    } else error("That did not work", r.error);
+    // Only a new answer is news (onOk may change identity between renders).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fetcher.data, toast, error]);
+}
+
+interface WatchedRetry {
+  orderId: string;
+  status: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  updatedAt: string;
+}
+
+/**
+ * What a Retry came to, once the order settles: sent (toast), or refused again — and then whether
+ * for the same reason as before, which a green "queued" alone would hide.
+ */
+function useRetryOutcomes(orders: OrderRow[], feedback: Feedback) {
+  const [watched, setWatched] = useState<WatchedRetry[]>([]);
+  const { toast, error } = feedback;
+  useEffect(() => {
+    if (!watched.length) return;
+    const settled: string[] = [];
+    for (const w of watched) {
+      const row = orders.find((o) => o.orderId === w.orderId);
+      if (!row) {
+        settled.push(w.orderId); // filtered away or on another page: nothing to compare
+        continue;
+      }
+      if (row.updatedAt === w.updatedAt || row.status === "queued" || row.status === "creating") continue;
+      settled.push(w.orderId);
+      const unchanged = row.status === w.status && row.errorCode === w.errorCode && row.errorMessage === w.errorMessage;
+      if (row.status === "synced") toast(`${row.orderName} sent to Zoho Books${row.invoiceNumber ? ` as ${row.invoiceNumber}` : ""}.`);
+      else if (unchanged && (row.status === "needs_attention" || row.status === "failed"))
+        error(`${row.orderName} was refused again for the same reason`, `${row.errorMessage ?? "The reason has not changed."} Fix the cause first, then retry.`);
+      else if (row.status === "needs_attention") error(`${row.orderName} needs attention`, row.errorMessage ?? "Zoho Books refused the invoice.");
+      else if (row.status === "failed") toast(`${row.orderName} could not be sent yet; it is retried automatically.`);
+    }
+    if (settled.length) setWatched((list) => list.filter((w) => !settled.includes(w.orderId)));
+  }, [orders, watched, toast, error]);
+  const watch = useCallback(
+    (o: OrderRow) =>
+      setWatched((list) => [
+        ...list.filter((w) => w.orderId !== o.orderId),
+        { orderId: o.orderId, status: o.status, errorCode: o.errorCode, errorMessage: o.errorMessage, updatedAt: o.updatedAt },
+      ]),
+    [],
+  );
+  return { watch, active: watched.length > 0 };
+}
+
 export default function OrdersPage() {
-  const { orders, pageInfo, counts, filters, backfill, connected, needsReconnect, today, monthAgo } = useLoaderData<typeof loader>();
+  const { shop, orders, pageInfo, counts, filters, backfill, connected, needsReconnect, links, timezone, history, today, monthAgo } =
+    useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const send = useFetcher<typeof action>();
   const retry = useFetcher<typeof action>();
+  const feedback = useFeedback();
+  const retries = useRetryOutcomes(orders, feedback);
+  useActionFeedback(send, feedback);
+  useActionFeedback(retry, feedback);
 
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/orders";
   const busy = backfill !== null && (backfill.status === "finding" || backfill.status === "sending");
   const sending = orders.some((o) => (o.status === "queued" && !o.held) || o.status === "creating");
-  usePolling(busy ? BACKFILL_POLL_MS : sending ? ORDERS_POLL_MS : null);
+  usePolling(busy ? BACKFILL_POLL_MS : sending || retries.active ? ORDERS_POLL_MS : null);
 
   // Every change of filters/page keeps the admin's own query parameters (embedded, host, …).
   const go = useFilterNavigation();
 
-  const results = [send.data, retry.data].filter((d): d is ActionResult => Boolean(d));
   const empty = counts.all === 0 && filters.view === "all" && !filters.query && !filters.received;
 
   return (
@@ -201,16 +315,12 @@ export default function OrdersPage() {
                 <p>Connect Zoho Books and choose an organization to send orders.</p>
               </Banner>
             )}
-            {results.map((r, i) =>
-              r.ok ? (
-                <Banner key={`${r.intent}-${i}`} tone="success" title={r.message} />
-              ) : (
-                <Banner key={`${r.intent}-${i}`} tone="critical" title="That did not work">
-                  <p>{r.error}</p>
-                </Banner>
-              ),
-            )}
-            <BackfillCard backfill={backfill} connected={connected} today={today} monthAgo={monthAgo} />
+            {feedback.errors.map((e) => (
+              <Banner key={e.id} tone="critical" title={e.title} onDismiss={() => feedback.dismiss(e.id)}>
+                <p>{e.message}</p>
+              </Banner>
+            ))}
+            <BackfillCard backfill={backfill} connected={connected} today={today} monthAgo={monthAgo} history={history} feedback={feedback} />
             {empty ? (
               <Card>
                 <EmptyState heading="No paid orders yet" image={INVOICE_ILLUSTRATION}>
@@ -222,6 +332,9 @@ export default function OrdersPage() {
               </Card>
             ) : (
               <OrdersTable
+                shop={shop}
+                links={links}
+                timezone={timezone}
                 orders={orders}
                 pageInfo={pageInfo}
                 counts={counts}
@@ -230,7 +343,10 @@ export default function OrdersPage() {
                 go={go}
                 onSend={(ids) => send.submit(formOf("send", ids), { method: "post" })}
                 sending={send.state !== "idle"}
-                onRetry={(id) => retry.submit(formOf("retry", [id]), { method: "post" })}
+                onRetry={(order) => {
+                  retries.watch(order);
+                  retry.submit(formOf("retry", [order.orderId]), { method: "post" });
+                }}
                 retrying={retry.state !== "idle" ? String(retry.formData?.get("orderId") ?? "") : null}
                 canSend={connected}
               />
@@ -261,8 +377,6 @@ function usePolling(ms: number | null) {
   }, [ms, revalidate, state]);
 }
 
-type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
-
 function StatusBadge({ order }: { order: OrderRowView }) {
   switch (order.status) {
     case "synced":
@@ -286,8 +400,96 @@ function StatusBadge({ order }: { order: OrderRowView }) {
   }
 }
 
+/** The order name, opening the order in Shopify admin (the admin's own frame, not the app's iframe). */
+function OrderName({ shop, order }: { shop: string; order: OrderRowView }) {
+  const url = shopifyOrderAdminUrl(shop, order.orderId);
+  const name = (
+    <Text as="span" variant="bodyMd" fontWeight="semibold">
+      {order.orderName}
+    </Text>
+  );
+  return url ? (
+    <StopRowClick>
+      <Link url={url} target="_top" removeUnderline accessibilityLabel={`Open order ${order.orderName} in Shopify`}>
+        {name}
+      </Link>
+    </StopRowClick>
+  ) : (
+    name
+  );
+}
+
+/** The invoice number, opening the invoice in Zoho Books (the organization's data center). */
+function InvoiceNumber({ links, order }: { links: ZohoLinkContext; order: OrderRowView }) {
+  if (!order.invoiceNumber) return <Text as="span" tone="subdued">—</Text>;
+  const url = zohoInvoiceUrl(links, order.invoiceId);
+  return url ? (
+    <StopRowClick>
+      <Link url={url} target="_blank" accessibilityLabel={`Open invoice ${order.invoiceNumber} in Zoho Books`}>
+        {order.invoiceNumber}
+      </Link>
+    </StopRowClick>
+  ) : (
+    <Text as="span">{order.invoiceNumber}</Text>
+  );
+}
+
+function Total({ value, currency, mismatch }: { value: string | null; currency: string | null; mismatch?: boolean }) {
+  return (
+    <Text as="span" alignment="end" numeric tone={mismatch ? "critical" : undefined}>
+      {value ? `${value} ${currency ?? ""}` : "—"}
+    </Text>
+  );
+}
+
+/** Why the order is where it is, when the next automatic try is, and its activity. */
+function Reason({ order, timezone }: { order: OrderRow; timezone: string }) {
+  if (!order.errorMessage && order.status !== "failed") return <Text as="span" tone="subdued">—</Text>;
+  return (
+    <BlockStack gap="100">
+      {order.errorMessage && (
+        <Text as="p" variant="bodySm" tone={order.status === "needs_attention" ? "critical" : order.held ? undefined : "subdued"} breakWord>
+          {order.errorMessage}
+        </Text>
+      )}
+      {order.status === "failed" && (
+        <Text as="p" variant="bodySm">
+          {order.nextTryAt ? `Retried automatically · next try ${formatShopTime(order.nextTryAt, timezone)}` : "Retried automatically"}
+        </Text>
+      )}
+      <StopRowClick>
+        <Link url={`/app/activity?order=${order.orderId}`} removeUnderline>
+          <Text as="span" variant="bodySm">
+            View activity
+          </Text>
+        </Link>
+      </StopRowClick>
+    </BlockStack>
+  );
+}
+
+function RowAction({ order, canSend, retrying, onRetry }: { order: OrderRow; canSend: boolean; retrying: boolean; onRetry: (o: OrderRow) => void }) {
+  if (!order.canSend || order.status === "creating") return null;
+  return (
+    <StopRowClick>
+      <Button
+        size="slim"
+        disabled={!canSend}
+        loading={retrying}
+        accessibilityLabel={`${order.status === "queued" ? "Send now" : "Retry"} ${order.orderName}`}
+        onClick={() => onRetry(order)}
+      >
+        {order.status === "queued" ? "Send now" : "Retry"}
+      </Button>
+    </StopRowClick>
+  );
+}
+
 function OrdersTable(props: {
-  orders: OrderRowView[];
+  shop: string;
+  links: ZohoLinkContext;
+  timezone: string;
+  orders: OrderRow[];
   pageInfo: LoaderData["pageInfo"];
   counts: LoaderData["counts"];
   filters: LoaderData["filters"];
@@ -295,14 +497,16 @@ function OrdersTable(props: {
   go: (changes: Record<string, string | null>) => void;
   onSend: (ids: string[]) => void;
   sending: boolean;
-  onRetry: (id: string) => void;
+  onRetry: (order: OrderRow) => void;
   retrying: string | null;
   canSend: boolean;
 }) {
-  const { orders, pageInfo, counts, filters, loading, go } = props;
+  const { shop, links, timezone, orders, pageInfo, counts, filters, loading, go } = props;
   const { mode, setMode } = useSetIndexFiltersMode();
   const [query, setQuery] = useState(filters.query);
   useEffect(() => setQuery(filters.query), [filters.query]);
+  // Phones: one block per order (status, reason and Retry visible without scrolling sideways).
+  const condensed = useBreakpoints().smDown;
 
   // The search applies after the merchant stops typing.
   useEffect(() => {
@@ -340,72 +544,70 @@ function OrdersTable(props: {
   const { search } = useLocation();
   useEffect(() => clearSelection(), [search, clearSelection]);
 
+  const mismatch = (o: OrderRow) => Boolean(o.zohoTotal && o.shopifyTotal && o.zohoTotal !== o.shopifyTotal);
+  const action = (o: OrderRow) => <RowAction order={o} canSend={props.canSend} retrying={props.retrying === o.orderId} onRetry={props.onRetry} />;
+
   const rows = orders.map((o, index) => (
     <IndexTable.Row id={o.orderId} key={o.orderId} position={index} selected={selectedResources.includes(o.orderId)}>
-      <IndexTable.Cell>
-        <Text as="span" variant="bodyMd" fontWeight="semibold">
-          {o.orderName}
-        </Text>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        <StatusBadge order={o} />
-      </IndexTable.Cell>
-      <IndexTable.Cell>{o.invoiceNumber ?? <Text as="span" tone="subdued">—</Text>}</IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" alignment="end" numeric>
-          {o.shopifyTotal ? `${o.shopifyTotal} ${o.currencyCode ?? ""}` : "—"}
-        </Text>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" alignment="end" numeric tone={o.zohoTotal && o.shopifyTotal && o.zohoTotal !== o.shopifyTotal ? "critical" : undefined}>
-          {o.zohoTotal ? `${o.zohoTotal} ${o.currencyCode ?? ""}` : "—"}
-        </Text>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        {/* Table cells do not wrap by default; the reason must be readable in full. */}
-        <div style={{ whiteSpace: "normal", minWidth: "240px", maxWidth: "420px" }}>
-          <BlockStack gap="100">
-            {o.errorMessage ? (
-              <Text as="p" variant="bodySm" tone={o.status === "needs_attention" ? "critical" : o.held ? undefined : "subdued"} breakWord>
-                {o.errorMessage}
-              </Text>
-            ) : (
+      {condensed ? (
+        <div style={{ padding: "12px 16px", width: "100%", whiteSpace: "normal" }}>
+          <BlockStack gap="200">
+            <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
+              <InlineStack gap="200" blockAlign="center">
+                <OrderName shop={shop} order={o} />
+                <StatusBadge order={o} />
+              </InlineStack>
+              {action(o)}
+            </InlineStack>
+            <InlineStack gap="200" blockAlign="center">
+              <InvoiceNumber links={links} order={o} />
               <Text as="span" tone="subdued">
-                —
+                ·
               </Text>
-            )}
-            {o.errorMessage && (
-              <StopRowClick>
-                <Link url={`/app/activity?order=${o.orderId}`} removeUnderline>
-                  <Text as="span" variant="bodySm">
-                    View activity
-                  </Text>
-                </Link>
-              </StopRowClick>
-            )}
+              <Text as="span" numeric>
+                Shopify {o.shopifyTotal ? `${o.shopifyTotal} ${o.currencyCode ?? ""}` : "—"}
+              </Text>
+              <Text as="span" numeric tone={mismatch(o) ? "critical" : undefined}>
+                Zoho {o.zohoTotal ? `${o.zohoTotal} ${o.currencyCode ?? ""}` : "—"}
+              </Text>
+            </InlineStack>
+            {(o.errorMessage || o.status === "failed") && <Reason order={o} timezone={timezone} />}
+            <Text as="span" variant="bodySm" tone="subdued">
+              Received {formatShopTime(o.receivedAt, timezone)}
+            </Text>
           </BlockStack>
         </div>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" variant="bodySm" tone="subdued">
-          {formatDate(o.receivedAt)}
-        </Text>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        {o.canSend && o.status !== "creating" && (
-          <StopRowClick>
-            <Button
-              size="slim"
-              disabled={!props.canSend}
-              loading={props.retrying === o.orderId}
-              accessibilityLabel={`${o.status === "queued" ? "Send" : "Retry"} ${o.orderName}`}
-              onClick={() => props.onRetry(o.orderId)}
-            >
-              {o.status === "queued" ? "Send now" : "Retry"}
-            </Button>
-          </StopRowClick>
-        )}
-      </IndexTable.Cell>
+      ) : (
+        <>
+          <IndexTable.Cell>
+            <OrderName shop={shop} order={o} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <StatusBadge order={o} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <InvoiceNumber links={links} order={o} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Total value={o.shopifyTotal} currency={o.currencyCode} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Total value={o.zohoTotal} currency={o.currencyCode} mismatch={mismatch(o)} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            {/* Table cells do not wrap by default; the reason must be readable in full. */}
+            <div style={{ whiteSpace: "normal", minWidth: "240px", maxWidth: "420px" }}>
+              <Reason order={o} timezone={timezone} />
+            </div>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" variant="bodySm" tone="subdued">
+              {formatShopTime(o.receivedAt, timezone)}
+            </Text>
+          </IndexTable.Cell>
+          <IndexTable.Cell>{action(o)}</IndexTable.Cell>
+        </>
+      )}
     </IndexTable.Row>
   ));
 
@@ -432,6 +634,7 @@ function OrdersTable(props: {
         loading={loading}
       />
       <IndexTable
+        condensed={condensed}
         resourceName={{ singular: "order", plural: "orders" }}
         itemCount={orders.length}
         selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
@@ -451,7 +654,7 @@ function OrdersTable(props: {
           { title: "Shopify total", alignment: "end" },
           { title: "Zoho total", alignment: "end" },
           { title: "Last error" },
-          { title: "Received" },
+          { title: `Received (${timezone})` },
           { title: "Actions", id: "actions", hidden: true },
         ]}
         emptyState={<OrdersEmptyResult view={filters.view} filtered={Boolean(filters.query || filters.received)} />}
@@ -490,13 +693,24 @@ function StopRowClick({ children }: { children: React.ReactNode }) {
   );
 }
 
-function BackfillCard({ backfill, connected, today, monthAgo }: { backfill: LoaderData["backfill"]; connected: boolean; today: string; monthAgo: string }) {
+function BackfillCard(props: {
+  backfill: LoaderData["backfill"];
+  connected: boolean;
+  today: string;
+  monthAgo: string;
+  history: LoaderData["history"];
+  feedback: Feedback;
+}) {
+  const { backfill, connected, today, monthAgo, history, feedback } = props;
   const start = useFetcher<typeof action>();
   const control = useFetcher<typeof action>();
+  useActionFeedback(start, feedback);
+  useActionFeedback(control, feedback);
   const [from, setFrom] = useState(monthAgo);
   const [to, setTo] = useState(today);
   const active = backfill !== null && (backfill.status === "finding" || backfill.status === "sending");
-  const result = [start.data, control.data].find((d): d is ActionResult => Boolean(d) && !d!.ok) as Extract<ActionResult, { ok: false }> | undefined;
+  // Said before the run: Shopify would find nothing before this date (no read_all_orders).
+  const tooOld = history.oldest !== null && from !== "" && from < history.oldest;
 
   return (
     <Card>
@@ -507,29 +721,34 @@ function BackfillCard({ backfill, connected, today, monthAgo }: { backfill: Load
           </Text>
           <Text as="p" tone="subdued">
             Creates draft invoices for the paid orders of a date range (the order date, in your shop&apos;s timezone) that have no invoice yet. Orders
-            already in Zoho Books are skipped. Shopify gives the app orders of the last 60 days.
+            already in Zoho Books are skipped, and the oldest order is sent first.{" "}
+            {history.oldest
+              ? `Shopify lets the app read the orders of the last 60 days (from ${history.oldest}).`
+              : "The app may read your whole order history."}
           </Text>
         </BlockStack>
-        {result && (
-          <Banner tone="critical" title="That did not work">
-            <p>{result.error}</p>
-          </Banner>
-        )}
         {backfill && <BackfillProgressView backfill={backfill} control={control} />}
         {!active && (
           <start.Form method="post">
             <input type="hidden" name="intent" value="startBackfill" />
-            <InlineStack gap="300" blockAlign="end" wrap>
-              <Box minWidth="180px">
-                <TextField label="From" type="date" name="from" value={from} onChange={setFrom} max={to} autoComplete="off" />
-              </Box>
-              <Box minWidth="180px">
-                <TextField label="To" type="date" name="to" value={to} onChange={setTo} min={from} autoComplete="off" />
-              </Box>
-              <Button submit variant="primary" loading={start.state !== "idle"} disabled={!connected || !from || !to}>
-                Send orders of these dates
-              </Button>
-            </InlineStack>
+            <BlockStack gap="300">
+              {tooOld && (
+                <Banner tone="warning" title="These dates are older than the app may read">
+                  <p>{olderThanReachable(history.oldest!)}</p>
+                </Banner>
+              )}
+              <InlineStack gap="300" blockAlign="end" wrap>
+                <Box minWidth="180px">
+                  <TextField label="From" type="date" name="from" value={from} onChange={setFrom} min={history.oldest ?? undefined} max={to} autoComplete="off" />
+                </Box>
+                <Box minWidth="180px">
+                  <TextField label="To" type="date" name="to" value={to} onChange={setTo} min={from} max={today} autoComplete="off" />
+                </Box>
+                <Button submit variant="primary" loading={start.state !== "idle"} disabled={!connected || !from || !to || tooOld}>
+                  Send orders of these dates
+                </Button>
+              </InlineStack>
+            </BlockStack>
           </start.Form>
         )}
       </BlockStack>

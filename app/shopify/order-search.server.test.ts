@@ -74,10 +74,11 @@ describe("searchOrderIds", () => {
       [["5"], null],
     ]);
     expect(pages[0]!.nodes[0]).toEqual({ legacyResourceId: "1", name: "#1", updatedAt: "2026-11-01T10:00:00Z" });
+    // By last update unless asked otherwise (the scan's checkpoint follows updates).
     expect(calls).toEqual([
-      { first: 2, after: "c0", query: "financial_status:paid" },
-      { first: 2, after: "c2", query: "financial_status:paid" },
-      { first: 2, after: "c4", query: "financial_status:paid" },
+      { first: 2, after: "c0", query: "financial_status:paid", sortKey: "UPDATED_AT" },
+      { first: 2, after: "c2", query: "financial_status:paid", sortKey: "UPDATED_AT" },
+      { first: 2, after: "c4", query: "financial_status:paid", sortKey: "UPDATED_AT" },
     ]);
     // After page 1: room for max(12 requested, 2 + 2) points plus the 200 reserve, 100 available: 1.12 s.
     // After the last page nothing is asked any more, so nothing is awaited although the bucket is empty.

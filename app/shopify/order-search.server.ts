@@ -9,8 +9,8 @@ import type { AdminGraphql } from "~/shopify/orders.server";
  * 1,000-point single-query limit. This costs about `first` + 2 points.
  */
 export const PAID_ORDER_IDS_SINCE_QUERY = `#graphql
-  query PaidOrderIdsSince($first: Int!, $after: String, $query: String!) {
-    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+  query PaidOrderIdsSince($first: Int!, $after: String, $query: String!, $sortKey: OrderSortKeys = UPDATED_AT) {
+    orders(first: $first, after: $after, query: $query, sortKey: $sortKey) {
       pageInfo {
         hasNextPage
         endCursor
@@ -53,8 +53,17 @@ export interface OrderIdsPage {
   throttledMs: number;
 }
 
+/**
+ * The order pages come in: by last update (the scan: its checkpoint follows updates), or by the
+ * order's own date (a backfill: the oldest order is sent first, so Zoho's invoice numbers follow the
+ * order dates). A saved cursor continues only the order it was made in.
+ */
+export type OrderSearchSort = "UPDATED_AT" | "PROCESSED_AT";
+
 export interface OrderSearchOptions {
   pageSize: number;
+  /** Default UPDATED_AT. */
+  sortKey?: OrderSearchSort;
   /** Continue after this cursor (a saved `nextCursor`). */
   after?: string | null;
   reservePoints?: number;
@@ -70,7 +79,7 @@ interface ThrottleInfo {
 }
 
 /**
- * The orders matching `search`, oldest update first, one page per iteration. Stopping the loop
+ * The orders matching `search`, oldest first by `sortKey` (default: last update), one page per iteration. Stopping the loop
  * early (break, return, throw) asks Shopify for nothing more.
  */
 export async function* searchOrderIds(
@@ -86,7 +95,7 @@ export async function* searchOrderIds(
   for (;;) {
     const { page, cost, throttledMs } = await fetchPage(
       graphql,
-      { first: opts.pageSize, after, query: search },
+      { first: opts.pageSize, after, query: search, sortKey: opts.sortKey ?? "UPDATED_AT" },
       retries,
       sleep,
     );
@@ -100,7 +109,7 @@ export async function* searchOrderIds(
 /** One page; a "Throttled" answer is asked again (up to `retries` times) once the bucket has room. */
 async function fetchPage(
   graphql: AdminGraphql,
-  variables: { first: number; after: string | null; query: string },
+  variables: { first: number; after: string | null; query: string; sortKey: OrderSearchSort },
   retries: number,
   sleep: (ms: number) => Promise<void>,
 ): Promise<{ page: Omit<OrderIdsPage, "throttledMs">; cost: ThrottleInfo | null; throttledMs: number }> {

@@ -65,3 +65,16 @@ export async function setInvoiceMetafield(graphql: AdminGraphql, orderId: string
   const userErrors = body.data?.metafieldsSet?.userErrors ?? [];
   if (userErrors.length) throw new ShopifyUserError("metafieldsSet", userErrors);
 }
+
+/**
+ * The shop's timezone for the admin pages (every time shown on the shop's clock), from the same
+ * once-per-shop cache as the invoice dates. A page still renders, in UTC, when Shopify does not answer.
+ */
+export async function shopTimezoneForPages(shop: string, graphql: AdminGraphql, onError?: (err: unknown) => void): Promise<string> {
+  try {
+    return (await fetchShopInfo(shop, graphql)).ianaTimezone || "UTC";
+  } catch (err) {
+    onError?.(err);
+    return "UTC";
+  }
+}

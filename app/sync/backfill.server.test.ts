@@ -108,6 +108,25 @@ describe("startBackfill", () => {
     expect(await getBackfillProgress(s.shop)).toMatchObject({ status: "sending", total: 3, found: 5, skipped: 2, waiting: 2, retrying: 1, percent: 0 });
   });
 
+  it("finds and queues the orders by order date, oldest first, whatever their last update", async () => {
+    const s = await queueShop(shops, "bf");
+    // Updated in the order they were added (a refund, a tag): not the order they were placed in.
+    const placed = ["2026-10-05T10:00:00+02:00", "2026-10-02T10:00:00+02:00", "2026-10-04T10:00:00+02:00", "2026-10-03T10:00:00+02:00"];
+    const ids = placed.map((processedAt, i) => {
+      const orderId = s.addOrder(simpleOrder({ processedAt }));
+      [...shopify.orders.values()].find((o) => o.legacyResourceId === orderId)!.updatedAt = `2026-11-0${i + 1}T10:00:00Z`;
+      return orderId;
+    });
+
+    const { finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues, pageSize: 3 });
+    await expect(finding).resolves.toMatchObject({ status: "sending", pages: 2, total: 4 });
+    const searches = shopify.calls.filter((c) => c.operationName === "PaidOrderIdsSince" && c.shop === s.shop);
+    expect(searches.map((c) => c.variables.sortKey)).toEqual(["PROCESSED_AT", "PROCESSED_AT"]);
+    // One priority, first in first out: the worker takes them in the order they were placed.
+    const waiting = (await queues.syncOrder.getJobs(["prioritized", "waiting"], 0, -1, true)).filter((j) => j.data.shop === s.shop);
+    expect(waiting.map((j) => j.data.orderId)).toEqual([ids[1], ids[3], ids[2], ids[0]]);
+  });
+
   it("runs one backfill per shop at a time, and needs a connected organization", async () => {
     const s = await shopWithOctoberOrders();
     const first = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues });

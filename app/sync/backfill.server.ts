@@ -238,7 +238,9 @@ export async function findBackfillOrders(shop: string, backfillId: string, deps:
     let run = await prisma.backfill.findFirst({ where: { id: backfillId, shop } });
     if (!run || run.status !== "finding") return { ...result, status: run?.status ?? "failed" };
     const graphql = deps.graphql ?? (await adminGraphqlFor(shop));
-    const pages = searchOrderIds(graphql, backfillSearch(run), { pageSize, reservePoints, after: run.cursor, sleep: deps.sleep });
+    // By order date, oldest first: the jobs (one priority, first in first out) then create Zoho's
+    // invoices, and their numbers, in the order the orders were placed.
+    const pages = searchOrderIds(graphql, backfillSearch(run), { pageSize, reservePoints, after: run.cursor, sleep: deps.sleep, sortKey: "PROCESSED_AT" });
 
     for await (const page of pages) {
       result.pages++;

@@ -109,6 +109,8 @@ export interface OrderRowView {
   status: OrderSyncStatus;
   /** Recorded but deliberately not sent (auto-send off, not connected when paid). */
   held: boolean;
+  /** Zoho's id of the order's invoice (the link to it in Zoho Books). */
+  invoiceId: string | null;
   invoiceNumber: string | null;
   invoiceStatus: string | null;
   currencyCode: string | null;
@@ -140,6 +142,7 @@ function orderRowView(r: OrderRow): OrderRowView {
     orderName: r.orderName ?? `Order ${r.orderId}`,
     status: r.status,
     held: r.status === "queued" && (HOLD_CODES as readonly string[]).includes(r.lastErrorCode ?? ""),
+    invoiceId: hasInvoice ? r.zohoInvoiceId : null,
     invoiceNumber: r.zohoInvoiceNumber,
     invoiceStatus: r.zohoInvoiceStatus,
     currencyCode: r.currencyCode,
@@ -210,6 +213,9 @@ export interface ActivityView {
   message: string;
   orderId: string | null;
   orderName: string | null;
+  /** The order's invoice as it is now (a link from the log), when it has one. */
+  invoiceId: string | null;
+  invoiceNumber: string | null;
 }
 
 /** The shop's order ids an "order" filter means: by id, or by name with or without "#". */
@@ -260,18 +266,57 @@ export async function recentActivity(shop: string, take = 5): Promise<ActivityVi
 
 async function withOrderNames(shop: string, rows: EventRow[]): Promise<ActivityView[]> {
   const ids = [...new Set(rows.map((r) => r.orderId).filter((id): id is string => id !== null))];
-  const names = ids.length
+  const orders = ids.length
     ? new Map(
-        (await prisma.orderSync.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true, orderName: true } })).map((o) => [o.orderId, o.orderName]),
+        (
+          await prisma.orderSync.findMany({
+            where: { shop, orderId: { in: ids } },
+            select: { orderId: true, orderName: true, status: true, zohoInvoiceId: true, zohoInvoiceNumber: true },
+          })
+        ).map((o) => [o.orderId, o]),
       )
-    : new Map<string, string | null>();
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at.toISOString(),
-    kind: r.kind,
-    kindLabel: activityKind(r.kind).label,
-    message: r.message,
-    orderId: r.orderId,
-    orderName: r.orderId ? (names.get(r.orderId) ?? null) : null,
-  }));
+    : new Map<string, { orderName: string | null; status: OrderSyncStatus; zohoInvoiceId: string | null; zohoInvoiceNumber: string | null }>();
+  return rows.map((r) => {
+    const order = r.orderId ? orders.get(r.orderId) : undefined;
+    const invoiced = order && order.zohoInvoiceId && order.status !== "deleted" && order.status !== "creating";
+    return {
+      id: r.id,
+      at: r.at.toISOString(),
+      kind: r.kind,
+      kindLabel: activityKind(r.kind).label,
+      message: r.message,
+      orderId: r.orderId,
+      orderName: order?.orderName ?? null,
+      invoiceId: invoiced ? order.zohoInvoiceId : null,
+      invoiceNumber: invoiced ? order.zohoInvoiceNumber : null,
+    };
+  });
+}
+
+// ---- attention ----------------------------------------------------------------------------------
+
+export interface AttentionSummary {
+  /** Orders that need the merchant (status needs_attention). */
+  count: number;
+  /** The most common reason among them (the newest message of the most common code), if any. */
+  topReason: { message: string; count: number } | null;
+}
+
+/** The Dashboard's "orders need attention" banner: how many, and the reason most of them share. */
+export async function attentionSummary(shop: string): Promise<AttentionSummary> {
+  const groups = await prisma.orderSync.groupBy({
+    by: ["lastErrorCode"],
+    where: { shop, status: "needs_attention" },
+    _count: { _all: true },
+  });
+  const count = groups.reduce((sum, g) => sum + g._count._all, 0);
+  if (count === 0) return { count, topReason: null };
+  // The largest group; a tie goes to the code first in the alphabet (the same banner on every load).
+  const top = [...groups].sort((a, b) => b._count._all - a._count._all || (a.lastErrorCode ?? "").localeCompare(b.lastErrorCode ?? ""))[0]!;
+  const newest = await prisma.orderSync.findFirst({
+    where: { shop, status: "needs_attention", lastErrorCode: top.lastErrorCode, lastErrorMessage: { not: null } },
+    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+    select: { lastErrorMessage: true },
+  });
+  return { count, topReason: newest?.lastErrorMessage ? { message: newest.lastErrorMessage, count: top._count._all } : null };
 }

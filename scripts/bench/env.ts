@@ -32,7 +32,7 @@ export function benchEnv(opts: BenchOptions, source: NodeJS.ProcessEnv, appPort:
       SHOPIFY_API_KEY: "zoho-books-bench-api-key",
       SHOPIFY_API_SECRET: randomBytes(16).toString("hex"),
       SHOPIFY_APP_URL: `http://127.0.0.1:${appPort}`,
-      SCOPES: "read_orders,write_orders,read_customers",
+      SCOPES: "read_orders,write_orders,read_customers,read_all_orders",
       ZOHO_CLIENT_ID: BENCH_ZOHO_CLIENT_ID,
       ZOHO_CLIENT_SECRET: BENCH_ZOHO_CLIENT_SECRET,
       ZOHO_REQUESTS_PER_MINUTE: String(opts.zohoLimit),

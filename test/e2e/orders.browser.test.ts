@@ -17,7 +17,7 @@ import { queueShop, simpleOrder, startTestWorkers, testQueuePrefix, testQueues, 
 import { uniqueShop } from "~test/harness/shop";
 import { installShop } from "~test/harness/shopify-auth";
 import { server } from "~test/harness";
-import { adminAppUrl, launchChromium, newAppContext, openHydrated, type AppPage } from "./browser";
+import { adminAppUrl, launchChromium, newAppContext, openHydrated, seriousA11yViolations, type AppPage } from "./browser";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 
@@ -57,6 +57,7 @@ async function open(shop: string, pathname: string): Promise<AppPage> {
 
 async function shot(tab: AppPage, name: string) {
   await tab.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  expect(await seriousA11yViolations(tab.page), name).toEqual([]); // axe-core: nothing serious or critical
 }
 
 async function done(tab: AppPage) {
@@ -105,7 +106,9 @@ describe("Orders page in Chromium", { timeout: 40_000 }, () => {
     await page.waitForURL(/status=needs_attention/);
     await expect.poll(() => rows.count()).toBe(1);
     await page.getByRole("tab", { name: /^All/ }).click();
-    await expect.poll(() => rows.count()).toBe(4);
+    // On a busy machine the loader's answer may take longer than expect.poll's default 5 s.
+    await page.waitForURL((url) => !url.searchParams.has("status"));
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(4);
 
     await failedRow.getByRole("button", { name: "Retry #1001" }).click();
     await page.getByText("1 order queued for sending to Zoho Books.").waitFor();
@@ -120,7 +123,7 @@ describe("Orders page in Chromium", { timeout: 40_000 }, () => {
     await activity.page.getByText("Created draft invoice", { exact: false }).first().waitFor();
     await activity.page.getByText(/Zoho Books refused an invoice line without a Zoho item/).waitFor();
     await shot(activity, "activity");
-    await activity.page.getByLabel("Order").fill("#1001");
+    await activity.page.getByLabel("Order", { exact: true }).fill("#1001");
     await activity.page.waitForURL(/order=%231001/);
     await expect
       .poll(() => activity.page.locator(".Polaris-IndexTable__TableRow").count(), { timeout: 5_000 })

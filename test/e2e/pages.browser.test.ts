@@ -11,7 +11,7 @@ import { prisma } from "~/db.server";
 import { startAppServer, type AppServer } from "~test/harness/app-server";
 import { connectedShop } from "~test/harness/connected-shop";
 import { server } from "~test/harness";
-import { adminAppUrl, launchChromium, newAppContext, openHydrated, type AppPage } from "./browser";
+import { adminAppUrl, DESKTOP, launchChromium, newAppContext, openHydrated, PHONE, seriousA11yViolations, type AppPage } from "./browser";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 
@@ -49,8 +49,8 @@ async function shopWithOrders() {
   return s;
 }
 
-async function openAdmin(shop: string, pathname: string): Promise<AppPage> {
-  const tab = await newAppContext(browser, app.url);
+async function openAdmin(shop: string, pathname: string, viewport?: { width: number; height: number }): Promise<AppPage> {
+  const tab = await newAppContext(browser, app.url, viewport);
   await openHydrated(tab.page, await adminAppUrl(app.url, shop, pathname));
   return tab;
 }
@@ -65,7 +65,7 @@ function outline(page: Page) {
   }));
 }
 
-describe("every page", { timeout: 60_000 }, () => {
+describe("every page", { timeout: 150_000 }, () => {
   it("has a title of its own, one main landmark holding the page, and no empty table header", async () => {
     const s = await shopWithOrders();
     const pages: Array<[string, string, string]> = [
@@ -75,10 +75,15 @@ describe("every page", { timeout: 60_000 }, () => {
       ["/app/settings", "Settings · Zoho Books invoices", "Settings"],
     ];
     for (const [pathname, title, heading] of pages) {
-      const tab = await openAdmin(s.shop, pathname);
-      expect(await outline(tab.page), pathname).toEqual({ title, mains: 1, headingInMain: heading, emptyHeaders: 0 });
-      expect(tab.errors, pathname).toEqual([]);
-      await tab.context.close();
+      for (const viewport of [DESKTOP, PHONE]) {
+        const tab = await openAdmin(s.shop, pathname, viewport);
+        const where = `${pathname} at ${viewport.width} px`;
+        expect(await outline(tab.page), where).toEqual({ title, mains: 1, headingInMain: heading, emptyHeaders: 0 });
+        // axe-core (every rule it runs by default): nothing serious or critical.
+        expect(await seriousA11yViolations(tab.page), where).toEqual([]);
+        expect(tab.errors, where).toEqual([]);
+        await tab.context.close();
+      }
     }
   });
 
@@ -119,6 +124,7 @@ describe("every page", { timeout: 60_000 }, () => {
     expect(inside?.status()).toBe(404);
     await page.getByText(/^This page does not exist\. The link may be out of date/).waitFor();
     expect(await outline(page)).toMatchObject({ title: "Page not found · Zoho Books invoices", mains: 1, headingInMain: "Page not found" });
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole("link", { name: "Go to the dashboard" }).click();
     await page.waitForURL((url) => url.pathname === "/app");
     await page.getByText("Zoho Books connection").waitFor();
@@ -128,6 +134,7 @@ describe("every page", { timeout: 60_000 }, () => {
     await page.getByText(/Open Zoho Books invoices from the Apps section of your Shopify admin\.$/).waitFor();
     await expect(page.getByRole("link", { name: "Go to the dashboard" }).count()).resolves.toBe(0);
     expect(await outline(page)).toMatchObject({ title: "Page not found · Zoho Books invoices", mains: 1, headingInMain: "Page not found" });
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, "not-found.png"), fullPage: true });
     expect(tab.errors.filter((e) => !/404 \(Not Found\)/.test(e))).toEqual([]);
     await tab.context.close();
@@ -142,6 +149,7 @@ describe("/auth/login", { timeout: 30_000 }, () => {
     const shopField = page.getByLabel("Shop domain");
     await shopField.waitFor();
     expect(await outline(page)).toMatchObject({ title: "Log in · Zoho Books invoices", mains: 1 });
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, "login.png"), fullPage: true });
 
     await page.getByRole("button", { name: "Log in" }).click();

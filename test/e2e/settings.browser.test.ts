@@ -16,7 +16,7 @@ import { action as settingsAction } from "~/routes/app.settings";
 import { adminFormPost } from "~test/harness/shopify-auth";
 import { expireZohoAccessTokens, failNextZohoAccounts, revokeZohoRefreshToken } from "~test/harness/zoho-accounts";
 import { seedOrganization } from "~test/harness/zoho-books";
-import { adminAppUrl, launchChromium, newAppContext, openHydrated, type AppPage } from "./browser";
+import { adminAppUrl, launchChromium, newAppContext, openHydrated, seriousA11yViolations, type AppPage } from "./browser";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 
@@ -41,6 +41,7 @@ async function openSettings(shop: string, query = ""): Promise<AppPage> {
 
 async function shot(tab: AppPage, name: string) {
   await tab.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  expect(await seriousA11yViolations(tab.page), name).toEqual([]); // axe-core: nothing serious or critical
   expect(tab.errors).toEqual([]);
   await tab.context.close();
 }

@@ -19,15 +19,16 @@ export function hostParam(shop: string): string {
 
 /**
  * Stores the shop's offline session (as after installation) with an access token the Shopify
- * simulator issued. `expired: true` stores one past its expiry, so the library must refresh it.
+ * simulator issued. `expired: true` stores one past its expiry, so the library must refresh it;
+ * `scope` is what the merchant granted (default: every scope the app asks for).
  */
-export async function installShop(shop: string, { expired = false }: { expired?: boolean } = {}): Promise<Session> {
+export async function installShop(shop: string, { expired = false, scope = env.SCOPES }: { expired?: boolean; scope?: string } = {}): Promise<Session> {
   const issued = issueShopifyToken(shop, expired ? -60 : undefined);
   const session = setUpValidSession({
     shop,
     expires: issued.expiresAt,
     accessToken: issued.accessToken,
-    scope: env.SCOPES,
+    scope,
     refreshToken: issued.refreshToken,
     refreshTokenExpires: issued.refreshTokenExpiresAt,
   });

@@ -148,6 +148,12 @@ function withMetafield(stored: SimOrder): SimOrder {
 }
 
 /** One resolver per operation name (the names in app/shopify/*.ts). Extend for new operations. */
+/** A timestamp with any offset ("2026-11-20T10:15:00+01:00") as ms; missing sorts first. */
+function instant(value: unknown): number {
+  const ms = typeof value === "string" ? Date.parse(value) : NaN;
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
 export const shopifyOperations: Record<string, OperationResolver> = {
   PaidOrder: ({ shop, variables }) => ({ order: visibleOrder(shop, variables.id) }),
 
@@ -155,7 +161,11 @@ export const shopifyOperations: Record<string, OperationResolver> = {
     const first = Math.min(Math.max(Number(variables.first ?? 10), 1), 250);
     const matches = [...shopify.orders.values()]
       .filter((o) => visibleOrder(shop, o.id) !== null && matchesSearch(o, String(variables.query ?? "")))
-      .sort((a, b) => String(a.updatedAt ?? "").localeCompare(String(b.updatedAt ?? "")) || a.id.localeCompare(b.id));
+      .sort((a, b) => {
+        // sortKey PROCESSED_AT (a backfill) or UPDATED_AT (the default), oldest first, then by id.
+        const key = variables.sortKey === "PROCESSED_AT" ? "processedAt" : "updatedAt";
+        return instant(a[key]) - instant(b[key]) || a.id.localeCompare(b.id);
+      });
     const after = typeof variables.after === "string" ? Number(Buffer.from(variables.after, "base64url").toString()) : -1;
     const start = Number.isInteger(after) ? after + 1 : 0;
     const page = matches.slice(start, start + first);
