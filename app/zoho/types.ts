@@ -235,6 +235,8 @@ export interface ZohoLineItemPayload {
   description?: string; // ≤2000
   rate: number;
   quantity: number; // > 0
+  /** Zoho's own line discount (discount style "lines"): an amount, or a percentage like "10%". */
+  discount?: number | string;
   tax_id?: string;
   /** Needed by some editions (US/IN/MX) for an untaxed line. */
   tax_exemption_id?: string;
@@ -290,6 +292,9 @@ export interface ZohoInvoiceLineItem {
   item_order?: number;
   rate: number;
   quantity: number;
+  discount?: number | string;
+  /** The line discount's amount (rate × quantity − item_total). */
+  discount_amount?: number;
   tax_id?: string;
   tax_name?: string;
   tax_type?: string;
