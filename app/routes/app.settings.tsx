@@ -23,6 +23,7 @@ import {
   type ConnectionStatusView,
   type InvoiceKeyFieldOption,
 } from "~/zoho/connection.server";
+import { getBooksSettings, setCreateMissingItems } from "~/sync/books-settings.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
 import { ZohoAuthError, ZohoError, toZohoOAuthError } from "~/zoho/errors";
@@ -62,6 +63,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     status: toView(status),
     tagOrders: await getOrderTagging(shop),
+    books: await getBooksSettings(shop),
     organizations,
     organizationsError,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
@@ -87,6 +89,13 @@ const TOGGLES = {
     save: setLinkItemsBySku,
     on: "Invoice lines are linked to the Zoho item with the same SKU.",
     off: "Invoice lines are sent without Zoho items.",
+  },
+  setCreateMissingItems: {
+    field: "createMissingItems",
+    label: "Create missing items in Zoho",
+    save: setCreateMissingItems,
+    on: "Products without a Zoho item get one when their order is invoiced.",
+    off: "No Zoho items are created; lines use existing items or none.",
   },
   setTagOrders: {
     field: "tagOrders",
@@ -125,6 +134,7 @@ export async function action({ request }: ActionFunctionArgs) {
       }
       case "setAutoSend":
       case "setLinkItemsBySku":
+      case "setCreateMissingItems":
       case "setTagOrders": {
         const toggle = TOGGLES[intent];
         const value = String(form.get(toggle.field) ?? "");
@@ -233,7 +243,7 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, tagOrders, organizations, organizationsError, connectError } = useLoaderData<typeof loader>();
+  const { status, tagOrders, books, organizations, organizationsError, connectError } = useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
   const autoSend = useFetcher<typeof action>();
@@ -241,6 +251,7 @@ export default function SettingsPage() {
   const tagging = useFetcher<typeof action>();
   const disconnect = useFetcher<typeof action>();
   const invoiceKey = useFetcher<typeof action>();
+  const createItems = useFetcher<typeof action>();
 
   const [dataCenter, setDataCenter] = useState<string>(AUTO_DC);
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
@@ -255,7 +266,7 @@ export default function SettingsPage() {
   }, [connectUrl]);
 
   const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
-  const results = [connect, organization, autoSend, linkItems, tagging, invoiceKey, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
+  const results = [connect, organization, autoSend, linkItems, tagging, invoiceKey, createItems, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
   const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
   const linkItemsChecked = linkItems.formData ? linkItems.formData.get("linkItemsBySku") === "true" : status.linkItemsBySku;
   const tagOrdersChecked = tagging.formData ? tagging.formData.get("tagOrders") === "true" : tagOrders;
@@ -426,6 +437,8 @@ export default function SettingsPage() {
 
                 {status.state === "connected" && status.organizationId && <DuplicateProtection current={status.invoiceKeyField} fetcher={invoiceKey} />}
 
+                <ZohoItemsCard books={books} connected={status.state === "connected"} fetcher={createItems} />
+
                 <Card>
                   <BlockStack gap="300">
                     <Text as="h2" variant="headingMd">
@@ -560,5 +573,30 @@ function Detail({ label, value }: { label: string; value: string }) {
       </Box>
       <Text as="span">{value}</Text>
     </InlineStack>
+  );
+}
+
+/** Zoho items on invoice lines (issue 11): product lines link to items by SKU, then name; missing ones are created. */
+function ZohoItemsCard({ books, connected, fetcher }: { books: { createMissingItems: boolean; itemsRequired: boolean }; connected: boolean; fetcher: ReturnType<typeof useFetcher<typeof action>> }) {
+  const checked = fetcher.formData ? fetcher.formData.get("createMissingItems") === "true" : books.createMissingItems;
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <Text as="h2" variant="headingMd">
+          Zoho items
+        </Text>
+        <Text as="p" tone="subdued">
+          Each product line of an invoice is linked to the Zoho item with the product&apos;s SKU, or else with the same name.
+          {books.itemsRequired ? " Your Zoho Books organization requires an item on every line, so shipping, discounts and tips use the service items Shipping, Discount and Tip." : ""}
+        </Text>
+        <Checkbox
+          label="Create missing items in Zoho"
+          helpText="A product with no matching Zoho item gets one (name, SKU, price, tax; goods or service) when its order is invoiced. The Activity page lists the items created."
+          checked={checked}
+          disabled={!connected}
+          onChange={(on) => fetcher.submit({ intent: "setCreateMissingItems", createMissingItems: String(on) }, { method: "post" })}
+        />
+      </BlockStack>
+    </Card>
   );
 }

@@ -15,6 +15,8 @@ export const ACTIVITY_KINDS: Record<SyncEventKind, { label: string; tone: Activi
   metafield_failed: { label: "Order not updated", tone: "warning" },
   order_skipped: { label: "Not invoiced", tone: undefined },
   invoice_key_changed: { label: "Duplicate protection changed", tone: "warning" },
+  items_created: { label: "Zoho items created", tone: "info" },
+  zoho_rules_changed: { label: "Adapted to Zoho Books", tone: "info" },
   order_held: { label: "Not sent", tone: "attention" },
   shop_paused: { label: "Sending paused", tone: "warning" },
   shop_resumed: { label: "Sending resumed", tone: "success" },

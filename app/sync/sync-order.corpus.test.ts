@@ -20,6 +20,7 @@ const MODES: Record<string, Mode> = {
   default: { settings: {} },
   "tax rounded per invoice": { settings: { taxRounding: "invoice" } },
   "GET /items ignores the sku filter": { settings: { itemSkuFilter: false } },
+  "lines must carry an item_id": { settings: { itemRequired: true } },
 };
 
 const corpus = loadCorpus().map((group) => ({ ...group, fixtures: group.fixtures.filter((f) => !f.fixture.expect.error) }));

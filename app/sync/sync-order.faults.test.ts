@@ -106,7 +106,7 @@ describe("a sync that outlives its claim", () => {
     const orderId = addOrder(italianOrder());
     const hold = deferred();
     const slow = syncOrder({ shop, orderId }, { heartbeatMs: 50, afterCommit: () => hold.gate });
-    await expect.poll(() => invoicesOf(org).length).toBe(1);
+    await expect.poll(() => invoicesOf(org).length, { timeout: 5_000 }).toBe(1);
 
     // Far longer than the claim's TTL in wall-clock terms would be, but the heartbeat keeps beating.
     await new Promise((r) => setTimeout(r, 300));
@@ -126,7 +126,7 @@ describe("a sync that outlives its claim", () => {
     // The contact search hangs (a frozen process, a stuck connection) and the heartbeat never beats.
     zohoBooks.inject({ kind: "timeout", method: "GET", path: "/contacts", delayMs: 600 });
     const frozen = syncOrder({ shop, orderId }, { heartbeatMs: 60 * 60_000, now: () => new Date(t0) }).catch((e: unknown) => e);
-    await expect.poll(() => zohoBooks.count("GET /contacts")).toBe(1);
+    await expect.poll(() => zohoBooks.count("GET /contacts"), { timeout: 5_000 }).toBe(1);
 
     // The scan re-queues the order after the claim's TTL; another worker takes it over and sends it.
     const later = () => new Date(Date.now() + CLAIM_TTL_MS + 1_000);
@@ -145,7 +145,7 @@ describe("a sync that outlives its claim", () => {
     const t0 = Date.now();
     const hold = deferred();
     const frozen = syncOrder({ shop, orderId }, { heartbeatMs: 60 * 60_000, now: () => new Date(t0), beforeCommit: () => hold.gate }).catch((e: unknown) => e);
-    await expect.poll(() => invoicesOf(org).length).toBe(1);
+    await expect.poll(() => invoicesOf(org).length, { timeout: 5_000 }).toBe(1);
 
     const later = () => new Date(Date.now() + CLAIM_TTL_MS + 1_000);
     const takeover = await syncOrder({ shop, orderId }, { now: later, searchSettleMs: 0 });
@@ -162,7 +162,7 @@ describe("a sync that outlives its claim", () => {
     const orderId = addOrder(italianOrder());
     const hold = deferred();
     const first = syncOrder({ shop, orderId }, { heartbeatMs: 50, beforeCommit: () => hold.gate });
-    await expect.poll(() => invoicesOf(org).length).toBe(1);
+    await expect.poll(() => invoicesOf(org).length, { timeout: 5_000 }).toBe(1);
 
     // The stalled checker hands the same job to another worker: same order, same moment.
     const rerun = await syncOrder({ shop, orderId });

@@ -229,7 +229,7 @@ export type ZohoInvoiceStatus =
 export interface ZohoLineItemPayload {
   /** On PUT: keep/update an existing line (unconfirmed in the OAS; lines left out are deleted). */
   line_item_id?: string;
-  /** Required by the OAS; set only when "Link lines to Zoho items by SKU" found the item. */
+  /** Required by the OAS: product lines always carry one (found by SKU or name, or created); other lines where the organization requires it. */
   item_id?: string;
   name: string; // ≤100
   description?: string; // ≤2000

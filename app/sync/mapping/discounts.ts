@@ -49,6 +49,7 @@ export function discountLines(shares: readonly DiscountShare[], prefix: string, 
       quantity: 1,
       rate: g.amount.negated(),
       tax: g.tax,
+      source: { kind: "discount" },
     };
   });
 }
