@@ -21,6 +21,8 @@ const MODES: Record<string, Mode> = {
   "tax rounded per invoice": { settings: { taxRounding: "invoice" } },
   "GET /items ignores the sku filter": { settings: { itemSkuFilter: false } },
   "lines must carry an item_id": { settings: { itemRequired: true } },
+  "negative line rates are refused (e-invoicing)": { settings: { negativeRatesRefused: true } },
+  "rules are the strictest (zoho-server --strict)": { settings: STRICT_ORG_SETTINGS },
 };
 
 const corpus = loadCorpus().map((group) => ({ ...group, fixtures: group.fixtures.filter((f) => !f.fixture.expect.error) }));
@@ -47,6 +49,7 @@ describe.each(Object.entries(MODES))("the fixture corpus against a Zoho whose %s
           currency: group.currency,
         });
         if (org.settings.itemRequired) expect(invoice.line_items.every((l) => l.item_id)).toBe(true);
+        if (org.settings.negativeRatesRefused) expect(invoice.line_items.every((l) => l.rate >= 0)).toBe(true);
       }
       expect(org.invoices.size).toBe(group.fixtures.length);
     },

@@ -402,3 +402,25 @@ describe("syncOrder: Zoho items", () => {
     expect(await row(shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorMessage: expect.stringMatching(/Create missing items in Zoho/) });
   });
 });
+
+describe("syncOrder: discount styles", () => {
+  it("a Zoho that refuses negative lines (e-invoicing): the organization switches to line discounts by itself, totals to the cent", async () => {
+    const { shop, org, addOrder } = await connectedShop({ preset: "eu", settings: { negativeRatesRefused: true } });
+    const order = italianOrder();
+    const orderId = addOrder(order);
+
+    const outcome = await syncOrder({ shop, orderId });
+
+    expect(outcome).toMatchObject({ kind: "created", zohoTotal: order.totalPriceSet.shopMoney.amount });
+    const [invoice] = invoicesOf(org);
+    expect(invoice!.line_items.every((l) => l.rate >= 0)).toBe(true);
+    expect(invoice!.line_items.some((l) => (l.discount_amount ?? 0) > 0)).toBe(true);
+    expect(await getBooksSettings(shop)).toMatchObject({ discountStyle: "lines" });
+    const events = await prisma.syncEvent.findMany({ where: { shop, kind: "zoho_rules_changed" } });
+    expect(events.map((e) => e.message)).toEqual([expect.stringMatching(/^Zoho Books refuses negative invoice lines .* discounts are sent as Zoho's own line discounts/)]);
+
+    zohoBooks.clearRequests();
+    await syncOrder({ shop, orderId: addOrder(italianOrder({ name: "#1002", id: "5002" })) });
+    expect(zohoBooks.count("POST /invoices")).toBe(1);
+  });
+});

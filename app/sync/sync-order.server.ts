@@ -24,12 +24,12 @@ import { env } from "~/env.server";
 import { logger as rootLogger } from "~/logger.server";
 import { addOrderTag, invoiceTag } from "~/shopify/order-marks.server";
 import { adminGraphqlFor, fetchPaidOrder, fetchShopInfo, setInvoiceMetafield, type AdminGraphql, type PaidOrder } from "~/shopify/orders.server";
-import { getBooksSettings, markItemsRequired } from "~/sync/books-settings.server";
+import { getBooksSettings, markItemsRequired, setDiscountStyle } from "~/sync/books-settings.server";
 import { contactInputFromOrder } from "~/sync/contact-input";
 import { ClaimLostError, InvoiceNotListedYetError } from "~/sync/errors";
 import { recordSyncEvent, type SyncEventInput } from "~/sync/events.server";
 import { linkInvoiceItems, type LinkedItems } from "~/sync/invoice-items.server";
-import { mapOrderToInvoice, ROUNDING_DESCRIPTION, type MappedInvoice } from "~/sync/mapping";
+import { mapOrderToInvoice, ROUNDING_DESCRIPTION, type DiscountStyle, type MappedInvoice } from "~/sync/mapping";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
 import { invoiceEligibility } from "~/sync/order-eligibility";
 import { claimOrder, NO_INVOICE, type ClaimDecision, type OrderClaim } from "~/sync/order-sync.server";
@@ -38,7 +38,7 @@ import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { dropInvoiceKeyField, getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
 import { findOrCreateContact, forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
-import { ZohoError, ZohoNotFoundError, ZohoTransientError } from "~/zoho/errors";
+import { ZohoError, ZohoNotFoundError, ZohoTransientError, ZohoValidationError } from "~/zoho/errors";
 import {
   createDraftInvoice,
   findInvoicesByReference,
@@ -133,6 +133,8 @@ export interface ShopSettings {
   createMissingItems: boolean;
   /** Zoho refused a line without an item: every line carries one. */
   itemsRequired: boolean;
+  /** Negative discount lines, or Zoho's line discounts (e-invoicing organizations). */
+  discountStyle: DiscountStyle;
 }
 
 export async function loadShopSettings(shop: string): Promise<ShopSettings> {
@@ -151,6 +153,7 @@ export async function loadShopSettings(shop: string): Promise<ShopSettings> {
     invoiceKeyField: conn.invoiceKeyField ? { field: conn.invoiceKeyField, fieldId: conn.invoiceKeyFieldId } : null,
     createMissingItems: books.createMissingItems,
     itemsRequired: books.itemsRequired,
+    discountStyle: books.discountStyle,
   };
 }
 
@@ -187,6 +190,7 @@ export async function prepareInvoice(shop: string, orderId: string, zoho: ZohoCl
     timezone: shopInfo.ianaTimezone,
     itemIdsBySku: items.bySku,
     itemIdsByName: items.byName,
+    discountStyle: settings.discountStyle,
   });
   const linked = await linkInvoiceItems(zoho, ctx, mapped, { create: settings.createMissingItems, required: settings.itemsRequired });
   const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), { revalidate: opts.revalidateContact });
@@ -397,6 +401,12 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
   return { kind: how, invoiceId: final.invoice_id, invoiceNumber: final.invoice_number, shopifyTotal: prepared.mapped.expectedTotal, zohoTotal: record.zohoTotal, corrected, zohoCalls };
 }
 
+/** Zoho refused a payload with a negative line for it (e-invoicing organizations): not a tax or item problem. */
+function isNegativeLineRefusal(err: unknown, lines: ZohoInvoicePayload["line_items"]): boolean {
+  if (!(err instanceof ZohoValidationError) || !lines.some((l) => l.rate < 0)) return false;
+  return /negative|\brate\b/i.test(err.message) && !/tax|item_id/i.test(err.message);
+}
+
 /** Thrown inside prepare when the order is not to be invoiced (the row is already settled). */
 class OrderSkipped extends Error {}
 
@@ -439,6 +449,7 @@ async function createOnce(a: Attempt, plan: Extract<Plan, { kind: "create" }>, p
 /**
  * A refusal of the create that the app fixes by itself, and how to prepare the invoice again:
  * - lines without an item refused: the organization is marked item-required (told once in Activity);
+ * - a negative line refused (e-invoicing): discounts become Zoho's line discounts (told once too);
  * - a cached tax id or contact Zoho no longer knows: that cache is refreshed.
  * Anything else: null (the refusal stands).
  */
@@ -450,6 +461,16 @@ async function adaptToRefusal(a: Attempt, prepared: Prepared, err: unknown): Pro
         orderId: a.orderId,
         kind: "zoho_rules_changed",
         message: `Zoho Books requires an item on every invoice line (${err instanceof Error ? err.message : String(err)}). From now on every line — shipping, discounts and tips too — is linked to a Zoho item.`,
+      });
+    return {};
+  }
+  if (prepared.settings.discountStyle === "negative" && isNegativeLineRefusal(err, prepared.payload.line_items)) {
+    a.log.info("zoho refuses negative lines; sending discounts as line discounts");
+    if (await setDiscountStyle(a.shop, "lines"))
+      await recordSyncEvent(a.shop, {
+        orderId: a.orderId,
+        kind: "zoho_rules_changed",
+        message: `Zoho Books refuses negative invoice lines (${err instanceof Error ? err.message : String(err)}), as organizations that e-invoice do. From now on discounts are sent as Zoho's own line discounts; the totals stay the same.`,
       });
     return {};
   }

@@ -253,6 +253,9 @@ export interface ZohoInvoicePayload {
   reference_number: string;
   is_inclusive_tax: boolean;
   line_items: ZohoLineItemPayload[];
+  /** With line discounts (discount style "lines"): "item_level", taken off before tax. */
+  discount_type?: "entity_level" | "item_level";
+  is_discount_before_tax?: boolean;
   /** Signed, applied after tax (fact sheet §7). */
   adjustment?: number;
   adjustment_description?: string;

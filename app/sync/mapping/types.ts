@@ -24,7 +24,15 @@ export interface MappingSettings {
   itemIdsBySku?: Record<string, string>;
   /** Zoho item ids by exact item name, trimmed and lower-case (a product line without a SKU match). */
   itemIdsByName?: Record<string, string>;
+  /**
+   * How discounts reach Zoho: "negative" (default) = separate negative lines, one per discount and tax;
+   * "lines" = Zoho's own line `discount` on each discounted line (order-level discounts as Shopify
+   * allocated them), for organizations that refuse negative lines (e-invoicing).
+   */
+  discountStyle?: DiscountStyle;
 }
+
+export type DiscountStyle = "negative" | "lines";
 
 /** POST /invoices body without `customer_id` (the contact is resolved by the orchestration). */
 export type InvoiceDraft = Omit<ZohoInvoicePayload, "customer_id">;
@@ -73,6 +81,8 @@ export interface Draft {
   tax?: TaxMatch;
   itemId?: string;
   source: LineSource;
+  /** Zoho's line discount (amount), discount style "lines". */
+  discount?: Decimal;
 }
 
 /** The Zoho tax of a line, or why it has none. */

@@ -22,6 +22,10 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
   const date = optString(body, "date") ?? new Date(zohoNow()).toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw invalid("date", "use yyyy-mm-dd");
 
+  // Line discounts come off before tax (is_discount_before_tax, Zoho's default); after tax is not modelled.
+  const discountType = optString(body, "discount_type");
+  if (discountType !== undefined && discountType !== "item_level" && discountType !== "entity_level") throw invalid("discount_type");
+  if (optBoolean(body, "is_discount_before_tax") === false) throw new SimError(400, 2, "Invalid value passed for is_discount_before_tax: not modelled by the simulator");
   // Not modelled: refuse rather than compute a total Zoho would not.
   for (const field of ["discount", "shipping_charge"]) {
     const v = optNumber(body, field);
