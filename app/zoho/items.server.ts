@@ -8,7 +8,10 @@ import { withRedisLock } from "~/redis/lock.server";
 import type { Logger } from "~/logger.server";
 import type { ZohoClient } from "./client.server";
 import { ZohoConflictError, ZohoValidationError, type ZohoError } from "./errors";
+import { addToIndex, emptyItemIndex, lookUpItem, nameKey, type ItemIndex } from "./item-index";
 import type { ZohoItem, ZohoItemsResponse, ZohoLineItemPayload } from "./types";
+
+export { itemIndexFrom, lookUpItem, type ItemIndex } from "./item-index";
 
 export interface ItemLookupContext {
   shop: string;
@@ -24,14 +27,6 @@ const MAX_PAGES = 50;
 const ITEM_LOCK_TTL_MS = 60_000;
 const ITEM_LOCK_WAIT_MS = 30_000;
 
-export interface ItemIndex {
-  /** Trimmed SKU → item id. */
-  bySku: Record<string, string>;
-  /** Exact item name (trimmed, lower-case) → item id. */
-  byName: Record<string, string>;
-  loadedAt: number;
-}
-
 const indexes = new Map<string, ItemIndex>();
 
 /** Forget cached indexes (all, or one organization's). */
@@ -40,14 +35,12 @@ export function clearItemCache(ctx?: Pick<ItemLookupContext, "organizationId">):
   indexes.delete(ctx.organizationId);
 }
 
-export const nameKey = (name: string) => name.trim().toLowerCase();
-
 /** The organization's item index: cached, or read from Zoho when stale, missing or `refresh`. */
 export async function getItemIndex(client: ZohoClient, ctx: ItemLookupContext, opts: { refresh?: boolean; now?: () => number } = {}): Promise<ItemIndex> {
   const now = opts.now ?? Date.now;
   const cached = indexes.get(ctx.organizationId);
   if (cached && !opts.refresh && cached.loadedAt + ITEM_INDEX_TTL_MS > now()) return cached;
-  const index: ItemIndex = { bySku: {}, byName: {}, loadedAt: now() };
+  const index = emptyItemIndex(now());
   for (let page = 1; page <= MAX_PAGES; page++) {
     const res = await client.get<ZohoItemsResponse>("/items", { filter_by: "Status.Active", page, per_page: 200 });
     for (const item of res.items ?? []) addToIndex(index, item);
@@ -55,21 +48,6 @@ export async function getItemIndex(client: ZohoClient, ctx: ItemLookupContext, o
   }
   indexes.set(ctx.organizationId, index);
   return index;
-}
-
-function addToIndex(index: ItemIndex, item: Pick<ZohoItem, "item_id" | "name" | "sku" | "status">): void {
-  if (item.status === "inactive") return;
-  const id = String(item.item_id);
-  const sku = (item.sku ?? "").trim();
-  // Several items with one SKU or name: the first Zoho lists wins (Zoho normally keeps both unique).
-  if (sku && !index.bySku[sku]) index.bySku[sku] = id;
-  if (item.name && !index.byName[nameKey(item.name)]) index.byName[nameKey(item.name)] = id;
-}
-
-/** The item id for a SKU (first) or an exact name, from an index. */
-export function lookUpItem(index: Pick<ItemIndex, "bySku" | "byName">, want: { sku?: string | null; name: string }): string | undefined {
-  const sku = want.sku?.trim();
-  return (sku ? index.bySku[sku] : undefined) ?? index.byName[nameKey(want.name)];
 }
 
 /** An item an invoice line needs: found by SKU or name, else created with these fields. */
