@@ -23,7 +23,7 @@ import {
   type ConnectionStatusView,
   type InvoiceKeyFieldOption,
 } from "~/zoho/connection.server";
-import { getBooksSettings, setCreateMissingItems } from "~/sync/books-settings.server";
+import { getBooksSettings, isDiscountStyle, setCreateMissingItems, setDiscountStyle } from "~/sync/books-settings.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
 import { ZohoAuthError, ZohoError, toZohoOAuthError } from "~/zoho/errors";
@@ -141,6 +141,17 @@ export async function action({ request }: ActionFunctionArgs) {
         if (value !== "true" && value !== "false") return bad(`Invalid value for ${toggle.label}.`);
         await toggle.save(shop, value === "true");
         return data<ActionResult>({ intent, ok: true, message: value === "true" ? toggle.on : toggle.off });
+      }
+      case "setDiscountStyle": {
+        const style = String(form.get("discountStyle") ?? "");
+        if (!isDiscountStyle(style)) return bad("Choose how discounts are sent.");
+        if (!(await getConnectionStatus(shop)).organizationId) return bad("Zoho Books is not connected for this shop.");
+        await setDiscountStyle(shop, style);
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message: style === "lines" ? "Discounts are sent as Zoho line discounts." : "Discounts are sent as negative invoice lines.",
+        });
       }
       case "detectInvoiceKey": {
         const keyFields = await detectInvoiceKeyFields(shop);
@@ -576,9 +587,21 @@ function Detail({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** Zoho items on invoice lines (issue 11): product lines link to items by SKU, then name; missing ones are created. */
-function ZohoItemsCard({ books, connected, fetcher }: { books: { createMissingItems: boolean; itemsRequired: boolean }; connected: boolean; fetcher: ReturnType<typeof useFetcher<typeof action>> }) {
-  const checked = fetcher.formData ? fetcher.formData.get("createMissingItems") === "true" : books.createMissingItems;
+/**
+ * Invoice lines (issue 11): product lines link to Zoho items by SKU, then name, missing ones created;
+ * how discounts are sent (negative lines, or Zoho's line discounts where negative lines are refused).
+ */
+function ZohoItemsCard({
+  books,
+  connected,
+  fetcher,
+}: {
+  books: { createMissingItems: boolean; itemsRequired: boolean; discountStyle: string };
+  connected: boolean;
+  fetcher: ReturnType<typeof useFetcher<typeof action>>;
+}) {
+  const checked = fetcher.formData?.has("createMissingItems") ? fetcher.formData.get("createMissingItems") === "true" : books.createMissingItems;
+  const style = fetcher.formData?.has("discountStyle") ? String(fetcher.formData.get("discountStyle")) : books.discountStyle;
   return (
     <Card>
       <BlockStack gap="400">
@@ -595,6 +618,17 @@ function ZohoItemsCard({ books, connected, fetcher }: { books: { createMissingIt
           checked={checked}
           disabled={!connected}
           onChange={(on) => fetcher.submit({ intent: "setCreateMissingItems", createMissingItems: String(on) }, { method: "post" })}
+        />
+        <Select
+          label="Discounts"
+          options={[
+            { label: "Negative lines (one per discount and tax rate)", value: "negative" },
+            { label: "Zoho line discounts (no negative lines)", value: "lines" },
+          ]}
+          value={style}
+          disabled={!connected}
+          helpText="Organizations that e-invoice refuse negative lines; the app switches to line discounts by itself when Zoho Books refuses one. Both give the same tax and total."
+          onChange={(value) => fetcher.submit({ intent: "setDiscountStyle", discountStyle: value }, { method: "post" })}
         />
       </BlockStack>
     </Card>
