@@ -23,6 +23,17 @@ const MODES: Record<string, Mode> = {
   "lines must carry an item_id": { settings: { itemRequired: true } },
   "negative line rates are refused (e-invoicing)": { settings: { negativeRatesRefused: true } },
   "rules are the strictest (zoho-server --strict)": { settings: STRICT_ORG_SETTINGS },
+  "customers already have a contact in another currency": {
+    settings: {},
+    // Every corpus customer with an email has a contact in a currency other than the shop's.
+    seed: (org, group) => {
+      const orgId = org.organization.organization_id;
+      const emails = new Set(group.fixtures.map((f) => f.fixture.order.email?.trim().toLowerCase()).filter((e): e is string => Boolean(e)));
+      for (const email of emails) {
+        zohoBooks.seedContact(orgId, { contact_name: `${email} (foreign)`, email, currency_code: group.currency === "USD" ? "EUR" : "USD" });
+      }
+    },
+  },
 };
 
 const corpus = loadCorpus().map((group) => ({ ...group, fixtures: group.fixtures.filter((f) => !f.fixture.expect.error) }));

@@ -193,7 +193,16 @@ export async function prepareInvoice(shop: string, orderId: string, zoho: ZohoCl
     discountStyle: settings.discountStyle,
   });
   const linked = await linkInvoiceItems(zoho, ctx, mapped, { create: settings.createMissingItems, required: settings.itemsRequired });
-  const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), { revalidate: opts.revalidateContact });
+  const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), { revalidate: opts.revalidateContact, currencyCode: mapped.currencyCode });
+  if (contact.otherCurrency) {
+    const other = contact.otherCurrency;
+    await recordSyncEvent(shop, {
+      orderId,
+      kind: "contact_currency",
+      message: `The Zoho contact "${other.contactName}" of ${order.name}'s customer is in ${other.currencyCode}, the invoice in ${mapped.currencyCode}: a contact in ${mapped.currencyCode} was ${contact.created ? "created" : "used"} instead.`,
+      data: { skippedContactId: other.contactId, contactId: contact.contactId },
+    });
+  }
   return { order, settings, taxes, mapped: linked.mapped, payload: { ...linked.mapped.payload, customer_id: contact.contactId }, createdItems: linked.created };
 }
 
