@@ -100,6 +100,36 @@ describe("npm run preview", { timeout: 60_000 }, () => {
     expect(sydney.expected_total).toBe(late.expect.total);
   });
 
+  it("--items adds item ids (SKU, then exact name) and --discount-style lines sends Zoho's line discounts", async () => {
+    const fx = fixture("order-percentage-discount-mixed-rates.json");
+    const args = ["--order", writeJson("mixed.json", fx.order), "--taxes", join(FIXTURES, "taxes", fx.taxes), "--timezone", "Europe/Rome"];
+    const plain = JSON.parse((await preview(args)).stdout) as { invoice: { line_items: Array<{ name: string; rate: number; item_id?: string }> } };
+    const [first, second] = plain.invoice.line_items;
+    const items = writeJson("items.json", {
+      code: 0,
+      message: "success",
+      items: [
+        { item_id: "900001", name: "Something else", sku: fx.order.lineItems.nodes[0]!.sku ?? "NO-SKU", status: "active" },
+        { item_id: "900002", name: second!.name.toUpperCase(), status: "active" },
+      ],
+    });
+    const linked = JSON.parse((await preview([...args, "--items", items])).stdout) as typeof plain;
+    expect(linked.invoice.line_items.slice(0, 2).map((l) => l.item_id)).toEqual([fx.order.lineItems.nodes[0]!.sku ? "900001" : undefined, "900002"]);
+    expect(first!.item_id).toBeUndefined();
+
+    const lines = await preview([...args, "--discount-style", "lines"]);
+    expect(lines.code, lines.stderr).toBe(0);
+    const out = JSON.parse(lines.stdout) as { invoice: { line_items: Array<{ rate: number; discount?: number }>; discount_type?: string }; expected_total: string };
+    expect(plain.invoice.line_items.some((l) => l.rate < 0)).toBe(true);
+    expect(out.invoice.line_items.every((l) => l.rate >= 0)).toBe(true);
+    expect(out.invoice.line_items.some((l) => (l.discount ?? 0) > 0)).toBe(true);
+    expect(out.invoice.discount_type).toBe("item_level");
+    expect(out.expected_total).toBe(fx.expect.total);
+
+    expectFailure(await preview([...args, "--discount-style", "both"]), '--discount-style must be "negative" or "lines"');
+    expectFailure(await preview([...args, "--items", writeJson("bad-items.json", { items: [{ name: "x" }] })]), "the items file is not a GET /items body");
+  }, 90_000);
+
   it("exits 2 with one line and an empty stdout when no Zoho tax has the rate", async () => {
     const fx = fixture("error-unknown-tax-rate.json");
     const run = await preview(["--order", writeJson("unknown.json", fx.order), "--taxes", join(FIXTURES, "taxes", fx.taxes)]);

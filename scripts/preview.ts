@@ -1,11 +1,16 @@
 // Preview the Zoho invoice for a Shopify order, offline (design §10):
 //
 //   npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision N]
+//     [--items ITEMS.json] [--discount-style negative|lines]
 //
 // ORDER.json: the `order` object the PaidOrder query returns (app/shopify/paid-order.ts), or the whole
 //   `{"data":{"order":…}}` response (a fixture's `{"order":…}` works too).
 // TAXES.json: the body of Zoho's GET /settings/taxes (`{"taxes":[…]}`; an optional `tax_groups` array of
 //   GET /settings/taxgroups/{id} details lets group members round like Zoho does).
+// ITEMS.json (optional): the body of Zoho's GET /items (`{"items":[…]}`, or the array): product lines get
+//   the item_id of the item with their SKU, else their exact name. Without it no line carries an item.
+// --discount-style (optional): "negative" (default: discounts as negative lines) or "lines" (Zoho's own
+//   line `discount` on each discounted line, for organizations that refuse negative lines).
 // stdout: exactly one JSON document {"invoice", "expected_total", "currency_code"}; the invoice is the
 //   POST /invoices body with customer_id "PREVIEW". stderr: the tax chosen for each line and why.
 // Exit 0; any problem with the input or the mapping → nothing on stdout, one line on stderr, exit 2.
@@ -15,11 +20,13 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { MappingError, mapOrderToInvoice, parsePaidOrder } from "~/sync/mapping";
+import { itemIndexFrom } from "~/zoho/item-index";
 import { currencyDecimals } from "~/sync/money";
 import { buildTaxTable } from "~/sync/tax-match";
 import type { ZohoTax, ZohoTaxGroup } from "~/zoho/types";
 
-const USAGE = "usage: npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision 0-3]";
+const USAGE =
+  "usage: npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision 0-3] [--items ITEMS.json] [--discount-style negative|lines]";
 
 /** A problem to report in one line with exit code 2. */
 class InputError extends Error {}
@@ -92,12 +99,35 @@ function parseTaxes(json: unknown) {
   return buildTaxTable(parsed.data.taxes as ZohoTax[], (parsed.data.tax_groups ?? []) as ZohoTaxGroup[]);
 }
 
+const itemsBodySchema = z.object({
+  items: z.array(z.object({ item_id: id, name: z.string(), sku: z.string().nullish(), status: z.enum(["active", "inactive"]).optional() })),
+});
+
+function parseItems(json: unknown) {
+  if (isObject(json) && typeof json.code === "number" && json.code !== 0) {
+    throw new InputError(`the items file is a Zoho error response: code ${json.code} ${String(json.message ?? "")}`.trim());
+  }
+  const parsed = itemsBodySchema.safeParse(Array.isArray(json) ? { items: json } : json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`the items file is not a GET /items body: ${issue?.path.join(".") || "root"} — ${issue?.message ?? "invalid"}`);
+  }
+  return itemIndexFrom(parsed.data.items.map((i) => ({ item_id: i.item_id, name: i.name, ...(i.sku ? { sku: i.sku } : {}), ...(i.status ? { status: i.status } : {}) })));
+}
+
 function main(argv: string[]): number {
-  let values: { order?: string; taxes?: string; timezone?: string; precision?: string };
+  let values: { order?: string; taxes?: string; timezone?: string; precision?: string; items?: string; "discount-style"?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { order: { type: "string" }, taxes: { type: "string" }, timezone: { type: "string" }, precision: { type: "string" } },
+      options: {
+        order: { type: "string" },
+        taxes: { type: "string" },
+        timezone: { type: "string" },
+        precision: { type: "string" },
+        items: { type: "string" },
+        "discount-style": { type: "string" },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -114,10 +144,16 @@ function main(argv: string[]): number {
     pricePrecision = Number(values.precision);
   }
 
+  const style = values["discount-style"];
+  if (style !== undefined && style !== "negative" && style !== "lines") throw new InputError(`--discount-style must be "negative" or "lines" (got "${style}")`);
+  const items = values.items === undefined ? undefined : parseItems(readJson(values.items, "items"));
+
   const mapped = mapOrderToInvoice(order, taxes, {
     pricePrecision,
     organizationCurrency: order.currencyCode,
     ...(values.timezone ? { timezone: values.timezone } : {}),
+    ...(items ? { itemIdsBySku: items.bySku, itemIdsByName: items.byName } : {}),
+    ...(style ? { discountStyle: style } : {}),
   });
 
   const output = {

@@ -1,5 +1,5 @@
 // `npm run zoho-server -- [--port 8790] [--quirks all|lag,expiry,drop,http200,429,1070,invoice-rounding,put-429,unique-field]
-//   [--organizations eu,us]`
+//   [--organizations eu,us] [--strict]`
 //
 // A standalone Zoho-compatible server — the Zoho Accounts and Zoho Books simulators of test/harness over
 // plain HTTP — for `npm run demo -- --zoho-url http://127.0.0.1:8790` (design §8, ADR 012). It accepts
@@ -18,6 +18,10 @@
 //
 // The quirks themselves live in test/harness/zoho-server-quirks.ts.
 //
+// --strict serves organizations with the strictest rules a real Zoho may have (STRICT_ORG_SETTINGS of the
+// Books simulator, docs/zoho-simulator.md): every line needs an `item_id`, negative line rates are
+// refused (e-invoicing), tax is rounded per invoice, and GET /items ignores a `sku` filter.
+//
 // On SIGINT/SIGTERM it prints one JSON line with what it holds (invoices per reference number, requests,
 // refusals), so a test can check the demo's claims against the server's own state.
 import { randomBytes } from "node:crypto";
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     host: { type: "string", default: "127.0.0.1" },
     quirks: { type: "string", default: "" },
     organizations: { type: "string", default: "eu,us" },
+    strict: { type: "boolean", default: false },
   },
 });
 
@@ -49,13 +54,15 @@ const placeholders: Record<string, string> = {
 for (const [k, v] of Object.entries(placeholders)) process.env[k] ||= v;
 
 const { zohoAccounts } = await import("~test/harness/zoho-accounts");
-const { seedOrganization, zohoBooks } = await import("~test/harness/zoho-books");
+const { seedOrganization, STRICT_ORG_SETTINGS, zohoBooks } = await import("~test/harness/zoho-books");
 const { startSimServer } = await import("~test/harness/sim-server");
 const { applyZohoServerQuirks, parseZohoServerQuirks } = await import("~test/harness/zoho-server-quirks");
 const quirks = parseZohoServerQuirks(values.quirks);
 
 const NAMES: Record<string, string> = { eu: "Bottega Srl", us: "Acme Goods Inc.", ca: "Maple Supplies Ltd." };
-for (const preset of presets) seedOrganization({ preset: preset as "eu" | "us" | "ca", name: NAMES[preset]! });
+for (const preset of presets) {
+  seedOrganization({ preset: preset as "eu" | "us" | "ca", name: NAMES[preset]!, ...(values.strict ? { settings: STRICT_ORG_SETTINGS } : {}) });
+}
 zohoBooks.setRequestsPerMinute(100);
 
 // Any client: the first authorize of an unknown client id registers it, its first code exchange sets its secret.
@@ -66,6 +73,7 @@ applyZohoServerQuirks(quirks);
 const server = await startSimServer({ port: Number(values.port), host: values.host });
 console.log(`Zoho-compatible server on ${server.origin} — accounts ${server.origin}, Books API ${server.origin}/books/v3`);
 console.log(`  organizations: ${[...zohoBooks.organizations.values()].map((o) => `${o.organization.name} (${o.organization.currency_code}, id ${o.organization.organization_id})`).join(", ")}`);
+if (values.strict) console.log("  strict: items required on every line, negative line rates refused, tax rounded per invoice, no SKU filter on GET /items");
 console.log(`  quirks: ${[...quirks].join(", ") || "none"}; any OAuth client id/secret/redirect URI is accepted`);
 console.log(`  try: npm run demo -- --zoho-url ${server.origin}`);
 

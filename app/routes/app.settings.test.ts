@@ -78,6 +78,8 @@ describe("/app/settings authentication", () => {
       { intent: "setAutoSend", autoSend: "false" },
       { intent: "setLinkItemsBySku", linkItemsBySku: "true" },
       { intent: "setTagOrders", tagOrders: "true" },
+      { intent: "setCreateMissingItems", createMissingItems: "false" },
+      { intent: "setDiscountStyle", discountStyle: "lines" },
       { intent: "selectOrganization", organizationId: orgs[1]!.organization_id },
       { intent: "disconnect" },
     ];
@@ -144,8 +146,16 @@ describe("/app/settings states", () => {
     expect(await post(shop, { intent: "setAutoSend", autoSend: "false" })).toMatchObject({ body: { ok: true } });
     expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" })).toMatchObject({ body: { ok: true } });
     expect(await post(shop, { intent: "setTagOrders", tagOrders: "true" })).toMatchObject({ body: { ok: true } });
+    expect((await load(shop)).books).toEqual({ createMissingItems: true, itemsRequired: false, discountStyle: "negative" }); // the defaults
+    expect(await post(shop, { intent: "setDiscountStyle", discountStyle: "lines" })).toMatchObject({ body: { ok: true } });
+    expect(await post(shop, { intent: "setDiscountStyle", discountStyle: "percent" })).toMatchObject({ status: 400 });
+    expect(await post(shop, { intent: "setCreateMissingItems", createMissingItems: "false" })).toMatchObject({
+      body: { ok: true, message: "No Zoho items are created; lines use existing items or none." },
+    });
+    expect(await post(shop, { intent: "setCreateMissingItems", createMissingItems: "no" })).toMatchObject({ status: 400 });
 
     const data = await load(shop);
+    expect(data.books).toMatchObject({ createMissingItems: false, discountStyle: "lines" });
     expect(data.tagOrders).toBe(true);
     expect(data.status).toMatchObject({
       organizationId: orgs[1]!.organization_id,

@@ -25,6 +25,7 @@ import {
   type ConnectionStatusView,
   type InvoiceKeyFieldOption,
 } from "~/zoho/connection.server";
+import { getBooksSettings, isDiscountStyle, setCreateMissingItems, setDiscountStyle } from "~/sync/books-settings.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
 import { ZohoError, toZohoOAuthError } from "~/zoho/errors";
@@ -50,6 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     status: toView(status),
     tagOrders: await getOrderTagging(shop),
+    books: await getBooksSettings(shop),
     organizations,
     organizationsFetchedAt: cached ? cached.fetchedAt.toISOString() : null,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
@@ -75,6 +77,13 @@ const TOGGLES = {
     save: setLinkItemsBySku,
     on: "Invoice lines are linked to the Zoho item with the same SKU.",
     off: "Invoice lines are sent without Zoho items.",
+  },
+  setCreateMissingItems: {
+    field: "createMissingItems",
+    label: "Create missing items in Zoho",
+    save: setCreateMissingItems,
+    on: "Products without a Zoho item get one when their order is invoiced.",
+    off: "No Zoho items are created; lines use existing items or none.",
   },
   setTagOrders: {
     field: "tagOrders",
@@ -117,12 +126,24 @@ export async function action({ request }: ActionFunctionArgs) {
       }
       case "setAutoSend":
       case "setLinkItemsBySku":
+      case "setCreateMissingItems":
       case "setTagOrders": {
         const toggle = TOGGLES[intent];
         const value = String(form.get(toggle.field) ?? "");
         if (value !== "true" && value !== "false") return bad(`Invalid value for ${toggle.label}.`);
         await toggle.save(shop, value === "true");
         return data<ActionResult>({ intent, ok: true, message: value === "true" ? toggle.on : toggle.off });
+      }
+      case "setDiscountStyle": {
+        const style = String(form.get("discountStyle") ?? "");
+        if (!isDiscountStyle(style)) return bad("Choose how discounts are sent.");
+        if (!(await getConnectionStatus(shop)).organizationId) return bad("Zoho Books is not connected for this shop.");
+        await setDiscountStyle(shop, style);
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message: style === "lines" ? "Discounts are sent as Zoho line discounts." : "Discounts are sent as negative invoice lines.",
+        });
       }
       case "detectInvoiceKey": {
         const keyFields = await detectInvoiceKeyFields(shop);
@@ -225,7 +246,7 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, tagOrders, organizations, organizationsFetchedAt, connectError } = useLoaderData<typeof loader>();
+  const { status, tagOrders, books, organizations, organizationsFetchedAt, connectError } = useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
   const refreshOrgs = useFetcher<typeof action>();
@@ -234,6 +255,7 @@ export default function SettingsPage() {
   const tagging = useFetcher<typeof action>();
   const disconnect = useFetcher<typeof action>();
   const invoiceKey = useFetcher<typeof action>();
+  const createItems = useFetcher<typeof action>();
 
   const [dataCenter, setDataCenter] = useState<string>(AUTO_DC);
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
@@ -248,7 +270,9 @@ export default function SettingsPage() {
   }, [connectUrl]);
 
   const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
-  const results = [connect, organization, refreshOrgs, autoSend, linkItems, tagging, invoiceKey, disconnect].map((f) => f.data).filter((d): d is ActionResult => Boolean(d));
+  const results = [connect, organization, refreshOrgs, autoSend, linkItems, tagging, invoiceKey, createItems, disconnect]
+    .map((f) => f.data)
+    .filter((d): d is ActionResult => Boolean(d));
   const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
   const linkItemsChecked = linkItems.formData ? linkItems.formData.get("linkItemsBySku") === "true" : status.linkItemsBySku;
   const tagOrdersChecked = tagging.formData ? tagging.formData.get("tagOrders") === "true" : tagOrders;
@@ -427,6 +451,8 @@ export default function SettingsPage() {
 
                 {status.state === "connected" && status.organizationId && <DuplicateProtection current={status.invoiceKeyField} fetcher={invoiceKey} />}
 
+                <ZohoItemsCard books={books} connected={status.state === "connected"} fetcher={createItems} />
+
                 <Card>
                   <BlockStack gap="300">
                     <Text as="h2" variant="headingMd">
@@ -561,5 +587,53 @@ function Detail({ label, value }: { label: string; value: string }) {
       </Box>
       <Text as="span">{value}</Text>
     </InlineStack>
+  );
+}
+
+/**
+ * Invoice lines (issue 11): product lines link to Zoho items by SKU, then name, missing ones created;
+ * how discounts are sent (negative lines, or Zoho's line discounts where negative lines are refused).
+ */
+function ZohoItemsCard({
+  books,
+  connected,
+  fetcher,
+}: {
+  books: { createMissingItems: boolean; itemsRequired: boolean; discountStyle: string };
+  connected: boolean;
+  fetcher: ReturnType<typeof useFetcher<typeof action>>;
+}) {
+  const checked = fetcher.formData?.has("createMissingItems") ? fetcher.formData.get("createMissingItems") === "true" : books.createMissingItems;
+  const style = fetcher.formData?.has("discountStyle") ? String(fetcher.formData.get("discountStyle")) : books.discountStyle;
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <Text as="h2" variant="headingMd">
+          Zoho items
+        </Text>
+        <Text as="p" tone="subdued">
+          Each product line of an invoice is linked to the Zoho item with the product&apos;s SKU, or else with the same name.
+          {books.itemsRequired ? " Your Zoho Books organization requires an item on every line, so shipping, discounts and tips use the service items Shipping, Discount and Tip." : ""}
+        </Text>
+        <Checkbox
+          label="Create missing items in Zoho"
+          helpText="A product with no matching Zoho item gets one (name, SKU, price, tax; goods or service) when its order is invoiced. The Activity page lists the items created."
+          checked={checked}
+          disabled={!connected}
+          onChange={(on) => fetcher.submit({ intent: "setCreateMissingItems", createMissingItems: String(on) }, { method: "post" })}
+        />
+        <Select
+          label="Discounts"
+          options={[
+            { label: "Negative lines (one per discount and tax rate)", value: "negative" },
+            { label: "Zoho line discounts (no negative lines)", value: "lines" },
+          ]}
+          value={style}
+          disabled={!connected}
+          helpText="Organizations that e-invoice refuse negative lines; the app switches to line discounts by itself when Zoho Books refuses one. Both give the same tax and total."
+          onChange={(value) => fetcher.submit({ intent: "setDiscountStyle", discountStyle: value }, { method: "post" })}
+        />
+      </BlockStack>
+    </Card>
   );
 }

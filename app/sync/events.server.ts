@@ -13,6 +13,10 @@ export type SyncEventKind =
   | "metafield_failed"
   | "order_skipped"
   | "invoice_key_changed"
+  // the organization's bookkeeping rules (issue 11): items created, a Zoho rule learned from a refusal
+  | "items_created"
+  | "zoho_rules_changed"
+  | "contact_currency"
   // intake, worker and compliance (app/sync/intake.server.ts, shop-pause.server.ts, compliance.server.ts)
   | "order_held"
   | "shop_paused"

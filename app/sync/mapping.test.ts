@@ -136,6 +136,26 @@ describe("fixture corpus", () => {
       expect(predictZohoTotal(payload, tableOf(taxes), fx.settings.pricePrecision).eq(zoho.total)).toBe(true);
     });
 
+    it("with Zoho's line discounts instead of negative lines: no negative line, the same tax and total to the cent", () => {
+      const negative = mapFixture(fx);
+      const lines = mapOrderToInvoice(parsePaidOrder(fx.order), tableOf(taxes), { ...fx.settings, discountStyle: "lines" });
+      expect(lines.payload.line_items.every((l) => l.rate >= 0)).toBe(true);
+      expect(lines.expectedTotal).toBe(fx.expect.total);
+      const pp = fx.settings.pricePrecision;
+      for (const rounding of ["line", "invoice"] as const) {
+        // Both styles tax the same discounted amounts: Zoho's tax is the same whichever is sent.
+        const a = zohoTotals({ ...lines.payload, adjustment: 0 }, taxes, pp, rounding);
+        const b = zohoTotals({ ...negative.payload, adjustment: 0 }, taxes, pp, rounding);
+        expect(a.tax_total.minus(b.tax_total).abs().lte(minorUnit(pp).times(negative.payload.line_items.length))).toBe(true);
+      }
+      const zoho = zohoTotals(lines.payload, taxes, pp);
+      expect(zoho.total.eq(lines.expectedTotal)).toBe(true);
+      expect(predictZohoTotal(lines.payload, tableOf(taxes), pp).eq(zoho.total)).toBe(true);
+      const discounted = lines.payload.line_items.filter((l) => l.discount !== undefined);
+      expect(discounted.length > 0).toBe(negative.payload.line_items.some((l) => l.rate < 0));
+      if (discounted.length) expect(lines.payload).toMatchObject({ discount_type: "item_level", is_discount_before_tax: true });
+    });
+
     it("carries every amount, with the tax of each line's rate", () => {
       const { payload } = mapFixture(fx);
       const table = tableOf(taxes);

@@ -13,12 +13,12 @@
 import type { ZohoLineItemPayload, ZohoTaxTableEntry } from "~/zoho/types";
 import { MappingError } from "./errors";
 import { currencyDecimals, formatMoney, sumDecimals, toZohoNumber } from "./money";
-import { discountLines } from "./mapping/discounts";
+import { discountLines, lineDiscount } from "./mapping/discounts";
 import { shopMoney } from "./mapping/line-tax";
 import { mapLineItems } from "./mapping/lines";
 import { ROUNDING_DESCRIPTION, roundingAdjustment } from "./mapping/rounding";
 import { mapShippingLines } from "./mapping/shipping";
-import { invoiceDate } from "./mapping/text";
+import { DESCRIPTION_MAX, invoiceDate, truncate } from "./mapping/text";
 import { tipLines, tipOf } from "./mapping/tip";
 import { assertTotalExplained } from "./mapping/totals";
 import type { Draft, InvoiceDraft, MappedInvoice, MappedLine, MappingSettings, PaidOrder } from "./mapping/types";
@@ -28,7 +28,7 @@ export type { MappingErrorCode } from "./errors";
 export { parsePaidOrder } from "./mapping/parse";
 export { ROUNDING_DESCRIPTION, predictZohoTotal } from "./mapping/rounding";
 export { DESCRIPTION_MAX, NAME_MAX, invoiceDate, truncate } from "./mapping/text";
-export type { InvoiceDraft, MappedInvoice, MappingSettings, PaidOrder, TaxChoice } from "./mapping/types";
+export type { DiscountStyle, InvoiceDraft, LineSource, MappedInvoice, MappingSettings, PaidOrder, TaxChoice } from "./mapping/types";
 
 /**
  * Maps one paid order to a Zoho invoice body (without customer_id) and the total it must show.
@@ -40,17 +40,19 @@ export function mapOrderToInvoice(
   settings: MappingSettings,
 ): MappedInvoice {
   const { currency, decimals } = checkInput(order, settings);
-  const ctx = { currency, taxExempt: order.taxExempt, taxes, itemIdsBySku: settings.itemIdsBySku };
+  const ctx = { currency, taxExempt: order.taxExempt, taxes, itemIdsBySku: settings.itemIdsBySku, itemIdsByName: settings.itemIdsByName };
   const tip = tipOf(order, currency);
   const items = mapLineItems(order, ctx, tip);
   const shipping = mapShippingLines(order, ctx);
   const tipped = tipLines(tip);
-  const itemDiscounts = discountLines(sharesOf(items), "Discount", currency);
-  const shippingDiscounts = discountLines(sharesOf(shipping), "Shipping discount", currency);
+  const onLines = settings.discountStyle === "lines";
+  const itemDiscounts = onLines ? [] : discountLines(sharesOf(items), "Discount", currency);
+  const shippingDiscounts = onLines ? [] : discountLines(sharesOf(shipping), "Shipping discount", currency);
+  const withOwnDiscount = (l: MappedLine): Draft => (onLines ? discountedDraft(l, currency) : l.draft);
   const drafts = [
-    ...items.map((l) => l.draft),
+    ...items.map(withOwnDiscount),
     ...itemDiscounts,
-    ...shipping.map((l) => l.draft),
+    ...shipping.map(withOwnDiscount),
     ...shippingDiscounts,
     ...tipped.drafts,
   ];
@@ -79,6 +81,8 @@ export function mapOrderToInvoice(
     reference_number: order.name,
     is_inclusive_tax: order.taxesIncluded,
     line_items: zohoLineItems(drafts, pp),
+    // Line discounts are amounts taken off before tax (Zoho: item-level discount, before tax).
+    ...(drafts.some((d) => d.discount) ? { discount_type: "item_level" as const, is_discount_before_tax: true } : {}),
     ...(order.note?.trim() ? { notes: order.note.trim() } : {}),
   };
   // Make Zoho's total equal Shopify's with one "Rounding" adjustment (Zoho keeps pp decimals).
@@ -89,6 +93,7 @@ export function mapOrderToInvoice(
   }
   return {
     payload,
+    lineSources: drafts.map((d) => d.source),
     expectedTotal: formatMoney(total, decimals),
     currencyCode: currency,
     taxChoices: lines.map((l) => l.choice),
@@ -96,6 +101,14 @@ export function mapOrderToInvoice(
 }
 
 const sharesOf = (lines: readonly MappedLine[]) => lines.flatMap((l) => l.discounts);
+
+/** A line carrying its own discount (style "lines"): Shopify's allocations to it, named in its description. */
+function discountedDraft(line: MappedLine, currency: string): Draft {
+  const discount = lineDiscount(line.discounts, currency);
+  if (!discount) return line.draft;
+  const description = [line.draft.description, discount.description].filter(Boolean).join("\n");
+  return { ...line.draft, discount: discount.amount, description: truncate(description, DESCRIPTION_MAX) };
+}
 
 /** The settings and the order's currency and size, checked before anything is mapped. */
 function checkInput(order: PaidOrder, settings: MappingSettings): { currency: string; decimals: number } {
@@ -132,6 +145,7 @@ function zohoLineItems(drafts: readonly Draft[], pp: number): ZohoLineItemPayloa
     ...(d.description ? { description: d.description } : {}),
     rate: toZohoNumber(d.rate, pp),
     quantity: d.quantity,
+    ...(d.discount ? { discount: toZohoNumber(d.discount, pp) } : {}),
     ...(d.tax ? { tax_id: d.tax.entry.tax_id } : {}),
     item_order: i + 1,
   }));

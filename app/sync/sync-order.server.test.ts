@@ -2,6 +2,7 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { getBooksSettings, setCreateMissingItems } from "~/sync/books-settings.server";
 import { InvoiceNotListedYetError } from "~/sync/errors";
 import { syncOrder } from "~/sync/sync-order.server";
 import { ZohoValidationError } from "~/zoho/errors";
@@ -50,8 +51,15 @@ describe("syncOrder: the happy path", () => {
     expect(saved.shopifyTotal?.toFixed(2)).toBe(order.totalPriceSet.shopMoney.amount);
     expect(saved.zohoTotal?.toFixed(2)).toBe(order.totalPriceSet.shopMoney.amount);
     expect(getShopifyMetafield(order.id, "zoho_invoice")?.value).toBe(outcome.invoiceNumber);
+    // Each product line is linked to a Zoho item, created on this first order (Activity says which).
+    expect(invoice!.line_items.filter((l) => l.item_id).map((l) => l.name)).toEqual(["Espresso cups", "Cookbook"]);
+    expect([...org.items.values()].map((i) => [i.name, i.product_type])).toEqual([
+      ["Espresso cups", "goods"],
+      ["Cookbook", "goods"],
+    ]);
     const events = await prisma.syncEvent.findMany({ where: { shop, orderId } });
-    expect(events.map((e) => e.kind)).toEqual(["invoice_created"]);
+    expect(events.map((e) => e.kind).sort()).toEqual(["invoice_created", "items_created"]);
+    expect(events.find((e) => e.kind === "items_created")?.message).toBe("Created 2 Zoho items for #1001: Espresso cups, Cookbook");
   });
 
   it("pays no reference-number lookup on the happy path and counts its Zoho calls", async () => {
@@ -76,8 +84,10 @@ describe("syncOrder: the happy path", () => {
     const calls = [first, newCustomer, knownCustomer].map((o) => (o.kind === "created" ? o.zohoCalls : -1));
     // Cold tax cache on the first order only (then cached for an hour).
     expect(taxTableCalls).toBeGreaterThanOrEqual(1);
+    // First order, new items: the item index, its refresh on the miss and one create per product (2).
     // New customer: search by email, create contact, create invoice (never searched by name: ADR 016).
-    expect(calls).toEqual([taxTableCalls + 3, 3, 1]);
+    expect(calls).toEqual([taxTableCalls + 3 + 4, 3, 1]);
+    expect(zohoBooks.count("GET /items")).toBe(2);
   });
 
   it("moves Zoho's rounding difference into the adjustment with exactly one PUT", async () => {
@@ -148,7 +158,7 @@ describe("syncOrder: exactly one invoice", () => {
     const t0 = new Date();
     // The process dies between Zoho's answer and our commit: nothing runs after the POST.
     const crashed = syncOrder({ shop, orderId }, { now: () => t0, beforeCommit: () => new Promise<never>(() => {}) });
-    await expect.poll(() => invoicesOf(org).length).toBe(1);
+    await expect.poll(() => invoicesOf(org).length, { timeout: 5_000 }).toBe(1);
     void crashed;
 
     expect(await syncOrder({ shop, orderId }, { now: () => new Date(t0.getTime() + 60_000) })).toEqual({ kind: "busy" });
@@ -336,5 +346,81 @@ describe("syncOrder: bad input gets a recorded, readable reason", () => {
     expect(await row(shop, orderId)).toMatchObject({ status: "failed", lastErrorCode: "zoho_unavailable", zohoInvoiceId: null, claimedAt: null });
     expect(org.invoices.size).toBe(0);
     expect((await syncOrder({ shop, orderId })).kind).toBe("created");
+  });
+});
+
+describe("syncOrder: Zoho items", () => {
+  it("a Zoho that requires an item on every line: the refusal marks the organization, the order is retried with items at once", async () => {
+    const { shop, org, addOrder } = await connectedShop({ preset: "eu", settings: { itemRequired: true } });
+    const orderId = addOrder(italianOrder());
+
+    const outcome = await syncOrder({ shop, orderId });
+
+    expect(outcome).toMatchObject({ kind: "created", zohoTotal: italianOrder().totalPriceSet.shopMoney.amount });
+    const [invoice] = invoicesOf(org);
+    expect(invoice!.line_items.every((l) => l.item_id)).toBe(true);
+    // Shipping and discount lines keep their names on a service item.
+    const byItem = new Map([...org.items.values()].map((i) => [i.item_id, i]));
+    expect(invoice!.line_items.map((l) => [l.name.split(":")[0], byItem.get(l.item_id!)?.name])).toContainEqual(["Shipping", "Shipping"]);
+    expect([...org.items.values()].find((i) => i.name === "Shipping")).toMatchObject({ product_type: "service", rate: 0 });
+    expect(zohoBooks.count("POST /invoices")).toBe(2); // the refused one, then the one with items
+    expect(await getBooksSettings(shop)).toMatchObject({ itemsRequired: true });
+    const events = await prisma.syncEvent.findMany({ where: { shop } });
+    expect(events.map((e) => e.kind).sort()).toEqual(["invoice_created", "items_created", "zoho_rules_changed"]);
+    expect(events.find((e) => e.kind === "zoho_rules_changed")?.message).toMatch(/^Zoho Books requires an item on every invoice line/);
+
+    // The next order goes with items at once: one POST.
+    zohoBooks.clearRequests();
+    await syncOrder({ shop, orderId: addOrder(italianOrder({ name: "#1002", id: "5002" })) });
+    expect(zohoBooks.count("POST /invoices")).toBe(1);
+  });
+
+  it("links an existing item by SKU, then by exact name, and creates none when the setting is off", async () => {
+    const { shop, org, addOrder } = await connectedShop({ preset: "eu" });
+    const orgId = org.organization.organization_id;
+    const cups = zohoBooks.seedItem(orgId, { name: "Cups (Zoho name)", sku: "CUP-2" });
+    const book = zohoBooks.seedItem(orgId, { name: "cookbook" });
+    await setCreateMissingItems(shop, false);
+    const order = italianOrder();
+    order.lineItems.nodes[0]!.sku = "CUP-2";
+
+    await syncOrder({ shop, orderId: addOrder(order) });
+
+    const [invoice] = invoicesOf(org);
+    expect(invoice!.line_items.slice(0, 2).map((l) => l.item_id)).toEqual([cups.item_id, book.item_id]);
+    expect(org.items.size).toBe(2);
+    expect(zohoBooks.count("POST /items")).toBe(0);
+  });
+
+  it("a Zoho that requires items while creating them is off: needs attention with the setting to turn on", async () => {
+    const { shop, addOrder } = await connectedShop({ preset: "eu", settings: { itemRequired: true } });
+    await setCreateMissingItems(shop, false);
+    const orderId = addOrder(italianOrder());
+
+    await expect(syncOrder({ shop, orderId })).rejects.toBeInstanceOf(ZohoValidationError);
+
+    expect(await row(shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorMessage: expect.stringMatching(/Create missing items in Zoho/) });
+  });
+});
+
+describe("syncOrder: discount styles", () => {
+  it("a Zoho that refuses negative lines (e-invoicing): the organization switches to line discounts by itself, totals to the cent", async () => {
+    const { shop, org, addOrder } = await connectedShop({ preset: "eu", settings: { negativeRatesRefused: true } });
+    const order = italianOrder();
+    const orderId = addOrder(order);
+
+    const outcome = await syncOrder({ shop, orderId });
+
+    expect(outcome).toMatchObject({ kind: "created", zohoTotal: order.totalPriceSet.shopMoney.amount });
+    const [invoice] = invoicesOf(org);
+    expect(invoice!.line_items.every((l) => l.rate >= 0)).toBe(true);
+    expect(invoice!.line_items.some((l) => (l.discount_amount ?? 0) > 0)).toBe(true);
+    expect(await getBooksSettings(shop)).toMatchObject({ discountStyle: "lines" });
+    const events = await prisma.syncEvent.findMany({ where: { shop, kind: "zoho_rules_changed" } });
+    expect(events.map((e) => e.message)).toEqual([expect.stringMatching(/^Zoho Books refuses negative invoice lines .* discounts are sent as Zoho's own line discounts/)]);
+
+    zohoBooks.clearRequests();
+    await syncOrder({ shop, orderId: addOrder(italianOrder({ name: "#1002", id: "5002" })) });
+    expect(zohoBooks.count("POST /invoices")).toBe(1);
   });
 });

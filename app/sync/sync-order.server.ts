@@ -24,10 +24,12 @@ import { env } from "~/env.server";
 import { logger as rootLogger } from "~/logger.server";
 import { addOrderTag, invoiceTag } from "~/shopify/order-marks.server";
 import { adminGraphqlFor, fetchPaidOrder, fetchShopInfo, setInvoiceMetafield, type AdminGraphql, type PaidOrder } from "~/shopify/orders.server";
+import { getBooksSettings, markItemsRequired, setDiscountStyle } from "~/sync/books-settings.server";
 import { contactInputFromOrder } from "~/sync/contact-input";
 import { ClaimLostError, InvoiceNotListedYetError } from "~/sync/errors";
 import { recordSyncEvent, type SyncEventInput } from "~/sync/events.server";
-import { mapOrderToInvoice, ROUNDING_DESCRIPTION, type MappedInvoice } from "~/sync/mapping";
+import { linkInvoiceItems, type LinkedItems } from "~/sync/invoice-items.server";
+import { mapOrderToInvoice, ROUNDING_DESCRIPTION, type DiscountStyle, type MappedInvoice } from "~/sync/mapping";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
 import { invoiceEligibility } from "~/sync/order-eligibility";
 import { claimOrder, NO_INVOICE, type ClaimDecision, type OrderClaim } from "~/sync/order-sync.server";
@@ -36,7 +38,7 @@ import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { dropInvoiceKeyField, getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
 import { findOrCreateContact, forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
-import { ZohoError, ZohoNotFoundError, ZohoTransientError } from "~/zoho/errors";
+import { ZohoError, ZohoNotFoundError, ZohoTransientError, ZohoValidationError } from "~/zoho/errors";
 import {
   createDraftInvoice,
   findInvoicesByReference,
@@ -46,7 +48,7 @@ import {
   upsertInvoiceByKey,
   type InvoiceKey,
 } from "~/zoho/invoices.server";
-import { findItemIdBySku } from "~/zoho/items.server";
+import { getItemIndex, isItemRequiredRefusal } from "~/zoho/items.server";
 import { getTaxTable, isRejectedTaxError } from "~/zoho/taxes.server";
 import type { ZohoInvoice, ZohoInvoicePayload, ZohoTaxTable } from "~/zoho/types";
 
@@ -127,6 +129,12 @@ export interface ShopSettings {
   tagOrders: boolean;
   /** The organization's unique invoice custom field, when the merchant set one up (design §5). */
   invoiceKeyField: { field: string; fieldId: string | null } | null;
+  /** "Create missing items in Zoho" (on by default). */
+  createMissingItems: boolean;
+  /** Zoho refused a line without an item: every line carries one. */
+  itemsRequired: boolean;
+  /** Negative discount lines, or Zoho's line discounts (e-invoicing organizations). */
+  discountStyle: DiscountStyle;
 }
 
 export async function loadShopSettings(shop: string): Promise<ShopSettings> {
@@ -135,6 +143,7 @@ export async function loadShopSettings(shop: string): Promise<ShopSettings> {
   if (!conn || conn.status === "disconnected" || !conn.refreshTokenEnc) throw new ZohoNotConnectedError("Zoho Books is not connected for this shop", local);
   if (conn.status === "needs_reauth") throw new ZohoNotConnectedError(conn.lastError ?? "Zoho Books needs to be reconnected", local);
   if (!conn.organizationId || !conn.currencyCode) throw new ZohoNotConnectedError("Choose your Zoho Books organization in Settings", local);
+  const books = await getBooksSettings(shop);
   return {
     organizationId: conn.organizationId,
     currencyCode: conn.currencyCode,
@@ -142,6 +151,9 @@ export async function loadShopSettings(shop: string): Promise<ShopSettings> {
     linkItemsBySku: conn.linkItemsBySku,
     tagOrders: conn.tagOrders,
     invoiceKeyField: conn.invoiceKeyField ? { field: conn.invoiceKeyField, fieldId: conn.invoiceKeyFieldId } : null,
+    createMissingItems: books.createMissingItems,
+    itemsRequired: books.itemsRequired,
+    discountStyle: books.discountStyle,
   };
 }
 
@@ -151,6 +163,8 @@ export interface Prepared {
   taxes: ZohoTaxTable;
   mapped: MappedInvoice;
   payload: ZohoInvoicePayload;
+  /** Zoho items created for this order's lines. */
+  createdItems: LinkedItems["created"];
 }
 
 interface PrepareOptions {
@@ -168,25 +182,28 @@ export async function prepareInvoice(shop: string, orderId: string, zoho: ZohoCl
   await opts.onOrder?.(order, shopInfo.ianaTimezone);
   const ctx = { shop, organizationId: settings.organizationId };
   const taxes = await getTaxTable(zoho, ctx, { refresh: opts.refreshTaxes });
-  const itemIdsBySku = settings.linkItemsBySku ? await itemIdsFor(zoho, ctx, order) : undefined;
+  // Product lines link to Zoho items by SKU, then exact name (one cached index per organization).
+  const items = await getItemIndex(zoho, ctx);
   const mapped = mapOrderToInvoice(order, taxes, {
     pricePrecision: settings.pricePrecision,
     organizationCurrency: settings.currencyCode,
     timezone: shopInfo.ianaTimezone,
-    itemIdsBySku,
+    itemIdsBySku: items.bySku,
+    itemIdsByName: items.byName,
+    discountStyle: settings.discountStyle,
   });
-  const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), { revalidate: opts.revalidateContact });
-  return { order, settings, taxes, mapped, payload: { ...mapped.payload, customer_id: contact.contactId } };
-}
-
-async function itemIdsFor(zoho: ZohoClient, ctx: { shop: string; organizationId: string }, order: PaidOrder): Promise<Record<string, string>> {
-  const ids: Record<string, string> = {};
-  for (const line of order.lineItems.nodes) {
-    if (!line.sku || ids[line.sku]) continue;
-    const id = await findItemIdBySku(zoho, ctx, line.sku);
-    if (id) ids[line.sku] = id;
+  const linked = await linkInvoiceItems(zoho, ctx, mapped, { create: settings.createMissingItems, required: settings.itemsRequired });
+  const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), { revalidate: opts.revalidateContact, currencyCode: mapped.currencyCode });
+  if (contact.otherCurrency) {
+    const other = contact.otherCurrency;
+    await recordSyncEvent(shop, {
+      orderId,
+      kind: "contact_currency",
+      message: `The Zoho contact "${other.contactName}" of ${order.name}'s customer is in ${other.currencyCode}, the invoice in ${mapped.currencyCode}: a contact in ${mapped.currencyCode} was ${contact.created ? "created" : "used"} instead.`,
+      data: { skippedContactId: other.contactId, contactId: contact.contactId },
+    });
   }
-  return ids;
+  return { order, settings, taxes, mapped: linked.mapped, payload: { ...linked.mapped.payload, customer_id: contact.contactId }, createdItems: linked.created };
 }
 
 /**
@@ -373,7 +390,17 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
     recovered: `Found draft invoice ${final.invoice_number} created by an earlier attempt for ${name}`,
     finished: `Finished invoice ${final.invoice_number} of ${name} after an earlier attempt failed past its creation`,
   }[how];
+  const created = prepared.createdItems;
   await a.claim.settle(record, [
+    ...(created.length
+      ? [
+          {
+            kind: "items_created" as const,
+            message: `Created ${created.length === 1 ? "a Zoho item" : `${created.length} Zoho items`} for ${name}: ${created.map((i) => (i.sku ? `${i.name} (SKU ${i.sku})` : i.name)).join(", ")}`,
+            data: { items: created.map((i) => ({ itemId: i.itemId, name: i.name, ...(i.sku ? { sku: i.sku } : {}) })) },
+          },
+        ]
+      : []),
     { kind: how === "recovered" ? "invoice_recovered" : "invoice_created", message, data: { invoiceId: final.invoice_id, total: record.zohoTotal, corrected, zohoCalls } },
     ...(corrected ? [{ kind: "adjustment_corrected" as const, message: `Rounding adjustment corrected so ${final.invoice_number} totals ${prepared.mapped.expectedTotal}` }] : []),
   ]);
@@ -381,6 +408,12 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
 
   await writeInvoiceMarks(a.shop, a.orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql: a.graphql, log: a.log });
   return { kind: how, invoiceId: final.invoice_id, invoiceNumber: final.invoice_number, shopifyTotal: prepared.mapped.expectedTotal, zohoTotal: record.zohoTotal, corrected, zohoCalls };
+}
+
+/** Zoho refused a payload with a negative line for it (e-invoicing organizations): not a tax or item problem. */
+function isNegativeLineRefusal(err: unknown, lines: ZohoInvoicePayload["line_items"]): boolean {
+  if (!(err instanceof ZohoValidationError) || !lines.some((l) => l.rate < 0)) return false;
+  return /negative|\brate\b/i.test(err.message) && !/tax|item_id/i.test(err.message);
 }
 
 /** Thrown inside prepare when the order is not to be invoiced (the row is already settled). */
@@ -407,22 +440,54 @@ async function createOnce(a: Attempt, plan: Extract<Plan, { kind: "create" }>, p
     const found = await recoverInvoice(a, prepared, plan.uncertainSince);
     if (found) return { invoice: found, prepared, how: "recovered" };
   }
-  await a.claim.confirm("creating the invoice");
-  a.postSent = true;
-  try {
-    return { invoice: await createDraftInvoice(a.zoho, prepared.payload), prepared, how: "created" };
-  } catch (err) {
-    // Zoho no longer knows a cached tax id or contact: refresh that cache once and try again.
-    const staleTaxes = isRejectedTaxError(err);
-    if (!staleTaxes && !isRejectedCustomerError(err)) throw err;
-    a.postSent = false; // Zoho refused the POST: nothing was created
-    a.log.info({ staleTaxes }, "zoho rejected a cached id, refreshing");
-    if (!staleTaxes) await forgetContactLinks({ shop: a.shop, organizationId: prepared.settings.organizationId }, prepared.payload.customer_id);
-    const again = await prepareInvoice(a.shop, a.orderId, a.zoho, a.graphql, { refreshTaxes: staleTaxes, revalidateContact: !staleTaxes });
+  let current = prepared;
+  for (let retries = 0; ; retries++) {
     await a.claim.confirm("creating the invoice");
     a.postSent = true;
-    return { invoice: await createDraftInvoice(a.zoho, again.payload), prepared: again, how: "created" };
+    try {
+      return { invoice: await createDraftInvoice(a.zoho, current.payload), prepared: current, how: "created" };
+    } catch (err) {
+      const again = retries < 2 ? await adaptToRefusal(a, current, err) : null;
+      if (!again) throw err;
+      a.postSent = false; // Zoho refused the POST: nothing was created
+      current = await prepareInvoice(a.shop, a.orderId, a.zoho, a.graphql, again);
+    }
   }
+}
+
+/**
+ * A refusal of the create that the app fixes by itself, and how to prepare the invoice again:
+ * - lines without an item refused: the organization is marked item-required (told once in Activity);
+ * - a negative line refused (e-invoicing): discounts become Zoho's line discounts (told once too);
+ * - a cached tax id or contact Zoho no longer knows: that cache is refreshed.
+ * Anything else: null (the refusal stands).
+ */
+async function adaptToRefusal(a: Attempt, prepared: Prepared, err: unknown): Promise<PrepareOptions | null> {
+  if (!prepared.settings.itemsRequired && isItemRequiredRefusal(err, prepared.payload.line_items)) {
+    a.log.info("zoho requires an item on every line; linking every line to an item");
+    if (await markItemsRequired(a.shop))
+      await recordSyncEvent(a.shop, {
+        orderId: a.orderId,
+        kind: "zoho_rules_changed",
+        message: `Zoho Books requires an item on every invoice line (${err instanceof Error ? err.message : String(err)}). From now on every line — shipping, discounts and tips too — is linked to a Zoho item.`,
+      });
+    return {};
+  }
+  if (prepared.settings.discountStyle === "negative" && isNegativeLineRefusal(err, prepared.payload.line_items)) {
+    a.log.info("zoho refuses negative lines; sending discounts as line discounts");
+    if (await setDiscountStyle(a.shop, "lines"))
+      await recordSyncEvent(a.shop, {
+        orderId: a.orderId,
+        kind: "zoho_rules_changed",
+        message: `Zoho Books refuses negative invoice lines (${err instanceof Error ? err.message : String(err)}), as organizations that e-invoice do. From now on discounts are sent as Zoho's own line discounts; the totals stay the same.`,
+      });
+    return {};
+  }
+  const staleTaxes = isRejectedTaxError(err);
+  if (!staleTaxes && !isRejectedCustomerError(err)) return null;
+  a.log.info({ staleTaxes }, "zoho rejected a cached id, refreshing");
+  if (!staleTaxes) await forgetContactLinks({ shop: a.shop, organizationId: prepared.settings.organizationId }, prepared.payload.customer_id);
+  return { refreshTaxes: staleTaxes, revalidateContact: !staleTaxes };
 }
 
 /**

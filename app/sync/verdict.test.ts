@@ -177,10 +177,10 @@ describe("verdictFor: what the merchant reads, and whether it comes back by itse
     expect(verdictFor(new ZohoOAuthError("invalid_grant", "invalid_grant", accounts))).toMatchObject({ status: "failed", code: "zoho_auth", action: { kind: "pause-shop" } });
   });
 
-  it("points to the SKU setting when Zoho refuses a free-form line, but does not blame items for a tax problem", () => {
+  it("points to the item setting when Zoho refuses a free-form line the app could not link, but does not blame items for a tax problem", () => {
     const items = verdictFor(new ZohoValidationError("Please select an item for line 1.", info(4016)));
     expect(items.status).toBe("needs_attention");
-    expect(items.message).toMatch(/Link lines to Zoho items by SKU/);
-    expect(verdictFor(new ZohoValidationError("Invalid value passed for tax_id of item 1", info(2))).message).not.toMatch(/SKU/);
+    expect(items.message).toMatch(/Create missing items in Zoho/);
+    expect(verdictFor(new ZohoValidationError("Invalid value passed for tax_id of item 1", info(2))).message).not.toMatch(/Create missing items/);
   });
 });

@@ -167,7 +167,7 @@ function zohoVerdict(err: unknown, cfg: VerdictConfig, cap: Cap, now: number, ra
   if (err instanceof ZohoValidationError && isFreeFormLineRefusal(err))
     return giveUp(
       zohoCode ? `zoho_${zohoCode}` : "zoho_validation",
-      `Zoho Books refused an invoice line without a Zoho item (${err.message}). Turn on "Link lines to Zoho items by SKU" in Settings and make sure each SKU exists as an item in Zoho Books.`,
+      `Zoho Books refused an invoice line without a Zoho item (${err.message}). The app links every line to an item once Zoho asks for one, but could not create the missing items: turn on "Create missing items in Zoho" in Settings, or add the products as items in Zoho Books.`,
     );
   if (err instanceof ZohoValidationError || err instanceof ZohoConflictError)
     return giveUp(zohoCode ? `zoho_${zohoCode}` : "zoho_validation", `Zoho Books refused the request: ${err.message}`);

@@ -46,6 +46,8 @@ export interface FindOrCreateContactOptions {
   fallbackContactName?: string;
   /** Check a cached link with Zoho even when nothing changed (after Zoho rejected the customer_id). */
   revalidate?: boolean;
+  /** The invoice's currency: a contact found in another currency is never used (an invoice is in its customer's currency). */
+  currencyCode?: string;
   log?: Logger;
 }
 
@@ -55,6 +57,8 @@ export interface ContactResult {
   created: boolean;
   /** An existing contact's billing address was updated. */
   updated: boolean;
+  /** The contact the search found but left alone because its currency is not the invoice's. */
+  otherCurrency?: { contactId: string; contactName: string; currencyCode: string };
 }
 
 export const FALLBACK_CONTACT_NAME = "Shopify customers";
@@ -144,7 +148,13 @@ export async function findOrCreateContact(
       const linked = await fromLink();
       if (linked) return linked;
 
-      const found = await lookUp(client, who);
+      let found = await lookUp(client, who);
+      let otherCurrency: ContactResult["otherCurrency"];
+      if (found && opts.currencyCode && found.currency_code && found.currency_code.toUpperCase() !== opts.currencyCode.toUpperCase()) {
+        // Its invoices would be in its currency: a contact in the invoice's currency is created instead.
+        otherCurrency = { contactId: found.contact_id, contactName: found.contact_name, currencyCode: found.currency_code };
+        found = undefined;
+      }
       if (found) {
         const updated = billing ? await writeBillingIfChanged(client, found.contact_id, billing) : false;
         await saveLink(ctx, who.key, found.contact_id, billingHash);
@@ -153,7 +163,7 @@ export async function findOrCreateContact(
 
       const result = await createContact(client, who, c, billing);
       await saveLink(ctx, who.key, result.contactId, billingHash);
-      return done(opts, { ...result, updated: false }, result.created ? "created" : "search");
+      return done(opts, { ...result, updated: false, ...(otherCurrency ? { otherCurrency } : {}) }, result.created ? "created" : "search");
     },
   );
 }

@@ -1,61 +1,145 @@
-// "Link lines to Zoho items by SKU" (merchant option): Shopify SKU → Zoho item_id.
-// A per-process cache with a TTL keeps repeat orders from paying one lookup per line; a miss is
-// cached too (shorter), so an order full of unknown SKUs costs each SKU one call per TTL.
+// Zoho items for invoice lines (design §7): by SKU, then by exact name, else created (setting "Create
+// missing items in Zoho", on) under a per-organization lock.
+//
+// One item index per organization (all active items: SKU → id, name → id), cached per process and
+// refreshed on a miss — an order pays no GET per SKU; a new item costs one refresh and one POST. The
+// index is read from `GET /items` pages: `sku` is not an OAS filter, so nothing relies on one.
+import { withRedisLock } from "~/redis/lock.server";
+import type { Logger } from "~/logger.server";
 import type { ZohoClient } from "./client.server";
-import type { ZohoItem, ZohoItemsResponse } from "./types";
+import { ZohoConflictError, ZohoValidationError, type ZohoError } from "./errors";
+import { addToIndex, emptyItemIndex, lookUpItem, nameKey, type ItemIndex } from "./item-index";
+import type { ZohoItem, ZohoItemsResponse, ZohoLineItemPayload } from "./types";
+
+export { itemIndexFrom, lookUpItem, type ItemIndex } from "./item-index";
 
 export interface ItemLookupContext {
   shop: string;
   organizationId: string;
 }
 
-export const ITEM_CACHE_TTL_MS = 15 * 60_000;
-export const ITEM_MISS_TTL_MS = 5 * 60_000;
-const MAX_CACHE_ENTRIES = 10_000;
-/** `sku` is not an OAS filter of GET /items; if Zoho ignores it we page through at most this much. */
-const MAX_PAGES = 5;
+/** How long an index answers without asking Zoho again (a miss refreshes it earlier). */
+export const ITEM_INDEX_TTL_MS = 15 * 60_000;
+/** A miss refreshes an index at most this often (an order full of new items pays one refresh). */
+export const ITEM_INDEX_MIN_REFRESH_MS = 5_000;
+/** At most this many pages of 200 items are read (10,000 items). */
+const MAX_PAGES = 50;
+const ITEM_LOCK_TTL_MS = 60_000;
+const ITEM_LOCK_WAIT_MS = 30_000;
 
-const cache = new Map<string, { itemId: string | null; expiresAt: number }>();
+const indexes = new Map<string, ItemIndex>();
 
-/** Forget cached SKU lookups (all, or one organization's). */
-export function clearItemCache(ctx?: ItemLookupContext): void {
-  if (!ctx) return cache.clear();
-  const prefix = cacheKey(ctx, "");
-  for (const key of cache.keys()) if (key.startsWith(prefix)) cache.delete(key);
+/** Forget cached indexes (all, or one organization's). */
+export function clearItemCache(ctx?: Pick<ItemLookupContext, "organizationId">): void {
+  if (!ctx) return indexes.clear();
+  indexes.delete(ctx.organizationId);
+}
+
+/** The organization's item index: cached, or read from Zoho when stale, missing or `refresh`. */
+export async function getItemIndex(client: ZohoClient, ctx: ItemLookupContext, opts: { refresh?: boolean; now?: () => number } = {}): Promise<ItemIndex> {
+  const now = opts.now ?? Date.now;
+  const cached = indexes.get(ctx.organizationId);
+  if (cached && !opts.refresh && cached.loadedAt + ITEM_INDEX_TTL_MS > now()) return cached;
+  const index = emptyItemIndex(now());
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const res = await client.get<ZohoItemsResponse>("/items", { filter_by: "Status.Active", page, per_page: 200 });
+    for (const item of res.items ?? []) addToIndex(index, item);
+    if (!res.page_context?.has_more_page) break;
+  }
+  indexes.set(ctx.organizationId, index);
+  return index;
+}
+
+/** An item an invoice line needs: found by SKU or name, else created with these fields. */
+export interface ItemSpec {
+  name: string;
+  sku?: string;
+  rate: number;
+  taxId?: string;
+  productType: "goods" | "service";
+}
+
+export interface EnsuredItems {
+  /** Item id per spec, index-aligned; undefined where none exists and none may be created. */
+  ids: Array<string | undefined>;
+  /** The items this call created in Zoho. */
+  created: Array<ItemSpec & { itemId: string }>;
 }
 
 /**
- * The id of the active Zoho item whose SKU is exactly `sku` (trimmed), or null. Every returned item
- * is re-checked, so a Zoho that ignored the filter cannot link the wrong item. Several items with
- * that SKU: the first Zoho lists (Zoho normally keeps SKUs unique).
+ * The Zoho item of each spec: from the index, else (after one refresh) from Zoho's current list, else
+ * created when `create` — under a per-organization lock, re-reading the list inside it, so two orders
+ * with the same new product make one item.
  */
-export async function findItemIdBySku(
+export async function ensureItems(
   client: ZohoClient,
   ctx: ItemLookupContext,
-  sku: string,
-  opts: { now?: () => number } = {},
-): Promise<string | null> {
-  const wanted = sku.trim();
-  if (wanted === "") return null;
+  specs: readonly ItemSpec[],
+  opts: { create: boolean; log?: Logger; now?: () => number },
+): Promise<EnsuredItems> {
   const now = opts.now ?? Date.now;
-  const key = cacheKey(ctx, wanted);
-  const hit = cache.get(key);
-  if (hit && hit.expiresAt > now()) return hit.itemId;
-
-  let itemId: string | null = null;
-  for (let page = 1; page <= MAX_PAGES && itemId === null; page++) {
-    const res = await client.get<ZohoItemsResponse>("/items", { sku: wanted, filter_by: "Status.Active", page, per_page: 200 });
-    const match = (res.items ?? []).find((item: ZohoItem) => (item.sku ?? "").trim() === wanted && item.status !== "inactive");
-    if (match) itemId = String(match.item_id);
-    if (!res.page_context?.has_more_page) break;
+  let index = await getItemIndex(client, ctx, { now });
+  const resolve = () => specs.map((s) => lookUpItem(index, s));
+  let ids = resolve();
+  const created: EnsuredItems["created"] = [];
+  if (ids.every(Boolean)) return { ids, created };
+  if (!opts.create) {
+    // Refreshed on a miss: the merchant may have added the item since.
+    if (index.loadedAt + ITEM_INDEX_MIN_REFRESH_MS <= now()) index = await getItemIndex(client, ctx, { refresh: true, now });
+    return { ids: resolve(), created };
   }
-
-  cache.delete(key);
-  if (cache.size >= MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(key, { itemId, expiresAt: now() + (itemId ? ITEM_CACHE_TTL_MS : ITEM_MISS_TTL_MS) });
-  return itemId;
+  await withRedisLock(
+    ["zoho-items", ctx.organizationId],
+    { ttlMs: ITEM_LOCK_TTL_MS, waitMs: ITEM_LOCK_WAIT_MS, busyMessage: "Another order is creating Zoho items for this organization", ...(opts.log ? { log: opts.log } : {}) },
+    async () => {
+      // Whoever held the lock may just have created them; the merchant may have added them in Zoho.
+      index = await getItemIndex(client, ctx, { refresh: true, now });
+      ids = resolve();
+      for (const [i, spec] of specs.entries()) {
+        if (ids[i]) continue;
+        // An earlier spec of this order may have created it.
+        const made = lookUpItem(index, spec) ?? (await createItem(client, ctx, spec));
+        const itemId = typeof made === "string" ? made : made.itemId;
+        if (typeof made !== "string" && made.created) created.push({ ...spec, itemId });
+        addToIndex(index, { item_id: itemId, name: spec.name, ...(spec.sku ? { sku: spec.sku } : {}) });
+        ids[i] = itemId;
+      }
+    },
+  );
+  return { ids, created };
 }
 
-function cacheKey(ctx: ItemLookupContext, sku: string): string {
-  return `${ctx.shop}\u0000${ctx.organizationId}\u0000${sku}`;
+/** POST /items; a name Zoho says is taken links that item instead (created: false). */
+async function createItem(client: ZohoClient, ctx: ItemLookupContext, spec: ItemSpec): Promise<{ itemId: string; created: boolean }> {
+  const body = {
+    name: spec.name,
+    rate: spec.rate,
+    product_type: spec.productType,
+    ...(spec.sku ? { sku: spec.sku } : {}),
+    ...(spec.taxId ? { tax_id: spec.taxId } : {}),
+  };
+  try {
+    const res = await client.post<{ item: ZohoItem }>("/items", body);
+    return { itemId: String(res.item.item_id), created: true };
+  } catch (err) {
+    // The name is taken by an item our index does not hold (inactive, or just created elsewhere).
+    if (!isDuplicateItemName(err)) throw err;
+    const id = (await getItemIndex(client, ctx, { refresh: true })).byName[nameKey(spec.name)];
+    if (id) return { itemId: id, created: false };
+    throw err;
+  }
+}
+
+function isDuplicateItemName(err: unknown): err is ZohoError {
+  return (err instanceof ZohoValidationError || err instanceof ZohoConflictError) && (err.info.code === 1001 || /already exists/i.test(err.message));
+}
+
+/**
+ * Zoho refused invoice lines for lacking an item (the OAS marks `line_items[].item_id` required): a
+ * validation error naming the item, for a payload with a line without one. A tax problem is not this.
+ */
+export function isItemRequiredRefusal(err: unknown, lines: readonly ZohoLineItemPayload[]): boolean {
+  if (!(err instanceof ZohoValidationError)) return false;
+  if (!lines.some((l) => !l.item_id)) return false;
+  return /\bitem(_id)?\b/i.test(err.message) && !/tax/i.test(err.message);
 }

@@ -229,12 +229,14 @@ export type ZohoInvoiceStatus =
 export interface ZohoLineItemPayload {
   /** On PUT: keep/update an existing line (unconfirmed in the OAS; lines left out are deleted). */
   line_item_id?: string;
-  /** Required by the OAS; set only when "Link lines to Zoho items by SKU" found the item. */
+  /** Required by the OAS: product lines always carry one (found by SKU or name, or created); other lines where the organization requires it. */
   item_id?: string;
   name: string; // ≤100
   description?: string; // ≤2000
   rate: number;
   quantity: number; // > 0
+  /** Zoho's own line discount (discount style "lines"): an amount, or a percentage like "10%". */
+  discount?: number | string;
   tax_id?: string;
   /** Needed by some editions (US/IN/MX) for an untaxed line. */
   tax_exemption_id?: string;
@@ -251,6 +253,9 @@ export interface ZohoInvoicePayload {
   reference_number: string;
   is_inclusive_tax: boolean;
   line_items: ZohoLineItemPayload[];
+  /** With line discounts (discount style "lines"): "item_level", taken off before tax. */
+  discount_type?: "entity_level" | "item_level";
+  is_discount_before_tax?: boolean;
   /** Signed, applied after tax (fact sheet §7). */
   adjustment?: number;
   adjustment_description?: string;
@@ -290,6 +295,9 @@ export interface ZohoInvoiceLineItem {
   item_order?: number;
   rate: number;
   quantity: number;
+  discount?: number | string;
+  /** The line discount's amount (rate × quantity − item_total). */
+  discount_amount?: number;
   tax_id?: string;
   tax_name?: string;
   tax_type?: string;

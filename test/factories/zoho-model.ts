@@ -24,7 +24,12 @@ export function zohoTotals(
   taxRounding: TaxRounding = "line",
 ): InvoiceTotals {
   return computeInvoiceTotals(
-    payload.line_items.map((l) => ({ rate: l.rate, quantity: l.quantity, taxes: componentsFor(taxes, l.tax_id) })),
+    payload.line_items.map((l) => ({
+      rate: l.rate,
+      quantity: l.quantity,
+      ...(l.discount !== undefined ? { discount: String(l.discount) } : {}),
+      taxes: componentsFor(taxes, l.tax_id),
+    })),
     { isInclusiveTax: payload.is_inclusive_tax, pricePrecision, taxRounding, ...(payload.adjustment !== undefined ? { adjustment: payload.adjustment } : {}) },
   );
 }

@@ -1,7 +1,7 @@
 // Discounts as negative invoice lines: one per discount application and Zoho tax, carrying that tax
 // (a discount spread over lines of two rates lowers the tax of each). The amounts come from the
 // lines' `discountAllocations` only: Shopify's discounted totals leave out order-level discounts.
-import { formatPercent } from "../money";
+import { Decimal, formatPercent } from "../money";
 import { discountDescription, discountLabel } from "./discount-text";
 import { shopMoney } from "./line-tax";
 import { DESCRIPTION_MAX, NAME_MAX, truncate } from "./text";
@@ -32,6 +32,16 @@ function groupShares(shares: readonly DiscountShare[]): DiscountShare[] {
   return [...groups.values()];
 }
 
+/** A line's own discount (discount style "lines"): its allocations added up, and what they were. */
+export function lineDiscount(shares: readonly DiscountShare[], currency: string): { amount: Decimal; description: string } | null {
+  const nonZero = shares.filter((s) => !s.amount.isZero());
+  if (nonZero.length === 0) return null;
+  const amount = nonZero.reduce((sum, s) => sum.plus(s.amount), new Decimal(0));
+  const seen = new Set<number>();
+  const apps = nonZero.filter((s) => !seen.has(s.app.index) && seen.add(s.app.index)).map((s) => discountDescription(s.app, currency));
+  return { amount, description: apps.join("\n") };
+}
+
 /** The negative lines for `shares` ("Discount SAVE10", "Shipping discount FREESHIP (22%)", …). */
 export function discountLines(shares: readonly DiscountShare[], prefix: string, currency: string): Draft[] {
   const nonZero = groupShares(shares).filter((g) => !g.amount.isZero());
@@ -49,6 +59,7 @@ export function discountLines(shares: readonly DiscountShare[], prefix: string, 
       quantity: 1,
       rate: g.amount.negated(),
       tax: g.tax,
+      source: { kind: "discount" },
     };
   });
 }

@@ -21,7 +21,9 @@ function mapLineItem(li: LineItem, i: number, ctx: MappingContext, isTip: boolea
   const unit = shopMoney(li.originalUnitPriceSet, `the unit price of ${label}`, ctx.currency);
   const tax = lineTax(li.taxLines, untaxedReason(li, isTip), ctx);
   const name = truncate(li.name || li.title || `Item ${i + 1}`, NAME_MAX);
-  const itemId = li.sku ? ctx.itemIdsBySku?.[li.sku] : undefined;
+  const sku = li.sku?.trim() || undefined;
+  // A Zoho item: by SKU, then by exact name (the name a created item gets: the line's name).
+  const itemId = (sku ? ctx.itemIdsBySku?.[sku] : undefined) ?? ctx.itemIdsByName?.[name.trim().toLowerCase()];
   const draft = {
     name,
     description: truncate(lineDescription(li), DESCRIPTION_MAX),
@@ -29,6 +31,8 @@ function mapLineItem(li: LineItem, i: number, ctx: MappingContext, isTip: boolea
     rate: unit,
     tax: tax.match,
     ...(itemId ? { itemId } : {}),
+    // Gift cards and tips are services; a product that ships is goods; the rest (digital, services) too.
+    source: { kind: "product" as const, ...(sku ? { sku } : {}), productType: li.requiresShipping && !li.isGiftCard && !isTip ? ("goods" as const) : ("service" as const) },
   };
   const choice = taxChoice(name, tax, li.taxLines);
   const discounts = discountShares(li.discountAllocations, tax, label, ctx.currency);

@@ -25,7 +25,10 @@ export function predictZohoTotal(
   const byId = new Map(taxes.map((t) => [t.tax_id, t]));
   let total = new Decimal(0);
   for (const line of payload.line_items) {
-    const itemTotal = round(round(line.rate).times(line.quantity));
+    const amount = round(round(line.rate).times(line.quantity));
+    // A line discount (amount, or "10%" of the amount) comes off before tax.
+    const discount = line.discount === undefined ? new Decimal(0) : lineDiscountAmount(line.discount, amount, round);
+    const itemTotal = amount.minus(discount);
     total = total.plus(itemTotal);
     if (!line.tax_id || payload.is_inclusive_tax) continue;
     const entry = byId.get(line.tax_id);
@@ -33,6 +36,11 @@ export function predictZohoTotal(
     for (const coefficient of taxCoefficients(entry)) total = total.plus(round(itemTotal.times(coefficient)));
   }
   return total.plus(round(payload.adjustment ?? 0));
+}
+
+function lineDiscountAmount(discount: number | string, amount: Decimal, round: (d: Decimal.Value) => Decimal): Decimal {
+  const text = String(discount).trim();
+  return text.endsWith("%") ? round(amount.times(text.slice(0, -1)).div(100)) : round(text);
 }
 
 /**

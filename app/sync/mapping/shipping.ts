@@ -21,7 +21,7 @@ function mapShippingLine(sl: ShippingLine, i: number, ctx: MappingContext): Mapp
   const choice = taxChoice(name, tax, sl.taxLines);
   const discounts = discountShares(sl.discountAllocations, tax, label, ctx.currency);
   return {
-    draft: { name, description, quantity: 1, rate: price, tax: tax.match },
+    draft: { name, description, quantity: 1, rate: price, tax: tax.match, source: { kind: "shipping" } },
     choice,
     discounts,
     net: price.minus(sumDecimals(discounts.map((d) => d.amount))),

@@ -20,9 +20,19 @@ export interface MappingSettings {
   organizationCurrency: string;
   /** Shop IANA timezone (`shop.ianaTimezone`); without it the offset written in processedAt is used. */
   timezone?: string;
-  /** Zoho item ids by Shopify SKU, when the shop links lines to Zoho items. */
+  /** Zoho item ids by Shopify SKU (an item index, or the preview's `--items`). */
   itemIdsBySku?: Record<string, string>;
+  /** Zoho item ids by exact item name, trimmed and lower-case (a product line without a SKU match). */
+  itemIdsByName?: Record<string, string>;
+  /**
+   * How discounts reach Zoho: "negative" (default) = separate negative lines, one per discount and tax;
+   * "lines" = Zoho's own line `discount` on each discounted line (order-level discounts as Shopify
+   * allocated them), for organizations that refuse negative lines (e-invoicing).
+   */
+  discountStyle?: DiscountStyle;
 }
+
+export type DiscountStyle = "negative" | "lines";
 
 /** POST /invoices body without `customer_id` (the contact is resolved by the orchestration). */
 export type InvoiceDraft = Omit<ZohoInvoicePayload, "customer_id">;
@@ -38,8 +48,15 @@ export interface TaxChoice {
   reason: string;
 }
 
+/** What an invoice line stands for: the Zoho item it needs (design §7, items). */
+export type LineSource =
+  | { kind: "product"; sku?: string; productType: "goods" | "service" }
+  | { kind: "shipping" | "discount" | "tip" };
+
 export interface MappedInvoice {
   payload: InvoiceDraft;
+  /** Index-aligned with payload.line_items. */
+  lineSources: LineSource[];
   /** `totalPriceSet.shopMoney` in currency precision: the total the Zoho invoice must show. */
   expectedTotal: string;
   currencyCode: string;
@@ -52,6 +69,7 @@ export interface MappingContext {
   taxExempt: boolean;
   taxes: readonly ZohoTaxTableEntry[];
   itemIdsBySku?: Record<string, string>;
+  itemIdsByName?: Record<string, string>;
 }
 
 /** One invoice line, before it is written in Zoho's format. */
@@ -62,6 +80,9 @@ export interface Draft {
   rate: Decimal;
   tax?: TaxMatch;
   itemId?: string;
+  source: LineSource;
+  /** Zoho's line discount (amount), discount style "lines". */
+  discount?: Decimal;
 }
 
 /** The Zoho tax of a line, or why it has none. */

@@ -2,7 +2,7 @@
 // filters on the primary contact person) and /contacts/{id}.
 import type { ZohoAddress } from "~/zoho/types";
 import { invalid, isObject, methodNotAllowed, notFound, ok, optBoolean, optString, page, readJson, SimError, textFilter, type OrgRequest } from "./http";
-import { listed, newId, state, timestamp, type SimContact, type SimContactPerson, type SimOrganization } from "./state";
+import { listed, newId, state, timestamp, type SimContact, type SimContactPerson, type SimCurrency, type SimOrganization } from "./state";
 
 const ADDRESS_LIMITS: Record<keyof ZohoAddress, number> = {
   attention: 100,
@@ -58,6 +58,11 @@ function primaryPerson(contact: SimContact): SimContactPerson | undefined {
   return contact.contact_persons.find((p) => p.is_primary_contact) ?? contact.contact_persons[0];
 }
 
+/** A contact's currency: its own, else the organization's base currency. */
+function contactCurrency(org: SimOrganization, c: SimContact): SimCurrency {
+  return org.currencies.get(c.currency_id ?? org.organization.currency_id)!;
+}
+
 function renderContactSummary(org: SimOrganization, c: SimContact): Record<string, unknown> {
   const p = primaryPerson(c);
   return {
@@ -69,7 +74,8 @@ function renderContactSummary(org: SimOrganization, c: SimContact): Record<strin
     email: p?.email ?? "",
     first_name: p?.first_name ?? "",
     last_name: p?.last_name ?? "",
-    currency_code: org.organization.currency_code,
+    currency_id: contactCurrency(org, c).currency_id,
+    currency_code: contactCurrency(org, c).currency_code,
     created_time: c.created_time,
     last_modified_time: c.last_modified_time,
   };
@@ -102,6 +108,12 @@ function applyContactBody(org: SimOrganization, body: Record<string, unknown>, e
   if (subType !== undefined && subType !== "individual" && subType !== "business") throw invalid("customer_sub_type");
   const companyName = optString(body, "company_name", 200);
   const notes = optString(body, "notes");
+  // A contact's currency must be one the organization has enabled; it cannot change once set (sim).
+  const currencyId = optString(body, "currency_id") || undefined;
+  if (currencyId !== undefined && !org.currencies.has(currencyId)) throw invalid("currency_id");
+  if (currencyId !== undefined && existing && currencyId !== (existing.currency_id ?? org.organization.currency_id)) {
+    throw invalid("currency_id", "the currency of a contact with transactions cannot be changed");
+  }
   const billing = parseAddress(body.billing_address, "billing_address");
   const shipping = parseAddress(body.shipping_address, "shipping_address");
   // PUT: persons left out of contact_persons are removed (OAS); omitting the array keeps them.
@@ -121,6 +133,7 @@ function applyContactBody(org: SimOrganization, body: Record<string, unknown>, e
   if (subType) contact.customer_sub_type = subType;
   if (companyName !== undefined) contact.company_name = companyName;
   if (notes !== undefined) contact.notes = notes;
+  if (currencyId !== undefined) contact.currency_id = currencyId;
   if (billing) contact.billing_address = billing;
   if (shipping) contact.shipping_address = shipping;
   if (persons) contact.contact_persons = persons;

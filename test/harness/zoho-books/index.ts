@@ -38,6 +38,7 @@ export { zohoBooksHandlers } from "./handler";
 export type { SimRenderedInvoice } from "./invoices";
 export {
   DEFAULT_ORG_SETTINGS,
+  STRICT_ORG_SETTINGS,
   seedOrganization,
   type OrganizationPreset,
   type SeedOrganizationInput,
@@ -47,6 +48,7 @@ export {
   ZOHO_BOOKS_API_DOMAINS,
   type SimContact,
   type SimContactPerson,
+  type SimCurrency,
   type SimCustomField,
   type SimInvoice,
   type SimItem,
@@ -189,6 +191,16 @@ export const zohoBooks = {
     zohoBooks.org(organizationId).settings.upsertSupported = supported;
   },
 
+  /** Enables another currency in the organization (Settings › Currencies); returns its currency_id. */
+  addCurrency(organizationId: string, currencyCode: string): string {
+    const org = zohoBooks.org(organizationId);
+    const known = [...org.currencies.values()].find((c) => c.currency_code === currencyCode);
+    if (known) return known.currency_id;
+    const currency = { currency_id: newId(), currency_code: currencyCode };
+    org.currencies.set(currency.currency_id, currency);
+    return currency.currency_id;
+  },
+
   seedContact(organizationId: string, input: SeedContactInput): SimContact {
     const org = zohoBooks.org(organizationId);
     const now = timestamp();
@@ -206,6 +218,7 @@ export const zohoBooks = {
       ...(input.company_name ? { company_name: input.company_name } : {}),
       ...(input.customer_sub_type ? { customer_sub_type: input.customer_sub_type } : {}),
       ...(input.billing_address ? { billing_address: input.billing_address } : {}),
+      ...(input.currency_code ? { currency_id: zohoBooks.addCurrency(organizationId, input.currency_code) } : {}),
     };
     org.contacts.set(contact.contact_id, contact);
     return contact;
@@ -225,7 +238,10 @@ export const zohoBooks = {
     return tax;
   },
 
-  seedItem(organizationId: string, input: { name: string; sku?: string; rate?: number; status?: "active" | "inactive" }): SimItem {
+  seedItem(
+    organizationId: string,
+    input: { name: string; sku?: string; rate?: number; status?: "active" | "inactive"; product_type?: "goods" | "service"; tax_id?: string },
+  ): SimItem {
     const org = zohoBooks.org(organizationId);
     const item: SimItem = {
       item_id: newId(),
@@ -233,6 +249,8 @@ export const zohoBooks = {
       rate: input.rate ?? 0,
       status: input.status ?? "active",
       ...(input.sku ? { sku: input.sku } : {}),
+      ...(input.product_type ? { product_type: input.product_type } : {}),
+      ...(input.tax_id ? { tax_id: input.tax_id } : {}),
     };
     org.items.set(item.item_id, item);
     return item;
@@ -289,6 +307,8 @@ export interface SeedContactInput {
   status?: "active" | "inactive";
   billing_address?: ZohoAddress;
   contact_persons?: ZohoContactPerson[];
+  /** The contact's currency (enabled in the organization on the way); default the base currency. */
+  currency_code?: string;
 }
 
 export function resetZohoBooks(): void {

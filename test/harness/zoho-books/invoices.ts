@@ -13,12 +13,19 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
   const customer = org.contacts.get(customerId);
   if (!customer || customer.contact_type !== "customer") throw invalid("customer_id");
 
+  // An invoice is in its customer's currency (OAS: contacts and invoices carry currency_id).
   const currencyId = optString(body, "currency_id");
-  if (currencyId !== undefined && currencyId !== org.organization.currency_id) throw invalid("currency_id");
+  if (currencyId !== undefined && currencyId !== customerCurrencyId(org, customer.contact_id)) {
+    throw invalid("currency_id", "the invoice's currency must be its customer's currency");
+  }
 
   const date = optString(body, "date") ?? new Date(zohoNow()).toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw invalid("date", "use yyyy-mm-dd");
 
+  // Line discounts come off before tax (is_discount_before_tax, Zoho's default); after tax is not modelled.
+  const discountType = optString(body, "discount_type");
+  if (discountType !== undefined && discountType !== "item_level" && discountType !== "entity_level") throw invalid("discount_type");
+  if (optBoolean(body, "is_discount_before_tax") === false) throw new SimError(400, 2, "Invalid value passed for is_discount_before_tax: not modelled by the simulator");
   // Not modelled: refuse rather than compute a total Zoho would not.
   for (const field of ["discount", "shipping_charge"]) {
     const v = optNumber(body, field);
@@ -38,10 +45,19 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
     if (name === undefined || name.trim() === "") throw new SimError(400, 2, "Invalid value passed for name");
     if (name.length > 100) throw invalid("name", "at most 100 characters");
     const description = optString(raw, "description", 2000);
+    if (org.settings.itemRequired && itemId === undefined) {
+      // Zoho's OAS marks line_items[].item_id required (wording (sim)).
+      throw invalid("item_id", "select an item for every line item");
+    }
     const rate = optNumber(raw, "rate") ?? item?.rate;
     if (rate === undefined) throw invalid("rate");
     const quantity = optNumber(raw, "quantity") ?? 1;
     if (quantity <= 0) throw invalid("quantity", "must be greater than zero");
+    if (org.settings.negativeRatesRefused && rate < 0) {
+      // E-invoicing organizations (Zoho's KB for Saudi Arabia's Fatoora): no negative line items (wording (sim)).
+      throw invalid("rate", "line items with a negative amount cannot be reported for e-invoicing; use a discount instead");
+    }
+    const discount = parseLineDiscount(raw, rate, quantity);
     const taxId = optString(raw, "tax_id") || undefined;
     if (taxId !== undefined && !org.taxes.has(taxId) && !org.taxGroups.has(taxId)) throw invalid("tax_id");
     const exemption = optString(raw, "tax_exemption_id") || undefined;
@@ -53,6 +69,7 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
       ...(lineItemId ? { line_item_id: lineItemId } : {}),
       ...(itemId ? { item_id: itemId } : {}),
       ...(description !== undefined ? { description } : {}),
+      ...(discount !== undefined ? { discount } : {}),
       ...(taxId ? { tax_id: taxId } : {}),
       ...(exemption ? { tax_exemption_id: exemption } : {}),
       ...(itemOrder !== undefined ? { item_order: itemOrder } : {}),
@@ -73,6 +90,27 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
     ...(adjustmentDescription !== undefined ? { adjustment_description: adjustmentDescription } : {}),
     custom_fields: parseCustomFields(org, body.custom_fields, existing?.input.custom_fields),
   };
+}
+
+/** The currency of a customer: its own, else the organization's base currency. */
+export function customerCurrencyId(org: SimOrganization, customerId: string): string {
+  return org.contacts.get(customerId)?.currency_id ?? org.organization.currency_id;
+}
+
+/**
+ * A line's `discount` [OAS]: an amount (number or "2.50") or a percentage ("10%") of rate × quantity.
+ * Stored as given (a string); it may not be negative nor exceed the line's amount.
+ */
+function parseLineDiscount(raw: Record<string, unknown>, rate: number, quantity: number): string | undefined {
+  const v = raw.discount;
+  if (v === undefined || v === null || v === "" || v === 0) return undefined;
+  const text = typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : "";
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
+  if (!m) throw invalid("discount");
+  const value = new D(m[1]!);
+  const amount = m[2] ? new D(rate).times(quantity).times(value).div(100) : value;
+  if ((m[2] && value.gt(100)) || amount.gt(new D(rate).times(quantity).abs())) throw invalid("discount", "more than the line's amount");
+  return text;
 }
 
 export function createInvoice(
@@ -133,6 +171,7 @@ export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRen
   const input = invoice.input;
   const totals = invoiceTotals(org, input);
   const customer = org.contacts.get(input.customer_id);
+  const currency = org.currencies.get(customerCurrencyId(org, input.customer_id))!;
   const lineItems = input.line_items.map((l, i): ZohoInvoiceLineItem => {
     const computed = totals.lines[i]!;
     const tax = l.tax_id ? org.taxes.get(l.tax_id) : undefined;
@@ -145,6 +184,7 @@ export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRen
       item_order: l.item_order ?? i + 1,
       rate: computed.rate.toNumber(),
       quantity: l.quantity,
+      ...(l.discount !== undefined ? { discount: l.discount.endsWith("%") ? l.discount : Number(l.discount), discount_amount: computed.discount.toNumber() } : {}),
       tax_id: l.tax_id ?? "",
       tax_name: tax?.tax_name ?? group?.tax_group_name ?? "",
       tax_type: tax?.tax_type ?? (group ? "tax_group" : ""),
@@ -162,8 +202,8 @@ export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRen
     reference_number: input.reference_number ?? "",
     customer_id: input.customer_id,
     customer_name: customer?.contact_name ?? "",
-    currency_id: org.organization.currency_id,
-    currency_code: org.organization.currency_code,
+    currency_id: currency.currency_id,
+    currency_code: currency.currency_code,
     is_inclusive_tax: input.is_inclusive_tax,
     line_items: lineItems,
     sub_total: totals.sub_total.toNumber(),
@@ -321,5 +361,6 @@ export async function routeInvoices(req: OrgRequest): Promise<Response> {
     if (method !== "POST") throw methodNotAllowed(method);
     if (!invoice) throw notFound("Invoice");
     return changeStatus(org, invoice, action);
-  }  throw new SimError(404, 5, "Invalid URL Passed");
+  }
+  throw new SimError(404, 5, "Invalid URL Passed");
 }

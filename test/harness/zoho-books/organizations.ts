@@ -91,6 +91,17 @@ export const DEFAULT_ORG_SETTINGS: SimOrgSettings = {
   taxGroupDetailsEndpoint: true,
   taxGroupListEndpoint: false,
   upsertSupported: true,
+  itemRequired: false,
+  negativeRatesRefused: false,
+  itemSkuFilter: true,
+};
+
+/** The strictest combination (`npm run zoho-server -- --strict`): what a real Zoho may require at worst. */
+export const STRICT_ORG_SETTINGS: Partial<SimOrgSettings> = {
+  taxRounding: "invoice",
+  itemRequired: true,
+  negativeRatesRefused: true,
+  itemSkuFilter: false,
 };
 
 /** Adds an organization (EU preset by default) and returns its live state. */
@@ -120,12 +131,14 @@ export function seedOrganization(input: SeedOrganizationInput = {}): SimOrganiza
     const group: SimTaxGroup = { tax_group_id: newId(), tax_group_name: g.tax_group_name, member_ids: g.taxes.map(byName) };
     groups.set(group.tax_group_id, group);
   }
+  const currencyId = newId();
+  const currencyCode = input.currency_code ?? preset.currency_code;
   const org: SimOrganization = {
     organization: {
       organization_id: organizationId,
       name: input.name ?? preset.name,
-      currency_id: newId(),
-      currency_code: input.currency_code ?? preset.currency_code,
+      currency_id: currencyId,
+      currency_code: currencyCode,
       currency_symbol: input.currency_symbol ?? preset.currency_symbol,
       price_precision: input.price_precision ?? preset.price_precision,
       time_zone: input.time_zone ?? preset.time_zone,
@@ -138,6 +151,7 @@ export function seedOrganization(input: SeedOrganizationInput = {}): SimOrganiza
     contacts: new Map(),
     items: new Map(),
     invoices: new Map(),
+    currencies: new Map([[currencyId, { currency_id: currencyId, currency_code: currencyCode }]]),
     invoiceCustomFields: new Map(),
     nextInvoiceNumber: 1,
     taxId(name: string): string {

@@ -33,6 +33,20 @@ export interface SimOrgSettings {
   /** PUT /invoices (the upsert by a unique custom field, OAS update_invoice_using_custom_field) exists.
    *  Off = 405 code 37, a Zoho without it. */
   upsertSupported: boolean;
+  /** Every invoice line must carry an `item_id` (the OAS marks it required; a Zoho community thread reports
+   *  API lines need an item). Off (default) = lines with only name/rate are accepted. */
+  itemRequired: boolean;
+  /** A line with a negative rate (or amount) is refused, as for organizations that e-invoice (Zoho's Saudi
+   *  Fatoora KB; India's IRP has the same rule). Zoho's own line `discount` is the alternative. */
+  negativeRatesRefused: boolean;
+  /** GET /items honours an exact `sku` filter (not an OAS filter). Off = ignored, every item is listed. */
+  itemSkuFilter: boolean;
+}
+
+/** A currency the organization has enabled (Settings › Currencies); the base currency is always one. */
+export interface SimCurrency {
+  currency_id: string;
+  currency_code: string;
 }
 
 /** An invoice custom field (Zoho Books › Settings › Preferences › Invoices › Field Customization). */
@@ -73,6 +87,8 @@ export interface SimContact {
   customer_sub_type?: "individual" | "business";
   status: "active" | "inactive";
   notes?: string;
+  /** The contact's currency (default the organization's base currency); its invoices are in it. */
+  currency_id?: string;
   billing_address?: ZohoAddress;
   shipping_address?: ZohoAddress;
   contact_persons: SimContactPerson[];
@@ -87,6 +103,8 @@ export interface SimItem {
   rate: number;
   description?: string;
   status: "active" | "inactive";
+  tax_id?: string;
+  product_type?: "goods" | "service";
 }
 
 export interface SimLineInput {
@@ -96,6 +114,8 @@ export interface SimLineInput {
   description?: string;
   rate: number;
   quantity: number;
+  /** Zoho's line discount: an amount ("2.50" / 2.5) or a percentage ("10%") of rate × quantity. */
+  discount?: string;
   tax_id?: string;
   tax_exemption_id?: string;
   item_order?: number;
@@ -139,6 +159,8 @@ export interface SimOrganization {
   contacts: Map<string, SimContact>;
   items: Map<string, SimItem>;
   invoices: Map<string, SimInvoice>;
+  /** Enabled currencies by currency_id (the base currency first). */
+  currencies: Map<string, SimCurrency>;
   /** Invoice custom fields by customfield_id, in creation order. */
   invoiceCustomFields: Map<string, SimCustomField>;
   nextInvoiceNumber: number;

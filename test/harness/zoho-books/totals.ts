@@ -19,12 +19,14 @@ export interface TaxComponent {
 export interface TotalsLineInput {
   rate: number | string;
   quantity: number | string;
+  /** Zoho's line discount: an amount ("2.50") or a percentage ("10%") of the rounded rate × quantity. */
+  discount?: string;
   /** In application order; empty = untaxed. */
   taxes: TaxComponent[];
 }
 
 export interface InvoiceTotals {
-  lines: Array<{ rate: Dec; item_total: Dec; taxes: Array<{ tax_id: string; tax_name: string; amount: Dec }> }>;
+  lines: Array<{ rate: Dec; discount: Dec; item_total: Dec; taxes: Array<{ tax_id: string; tax_name: string; amount: Dec }> }>;
   /** Per tax, in order of first appearance; amounts rounded to price_precision. */
   taxes: Array<{ tax_id: string; tax_name: string; amount: Dec }>;
   sub_total: Dec;
@@ -55,7 +57,10 @@ export function computeInvoiceTotals(
 
   const outLines = lines.map((line) => {
     const rate = round(new D(line.rate));
-    const itemTotal = round(rate.times(new D(line.quantity)));
+    const amount = round(rate.times(new D(line.quantity)));
+    // Line discount before tax (Zoho's default, is_discount_before_tax): item_total is the discounted amount.
+    const discount = lineDiscount(line.discount, amount, round);
+    const itemTotal = amount.minus(discount);
     gross = gross.plus(itemTotal);
     // Coefficient of each component relative to the net amount: simple = p, compound = p·(1 + Σ before).
     const coefficients: Dec[] = [];
@@ -77,7 +82,7 @@ export function computeInvoiceTotals(
       rounded.set(c.tax_id, (rounded.get(c.tax_id) ?? new D(0)).plus(round(amount)));
       return { tax_id: c.tax_id, tax_name: c.tax_name, amount: round(amount) };
     });
-    return { rate, item_total: itemTotal, taxes };
+    return { rate, discount, item_total: itemTotal, taxes };
   });
 
   const taxes = order.map((taxId) => ({
@@ -90,6 +95,13 @@ export function computeInvoiceTotals(
   const subTotal = opts.isInclusiveTax ? gross.minus(taxTotal) : gross;
   const total = opts.isInclusiveTax ? gross.plus(adjustment) : gross.plus(taxTotal).plus(adjustment);
   return { lines: outLines, taxes, sub_total: subTotal, tax_total: taxTotal, adjustment, total };
+}
+
+/** A line discount's amount: "10%" of the line's amount (rounded), or the amount itself (rounded). */
+function lineDiscount(discount: string | undefined, amount: Dec, round: (d: Dec) => Dec): Dec {
+  if (discount === undefined) return new D(0);
+  const text = discount.trim();
+  return text.endsWith("%") ? round(amount.times(new D(text.slice(0, -1))).div(100)) : round(new D(text));
 }
 
 /** The tax components a line's tax_id stands for in this org (a group → its members). */
@@ -111,7 +123,7 @@ export function groupPercentage(org: SimOrganization, group: SimTaxGroup): numbe
 
 export function invoiceTotals(org: SimOrganization, input: SimInvoiceInput): InvoiceTotals {
   return computeInvoiceTotals(
-    input.line_items.map((l) => ({ rate: l.rate, quantity: l.quantity, taxes: taxComponentsFor(org, l.tax_id) })),
+    input.line_items.map((l) => ({ rate: l.rate, quantity: l.quantity, ...(l.discount !== undefined ? { discount: l.discount } : {}), taxes: taxComponentsFor(org, l.tax_id) })),
     {
       isInclusiveTax: input.is_inclusive_tax,
       pricePrecision: org.organization.price_precision,

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ZohoConnection" ADD COLUMN     "discountStyle" TEXT NOT NULL DEFAULT 'negative';
+
