@@ -30,7 +30,12 @@ Object.assign(process.env, {
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    include: ["app/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}", "scripts/**/*.test.ts", "extensions/*/src/**/*.test.ts"],
+    include: [
+      "app/**/*.test.{ts,tsx}",
+      "test/**/*.test.{ts,tsx}",
+      "scripts/**/*.test.ts",
+      "extensions/*/src/**/*.test.ts",
+    ],
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup.ts"],
     pool: "forks",

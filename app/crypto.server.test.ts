@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { TokenDecryptionError, decryptSecret, decryptionKeys, encryptSecret, openSecret, reencryptSecret } from "~/crypto.server";
+import {
+  TokenDecryptionError,
+  decryptSecret,
+  decryptionKeys,
+  encryptSecret,
+  openSecret,
+  reencryptSecret,
+} from "~/crypto.server";
 import { env, parseEnv } from "~/env.server";
 
 const otherKey = Buffer.alloc(32, 9).toString("base64");
@@ -47,10 +54,20 @@ describe("key rotation (ADR 013)", () => {
   });
 
   it("TOKEN_ENCRYPTION_KEY_PREVIOUS: a comma-separated list of valid keys, empty when unset, never echoed when wrong", () => {
-    const base = { DATABASE_URL: "postgresql://x@127.0.0.1/x", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://a.example", ZOHO_CLIENT_ID: "i", ZOHO_CLIENT_SECRET: "c", TOKEN_ENCRYPTION_KEY: testKey };
+    const base = {
+      DATABASE_URL: "postgresql://x@127.0.0.1/x",
+      SHOPIFY_API_KEY: "k",
+      SHOPIFY_API_SECRET: "s",
+      SHOPIFY_APP_URL: "https://a.example",
+      ZOHO_CLIENT_ID: "i",
+      ZOHO_CLIENT_SECRET: "c",
+      TOKEN_ENCRYPTION_KEY: testKey,
+    };
     expect(parseEnv(base).TOKEN_ENCRYPTION_KEY_PREVIOUS).toEqual([]);
     expect(parseEnv({ ...base, TOKEN_ENCRYPTION_KEY_PREVIOUS: "" }).TOKEN_ENCRYPTION_KEY_PREVIOUS).toEqual([]);
-    expect(parseEnv({ ...base, TOKEN_ENCRYPTION_KEY_PREVIOUS: ` ${oldKey} ,${olderKeyHex}` }).TOKEN_ENCRYPTION_KEY_PREVIOUS).toEqual([oldKey, olderKeyHex]);
+    expect(
+      parseEnv({ ...base, TOKEN_ENCRYPTION_KEY_PREVIOUS: ` ${oldKey} ,${olderKeyHex}` }).TOKEN_ENCRYPTION_KEY_PREVIOUS,
+    ).toEqual([oldKey, olderKeyHex]);
     const half = oldKey.slice(0, 20);
     let message = "";
     try {

@@ -39,15 +39,21 @@ export function encryptSecret(plaintext: string, keyValue: string = env.TOKEN_EN
  * The plaintext and the index (in `keys`) of the key that opened it. `keys` defaults to the current
  * key followed by the previous ones; a single string means that key only.
  */
-export function openSecret(stored: string, keys: string | readonly string[] = decryptionKeys()): { plaintext: string; keyIndex: number } {
+export function openSecret(
+  stored: string,
+  keys: string | readonly string[] = decryptionKeys(),
+): { plaintext: string; keyIndex: number } {
   const [version, iv, tag, data, extra] = stored.split(".");
-  if (version !== "v1" || !iv || !tag || data === undefined || extra !== undefined) throw new TokenDecryptionError("Stored Zoho token has an unknown format");
+  if (version !== "v1" || !iv || !tag || data === undefined || extra !== undefined)
+    throw new TokenDecryptionError("Stored Zoho token has an unknown format");
   const list = typeof keys === "string" ? [keys] : keys;
   for (const [keyIndex, keyValue] of list.entries()) {
     try {
       const decipher = createDecipheriv("aes-256-gcm", keyFrom(keyValue), Buffer.from(iv, "base64"));
       decipher.setAuthTag(Buffer.from(tag, "base64"));
-      const plaintext = Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]).toString("utf8");
+      const plaintext = Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]).toString(
+        "utf8",
+      );
       return { plaintext, keyIndex };
     } catch {
       // not this key (or altered): try the next one
@@ -64,7 +70,10 @@ export function decryptSecret(stored: string, keys: string | readonly string[] =
  * `stored` encrypted with the current key: unchanged (`rotated: false`) when the current key already
  * opens it, else decrypted with a previous key and encrypted again with the current one.
  */
-export function reencryptSecret(stored: string, keys: readonly string[] = decryptionKeys()): { value: string; rotated: boolean } {
+export function reencryptSecret(
+  stored: string,
+  keys: readonly string[] = decryptionKeys(),
+): { value: string; rotated: boolean } {
   const { plaintext, keyIndex } = openSecret(stored, keys);
   if (keyIndex === 0) return { value: stored, rotated: false };
   return { value: encryptSecret(plaintext, keys[0]), rotated: true };

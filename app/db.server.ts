@@ -8,7 +8,9 @@ declare global {
 }
 
 function createClient() {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX }),
+  });
 }
 
 // Remix dev reloads modules; keep one client across reloads.

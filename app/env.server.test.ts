@@ -34,18 +34,26 @@ describe("parseEnv", () => {
   });
 
   it("takes a REDIS_PREFIX with one Redis Cluster hash tag, and nothing that would split a queue's keys", () => {
-    for (const prefix of ["zbs", "zbs-eu_2", "{zbs}", "{zbs}-eu", "zbs-{eu}"]) expect(parseEnv({ ...valid, REDIS_PREFIX: prefix }).REDIS_PREFIX).toBe(prefix);
+    for (const prefix of ["zbs", "zbs-eu_2", "{zbs}", "{zbs}-eu", "zbs-{eu}"])
+      expect(parseEnv({ ...valid, REDIS_PREFIX: prefix }).REDIS_PREFIX).toBe(prefix);
     expect(parseEnv(valid).REDIS_PREFIX).toBe("zbs");
     // An empty tag hashes the whole key; two tags, a colon or a space are mistakes.
     for (const prefix of ["{}", "{zbs", "zbs}", "{a}{b}", "{a}-{b}", "{zb{s}}", "zbs:eu", "{zbs:eu}", "zbs eu", ""]) {
-      expect(() => parseEnv({ ...valid, REDIS_PREFIX: prefix }), prefix).toThrow(/REDIS_PREFIX: letters, digits, - and _, with at most one \{hash tag\}/);
+      expect(() => parseEnv({ ...valid, REDIS_PREFIX: prefix }), prefix).toThrow(
+        /REDIS_PREFIX: letters, digits, - and _, with at most one \{hash tag\}/,
+      );
     }
   });
 
   it("REDIS_CLUSTER needs a hash-tagged prefix; DATABASE_POOL_MAX sizes the pool", () => {
     expect(parseEnv(valid)).toMatchObject({ REDIS_CLUSTER: false, DATABASE_POOL_MAX: 10 });
-    expect(parseEnv({ ...valid, REDIS_CLUSTER: "true", REDIS_PREFIX: "{zbs}" })).toMatchObject({ REDIS_CLUSTER: true, REDIS_PREFIX: "{zbs}" });
-    expect(() => parseEnv({ ...valid, REDIS_CLUSTER: "true" })).toThrow(/REDIS_PREFIX: must carry a \{hash tag\} with REDIS_CLUSTER=true/);
+    expect(parseEnv({ ...valid, REDIS_CLUSTER: "true", REDIS_PREFIX: "{zbs}" })).toMatchObject({
+      REDIS_CLUSTER: true,
+      REDIS_PREFIX: "{zbs}",
+    });
+    expect(() => parseEnv({ ...valid, REDIS_CLUSTER: "true" })).toThrow(
+      /REDIS_PREFIX: must carry a \{hash tag\} with REDIS_CLUSTER=true/,
+    );
     expect(() => parseEnv({ ...valid, REDIS_CLUSTER: "yes" })).toThrow(/REDIS_CLUSTER/);
     expect(parseEnv({ ...valid, DATABASE_POOL_MAX: "4" }).DATABASE_POOL_MAX).toBe(4);
     expect(() => parseEnv({ ...valid, DATABASE_POOL_MAX: "0" })).toThrow(/DATABASE_POOL_MAX/);
@@ -55,7 +63,11 @@ describe("parseEnv", () => {
     const standIn = "data:text/javascript;base64,KCk9Pnt9";
     expect(parseEnv({ ...valid, APP_BRIDGE_URL: standIn }).APP_BRIDGE_URL).toBe(standIn);
     expect(parseEnv({ ...valid, APP_BRIDGE_URL: "" }).APP_BRIDGE_URL).toBeUndefined();
-    expect(() => parseEnv({ ...valid, APP_BRIDGE_URL: "javascript:alert(1)" })).toThrow(/APP_BRIDGE_URL: must be an http\(s\) URL/);
-    expect(() => parseEnv({ ...valid, NODE_ENV: "production", APP_BRIDGE_URL: standIn })).toThrow(/APP_BRIDGE_URL: must not be set in production/);
+    expect(() => parseEnv({ ...valid, APP_BRIDGE_URL: "javascript:alert(1)" })).toThrow(
+      /APP_BRIDGE_URL: must be an http\(s\) URL/,
+    );
+    expect(() => parseEnv({ ...valid, NODE_ENV: "production", APP_BRIDGE_URL: standIn })).toThrow(
+      /APP_BRIDGE_URL: must not be set in production/,
+    );
   });
 });

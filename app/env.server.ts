@@ -22,7 +22,13 @@ export const envSchema = z.object({
     .default("false")
     .transform((v) => v === "true" || v === "1"),
   /** Prefix of every Redis key this app writes (BullMQ queues, limiter, locks). */
-  REDIS_PREFIX: z.string().regex(/^(?:[A-Za-z0-9_-]+|[A-Za-z0-9_-]*\{[A-Za-z0-9_-]+\}[A-Za-z0-9_-]*)$/, "letters, digits, - and _, with at most one {hash tag} (Redis Cluster), e.g. {zbs}").default("zbs"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(
+      /^(?:[A-Za-z0-9_-]+|[A-Za-z0-9_-]*\{[A-Za-z0-9_-]+\}[A-Za-z0-9_-]*)$/,
+      "letters, digits, - and _, with at most one {hash tag} (Redis Cluster), e.g. {zbs}",
+    )
+    .default("zbs"),
 
   SHOPIFY_API_KEY: z.string().min(1),
   SHOPIFY_API_SECRET: z.string().min(1),
@@ -77,8 +83,16 @@ export const envSchema = z.object({
    */
   TOKEN_ENCRYPTION_KEY_PREVIOUS: z
     .preprocess(emptyToUndefined, z.string().optional())
-    .transform((v) => (v ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""))
-    .refine((keys) => keys.every((k) => decodeKey(k) !== null), "each comma-separated key must be 32 bytes as base64 (44 chars) or hex (64 chars)"),
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((k) => k.trim())
+        .filter((k) => k !== ""),
+    )
+    .refine(
+      (keys) => keys.every((k) => decodeKey(k) !== null),
+      "each comma-separated key must be 32 bytes as base64 (44 chars) or hex (64 chars)",
+    ),
 });
 
 export type Env = z.infer<typeof envSchema> & { ZOHO_REDIRECT_URI: string };
@@ -113,9 +127,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const data = result.data;
   if (data.REDIS_CLUSTER && !/\{[^}]+\}/.test(data.REDIS_PREFIX))
-    throw new EnvError({ REDIS_PREFIX: ["must carry a {hash tag} with REDIS_CLUSTER=true, e.g. {zbs} (BullMQ keeps each queue in one slot)"] });
+    throw new EnvError({
+      REDIS_PREFIX: [
+        "must carry a {hash tag} with REDIS_CLUSTER=true, e.g. {zbs} (BullMQ keeps each queue in one slot)",
+      ],
+    });
   // A stand-in App Bridge would let pages run without Shopify admin's session handling: never in production.
-  if (data.NODE_ENV === "production" && data.APP_BRIDGE_URL) throw new EnvError({ APP_BRIDGE_URL: ["must not be set in production (Shopify's App Bridge is required)"] });
+  if (data.NODE_ENV === "production" && data.APP_BRIDGE_URL)
+    throw new EnvError({ APP_BRIDGE_URL: ["must not be set in production (Shopify's App Bridge is required)"] });
   return { ...data, ZOHO_REDIRECT_URI: data.ZOHO_REDIRECT_URI ?? new URL("/zoho/callback", data.SHOPIFY_APP_URL).href };
 }
 

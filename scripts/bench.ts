@@ -74,7 +74,11 @@ async function main(opts: BenchOptions): Promise<number> {
       childEnv: children,
       web() {
         if (!web) {
-          progress(opts.web === "build" ? "building the app (remix vite:build into a temp dir) and starting remix-serve …" : "starting the app (Vite dev) …");
+          progress(
+            opts.web === "build"
+              ? "building the app (remix vite:build into a temp dir) and starting remix-serve …"
+              : "starting the app (Vite dev) …",
+          );
           web = startWeb({ root: ROOT, mode: opts.web, port, env: children });
           cleanups.unshift(async () => (await web!.catch(() => null))?.stop());
         }
@@ -103,7 +107,13 @@ async function main(opts: BenchOptions): Promise<number> {
         failed = true;
         const message = err instanceof Error ? err.message : String(err);
         console.error(`✗ ${scenario} failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
-        rows.push({ figure: scenario, measured: "FAILED", target: "", verdict: "missed", note: message.split("\n")[0] });
+        rows.push({
+          figure: scenario,
+          measured: "FAILED",
+          target: "",
+          verdict: "missed",
+          note: message.split("\n")[0],
+        });
       }
     }
   } catch (err) {

@@ -29,7 +29,9 @@ describe("the zoho-invoice-block bundle", () => {
     expect(paths.some((p) => p.includes("node_modules/preact/"))).toBe(true);
     // app/sync/order-invoice.ts is imported for its types only, which the bundler erases.
     expect(paths.filter((p) => p.startsWith("app/"))).toEqual([]);
-    expect(paths.filter((p) => /node_modules\/(react|react-dom|@prisma|decimal\.js|@shopify\/polaris)\//.test(p))).toEqual([]);
+    expect(
+      paths.filter((p) => /node_modules\/(react|react-dom|@prisma|decimal\.js|@shopify\/polaris)\//.test(p)),
+    ).toEqual([]);
   });
 
   it("npm run build:extension writes the bundle and prints its size against the limit", async () => {
@@ -37,8 +39,13 @@ describe("the zoho-invoice-block bundle", () => {
       execFile(
         "npm",
         ["run", "--silent", "build:extension"],
-        { cwd: ROOT, env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` }, timeout: 60_000 },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
+        {
+          cwd: ROOT,
+          env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` },
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
       );
     });
     expect(run.stderr).toBe("");

@@ -41,7 +41,10 @@ function loadEsbuild(): Esbuild {
   return fromVite("esbuild") as Esbuild;
 }
 
-export async function buildExtension({ write = true, outdir = join(EXTENSION_DIR, "dist") }: { write?: boolean; outdir?: string } = {}): Promise<ExtensionBuild> {
+export async function buildExtension({
+  write = true,
+  outdir = join(EXTENSION_DIR, "dist"),
+}: { write?: boolean; outdir?: string } = {}): Promise<ExtensionBuild> {
   const esbuild = loadEsbuild();
   const result = await esbuild.build({
     entryPoints: [ENTRY],

@@ -41,7 +41,8 @@ export function parseDemoArgs(argv: string[]): ExternalZoho | null {
     if (arg === "--help" || arg === "-h") throw new Error(DEMO_USAGE);
     const eq = arg.indexOf("=");
     const [name, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (!["--zoho-url", "--zoho-accounts-url", "--zoho-organization-id"].includes(name)) throw new Error(`unknown option ${arg}\n\n${DEMO_USAGE}`);
+    if (!["--zoho-url", "--zoho-accounts-url", "--zoho-organization-id"].includes(name))
+      throw new Error(`unknown option ${arg}\n\n${DEMO_USAGE}`);
     const value = inline ?? argv[++i];
     if (!value || value.startsWith("--")) throw new Error(`${name} needs a value\n\n${DEMO_USAGE}`);
     values.set(name, value);
@@ -54,7 +55,9 @@ export function parseDemoArgs(argv: string[]): ExternalZoho | null {
   const books = httpUrl(zohoUrl, "--zoho-url");
   const base = books.href.replace(/\/+$/, "");
   const apiUrl = /\/books\/v3$/.test(base) ? base : `${base}/books/v3`;
-  const accounts = values.has("--zoho-accounts-url") ? httpUrl(values.get("--zoho-accounts-url")!, "--zoho-accounts-url") : new URL(books.origin);
+  const accounts = values.has("--zoho-accounts-url")
+    ? httpUrl(values.get("--zoho-accounts-url")!, "--zoho-accounts-url")
+    : new URL(books.origin);
   const organizationId = values.get("--zoho-organization-id");
   return { apiUrl, accountsUrl: accounts.href.replace(/\/+$/, ""), ...(organizationId ? { organizationId } : {}) };
 }
@@ -66,7 +69,8 @@ function httpUrl(value: string, option: string): URL {
   } catch {
     throw new Error(`${option}: not a URL: ${value}`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${option}: must be an http(s) URL, got ${value}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new Error(`${option}: must be an http(s) URL, got ${value}`);
   return url;
 }
 
@@ -90,16 +94,23 @@ export interface ExternalOrder {
  */
 export function externalCorpus(org: OrganizationFacts, runTag: string, now = new Date()): ExternalOrder[] {
   const currency = org.currencyCode;
-  const rates = [...new Set(org.taxes.filter((t) => (t.tax_type ?? "tax") === "tax" && t.tax_percentage > 0).map((t) => t.tax_percentage))].sort((a, b) => b - a);
+  const rates = [
+    ...new Set(
+      org.taxes.filter((t) => (t.tax_type ?? "tax") === "tax" && t.tax_percentage > 0).map((t) => t.tax_percentage),
+    ),
+  ].sort((a, b) => b - a);
   const nameOf = (pct: number) => org.taxes.find((t) => t.tax_percentage === pct)!.tax_name;
-  const taxOf = (pct: number | undefined): Pick<LineSpec, "taxes" | "taxable"> => (pct === undefined ? { taxable: false } : { taxes: [{ title: nameOf(pct), percent: String(pct) }] });
+  const taxOf = (pct: number | undefined): Pick<LineSpec, "taxes" | "taxable"> =>
+    pct === undefined ? { taxable: false } : { taxes: [{ title: nameOf(pct), percent: String(pct) }] };
   const [t0, t1 = t0] = rates;
   const lacking = [13.37, 17.77, 6.66].find((r) => !rates.includes(r))!;
 
   // A 0-decimal currency (JPY) gets amounts ×100, so "19.90" becomes 1990.
   const scale = new Decimal(10).pow(2 - Math.min(2, decimalsOf(currency)));
   const m = (major: string) => new Decimal(major).times(scale).toString();
-  const idBase = Number(BigInt.asUintN(40, BigInt(`0x${runTag.replace(/[^0-9a-f]/gi, "").slice(0, 10) || "1"}`)) % 9_000_000_000n) + 1_000_000_000;
+  const idBase =
+    Number(BigInt.asUintN(40, BigInt(`0x${runTag.replace(/[^0-9a-f]/gi, "").slice(0, 10) || "1"}`)) % 9_000_000_000n) +
+    1_000_000_000;
 
   let n = 0;
   const people = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth"];
@@ -133,7 +144,11 @@ export function externalCorpus(org: OrganizationFacts, runTag: string, now = new
     } satisfies Partial<OrderSpec>;
   };
 
-  const order = (label: string, spec: Omit<OrderSpec, "name" | "id" | "currency" | "processedAt" | "taxesIncluded"> & { taxesIncluded?: boolean }, expectError?: "unknown_tax_rate"): ExternalOrder => {
+  const order = (
+    label: string,
+    spec: Omit<OrderSpec, "name" | "id" | "currency" | "processedAt" | "taxesIncluded"> & { taxesIncluded?: boolean },
+    expectError?: "unknown_tax_rate",
+  ): ExternalOrder => {
     n++;
     const built: PaidOrder = buildOrder({
       taxesIncluded: false,
@@ -149,10 +164,19 @@ export function externalCorpus(org: OrganizationFacts, runTag: string, now = new
     return { file: label, fixture: { order: built, expect } };
   };
 
-  const shipping = (price: string, pct = t0) => [{ title: "Standard shipping", price: m(price), ...(pct === undefined ? {} : { taxes: [{ title: nameOf(pct), percent: String(pct) }] as TaxSpec[] }) }];
+  const shipping = (price: string, pct = t0) => [
+    {
+      title: "Standard shipping",
+      price: m(price),
+      ...(pct === undefined ? {} : { taxes: [{ title: nameOf(pct), percent: String(pct) }] as TaxSpec[] }),
+    },
+  ];
 
   return [
-    order("one line, new customer", { ...customer(0), lines: [{ title: "Espresso cups", quantity: 1, price: m("19.90"), ...taxOf(t0) }] }),
+    order("one line, new customer", {
+      ...customer(0),
+      lines: [{ title: "Espresso cups", quantity: 1, price: m("19.90"), ...taxOf(t0) }],
+    }),
     order("three lines, two rates, shipping", {
       ...customer(1),
       lines: [
@@ -162,7 +186,10 @@ export function externalCorpus(org: OrganizationFacts, runTag: string, now = new
       ],
       shipping: shipping("6.90"),
     }),
-    order("repeat customer (found by email)", { ...customer(0), lines: [{ title: "Moka pot", quantity: 1, price: m("49.00"), ...taxOf(t1) }] }),
+    order("repeat customer (found by email)", {
+      ...customer(0),
+      lines: [{ title: "Moka pot", quantity: 1, price: m("49.00"), ...taxOf(t1) }],
+    }),
     order("line discount 10%", {
       ...customer(2),
       lines: [
@@ -196,7 +223,10 @@ export function externalCorpus(org: OrganizationFacts, runTag: string, now = new
       ],
       shipping: shipping("5.00"),
     }),
-    order("customer without e-mail (found or created by name)", { ...customer(6, false), lines: [{ title: "Gift wrap", quantity: 1, price: m("3.50"), ...taxOf(t0) }] }),
+    order("customer without e-mail (found or created by name)", {
+      ...customer(6, false),
+      lines: [{ title: "Gift wrap", quantity: 1, price: m("3.50"), ...taxOf(t0) }],
+    }),
     order("odd quantities, 15% off the order", {
       ...customer(1),
       lines: [
@@ -215,10 +245,24 @@ export function externalCorpus(org: OrganizationFacts, runTag: string, now = new
       ],
       tip: m("3.00"),
     }),
-    order("tax-exempt customer", { ...customer(3), taxExempt: true, lines: [{ title: "Desk lamp", quantity: 1, price: m("39.00"), taxable: false }] }),
+    order("tax-exempt customer", {
+      ...customer(3),
+      taxExempt: true,
+      lines: [{ title: "Desk lamp", quantity: 1, price: m("39.00"), taxable: false }],
+    }),
     order(
       `tax rate the organization lacks (${lacking}%)`,
-      { ...customer(4), lines: [{ title: "Imported cheese", quantity: 1, price: m("11.00"), taxes: [{ title: "Special tax", percent: String(lacking) }] }] },
+      {
+        ...customer(4),
+        lines: [
+          {
+            title: "Imported cheese",
+            quantity: 1,
+            price: m("11.00"),
+            taxes: [{ title: "Special tax", percent: String(lacking) }],
+          },
+        ],
+      },
       "unknown_tax_rate",
     ),
   ];
@@ -245,7 +289,12 @@ export interface ZohoInvoiceFacts {
  * What Zoho holds for one order, through its API. List searches may lag behind writes: when the
  * recorded invoice is not listed yet the search is repeated for up to `settleMs`.
  */
-export async function zohoInvoiceFacts(client: ZohoClient, reference: string, recordedId: string | null, settleMs = 30_000): Promise<ZohoInvoiceFacts> {
+export async function zohoInvoiceFacts(
+  client: ZohoClient,
+  reference: string,
+  recordedId: string | null,
+  settleMs = 30_000,
+): Promise<ZohoInvoiceFacts> {
   const { findInvoicesByReference, getInvoice } = await import("../app/zoho/invoices.server");
   const deadline = Date.now() + settleMs;
   let listed = await findInvoicesByReference(client, reference);

@@ -24,7 +24,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { decode as turboDecode } from "turbo-stream";
 import type { env as appEnv } from "../app/env.server";
-import { freePort, isLogLine, ordersPaidPayload, signedWebhookRequest, spawnTs, type ManagedProcess } from "~test/harness/processes";
+import {
+  freePort,
+  isLogLine,
+  ordersPaidPayload,
+  signedWebhookRequest,
+  spawnTs,
+  type ManagedProcess,
+} from "~test/harness/processes";
 import type * as ShopifyAuthHelpers from "~test/harness/shopify-auth";
 import type * as ZohoAccountsSim from "~test/harness/zoho-accounts";
 import type * as ZohoBooksSim from "~test/harness/zoho-books";
@@ -52,7 +59,6 @@ const EXTERNAL_SETTLE_TIMEOUT_MS = 10 * 60_000;
 const WEBHOOK_CONCURRENCY = 8;
 
 // ---- configuration (before any app module is imported: app/env.server.ts parses on import) ------
-
 
 async function configure(external: ExternalZoho | null): Promise<{ appPort: number; simPort: number }> {
   const [appPort, simPort] = [await freePort(), await freePort()];
@@ -104,7 +110,12 @@ function local(ctx: Ctx, url: string): string {
 }
 
 /** A Remix single-fetch request from the embedded page (App Bridge adds the session token). */
-async function pageData(ctx: Ctx, shop: string, method: "GET" | "POST", fields?: Record<string, string>): Promise<unknown> {
+async function pageData(
+  ctx: Ctx,
+  shop: string,
+  method: "GET" | "POST",
+  fields?: Record<string, string>,
+): Promise<unknown> {
   const res = await fetch(`${ctx.app.url}/app/settings.data`, {
     method,
     headers: {
@@ -134,19 +145,35 @@ async function settingsData(ctx: Ctx, shop: string): Promise<SettingsData> {
   return route.data as SettingsData;
 }
 
-async function settingsAction(ctx: Ctx, shop: string, fields: Record<string, string>): Promise<{ ok: boolean; error?: string; message?: string; connectUrl?: string }> {
-  const value = (await pageData(ctx, shop, "POST", fields)) as { data?: { ok: boolean; error?: string; message?: string; connectUrl?: string }; error?: unknown };
-  if (!value.data) throw new Error(`Settings action ${fields.intent} failed: ${JSON.stringify(value.error ?? value).slice(0, 300)}`);
+async function settingsAction(
+  ctx: Ctx,
+  shop: string,
+  fields: Record<string, string>,
+): Promise<{ ok: boolean; error?: string; message?: string; connectUrl?: string }> {
+  const value = (await pageData(ctx, shop, "POST", fields)) as {
+    data?: { ok: boolean; error?: string; message?: string; connectUrl?: string };
+    error?: unknown;
+  };
+  if (!value.data)
+    throw new Error(`Settings action ${fields.intent} failed: ${JSON.stringify(value.error ?? value).slice(0, 300)}`);
   return value.data;
 }
 
 /** A top-level browser GET that must answer with a redirect; returns Location (+ cookies set). */
 async function follow(url: string, cookie?: string): Promise<{ location: string; cookies: string[] }> {
-  const res = await fetch(url, { redirect: "manual", headers: { "user-agent": BROWSER_UA, ...(cookie ? { cookie } : {}) } });
+  const res = await fetch(url, {
+    redirect: "manual",
+    headers: { "user-agent": BROWSER_UA, ...(cookie ? { cookie } : {}) },
+  });
   const location = res.headers.get("location");
   if (res.status < 300 || res.status >= 400 || !location) {
-    const body = (await res.text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
-    throw new Error(`GET ${new URL(url).origin}${new URL(url).pathname} answered HTTP ${res.status}: ${body.slice(0, 300)}`);
+    const body = (await res.text())
+      .replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+    throw new Error(
+      `GET ${new URL(url).origin}${new URL(url).pathname} answered HTTP ${res.status}: ${body.slice(0, 300)}`,
+    );
   }
   return { location: new URL(location, url).href, cookies: res.headers.getSetCookie().map((c) => c.split(";")[0]!) };
 }
@@ -170,7 +197,11 @@ async function cleanDemoState(prefix: string): Promise<{ rows: number; keys: num
     const failed: string[] = [];
     for (const table of pending) {
       try {
-        rows += await prisma.$executeRawUnsafe(`DELETE FROM "${table.replace(/"/g, "")}" WHERE "shop" = $1 OR "shop" LIKE $2`, DEMO_SHOP, DEMO_SHOP_PATTERN);
+        rows += await prisma.$executeRawUnsafe(
+          `DELETE FROM "${table.replace(/"/g, "")}" WHERE "shop" = $1 OR "shop" LIKE $2`,
+          DEMO_SHOP,
+          DEMO_SHOP_PATTERN,
+        );
       } catch {
         failed.push(table);
       }
@@ -197,13 +228,18 @@ async function cleanDemoState(prefix: string): Promise<{ rows: number; keys: num
 
 /** Shopify admin loads the embedded Settings page for `shop` (the session token is exchanged). */
 async function openSettings(ctx: Ctx, shop: string): Promise<SettingsData> {
-  const res = await fetch(`${ctx.app.url}/app/settings?embedded=1&shop=${shop}&host=${ctx.auth.hostParam(shop)}&id_token=${await ctx.auth.sessionToken(shop)}`, {
-    headers: { "user-agent": BROWSER_UA },
-  });
+  const res = await fetch(
+    `${ctx.app.url}/app/settings?embedded=1&shop=${shop}&host=${ctx.auth.hostParam(shop)}&id_token=${await ctx.auth.sessionToken(shop)}`,
+    {
+      headers: { "user-agent": BROWSER_UA },
+    },
+  );
   const html = await res.text();
-  if (res.status !== 200 || !html.includes("Connect Zoho Books")) throw new Error(`Settings page answered HTTP ${res.status} without the Connect button`);
+  if (res.status !== 200 || !html.includes("Connect Zoho Books"))
+    throw new Error(`Settings page answered HTTP ${res.status} without the Connect button`);
   const data = await settingsData(ctx, shop);
-  if (data.status.state !== "not_connected") throw new Error(`expected "not_connected", the page says "${data.status.state}"`);
+  if (data.status.state !== "not_connected")
+    throw new Error(`expected "not_connected", the page says "${data.status.state}"`);
   return data;
 }
 
@@ -217,7 +253,8 @@ async function connectThroughRoutes(ctx: Ctx, shop: string): Promise<string[]> {
   const back = await follow(local(ctx, callback.href), start.cookies.join("; "));
   const settings = new URL(back.location);
   const refused = settings.searchParams.get("connect_error");
-  if (refused) throw new Error(`Zoho refused the connection (${refused}): ${(await settingsData(ctx, shop)).connectError ?? ""}`);
+  if (refused)
+    throw new Error(`Zoho refused the connection (${refused}): ${(await settingsData(ctx, shop)).connectError ?? ""}`);
   return [
     `/zoho/connect → ${authorize.origin}${authorize.pathname}`,
     `→ /zoho/callback (accounts-server ${callback.searchParams.get("accounts-server")}, location ${callback.searchParams.get("location")})`,
@@ -237,10 +274,13 @@ async function consentAtZoho(ctx: Ctx, authorize: URL): Promise<URL> {
     const next = await follow(url, cookies.join("; "));
     cookies = [...cookies, ...next.cookies];
     const location = new URL(next.location);
-    if (location.pathname === callbackPath && (location.searchParams.has("code") || location.searchParams.has("error"))) return location;
+    if (location.pathname === callbackPath && (location.searchParams.has("code") || location.searchParams.has("error")))
+      return location;
     url = next.location;
   }
-  throw new Error(`${authorize.origin} did not send the browser back to ${callbackPath} within 8 redirects (a consent page that needs a person?)`);
+  throw new Error(
+    `${authorize.origin} did not send the browser back to ${callbackPath} within 8 redirects (a consent page that needs a person?)`,
+  );
 }
 
 type Organization = SettingsData["organizations"] extends Array<infer O> | null ? O : never;
@@ -261,14 +301,14 @@ async function pickOrganization(ctx: Ctx, shop: string, choose: (orgs: Organizat
   return { pick, all: data.organizations };
 }
 
-
 type Step = { title: string; run: (ctx: Ctx) => Promise<string | void> };
 
 const STEPS: Step[] = [
   {
     title: "Zoho",
     async run(ctx) {
-      if (ctx.external) return `external, not simulated: accounts ${ctx.external.accountsUrl}, Books API ${ctx.external.apiUrl} (client id ${ctx.env.ZOHO_CLIENT_ID})`;
+      if (ctx.external)
+        return `external, not simulated: accounts ${ctx.external.accountsUrl}, Books API ${ctx.external.apiUrl} (client id ${ctx.env.ZOHO_CLIENT_ID})`;
       ctx.mocks.accounts.registerZohoClient(ctx.env.ZOHO_CLIENT_ID, {
         secret: ctx.env.ZOHO_CLIENT_SECRET,
         redirectUris: [ctx.env.ZOHO_REDIRECT_URI],
@@ -298,9 +338,14 @@ const STEPS: Step[] = [
       // on an external server the one asked for, else the first Zoho lists (its default comes first).
       const wanted = ctx.external?.organizationId;
       const { pick, all } = await pickOrganization(ctx, DEMO_SHOP, (orgs) =>
-        wanted ? orgs.find((o) => o.id === wanted) : ctx.external ? orgs[0] : (orgs.find((o) => o.currencyCode === "USD") ?? orgs[0]),
+        wanted
+          ? orgs.find((o) => o.id === wanted)
+          : ctx.external
+            ? orgs[0]
+            : (orgs.find((o) => o.currencyCode === "USD") ?? orgs[0]),
       );
-      if (wanted && pick.id !== wanted) throw new Error(`organization ${wanted} is not among ${all.map((o) => o.id).join(", ")}`);
+      if (wanted && pick.id !== wanted)
+        throw new Error(`organization ${wanted} is not among ${all.map((o) => o.id).join(", ")}`);
       ctx.organizationCount = all.length;
       ctx.organization = pick;
       return `${pick.name} (${pick.currencyCode}) out of ${all.length}: ${all.map((o) => o.name).join(", ")}`;
@@ -324,12 +369,19 @@ async function printConnection(ctx: Ctx): Promise<void> {
   const enc = (v: string | null) => (v ? `stored encrypted: ${v.slice(0, 12)}… (${v.length} chars)` : "none");
   const when = (d: Date | null) => (d ? d.toISOString() : "never");
 
-  console.log(`\nConnected organization: ${status.organizationName} (id ${status.organizationId}, ${status.currencyCode})`);
-  console.log(`Stored connection for ${DEMO_SHOP} (table ZohoConnection in ${new URL(ctx.env.DATABASE_URL).pathname.slice(1)}):`);
+  console.log(
+    `\nConnected organization: ${status.organizationName} (id ${status.organizationId}, ${status.currencyCode})`,
+  );
+  console.log(
+    `Stored connection for ${DEMO_SHOP} (table ZohoConnection in ${new URL(ctx.env.DATABASE_URL).pathname.slice(1)}):`,
+  );
   const rows: Array<[string, string]> = [
     ["status", status.state],
     ["data center", `${status.dataCenterLabel} — accounts ${row.accountsServer}, API ${row.apiDomain}`],
-    ["refresh token", `${enc(row.refreshTokenEnc)}${refreshOk ? (ctx.external ? ", decrypts with TOKEN_ENCRYPTION_KEY" : ", decrypts to the token Zoho issued") : ""}`],
+    [
+      "refresh token",
+      `${enc(row.refreshTokenEnc)}${refreshOk ? (ctx.external ? ", decrypts with TOKEN_ENCRYPTION_KEY" : ", decrypts to the token Zoho issued") : ""}`,
+    ],
     ["access token", `${enc(row.accessTokenEnc)}, expires ${when(row.accessTokenExpiresAt)}`],
     ["auto-send", status.autoSend ? "on" : "off"],
     ["connected at", when(status.connectedAt)],
@@ -363,7 +415,12 @@ async function connectCorpusShops(ctx: Ctx, corpus: CorpusGroup[]): Promise<Corp
     // unique invoice field the shop chooses in Settings (creates are Zoho's upserts, ADR 015).
     const keyed = i % 2 === 0;
     const org = seedGroupOrganization(ctx.mocks.books, group, { taxRounding: keyed ? "line" : "invoice" });
-    if (keyed) ctx.mocks.books.zohoBooks.addInvoiceCustomField(org.organization.organization_id, { label: "Shopify order ID", api_name: "cf_shopify_order_id", unique: true });
+    if (keyed)
+      ctx.mocks.books.zohoBooks.addInvoiceCustomField(org.organization.organization_id, {
+        label: "Shopify order ID",
+        api_name: "cf_shopify_order_id",
+        unique: true,
+      });
     ctx.mocks.shopify.shopify.shops.set(shop, { ianaTimezone: group.timezone, currencyCode: group.currency });
     await openSettings(ctx, shop);
     await connectThroughRoutes(ctx, shop);
@@ -380,10 +437,19 @@ async function connectCorpusShops(ctx: Ctx, corpus: CorpusGroup[]): Promise<Corp
 
 /** Settings › Duplicate protection as the merchant uses it: Find fields, then Use this field. */
 async function chooseInvoiceKey(ctx: Ctx, shop: string): Promise<void> {
-  const found = (await settingsAction(ctx, shop, { intent: "detectInvoiceKey" })) as { ok: boolean; error?: string; keyFields?: Array<{ apiName: string; fieldId: string }> };
+  const found = (await settingsAction(ctx, shop, { intent: "detectInvoiceKey" })) as {
+    ok: boolean;
+    error?: string;
+    keyFields?: Array<{ apiName: string; fieldId: string }>;
+  };
   const field = found.keyFields?.[0];
-  if (!found.ok || !field) throw new Error(`no unique invoice field found for ${shop}: ${found.error ?? "none listed"}`);
-  const chosen = await settingsAction(ctx, shop, { intent: "setInvoiceKey", apiName: field.apiName, fieldId: field.fieldId });
+  if (!found.ok || !field)
+    throw new Error(`no unique invoice field found for ${shop}: ${found.error ?? "none listed"}`);
+  const chosen = await settingsAction(ctx, shop, {
+    intent: "setInvoiceKey",
+    apiName: field.apiName,
+    fieldId: field.fieldId,
+  });
   if (!chosen.ok) throw new Error(chosen.error);
 }
 
@@ -399,7 +465,10 @@ async function startWorkerProcess(ctx: Ctx): Promise<ManagedProcess> {
     onLine: (line) => log.write(`${line}\n`),
   });
   void worker.exited.then(() => log.end());
-  await worker.waitForLine((l) => isLogLine(l, "worker process ready"), { timeoutMs: 60_000, what: "the worker's \"ready\" line" });
+  await worker.waitForLine((l) => isLogLine(l, "worker process ready"), {
+    timeoutMs: 60_000,
+    what: 'the worker\'s "ready" line',
+  });
   return worker;
 }
 
@@ -421,7 +490,12 @@ interface Planned {
   paidAt: number;
 }
 
-async function deliver(ctx: Ctx, p: Planned, kind: Delivery["kind"], ids: { webhookId: string; eventId: string }): Promise<Delivery> {
+async function deliver(
+  ctx: Ctx,
+  p: Planned,
+  kind: Delivery["kind"],
+  ids: { webhookId: string; eventId: string },
+): Promise<Delivery> {
   const { url, init } = signedWebhookRequest({
     appUrl: ctx.app.url,
     shop: p.cs.shop,
@@ -462,7 +536,8 @@ async function sendWebhooks(ctx: Ctx, planned: Planned[]): Promise<Delivery[]> {
     p.paidAt = Date.now();
     const sends = [deliver(ctx, p, "first", ids)];
     if (p.duplicate === "retry racing") sends.push(deliver(ctx, p, p.duplicate, ids));
-    else if (p.duplicate === "second event racing") sends.push(deliver(ctx, p, p.duplicate, { webhookId: randomUUID(), eventId: randomUUID() }));
+    else if (p.duplicate === "second event racing")
+      sends.push(deliver(ctx, p, p.duplicate, { webhookId: randomUUID(), eventId: randomUUID() }));
     else late.push(() => deliver(ctx, p, "late retry", ids));
     return Promise.all(sends);
   });
@@ -471,25 +546,53 @@ async function sendWebhooks(ctx: Ctx, planned: Planned[]): Promise<Delivery[]> {
   return deliveries;
 }
 
-type OrderRow = { shop: string; orderId: string; status: string; zohoInvoiceId: string | null; zohoInvoiceNumber: string | null; lastErrorCode: string | null; lastErrorMessage: string | null; syncedAt: Date | null };
+type OrderRow = {
+  shop: string;
+  orderId: string;
+  status: string;
+  zohoInvoiceId: string | null;
+  zohoInvoiceNumber: string | null;
+  lastErrorCode: string | null;
+  lastErrorMessage: string | null;
+  syncedAt: Date | null;
+};
 
 /** Polls OrderSync until every order is synced, refused (needs_attention) or skipped (a test order); throws on timeout or a dead worker. */
-async function waitUntilSettled(planned: Planned[], worker: ManagedProcess, timeoutMs: number): Promise<Map<string, OrderRow>> {
+async function waitUntilSettled(
+  planned: Planned[],
+  worker: ManagedProcess,
+  timeoutMs: number,
+): Promise<Map<string, OrderRow>> {
   const { prisma } = await import("../app/db.server");
   const key = (shop: string, orderId: string) => `${shop}|${orderId}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const rows = await prisma.orderSync.findMany({
       where: { shop: { in: [...new Set(planned.map((p) => p.cs.shop))] } },
-      select: { shop: true, orderId: true, status: true, zohoInvoiceId: true, zohoInvoiceNumber: true, lastErrorCode: true, lastErrorMessage: true, syncedAt: true },
+      select: {
+        shop: true,
+        orderId: true,
+        status: true,
+        zohoInvoiceId: true,
+        zohoInvoiceNumber: true,
+        lastErrorCode: true,
+        lastErrorMessage: true,
+        syncedAt: true,
+      },
     });
     const byKey = new Map(rows.map((r) => [key(r.shop, r.orderId), r as OrderRow]));
     const pending = planned.filter((p) => {
       const row = byKey.get(key(p.cs.shop, p.fixture.order.legacyResourceId));
       return !row || (row.status !== "synced" && row.status !== "needs_attention" && row.status !== "skipped");
     });
-    if (pending.length === 0) return new Map(planned.map((p) => [p.fixture.order.name, byKey.get(key(p.cs.shop, p.fixture.order.legacyResourceId))!]));
-    if (!worker.running) throw new Error(`the worker process exited while ${pending.length} order(s) were waiting. Its last lines:\n${worker.output().split("\n").slice(-15).join("\n")}`);
+    if (pending.length === 0)
+      return new Map(
+        planned.map((p) => [p.fixture.order.name, byKey.get(key(p.cs.shop, p.fixture.order.legacyResourceId))!]),
+      );
+    if (!worker.running)
+      throw new Error(
+        `the worker process exited while ${pending.length} order(s) were waiting. Its last lines:\n${worker.output().split("\n").slice(-15).join("\n")}`,
+      );
     if (Date.now() > deadline) {
       const list = pending
         .map((p) => {
@@ -497,7 +600,9 @@ async function waitUntilSettled(planned: Planned[], worker: ManagedProcess, time
           return `  ${p.fixture.order.name} (${p.cs.shop}): ${row ? `${row.status}${row.lastErrorMessage ? ` — ${row.lastErrorMessage}` : ""}` : "no OrderSync row (the webhook was not recorded)"}`;
         })
         .join("\n");
-      throw new Error(`after ${timeoutMs / 1000} s, ${pending.length} order(s) are neither synced nor refused:\n${list}\nWorker log: ${path.relative(process.cwd(), WORKER_LOG)}`);
+      throw new Error(
+        `after ${timeoutMs / 1000} s, ${pending.length} order(s) are neither synced nor refused:\n${list}\nWorker log: ${path.relative(process.cwd(), WORKER_LOG)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -552,8 +657,13 @@ async function simulatedCorpus(ctx: Ctx): Promise<CorpusRun> {
     shops,
     planned,
     async facts(p, row) {
-      const invoices = [...books.org(p.cs.organizationId).invoices.values()].filter((i) => i.input.reference_number === p.fixture.order.name);
-      const recorded = row.zohoInvoiceId && invoices.some((i) => i.invoice_id === row.zohoInvoiceId) ? books.invoice(p.cs.organizationId, row.zohoInvoiceId) : null;
+      const invoices = [...books.org(p.cs.organizationId).invoices.values()].filter(
+        (i) => i.input.reference_number === p.fixture.order.name,
+      );
+      const recorded =
+        row.zohoInvoiceId && invoices.some((i) => i.invoice_id === row.zohoInvoiceId)
+          ? books.invoice(p.cs.organizationId, row.zohoInvoiceId)
+          : null;
       return { count: invoices.length, total: recorded ? recorded.total : null };
     },
     invoicesInZoho: () => shops.reduce((n, s) => n + books.org(s.organizationId).invoices.size, 0),
@@ -564,7 +674,10 @@ async function simulatedCorpus(ctx: Ctx): Promise<CorpusRun> {
         byCall.set(`${r.method} ${r.template}`, (byCall.get(`${r.method} ${r.template}`) ?? 0) + 1);
       }
       const total = [...byCall.values()].reduce((a, b) => a + b, 0);
-      return `${total} (${[...byCall].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ")})`;
+      return `${total} (${[...byCall]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ")})`;
     },
   };
 }
@@ -576,7 +689,9 @@ async function externalCorpus(ctx: Ctx): Promise<CorpusRun> {
   const { prisma } = await import("../app/db.server");
   const organization = ctx.organization!;
   const zoho = await getZohoClient(DEMO_SHOP);
-  const { taxes } = await zoho.get<{ taxes?: Array<{ tax_name: string; tax_percentage: number; tax_type?: string }> }>("/settings/taxes");
+  const { taxes } = await zoho.get<{ taxes?: Array<{ tax_name: string; tax_percentage: number; tax_type?: string }> }>(
+    "/settings/taxes",
+  );
   const runTag = Date.now().toString(36);
   const orders: ExternalOrder[] = build({ currencyCode: organization.currencyCode, taxes: taxes ?? [] }, runTag);
   // The simulated Shopify store sells in the organization's currency (the app refuses a mismatch).
@@ -597,7 +712,10 @@ async function externalCorpus(ctx: Ctx): Promise<CorpusRun> {
     invoicesInZoho: () => null,
     async zohoCalls() {
       // The server's own count is not ours to read: the worker records the calls of each sync.
-      const events = await prisma.syncEvent.findMany({ where: { shop: DEMO_SHOP, at: { gte: started }, kind: { in: ["invoice_created", "invoice_recovered"] } }, select: { data: true } });
+      const events = await prisma.syncEvent.findMany({
+        where: { shop: DEMO_SHOP, at: { gte: started }, kind: { in: ["invoice_created", "invoice_recovered"] } },
+        select: { data: true },
+      });
       const calls = events.reduce((n, e) => n + Number((e.data as { zohoCalls?: number } | null)?.zohoCalls ?? 0), 0);
       return `${calls} by the successful syncs (the worker's count; retried attempts and the demo's read-back not included)`;
     },
@@ -623,9 +741,12 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
 
   const worker = await startWorkerProcess(ctx);
   ctx.worker = worker;
-  console.log(` ✓ Worker process started: node --import tsx app/worker.ts (pid ${worker.pid}), log in ${path.relative(process.cwd(), WORKER_LOG)}`);
+  console.log(
+    ` ✓ Worker process started: node --import tsx app/worker.ts (pid ${worker.pid}), log in ${path.relative(process.cwd(), WORKER_LOG)}`,
+  );
 
-  for (const p of planned) ctx.mocks.shopify.addShopifyOrder(p.fixture.order as unknown as ShopifySim.SimOrder, { shop: p.cs.shop });
+  for (const p of planned)
+    ctx.mocks.shopify.addShopifyOrder(p.fixture.order as unknown as ShopifySim.SimOrder, { shop: p.cs.shop });
   const sentAt = performance.now();
   const deliveries = await sendWebhooks(ctx, planned);
   const refusedDeliveries = deliveries.filter((d) => d.status !== 200);
@@ -641,7 +762,12 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   console.log(` ✓ Every order synced or refused with a reason, ${settledS.toFixed(1)} s after the first webhook`);
 
   const corrected = new Set(
-    (await prisma.syncEvent.findMany({ where: { shop: { in: shops.map((s) => s.shop) }, kind: "adjustment_corrected" }, select: { shop: true, orderId: true } })).map((e) => `${e.shop}|${e.orderId}`),
+    (
+      await prisma.syncEvent.findMany({
+        where: { shop: { in: shops.map((s) => s.shop) }, kind: "adjustment_corrected" },
+        select: { shop: true, orderId: true },
+      })
+    ).map((e) => `${e.shop}|${e.orderId}`),
   );
   const table: CorpusRow[] = [];
   const latencies: number[] = [];
@@ -652,20 +778,41 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
     const row = rows.get(order.name)!;
     const facts = await run.facts(p, row);
     invoicesForOrders += facts.count;
-    const base = { order: order.name, fixture: p.file.replace(/\.json$/, ""), shopifyTotal: `${order.totalPriceSet.shopMoney.amount} ${order.currencyCode}` };
+    const base = {
+      order: order.name,
+      fixture: p.file.replace(/\.json$/, ""),
+      shopifyTotal: `${order.totalPriceSet.shopMoney.amount} ${order.currencyCode}`,
+    };
     if (order.test) {
       // A test order (the reference fixture was captured from a development store): never invoiced automatically.
       const ok = row.status === "skipped" && row.lastErrorCode === "test_order" && facts.count === 0;
-      table.push({ ...base, invoice: "—", zohoTotal: "—", status: `${row.status}: ${row.lastErrorCode ?? "?"}${ok ? " (test order, expected)" : " — expected skipped: test_order"}${facts.count ? ` — ${facts.count} INVOICE(S) CREATED` : ""}`, ok });
+      table.push({
+        ...base,
+        invoice: "—",
+        zohoTotal: "—",
+        status: `${row.status}: ${row.lastErrorCode ?? "?"}${ok ? " (test order, expected)" : " — expected skipped: test_order"}${facts.count ? ` — ${facts.count} INVOICE(S) CREATED` : ""}`,
+        ok,
+      });
       continue;
     }
     if (expect.error) {
       const ok = row.status === "needs_attention" && row.lastErrorCode === expect.error.code && facts.count === 0;
-      table.push({ ...base, invoice: "—", zohoTotal: "—", status: `${row.status}: ${row.lastErrorCode ?? "?"}${ok ? " (expected)" : ` — expected ${expect.error.code}`}${facts.count ? ` — ${facts.count} INVOICE(S) CREATED` : ""}`, ok });
+      table.push({
+        ...base,
+        invoice: "—",
+        zohoTotal: "—",
+        status: `${row.status}: ${row.lastErrorCode ?? "?"}${ok ? " (expected)" : ` — expected ${expect.error.code}`}${facts.count ? ` — ${facts.count} INVOICE(S) CREATED` : ""}`,
+        ok,
+      });
       continue;
     }
     if (row.status !== "synced" || facts.count !== 1 || facts.total === null) {
-      const why = facts.count > 1 ? `DUPLICATE: ${facts.count} invoices` : facts.count === 0 ? "MISSING invoice" : `${row.status}: ${row.lastErrorMessage ?? row.lastErrorCode ?? ""}`;
+      const why =
+        facts.count > 1
+          ? `DUPLICATE: ${facts.count} invoices`
+          : facts.count === 0
+            ? "MISSING invoice"
+            : `${row.status}: ${row.lastErrorMessage ?? row.lastErrorCode ?? ""}`;
       table.push({ ...base, invoice: row.zohoInvoiceNumber ?? "—", zohoTotal: "—", status: why, ok: false });
       continue;
     }
@@ -675,45 +822,84 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
     const equal = new Decimal(zohoTotal).eq(order.totalPriceSet.shopMoney.amount);
     if (row.syncedAt) latencies.push(row.syncedAt.getTime() - p.paidAt);
     const note = corrected.has(`${p.cs.shop}|${order.legacyResourceId}`) ? " (adjustment corrected)" : "";
-    table.push({ ...base, invoice: row.zohoInvoiceNumber ?? "?", zohoTotal: `${zohoTotal} ${order.currencyCode}`, status: equal ? `synced${note}` : "TOTAL MISMATCH", ok: equal });
+    table.push({
+      ...base,
+      invoice: row.zohoInvoiceNumber ?? "?",
+      zohoTotal: `${zohoTotal} ${order.currencyCode}`,
+      status: equal ? `synced${note}` : "TOTAL MISMATCH",
+      ok: equal,
+    });
   }
 
-  const header: CorpusRow = { order: "order", fixture: ctx.external ? "case" : "fixture", invoice: "invoice", shopifyTotal: "Shopify total", zohoTotal: "Zoho total", status: "status", ok: true };
+  const header: CorpusRow = {
+    order: "order",
+    fixture: ctx.external ? "case" : "fixture",
+    invoice: "invoice",
+    shopifyTotal: "Shopify total",
+    zohoTotal: "Zoho total",
+    status: "status",
+    ok: true,
+  };
   const cols = ["order", "fixture", "invoice", "shopifyTotal", "zohoTotal", "status"] as const;
   const widths = cols.map((c) => Math.max(...[header, ...table].map((r) => r[c].length)));
-  const line = (r: CorpusRow) => `${r.ok ? " " : "✗"} ${cols.map((c, i) => (i === cols.length - 1 ? r[c] : r[c].padEnd(widths[i]!))).join("  ")}`;
+  const line = (r: CorpusRow) =>
+    `${r.ok ? " " : "✗"} ${cols.map((c, i) => (i === cols.length - 1 ? r[c] : r[c].padEnd(widths[i]!))).join("  ")}`;
   console.log("");
   console.log(line(header));
   for (const r of table) console.log(line(r));
 
   const invoicesInZoho = run.invoicesInZoho() ?? invoicesForOrders;
   const jobs = await jobCount();
-  const orderRows = await prisma.orderSync.count({ where: { shop: { in: shops.map((s) => s.shop) }, orderId: { in: planned.map((p) => p.fixture.order.legacyResourceId) } } });
+  const orderRows = await prisma.orderSync.count({
+    where: {
+      shop: { in: shops.map((s) => s.shop) },
+      orderId: { in: planned.map((p) => p.fixture.order.legacyResourceId) },
+    },
+  });
   const ack = deliveries.map((d) => d.ms).sort((a, b) => a - b);
   latencies.sort((a, b) => a - b);
   const refused = table.filter((r) => r.ok && r.invoice === "—").length;
   const duplicates = deliveries.length - planned.length;
   const figures: Array<[string, string]> = [
-    ["webhooks sent", `${deliveries.length} for ${planned.length} orders, ${deliveries.length - refusedDeliveries.length} answered 200 (ack p50 ${percentile(ack, 50).toFixed(0)} ms, max ${ack[ack.length - 1]!.toFixed(0)} ms)`],
-    ["duplicates collapsed", `${duplicates} duplicate deliveries → ${orderRows} OrderSync rows and ${jobs ?? "?"} sync jobs for ${planned.length} orders, ${invoicesInZoho - created} extra invoices`],
-    ["invoices in Zoho", `${invoicesInZoho} for ${created} synced orders (${refused} refused with a reason, nothing created)${ctx.external ? " — counted by reference number through Zoho's API" : ""}`],
+    [
+      "webhooks sent",
+      `${deliveries.length} for ${planned.length} orders, ${deliveries.length - refusedDeliveries.length} answered 200 (ack p50 ${percentile(ack, 50).toFixed(0)} ms, max ${ack[ack.length - 1]!.toFixed(0)} ms)`,
+    ],
+    [
+      "duplicates collapsed",
+      `${duplicates} duplicate deliveries → ${orderRows} OrderSync rows and ${jobs ?? "?"} sync jobs for ${planned.length} orders, ${invoicesInZoho - created} extra invoices`,
+    ],
+    [
+      "invoices in Zoho",
+      `${invoicesInZoho} for ${created} synced orders (${refused} refused with a reason, nothing created)${ctx.external ? " — counted by reference number through Zoho's API" : ""}`,
+    ],
     ["Zoho calls", await run.zohoCalls()],
-    ["paid → invoice", `p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p95 ${(percentile(latencies, 95) / 1000).toFixed(2)} s (first webhook sent → order synced)`],
+    [
+      "paid → invoice",
+      `p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p95 ${(percentile(latencies, 95) / 1000).toFixed(2)} s (first webhook sent → order synced)`,
+    ],
   ];
   console.log("\nFigures");
   for (const [k, v] of figures) console.log(`  ${k.padEnd(21)} ${v}`);
 
   const bad = table.filter((r) => !r.ok);
   const problems: string[] = [];
-  if (bad.length) problems.push(`${bad.length} order(s) did not end as expected: ${bad.map((r) => r.order).join(", ")}`);
-  if (refusedDeliveries.length) problems.push(`${refusedDeliveries.length} webhook(s) not answered 200: ${refusedDeliveries.map((d) => `${d.order} HTTP ${d.status}`).join(", ")}`);
+  if (bad.length)
+    problems.push(`${bad.length} order(s) did not end as expected: ${bad.map((r) => r.order).join(", ")}`);
+  if (refusedDeliveries.length)
+    problems.push(
+      `${refusedDeliveries.length} webhook(s) not answered 200: ${refusedDeliveries.map((d) => `${d.order} HTTP ${d.status}`).join(", ")}`,
+    );
   if (invoicesInZoho !== created) problems.push(`Zoho holds ${invoicesInZoho} invoices for ${created} synced orders`);
   if (orderRows !== planned.length) problems.push(`${orderRows} OrderSync rows for ${planned.length} orders`);
   if (jobs !== null && jobs !== planned.length) problems.push(`${jobs} sync jobs for ${planned.length} orders`);
   const unmet = ctx.external ? 0 : ctx.mocks.books.zohoBooks.pendingFaults;
   if (unmet) problems.push(`${unmet} injected Zoho fault(s) never happened: the demo did not test what it claims`);
   for (const p of problems) console.error(`✗ ${p}`);
-  if (problems.length === 0) console.log(`\n✓ ${planned.length} orders: every Zoho total equals its Shopify total to the cent, every refusal is the expected one, no duplicate invoice.`);
+  if (problems.length === 0)
+    console.log(
+      `\n✓ ${planned.length} orders: every Zoho total equals its Shopify total to the cent, every refusal is the expected one, no duplicate invoice.`,
+    );
   return problems.length === 0;
 }
 
@@ -722,7 +908,14 @@ async function jobCount(): Promise<number | null> {
   const { createQueueSet } = await import("../app/queue/queues.server");
   const queues = createQueueSet();
   try {
-    const counts = await queues.syncOrder.getJobCounts("completed", "failed", "active", "waiting", "delayed", "prioritized");
+    const counts = await queues.syncOrder.getJobCounts(
+      "completed",
+      "failed",
+      "active",
+      "waiting",
+      "delayed",
+      "prioritized",
+    );
     return Object.values(counts).reduce((a, b) => a + b, 0);
   } catch (err) {
     console.error(`could not count the queue's jobs: ${err instanceof Error ? err.message : String(err)}`);
@@ -756,17 +949,28 @@ async function main(): Promise<number> {
   const { appPort, simPort } = await configure(external);
   let ctx: Partial<Ctx> = { external };
   try {
-    console.log(`Zoho Books for Shopify — demo (shop ${DEMO_SHOP})${external ? ` against the Zoho-compatible server ${external.apiUrl}` : ""}`);
+    console.log(
+      `Zoho Books for Shopify — demo (shop ${DEMO_SHOP})${external ? ` against the Zoho-compatible server ${external.apiUrl}` : ""}`,
+    );
     const { ensureDatabase } = await import("~test/harness/ensure-db");
     await ensureDatabase(process.env.DATABASE_URL!);
     console.log(` ✓ Database ${new URL(process.env.DATABASE_URL!).pathname.slice(1)} migrated`);
     const removed = await cleanDemoState(process.env.REDIS_PREFIX!);
-    console.log(` ✓ Earlier demo state removed: ${removed.rows} rows of demo shops, ${removed.keys} Redis keys under ${process.env.REDIS_PREFIX}:`);
+    console.log(
+      ` ✓ Earlier demo state removed: ${removed.rows} rows of demo shops, ${removed.keys} Redis keys under ${process.env.REDIS_PREFIX}:`,
+    );
 
     // In this process msw answers the app's calls; other processes use the same simulators over HTTP.
     const { startSimulators } = await import("~test/harness/simulators");
     // Against an external Zoho server msw answers Shopify only and lets every Zoho request through.
-    ctx.sims = startSimulators(external ? { zoho: false, passthrough: (url) => [external.apiUrl, external.accountsUrl].some((u) => new URL(u).origin === url.origin) } : {});
+    ctx.sims = startSimulators(
+      external
+        ? {
+            zoho: false,
+            passthrough: (url) => [external.apiUrl, external.accountsUrl].some((u) => new URL(u).origin === url.origin),
+          }
+        : {},
+    );
     const { startSimServer } = await import("~test/harness/sim-server");
     ctx.simServer = await startSimServer({ port: simPort });
     console.log(
@@ -775,7 +979,11 @@ async function main(): Promise<number> {
         : ` ✓ Simulators over HTTP at ${ctx.simServer.origin} (ZOHO_ACCOUNTS_URL, ZOHO_API_URL=…/books/v3, Shopify via /__shopify/)`,
     );
     const { startAppServer } = await import("~test/harness/app-server");
-    ctx.app = await startAppServer({ port: appPort, browser: false, onError: (err) => console.error("app server error:", err) });
+    ctx.app = await startAppServer({
+      port: appPort,
+      browser: false,
+      onError: (err) => console.error("app server error:", err),
+    });
     console.log(` ✓ App listening on ${ctx.app.url}`);
 
     ctx = {
@@ -801,7 +1009,10 @@ async function main(): Promise<number> {
     const stopped = await ctx.worker!.stop({ graceMs: 30_000 });
     const graceful = stopped.code === 0 && stopped.signal === null;
     if (graceful) console.log(` ✓ Worker process stopped gracefully (SIGTERM → exit 0)`);
-    else console.error(`✗ The worker process did not stop cleanly on SIGTERM (code ${stopped.code}, signal ${stopped.signal}); see ${path.relative(process.cwd(), WORKER_LOG)}`);
+    else
+      console.error(
+        `✗ The worker process did not stop cleanly on SIGTERM (code ${stopped.code}, signal ${stopped.signal}); see ${path.relative(process.cwd(), WORKER_LOG)}`,
+      );
     console.log(`Demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     return ok && graceful ? 0 : 1;
   } catch (err) {

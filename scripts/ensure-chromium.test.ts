@@ -30,8 +30,12 @@ function run(machine: Machine) {
   symlinkSync("/bin/chmod", join(bin, "chmod"));
   script(join(bin, "id"), `echo ${machine.uid}`);
   if (machine.apt) {
-    const install = machine.apt === "installs" ? `printf '#!/bin/sh\\n' > "${chromium}"; chmod +x "${chromium}"` : "exit 100";
-    script(join(bin, "apt-get"), `echo "$DEBIAN_FRONTEND $*" >> "${aptLog}"\ncase "$*" in *install*) ${install} ;; esac`);
+    const install =
+      machine.apt === "installs" ? `printf '#!/bin/sh\\n' > "${chromium}"; chmod +x "${chromium}"` : "exit 100";
+    script(
+      join(bin, "apt-get"),
+      `echo "$DEBIAN_FRONTEND $*" >> "${aptLog}"\ncase "$*" in *install*) ${install} ;; esac`,
+    );
   }
   if (machine.chromiumInstalled) script(chromium, "exit 0");
   const res = spawnSync("/bin/bash", [SCRIPT], {
@@ -40,7 +44,12 @@ function run(machine: Machine) {
     encoding: "utf8",
     timeout: 10_000,
   });
-  return { code: res.status, stderr: res.stderr, apt: existsSync(aptLog) ? readFileSync(aptLog, "utf8").trim().split("\n") : [], installed: existsSync(chromium) };
+  return {
+    code: res.status,
+    stderr: res.stderr,
+    apt: existsSync(aptLog) ? readFileSync(aptLog, "utf8").trim().split("\n") : [],
+    installed: existsSync(chromium),
+  };
 }
 
 const HOW_TO = "sudo apt-get update && sudo apt-get install -y chromium fonts-liberation";
@@ -67,7 +76,10 @@ describe("ensure-chromium.sh", () => {
   });
 
   it("missing, no apt-get, or apt-get failing: stops with the command", () => {
-    for (const machine of [{ uid: 0, apt: false }, { uid: 0, apt: "fails" }] as const) {
+    for (const machine of [
+      { uid: 0, apt: false },
+      { uid: 0, apt: "fails" },
+    ] as const) {
       const res = run(machine);
       expect(res.code, String(machine.apt)).toBe(1);
       expect(res.stderr, String(machine.apt)).toContain(HOW_TO);

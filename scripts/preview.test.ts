@@ -27,7 +27,14 @@ function preview(args: string[]): Promise<Run> {
       "npm",
       ["run", "--silent", "preview", "--", ...args],
       // Cast: the app's global ProcessEnv type lists its own variables, which the preview must not need.
-      { cwd: ROOT, env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? tmpdir() } as unknown as NodeJS.ProcessEnv, timeout: 60_000 },
+      {
+        cwd: ROOT,
+        env: {
+          PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
+          HOME: process.env.HOME ?? tmpdir(),
+        } as unknown as NodeJS.ProcessEnv,
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -47,7 +54,10 @@ function expectFailure(run: Run, message: string) {
   expect(run.code).toBe(2);
   expect(run.stdout).toBe("");
   // Lines starting with "›" come from scripts/bootstrap.sh (first run after a lockfile/schema change).
-  const lines = run.stderr.trim().split("\n").filter((l) => !l.startsWith("›"));
+  const lines = run.stderr
+    .trim()
+    .split("\n")
+    .filter((l) => !l.startsWith("›"));
   expect(lines).toHaveLength(1);
   expect(lines[0]).toContain(message);
 }
@@ -64,14 +74,27 @@ describe("npm run preview", { timeout: 60_000 }, () => {
     const taxes = taxesOf(fx.taxes);
     // The whole GraphQL response and the plain GET /settings/taxes body (no group details).
     const order = writeJson("response.json", { data: { order: fx.order }, extensions: { cost: {} } });
-    const body = writeJson("taxes.json", { code: 0, message: "success", taxes: taxes.taxes, page_context: { page: 1 } });
+    const body = writeJson("taxes.json", {
+      code: 0,
+      message: "success",
+      taxes: taxes.taxes,
+      page_context: { page: 1 },
+    });
     const run = await preview(["--order", order, "--taxes", body, "--timezone", "Europe/Rome"]);
     expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as { invoice: Record<string, unknown>; expected_total: string; currency_code: string };
+    const out = JSON.parse(run.stdout) as {
+      invoice: Record<string, unknown>;
+      expected_total: string;
+      currency_code: string;
+    };
     expect(Object.keys(out).sort()).toEqual(["currency_code", "expected_total", "invoice"]);
     expect(out.expected_total).toBe(fx.expect.total);
     expect(out.currency_code).toBe("EUR");
-    const mapped = mapOrderToInvoice(fx.order, buildTaxTable(taxes.taxes), { pricePrecision: 2, organizationCurrency: "EUR", timezone: "Europe/Rome" });
+    const mapped = mapOrderToInvoice(fx.order, buildTaxTable(taxes.taxes), {
+      pricePrecision: 2,
+      organizationCurrency: "EUR",
+      timezone: "Europe/Rome",
+    });
     expect(out.invoice).toEqual({ customer_id: "PREVIEW", ...mapped.payload });
     // Tax choices go to stderr, one line per invoice line that can carry a tax.
     expect(run.stderr).toContain("tax: Grembiule — 22% → IVA 22");
@@ -79,20 +102,32 @@ describe("npm run preview", { timeout: 60_000 }, () => {
 
   it("takes the bare order object, and precision/timezone flags; defaults follow the currency", async () => {
     const jpy = fixture("jpy-zero-decimals.json");
-    const run = await preview(["--order", writeJson("jpy.json", jpy.order), "--taxes", join(FIXTURES, "taxes", jpy.taxes)]);
+    const run = await preview([
+      "--order",
+      writeJson("jpy.json", jpy.order),
+      "--taxes",
+      join(FIXTURES, "taxes", jpy.taxes),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ expected_total: jpy.expect.total, currency_code: "JPY" });
     expect(jpy.expect.total).toMatch(/^\d+$/);
 
     const kwd = fixture("kwd-three-decimals.json");
-    const kwdRun = await preview(["--order", writeJson("kwd.json", kwd.order), "--taxes", join(FIXTURES, "taxes", kwd.taxes)]);
+    const kwdRun = await preview([
+      "--order",
+      writeJson("kwd.json", kwd.order),
+      "--taxes",
+      join(FIXTURES, "taxes", kwd.taxes),
+    ]);
     expect(JSON.parse(kwdRun.stdout)).toMatchObject({ expected_total: kwd.expect.total, currency_code: "KWD" });
     expect(kwd.expect.total).toMatch(/^\d+\.\d{3}$/);
 
     const late = fixture("timezone-next-day.json");
     const args = ["--order", writeJson("late.json", late.order), "--taxes", join(FIXTURES, "taxes", late.taxes)];
     const utc = JSON.parse((await preview(args)).stdout) as { invoice: { date: string } };
-    const sydney = JSON.parse((await preview([...args, "--timezone", "Australia/Sydney", "--precision", "3"])).stdout) as {
+    const sydney = JSON.parse(
+      (await preview([...args, "--timezone", "Australia/Sydney", "--precision", "3"])).stdout,
+    ) as {
       invoice: { date: string };
       expected_total: string;
     };
@@ -102,51 +137,135 @@ describe("npm run preview", { timeout: 60_000 }, () => {
 
   it("--items adds item ids (SKU, then exact name) and --discount-style lines sends Zoho's line discounts", async () => {
     const fx = fixture("order-percentage-discount-mixed-rates.json");
-    const args = ["--order", writeJson("mixed.json", fx.order), "--taxes", join(FIXTURES, "taxes", fx.taxes), "--timezone", "Europe/Rome"];
-    const plain = JSON.parse((await preview(args)).stdout) as { invoice: { line_items: Array<{ name: string; rate: number; item_id?: string }> } };
+    const args = [
+      "--order",
+      writeJson("mixed.json", fx.order),
+      "--taxes",
+      join(FIXTURES, "taxes", fx.taxes),
+      "--timezone",
+      "Europe/Rome",
+    ];
+    const plain = JSON.parse((await preview(args)).stdout) as {
+      invoice: { line_items: Array<{ name: string; rate: number; item_id?: string }> };
+    };
     const [first, second] = plain.invoice.line_items;
     const items = writeJson("items.json", {
       code: 0,
       message: "success",
       items: [
-        { item_id: "900001", name: "Something else", sku: fx.order.lineItems.nodes[0]!.sku ?? "NO-SKU", status: "active" },
+        {
+          item_id: "900001",
+          name: "Something else",
+          sku: fx.order.lineItems.nodes[0]!.sku ?? "NO-SKU",
+          status: "active",
+        },
         { item_id: "900002", name: second!.name.toUpperCase(), status: "active" },
       ],
     });
     const linked = JSON.parse((await preview([...args, "--items", items])).stdout) as typeof plain;
-    expect(linked.invoice.line_items.slice(0, 2).map((l) => l.item_id)).toEqual([fx.order.lineItems.nodes[0]!.sku ? "900001" : undefined, "900002"]);
+    expect(linked.invoice.line_items.slice(0, 2).map((l) => l.item_id)).toEqual([
+      fx.order.lineItems.nodes[0]!.sku ? "900001" : undefined,
+      "900002",
+    ]);
     expect(first!.item_id).toBeUndefined();
 
     const lines = await preview([...args, "--discount-style", "lines"]);
     expect(lines.code, lines.stderr).toBe(0);
-    const out = JSON.parse(lines.stdout) as { invoice: { line_items: Array<{ rate: number; discount?: number }>; discount_type?: string }; expected_total: string };
+    const out = JSON.parse(lines.stdout) as {
+      invoice: { line_items: Array<{ rate: number; discount?: number }>; discount_type?: string };
+      expected_total: string;
+    };
     expect(plain.invoice.line_items.some((l) => l.rate < 0)).toBe(true);
     expect(out.invoice.line_items.every((l) => l.rate >= 0)).toBe(true);
     expect(out.invoice.line_items.some((l) => (l.discount ?? 0) > 0)).toBe(true);
     expect(out.invoice.discount_type).toBe("item_level");
     expect(out.expected_total).toBe(fx.expect.total);
 
-    expectFailure(await preview([...args, "--discount-style", "both"]), '--discount-style must be "negative" or "lines"');
-    expectFailure(await preview([...args, "--items", writeJson("bad-items.json", { items: [{ name: "x" }] })]), "the items file is not a GET /items body");
+    expectFailure(
+      await preview([...args, "--discount-style", "both"]),
+      '--discount-style must be "negative" or "lines"',
+    );
+    expectFailure(
+      await preview([...args, "--items", writeJson("bad-items.json", { items: [{ name: "x" }] })]),
+      "the items file is not a GET /items body",
+    );
   }, 90_000);
 
   it("exits 2 with one line and an empty stdout when no Zoho tax has the rate", async () => {
     const fx = fixture("error-unknown-tax-rate.json");
-    const run = await preview(["--order", writeJson("unknown.json", fx.order), "--taxes", join(FIXTURES, "taxes", fx.taxes)]);
+    const run = await preview([
+      "--order",
+      writeJson("unknown.json", fx.order),
+      "--taxes",
+      join(FIXTURES, "taxes", fx.taxes),
+    ]);
     expectFailure(run, "No Zoho tax of 5% — add it in Zoho Books › Settings › Taxes");
   });
 
   it.each<[string, () => string[], string]>([
-    ["a missing file", () => ["--order", join(dir, "nope.json"), "--taxes", join(FIXTURES, "taxes", "it.json")], "no such file"],
-    ["broken JSON", () => ["--order", writeJson("broken.json", "{ not json"), "--taxes", join(FIXTURES, "taxes", "it.json")], "not valid JSON"],
-    ["an order that is not a PaidOrder", () => ["--order", writeJson("odd.json", { id: 1 }), "--taxes", join(FIXTURES, "taxes", "it.json")], "not a PaidOrder"],
-    ["an order not found", () => ["--order", writeJson("null.json", { data: { order: null } }), "--taxes", join(FIXTURES, "taxes", "it.json")], "data.order = null"],
-    ["a Zoho error body as taxes", () => ["--order", join(dir, "jpy.json"), "--taxes", writeJson("zerr.json", { code: 57, message: "You are not authorized" })], "code 57"],
-    ["taxes that are not a tax list", () => ["--order", join(dir, "jpy.json"), "--taxes", writeJson("tbad.json", { taxes: [{ tax_name: "x" }] })], "taxes.0.tax_id"],
+    [
+      "a missing file",
+      () => ["--order", join(dir, "nope.json"), "--taxes", join(FIXTURES, "taxes", "it.json")],
+      "no such file",
+    ],
+    [
+      "broken JSON",
+      () => ["--order", writeJson("broken.json", "{ not json"), "--taxes", join(FIXTURES, "taxes", "it.json")],
+      "not valid JSON",
+    ],
+    [
+      "an order that is not a PaidOrder",
+      () => ["--order", writeJson("odd.json", { id: 1 }), "--taxes", join(FIXTURES, "taxes", "it.json")],
+      "not a PaidOrder",
+    ],
+    [
+      "an order not found",
+      () => [
+        "--order",
+        writeJson("null.json", { data: { order: null } }),
+        "--taxes",
+        join(FIXTURES, "taxes", "it.json"),
+      ],
+      "data.order = null",
+    ],
+    [
+      "a Zoho error body as taxes",
+      () => [
+        "--order",
+        join(dir, "jpy.json"),
+        "--taxes",
+        writeJson("zerr.json", { code: 57, message: "You are not authorized" }),
+      ],
+      "code 57",
+    ],
+    [
+      "taxes that are not a tax list",
+      () => ["--order", join(dir, "jpy.json"), "--taxes", writeJson("tbad.json", { taxes: [{ tax_name: "x" }] })],
+      "taxes.0.tax_id",
+    ],
     ["no --taxes", () => ["--order", join(dir, "jpy.json")], "--order and --taxes are required"],
-    ["an unknown flag", () => ["--order", join(dir, "jpy.json"), "--taxes", join(FIXTURES, "taxes", "jp.json"), "--bogus"], "usage:"],
-    ["a bad precision", () => ["--order", join(dir, "jpy.json"), "--taxes", join(FIXTURES, "taxes", "jp.json"), "--precision", "5"], "--precision must be"],
-    ["a bad timezone", () => ["--order", join(dir, "jpy.json"), "--taxes", join(FIXTURES, "taxes", "jp.json"), "--timezone", "Mars/Olympus"], "Unknown timezone"],
+    [
+      "an unknown flag",
+      () => ["--order", join(dir, "jpy.json"), "--taxes", join(FIXTURES, "taxes", "jp.json"), "--bogus"],
+      "usage:",
+    ],
+    [
+      "a bad precision",
+      () => ["--order", join(dir, "jpy.json"), "--taxes", join(FIXTURES, "taxes", "jp.json"), "--precision", "5"],
+      "--precision must be",
+    ],
+    [
+      "a bad timezone",
+      () => [
+        "--order",
+        join(dir, "jpy.json"),
+        "--taxes",
+        join(FIXTURES, "taxes", "jp.json"),
+        "--timezone",
+        "Mars/Olympus",
+      ],
+      "Unknown timezone",
+    ],
   ])("exits 2 on %s", async (_label, args, message) => {
     expectFailure(await preview(args()), message);
   });

@@ -37,7 +37,9 @@ function readJson(path: string, what: string): unknown {
     text = readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read the ${what} file ${path}${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}`);
+    throw new InputError(
+      `cannot read the ${what} file ${path}${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -53,10 +55,13 @@ function unwrapOrder(json: unknown): unknown {
   if (!isObject(json)) return json;
   if (Array.isArray(json.errors) && json.errors.length > 0 && !isObject(json.data)) {
     const first: unknown = json.errors[0];
-    throw new InputError(`the order file is a GraphQL error response: ${isObject(first) ? String(first.message) : "unknown error"}`);
+    throw new InputError(
+      `the order file is a GraphQL error response: ${isObject(first) ? String(first.message) : "unknown error"}`,
+    );
   }
   if (isObject(json.data) && "order" in json.data) {
-    if (json.data.order === null) throw new InputError("the order file has data.order = null (order not found or no access)");
+    if (json.data.order === null)
+      throw new InputError("the order file has data.order = null (order not found or no access)");
     return json.data.order;
   }
   if (isObject(json.order) && !("lineItems" in json)) return json.order;
@@ -88,35 +93,64 @@ const taxesBodySchema = z.object({ taxes: z.array(taxSchema), tax_groups: z.arra
 
 function parseTaxes(json: unknown) {
   if (isObject(json) && typeof json.code === "number" && json.code !== 0) {
-    throw new InputError(`the taxes file is a Zoho error response: code ${json.code} ${String(json.message ?? "")}`.trim());
+    throw new InputError(
+      `the taxes file is a Zoho error response: code ${json.code} ${String(json.message ?? "")}`.trim(),
+    );
   }
   // The response body, or just its `taxes` array.
   const parsed = taxesBodySchema.safeParse(Array.isArray(json) ? { taxes: json } : json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`the taxes file is not a GET /settings/taxes body: ${issue?.path.join(".") || "root"} — ${issue?.message ?? "invalid"}`);
+    throw new InputError(
+      `the taxes file is not a GET /settings/taxes body: ${issue?.path.join(".") || "root"} — ${issue?.message ?? "invalid"}`,
+    );
   }
   return buildTaxTable(parsed.data.taxes as ZohoTax[], (parsed.data.tax_groups ?? []) as ZohoTaxGroup[]);
 }
 
 const itemsBodySchema = z.object({
-  items: z.array(z.object({ item_id: id, name: z.string(), sku: z.string().nullish(), status: z.enum(["active", "inactive"]).optional() })),
+  items: z.array(
+    z.object({
+      item_id: id,
+      name: z.string(),
+      sku: z.string().nullish(),
+      status: z.enum(["active", "inactive"]).optional(),
+    }),
+  ),
 });
 
 function parseItems(json: unknown) {
   if (isObject(json) && typeof json.code === "number" && json.code !== 0) {
-    throw new InputError(`the items file is a Zoho error response: code ${json.code} ${String(json.message ?? "")}`.trim());
+    throw new InputError(
+      `the items file is a Zoho error response: code ${json.code} ${String(json.message ?? "")}`.trim(),
+    );
   }
   const parsed = itemsBodySchema.safeParse(Array.isArray(json) ? { items: json } : json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`the items file is not a GET /items body: ${issue?.path.join(".") || "root"} — ${issue?.message ?? "invalid"}`);
+    throw new InputError(
+      `the items file is not a GET /items body: ${issue?.path.join(".") || "root"} — ${issue?.message ?? "invalid"}`,
+    );
   }
-  return itemIndexFrom(parsed.data.items.map((i) => ({ item_id: i.item_id, name: i.name, ...(i.sku ? { sku: i.sku } : {}), ...(i.status ? { status: i.status } : {}) })));
+  return itemIndexFrom(
+    parsed.data.items.map((i) => ({
+      item_id: i.item_id,
+      name: i.name,
+      ...(i.sku ? { sku: i.sku } : {}),
+      ...(i.status ? { status: i.status } : {}),
+    })),
+  );
 }
 
 function main(argv: string[]): number {
-  let values: { order?: string; taxes?: string; timezone?: string; precision?: string; items?: string; "discount-style"?: string };
+  let values: {
+    order?: string;
+    taxes?: string;
+    timezone?: string;
+    precision?: string;
+    items?: string;
+    "discount-style"?: string;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -140,12 +174,14 @@ function main(argv: string[]): number {
   const taxes = parseTaxes(readJson(values.taxes, "taxes"));
   let pricePrecision = currencyDecimals(String(order.currencyCode));
   if (values.precision !== undefined) {
-    if (!/^[0-3]$/.test(values.precision)) throw new InputError(`--precision must be 0, 1, 2 or 3 (got "${values.precision}")`);
+    if (!/^[0-3]$/.test(values.precision))
+      throw new InputError(`--precision must be 0, 1, 2 or 3 (got "${values.precision}")`);
     pricePrecision = Number(values.precision);
   }
 
   const style = values["discount-style"];
-  if (style !== undefined && style !== "negative" && style !== "lines") throw new InputError(`--discount-style must be "negative" or "lines" (got "${style}")`);
+  if (style !== undefined && style !== "negative" && style !== "lines")
+    throw new InputError(`--discount-style must be "negative" or "lines" (got "${style}")`);
   const items = values.items === undefined ? undefined : parseItems(readJson(values.items, "items"));
 
   const mapped = mapOrderToInvoice(order, taxes, {
@@ -180,7 +216,9 @@ try {
     process.stderr.write(`preview: ${oneLine(err.message)}\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`preview: unexpected error: ${oneLine(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    process.stderr.write(
+      `preview: unexpected error: ${oneLine(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -51,12 +51,17 @@ describe("TOKEN_ENCRYPTION_KEY rotation", () => {
     const shops = [a.shop, b.shop];
     // Disconnected: no token columns at all; the rotation must skip it and touch nothing.
     const c = await connectedShop({ label: "rot-c" });
-    await prisma.zohoConnection.update({ where: { shop: c.shop }, data: { refreshTokenEnc: null, accessTokenEnc: null, status: "disconnected" } });
+    await prisma.zohoConnection.update({
+      where: { shop: c.shop },
+      data: { refreshTokenEnc: null, accessTokenEnc: null, status: "disconnected" },
+    });
     const cBefore = await row(c.shop);
 
     // 1. Deployed with the new key, the old one listed as previous: Zoho calls work on old tokens.
     useKeys(NEW_KEY, [OLD_KEY]);
-    expect((await listOrganizations(a.shop)).map((o) => o.organization_id)).toContain(a.org.organization.organization_id);
+    expect((await listOrganizations(a.shop)).map((o) => o.organization_id)).toContain(
+      a.org.organization.organization_id,
+    );
 
     // 2. A token refresh (Zoho says the access token expired: 401) decrypts the old refresh token and
     //    writes the new access token with the new key only.
@@ -72,7 +77,9 @@ describe("TOKEN_ENCRYPTION_KEY rotation", () => {
     const snapshot = await prisma.zohoConnection.findMany({ where: { shop: { in: shops } }, orderBy: { shop: "asc" } });
     const dry = await rotateEncryptionKey({ shops: [...shops, c.shop], dryRun: true, batchSize: 1 });
     expect(dry).toMatchObject({ rows: 3, rotated: 3, current: 1, unreadable: 0 });
-    expect(await prisma.zohoConnection.findMany({ where: { shop: { in: shops } }, orderBy: { shop: "asc" } })).toEqual(snapshot);
+    expect(await prisma.zohoConnection.findMany({ where: { shop: { in: shops } }, orderBy: { shop: "asc" } })).toEqual(
+      snapshot,
+    );
 
     const first = await rotateEncryptionKey({ shops: [...shops, c.shop], batchSize: 1 });
     expect(first).toMatchObject({ rows: 3, rotated: 3, current: 1, unreadable: 0, unreadableShops: [] });
@@ -89,7 +96,10 @@ describe("TOKEN_ENCRYPTION_KEY rotation", () => {
 
     // 4. The old key removed: everything still works without it.
     useKeys(NEW_KEY);
-    for (const s of [a, b]) expect((await listOrganizations(s.shop)).map((o) => o.organization_id)).toContain(s.org.organization.organization_id);
+    for (const s of [a, b])
+      expect((await listOrganizations(s.shop)).map((o) => o.organization_id)).toContain(
+        s.org.organization.organization_id,
+      );
   });
 
   it("a key in neither list: TokenDecryptionError, no Zoho call, the row unchanged; the rotation reports it and exits 1", async () => {
@@ -120,10 +130,15 @@ describe("TOKEN_ENCRYPTION_KEY rotation", () => {
       return child.exited.then((status) => ({ status, output: child.output() }));
     };
 
-    const rotated = await run({ TOKEN_ENCRYPTION_KEY: NEW_KEY, TOKEN_ENCRYPTION_KEY_PREVIOUS: `${STRANGER_KEY},${OLD_KEY}` }, ["--batch-size", "10"]);
+    const rotated = await run(
+      { TOKEN_ENCRYPTION_KEY: NEW_KEY, TOKEN_ENCRYPTION_KEY_PREVIOUS: `${STRANGER_KEY},${OLD_KEY}` },
+      ["--batch-size", "10"],
+    );
     expect(rotated.status.code, rotated.output).toBe(0);
     expect(rotated.output).toContain("2 previous key(s) configured");
-    expect(rotated.output).toMatch(/done — 1 connection\(s\), 2 value\(s\) re-encrypted, 0 already on the current key, 0 unreadable/);
+    expect(rotated.output).toMatch(
+      /done — 1 connection\(s\), 2 value\(s\) re-encrypted, 0 already on the current key, 0 unreadable/,
+    );
 
     const after = await row(s.shop);
     expect(writtenWith(after.refreshTokenEnc, KEYS)).toEqual(["new"]);
@@ -139,7 +154,16 @@ describe("TOKEN_ENCRYPTION_KEY rotation", () => {
     expect(await row(s.shop)).toEqual(after);
 
     const printed = rotated.output + again.output + lost.output;
-    for (const secret of [...plaintexts, before.refreshTokenEnc!, before.accessTokenEnc!, after.refreshTokenEnc!, after.accessTokenEnc!, NEW_KEY, OLD_KEY, STRANGER_KEY]) {
+    for (const secret of [
+      ...plaintexts,
+      before.refreshTokenEnc!,
+      before.accessTokenEnc!,
+      after.refreshTokenEnc!,
+      after.accessTokenEnc!,
+      NEW_KEY,
+      OLD_KEY,
+      STRANGER_KEY,
+    ]) {
       expect(printed).not.toContain(secret);
     }
     expect(printed).not.toMatch(/v1\.[A-Za-z0-9+/=]+\./);

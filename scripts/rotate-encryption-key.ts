@@ -50,7 +50,10 @@ export async function rotateEncryptionKey(opts: RotateOptions = {}): Promise<Rot
   const counts: RotateCounts = { rows: 0, rotated: 0, current: 0, unreadable: 0, retried: 0, unreadableShops: [] };
   let after: string | null = null;
   for (;;) {
-    const shop: Prisma.StringFilter = { ...(opts.shops ? { in: [...opts.shops] } : {}), ...(after !== null ? { gt: after } : {}) };
+    const shop: Prisma.StringFilter = {
+      ...(opts.shops ? { in: [...opts.shops] } : {}),
+      ...(after !== null ? { gt: after } : {}),
+    };
     const batch: Array<{ shop: string }> = await prisma.zohoConnection.findMany({
       where: { shop },
       select: { shop: true },
@@ -69,7 +72,10 @@ export async function rotateEncryptionKey(opts: RotateOptions = {}): Promise<Rot
 async function rotateRow(shop: string, keys: readonly string[], dryRun: boolean, counts: RotateCounts): Promise<void> {
   counts.rows++;
   for (let attempt = 1; ; attempt++) {
-    const row = await prisma.zohoConnection.findUnique({ where: { shop }, select: { refreshTokenEnc: true, accessTokenEnc: true } });
+    const row = await prisma.zohoConnection.findUnique({
+      where: { shop },
+      select: { refreshTokenEnc: true, accessTokenEnc: true },
+    });
     if (!row) return; // uninstalled meanwhile
     const data: Partial<Record<Column, string>> = {};
     let rotated = 0;
@@ -124,7 +130,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { "batch-size": { type: "string" }, "dry-run": { type: "boolean" }, shop: { type: "string", multiple: true }, help: { type: "boolean" } },
+      options: {
+        "batch-size": { type: "string" },
+        "dry-run": { type: "boolean" },
+        shop: { type: "string", multiple: true },
+        help: { type: "boolean" },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -142,13 +153,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   const keys = decryptionKeys();
   const dryRun = values["dry-run"] ?? false;
-  console.log(`rotate-key: ${keys.length - 1} previous key(s) configured${dryRun ? "; dry run, nothing is written" : ""}`);
+  console.log(
+    `rotate-key: ${keys.length - 1} previous key(s) configured${dryRun ? "; dry run, nothing is written" : ""}`,
+  );
   const counts = await rotateEncryptionKey({
     batchSize,
     dryRun,
     ...(values.shop ? { shops: values.shop } : {}),
     keys,
-    onBatch: (c) => console.log(`rotate-key: ${c.rows} connection(s) read, ${c.rotated} value(s) re-encrypted, ${c.current} already current, ${c.unreadable} unreadable`),
+    onBatch: (c) =>
+      console.log(
+        `rotate-key: ${c.rows} connection(s) read, ${c.rotated} value(s) re-encrypted, ${c.current} already current, ${c.unreadable} unreadable`,
+      ),
   });
   console.log(
     `rotate-key: done — ${counts.rows} connection(s), ${counts.rotated} value(s) ${dryRun ? "to re-encrypt" : "re-encrypted"}, ` +

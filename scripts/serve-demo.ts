@@ -22,7 +22,6 @@ const DAY = 24 * 3600_000;
 
 // ---- configuration (before any app module is imported: app/env.server.ts parses on import) ------
 
-
 /** `wanted` when it can be bound, else a free port (0 = always a free one). */
 async function pickPort(host: string, wanted: number): Promise<number> {
   const tryListen = (port: number) =>
@@ -38,9 +37,12 @@ async function pickPort(host: string, wanted: number): Promise<number> {
 }
 
 function parseOptions(): { port: number; host: string } {
-  const { values } = parseArgs({ options: { port: { type: "string", default: "3000" }, host: { type: "string", default: "127.0.0.1" } } });
+  const { values } = parseArgs({
+    options: { port: { type: "string", default: "3000" }, host: { type: "string", default: "127.0.0.1" } },
+  });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--port must be a port number, got "${values.port}"`);
   return { port, host: values.host! };
 }
 
@@ -92,7 +94,13 @@ const CUSTOMERS = [
   ["Davide", "Greco"],
 ];
 
-async function seedDemoShop(): Promise<{ organization: string; synced: number; attention: number; retrying: number; backfill: { count: number; from: string; to: string } }> {
+async function seedDemoShop(): Promise<{
+  organization: string;
+  synced: number;
+  attention: number;
+  retrying: number;
+  backfill: { count: number; from: string; to: string };
+}> {
   const { prisma } = await import("../app/db.server");
   const { env } = await import("../app/env.server");
   const { recordPaidOrder } = await import("../app/sync/intake.server");
@@ -133,7 +141,11 @@ async function seedDemoShop(): Promise<{ organization: string; synced: number; a
     const processedAt = new Date(now - daysAgo * DAY - (n % 7) * 3600_000).toISOString();
     const lines = Array.from({ length: opts.lines ?? 1 + (n % 3) }, (_, i) => {
       const p = PRODUCTS[(n + i) % PRODUCTS.length]!;
-      return { ...p, quantity: 1 + ((n + i) % 2), taxes: [{ title: `IVA ${opts.taxPercent ?? "22"}`, percent: opts.taxPercent ?? "22" }] };
+      return {
+        ...p,
+        quantity: 1 + ((n + i) % 2),
+        taxes: [{ title: `IVA ${opts.taxPercent ?? "22"}`, percent: opts.taxPercent ?? "22" }],
+      };
     });
     const built = buildOrder({
       id: String(5_100_000_000 + n),
@@ -142,7 +154,20 @@ async function seedDemoShop(): Promise<{ organization: string; synced: number; a
       taxesIncluded: true,
       processedAt,
       email: `${first!.toLowerCase()}.${last!.toLowerCase()}@example.com`,
-      billingAddress: { firstName: first!, lastName: last!, company: null, address1: "Via Roma 1", address2: null, city: "Milano", province: "Milano", provinceCode: "MI", zip: "20121", country: "Italy", countryCodeV2: "IT", phone: null },
+      billingAddress: {
+        firstName: first!,
+        lastName: last!,
+        company: null,
+        address1: "Via Roma 1",
+        address2: null,
+        city: "Milano",
+        province: "Milano",
+        provinceCode: "MI",
+        zip: "20121",
+        country: "Italy",
+        countryCodeV2: "IT",
+        phone: null,
+      },
       lines,
     });
     addShopifyOrder(built as unknown as Parameters<typeof addShopifyOrder>[0], { shop: DEMO_SHOP });
@@ -167,7 +192,9 @@ async function seedDemoShop(): Promise<{ organization: string; synced: number; a
   for (const o of sent) await recordPaidOrder({ shop: DEMO_SHOP, ...o });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const pending = await prisma.orderSync.count({ where: { shop: DEMO_SHOP, orderId: { in: sent.map((o) => o.orderId) }, status: { in: ["queued", "creating"] } } });
+    const pending = await prisma.orderSync.count({
+      where: { shop: DEMO_SHOP, orderId: { in: sent.map((o) => o.orderId) }, status: { in: ["queued", "creating"] } },
+    });
     if (pending === 0) break;
     if (Date.now() > deadline) throw new Error(`${pending} demo orders were not sent within a minute`);
     await new Promise((r) => setTimeout(r, 200));
@@ -181,7 +208,11 @@ async function seedDemoShop(): Promise<{ organization: string; synced: number; a
     synced: n("synced"),
     attention: n("needs_attention"),
     retrying: n("failed"),
-    backfill: { count: backfillDays.length, from: day(Math.max(...backfillDays) + 1), to: day(Math.min(...backfillDays) - 1) },
+    backfill: {
+      count: backfillDays.length,
+      from: day(Math.max(...backfillDays) + 1),
+      to: day(Math.min(...backfillDays) - 1),
+    },
   };
 }
 
@@ -201,7 +232,11 @@ async function main(): Promise<void> {
   const { startSimulators } = await import("~test/harness/simulators");
   const sims = startSimulators();
   const { startAppServer } = await import("~test/harness/app-server");
-  const app = await startAppServer({ port, host: options.host, onError: (err) => console.error("app server error:", err) });
+  const app = await startAppServer({
+    port,
+    host: options.host,
+    onError: (err) => console.error("app server error:", err),
+  });
   if (port !== options.port && options.port !== 0) console.log(` ! Port ${options.port} is taken; using ${port}`);
 
   // Own queue prefix: nothing of an earlier run (or of `npm run demo`) is left in it.
@@ -238,7 +273,9 @@ async function main(): Promise<void> {
     console.log(
       ` ✓ Orders sent through the real sync: ${seeded.synced} synced, ${seeded.attention} needing attention, ${seeded.retrying} waiting for a retry`,
     );
-    console.log(` ✓ ${seeded.backfill.count} older paid orders in Shopify, not sent yet: try Backfill from ${seeded.backfill.from} to ${seeded.backfill.to}`);
+    console.log(
+      ` ✓ ${seeded.backfill.count} older paid orders in Shopify, not sent yet: try Backfill from ${seeded.backfill.from} to ${seeded.backfill.to}`,
+    );
 
     const { hostParam, sessionToken } = await import("~test/harness/shopify-auth");
     const token = await sessionToken(DEMO_SHOP, { exp: Math.floor(Date.now() / 1000) + TOKEN_DAYS * 24 * 3600 });

@@ -38,7 +38,8 @@ const { values } = parseArgs({
 });
 
 const presets = values.organizations.split(",").map((p) => p.trim());
-for (const p of presets) if (!["eu", "us", "ca"].includes(p)) throw new Error(`unknown organization preset ${p}; eu, us or ca`);
+for (const p of presets)
+  if (!["eu", "us", "ca"].includes(p)) throw new Error(`unknown organization preset ${p}; eu, us or ca`);
 
 // The simulators read the app's configuration on import; this server needs none of it for real.
 const placeholders: Record<string, string> = {
@@ -61,7 +62,11 @@ const quirks = parseZohoServerQuirks(values.quirks);
 
 const NAMES: Record<string, string> = { eu: "Bottega Srl", us: "Acme Goods Inc.", ca: "Maple Supplies Ltd." };
 for (const preset of presets) {
-  seedOrganization({ preset: preset as "eu" | "us" | "ca", name: NAMES[preset]!, ...(values.strict ? { settings: STRICT_ORG_SETTINGS } : {}) });
+  seedOrganization({
+    preset: preset as "eu" | "us" | "ca",
+    name: NAMES[preset]!,
+    ...(values.strict ? { settings: STRICT_ORG_SETTINGS } : {}),
+  });
 }
 zohoBooks.setRequestsPerMinute(100);
 
@@ -71,9 +76,16 @@ zohoAccounts.acceptAnyClient = true;
 applyZohoServerQuirks(quirks);
 
 const server = await startSimServer({ port: Number(values.port), host: values.host });
-console.log(`Zoho-compatible server on ${server.origin} — accounts ${server.origin}, Books API ${server.origin}/books/v3`);
-console.log(`  organizations: ${[...zohoBooks.organizations.values()].map((o) => `${o.organization.name} (${o.organization.currency_code}, id ${o.organization.organization_id})`).join(", ")}`);
-if (values.strict) console.log("  strict: items required on every line, negative line rates refused, tax rounded per invoice, no SKU filter on GET /items");
+console.log(
+  `Zoho-compatible server on ${server.origin} — accounts ${server.origin}, Books API ${server.origin}/books/v3`,
+);
+console.log(
+  `  organizations: ${[...zohoBooks.organizations.values()].map((o) => `${o.organization.name} (${o.organization.currency_code}, id ${o.organization.organization_id})`).join(", ")}`,
+);
+if (values.strict)
+  console.log(
+    "  strict: items required on every line, negative line rates refused, tax rounded per invoice, no SKU filter on GET /items",
+  );
 console.log(`  quirks: ${[...quirks].join(", ") || "none"}; any OAuth client id/secret/redirect URI is accepted`);
 console.log(`  try: npm run demo -- --zoho-url ${server.origin}`);
 
@@ -88,7 +100,13 @@ async function stop(): Promise<void> {
       byReference[ref] = (byReference[ref] ?? 0) + 1;
     }
   }
-  const summary = { invoices, byReference, requests: zohoBooks.requests.length, rateLimited: zohoBooks.rateLimitedCount, pendingFaults: zohoBooks.pendingFaults };
+  const summary = {
+    invoices,
+    byReference,
+    requests: zohoBooks.requests.length,
+    rateLimited: zohoBooks.rateLimitedCount,
+    pendingFaults: zohoBooks.pendingFaults,
+  };
   console.log(`ZOHO_SERVER_SUMMARY ${JSON.stringify(summary)}`);
   process.exit(0);
 }

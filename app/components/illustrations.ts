@@ -1,6 +1,9 @@
 // Empty-state pictures, inline (data: URLs) so they show without Shopify's CDN — in the demo too.
 const svg = (body: string) =>
-  "data:image/svg+xml," + encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="226" height="226" viewBox="0 0 226 226">${body}</svg>`);
+  "data:image/svg+xml," +
+  encodeURIComponent(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="226" height="226" viewBox="0 0 226 226">${body}</svg>`,
+  );
 
 /** An invoice with a check mark (Orders). */
 export const INVOICE_ILLUSTRATION = svg(

@@ -37,12 +37,19 @@ export function knownTimeZone(timeZone: string | null | undefined): string {
 /** "Nov 20, 2026, 9:00 AM GMT+1" in the shop's timezone. */
 export function formatShopTime(iso: string, timeZone: string, { seconds = false }: { seconds?: boolean } = {}): string {
   // Chromium and Node may differ in the space before AM/PM (U+202F or U+0020): one spelling for both.
-  return formatFor(knownTimeZone(timeZone), seconds).format(new Date(iso)).replace(/\u202f/g, " ");
+  return formatFor(knownTimeZone(timeZone), seconds)
+    .format(new Date(iso))
+    .replace(/\u202f/g, " ");
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant on the shop's clock (date fields, backfill ranges). */
 export function calendarDateIn(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: knownTimeZone(timeZone) }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    timeZone: knownTimeZone(timeZone),
+  }).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }

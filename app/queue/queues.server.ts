@@ -133,7 +133,10 @@ export interface EnqueueOptions {
  * is removed first, so a retry of an order that failed or was parked is possible; a job that is
  * waiting, running or delayed is left alone (or promoted).
  */
-export async function enqueueSyncOrder(input: { shop: string; orderId: string }, opts: EnqueueOptions): Promise<EnqueueResult> {
+export async function enqueueSyncOrder(
+  input: { shop: string; orderId: string },
+  opts: EnqueueOptions,
+): Promise<EnqueueResult> {
   const queue = (opts.queues ?? getQueues()).syncOrder;
   const jobId = syncOrderJobId(input.shop, input.orderId);
   const existing = await queue.getJob(jobId);
@@ -152,7 +155,11 @@ export async function enqueueSyncOrder(input: { shop: string; orderId: string },
     // A finished job blocks its id. Removing fails only if it is running again (another enqueuer won).
     await existing.remove().catch(() => undefined);
   }
-  const data: SyncOrderJobData = { shop: input.shop, orderId: input.orderId, ...(opts.mode === "manual" ? { mode: "manual" } : {}) };
+  const data: SyncOrderJobData = {
+    shop: input.shop,
+    orderId: input.orderId,
+    ...(opts.mode === "manual" ? { mode: "manual" } : {}),
+  };
   await queue.add(JOB.syncOrder, data, { ...SYNC_ORDER_JOB_OPTIONS, jobId, priority: PRIORITY[opts.source] });
   return { jobId, outcome: "added" };
 }
@@ -160,7 +167,17 @@ export async function enqueueSyncOrder(input: { shop: string; orderId: string },
 /** Asks the worker to run the catch-up scan of one shop now (deduplicated per shop). */
 export async function enqueueShopScan(shop: string, { queues }: { queues?: QueueSet } = {}): Promise<void> {
   const queue = (queues ?? getQueues()).scan;
-  await queue.add(JOB.scanShop, { shop }, { jobId: scanShopJobId(shop), attempts: 3, backoff: { type: "exponential", delay: 10_000 }, removeOnComplete: true, removeOnFail: true });
+  await queue.add(
+    JOB.scanShop,
+    { shop },
+    {
+      jobId: scanShopJobId(shop),
+      attempts: 3,
+      backoff: { type: "exponential", delay: 10_000 },
+      removeOnComplete: true,
+      removeOnFail: true,
+    },
+  );
 }
 
 /**
@@ -168,12 +185,18 @@ export async function enqueueShopScan(shop: string, { queues }: { queues?: Queue
  * BullMQ keeps a delayed job in a sorted set scored `runAt × 0x1000 + sequence`; an order whose job
  * is not delayed (waiting, running, gone) has no entry.
  */
-export async function nextSyncTries(shop: string, orderIds: readonly string[], { queues }: { queues?: QueueSet } = {}): Promise<Map<string, Date>> {
+export async function nextSyncTries(
+  shop: string,
+  orderIds: readonly string[],
+  { queues }: { queues?: QueueSet } = {},
+): Promise<Map<string, Date>> {
   const result = new Map<string, Date>();
   if (orderIds.length === 0) return result;
   const backend = (queues ?? getQueues()).syncOrder.getBackend();
   const client = await backend.client;
-  const scores = await Promise.all(orderIds.map((id) => client.zscore(backend.keys.delayed!, syncOrderJobId(shop, id))));
+  const scores = await Promise.all(
+    orderIds.map((id) => client.zscore(backend.keys.delayed!, syncOrderJobId(shop, id))),
+  );
   orderIds.forEach((orderId, i) => {
     const score = scores[i];
     if (score !== null && score !== undefined) result.set(orderId, new Date(Math.floor(Number(score) / 0x1000)));

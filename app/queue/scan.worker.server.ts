@@ -35,7 +35,15 @@ export function createScanProcessor(cfg: ScanWorkerConfig): Processor<ScanJobDat
       case JOB.scanShop: {
         const shop = job.data.shop;
         if (!shop) throw new Error("scan-shop job without a shop");
-        if (cfg.onlyShops && !cfg.onlyShops.has(shop)) return { job: "scan-shop", skipped: "not this worker's shop", found: 0, enqueued: 0, waiting: 0, checkpoint: null };
+        if (cfg.onlyShops && !cfg.onlyShops.has(shop))
+          return {
+            job: "scan-shop",
+            skipped: "not this worker's shop",
+            found: 0,
+            enqueued: 0,
+            waiting: 0,
+            checkpoint: null,
+          };
         const r = await scanShop(shop, { ...cfg.scan, queues: cfg.queues, log });
         return {
           job: "scan-shop",

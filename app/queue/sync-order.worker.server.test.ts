@@ -14,7 +14,15 @@ import { getDailyQuotaStatus } from "~/zoho/quota.server";
 import { limiterKeys, zohoCallsOnDay, zohoDay, zohoDayEnd } from "~/zoho/rate-limit.server";
 import { CALLS_PER_ORDER_PRIOR, callsPerOrder, callsPerOrderKey } from "./zoho-pace.server";
 import type { ConnectedShop } from "~test/harness/connected-shop";
-import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitFor, waitForStatus } from "~test/helpers/sync-queue";
+import {
+  jobsOfShop,
+  orderRow,
+  queueShop,
+  simpleOrder,
+  withTestQueues,
+  waitFor,
+  waitForStatus,
+} from "~test/helpers/sync-queue";
 import { connectZoho } from "~test/helpers/zoho-connect";
 import { server } from "~test/harness";
 import { expireZohoAccessTokens, revokeZohoRefreshToken, zohoAccounts } from "~test/harness/zoho-accounts";
@@ -40,13 +48,17 @@ async function jobState(shop: string, orderId: string) {
 /** When a delayed job is due (BullMQ scores delayed jobs by timestamp · 4096 + counter). */
 async function delayedUntil(shop: string, orderId: string): Promise<number> {
   const redis = createRedis("worker");
-  const score = await redis.zscore(`${prefix}:sync-order:delayed`, syncOrderJobId(shop, orderId)).finally(() => redis.disconnect());
+  const score = await redis
+    .zscore(`${prefix}:sync-order:delayed`, syncOrderJobId(shop, orderId))
+    .finally(() => redis.disconnect());
   if (score === null) throw new Error("job is not delayed");
   return Math.floor(Number(score) / 4096);
 }
 
 function invoiceRefs(org: SimOrganization): string[] {
-  return [...org.invoices.keys()].map((id) => zohoBooks.invoice(org.organization.organization_id, id).reference_number ?? "").sort();
+  return [...org.invoices.keys()]
+    .map((id) => zohoBooks.invoice(org.organization.organization_id, id).reference_number ?? "")
+    .sort();
 }
 
 async function shopWithOrders(n: number): Promise<ConnectedShop & { orderIds: string[]; names: string[] }> {
@@ -71,7 +83,12 @@ describe("sync-order worker: transient faults end with one invoice per order", (
     expect(zohoBooks.pendingFaults).toBe(0);
     expect(invoiceRefs(org)).toEqual(names); // exactly one invoice per order, none twice
     const jobs = await jobsOfShop(queues, shop);
-    expect(await Promise.all(jobs.map((j) => j.getState()))).toEqual(["completed", "completed", "completed", "completed"]);
+    expect(await Promise.all(jobs.map((j) => j.getState()))).toEqual([
+      "completed",
+      "completed",
+      "completed",
+      "completed",
+    ]);
     const kinds = (await prisma.syncEvent.findMany({ where: { shop } })).map((e) => e.kind);
     expect(kinds).toContain("invoice_recovered"); // the crash-after-create order was found, not re-created
   });
@@ -100,8 +117,13 @@ describe("sync-order worker: rate limits delay the job, they do not fail it", ()
     await start({ policy: { maxDelayMs: 1_500 } });
 
     await enqueue(a.shop, a.orderIds[0]!);
-    await waitFor(async () => (await jobState(a.shop, a.orderIds[0]!)) === "delayed", { what: "shop A's job to be delayed" });
-    expect(await orderRow(a.shop, a.orderIds[0]!)).toMatchObject({ status: "failed", lastErrorCode: "zoho_rate_limit" });
+    await waitFor(async () => (await jobState(a.shop, a.orderIds[0]!)) === "delayed", {
+      what: "shop A's job to be delayed",
+    });
+    expect(await orderRow(a.shop, a.orderIds[0]!)).toMatchObject({
+      status: "failed",
+      lastErrorCode: "zoho_rate_limit",
+    });
     expect((await job(a.shop, a.orderIds[0]!))?.attemptsMade).toBe(0); // no attempt used up
 
     await enqueue(b.shop, b.orderIds[0]!);
@@ -138,7 +160,9 @@ describe("sync-order worker: paused shops", () => {
     const before = Date.now();
 
     await enqueue(shop, orderIds[0]!);
-    await waitFor(async () => (await jobState(shop, orderIds[0]!)) === "delayed", { what: "the job to wait for the quota" });
+    await waitFor(async () => (await jobState(shop, orderIds[0]!)) === "delayed", {
+      what: "the job to wait for the quota",
+    });
     const conn = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
     expect(conn).toMatchObject({ pauseReason: "daily_quota", lastError: DAILY_QUOTA_MESSAGE, status: "connected" });
     const until = conn.pausedUntil!.getTime();
@@ -159,23 +183,33 @@ describe("sync-order worker: paused shops", () => {
     expect(resumed.map((r) => r.shop)).toEqual([shop]);
     for (const id of orderIds) await waitForStatus(shop, id, "synced");
     expect(org.invoices.size).toBe(2);
-    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({ pauseReason: null, pausedUntil: null, lastError: null });
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      pauseReason: null,
+      pausedUntil: null,
+      lastError: null,
+    });
   });
 
   it("refresh token revoked: the shop pauses (needs_reauth); after reconnecting, its orders resume by themselves", async () => {
     const { shop, org, orderIds, names } = await shopWithOrders(2);
     const conn = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
-    for (const [token, info] of zohoAccounts.refreshTokens) if (info.accountsServer === conn.accountsServer) revokeZohoRefreshToken(token);
+    for (const [token, info] of zohoAccounts.refreshTokens)
+      if (info.accountsServer === conn.accountsServer) revokeZohoRefreshToken(token);
     expireZohoAccessTokens();
     await start({ resumeEveryMs: 100, policy: { maxDelayMs: 24 * 3600_000 } });
 
     await enqueue(shop, orderIds[0]!);
     await waitFor(async () => (await jobState(shop, orderIds[0]!)) === "delayed", { what: "the job to be parked" });
-    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({ status: "needs_reauth", pauseReason: "needs_reauth" });
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      status: "needs_reauth",
+      pauseReason: "needs_reauth",
+    });
     // Kept retryable (not needs_attention), with the reason shown on the order.
     expect(await orderRow(shop, orderIds[0]!)).toMatchObject({ status: "failed", lastErrorCode: "zoho_auth" });
     await enqueue(shop, orderIds[1]!);
-    await waitFor(async () => (await jobState(shop, orderIds[1]!)) === "delayed", { what: "the second job to be parked" });
+    await waitFor(async () => (await jobState(shop, orderIds[1]!)) === "delayed", {
+      what: "the second job to be parked",
+    });
     expect(org.invoices.size).toBe(0);
 
     const callback = await connectZoho(shop);
@@ -183,7 +217,10 @@ describe("sync-order worker: paused shops", () => {
 
     for (const id of orderIds) await waitForStatus(shop, id, "synced");
     expect(invoiceRefs(org)).toEqual(names);
-    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({ status: "connected", pauseReason: null });
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      status: "connected",
+      pauseReason: null,
+    });
     const kinds = (await prisma.syncEvent.findMany({ where: { shop }, orderBy: { at: "asc" } })).map((e) => e.kind);
     expect(kinds.filter((k) => k === "shop_paused" || k === "shop_resumed")).toEqual(["shop_paused", "shop_resumed"]);
   });
@@ -209,7 +246,11 @@ describe("sync-order worker: a token Zoho keeps refusing", () => {
 describe("sync-order worker: give up when a person has to act", () => {
   it("a tax Zoho does not have: the job fails unrecoverably at once and the order needs attention", async () => {
     const s = await queueShop(shops);
-    const orderId = s.addOrder(simpleOrder({ lines: [{ title: "Odd tax", quantity: 1, price: "10.00", taxes: [{ title: "VAT", percent: "17" }] }] }));
+    const orderId = s.addOrder(
+      simpleOrder({
+        lines: [{ title: "Odd tax", quantity: 1, price: "10.00", taxes: [{ title: "VAT", percent: "17" }] }],
+      }),
+    );
     await start();
 
     await enqueue(s.shop, orderId);
@@ -218,7 +259,10 @@ describe("sync-order worker: give up when a person has to act", () => {
     const j = await job(s.shop, orderId);
     expect(j?.attemptsMade).toBe(1); // not retried
     expect(j?.failedReason).toMatch(/17/);
-    expect(await orderRow(s.shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorCode: "unknown_tax_rate" });
+    expect(await orderRow(s.shop, orderId)).toMatchObject({
+      status: "needs_attention",
+      lastErrorCode: "unknown_tax_rate",
+    });
     expect(s.org.invoices.size).toBe(0);
   });
 
@@ -227,7 +271,10 @@ describe("sync-order worker: give up when a person has to act", () => {
     const base = `${org.apiDomain ?? "https://www.zohoapis.com"}/books/v3`;
     server.use(
       http.post(`${base}/invoices`, () =>
-        HttpResponse.json({ code: 111047, message: "Invoice number already exists for this customer" }, { status: 400 }),
+        HttpResponse.json(
+          { code: 111047, message: "Invoice number already exists for this customer" },
+          { status: 400 },
+        ),
       ),
     );
     await start();
@@ -284,7 +331,9 @@ describe("sync-order worker: each organization's daily budget (ADR 016)", () => 
       await start();
 
       await enqueueSyncOrder({ shop, orderId: orderIds[0]! }, { source: "backfill", mode: "manual", queues });
-      await waitFor(async () => (await jobState(shop, orderIds[0]!)) === "delayed", { what: "the backfill job to wait" });
+      await waitFor(async () => (await jobState(shop, orderIds[0]!)) === "delayed", {
+        what: "the backfill job to wait",
+      });
       const due = await delayedUntil(shop, orderIds[0]!);
       const reset = zohoDayEnd(Date.now()).getTime();
       expect(due).toBeGreaterThanOrEqual(reset);
@@ -304,8 +353,12 @@ describe("sync-order worker: each organization's daily budget (ADR 016)", () => 
     zohoBooks.inject({ kind: "daily-limit", times: 1 });
     await start({ policy: { maxDelayMs: 24 * 3600_000 } });
     await enqueue(shop, orderIds[0]!);
-    await waitFor(async () => (await jobState(shop, orderIds[0]!)) === "delayed", { what: "the job to wait for the quota" });
-    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({ dailyQuotaLearned: 1000 });
+    await waitFor(async () => (await jobState(shop, orderIds[0]!)) === "delayed", {
+      what: "the job to wait for the quota",
+    });
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      dailyQuotaLearned: 1000,
+    });
     expect(await getDailyQuotaStatus(shop)).toMatchObject({ quota: 1000, source: "zoho" });
   });
 
@@ -320,10 +373,14 @@ describe("sync-order worker: each organization's daily budget (ADR 016)", () => 
         await enqueue(shop, id);
         await waitForStatus(shop, id, "synced");
       }
-      const calls = (await prisma.syncEvent.findMany({ where: { shop, kind: "invoice_created" } })).map((e) => (e.data as { zohoCalls: number }).zohoCalls);
+      const calls = (await prisma.syncEvent.findMany({ where: { shop, kind: "invoice_created" } })).map(
+        (e) => (e.data as { zohoCalls: number }).zohoCalls,
+      );
       expect(calls).toHaveLength(2);
       // The first sync sets the average, the second moves it halfway (two samples so far).
-      await waitFor(async () => (await redis.hget(callsPerOrderKey(prefix, organizationId), "n")) === "2", { what: "both syncs recorded" });
+      await waitFor(async () => (await redis.hget(callsPerOrderKey(prefix, organizationId), "n")) === "2", {
+        what: "both syncs recorded",
+      });
       expect(await callsPerOrder(redis, prefix, organizationId)).toBeCloseTo((calls[0]! + calls[1]!) / 2, 5);
     } finally {
       redis.disconnect();

@@ -54,7 +54,13 @@ function isBackground(job: Job<SyncOrderJobData>): boolean {
 
 /** What a finished job returns (stored in Redis in clear text: ids and codes only). */
 export type SyncOrderJobResult =
-  | { kind: "created" | "recovered" | "finished"; invoiceId: string; invoiceNumber: string; zohoCalls: number; corrected: boolean }
+  | {
+      kind: "created" | "recovered" | "finished";
+      invoiceId: string;
+      invoiceNumber: string;
+      zohoCalls: number;
+      corrected: boolean;
+    }
   | { kind: "already_synced"; invoiceId: string | null }
   | { kind: "skipped"; reason: string }
   | { kind: "held"; code: string };
@@ -103,7 +109,11 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
       // Make sure the resume sweep knows this shop has parked jobs (the connection may have been
       // marked needs_reauth by a refresh outside any job).
       if (gate.reason === "needs_reauth")
-        await pauseShop(shop, { reason: "needs_reauth", until: gate.until, message: "Zoho Books needs to be reconnected." }, { log });
+        await pauseShop(
+          shop,
+          { reason: "needs_reauth", until: gate.until, message: "Zoho Books needs to be reconnected." },
+          { log },
+        );
       log.debug({ reason: gate.reason, until: gate.until.toISOString() }, "shop paused, job parked");
       return delayJob(job, token, gate.until.getTime());
     }
@@ -113,7 +123,10 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
       if (wait) {
         // Live orders and the merchant's other integrations keep the rest of today's quota; the job
         // runs by itself on the next Zoho day.
-        log.info({ used: wait.status.used, backgroundLimit: wait.status.backgroundLimit, until: wait.until.toISOString() }, "daily quota share used, background job waits");
+        log.info(
+          { used: wait.status.used, backgroundLimit: wait.status.backgroundLimit, until: wait.until.toISOString() },
+          "daily quota share used, background job waits",
+        );
         return delayJob(job, token, wait.until.getTime() + Math.floor(Math.random() * 60_000));
       }
     }
@@ -123,7 +136,10 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
       outcome = await syncOrder({ shop, orderId, mode }, { ...(await cfg.syncDeps?.(job)), log });
     } catch (err) {
       const { action, message } = verdictFor(err, { config: policy });
-      log.warn({ err, action: action.kind, reason: "reason" in action ? action.reason : undefined }, "sync-order attempt failed");
+      log.warn(
+        { err, action: action.kind, reason: "reason" in action ? action.reason : undefined },
+        "sync-order attempt failed",
+      );
       switch (action.kind) {
         case "retry":
           throw err; // attempts + exponential backoff (worker settings)
@@ -131,7 +147,10 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
           throw new UnrecoverableError(message);
         case "delay": {
           const earliest = Date.now() + action.ms;
-          const at = action.reason === "rate_limit" ? await reservePaceSlot(cfg.redis, paceKey(cfg.prefix, shop), earliest, await paceMsOf(shop)) : earliest;
+          const at =
+            action.reason === "rate_limit"
+              ? await reservePaceSlot(cfg.redis, paceKey(cfg.prefix, shop), earliest, await paceMsOf(shop))
+              : earliest;
           return delayJob(job, token, at);
         }
         case "pause-shop": {
@@ -152,7 +171,13 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
       case "recovered":
       case "finished":
         await feedCallsPerOrder(shop, outcome.zohoCalls);
-        return { kind: outcome.kind, invoiceId: outcome.invoiceId, invoiceNumber: outcome.invoiceNumber, zohoCalls: outcome.zohoCalls, corrected: outcome.corrected };
+        return {
+          kind: outcome.kind,
+          invoiceId: outcome.invoiceId,
+          invoiceNumber: outcome.invoiceNumber,
+          zohoCalls: outcome.zohoCalls,
+          corrected: outcome.corrected,
+        };
       case "already_synced":
         return { kind: "already_synced", invoiceId: outcome.invoiceId };
       case "skipped":
@@ -184,10 +209,22 @@ return slot
 `;
 
 /** Books the next free slot of a rate-limited shop at or after `earliest`. */
-export async function reservePaceSlot(redis: RedisClient, key: string, earliest: number, spacingMs: number): Promise<number> {
+export async function reservePaceSlot(
+  redis: RedisClient,
+  key: string,
+  earliest: number,
+  spacingMs: number,
+): Promise<number> {
   if (spacingMs <= 0) return earliest;
   try {
-    const slot = await redis.eval(PACE_LUA, 1, key, String(Math.round(earliest)), String(Math.round(spacingMs)), String(Date.now()));
+    const slot = await redis.eval(
+      PACE_LUA,
+      1,
+      key,
+      String(Math.round(earliest)),
+      String(Math.round(spacingMs)),
+      String(Date.now()),
+    );
     return Number(slot);
   } catch {
     return earliest; // pacing is an optimisation; the limiter still protects Zoho

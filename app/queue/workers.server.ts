@@ -18,7 +18,11 @@ import {
 } from "~/queue/queues.server";
 import { createRedis, redisPrefix } from "~/redis/redis.server";
 import { createScanProcessor, type ScanJobResult, type ScanWorkerConfig } from "~/queue/scan.worker.server";
-import { createSyncOrderProcessor, type SyncOrderJobResult, type SyncOrderWorkerConfig } from "~/queue/sync-order.worker.server";
+import {
+  createSyncOrderProcessor,
+  type SyncOrderJobResult,
+  type SyncOrderWorkerConfig,
+} from "~/queue/sync-order.worker.server";
 import type { VerdictConfig } from "~/sync/verdict";
 
 export const WORKER_DEFAULTS = {
@@ -71,7 +75,11 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-export function syncBackoffMs(attemptsMade: number, { baseMs, maxMs }: { baseMs: number; maxMs: number }, random: () => number = Math.random): number {
+export function syncBackoffMs(
+  attemptsMade: number,
+  { baseMs, maxMs }: { baseMs: number; maxMs: number },
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1));
   return Math.round(ceiling * (0.8 + random() * 0.4));
 }
@@ -82,7 +90,10 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
   const connection = opts.connection ?? ownConnection!;
   const prefix = opts.prefix ?? redisPrefix;
   const queues = createQueueSet({ connection, prefix });
-  const backoff = { baseMs: opts.backoff?.baseMs ?? WORKER_DEFAULTS.backoffBaseMs, maxMs: opts.backoff?.maxMs ?? WORKER_DEFAULTS.backoffMaxMs };
+  const backoff = {
+    baseMs: opts.backoff?.baseMs ?? WORKER_DEFAULTS.backoffBaseMs,
+    maxMs: opts.backoff?.maxMs ?? WORKER_DEFAULTS.backoffMaxMs,
+  };
 
   const syncOrderWorker = new Worker<SyncOrderJobData, SyncOrderJobResult>(
     SYNC_ORDER_QUEUE,
@@ -103,20 +114,34 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
       ...(opts.stalled?.lockDurationMs ? { lockDuration: opts.stalled.lockDurationMs } : {}),
       ...(opts.stalled?.checkIntervalMs ? { stalledInterval: opts.stalled.checkIntervalMs } : {}),
       settings: {
-        backoffStrategy: (attemptsMade: number, type?: string) => (type === SYNC_BACKOFF_TYPE ? syncBackoffMs(attemptsMade, backoff) : -1),
+        backoffStrategy: (attemptsMade: number, type?: string) =>
+          type === SYNC_BACKOFF_TYPE ? syncBackoffMs(attemptsMade, backoff) : -1,
       },
     },
   );
   const scanWorker = new Worker<ScanJobData, ScanJobResult>(
     SCAN_QUEUE,
-    createScanProcessor({ queues, log: opts.log, ...(opts.scan ? { scan: opts.scan } : {}), ...(opts.onlyShops ? { onlyShops: opts.onlyShops } : {}) }),
+    createScanProcessor({
+      queues,
+      log: opts.log,
+      ...(opts.scan ? { scan: opts.scan } : {}),
+      ...(opts.onlyShops ? { onlyShops: opts.onlyShops } : {}),
+    }),
     { connection, prefix, concurrency: opts.scanConcurrency ?? WORKER_DEFAULTS.scanConcurrency },
   );
 
   for (const worker of [syncOrderWorker, scanWorker] as Array<Worker<unknown, unknown>>) {
     worker.on("error", (err) => log.error({ err, queue: worker.name }, "worker error"));
     worker.on("failed", (job: Job | undefined, err: Error) =>
-      log.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } }, "job failed"),
+      log.warn(
+        {
+          queue: worker.name,
+          jobId: job?.id,
+          attemptsMade: job?.attemptsMade,
+          err: { name: err.name, message: err.message },
+        },
+        "job failed",
+      ),
     );
   }
 
@@ -126,12 +151,20 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
   // Safe on every boot of every worker process: a scheduler is upserted, never duplicated.
   const setUpSchedulers = async (scanJobId: string) => {
     if (scanEveryMs) {
-      await queues.scan.upsertJobScheduler(SCHEDULER.scanAll, { every: scanEveryMs }, { name: JOB.scanAll, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+      await queues.scan.upsertJobScheduler(
+        SCHEDULER.scanAll,
+        { every: scanEveryMs },
+        { name: JOB.scanAll, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      );
     } else {
       await queues.scan.removeJobScheduler(SCHEDULER.scanAll);
     }
     if (resumeEveryMs) {
-      await queues.scan.upsertJobScheduler(SCHEDULER.resumePaused, { every: resumeEveryMs }, { name: JOB.resumePaused, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+      await queues.scan.upsertJobScheduler(
+        SCHEDULER.resumePaused,
+        { every: resumeEveryMs },
+        { name: JOB.resumePaused, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      );
     } else {
       await queues.scan.removeJobScheduler(SCHEDULER.resumePaused);
     }

@@ -36,7 +36,12 @@ return tostring(avg)
 `;
 
 /** Adds one sync's Zoho calls to the organization's running average; returns the new average. */
-export async function recordCallsPerOrder(redis: RedisClient, prefix: string, organizationId: string, calls: number): Promise<number> {
+export async function recordCallsPerOrder(
+  redis: RedisClient,
+  prefix: string,
+  organizationId: string,
+  calls: number,
+): Promise<number> {
   const avg = await redis.eval(FEED_LUA, 1, callsPerOrderKey(prefix, organizationId), String(calls), String(SMOOTHING));
   return Number(avg);
 }
@@ -54,6 +59,9 @@ export function paceMsFor(requestsPerMinute: number, callsPerOrder: number): num
 
 /** The pace of the organization's backlog now: its learned budget and its observed calls per order. */
 export async function observedPaceMs(redis: RedisClient, prefix: string, organizationId: string): Promise<number> {
-  const [limits, calls] = await Promise.all([getZohoRateLimiter().learnedLimits(organizationId), callsPerOrder(redis, prefix, organizationId)]);
+  const [limits, calls] = await Promise.all([
+    getZohoRateLimiter().learnedLimits(organizationId),
+    callsPerOrder(redis, prefix, organizationId),
+  ]);
   return paceMsFor(limits.limit, calls);
 }

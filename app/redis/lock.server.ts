@@ -28,7 +28,10 @@ export interface RedisLockOptions {
  * "held": another owner has it. A handle: ours until `release()`. When Redis cannot be asked the
  * caller gets a no-op handle (and a warning): going on without the lock beats stopping the work.
  */
-export async function tryRedisLock(parts: string[], opts: RedisLockOptions): Promise<{ release: () => Promise<void> } | "held"> {
+export async function tryRedisLock(
+  parts: string[],
+  opts: RedisLockOptions,
+): Promise<{ release: () => Promise<void> } | "held"> {
   const redis = opts.redis ?? getRedis();
   const key = redisKey(...parts);
   const owner = randomUUID();
@@ -36,16 +39,29 @@ export async function tryRedisLock(parts: string[], opts: RedisLockOptions): Pro
     const ok = await withTimeout(redis.set(key, owner, "PX", opts.ttlMs, "NX"), REDIS_COMMAND_TIMEOUT_MS);
     if (ok !== "OK") return "held";
   } catch (err) {
-    opts.log?.warn({ err: { message: err instanceof Error ? err.message : String(err) }, lock: parts[0] }, "redis lock unavailable, going on without it");
+    opts.log?.warn(
+      { err: { message: err instanceof Error ? err.message : String(err) }, lock: parts[0] },
+      "redis lock unavailable, going on without it",
+    );
     return { release: async () => {} };
   }
   return {
     release: async () => {
       // Delete only our own lock: after a TTL lapse it may belong to someone else.
       await withTimeout(
-        redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, key, owner),
+        redis.eval(
+          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+          1,
+          key,
+          owner,
+        ),
         REDIS_COMMAND_TIMEOUT_MS,
-      ).catch((err: unknown) => opts.log?.warn({ err: { message: err instanceof Error ? err.message : String(err) }, lock: parts[0] }, "redis lock not released"));
+      ).catch((err: unknown) =>
+        opts.log?.warn(
+          { err: { message: err instanceof Error ? err.message : String(err) }, lock: parts[0] },
+          "redis lock not released",
+        ),
+      );
     },
   };
 }
@@ -70,7 +86,8 @@ export async function withRedisLock<T>(
         await lock.release();
       }
     }
-    if (Date.now() >= deadline) throw new RedisLockBusyError(opts.busyMessage ?? `${parts[0]} is busy in another process`);
+    if (Date.now() >= deadline)
+      throw new RedisLockBusyError(opts.busyMessage ?? `${parts[0]} is busy in another process`);
     await new Promise((resolve) => setTimeout(resolve, opts.pollMs ?? 100));
   }
 }

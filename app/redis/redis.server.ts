@@ -20,7 +20,9 @@ export function createRedis(role: "worker" | "producer" = "worker", options: Red
     role === "worker"
       ? { maxRetriesPerRequest: null }
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 };
-  const redis = env.REDIS_CLUSTER ? createCluster({ ...base, ...options }) : new Redis(env.REDIS_URL, { ...base, ...options });
+  const redis = env.REDIS_CLUSTER
+    ? createCluster({ ...base, ...options })
+    : new Redis(env.REDIS_URL, { ...base, ...options });
   // Without a listener ioredis prints "Unhandled error event" on every failed reconnect attempt.
   redis.on("error", (err: Error) => logger.warn({ err: { message: err.message }, role }, "redis connection error"));
   return redis;

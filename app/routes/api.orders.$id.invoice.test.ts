@@ -21,13 +21,18 @@ type Method = "GET" | "POST" | "PUT" | "DELETE" | "OPTIONS";
 
 /** The block's fetch: `Authorization: Bearer <session token>` added by Shopify, from the extension origin. */
 async function call(shop: string, method: Method, id: string, query = "") {
-  const request = await adminFetchRequest(shop, `/api/orders/${encodeURIComponent(id)}/invoice${query}`, { method, headers: { origin: EXTENSION_ORIGIN } });
+  const request = await adminFetchRequest(shop, `/api/orders/${encodeURIComponent(id)}/invoice${query}`, {
+    method,
+    headers: { origin: EXTENSION_ORIGIN },
+  });
   return send(request, id);
 }
 
 async function send(request: Request, id: string) {
   const args = { request, params: { id }, context: {} };
-  const res = await settle(() => (request.method === "GET" || request.method === "OPTIONS" ? loader(args) : action(args)));
+  const res = await settle(() =>
+    request.method === "GET" || request.method === "OPTIONS" ? loader(args) : action(args),
+  );
   return { status: res.status, body: res.body as InvoiceApiResponse, headers: res.response?.headers ?? new Headers() };
 }
 
@@ -96,7 +101,10 @@ describe("GET /api/orders/:id/invoice", () => {
 
     const refreshed = await call(shop, "GET", orderId, "?refresh=1");
     expect(refreshed.status).toBe(200);
-    expect(ok(refreshed.body).order).toMatchObject({ state: "paid", invoice: { zohoStatus: "paid", number: created.invoice!.number } });
+    expect(ok(refreshed.body).order).toMatchObject({
+      state: "paid",
+      invoice: { zohoStatus: "paid", number: created.invoice!.number },
+    });
     expect(zohoBooks.counts()).toEqual({ "GET /invoices/{id}": 1 });
   });
 
@@ -106,7 +114,11 @@ describe("GET /api/orders/:id/invoice", () => {
     org.invoices.clear();
 
     const res = await call(shop, "GET", orderId, "?refresh=1");
-    expect(ok(res.body).order).toMatchObject({ state: "not_sent", invoice: null, problem: { code: "zoho_invoice_missing" } });
+    expect(ok(res.body).order).toMatchObject({
+      state: "not_sent",
+      invoice: null,
+      problem: { code: "zoho_invoice_missing" },
+    });
     expect(ok(res.body).order.problem!.message).toContain(created.invoice!.number);
     expect(getShopifyMetafield(gid, "zoho_invoice")).toBeUndefined();
     expect((await call(shop, "POST", orderId)).status).toBe(201);
@@ -151,7 +163,9 @@ describe("POST /api/orders/:id/invoice", () => {
 
   it("a refusal (no Zoho tax of that rate) → 422 with the reason; the order shows the error", async () => {
     const s = await connectedShop({ label: "block" });
-    const orderId = s.addOrder(simpleOrder({ lines: [{ title: "Mug", quantity: 1, price: "10.00", taxes: [{ title: "VAT", percent: "17" }] }] }));
+    const orderId = s.addOrder(
+      simpleOrder({ lines: [{ title: "Mug", quantity: 1, price: "10.00", taxes: [{ title: "VAT", percent: "17" }] }] }),
+    );
     const res = await call(s.shop, "POST", orderId);
 
     expect(res.status).toBe(422);
@@ -178,7 +192,10 @@ describe("POST /api/orders/:id/invoice", () => {
 
   it("a shop paused for its daily Zoho limit → 202 queued, no Zoho call", async () => {
     const { shop, orderId } = await shopWithOrder();
-    await prisma.zohoConnection.update({ where: { shop }, data: { pausedUntil: new Date(Date.now() + 3_600_000), pauseReason: "daily_quota" } });
+    await prisma.zohoConnection.update({
+      where: { shop },
+      data: { pausedUntil: new Date(Date.now() + 3_600_000), pauseReason: "daily_quota" },
+    });
     const res = await call(shop, "POST", orderId);
 
     expect(res.status).toBe(202);
@@ -193,7 +210,10 @@ describe("POST /api/orders/:id/invoice", () => {
     await prisma.zohoConnection.update({ where: { shop }, data: { status: "disconnected", refreshTokenEnc: null } });
     const res = await call(shop, "POST", orderId);
     expect(res.status).toBe(409);
-    expect(failed(res.body).error).toEqual({ code: "zoho_not_connected", message: "Connect Zoho Books in the app's Settings first." });
+    expect(failed(res.body).error).toEqual({
+      code: "zoho_not_connected",
+      message: "Connect Zoho Books in the app's Settings first.",
+    });
   });
 });
 
@@ -201,14 +221,21 @@ describe("PUT /api/orders/:id/invoice", () => {
   it("re-pushes the edited order to the draft", async () => {
     const { shop, org, order, orderId, addOrder } = await shopWithOrder();
     await call(shop, "POST", orderId);
-    const edited = simpleOrder({ id: orderId, name: order.name, lines: [{ title: "Espresso cups", quantity: 3, price: "19.90", taxes: [{ title: "IVA", percent: "22" }] }] });
+    const edited = simpleOrder({
+      id: orderId,
+      name: order.name,
+      lines: [{ title: "Espresso cups", quantity: 3, price: "19.90", taxes: [{ title: "IVA", percent: "22" }] }],
+    });
     addOrder(edited);
 
     const res = await call(shop, "PUT", orderId);
     expect(res.status).toBe(200);
     const body = ok(res.body);
     expect(body.message).toMatch(/^Draft invoice INV-\d+ updated from the order\.$/);
-    expect(body.order.invoice).toMatchObject({ shopifyTotal: edited.totalPriceSet.shopMoney.amount, zohoTotal: edited.totalPriceSet.shopMoney.amount });
+    expect(body.order.invoice).toMatchObject({
+      shopifyTotal: edited.totalPriceSet.shopMoney.amount,
+      zohoTotal: edited.totalPriceSet.shopMoney.amount,
+    });
     expect(org.invoices.size).toBe(1);
   });
 
@@ -242,7 +269,9 @@ describe("DELETE /api/orders/:id/invoice", () => {
 
     const res = await call(shop, "DELETE", orderId);
     expect(res.status).toBe(200);
-    expect(ok(res.body).message).toBe(`Invoice ${created.invoice!.number} deleted in Zoho Books. Use Create to send the order again.`);
+    expect(ok(res.body).message).toBe(
+      `Invoice ${created.invoice!.number} deleted in Zoho Books. Use Create to send the order again.`,
+    );
     expect(ok(res.body).order).toMatchObject({ state: "not_sent", invoice: null, problem: null });
     expect(org.invoices.size).toBe(0);
     expect(getShopifyMetafield(gid, "zoho_invoice")).toBeUndefined();
@@ -285,7 +314,10 @@ describe("the optional order tag", () => {
 describe("authentication, ownership and CORS", () => {
   it("no session token → 401 JSON (not a login redirect), with CORS headers so the block can read it", async () => {
     const { orderId } = await shopWithOrder();
-    const res = await send(new Request(appUrl(`/api/orders/${orderId}/invoice`), { headers: { origin: EXTENSION_ORIGIN } }), orderId);
+    const res = await send(
+      new Request(appUrl(`/api/orders/${orderId}/invoice`), { headers: { origin: EXTENSION_ORIGIN } }),
+      orderId,
+    );
     expect(res.status).toBe(401);
     expect(failed(res.body).error.code).toBe("unauthorized");
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
@@ -296,7 +328,10 @@ describe("authentication, ownership and CORS", () => {
     const [h, p] = (await sessionToken(shop)).split(".");
     const request = new Request(appUrl(`/api/orders/${orderId}/invoice`), {
       method: "DELETE",
-      headers: { origin: EXTENSION_ORIGIN, authorization: `Bearer ${h}.${p}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQtMDEyMzQ1Njc4OWFi` },
+      headers: {
+        origin: EXTENSION_ORIGIN,
+        authorization: `Bearer ${h}.${p}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQtMDEyMzQ1Njc4OWFi`,
+      },
     });
     expect((await send(request, orderId)).status).toBe(401);
   });
@@ -333,7 +368,11 @@ describe("authentication, ownership and CORS", () => {
     const { orderId } = await shopWithOrder();
     const request = new Request(appUrl(`/api/orders/${orderId}/invoice`), {
       method: "OPTIONS",
-      headers: { origin: EXTENSION_ORIGIN, "access-control-request-method": "DELETE", "access-control-request-headers": "authorization" },
+      headers: {
+        origin: EXTENSION_ORIGIN,
+        "access-control-request-method": "DELETE",
+        "access-control-request-headers": "authorization",
+      },
     });
     const res = await send(request, orderId);
     expect(res.status).toBe(204);

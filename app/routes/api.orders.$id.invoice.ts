@@ -50,14 +50,25 @@ async function handle(request: Request, rawId: string | undefined): Promise<Resp
   const { session, admin, cors } = auth;
 
   const orderId = parseOrderId(rawId);
-  if (!orderId) return cors(json<InvoiceApiFailure>({ ok: false, error: { code: "bad_order_id", message: "The order id must be a number or an Order GID." } }, 400));
+  if (!orderId)
+    return cors(
+      json<InvoiceApiFailure>(
+        { ok: false, error: { code: "bad_order_id", message: "The order id must be a number or an Order GID." } },
+        400,
+      ),
+    );
 
   const deps = { graphql: admin.graphql };
   try {
     let result: InvoiceActionResult;
     switch (method) {
       case "GET":
-        result = await getOrderInvoice(session.shop, orderId, { refresh: new URL(request.url).searchParams.get("refresh") === "1" }, deps);
+        result = await getOrderInvoice(
+          session.shop,
+          orderId,
+          { refresh: new URL(request.url).searchParams.get("refresh") === "1" },
+          deps,
+        );
         break;
       case "POST":
         result = await createOrderInvoice(session.shop, orderId, deps);
@@ -69,25 +80,46 @@ async function handle(request: Request, rawId: string | undefined): Promise<Resp
         result = await deleteOrderInvoiceInZoho(session.shop, orderId, deps);
         break;
       default: {
-        const res = json<InvoiceApiFailure>({ ok: false, error: { code: "method_not_allowed", message: `${method} is not supported here.` } }, 405);
+        const res = json<InvoiceApiFailure>(
+          { ok: false, error: { code: "method_not_allowed", message: `${method} is not supported here.` } },
+          405,
+        );
         res.headers.set("Allow", METHODS);
         return cors(res);
       }
     }
     const { outcome, order, message, warning } = result;
     const status = outcome === "created" ? 201 : outcome === "queued" ? 202 : 200;
-    return cors(json<InvoiceApiSuccess>({ ok: true, order, ...(message ? { message } : {}), ...(warning ? { warning } : {}) }, status));
+    return cors(
+      json<InvoiceApiSuccess>(
+        { ok: true, order, ...(message ? { message } : {}), ...(warning ? { warning } : {}) },
+        status,
+      ),
+    );
   } catch (err) {
     if (err instanceof OrderInvoiceError) {
       const status = { not_found: 404, conflict: 409, refused: 422, unavailable: 503 }[err.kind];
-      return cors(json<InvoiceApiFailure>({ ok: false, error: { code: err.code, message: err.message }, ...(err.order ? { order: err.order } : {}) }, status));
+      return cors(
+        json<InvoiceApiFailure>(
+          { ok: false, error: { code: err.code, message: err.message }, ...(err.order ? { order: err.order } : {}) },
+          status,
+        ),
+      );
     }
     // The library answers a refused Admin API call by throwing a Response: Shopify's 401 for a revoked
     // offline token (after dropping it, so the retried request exchanges a new one), 402/403/423 as
     // Shopify sent them. They are answers for the block, not our failures.
     if (err instanceof Response) throw cors(err);
     logger.error({ err, shop: session.shop, orderId, method }, "order invoice api failed");
-    return cors(json<InvoiceApiFailure>({ ok: false, error: { code: "unexpected", message: "Something went wrong on our side. Try again in a minute." } }, 500));
+    return cors(
+      json<InvoiceApiFailure>(
+        {
+          ok: false,
+          error: { code: "unexpected", message: "Something went wrong on our side. Try again in a minute." },
+        },
+        500,
+      ),
+    );
   }
 }
 

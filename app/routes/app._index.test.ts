@@ -25,7 +25,12 @@ describe("/app dashboard", () => {
     expect((await connectZoho(connected)).status).toBe(302);
 
     const mine = await load(await adminDocumentRequest(connected, "/app"));
-    expect(mine.body).toMatchObject({ state: "connected", organizationName: "Bottega Srl", dataCenterLabel: "United States (zoho.com)", autoSend: true });
+    expect(mine.body).toMatchObject({
+      state: "connected",
+      organizationName: "Bottega Srl",
+      dataCenterLabel: "United States (zoho.com)",
+      autoSend: true,
+    });
 
     const theirs = await load(await adminDocumentRequest(other, "/app"));
     expect(theirs.body).toMatchObject({ state: "not_connected", organizationName: null });
@@ -47,7 +52,13 @@ describe("/app dashboard", () => {
     });
     await prisma.syncEvent.createMany({
       data: [
-        { shop, orderId: "1", kind: "invoice_created", message: "Created draft invoice INV-000001 for #1001", at: new Date(Date.now() - 2000) },
+        {
+          shop,
+          orderId: "1",
+          kind: "invoice_created",
+          message: "Created draft invoice INV-000001 for #1001",
+          at: new Date(Date.now() - 2000),
+        },
         { shop, orderId: "3", kind: "needs_attention", message: "No Zoho tax of 7%", at: new Date(Date.now() - 1000) },
         { shop: other, orderId: "5", kind: "sync_failed", message: "not yours" },
       ],
@@ -69,11 +80,46 @@ describe("/app dashboard", () => {
     const tax = "No Zoho tax of 17% — add it in Zoho Books › Settings › Taxes.";
     await prisma.orderSync.createMany({
       data: [
-        { shop, orderId: "1", orderName: "#1001", status: "needs_attention", lastErrorCode: "unknown_tax_rate", lastErrorMessage: tax },
-        { shop, orderId: "2", orderName: "#1002", status: "needs_attention", lastErrorCode: "unknown_tax_rate", lastErrorMessage: tax },
-        { shop, orderId: "3", orderName: "#1003", status: "needs_attention", lastErrorCode: "currency_mismatch", lastErrorMessage: "The shop sells in USD." },
-        { shop, orderId: "4", orderName: "#1004", status: "failed", lastErrorCode: "unknown_tax_rate", lastErrorMessage: tax },
-        { shop: other, orderId: "5", orderName: "#2001", status: "needs_attention", lastErrorCode: "currency_mismatch", lastErrorMessage: "not yours" },
+        {
+          shop,
+          orderId: "1",
+          orderName: "#1001",
+          status: "needs_attention",
+          lastErrorCode: "unknown_tax_rate",
+          lastErrorMessage: tax,
+        },
+        {
+          shop,
+          orderId: "2",
+          orderName: "#1002",
+          status: "needs_attention",
+          lastErrorCode: "unknown_tax_rate",
+          lastErrorMessage: tax,
+        },
+        {
+          shop,
+          orderId: "3",
+          orderName: "#1003",
+          status: "needs_attention",
+          lastErrorCode: "currency_mismatch",
+          lastErrorMessage: "The shop sells in USD.",
+        },
+        {
+          shop,
+          orderId: "4",
+          orderName: "#1004",
+          status: "failed",
+          lastErrorCode: "unknown_tax_rate",
+          lastErrorMessage: tax,
+        },
+        {
+          shop: other,
+          orderId: "5",
+          orderName: "#2001",
+          status: "needs_attention",
+          lastErrorCode: "currency_mismatch",
+          lastErrorMessage: "not yours",
+        },
       ],
     });
 
@@ -85,6 +131,8 @@ describe("/app dashboard", () => {
 
     const calm = uniqueShop();
     await installShop(calm);
-    expect(((await load(await adminDocumentRequest(calm, "/app"))).body as Awaited<ReturnType<typeof loader>>).attention).toEqual({ count: 0, topReason: null });
+    expect(
+      ((await load(await adminDocumentRequest(calm, "/app"))).body as Awaited<ReturnType<typeof loader>>).attention,
+    ).toEqual({ count: 0, topReason: null });
   });
 });

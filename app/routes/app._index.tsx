@@ -2,7 +2,20 @@
 // Reads our own tables and the limiter's call counter only (no Zoho call while rendering).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Text,
+} from "@shopify/polaris";
 import { shopifyOrderAdminUrl, zohoInvoiceUrl } from "~/components/admin-links";
 import { pageTitle } from "~/components/page-title";
 import { formatShopTime } from "~/components/shop-time";
@@ -24,7 +37,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     recentActivity(session.shop, 6),
     getDailyQuotaStatus(session.shop),
     attentionSummary(session.shop),
-    shopTimezoneForPages(session.shop, admin.graphql, (err) => logger.warn({ shop: session.shop, err }, "shop timezone unavailable")),
+    shopTimezoneForPages(session.shop, admin.graphql, (err) =>
+      logger.warn({ shop: session.shop, err }, "shop timezone unavailable"),
+    ),
   ]);
   return {
     shop: session.shop,
@@ -72,7 +87,12 @@ export default function Dashboard() {
     { label: "Synced", value: s.counts.synced, view: "synced", tone: "success" },
     { label: "Waiting", value: s.counts.waiting, view: "waiting" },
     { label: "Retrying", value: s.counts.failed, view: "failed", tone: s.counts.failed ? "caution" : undefined },
-    { label: "Needs attention", value: s.counts.needs_attention, view: "needs_attention", tone: s.counts.needs_attention ? "critical" : undefined },
+    {
+      label: "Needs attention",
+      value: s.counts.needs_attention,
+      view: "needs_attention",
+      tone: s.counts.needs_attention ? "critical" : undefined,
+    },
   ];
 
   return (
@@ -107,15 +127,17 @@ export default function Dashboard() {
                 {s.state === "connected" && (
                   <BlockStack gap="100">
                     <Text as="p">
-                      Organization: {s.organizationName ?? "not chosen yet — pick one in Settings"} · {s.dataCenterLabel}
+                      Organization: {s.organizationName ?? "not chosen yet — pick one in Settings"} ·{" "}
+                      {s.dataCenterLabel}
                     </Text>
                     <Text as="p" tone="subdued">
-                      Paid orders are {s.autoSend ? "sent automatically" : "not sent automatically"}. Last successful call to Zoho:{" "}
-                      {s.lastSuccessAt ? formatDate(s.lastSuccessAt) : "none yet"}.
+                      Paid orders are {s.autoSend ? "sent automatically" : "not sent automatically"}. Last successful
+                      call to Zoho: {s.lastSuccessAt ? formatDate(s.lastSuccessAt) : "none yet"}.
                     </Text>
                     {s.quota && (
                       <Text as="p" tone={s.quota.used >= s.quota.backgroundLimit ? "caution" : "subdued"}>
-                        Zoho API calls today: {s.quota.used.toLocaleString("en-US")} of {s.quota.quota.toLocaleString("en-US")} ({QUOTA_SOURCE[s.quota.source]}
+                        Zoho API calls today: {s.quota.used.toLocaleString("en-US")} of{" "}
+                        {s.quota.quota.toLocaleString("en-US")} ({QUOTA_SOURCE[s.quota.source]}
                         ), resets {formatDate(s.quota.resetsAt)}.
                         {s.quota.used >= s.quota.backgroundLimit
                           ? " Older orders being sent in the background wait for the reset; new paid orders are still sent."
@@ -124,7 +146,8 @@ export default function Dashboard() {
                     )}
                     {s.pausedUntil && (
                       <Text as="p" tone="caution">
-                        Sending is paused until {formatDate(s.pausedUntil)}: {s.lastError ?? "Zoho's daily API limit was reached."}
+                        Sending is paused until {formatDate(s.pausedUntil)}:{" "}
+                        {s.lastError ?? "Zoho's daily API limit was reached."}
                       </Text>
                     )}
                   </BlockStack>
@@ -139,7 +162,11 @@ export default function Dashboard() {
                 )}
                 <InlineStack>
                   <Button url="/app/settings" variant={s.state === "connected" ? "secondary" : "primary"}>
-                    {s.state === "connected" ? "Settings" : s.state === "needs_reauth" ? "Reconnect in Settings" : "Connect in Settings"}
+                    {s.state === "connected"
+                      ? "Settings"
+                      : s.state === "needs_reauth"
+                        ? "Reconnect in Settings"
+                        : "Connect in Settings"}
                   </Button>
                 </InlineStack>
               </BlockStack>
@@ -193,7 +220,9 @@ export default function Dashboard() {
                           <InlineStack gap="200" blockAlign="center">
                             <Badge tone={kind.tone}>{kind.label}</Badge>
                             {e.orderName && <RecentOrder shop={s.shop} orderId={e.orderId} orderName={e.orderName} />}
-                            {e.invoiceNumber && <RecentInvoice number={e.invoiceNumber} url={zohoInvoiceUrl(s.links, e.invoiceId)} />}
+                            {e.invoiceNumber && (
+                              <RecentInvoice number={e.invoiceNumber} url={zohoInvoiceUrl(s.links, e.invoiceId)} />
+                            )}
                             <Text as="span" tone="subdued" variant="bodySm">
                               {formatDate(e.at)}
                             </Text>

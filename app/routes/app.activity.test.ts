@@ -10,7 +10,9 @@ import { settle } from "~test/helpers/zoho-connect";
 type LoaderData = Awaited<ReturnType<typeof loader>>;
 
 async function load(shop: string, query = ""): Promise<LoaderData> {
-  const res = await settle(async () => loader({ request: await adminDocumentRequest(shop, `/app/activity${query}`), params: {}, context: {} }));
+  const res = await settle(async () =>
+    loader({ request: await adminDocumentRequest(shop, `/app/activity${query}`), params: {}, context: {} }),
+  );
   expect(res.status).toBe(200);
   return res.body as LoaderData;
 }
@@ -26,10 +28,22 @@ async function shopWithActivity() {
     ],
   });
   const events = [
-    { orderId: "7001", kind: "sync_failed", message: "Zoho Books did not answer properly (HTTP 500); the order is retried automatically." },
+    {
+      orderId: "7001",
+      kind: "sync_failed",
+      message: "Zoho Books did not answer properly (HTTP 500); the order is retried automatically.",
+    },
     { orderId: "7001", kind: "invoice_created", message: "Created draft invoice INV-000001 for #1001" },
-    { orderId: "7002", kind: "needs_attention", message: "No Zoho tax of 7% — add it in Zoho Books › Settings › Taxes" },
-    { orderId: null, kind: "shop_paused", message: "The daily Zoho Books API limit is reached; sending resumes later." },
+    {
+      orderId: "7002",
+      kind: "needs_attention",
+      message: "No Zoho tax of 7% — add it in Zoho Books › Settings › Taxes",
+    },
+    {
+      orderId: null,
+      kind: "shop_paused",
+      message: "The daily Zoho Books API limit is reached; sending resumes later.",
+    },
     { orderId: "7003", kind: "order_held", message: "Not sent: automatic sending was off when this order was paid." },
   ];
   const start = Date.now() - 60_000;
@@ -39,7 +53,9 @@ async function shopWithActivity() {
 
 describe("/app/activity", () => {
   it("rejects a request without a session token", async () => {
-    const res = await settle(() => loader({ request: new Request("https://my-test-app.myshopify.io/app/activity"), params: {}, context: {} }));
+    const res = await settle(() =>
+      loader({ request: new Request("https://my-test-app.myshopify.io/app/activity"), params: {}, context: {} }),
+    );
     expect(res.status).toBe(302);
   });
 
@@ -85,7 +101,12 @@ describe("/app/activity", () => {
     await installShop(shop);
     const start = Date.now() - 3600_000;
     await prisma.syncEvent.createMany({
-      data: Array.from({ length: 60 }, (_, i) => ({ shop, kind: "invoice_created", message: `event ${i}`, at: new Date(start + i * 1000) })),
+      data: Array.from({ length: 60 }, (_, i) => ({
+        shop,
+        kind: "invoice_created",
+        message: `event ${i}`,
+        at: new Date(start + i * 1000),
+      })),
     });
 
     const first = await load(shop);
@@ -96,6 +117,8 @@ describe("/app/activity", () => {
     const third = await load(shop, `?after=${second.pageInfo.endCursor}`);
     expect(third.events.map((e) => e.message)).toEqual(Array.from({ length: 10 }, (_, i) => `event ${9 - i}`));
     expect(third.pageInfo).toMatchObject({ hasNext: false, hasPrevious: true });
-    expect((await load(shop, `?before=${third.pageInfo.startCursor}`)).events.map((e) => e.message)).toEqual(second.events.map((e) => e.message));
+    expect((await load(shop, `?before=${third.pageInfo.startCursor}`)).events.map((e) => e.message)).toEqual(
+      second.events.map((e) => e.message),
+    );
   });
 });

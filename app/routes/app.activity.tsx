@@ -43,7 +43,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const kind = isActivityKind(kindParam) ? kindParam : "";
 
   const [{ events, pageInfo, orderMatched }, connection, timezone] = await Promise.all([
-    listActivity(shop, { order: order || null, kind: kind || null }, { after: params.get("after"), before: params.get("before") }),
+    listActivity(
+      shop,
+      { order: order || null, kind: kind || null },
+      { after: params.get("after"), before: params.get("before") },
+    ),
     getConnectionStatus(shop),
     shopTimezoneForPages(shop, admin.graphql, (err) => logger.warn({ shop, err }, "shop timezone unavailable")),
   ]);
@@ -89,7 +93,9 @@ export default function ActivityPage() {
       {formatShopTime(e.at, timezone, { seconds: true })}
     </Text>
   );
-  const orderLinks = (e: ActivityView) => <EventOrder shop={shop} event={e} invoiceUrl={zohoInvoiceUrl(links, e.invoiceId)} />;
+  const orderLinks = (e: ActivityView) => (
+    <EventOrder shop={shop} event={e} invoiceUrl={zohoInvoiceUrl(links, e.invoiceId)} />
+  );
   const details = (e: ActivityView) => (
     <Text as="p" breakWord>
       {e.message}
@@ -162,7 +168,9 @@ export default function ActivityPage() {
             {events.length === 0 && !filtered ? (
               <EmptyState heading="Nothing has happened yet" image={LOG_ILLUSTRATION}>
                 <BlockStack gap="200">
-                  <p>Each invoice the app creates, updates or deletes, and each problem with a reason, is listed here.</p>
+                  <p>
+                    Each invoice the app creates, updates or deletes, and each problem with a reason, is listed here.
+                  </p>
                 </BlockStack>
               </EmptyState>
             ) : (
@@ -172,7 +180,12 @@ export default function ActivityPage() {
                 itemCount={events.length}
                 selectable={false}
                 loading={loading}
-                headings={[{ title: `When (${timezone})` }, { title: "What" }, { title: "Order" }, { title: "Details" }]}
+                headings={[
+                  { title: `When (${timezone})` },
+                  { title: "What" },
+                  { title: "Order" },
+                  { title: "Details" },
+                ]}
                 emptyState={
                   <Box padding="600">
                     <Text as="p" alignment="center" tone="subdued">
@@ -208,14 +221,23 @@ function EventOrder({ shop, event, invoiceUrl }: { shop: string; event: Activity
       ) : (
         <Text as="span">{name}</Text>
       )}
-      <Link url={`/app/activity?order=${event.orderId}`} removeUnderline monochrome accessibilityLabel={`Activity of ${name}`}>
+      <Link
+        url={`/app/activity?order=${event.orderId}`}
+        removeUnderline
+        monochrome
+        accessibilityLabel={`Activity of ${name}`}
+      >
         <Text as="span" variant="bodySm">
           activity
         </Text>
       </Link>
       {event.invoiceNumber &&
         (invoiceUrl ? (
-          <Link url={invoiceUrl} target="_blank" accessibilityLabel={`Open invoice ${event.invoiceNumber} in Zoho Books`}>
+          <Link
+            url={invoiceUrl}
+            target="_blank"
+            accessibilityLabel={`Open invoice ${event.invoiceNumber} in Zoho Books`}
+          >
             {event.invoiceNumber}
           </Link>
         ) : (

@@ -63,7 +63,14 @@ describe("/app/orders authentication and isolation", () => {
     expect(anonymous.response!.headers.get("location")).toMatch(/^\/auth\/login/);
 
     const noToken = await settle(() =>
-      action(call(new Request("https://my-test-app.myshopify.io/app/orders", { method: "POST", body: new URLSearchParams({ intent: "send", orderId: "1" }) }))),
+      action(
+        call(
+          new Request("https://my-test-app.myshopify.io/app/orders", {
+            method: "POST",
+            body: new URLSearchParams({ intent: "send", orderId: "1" }),
+          }),
+        ),
+      ),
     );
     expect(noToken.status).toBe(302);
   });
@@ -82,7 +89,9 @@ describe("/app/orders authentication and isolation", () => {
       ["to", "2026-10-07"],
     ]);
     expect(started.body.ok).toBe(true);
-    const run = await waitFor(() => prisma.backfill.findFirst({ where: { shop: owner.shop, status: "sending" } }), { what: "the backfill to find its order" });
+    const run = await waitFor(() => prisma.backfill.findFirst({ where: { shop: owner.shop, status: "sending" } }), {
+      what: "the backfill to find its order",
+    });
 
     const seen = await load(intruder.shop);
     expect(seen.orders).toEqual([]);
@@ -111,7 +120,12 @@ describe("/app/orders list", () => {
     const shop = uniqueShop();
     await installShop(shop);
     await seedRows(shop, [
-      { orderId: "2001", status: "queued", lastErrorCode: "auto_send_off", lastErrorMessage: "Not sent: automatic sending was off when this order was paid." },
+      {
+        orderId: "2001",
+        status: "queued",
+        lastErrorCode: "auto_send_off",
+        lastErrorMessage: "Not sent: automatic sending was off when this order was paid.",
+      },
       {
         orderId: "2002",
         status: "synced",
@@ -122,7 +136,12 @@ describe("/app/orders list", () => {
         shopifyTotal: new Prisma.Decimal("39.8"),
         zohoTotal: new Prisma.Decimal("39.8"),
       },
-      { orderId: "2003", status: "needs_attention", lastErrorCode: "unknown_tax_rate", lastErrorMessage: "No Zoho tax of 7% — add it in Zoho Books › Settings › Taxes" },
+      {
+        orderId: "2003",
+        status: "needs_attention",
+        lastErrorCode: "unknown_tax_rate",
+        lastErrorMessage: "No Zoho tax of 7% — add it in Zoho Books › Settings › Taxes",
+      },
       { orderId: "2004", status: "creating", claimedAt: new Date() },
     ]);
 
@@ -134,11 +153,25 @@ describe("/app/orders list", () => {
       ["#2002", "synced"],
       ["#2001", "queued"],
     ]);
-    expect(data.orders[1]).toMatchObject({ errorMessage: "No Zoho tax of 7% — add it in Zoho Books › Settings › Taxes", canSend: true });
-    expect(data.orders[2]).toMatchObject({ invoiceNumber: "INV-000077", shopifyTotal: "39.80", zohoTotal: "39.80", currencyCode: "EUR", canSend: false });
+    expect(data.orders[1]).toMatchObject({
+      errorMessage: "No Zoho tax of 7% — add it in Zoho Books › Settings › Taxes",
+      canSend: true,
+    });
+    expect(data.orders[2]).toMatchObject({
+      invoiceNumber: "INV-000077",
+      shopifyTotal: "39.80",
+      zohoTotal: "39.80",
+      currencyCode: "EUR",
+      canSend: false,
+    });
     expect(data.orders[3]).toMatchObject({ held: true, canSend: true });
     expect(data.counts).toEqual({ all: 4, needs_attention: 1, failed: 0, waiting: 2, synced: 1, deleted: 0 });
-    expect(data).toMatchObject({ connected: false, needsReconnect: false, backfill: null, filters: { view: "all", received: null, query: "" } });
+    expect(data).toMatchObject({
+      connected: false,
+      needsReconnect: false,
+      backfill: null,
+      filters: { view: "all", received: null, query: "" },
+    });
   });
 
   it("filters by tab, order name and received date, and pages with cursors both ways", async () => {
@@ -146,9 +179,15 @@ describe("/app/orders list", () => {
     await installShop(shop);
     await seedRows(
       shop,
-      Array.from({ length: 30 }, (_, i) => ({ orderId: String(3001 + i), status: i % 3 === 0 ? ("failed" as const) : ("synced" as const) })),
+      Array.from({ length: 30 }, (_, i) => ({
+        orderId: String(3001 + i),
+        status: i % 3 === 0 ? ("failed" as const) : ("synced" as const),
+      })),
     );
-    await prisma.orderSync.updateMany({ where: { shop, orderId: "3001" }, data: { createdAt: new Date(Date.now() - 40 * 24 * 3600_000) } });
+    await prisma.orderSync.updateMany({
+      where: { shop, orderId: "3001" },
+      data: { createdAt: new Date(Date.now() - 40 * 24 * 3600_000) },
+    });
 
     const first = await load(shop);
     expect(first.orders).toHaveLength(25);
@@ -164,8 +203,30 @@ describe("/app/orders list", () => {
     expect(back.pageInfo).toMatchObject({ hasNext: true, hasPrevious: false });
 
     const failed = await load(shop, "?status=failed");
-    expect(failed.orders.map((o) => o.orderName)).toEqual(["#3028", "#3025", "#3022", "#3019", "#3016", "#3013", "#3010", "#3007", "#3004", "#3001"]);
-    expect((await load(shop, "?q=302")).orders.map((o) => o.orderName)).toEqual(["#3029", "#3028", "#3027", "#3026", "#3025", "#3024", "#3023", "#3022", "#3021", "#3020"]);
+    expect(failed.orders.map((o) => o.orderName)).toEqual([
+      "#3028",
+      "#3025",
+      "#3022",
+      "#3019",
+      "#3016",
+      "#3013",
+      "#3010",
+      "#3007",
+      "#3004",
+      "#3001",
+    ]);
+    expect((await load(shop, "?q=302")).orders.map((o) => o.orderName)).toEqual([
+      "#3029",
+      "#3028",
+      "#3027",
+      "#3026",
+      "#3025",
+      "#3024",
+      "#3023",
+      "#3022",
+      "#3021",
+      "#3020",
+    ]);
     const recent = await load(shop, "?received=30d&status=failed");
     expect(recent.orders.map((o) => o.orderName)).not.toContain("#3001");
     expect(recent.orders).toHaveLength(9);
@@ -195,7 +256,11 @@ describe("/app/orders actions", () => {
       ["orderId", "4004"],
     ]);
 
-    expect(res.body).toEqual({ intent: "send", ok: true, message: "3 orders queued for sending to Zoho Books. 1 order already has an invoice." });
+    expect(res.body).toEqual({
+      intent: "send",
+      ok: true,
+      message: "3 orders queued for sending to Zoho Books. 1 order already has an invoice.",
+    });
     for (const orderId of ["4001", "4002", "4004"]) {
       const j = await job(shop, orderId);
       expect(j?.opts.priority).toBe(PRIORITY.manual);
@@ -218,8 +283,14 @@ describe("/app/orders actions", () => {
     ).toMatchObject({ ok: true, message: "1 order queued for sending to Zoho Books." });
     expect((await job(shop, "5001"))?.opts.priority).toBe(PRIORITY.manual);
 
-    expect(await post(shop, [["intent", "send"]])).toMatchObject({ status: 400, body: { ok: false, error: "Select at least one order." } });
-    expect(await post(shop, [["intent", "explode"]])).toMatchObject({ status: 400, body: { error: "Unknown action." } });
+    expect(await post(shop, [["intent", "send"]])).toMatchObject({
+      status: 400,
+      body: { ok: false, error: "Select at least one order." },
+    });
+    expect(await post(shop, [["intent", "explode"]])).toMatchObject({
+      status: 400,
+      body: { error: "Unknown action." },
+    });
 
     const notConnected = uniqueShop();
     await installShop(notConnected);
@@ -235,9 +306,13 @@ describe("/app/orders actions", () => {
 
   it("Backfill: start creates the run and queues the range's orders with backfill priority; the page shows progress; cancel takes them back", async () => {
     const s = await queueShop(shops, "bf");
-    const inRange = ["2026-10-02T10:00:00+02:00", "2026-10-03T10:00:00+02:00", "2026-10-04T10:00:00+02:00"].map((processedAt) => s.addOrder(simpleOrder({ processedAt })));
+    const inRange = ["2026-10-02T10:00:00+02:00", "2026-10-03T10:00:00+02:00", "2026-10-04T10:00:00+02:00"].map(
+      (processedAt) => s.addOrder(simpleOrder({ processedAt })),
+    );
     const outside = s.addOrder(simpleOrder({ processedAt: "2026-09-15T10:00:00+02:00" }));
-    await seedRows(s.shop, [{ orderId: inRange[0]!, status: "synced", zohoInvoiceId: "3", zohoInvoiceNumber: "INV-3" }]);
+    await seedRows(s.shop, [
+      { orderId: inRange[0]!, status: "synced", zohoInvoiceId: "3", zohoInvoiceNumber: "INV-3" },
+    ]);
 
     const started = await post(s.shop, [
       ["intent", "startBackfill"],
@@ -249,7 +324,9 @@ describe("/app/orders actions", () => {
       ok: true,
       message: "Finding the paid orders of 2026-10-01 to 2026-10-31; they are sent one after another.",
     });
-    await waitFor(() => prisma.backfill.findFirst({ where: { shop: s.shop, status: "sending" } }), { what: "the backfill to find its orders" });
+    await waitFor(() => prisma.backfill.findFirst({ where: { shop: s.shop, status: "sending" } }), {
+      what: "the backfill to find its orders",
+    });
 
     const run = await prisma.backfill.findFirstOrThrow({ where: { shop: s.shop } });
     expect(run).toMatchObject({ fromDate: "2026-10-01", toDate: "2026-10-31", total: 2, found: 3, skipped: 1 });
@@ -258,7 +335,16 @@ describe("/app/orders actions", () => {
     expect(await job(s.shop, outside)).toBeUndefined();
 
     const page = await load(s.shop);
-    expect(page.backfill).toMatchObject({ id: run.id, status: "sending", total: 2, synced: 0, waiting: 2, percent: 0, fromDate: "2026-10-01", toDate: "2026-10-31" });
+    expect(page.backfill).toMatchObject({
+      id: run.id,
+      status: "sending",
+      total: 2,
+      synced: 0,
+      waiting: 2,
+      percent: 0,
+      fromDate: "2026-10-01",
+      toDate: "2026-10-31",
+    });
     expect(page.connected).toBe(true);
 
     const again = await post(s.shop, [
@@ -281,7 +367,10 @@ describe("/app/orders actions", () => {
       ["from", "2026-10-31"],
       ["to", "2026-10-01"],
     ]);
-    expect(bad).toMatchObject({ status: 400, body: { ok: false, error: "The start date must be on or before the end date." } });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { ok: false, error: "The start date must be on or before the end date." },
+    });
   });
 });
 
@@ -304,24 +393,45 @@ describe("/app/orders what the merchant is told", () => {
       ["from", "2026-01-01"],
       ["to", oldest],
     ]);
-    expect(refused).toMatchObject({ status: 400, body: { ok: false, error: expect.stringMatching(new RegExp(`^Shopify lets this app read only the orders of the last 60 days \\(from ${oldest}\\)`)) } });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: {
+        ok: false,
+        error: expect.stringMatching(
+          new RegExp(`^Shopify lets this app read only the orders of the last 60 days \\(from ${oldest}\\)`),
+        ),
+      },
+    });
     expect(await prisma.backfill.count({ where: { shop: s.shop } })).toBe(0);
   });
 
   it("with read_all_orders nothing is said about 60 days; a retrying order shows its next try, and invoices carry their Zoho id", async () => {
     const s = await queueShop(shops, "next");
     await seedRows(s.shop, [
-      { orderId: "6001", status: "failed", lastErrorCode: "zoho_unavailable", lastErrorMessage: "Zoho Books did not answer (HTTP 503)." },
+      {
+        orderId: "6001",
+        status: "failed",
+        lastErrorCode: "zoho_unavailable",
+        lastErrorMessage: "Zoho Books did not answer (HTTP 503).",
+      },
       { orderId: "6002", status: "synced", zohoInvoiceId: "4600", zohoInvoiceNumber: "INV-4600" },
     ]);
     const runAt = Date.now() + 30 * 60_000;
-    await queues.syncOrder.add("sync-order", { shop: s.shop, orderId: "6001" }, { jobId: syncOrderJobId(s.shop, "6001"), delay: runAt - Date.now() });
+    await queues.syncOrder.add(
+      "sync-order",
+      { shop: s.shop, orderId: "6001" },
+      { jobId: syncOrderJobId(s.shop, "6001"), delay: runAt - Date.now() },
+    );
 
     const page = await load(s.shop);
     expect(page.history).toEqual({ allOrders: true, oldest: null });
     expect(page.links).toEqual({ dataCenter: "com", organizationId: s.org.organization.organization_id });
     const retrying = page.orders.find((o) => o.orderId === "6001")!;
     expect(Math.abs(new Date(retrying.nextTryAt!).getTime() - runAt)).toBeLessThan(2_000);
-    expect(page.orders.find((o) => o.orderId === "6002")).toMatchObject({ invoiceId: "4600", invoiceNumber: "INV-4600", nextTryAt: null });
+    expect(page.orders.find((o) => o.orderId === "6002")).toMatchObject({
+      invoiceId: "4600",
+      invoiceNumber: "INV-4600",
+      nextTryAt: null,
+    });
   });
 });

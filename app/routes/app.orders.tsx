@@ -40,7 +40,14 @@ import { logger } from "~/logger.server";
 import { nextSyncTries } from "~/queue/queues.server";
 import { shopTimezoneForPages } from "~/shopify/orders.server";
 import { authenticate } from "~/shopify.server";
-import { BackfillError, cancelBackfill, getBackfillProgress, resumeBackfill, startBackfill, type BackfillProgress } from "~/sync/backfill.server";
+import {
+  BackfillError,
+  cancelBackfill,
+  getBackfillProgress,
+  resumeBackfill,
+  startBackfill,
+  type BackfillProgress,
+} from "~/sync/backfill.server";
 import { ManualSendError, sendOrdersNow, type SendOrdersResult } from "~/sync/manual-send.server";
 import { isOrderView, ORDER_VIEWS, type OrderView } from "~/sync/order-views";
 import { countOrdersByView, listOrders, type OrderRowView } from "~/sync/orders-view.server";
@@ -144,7 +151,9 @@ export async function action({ request }: ActionFunctionArgs) {
         const refusal = historyRefusal(session.scope, fromDate, await shopTimezoneForPages(shop, admin.graphql));
         if (refusal) return refused(refusal);
         const { backfill } = await startBackfill(shop, { fromDate, toDate: String(form.get("to") ?? "") });
-        return ok(`Finding the paid orders of ${datesLabel(backfill.fromDate, backfill.toDate)}; they are sent one after another.`);
+        return ok(
+          `Finding the paid orders of ${datesLabel(backfill.fromDate, backfill.toDate)}; they are sent one after another.`,
+        );
       }
       case "resumeBackfill": {
         await resumeBackfill(shop, String(form.get("backfillId") ?? ""));
@@ -153,17 +162,22 @@ export async function action({ request }: ActionFunctionArgs) {
       case "cancelBackfill": {
         const r = await cancelBackfill(shop, String(form.get("backfillId") ?? ""));
         return ok(
-          `Backfill cancelled: ${plural(r.removed, "order")} will not be sent` + (r.kept ? `; ${plural(r.kept, "order")} already sent or being sent stay as they are.` : "."),
+          `Backfill cancelled: ${plural(r.removed, "order")} will not be sent` +
+            (r.kept ? `; ${plural(r.kept, "order")} already sent or being sent stay as they are.` : "."),
         );
       }
       default:
         return refused("Unknown action.");
     }
   } catch (err) {
-    if (err instanceof BackfillError) return refused(err.message, err.code === "not_found" ? 404 : err.code === "already_running" ? 409 : 400);
+    if (err instanceof BackfillError)
+      return refused(err.message, err.code === "not_found" ? 404 : err.code === "already_running" ? 409 : 400);
     if (err instanceof ManualSendError) return refused(err.message);
     logger.error({ shop, intent, err }, "orders action failed");
-    return refused("Something went wrong on our side. Try again in a minute; if it keeps failing, contact support.", 500);
+    return refused(
+      "Something went wrong on our side. Try again in a minute; if it keeps failing, contact support.",
+      500,
+    );
   }
 }
 
@@ -185,9 +199,13 @@ function datesLabel(from: string, to: string): string {
 function sendMessage(r: SendOrdersResult, timezone: string): string {
   const parts: string[] = [];
   if (r.queued.length) parts.push(`${plural(r.queued.length, "order")} queued for sending to Zoho Books.`);
-  if (r.alreadyInvoiced.length) parts.push(`${plural(r.alreadyInvoiced.length, "order")} already ${r.alreadyInvoiced.length === 1 ? "has" : "have"} an invoice.`);
+  if (r.alreadyInvoiced.length)
+    parts.push(
+      `${plural(r.alreadyInvoiced.length, "order")} already ${r.alreadyInvoiced.length === 1 ? "has" : "have"} an invoice.`,
+    );
   if (r.notFound.length) parts.push(`${plural(r.notFound.length, "order")} not found.`);
-  if (r.pausedUntil) parts.push(`Sending is paused until ${formatShopTime(r.pausedUntil.toISOString(), timezone)}; they are sent then.`);
+  if (r.pausedUntil)
+    parts.push(`Sending is paused until ${formatShopTime(r.pausedUntil.toISOString(), timezone)}; they are sent then.`);
   return parts.join(" ") || "Nothing to send.";
 }
 
@@ -213,13 +231,20 @@ function useFeedback(): Feedback {
   const [errors, setErrors] = useState<Feedback["errors"]>([]);
   const next = useRef(0);
   const toast = useCallback((message: string) => shopify.toast.show(message, { duration: 5_000 }), [shopify]);
-  const error = useCallback((title: string, message: string) => setErrors((e) => [...e, { id: ++next.current, title, message }]), []);
+  const error = useCallback(
+    (title: string, message: string) => setErrors((e) => [...e, { id: ++next.current, title, message }]),
+    [],
+  );
   const dismiss = useCallback((id: number) => setErrors((e) => e.filter((x) => x.id !== id)), []);
   return useMemo(() => ({ errors, toast, error, dismiss }), [errors, toast, error, dismiss]);
 }
 
 /** Each answer of an action, once: a toast when it worked, a banner when it did not. */
-function useActionFeedback(fetcher: { data?: ActionResult }, feedback: Feedback, onOk?: (r: Extract<ActionResult, { ok: true }>) => void) {
+function useActionFeedback(
+  fetcher: { data?: ActionResult },
+  feedback: Feedback,
+  onOk?: (r: Extract<ActionResult, { ok: true }>) => void,
+) {
   const { toast, error } = feedback;
   useEffect(() => {
     const r = fetcher.data;
@@ -260,10 +285,15 @@ function useRetryOutcomes(orders: OrderRow[], feedback: Feedback) {
       if (row.updatedAt === w.updatedAt || row.status === "queued" || row.status === "creating") continue;
       settled.push(w.orderId);
       const unchanged = row.status === w.status && row.errorCode === w.errorCode && row.errorMessage === w.errorMessage;
-      if (row.status === "synced") toast(`${row.orderName} sent to Zoho Books${row.invoiceNumber ? ` as ${row.invoiceNumber}` : ""}.`);
+      if (row.status === "synced")
+        toast(`${row.orderName} sent to Zoho Books${row.invoiceNumber ? ` as ${row.invoiceNumber}` : ""}.`);
       else if (unchanged && (row.status === "needs_attention" || row.status === "failed"))
-        error(`${row.orderName} was refused again for the same reason`, `${row.errorMessage ?? "The reason has not changed."} Fix the cause first, then retry.`);
-      else if (row.status === "needs_attention") error(`${row.orderName} needs attention`, row.errorMessage ?? "Zoho Books refused the invoice.");
+        error(
+          `${row.orderName} was refused again for the same reason`,
+          `${row.errorMessage ?? "The reason has not changed."} Fix the cause first, then retry.`,
+        );
+      else if (row.status === "needs_attention")
+        error(`${row.orderName} needs attention`, row.errorMessage ?? "Zoho Books refused the invoice.");
       else if (row.status === "failed") toast(`${row.orderName} could not be sent yet; it is retried automatically.`);
     }
     if (settled.length) setWatched((list) => list.filter((w) => !settled.includes(w.orderId)));
@@ -272,7 +302,13 @@ function useRetryOutcomes(orders: OrderRow[], feedback: Feedback) {
     (o: OrderRow) =>
       setWatched((list) => [
         ...list.filter((w) => w.orderId !== o.orderId),
-        { orderId: o.orderId, status: o.status, errorCode: o.errorCode, errorMessage: o.errorMessage, updatedAt: o.updatedAt },
+        {
+          orderId: o.orderId,
+          status: o.status,
+          errorCode: o.errorCode,
+          errorMessage: o.errorMessage,
+          updatedAt: o.updatedAt,
+        },
       ]),
     [],
   );
@@ -280,8 +316,21 @@ function useRetryOutcomes(orders: OrderRow[], feedback: Feedback) {
 }
 
 export default function OrdersPage() {
-  const { shop, orders, pageInfo, counts, filters, backfill, connected, needsReconnect, links, timezone, history, today, monthAgo } =
-    useLoaderData<typeof loader>();
+  const {
+    shop,
+    orders,
+    pageInfo,
+    counts,
+    filters,
+    backfill,
+    connected,
+    needsReconnect,
+    links,
+    timezone,
+    history,
+    today,
+    monthAgo,
+  } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const send = useFetcher<typeof action>();
   const retry = useFetcher<typeof action>();
@@ -306,12 +355,20 @@ export default function OrdersPage() {
         <Layout.Section>
           <BlockStack gap="400">
             {needsReconnect && (
-              <Banner tone="critical" title="Reconnect needed" action={{ content: "Open Settings", url: "/app/settings" }}>
+              <Banner
+                tone="critical"
+                title="Reconnect needed"
+                action={{ content: "Open Settings", url: "/app/settings" }}
+              >
                 <p>Zoho Books no longer accepts this app&apos;s access. Orders wait and are sent once you reconnect.</p>
               </Banner>
             )}
             {!connected && !needsReconnect && (
-              <Banner tone="warning" title="Zoho Books is not connected" action={{ content: "Connect in Settings", url: "/app/settings" }}>
+              <Banner
+                tone="warning"
+                title="Zoho Books is not connected"
+                action={{ content: "Connect in Settings", url: "/app/settings" }}
+              >
                 <p>Connect Zoho Books and choose an organization to send orders.</p>
               </Banner>
             )}
@@ -320,13 +377,20 @@ export default function OrdersPage() {
                 <p>{e.message}</p>
               </Banner>
             ))}
-            <BackfillCard backfill={backfill} connected={connected} today={today} monthAgo={monthAgo} history={history} feedback={feedback} />
+            <BackfillCard
+              backfill={backfill}
+              connected={connected}
+              today={today}
+              monthAgo={monthAgo}
+              history={history}
+              feedback={feedback}
+            />
             {empty ? (
               <Card>
                 <EmptyState heading="No paid orders yet" image={INVOICE_ILLUSTRATION}>
                   <p>
-                    Orders appear here as soon as they are paid and are sent to Zoho Books as draft invoices. To send orders placed before you connected
-                    Zoho Books, use Send past orders above.
+                    Orders appear here as soon as they are paid and are sent to Zoho Books as draft invoices. To send
+                    orders placed before you connected Zoho Books, use Send past orders above.
                   </p>
                 </EmptyState>
               </Card>
@@ -421,7 +485,12 @@ function OrderName({ shop, order }: { shop: string; order: OrderRowView }) {
 
 /** The invoice number, opening the invoice in Zoho Books (the organization's data center). */
 function InvoiceNumber({ links, order }: { links: ZohoLinkContext; order: OrderRowView }) {
-  if (!order.invoiceNumber) return <Text as="span" tone="subdued">—</Text>;
+  if (!order.invoiceNumber)
+    return (
+      <Text as="span" tone="subdued">
+        —
+      </Text>
+    );
   const url = zohoInvoiceUrl(links, order.invoiceId);
   return url ? (
     <StopRowClick>
@@ -444,17 +513,29 @@ function Total({ value, currency, mismatch }: { value: string | null; currency: 
 
 /** Why the order is where it is, when the next automatic try is, and its activity. */
 function Reason({ order, timezone }: { order: OrderRow; timezone: string }) {
-  if (!order.errorMessage && order.status !== "failed") return <Text as="span" tone="subdued">—</Text>;
+  if (!order.errorMessage && order.status !== "failed")
+    return (
+      <Text as="span" tone="subdued">
+        —
+      </Text>
+    );
   return (
     <BlockStack gap="100">
       {order.errorMessage && (
-        <Text as="p" variant="bodySm" tone={order.status === "needs_attention" ? "critical" : order.held ? undefined : "subdued"} breakWord>
+        <Text
+          as="p"
+          variant="bodySm"
+          tone={order.status === "needs_attention" ? "critical" : order.held ? undefined : "subdued"}
+          breakWord
+        >
           {order.errorMessage}
         </Text>
       )}
       {order.status === "failed" && (
         <Text as="p" variant="bodySm">
-          {order.nextTryAt ? `Retried automatically · next try ${formatShopTime(order.nextTryAt, timezone)}` : "Retried automatically"}
+          {order.nextTryAt
+            ? `Retried automatically · next try ${formatShopTime(order.nextTryAt, timezone)}`
+            : "Retried automatically"}
         </Text>
       )}
       <StopRowClick>
@@ -468,7 +549,17 @@ function Reason({ order, timezone }: { order: OrderRow; timezone: string }) {
   );
 }
 
-function RowAction({ order, canSend, retrying, onRetry }: { order: OrderRow; canSend: boolean; retrying: boolean; onRetry: (o: OrderRow) => void }) {
+function RowAction({
+  order,
+  canSend,
+  retrying,
+  onRetry,
+}: {
+  order: OrderRow;
+  canSend: boolean;
+  retrying: boolean;
+  onRetry: (o: OrderRow) => void;
+}) {
   if (!order.canSend || order.status === "creating") return null;
   return (
     <StopRowClick>
@@ -539,13 +630,16 @@ function OrdersTable(props: {
   };
 
   const resources = useMemo(() => orders.map((o) => ({ ...o, id: o.orderId })), [orders]);
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(resources);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
+    useIndexResourceState(resources);
   // A new page or filter starts with nothing selected (the polling's re-reads keep the selection).
   const { search } = useLocation();
   useEffect(() => clearSelection(), [search, clearSelection]);
 
   const mismatch = (o: OrderRow) => Boolean(o.zohoTotal && o.shopifyTotal && o.zohoTotal !== o.shopifyTotal);
-  const action = (o: OrderRow) => <RowAction order={o} canSend={props.canSend} retrying={props.retrying === o.orderId} onRetry={props.onRetry} />;
+  const action = (o: OrderRow) => (
+    <RowAction order={o} canSend={props.canSend} retrying={props.retrying === o.orderId} onRetry={props.onRetry} />
+  );
 
   const rows = orders.map((o, index) => (
     <IndexTable.Row id={o.orderId} key={o.orderId} position={index} selected={selectedResources.includes(o.orderId)}>
@@ -624,7 +718,15 @@ function OrdersTable(props: {
         onQueryClear={() => setQuery("")}
         filters={[receivedFilter]}
         appliedFilters={
-          filters.received ? [{ key: "received", label: `Received: ${RECEIVED_WITHIN[filters.received]!.label}`, onRemove: () => go({ received: null }) }] : []
+          filters.received
+            ? [
+                {
+                  key: "received",
+                  label: `Received: ${RECEIVED_WITHIN[filters.received]!.label}`,
+                  onRemove: () => go({ received: null }),
+                },
+              ]
+            : []
         }
         onClearAll={() => go({ received: null, q: null })}
         mode={mode}
@@ -678,7 +780,11 @@ const EMPTY_VIEW: Record<OrderView, string> = {
 
 function OrdersEmptyResult({ view, filtered }: { view: OrderView; filtered: boolean }) {
   return filtered ? (
-    <EmptySearchResult title="No orders match" description="Try another search or Received filter, or clear them." withIllustration />
+    <EmptySearchResult
+      title="No orders match"
+      description="Try another search or Received filter, or clear them."
+      withIllustration
+    />
   ) : (
     <EmptySearchResult title={EMPTY_VIEW[view]} />
   );
@@ -720,8 +826,8 @@ function BackfillCard(props: {
             Send past orders
           </Text>
           <Text as="p" tone="subdued">
-            Creates draft invoices for the paid orders of a date range (the order date, in your shop&apos;s timezone) that have no invoice yet. Orders
-            already in Zoho Books are skipped, and the oldest order is sent first.{" "}
+            Creates draft invoices for the paid orders of a date range (the order date, in your shop&apos;s timezone)
+            that have no invoice yet. Orders already in Zoho Books are skipped, and the oldest order is sent first.{" "}
             {history.oldest
               ? `Shopify lets the app read the orders of the last 60 days (from ${history.oldest}).`
               : "The app may read your whole order history."}
@@ -739,12 +845,35 @@ function BackfillCard(props: {
               )}
               <InlineStack gap="300" blockAlign="end" wrap>
                 <Box minWidth="180px">
-                  <TextField label="From" type="date" name="from" value={from} onChange={setFrom} min={history.oldest ?? undefined} max={to} autoComplete="off" />
+                  <TextField
+                    label="From"
+                    type="date"
+                    name="from"
+                    value={from}
+                    onChange={setFrom}
+                    min={history.oldest ?? undefined}
+                    max={to}
+                    autoComplete="off"
+                  />
                 </Box>
                 <Box minWidth="180px">
-                  <TextField label="To" type="date" name="to" value={to} onChange={setTo} min={from} max={today} autoComplete="off" />
+                  <TextField
+                    label="To"
+                    type="date"
+                    name="to"
+                    value={to}
+                    onChange={setTo}
+                    min={from}
+                    max={today}
+                    autoComplete="off"
+                  />
                 </Box>
-                <Button submit variant="primary" loading={start.state !== "idle"} disabled={!connected || !from || !to || tooOld}>
+                <Button
+                  submit
+                  variant="primary"
+                  loading={start.state !== "idle"}
+                  disabled={!connected || !from || !to || tooOld}
+                >
                   Send orders of these dates
                 </Button>
               </InlineStack>
@@ -756,7 +885,13 @@ function BackfillCard(props: {
   );
 }
 
-function BackfillProgressView({ backfill, control }: { backfill: NonNullable<LoaderData["backfill"]>; control: ReturnType<typeof useFetcher<typeof action>> }) {
+function BackfillProgressView({
+  backfill,
+  control,
+}: {
+  backfill: NonNullable<LoaderData["backfill"]>;
+  control: ReturnType<typeof useFetcher<typeof action>>;
+}) {
   const dates = datesLabel(backfill.fromDate, backfill.toDate);
   const finished = backfill.synced + backfill.needsAttention + backfill.other;
   const submit = (intent: string) => control.submit({ intent, backfillId: backfill.id }, { method: "post" });
@@ -765,7 +900,9 @@ function BackfillProgressView({ backfill, control }: { backfill: NonNullable<Loa
   let tone: "highlight" | "success" | "critical" | "primary" = "highlight";
   switch (backfill.status) {
     case "finding":
-      title = backfill.resumable ? `Finding the orders of ${dates} was interrupted` : `Finding the paid orders of ${dates}…`;
+      title = backfill.resumable
+        ? `Finding the orders of ${dates} was interrupted`
+        : `Finding the paid orders of ${dates}…`;
       break;
     case "sending":
       title = `Sending the orders of ${dates}`;
@@ -801,7 +938,11 @@ function BackfillProgressView({ backfill, control }: { backfill: NonNullable<Loa
           </Text>
           <InlineStack gap="200">
             {backfill.resumable && (
-              <Button size="slim" onClick={() => submit("resumeBackfill")} loading={control.state !== "idle" && control.formData?.get("intent") === "resumeBackfill"}>
+              <Button
+                size="slim"
+                onClick={() => submit("resumeBackfill")}
+                loading={control.state !== "idle" && control.formData?.get("intent") === "resumeBackfill"}
+              >
                 Resume
               </Button>
             )}
@@ -817,7 +958,12 @@ function BackfillProgressView({ backfill, control }: { backfill: NonNullable<Loa
             )}
           </InlineStack>
         </InlineStack>
-        <ProgressBar progress={backfill.percent} tone={tone} size="small" animated={backfill.status === "sending" || backfill.status === "finding"} />
+        <ProgressBar
+          progress={backfill.percent}
+          tone={tone}
+          size="small"
+          animated={backfill.status === "sending" || backfill.status === "finding"}
+        />
         <Text as="p" variant="bodySm" tone="subdued">
           {backfill.percent}% · {details.join(" · ")}
           {backfill.status === "finding" ? ` · ${backfill.found} paid orders found so far` : ""}

@@ -11,7 +11,14 @@ import { seedOrganization, zohoBooks } from "~test/harness/zoho-books";
 import { decryptSecret } from "~/crypto.server";
 
 type LoaderData = Awaited<ReturnType<typeof loader>>;
-type ActionBody = { intent: string; ok: boolean; error?: string; message?: string; connectUrl?: string; keyFields?: unknown[] };
+type ActionBody = {
+  intent: string;
+  ok: boolean;
+  error?: string;
+  message?: string;
+  connectUrl?: string;
+  keyFields?: unknown[];
+};
 
 const call = (request: Request) => ({ request, params: {}, context: {} });
 
@@ -56,7 +63,14 @@ describe("/app/settings authentication", () => {
     expect(rejected.status).toBe(401);
 
     const noToken = await settle(() =>
-      action(call(new Request("https://my-test-app.myshopify.io/app/settings", { method: "POST", body: new URLSearchParams({ intent: "disconnect" }) }))),
+      action(
+        call(
+          new Request("https://my-test-app.myshopify.io/app/settings", {
+            method: "POST",
+            body: new URLSearchParams({ intent: "disconnect" }),
+          }),
+        ),
+      ),
     );
     expect(noToken.status).toBe(302);
 
@@ -113,8 +127,13 @@ describe("/app/settings states", () => {
   it("rejects bad input with 400 and a reason", async () => {
     const shop = uniqueShop();
     await installShop(shop);
-    expect(await post(shop, { intent: "connect", dataCenter: "mars" })).toMatchObject({ status: 400, body: { ok: false, error: expect.stringMatching(/data center/) } });
-    expect(await post(shop, { intent: "selectOrganization", organizationId: "1; drop table" })).toMatchObject({ status: 400 });
+    expect(await post(shop, { intent: "connect", dataCenter: "mars" })).toMatchObject({
+      status: 400,
+      body: { ok: false, error: expect.stringMatching(/data center/) },
+    });
+    expect(await post(shop, { intent: "selectOrganization", organizationId: "1; drop table" })).toMatchObject({
+      status: 400,
+    });
     expect(await post(shop, { intent: "setAutoSend", autoSend: "maybe" })).toMatchObject({ status: 400 });
     expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "yes" })).toMatchObject({ status: 400 });
     expect(await post(shop, { intent: "setTagOrders", tagOrders: "yes" })).toMatchObject({ status: 400 });
@@ -129,7 +148,12 @@ describe("/app/settings states", () => {
 
     expect(zohoBooks.count()).toBe(0); // the list is the copy cached at connect time
     expect(data.organizationsFetchedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(data.status).toMatchObject({ state: "connected", organizationId: orgs[0]!.organization_id, organizationName: orgs[0]!.name, autoSend: true });
+    expect(data.status).toMatchObject({
+      state: "connected",
+      organizationId: orgs[0]!.organization_id,
+      organizationName: orgs[0]!.name,
+      autoSend: true,
+    });
     expect(data.status.connectedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(data.status.lastSuccessAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(data.organizations).toEqual([{ id: orgs[0]!.organization_id, name: orgs[0]!.name, currencyCode: "EUR" }]);
@@ -144,15 +168,25 @@ describe("/app/settings states", () => {
     const picked = await post(shop, { intent: "selectOrganization", organizationId: orgs[1]!.organization_id });
     expect(picked.body).toMatchObject({ ok: true, message: `Draft invoices will be created in ${orgs[1]!.name}.` });
     expect(await post(shop, { intent: "setAutoSend", autoSend: "false" })).toMatchObject({ body: { ok: true } });
-    expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" })).toMatchObject({ body: { ok: true } });
+    expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" })).toMatchObject({
+      body: { ok: true },
+    });
     expect(await post(shop, { intent: "setTagOrders", tagOrders: "true" })).toMatchObject({ body: { ok: true } });
-    expect((await load(shop)).books).toEqual({ createMissingItems: true, itemsRequired: false, discountStyle: "negative" }); // the defaults
-    expect(await post(shop, { intent: "setDiscountStyle", discountStyle: "lines" })).toMatchObject({ body: { ok: true } });
+    expect((await load(shop)).books).toEqual({
+      createMissingItems: true,
+      itemsRequired: false,
+      discountStyle: "negative",
+    }); // the defaults
+    expect(await post(shop, { intent: "setDiscountStyle", discountStyle: "lines" })).toMatchObject({
+      body: { ok: true },
+    });
     expect(await post(shop, { intent: "setDiscountStyle", discountStyle: "percent" })).toMatchObject({ status: 400 });
     expect(await post(shop, { intent: "setCreateMissingItems", createMissingItems: "false" })).toMatchObject({
       body: { ok: true, message: "No Zoho items are created; lines use existing items or none." },
     });
-    expect(await post(shop, { intent: "setCreateMissingItems", createMissingItems: "no" })).toMatchObject({ status: 400 });
+    expect(await post(shop, { intent: "setCreateMissingItems", createMissingItems: "no" })).toMatchObject({
+      status: 400,
+    });
 
     const data = await load(shop);
     expect(data.books).toMatchObject({ createMissingItems: false, discountStyle: "lines" });
@@ -166,7 +200,10 @@ describe("/app/settings states", () => {
     });
 
     const unknown = await post(shop, { intent: "selectOrganization", organizationId: "123456789" });
-    expect(unknown.body).toMatchObject({ ok: false, error: expect.stringContaining("not available to the connected Zoho account") });
+    expect(unknown.body).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("not available to the connected Zoho account"),
+    });
   });
 
   it("a plain load never calls Zoho; Refresh list fetches the organizations again, and says why it could not", async () => {
@@ -176,11 +213,19 @@ describe("/app/settings states", () => {
     expect((await load(shop)).organizations).toHaveLength(1);
     expect(zohoBooks.count()).toBe(0);
 
-    expect((await post(shop, { intent: "refreshOrganizations" })).body).toMatchObject({ ok: true, message: "2 Zoho Books organizations found." });
+    expect((await post(shop, { intent: "refreshOrganizations" })).body).toMatchObject({
+      ok: true,
+      message: "2 Zoho Books organizations found.",
+    });
     expect(zohoBooks.count("GET /organizations")).toBe(1);
-    expect((await load(shop)).organizations?.map((o) => o.id)).toEqual([orgs[0]!.organization_id, added.organization_id]);
+    expect((await load(shop)).organizations?.map((o) => o.id)).toEqual([
+      orgs[0]!.organization_id,
+      added.organization_id,
+    ]);
     // Choosing from the cached list needs no further call.
-    expect((await post(shop, { intent: "selectOrganization", organizationId: added.organization_id })).body).toMatchObject({ ok: true });
+    expect(
+      (await post(shop, { intent: "selectOrganization", organizationId: added.organization_id })).body,
+    ).toMatchObject({ ok: true });
     expect(zohoBooks.count()).toBe(1);
 
     zohoBooks.inject({ kind: "internal-error", path: "/organizations", times: Infinity });
@@ -195,7 +240,10 @@ describe("/app/settings states", () => {
     const row = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
     revokeZohoRefreshToken(decryptSecret(row.refreshTokenEnc!));
     expireZohoAccessTokens();
-    await prisma.zohoConnection.update({ where: { shop }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    await prisma.zohoConnection.update({
+      where: { shop },
+      data: { accessTokenExpiresAt: new Date(Date.now() - 1000) },
+    });
 
     expect((await post(shop, { intent: "refreshOrganizations" })).body).toMatchObject({ ok: false });
     const data = await load(shop);
@@ -236,7 +284,11 @@ describe("duplicate protection: the unique invoice field", () => {
 
   it("finds the organization's unique invoice fields only when asked, and keys creates on the chosen one", async () => {
     const { shop, organizationId } = await withOrganization();
-    const unique = zohoBooks.addInvoiceCustomField(organizationId, { label: "Shopify order ID", api_name: "cf_shopify_order_id", unique: true });
+    const unique = zohoBooks.addInvoiceCustomField(organizationId, {
+      label: "Shopify order ID",
+      api_name: "cf_shopify_order_id",
+      unique: true,
+    });
     zohoBooks.addInvoiceCustomField(organizationId, { label: "PO", api_name: "cf_po", unique: false });
     zohoBooks.clearRequests();
 
@@ -244,9 +296,16 @@ describe("duplicate protection: the unique invoice field", () => {
     expect(zohoBooks.count("GET /settings/customfields")).toBe(0);
 
     const found = await post(shop, { intent: "detectInvoiceKey" });
-    expect(found.body).toMatchObject({ ok: true, keyFields: [{ apiName: "cf_shopify_order_id", label: "Shopify order ID", unique: true }] });
+    expect(found.body).toMatchObject({
+      ok: true,
+      keyFields: [{ apiName: "cf_shopify_order_id", label: "Shopify order ID", unique: true }],
+    });
 
-    const chosen = await post(shop, { intent: "setInvoiceKey", apiName: "cf_shopify_order_id", fieldId: String(unique.customfield_id) });
+    const chosen = await post(shop, {
+      intent: "setInvoiceKey",
+      apiName: "cf_shopify_order_id",
+      fieldId: String(unique.customfield_id),
+    });
     expect(chosen.body.ok).toBe(true);
     expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({
       invoiceKeyField: "cf_shopify_order_id",

@@ -5,7 +5,22 @@
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Checkbox,
+  InlineStack,
+  Layout,
+  List,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { pageTitle } from "~/components/page-title";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
@@ -25,7 +40,12 @@ import {
   type ConnectionStatusView,
   type InvoiceKeyFieldOption,
 } from "~/zoho/connection.server";
-import { getBooksSettings, isDiscountStyle, setCreateMissingItems, setDiscountStyle } from "~/sync/books-settings.server";
+import {
+  getBooksSettings,
+  isDiscountStyle,
+  setCreateMissingItems,
+  setDiscountStyle,
+} from "~/sync/books-settings.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
 import { ZohoError, toZohoOAuthError } from "~/zoho/errors";
@@ -34,9 +54,11 @@ const AUTO_DC = "auto";
 
 /** Reasons the OAuth callback passes as `?connect_error=` that are not Zoho token-endpoint codes. */
 const CALLBACK_REASONS: Record<string, string> = {
-  consent_declined: "You declined access on Zoho's consent screen, so Zoho Books was not connected. Click Connect Zoho Books to try again.",
+  consent_declined:
+    "You declined access on Zoho's consent screen, so Zoho Books was not connected. Click Connect Zoho Books to try again.",
   zoho_unreachable: "Zoho did not answer while finishing the connection. Try connecting again in a minute.",
-  unexpected: "Something went wrong on our side while finishing the connection. Try again; if it keeps failing, contact support.",
+  unexpected:
+    "Something went wrong on our side while finishing the connection. Try again; if it keeps failing, contact support.",
 };
 
 export const meta: MetaFunction = () => pageTitle("Settings");
@@ -46,7 +68,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const shop = session.shop;
   const status = await getConnectionStatus(shop);
   const cached = status.state === "connected" ? await getCachedOrganizations(shop) : null;
-  const organizations = cached?.organizations.map((o) => ({ id: o.organization_id, name: o.name, currencyCode: o.currency_code })) ?? null;
+  const organizations =
+    cached?.organizations.map((o) => ({ id: o.organization_id, name: o.name, currencyCode: o.currency_code })) ?? null;
 
   return {
     status: toView(status),
@@ -116,7 +139,11 @@ export async function action({ request }: ActionFunctionArgs) {
       }
       case "refreshOrganizations": {
         const orgs = await listOrganizations(shop);
-        return data<ActionResult>({ intent, ok: true, message: `${orgs.length} Zoho Books organization${orgs.length === 1 ? "" : "s"} found.` });
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message: `${orgs.length} Zoho Books organization${orgs.length === 1 ? "" : "s"} found.`,
+        });
       }
       case "selectOrganization": {
         const organizationId = String(form.get("organizationId") ?? "").trim();
@@ -142,7 +169,10 @@ export async function action({ request }: ActionFunctionArgs) {
         return data<ActionResult>({
           intent,
           ok: true,
-          message: style === "lines" ? "Discounts are sent as Zoho line discounts." : "Discounts are sent as negative invoice lines.",
+          message:
+            style === "lines"
+              ? "Discounts are sent as Zoho line discounts."
+              : "Discounts are sent as negative invoice lines.",
         });
       }
       case "detectInvoiceKey": {
@@ -161,7 +191,8 @@ export async function action({ request }: ActionFunctionArgs) {
         const apiName = String(form.get("apiName") ?? "").trim();
         const fieldId = String(form.get("fieldId") ?? "").trim();
         if (fieldId && !/^\d{1,30}$/.test(fieldId)) return bad("Choose a field from the list.");
-        if (apiName && !/^cf_[a-z0-9_]{1,60}$/i.test(apiName)) return bad(`"${apiName}" is not a Zoho custom field API name; they look like cf_shopify_order_id.`);
+        if (apiName && !/^cf_[a-z0-9_]{1,60}$/i.test(apiName))
+          return bad(`"${apiName}" is not a Zoho custom field API name; they look like cf_shopify_order_id.`);
         await setInvoiceKeyField(shop, apiName ? { apiName, fieldId: fieldId || null } : null);
         return data<ActionResult>({
           intent,
@@ -176,7 +207,9 @@ export async function action({ request }: ActionFunctionArgs) {
         return data<ActionResult>({
           intent,
           ok: true,
-          message: revoked ? "Zoho Books is disconnected and the app's access at Zoho was revoked." : "Zoho Books is disconnected.",
+          message: revoked
+            ? "Zoho Books is disconnected and the app's access at Zoho was revoked."
+            : "Zoho Books is disconnected.",
         });
       }
       default:
@@ -238,7 +271,8 @@ function toView(s: ConnectionStatusView) {
 
 // Same text on server and client (no locale/timezone dependent hydration mismatch).
 const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const formatDate = (iso: string | null, fallback: string) => (iso ? `${DATE_FORMAT.format(new Date(iso))} UTC` : fallback);
+const formatDate = (iso: string | null, fallback: string) =>
+  iso ? `${DATE_FORMAT.format(new Date(iso))} UTC` : fallback;
 
 const DATA_CENTER_OPTIONS = [
   { label: "Detect automatically (start at zoho.com)", value: AUTO_DC },
@@ -246,7 +280,8 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, tagOrders, books, organizations, organizationsFetchedAt, connectError } = useLoaderData<typeof loader>();
+  const { status, tagOrders, books, organizations, organizationsFetchedAt, connectError } =
+    useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
   const refreshOrgs = useFetcher<typeof action>();
@@ -270,11 +305,23 @@ export default function SettingsPage() {
   }, [connectUrl]);
 
   const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
-  const results = [connect, organization, refreshOrgs, autoSend, linkItems, tagging, invoiceKey, createItems, disconnect]
+  const results = [
+    connect,
+    organization,
+    refreshOrgs,
+    autoSend,
+    linkItems,
+    tagging,
+    invoiceKey,
+    createItems,
+    disconnect,
+  ]
     .map((f) => f.data)
     .filter((d): d is ActionResult => Boolean(d));
   const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
-  const linkItemsChecked = linkItems.formData ? linkItems.formData.get("linkItemsBySku") === "true" : status.linkItemsBySku;
+  const linkItemsChecked = linkItems.formData
+    ? linkItems.formData.get("linkItemsBySku") === "true"
+    : status.linkItemsBySku;
   const tagOrdersChecked = tagging.formData ? tagging.formData.get("tagOrders") === "true" : tagOrders;
   const paused = status.pausedUntil && new Date(status.pausedUntil).getTime() > Date.now() ? status.pausedUntil : null;
 
@@ -290,7 +337,9 @@ export default function SettingsPage() {
             )}
             {results.map((r) =>
               r.ok ? (
-                r.message ? <Banner key={r.intent} tone="success" title={r.message} /> : null
+                r.message ? (
+                  <Banner key={r.intent} tone="success" title={r.message} />
+                ) : null
               ) : (
                 <Banner key={r.intent} tone="critical" title="That did not work">
                   <p>{r.error}</p>
@@ -304,17 +353,22 @@ export default function SettingsPage() {
                 action={{
                   content: "Reconnect Zoho Books",
                   loading: connect.state !== "idle",
-                  onAction: () => startConnect(status.dataCenter && status.dataCenter !== "custom" ? status.dataCenter : AUTO_DC),
+                  onAction: () =>
+                    startConnect(status.dataCenter && status.dataCenter !== "custom" ? status.dataCenter : AUTO_DC),
                 }}
               >
-                <p>{status.lastError?.replace(/^Reconnect needed:\s*/, "") ?? "Zoho no longer accepts this app's access."}</p>
+                <p>
+                  {status.lastError?.replace(/^Reconnect needed:\s*/, "") ??
+                    "Zoho no longer accepts this app's access."}
+                </p>
                 <p>Paid orders are kept and sent once you reconnect.</p>
               </Banner>
             )}
             {paused && status.state === "connected" && (
               <Banner tone="warning" title="Sending is paused">
                 <p>
-                  {status.lastError ?? "Zoho's daily API limit was reached."} Sending resumes at {formatDate(paused, "")}.
+                  {status.lastError ?? "Zoho's daily API limit was reached."} Sending resumes at{" "}
+                  {formatDate(paused, "")}.
                 </p>
               </Banner>
             )}
@@ -334,8 +388,8 @@ export default function SettingsPage() {
                     </Banner>
                   )}
                   <Text as="p">
-                    Connect your Zoho Books account to turn paid orders into draft invoices. Zoho&apos;s sign-in opens in
-                    this window, outside the Shopify admin, and brings you back here.
+                    Connect your Zoho Books account to turn paid orders into draft invoices. Zoho&apos;s sign-in opens
+                    in this window, outside the Shopify admin, and brings you back here.
                   </Text>
                   <Select
                     label="Zoho data center"
@@ -345,7 +399,11 @@ export default function SettingsPage() {
                     helpText="Where your Zoho account lives. Zoho forwards you to your own data center if you leave it on automatic (except China)."
                   />
                   <InlineStack>
-                    <Button variant="primary" loading={connect.state !== "idle"} onClick={() => startConnect(dataCenter)}>
+                    <Button
+                      variant="primary"
+                      loading={connect.state !== "idle"}
+                      onClick={() => startConnect(dataCenter)}
+                    >
                       Connect Zoho Books
                     </Button>
                   </InlineStack>
@@ -359,13 +417,20 @@ export default function SettingsPage() {
                       <Text as="h2" variant="headingMd">
                         Zoho Books
                       </Text>
-                      {status.state === "connected" ? <Badge tone="success">Connected</Badge> : <Badge tone="critical">Reconnect needed</Badge>}
+                      {status.state === "connected" ? (
+                        <Badge tone="success">Connected</Badge>
+                      ) : (
+                        <Badge tone="critical">Reconnect needed</Badge>
+                      )}
                     </InlineStack>
                     <BlockStack gap="200">
                       <Detail label="Organization" value={status.organizationName ?? "Not chosen yet"} />
                       <Detail label="Data center" value={status.dataCenterLabel ?? "Unknown"} />
                       <Detail label="Connected since" value={formatDate(status.connectedAt, "Unknown")} />
-                      <Detail label="Last successful call to Zoho" value={formatDate(status.lastSuccessAt, "None yet")} />
+                      <Detail
+                        label="Last successful call to Zoho"
+                        value={formatDate(status.lastSuccessAt, "None yet")}
+                      />
                     </BlockStack>
                   </BlockStack>
                 </Card>
@@ -391,7 +456,8 @@ export default function SettingsPage() {
                         </Text>
                       ) : organizations.length === 0 ? (
                         <Text as="p" tone="critical">
-                          This Zoho account has no Zoho Books organization. Create one in Zoho Books, then click Refresh list.
+                          This Zoho account has no Zoho Books organization. Create one in Zoho Books, then click Refresh
+                          list.
                         </Text>
                       ) : (
                         <>
@@ -409,7 +475,12 @@ export default function SettingsPage() {
                             <Button
                               loading={organization.state !== "idle"}
                               disabled={!organizationId || organizationId === status.organizationId}
-                              onClick={() => organization.submit({ intent: "selectOrganization", organizationId }, { method: "post" })}
+                              onClick={() =>
+                                organization.submit(
+                                  { intent: "selectOrganization", organizationId },
+                                  { method: "post" },
+                                )
+                              }
                             >
                               Use this organization
                             </Button>
@@ -430,26 +501,37 @@ export default function SettingsPage() {
                       helpText="A draft invoice is created in Zoho Books within seconds of an order being paid."
                       checked={autoSendChecked}
                       disabled={status.state !== "connected"}
-                      onChange={(on) => autoSend.submit({ intent: "setAutoSend", autoSend: String(on) }, { method: "post" })}
+                      onChange={(on) =>
+                        autoSend.submit({ intent: "setAutoSend", autoSend: String(on) }, { method: "post" })
+                      }
                     />
                     <Checkbox
                       label="Link lines to Zoho items by SKU"
                       helpText="Turn on if Zoho Books refuses invoice lines without an item: each line then uses the Zoho item whose SKU matches the product's SKU."
                       checked={linkItemsChecked}
                       disabled={status.state !== "connected"}
-                      onChange={(on) => linkItems.submit({ intent: "setLinkItemsBySku", linkItemsBySku: String(on) }, { method: "post" })}
+                      onChange={(on) =>
+                        linkItems.submit(
+                          { intent: "setLinkItemsBySku", linkItemsBySku: String(on) },
+                          { method: "post" },
+                        )
+                      }
                     />
                     <Checkbox
                       label="Tag orders with the invoice number"
                       helpText={`Adds a tag like "Zoho: INV-000123" to each order that has a Zoho invoice, so the orders list can be filtered by it. The number is always stored in the order's "Zoho invoice" field.`}
                       checked={tagOrdersChecked}
                       disabled={status.state !== "connected"}
-                      onChange={(on) => tagging.submit({ intent: "setTagOrders", tagOrders: String(on) }, { method: "post" })}
+                      onChange={(on) =>
+                        tagging.submit({ intent: "setTagOrders", tagOrders: String(on) }, { method: "post" })
+                      }
                     />
                   </BlockStack>
                 </Card>
 
-                {status.state === "connected" && status.organizationId && <DuplicateProtection current={status.invoiceKeyField} fetcher={invoiceKey} />}
+                {status.state === "connected" && status.organizationId && (
+                  <DuplicateProtection current={status.invoiceKeyField} fetcher={invoiceKey} />
+                )}
 
                 <ZohoItemsCard books={books} connected={status.state === "connected"} fetcher={createItems} />
 
@@ -461,7 +543,10 @@ export default function SettingsPage() {
                     {confirmingDisconnect ? (
                       <Banner tone="warning" title="Disconnect Zoho Books?">
                         <BlockStack gap="200">
-                          <p>Paid orders stop going to Zoho Books and the app&apos;s access at Zoho is revoked. Invoices already in Zoho stay there.</p>
+                          <p>
+                            Paid orders stop going to Zoho Books and the app&apos;s access at Zoho is revoked. Invoices
+                            already in Zoho stay there.
+                          </p>
                           <InlineStack gap="200">
                             <Button
                               variant="primary"
@@ -500,12 +585,20 @@ export default function SettingsPage() {
  * The unique invoice custom field (design §5): with one, every create is Zoho's upsert keyed on the
  * shop and order, so Zoho itself refuses a second invoice. Detection calls Zoho only on request.
  */
-function DuplicateProtection({ current, fetcher }: { current: string | null; fetcher: ReturnType<typeof useFetcher<typeof action>> }) {
-  const found = fetcher.data && fetcher.data.ok && fetcher.data.intent === "detectInvoiceKey" ? fetcher.data.keyFields : undefined;
+function DuplicateProtection({
+  current,
+  fetcher,
+}: {
+  current: string | null;
+  fetcher: ReturnType<typeof useFetcher<typeof action>>;
+}) {
+  const found =
+    fetcher.data && fetcher.data.ok && fetcher.data.intent === "detectInvoiceKey" ? fetcher.data.keyFields : undefined;
   const [choice, setChoice] = useState("");
   const [typed, setTyped] = useState("");
   const busy = fetcher.state !== "idle";
-  const save = (apiName: string, fieldId = "") => fetcher.submit({ intent: "setInvoiceKey", apiName, fieldId }, { method: "post" });
+  const save = (apiName: string, fieldId = "") =>
+    fetcher.submit({ intent: "setInvoiceKey", apiName, fieldId }, { method: "post" });
   const chosen = found?.find((f) => f.apiName === choice);
   // GET /settings/customfields is not in Zoho's published API: where it fails, the merchant types the name.
   const detectFailed = Boolean(fetcher.data && !fetcher.data.ok && fetcher.data.intent === "detectInvoiceKey");
@@ -519,9 +612,9 @@ function DuplicateProtection({ current, fetcher }: { current: string | null; fet
           {current ? <Badge tone="success">{`On: ${current}`}</Badge> : <Badge>Reference matching</Badge>}
         </InlineStack>
         <Text as="p">
-          An order never gets two invoices: after an interrupted send the app finds the invoice by its reference, customer, date and total
-          before creating one. With an invoice custom field that refuses duplicate values, Zoho Books enforces it too, even when several
-          stores share this organization.
+          An order never gets two invoices: after an interrupted send the app finds the invoice by its reference,
+          customer, date and total before creating one. With an invoice custom field that refuses duplicate values, Zoho
+          Books enforces it too, even when several stores share this organization.
         </Text>
         <BlockStack gap="100">
           <Text as="p" fontWeight="semibold">
@@ -537,7 +630,13 @@ function DuplicateProtection({ current, fetcher }: { current: string | null; fet
         {found && found.length > 0 && (
           <Select
             label="Invoice field"
-            options={[{ label: "Choose a field", value: "" }, ...found.map((f) => ({ label: `${f.label} (${f.apiName})${f.unique === null ? " — check that it refuses duplicates" : ""}`, value: f.apiName }))]}
+            options={[
+              { label: "Choose a field", value: "" },
+              ...found.map((f) => ({
+                label: `${f.label} (${f.apiName})${f.unique === null ? " — check that it refuses duplicates" : ""}`,
+                value: f.apiName,
+              })),
+            ]}
             value={choice}
             onChange={setChoice}
           />
@@ -553,7 +652,10 @@ function DuplicateProtection({ current, fetcher }: { current: string | null; fet
           />
         )}
         <InlineStack gap="200">
-          <Button loading={busy && fetcher.formData?.get("intent") === "detectInvoiceKey"} onClick={() => fetcher.submit({ intent: "detectInvoiceKey" }, { method: "post" })}>
+          <Button
+            loading={busy && fetcher.formData?.get("intent") === "detectInvoiceKey"}
+            onClick={() => fetcher.submit({ intent: "detectInvoiceKey" }, { method: "post" })}
+          >
             Find fields
           </Button>
           {chosen && (
@@ -603,8 +705,12 @@ function ZohoItemsCard({
   connected: boolean;
   fetcher: ReturnType<typeof useFetcher<typeof action>>;
 }) {
-  const checked = fetcher.formData?.has("createMissingItems") ? fetcher.formData.get("createMissingItems") === "true" : books.createMissingItems;
-  const style = fetcher.formData?.has("discountStyle") ? String(fetcher.formData.get("discountStyle")) : books.discountStyle;
+  const checked = fetcher.formData?.has("createMissingItems")
+    ? fetcher.formData.get("createMissingItems") === "true"
+    : books.createMissingItems;
+  const style = fetcher.formData?.has("discountStyle")
+    ? String(fetcher.formData.get("discountStyle"))
+    : books.discountStyle;
   return (
     <Card>
       <BlockStack gap="400">
@@ -612,15 +718,20 @@ function ZohoItemsCard({
           Zoho items
         </Text>
         <Text as="p" tone="subdued">
-          Each product line of an invoice is linked to the Zoho item with the product&apos;s SKU, or else with the same name.
-          {books.itemsRequired ? " Your Zoho Books organization requires an item on every line, so shipping, discounts and tips use the service items Shipping, Discount and Tip." : ""}
+          Each product line of an invoice is linked to the Zoho item with the product&apos;s SKU, or else with the same
+          name.
+          {books.itemsRequired
+            ? " Your Zoho Books organization requires an item on every line, so shipping, discounts and tips use the service items Shipping, Discount and Tip."
+            : ""}
         </Text>
         <Checkbox
           label="Create missing items in Zoho"
           helpText="A product with no matching Zoho item gets one (name, SKU, price, tax; goods or service) when its order is invoiced. The Activity page lists the items created."
           checked={checked}
           disabled={!connected}
-          onChange={(on) => fetcher.submit({ intent: "setCreateMissingItems", createMissingItems: String(on) }, { method: "post" })}
+          onChange={(on) =>
+            fetcher.submit({ intent: "setCreateMissingItems", createMissingItems: String(on) }, { method: "post" })
+          }
         />
         <Select
           label="Discounts"

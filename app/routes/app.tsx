@@ -43,7 +43,14 @@ export default function AppLayout() {
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
-      {skeleton ? <PageSkeleton title={PAGE_TITLES[skeleton] ?? ""} table={skeleton === "/app/orders" || skeleton === "/app/activity"} /> : <Outlet />}
+      {skeleton ? (
+        <PageSkeleton
+          title={PAGE_TITLES[skeleton] ?? ""}
+          table={skeleton === "/app/orders" || skeleton === "/app/activity"}
+        />
+      ) : (
+        <Outlet />
+      )}
     </AppProvider>
   );
 }

@@ -19,7 +19,8 @@ const { queues, startWorkers } = withTestQueues();
 const shops = new Set<string>();
 
 const args = (request: Request) => ({ request, params: {}, context: {} });
-const uninstall = (init: Omit<WebhookInit, "topic">) => settle(() => uninstalledAction(args(webhookRequest({ topic: "app/uninstalled", ...init }))));
+const uninstall = (init: Omit<WebhookInit, "topic">) =>
+  settle(() => uninstalledAction(args(webhookRequest({ topic: "app/uninstalled", ...init }))));
 const compliance = (init: WebhookInit) => settle(() => complianceAction(args(webhookRequest(init))));
 
 describe("app/uninstalled", () => {
@@ -64,7 +65,11 @@ describe("app/uninstalled", () => {
     expect((await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).status).toBe("connected");
 
     // The same uninstall raised after the connect does what it says.
-    await uninstall({ shop, body: { id: 3, domain: shop, myshopify_domain: shop }, triggeredAt: new Date(connectedAt.getTime() + 1_000).toISOString() });
+    await uninstall({
+      shop,
+      body: { id: 3, domain: shop, myshopify_domain: shop },
+      triggeredAt: new Date(connectedAt.getTime() + 1_000).toISOString(),
+    });
     expect((await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).status).toBe("disconnected");
   });
 
@@ -96,15 +101,43 @@ async function shopWithCustomers() {
   const org = "org-1";
   await prisma.orderSync.createMany({
     data: [
-      { shop, orderId: "11", orderName: "#1011", status: "synced", zohoInvoiceId: "i11", zohoInvoiceNumber: "INV-11", zohoContactId: "c-jane" },
-      { shop, orderId: "12", orderName: "#1012", status: "needs_attention", zohoContactId: "c-jane", lastErrorCode: "zoho_3062", lastErrorMessage: 'The customer "Jane Doe" already exists.' },
-      { shop, orderId: "13", orderName: "#1013", status: "failed", zohoContactId: "c-max", lastErrorMessage: 'The customer "Max Roe" is inactive.' },
+      {
+        shop,
+        orderId: "11",
+        orderName: "#1011",
+        status: "synced",
+        zohoInvoiceId: "i11",
+        zohoInvoiceNumber: "INV-11",
+        zohoContactId: "c-jane",
+      },
+      {
+        shop,
+        orderId: "12",
+        orderName: "#1012",
+        status: "needs_attention",
+        zohoContactId: "c-jane",
+        lastErrorCode: "zoho_3062",
+        lastErrorMessage: 'The customer "Jane Doe" already exists.',
+      },
+      {
+        shop,
+        orderId: "13",
+        orderName: "#1013",
+        status: "failed",
+        zohoContactId: "c-max",
+        lastErrorMessage: 'The customer "Max Roe" is inactive.',
+      },
     ],
   });
   await prisma.syncEvent.createMany({
     data: [
       { shop, orderId: "11", kind: "invoice_created", message: "Created draft invoice INV-11 for #1011" },
-      { shop, orderId: "12", kind: "needs_attention", message: 'Zoho Books refused the request: The customer "Jane Doe" already exists.' },
+      {
+        shop,
+        orderId: "12",
+        kind: "needs_attention",
+        message: 'Zoho Books refused the request: The customer "Jane Doe" already exists.',
+      },
       { shop, orderId: "13", kind: "sync_failed", message: 'The customer "Max Roe" is inactive.' },
     ],
   });
@@ -116,7 +149,14 @@ async function shopWithCustomers() {
     ],
   });
   await prisma.taxCache.create({ data: { shop, organizationId: org, taxes: [] } });
-  await prisma.zohoConnection.create({ data: { shop, dataCenter: "com", accountsServer: "https://accounts.zoho.com", apiDomain: "https://www.zohoapis.com" } });
+  await prisma.zohoConnection.create({
+    data: {
+      shop,
+      dataCenter: "com",
+      accountsServer: "https://accounts.zoho.com",
+      apiDomain: "https://www.zohoapis.com",
+    },
+  });
   return shop;
 }
 
@@ -126,7 +166,13 @@ describe("compliance topics", () => {
     const res = await compliance({
       shop,
       topic: "customers/data_request",
-      body: { shop_id: 1, shop_domain: shop, orders_requested: [11, 12], customer: { id: 501, email: "Jane@Example.com", phone: "+39 333" }, data_request: { id: 9001 } },
+      body: {
+        shop_id: 1,
+        shop_domain: shop,
+        orders_requested: [11, 12],
+        customer: { id: 501, email: "Jane@Example.com", phone: "+39 333" },
+        data_request: { id: 9001 },
+      },
     });
 
     expect(res.status).toBe(200);
@@ -144,16 +190,34 @@ describe("compliance topics", () => {
     const res = await compliance({
       shop,
       topic: "customers/redact",
-      body: { shop_id: 1, shop_domain: shop, customer: { id: 501, email: "jane@example.com", phone: null }, orders_to_redact: [11, 12] },
+      body: {
+        shop_id: 1,
+        shop_domain: shop,
+        customer: { id: 501, email: "jane@example.com", phone: null },
+        orders_to_redact: [11, 12],
+      },
     });
 
     expect(res.status).toBe(200);
-    expect((await prisma.contactLink.findMany({ where: { shop } })).map((l) => l.key)).toEqual(["email:max@example.com"]);
+    expect((await prisma.contactLink.findMany({ where: { shop } })).map((l) => l.key)).toEqual([
+      "email:max@example.com",
+    ]);
     const rows = await prisma.orderSync.findMany({ where: { shop }, orderBy: { orderId: "asc" } });
-    expect(rows.map((r) => r.lastErrorMessage)).toEqual([null, REDACTED_MESSAGE, 'The customer "Max Roe" is inactive.']);
+    expect(rows.map((r) => r.lastErrorMessage)).toEqual([
+      null,
+      REDACTED_MESSAGE,
+      'The customer "Max Roe" is inactive.',
+    ]);
     expect(rows[0]).toMatchObject({ zohoInvoiceNumber: "INV-11", status: "synced" }); // the books keep their ids
-    const events = await prisma.syncEvent.findMany({ where: { shop, orderId: { not: null } }, orderBy: { orderId: "asc" } });
-    expect(events.map((e) => e.message)).toEqual(["Created draft invoice INV-11 for #1011", REDACTED_MESSAGE, 'The customer "Max Roe" is inactive.']);
+    const events = await prisma.syncEvent.findMany({
+      where: { shop, orderId: { not: null } },
+      orderBy: { orderId: "asc" },
+    });
+    expect(events.map((e) => e.message)).toEqual([
+      "Created draft invoice INV-11 for #1011",
+      REDACTED_MESSAGE,
+      'The customer "Max Roe" is inactive.',
+    ]);
     const [note] = await prisma.syncEvent.findMany({ where: { shop, kind: "customer_redacted" } });
     expect(note?.message).toMatch(/2 cached contact link\(s\) deleted/);
     expect(JSON.stringify(note)).not.toMatch(/jane/i);
@@ -193,12 +257,18 @@ describe("compliance topics", () => {
 
   it("a payload without the documented shape is refused (400) with the reason recorded, and changes nothing", async () => {
     const shop = await shopWithCustomers();
-    const res = await compliance({ shop, topic: "customers/redact", body: { shop_domain: shop, orders_to_redact: "all" } });
+    const res = await compliance({
+      shop,
+      topic: "customers/redact",
+      body: { shop_domain: shop, orders_to_redact: "all" },
+    });
 
     expect(res.status).toBe(400);
     expect(await prisma.contactLink.count({ where: { shop } })).toBe(3);
     const [rejected] = await prisma.syncEvent.findMany({ where: { shop, kind: "webhook_rejected" } });
-    expect(rejected?.message).toMatch(/customers\/redact webhook the app could not use: The customers\/redact body does not have the documented shape/);
+    expect(rejected?.message).toMatch(
+      /customers\/redact webhook the app could not use: The customers\/redact body does not have the documented shape/,
+    );
   });
 
   it("an unsigned compliance request is refused (401) and changes nothing", async () => {

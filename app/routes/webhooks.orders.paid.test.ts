@@ -38,8 +38,14 @@ describe("orders/paid webhook", () => {
     const res = await post({ shop, body: ordersPaidBody("7000001", "#1001") });
 
     expect(res.status).toBe(200);
-    expect(res.response?.headers.get("server-timing")).toMatch(/^verify;dur=[\d.]+, (connection|upsert);dur=[\d.]+, (connection|upsert);dur=[\d.]+$/);
-    expect(await orderRow(shop, "7000001")).toMatchObject({ status: "queued", orderName: "#1001", lastErrorCode: null });
+    expect(res.response?.headers.get("server-timing")).toMatch(
+      /^verify;dur=[\d.]+, (connection|upsert);dur=[\d.]+, (connection|upsert);dur=[\d.]+$/,
+    );
+    expect(await orderRow(shop, "7000001")).toMatchObject({
+      status: "queued",
+      orderName: "#1001",
+      lastErrorCode: null,
+    });
     const job = await enqueuedJob(shop, "7000001");
     expect(job?.data).toEqual({ shop, orderId: "7000001" });
     expect(job?.opts.priority).toBe(2);
@@ -49,7 +55,11 @@ describe("orders/paid webhook", () => {
 
   it("a wrong or missing signature gets 401 and nothing is stored", async () => {
     const { shop } = await queueShop(shops);
-    const wrong = await post({ shop, body: ordersPaidBody("7000002", "#1002"), hmac: "c2lnbmF0dXJlLW9mLXNvbWVib2R5LWVsc2U=" });
+    const wrong = await post({
+      shop,
+      body: ordersPaidBody("7000002", "#1002"),
+      hmac: "c2lnbmF0dXJlLW9mLXNvbWVib2R5LWVsc2U=",
+    });
     const missing = await post({ shop, body: ordersPaidBody("7000002", "#1002"), hmac: null });
 
     expect(wrong.status).toBe(401);
@@ -77,7 +87,12 @@ describe("orders/paid webhook", () => {
     const { shop, org, addOrder } = await queueShop(shops);
     const order = simpleOrder();
     const orderId = addOrder(order);
-    const delivery = { shop, body: ordersPaidBody(orderId, order.name), webhookId: "same-webhook-id", eventId: "same-event-id" };
+    const delivery = {
+      shop,
+      body: ordersPaidBody(orderId, order.name),
+      webhookId: "same-webhook-id",
+      eventId: "same-event-id",
+    };
 
     const answers = await Promise.all(Array.from({ length: 5 }, () => post(delivery)));
 
@@ -120,7 +135,16 @@ describe("orders/paid webhook", () => {
 
   it("an order already synced is left alone", async () => {
     const { shop } = await queueShop(shops);
-    await prisma.orderSync.create({ data: { shop, orderId: "7000006", orderName: "#1006", status: "synced", zohoInvoiceId: "1", zohoInvoiceNumber: "INV-1" } });
+    await prisma.orderSync.create({
+      data: {
+        shop,
+        orderId: "7000006",
+        orderName: "#1006",
+        status: "synced",
+        zohoInvoiceId: "1",
+        zohoInvoiceNumber: "INV-1",
+      },
+    });
 
     await post({ shop, body: ordersPaidBody("7000006", "#1006") });
 
@@ -131,7 +155,13 @@ describe("orders/paid webhook", () => {
   it("Redis down: still 200 within the timeout, the order is recorded as queued for the scan", async () => {
     const { shop } = await queueShop(shops);
     // A producer connection to a port nobody listens on, with the app's producer settings.
-    const deadRedis = new Redis({ host: "127.0.0.1", port: 1, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null });
+    const deadRedis = new Redis({
+      host: "127.0.0.1",
+      port: 1,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     const dead = createQueueSet({ connection: deadRedis, prefix });
     setQueues(dead);
     try {

@@ -11,10 +11,13 @@ import { arriveAtCallback, consentAtZoho, connectZoho, settle, startZohoConnect 
 import { failNextZohoAccounts, zohoAccounts } from "~test/harness/zoho-accounts";
 import { seedOrganization } from "~test/harness/zoho-books";
 
-const adminSettings = (shop: string) => `https://admin.shopify.com/store/${shop.replace(".myshopify.com", "")}/apps/testApiKey/app/settings`;
+const adminSettings = (shop: string) =>
+  `https://admin.shopify.com/store/${shop.replace(".myshopify.com", "")}/apps/testApiKey/app/settings`;
 
 async function settingsData(shop: string, query = "") {
-  const res = await settle(async () => settingsLoader({ request: await adminDocumentRequest(shop, `/app/settings${query}`), params: {}, context: {} }));
+  const res = await settle(async () =>
+    settingsLoader({ request: await adminDocumentRequest(shop, `/app/settings${query}`), params: {}, context: {} }),
+  );
   expect(res.status).toBe(200);
   return res.body as Awaited<ReturnType<typeof settingsLoader>>;
 }
@@ -36,7 +39,12 @@ describe("GET /zoho/callback", () => {
     expect(res.response!.headers.get("location")).toBe(adminSettings(shop));
     expect(res.response!.headers.get("set-cookie")).toMatch(/^zbs_zoho_connect=;.*Max-Age=0/);
     const row = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
-    expect(row).toMatchObject({ status: "connected", dataCenter: "com", apiDomain: "https://www.zohoapis.com", organizationId: org.organization.organization_id });
+    expect(row).toMatchObject({
+      status: "connected",
+      dataCenter: "com",
+      apiDomain: "https://www.zohoapis.com",
+      organizationId: org.organization.organization_id,
+    });
     expect(row.refreshTokenEnc).toMatch(/^v1\./);
     const plaintext = decryptSecret(row.refreshTokenEnc!);
     expect(zohoAccounts.refreshTokens.has(plaintext)).toBe(true);
@@ -165,7 +173,9 @@ describe("GET /zoho/callback", () => {
 
     const res = await arriveAtCallback(callback.href, cookie);
 
-    expect(new URL(res.response!.headers.get("location")!).searchParams.get("connect_error")).toBe("untrusted_accounts_server");
+    expect(new URL(res.response!.headers.get("location")!).searchParams.get("connect_error")).toBe(
+      "untrusted_accounts_server",
+    );
     await expectNothingStored(shop);
     expect(zohoAccounts.tokenRequests).toBe(0);
   });
@@ -173,7 +183,11 @@ describe("GET /zoho/callback", () => {
   it("shows our own sentence for an unknown connect_error code, never text from the URL", async () => {
     const shop = uniqueShop();
     await installShop(shop);
-    expect((await settingsData(shop, "?connect_error=%3Cb%3EYour+shop+is+closed%3C%2Fb%3E")).connectError).toMatch(/^Something went wrong/);
-    expect((await settingsData(shop, "?connect_error=some_new_code")).connectError).toBe("Zoho sign-in failed (some_new_code).");
+    expect((await settingsData(shop, "?connect_error=%3Cb%3EYour+shop+is+closed%3C%2Fb%3E")).connectError).toMatch(
+      /^Something went wrong/,
+    );
+    expect((await settingsData(shop, "?connect_error=some_new_code")).connectError).toBe(
+      "Zoho sign-in failed (some_new_code).",
+    );
   });
 });

@@ -52,11 +52,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const code = q.get("code");
   // Zoho names the accounts server of the user's data center (unless ZOHO_ACCOUNTS_URL overrides it).
   const accountsServer = q.get("accounts-server");
-  if (!code || (!accountsServer && !usesAccountsOverride())) return statePage(new OAuthStateError("malformed").message, "malformed");
+  if (!code || (!accountsServer && !usesAccountsOverride()))
+    return statePage(new OAuthStateError("malformed").message, "malformed");
 
   // 3. Exchange the code and store the connection.
   try {
-    await completeZohoOAuth({ state, code, accountsServer: accountsServer ?? "", location: q.get("location"), expectedShop: shop });
+    await completeZohoOAuth({
+      state,
+      code,
+      accountsServer: accountsServer ?? "",
+      location: q.get("location"),
+      expectedShop: shop,
+    });
   } catch (err) {
     if (err instanceof OAuthStateError) return statePage(err.message, err.reason); // expired meanwhile
     if (err instanceof ZohoOAuthError) {
@@ -87,7 +94,14 @@ async function boundShop(request: Request): Promise<string | null> {
 async function backToSettings(shop: string, connectError: string | null): Promise<Response> {
   const handle = shop.replace(/\.myshopify\.com$/, "");
   const url = new URL(`https://admin.shopify.com/store/${handle}/apps/${env.SHOPIFY_API_KEY}/app/settings`);
-  if (connectError) url.searchParams.set("connect_error", connectError.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 64));
+  if (connectError)
+    url.searchParams.set(
+      "connect_error",
+      connectError
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, "_")
+        .slice(0, 64),
+    );
   return redirect(url.href, {
     headers: {
       "set-cookie": await connectBinding.serialize("", { maxAge: 0 }),
@@ -105,6 +119,13 @@ function statePage(reason: string, kind: string): Response {
       `<title>Zoho Books — not connected</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#303030}</style></head>` +
       `<body><main><h1>Zoho Books was not connected</h1><p>${esc}</p>` +
       `<p>Nothing was saved. Open the app from your Shopify admin and use <strong>Connect Zoho Books</strong> on the Settings page.</p></main></body></html>`,
-    { status: 400, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "referrer-policy": "no-referrer" } },
+    {
+      status: 400,
+      headers: {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        "referrer-policy": "no-referrer",
+      },
+    },
   );
 }

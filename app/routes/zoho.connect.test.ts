@@ -7,7 +7,10 @@ import { installShop, sessionToken } from "~test/harness/shopify-auth";
 import { settle } from "~test/helpers/zoho-connect";
 import { shopify } from "~test/harness/shopify";
 
-const open = (query: string) => settle(() => loader({ request: new Request(`https://my-test-app.myshopify.io/zoho/connect?${query}`), params: {}, context: {} }));
+const open = (query: string) =>
+  settle(() =>
+    loader({ request: new Request(`https://my-test-app.myshopify.io/zoho/connect?${query}`), params: {}, context: {} }),
+  );
 
 describe("GET /zoho/connect", () => {
   it("binds the browser to the shop and sends it to the chosen data center's consent page", async () => {

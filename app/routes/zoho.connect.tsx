@@ -37,7 +37,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   let shop: string;
   try {
-    ({ session: { shop } } = await authenticate.admin(tokenRequest));
+    ({
+      session: { shop },
+    } = await authenticate.admin(tokenRequest));
   } catch (thrown) {
     // Any answer other than a session (401, a redirect to login, a bot refusal) means "not authenticated".
     if (thrown instanceof Response) return messagePage(401, EXPIRED);

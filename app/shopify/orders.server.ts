@@ -53,11 +53,21 @@ export async function fetchShopInfo(shop: string, graphql: AdminGraphql, now = D
 }
 
 /** Stores the Zoho invoice number in the app-owned order metafield ($app:zoho_invoice). */
-export async function setInvoiceMetafield(graphql: AdminGraphql, orderId: string, invoiceNumber: string): Promise<void> {
+export async function setInvoiceMetafield(
+  graphql: AdminGraphql,
+  orderId: string,
+  invoiceNumber: string,
+): Promise<void> {
   const response = await graphql(SET_INVOICE_METAFIELD_MUTATION, {
     variables: {
       metafields: [
-        { ownerId: orderGid(orderId), namespace: "$app", key: INVOICE_METAFIELD_KEY, type: "single_line_text_field", value: invoiceNumber },
+        {
+          ownerId: orderGid(orderId),
+          namespace: "$app",
+          key: INVOICE_METAFIELD_KEY,
+          type: "single_line_text_field",
+          value: invoiceNumber,
+        },
       ],
     },
   });
@@ -70,7 +80,11 @@ export async function setInvoiceMetafield(graphql: AdminGraphql, orderId: string
  * The shop's timezone for the admin pages (every time shown on the shop's clock), from the same
  * once-per-shop cache as the invoice dates. A page still renders, in UTC, when Shopify does not answer.
  */
-export async function shopTimezoneForPages(shop: string, graphql: AdminGraphql, onError?: (err: unknown) => void): Promise<string> {
+export async function shopTimezoneForPages(
+  shop: string,
+  graphql: AdminGraphql,
+  onError?: (err: unknown) => void,
+): Promise<string> {
   try {
     return (await fetchShopInfo(shop, graphql)).ianaTimezone || "UTC";
   } catch (err) {

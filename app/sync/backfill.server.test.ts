@@ -5,7 +5,18 @@ import { prisma } from "~/db.server";
 import { enqueueSyncOrder, PRIORITY, syncOrderJobId } from "~/queue/queues.server";
 
 import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
-import { backfillRange, backfillSearch, BackfillError, cancelBackfill, findBackfillOrders, getBackfillProgress, isResumable, resumeBackfill, startBackfill, zonedMidnight } from "~/sync/backfill.server";
+import {
+  backfillRange,
+  backfillSearch,
+  BackfillError,
+  cancelBackfill,
+  findBackfillOrders,
+  getBackfillProgress,
+  isResumable,
+  resumeBackfill,
+  startBackfill,
+  zonedMidnight,
+} from "~/sync/backfill.server";
 import { jobsOfShop, orderRow, queueShop, simpleOrder, withTestQueues, waitFor } from "~test/helpers/sync-queue";
 import { shopify } from "~test/harness/shopify";
 
@@ -17,9 +28,13 @@ const job = (shop: string, orderId: string) => queues.syncOrder.getJob(syncOrder
 /** A shop in Europe/Rome with paid orders on 2026-10-03…07, one unpaid and two outside the range. */
 async function shopWithOctoberOrders() {
   const s = await queueShop(shops, "bf");
-  const inRange = ["2026-10-03T09:00:00+02:00", "2026-10-04T12:00:00+02:00", "2026-10-05T18:30:00+02:00", "2026-10-06T08:00:00+02:00", "2026-10-07T23:59:00+02:00"].map(
-    (processedAt) => s.addOrder(simpleOrder({ processedAt })),
-  );
+  const inRange = [
+    "2026-10-03T09:00:00+02:00",
+    "2026-10-04T12:00:00+02:00",
+    "2026-10-05T18:30:00+02:00",
+    "2026-10-06T08:00:00+02:00",
+    "2026-10-07T23:59:00+02:00",
+  ].map((processedAt) => s.addOrder(simpleOrder({ processedAt })));
   const before = s.addOrder(simpleOrder({ processedAt: "2026-09-30T23:59:00+02:00" })); // 21:59 UTC on the 30th: outside
   const after = s.addOrder(simpleOrder({ processedAt: "2026-10-08T00:00:00+02:00" })); // the day after the range
   const unpaid = simpleOrder({ processedAt: "2026-10-04T10:00:00+02:00" });
@@ -70,14 +85,24 @@ describe("startBackfill", () => {
     const [fresh, queued, failed, synced, attention] = s.inRange as [string, string, string, string, string];
     await prisma.orderSync.createMany({
       data: [
-        { shop: s.shop, orderId: queued, status: "queued", lastErrorCode: "auto_send_off", lastErrorMessage: "Not sent: automatic sending was off" },
+        {
+          shop: s.shop,
+          orderId: queued,
+          status: "queued",
+          lastErrorCode: "auto_send_off",
+          lastErrorMessage: "Not sent: automatic sending was off",
+        },
         { shop: s.shop, orderId: failed, status: "failed", attempts: 2, lastErrorCode: "zoho_unavailable" },
         { shop: s.shop, orderId: synced, status: "synced", zohoInvoiceId: "9", zohoInvoiceNumber: "INV-9" },
         { shop: s.shop, orderId: attention, status: "needs_attention", lastErrorCode: "unknown_tax_rate" },
       ],
     });
 
-    const { backfill, finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues, pageSize: 2 });
+    const { backfill, finding } = await startBackfill(
+      s.shop,
+      { fromDate: "2026-10-01", toDate: "2026-10-07" },
+      { queues, pageSize: 2 },
+    );
     expect(backfill).toMatchObject({ status: "finding", fromDate: "2026-10-01", toDate: "2026-10-07" });
     const found = await finding;
 
@@ -93,11 +118,15 @@ describe("startBackfill", () => {
       expect(j?.opts.priority).toBe(PRIORITY.backfill);
       expect(j?.data).toEqual({ shop: s.shop, orderId, mode: "manual" });
     }
-    for (const orderId of [synced, attention, s.before, s.after, s.unpaid]) expect(await job(s.shop, orderId)).toBeUndefined();
+    for (const orderId of [synced, attention, s.before, s.after, s.unpaid])
+      expect(await job(s.shop, orderId)).toBeUndefined();
     expect(await orderRow(s.shop, fresh)).toMatchObject({ status: "queued", orderName: expect.stringMatching(/^#/) });
     expect(await orderRow(s.shop, s.before)).toBeNull();
 
-    const members = await prisma.backfillOrder.findMany({ where: { backfillId: backfill.id }, orderBy: { orderId: "asc" } });
+    const members = await prisma.backfillOrder.findMany({
+      where: { backfillId: backfill.id },
+      orderBy: { orderId: "asc" },
+    });
     expect(members.map((m) => [m.orderId, m.createdRow])).toEqual(
       [
         [fresh, true],
@@ -105,32 +134,54 @@ describe("startBackfill", () => {
         [failed, false],
       ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
-    expect(await getBackfillProgress(s.shop)).toMatchObject({ status: "sending", total: 3, found: 5, skipped: 2, waiting: 2, retrying: 1, percent: 0 });
+    expect(await getBackfillProgress(s.shop)).toMatchObject({
+      status: "sending",
+      total: 3,
+      found: 5,
+      skipped: 2,
+      waiting: 2,
+      retrying: 1,
+      percent: 0,
+    });
   });
 
   it("finds and queues the orders by order date, oldest first, whatever their last update", async () => {
     const s = await queueShop(shops, "bf");
     // Updated in the order they were added (a refund, a tag): not the order they were placed in.
-    const placed = ["2026-10-05T10:00:00+02:00", "2026-10-02T10:00:00+02:00", "2026-10-04T10:00:00+02:00", "2026-10-03T10:00:00+02:00"];
+    const placed = [
+      "2026-10-05T10:00:00+02:00",
+      "2026-10-02T10:00:00+02:00",
+      "2026-10-04T10:00:00+02:00",
+      "2026-10-03T10:00:00+02:00",
+    ];
     const ids = placed.map((processedAt, i) => {
       const orderId = s.addOrder(simpleOrder({ processedAt }));
-      [...shopify.orders.values()].find((o) => o.legacyResourceId === orderId)!.updatedAt = `2026-11-0${i + 1}T10:00:00Z`;
+      [...shopify.orders.values()].find((o) => o.legacyResourceId === orderId)!.updatedAt =
+        `2026-11-0${i + 1}T10:00:00Z`;
       return orderId;
     });
 
-    const { finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues, pageSize: 3 });
+    const { finding } = await startBackfill(
+      s.shop,
+      { fromDate: "2026-10-01", toDate: "2026-10-07" },
+      { queues, pageSize: 3 },
+    );
     await expect(finding).resolves.toMatchObject({ status: "sending", pages: 2, total: 4 });
     const searches = shopify.calls.filter((c) => c.operationName === "PaidOrderIdsSince" && c.shop === s.shop);
     expect(searches.map((c) => c.variables.sortKey)).toEqual(["PROCESSED_AT", "PROCESSED_AT"]);
     // One priority, first in first out: the worker takes them in the order they were placed.
-    const waiting = (await queues.syncOrder.getJobs(["prioritized", "waiting"], 0, -1, true)).filter((j) => j.data.shop === s.shop);
+    const waiting = (await queues.syncOrder.getJobs(["prioritized", "waiting"], 0, -1, true)).filter(
+      (j) => j.data.shop === s.shop,
+    );
     expect(waiting.map((j) => j.data.orderId)).toEqual([ids[1], ids[3], ids[2], ids[0]]);
   });
 
   it("runs one backfill per shop at a time, and needs a connected organization", async () => {
     const s = await shopWithOctoberOrders();
     const first = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues });
-    await expect(startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-02" }, { queues })).rejects.toMatchObject({
+    await expect(
+      startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-02" }, { queues }),
+    ).rejects.toMatchObject({
       code: "already_running",
       message: "A backfill of 2026-10-01 to 2026-10-07 is still running. Wait until it finishes or cancel it first.",
     });
@@ -138,7 +189,9 @@ describe("startBackfill", () => {
 
     const other = await queueShop(shops, "bf");
     await prisma.zohoConnection.update({ where: { shop: other.shop }, data: { organizationId: null } });
-    await expect(startBackfill(other.shop, { fromDate: "2026-10-01", toDate: "2026-10-02" }, { queues })).rejects.toMatchObject({
+    await expect(
+      startBackfill(other.shop, { fromDate: "2026-10-01", toDate: "2026-10-02" }, { queues }),
+    ).rejects.toMatchObject({
       code: "not_connected",
       message: expect.stringMatching(/Choose your Zoho Books organization/),
     });
@@ -156,12 +209,18 @@ describe("startBackfill", () => {
     const s = await queueShop(shops, "bf");
     const status = (displayFinancialStatus: "PARTIALLY_REFUNDED" | "REFUNDED" | "VOIDED" | "PENDING") =>
       s.addOrder({ ...simpleOrder({ processedAt: "2026-10-04T12:00:00+02:00" }), displayFinancialStatus });
-    const [partly, refunded, voided, pending] = [status("PARTIALLY_REFUNDED"), status("REFUNDED"), status("VOIDED"), status("PENDING")];
+    const [partly, refunded, voided, pending] = [
+      status("PARTIALLY_REFUNDED"),
+      status("REFUNDED"),
+      status("VOIDED"),
+      status("PENDING"),
+    ];
 
     const { finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues });
 
     expect(await finding).toMatchObject({ status: "sending", found: 2, total: 2 });
-    for (const orderId of [partly, refunded]) expect((await job(s.shop, orderId))?.opts.priority).toBe(PRIORITY.backfill);
+    for (const orderId of [partly, refunded])
+      expect((await job(s.shop, orderId))?.opts.priority).toBe(PRIORITY.backfill);
     for (const orderId of [voided, pending]) expect(await orderRow(s.shop, orderId)).toBeNull();
   });
 });
@@ -175,16 +234,29 @@ describe("finding orders", () => {
     const graphql = (async (query: string, options?: Parameters<AdminGraphql>[1]) => {
       if (query.includes("PaidOrderIdsSince") && ++calls === 1) {
         throw Object.assign(new Error("Throttled"), {
-          body: { extensions: { cost: { requestedQueryCost: 102, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 2, restoreRate: 100 } } } },
+          body: {
+            extensions: {
+              cost: {
+                requestedQueryCost: 102,
+                throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 2, restoreRate: 100 },
+              },
+            },
+          },
         });
       }
-      const body = (await (await real(query, options)).json()) as { extensions: { cost: { throttleStatus: { currentlyAvailable: number } } } };
+      const body = (await (await real(query, options)).json()) as {
+        extensions: { cost: { throttleStatus: { currentlyAvailable: number } } };
+      };
       body.extensions.cost.throttleStatus.currentlyAvailable = 50;
       return new Response(JSON.stringify(body));
     }) as AdminGraphql;
     const sleep = vi.fn(async () => {});
 
-    const { finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues, graphql, sleep, pageSize: 3 });
+    const { finding } = await startBackfill(
+      s.shop,
+      { fromDate: "2026-10-01", toDate: "2026-10-07" },
+      { queues, graphql, sleep, pageSize: 3 },
+    );
     const found = await finding;
 
     expect(found).toMatchObject({ status: "sending", pages: 2, total: 5 });
@@ -202,7 +274,11 @@ describe("finding orders", () => {
       return real(query, options);
     }) as AdminGraphql;
 
-    const { backfill, finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues, graphql: failSecondPage, pageSize: 2 });
+    const { backfill, finding } = await startBackfill(
+      s.shop,
+      { fromDate: "2026-10-01", toDate: "2026-10-07" },
+      { queues, graphql: failSecondPage, pageSize: 2 },
+    );
     expect(await finding).toMatchObject({ status: "failed", pages: 1, total: 2 });
     const stopped = await getBackfillProgress(s.shop);
     expect(stopped).toMatchObject({ status: "failed", total: 2, resumable: true });
@@ -213,7 +289,13 @@ describe("finding orders", () => {
     const resumed = await resumeBackfill(s.shop, backfill.id, { queues, graphql: real, pageSize: 2 });
     expect(await resumed.finding).toMatchObject({ status: "sending", pages: 2, total: 3 });
     expect(await prisma.backfillOrder.count({ where: { backfillId: backfill.id } })).toBe(5);
-    expect(await getBackfillProgress(s.shop)).toMatchObject({ status: "sending", total: 5, found: 5, error: null, resumable: false });
+    expect(await getBackfillProgress(s.shop)).toMatchObject({
+      status: "sending",
+      total: 5,
+      found: 5,
+      error: null,
+      resumable: false,
+    });
     await expect(resumeBackfill(s.shop, backfill.id, { queues })).rejects.toMatchObject({ code: "not_resumable" });
   });
 
@@ -228,7 +310,14 @@ describe("finding orders", () => {
   it("a run that is not finding any more is left alone", async () => {
     const s = await shopWithOctoberOrders();
     const run = await prisma.backfill.create({
-      data: { shop: s.shop, from: new Date("2026-09-30T22:00:00Z"), to: new Date("2026-10-07T22:00:00Z"), fromDate: "2026-10-01", toDate: "2026-10-07", status: "cancelled" },
+      data: {
+        shop: s.shop,
+        from: new Date("2026-09-30T22:00:00Z"),
+        to: new Date("2026-10-07T22:00:00Z"),
+        fromDate: "2026-10-01",
+        toDate: "2026-10-07",
+        status: "cancelled",
+      },
     });
     expect(await findBackfillOrders(s.shop, run.id, { queues })).toMatchObject({ status: "cancelled", pages: 0 });
     expect(await jobsOfShop(queues, s.shop)).toEqual([]);
@@ -240,7 +329,11 @@ describe("progress", () => {
     const s = await shopWithOctoberOrders();
     await startWorkers(shops);
 
-    const { backfill, finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues });
+    const { backfill, finding } = await startBackfill(
+      s.shop,
+      { fromDate: "2026-10-01", toDate: "2026-10-07" },
+      { queues },
+    );
     await finding;
     const done = await waitFor(
       async () => {
@@ -257,7 +350,11 @@ describe("progress", () => {
 
   it("counts needs-attention orders as finished and failed ones as retrying", async () => {
     const s = await shopWithOctoberOrders();
-    const { backfill, finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues });
+    const { backfill, finding } = await startBackfill(
+      s.shop,
+      { fromDate: "2026-10-01", toDate: "2026-10-07" },
+      { queues },
+    );
     await finding;
     const [a, b, c, d] = s.inRange as [string, string, string, string];
     await prisma.orderSync.updateMany({ where: { shop: s.shop, orderId: { in: [a, b] } }, data: { status: "synced" } });
@@ -282,18 +379,34 @@ describe("cancelBackfill", () => {
     const [fresh, failed, webhook, synced, running] = s.inRange as [string, string, string, string, string];
     await prisma.orderSync.createMany({
       data: [
-        { shop: s.shop, orderId: failed, status: "failed", attempts: 1, lastErrorMessage: "Zoho Books did not answer properly" },
+        {
+          shop: s.shop,
+          orderId: failed,
+          status: "failed",
+          attempts: 1,
+          lastErrorMessage: "Zoho Books did not answer properly",
+        },
         { shop: s.shop, orderId: webhook, status: "queued" },
         { shop: s.shop, orderId: running, status: "queued" },
       ],
     });
     // The webhook's job for one order waits already (priority 2): the backfill joins it, cancel leaves it.
     await enqueueSyncOrder({ shop: s.shop, orderId: webhook }, { source: "webhook", queues });
-    const { backfill, finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues });
+    const { backfill, finding } = await startBackfill(
+      s.shop,
+      { fromDate: "2026-10-01", toDate: "2026-10-07" },
+      { queues },
+    );
     await finding;
     // Meanwhile one order was sent and one is being sent (its claim is held).
-    await prisma.orderSync.update({ where: { shop_orderId: { shop: s.shop, orderId: synced } }, data: { status: "synced", zohoInvoiceId: "1" } });
-    await prisma.orderSync.update({ where: { shop_orderId: { shop: s.shop, orderId: running } }, data: { status: "creating", claimedAt: new Date() } });
+    await prisma.orderSync.update({
+      where: { shop_orderId: { shop: s.shop, orderId: synced } },
+      data: { status: "synced", zohoInvoiceId: "1" },
+    });
+    await prisma.orderSync.update({
+      where: { shop_orderId: { shop: s.shop, orderId: running } },
+      data: { status: "creating", claimedAt: new Date() },
+    });
 
     const result = await cancelBackfill(s.shop, backfill.id, { queues });
 
@@ -304,14 +417,18 @@ describe("cancelBackfill", () => {
     expect(await orderRow(s.shop, failed)).toMatchObject({
       status: "needs_attention",
       lastErrorCode: "backfill_cancelled",
-      lastErrorMessage: "Not sent: the backfill was cancelled after a failed try (Zoho Books did not answer properly). Use Retry to send it.",
+      lastErrorMessage:
+        "Not sent: the backfill was cancelled after a failed try (Zoho Books did not answer properly). Use Retry to send it.",
     });
     expect((await job(s.shop, webhook))?.opts.priority).toBe(PRIORITY.webhook);
     expect(await orderRow(s.shop, webhook)).toMatchObject({ status: "queued" });
     expect(await getBackfillProgress(s.shop)).toMatchObject({ status: "cancelled" });
     expect((await prisma.backfill.findUniqueOrThrow({ where: { id: backfill.id } })).finishedAt).toBeInstanceOf(Date);
 
-    await expect(cancelBackfill(s.shop, backfill.id, { queues })).rejects.toMatchObject({ code: "not_resumable", message: "This backfill has already finished." });
+    await expect(cancelBackfill(s.shop, backfill.id, { queues })).rejects.toMatchObject({
+      code: "not_resumable",
+      message: "This backfill has already finished.",
+    });
   });
 
   it("a cancel while orders are being found stops the finding and takes back its page", async () => {
@@ -325,8 +442,14 @@ describe("cancelBackfill", () => {
       return real(query, options);
     }) as AdminGraphql;
 
-    const { backfill, finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues, graphql: slowSecondPage, pageSize: 2 });
-    await waitFor(async () => (await prisma.backfill.findUniqueOrThrow({ where: { id: backfill.id } })).found === 2, { what: "the first page" });
+    const { backfill, finding } = await startBackfill(
+      s.shop,
+      { fromDate: "2026-10-01", toDate: "2026-10-07" },
+      { queues, graphql: slowSecondPage, pageSize: 2 },
+    );
+    await waitFor(async () => (await prisma.backfill.findUniqueOrThrow({ where: { id: backfill.id } })).found === 2, {
+      what: "the first page",
+    });
 
     const cancelled = await cancelBackfill(s.shop, backfill.id, { queues });
     expect(cancelled.removed).toBe(2);
@@ -340,7 +463,11 @@ describe("cancelBackfill", () => {
   it("another shop cannot cancel or read the run", async () => {
     const s = await shopWithOctoberOrders();
     const other = await queueShop(shops, "bf");
-    const { backfill, finding } = await startBackfill(s.shop, { fromDate: "2026-10-01", toDate: "2026-10-07" }, { queues });
+    const { backfill, finding } = await startBackfill(
+      s.shop,
+      { fromDate: "2026-10-01", toDate: "2026-10-07" },
+      { queues },
+    );
     await finding;
 
     await expect(cancelBackfill(other.shop, backfill.id, { queues })).rejects.toMatchObject({ code: "not_found" });

@@ -120,9 +120,11 @@ export interface BackfillRange {
 
 /** Validates the merchant's dates (YYYY-MM-DD, first ≤ last, first not in the future). */
 export function backfillRange(fromDate: string, toDate: string, timeZone: string, now: Date): BackfillRange {
-  if (!calendarDate(fromDate) || !calendarDate(toDate)) throw new BackfillError("invalid_range", "Choose a start and an end date.");
+  if (!calendarDate(fromDate) || !calendarDate(toDate))
+    throw new BackfillError("invalid_range", "Choose a start and an end date.");
   if (fromDate > toDate) throw new BackfillError("invalid_range", "The start date must be on or before the end date.");
-  if (fromDate > todayIn(timeZone, now)) throw new BackfillError("invalid_range", "The start date is in the future: there are no orders to send yet.");
+  if (fromDate > todayIn(timeZone, now))
+    throw new BackfillError("invalid_range", "The start date is in the future: there are no orders to send yet.");
   return { fromDate, toDate, from: zonedMidnight(fromDate, timeZone), to: zonedMidnight(nextDay(toDate), timeZone) };
 }
 
@@ -157,14 +159,20 @@ export interface StartedBackfill {
  * timezone). One backfill runs per shop at a time. Returns at once; the orders are found in the
  * background (`finding`) and the page follows the run's progress.
  */
-export async function startBackfill(shop: string, input: { fromDate: string; toDate: string }, deps: BackfillDeps = {}): Promise<StartedBackfill> {
+export async function startBackfill(
+  shop: string,
+  input: { fromDate: string; toDate: string },
+  deps: BackfillDeps = {},
+): Promise<StartedBackfill> {
   const now = deps.now?.() ?? new Date();
   const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
   const gate = gateFor(conn, { mode: "manual", now, reauthRecheckMs: VERDICT_DEFAULTS.reauthPauseMs });
   if (gate.kind === "hold") {
     throw new BackfillError(
       "not_connected",
-      gate.code === "zoho_no_organization" ? "Choose your Zoho Books organization in Settings before sending past orders." : "Connect Zoho Books in Settings before sending past orders.",
+      gate.code === "zoho_no_organization"
+        ? "Choose your Zoho Books organization in Settings before sending past orders."
+        : "Connect Zoho Books in Settings before sending past orders.",
     );
   }
   const graphql = deps.graphql ?? (await adminGraphqlFor(shop));
@@ -178,7 +186,10 @@ export async function startBackfill(shop: string, input: { fromDate: string; toD
   const backfill = await prisma.$transaction(async (tx) => {
     // One start at a time per shop: two clicks must not create two runs.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`backfill:${shop}`}))`;
-    const active = await tx.backfill.findFirst({ where: { shop, status: { in: ["finding", "sending"] } }, orderBy: { createdAt: "desc" } });
+    const active = await tx.backfill.findFirst({
+      where: { shop, status: { in: ["finding", "sending"] } },
+      orderBy: { createdAt: "desc" },
+    });
     if (active) {
       throw new BackfillError(
         "already_running",
@@ -186,10 +197,21 @@ export async function startBackfill(shop: string, input: { fromDate: string; toD
       );
     }
     return tx.backfill.create({
-      data: { shop, from: range.from, to: range.to, fromDate: range.fromDate, toDate: range.toDate, status: "finding", heartbeatAt: now },
+      data: {
+        shop,
+        from: range.from,
+        to: range.to,
+        fromDate: range.fromDate,
+        toDate: range.toDate,
+        status: "finding",
+        heartbeatAt: now,
+      },
     });
   });
-  (deps.log ?? rootLogger).info({ shop, backfillId: backfill.id, from: range.fromDate, to: range.toDate }, "backfill started");
+  (deps.log ?? rootLogger).info(
+    { shop, backfillId: backfill.id, from: range.fromDate, to: range.toDate },
+    "backfill started",
+  );
   return { backfill, finding: findInBackground(shop, backfill.id, { ...deps, graphql }) };
 }
 
@@ -197,20 +219,34 @@ export async function startBackfill(shop: string, input: { fromDate: string; toD
 const BACKFILL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Continues a run whose finding stopped (error, or its process died): from the saved cursor. */
-export async function resumeBackfill(shop: string, backfillId: string, deps: BackfillDeps = {}): Promise<StartedBackfill> {
+export async function resumeBackfill(
+  shop: string,
+  backfillId: string,
+  deps: BackfillDeps = {},
+): Promise<StartedBackfill> {
   const now = deps.now?.() ?? new Date();
-  const run = BACKFILL_ID.test(backfillId) ? await prisma.backfill.findFirst({ where: { id: backfillId, shop } }) : null;
+  const run = BACKFILL_ID.test(backfillId)
+    ? await prisma.backfill.findFirst({ where: { id: backfillId, shop } })
+    : null;
   if (!run) throw new BackfillError("not_found", "This backfill does not exist.");
-  if (!isResumable(run, now) || findingNow.has(run.id)) throw new BackfillError("not_resumable", "This backfill is not interrupted: nothing to resume.");
+  if (!isResumable(run, now) || findingNow.has(run.id))
+    throw new BackfillError("not_resumable", "This backfill is not interrupted: nothing to resume.");
   const { count } = await prisma.backfill.updateMany({
     where: { id: run.id, shop, status: run.status, updatedAt: run.updatedAt },
     data: { status: "finding", error: null, heartbeatAt: now },
   });
   if (count === 0) throw new BackfillError("not_resumable", "This backfill changed meanwhile; reload the page.");
-  return { backfill: { ...run, status: "finding", error: null, heartbeatAt: now }, finding: findInBackground(shop, run.id, deps) };
+  return {
+    backfill: { ...run, status: "finding", error: null, heartbeatAt: now },
+    finding: findInBackground(shop, run.id, deps),
+  };
 }
 
-export function isResumable(run: Pick<Backfill, "status" | "heartbeatAt">, now: Date, stalledAfterMs: number = BACKFILL_DEFAULTS.stalledAfterMs): boolean {
+export function isResumable(
+  run: Pick<Backfill, "status" | "heartbeatAt">,
+  now: Date,
+  stalledAfterMs: number = BACKFILL_DEFAULTS.stalledAfterMs,
+): boolean {
   if (run.status === "failed") return true;
   return run.status === "finding" && (!run.heartbeatAt || now.getTime() - run.heartbeatAt.getTime() > stalledAfterMs);
 }
@@ -227,12 +263,24 @@ function findInBackground(shop: string, backfillId: string, deps: BackfillDeps):
  * The finding phase of one run, page by page from its cursor. Never throws: a failure is stored on
  * the run (`failed`, with a reason the merchant can read) and can be resumed.
  */
-export async function findBackfillOrders(shop: string, backfillId: string, deps: BackfillDeps = {}): Promise<BackfillFindResult> {
+export async function findBackfillOrders(
+  shop: string,
+  backfillId: string,
+  deps: BackfillDeps = {},
+): Promise<BackfillFindResult> {
   const log = (deps.log ?? rootLogger).child({ shop, backfillId, op: "backfill-find" });
   const clock = deps.now ?? (() => new Date());
   const pageSize = deps.pageSize ?? BACKFILL_DEFAULTS.pageSize;
   const reservePoints = deps.reservePoints ?? BACKFILL_DEFAULTS.reservePoints;
-  const result: BackfillFindResult = { backfillId, status: "finding", pages: 0, found: 0, total: 0, skipped: 0, throttledMs: 0 };
+  const result: BackfillFindResult = {
+    backfillId,
+    status: "finding",
+    pages: 0,
+    found: 0,
+    total: 0,
+    skipped: 0,
+    throttledMs: 0,
+  };
 
   try {
     let run = await prisma.backfill.findFirst({ where: { id: backfillId, shop } });
@@ -240,7 +288,13 @@ export async function findBackfillOrders(shop: string, backfillId: string, deps:
     const graphql = deps.graphql ?? (await adminGraphqlFor(shop));
     // By order date, oldest first: the jobs (one priority, first in first out) then create Zoho's
     // invoices, and their numbers, in the order the orders were placed.
-    const pages = searchOrderIds(graphql, backfillSearch(run), { pageSize, reservePoints, after: run.cursor, sleep: deps.sleep, sortKey: "PROCESSED_AT" });
+    const pages = searchOrderIds(graphql, backfillSearch(run), {
+      pageSize,
+      reservePoints,
+      after: run.cursor,
+      sleep: deps.sleep,
+      sortKey: "PROCESSED_AT",
+    });
 
     for await (const page of pages) {
       result.pages++;
@@ -276,7 +330,16 @@ export async function findBackfillOrders(shop: string, backfillId: string, deps:
     const found = await prisma.backfill.findFirstOrThrow({ where: { id: backfillId, shop } });
     // An empty range, or every order already sent meanwhile: the run completes now.
     result.status = found.status === "sending" ? (await progressOf(found, clock())).status : found.status;
-    log.info({ pages: result.pages, found: result.found, total: result.total, skipped: result.skipped, throttledMs: result.throttledMs }, "backfill orders found");
+    log.info(
+      {
+        pages: result.pages,
+        found: result.found,
+        total: result.total,
+        skipped: result.skipped,
+        throttledMs: result.throttledMs,
+      },
+      "backfill orders found",
+    );
     return result;
   } catch (err) {
     log.warn({ err }, "backfill finding failed");
@@ -359,7 +422,10 @@ export interface BackfillProgress {
 }
 
 /** The shop's latest backfill with its progress (or the given one), null when there is none. */
-export async function getBackfillProgress(shop: string, { backfillId, now = new Date() }: { backfillId?: string; now?: Date } = {}): Promise<BackfillProgress | null> {
+export async function getBackfillProgress(
+  shop: string,
+  { backfillId, now = new Date() }: { backfillId?: string; now?: Date } = {},
+): Promise<BackfillProgress | null> {
   const run = backfillId
     ? await prisma.backfill.findFirst({ where: { id: backfillId, shop } })
     : await prisma.backfill.findFirst({ where: { shop }, orderBy: { createdAt: "desc" } });
@@ -386,7 +452,10 @@ async function progressOf(run: Backfill, now: Date): Promise<BackfillProgress> {
   let { status, finishedAt } = run;
   if (status === "sending" && retrying + waiting === 0) {
     finishedAt = now;
-    const { count: updated } = await prisma.backfill.updateMany({ where: { id: run.id, shop: run.shop, status: "sending" }, data: { status: "completed", finishedAt } });
+    const { count: updated } = await prisma.backfill.updateMany({
+      where: { id: run.id, shop: run.shop, status: "sending" },
+      data: { status: "completed", finishedAt },
+    });
     if (updated > 0) status = "completed";
     else ({ status, finishedAt } = await prisma.backfill.findUniqueOrThrow({ where: { id: run.id } }));
   }
@@ -426,10 +495,16 @@ export interface CancelBackfillResult {
  * not sent are put back as they were (rows it created are deleted; rows it tried and that failed go
  * to needs_attention, so the catch-up scan does not send them behind the merchant's back).
  */
-export async function cancelBackfill(shop: string, backfillId: string, deps: BackfillDeps = {}): Promise<CancelBackfillResult> {
+export async function cancelBackfill(
+  shop: string,
+  backfillId: string,
+  deps: BackfillDeps = {},
+): Promise<CancelBackfillResult> {
   const log = (deps.log ?? rootLogger).child({ shop, backfillId, op: "backfill-cancel" });
   const now = deps.now?.() ?? new Date();
-  const run = BACKFILL_ID.test(backfillId) ? await prisma.backfill.findFirst({ where: { id: backfillId, shop } }) : null;
+  const run = BACKFILL_ID.test(backfillId)
+    ? await prisma.backfill.findFirst({ where: { id: backfillId, shop } })
+    : null;
   if (!run) throw new BackfillError("not_found", "This backfill does not exist.");
   if (run.status === "sending") await progressOf(run, now); // it may have just completed
   const { count } = await prisma.backfill.updateMany({
@@ -445,7 +520,12 @@ export async function cancelBackfill(shop: string, backfillId: string, deps: Bac
 const REMOVABLE_STATES = new Set(["waiting", "prioritized", "delayed", "paused", "waiting-children"]);
 
 /** Removes the run's jobs that have not started and resets their rows (idempotent). */
-async function removeWaitingBackfillJobs(shop: string, backfillId: string, queues: QueueSet, log: Logger): Promise<CancelBackfillResult> {
+async function removeWaitingBackfillJobs(
+  shop: string,
+  backfillId: string,
+  queues: QueueSet,
+  log: Logger,
+): Promise<CancelBackfillResult> {
   const result: CancelBackfillResult = { removed: 0, kept: 0 };
   let after: string | undefined;
   for (;;) {
@@ -463,7 +543,14 @@ async function removeWaitingBackfillJobs(shop: string, backfillId: string, queue
     const byId = new Map(rows.map((r) => [r.orderId, r]));
     for (const entry of batch) {
       const row = byId.get(entry.orderId);
-      if (!row || row.status === "synced" || row.status === "needs_attention" || row.status === "deleted" || row.status === "skipped" || !isUnclaimed(row, new Date())) {
+      if (
+        !row ||
+        row.status === "synced" ||
+        row.status === "needs_attention" ||
+        row.status === "deleted" ||
+        row.status === "skipped" ||
+        !isUnclaimed(row, new Date())
+      ) {
         result.kept++;
         continue;
       }
@@ -486,7 +573,11 @@ async function removeWaitingBackfillJobs(shop: string, backfillId: string, queue
  * webhook, the scan or a person waits for the order (left alone); "running": a worker has it;
  * "none": no job waits (finished or never added).
  */
-async function removeBackfillJob(queues: QueueSet, shop: string, orderId: string): Promise<"removed" | "none" | "other" | "running"> {
+async function removeBackfillJob(
+  queues: QueueSet,
+  shop: string,
+  orderId: string,
+): Promise<"removed" | "none" | "other" | "running"> {
   const job = await queues.syncOrder.getJob(syncOrderJobId(shop, orderId));
   if (!job) return "none";
   const state = await job.getState();

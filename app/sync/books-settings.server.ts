@@ -16,7 +16,11 @@ export interface BooksSettings {
   discountStyle: DiscountStyle;
 }
 
-export const DEFAULT_BOOKS_SETTINGS: BooksSettings = { createMissingItems: true, itemsRequired: false, discountStyle: "negative" };
+export const DEFAULT_BOOKS_SETTINGS: BooksSettings = {
+  createMissingItems: true,
+  itemsRequired: false,
+  discountStyle: "negative",
+};
 
 export const isDiscountStyle = (v: unknown): v is DiscountStyle => v === "negative" || v === "lines";
 
@@ -30,15 +34,22 @@ export async function getBooksSettings(shop: string): Promise<BooksSettings> {
 
 /** The merchant's choice, or the app's switch after Zoho refused a negative line (true when it changed). */
 export async function setDiscountStyle(shop: string, style: DiscountStyle): Promise<boolean> {
-  return (await prisma.$executeRaw`UPDATE "ZohoConnection" SET "discountStyle" = ${style} WHERE "shop" = ${shop} AND "discountStyle" <> ${style}`) > 0;
+  return (
+    (await prisma.$executeRaw`UPDATE "ZohoConnection" SET "discountStyle" = ${style} WHERE "shop" = ${shop} AND "discountStyle" <> ${style}`) >
+    0
+  );
 }
 
 export async function setCreateMissingItems(shop: string, on: boolean): Promise<void> {
-  const count = await prisma.$executeRaw`UPDATE "ZohoConnection" SET "createMissingItems" = ${on} WHERE "shop" = ${shop}`;
+  const count =
+    await prisma.$executeRaw`UPDATE "ZohoConnection" SET "createMissingItems" = ${on} WHERE "shop" = ${shop}`;
   if (count === 0) throw new ZohoNotConnectedError();
 }
 
 /** Marks the organization item-required; true when this call changed it (so the change is told once). */
 export async function markItemsRequired(shop: string): Promise<boolean> {
-  return (await prisma.$executeRaw`UPDATE "ZohoConnection" SET "itemsRequired" = true WHERE "shop" = ${shop} AND "itemsRequired" = false`) > 0;
+  return (
+    (await prisma.$executeRaw`UPDATE "ZohoConnection" SET "itemsRequired" = true WHERE "shop" = ${shop} AND "itemsRequired" = false`) >
+    0
+  );
 }

@@ -20,14 +20,28 @@ const orderIds = z
   .array(z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]))
   .optional()
   .transform((ids) => (ids ?? []).map(String));
-const customer = z.object({ id: z.union([z.number(), z.string()]).optional().nullable(), email: z.string().optional().nullable(), phone: z.string().optional().nullable() });
+const customer = z.object({
+  id: z.union([z.number(), z.string()]).optional().nullable(),
+  email: z.string().optional().nullable(),
+  phone: z.string().optional().nullable(),
+});
 
-const dataRequestPayload = z.object({ customer, orders_requested: orderIds, data_request: z.object({ id: z.union([z.number(), z.string()]) }).optional().nullable() });
+const dataRequestPayload = z.object({
+  customer,
+  orders_requested: orderIds,
+  data_request: z
+    .object({ id: z.union([z.number(), z.string()]) })
+    .optional()
+    .nullable(),
+});
 const customerRedactPayload = z.object({ customer, orders_to_redact: orderIds });
 
 function parse<T>(schema: z.ZodType<T>, payload: unknown, topic: string): T {
   const result = schema.safeParse(payload);
-  if (!result.success) throw new MalformedWebhookError(`The ${topic} body does not have the documented shape (${result.error.issues[0]?.path.join(".") || "root"}).`);
+  if (!result.success)
+    throw new MalformedWebhookError(
+      `The ${topic} body does not have the documented shape (${result.error.issues[0]?.path.join(".") || "root"}).`,
+    );
   return result.data;
 }
 
@@ -45,9 +59,15 @@ export async function handleAppUninstalled(
   { log = rootLogger, triggeredAt }: { log?: Logger; triggeredAt?: Date } = {},
 ): Promise<{ sessions: number; connection: boolean; stale?: true }> {
   if (triggeredAt) {
-    const current = await prisma.zohoConnection.findUnique({ where: { shop }, select: { connectedAt: true, status: true } });
+    const current = await prisma.zohoConnection.findUnique({
+      where: { shop },
+      select: { connectedAt: true, status: true },
+    });
     if (current?.connectedAt && current.status !== "disconnected" && current.connectedAt > triggeredAt) {
-      log.info({ triggeredAt: triggeredAt.toISOString(), connectedAt: current.connectedAt.toISOString() }, "app/uninstalled older than the shop's reconnect, ignored");
+      log.info(
+        { triggeredAt: triggeredAt.toISOString(), connectedAt: current.connectedAt.toISOString() },
+        "app/uninstalled older than the shop's reconnect, ignored",
+      );
       return { sessions: 0, connection: false, stale: true };
     }
   }
@@ -66,7 +86,10 @@ export async function handleAppUninstalled(
       },
     }),
   ]);
-  log.info({ sessions: sessions.count, connection: connection.count > 0 }, "app uninstalled: sessions removed, zoho disabled");
+  log.info(
+    { sessions: sessions.count, connection: connection.count > 0 },
+    "app uninstalled: sessions removed, zoho disabled",
+  );
   return { sessions: sessions.count, connection: connection.count > 0 };
 }
 
@@ -74,7 +97,13 @@ export async function handleAppUninstalled(
 
 export interface CustomerDataReport {
   dataRequestId: string | null;
-  orders: Array<{ orderId: string; orderName: string | null; status: string; zohoInvoiceNumber: string | null; zohoContactId: string | null }>;
+  orders: Array<{
+    orderId: string;
+    orderName: string | null;
+    status: string;
+    zohoInvoiceNumber: string | null;
+    zohoContactId: string | null;
+  }>;
   /** Contact cache rows keyed by the customer's email. */
   contactLinks: number;
   events: number;
@@ -84,7 +113,11 @@ export interface CustomerDataReport {
  * Reports what we hold for the customer: recorded in the shop's activity log (ids and order names,
  * no personal data) for the merchant to pass on, and logged as ids. Nothing is changed.
  */
-export async function reportCustomerData(shop: string, payload: unknown, { log = rootLogger }: { log?: Logger } = {}): Promise<CustomerDataReport> {
+export async function reportCustomerData(
+  shop: string,
+  payload: unknown,
+  { log = rootLogger }: { log?: Logger } = {},
+): Promise<CustomerDataReport> {
   const p = parse(dataRequestPayload, payload, "customers/data_request");
   const contactIdsOfOrders = new Set<string>();
   const orders = p.orders_requested.length
@@ -98,7 +131,9 @@ export async function reportCustomerData(shop: string, payload: unknown, { log =
   const linkWhere = contactLinkWhere(shop, p.customer.email ?? null, [...contactIdsOfOrders]);
   const [contactLinks, events] = await Promise.all([
     linkWhere ? prisma.contactLink.count({ where: linkWhere }) : Promise.resolve(0),
-    p.orders_requested.length ? prisma.syncEvent.count({ where: { shop, orderId: { in: p.orders_requested } } }) : Promise.resolve(0),
+    p.orders_requested.length
+      ? prisma.syncEvent.count({ where: { shop, orderId: { in: p.orders_requested } } })
+      : Promise.resolve(0),
   ]);
   const report: CustomerDataReport = {
     dataRequestId: p.data_request?.id === undefined ? null : String(p.data_request.id),
@@ -113,9 +148,17 @@ export async function reportCustomerData(shop: string, payload: unknown, { log =
       `Customer data request${report.dataRequestId ? ` ${report.dataRequestId}` : ""}: this app holds ${orders.length} order record(s)` +
       `${orders.length ? ` (${names})` : ""} with their Zoho invoice and contact ids, ${events} activity entr${events === 1 ? "y" : "ies"}, ` +
       `and ${contactLinks} cached link(s) from the customer's email or name to a Zoho contact. No addresses, phone numbers or emails are stored otherwise.`,
-    data: { dataRequestId: report.dataRequestId, orders: orders.map((o) => ({ orderId: o.orderId, invoice: o.zohoInvoiceNumber, contactId: o.zohoContactId })), contactLinks, events },
+    data: {
+      dataRequestId: report.dataRequestId,
+      orders: orders.map((o) => ({ orderId: o.orderId, invoice: o.zohoInvoiceNumber, contactId: o.zohoContactId })),
+      contactLinks,
+      events,
+    },
   });
-  log.info({ dataRequestId: report.dataRequestId, orders: orders.map((o) => o.orderId), contactLinks, events }, "customer data request reported");
+  log.info(
+    { dataRequestId: report.dataRequestId, orders: orders.map((o) => o.orderId), contactLinks, events },
+    "customer data request reported",
+  );
   return report;
 }
 
@@ -132,10 +175,17 @@ export interface CustomerRedactResult {
  * the Zoho contact of their orders, which covers name-keyed links), and any free text about their
  * orders that may quote their name. Order ids, invoice ids and totals stay (the merchant's books).
  */
-export async function redactCustomer(shop: string, payload: unknown, { log = rootLogger }: { log?: Logger } = {}): Promise<CustomerRedactResult> {
+export async function redactCustomer(
+  shop: string,
+  payload: unknown,
+  { log = rootLogger }: { log?: Logger } = {},
+): Promise<CustomerRedactResult> {
   const p = parse(customerRedactPayload, payload, "customers/redact");
   const orders = p.orders_to_redact.length
-    ? await prisma.orderSync.findMany({ where: { shop, orderId: { in: p.orders_to_redact } }, select: { zohoContactId: true } })
+    ? await prisma.orderSync.findMany({
+        where: { shop, orderId: { in: p.orders_to_redact } },
+        select: { zohoContactId: true },
+      })
     : [];
   const contactIds = [...new Set(orders.map((o) => o.zohoContactId).filter((id): id is string => Boolean(id)))];
   const linkWhere = contactLinkWhere(shop, p.customer.email ?? null, contactIds);
@@ -148,7 +198,12 @@ export async function redactCustomer(shop: string, payload: unknown, { log = roo
     }),
   ]);
   const result = { contactLinks: links.count, orders: rows.count, events: events.count };
-  const scope = { orderIds: p.orders_to_redact, ordersCleared: result.orders, eventsCleared: result.events, contactLinks: result.contactLinks };
+  const scope = {
+    orderIds: p.orders_to_redact,
+    ordersCleared: result.orders,
+    eventsCleared: result.events,
+    contactLinks: result.contactLinks,
+  };
   await recordSyncEvent(shop, {
     kind: "customer_redacted",
     message: `Customer data removed at the customer's request: ${result.contactLinks} cached contact link(s) deleted, free text of ${p.orders_to_redact.length} order(s) cleared. Invoices in Zoho Books are not changed.`,
@@ -159,7 +214,10 @@ export async function redactCustomer(shop: string, payload: unknown, { log = roo
 }
 
 function contactLinkWhere(shop: string, email: string | null, contactIds: string[]) {
-  const or = [...(email ? [{ key: emailKey(email) }] : []), ...(contactIds.length ? [{ zohoContactId: { in: contactIds } }] : [])];
+  const or = [
+    ...(email ? [{ key: emailKey(email) }] : []),
+    ...(contactIds.length ? [{ zohoContactId: { in: contactIds } }] : []),
+  ];
   return or.length ? { shop, OR: or } : null;
 }
 
@@ -200,7 +258,10 @@ export async function redactShop(shop: string, { log = rootLogger }: { log?: Log
 }
 
 /** The compliance route's dispatch by topic. */
-export async function handleComplianceWebhook(hook: { shop: string; topic: string; payload: unknown }, { log = rootLogger }: { log?: Logger } = {}): Promise<void> {
+export async function handleComplianceWebhook(
+  hook: { shop: string; topic: string; payload: unknown },
+  { log = rootLogger }: { log?: Logger } = {},
+): Promise<void> {
   switch (hook.topic) {
     case "CUSTOMERS_DATA_REQUEST":
       await reportCustomerData(hook.shop, hook.payload, { log });

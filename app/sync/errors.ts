@@ -73,7 +73,9 @@ export class RecoveryConflictError extends Error {
     super(
       `Zoho Books already has ${found.length === 1 ? "an invoice" : `${found.length} invoices`} with reference ${reference} that ${found.length === 1 ? "does" : "do"} not match this order (${found
         .map((f) => `${f.invoiceNumber}: ${f.why}`)
-        .join("; ")}). It may belong to another store or an earlier integration, so it was left alone. If one of them is this order's invoice, link it by deleting the duplicate; otherwise use Create to send the order.`,
+        .join(
+          "; ",
+        )}). It may belong to another store or an earlier integration, so it was left alone. If one of them is this order's invoice, link it by deleting the duplicate; otherwise use Create to send the order.`,
     );
   }
 }

@@ -33,8 +33,14 @@ export interface SyncEventInput {
 }
 
 /** The insert of one event, unsent: await it, pass it to `prisma.$transaction([...])`, or give the `tx` of an interactive one. */
-export function syncEventCreate(shop: string, event: SyncEventInput, db: Pick<Prisma.TransactionClient, "syncEvent"> = prisma) {
-  return db.syncEvent.create({ data: { shop, orderId: event.orderId ?? null, kind: event.kind, message: event.message, data: event.data } });
+export function syncEventCreate(
+  shop: string,
+  event: SyncEventInput,
+  db: Pick<Prisma.TransactionClient, "syncEvent"> = prisma,
+) {
+  return db.syncEvent.create({
+    data: { shop, orderId: event.orderId ?? null, kind: event.kind, message: event.message, data: event.data },
+  });
 }
 
 export async function recordSyncEvent(shop: string, event: SyncEventInput): Promise<void> {

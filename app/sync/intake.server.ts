@@ -5,7 +5,13 @@
 import type { OrderSyncStatus } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
-import { enqueueSyncOrder, getQueues, type EnqueueResult, type QueueSet, type SyncOrderSource } from "~/queue/queues.server";
+import {
+  enqueueSyncOrder,
+  getQueues,
+  type EnqueueResult,
+  type QueueSet,
+  type SyncOrderSource,
+} from "~/queue/queues.server";
 import { withTimeout } from "~/redis/lock.server";
 import { giveUpOnOrder, holdOrder, upsertQueuedOrder, waitingOrdersWhere } from "~/sync/order-sync.server";
 import { VERDICT_DEFAULTS } from "~/sync/verdict";
@@ -50,11 +56,19 @@ export type RecordPaidOrderResult =
  * present: `id` is a JSON number, and numbers above 2^53 lose digits in JSON.parse.
  */
 export function paidOrderFromPayload(payload: unknown): { orderId: string; orderName: string | null } {
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new MalformedWebhookError("The orders/paid body is not an order object.");
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload))
+    throw new MalformedWebhookError("The orders/paid body is not an order object.");
   const p = payload as Record<string, unknown>;
-  const gid = typeof p.admin_graphql_api_id === "string" ? /^gid:\/\/shopify\/Order\/(\d+)$/.exec(p.admin_graphql_api_id)?.[1] : undefined;
+  const gid =
+    typeof p.admin_graphql_api_id === "string"
+      ? /^gid:\/\/shopify\/Order\/(\d+)$/.exec(p.admin_graphql_api_id)?.[1]
+      : undefined;
   const fromId =
-    typeof p.id === "number" && Number.isSafeInteger(p.id) && p.id > 0 ? String(p.id) : typeof p.id === "string" && /^\d+$/.test(p.id) ? p.id : undefined;
+    typeof p.id === "number" && Number.isSafeInteger(p.id) && p.id > 0
+      ? String(p.id)
+      : typeof p.id === "string" && /^\d+$/.test(p.id)
+        ? p.id
+        : undefined;
   const orderId = gid ?? fromId;
   if (!orderId) throw new MalformedWebhookError("The orders/paid body has no usable order id.");
   const orderName = typeof p.name === "string" && p.name.length <= 255 ? p.name : null;
@@ -93,7 +107,11 @@ export async function recordPaidOrder(
   const queues = deps.queues ?? getQueues(); // the queue of this request, also when enqueued after it
   const enqueue = async (): Promise<RecordPaidOrderResult> => {
     try {
-      const result = await withTimeout(enqueueSyncOrder({ shop, orderId }, { source: "webhook", queues }), ENQUEUE_TIMEOUT_MS, "the queue (Redis)");
+      const result = await withTimeout(
+        enqueueSyncOrder({ shop, orderId }, { source: "webhook", queues }),
+        ENQUEUE_TIMEOUT_MS,
+        "the queue (Redis)",
+      );
       log.info({ jobId: result.jobId, enqueue: result.outcome }, "paid order enqueued");
       return { outcome: "enqueued", enqueue: result.outcome };
     } catch (err) {
@@ -110,7 +128,14 @@ export async function recordPaidOrder(
 }
 
 /** What the gate reads of the connection (the intake fetches only these). */
-const GATE_FIELDS = { status: true, refreshTokenEnc: true, organizationId: true, autoSend: true, pausedUntil: true, pauseReason: true } as const;
+const GATE_FIELDS = {
+  status: true,
+  refreshTokenEnc: true,
+  organizationId: true,
+  autoSend: true,
+  pausedUntil: true,
+  pauseReason: true,
+} as const;
 
 export interface EnqueueWaitingResult {
   enqueued: number;
@@ -126,7 +151,12 @@ export interface EnqueueWaitingResult {
  */
 export async function enqueueWaitingOrders(
   shop: string,
-  { source = "scan", promote = false, limit = 500, ...deps }: IntakeDeps & { source?: SyncOrderSource; promote?: boolean; limit?: number } = {},
+  {
+    source = "scan",
+    promote = false,
+    limit = 500,
+    ...deps
+  }: IntakeDeps & { source?: SyncOrderSource; promote?: boolean; limit?: number } = {},
 ): Promise<EnqueueWaitingResult> {
   const log = (deps.log ?? rootLogger).child({ shop, op: "enqueue-waiting" });
   const now = deps.now?.() ?? new Date();

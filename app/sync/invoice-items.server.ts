@@ -32,7 +32,13 @@ export async function linkInvoiceItems(
     if (source.kind === "product") {
       wanted.push({
         line: i,
-        spec: { name: line.name, rate: line.rate, productType: source.productType, ...(source.sku ? { sku: source.sku } : {}), ...(line.tax_id ? { taxId: line.tax_id } : {}) },
+        spec: {
+          name: line.name,
+          rate: line.rate,
+          productType: source.productType,
+          ...(source.sku ? { sku: source.sku } : {}),
+          ...(line.tax_id ? { taxId: line.tax_id } : {}),
+        },
       });
     } else if (opts.required) {
       // One untaxed service item per kind at rate 0: each line keeps its own name, rate and tax.
@@ -50,7 +56,12 @@ export async function linkInvoiceItems(
     [services, true],
   ] as const) {
     if (group.length === 0) continue;
-    const ensured = await ensureItems(zoho, ctx, group.map((w) => w.spec), { create, ...(opts.log ? { log: opts.log } : {}) });
+    const ensured = await ensureItems(
+      zoho,
+      ctx,
+      group.map((w) => w.spec),
+      { create, ...(opts.log ? { log: opts.log } : {}) },
+    );
     group.forEach((w, k) => {
       const itemId = ensured.ids[k];
       if (itemId) lineItems[w.line] = { ...lineItems[w.line]!, item_id: itemId };

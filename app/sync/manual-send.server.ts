@@ -40,14 +40,21 @@ export async function sendOrdersNow(
   const log = (deps.log ?? rootLogger).child({ shop, op: "manual-send" });
   const ids = [...new Set(orderIds.filter((id) => /^\d{1,20}$/.test(id)))];
   if (ids.length === 0) throw new ManualSendError("nothing_selected", "Select at least one order.");
-  if (ids.length > MAX_ORDERS_PER_SEND) throw new ManualSendError("too_many", `Select at most ${MAX_ORDERS_PER_SEND} orders at a time.`);
+  if (ids.length > MAX_ORDERS_PER_SEND)
+    throw new ManualSendError("too_many", `Select at most ${MAX_ORDERS_PER_SEND} orders at a time.`);
 
   const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
-  const gate = gateFor(conn, { mode: "manual", now: deps.now?.() ?? new Date(), reauthRecheckMs: VERDICT_DEFAULTS.reauthPauseMs });
+  const gate = gateFor(conn, {
+    mode: "manual",
+    now: deps.now?.() ?? new Date(),
+    reauthRecheckMs: VERDICT_DEFAULTS.reauthPauseMs,
+  });
   if (gate.kind === "hold") {
     throw new ManualSendError(
       "not_connected",
-      gate.code === "zoho_no_organization" ? "Choose your Zoho Books organization in Settings first." : "Connect Zoho Books in Settings first.",
+      gate.code === "zoho_no_organization"
+        ? "Choose your Zoho Books organization in Settings first."
+        : "Connect Zoho Books in Settings first.",
     );
   }
 
@@ -56,7 +63,12 @@ export async function sendOrdersNow(
     select: { orderId: true, status: true, zohoInvoiceId: true },
   });
   const byId = new Map(rows.map((r) => [r.orderId, r]));
-  const result: SendOrdersResult = { queued: [], alreadyInvoiced: [], notFound: [], pausedUntil: gate.kind === "pause" ? gate.until : null };
+  const result: SendOrdersResult = {
+    queued: [],
+    alreadyInvoiced: [],
+    notFound: [],
+    pausedUntil: gate.kind === "pause" ? gate.until : null,
+  };
   const queues = deps.queues ?? getQueues();
 
   for (const orderId of ids) {
@@ -71,10 +83,14 @@ export async function sendOrdersNow(
       continue;
     }
     const r = await enqueueSyncOrder({ shop, orderId }, { source: "manual", mode: "manual", promote: true, queues });
-    if (r.outcome === "exists" && (r.state === "waiting" || r.state === "prioritized")) await moveToFront(queues, shop, orderId);
+    if (r.outcome === "exists" && (r.state === "waiting" || r.state === "prioritized"))
+      await moveToFront(queues, shop, orderId);
     result.queued.push(orderId);
   }
-  log.info({ queued: result.queued.length, alreadyInvoiced: result.alreadyInvoiced.length, notFound: result.notFound.length }, "orders sent by hand");
+  log.info(
+    { queued: result.queued.length, alreadyInvoiced: result.alreadyInvoiced.length, notFound: result.notFound.length },
+    "orders sent by hand",
+  );
   return result;
 }
 

@@ -5,7 +5,14 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildOrder, type OrderSpec } from "~test/factories/order";
-import { FIXTURES_DIR, TAX_TABLES, buildFixtures, serialize, type OrderFixture, type TaxesFixture } from "~test/factories/order-fixtures";
+import {
+  FIXTURES_DIR,
+  TAX_TABLES,
+  buildFixtures,
+  serialize,
+  type OrderFixture,
+  type TaxesFixture,
+} from "~test/factories/order-fixtures";
 import { zohoTotals } from "~test/factories/zoho-model";
 import type { ZohoTaxTableEntry } from "~/zoho/types";
 import {
@@ -24,7 +31,9 @@ import { buildTaxTable, effectivePercent, taxLinePercent } from "./tax-match";
 
 const ORDERS_DIR = join(FIXTURES_DIR, "orders");
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
-const fixtureFiles = readdirSync(ORDERS_DIR).filter((f) => f.endsWith(".json")).sort();
+const fixtureFiles = readdirSync(ORDERS_DIR)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 const loadTaxes = (file: string) => readJson<TaxesFixture>(join(FIXTURES_DIR, "taxes", file));
 const tableOf = (t: TaxesFixture) => buildTaxTable(t.taxes, t.tax_groups);
 const money = (bag: { shopMoney: { amount: string } }) => new Decimal(bag.shopMoney.amount);
@@ -86,14 +95,19 @@ function checkShopifyNumbers(order: PaidOrder) {
   expect(money(order.subtotalPriceSet!).eq(subtotal)).toBe(true);
   expect(money(order.totalTaxSet!).eq(tax)).toBe(true);
   expect(money(order.totalDiscountsSet!).eq(discounts)).toBe(true);
-  expect(money(order.totalShippingPriceSet).eq(sum(order.shippingLines.nodes.map((s) => money(s.originalPriceSet))))).toBe(true);
+  expect(
+    money(order.totalShippingPriceSet).eq(sum(order.shippingLines.nodes.map((s) => money(s.originalPriceSet)))),
+  ).toBe(true);
   // Order-level tax lines: one per title and rate, the sum of the line taxes.
   expect(order.taxLines).toHaveLength(byTitle.size);
   for (const t of order.taxLines) {
     const key = `${t.title} ${taxLinePercent(t).toFixed()}`;
     expect(money(t.priceSet).eq(byTitle.get(key) ?? -1), key).toBe(true);
   }
-  const total = subtotal.plus(shipping).plus(tip).plus(order.taxesIncluded ? 0 : tax);
+  const total = subtotal
+    .plus(shipping)
+    .plus(tip)
+    .plus(order.taxesIncluded ? 0 : tax);
   expect(money(order.totalPriceSet).toFixed(cd)).toBe(total.toFixed(cd));
 }
 
@@ -102,7 +116,8 @@ describe("fixture corpus", () => {
     const built = buildFixtures();
     expect(fixtureFiles.length).toBeGreaterThanOrEqual(30);
     expect(built.map((b) => b.file).sort()).toEqual(fixtureFiles);
-    for (const { file, fixture } of built) expect(readFileSync(join(ORDERS_DIR, file), "utf8"), file).toBe(serialize(fixture));
+    for (const { file, fixture } of built)
+      expect(readFileSync(join(ORDERS_DIR, file), "utf8"), file).toBe(serialize(fixture));
     for (const [file, body] of Object.entries(TAX_TABLES)) {
       expect(readFileSync(join(FIXTURES_DIR, "taxes", file), "utf8"), file).toBe(serialize(body));
     }
@@ -138,7 +153,10 @@ describe("fixture corpus", () => {
 
     it("with Zoho's line discounts instead of negative lines: no negative line, the same tax and total to the cent", () => {
       const negative = mapFixture(fx);
-      const lines = mapOrderToInvoice(parsePaidOrder(fx.order), tableOf(taxes), { ...fx.settings, discountStyle: "lines" });
+      const lines = mapOrderToInvoice(parsePaidOrder(fx.order), tableOf(taxes), {
+        ...fx.settings,
+        discountStyle: "lines",
+      });
       expect(lines.payload.line_items.every((l) => l.rate >= 0)).toBe(true);
       expect(lines.expectedTotal).toBe(fx.expect.total);
       const pp = fx.settings.pricePrecision;
@@ -146,14 +164,17 @@ describe("fixture corpus", () => {
         // Both styles tax the same discounted amounts: Zoho's tax is the same whichever is sent.
         const a = zohoTotals({ ...lines.payload, adjustment: 0 }, taxes, pp, rounding);
         const b = zohoTotals({ ...negative.payload, adjustment: 0 }, taxes, pp, rounding);
-        expect(a.tax_total.minus(b.tax_total).abs().lte(minorUnit(pp).times(negative.payload.line_items.length))).toBe(true);
+        expect(a.tax_total.minus(b.tax_total).abs().lte(minorUnit(pp).times(negative.payload.line_items.length))).toBe(
+          true,
+        );
       }
       const zoho = zohoTotals(lines.payload, taxes, pp);
       expect(zoho.total.eq(lines.expectedTotal)).toBe(true);
       expect(predictZohoTotal(lines.payload, tableOf(taxes), pp).eq(zoho.total)).toBe(true);
       const discounted = lines.payload.line_items.filter((l) => l.discount !== undefined);
       expect(discounted.length > 0).toBe(negative.payload.line_items.some((l) => l.rate < 0));
-      if (discounted.length) expect(lines.payload).toMatchObject({ discount_type: "item_level", is_discount_before_tax: true });
+      if (discounted.length)
+        expect(lines.payload).toMatchObject({ discount_type: "item_level", is_discount_before_tax: true });
     });
 
     it("carries every amount, with the tax of each line's rate", () => {
@@ -168,8 +189,13 @@ describe("fixture corpus", () => {
       const shipping = fx.order.shippingLines.nodes;
       const nDiscount = lines.length - items.length - shipping.length - (tipOnly ? 1 : 0);
       const itemLines = lines.slice(0, items.length);
-      const discountLines = lines.slice(items.length, items.length + nDiscount).filter((l) => l.name.startsWith("Discount"));
-      const shipLines = lines.slice(items.length + discountLines.length, items.length + discountLines.length + shipping.length);
+      const discountLines = lines
+        .slice(items.length, items.length + nDiscount)
+        .filter((l) => l.name.startsWith("Discount"));
+      const shipLines = lines.slice(
+        items.length + discountLines.length,
+        items.length + discountLines.length + shipping.length,
+      );
       const shipDiscountLines = lines.filter((l) => l.name.startsWith("Shipping discount"));
 
       const taxPercentOf = (taxId?: string) => (taxId ? effectivePercent(byId.get(taxId)!) : new Decimal(0));
@@ -180,19 +206,44 @@ describe("fixture corpus", () => {
         expect(line.quantity).toBe(li.quantity);
         expect(new Decimal(line.rate).eq(roundHalfUp(money(li.originalUnitPriceSet), pp))).toBe(true);
         if (untaxed(li)) expect(line.tax_id, li.name).toBeUndefined();
-        else expect(taxPercentOf(line.tax_id).minus(sum(li.taxLines.map(taxLinePercent))).abs().lte("0.001"), li.name).toBe(true);
+        else
+          expect(
+            taxPercentOf(line.tax_id)
+              .minus(sum(li.taxLines.map(taxLinePercent)))
+              .abs()
+              .lte("0.001"),
+            li.name,
+          ).toBe(true);
       });
       shipping.forEach((sl, i) => {
         const line = shipLines[i]!;
         expect(new Decimal(line.rate).eq(money(sl.originalPriceSet))).toBe(true);
         if (untaxed(sl)) expect(line.tax_id).toBeUndefined();
-        else expect(taxPercentOf(line.tax_id).minus(sum(sl.taxLines.map(taxLinePercent))).abs().lte("0.001")).toBe(true);
+        else
+          expect(
+            taxPercentOf(line.tax_id)
+              .minus(sum(sl.taxLines.map(taxLinePercent)))
+              .abs()
+              .lte("0.001"),
+          ).toBe(true);
       });
       // Discounts: negative lines that add up to the allocations, each carrying a tax its lines carry.
-      const itemAllocations = sum(items.flatMap((li) => li.discountAllocations.map((a) => money(a.allocatedAmountSet))));
-      const shipAllocations = sum(shipping.flatMap((s) => s.discountAllocations.map((a) => money(a.allocatedAmountSet))));
-      expect(sum(discountLines.map((l) => new Decimal(l.rate))).negated().eq(itemAllocations)).toBe(true);
-      expect(sum(shipDiscountLines.map((l) => new Decimal(l.rate))).negated().eq(shipAllocations)).toBe(true);
+      const itemAllocations = sum(
+        items.flatMap((li) => li.discountAllocations.map((a) => money(a.allocatedAmountSet))),
+      );
+      const shipAllocations = sum(
+        shipping.flatMap((s) => s.discountAllocations.map((a) => money(a.allocatedAmountSet))),
+      );
+      expect(
+        sum(discountLines.map((l) => new Decimal(l.rate)))
+          .negated()
+          .eq(itemAllocations),
+      ).toBe(true);
+      expect(
+        sum(shipDiscountLines.map((l) => new Decimal(l.rate)))
+          .negated()
+          .eq(shipAllocations),
+      ).toBe(true);
       const itemTaxIds = new Set(itemLines.map((l) => l.tax_id));
       const shipTaxIds = new Set(shipLines.map((l) => l.tax_id));
       for (const l of discountLines) {
@@ -203,7 +254,9 @@ describe("fixture corpus", () => {
       for (const l of shipDiscountLines) expect(shipTaxIds.has(l.tax_id)).toBe(true);
       // The "Rounding" adjustment only absorbs rounding, never a missing amount.
       const adjustment = new Decimal(payload.adjustment ?? 0);
-      expect(adjustment.abs().lte(minorUnit(Math.min(pp, currencyDecimals(fx.order.currencyCode))).times(lines.length))).toBe(true);
+      expect(
+        adjustment.abs().lte(minorUnit(Math.min(pp, currencyDecimals(fx.order.currencyCode))).times(lines.length)),
+      ).toBe(true);
       if (fx.order.taxesIncluded) expect(adjustment.isZero()).toBe(true); // inclusive totals need no rounding
       if (!adjustment.isZero()) expect(payload.adjustment_description).toBe(ROUNDING_DESCRIPTION);
     });
@@ -283,11 +336,18 @@ describe("mapOrderToInvoice rules", () => {
 
   it("adds a tip line when a 'Tip' product does not account for the tip", () => {
     const order = buildOrder({
-      name: "#9001", currency: "USD", taxesIncluded: false, processedAt: "2026-01-01T10:00:00Z", tip: "2.00",
+      name: "#9001",
+      currency: "USD",
+      taxesIncluded: false,
+      processedAt: "2026-01-01T10:00:00Z",
+      tip: "2.00",
       lines: [{ title: "Tip jar sticker", quantity: 1, price: "3.00", requiresShipping: false }],
     });
     const lines = mapOrderToInvoice(order, [], { pricePrecision: 2, organizationCurrency: "USD" }).payload.line_items;
-    expect(lines.map((l) => [l.name, l.rate])).toEqual([["Tip jar sticker", 3], ["Tip", 2]]);
+    expect(lines.map((l) => [l.name, l.rate])).toEqual([
+      ["Tip jar sticker", 3],
+      ["Tip", 2],
+    ]);
   });
 
   it("keeps gift-card purchases untaxed and treats gift-card payments as payments", () => {
@@ -328,12 +388,27 @@ describe("mapOrderToInvoice rules", () => {
 
   it("leaves a 0% line untaxed unless Zoho has a 0% tax", () => {
     const spec: OrderSpec = {
-      name: "#9002", currency: "EUR", taxesIncluded: true, processedAt: "2026-01-01T10:00:00Z",
+      name: "#9002",
+      currency: "EUR",
+      taxesIncluded: true,
+      processedAt: "2026-01-01T10:00:00Z",
       lines: [{ title: "Export", quantity: 1, price: "10.00", taxes: [{ title: "IVA", percent: "0" }] }],
     };
     const settings = { pricePrecision: 2, organizationCurrency: "EUR" };
-    const it22: ZohoTaxTableEntry = { tax_id: "1", tax_name: "IVA 22", tax_percentage: 22, tax_type: "tax", is_default_tax: true };
-    const zero: ZohoTaxTableEntry = { tax_id: "2", tax_name: "Non imponibile", tax_percentage: 0, tax_type: "tax", is_default_tax: false };
+    const it22: ZohoTaxTableEntry = {
+      tax_id: "1",
+      tax_name: "IVA 22",
+      tax_percentage: 22,
+      tax_type: "tax",
+      is_default_tax: true,
+    };
+    const zero: ZohoTaxTableEntry = {
+      tax_id: "2",
+      tax_name: "Non imponibile",
+      tax_percentage: 0,
+      tax_type: "tax",
+      is_default_tax: false,
+    };
     expect(mapOrderToInvoice(buildOrder(spec), [it22], settings).payload.line_items[0]!.tax_id).toBeUndefined();
     expect(mapOrderToInvoice(buildOrder(spec), [it22, zero], settings).payload.line_items[0]!.tax_id).toBe("2");
   });
@@ -344,9 +419,14 @@ describe("mapOrderToInvoice rules", () => {
     const removed = clone(order.lineItems.nodes[0]!);
     removed.quantity = 0;
     removed.name = "Removed";
-    removed.taxLines = removed.taxLines.map((t) => ({ ...t, priceSet: { ...t.priceSet, shopMoney: { ...t.priceSet.shopMoney, amount: "0.00" } } }));
+    removed.taxLines = removed.taxLines.map((t) => ({
+      ...t,
+      priceSet: { ...t.priceSet, shopMoney: { ...t.priceSet.shopMoney, amount: "0.00" } },
+    }));
     order.lineItems.nodes.push(removed);
-    const names = mapOrderToInvoice(order, tableOf(loadTaxes(fx.taxes)), fx.settings).payload.line_items.map((l) => l.name);
+    const names = mapOrderToInvoice(order, tableOf(loadTaxes(fx.taxes)), fx.settings).payload.line_items.map(
+      (l) => l.name,
+    );
     expect(names).not.toContain("Removed");
   });
 
@@ -360,12 +440,50 @@ describe("mapOrderToInvoice rules", () => {
   });
 
   it.each<[string, (o: PaidOrder) => void, string]>([
-    ["an amount in another currency", (o) => { o.lineItems.nodes[0]!.originalUnitPriceSet.shopMoney.currencyCode = "GBP"; }, "not the shop currency EUR"],
-    ["a non-numeric amount", (o) => { o.totalPriceSet.shopMoney.amount = "12,50"; }, "invalid amount for the order total"],
-    ["a negative quantity", (o) => { o.lineItems.nodes[0]!.quantity = -1; }, "invalid quantity"],
-    ["no lines at all", (o) => { o.lineItems.nodes = []; o.shippingLines.nodes = []; }, "has no lines to invoice"],
-    ["a bad processedAt", (o) => { o.processedAt = "yesterday"; }, "invalid processing date"],
-    ["a tax line without a rate", (o) => { o.lineItems.nodes[0]!.taxLines[0]!.ratePercentage = null; o.lineItems.nodes[0]!.taxLines[0]!.rate = null; }, "has no rate"],
+    [
+      "an amount in another currency",
+      (o) => {
+        o.lineItems.nodes[0]!.originalUnitPriceSet.shopMoney.currencyCode = "GBP";
+      },
+      "not the shop currency EUR",
+    ],
+    [
+      "a non-numeric amount",
+      (o) => {
+        o.totalPriceSet.shopMoney.amount = "12,50";
+      },
+      "invalid amount for the order total",
+    ],
+    [
+      "a negative quantity",
+      (o) => {
+        o.lineItems.nodes[0]!.quantity = -1;
+      },
+      "invalid quantity",
+    ],
+    [
+      "no lines at all",
+      (o) => {
+        o.lineItems.nodes = [];
+        o.shippingLines.nodes = [];
+      },
+      "has no lines to invoice",
+    ],
+    [
+      "a bad processedAt",
+      (o) => {
+        o.processedAt = "yesterday";
+      },
+      "invalid processing date",
+    ],
+    [
+      "a tax line without a rate",
+      (o) => {
+        o.lineItems.nodes[0]!.taxLines[0]!.ratePercentage = null;
+        o.lineItems.nodes[0]!.taxLines[0]!.rate = null;
+      },
+      "has no rate",
+    ],
   ])("refuses %s as malformed", (_label, mutate, message) => {
     const fx = load("eu-vat-inclusive-mixed.json");
     const order = clone(fx.order);
@@ -378,7 +496,9 @@ describe("mapOrderToInvoice rules", () => {
   it("rejects settings outside Zoho's range", () => {
     const fx = load("eu-vat-inclusive-mixed.json");
     expect(() => mapOrderToInvoice(fx.order, [], { ...fx.settings, pricePrecision: 4 })).toThrow(RangeError);
-    expect(() => mapOrderToInvoice(fx.order, tableOf(loadTaxes(fx.taxes)), { ...fx.settings, timezone: "Mars/Olympus" })).toThrow(/Unknown timezone/);
+    expect(() =>
+      mapOrderToInvoice(fx.order, tableOf(loadTaxes(fx.taxes)), { ...fx.settings, timezone: "Mars/Olympus" }),
+    ).toThrow(/Unknown timezone/);
   });
 
   it("is deterministic and does not mutate its input", () => {
@@ -391,7 +511,11 @@ describe("mapOrderToInvoice rules", () => {
 
 describe("predictZohoTotal", () => {
   const nyc: ZohoTaxTableEntry = {
-    tax_id: "g", tax_name: "NYC Sales Tax", tax_percentage: 8.875, tax_type: "tax_group", is_default_tax: false,
+    tax_id: "g",
+    tax_name: "NYC Sales Tax",
+    tax_percentage: 8.875,
+    tax_type: "tax_group",
+    is_default_tax: false,
     members: [
       { tax_id: "s", tax_name: "State", tax_percentage: 4, tax_type: "tax" },
       { tax_id: "c", tax_name: "City", tax_percentage: 4.5, tax_type: "tax" },
@@ -406,12 +530,22 @@ describe("predictZohoTotal", () => {
   });
 
   it("rounds rates to the price precision first and adds the adjustment last", () => {
-    const payload = { is_inclusive_tax: true, adjustment: -0.4, line_items: [{ name: "x", rate: 12345.545, quantity: 2 }] };
+    const payload = {
+      is_inclusive_tax: true,
+      adjustment: -0.4,
+      line_items: [{ name: "x", rate: 12345.545, quantity: 2 }],
+    };
     expect(predictZohoTotal(payload, [], 2).toFixed(2)).toBe("24690.70");
   });
 
   it("refuses a tax id that is not in the table", () => {
-    expect(() => predictZohoTotal({ is_inclusive_tax: false, line_items: [{ name: "x", rate: 1, quantity: 1, tax_id: "nope" }] }, [], 2)).toThrow(/nope/);
+    expect(() =>
+      predictZohoTotal(
+        { is_inclusive_tax: false, line_items: [{ name: "x", rate: 1, quantity: 1, tax_id: "nope" }] },
+        [],
+        2,
+      ),
+    ).toThrow(/nope/);
   });
 });
 

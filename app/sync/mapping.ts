@@ -28,7 +28,15 @@ export type { MappingErrorCode } from "./errors";
 export { parsePaidOrder } from "./mapping/parse";
 export { ROUNDING_DESCRIPTION, predictZohoTotal } from "./mapping/rounding";
 export { DESCRIPTION_MAX, NAME_MAX, invoiceDate, truncate } from "./mapping/text";
-export type { DiscountStyle, InvoiceDraft, LineSource, MappedInvoice, MappingSettings, PaidOrder, TaxChoice } from "./mapping/types";
+export type {
+  DiscountStyle,
+  InvoiceDraft,
+  LineSource,
+  MappedInvoice,
+  MappingSettings,
+  PaidOrder,
+  TaxChoice,
+} from "./mapping/types";
 
 /**
  * Maps one paid order to a Zoho invoice body (without customer_id) and the total it must show.
@@ -40,7 +48,13 @@ export function mapOrderToInvoice(
   settings: MappingSettings,
 ): MappedInvoice {
   const { currency, decimals } = checkInput(order, settings);
-  const ctx = { currency, taxExempt: order.taxExempt, taxes, itemIdsBySku: settings.itemIdsBySku, itemIdsByName: settings.itemIdsByName };
+  const ctx = {
+    currency,
+    taxExempt: order.taxExempt,
+    taxes,
+    itemIdsBySku: settings.itemIdsBySku,
+    itemIdsByName: settings.itemIdsByName,
+  };
   const tip = tipOf(order, currency);
   const items = mapLineItems(order, ctx, tip);
   const shipping = mapShippingLines(order, ctx);

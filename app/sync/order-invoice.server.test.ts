@@ -30,7 +30,11 @@ describe("the block's Update", () => {
     const orderId = addOrder(order);
     await syncOrder({ shop, orderId });
     // The order was edited in Shopify: one more cup.
-    addOrder(italianOrder({ lines: [{ title: "Espresso cups", quantity: 3, price: "19.90", taxes: [{ title: "IVA", percent: "22" }] }] }));
+    addOrder(
+      italianOrder({
+        lines: [{ title: "Espresso cups", quantity: 3, price: "19.90", taxes: [{ title: "IVA", percent: "22" }] }],
+      }),
+    );
 
     const result = await updateOrderInvoiceDraft(shop, orderId, await deps(shop));
 
@@ -60,8 +64,14 @@ describe("the block's Update", () => {
     await syncOrder({ shop, orderId });
     org.invoices.clear();
 
-    await expect(updateOrderInvoiceDraft(shop, orderId, await deps(shop))).rejects.toMatchObject({ code: "zoho_invoice_missing" });
-    expect(await row(shop, orderId)).toMatchObject({ status: "deleted", zohoInvoiceId: null, lastErrorCode: "zoho_invoice_missing" });
+    await expect(updateOrderInvoiceDraft(shop, orderId, await deps(shop))).rejects.toMatchObject({
+      code: "zoho_invoice_missing",
+    });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "deleted",
+      zohoInvoiceId: null,
+      lastErrorCode: "zoho_invoice_missing",
+    });
     expect((await syncOrder({ shop, orderId, mode: "manual" })).kind).toBe("created");
   });
 
@@ -100,8 +110,15 @@ describe("the block's Delete", () => {
     const [invoice] = invoicesOf(org);
     zohoBooks.recordPayment(org.organization.organization_id, invoice!.invoice_id);
 
-    await expect(deleteOrderInvoiceInZoho(shop, orderId, await deps(shop))).rejects.toMatchObject({ kind: "conflict", code: "delete_refused" });
-    expect(await row(shop, orderId)).toMatchObject({ status: "synced", zohoInvoiceId: invoice!.invoice_id, claimedAt: null });
+    await expect(deleteOrderInvoiceInZoho(shop, orderId, await deps(shop))).rejects.toMatchObject({
+      kind: "conflict",
+      code: "delete_refused",
+    });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "synced",
+      zohoInvoiceId: invoice!.invoice_id,
+      claimedAt: null,
+    });
     expect((await row(shop, orderId)).lastErrorMessage).toMatch(/^Delete refused: .*Payments have been recorded/);
   });
 
@@ -110,7 +127,9 @@ describe("the block's Delete", () => {
     const b = await connectedShop();
     const orderId = a.addOrder(italianOrder());
     await syncOrder({ shop: a.shop, orderId });
-    await expect(deleteOrderInvoiceInZoho(b.shop, orderId, await deps(b.shop))).rejects.toMatchObject({ kind: "not_found" });
+    await expect(deleteOrderInvoiceInZoho(b.shop, orderId, await deps(b.shop))).rejects.toMatchObject({
+      kind: "not_found",
+    });
     expect(a.org.invoices.size).toBe(1);
   });
 });

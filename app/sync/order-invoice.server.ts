@@ -13,11 +13,24 @@ import type { OrderSync } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, type QueueSet } from "~/queue/queues.server";
-import { clearInvoiceMetafield, fetchOrderSummary, invoiceTag, removeOrderTag, type OrderSummary } from "~/shopify/order-marks.server";
+import {
+  clearInvoiceMetafield,
+  fetchOrderSummary,
+  invoiceTag,
+  removeOrderTag,
+  type OrderSummary,
+} from "~/shopify/order-marks.server";
 import type { AdminGraphql } from "~/shopify/orders.server";
 import { recordSyncEvent } from "~/sync/events.server";
 import { orderInvoiceView, type OrderInvoiceView } from "~/sync/order-invoice";
-import { claimOrder, ensureOrderSync, NO_INVOICE, recordInvoiceGone, recordInvoiceState, type OrderClaim } from "~/sync/order-sync.server";
+import {
+  claimOrder,
+  ensureOrderSync,
+  NO_INVOICE,
+  recordInvoiceGone,
+  recordInvoiceState,
+  type OrderClaim,
+} from "~/sync/order-sync.server";
 import { gateFor } from "~/sync/shop-gate";
 import { invoiceRecord, prepareInvoice, reconcileTotal, syncOrder, writeInvoiceMarks } from "~/sync/sync-order.server";
 import { isRetriedAutomatically, verdictFor, VERDICT_DEFAULTS } from "~/sync/verdict";
@@ -81,7 +94,9 @@ async function currentView(shop: string, orderId: string, order?: OrderSummary |
   return orderInvoiceView(orderId, row, {
     dataCenter: conn?.dataCenter ?? null,
     organizationId: conn?.organizationId ?? null,
-    order: order ? { orderId: order.orderId, name: order.name, total: order.total, currencyCode: order.currencyCode } : null,
+    order: order
+      ? { orderId: order.orderId, name: order.name, total: order.total, currencyCode: order.currencyCode }
+      : null,
   });
 }
 
@@ -90,7 +105,11 @@ async function currentView(shop: string, orderId: string, order?: OrderSummary |
  * for orders the shop's own webhooks, scans or sends recorded, so it is proof enough; without one,
  * this shop's Admin API must know the order (it never returns another shop's).
  */
-async function requireOrder(shop: string, orderId: string, graphql: AdminGraphql): Promise<{ row: OrderSync | null; order: OrderSummary | null }> {
+async function requireOrder(
+  shop: string,
+  orderId: string,
+  graphql: AdminGraphql,
+): Promise<{ row: OrderSync | null; order: OrderSummary | null }> {
   const row = await findRow(shop, orderId);
   if (row) return { row, order: null };
   const order = await fetchOrderSummary(graphql, orderId);
@@ -102,7 +121,12 @@ async function requireOrder(shop: string, orderId: string, graphql: AdminGraphql
 async function requireInvoice(shop: string, orderId: string, graphql: AdminGraphql): Promise<OrderSync> {
   const { row, order } = await requireOrder(shop, orderId, graphql);
   if (!row?.zohoInvoiceId || row.status === "deleted")
-    throw new OrderInvoiceError("conflict", "not_synced", "This order has no Zoho Books invoice yet.", await currentView(shop, orderId, order));
+    throw new OrderInvoiceError(
+      "conflict",
+      "not_synced",
+      "This order has no Zoho Books invoice yet.",
+      await currentView(shop, orderId, order),
+    );
   return row;
 }
 
@@ -111,18 +135,29 @@ async function actionError(err: unknown, shop: string, orderId: string): Promise
   if (err instanceof OrderInvoiceError) return err;
   const order = await currentView(shop, orderId);
   if (err instanceof SyncRefusedError) return new OrderInvoiceError("conflict", err.code, err.message, order);
-  if (err instanceof ZohoInvoiceDeleteRefusedError) return new OrderInvoiceError("conflict", "delete_refused", err.message, order);
+  if (err instanceof ZohoInvoiceDeleteRefusedError)
+    return new OrderInvoiceError("conflict", "delete_refused", err.message, order);
   // Update found the invoice gone from Zoho: the row is now `deleted` and says so.
   if (err instanceof ZohoNotFoundError && order.state === "not_sent" && order.problem)
     return new OrderInvoiceError("conflict", order.problem.code, order.problem.message, order);
   const verdict = verdictFor(err);
-  return new OrderInvoiceError(isRetriedAutomatically(verdict) ? "unavailable" : "refused", verdict.code, verdict.message, order);
+  return new OrderInvoiceError(
+    isRetriedAutomatically(verdict) ? "unavailable" : "refused",
+    verdict.code,
+    verdict.message,
+    order,
+  );
 }
 
 // ---- GET ------------------------------------------------------------------------------------------
 
 /** The order's invoice state; with `refresh`, re-reads the invoice's status and total from Zoho first. */
-export async function getOrderInvoice(shop: string, orderId: string, opts: { refresh?: boolean }, deps: OrderInvoiceDeps): Promise<InvoiceActionResult> {
+export async function getOrderInvoice(
+  shop: string,
+  orderId: string,
+  opts: { refresh?: boolean },
+  deps: OrderInvoiceDeps,
+): Promise<InvoiceActionResult> {
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "order-invoice-status" });
   const { row, order } = await requireOrder(shop, orderId, deps.graphql);
   let warning: string | undefined;
@@ -145,7 +180,13 @@ async function refreshFromZoho(shop: string, row: OrderSync, deps: OrderInvoiceD
   try {
     const invoice = await getInvoice(zoho, invoiceId);
     // Only this invoice's row, and only when no sync/update/delete holds it: theirs is fresher.
-    await recordInvoiceState(shop, row.orderId, invoiceId, { status: invoice.status, total: String(invoice.total) }, now);
+    await recordInvoiceState(
+      shop,
+      row.orderId,
+      invoiceId,
+      { status: invoice.status, total: String(invoice.total) },
+      now,
+    );
     log.debug({ invoiceId, zohoStatus: invoice.status }, "invoice status refreshed");
   } catch (err) {
     if (!(err instanceof ZohoNotFoundError)) throw err;
@@ -177,7 +218,11 @@ async function clearMarks(shop: string, row: OrderSync, graphql: AdminGraphql, l
 const DATE_TIME = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 /** Creates the draft invoice now (see the header: inline, the queue only when it must wait). */
-export async function createOrderInvoice(shop: string, orderId: string, deps: OrderInvoiceDeps): Promise<InvoiceActionResult> {
+export async function createOrderInvoice(
+  shop: string,
+  orderId: string,
+  deps: OrderInvoiceDeps,
+): Promise<InvoiceActionResult> {
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "order-invoice-create" });
   const now = deps.now?.() ?? new Date();
   const { order } = await requireOrder(shop, orderId, deps.graphql);
@@ -185,7 +230,10 @@ export async function createOrderInvoice(shop: string, orderId: string, deps: Or
   const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
   const gate = gateFor(conn, { mode: "manual", now, reauthRecheckMs: VERDICT_DEFAULTS.reauthPauseMs });
   if (gate.kind === "hold") {
-    const message = gate.code === "zoho_no_organization" ? "Choose your Zoho Books organization in the app's Settings first." : "Connect Zoho Books in the app's Settings first.";
+    const message =
+      gate.code === "zoho_no_organization"
+        ? "Choose your Zoho Books organization in the app's Settings first."
+        : "Connect Zoho Books in the app's Settings first.";
     throw new OrderInvoiceError("conflict", gate.code, message, await currentView(shop, orderId, order));
   }
   if (gate.kind === "pause") {
@@ -203,14 +251,31 @@ export async function createOrderInvoice(shop: string, orderId: string, deps: Or
     const view = await currentView(shop, orderId, order);
     switch (outcome.kind) {
       case "created":
-        return { outcome: "created", order: view, message: `Draft invoice ${outcome.invoiceNumber} created in Zoho Books.` };
+        return {
+          outcome: "created",
+          order: view,
+          message: `Draft invoice ${outcome.invoiceNumber} created in Zoho Books.`,
+        };
       case "recovered":
       case "finished":
-        return { outcome: "created", order: view, message: `Draft invoice ${outcome.invoiceNumber}, created by an earlier attempt, is now linked to this order.` };
+        return {
+          outcome: "created",
+          order: view,
+          message: `Draft invoice ${outcome.invoiceNumber}, created by an earlier attempt, is now linked to this order.`,
+        };
       case "already_synced":
-        return { outcome: "already_invoiced", order: view, message: `This order already has invoice ${outcome.invoiceNumber ?? ""} in Zoho Books.` };
+        return {
+          outcome: "already_invoiced",
+          order: view,
+          message: `This order already has invoice ${outcome.invoiceNumber ?? ""} in Zoho Books.`,
+        };
       case "busy":
-        throw new OrderInvoiceError("conflict", "busy", "This order is being sent to Zoho Books right now; refresh in a moment.", view);
+        throw new OrderInvoiceError(
+          "conflict",
+          "busy",
+          "This order is being sent to Zoho Books right now; refresh in a moment.",
+          view,
+        );
       case "skipped":
         throw new OrderInvoiceError("conflict", "skipped", `Not sent (${outcome.reason}).`, view);
     }
@@ -253,31 +318,48 @@ async function claimInvoice(shop: string, orderId: string, deps: OrderInvoiceDep
   const attempt = await claimOrder<null, null>(
     shop,
     orderId,
-    (row) => (row.zohoInvoiceId && row.status !== "deleted" ? { take: true, plan: null } : { take: false, result: null }),
+    (row) =>
+      row.zohoInvoiceId && row.status !== "deleted" ? { take: true, plan: null } : { take: false, result: null },
     { now: deps.now, log },
   );
   if (attempt.taken) return attempt.claim;
-  if (attempt.busy) throw new SyncRefusedError("busy", "This order is being sent to Zoho Books right now; try again in a moment.");
+  if (attempt.busy)
+    throw new SyncRefusedError("busy", "This order is being sent to Zoho Books right now; try again in a moment.");
   throw new SyncRefusedError("not_synced", "This order has no Zoho Books invoice yet.");
 }
 
 /** An action on the invoice failed: the invoice is unchanged in Zoho; keep the row, record why. */
-async function settleActionFailure(claim: OrderClaim, err: unknown, what: "Update" | "Delete", log: Logger): Promise<void> {
+async function settleActionFailure(
+  claim: OrderClaim,
+  err: unknown,
+  what: "Update" | "Delete",
+  log: Logger,
+): Promise<void> {
   const verdict = verdictFor(err);
   log.warn({ err, code: verdict.code }, `invoice ${what.toLowerCase()} failed`);
   // Zoho refuses to delete an invoice with payments: its reason is what the merchant needs.
   const message = `${what} ${what === "Delete" ? "refused" : "failed"}: ${verdict.message}`;
-  await claim.settle({ lastErrorCode: verdict.code, lastErrorMessage: message }, [{ kind: "sync_failed", message, data: { code: verdict.code } }]);
+  await claim.settle({ lastErrorCode: verdict.code, lastErrorMessage: message }, [
+    { kind: "sync_failed", message, data: { code: verdict.code } },
+  ]);
 }
 
 /** Re-maps the order onto its draft invoice (drafts only). */
-export async function updateOrderInvoiceDraft(shop: string, orderId: string, deps: OrderInvoiceDeps): Promise<InvoiceActionResult> {
+export async function updateOrderInvoiceDraft(
+  shop: string,
+  orderId: string,
+  deps: OrderInvoiceDeps,
+): Promise<InvoiceActionResult> {
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "order-invoice-update" });
   await requireInvoice(shop, orderId, deps.graphql);
   try {
     const claim = await claimInvoice(shop, orderId, deps, log);
     const invoiceNumber = await updateClaimed(claim, deps, log);
-    return { outcome: "updated", order: await currentView(shop, orderId), message: `Draft invoice ${invoiceNumber} updated from the order.` };
+    return {
+      outcome: "updated",
+      order: await currentView(shop, orderId),
+      message: `Draft invoice ${invoiceNumber} updated from the order.`,
+    };
   } catch (err) {
     throw await actionError(err, shop, orderId);
   }
@@ -294,13 +376,18 @@ async function updateClaimed(claim: OrderClaim, deps: OrderInvoiceDeps, log: Log
     } catch (err) {
       if (!(err instanceof ZohoNotFoundError)) throw err;
       const message = `Invoice ${row.zohoInvoiceNumber ?? ""} no longer exists in Zoho Books; use Create to send the order again.`;
-      await claim.settle({ ...NO_INVOICE, lastErrorCode: "zoho_invoice_missing", lastErrorMessage: message }, [{ kind: "needs_attention", message }]);
+      await claim.settle({ ...NO_INVOICE, lastErrorCode: "zoho_invoice_missing", lastErrorMessage: message }, [
+        { kind: "needs_attention", message },
+      ]);
       await clearMarks(shop, row, deps.graphql, log);
       throw err;
     }
     if (current.status !== "draft") {
       await claim.settle({ zohoInvoiceStatus: current.status });
-      throw new SyncRefusedError("not_draft", `Invoice ${current.invoice_number} is ${current.status} in Zoho Books, not a draft: it is no longer changed from Shopify.`);
+      throw new SyncRefusedError(
+        "not_draft",
+        `Invoice ${current.invoice_number} is ${current.status} in Zoho Books, not a draft: it is no longer changed from Shopify.`,
+      );
     }
     const prepared = await prepareInvoice(shop, orderId, zoho, deps.graphql);
     const updated = await updateDraftInvoice(zoho, invoiceId, prepared.payload, { current });
@@ -310,7 +397,11 @@ async function updateClaimed(claim: OrderClaim, deps: OrderInvoiceDeps, log: Log
     ]);
     log.info({ invoiceId }, "invoice updated");
     // Rewritten on every update: repairs a metafield that failed at create, adds a tag switched on since.
-    await writeInvoiceMarks(shop, orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql: deps.graphql, log });
+    await writeInvoiceMarks(shop, orderId, final.invoice_number, {
+      tag: prepared.settings.tagOrders,
+      graphql: deps.graphql,
+      log,
+    });
     return final.invoice_number;
   } catch (err) {
     if (!claim.settled) await settleActionFailure(claim, err, "Update", log);
@@ -319,7 +410,11 @@ async function updateClaimed(claim: OrderClaim, deps: OrderInvoiceDeps, log: Log
 }
 
 /** Deletes the order's invoice in Zoho Books; the order can be created again afterwards. */
-export async function deleteOrderInvoiceInZoho(shop: string, orderId: string, deps: OrderInvoiceDeps): Promise<InvoiceActionResult> {
+export async function deleteOrderInvoiceInZoho(
+  shop: string,
+  orderId: string,
+  deps: OrderInvoiceDeps,
+): Promise<InvoiceActionResult> {
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "order-invoice-delete" });
   const before = await requireInvoice(shop, orderId, deps.graphql);
   try {

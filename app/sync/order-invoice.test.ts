@@ -61,15 +61,30 @@ describe("orderInvoiceView", () => {
   });
 
   it("an invoice whose total differs keeps showing the invoice, with the problem", () => {
-    const view = orderInvoiceView("5001", row({ status: "needs_attention", zohoTotal: "44.31", lastErrorCode: "total_mismatch", lastErrorMessage: "Zoho Books shows 44.31 EUR…" }), ctx);
+    const view = orderInvoiceView(
+      "5001",
+      row({
+        status: "needs_attention",
+        zohoTotal: "44.31",
+        lastErrorCode: "total_mismatch",
+        lastErrorMessage: "Zoho Books shows 44.31 EUR…",
+      }),
+      ctx,
+    );
     expect(view.state).toBe("draft");
     expect(view.invoice?.zohoTotal).toBe("44.31");
     expect(view.problem).toEqual({ code: "total_mismatch", message: "Zoho Books shows 44.31 EUR…", retryable: false });
   });
 
   it("JPY has no decimals, KWD three", () => {
-    expect(orderInvoiceView("5001", row({ currencyCode: "JPY", shopifyTotal: "9685", zohoTotal: "9685" }), ctx).invoice?.shopifyTotal).toBe("9685");
-    expect(orderInvoiceView("5001", row({ currencyCode: "KWD", shopifyTotal: "46.893", zohoTotal: "46.893" }), ctx).invoice?.zohoTotal).toBe("46.893");
+    expect(
+      orderInvoiceView("5001", row({ currencyCode: "JPY", shopifyTotal: "9685", zohoTotal: "9685" }), ctx).invoice
+        ?.shopifyTotal,
+    ).toBe("9685");
+    expect(
+      orderInvoiceView("5001", row({ currencyCode: "KWD", shopifyTotal: "46.893", zohoTotal: "46.893" }), ctx).invoice
+        ?.zohoTotal,
+    ).toBe("46.893");
   });
 
   it("no link for a custom Zoho server or before an organization is chosen", () => {
@@ -78,25 +93,75 @@ describe("orderInvoiceView", () => {
   });
 
   it("an order the app never saw: not_sent with Shopify's total", () => {
-    const view = orderInvoiceView("5001", null, { ...ctx, order: { orderId: "5001", name: "#1001", total: "12.00", currencyCode: "USD" } });
-    expect(view).toMatchObject({ state: "not_sent", orderName: "#1001", invoice: null, orderTotal: { amount: "12.00", currencyCode: "USD" }, problem: null });
+    const view = orderInvoiceView("5001", null, {
+      ...ctx,
+      order: { orderId: "5001", name: "#1001", total: "12.00", currencyCode: "USD" },
+    });
+    expect(view).toMatchObject({
+      state: "not_sent",
+      orderName: "#1001",
+      invoice: null,
+      orderTotal: { amount: "12.00", currencyCode: "USD" },
+      problem: null,
+    });
   });
 
-  const noInvoice = { zohoInvoiceId: null, zohoInvoiceNumber: null, zohoInvoiceStatus: null, zohoTotal: null, shopifyTotal: null, syncedAt: null };
+  const noInvoice = {
+    zohoInvoiceId: null,
+    zohoInvoiceNumber: null,
+    zohoInvoiceStatus: null,
+    zohoTotal: null,
+    shopifyTotal: null,
+    syncedAt: null,
+  };
 
   it("queued → queued; held (auto-send off) → not_sent with the hold reason", () => {
-    expect(orderInvoiceView("5001", row({ ...noInvoice, status: "queued" }), ctx)).toMatchObject({ state: "queued", problem: null });
-    const held = orderInvoiceView("5001", row({ ...noInvoice, status: "queued", lastErrorCode: "auto_send_off", lastErrorMessage: "Not sent: automatic sending was off…" }), ctx);
+    expect(orderInvoiceView("5001", row({ ...noInvoice, status: "queued" }), ctx)).toMatchObject({
+      state: "queued",
+      problem: null,
+    });
+    const held = orderInvoiceView(
+      "5001",
+      row({
+        ...noInvoice,
+        status: "queued",
+        lastErrorCode: "auto_send_off",
+        lastErrorMessage: "Not sent: automatic sending was off…",
+      }),
+      ctx,
+    );
     expect(held).toMatchObject({ state: "not_sent", problem: { code: "auto_send_off", retryable: false } });
   });
 
   it("creating → sending; failed → error the app retries; needs_attention → error for a person", () => {
     expect(orderInvoiceView("5001", row({ ...noInvoice, status: "creating" }), ctx).state).toBe("sending");
-    expect(orderInvoiceView("5001", row({ ...noInvoice, status: "failed", lastErrorCode: "zoho_unavailable", lastErrorMessage: "Zoho Books did not answer" }), ctx)).toMatchObject({
+    expect(
+      orderInvoiceView(
+        "5001",
+        row({
+          ...noInvoice,
+          status: "failed",
+          lastErrorCode: "zoho_unavailable",
+          lastErrorMessage: "Zoho Books did not answer",
+        }),
+        ctx,
+      ),
+    ).toMatchObject({
       state: "error",
       problem: { code: "zoho_unavailable", retryable: true },
     });
-    expect(orderInvoiceView("5001", row({ ...noInvoice, status: "needs_attention", lastErrorCode: "unknown_tax_rate", lastErrorMessage: "No Zoho tax of 22%" }), ctx)).toMatchObject({
+    expect(
+      orderInvoiceView(
+        "5001",
+        row({
+          ...noInvoice,
+          status: "needs_attention",
+          lastErrorCode: "unknown_tax_rate",
+          lastErrorMessage: "No Zoho tax of 22%",
+        }),
+        ctx,
+      ),
+    ).toMatchObject({
       state: "error",
       problem: { code: "unknown_tax_rate", message: "No Zoho tax of 22%", retryable: false },
     });
@@ -105,8 +170,18 @@ describe("orderInvoiceView", () => {
   });
 
   it("deleted → not_sent (with the reason when Zoho lost it)", () => {
-    expect(orderInvoiceView("5001", row({ ...noInvoice, status: "deleted" }), ctx)).toMatchObject({ state: "not_sent", invoice: null, problem: null });
-    expect(orderInvoiceView("5001", row({ ...noInvoice, status: "deleted", lastErrorCode: "zoho_invoice_missing", lastErrorMessage: "gone" }), ctx).problem?.code).toBe("zoho_invoice_missing");
+    expect(orderInvoiceView("5001", row({ ...noInvoice, status: "deleted" }), ctx)).toMatchObject({
+      state: "not_sent",
+      invoice: null,
+      problem: null,
+    });
+    expect(
+      orderInvoiceView(
+        "5001",
+        row({ ...noInvoice, status: "deleted", lastErrorCode: "zoho_invoice_missing", lastErrorMessage: "gone" }),
+        ctx,
+      ).problem?.code,
+    ).toBe("zoho_invoice_missing");
   });
 });
 

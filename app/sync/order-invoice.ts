@@ -100,7 +100,11 @@ export interface ViewContext {
   order?: { orderId: string; name: string; total: string; currencyCode: string } | null;
 }
 
-const UNKNOWN_PROBLEM: InvoiceProblemView = { code: "unknown", message: "The last attempt to send this order failed.", retryable: false };
+const UNKNOWN_PROBLEM: InvoiceProblemView = {
+  code: "unknown",
+  message: "The last attempt to send this order failed.",
+  retryable: false,
+};
 
 function money(value: OrderSyncLike["shopifyTotal"], currencyCode: string | null): string | null {
   if (value === null || value === undefined) return null;
@@ -144,7 +148,16 @@ export function stateOfZohoStatus(zohoStatus: string | null): "draft" | "sent" |
 export function orderInvoiceView(orderId: string, row: OrderSyncLike | null, ctx: ViewContext): OrderInvoiceView {
   const fromShopify = ctx.order ? { amount: ctx.order.total, currencyCode: ctx.order.currencyCode } : null;
   if (!row) {
-    return { orderId, orderName: ctx.order?.name ?? null, state: "not_sent", invoice: null, orderTotal: fromShopify, problem: null, syncedAt: null, updatedAt: null };
+    return {
+      orderId,
+      orderName: ctx.order?.name ?? null,
+      state: "not_sent",
+      invoice: null,
+      orderTotal: fromShopify,
+      problem: null,
+      syncedAt: null,
+      updatedAt: null,
+    };
   }
   const base = {
     orderId,
@@ -153,7 +166,8 @@ export function orderInvoiceView(orderId: string, row: OrderSyncLike | null, ctx
     updatedAt: row.updatedAt.toISOString(),
   };
   const shopifyTotal = money(row.shopifyTotal, row.currencyCode);
-  const orderTotal = shopifyTotal && row.currencyCode ? { amount: shopifyTotal, currencyCode: row.currencyCode } : fromShopify;
+  const orderTotal =
+    shopifyTotal && row.currencyCode ? { amount: shopifyTotal, currencyCode: row.currencyCode } : fromShopify;
   const lastProblem = (retryable: boolean): InvoiceProblemView | null =>
     row.lastErrorCode || row.lastErrorMessage
       ? { code: row.lastErrorCode ?? "unknown", message: row.lastErrorMessage ?? UNKNOWN_PROBLEM.message, retryable }
@@ -177,7 +191,8 @@ export function orderInvoiceView(orderId: string, row: OrderSyncLike | null, ctx
   switch (row.status) {
     case "queued":
       // Recorded but deliberately not sent (no connection, auto-send off): the person decides.
-      if (isHold(row.lastErrorCode)) return { ...base, state: "not_sent", invoice: null, orderTotal, problem: lastProblem(false) };
+      if (isHold(row.lastErrorCode))
+        return { ...base, state: "not_sent", invoice: null, orderTotal, problem: lastProblem(false) };
       return { ...base, state: "queued", invoice: null, orderTotal, problem: lastProblem(true) };
     case "creating":
       // Running now, or an attempt whose POST may have reached Zoho: the next one checks first.

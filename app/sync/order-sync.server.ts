@@ -21,7 +21,10 @@ export const CLAIM_TTL_MS = 2 * 60_000;
 /** How often a live claim renews its heartbeat (several beats fit in one TTL). */
 export const HEARTBEAT_MS = 20_000;
 
-export type OrderSyncData = Omit<Prisma.OrderSyncUpdateManyMutationInput, "claimToken" | "claimedAt" | "shop" | "orderId" | "id">;
+export type OrderSyncData = Omit<
+  Prisma.OrderSyncUpdateManyMutationInput,
+  "claimToken" | "claimedAt" | "shop" | "orderId" | "id"
+>;
 
 // A claim is live while its heartbeat is fresh; token and heartbeat are set and cleared together.
 function claimIsLive(row: Pick<OrderSync, "claimedAt">, now: Date, ttlMs = CLAIM_TTL_MS): boolean {
@@ -40,7 +43,8 @@ export function unclaimed(now: Date): Prisma.OrderSyncWhereInput {
 
 // ---- claims ---------------------------------------------------------------------------------------
 
-export type ClaimDecision<Taken, Declined> = { take: true; status?: OrderSyncStatus; plan: Taken } | { take: false; result: Declined };
+export type ClaimDecision<Taken, Declined> =
+  { take: true; status?: OrderSyncStatus; plan: Taken } | { take: false; result: Declined };
 
 export type ClaimAttempt<Taken, Declined> =
   | { taken: true; claim: OrderClaim; plan: Taken }
@@ -92,7 +96,10 @@ export class OrderClaim {
   private async beat(): Promise<void> {
     if (this.released || this.lostFlag) return;
     try {
-      const { count } = await prisma.orderSync.updateMany({ where: this.where(), data: { claimedAt: this.opts.now() } });
+      const { count } = await prisma.orderSync.updateMany({
+        where: this.where(),
+        data: { claimedAt: this.opts.now() },
+      });
       if (count === 0) this.markLost();
     } catch (err) {
       // A missed beat is not a lost claim: the next one (or confirm()) tells.
@@ -119,7 +126,10 @@ export class OrderClaim {
   /** One conditional UPDATE on our token (the heartbeat renewed with it). */
   async write(data: OrderSyncData, what?: string): Promise<void> {
     if (this.lostFlag || this.released) throw new ClaimLostError(what);
-    const { count } = await prisma.orderSync.updateMany({ where: this.where(), data: { ...data, claimedAt: this.opts.now() } });
+    const { count } = await prisma.orderSync.updateMany({
+      where: this.where(),
+      data: { ...data, claimedAt: this.opts.now() },
+    });
     if (count === 0) {
       this.markLost();
       throw new ClaimLostError(what);
@@ -135,7 +145,10 @@ export class OrderClaim {
     this.stop();
     try {
       await prisma.$transaction(async (tx) => {
-        const { count } = await tx.orderSync.updateMany({ where: this.where(), data: { ...data, claimToken: null, claimedAt: null } });
+        const { count } = await tx.orderSync.updateMany({
+          where: this.where(),
+          data: { ...data, claimToken: null, claimedAt: null },
+        });
         if (count === 0) throw new ClaimLostError();
         for (const e of events) await syncEventCreate(this.shop, { orderId: this.orderId, ...e }, tx);
       });
@@ -187,19 +200,31 @@ export async function claimOrder<Taken, Declined>(
     if (!decision.take) return { taken: false as const, busy: false as const, result: decision.result, row };
     const claimed = await tx.orderSync.update({
       where: { id: row.id },
-      data: { claimToken: token, claimedAt: now(), ...(decision.status ? { status: decision.status, attempts: { increment: 1 } } : {}) },
+      data: {
+        claimToken: token,
+        claimedAt: now(),
+        ...(decision.status ? { status: decision.status, attempts: { increment: 1 } } : {}),
+      },
     });
     return { taken: true as const, row: claimed, plan: decision.plan };
   });
   if (!result.taken) return result;
-  const claim = new OrderClaim(shop, orderId, token, result.row, { now, heartbeatMs: opts.heartbeatMs ?? HEARTBEAT_MS, log: opts.log });
+  const claim = new OrderClaim(shop, orderId, token, result.row, {
+    now,
+    heartbeatMs: opts.heartbeatMs ?? HEARTBEAT_MS,
+    log: opts.log,
+  });
   return { taken: true, claim, plan: result.plan };
 }
 
 // ---- intake ---------------------------------------------------------------------------------------
 
 /** INSERT … ON CONFLICT in one round trip; returns the row's status whether new or not. */
-export async function upsertQueuedOrder(shop: string, orderId: string, orderName: string | null): Promise<{ status: OrderSyncStatus; lastErrorCode: string | null }> {
+export async function upsertQueuedOrder(
+  shop: string,
+  orderId: string,
+  orderName: string | null,
+): Promise<{ status: OrderSyncStatus; lastErrorCode: string | null }> {
   const rows = await prisma.$queryRaw<Array<{ status: OrderSyncStatus; lastErrorCode: string | null }>>`
     INSERT INTO "OrderSync" ("id", "shop", "orderId", "orderName", "status", "createdAt", "updatedAt")
     VALUES (gen_random_uuid()::text, ${shop}, ${orderId}, ${orderName}, 'queued', now(), now())
@@ -214,7 +239,12 @@ export async function upsertQueuedOrder(shop: string, orderId: string, orderName
  * Records why an order is not sent (once: repeated webhooks or jobs do not repeat the event).
  * Only rows nobody is working on change: `queued`, or `failed` (which goes back to waiting).
  */
-export async function holdOrder(shop: string, orderId: string, gate: Extract<ShopGate, { kind: "hold" }>, log: Logger): Promise<boolean> {
+export async function holdOrder(
+  shop: string,
+  orderId: string,
+  gate: Extract<ShopGate, { kind: "hold" }>,
+  log: Logger,
+): Promise<boolean> {
   const { count } = await prisma.orderSync.updateMany({
     where: {
       shop,
@@ -247,7 +277,13 @@ export function waitingOrdersWhere(shop: string, now: Date): Prisma.OrderSyncWhe
 }
 
 /** The scan's retry budget is spent: a person decides (Retry on the order). */
-export async function giveUpOnOrder(shop: string, orderId: string, attempts: number, lastMessage: string | null, log: Logger): Promise<boolean> {
+export async function giveUpOnOrder(
+  shop: string,
+  orderId: string,
+  attempts: number,
+  lastMessage: string | null,
+  log: Logger,
+): Promise<boolean> {
   const message = `Stopped retrying after ${attempts} attempts${lastMessage ? `: ${lastMessage}` : "."} Use Retry on the order once the cause is fixed.`;
   const { count } = await prisma.orderSync.updateMany({
     where: { shop, orderId, status: "failed", ...unclaimed(new Date()) },
@@ -263,7 +299,13 @@ export async function giveUpOnOrder(shop: string, orderId: string, attempts: num
 // ---- invoice state read from Zoho (the block's Refresh) --------------------------------------------
 
 /** Zoho's current status and total of the row's invoice; only while nobody holds the row (theirs is fresher). */
-export async function recordInvoiceState(shop: string, orderId: string, invoiceId: string, state: { status: string; total: string }, now = new Date()): Promise<void> {
+export async function recordInvoiceState(
+  shop: string,
+  orderId: string,
+  invoiceId: string,
+  state: { status: string; total: string },
+  now = new Date(),
+): Promise<void> {
   await prisma.orderSync.updateMany({
     where: { shop, orderId, zohoInvoiceId: invoiceId, ...unclaimed(now) },
     data: { zohoInvoiceStatus: state.status, zohoTotal: state.total },
@@ -271,10 +313,22 @@ export async function recordInvoiceState(shop: string, orderId: string, invoiceI
 }
 
 /** The row's invoice fields once the Zoho invoice is gone (deleted here or in Zoho). */
-export const NO_INVOICE = { status: "deleted", zohoInvoiceId: null, zohoInvoiceNumber: null, zohoInvoiceStatus: null, zohoTotal: null } as const;
+export const NO_INVOICE = {
+  status: "deleted",
+  zohoInvoiceId: null,
+  zohoInvoiceNumber: null,
+  zohoInvoiceStatus: null,
+  zohoTotal: null,
+} as const;
 
 /** The invoice was deleted in Zoho Books (seen by Refresh): forget it so Create works again. */
-export async function recordInvoiceGone(shop: string, orderId: string, invoiceId: string, message: string, now = new Date()): Promise<boolean> {
+export async function recordInvoiceGone(
+  shop: string,
+  orderId: string,
+  invoiceId: string,
+  message: string,
+  now = new Date(),
+): Promise<boolean> {
   const { count } = await prisma.orderSync.updateMany({
     where: { shop, orderId, zohoInvoiceId: invoiceId, ...unclaimed(now) },
     data: { ...NO_INVOICE, lastErrorCode: "zoho_invoice_missing", lastErrorMessage: message },
@@ -286,7 +340,11 @@ export async function recordInvoiceGone(shop: string, orderId: string, invoiceId
 // ---- backfill ---------------------------------------------------------------------------------------
 
 /** INSERT … ON CONFLICT: the row's state, and whether this statement created it (xmax = 0). */
-export async function upsertBackfillRow(shop: string, orderId: string, orderName: string): Promise<{ status: OrderSyncStatus; claimedAt: Date | null; inserted: boolean }> {
+export async function upsertBackfillRow(
+  shop: string,
+  orderId: string,
+  orderName: string,
+): Promise<{ status: OrderSyncStatus; claimedAt: Date | null; inserted: boolean }> {
   const rows = await prisma.$queryRaw<Array<{ status: OrderSyncStatus; claimedAt: Date | null; inserted: boolean }>>`
     INSERT INTO "OrderSync" ("id", "shop", "orderId", "orderName", "status", "createdAt", "updatedAt")
     VALUES (gen_random_uuid()::text, ${shop}, ${orderId}, ${orderName}, 'queued', now(), now())
@@ -303,10 +361,16 @@ export async function upsertBackfillRow(shop: string, orderId: string, orderName
  * A cancelled backfill takes back what it queued: a row it created and nobody tried is removed; a
  * row that failed (or may have reached Zoho) is left for a person with the reason.
  */
-export async function withdrawBackfilledOrder(shop: string, row: Pick<OrderSync, "orderId" | "status" | "attempts" | "lastErrorMessage">, createdRow: boolean): Promise<void> {
+export async function withdrawBackfilledOrder(
+  shop: string,
+  row: Pick<OrderSync, "orderId" | "status" | "attempts" | "lastErrorMessage">,
+  createdRow: boolean,
+): Promise<void> {
   const now = new Date();
   if (createdRow && row.status === "queued" && row.attempts === 0) {
-    await prisma.orderSync.deleteMany({ where: { shop, orderId: row.orderId, status: "queued", attempts: 0, zohoInvoiceId: null, ...unclaimed(now) } });
+    await prisma.orderSync.deleteMany({
+      where: { shop, orderId: row.orderId, status: "queued", attempts: 0, zohoInvoiceId: null, ...unclaimed(now) },
+    });
   } else if (row.status === "failed" || row.status === "creating") {
     // `creating` without a live claim may hold an invoice Zoho created: Retry looks it up first.
     await prisma.orderSync.updateMany({
@@ -324,7 +388,10 @@ export async function withdrawBackfilledOrder(shop: string, row: Pick<OrderSync,
 
 /** customers/redact: error texts of these orders may quote the customer; replace them (a statement for a transaction). */
 export function redactOrderMessages(shop: string, orderIds: string[], replacement: string) {
-  return prisma.orderSync.updateMany({ where: { shop, orderId: { in: orderIds }, lastErrorMessage: { not: null } }, data: { lastErrorMessage: replacement } });
+  return prisma.orderSync.updateMany({
+    where: { shop, orderId: { in: orderIds }, lastErrorMessage: { not: null } },
+    data: { lastErrorMessage: replacement },
+  });
 }
 
 /** shop/redact: every row of the shop (a statement for a transaction). */

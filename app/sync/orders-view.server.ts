@@ -135,7 +135,8 @@ function money(value: Prisma.Decimal | null, currency: string | null): string | 
 type OrderRow = Prisma.OrderSyncGetPayload<object>;
 
 function orderRowView(r: OrderRow): OrderRowView {
-  const hasInvoice = r.status === "synced" || (r.zohoInvoiceId !== null && r.status !== "deleted" && r.status !== "creating");
+  const hasInvoice =
+    r.status === "synced" || (r.zohoInvoiceId !== null && r.status !== "deleted" && r.status !== "creating");
   return {
     id: r.id,
     orderId: r.orderId,
@@ -161,14 +162,19 @@ function orderRowView(r: OrderRow): OrderRowView {
 function orderWhere(shop: string, f: OrderFilters): Prisma.OrderSyncWhereInput {
   const where: Prisma.OrderSyncWhereInput = { shop };
   if (f.view && f.view !== "all") where.status = { in: VIEW_STATUSES[f.view] };
-  if (f.since || f.until) where.createdAt = { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lt: f.until } : {}) };
+  if (f.since || f.until)
+    where.createdAt = { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lt: f.until } : {}) };
   const q = withoutNul(f.query ?? "").trim();
   if (q) where.orderName = { contains: q.slice(0, 60), mode: "insensitive" };
   return where;
 }
 
 /** One page of the shop's orders, newest received first. */
-export async function listOrders(shop: string, filters: OrderFilters = {}, page: PageRequest = {}): Promise<{ orders: OrderRowView[]; pageInfo: PageInfo }> {
+export async function listOrders(
+  shop: string,
+  filters: OrderFilters = {},
+  page: PageRequest = {},
+): Promise<{ orders: OrderRowView[]; pageInfo: PageInfo }> {
   const base = orderWhere(shop, filters);
   const { rows, pageInfo } = await keysetPage<OrderRow>(
     page,
@@ -191,7 +197,9 @@ export async function countOrdersByView(shop: string): Promise<OrderCounts> {
   const groups = await prisma.orderSync.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } });
   const n = (s: OrderSyncStatus) => groups.find((g) => g.status === s)?._count._all ?? 0;
   const counts = { all: groups.reduce((sum, g) => sum + g._count._all, 0) } as OrderCounts;
-  for (const [view, statuses] of Object.entries(VIEW_STATUSES) as Array<[Exclude<OrderView, "all">, OrderSyncStatus[]]>) {
+  for (const [view, statuses] of Object.entries(VIEW_STATUSES) as Array<
+    [Exclude<OrderView, "all">, OrderSyncStatus[]]
+  >) {
     counts[view] = statuses.reduce((sum, s) => sum + n(s), 0);
   }
   return counts;
@@ -235,7 +243,11 @@ export async function resolveOrderFilter(shop: string, order: string): Promise<s
 type EventRow = Prisma.SyncEventGetPayload<object>;
 
 /** One page of the shop's activity log, newest first, with each event's order name. */
-export async function listActivity(shop: string, filters: ActivityFilters = {}, page: PageRequest = {}): Promise<{ events: ActivityView[]; pageInfo: PageInfo; orderMatched: boolean }> {
+export async function listActivity(
+  shop: string,
+  filters: ActivityFilters = {},
+  page: PageRequest = {},
+): Promise<{ events: ActivityView[]; pageInfo: PageInfo; orderMatched: boolean }> {
   const base: Prisma.SyncEventWhereInput = { shop };
   let orderMatched = true;
   if (filters.order?.trim()) {
@@ -275,7 +287,15 @@ async function withOrderNames(shop: string, rows: EventRow[]): Promise<ActivityV
           })
         ).map((o) => [o.orderId, o]),
       )
-    : new Map<string, { orderName: string | null; status: OrderSyncStatus; zohoInvoiceId: string | null; zohoInvoiceNumber: string | null }>();
+    : new Map<
+        string,
+        {
+          orderName: string | null;
+          status: OrderSyncStatus;
+          zohoInvoiceId: string | null;
+          zohoInvoiceNumber: string | null;
+        }
+      >();
   return rows.map((r) => {
     const order = r.orderId ? orders.get(r.orderId) : undefined;
     const invoiced = order && order.zohoInvoiceId && order.status !== "deleted" && order.status !== "creating";
@@ -312,11 +332,16 @@ export async function attentionSummary(shop: string): Promise<AttentionSummary> 
   const count = groups.reduce((sum, g) => sum + g._count._all, 0);
   if (count === 0) return { count, topReason: null };
   // The largest group; a tie goes to the code first in the alphabet (the same banner on every load).
-  const top = [...groups].sort((a, b) => b._count._all - a._count._all || (a.lastErrorCode ?? "").localeCompare(b.lastErrorCode ?? ""))[0]!;
+  const top = [...groups].sort(
+    (a, b) => b._count._all - a._count._all || (a.lastErrorCode ?? "").localeCompare(b.lastErrorCode ?? ""),
+  )[0]!;
   const newest = await prisma.orderSync.findFirst({
     where: { shop, status: "needs_attention", lastErrorCode: top.lastErrorCode, lastErrorMessage: { not: null } },
     orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
     select: { lastErrorMessage: true },
   });
-  return { count, topReason: newest?.lastErrorMessage ? { message: newest.lastErrorMessage, count: top._count._all } : null };
+  return {
+    count,
+    topReason: newest?.lastErrorMessage ? { message: newest.lastErrorMessage, count: top._count._all } : null,
+  };
 }

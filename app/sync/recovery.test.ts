@@ -3,7 +3,14 @@ import { RecoveryConflictError } from "~/sync/errors";
 import { mismatch, pickRecoveredInvoice, type RecoveryTarget } from "~/sync/recovery";
 import type { ZohoInvoiceSummary } from "~/zoho/types";
 
-const target: RecoveryTarget = { reference: "#1001", customerId: "460001", date: "2026-11-20", expectedTotal: "44.30", lineCount: 4, decimals: 2 };
+const target: RecoveryTarget = {
+  reference: "#1001",
+  customerId: "460001",
+  date: "2026-11-20",
+  expectedTotal: "44.30",
+  lineCount: 4,
+  decimals: 2,
+};
 const inv = (over: Partial<ZohoInvoiceSummary> = {}): ZohoInvoiceSummary => ({
   invoice_id: "900",
   invoice_number: "INV-000900",
@@ -25,7 +32,9 @@ describe("mismatch", () => {
     expect(mismatch(inv({ total: "44.34" }), target)).toBeNull(); // 4 lines × 0.01
     expect(mismatch(inv({ total: "44.35" }), target)).toMatch(/^total 44.35, not 44.30$/);
     expect(mismatch(inv({ total: 9686 }), { ...target, expectedTotal: "9685", decimals: 0, lineCount: 1 })).toBeNull();
-    expect(mismatch(inv({ total: "46.895" }), { ...target, expectedTotal: "46.893", decimals: 3, lineCount: 1 })).toMatch(/^total/);
+    expect(
+      mismatch(inv({ total: "46.895" }), { ...target, expectedTotal: "46.893", decimals: 3, lineCount: 1 }),
+    ).toMatch(/^total/);
   });
 
   it("names what differs", () => {
@@ -45,14 +54,23 @@ describe("pickRecoveredInvoice", () => {
     const theirs = inv({ invoice_id: "100", invoice_number: "INV-000100", customer_id: "9" });
     const ours = inv({ invoice_id: "200", invoice_number: "INV-000200" });
     const dup = inv({ invoice_id: "300", invoice_number: "INV-000300" });
-    expect(pickRecoveredInvoice([theirs, ours, dup], target)).toEqual({ kind: "ours", invoice: ours, duplicates: [dup] });
+    expect(pickRecoveredInvoice([theirs, ours, dup], target)).toEqual({
+      kind: "ours",
+      invoice: ours,
+      duplicates: [dup],
+    });
   });
 
   it("only somebody else's #1001: a conflict that lists what was found, never an adoption", () => {
-    const pick = pickRecoveredInvoice([inv({ invoice_number: "INV-000100", customer_id: "9", customer_name: "Luca Verdi" })], target);
+    const pick = pickRecoveredInvoice(
+      [inv({ invoice_number: "INV-000100", customer_id: "9", customer_name: "Luca Verdi" })],
+      target,
+    );
     expect(pick.kind).toBe("conflict");
     if (pick.kind !== "conflict") return;
     expect(pick.error).toBeInstanceOf(RecoveryConflictError);
-    expect(pick.error.message).toMatch(/reference #1001 that does not match this order \(INV-000100: customer Luca Verdi\)/);
+    expect(pick.error.message).toMatch(
+      /reference #1001 that does not match this order \(INV-000100: customer Luca Verdi\)/,
+    );
   });
 });

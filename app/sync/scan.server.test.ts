@@ -17,12 +17,25 @@ const shops = new Set<string>();
 const paidAt = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 1000).toISOString();
 
 function deadQueues(): { queues: QueueSet; close: () => Promise<void> } {
-  const redis = new Redis({ host: "127.0.0.1", port: 1, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null });
+  const redis = new Redis({
+    host: "127.0.0.1",
+    port: 1,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   const q = createQueueSet({ connection: redis, prefix });
-  return { queues: q, close: async () => { await q.close(); redis.disconnect(); } };
+  return {
+    queues: q,
+    close: async () => {
+      await q.close();
+      redis.disconnect();
+    },
+  };
 }
 
-const hasJob = async (shop: string, orderId: string) => Boolean(await queues.syncOrder.getJob(syncOrderJobId(shop, orderId)));
+const hasJob = async (shop: string, orderId: string) =>
+  Boolean(await queues.syncOrder.getJob(syncOrderJobId(shop, orderId)));
 
 describe("scanShop", () => {
   it("enqueues paid orders that are not synced, leaves the rest alone, and advances the checkpoint", async () => {
@@ -58,7 +71,9 @@ describe("scanShop", () => {
     const checkpoint = (await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).scanCheckpoint;
     expect(checkpoint?.toISOString()).toBe(shopify.orders.get(`gid://shopify/Order/${last}`)?.updatedAt);
     // The search asked Shopify only for orders updated since the checkpoint (minus the overlap).
-    const searches = shopify.calls.filter((c) => c.operationName === "PaidOrderIdsSince").map((c) => String(c.variables.query));
+    const searches = shopify.calls
+      .filter((c) => c.operationName === "PaidOrderIdsSince")
+      .map((c) => String(c.variables.query));
     expect(searches[0]).toMatch(
       /^\(financial_status:paid OR financial_status:partially_refunded OR financial_status:refunded\) updated_at:>'[^']+' created_at:>'[^']+'$/,
     );
@@ -129,12 +144,20 @@ describe("scanShop", () => {
     const result = await scanShop(shop, { queues });
 
     expect(result.waiting).toMatchObject({ enqueued: 2 });
-    expect(await Promise.all(["91", "92", "93", "94", "95"].map((id) => hasJob(shop, id)))).toEqual([true, true, false, false, false]);
+    expect(await Promise.all(["91", "92", "93", "94", "95"].map((id) => hasJob(shop, id)))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it("stops retrying an order that failed too often and hands it to a person", async () => {
     const { shop } = await queueShop(shops);
-    await prisma.orderSync.create({ data: { shop, orderId: "96", status: "failed", attempts: 25, lastErrorMessage: "Shopify: boom" } });
+    await prisma.orderSync.create({
+      data: { shop, orderId: "96", status: "failed", attempts: 25, lastErrorMessage: "Shopify: boom" },
+    });
 
     const result = await scanShop(shop, { queues });
 
@@ -167,7 +190,9 @@ describe("scanShop", () => {
     const real = await adminGraphqlFor(shop);
     // Shopify's answer with the bucket nearly empty: 50 of 2,000 points left, 100 restored per second.
     const lowBucket = (async (query: string, options?: Parameters<AdminGraphql>[1]) => {
-      const body = (await (await real(query, options)).json()) as { extensions: { cost: { throttleStatus: { currentlyAvailable: number } } } };
+      const body = (await (await real(query, options)).json()) as {
+        extensions: { cost: { throttleStatus: { currentlyAvailable: number } } };
+      };
       body.extensions.cost.throttleStatus.currentlyAvailable = 50;
       return new Response(JSON.stringify(body));
     }) as AdminGraphql;
@@ -201,7 +226,11 @@ describe("catch-up and webhook together", () => {
     const orderId = addOrder(order);
     await startWorkers(shops);
 
-    await Promise.all([recordPaidOrder({ shop, orderId, orderName: order.name }, { queues }), scanShop(shop, { queues }), enqueueSyncOrder({ shop, orderId }, { source: "scan", queues })]);
+    await Promise.all([
+      recordPaidOrder({ shop, orderId, orderName: order.name }, { queues }),
+      scanShop(shop, { queues }),
+      enqueueSyncOrder({ shop, orderId }, { source: "scan", queues }),
+    ]);
 
     await waitForStatus(shop, orderId, "synced");
     expect(org.invoices.size).toBe(1);
@@ -226,7 +255,10 @@ describe("listShopsToScan", () => {
     const off = await queueShop(shops);
     const paused = await queueShop(shops);
     await prisma.zohoConnection.update({ where: { shop: off.shop }, data: { autoSend: false } });
-    await prisma.zohoConnection.update({ where: { shop: paused.shop }, data: { pausedUntil: new Date(Date.now() + 60_000), pauseReason: "daily_quota" } });
+    await prisma.zohoConnection.update({
+      where: { shop: paused.shop },
+      data: { pausedUntil: new Date(Date.now() + 60_000), pauseReason: "daily_quota" },
+    });
     const now = new Date();
 
     const { shops: listed } = await listShopsToScan({ now, onlyShops: new Set([on.shop, off.shop, paused.shop]) });

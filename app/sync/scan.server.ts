@@ -67,12 +67,22 @@ export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<Sc
   const overlapMs = opts.overlapMs ?? SCAN_DEFAULTS.overlapMs;
   const maxPages = opts.maxPages ?? SCAN_DEFAULTS.maxPages;
   const reserve = opts.reservePoints ?? SCAN_DEFAULTS.reservePoints;
-  const result: ScanResult = { shop, pages: 0, found: 0, enqueued: 0, untouched: 0, checkpoint: null, waiting: null, throttledMs: 0 };
+  const result: ScanResult = {
+    shop,
+    pages: 0,
+    found: 0,
+    enqueued: 0,
+    untouched: 0,
+    checkpoint: null,
+    waiting: null,
+    throttledMs: 0,
+  };
 
   const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
   const gate = gateFor(conn, { now, reauthRecheckMs: VERDICT_DEFAULTS.reauthPauseMs });
   if (!conn || gate.kind !== "send") {
-    result.skipped = gate.kind === "hold" ? gate.code : gate.kind === "pause" ? `paused (${gate.reason})` : "not connected";
+    result.skipped =
+      gate.kind === "hold" ? gate.code : gate.kind === "pause" ? `paused (${gate.reason})` : "not connected";
     result.checkpoint = conn?.scanCheckpoint ?? null;
     log.debug({ skipped: result.skipped }, "scan skipped");
     return result;
@@ -102,7 +112,10 @@ export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<Sc
           result.untouched++;
         } else {
           if (!row) await upsertQueuedOrder(shop, node.legacyResourceId, node.name);
-          const r = await enqueueSyncOrder({ shop, orderId: node.legacyResourceId }, { source: "scan", queues: opts.queues });
+          const r = await enqueueSyncOrder(
+            { shop, orderId: node.legacyResourceId },
+            { source: "scan", queues: opts.queues },
+          );
           if (r.outcome !== "exists") result.enqueued++;
           else result.untouched++;
         }
@@ -124,7 +137,13 @@ export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<Sc
   result.waiting = await enqueueWaitingOrders(shop, { source: "scan", queues: opts.queues, log, now: () => now });
   if (result.waiting.error) throw result.waiting.error;
   log.info(
-    { pages: result.pages, found: result.found, enqueued: result.enqueued, waiting: result.waiting.enqueued, throttledMs: result.throttledMs },
+    {
+      pages: result.pages,
+      found: result.found,
+      enqueued: result.enqueued,
+      waiting: result.waiting.enqueued,
+      throttledMs: result.throttledMs,
+    },
     "scan done",
   );
   return result;
@@ -162,7 +181,10 @@ export interface ScanAllResult {
  * off, disconnected) get their checkpoint moved to now, so turning sending back on does not sweep up
  * the orders of the time it was off (those were recorded as held, or are backfill).
  */
-export async function listShopsToScan({ now = new Date(), onlyShops }: { now?: Date; onlyShops?: ReadonlySet<string> } = {}): Promise<ScanAllResult> {
+export async function listShopsToScan({
+  now = new Date(),
+  onlyShops,
+}: { now?: Date; onlyShops?: ReadonlySet<string> } = {}): Promise<ScanAllResult> {
   const scope = onlyShops ? { shop: { in: [...onlyShops] } } : {};
   await prisma.zohoConnection.updateMany({
     where: { ...scope, OR: [{ autoSend: false }, { status: "disconnected" }] },

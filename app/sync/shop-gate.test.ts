@@ -12,7 +12,8 @@ const conn = (over: Partial<GateConnection> = {}): GateConnection => ({
   pauseReason: null,
   ...over,
 });
-const gate = (c: GateConnection | null, mode: "auto" | "manual" = "auto") => gateFor(c, { mode, now: NOW, reauthRecheckMs: 3_600_000 });
+const gate = (c: GateConnection | null, mode: "auto" | "manual" = "auto") =>
+  gateFor(c, { mode, now: NOW, reauthRecheckMs: 3_600_000 });
 
 describe("gateFor", () => {
   it("sends for a connected shop with an organization and auto-send on", () => {
@@ -32,14 +33,24 @@ describe("gateFor", () => {
   });
 
   it("pauses a shop that needs to reconnect, and one paused for its daily quota until then", () => {
-    expect(gate(conn({ status: "needs_reauth" }))).toEqual({ kind: "pause", reason: "needs_reauth", until: new Date(NOW.getTime() + 3_600_000) });
+    expect(gate(conn({ status: "needs_reauth" }))).toEqual({
+      kind: "pause",
+      reason: "needs_reauth",
+      until: new Date(NOW.getTime() + 3_600_000),
+    });
     const until = new Date(NOW.getTime() + 60_000);
-    expect(gate(conn({ pausedUntil: until, pauseReason: "daily_quota" }))).toEqual({ kind: "pause", reason: "daily_quota", until });
+    expect(gate(conn({ pausedUntil: until, pauseReason: "daily_quota" }))).toEqual({
+      kind: "pause",
+      reason: "daily_quota",
+      until,
+    });
     expect(gate(conn({ pausedUntil: until, pauseReason: "daily_quota" }), "manual")).toMatchObject({ kind: "pause" });
   });
 
   it("a pause whose time has passed no longer holds anything back (the sweep clears it)", () => {
-    expect(gate(conn({ pausedUntil: new Date(NOW.getTime() - 1), pauseReason: "daily_quota" }))).toEqual({ kind: "send" });
+    expect(gate(conn({ pausedUntil: new Date(NOW.getTime() - 1), pauseReason: "daily_quota" }))).toEqual({
+      kind: "send",
+    });
     // Reconnected after a dead refresh token: sends at once, before the sweep runs.
     expect(gate(conn({ pauseReason: "needs_reauth" }))).toEqual({ kind: "send" });
   });

@@ -16,11 +16,22 @@ import { VERDICT_DEFAULTS, type PauseReason } from "~/sync/verdict";
 
 export async function loadShopGate(
   shop: string,
-  { mode = "auto", now = new Date(), reauthRecheckMs = VERDICT_DEFAULTS.reauthPauseMs }: { mode?: "auto" | "manual"; now?: Date; reauthRecheckMs?: number } = {},
+  {
+    mode = "auto",
+    now = new Date(),
+    reauthRecheckMs = VERDICT_DEFAULTS.reauthPauseMs,
+  }: { mode?: "auto" | "manual"; now?: Date; reauthRecheckMs?: number } = {},
 ): Promise<ShopGate> {
   const conn: GateConnection | null = await prisma.zohoConnection.findUnique({
     where: { shop },
-    select: { status: true, refreshTokenEnc: true, organizationId: true, autoSend: true, pausedUntil: true, pauseReason: true },
+    select: {
+      status: true,
+      refreshTokenEnc: true,
+      organizationId: true,
+      autoSend: true,
+      pausedUntil: true,
+      pauseReason: true,
+    },
   });
   return gateFor(conn, { mode, now, reauthRecheckMs });
 }
@@ -40,14 +51,21 @@ export async function pauseShop(
     });
     started = first.count > 0;
     // Already paused: a later probe hit the limit again, so move the end of the pause.
-    if (!started) await prisma.zohoConnection.updateMany({ where: { shop, pauseReason: "daily_quota" }, data: { pausedUntil: pause.until } });
+    if (!started)
+      await prisma.zohoConnection.updateMany({
+        where: { shop, pauseReason: "daily_quota" },
+        data: { pausedUntil: pause.until },
+      });
   } else {
     // Zoho refused the token even after a refresh. The connection module marks `needs_reauth` when the
     // refresh token itself is dead; a token Zoho keeps refusing (missing scope) needs a reconnect too.
     // (Not when no organization is chosen yet: that is a setup step, and the gate holds those orders.)
     await prisma.zohoConnection.updateMany({
       where: { shop, status: "connected", organizationId: { not: null } },
-      data: { status: "needs_reauth", lastError: `Reconnect needed: ${pause.message.replace(/^Reconnect needed:\s*/, "")}` },
+      data: {
+        status: "needs_reauth",
+        lastError: `Reconnect needed: ${pause.message.replace(/^Reconnect needed:\s*/, "")}`,
+      },
     });
     const first = await prisma.zohoConnection.updateMany({
       where: { shop, OR: [{ pauseReason: null }, { pauseReason: { not: "needs_reauth" } }] },
@@ -60,7 +78,11 @@ export async function pauseShop(
       pause.reason === "daily_quota"
         ? `Sending paused: ${pause.message}`
         : "Sending paused until Zoho Books is reconnected in Settings; paid orders wait and are sent after reconnecting.";
-    await recordSyncEvent(shop, { kind: "shop_paused", message, data: { reason: pause.reason, until: pause.until.toISOString() } });
+    await recordSyncEvent(shop, {
+      kind: "shop_paused",
+      message,
+      data: { reason: pause.reason, until: pause.until.toISOString() },
+    });
     l.warn({ until: pause.until.toISOString() }, "shop paused");
   }
   return started;
@@ -75,7 +97,10 @@ export interface ResumeResult extends EnqueueWaitingResult {
  * or re-enqueues its waiting orders. Returns null when there was nothing to resume. Safe to run from
  * several workers at once: only the one whose UPDATE clears the pause re-enqueues.
  */
-export async function resumeShop(shop: string, deps: { log?: Logger; queues?: QueueSet; now?: () => Date } = {}): Promise<ResumeResult | null> {
+export async function resumeShop(
+  shop: string,
+  deps: { log?: Logger; queues?: QueueSet; now?: () => Date } = {},
+): Promise<ResumeResult | null> {
   const now = deps.now?.() ?? new Date();
   const log = (deps.log ?? rootLogger).child({ shop, op: "resume-shop" });
   let reason: PauseReason | null = null;
@@ -93,12 +118,22 @@ export async function resumeShop(shop: string, deps: { log?: Logger; queues?: Qu
   }
   if (!reason) return null;
 
-  const result = await enqueueWaitingOrders(shop, { source: "scan", promote: true, queues: deps.queues, log, now: () => now });
+  const result = await enqueueWaitingOrders(shop, {
+    source: "scan",
+    promote: true,
+    queues: deps.queues,
+    log,
+    now: () => now,
+  });
   const message =
     reason === "daily_quota"
       ? "Sending resumed after the Zoho Books daily limit reset."
       : "Sending resumed: Zoho Books is connected again.";
-  await recordSyncEvent(shop, { kind: "shop_resumed", message, data: { reason, enqueued: result.enqueued + result.alreadyQueued } });
+  await recordSyncEvent(shop, {
+    kind: "shop_resumed",
+    message,
+    data: { reason, enqueued: result.enqueued + result.alreadyQueued },
+  });
   log.info({ reason, enqueued: result.enqueued, alreadyQueued: result.alreadyQueued }, "shop resumed");
   return { reason, ...result };
 }

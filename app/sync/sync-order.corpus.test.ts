@@ -28,15 +28,24 @@ const MODES: Record<string, Mode> = {
     // Every corpus customer with an email has a contact in a currency other than the shop's.
     seed: (org, group) => {
       const orgId = org.organization.organization_id;
-      const emails = new Set(group.fixtures.map((f) => f.fixture.order.email?.trim().toLowerCase()).filter((e): e is string => Boolean(e)));
+      const emails = new Set(
+        group.fixtures.map((f) => f.fixture.order.email?.trim().toLowerCase()).filter((e): e is string => Boolean(e)),
+      );
       for (const email of emails) {
-        zohoBooks.seedContact(orgId, { contact_name: `${email} (foreign)`, email, currency_code: group.currency === "USD" ? "EUR" : "USD" });
+        zohoBooks.seedContact(orgId, {
+          contact_name: `${email} (foreign)`,
+          email,
+          currency_code: group.currency === "USD" ? "EUR" : "USD",
+        });
       }
     },
   },
 };
 
-const corpus = loadCorpus().map((group) => ({ ...group, fixtures: group.fixtures.filter((f) => !f.fixture.expect.error) }));
+const corpus = loadCorpus().map((group) => ({
+  ...group,
+  fixtures: group.fixtures.filter((f) => !f.fixture.expect.error),
+}));
 
 describe.each(Object.entries(MODES))("the fixture corpus against a Zoho whose %s", (_name, mode) => {
   it.each(corpus.filter((g) => g.fixtures.length).map((g) => [g.key, g] as const))(
@@ -50,7 +59,11 @@ describe.each(Object.entries(MODES))("the fixture corpus against a Zoho whose %s
         const orderId = addOrder({ ...fixture.order, test: false });
         const outcome = await syncOrder({ shop, orderId });
         const row = await prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId } } });
-        expect({ file, status: row.status, error: row.lastErrorMessage }).toEqual({ file, status: "synced", error: null });
+        expect({ file, status: row.status, error: row.lastErrorMessage }).toEqual({
+          file,
+          status: "synced",
+          error: null,
+        });
         if (outcome.kind !== "created") throw new Error(`${file}: ${outcome.kind}`);
         const invoice = zohoBooks.invoice(org.organization.organization_id, outcome.invoiceId);
         // Zoho writes the total in the organization's precision ("32.550" for 32.55 at 3 decimals).
@@ -69,5 +82,10 @@ describe.each(Object.entries(MODES))("the fixture corpus against a Zoho whose %s
 });
 
 it("the strict combination turns on every switch", () => {
-  expect(STRICT_ORG_SETTINGS).toMatchObject({ taxRounding: "invoice", itemRequired: true, negativeRatesRefused: true, itemSkuFilter: false });
+  expect(STRICT_ORG_SETTINGS).toMatchObject({
+    taxRounding: "invoice",
+    itemRequired: true,
+    negativeRatesRefused: true,
+    itemSkuFilter: false,
+  });
 });

@@ -37,7 +37,12 @@ const stickers = (name = "#1001", id = "5001") =>
     taxesIncluded: false,
     discounts: [],
     shipping: [],
-    lines: [0, 1, 2].map((i) => ({ title: `Sticker ${i}`, quantity: 1, price: "0.10", taxes: [{ title: "IVA", percent: "22" }] })),
+    lines: [0, 1, 2].map((i) => ({
+      title: `Sticker ${i}`,
+      quantity: 1,
+      price: "0.10",
+      taxes: [{ title: "IVA", percent: "22" }],
+    })),
   });
 
 const deferred = () => {
@@ -49,37 +54,78 @@ const deferred = () => {
 describe("a failure after the create never leads to a second invoice (the rounding PUT fails once)", () => {
   const putUrl = "https://www.zohoapis.com/books/v3/invoices/:id";
   const faults: Array<[string, () => void, "failed" | "needs_attention"]> = [
-    ["429 code 44 (per-minute)", () => zohoBooks.inject({ kind: "rate-limit", method: "PUT", path: "/invoices/{id}" }), "failed"],
-    ["429 code 1070 (concurrency), refused on every in-request retry", () => zohoBooks.inject({ kind: "concurrency-limit", method: "PUT", path: "/invoices/{id}", times: 3 }), "failed"],
-    ["429 code 45 (daily quota)", () => zohoBooks.inject({ kind: "daily-limit", method: "PUT", path: "/invoices/{id}" }), "failed"],
-    ["401 even after a token refresh", () => zohoBooks.inject({ kind: "unauthorized", method: "PUT", path: "/invoices/{id}", times: 2 }), "failed"],
-    ["500 on every in-request retry", () => zohoBooks.inject({ kind: "internal-error", method: "PUT", path: "/invoices/{id}", times: 3 }), "failed"],
+    [
+      "429 code 44 (per-minute)",
+      () => zohoBooks.inject({ kind: "rate-limit", method: "PUT", path: "/invoices/{id}" }),
+      "failed",
+    ],
+    [
+      "429 code 1070 (concurrency), refused on every in-request retry",
+      () => zohoBooks.inject({ kind: "concurrency-limit", method: "PUT", path: "/invoices/{id}", times: 3 }),
+      "failed",
+    ],
+    [
+      "429 code 45 (daily quota)",
+      () => zohoBooks.inject({ kind: "daily-limit", method: "PUT", path: "/invoices/{id}" }),
+      "failed",
+    ],
+    [
+      "401 even after a token refresh",
+      () => zohoBooks.inject({ kind: "unauthorized", method: "PUT", path: "/invoices/{id}", times: 2 }),
+      "failed",
+    ],
+    [
+      "500 on every in-request retry",
+      () => zohoBooks.inject({ kind: "internal-error", method: "PUT", path: "/invoices/{id}", times: 3 }),
+      "failed",
+    ],
     [
       "a validation error",
-      () => server.use(http.put(putUrl, () => HttpResponse.json({ code: 4, message: "Invalid value passed for adjustment" }, { status: 400 }), { once: true })),
+      () =>
+        server.use(
+          http.put(
+            putUrl,
+            () => HttpResponse.json({ code: 4, message: "Invalid value passed for adjustment" }, { status: 400 }),
+            { once: true },
+          ),
+        ),
       "needs_attention",
     ],
   ];
 
-  it.each(faults)("%s: the invoice id is kept, the next attempt finishes that invoice", async (_label, inject, status) => {
-    const { shop, org, addOrder } = await connectedShop({ preset: "eu", settings: { taxRounding: "invoice" } });
-    const orderId = addOrder(stickers());
-    inject();
+  it.each(faults)(
+    "%s: the invoice id is kept, the next attempt finishes that invoice",
+    async (_label, inject, status) => {
+      const { shop, org, addOrder } = await connectedShop({ preset: "eu", settings: { taxRounding: "invoice" } });
+      const orderId = addOrder(stickers());
+      inject();
 
-    await expect(syncOrder({ shop, orderId })).rejects.toThrow();
-    const [invoice] = invoicesOf(org);
-    const failed = await row(shop, orderId);
-    expect(failed).toMatchObject({ status, zohoInvoiceId: invoice!.invoice_id, claimedAt: null, claimToken: null });
-    expect(failed.lastErrorMessage).toMatch(new RegExp(`^Invoice ${invoice!.invoice_number} is in Zoho Books, but finishing it failed`));
+      await expect(syncOrder({ shop, orderId })).rejects.toThrow();
+      const [invoice] = invoicesOf(org);
+      const failed = await row(shop, orderId);
+      expect(failed).toMatchObject({ status, zohoInvoiceId: invoice!.invoice_id, claimedAt: null, claimToken: null });
+      expect(failed.lastErrorMessage).toMatch(
+        new RegExp(`^Invoice ${invoice!.invoice_number} is in Zoho Books, but finishing it failed`),
+      );
 
-    // A needs_attention row waits for a person (Retry = manual); everything else is retried by itself.
-    const retry = await syncOrder({ shop, orderId, mode: status === "needs_attention" ? "manual" : "auto" });
+      // A needs_attention row waits for a person (Retry = manual); everything else is retried by itself.
+      const retry = await syncOrder({ shop, orderId, mode: status === "needs_attention" ? "manual" : "auto" });
 
-    expect(retry).toMatchObject({ kind: "finished", invoiceId: invoice!.invoice_id, zohoTotal: "0.36", corrected: true });
-    expect(liveInvoices(org, "#1001")).toHaveLength(1);
-    expect(zohoBooks.count("POST /invoices")).toBe(1);
-    expect(await row(shop, orderId)).toMatchObject({ status: "synced", zohoInvoiceId: invoice!.invoice_id, zohoTotal: expect.anything() });
-  });
+      expect(retry).toMatchObject({
+        kind: "finished",
+        invoiceId: invoice!.invoice_id,
+        zohoTotal: "0.36",
+        corrected: true,
+      });
+      expect(liveInvoices(org, "#1001")).toHaveLength(1);
+      expect(zohoBooks.count("POST /invoices")).toBe(1);
+      expect(await row(shop, orderId)).toMatchObject({
+        status: "synced",
+        zohoInvoiceId: invoice!.invoice_id,
+        zohoTotal: expect.anything(),
+      });
+    },
+  );
 
   it("our own limiter refusing the PUT: the same", async () => {
     const { shop, org, addOrder } = await connectedShop({ preset: "eu", settings: { taxRounding: "invoice" } });
@@ -135,7 +181,9 @@ describe("a sync that outlives its claim", () => {
       }
       return shopify(...args);
     };
-    const frozen = syncOrder({ shop, orderId }, { graphql, heartbeatMs: 60 * 60_000, now: () => new Date(t0) }).catch((e: unknown) => e);
+    const frozen = syncOrder({ shop, orderId }, { graphql, heartbeatMs: 60 * 60_000, now: () => new Date(t0) }).catch(
+      (e: unknown) => e,
+    );
     await expect.poll(() => frozenAt, { timeout: 15_000 }).toBeGreaterThan(0);
 
     // The scan re-queues the order after the claim's TTL; another worker takes it over and sends it.
@@ -147,7 +195,10 @@ describe("a sync that outlives its claim", () => {
     expect(await frozen).toBeInstanceOf(ClaimLostError);
     expect(liveInvoices(org, "#1001")).toHaveLength(1);
     expect(zohoBooks.count("POST /invoices")).toBe(1);
-    expect(await row(shop, orderId)).toMatchObject({ status: "synced", zohoInvoiceId: takeover.kind === "created" ? takeover.invoiceId : "" });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "synced",
+      zohoInvoiceId: takeover.kind === "created" ? takeover.invoiceId : "",
+    });
   });
 
   it("a frozen holder taken over after its create: the new holder adopts that invoice, the old one writes nothing", async () => {
@@ -155,7 +206,10 @@ describe("a sync that outlives its claim", () => {
     const orderId = addOrder(italianOrder());
     const t0 = Date.now();
     const hold = deferred();
-    const frozen = syncOrder({ shop, orderId }, { heartbeatMs: 60 * 60_000, now: () => new Date(t0), beforeCommit: () => hold.gate }).catch((e: unknown) => e);
+    const frozen = syncOrder(
+      { shop, orderId },
+      { heartbeatMs: 60 * 60_000, now: () => new Date(t0), beforeCommit: () => hold.gate },
+    ).catch((e: unknown) => e);
     await expect.poll(() => invoicesOf(org).length, { timeout: 15_000 }).toBe(1);
 
     const later = () => new Date(Date.now() + CLAIM_TTL_MS + 1_000);
@@ -165,7 +219,11 @@ describe("a sync that outlives its claim", () => {
     hold.open();
     expect(await frozen).toBeInstanceOf(ClaimLostError);
     expect(liveInvoices(org, "#1001")).toHaveLength(1);
-    expect(await row(shop, orderId)).toMatchObject({ status: "synced", zohoInvoiceId: invoicesOf(org)[0]!.invoice_id, claimToken: null });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "synced",
+      zohoInvoiceId: invoicesOf(org)[0]!.invoice_id,
+      claimToken: null,
+    });
   });
 
   it("a BullMQ stalled-job rerun while the first run still works: the rerun finds the order busy — one invoice", async () => {
@@ -195,7 +253,14 @@ describe("recovery never adopts another store's invoice", () => {
       taxesIncluded: true,
       processedAt: "2026-11-20T10:15:00+01:00",
       email,
-      customer: { id: `gid://shopify/Customer/${id}`, firstName: "Luca", lastName: "Verdi", displayName: "Luca Verdi", defaultEmailAddress: { emailAddress: email }, defaultPhoneNumber: null },
+      customer: {
+        id: `gid://shopify/Customer/${id}`,
+        firstName: "Luca",
+        lastName: "Verdi",
+        displayName: "Luca Verdi",
+        defaultEmailAddress: { emailAddress: email },
+        defaultPhoneNumber: null,
+      },
       billingAddress: null,
       lines: [{ title: "Moka pot", quantity: 1, price, taxes: [{ title: "IVA", percent: "22" }] }],
       shipping: [],
@@ -216,7 +281,11 @@ describe("recovery never adopts another store's invoice", () => {
     const err = await syncOrder({ shop: b.shop, orderId }, { searchSettleMs: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RecoveryConflictError);
     const after = await row(b.shop, orderId);
-    expect(after).toMatchObject({ status: "needs_attention", lastErrorCode: "invoice_reference_conflict", zohoInvoiceId: null });
+    expect(after).toMatchObject({
+      status: "needs_attention",
+      lastErrorCode: "invoice_reference_conflict",
+      zohoInvoiceId: null,
+    });
     expect(after.lastErrorMessage).toMatch(new RegExp(`${theirs.invoice_number}: customer`));
     // Store A's invoice is untouched: same total, no PUT.
     expect(zohoBooks.invoice(a.org.organization.organization_id, theirs.invoice_id).total).toBe(theirs.total);
@@ -268,7 +337,9 @@ describe("recovery never adopts another store's invoice", () => {
     const orderId = addOrder(italianOrder());
     zohoBooks.inject({ kind: "internal-error", method: "POST", path: "/invoices" });
     await expect(syncOrder({ shop, orderId })).rejects.toThrow();
-    await expect(syncOrder({ shop, orderId }, { searchSettleMs: 60_000 })).rejects.toBeInstanceOf(InvoiceNotListedYetError);
+    await expect(syncOrder({ shop, orderId }, { searchSettleMs: 60_000 })).rejects.toBeInstanceOf(
+      InvoiceNotListedYetError,
+    );
     expect(zohoBooks.count("POST /invoices")).toBe(1);
   });
 });
@@ -279,7 +350,10 @@ describe("the block's Create racing the webhook's job", () => {
     const orderId = addOrder(italianOrder());
     const graphql = await adminGraphqlFor(shop);
 
-    const [block, job] = await Promise.allSettled([createOrderInvoice(shop, orderId, { graphql }), syncOrder({ shop, orderId })]);
+    const [block, job] = await Promise.allSettled([
+      createOrderInvoice(shop, orderId, { graphql }),
+      syncOrder({ shop, orderId }),
+    ]);
 
     const jobKind = job.status === "fulfilled" ? (job.value as SyncOutcome).kind : "error";
     const blockOk = block.status === "fulfilled" ? block.value.outcome : (block.reason as { code?: string }).code;

@@ -59,7 +59,9 @@ describe("syncOrder: the happy path", () => {
     ]);
     const events = await prisma.syncEvent.findMany({ where: { shop, orderId } });
     expect(events.map((e) => e.kind).sort()).toEqual(["invoice_created", "items_created"]);
-    expect(events.find((e) => e.kind === "items_created")?.message).toBe("Created 2 Zoho items for #1001: Espresso cups, Cookbook");
+    expect(events.find((e) => e.kind === "items_created")?.message).toBe(
+      "Created 2 Zoho items for #1001: Espresso cups, Cookbook",
+    );
   });
 
   it("pays no reference-number lookup on the happy path and counts its Zoho calls", async () => {
@@ -97,7 +99,12 @@ describe("syncOrder: the happy path", () => {
       taxesIncluded: false,
       discounts: [],
       shipping: [],
-      lines: [0, 1, 2].map((i) => ({ title: `Sticker ${i}`, quantity: 1, price: "0.10", taxes: [{ title: "IVA", percent: "22" }] })),
+      lines: [0, 1, 2].map((i) => ({
+        title: `Sticker ${i}`,
+        quantity: 1,
+        price: "0.10",
+        taxes: [{ title: "IVA", percent: "22" }],
+      })),
     });
     expect(order.totalPriceSet.shopMoney.amount).toBe("0.36");
 
@@ -138,7 +145,14 @@ describe("syncOrder: exactly one invoice", () => {
     const { shop, org, addOrder } = await connectedShop();
     const orderId = addOrder(italianOrder());
     await expect(
-      syncOrder({ shop, orderId }, { beforeCommit: async () => { throw new Error("worker killed"); } }),
+      syncOrder(
+        { shop, orderId },
+        {
+          beforeCommit: async () => {
+            throw new Error("worker killed");
+          },
+        },
+      ),
     ).rejects.toThrow("worker killed");
     expect(invoicesOf(org)).toHaveLength(1);
     expect((await row(shop, orderId)).status).toBe("creating");
@@ -161,7 +175,9 @@ describe("syncOrder: exactly one invoice", () => {
     await expect.poll(() => invoicesOf(org).length, { timeout: 5_000 }).toBe(1);
     void crashed;
 
-    expect(await syncOrder({ shop, orderId }, { now: () => new Date(t0.getTime() + 60_000) })).toEqual({ kind: "busy" });
+    expect(await syncOrder({ shop, orderId }, { now: () => new Date(t0.getTime() + 60_000) })).toEqual({
+      kind: "busy",
+    });
     const later = await syncOrder({ shop, orderId }, { now: () => new Date(t0.getTime() + 6 * 60_000) });
 
     expect(later.kind).toBe("recovered");
@@ -174,7 +190,11 @@ describe("syncOrder: exactly one invoice", () => {
     zohoBooks.inject({ kind: "crash-after-create" });
 
     await expect(syncOrder({ shop, orderId })).rejects.toThrow();
-    expect(await row(shop, orderId)).toMatchObject({ status: "creating", lastErrorCode: "zoho_unavailable", claimedAt: null });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "creating",
+      lastErrorCode: "zoho_unavailable",
+      claimedAt: null,
+    });
 
     expect((await syncOrder({ shop, orderId })).kind).toBe("recovered");
     expect(invoicesOf(org)).toHaveLength(1);
@@ -219,7 +239,9 @@ describe("syncOrder: what real Zoho does that a clean simulator would not (ADR 0
     const since = (await row(shop, orderId)).createUncertainAt!;
 
     const at = (s: number) => () => new Date(since.getTime() + s * 1000);
-    await expect(syncOrder({ shop, orderId }, { searchSettleMs: 60_000, now: at(50) })).rejects.toMatchObject({ retryAfterMs: 10_000 });
+    await expect(syncOrder({ shop, orderId }, { searchSettleMs: 60_000, now: at(50) })).rejects.toMatchObject({
+      retryAfterMs: 10_000,
+    });
     expect(zohoBooks.count("POST /invoices")).toBe(1);
 
     expect((await syncOrder({ shop, orderId }, { searchSettleMs: 60_000, now: at(61) })).kind).toBe("created");
@@ -245,7 +267,11 @@ describe("syncOrder: what real Zoho does that a clean simulator would not (ADR 0
     zohoBooks.inject({ kind: "rate-limit", method: "POST", path: "/invoices", httpStatus: 200 });
 
     await expect(syncOrder({ shop, orderId })).rejects.toMatchObject({ retryAfterMs: 60_000 });
-    expect(await row(shop, orderId)).toMatchObject({ status: "failed", lastErrorCode: "zoho_rate_limit", createUncertainAt: null });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "failed",
+      lastErrorCode: "zoho_rate_limit",
+      createUncertainAt: null,
+    });
 
     expect((await syncOrder({ shop, orderId })).kind).toBe("created");
     expect(zohoBooks.count("GET /invoices")).toBe(0);
@@ -256,11 +282,19 @@ describe("syncOrder: what real Zoho does that a clean simulator would not (ADR 0
 describe("syncOrder: bad input gets a recorded, readable reason", () => {
   it("an unknown tax rate → needs_attention, no contact and no invoice created", async () => {
     const { shop, org, addOrder } = await connectedShop({ preset: "eu" });
-    const orderId = addOrder(italianOrder({ lines: [{ title: "Wine", quantity: 1, price: "12.00", taxes: [{ title: "IVA", percent: "5" }] }] }));
+    const orderId = addOrder(
+      italianOrder({
+        lines: [{ title: "Wine", quantity: 1, price: "12.00", taxes: [{ title: "IVA", percent: "5" }] }],
+      }),
+    );
 
     await expect(syncOrder({ shop, orderId })).rejects.toThrow(/No Zoho tax of 5%/);
 
-    expect(await row(shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorCode: "unknown_tax_rate", claimedAt: null });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "needs_attention",
+      lastErrorCode: "unknown_tax_rate",
+      claimedAt: null,
+    });
     expect((await row(shop, orderId)).lastErrorMessage).toMatch(/Settings › Taxes/);
     expect(org.contacts.size).toBe(0);
     expect(org.invoices.size).toBe(0);
@@ -287,7 +321,10 @@ describe("syncOrder: bad input gets a recorded, readable reason", () => {
     const orderId = addOrder(italianOrder());
     server.use(
       http.post("https://www.zohoapis.com/books/v3/invoices", () =>
-        HttpResponse.json({ code: 4003, message: "Invoice date cannot be earlier than the lock date." }, { status: 400 }),
+        HttpResponse.json(
+          { code: 4003, message: "Invoice date cannot be earlier than the lock date." },
+          { status: 400 },
+        ),
       ),
     );
     await expect(syncOrder({ shop, orderId })).rejects.toBeInstanceOf(ZohoValidationError);
@@ -302,7 +339,8 @@ describe("syncOrder: bad input gets a recorded, readable reason", () => {
     const { shop, addOrder } = await connectedShop();
     const orderId = addOrder(italianOrder());
     const conn = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
-    for (const [token, info] of zohoAccounts.refreshTokens) if (info.accountsServer === conn.accountsServer) revokeZohoRefreshToken(token);
+    for (const [token, info] of zohoAccounts.refreshTokens)
+      if (info.accountsServer === conn.accountsServer) revokeZohoRefreshToken(token);
     expireZohoAccessTokens();
 
     await expect(syncOrder({ shop, orderId })).rejects.toThrow();
@@ -330,7 +368,11 @@ describe("syncOrder: bad input gets a recorded, readable reason", () => {
     const orderId = addOrder(italianOrder());
     zohoBooks.inject({ kind: "rate-limit", method: "POST", path: "/invoices" });
     await expect(syncOrder({ shop, orderId })).rejects.toThrow();
-    expect(await row(shop, orderId)).toMatchObject({ status: "failed", lastErrorCode: "zoho_rate_limit", claimedAt: null });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "failed",
+      lastErrorCode: "zoho_rate_limit",
+      claimedAt: null,
+    });
     expect(await prisma.syncEvent.count({ where: { shop, orderId } })).toBe(0); // the queue waits; no Activity noise
 
     expect((await syncOrder({ shop, orderId })).kind).toBe("created");
@@ -343,7 +385,12 @@ describe("syncOrder: bad input gets a recorded, readable reason", () => {
     const orderId = addOrder(italianOrder());
     zohoBooks.inject({ kind: "internal-error", method: "GET", path: "/settings/taxes", times: 3 });
     await expect(syncOrder({ shop, orderId })).rejects.toThrow();
-    expect(await row(shop, orderId)).toMatchObject({ status: "failed", lastErrorCode: "zoho_unavailable", zohoInvoiceId: null, claimedAt: null });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "failed",
+      lastErrorCode: "zoho_unavailable",
+      zohoInvoiceId: null,
+      claimedAt: null,
+    });
     expect(org.invoices.size).toBe(0);
     expect((await syncOrder({ shop, orderId })).kind).toBe("created");
   });
@@ -361,13 +408,21 @@ describe("syncOrder: Zoho items", () => {
     expect(invoice!.line_items.every((l) => l.item_id)).toBe(true);
     // Shipping and discount lines keep their names on a service item.
     const byItem = new Map([...org.items.values()].map((i) => [i.item_id, i]));
-    expect(invoice!.line_items.map((l) => [l.name.split(":")[0], byItem.get(l.item_id!)?.name])).toContainEqual(["Shipping", "Shipping"]);
-    expect([...org.items.values()].find((i) => i.name === "Shipping")).toMatchObject({ product_type: "service", rate: 0 });
+    expect(invoice!.line_items.map((l) => [l.name.split(":")[0], byItem.get(l.item_id!)?.name])).toContainEqual([
+      "Shipping",
+      "Shipping",
+    ]);
+    expect([...org.items.values()].find((i) => i.name === "Shipping")).toMatchObject({
+      product_type: "service",
+      rate: 0,
+    });
     expect(zohoBooks.count("POST /invoices")).toBe(2); // the refused one, then the one with items
     expect(await getBooksSettings(shop)).toMatchObject({ itemsRequired: true });
     const events = await prisma.syncEvent.findMany({ where: { shop } });
     expect(events.map((e) => e.kind).sort()).toEqual(["invoice_created", "items_created", "zoho_rules_changed"]);
-    expect(events.find((e) => e.kind === "zoho_rules_changed")?.message).toMatch(/^Zoho Books requires an item on every invoice line/);
+    expect(events.find((e) => e.kind === "zoho_rules_changed")?.message).toMatch(
+      /^Zoho Books requires an item on every invoice line/,
+    );
 
     // The next order goes with items at once: one POST.
     zohoBooks.clearRequests();
@@ -399,7 +454,10 @@ describe("syncOrder: Zoho items", () => {
 
     await expect(syncOrder({ shop, orderId })).rejects.toBeInstanceOf(ZohoValidationError);
 
-    expect(await row(shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorMessage: expect.stringMatching(/Create missing items in Zoho/) });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "needs_attention",
+      lastErrorMessage: expect.stringMatching(/Create missing items in Zoho/),
+    });
   });
 });
 
@@ -417,7 +475,11 @@ describe("syncOrder: discount styles", () => {
     expect(invoice!.line_items.some((l) => (l.discount_amount ?? 0) > 0)).toBe(true);
     expect(await getBooksSettings(shop)).toMatchObject({ discountStyle: "lines" });
     const events = await prisma.syncEvent.findMany({ where: { shop, kind: "zoho_rules_changed" } });
-    expect(events.map((e) => e.message)).toEqual([expect.stringMatching(/^Zoho Books refuses negative invoice lines .* discounts are sent as Zoho's own line discounts/)]);
+    expect(events.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^Zoho Books refuses negative invoice lines .* discounts are sent as Zoho's own line discounts/,
+      ),
+    ]);
 
     zohoBooks.clearRequests();
     await syncOrder({ shop, orderId: addOrder(italianOrder({ name: "#1002", id: "5002" })) });

@@ -23,7 +23,14 @@ import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { logger as rootLogger } from "~/logger.server";
 import { addOrderTag, invoiceTag } from "~/shopify/order-marks.server";
-import { adminGraphqlFor, fetchPaidOrder, fetchShopInfo, setInvoiceMetafield, type AdminGraphql, type PaidOrder } from "~/shopify/orders.server";
+import {
+  adminGraphqlFor,
+  fetchPaidOrder,
+  fetchShopInfo,
+  setInvoiceMetafield,
+  type AdminGraphql,
+  type PaidOrder,
+} from "~/shopify/orders.server";
 import { getBooksSettings, markItemsRequired, setDiscountStyle } from "~/sync/books-settings.server";
 import { contactInputFromOrder } from "~/sync/contact-input";
 import { ClaimLostError, InvoiceNotListedYetError } from "~/sync/errors";
@@ -95,15 +102,21 @@ type Plan =
 export function planFor(row: OrderSync, mode: SyncMode): ClaimDecision<Plan, SyncOutcome> {
   // A person retries after adding the missing tax in Zoho: don't answer from the hour-long cache.
   const refreshTaxes = mode === "manual" && row.lastErrorCode === "unknown_tax_rate";
-  if (row.status === "synced") return { take: false, result: { kind: "already_synced", invoiceId: row.zohoInvoiceId, invoiceNumber: row.zohoInvoiceNumber } };
+  if (row.status === "synced")
+    return {
+      take: false,
+      result: { kind: "already_synced", invoiceId: row.zohoInvoiceId, invoiceNumber: row.zohoInvoiceNumber },
+    };
   if (row.zohoInvoiceId && row.status !== "deleted") {
     // The invoice exists (committed right after its create): what is left is to finish it.
-    if (row.status === "needs_attention" && mode === "auto") return { take: false, result: { kind: "skipped", reason: "status needs_attention" } };
+    if (row.status === "needs_attention" && mode === "auto")
+      return { take: false, result: { kind: "skipped", reason: "status needs_attention" } };
     return { take: true, status: "creating", plan: { kind: "finish", invoiceId: row.zohoInvoiceId, refreshTaxes } };
   }
   const automatic = row.status === "queued" || row.status === "failed" || row.status === "creating";
   // needs_attention, deleted on purpose, skipped (test / cancelled): only a person sends those.
-  if (!automatic && mode !== "manual") return { take: false, result: { kind: "skipped", reason: `status ${row.status}` } };
+  if (!automatic && mode !== "manual")
+    return { take: false, result: { kind: "skipped", reason: `status ${row.status}` } };
   return {
     take: true,
     status: "creating",
@@ -140,9 +153,12 @@ export interface ShopSettings {
 export async function loadShopSettings(shop: string): Promise<ShopSettings> {
   const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
   const local = { status: 0, method: "LOCAL", url: "connection" };
-  if (!conn || conn.status === "disconnected" || !conn.refreshTokenEnc) throw new ZohoNotConnectedError("Zoho Books is not connected for this shop", local);
-  if (conn.status === "needs_reauth") throw new ZohoNotConnectedError(conn.lastError ?? "Zoho Books needs to be reconnected", local);
-  if (!conn.organizationId || !conn.currencyCode) throw new ZohoNotConnectedError("Choose your Zoho Books organization in Settings", local);
+  if (!conn || conn.status === "disconnected" || !conn.refreshTokenEnc)
+    throw new ZohoNotConnectedError("Zoho Books is not connected for this shop", local);
+  if (conn.status === "needs_reauth")
+    throw new ZohoNotConnectedError(conn.lastError ?? "Zoho Books needs to be reconnected", local);
+  if (!conn.organizationId || !conn.currencyCode)
+    throw new ZohoNotConnectedError("Choose your Zoho Books organization in Settings", local);
   const books = await getBooksSettings(shop);
   return {
     organizationId: conn.organizationId,
@@ -175,7 +191,13 @@ interface PrepareOptions {
 }
 
 /** Order → mapped payload with the customer resolved. Shared by create, finish and the block's Update. */
-export async function prepareInvoice(shop: string, orderId: string, zoho: ZohoClient, graphql: AdminGraphql, opts: PrepareOptions = {}): Promise<Prepared> {
+export async function prepareInvoice(
+  shop: string,
+  orderId: string,
+  zoho: ZohoClient,
+  graphql: AdminGraphql,
+  opts: PrepareOptions = {},
+): Promise<Prepared> {
   const settings = await loadShopSettings(shop);
   const order = await fetchPaidOrder(graphql, orderId);
   const shopInfo = await fetchShopInfo(shop, graphql);
@@ -192,8 +214,14 @@ export async function prepareInvoice(shop: string, orderId: string, zoho: ZohoCl
     itemIdsByName: items.byName,
     discountStyle: settings.discountStyle,
   });
-  const linked = await linkInvoiceItems(zoho, ctx, mapped, { create: settings.createMissingItems, required: settings.itemsRequired });
-  const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), { revalidate: opts.revalidateContact, currencyCode: mapped.currencyCode });
+  const linked = await linkInvoiceItems(zoho, ctx, mapped, {
+    create: settings.createMissingItems,
+    required: settings.itemsRequired,
+  });
+  const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), {
+    revalidate: opts.revalidateContact,
+    currencyCode: mapped.currencyCode,
+  });
   if (contact.otherCurrency) {
     const other = contact.otherCurrency;
     await recordSyncEvent(shop, {
@@ -203,14 +231,25 @@ export async function prepareInvoice(shop: string, orderId: string, zoho: ZohoCl
       data: { skippedContactId: other.contactId, contactId: contact.contactId },
     });
   }
-  return { order, settings, taxes, mapped: linked.mapped, payload: { ...linked.mapped.payload, customer_id: contact.contactId }, createdItems: linked.created };
+  return {
+    order,
+    settings,
+    taxes,
+    mapped: linked.mapped,
+    payload: { ...linked.mapped.payload, customer_id: contact.contactId },
+    createdItems: linked.created,
+  };
 }
 
 /**
  * Zoho's total must equal Shopify's. When it does not (Zoho rounded differently than predicted),
  * move the difference into the rounding adjustment with one PUT. Only a draft is changed.
  */
-export async function reconcileTotal(zoho: ZohoClient, invoice: ZohoInvoice, prepared: Prepared): Promise<{ invoice: ZohoInvoice; corrected: boolean }> {
+export async function reconcileTotal(
+  zoho: ZohoClient,
+  invoice: ZohoInvoice,
+  prepared: Prepared,
+): Promise<{ invoice: ZohoInvoice; corrected: boolean }> {
   const expected = new Decimal(prepared.mapped.expectedTotal);
   const actual = new Decimal(String(invoice.total));
   if (actual.eq(expected) || invoice.status !== "draft") return { invoice, corrected: false };
@@ -268,7 +307,11 @@ function latest(...dates: Array<Date | null>): Date | null {
 const SEARCH_RECHECK_MS = { min: 2_000, max: 15_000 };
 
 /** How long to wait before looking again (0: the settle window is over, creating is safe). */
-function searchSettleWait(uncertainSince: Date, at: Date, settleMs: number = env.ZOHO_SEARCH_SETTLE_SECONDS * 1000): number {
+function searchSettleWait(
+  uncertainSince: Date,
+  at: Date,
+  settleMs: number = env.ZOHO_SEARCH_SETTLE_SECONDS * 1000,
+): number {
   const remaining = uncertainSince.getTime() + settleMs - at.getTime();
   if (remaining <= 0) return 0;
   return Math.min(Math.max(remaining, SEARCH_RECHECK_MS.min), SEARCH_RECHECK_MS.max);
@@ -300,17 +343,25 @@ interface Attempt {
 }
 
 /** Creates the draft invoice of one paid order, exactly once. */
-export async function syncOrder(input: { shop: string; orderId: string; mode?: SyncMode }, deps: SyncDeps = {}): Promise<SyncOutcome> {
+export async function syncOrder(
+  input: { shop: string; orderId: string; mode?: SyncMode },
+  deps: SyncDeps = {},
+): Promise<SyncOutcome> {
   const { shop, orderId } = input;
   const mode = input.mode ?? "auto";
   const now = deps.now ?? (() => new Date());
   const log = (deps.log ?? rootLogger).child({ shop, orderId, op: "sync-order" });
 
-  const claimed = await claimOrder(shop, orderId, (row) => planFor(row, mode), { now, heartbeatMs: deps.heartbeatMs, log });
+  const claimed = await claimOrder(shop, orderId, (row) => planFor(row, mode), {
+    now,
+    heartbeatMs: deps.heartbeatMs,
+    log,
+  });
   if (!claimed.taken) return claimed.busy ? { kind: "busy" } : claimed.result;
   const { claim, plan } = claimed;
 
-  const attempt: Partial<Attempt> & Pick<Attempt, "shop" | "orderId" | "mode" | "claim" | "deps" | "log" | "now" | "postSent" | "committed"> = {
+  const attempt: Partial<Attempt> &
+    Pick<Attempt, "shop" | "orderId" | "mode" | "claim" | "deps" | "log" | "now" | "postSent" | "committed"> = {
     shop,
     orderId,
     mode,
@@ -339,9 +390,15 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
     if (plan.kind !== "create" || a.mode === "manual") return;
     const eligibility = invoiceEligibility(order, { timezone });
     if (eligibility.ok) return;
-    await a.claim.settle({ status: "skipped", orderName: order.name, lastErrorCode: eligibility.code, lastErrorMessage: eligibility.message }, [
-      { kind: "order_skipped", message: `${order.name}: ${eligibility.message}`, data: { code: eligibility.code } },
-    ]);
+    await a.claim.settle(
+      {
+        status: "skipped",
+        orderName: order.name,
+        lastErrorCode: eligibility.code,
+        lastErrorMessage: eligibility.message,
+      },
+      [{ kind: "order_skipped", message: `${order.name}: ${eligibility.message}`, data: { code: eligibility.code } }],
+    );
     skipped = { kind: "skipped", reason: eligibility.message };
     throw new OrderSkipped();
   };
@@ -365,7 +422,9 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
       if (!(err instanceof ZohoNotFoundError)) throw err;
       // Deleted in Zoho Books before it was finished: forget it; only a person sends the order again.
       const message = `Invoice ${a.claim.row.zohoInvoiceNumber ?? plan.invoiceId} no longer exists in Zoho Books; use Create to send the order again.`;
-      await a.claim.settle({ ...NO_INVOICE, lastErrorCode: "zoho_invoice_missing", lastErrorMessage: message }, [{ kind: "needs_attention", message }]);
+      await a.claim.settle({ ...NO_INVOICE, lastErrorCode: "zoho_invoice_missing", lastErrorMessage: message }, [
+        { kind: "needs_attention", message },
+      ]);
       return { kind: "skipped", reason: message };
     }
     a.committed = invoice;
@@ -401,13 +460,36 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
           },
         ]
       : []),
-    { kind: how === "recovered" ? "invoice_recovered" : "invoice_created", message, data: { invoiceId: final.invoice_id, total: record.zohoTotal, corrected, zohoCalls } },
-    ...(corrected ? [{ kind: "adjustment_corrected" as const, message: `Rounding adjustment corrected so ${final.invoice_number} totals ${prepared.mapped.expectedTotal}` }] : []),
+    {
+      kind: how === "recovered" ? "invoice_recovered" : "invoice_created",
+      message,
+      data: { invoiceId: final.invoice_id, total: record.zohoTotal, corrected, zohoCalls },
+    },
+    ...(corrected
+      ? [
+          {
+            kind: "adjustment_corrected" as const,
+            message: `Rounding adjustment corrected so ${final.invoice_number} totals ${prepared.mapped.expectedTotal}`,
+          },
+        ]
+      : []),
   ]);
   a.log.info({ invoiceId: final.invoice_id, how, corrected, zohoCalls }, "order synced");
 
-  await writeInvoiceMarks(a.shop, a.orderId, final.invoice_number, { tag: prepared.settings.tagOrders, graphql: a.graphql, log: a.log });
-  return { kind: how, invoiceId: final.invoice_id, invoiceNumber: final.invoice_number, shopifyTotal: prepared.mapped.expectedTotal, zohoTotal: record.zohoTotal, corrected, zohoCalls };
+  await writeInvoiceMarks(a.shop, a.orderId, final.invoice_number, {
+    tag: prepared.settings.tagOrders,
+    graphql: a.graphql,
+    log: a.log,
+  });
+  return {
+    kind: how,
+    invoiceId: final.invoice_id,
+    invoiceNumber: final.invoice_number,
+    shopifyTotal: prepared.mapped.expectedTotal,
+    zohoTotal: record.zohoTotal,
+    corrected,
+    zohoCalls,
+  };
 }
 
 /** Zoho refused a payload with a negative line for it (e-invoicing organizations): not a tax or item problem. */
@@ -423,7 +505,11 @@ class OrderSkipped extends Error {}
  * The create, exactly once: Zoho's upsert on the unique key when the organization has one; else,
  * after an uncertain attempt, the invoice that attempt made (matched, never guessed), else a POST.
  */
-async function createOnce(a: Attempt, plan: Extract<Plan, { kind: "create" }>, prepared: Prepared): Promise<{ invoice: ZohoInvoice; prepared: Prepared; how: "created" | "recovered" }> {
+async function createOnce(
+  a: Attempt,
+  plan: Extract<Plan, { kind: "create" }>,
+  prepared: Prepared,
+): Promise<{ invoice: ZohoInvoice; prepared: Prepared; how: "created" | "recovered" }> {
   const key = invoiceKeyFor(a.shop, a.orderId, prepared.settings);
   if (key) {
     await a.claim.confirm("creating the invoice");
@@ -486,7 +572,11 @@ async function adaptToRefusal(a: Attempt, prepared: Prepared, err: unknown): Pro
   const staleTaxes = isRejectedTaxError(err);
   if (!staleTaxes && !isRejectedCustomerError(err)) return null;
   a.log.info({ staleTaxes }, "zoho rejected a cached id, refreshing");
-  if (!staleTaxes) await forgetContactLinks({ shop: a.shop, organizationId: prepared.settings.organizationId }, prepared.payload.customer_id);
+  if (!staleTaxes)
+    await forgetContactLinks(
+      { shop: a.shop, organizationId: prepared.settings.organizationId },
+      prepared.payload.customer_id,
+    );
   return { refreshTaxes: staleTaxes, revalidateContact: !staleTaxes };
 }
 
@@ -494,7 +584,11 @@ async function adaptToRefusal(a: Attempt, prepared: Prepared, err: unknown): Pro
  * After an uncertain create: the invoice that attempt made, if Zoho lists one that is provably this
  * order's (reference, customer, date and total). Nothing listed yet while the search may lag → wait.
  */
-async function recoverInvoice(a: Attempt, prepared: Prepared, uncertainSince: Date | null): Promise<ZohoInvoice | null> {
+async function recoverInvoice(
+  a: Attempt,
+  prepared: Prepared,
+  uncertainSince: Date | null,
+): Promise<ZohoInvoice | null> {
   const candidates = await findInvoicesByReference(a.zoho, prepared.payload.reference_number);
   const pick = pickRecoveredInvoice(candidates, {
     reference: prepared.payload.reference_number,
@@ -543,7 +637,10 @@ async function dropInvoiceKey(shop: string, key: InvoiceKey, err: unknown, log: 
  * - The create may have reached Zoho and the error is one we retry: `creating`, looked up next time.
  * - Otherwise the verdict's status, code and message.
  */
-async function recordFailure(a: Pick<Attempt, "shop" | "orderId" | "claim" | "log" | "postSent" | "committed" | "orderName">, err: unknown): Promise<void> {
+async function recordFailure(
+  a: Pick<Attempt, "shop" | "orderId" | "claim" | "log" | "postSent" | "committed" | "orderName">,
+  err: unknown,
+): Promise<void> {
   if (err instanceof ClaimLostError || a.claim.lost) {
     a.log.warn({ err, committed: a.committed?.invoice_id }, "order claim lost; the new holder settles the order");
     if (a.committed)
@@ -569,10 +666,18 @@ async function recordFailure(a: Pick<Attempt, "shop" | "orderId" | "claim" | "lo
   else a.log.warn({ err, code: verdict.code, status }, "order sync failed");
   // Waiting for the rate limit is routine (the queue delays the job): the row says so, the Activity
   // log is not flooded with one entry per wait.
-  const routine = verdict.action.kind === "delay" && (verdict.action.reason === "rate_limit" || verdict.action.reason === "concurrency");
+  const routine =
+    verdict.action.kind === "delay" &&
+    (verdict.action.reason === "rate_limit" || verdict.action.reason === "concurrency");
   const events: SyncEventInput[] = routine
     ? []
-    : [{ kind: verdict.status === "needs_attention" ? "needs_attention" : "sync_failed", message, data: { code: verdict.code, retried: verdict.action.kind !== "give-up" } }];
+    : [
+        {
+          kind: verdict.status === "needs_attention" ? "needs_attention" : "sync_failed",
+          message,
+          data: { code: verdict.code, retried: verdict.action.kind !== "give-up" },
+        },
+      ];
   try {
     await a.claim.settle(
       {
@@ -580,7 +685,11 @@ async function recordFailure(a: Pick<Attempt, "shop" | "orderId" | "claim" | "lo
         status,
         lastErrorCode: verdict.code,
         lastErrorMessage: message,
-        ...(uncertain ? { createUncertainAt: new Date() } : err instanceof InvoiceNotListedYetError ? { createUncertainAt: err.since } : {}),
+        ...(uncertain
+          ? { createUncertainAt: new Date() }
+          : err instanceof InvoiceNotListedYetError
+            ? { createUncertainAt: err.since }
+            : {}),
       },
       events,
     );
@@ -598,7 +707,12 @@ interface MarkOptions {
 }
 
 /** The invoice number on the order: the metafield, and the tag when the shop turned tagging on. */
-export async function writeInvoiceMarks(shop: string, orderId: string, invoiceNumber: string, { tag, graphql, log }: MarkOptions & { tag: boolean }): Promise<void> {
+export async function writeInvoiceMarks(
+  shop: string,
+  orderId: string,
+  invoiceNumber: string,
+  { tag, graphql, log }: MarkOptions & { tag: boolean },
+): Promise<void> {
   try {
     await setInvoiceMetafield(graphql, orderId, invoiceNumber);
     if (tag) await addOrderTag(graphql, orderId, invoiceTag(invoiceNumber));

@@ -19,15 +19,27 @@ function invoicesOf(org: SimOrganization) {
 
 /** A shop whose organization has the unique field `cf_shopify_order_id`, chosen in Settings. */
 async function keyedShop(opts: { organization?: SimOrganization; unique?: boolean; label?: string } = {}) {
-  const base = await connectedShop(opts.organization ? { organization: opts.organization, label: opts.label } : { label: opts.label });
+  const base = await connectedShop(
+    opts.organization ? { organization: opts.organization, label: opts.label } : { label: opts.label },
+  );
   const orgId = base.org.organization.organization_id;
   const existing = [...base.org.invoiceCustomFields.values()].some((f) => f.api_name === "cf_shopify_order_id");
-  const field = existing ? null : zohoBooks.addInvoiceCustomField(orgId, { label: "Shopify order ID", api_name: "cf_shopify_order_id", unique: opts.unique ?? true });
-  await prisma.zohoConnection.update({ where: { shop: base.shop }, data: { invoiceKeyField: "cf_shopify_order_id", invoiceKeyFieldId: field ? String(field.customfield_id) : null } });
+  const field = existing
+    ? null
+    : zohoBooks.addInvoiceCustomField(orgId, {
+        label: "Shopify order ID",
+        api_name: "cf_shopify_order_id",
+        unique: opts.unique ?? true,
+      });
+  await prisma.zohoConnection.update({
+    where: { shop: base.shop },
+    data: { invoiceKeyField: "cf_shopify_order_id", invoiceKeyFieldId: field ? String(field.customfield_id) : null },
+  });
   return base;
 }
 
-const keyOf = (invoice: { custom_fields?: Array<{ api_name?: string; value?: unknown }> }) => invoice.custom_fields?.find((f) => f.api_name === "cf_shopify_order_id")?.value;
+const keyOf = (invoice: { custom_fields?: Array<{ api_name?: string; value?: unknown }> }) =>
+  invoice.custom_fields?.find((f) => f.api_name === "cf_shopify_order_id")?.value;
 
 describe("create keyed on the unique invoice field", () => {
   it("creates through the upsert, with the shop and order as the key, and no POST", async () => {
@@ -82,7 +94,14 @@ describe("create keyed on the unique invoice field", () => {
       taxesIncluded: true,
       processedAt: "2026-11-20T10:15:00+01:00",
       email: "luca@example.com",
-      customer: { id: "gid://shopify/Customer/9001", firstName: "Luca", lastName: "Verdi", displayName: "Luca Verdi", defaultEmailAddress: { emailAddress: "luca@example.com" }, defaultPhoneNumber: null },
+      customer: {
+        id: "gid://shopify/Customer/9001",
+        firstName: "Luca",
+        lastName: "Verdi",
+        displayName: "Luca Verdi",
+        defaultEmailAddress: { emailAddress: "luca@example.com" },
+        defaultPhoneNumber: null,
+      },
       billingAddress: null,
       lines: [{ title: "Moka pot", quantity: 1, price: "35.00", taxes: [{ title: "IVA", percent: "22" }] }],
       shipping: [],
@@ -109,7 +128,9 @@ describe("create keyed on the unique invoice field", () => {
     const note = await prisma.syncEvent.findFirst({ where: { shop, kind: "invoice_key_changed" } });
     expect(note?.message).toMatch(/cf_shopify_order_id/);
     // The next order goes straight to POST: the refusal is not paid twice.
-    expect((await syncOrder({ shop, orderId: addOrder(italianOrder({ name: "#1002", id: "5002" })) })).kind).toBe("created");
+    expect((await syncOrder({ shop, orderId: addOrder(italianOrder({ name: "#1002", id: "5002" })) })).kind).toBe(
+      "created",
+    );
     expect(zohoBooks.count("PUT /invoices")).toBe(1);
   });
 

@@ -4,7 +4,12 @@ import { MappingError } from "./errors";
 import { Decimal } from "./money";
 import { buildTaxTable, compareTaxIds, effectivePercent, matchTax, taxCoefficients, taxLinePercent } from "./tax-match";
 
-const entry = (tax_id: string, tax_name: string, tax_percentage: number, extra: Partial<ZohoTaxTableEntry> = {}): ZohoTaxTableEntry => ({
+const entry = (
+  tax_id: string,
+  tax_name: string,
+  tax_percentage: number,
+  extra: Partial<ZohoTaxTableEntry> = {},
+): ZohoTaxTableEntry => ({
   tax_id,
   tax_name,
   tax_percentage,
@@ -12,7 +17,8 @@ const entry = (tax_id: string, tax_name: string, tax_percentage: number, extra: 
   is_default_tax: false,
   ...extra,
 });
-const rates = (...pairs: Array<[string, string]>) => pairs.map(([title, percent]) => ({ title, percent: new Decimal(percent) }));
+const rates = (...pairs: Array<[string, string]>) =>
+  pairs.map(([title, percent]) => ({ title, percent: new Decimal(percent) }));
 
 const TABLE: ZohoTaxTableEntry[] = [
   entry("100", "IVA 22", 22, { is_default_tax: true }),
@@ -40,8 +46,23 @@ describe("matchTax", () => {
     ["another rate", [["IVA", "10"]], "101"],
     ["a rate inside a group is the member, not the group", [["New York State Tax", "4"]], "200"],
     ["same percentage as another tax: the name containing the Shopify title wins", [["IVA", "4"]], "102"],
-    ["state + city + district → the group", [["NY State", "4"], ["NY City", "4.5"], ["MCTD", "0.375"]], "300"],
-    ["GST + QST → the group (no member details)", [["GST", "5"], ["QST", "9.975"]], "402"],
+    [
+      "state + city + district → the group",
+      [
+        ["NY State", "4"],
+        ["NY City", "4.5"],
+        ["MCTD", "0.375"],
+      ],
+      "300",
+    ],
+    [
+      "GST + QST → the group (no member details)",
+      [
+        ["GST", "5"],
+        ["QST", "9.975"],
+      ],
+      "402",
+    ],
     ["within 0.001 points", [["IVA", "21.9991"]], "100"],
     ["float noise from Shopify", [["QST", "9.975000000000001"]], "401"],
   ])("%s", (_label, given, taxId) => {
@@ -57,7 +78,10 @@ describe("matchTax", () => {
     ["just outside the tolerance", [["IVA", "21.998"]], "No Zoho tax of 21.998%"],
     [
       "an unknown combination",
-      [["State", "4"], ["County", "4.25"]],
+      [
+        ["State", "4"],
+        ["County", "4.25"],
+      ],
       "No Zoho tax or tax group of 8.25% (State 4% + County 4.25%) — add a tax group of those taxes in Zoho Books › Settings › Taxes",
     ],
   ])("refuses %s with a merchant sentence", (_label, given, message) => {
@@ -186,7 +210,12 @@ describe("buildTaxTable", () => {
             { tax_id: "2", tax_name: "PST", tax_percentage: 7, tax_type: "tax" },
           ],
         },
-        { tax_group_id: "4", tax_group_name: "Unlisted", tax_group_percentage: 5, taxes: [{ tax_id: "1", tax_name: "GST", tax_percentage: 5, tax_type: "tax" }] },
+        {
+          tax_group_id: "4",
+          tax_group_name: "Unlisted",
+          tax_group_percentage: 5,
+          taxes: [{ tax_id: "1", tax_name: "GST", tax_percentage: 5, tax_type: "tax" }],
+        },
       ],
     );
     expect(table.map((t) => [t.tax_id, t.tax_type, t.is_default_tax, t.members?.length ?? 0])).toEqual([

@@ -54,10 +54,16 @@ export function taxCoefficients(entry: ZohoTaxTableEntry): Decimal[] {
 
 /** The percentage Zoho effectively charges for an entry (Σ of its coefficients × 100). */
 export function effectivePercent(entry: ZohoTaxTableEntry): Decimal {
-  return taxCoefficients(entry).reduce((sum, c) => sum.plus(c), new Decimal(0)).times(100);
+  return taxCoefficients(entry)
+    .reduce((sum, c) => sum.plus(c), new Decimal(0))
+    .times(100);
 }
 
-const normalize = (s: string) => s.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}%.]+/gu, "");
+const normalize = (s: string) =>
+  s
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}%.]+/gu, "");
 
 /**
  * 2 = the name is the title (or the titles joined); 1 = the name contains every title ("IVA 22" ⊃
@@ -76,7 +82,8 @@ function nameScore(name: string, titles: string[]): number {
 /** Compares Zoho ids numerically when both are digit strings (they exceed 2^53), else as text. */
 export function compareTaxIds(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
-    const x = BigInt(a), y = BigInt(b);
+    const x = BigInt(a),
+      y = BigInt(b);
     return x < y ? -1 : x > y ? 1 : 0;
   }
   return a < b ? -1 : a > b ? 1 : 0;
@@ -93,7 +100,8 @@ export function matchTax(rates: ShopifyRate[], taxes: readonly ZohoTaxTableEntry
   const label = `${formatPercent(percent)}%`;
 
   if (candidates.length === 0) {
-    const parts = rates.length > 1 ? ` (${rates.map((r) => `${r.title} ${formatPercent(r.percent)}%`).join(" + ")})` : "";
+    const parts =
+      rates.length > 1 ? ` (${rates.map((r) => `${r.title} ${formatPercent(r.percent)}%`).join(" + ")})` : "";
     const what = rates.length > 1 ? "tax or tax group" : "tax";
     const add = rates.length > 1 ? "add a tax group of those taxes" : "add it";
     throw new MappingError(

@@ -98,7 +98,8 @@ export interface VerdictContext {
   random?: () => number;
 }
 
-export const DAILY_QUOTA_MESSAGE = "Zoho Books' daily API limit for this organization was reached; orders wait and are sent when it resets.";
+export const DAILY_QUOTA_MESSAGE =
+  "Zoho Books' daily API limit for this organization was reached; orders wait and are sent when it resets.";
 
 /** Statuses Shopify uses for "this shop or order is not reachable with our access" (reference app `isTerminal`). */
 const SHOPIFY_TERMINAL_STATUS = new Set([401, 402, 403, 404, 423]);
@@ -109,7 +110,12 @@ export function verdictFor(err: unknown, ctx: VerdictContext = {}): Verdict {
   const cfg: VerdictConfig = { ...VERDICT_DEFAULTS, ...ctx.config };
   const cap: Cap = (ms) => Math.max(0, Math.min(Math.round(ms), cfg.maxDelayMs));
   const now = ctx.now ?? Date.now();
-  return ownVerdict(err, cfg, cap) ?? zohoVerdict(err, cfg, cap, now, ctx.random ?? Math.random) ?? shopifyVerdict(err) ?? unexpected(err);
+  return (
+    ownVerdict(err, cfg, cap) ??
+    zohoVerdict(err, cfg, cap, now, ctx.random ?? Math.random) ??
+    shopifyVerdict(err) ??
+    unexpected(err)
+  );
 }
 
 /** Whether the queue tries the same order again by itself (the UI's "retried automatically"). */
@@ -121,9 +127,19 @@ function ownVerdict(err: unknown, cfg: VerdictConfig, cap: Cap): Verdict | null 
   if (isMappingError(err)) return giveUp(err.code, err.message);
   if (err instanceof RecoveryConflictError) return giveUp("invoice_reference_conflict", err.message);
   if (err instanceof InvoiceNotListedYetError)
-    return { status: "failed", code: "zoho_search_pending", message: err.message, action: { kind: "delay", ms: cap(err.retryAfterMs), reason: "search_lag" } };
+    return {
+      status: "failed",
+      code: "zoho_search_pending",
+      message: err.message,
+      action: { kind: "delay", ms: cap(err.retryAfterMs), reason: "search_lag" },
+    };
   if (err instanceof ClaimLostError)
-    return { status: "failed", code: "claim_lost", message: err.message, action: { kind: "delay", ms: cap(cfg.claimLostDelayMs), reason: "claimed_elsewhere" } };
+    return {
+      status: "failed",
+      code: "claim_lost",
+      message: err.message,
+      action: { kind: "delay", ms: cap(cfg.claimLostDelayMs), reason: "claimed_elsewhere" },
+    };
   if (err instanceof RedisLockBusyError) return retry("busy", `${err.message}; the order is retried automatically.`);
   return null;
 }
@@ -134,7 +150,12 @@ function zohoVerdict(err: unknown, cfg: VerdictConfig, cap: Cap, now: number, ra
   if (err instanceof ZohoOAuthError && !err.reauthRequired) {
     const message = `Zoho refused a new access token for now (${err.message}); the order is retried automatically.`;
     if (err.code === "access_denied")
-      return { status: "failed", code: `zoho_oauth_${err.code}`, message, action: { kind: "delay", ms: cap(err.retryAfterMs ?? cfg.tokenLimitDelayMs), reason: "token_limit" } };
+      return {
+        status: "failed",
+        code: `zoho_oauth_${err.code}`,
+        message,
+        action: { kind: "delay", ms: cap(err.retryAfterMs ?? cfg.tokenLimitDelayMs), reason: "token_limit" },
+      };
     // invalid_client and friends: the app's own configuration; retrying with backoff surfaces it in logs.
     return retry(`zoho_oauth_${err.code}`, message);
   }
@@ -142,7 +163,17 @@ function zohoVerdict(err: unknown, cfg: VerdictConfig, cap: Cap, now: number, ra
   if (err instanceof ZohoAuthError || err instanceof ZohoOAuthError) {
     // `failed`, not `needs_attention`: the order is sent by itself once the merchant reconnects.
     const message = `Reconnect Zoho Books in Settings: ${err.message}`;
-    return { status: "failed", code: "zoho_auth", message, action: { kind: "pause-shop", reason: "needs_reauth", until: new Date(now + cap(cfg.reauthPauseMs)), message: err.message } };
+    return {
+      status: "failed",
+      code: "zoho_auth",
+      message,
+      action: {
+        kind: "pause-shop",
+        reason: "needs_reauth",
+        until: new Date(now + cap(cfg.reauthPauseMs)),
+        message: err.message,
+      },
+    };
   }
   if (err instanceof ZohoDailyQuotaError) {
     const until = new Date(now + cap(err.retryAfterMs ?? cfg.dailyQuotaPauseMs));
@@ -156,14 +187,33 @@ function zohoVerdict(err: unknown, cfg: VerdictConfig, cap: Cap, now: number, ra
   if (err instanceof ZohoRateLimitError) {
     const message = "Zoho Books asked us to slow down; the order is retried automatically.";
     const concurrency = err.info.code === ZOHO_CODE.CONCURRENCY_LIMIT || /in progress|concurren/i.test(err.message);
-    if (!concurrency) return { status: "failed", code: "zoho_rate_limit", message, action: { kind: "delay", ms: cap(err.retryAfterMs ?? cfg.perMinuteDelayMs), reason: "rate_limit" } };
+    if (!concurrency)
+      return {
+        status: "failed",
+        code: "zoho_rate_limit",
+        message,
+        action: { kind: "delay", ms: cap(err.retryAfterMs ?? cfg.perMinuteDelayMs), reason: "rate_limit" },
+      };
     const { min, max } = cfg.concurrencyDelayMs;
     const base = Math.min(Math.max(err.retryAfterMs ?? min, min), max);
     // Spread the retries so a burst of refused jobs does not come back at the same instant.
-    return { status: "failed", code: "zoho_rate_limit", message, action: { kind: "delay", ms: cap(base + random() * (max - base)), reason: "concurrency" } };
+    return {
+      status: "failed",
+      code: "zoho_rate_limit",
+      message,
+      action: { kind: "delay", ms: cap(base + random() * (max - base)), reason: "concurrency" },
+    };
   }
-  if (err instanceof ZohoTransientError) return retry("zoho_unavailable", `Zoho Books did not answer properly (${err.message}); the order is retried automatically.`);
-  if (err instanceof ZohoNotFoundError) return giveUp(zohoCode ? `zoho_${zohoCode}` : "zoho_not_found", `Zoho Books could not find a record it needs: ${err.message}`);
+  if (err instanceof ZohoTransientError)
+    return retry(
+      "zoho_unavailable",
+      `Zoho Books did not answer properly (${err.message}); the order is retried automatically.`,
+    );
+  if (err instanceof ZohoNotFoundError)
+    return giveUp(
+      zohoCode ? `zoho_${zohoCode}` : "zoho_not_found",
+      `Zoho Books could not find a record it needs: ${err.message}`,
+    );
   if (err instanceof ZohoValidationError && isFreeFormLineRefusal(err))
     return giveUp(
       zohoCode ? `zoho_${zohoCode}` : "zoho_validation",
@@ -171,15 +221,22 @@ function zohoVerdict(err: unknown, cfg: VerdictConfig, cap: Cap, now: number, ra
     );
   if (err instanceof ZohoValidationError || err instanceof ZohoConflictError)
     return giveUp(zohoCode ? `zoho_${zohoCode}` : "zoho_validation", `Zoho Books refused the request: ${err.message}`);
-  return retry(zohoCode ? `zoho_${zohoCode}` : "zoho_error", `Zoho Books: ${err.message}; the order is retried automatically.`);
+  return retry(
+    zohoCode ? `zoho_${zohoCode}` : "zoho_error",
+    `Zoho Books: ${err.message}; the order is retried automatically.`,
+  );
 }
 
 function shopifyVerdict(err: unknown): Verdict | null {
   if (err instanceof ShopifyOrderNotFoundError) return giveUp("shopify_order_not_found", err.message);
   if (err instanceof SessionNotFoundError)
-    return giveUp("shopify_no_session", "The shop has no Shopify session (the app was uninstalled or never finished installing).");
+    return giveUp(
+      "shopify_no_session",
+      "The shop has no Shopify session (the app was uninstalled or never finished installing).",
+    );
   const status = shopifyHttpStatus(err);
-  if (status !== undefined && SHOPIFY_TERMINAL_STATUS.has(status)) return giveUp("shopify_access", `Shopify refused access to the shop or order (HTTP ${status}).`);
+  if (status !== undefined && SHOPIFY_TERMINAL_STATUS.has(status))
+    return giveUp("shopify_access", `Shopify refused access to the shop or order (HTTP ${status}).`);
   if (err instanceof ShopifyError || err instanceof GraphqlQueryError || status !== undefined)
     return retry("shopify_error", `Shopify: ${err instanceof Error ? err.message : `HTTP ${status}`}`);
   return null;

@@ -73,7 +73,12 @@ async function withLimitedBody(request: Request): Promise<Request> {
     }
     chunks.push(next.value);
   }
-  return new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks), signal: request.signal });
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: Buffer.concat(chunks),
+    signal: request.signal,
+  });
 }
 
 export async function authenticateWebhook(received: Request, log: Logger = logger): Promise<VerifiedWebhook> {
@@ -92,7 +97,8 @@ export async function authenticateWebhook(received: Request, log: Logger = logge
   } catch (err) {
     // 405 (not POST), 401 (bad signature), 400 (missing headers): the library's answer stands.
     if (err instanceof Response && err.status < 500) {
-      if (err.status === 400 && !request.headers.get(HMAC_HEADER)) throw new Response(null, { status: 401, statusText: "Unauthorized" });
+      if (err.status === 400 && !request.headers.get(HMAC_HEADER))
+        throw new Response(null, { status: 401, statusText: "Unauthorized" });
       throw err;
     }
     // A 500 Response (its offline-token refresh was refused) or an error (body not JSON) comes
@@ -112,20 +118,32 @@ async function verifyWithoutLibrary(request: Request, libraryError: unknown, log
   const shop = request.headers.get("x-shopify-shop-domain") ?? "";
   const topic = (request.headers.get("x-shopify-topic") ?? "").toUpperCase().replace(/[/.]/g, "_");
   const webhookId = request.headers.get("x-shopify-webhook-id") ?? "";
-  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop) || !topic) throw new Response(null, { status: 400, statusText: "Bad Request" });
+  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop) || !topic)
+    throw new Response(null, { status: 400, statusText: "Bad Request" });
   let payload: unknown;
   try {
     payload = JSON.parse(raw);
   } catch {
-    await rejectWebhook({ shop, topic, webhookId }, new MalformedWebhookError("The webhook body is not valid JSON."), log);
+    await rejectWebhook(
+      { shop, topic, webhookId },
+      new MalformedWebhookError("The webhook body is not valid JSON."),
+      log,
+    );
     throw new Response(null, { status: 400, statusText: "Bad Request" });
   }
-  log.warn({ shop, topic, webhookId, err: errorName(libraryError) }, "webhook verified without the library (no usable session)");
+  log.warn(
+    { shop, topic, webhookId, err: errorName(libraryError) },
+    "webhook verified without the library (no usable session)",
+  );
   return { shop, topic, webhookId, ...triggeredAtOf(request), payload };
 }
 
 /** Logs and records why a signed webhook was refused. */
-async function rejectWebhook(hook: Pick<VerifiedWebhook, "shop" | "topic" | "webhookId">, err: MalformedWebhookError, log: Logger): Promise<void> {
+async function rejectWebhook(
+  hook: Pick<VerifiedWebhook, "shop" | "topic" | "webhookId">,
+  err: MalformedWebhookError,
+  log: Logger,
+): Promise<void> {
   log.warn({ shop: hook.shop, topic: hook.topic, webhookId: hook.webhookId, reason: err.reason }, "webhook rejected");
   const topic = hook.topic.toLowerCase().replace("_", "/");
   await recordSyncEvent(hook.shop, {
@@ -181,7 +199,10 @@ const SHOP_REQUIRED = new Set(["APP_UNINSTALLED", "CUSTOMERS_DATA_REQUEST", "CUS
 function bodyNamesHeaderShop(hook: VerifiedWebhook): boolean {
   const shopOf = BODY_SHOP[hook.topic];
   if (!shopOf) return true;
-  const named = typeof hook.payload === "object" && hook.payload !== null ? shopOf(hook.payload as Record<string, unknown>) : undefined;
+  const named =
+    typeof hook.payload === "object" && hook.payload !== null
+      ? shopOf(hook.payload as Record<string, unknown>)
+      : undefined;
   if (named === undefined) return !SHOP_REQUIRED.has(hook.topic);
   return named.toLowerCase() === hook.shop.toLowerCase();
 }

@@ -62,7 +62,11 @@ function setup(overrides: Partial<ZohoClientOptions> = {}) {
 }
 
 /** Answers each request with the next response in `answers` (the last one repeats); records requests. */
-function sequence(method: "get" | "post" | "put" | "delete", path: string, answers: Array<() => Response | Promise<Response>>) {
+function sequence(
+  method: "get" | "post" | "put" | "delete",
+  path: string,
+  answers: Array<() => Response | Promise<Response>>,
+) {
   const seen: Request[] = [];
   server.use(
     http[method](`${BASE}${path}`, async ({ request }) => {
@@ -74,14 +78,19 @@ function sequence(method: "get" | "post" | "put" | "delete", path: string, answe
   return seen;
 }
 
-const ok = (body: Record<string, unknown> = {}, status = 200) => () => HttpResponse.json({ code: 0, message: "success", ...body }, { status });
+const ok =
+  (body: Record<string, unknown> = {}, status = 200) =>
+  () =>
+    HttpResponse.json({ code: 0, message: "success", ...body }, { status });
 const fail = (status: number, code: number, message: string, headers?: Record<string, string>) => () =>
   HttpResponse.json({ code, message }, { status, ...(headers ? { headers } : {}) });
 
 describe("ZohoClient requests", () => {
   it("sends organization_id, the Zoho-oauthtoken header and a JSON body, and returns the envelope", async () => {
     const { client } = setup();
-    const seen = sequence("post", "/invoices", [ok({ invoice: { invoice_id: "460000000012345", total: "10.00" } }, 201)]);
+    const seen = sequence("post", "/invoices", [
+      ok({ invoice: { invoice_id: "460000000012345", total: "10.00" } }, 201),
+    ]);
 
     const res = await client.post<{ code: number; invoice: { invoice_id: string } }>(
       "/invoices",
@@ -112,7 +121,9 @@ describe("ZohoClient requests", () => {
 
   it("treats code ≠ 0 on HTTP 200 as an error, with Zoho's message, and does not retry it", async () => {
     const { client } = setup();
-    const seen = sequence("get", "/contacts", [() => HttpResponse.json({ code: 2, message: "Invalid value passed for page" })]);
+    const seen = sequence("get", "/contacts", [
+      () => HttpResponse.json({ code: 2, message: "Invalid value passed for page" }),
+    ]);
     const err = await client.get("/contacts", { page: -1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZohoValidationError);
     expect((err as ZohoValidationError).message).toBe("Invalid value passed for page");
@@ -123,7 +134,11 @@ describe("ZohoClient requests", () => {
   it.each([
     ["404 / 1002", fail(404, 1002, "Invoice does not exist."), ZohoNotFoundError],
     ["3062", fail(400, 3062, 'The customer "Ann Lee" already exists.'), ZohoConflictError],
-    ["45", fail(429, 45, "The API call for this organization has exceeded the maximum call rate limit of 1000."), ZohoDailyQuotaError],
+    [
+      "45",
+      fail(429, 45, "The API call for this organization has exceeded the maximum call rate limit of 1000."),
+      ZohoDailyQuotaError,
+    ],
     ["1038", fail(400, 1038, "JSON is not well formed"), ZohoValidationError],
   ] as const)("maps %s to its class after exactly one request", async (_label, answer, cls) => {
     const { client } = setup();
@@ -134,7 +149,9 @@ describe("ZohoClient requests", () => {
 
   it("does not wait out a per-minute 429 (44): throws with Retry-After, or 60 s without it", async () => {
     const { client, sleeps } = setup();
-    sequence("get", "/invoices", [fail(429, 44, "blocked: maximum number of requests per minute", { "Retry-After": "17" })]);
+    sequence("get", "/invoices", [
+      fail(429, 44, "blocked: maximum number of requests per minute", { "Retry-After": "17" }),
+    ]);
     const err = (await client.get("/invoices").catch((e: unknown) => e)) as ZohoRateLimitError;
     expect(err).toBeInstanceOf(ZohoRateLimitError);
     expect(err.retryAfterMs).toBe(17_000);
@@ -155,7 +172,10 @@ describe("ZohoClient requests", () => {
   it("turns a 200 that is not JSON into a transient error", async () => {
     const { client } = setup();
     sequence("get", "/invoices/6", [() => new HttpResponse("<html>login</html>", { status: 200 })]);
-    await expect(client.get("/invoices/6")).rejects.toMatchObject({ name: "ZohoTransientError", info: { status: 200 } });
+    await expect(client.get("/invoices/6")).rejects.toMatchObject({
+      name: "ZohoTransientError",
+      info: { status: 200 },
+    });
   });
 });
 
@@ -229,7 +249,9 @@ describe("ZohoClient retries", () => {
       fail(429, 1070, "You have reached the maximum number of in process requests allowed."),
       ok({ contact: { contact_id: "77" } }, 201),
     ]);
-    await expect(client.post("/contacts", { contact_name: "A" })).resolves.toMatchObject({ contact: { contact_id: "77" } });
+    await expect(client.post("/contacts", { contact_name: "A" })).resolves.toMatchObject({
+      contact: { contact_id: "77" },
+    });
     expect(seen).toHaveLength(2);
     expect(sleeps).toHaveLength(1);
   });
@@ -256,7 +278,10 @@ describe("ZohoClient token refresh", () => {
     ]);
     await expect(client.get("/invoices/8")).resolves.toMatchObject({ invoice: { invoice_id: "8" } });
     expect(tokens.refreshes).toEqual(["1000.tok-one"]);
-    expect(seen.map((r) => r.headers.get("authorization"))).toEqual(["Zoho-oauthtoken 1000.tok-one", "Zoho-oauthtoken 1000.tok-2"]);
+    expect(seen.map((r) => r.headers.get("authorization"))).toEqual([
+      "Zoho-oauthtoken 1000.tok-one",
+      "Zoho-oauthtoken 1000.tok-2",
+    ]);
   });
 
   it("a second 401 is a ZohoAuthError, with one refresh only", async () => {
@@ -272,7 +297,11 @@ describe("ZohoClient token refresh", () => {
   it("passes a refresh failure through unchanged", async () => {
     const { client, tokens } = setup();
     tokens.refreshAccessToken = async () => {
-      throw new ZohoAuthError("Zoho refused the refresh token. Reconnect Zoho Books.", { status: 200, method: "POST", url: "x" });
+      throw new ZohoAuthError("Zoho refused the refresh token. Reconnect Zoho Books.", {
+        status: 200,
+        method: "POST",
+        url: "x",
+      });
     };
     sequence("get", "/invoices/10", [fail(401, 57, "You are not authorized to perform this operation")]);
     await expect(client.get("/invoices/10")).rejects.toThrow(/Reconnect Zoho Books/);
@@ -284,7 +313,9 @@ describe("ZohoClient redaction", () => {
   it("keeps the access token and customer search values out of errors and logs", async () => {
     const { client, lines } = setup({ maxRetries: 1 });
     sequence("get", "/contacts", [fail(500, 1000, "Internal error")]);
-    const err = (await client.get("/contacts", { email: "ann.lee@example.com" }).catch((e: unknown) => e)) as ZohoTransientError;
+    const err = (await client
+      .get("/contacts", { email: "ann.lee@example.com" })
+      .catch((e: unknown) => e)) as ZohoTransientError;
 
     expect(err).toBeInstanceOf(ZohoTransientError);
     expect(err.info.url).toContain("email=[REDACTED]");

@@ -62,7 +62,11 @@ const IDEMPOTENT = new Set<string>(["GET", "PUT", "DELETE"]);
  * The single in-request retry decision (stripe-node `_shouldRetry`). `attempt` = retries already made.
  * Everything longer than a short backoff is the queue's job (app/sync/verdict.ts).
  */
-export function shouldRetry(err: ZohoError, attempt: number, maxRetries: number = ZOHO_CLIENT_DEFAULTS.maxRetries): boolean {
+export function shouldRetry(
+  err: ZohoError,
+  attempt: number,
+  maxRetries: number = ZOHO_CLIENT_DEFAULTS.maxRetries,
+): boolean {
   if (attempt >= maxRetries) return false;
   // 1070: Zoho refused to start the call, so even a POST cannot have created anything.
   if (err instanceof ZohoRateLimitError) return err.info.code === ZOHO_CODE.CONCURRENCY_LIMIT;
@@ -148,12 +152,18 @@ export class ZohoClient {
     return url.href;
   }
 
-  private async request<T>(method: HttpMethod, path: string, body: unknown, query?: Query, extraHeaders?: Record<string, string>): Promise<T> {
+  private async request<T>(
+    method: HttpMethod,
+    path: string,
+    body: unknown,
+    query?: Query,
+    extraHeaders?: Record<string, string>,
+  ): Promise<T> {
     const url = this.buildUrl(path, query);
     const log = this.log.child({ method, path: new URL(url).pathname });
     let token = await this.tokens.getAccessToken();
     let refreshed = false;
-    for (let attempt = 0; ; ) {
+    for (let attempt = 0; ;) {
       try {
         return await this.attempt<T>(method, url, body, token, log, attempt, extraHeaders);
       } catch (err) {

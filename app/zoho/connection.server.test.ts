@@ -37,8 +37,19 @@ afterAll(async () => {
   await closeRedis();
 });
 
-const ORG_A: ZohoOrganization = { organization_id: "60000000001", name: "Acme GmbH", currency_code: "EUR", price_precision: 2, is_default_org: true };
-const ORG_B: ZohoOrganization = { organization_id: "60000000002", name: "Acme Ltd", currency_code: "GBP", price_precision: 3 };
+const ORG_A: ZohoOrganization = {
+  organization_id: "60000000001",
+  name: "Acme GmbH",
+  currency_code: "EUR",
+  price_precision: 2,
+  is_default_org: true,
+};
+const ORG_B: ZohoOrganization = {
+  organization_id: "60000000002",
+  name: "Acme Ltd",
+  currency_code: "GBP",
+  price_precision: 3,
+};
 
 /** A one-off GET /organizations that, like Books, accepts only live tokens for its own API domain. */
 function organizationsAt(apiDomain: string, organizations: ZohoOrganization[]) {
@@ -48,7 +59,10 @@ function organizationsAt(apiDomain: string, organizations: ZohoOrganization[]) {
       const token = (request.headers.get("authorization") ?? "").replace(/^Zoho-oauthtoken /, "");
       calls.push(token);
       if (!isValidAccessToken(token, { apiDomain })) {
-        return HttpResponse.json({ code: 57, message: "You are not authorized to perform this operation" }, { status: 401 });
+        return HttpResponse.json(
+          { code: 57, message: "You are not authorized to perform this operation" },
+          { status: 401 },
+        );
       }
       return HttpResponse.json({ code: 0, message: "success", organizations });
     }),
@@ -57,14 +71,24 @@ function organizationsAt(apiDomain: string, organizations: ZohoOrganization[]) {
 }
 
 /** Browser round trip: authorize URL → simulator consent → the callback's query. */
-async function consent(shop: string): Promise<{ state: string; code: string; accountsServer: string; location: string }> {
+async function consent(
+  shop: string,
+): Promise<{ state: string; code: string; accountsServer: string; location: string }> {
   const res = await fetch(buildAuthorizeUrl({ shop }), { redirect: "manual" });
   const q = new URL(res.headers.get("location")!).searchParams;
-  return { state: q.get("state")!, code: q.get("code")!, accountsServer: q.get("accounts-server")!, location: q.get("location")! };
+  return {
+    state: q.get("state")!,
+    code: q.get("code")!,
+    accountsServer: q.get("accounts-server")!,
+    location: q.get("location")!,
+  };
 }
 
 /** A stored connection as if OAuth had completed, with the access token expiring at `expiresAt`. */
-async function seedConnection(shop: string, opts: { dataCenter?: DataCenterId; expiresAt?: Date; organizationId?: string } = {}) {
+async function seedConnection(
+  shop: string,
+  opts: { dataCenter?: DataCenterId; expiresAt?: Date; organizationId?: string } = {},
+) {
   const tokens = issueTokensFor({ dataCenter: opts.dataCenter ?? "com" });
   await prisma.zohoConnection.create({
     data: {
@@ -93,36 +117,43 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe("completeZohoOAuth", () => {
-  it.each<[DataCenterId]>([["com"], ["eu"], ["ca"]])("stores an encrypted %s connection and picks the only organization", async (dc) => {
-    zohoAccounts.userDataCenter = dc;
-    const { apiDomain, accountsServer } = DATA_CENTERS[dc];
-    organizationsAt(apiDomain, [ORG_A]);
-    const shop = uniqueShop();
-    const callback = await consent(shop);
+  it.each<[DataCenterId]>([["com"], ["eu"], ["ca"]])(
+    "stores an encrypted %s connection and picks the only organization",
+    async (dc) => {
+      zohoAccounts.userDataCenter = dc;
+      const { apiDomain, accountsServer } = DATA_CENTERS[dc];
+      organizationsAt(apiDomain, [ORG_A]);
+      const shop = uniqueShop();
+      const callback = await consent(shop);
 
-    await expect(completeZohoOAuth(callback)).resolves.toEqual({ shop });
+      await expect(completeZohoOAuth(callback)).resolves.toEqual({ shop });
 
-    const saved = await row(shop);
-    expect(saved).toMatchObject({
-      dataCenter: dc,
-      accountsServer,
-      apiDomain,
-      status: "connected",
-      autoSend: true,
-      lastError: null,
-      organizationId: ORG_A.organization_id,
-      organizationName: "Acme GmbH",
-      currencyCode: "EUR",
-      pricePrecision: 2,
-    });
-    expect(zohoAccounts.requests[0]).toMatchObject({ server: accountsServer, grantType: "authorization_code", outcome: "ok" });
-    // Ciphertext at rest, and it decrypts to the tokens Zoho issued.
-    const [rt] = [...zohoAccounts.refreshTokens.keys()];
-    expect(saved.refreshTokenEnc).toMatch(/^v1\./);
-    expect(saved.refreshTokenEnc).not.toContain(rt);
-    expect(decryptSecret(saved.refreshTokenEnc!)).toBe(rt);
-    expect(isValidAccessToken(decryptSecret(saved.accessTokenEnc!))).toBe(true);
-  });
+      const saved = await row(shop);
+      expect(saved).toMatchObject({
+        dataCenter: dc,
+        accountsServer,
+        apiDomain,
+        status: "connected",
+        autoSend: true,
+        lastError: null,
+        organizationId: ORG_A.organization_id,
+        organizationName: "Acme GmbH",
+        currencyCode: "EUR",
+        pricePrecision: 2,
+      });
+      expect(zohoAccounts.requests[0]).toMatchObject({
+        server: accountsServer,
+        grantType: "authorization_code",
+        outcome: "ok",
+      });
+      // Ciphertext at rest, and it decrypts to the tokens Zoho issued.
+      const [rt] = [...zohoAccounts.refreshTokens.keys()];
+      expect(saved.refreshTokenEnc).toMatch(/^v1\./);
+      expect(saved.refreshTokenEnc).not.toContain(rt);
+      expect(decryptSecret(saved.refreshTokenEnc!)).toBe(rt);
+      expect(isValidAccessToken(decryptSecret(saved.accessTokenEnc!))).toBe(true);
+    },
+  );
 
   it("works against a configured Zoho-compatible server (ZOHO_ACCOUNTS_URL + ZOHO_API_URL)", async () => {
     const accounts = "http://localhost:4010/accounts";
@@ -168,14 +199,26 @@ describe("completeZohoOAuth", () => {
     await completeZohoOAuth(await consent(shop));
     expect((await row(shop)).organizationId).toBeNull();
 
-    expect((await listOrganizations(shop)).map((o) => o.organization_id)).toEqual([ORG_A.organization_id, ORG_B.organization_id]);
+    expect((await listOrganizations(shop)).map((o) => o.organization_id)).toEqual([
+      ORG_A.organization_id,
+      ORG_B.organization_id,
+    ]);
     await selectOrganization(shop, ORG_B.organization_id);
-    expect(await row(shop)).toMatchObject({ organizationId: ORG_B.organization_id, organizationName: "Acme Ltd", currencyCode: "GBP", pricePrecision: 3 });
+    expect(await row(shop)).toMatchObject({
+      organizationId: ORG_B.organization_id,
+      organizationName: "Acme Ltd",
+      currencyCode: "GBP",
+      pricePrecision: 3,
+    });
     await expect(selectOrganization(shop, "999")).rejects.toBeInstanceOf(ZohoOrganizationNotFoundError);
   });
 
   it("still stores the connection when the organizations call fails", async () => {
-    server.use(http.get(`${DATA_CENTERS.com.apiDomain}/books/v3/organizations`, () => HttpResponse.json({ code: 1038, message: "bad" }, { status: 400 })));
+    server.use(
+      http.get(`${DATA_CENTERS.com.apiDomain}/books/v3/organizations`, () =>
+        HttpResponse.json({ code: 1038, message: "bad" }, { status: 400 }),
+      ),
+    );
     const shop = uniqueShop();
     await completeZohoOAuth(await consent(shop));
     expect(await row(shop)).toMatchObject({ status: "connected", organizationId: null });
@@ -213,7 +256,9 @@ describe("completeZohoOAuth", () => {
   it("refuses a forged accounts-server without sending the secret anywhere", async () => {
     const shop = uniqueShop();
     const callback = await consent(shop);
-    const err = await rejection(completeZohoOAuth({ ...callback, accountsServer: "https://accounts.zoho.evil.example" }));
+    const err = await rejection(
+      completeZohoOAuth({ ...callback, accountsServer: "https://accounts.zoho.evil.example" }),
+    );
     expect((err as ZohoOAuthError).code).toBe("untrusted_accounts_server");
     expect(zohoAccounts.tokenRequests).toBe(0);
     expect(await prisma.zohoConnection.findUnique({ where: { shop } })).toBeNull();
@@ -231,7 +276,12 @@ describe("completeZohoOAuth", () => {
     const before = zohoAccounts.revokeRequests;
     await completeZohoOAuth(await consent(shop));
     const status = await getConnectionStatus(shop);
-    expect(status).toMatchObject({ state: "connected", lastError: null, autoSend: false, organizationId: ORG_B.organization_id });
+    expect(status).toMatchObject({
+      state: "connected",
+      lastError: null,
+      autoSend: false,
+      organizationId: ORG_B.organization_id,
+    });
     // The old refresh token was already dead at Zoho, so revoking it fails quietly; it was still tried.
     expect(zohoAccounts.revokeRequests).toBe(before + 1);
   });
@@ -289,7 +339,10 @@ describe("token source", () => {
   it("still refreshes when Redis is unreachable", async () => {
     const shop = uniqueShop();
     await seedConnection(shop, { expiresAt: new Date(0) });
-    const brokenRedis = { set: () => Promise.reject(new Error("ECONNREFUSED")), eval: () => Promise.resolve(0) } as unknown as Redis;
+    const brokenRedis = {
+      set: () => Promise.reject(new Error("ECONNREFUSED")),
+      eval: () => Promise.resolve(0),
+    } as unknown as Redis;
     const token = await createZohoTokenSource(shop, { redis: brokenRedis }).getAccessToken();
     expect(isValidAccessToken(token)).toBe(true);
   });
@@ -303,7 +356,10 @@ describe("token source", () => {
     expect((err as Error).message).toBe("Reconnect needed: Zoho refused the refresh token (invalid_code)");
 
     const status = await getConnectionStatus(shop);
-    expect(status).toMatchObject({ state: "needs_reauth", lastError: "Reconnect needed: Zoho refused the refresh token (invalid_code)" });
+    expect(status).toMatchObject({
+      state: "needs_reauth",
+      lastError: "Reconnect needed: Zoho refused the refresh token (invalid_code)",
+    });
     await expect(getZohoClient(shop)).rejects.toThrow(/Reconnect needed/);
     // No further token requests once we know the grant is dead.
     const requests = zohoAccounts.tokenRequests;
@@ -321,7 +377,9 @@ describe("token source", () => {
     expect((await row(shop)).status).toBe("connected");
 
     failNextZohoAccounts({ kind: "error", error: "invalid_grant" });
-    await expect(createZohoTokenSource(shop).getAccessToken()).rejects.toThrow("Reconnect needed: Zoho refused the refresh token (invalid_grant)");
+    await expect(createZohoTokenSource(shop).getAccessToken()).rejects.toThrow(
+      "Reconnect needed: Zoho refused the refresh token (invalid_grant)",
+    );
     expect((await row(shop)).status).toBe("needs_reauth");
   });
 
@@ -358,7 +416,10 @@ describe("getZohoClient", () => {
     await seedConnection(shop);
     organizationsAt(DATA_CENTERS.com.apiDomain, [ORG_A]);
     advanceZohoClock(3601_000);
-    const [c1, c2] = await Promise.all([getZohoClient(shop, { limiter: null }), getZohoClient(shop, { limiter: null })]);
+    const [c1, c2] = await Promise.all([
+      getZohoClient(shop, { limiter: null }),
+      getZohoClient(shop, { limiter: null }),
+    ]);
     await Promise.all([c1.get("/organizations"), c2.get("/organizations")]);
     expect(zohoAccounts.refreshRequests).toBe(1);
   });
@@ -388,10 +449,20 @@ describe("disconnectZoho", () => {
     const shop = uniqueShop();
     const seeded = await seedConnection(shop, { dataCenter: "eu" });
     await expect(disconnectZoho(shop)).resolves.toEqual({ revoked: true });
-    expect(zohoAccounts.requests).toContainEqual({ server: "https://accounts.zoho.eu", path: "/oauth/v2/token/revoke", outcome: "ok" });
+    expect(zohoAccounts.requests).toContainEqual({
+      server: "https://accounts.zoho.eu",
+      path: "/oauth/v2/token/revoke",
+      outcome: "ok",
+    });
     expect(zohoAccounts.refreshTokens.get(seeded.refreshToken)!.revoked).toBe(true);
     expect(isValidAccessToken(seeded.accessToken)).toBe(false);
-    expect(await row(shop)).toMatchObject({ status: "disconnected", refreshTokenEnc: null, accessTokenEnc: null, accessTokenExpiresAt: null, lastError: null });
+    expect(await row(shop)).toMatchObject({
+      status: "disconnected",
+      refreshTokenEnc: null,
+      accessTokenEnc: null,
+      accessTokenExpiresAt: null,
+      lastError: null,
+    });
     expect((await getConnectionStatus(shop)).state).toBe("disconnected");
     await expect(getZohoClient(shop)).rejects.toBeInstanceOf(ZohoNotConnectedError);
   });
@@ -422,7 +493,10 @@ describe("shop scoping and secrets", () => {
     const shop = uniqueShop();
     await seedConnection(shop, { expiresAt: new Date(0) });
     const otherKey = Buffer.alloc(32, 9).toString("base64");
-    await prisma.zohoConnection.update({ where: { shop }, data: { refreshTokenEnc: encryptSecret("1000.x.y", otherKey) } });
+    await prisma.zohoConnection.update({
+      where: { shop },
+      data: { refreshTokenEnc: encryptSecret("1000.x.y", otherKey) },
+    });
     const err = await rejection(createZohoTokenSource(shop).getAccessToken());
     expect(err).toBeInstanceOf(TokenDecryptionError);
     expect((err as Error).message).toMatch(/TOKEN_ENCRYPTION_KEY/);

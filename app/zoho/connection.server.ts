@@ -17,9 +17,32 @@ import { logger as rootLogger, type Logger } from "~/logger.server";
 import { REDIS_COMMAND_TIMEOUT_MS, tryRedisLock, withTimeout } from "~/redis/lock.server";
 import { getRedis, redisKey } from "~/redis/redis.server";
 import { ZohoClient, type ZohoClientOptions, type ZohoTokenSource, type Query } from "./client.server";
-import { DATA_CENTERS, booksBaseUrl, dataCenterFromAccountsServer, isDataCenterId, normalizeServerUrl, type DataCenterId } from "./data-centers";
-import { ZohoAuthError, ZohoOAuthError, toZohoOAuthError, zohoTimeoutError, type ZohoErrorInfo, type ZohoErrorOptions } from "./errors";
-import { OAuthStateError, STATE_TTL_MS, exchangeCode, refreshAccessToken as refreshAtZoho, revokeToken, stateUseKey, verifyState, type OAuthDeps } from "./oauth.server";
+import {
+  DATA_CENTERS,
+  booksBaseUrl,
+  dataCenterFromAccountsServer,
+  isDataCenterId,
+  normalizeServerUrl,
+  type DataCenterId,
+} from "./data-centers";
+import {
+  ZohoAuthError,
+  ZohoOAuthError,
+  toZohoOAuthError,
+  zohoTimeoutError,
+  type ZohoErrorInfo,
+  type ZohoErrorOptions,
+} from "./errors";
+import {
+  OAuthStateError,
+  STATE_TTL_MS,
+  exchangeCode,
+  refreshAccessToken as refreshAtZoho,
+  revokeToken,
+  stateUseKey,
+  verifyState,
+  type OAuthDeps,
+} from "./oauth.server";
 import type { ZohoOrganization, ZohoOrganizationsResponse } from "./types";
 import { listInvoiceCustomFields } from "./invoices.server";
 
@@ -159,18 +182,35 @@ export interface InvoiceKeyFieldOption {
  * The organization's invoice custom fields that could key the upsert (text fields with an API name),
  * unique ones first. Called on demand from Settings, never on a plain page load.
  */
-export async function detectInvoiceKeyFields(shop: string, opts: GetZohoClientOptions = {}): Promise<InvoiceKeyFieldOption[]> {
+export async function detectInvoiceKeyFields(
+  shop: string,
+  opts: GetZohoClientOptions = {},
+): Promise<InvoiceKeyFieldOption[]> {
   const client = await getZohoClient(shop, opts);
   const fields = await listInvoiceCustomFields(client);
   return fields
-    .filter((f) => f.api_name && f.is_active !== false && (!f.data_type || /string|text|single_line|autonumber/i.test(f.data_type)))
-    .map((f) => ({ apiName: f.api_name!, fieldId: f.customfield_id, label: f.label ?? f.api_name!, unique: typeof f.is_unique === "boolean" ? f.is_unique : null }))
+    .filter(
+      (f) =>
+        f.api_name &&
+        f.is_active !== false &&
+        (!f.data_type || /string|text|single_line|autonumber/i.test(f.data_type)),
+    )
+    .map((f) => ({
+      apiName: f.api_name!,
+      fieldId: f.customfield_id,
+      label: f.label ?? f.api_name!,
+      unique: typeof f.is_unique === "boolean" ? f.is_unique : null,
+    }))
     .sort((a, b) => Number(b.unique === true) - Number(a.unique === true) || a.label.localeCompare(b.label));
 }
 
 /** Keys every invoice create on this field (Zoho's upsert), or stops doing so (`null`). */
-export async function setInvoiceKeyField(shop: string, field: { apiName: string; fieldId: string | null } | null): Promise<void> {
-  if (field && !/^cf_[a-z0-9_]{1,60}$/i.test(field.apiName)) throw new Error(`"${field.apiName}" is not a Zoho custom field API name (they look like cf_shopify_order_id).`);
+export async function setInvoiceKeyField(
+  shop: string,
+  field: { apiName: string; fieldId: string | null } | null,
+): Promise<void> {
+  if (field && !/^cf_[a-z0-9_]{1,60}$/i.test(field.apiName))
+    throw new Error(`"${field.apiName}" is not a Zoho custom field API name (they look like cf_shopify_order_id).`);
   const { count } = await prisma.zohoConnection.updateMany({
     where: { shop },
     data: { invoiceKeyField: field?.apiName ?? null, invoiceKeyFieldId: field?.fieldId ?? null },
@@ -180,7 +220,10 @@ export async function setInvoiceKeyField(shop: string, field: { apiName: string;
 
 /** Zoho refused this field as a key: stop using it (a field chosen since stays). True when it was in use. */
 export async function dropInvoiceKeyField(shop: string, apiName: string): Promise<boolean> {
-  const { count } = await prisma.zohoConnection.updateMany({ where: { shop, invoiceKeyField: apiName }, data: { invoiceKeyField: null, invoiceKeyFieldId: null } });
+  const { count } = await prisma.zohoConnection.updateMany({
+    where: { shop, invoiceKeyField: apiName },
+    data: { invoiceKeyField: null, invoiceKeyFieldId: null },
+  });
   return count > 0;
 }
 
@@ -196,14 +239,26 @@ export async function listOrganizations(shop: string, opts: GetZohoClientOptions
 }
 
 /** The organizations as last fetched from Zoho (no Zoho call); null when never fetched. */
-export async function getCachedOrganizations(shop: string): Promise<{ organizations: ZohoOrganization[]; fetchedAt: Date } | null> {
-  const row = await prisma.zohoConnection.findUnique({ where: { shop }, select: { organizationsCache: true, organizationsCachedAt: true } });
+export async function getCachedOrganizations(
+  shop: string,
+): Promise<{ organizations: ZohoOrganization[]; fetchedAt: Date } | null> {
+  const row = await prisma.zohoConnection.findUnique({
+    where: { shop },
+    select: { organizationsCache: true, organizationsCachedAt: true },
+  });
   if (!row?.organizationsCachedAt || !Array.isArray(row.organizationsCache)) return null;
-  return { organizations: row.organizationsCache as unknown as ZohoOrganization[], fetchedAt: row.organizationsCachedAt };
+  return {
+    organizations: row.organizationsCache as unknown as ZohoOrganization[],
+    fetchedAt: row.organizationsCachedAt,
+  };
 }
 
 /** Picks from the cached list; an id not in it (a stale copy) is looked up at Zoho once. */
-export async function selectOrganization(shop: string, organizationId: string, opts: GetZohoClientOptions = {}): Promise<ZohoOrganization> {
+export async function selectOrganization(
+  shop: string,
+  organizationId: string,
+  opts: GetZohoClientOptions = {},
+): Promise<ZohoOrganization> {
   const cached = await getCachedOrganizations(shop);
   let org = cached?.organizations.find((o) => o.organization_id === organizationId);
   if (!org) org = (await listOrganizations(shop, opts)).find((o) => o.organization_id === organizationId);
@@ -221,7 +276,10 @@ async function cacheOrganizations(shop: string, orgs: ZohoOrganization[]): Promi
     ...(o.price_precision === undefined ? {} : { price_precision: o.price_precision }),
     ...(o.plan_name === undefined ? {} : { plan_name: o.plan_name }),
   }));
-  await prisma.zohoConnection.updateMany({ where: { shop }, data: { organizationsCache: slim, organizationsCachedAt: new Date() } });
+  await prisma.zohoConnection.updateMany({
+    where: { shop },
+    data: { organizationsCache: slim, organizationsCachedAt: new Date() },
+  });
   // The chosen organization's plan may have changed (an upgrade raises its daily quota).
   const row = await prisma.zohoConnection.findUnique({ where: { shop }, select: { organizationId: true } });
   const chosen = slim.find((o) => o.organization_id === row?.organizationId);
@@ -250,7 +308,10 @@ export function usesAccountsOverride(): boolean {
   return env.ZOHO_ACCOUNTS_URL !== undefined;
 }
 
-export async function completeZohoOAuth(input: CompleteZohoOAuthInput, deps: GetZohoClientOptions = {}): Promise<{ shop: string }> {
+export async function completeZohoOAuth(
+  input: CompleteZohoOAuthInput,
+  deps: GetZohoClientOptions = {},
+): Promise<{ shop: string }> {
   const now = deps.now ?? Date.now;
   const { shop } = verifyState(input.state, now(), input.expectedShop);
   const log = (deps.logger ?? rootLogger).child({ shop, component: "zoho-connection" });
@@ -265,7 +326,11 @@ export async function completeZohoOAuth(input: CompleteZohoOAuthInput, deps: Get
   if (!apiDomain) {
     throw toZohoOAuthError(
       200,
-      { error: "no_api_domain", error_description: "Zoho did not say which API server to use for this account. Set ZOHO_API_URL for a custom Zoho server." },
+      {
+        error: "no_api_domain",
+        error_description:
+          "Zoho did not say which API server to use for this account. Set ZOHO_API_URL for a custom Zoho server.",
+      },
       { method: "POST", url: `${accountsServer}/oauth/v2/token` },
     );
   }
@@ -291,7 +356,9 @@ export async function completeZohoOAuth(input: CompleteZohoOAuthInput, deps: Get
 
   // Each consent mints a new refresh token and Zoho keeps only 20 per user: give the old one back.
   if (previous?.refreshTokenEnc) {
-    await revokeStored(previous, deps, log).catch((err: unknown) => log.warn({ err: errorSummary(err) }, "zoho old refresh token not revoked"));
+    await revokeStored(previous, deps, log).catch((err: unknown) =>
+      log.warn({ err: errorSummary(err) }, "zoho old refresh token not revoked"),
+    );
   }
 
   // Keep a still-valid earlier choice, else pick the only organization; several → the merchant picks.
@@ -329,7 +396,13 @@ export async function disconnectZoho(shop: string, deps: OAuthDeps = {}): Promis
   }
   await prisma.zohoConnection.update({
     where: { shop },
-    data: { refreshTokenEnc: null, accessTokenEnc: null, accessTokenExpiresAt: null, status: "disconnected", lastError },
+    data: {
+      refreshTokenEnc: null,
+      accessTokenEnc: null,
+      accessTokenExpiresAt: null,
+      status: "disconnected",
+      lastError,
+    },
   });
   log.info({ revoked }, "zoho disconnected");
   return { revoked };
@@ -341,7 +414,14 @@ export async function disconnectZoho(shop: string, deps: OAuthDeps = {}): Promis
 export async function getZohoClient(shop: string, opts: GetZohoClientOptions = {}): Promise<ZohoClient> {
   const row = await prisma.zohoConnection.findUnique({ where: { shop } });
   assertUsable(shop, row);
-  const { redis: _redis, lockTtlMs: _ttl, lockPollMs: _poll, lockWaitMs: _wait, organizationId: _org, ...clientOpts } = opts;
+  const {
+    redis: _redis,
+    lockTtlMs: _ttl,
+    lockPollMs: _poll,
+    lockWaitMs: _wait,
+    organizationId: _org,
+    ...clientOpts
+  } = opts;
   const tokens = new ConnectionTokenSource(shop, opts);
   // An explicit `organizationId: undefined` means "no organization" (GET /organizations).
   const organizationId = "organizationId" in opts ? opts.organizationId : (row.organizationId ?? undefined);
@@ -432,7 +512,10 @@ class ConnectionTokenSource implements ZohoTokenSource {
     if (now - this.lastSuccessWrite < SUCCESS_WRITE_INTERVAL_MS) return;
     this.lastSuccessWrite = now;
     try {
-      await prisma.zohoConnection.updateMany({ where: { shop: this.shop, status: "connected" }, data: { lastSuccessAt: new Date(now) } });
+      await prisma.zohoConnection.updateMany({
+        where: { shop: this.shop, status: "connected" },
+        data: { lastSuccessAt: new Date(now) },
+      });
     } catch (err) {
       this.log.warn({ err: errorSummary(err) }, "zoho lastSuccessAt not recorded");
     }
@@ -468,7 +551,10 @@ class ConnectionTokenSource implements ZohoTokenSource {
         if (lock !== "held") await lock.release();
       }
       if (this.now() >= deadline) {
-        throw zohoTimeoutError(this.deps.lockWaitMs ?? LOCK_WAIT_MS, { method: "POST", url: "zoho token refresh (waiting for another process)" });
+        throw zohoTimeoutError(this.deps.lockWaitMs ?? LOCK_WAIT_MS, {
+          method: "POST",
+          url: "zoho token refresh (waiting for another process)",
+        });
       }
       await this.sleep(this.deps.lockPollMs ?? LOCK_POLL_MS);
     }
@@ -539,7 +625,10 @@ async function consumeState(state: string, deps: ConnectionDeps): Promise<boolea
   return (await withTimeout(redis.set(key, "1", "PX", STATE_TTL_MS, "NX"), REDIS_COMMAND_TIMEOUT_MS)) === "OK";
 }
 
-function assertUsable(shop: string, row: ZohoConnection | null): asserts row is ZohoConnection & { refreshTokenEnc: string } {
+function assertUsable(
+  shop: string,
+  row: ZohoConnection | null,
+): asserts row is ZohoConnection & { refreshTokenEnc: string } {
   if (!row || row.status === "disconnected" || !row.refreshTokenEnc) throw new ZohoNotConnectedError();
   if (row.status === "needs_reauth") {
     throw new ZohoAuthError(row.lastError ?? "Reconnect needed: Zoho refused the refresh token", {
@@ -589,7 +678,14 @@ async function storeOrganization(shop: string, org: ZohoOrganization): Promise<v
 async function clearOrganization(shop: string): Promise<void> {
   await prisma.zohoConnection.updateMany({
     where: { shop },
-    data: { organizationId: null, organizationName: null, currencyCode: null, pricePrecision: null, planName: null, dailyQuotaLearned: null },
+    data: {
+      organizationId: null,
+      organizationName: null,
+      currencyCode: null,
+      pricePrecision: null,
+      planName: null,
+      dailyQuotaLearned: null,
+    },
   });
 }
 
@@ -604,7 +700,10 @@ function errorSummary(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
   const info = (err as { info?: { status?: number; code?: number; method?: string; url?: string } }).info;
   const code = (err as { code?: unknown }).code;
-  return { name: err.name, message: err.message, ...(info ? { status: info.status, url: info.url } : {}), ...(code !== undefined ? { code } : {}) };
+  return {
+    name: err.name,
+    message: err.message,
+    ...(info ? { status: info.status, url: info.url } : {}),
+    ...(code !== undefined ? { code } : {}),
+  };
 }
-
-

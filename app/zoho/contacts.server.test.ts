@@ -5,7 +5,13 @@ import { issueTokensFor } from "~test/harness/zoho-accounts";
 import { seedOrganization, zohoBooks } from "~test/harness/zoho-books";
 import { ZohoClient } from "./client.server";
 import { ZohoConflictError, ZohoTransientError } from "./errors";
-import { FALLBACK_CONTACT_NAME, findOrCreateContact, forgetContactLinks, isRejectedCustomerError, type ContactInput } from "./contacts.server";
+import {
+  FALLBACK_CONTACT_NAME,
+  findOrCreateContact,
+  forgetContactLinks,
+  isRejectedCustomerError,
+  type ContactInput,
+} from "./contacts.server";
 
 function setup() {
   const org = seedOrganization({ preset: "eu" });
@@ -27,11 +33,21 @@ const ada: ContactInput = {
   firstName: "Ada",
   lastName: "Lovelace",
   phone: "+44 20 7946 0000",
-  billingAddress: { attention: "Ada Lovelace", address: "12 St James's Square", city: "London", zip: "SW1Y 4JH", country: "United Kingdom" },
+  billingAddress: {
+    attention: "Ada Lovelace",
+    address: "12 St James's Square",
+    city: "London",
+    zip: "SW1Y 4JH",
+    country: "United Kingdom",
+  },
 };
 
 const links = (ctx: { shop: string; organizationId: string }) =>
-  prisma.contactLink.findMany({ where: ctx, select: { key: true, zohoContactId: true, billingHash: true }, orderBy: { key: "asc" } });
+  prisma.contactLink.findMany({
+    where: ctx,
+    select: { key: true, zohoContactId: true, billingHash: true },
+    orderBy: { key: "asc" },
+  });
 
 describe("findOrCreateContact", () => {
   it("creates a new customer with billing address and a primary contact person", async () => {
@@ -46,23 +62,39 @@ describe("findOrCreateContact", () => {
       billing_address: ada.billingAddress,
     });
     expect(contact.contact_persons).toEqual([
-      expect.objectContaining({ first_name: "Ada", last_name: "Lovelace", email: "ada@example.com", phone: "+44 20 7946 0000", is_primary_contact: true }),
+      expect.objectContaining({
+        first_name: "Ada",
+        last_name: "Lovelace",
+        email: "ada@example.com",
+        phone: "+44 20 7946 0000",
+        is_primary_contact: true,
+      }),
     ]);
     // Search by email, then create: a customer with an email is never searched by name.
     expect(zohoBooks.counts()).toEqual({ "GET /contacts": 1, "POST /contacts": 1 });
     expect(zohoBooks.requests.filter((r) => r.method === "GET" && r.template === "/contacts").length).toBe(1);
-    expect(await links(ctx)).toEqual([{ key: "email:ada@example.com", zohoContactId: result.contactId, billingHash: expect.any(String) }]);
+    expect(await links(ctx)).toEqual([
+      { key: "email:ada@example.com", zohoContactId: result.contactId, billingHash: expect.any(String) },
+    ]);
   });
 
   it("creates a business contact named after the company", async () => {
     const { org, client, ctx } = setup();
     const result = await findOrCreateContact(client, ctx, { ...ada, companyName: "Analytical Engines Ltd" });
-    expect(org.contacts.get(result.contactId)).toMatchObject({ contact_name: "Analytical Engines Ltd", company_name: "Analytical Engines Ltd", customer_sub_type: "business" });
+    expect(org.contacts.get(result.contactId)).toMatchObject({
+      contact_name: "Analytical Engines Ltd",
+      company_name: "Analytical Engines Ltd",
+      customer_sub_type: "business",
+    });
   });
 
   it("finds an existing contact by the primary person's email and makes no change when the address matches", async () => {
     const { orgId, client, ctx } = setup();
-    const existing = zohoBooks.seedContact(orgId, { contact_name: "A. Lovelace (wholesale)", email: "ada@example.com", billing_address: ada.billingAddress! });
+    const existing = zohoBooks.seedContact(orgId, {
+      contact_name: "A. Lovelace (wholesale)",
+      email: "ada@example.com",
+      billing_address: ada.billingAddress!,
+    });
     const result = await findOrCreateContact(client, ctx, ada);
     expect(result).toEqual({ contactId: existing.contact_id, created: false, updated: false });
     expect(zohoBooks.counts()).toEqual({ "GET /contacts": 1, "GET /contacts/{id}": 1 });
@@ -70,7 +102,10 @@ describe("findOrCreateContact", () => {
 
   it("never takes a same-named contact without the customer's email: the new one is named 'Name (email)'", async () => {
     const { org, orgId, client, ctx } = setup();
-    const namesake = zohoBooks.seedContact(orgId, { contact_name: "Ada Lovelace", contact_persons: [{ first_name: "Ada", is_primary_contact: true }] });
+    const namesake = zohoBooks.seedContact(orgId, {
+      contact_name: "Ada Lovelace",
+      contact_persons: [{ first_name: "Ada", is_primary_contact: true }],
+    });
     const result = await findOrCreateContact(client, ctx, ada);
     expect(result.created).toBe(true);
     expect(result.contactId).not.toBe(namesake.contact_id);
@@ -80,7 +115,10 @@ describe("findOrCreateContact", () => {
 
   it("finds a customer without an email by exact name, and writes the new billing address", async () => {
     const { org, orgId, client, ctx } = setup();
-    const existing = zohoBooks.seedContact(orgId, { contact_name: "ada lovelace", contact_persons: [{ first_name: "Ada", is_primary_contact: true }, { email: "assistant@example.com" }] });
+    const existing = zohoBooks.seedContact(orgId, {
+      contact_name: "ada lovelace",
+      contact_persons: [{ first_name: "Ada", is_primary_contact: true }, { email: "assistant@example.com" }],
+    });
     const result = await findOrCreateContact(client, ctx, { ...ada, email: null });
     expect(result).toEqual({ contactId: existing.contact_id, created: false, updated: true });
     const after = org.contacts.get(existing.contact_id)!;
@@ -94,8 +132,16 @@ describe("findOrCreateContact", () => {
     const { client, ctx } = setup();
     const first = await findOrCreateContact(client, ctx, ada);
     zohoBooks.clearRequests();
-    expect(await findOrCreateContact(client, ctx, { ...ada, email: "ADA@example.com" })).toEqual({ contactId: first.contactId, created: false, updated: false });
-    expect(await findOrCreateContact(client, ctx, { ...ada, billingAddress: null })).toEqual({ contactId: first.contactId, created: false, updated: false });
+    expect(await findOrCreateContact(client, ctx, { ...ada, email: "ADA@example.com" })).toEqual({
+      contactId: first.contactId,
+      created: false,
+      updated: false,
+    });
+    expect(await findOrCreateContact(client, ctx, { ...ada, billingAddress: null })).toEqual({
+      contactId: first.contactId,
+      created: false,
+      updated: false,
+    });
     expect(zohoBooks.count()).toBe(0);
   });
 
@@ -104,8 +150,15 @@ describe("findOrCreateContact", () => {
     const first = await findOrCreateContact(client, ctx, ada);
     zohoBooks.clearRequests();
     const moved = { ...ada, billingAddress: { ...ada.billingAddress!, address: "1 Marylebone Rd", zip: "NW1 5LR" } };
-    expect(await findOrCreateContact(client, ctx, moved)).toEqual({ contactId: first.contactId, created: false, updated: true });
-    expect(org.contacts.get(first.contactId)!.billing_address).toMatchObject({ address: "1 Marylebone Rd", zip: "NW1 5LR" });
+    expect(await findOrCreateContact(client, ctx, moved)).toEqual({
+      contactId: first.contactId,
+      created: false,
+      updated: true,
+    });
+    expect(org.contacts.get(first.contactId)!.billing_address).toMatchObject({
+      address: "1 Marylebone Rd",
+      zip: "NW1 5LR",
+    });
     expect(org.contacts.get(first.contactId)!.contact_persons).toHaveLength(1);
     expect(zohoBooks.counts()).toEqual({ "GET /contacts/{id}": 1, "PUT /contacts/{id}": 1 });
 
@@ -141,12 +194,20 @@ describe("findOrCreateContact", () => {
 
   it("gives up with a readable conflict when every candidate name is taken", async () => {
     const { orgId, client, ctx } = setup();
-    for (const name of ["Ada Lovelace", "Ada Lovelace (ada@example.com)", "Ada Lovelace #2", "Ada Lovelace #3", "Ada Lovelace #4"]) {
+    for (const name of [
+      "Ada Lovelace",
+      "Ada Lovelace (ada@example.com)",
+      "Ada Lovelace #2",
+      "Ada Lovelace #3",
+      "Ada Lovelace #4",
+    ]) {
       zohoBooks.seedContact(orgId, { contact_name: name, email: `${name.length}@other.example` });
     }
     const err = await findOrCreateContact(client, ctx, ada).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZohoConflictError);
-    expect((err as Error).message).toBe('Zoho Books already has contacts named "Ada Lovelace" and its variants; rename one in Zoho Books and retry.');
+    expect((err as Error).message).toBe(
+      'Zoho Books already has contacts named "Ada Lovelace" and its variants; rename one in Zoho Books and retry.',
+    );
     expect(await links(ctx)).toEqual([]);
   });
 
@@ -168,7 +229,9 @@ describe("findOrCreateContact", () => {
     // Without revalidate the unchanged cached link is trusted (no call)…
     expect((await findOrCreateContact(client, ctx, ada)).contactId).toBe(first.contactId);
     // …the invoice POST then fails on the customer…
-    const refused = await client.post("/invoices", { customer_id: first.contactId, line_items: [{ name: "x", rate: 1, quantity: 1 }] }).catch((e: unknown) => e);
+    const refused = await client
+      .post("/invoices", { customer_id: first.contactId, line_items: [{ name: "x", rate: 1, quantity: 1 }] })
+      .catch((e: unknown) => e);
     expect(isRejectedCustomerError(refused)).toBe(true);
     // …and revalidating finds that out and recreates the contact.
     const fixed = await findOrCreateContact(client, ctx, ada, { revalidate: true });
@@ -187,9 +250,16 @@ describe("findOrCreateContact", () => {
 
   it("guest without email: named after the billing name, found by that name next time", async () => {
     const { org, client, ctx } = setup();
-    const guest: ContactInput = { email: null, billingAddress: { attention: "Charles Babbage", address: "1 Dorset St", city: "London" } };
+    const guest: ContactInput = {
+      email: null,
+      billingAddress: { attention: "Charles Babbage", address: "1 Dorset St", city: "London" },
+    };
     const result = await findOrCreateContact(client, ctx, guest);
-    expect(org.contacts.get(result.contactId)).toMatchObject({ contact_name: "Charles Babbage", contact_persons: [], billing_address: guest.billingAddress });
+    expect(org.contacts.get(result.contactId)).toMatchObject({
+      contact_name: "Charles Babbage",
+      contact_persons: [],
+      billing_address: guest.billingAddress,
+    });
     expect(await links(ctx)).toEqual([expect.objectContaining({ key: "name:charles babbage" })]);
     // A different shop (no cache) finds the contact by exact name.
     const other = await findOrCreateContact(client, { ...ctx, shop: uniqueShop("contacts") }, guest);
@@ -200,16 +270,27 @@ describe("findOrCreateContact", () => {
     const { org, client, ctx } = setup();
     const anonymous: ContactInput = { billingAddress: { address: "Somewhere 1", city: "Milano" } };
     const first = await findOrCreateContact(client, ctx, anonymous);
-    expect(org.contacts.get(first.contactId)).toMatchObject({ contact_name: FALLBACK_CONTACT_NAME, contact_persons: [] });
+    expect(org.contacts.get(first.contactId)).toMatchObject({
+      contact_name: FALLBACK_CONTACT_NAME,
+      contact_persons: [],
+    });
     expect(org.contacts.get(first.contactId)!.billing_address).toBeUndefined();
-    expect(await findOrCreateContact(client, ctx, { email: "not an email" })).toEqual({ contactId: first.contactId, created: false, updated: false });
+    expect(await findOrCreateContact(client, ctx, { email: "not an email" })).toEqual({
+      contactId: first.contactId,
+      created: false,
+      updated: false,
+    });
     const custom = await findOrCreateContact(client, ctx, {}, { fallbackContactName: "Walk-in customers" });
     expect(org.contacts.get(custom.contactId)!.contact_name).toBe("Walk-in customers");
   });
 
   it("cuts over-long fields to Zoho's limits instead of failing the order", async () => {
     const { org, client, ctx } = setup();
-    const result = await findOrCreateContact(client, ctx, { ...ada, firstName: "A".repeat(150), billingAddress: { city: "C".repeat(150), address: "Main St" } });
+    const result = await findOrCreateContact(client, ctx, {
+      ...ada,
+      firstName: "A".repeat(150),
+      billingAddress: { city: "C".repeat(150), address: "Main St" },
+    });
     const contact = org.contacts.get(result.contactId)!;
     expect(contact.contact_persons[0]!.first_name).toHaveLength(100);
     expect(contact.billing_address!.city).toHaveLength(100);

@@ -125,7 +125,8 @@ export async function findOrCreateContact(
       } else if (opts.revalidate) {
         await getContact(client, link.zohoContactId);
       }
-      if (billingHash && billingHash !== link.billingHash) await saveLink(ctx, who.key, link.zohoContactId, billingHash);
+      if (billingHash && billingHash !== link.billingHash)
+        await saveLink(ctx, who.key, link.zohoContactId, billingHash);
       return done(opts, { contactId: link.zohoContactId, created: false, updated }, "cache");
     } catch (err) {
       if (!(err instanceof ZohoNotFoundError)) throw err;
@@ -142,7 +143,12 @@ export async function findOrCreateContact(
   // customer at once would otherwise both miss (Zoho's search lags behind writes) and both create.
   return withRedisLock(
     ["zoho-contact", ctx.shop, ctx.organizationId, createHash("sha256").update(who.key).digest("hex").slice(0, 32)],
-    { ttlMs: CONTACT_LOCK_TTL_MS, waitMs: CONTACT_LOCK_WAIT_MS, busyMessage: "Another order of this customer is creating the Zoho contact", ...(opts.log ? { log: opts.log } : {}) },
+    {
+      ttlMs: CONTACT_LOCK_TTL_MS,
+      waitMs: CONTACT_LOCK_WAIT_MS,
+      busyMessage: "Another order of this customer is creating the Zoho contact",
+      ...(opts.log ? { log: opts.log } : {}),
+    },
     async () => {
       // The order that held the lock may have just linked the customer.
       const linked = await fromLink();
@@ -150,9 +156,18 @@ export async function findOrCreateContact(
 
       let found = await lookUp(client, who);
       let otherCurrency: ContactResult["otherCurrency"];
-      if (found && opts.currencyCode && found.currency_code && found.currency_code.toUpperCase() !== opts.currencyCode.toUpperCase()) {
+      if (
+        found &&
+        opts.currencyCode &&
+        found.currency_code &&
+        found.currency_code.toUpperCase() !== opts.currencyCode.toUpperCase()
+      ) {
         // Its invoices would be in its currency: a contact in the invoice's currency is created instead.
-        otherCurrency = { contactId: found.contact_id, contactName: found.contact_name, currencyCode: found.currency_code };
+        otherCurrency = {
+          contactId: found.contact_id,
+          contactName: found.contact_name,
+          currencyCode: found.currency_code,
+        };
         found = undefined;
       }
       if (found) {
@@ -163,23 +178,34 @@ export async function findOrCreateContact(
 
       const result = await createContact(client, who, c, billing);
       await saveLink(ctx, who.key, result.contactId, billingHash);
-      return done(opts, { ...result, updated: false, ...(otherCurrency ? { otherCurrency } : {}) }, result.created ? "created" : "search");
+      return done(
+        opts,
+        { ...result, updated: false, ...(otherCurrency ? { otherCurrency } : {}) },
+        result.created ? "created" : "search",
+      );
     },
   );
 }
 
 /** Forget every cached link to `contactId` (e.g. after Zoho refused it as an invoice's customer). */
 export async function forgetContactLinks(ctx: ContactContext, contactId: string): Promise<void> {
-  await prisma.contactLink.deleteMany({ where: { shop: ctx.shop, organizationId: ctx.organizationId, zohoContactId: contactId } });
+  await prisma.contactLink.deleteMany({
+    where: { shop: ctx.shop, organizationId: ctx.organizationId, zohoContactId: contactId },
+  });
 }
 
 /** Did Zoho refuse an invoice because of its customer_id (contact deleted since we cached it)? */
 export function isRejectedCustomerError(err: unknown): boolean {
-  return (err instanceof ZohoValidationError || err instanceof ZohoNotFoundError) && /customer|contact/i.test(err.message);
+  return (
+    (err instanceof ZohoValidationError || err instanceof ZohoNotFoundError) && /customer|contact/i.test(err.message)
+  );
 }
 
 function done(opts: FindOrCreateContactOptions, result: ContactResult, via: string): ContactResult {
-  opts.log?.debug({ contactId: result.contactId, created: result.created, updated: result.updated, via }, "zoho contact resolved");
+  opts.log?.debug(
+    { contactId: result.contactId, created: result.created, updated: result.updated, via },
+    "zoho contact resolved",
+  );
   return result;
 }
 
@@ -242,7 +268,11 @@ async function getContact(client: ZohoClient, contactId: string): Promise<ZohoCo
 }
 
 async function search(client: ZohoClient, query: Record<string, string>): Promise<ZohoContactSummary[]> {
-  const res = await client.get<ZohoContactsResponse>("/contacts", { ...query, contact_type: "customer", per_page: 200 });
+  const res = await client.get<ZohoContactsResponse>("/contacts", {
+    ...query,
+    contact_type: "customer",
+    per_page: 200,
+  });
   return (res.contacts ?? []).map((c) => ({ ...c, contact_id: String(c.contact_id) }));
 }
 
@@ -251,14 +281,19 @@ function pick(candidates: ZohoContactSummary[]): ZohoContactSummary | undefined 
   return candidates.find((c) => c.status !== "inactive") ?? candidates[0];
 }
 
-const sameText = (a: string | undefined, b: string) => (a ?? "").replace(/\s+/g, " ").trim().toLowerCase() === b.toLowerCase();
+const sameText = (a: string | undefined, b: string) =>
+  (a ?? "").replace(/\s+/g, " ").trim().toLowerCase() === b.toLowerCase();
 
 async function findByEmail(client: ZohoClient, email: string): Promise<ZohoContactSummary | undefined> {
   return pick((await search(client, { email })).filter((c) => sameText(c.email, email)));
 }
 
 /** Exact (case-insensitive) name; a contact whose primary email is another person's does not count. */
-async function findByName(client: ZohoClient, name: string, email: string | undefined): Promise<ZohoContactSummary | undefined> {
+async function findByName(
+  client: ZohoClient,
+  name: string,
+  email: string | undefined,
+): Promise<ZohoContactSummary | undefined> {
   const matches = (await search(client, { contact_name: name })).filter(
     (c) => sameText(c.contact_name, name) && (!email || !c.email || sameText(c.email, email)),
   );
@@ -275,8 +310,19 @@ async function lookUp(client: ZohoClient, who: Identity): Promise<ZohoContactSum
   return findByName(client, who.name, who.email);
 }
 
-function contactPayload(name: string, who: Identity, c: Normalized, billing: ZohoAddress | undefined): ZohoContactPayload {
-  if (who.fallback) return { contact_name: name, contact_type: "customer", customer_sub_type: "individual", notes: "Shopify orders without customer details" };
+function contactPayload(
+  name: string,
+  who: Identity,
+  c: Normalized,
+  billing: ZohoAddress | undefined,
+): ZohoContactPayload {
+  if (who.fallback)
+    return {
+      contact_name: name,
+      contact_type: "customer",
+      customer_sub_type: "individual",
+      notes: "Shopify orders without customer details",
+    };
   const person: ZohoContactPerson = { is_primary_contact: true };
   if (c.firstName) person.first_name = c.firstName;
   if (c.lastName) person.last_name = c.lastName;
@@ -356,10 +402,21 @@ function keepPerson(p: ZohoContactPerson & { contact_person_id: string }): ZohoC
   return out;
 }
 
-async function saveLink(ctx: ContactContext, key: string, contactId: string, billingHash: string | undefined): Promise<void> {
+async function saveLink(
+  ctx: ContactContext,
+  key: string,
+  contactId: string,
+  billingHash: string | undefined,
+): Promise<void> {
   await prisma.contactLink.upsert({
     where: { shop_organizationId_key: { shop: ctx.shop, organizationId: ctx.organizationId, key } },
-    create: { shop: ctx.shop, organizationId: ctx.organizationId, key, zohoContactId: contactId, billingHash: billingHash ?? null },
+    create: {
+      shop: ctx.shop,
+      organizationId: ctx.organizationId,
+      key,
+      zohoContactId: contactId,
+      billingHash: billingHash ?? null,
+    },
     update: { zohoContactId: contactId, ...(billingHash ? { billingHash } : {}) },
   });
 }

@@ -15,7 +15,10 @@ describe("DATA_CENTERS", () => {
   it("lists the eight Books data centers, Canada on zohocloud.ca / zohoapis.ca", () => {
     expect(DATA_CENTER_IDS).toHaveLength(8);
     expect(Object.keys(DATA_CENTERS).sort()).toEqual([...DATA_CENTER_IDS].sort());
-    expect(DATA_CENTERS.ca).toMatchObject({ accountsServer: "https://accounts.zohocloud.ca", apiDomain: "https://www.zohoapis.ca" });
+    expect(DATA_CENTERS.ca).toMatchObject({
+      accountsServer: "https://accounts.zohocloud.ca",
+      apiDomain: "https://www.zohoapis.ca",
+    });
     expect(DATA_CENTERS["com.cn"].accountsServer).toBe("https://accounts.zoho.com.cn");
     for (const id of DATA_CENTER_IDS) {
       expect(DATA_CENTERS[id].id).toBe(id);

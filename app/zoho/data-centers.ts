@@ -14,16 +14,56 @@ export interface DataCenter {
 }
 
 export const DATA_CENTERS: Readonly<Record<DataCenterId, DataCenter>> = {
-  com: { id: "com", label: "United States (zoho.com)", accountsServer: "https://accounts.zoho.com", apiDomain: "https://www.zohoapis.com" },
-  eu: { id: "eu", label: "Europe (zoho.eu)", accountsServer: "https://accounts.zoho.eu", apiDomain: "https://www.zohoapis.eu" },
-  in: { id: "in", label: "India (zoho.in)", accountsServer: "https://accounts.zoho.in", apiDomain: "https://www.zohoapis.in" },
-  "com.au": { id: "com.au", label: "Australia (zoho.com.au)", accountsServer: "https://accounts.zoho.com.au", apiDomain: "https://www.zohoapis.com.au" },
-  jp: { id: "jp", label: "Japan (zoho.jp)", accountsServer: "https://accounts.zoho.jp", apiDomain: "https://www.zohoapis.jp" },
+  com: {
+    id: "com",
+    label: "United States (zoho.com)",
+    accountsServer: "https://accounts.zoho.com",
+    apiDomain: "https://www.zohoapis.com",
+  },
+  eu: {
+    id: "eu",
+    label: "Europe (zoho.eu)",
+    accountsServer: "https://accounts.zoho.eu",
+    apiDomain: "https://www.zohoapis.eu",
+  },
+  in: {
+    id: "in",
+    label: "India (zoho.in)",
+    accountsServer: "https://accounts.zoho.in",
+    apiDomain: "https://www.zohoapis.in",
+  },
+  "com.au": {
+    id: "com.au",
+    label: "Australia (zoho.com.au)",
+    accountsServer: "https://accounts.zoho.com.au",
+    apiDomain: "https://www.zohoapis.com.au",
+  },
+  jp: {
+    id: "jp",
+    label: "Japan (zoho.jp)",
+    accountsServer: "https://accounts.zoho.jp",
+    apiDomain: "https://www.zohoapis.jp",
+  },
   // Canada is the odd one: accounts on zohocloud.ca, API on zohoapis.ca.
-  ca: { id: "ca", label: "Canada (zohocloud.ca)", accountsServer: "https://accounts.zohocloud.ca", apiDomain: "https://www.zohoapis.ca" },
-  sa: { id: "sa", label: "Saudi Arabia (zoho.sa)", accountsServer: "https://accounts.zoho.sa", apiDomain: "https://www.zohoapis.sa" },
+  ca: {
+    id: "ca",
+    label: "Canada (zohocloud.ca)",
+    accountsServer: "https://accounts.zohocloud.ca",
+    apiDomain: "https://www.zohoapis.ca",
+  },
+  sa: {
+    id: "sa",
+    label: "Saudi Arabia (zoho.sa)",
+    accountsServer: "https://accounts.zoho.sa",
+    apiDomain: "https://www.zohoapis.sa",
+  },
   // China is a separate Zoho: its users must start the consent at accounts.zoho.com.cn.
-  "com.cn": { id: "com.cn", label: "China (zoho.com.cn)", accountsServer: "https://accounts.zoho.com.cn", apiDomain: "https://www.zohoapis.com.cn" },
+  "com.cn": {
+    id: "com.cn",
+    label: "China (zoho.com.cn)",
+    accountsServer: "https://accounts.zoho.com.cn",
+    apiDomain: "https://www.zohoapis.com.cn",
+  },
 };
 
 /**
@@ -43,7 +83,11 @@ export const BOOKS_WEB_APP: Readonly<Record<DataCenterId, string>> = {
 };
 
 /** "Open in Zoho Books": `<web app>/app/<organization_id>#/invoices/<invoice_id>`, or null for a custom server. */
-export function zohoInvoiceWebUrl(dataCenter: string | null | undefined, organizationId: string, invoiceId: string): string | null {
+export function zohoInvoiceWebUrl(
+  dataCenter: string | null | undefined,
+  organizationId: string,
+  invoiceId: string,
+): string | null {
   if (!isDataCenterId(dataCenter) || !organizationId || !invoiceId) return null;
   return `${BOOKS_WEB_APP[dataCenter]}/app/${encodeURIComponent(organizationId)}#/invoices/${encodeURIComponent(invoiceId)}`;
 }

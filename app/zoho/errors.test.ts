@@ -86,9 +86,13 @@ describe("transport errors", () => {
     expect(timeout).toBeInstanceOf(ZohoTransientError);
     expect(timeout.message).toBe("Zoho Books did not answer within 30 s.");
     expect(timeout.info.status).toBe(0);
-    expect(zohoTimeoutError(250, { method: "GET", url: "https://z.test/a" }).message).toBe("Zoho Books did not answer within 250 ms.");
+    expect(zohoTimeoutError(250, { method: "GET", url: "https://z.test/a" }).message).toBe(
+      "Zoho Books did not answer within 250 ms.",
+    );
 
-    const cause = new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) });
+    const cause = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }),
+    });
     const network = zohoNetworkError(cause, { method: "post", url: "https://z.test/a" });
     expect(network).toBeInstanceOf(ZohoTransientError);
     expect(network.message).toBe("Could not reach Zoho Books (ECONNREFUSED).");
@@ -145,12 +149,17 @@ describe("redactUrl", () => {
   });
 
   it("leaves look-alike names alone", () => {
-    expect(redactUrl("https://x.test/a?zip_code=12345&country_code=DE")).toBe("https://x.test/a?zip_code=12345&country_code=DE");
+    expect(redactUrl("https://x.test/a?zip_code=12345&country_code=DE")).toBe(
+      "https://x.test/a?zip_code=12345&country_code=DE",
+    );
   });
 });
 
 describe("ZohoOAuthError", () => {
-  const tokenReq = { method: "POST", url: "https://accounts.zoho.com/oauth/v2/token?refresh_token=1000.r&client_secret=s" };
+  const tokenReq = {
+    method: "POST",
+    url: "https://accounts.zoho.com/oauth/v2/token?refresh_token=1000.r&client_secret=s",
+  };
 
   it("maps Zoho Accounts errors sent with HTTP 200", () => {
     const err = toZohoOAuthError(200, { error: "invalid_code" }, tokenReq);

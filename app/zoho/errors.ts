@@ -166,7 +166,11 @@ export function zohoLimiterError(
     reason === "rate"
       ? `Zoho Books allows ${perMinute} requests a minute for this organization; next slot in ${seconds} s.`
       : `Too many Zoho Books requests in progress for this organization; retrying in ${seconds} s.`;
-  return new ZohoRateLimitError(message, { status: 0, method: req.method.toUpperCase(), url: req.url }, { retryAfterMs });
+  return new ZohoRateLimitError(
+    message,
+    { status: 0, method: req.method.toUpperCase(), url: req.url },
+    { retryAfterMs },
+  );
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
@@ -181,11 +185,13 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 // ---- Zoho Accounts (OAuth token endpoint) -------------------------------------------------------
 
 const OAUTH_MESSAGES: Record<string, string> = {
-  invalid_code: "Zoho refused the authorization (the code expired, was already used, or the token was revoked). Connect Zoho Books again.",
+  invalid_code:
+    "Zoho refused the authorization (the code expired, was already used, or the token was revoked). Connect Zoho Books again.",
   invalid_grant: "Zoho refused the refresh token. Reconnect Zoho Books.",
   invalid_client: "Zoho did not recognise this app's client id or secret for this data center.",
   invalid_redirect_uri: "Zoho refused the redirect URL; it must match the one registered in the Zoho API console.",
-  access_denied: "Zoho refused to issue a new access token right now (too many token requests). Try again in a few minutes.",
+  access_denied:
+    "Zoho refused to issue a new access token right now (too many token requests). Try again in a few minutes.",
 };
 
 /** `invalid_code` / `invalid_grant`: the stored refresh token is dead and only a reconnect helps. */

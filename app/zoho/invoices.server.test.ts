@@ -36,7 +36,14 @@ function setup() {
     reference_number: "#1001",
     is_inclusive_tax: false,
     line_items: [
-      { name: "Espresso cup", description: "Espresso cup — White / SKU CUP-1", rate: 12.5, quantity: 2, tax_id: org.taxId("IVA 22"), item_order: 1 },
+      {
+        name: "Espresso cup",
+        description: "Espresso cup — White / SKU CUP-1",
+        rate: 12.5,
+        quantity: 2,
+        tax_id: org.taxId("IVA 22"),
+        item_order: 1,
+      },
       { name: "Shipping", rate: 5.9, quantity: 1, tax_id: org.taxId("IVA 22"), item_order: 2 },
     ],
     adjustment: 0,
@@ -52,14 +59,24 @@ describe("createDraftInvoice / getInvoice", () => {
     const { client, payload } = setup();
     const invoice = await createDraftInvoice(client, payload());
     // (25.00 + 5.90) × 1.22 = 37.698 → tax 5.50 + 1.30 = 6.80 per line
-    expect(invoice).toMatchObject({ status: "draft", invoice_number: "INV-000001", reference_number: "#1001", sub_total: 30.9, tax_total: 6.8, total: "37.70" });
+    expect(invoice).toMatchObject({
+      status: "draft",
+      invoice_number: "INV-000001",
+      reference_number: "#1001",
+      sub_total: 30.9,
+      tax_total: 6.8,
+      total: "37.70",
+    });
     expect(zohoBooks.counts()).toEqual({ "POST /invoices": 1 });
     expect(await getInvoice(client, invoice.invoice_id)).toEqual(invoice);
   });
 
   it("surfaces Zoho's validation message", async () => {
     const { client, payload } = setup();
-    const err = await createDraftInvoice(client, payload({ line_items: [{ name: "x".repeat(101), rate: 1, quantity: 1 }] })).catch((e: unknown) => e);
+    const err = await createDraftInvoice(
+      client,
+      payload({ line_items: [{ name: "x".repeat(101), rate: 1, quantity: 1 }] }),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZohoValidationError);
     expect((err as Error).message).toBe("Invalid value passed for name: at most 100 characters");
   });
@@ -70,7 +87,11 @@ describe("updateDraftInvoice", () => {
     const { client, payload } = setup();
     const created = await createDraftInvoice(client, payload());
     zohoBooks.clearRequests();
-    const updated = await updateDraftInvoice(client, created.invoice_id, payload({ line_items: [{ name: "Mug", rate: 10, quantity: 1 }], adjustment: 0.01 }));
+    const updated = await updateDraftInvoice(
+      client,
+      created.invoice_id,
+      payload({ line_items: [{ name: "Mug", rate: 10, quantity: 1 }], adjustment: 0.01 }),
+    );
     expect(updated).toMatchObject({ invoice_id: created.invoice_id, total: "10.01", status: "draft" });
     expect(updated.line_items.map((l) => l.name)).toEqual(["Mug"]);
     expect(zohoBooks.counts()).toEqual({ "GET /invoices/{id}": 1, "PUT /invoices/{id}": 1 });
@@ -144,15 +165,35 @@ describe("findInvoicesByReference", () => {
         code: 0,
         message: "success",
         invoices: [
-          { invoice_id: "982000000000000002", invoice_number: "INV-2", status: "draft", reference_number: "#10011", created_time: "2026-03-14T10:00:00+0100" },
-          { invoice_id: "982000000000000003", invoice_number: "INV-3", status: "sent", reference_number: "#1001", created_time: "2026-03-14T11:00:00+0100" },
+          {
+            invoice_id: "982000000000000002",
+            invoice_number: "INV-2",
+            status: "draft",
+            reference_number: "#10011",
+            created_time: "2026-03-14T10:00:00+0100",
+          },
+          {
+            invoice_id: "982000000000000003",
+            invoice_number: "INV-3",
+            status: "sent",
+            reference_number: "#1001",
+            created_time: "2026-03-14T11:00:00+0100",
+          },
         ],
         page_context: { page: 1, per_page: 200, has_more_page: true },
       },
       "2": {
         code: 0,
         message: "success",
-        invoices: [{ invoice_id: "982000000000000001", invoice_number: "INV-1", status: "draft", reference_number: " #1001 ", created_time: "2026-03-14T09:00:00+0100" }],
+        invoices: [
+          {
+            invoice_id: "982000000000000001",
+            invoice_number: "INV-1",
+            status: "draft",
+            reference_number: " #1001 ",
+            created_time: "2026-03-14T09:00:00+0100",
+          },
+        ],
         page_context: { page: 2, per_page: 200, has_more_page: false },
       },
     };

@@ -1,7 +1,14 @@
 // Zoho Books invoices: create a draft, read, update a draft, delete, find by reference number.
 // No retries, auth or rate limiting here — ZohoClient does those (design §8).
 import type { ZohoClient } from "./client.server";
-import { ZohoAuthError, ZohoDailyQuotaError, ZohoError, ZohoRateLimitError, ZohoTransientError, ZohoValidationError } from "./errors";
+import {
+  ZohoAuthError,
+  ZohoDailyQuotaError,
+  ZohoError,
+  ZohoRateLimitError,
+  ZohoTransientError,
+  ZohoValidationError,
+} from "./errors";
 import type {
   ZohoCustomFieldDefinition,
   ZohoCustomFieldsResponse,
@@ -89,8 +96,13 @@ export interface InvoiceKey {
 
 /** The payload's custom fields with the key's value set (Zoho stores it on the invoice it creates). */
 function withKey(fields: ZohoCustomFieldValue[] | undefined, key: InvoiceKey): ZohoCustomFieldValue[] {
-  const others = (fields ?? []).filter((f) => f.api_name !== key.field && (!key.fieldId || f.customfield_id !== key.fieldId));
-  return [...others, { api_name: key.field, ...(key.fieldId ? { customfield_id: key.fieldId } : {}), value: key.value }];
+  const others = (fields ?? []).filter(
+    (f) => f.api_name !== key.field && (!key.fieldId || f.customfield_id !== key.fieldId),
+  );
+  return [
+    ...others,
+    { api_name: key.field, ...(key.fieldId ? { customfield_id: key.fieldId } : {}), value: key.value },
+  ];
 }
 
 /**
@@ -98,7 +110,11 @@ function withKey(fields: ZohoCustomFieldValue[] | undefined, key: InvoiceKey): Z
  * README §5). The invoice with this key is updated, or created when there is none: a retry after any
  * failure, or a second worker, can never make a second invoice — Zoho enforces the key.
  */
-export async function upsertInvoiceByKey(client: ZohoClient, payload: ZohoInvoicePayload, key: InvoiceKey): Promise<ZohoInvoice> {
+export async function upsertInvoiceByKey(
+  client: ZohoClient,
+  payload: ZohoInvoicePayload,
+  key: InvoiceKey,
+): Promise<ZohoInvoice> {
   const body: ZohoInvoicePayload = { ...payload, custom_fields: withKey(payload.custom_fields, key) };
   const res = await client.put<ZohoInvoiceResponse>("/invoices", body, undefined, {
     "X-Unique-Identifier-Key": key.field,
@@ -115,7 +131,8 @@ export async function upsertInvoiceByKey(client: ZohoClient, payload: ZohoInvoic
  */
 export function isInvoiceKeyRefusal(err: unknown): boolean {
   if (!(err instanceof ZohoError) || err instanceof ZohoTransientError) return false;
-  if (err instanceof ZohoRateLimitError || err instanceof ZohoAuthError || err instanceof ZohoDailyQuotaError) return false;
+  if (err instanceof ZohoRateLimitError || err instanceof ZohoAuthError || err instanceof ZohoDailyQuotaError)
+    return false;
   const { status, code } = err.info;
   if (status === 405 || status === 404 || code === 1002) return true;
   return /unique|identifier|custom ?field|upsert/i.test(err.message);
@@ -141,7 +158,10 @@ const MAX_REFERENCE_PAGES = 5;
  * every result is re-checked), oldest first: [] = none, one = ours, several = duplicates for the
  * caller to decide about. Used only on recovery (design §5), never on the happy path.
  */
-export async function findInvoicesByReference(client: ZohoClient, referenceNumber: string): Promise<ZohoInvoiceSummary[]> {
+export async function findInvoicesByReference(
+  client: ZohoClient,
+  referenceNumber: string,
+): Promise<ZohoInvoiceSummary[]> {
   const wanted = referenceNumber.trim();
   const found: ZohoInvoiceSummary[] = [];
   for (let page = 1; page <= MAX_REFERENCE_PAGES; page++) {

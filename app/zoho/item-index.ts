@@ -26,14 +26,20 @@ export function addToIndex(index: ItemIndex, item: Pick<ZohoItem, "item_id" | "n
 }
 
 /** The index of a list of items (e.g. the `items` of a GET /items body). */
-export function itemIndexFrom(items: ReadonlyArray<Pick<ZohoItem, "item_id" | "name" | "sku" | "status">>, loadedAt = 0): ItemIndex {
+export function itemIndexFrom(
+  items: ReadonlyArray<Pick<ZohoItem, "item_id" | "name" | "sku" | "status">>,
+  loadedAt = 0,
+): ItemIndex {
   const index = emptyItemIndex(loadedAt);
   for (const item of items) addToIndex(index, item);
   return index;
 }
 
 /** The item id for a SKU (first) or an exact name. */
-export function lookUpItem(index: Pick<ItemIndex, "bySku" | "byName">, want: { sku?: string | null; name: string }): string | undefined {
+export function lookUpItem(
+  index: Pick<ItemIndex, "bySku" | "byName">,
+  want: { sku?: string | null; name: string },
+): string | undefined {
   const sku = want.sku?.trim();
   return (sku ? index.bySku[sku] : undefined) ?? index.byName[nameKey(want.name)];
 }

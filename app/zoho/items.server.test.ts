@@ -6,7 +6,15 @@ import { issueTokensFor } from "~test/harness/zoho-accounts";
 import { seedOrganization, zohoBooks } from "~test/harness/zoho-books";
 import { ZohoClient } from "./client.server";
 import { ZohoValidationError } from "./errors";
-import { ITEM_INDEX_MIN_REFRESH_MS, ITEM_INDEX_TTL_MS, clearItemCache, ensureItems, getItemIndex, isItemRequiredRefusal, lookUpItem } from "./items.server";
+import {
+  ITEM_INDEX_MIN_REFRESH_MS,
+  ITEM_INDEX_TTL_MS,
+  clearItemCache,
+  ensureItems,
+  getItemIndex,
+  isItemRequiredRefusal,
+  lookUpItem,
+} from "./items.server";
 
 const BASE = "https://www.zohoapis.com/books/v3";
 
@@ -57,7 +65,12 @@ describe("the item index", () => {
       http.get(`${BASE}/items`, ({ request }) => {
         const page = Number(new URL(request.url).searchParams.get("page"));
         const p = pages[page - 1]!;
-        return HttpResponse.json({ code: 0, message: "success", items: p.items, page_context: { page, per_page: 200, has_more_page: p.has_more_page } });
+        return HttpResponse.json({
+          code: 0,
+          message: "success",
+          items: p.items,
+          page_context: { page, per_page: 200, has_more_page: p.has_more_page },
+        });
       }),
     );
     const index = await getItemIndex(client, ctx);
@@ -66,7 +79,12 @@ describe("the item index", () => {
 });
 
 describe("ensureItems", () => {
-  const spec = (name: string, sku?: string) => ({ name, rate: 10, productType: "goods" as const, ...(sku ? { sku } : {}) });
+  const spec = (name: string, sku?: string) => ({
+    name,
+    rate: 10,
+    productType: "goods" as const,
+    ...(sku ? { sku } : {}),
+  });
 
   it("costs nothing more when the index knows every item", async () => {
     const { orgId, client, ctx } = setup();
@@ -81,12 +99,23 @@ describe("ensureItems", () => {
     await getItemIndex(client, ctx);
     const added = zohoBooks.seedItem(orgId, { name: "Added in Zoho", sku: "ADD-1" }); // after the index was read
     const taxId = org.taxId("IVA 22");
-    const out = await ensureItems(client, ctx, [spec("Added in Zoho", "ADD-1"), { ...spec("Brand new", "NEW-1"), taxId }, spec("Brand new", "NEW-1")], { create: true });
+    const out = await ensureItems(
+      client,
+      ctx,
+      [spec("Added in Zoho", "ADD-1"), { ...spec("Brand new", "NEW-1"), taxId }, spec("Brand new", "NEW-1")],
+      { create: true },
+    );
     expect(out.ids[0]).toBe(added.item_id);
     expect(out.ids[1]).toBeDefined();
     expect(out.ids[2]).toBe(out.ids[1]);
     expect(out.created).toEqual([expect.objectContaining({ name: "Brand new", sku: "NEW-1", itemId: out.ids[1] })]);
-    expect(org.items.get(out.ids[1]!)).toMatchObject({ name: "Brand new", sku: "NEW-1", rate: 10, tax_id: taxId, product_type: "goods" });
+    expect(org.items.get(out.ids[1]!)).toMatchObject({
+      name: "Brand new",
+      sku: "NEW-1",
+      rate: 10,
+      tax_id: taxId,
+      product_type: "goods",
+    });
     expect(zohoBooks.counts()).toEqual({ "GET /items": 2, "POST /items": 1 });
 
     // The next order with that product: from the index, no call.
@@ -110,9 +139,22 @@ describe("ensureItems", () => {
     const taken = zohoBooks.seedItem(orgId, { name: "Vase" });
     // The refresh under the lock still misses it (Zoho's list lags); the create is refused as a duplicate name.
     server.use(
-      http.get(`${BASE}/items`, () => HttpResponse.json({ code: 0, message: "success", items: [{ item_id: taken.item_id, name: "Vase", status: "active" }], page_context: { has_more_page: false } })),
+      http.get(`${BASE}/items`, () =>
+        HttpResponse.json({
+          code: 0,
+          message: "success",
+          items: [{ item_id: taken.item_id, name: "Vase", status: "active" }],
+          page_context: { has_more_page: false },
+        }),
+      ),
     );
-    server.use(http.get(`${BASE}/items`, () => HttpResponse.json({ code: 0, message: "success", items: [], page_context: { has_more_page: false } }), { once: true }));
+    server.use(
+      http.get(
+        `${BASE}/items`,
+        () => HttpResponse.json({ code: 0, message: "success", items: [], page_context: { has_more_page: false } }),
+        { once: true },
+      ),
+    );
     const out = await ensureItems(client, ctx, [spec("Vase")], { create: true });
     expect(out).toEqual({ ids: [taken.item_id], created: [] });
     expect(zohoBooks.count("POST /items")).toBe(1);
@@ -124,8 +166,14 @@ describe("ensureItems", () => {
     const now = () => t;
     await getItemIndex(client, ctx, { now });
     t += ITEM_INDEX_MIN_REFRESH_MS;
-    expect(await ensureItems(client, ctx, [spec("Nothing")], { create: false, now })).toEqual({ ids: [undefined], created: [] });
-    expect(await ensureItems(client, ctx, [spec("Nothing")], { create: false, now })).toEqual({ ids: [undefined], created: [] });
+    expect(await ensureItems(client, ctx, [spec("Nothing")], { create: false, now })).toEqual({
+      ids: [undefined],
+      created: [],
+    });
+    expect(await ensureItems(client, ctx, [spec("Nothing")], { create: false, now })).toEqual({
+      ids: [undefined],
+      created: [],
+    });
     expect(zohoBooks.counts()).toEqual({ "GET /items": 2 });
   });
 });
@@ -137,8 +185,12 @@ describe("isItemRequiredRefusal", () => {
     const linked = [{ item_id: "1", name: "Mug", rate: 1, quantity: 1 }];
     expect(isItemRequiredRefusal(new ZohoValidationError("Invalid value passed for item_id", info), free)).toBe(true);
     expect(isItemRequiredRefusal(new ZohoValidationError("Please select an item for line 1.", info), free)).toBe(true);
-    expect(isItemRequiredRefusal(new ZohoValidationError("Invalid value passed for item_id", info), linked)).toBe(false);
-    expect(isItemRequiredRefusal(new ZohoValidationError("Invalid value passed for tax_id of item 1", info), free)).toBe(false);
+    expect(isItemRequiredRefusal(new ZohoValidationError("Invalid value passed for item_id", info), linked)).toBe(
+      false,
+    );
+    expect(
+      isItemRequiredRefusal(new ZohoValidationError("Invalid value passed for tax_id of item 1", info), free),
+    ).toBe(false);
     expect(isItemRequiredRefusal(new Error("item"), free)).toBe(false);
   });
 });

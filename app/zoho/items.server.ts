@@ -36,7 +36,11 @@ export function clearItemCache(ctx?: Pick<ItemLookupContext, "organizationId">):
 }
 
 /** The organization's item index: cached, or read from Zoho when stale, missing or `refresh`. */
-export async function getItemIndex(client: ZohoClient, ctx: ItemLookupContext, opts: { refresh?: boolean; now?: () => number } = {}): Promise<ItemIndex> {
+export async function getItemIndex(
+  client: ZohoClient,
+  ctx: ItemLookupContext,
+  opts: { refresh?: boolean; now?: () => number } = {},
+): Promise<ItemIndex> {
   const now = opts.now ?? Date.now;
   const cached = indexes.get(ctx.organizationId);
   if (cached && !opts.refresh && cached.loadedAt + ITEM_INDEX_TTL_MS > now()) return cached;
@@ -85,12 +89,18 @@ export async function ensureItems(
   if (ids.every(Boolean)) return { ids, created };
   if (!opts.create) {
     // Refreshed on a miss: the merchant may have added the item since.
-    if (index.loadedAt + ITEM_INDEX_MIN_REFRESH_MS <= now()) index = await getItemIndex(client, ctx, { refresh: true, now });
+    if (index.loadedAt + ITEM_INDEX_MIN_REFRESH_MS <= now())
+      index = await getItemIndex(client, ctx, { refresh: true, now });
     return { ids: resolve(), created };
   }
   await withRedisLock(
     ["zoho-items", ctx.organizationId],
-    { ttlMs: ITEM_LOCK_TTL_MS, waitMs: ITEM_LOCK_WAIT_MS, busyMessage: "Another order is creating Zoho items for this organization", ...(opts.log ? { log: opts.log } : {}) },
+    {
+      ttlMs: ITEM_LOCK_TTL_MS,
+      waitMs: ITEM_LOCK_WAIT_MS,
+      busyMessage: "Another order is creating Zoho items for this organization",
+      ...(opts.log ? { log: opts.log } : {}),
+    },
     async () => {
       // Whoever held the lock may just have created them; the merchant may have added them in Zoho.
       index = await getItemIndex(client, ctx, { refresh: true, now });
@@ -110,7 +120,11 @@ export async function ensureItems(
 }
 
 /** POST /items; a name Zoho says is taken links that item instead (created: false). */
-async function createItem(client: ZohoClient, ctx: ItemLookupContext, spec: ItemSpec): Promise<{ itemId: string; created: boolean }> {
+async function createItem(
+  client: ZohoClient,
+  ctx: ItemLookupContext,
+  spec: ItemSpec,
+): Promise<{ itemId: string; created: boolean }> {
   const body = {
     name: spec.name,
     rate: spec.rate,
@@ -131,7 +145,10 @@ async function createItem(client: ZohoClient, ctx: ItemLookupContext, spec: Item
 }
 
 function isDuplicateItemName(err: unknown): err is ZohoError {
-  return (err instanceof ZohoValidationError || err instanceof ZohoConflictError) && (err.info.code === 1001 || /already exists/i.test(err.message));
+  return (
+    (err instanceof ZohoValidationError || err instanceof ZohoConflictError) &&
+    (err.info.code === 1001 || /already exists/i.test(err.message))
+  );
 }
 
 /**

@@ -32,8 +32,7 @@ function setup() {
   return { orgId, client, limiter, warnings };
 }
 
-const refusals = (code: number) =>
-  code === 44 ? zohoBooks.rateLimitedCount : zohoBooks.concurrencyRefusedCount;
+const refusals = (code: number) => (code === 44 ? zohoBooks.rateLimitedCount : zohoBooks.concurrencyRefusedCount);
 
 describe("learned limits against a Zoho with lower limits than configured", () => {
   it("one burst teaches the concurrency: later bursts get no 1070", async () => {

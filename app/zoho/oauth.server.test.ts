@@ -99,7 +99,9 @@ describe("state", () => {
 
   it("rejects a state signed with another secret", async () => {
     const { createHmac } = await import("node:crypto");
-    const payload = Buffer.from(JSON.stringify({ shop: uniqueShop(), nonce: "n", exp: Date.now() + 60_000 })).toString("base64url");
+    const payload = Buffer.from(JSON.stringify({ shop: uniqueShop(), nonce: "n", exp: Date.now() + 60_000 })).toString(
+      "base64url",
+    );
     const sig = createHmac("sha256", "not-our-secret").update(`zoho-oauth-state.v1.${payload}`).digest("base64url");
     expect(stateError(() => verifyState(`${payload}.${sig}`)).reason).toBe("tampered");
   });
@@ -151,13 +153,21 @@ describe("exchangeCode", () => {
     expect(callback.get("accounts-server")).toBe(DATA_CENTERS[dc].accountsServer);
     expect(verifyState(callback.get("state")!)).toEqual({ shop });
 
-    const tokens = await exchangeCode({ code: callback.get("code")!, accountsServer: callback.get("accounts-server")! });
+    const tokens = await exchangeCode({
+      code: callback.get("code")!,
+      accountsServer: callback.get("accounts-server")!,
+    });
     expect(tokens.apiDomain).toBe(DATA_CENTERS[dc].apiDomain);
     expect(tokens.refreshToken).toBeTruthy();
     expect(isValidAccessToken(tokens.accessToken, { apiDomain: DATA_CENTERS[dc].apiDomain })).toBe(true);
     expect(tokens.expiresAt.getTime()).toBeGreaterThan(Date.now() + 3500_000);
     expect(zohoAccounts.requests).toEqual([
-      { server: DATA_CENTERS[dc].accountsServer, path: "/oauth/v2/token", grantType: "authorization_code", outcome: "ok" },
+      {
+        server: DATA_CENTERS[dc].accountsServer,
+        path: "/oauth/v2/token",
+        grantType: "authorization_code",
+        outcome: "ok",
+      },
     ]);
   });
 
@@ -168,7 +178,10 @@ describe("exchangeCode", () => {
       seen.push({ url: String(input), body: String(init?.body), type: new Headers(init?.headers).get("content-type") });
       return fetch(input, init);
     };
-    await exchangeCode({ code: callback.get("code")!, accountsServer: callback.get("accounts-server")! }, { fetch: spy });
+    await exchangeCode(
+      { code: callback.get("code")!, accountsServer: callback.get("accounts-server")! },
+      { fetch: spy },
+    );
     expect(seen).toHaveLength(1);
     expect(seen[0]!.url).toBe("https://accounts.zoho.com/oauth/v2/token");
     expect(seen[0]!.type).toBe("application/x-www-form-urlencoded");
@@ -196,14 +209,18 @@ describe("exchangeCode", () => {
   it("a code older than 2 minutes is invalid_code", async () => {
     const callback = await consent(buildAuthorizeUrl({ shop: uniqueShop() }));
     advanceZohoClock(2 * 60_000 + 1);
-    const err = await oauthError(exchangeCode({ code: callback.get("code")!, accountsServer: callback.get("accounts-server")! }));
+    const err = await oauthError(
+      exchangeCode({ code: callback.get("code")!, accountsServer: callback.get("accounts-server")! }),
+    );
     expect(err.code).toBe("invalid_code");
   });
 
   it("exchanging at another data center's server is invalid_client", async () => {
     zohoAccounts.userDataCenter = "eu";
     const callback = await consent(buildAuthorizeUrl({ shop: uniqueShop() }));
-    const err = await oauthError(exchangeCode({ code: callback.get("code")!, accountsServer: "https://accounts.zoho.com" }));
+    const err = await oauthError(
+      exchangeCode({ code: callback.get("code")!, accountsServer: "https://accounts.zoho.com" }),
+    );
     expect(err.code).toBe("invalid_client");
     expect(err.info.status).toBe(200);
     expect(err.reauthRequired).toBe(false);
@@ -215,7 +232,11 @@ describe("exchangeCode", () => {
       seen.push(String(input));
       return fetch(input, init);
     };
-    for (const accountsServer of ["https://accounts.zoho.attacker.example", "http://accounts.zoho.com", "https://accounts.zoho.com/x?y=1"]) {
+    for (const accountsServer of [
+      "https://accounts.zoho.attacker.example",
+      "http://accounts.zoho.com",
+      "https://accounts.zoho.com/x?y=1",
+    ]) {
       const err = await oauthError(exchangeCode({ code: "1000.abc", accountsServer }, { fetch: spy }));
       expect(err.code).toBe("untrusted_accounts_server");
       expect(err.message).toMatch(/not a Zoho data center/);
@@ -243,7 +264,10 @@ describe("exchangeCode", () => {
       expect(authorize.startsWith(`${sandbox}/oauth/v2/auth?`)).toBe(true);
       const callback = await consent(authorize);
       expect(callback.get("accounts-server")).toBe(sandbox);
-      const tokens = await exchangeCode({ code: callback.get("code")!, accountsServer: callback.get("accounts-server")! });
+      const tokens = await exchangeCode({
+        code: callback.get("code")!,
+        accountsServer: callback.get("accounts-server")!,
+      });
       expect(tokens.apiDomain).toBe("http://localhost:4010");
     } finally {
       env.ZOHO_ACCOUNTS_URL = saved;
@@ -260,7 +284,10 @@ describe("exchangeCode", () => {
 describe("refreshAccessToken", () => {
   it("mints a new access token and never returns a refresh token", async () => {
     const seeded = issueTokensFor({ dataCenter: "eu" });
-    const tokens = await refreshAccessToken({ accountsServer: seeded.accountsServer, refreshToken: seeded.refreshToken });
+    const tokens = await refreshAccessToken({
+      accountsServer: seeded.accountsServer,
+      refreshToken: seeded.refreshToken,
+    });
     expect(tokens.accessToken).not.toBe(seeded.accessToken);
     expect(tokens.refreshToken).toBeNull();
     expect(tokens.apiDomain).toBe("https://www.zohoapis.eu");
@@ -271,7 +298,9 @@ describe("refreshAccessToken", () => {
   it("a revoked refresh token is invalid_code and needs a reconnect", async () => {
     const seeded = issueTokensFor();
     revokeZohoRefreshToken(seeded.refreshToken);
-    const err = await oauthError(refreshAccessToken({ accountsServer: seeded.accountsServer, refreshToken: seeded.refreshToken }));
+    const err = await oauthError(
+      refreshAccessToken({ accountsServer: seeded.accountsServer, refreshToken: seeded.refreshToken }),
+    );
     expect(err.code).toBe("invalid_code");
     expect(err.reauthRequired).toBe(true);
   });
@@ -295,12 +324,16 @@ describe("revokeToken", () => {
     await revokeToken({ accountsServer: seeded.accountsServer, token: seeded.refreshToken });
     expect(zohoAccounts.revokeRequests).toBe(1);
     expect(isValidAccessToken(seeded.accessToken)).toBe(false);
-    const err = await oauthError(refreshAccessToken({ accountsServer: seeded.accountsServer, refreshToken: seeded.refreshToken }));
+    const err = await oauthError(
+      refreshAccessToken({ accountsServer: seeded.accountsServer, refreshToken: seeded.refreshToken }),
+    );
     expect(err.code).toBe("invalid_code");
   });
 
   it("an unknown token is an error whose URL does not carry the token", async () => {
-    const err = await oauthError(revokeToken({ accountsServer: "https://accounts.zoho.com", token: "1000.secret-token" }));
+    const err = await oauthError(
+      revokeToken({ accountsServer: "https://accounts.zoho.com", token: "1000.secret-token" }),
+    );
     expect(err.info.status).toBe(400);
     expect(err.info.url).not.toContain("secret-token");
   });

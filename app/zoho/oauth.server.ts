@@ -4,7 +4,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { env } from "~/env.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
-import { DATA_CENTERS, DEFAULT_DATA_CENTER, isAllowedAccountsServer, normalizeServerUrl, type DataCenterId } from "./data-centers";
+import {
+  DATA_CENTERS,
+  DEFAULT_DATA_CENTER,
+  isAllowedAccountsServer,
+  normalizeServerUrl,
+  type DataCenterId,
+} from "./data-centers";
 import { toZohoError, toZohoOAuthError, zohoNetworkError, zohoTimeoutError, type ZohoOAuthError } from "./errors";
 
 /**
@@ -56,7 +62,8 @@ const STATE_MESSAGES: Record<OAuthStateFailure, string> = {
   malformed: "The Zoho sign-in link is incomplete. Start the connection again from the app's Settings page.",
   tampered: "The Zoho sign-in could not be verified. Start the connection again from the app's Settings page.",
   expired: "The Zoho sign-in took longer than 10 minutes. Start the connection again from the app's Settings page.",
-  wrong_shop: "This Zoho sign-in was started for a different shop. Start the connection again from this shop's Settings page.",
+  wrong_shop:
+    "This Zoho sign-in was started for a different shop. Start the connection again from this shop's Settings page.",
   used: "This Zoho sign-in link was already used. Start the connection again from the app's Settings page.",
 };
 
@@ -128,7 +135,15 @@ export function authorizeServer(dataCenter?: DataCenterId): string {
   return env.ZOHO_ACCOUNTS_URL ?? DATA_CENTERS[dataCenter ?? DEFAULT_DATA_CENTER].accountsServer;
 }
 
-export function buildAuthorizeUrl({ shop, dataCenter, now }: { shop: string; dataCenter?: DataCenterId; now?: number }): string {
+export function buildAuthorizeUrl({
+  shop,
+  dataCenter,
+  now,
+}: {
+  shop: string;
+  dataCenter?: DataCenterId;
+  now?: number;
+}): string {
   const url = new URL(`${authorizeServer(dataCenter).replace(/\/+$/, "")}/oauth/v2/auth`);
   url.search = new URLSearchParams({
     client_id: env.ZOHO_CLIENT_ID,
@@ -153,7 +168,8 @@ export function assertAllowedAccountsServer(accountsServer: string): string {
       0,
       {
         error: "untrusted_accounts_server",
-        error_description: "The Zoho sign-in named an accounts server that is not a Zoho data center. Start the connection again.",
+        error_description:
+          "The Zoho sign-in named an accounts server that is not a Zoho data center. Start the connection again.",
       },
       { method: "POST", url: String(accountsServer).slice(0, 200) },
     );
@@ -173,7 +189,11 @@ export async function exchangeCode(
   if (!tokens.refreshToken) {
     throw toZohoOAuthError(
       200,
-      { error: "no_refresh_token", error_description: "Zoho did not issue a refresh token. Connect Zoho Books again and accept the consent screen." },
+      {
+        error: "no_refresh_token",
+        error_description:
+          "Zoho did not issue a refresh token. Connect Zoho Books again and accept the consent screen.",
+      },
       { method: "POST", url: `${accountsServer}/oauth/v2/token` },
     );
   }
@@ -190,7 +210,10 @@ export async function refreshAccessToken(
 }
 
 /** Revokes a refresh token (and with it its access tokens) or a single access token. */
-export async function revokeToken({ accountsServer, token }: { accountsServer: string; token: string }, deps: OAuthDeps = {}): Promise<void> {
+export async function revokeToken(
+  { accountsServer, token }: { accountsServer: string; token: string },
+  deps: OAuthDeps = {},
+): Promise<void> {
   const server = assertAllowedAccountsServer(accountsServer);
   const url = `${server}/oauth/v2/token/revoke?${new URLSearchParams({ token })}`;
   const { status, body } = await send(url, { method: "POST" }, deps);
@@ -200,7 +223,11 @@ export async function revokeToken({ accountsServer, token }: { accountsServer: s
   throw toZohoOAuthError(status, body, { method: "POST", url });
 }
 
-async function tokenRequest(accountsServer: string, params: Record<string, string>, deps: OAuthDeps): Promise<ZohoTokens> {
+async function tokenRequest(
+  accountsServer: string,
+  params: Record<string, string>,
+  deps: OAuthDeps,
+): Promise<ZohoTokens> {
   const server = assertAllowedAccountsServer(accountsServer);
   const url = `${server}/oauth/v2/token`;
   const now = deps.now ?? Date.now;
@@ -231,7 +258,11 @@ async function tokenRequest(accountsServer: string, params: Record<string, strin
   };
 }
 
-function oauthError(status: number, raw: Record<string, unknown>, req: { method: string; url: string }): ZohoOAuthError {
+function oauthError(
+  status: number,
+  raw: Record<string, unknown>,
+  req: { method: string; url: string },
+): ZohoOAuthError {
   // "Access Denied" = too many token requests for this refresh token: usable again after the window.
   const denied = typeof raw.error === "string" && /^access[\s_-]?denied$/i.test(raw.error.trim());
   return toZohoOAuthError(status, raw, denied ? { ...req, retryAfterMs: TOKEN_LIMIT_WINDOW_MS } : req);
@@ -243,9 +274,14 @@ async function send(url: string, init: RequestInit, deps: OAuthDeps): Promise<{ 
   const req = { method: init.method ?? "GET", url };
   let res: Response;
   try {
-    res = await doFetch(url, { ...init, headers: { accept: "application/json", ...init.headers }, signal: AbortSignal.timeout(timeoutMs) });
+    res = await doFetch(url, {
+      ...init,
+      headers: { accept: "application/json", ...init.headers },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (err) {
-    if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw zohoTimeoutError(timeoutMs, req, err);
+    if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError"))
+      throw zohoTimeoutError(timeoutMs, req, err);
     throw zohoNetworkError(err, req);
   }
   const text = await res.text().catch(() => "");

@@ -19,7 +19,12 @@ function clientFor(dataCenter: "com" | "eu", token?: string) {
 describe("listOrganizations", () => {
   it("lists the organizations served on the connection's data center, without an organization id", async () => {
     const eu = seedOrganization({ preset: "eu", apiDomain: "https://www.zohoapis.eu" });
-    const jp = seedOrganization({ name: "Kissa KK", currency_code: "JPY", price_precision: 0, apiDomain: "https://www.zohoapis.eu" });
+    const jp = seedOrganization({
+      name: "Kissa KK",
+      currency_code: "JPY",
+      price_precision: 0,
+      apiDomain: "https://www.zohoapis.eu",
+    });
     seedOrganization({ preset: "us", apiDomain: "https://www.zohoapis.com" });
 
     const orgs = await listOrganizations(clientFor("eu"));
@@ -28,7 +33,9 @@ describe("listOrganizations", () => {
       [eu.organization.organization_id, "Bottega Srl", "EUR", 2],
       [jp.organization.organization_id, "Kissa KK", "JPY", 0],
     ]);
-    expect(zohoBooks.requests).toEqual([expect.objectContaining({ method: "GET", template: "/organizations", organizationId: null })]);
+    expect(zohoBooks.requests).toEqual([
+      expect.objectContaining({ method: "GET", template: "/organizations", organizationId: null }),
+    ]);
   });
 
   it("surfaces a refused token as ZohoAuthError", async () => {

@@ -4,7 +4,13 @@ import { prisma } from "~/db.server";
 import { createRedis } from "~/redis/redis.server";
 import { connectedShop } from "~test/harness/connected-shop";
 import { ZohoDailyQuotaError } from "./errors";
-import { backgroundQuotaWait, dailyQuotaForPlan, getDailyQuotaStatus, quotaFromRefusalMessage, recordDailyQuotaRefusal } from "./quota.server";
+import {
+  backgroundQuotaWait,
+  dailyQuotaForPlan,
+  getDailyQuotaStatus,
+  quotaFromRefusalMessage,
+  recordDailyQuotaRefusal,
+} from "./quota.server";
 import { limiterKeys, zohoDay } from "./rate-limit.server";
 
 describe("daily quota sources", () => {
@@ -21,7 +27,9 @@ describe("daily quota sources", () => {
   });
 
   it("reads the quota from Zoho's code-45 message", () => {
-    expect(quotaFromRefusalMessage("The API call for this organization has exceeded the maximum call rate limit of 1000.")).toBe(1_000);
+    expect(
+      quotaFromRefusalMessage("The API call for this organization has exceeded the maximum call rate limit of 1000."),
+    ).toBe(1_000);
     expect(quotaFromRefusalMessage("… exceeded the maximum call rate limit of 10,000.")).toBe(10_000);
     expect(quotaFromRefusalMessage("Zoho Books daily API limit reached for this organization.")).toBeUndefined();
   });
@@ -45,13 +53,29 @@ describe("getDailyQuotaStatus", () => {
         resetsAt: new Date("2026-12-06T00:00:00.000Z"),
       });
 
-      await recordDailyQuotaRefusal(shop, new ZohoDailyQuotaError("The API call for this organization has exceeded the maximum call rate limit of 4000.", { status: 429, code: 45, method: "GET", url: "" }));
-      expect(await getDailyQuotaStatus(shop, { now: () => now, redis })).toMatchObject({ quota: 4000, source: "zoho", backgroundLimit: 3200 });
+      await recordDailyQuotaRefusal(
+        shop,
+        new ZohoDailyQuotaError(
+          "The API call for this organization has exceeded the maximum call rate limit of 4000.",
+          { status: 429, code: 45, method: "GET", url: "" },
+        ),
+      );
+      expect(await getDailyQuotaStatus(shop, { now: () => now, redis })).toMatchObject({
+        quota: 4000,
+        source: "zoho",
+        backgroundLimit: 3200,
+      });
       expect(await backgroundQuotaWait(shop, { now: () => now, redis })).toBeNull();
 
       await prisma.zohoConnection.update({ where: { shop }, data: { planName: "Free" } });
-      expect(await getDailyQuotaStatus(shop, { now: () => now, redis, backgroundShare: 0.5 })).toMatchObject({ quota: 1000, source: "plan", backgroundLimit: 500 });
-      expect(await backgroundQuotaWait(shop, { now: () => now, redis })).toMatchObject({ until: new Date("2026-12-06T00:00:00.000Z") });
+      expect(await getDailyQuotaStatus(shop, { now: () => now, redis, backgroundShare: 0.5 })).toMatchObject({
+        quota: 1000,
+        source: "plan",
+        backgroundLimit: 500,
+      });
+      expect(await backgroundQuotaWait(shop, { now: () => now, redis })).toMatchObject({
+        until: new Date("2026-12-06T00:00:00.000Z"),
+      });
       // The next day starts from zero.
       expect(await backgroundQuotaWait(shop, { now: () => now + 86_400_000, redis })).toBeNull();
     } finally {

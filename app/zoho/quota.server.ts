@@ -101,7 +101,10 @@ export async function getDailyQuotaStatus(shop: string, deps: QuotaDeps = {}): P
  * Whether a background job (backfill, catch-up scan) of the shop must wait: the time to run it again
  * (the next Zoho day) when today's share is used up, else null.
  */
-export async function backgroundQuotaWait(shop: string, deps: QuotaDeps = {}): Promise<{ until: Date; status: DailyQuotaStatus } | null> {
+export async function backgroundQuotaWait(
+  shop: string,
+  deps: QuotaDeps = {},
+): Promise<{ until: Date; status: DailyQuotaStatus } | null> {
   const status = await getDailyQuotaStatus(shop, deps);
   if (!status || status.used < status.backgroundLimit) return null;
   return { until: status.resetsAt, status };
@@ -111,6 +114,7 @@ export async function backgroundQuotaWait(shop: string, deps: QuotaDeps = {}): P
 export async function recordDailyQuotaRefusal(shop: string, err: unknown): Promise<number | undefined> {
   if (!(err instanceof ZohoDailyQuotaError)) return undefined;
   const quota = quotaFromRefusalMessage(err.message);
-  if (quota !== undefined) await prisma.zohoConnection.updateMany({ where: { shop }, data: { dailyQuotaLearned: quota } });
+  if (quota !== undefined)
+    await prisma.zohoConnection.updateMany({ where: { shop }, data: { dailyQuotaLearned: quota } });
   return quota;
 }

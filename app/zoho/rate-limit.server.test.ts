@@ -3,7 +3,13 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedis, redisPrefix } from "~/redis/redis.server";
 import { ZohoRateLimitError } from "./errors";
-import { type ZohoRateLimiterOptions, ZohoRateLimiter, limiterKeys, zohoCallsOnDay, zohoDayEnd } from "./rate-limit.server";
+import {
+  type ZohoRateLimiterOptions,
+  ZohoRateLimiter,
+  limiterKeys,
+  zohoCallsOnDay,
+  zohoDayEnd,
+} from "./rate-limit.server";
 
 const redisA = createRedis("worker");
 const redisB = createRedis("worker"); // a second connection stands in for a second process
@@ -103,12 +109,16 @@ describe("ZohoRateLimiter: a request counts from when it finished", () => {
     const l = limiter(time, { limit: 2, maxWaitMs: 0 });
     const org = newOrg();
     const slow = await l.acquire(org); // granted at t0, reaches Zoho whenever the event loop lets it
-    await (await l.acquire(org))();
+    await (
+      await l.acquire(org)
+    )();
     time.t.now += 10_000;
     await slow(); // its answer came 10 s later: it counts from here
 
     time.t.now += 55_000; // t0 + 65 s: the quick one has left the window, the slow one has not
-    await (await l.acquire(org))();
+    await (
+      await l.acquire(org)
+    )();
     await expect(l.acquire(org)).rejects.toMatchObject({ retryAfterMs: 5_000 });
     const scores = await redisA.zrange(limiterKeys(org).requests, "0", "-1", "WITHSCORES");
     expect(scores.filter((_, i) => i % 2 === 1).map(Number)).toEqual([time.t.now - 55_000, time.t.now]);
@@ -120,7 +130,9 @@ describe("ZohoRateLimiter: a request counts from when it finished", () => {
     const org = newOrg();
     const stale = await l.acquire(org);
     time.t.now += 2_000;
-    await (await l.acquire(org))(); // trims the old member
+    await (
+      await l.acquire(org)
+    )(); // trims the old member
     await stale();
     expect(await redisA.zcard(limiterKeys(org).requests)).toBe(1);
   });
@@ -219,7 +231,9 @@ describe("ZohoRateLimiter: learned limits (ADR 016)", () => {
 
     for (let i = 0; i < 30; i++) {
       time.t.now += 600_000;
-      await (await l.acquire(org))();
+      await (
+        await l.acquire(org)
+      )();
     }
     expect(await l.learnedLimits(org)).toEqual({ limit: 100, concurrency: 5, lowered: false });
   });
@@ -229,7 +243,9 @@ describe("ZohoRateLimiter: learned limits (ADR 016)", () => {
     const org = newOrg();
     const l = limiter(time, { limit: 100, maxWaitMs: 0, learnFloor: { limit: 10, concurrency: 2 } });
     await useSlots(l, org, 3);
-    await (await l.acquire(org))("rate"); // 3 in the window: another integration used the minute
+    await (
+      await l.acquire(org)
+    )("rate"); // 3 in the window: another integration used the minute
     expect(await l.learnedLimits(org)).toMatchObject({ limit: 100, lowered: false });
 
     const tight = limiter(time, { limit: 3, maxWaitMs: 0, learnFloor: { limit: 1, concurrency: 1 } });
@@ -237,7 +253,9 @@ describe("ZohoRateLimiter: learned limits (ADR 016)", () => {
       time.t.now += 60_000;
       const budget = (await tight.learnedLimits(org)).limit;
       for (let k = 1; k < budget; k++) await (await tight.acquire(org))();
-      await (await tight.acquire(org))("rate"); // Zoho refuses the last call of our budget: one less
+      await (
+        await tight.acquire(org)
+      )("rate"); // Zoho refuses the last call of our budget: one less
     }
     expect((await tight.learnedLimits(org)).limit).toBe(1);
   });
@@ -268,10 +286,26 @@ describe("ZohoRateLimiter: learned limits (ADR 016)", () => {
     const org = newOrg();
     const a = limiter(time, { limit: 20, maxWaitMs: 0 });
     await useSlots(a, org, 12);
-    await (await a.acquire(org))("rate");
-    const b = new ZohoRateLimiter({ redis: redisB, now: time.now, sleep: time.sleep, random: () => 0, limit: 5, maxWaitMs: 0 });
+    await (
+      await a.acquire(org)
+    )("rate");
+    const b = new ZohoRateLimiter({
+      redis: redisB,
+      now: time.now,
+      sleep: time.sleep,
+      random: () => 0,
+      limit: 5,
+      maxWaitMs: 0,
+    });
     expect(await b.learnedLimits(org)).toEqual({ limit: 5, concurrency: 5, lowered: false });
-    const c = new ZohoRateLimiter({ redis: redisB, now: time.now, sleep: time.sleep, random: () => 0, limit: 20, maxWaitMs: 0 });
+    const c = new ZohoRateLimiter({
+      redis: redisB,
+      now: time.now,
+      sleep: time.sleep,
+      random: () => 0,
+      limit: 20,
+      maxWaitMs: 0,
+    });
     expect((await c.learnedLimits(org)).limit).toBe(12);
   });
 

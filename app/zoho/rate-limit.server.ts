@@ -191,7 +191,8 @@ const REFUSED_SHA = createHash("sha1").update(REFUSED_LUA).digest("hex");
 
 type LimiterKeys = ReturnType<typeof limiterKeys>;
 
-type AcquireResult = { granted: true } | { granted: false; waitMs: number; reason: "rate" | "concurrency"; limit: number };
+type AcquireResult =
+  { granted: true } | { granted: false; waitMs: number; reason: "rate" | "concurrency"; limit: number };
 
 export class ZohoRateLimiter {
   private readonly redisOption: RedisClient | undefined;
@@ -290,7 +291,12 @@ export class ZohoRateLimiter {
     const raw = await this.script(ACQUIRE_SHA, ACQUIRE_LUA, keys, args);
     const [granted, waitMs, reason, limit] = raw as [number, number, string | undefined, number | undefined];
     if (granted === 1) return { granted: true };
-    return { granted: false, waitMs: Math.max(1, Number(waitMs)), reason: reason === "rate" ? "rate" : "concurrency", limit: Number(limit ?? this.limit) };
+    return {
+      granted: false,
+      waitMs: Math.max(1, Number(waitMs)),
+      reason: reason === "rate" ? "rate" : "concurrency",
+      limit: Number(limit ?? this.limit),
+    };
   }
 
   /** EVALSHA, loading the script on a NOSCRIPT answer (a restarted Redis, another cluster node). */
@@ -317,9 +323,18 @@ export class ZohoRateLimiter {
         }
         const ceiling = refused === "rate" ? this.limit : this.concurrency;
         const floor = refused === "rate" ? this.learnFloor.limit : this.learnFloor.concurrency;
-        const args = [now, member, String(this.windowMs), refused, String(ceiling), String(this.raiseAfterMs), String(floor)];
+        const args = [
+          now,
+          member,
+          String(this.windowMs),
+          refused,
+          String(ceiling),
+          String(this.raiseAfterMs),
+          String(floor),
+        ];
         const lowered = Number(await this.script(REFUSED_SHA, REFUSED_LUA, keys, args));
-        if (lowered > 0) this.log.warn({ organizationId, refused, lowered, ceiling }, "zoho refused: organization limit lowered");
+        if (lowered > 0)
+          this.log.warn({ organizationId, refused, lowered, ceiling }, "zoho refused: organization limit lowered");
         else this.log.info({ organizationId, refused, floor }, "zoho refused below the learning floor: limit kept");
       } catch (err) {
         // Not fatal: the lease expires by itself after leaseMs.
@@ -330,7 +345,12 @@ export class ZohoRateLimiter {
 }
 
 /** Redis keys for one organization; the hash tag keeps them on one cluster slot for the scripts. */
-export function limiterKeys(organizationId: string): { requests: string; inflight: string; learned: string; day: string } {
+export function limiterKeys(organizationId: string): {
+  requests: string;
+  inflight: string;
+  learned: string;
+  day: string;
+} {
   const tag = `{${organizationId}}`;
   return {
     requests: redisKey("zoho-limit", tag, "requests"),
@@ -351,7 +371,11 @@ export function zohoDayEnd(at: number): Date {
 }
 
 /** Calls granted for the organization on the Zoho day of `at` (the limiter counts them). */
-export async function zohoCallsOnDay(organizationId: string, at: number, redis: RedisClient = getRedis()): Promise<number> {
+export async function zohoCallsOnDay(
+  organizationId: string,
+  at: number,
+  redis: RedisClient = getRedis(),
+): Promise<number> {
   return Number((await redis.get(`${limiterKeys(organizationId).day}:${zohoDay(at)}`)) ?? 0);
 }
 
@@ -360,5 +384,8 @@ let shared: ZohoRateLimiter | undefined;
 export function getZohoRateLimiter(): ZohoRateLimiter {
   // Zoho's own minute: a finished request is counted from its completion (RELEASE_LUA), which is never
   // before Zoho saw it, so no extra margin is needed on the window.
-  return (shared ??= new ZohoRateLimiter({ limit: env.ZOHO_REQUESTS_PER_MINUTE, concurrency: env.ZOHO_MAX_CONCURRENT }));
+  return (shared ??= new ZohoRateLimiter({
+    limit: env.ZOHO_REQUESTS_PER_MINUTE,
+    concurrency: env.ZOHO_MAX_CONCURRENT,
+  }));
 }

@@ -3,7 +3,12 @@ import { prisma } from "~/db.server";
 import { tryRedisLock } from "~/redis/lock.server";
 import { uniqueShop } from "~test/harness/shop";
 import { issueTokensFor } from "~test/harness/zoho-accounts";
-import { seedOrganization, zohoBooks, type SeedOrganizationInput, type SimOrganization } from "~test/harness/zoho-books";
+import {
+  seedOrganization,
+  zohoBooks,
+  type SeedOrganizationInput,
+  type SimOrganization,
+} from "~test/harness/zoho-books";
 import { ZohoClient } from "./client.server";
 import { ZohoTransientError } from "./errors";
 import { TAX_CACHE_TTL_MS, fetchTaxTable, getTaxTable, invalidateTaxTable, isRejectedTaxError } from "./taxes.server";
@@ -23,7 +28,12 @@ function setup(input: SeedOrganizationInput = {}) {
 }
 
 const summary = (table: Awaited<ReturnType<typeof fetchTaxTable>>) =>
-  table.map((t) => [t.tax_name, t.tax_percentage, t.tax_type, ...(t.members ? [t.members.map((m) => `${m.tax_name} ${m.tax_percentage}`)] : [])]);
+  table.map((t) => [
+    t.tax_name,
+    t.tax_percentage,
+    t.tax_type,
+    ...(t.members ? [t.members.map((m) => `${m.tax_name} ${m.tax_percentage}`)] : []),
+  ]);
 
 function nycMembers(org: SimOrganization) {
   return ["New York State", "New York City", "MCTD"].map((name) => ({
@@ -94,7 +104,10 @@ describe("getTaxTable", () => {
     expect(expired.map((t) => t.tax_name)).toContain("IVA 4 (ridotta)");
 
     org.taxes.delete(org.taxId("IVA 10"));
-    const refreshed = await getTaxTable(client, ctx, { refresh: true, now: () => new Date(t0.getTime() + TAX_CACHE_TTL_MS + 1) });
+    const refreshed = await getTaxTable(client, ctx, {
+      refresh: true,
+      now: () => new Date(t0.getTime() + TAX_CACHE_TTL_MS + 1),
+    });
     expect(refreshed.map((t) => t.tax_name)).toEqual(["IVA 22", "IVA 4 (ridotta)"]);
     expect(zohoBooks.count("GET /settings/taxes")).toBe(2);
   });
@@ -148,7 +161,10 @@ describe("fetchTaxTable: tax groups", () => {
   });
 
   it("uses GET /settings/taxgroups when the tax list has no groups", async () => {
-    const { org, client } = setup({ preset: "us", settings: { taxGroupsInTaxList: false, taxGroupListEndpoint: true } });
+    const { org, client } = setup({
+      preset: "us",
+      settings: { taxGroupsInTaxList: false, taxGroupListEndpoint: true },
+    });
     const groups = (await fetchTaxTable(client)).filter((t) => t.tax_type === "tax_group");
     expect(groups.map((g) => g.tax_name)).toEqual(["NYC Sales Tax", "Westchester Sales Tax"]);
     expect(groups[0]!.members).toEqual(nycMembers(org));
@@ -194,8 +210,16 @@ describe("isRejectedTaxError", () => {
     const { org, client } = setup({ preset: "eu" });
     const customer = zohoBooks.seedContact(org.organization.organization_id, { contact_name: "Ada" });
     const post = (body: Record<string, unknown>) =>
-      client.post("/invoices", { customer_id: customer.contact_id, line_items: [{ name: "Mug", rate: 1, quantity: 1 }], ...body }).catch((e: unknown) => e);
-    expect(isRejectedTaxError(await post({ line_items: [{ name: "Mug", rate: 1, quantity: 1, tax_id: "4600000099" }] }))).toBe(true);
+      client
+        .post("/invoices", {
+          customer_id: customer.contact_id,
+          line_items: [{ name: "Mug", rate: 1, quantity: 1 }],
+          ...body,
+        })
+        .catch((e: unknown) => e);
+    expect(
+      isRejectedTaxError(await post({ line_items: [{ name: "Mug", rate: 1, quantity: 1, tax_id: "4600000099" }] })),
+    ).toBe(true);
     expect(isRejectedTaxError(await post({ customer_id: "1" }))).toBe(false);
     zohoBooks.inject({ kind: "internal-error" });
     expect(isRejectedTaxError(await post({}))).toBe(false);

@@ -53,18 +53,22 @@ export async function getTaxTable(
   const key = `${ctx.shop}\u0000${ctx.organizationId}`;
   const pending = inFlight.get(key);
   if (pending) return pending;
-  const fetching = withRedisLock(["zoho-tax-table", ctx.shop, ctx.organizationId], { ttlMs: TAX_LOCK_TTL_MS, waitMs: TAX_LOCK_WAIT_MS }, async () => {
-    const fetchedMeanwhile = await cachedSince(since);
-    if (fetchedMeanwhile) return fetchedMeanwhile;
-    const table = await fetchTaxTable(client);
-    const json = table as unknown as Prisma.InputJsonValue;
-    await prisma.taxCache.upsert({
-      where,
-      create: { shop: ctx.shop, organizationId: ctx.organizationId, taxes: json, fetchedAt: now },
-      update: { taxes: json, fetchedAt: now },
-    });
-    return table;
-  }).finally(() => inFlight.delete(key));
+  const fetching = withRedisLock(
+    ["zoho-tax-table", ctx.shop, ctx.organizationId],
+    { ttlMs: TAX_LOCK_TTL_MS, waitMs: TAX_LOCK_WAIT_MS },
+    async () => {
+      const fetchedMeanwhile = await cachedSince(since);
+      if (fetchedMeanwhile) return fetchedMeanwhile;
+      const table = await fetchTaxTable(client);
+      const json = table as unknown as Prisma.InputJsonValue;
+      await prisma.taxCache.upsert({
+        where,
+        create: { shop: ctx.shop, organizationId: ctx.organizationId, taxes: json, fetchedAt: now },
+        update: { taxes: json, fetchedAt: now },
+      });
+      return table;
+    },
+  ).finally(() => inFlight.delete(key));
   inFlight.set(key, fetching);
   return fetching;
 }
@@ -78,7 +82,11 @@ export async function invalidateTaxTable(ctx: TaxTableContext): Promise<void> {
 
 /** Did Zoho refuse a request because of a tax id (deleted or changed tax)? Then refresh the table once. */
 export function isRejectedTaxError(err: unknown): boolean {
-  return (err instanceof ZohoValidationError || err instanceof ZohoNotFoundError) && err.info.status >= 400 && /\btax/i.test(err.message);
+  return (
+    (err instanceof ZohoValidationError || err instanceof ZohoNotFoundError) &&
+    err.info.status >= 400 &&
+    /\btax/i.test(err.message)
+  );
 }
 
 // ---- fetching and normalising --------------------------------------------------------------------
@@ -99,7 +107,12 @@ const taxesPageSchema = z.object({
   page_context: z.object({ has_more_page: z.boolean().optional() }).partial().optional(),
 });
 
-const memberSchema = z.object({ tax_id: id, tax_name: z.string(), tax_percentage: percentage, tax_type: z.string().optional() });
+const memberSchema = z.object({
+  tax_id: id,
+  tax_name: z.string(),
+  tax_percentage: percentage,
+  tax_type: z.string().optional(),
+});
 
 const groupSchema = z.object({
   tax_group_id: id,
@@ -116,7 +129,14 @@ const cachedTableSchema = z.array(
     tax_type: z.enum(["tax", "compound_tax", "tax_group"]),
     is_default_tax: z.boolean(),
     members: z
-      .array(z.object({ tax_id: z.string(), tax_name: z.string(), tax_percentage: z.number(), tax_type: z.enum(["tax", "compound_tax"]) }))
+      .array(
+        z.object({
+          tax_id: z.string(),
+          tax_name: z.string(),
+          tax_percentage: z.number(),
+          tax_type: z.enum(["tax", "compound_tax"]),
+        }),
+      )
       .optional(),
   }),
 );
@@ -150,9 +170,20 @@ export async function fetchTaxTable(client: ZohoClient): Promise<ZohoTaxTable> {
     }));
   const byId = new Map(taxes.map((t) => [t.tax_id, t]));
 
-  let groups: Array<{ id: string; name: string; percentage: number; isDefault: boolean; members?: ZohoTaxGroupMember[] }> = listed
+  let groups: Array<{
+    id: string;
+    name: string;
+    percentage: number;
+    isDefault: boolean;
+    members?: ZohoTaxGroupMember[];
+  }> = listed
     .filter((t) => t.tax_type === "tax_group")
-    .map((t) => ({ id: t.tax_id, name: t.tax_name, percentage: t.tax_percentage, isDefault: t.is_default_tax ?? false }));
+    .map((t) => ({
+      id: t.tax_id,
+      name: t.tax_name,
+      percentage: t.tax_percentage,
+      isDefault: t.is_default_tax ?? false,
+    }));
   if (groups.length === 0) groups = await listTaxGroups(client, byId);
 
   const entries: ZohoTaxTableEntry[] = [...taxes];
@@ -178,14 +209,19 @@ function toMember(m: z.infer<typeof memberSchema>, byId: Map<string, ZohoTaxTabl
 
 /** An endpoint this Zoho edition does not have answers 404 (or 405 / a "not allowed" code). */
 function isUnavailable(err: unknown): boolean {
-  return err instanceof ZohoNotFoundError || (err instanceof ZohoValidationError && (err.info.status === 404 || err.info.status === 405));
+  return (
+    err instanceof ZohoNotFoundError ||
+    (err instanceof ZohoValidationError && (err.info.status === 404 || err.info.status === 405))
+  );
 }
 
 /** GET /settings/taxgroups — not in the OAS; used only when the tax list has no groups. */
 async function listTaxGroups(
   client: ZohoClient,
   byId: Map<string, ZohoTaxTableEntry>,
-): Promise<Array<{ id: string; name: string; percentage: number; isDefault: boolean; members?: ZohoTaxGroupMember[] }>> {
+): Promise<
+  Array<{ id: string; name: string; percentage: number; isDefault: boolean; members?: ZohoTaxGroupMember[] }>
+> {
   let body: unknown;
   try {
     body = await client.get("/settings/taxgroups");
@@ -205,7 +241,11 @@ async function listTaxGroups(
 }
 
 /** GET /settings/taxgroups/{id} → members in order; undefined when Zoho cannot tell us. */
-async function groupMembers(client: ZohoClient, groupId: string, byId: Map<string, ZohoTaxTableEntry>): Promise<ZohoTaxGroupMember[] | undefined> {
+async function groupMembers(
+  client: ZohoClient,
+  groupId: string,
+  byId: Map<string, ZohoTaxTableEntry>,
+): Promise<ZohoTaxGroupMember[] | undefined> {
   let body: unknown;
   try {
     body = await client.get(`/settings/taxgroups/${encodeURIComponent(groupId)}`);

@@ -212,15 +212,7 @@ export interface ZohoItemsResponse extends ZohoEnvelope {
 
 // ---------------------------------------------------------------- invoices
 
-export type ZohoInvoiceStatus =
-  | "draft"
-  | "sent"
-  | "viewed"
-  | "overdue"
-  | "paid"
-  | "partially_paid"
-  | "unpaid"
-  | "void";
+export type ZohoInvoiceStatus = "draft" | "sent" | "viewed" | "overdue" | "paid" | "partially_paid" | "unpaid" | "void";
 
 /**
  * One line of POST/PUT /invoices. `rate` and `quantity` are JSON numbers built from decimal strings

@@ -54,7 +54,8 @@ export class UsageError extends Error {}
 
 function int(name: string, raw: string | undefined, fallback: number, min = 1): number {
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min)
+    throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
   return Number(raw);
 }
 
@@ -92,9 +93,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (values.help) throw new UsageError(USAGE);
 
   const only = new Set<Scenario>();
-  for (const name of (values.only ?? SCENARIOS.join(",")).split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+  for (const name of (values.only ?? SCENARIOS.join(","))
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)) {
     const scenario = (SCENARIOS as readonly string[]).includes(name) ? (name as Scenario) : ALIASES[name];
-    if (!scenario) throw new UsageError(`--only: unknown benchmark "${name}" (known: ${[...SCENARIOS, ...Object.keys(ALIASES)].join(", ")})`);
+    if (!scenario)
+      throw new UsageError(
+        `--only: unknown benchmark "${name}" (known: ${[...SCENARIOS, ...Object.keys(ALIASES)].join(", ")})`,
+      );
     only.add(scenario);
   }
   if (only.size === 0) throw new UsageError("--only needs at least one benchmark");
@@ -102,7 +109,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const web = values.web ?? "build";
   if (web !== "build" && web !== "dev") throw new UsageError(`--web must be "build" or "dev", got "${web}"`);
   const appLogLevel = values["app-log-level"] ?? "info";
-  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(appLogLevel)) throw new UsageError(`--app-log-level: unknown level "${appLogLevel}"`);
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(appLogLevel))
+    throw new UsageError(`--app-log-level: unknown level "${appLogLevel}"`);
 
   const quick = values.quick ?? false;
   const backfillOrders = int("backfill-orders", values["backfill-orders"], quick ? 100 : 1000);
@@ -117,7 +125,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     liveOrders: int("live-orders", values["live-orders"], quick ? 10 : 60),
     liveRate: int("live-rate", values["live-rate"], 2),
     backfillOrders,
-    backfillCustomers: Math.min(backfillOrders, int("backfill-customers", values["backfill-customers"], quick ? 10 : 100)),
+    backfillCustomers: Math.min(
+      backfillOrders,
+      int("backfill-customers", values["backfill-customers"], quick ? 10 : 100),
+    ),
     fairnessRate: int("fairness-rate", values["fairness-rate"], 1),
     callsOrders: int("calls-orders", values["calls-orders"], quick ? 3 : 10),
     rssOrders: int("rss-orders", values["rss-orders"], quick ? 100 : 1000),
@@ -127,7 +138,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     scaleLimit: int("scale-limit", values["scale-limit"], 100),
     web,
     appLogLevel,
-    ...(values["worker-pace-ms"] === undefined ? {} : { workerPaceMs: int("worker-pace-ms", values["worker-pace-ms"], 0, 0) }),
+    ...(values["worker-pace-ms"] === undefined
+      ? {}
+      : { workerPaceMs: int("worker-pace-ms", values["worker-pace-ms"], 0, 0) }),
     keepData: values["keep-data"] ?? false,
   };
 }

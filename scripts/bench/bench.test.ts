@@ -16,7 +16,15 @@ describe("bench arguments", () => {
     const opts = parseBenchArgs([]);
     expect([...opts.only]).toEqual(["ack", "latency", "calls", "backfill", "limits", "quota", "rss", "scale-out"]);
     expect(opts).toMatchObject({ scaleWorkers: 3, scaleShops: 4, scaleOrders: 400, scaleLimit: 100 });
-    expect(opts).toMatchObject({ quick: false, zohoLatencyMs: 150, zohoLimit: 600, ackRate: 200, ackSeconds: 30, backfillOrders: 1000, web: "build" });
+    expect(opts).toMatchObject({
+      quick: false,
+      zohoLatencyMs: 150,
+      zohoLimit: 600,
+      ackRate: 200,
+      ackSeconds: 30,
+      backfillOrders: 1000,
+      web: "build",
+    });
     expect(opts.workerPaceMs).toBeUndefined();
   });
 
@@ -62,26 +70,31 @@ describe("bench figures", () => {
 });
 
 describe("npm run bench", () => {
-  it(
-    "--quick --only calls runs against the simulators, the worker process and its own database, and prints the table",
-    async () => {
-      // Own database and (inside the bench) own Redis prefix: a full bench may be running meanwhile.
-      const db = `zbs_bench_smoke_${randomBytes(4).toString("hex")}`;
-      const pg = new URL(process.env.DATABASE_URL!);
-      pg.pathname = `/${db}`;
-      const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          "npm",
-          ["run", "--silent", "bench", "--", "--quick", "--only", "calls"],
-          { cwd: ROOT, env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`, HOME: process.env.HOME, BENCH_DATABASE_URL: pg.href } as unknown as NodeJS.ProcessEnv, timeout: 90_000 },
-          (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
-        );
-      });
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/^Zoho calls per order, new customer\s+\d+ \(mean \d+\.\d\d\)\s+floor 3/m);
-      // A known customer costs exactly the invoice POST: the contact link is cached.
-      expect(run.stdout).toMatch(/^Zoho calls per order, known customer\s+1 \(mean 1\.00\)\s+floor 1\s+✓ met$/m);
-    },
-    90_000,
-  );
+  it("--quick --only calls runs against the simulators, the worker process and its own database, and prints the table", async () => {
+    // Own database and (inside the bench) own Redis prefix: a full bench may be running meanwhile.
+    const db = `zbs_bench_smoke_${randomBytes(4).toString("hex")}`;
+    const pg = new URL(process.env.DATABASE_URL!);
+    pg.pathname = `/${db}`;
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        "npm",
+        ["run", "--silent", "bench", "--", "--quick", "--only", "calls"],
+        {
+          cwd: ROOT,
+          env: {
+            PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
+            HOME: process.env.HOME,
+            BENCH_DATABASE_URL: pg.href,
+          } as unknown as NodeJS.ProcessEnv,
+          timeout: 90_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Zoho calls per order, new customer\s+\d+ \(mean \d+\.\d\d\)\s+floor 3/m);
+    // A known customer costs exactly the invoice POST: the contact link is cached.
+    expect(run.stdout).toMatch(/^Zoho calls per order, known customer\s+1 \(mean 1\.00\)\s+floor 1\s+✓ met$/m);
+  }, 90_000);
 });

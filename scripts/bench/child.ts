@@ -30,7 +30,11 @@ export interface SpawnChildOptions {
 
 export function spawnChild({ name, args, env, cwd, onStdoutLine }: SpawnChildOptions): Child {
   const devNull = openSync("/dev/null", "w");
-  const child: ChildProcess = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", onStdoutLine ? "pipe" : devNull, "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd,
+    env,
+    stdio: ["ignore", onStdoutLine ? "pipe" : devNull, "pipe"],
+  });
   closeSync(devNull);
   if (child.pid === undefined) throw new Error(`${name}: could not start ${process.execPath} ${args.join(" ")}`);
   trackChild(child);
@@ -53,7 +57,9 @@ export function spawnChild({ name, args, env, cwd, onStdoutLine }: SpawnChildOpt
       for (const line of lines) onStdoutLine(line);
     });
   }
-  const exited = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`)));
+  const exited = new Promise<string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`)),
+  );
   let gone = false;
   void exited.then(() => (gone = true));
 
@@ -88,8 +94,8 @@ export async function waitUntilReady(child: Child, probe: () => Promise<boolean>
   for (;;) {
     if (exit) throw new Error(`${child.name} stopped before it was ready (${exit}):\n${child.stderrTail()}`);
     if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${child.name} was not ready within ${timeoutMs / 1000} s:\n${child.stderrTail()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${child.name} was not ready within ${timeoutMs / 1000} s:\n${child.stderrTail()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-

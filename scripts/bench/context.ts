@@ -27,7 +27,12 @@ export interface BenchContext {
 
 export type ScenarioRun = (ctx: BenchContext) => Promise<Row[]>;
 
-export function contextWorkerStarter(root: string, childEnv: NodeJS.ProcessEnv, queues: QueueSet, paceMs?: number): () => Promise<WorkerProcess> {
+export function contextWorkerStarter(
+  root: string,
+  childEnv: NodeJS.ProcessEnv,
+  queues: QueueSet,
+  paceMs?: number,
+): () => Promise<WorkerProcess> {
   return () => startWorkerProcess(root, childEnv, queues, paceMs);
 }
 
@@ -51,7 +56,10 @@ export async function waitForOrders(
   for (;;) {
     const rows = new Map<string, OrderState>();
     for (const [shop, ids] of byShop) {
-      const found = await prisma.orderSync.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true, status: true, syncedAt: true } });
+      const found = await prisma.orderSync.findMany({
+        where: { shop, orderId: { in: ids } },
+        select: { orderId: true, status: true, syncedAt: true },
+      });
       for (const r of found) rows.set(`${shop}/${r.orderId}`, r);
     }
     const done = [...rows.values()].filter((r) => r.status === "synced" || r.status === "needs_attention").length;
@@ -64,7 +72,10 @@ export async function waitForOrders(
 
 /** Zoho calls per sync attempt that created an invoice (the sync's own count, from its event). */
 export async function zohoCallsOf(shop: string, orderIds: readonly string[]): Promise<Map<string, number>> {
-  const events = await prisma.syncEvent.findMany({ where: { shop, orderId: { in: [...orderIds] }, kind: { in: ["invoice_created", "invoice_recovered"] } }, select: { orderId: true, data: true } });
+  const events = await prisma.syncEvent.findMany({
+    where: { shop, orderId: { in: [...orderIds] }, kind: { in: ["invoice_created", "invoice_recovered"] } },
+    select: { orderId: true, data: true },
+  });
   const out = new Map<string, number>();
   for (const e of events) {
     const calls = (e.data as { zohoCalls?: unknown } | null)?.zohoCalls;

@@ -44,12 +44,28 @@ export interface OpenLoopOptions {
   timeoutMs?: number;
 }
 
-export async function runOpenLoop({ url, rate, count, request, timeoutMs = 10_000 }: OpenLoopOptions): Promise<LoadResult> {
+export async function runOpenLoop({
+  url,
+  rate,
+  count,
+  request,
+  timeoutMs = 10_000,
+}: OpenLoopOptions): Promise<LoadResult> {
   const base = new URL(url);
   const prepared = Array.from({ length: count }, (_, i) => request(i));
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const interval = 1000 / rate;
-  const result: LoadResult = { latencies: [], serviceTimes: [], statuses: {}, serverTimings: {}, errors: 0, maxSendLagMs: 0, achievedRate: 0, dueAt: new Array<number>(count), wallStart: 0 };
+  const result: LoadResult = {
+    latencies: [],
+    serviceTimes: [],
+    statuses: {},
+    serverTimings: {},
+    errors: 0,
+    maxSendLagMs: 0,
+    achievedRate: 0,
+    dueAt: new Array<number>(count),
+    wallStart: 0,
+  };
   const start = performance.now() + 20;
   result.wallStart = Date.now() + (start - performance.now());
   let firstSent = Number.NaN;
@@ -65,11 +81,20 @@ export async function runOpenLoop({ url, rate, count, request, timeoutMs = 10_00
     const { path, headers, body } = prepared[i]!;
     const done = new Promise<void>((resolve) => {
       const req = http.request(
-        { agent, host: base.hostname, port: base.port, method: "POST", path, headers: { ...headers, "content-length": String(body.length) }, timeout: timeoutMs },
+        {
+          agent,
+          host: base.hostname,
+          port: base.port,
+          method: "POST",
+          path,
+          headers: { ...headers, "content-length": String(body.length) },
+          timeout: timeoutMs,
+        },
         (res) => {
           const timing = res.headers["server-timing"];
           if (typeof timing === "string") {
-            for (const [phase, value] of Object.entries(parseServerTiming(timing))) (result.serverTimings[phase] ??= []).push(value);
+            for (const [phase, value] of Object.entries(parseServerTiming(timing)))
+              (result.serverTimings[phase] ??= []).push(value);
           }
           res.resume();
           res.on("end", () => {

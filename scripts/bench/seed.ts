@@ -47,7 +47,17 @@ export function customer(index: number, tag: string) {
     email: `${first.toLowerCase()}.${last.toLowerCase()}@example.com`,
     firstName: first,
     lastName: last,
-    address: { firstName: first, lastName: last, address1: `Via Roma ${index + 1}`, city: "Milano", zip: "20121", country: "Italy", countryCodeV2: "IT", province: "MI", provinceCode: "MI" },
+    address: {
+      firstName: first,
+      lastName: last,
+      address1: `Via Roma ${index + 1}`,
+      city: "Milano",
+      zip: "20121",
+      country: "Italy",
+      countryCodeV2: "IT",
+      province: "MI",
+      provinceCode: "MI",
+    },
   };
 }
 
@@ -65,8 +75,21 @@ export function addPaidOrder(shop: string, who: ReturnType<typeof customer>): Pa
     billingAddress: who.address as PaidOrder["billingAddress"],
     shippingAddress: who.address as PaidOrder["shippingAddress"],
     lines: [
-      { title: "Espresso cups", variant: "Set of 2", sku: "CUP-2", quantity: 2, price: "19.90", taxes: [{ title: "IVA", percent: "22" }] },
-      { title: "Coffee beans 1 kg", sku: "BEANS-1", quantity: 1, price: "24.50", taxes: [{ title: "IVA", percent: "22" }] },
+      {
+        title: "Espresso cups",
+        variant: "Set of 2",
+        sku: "CUP-2",
+        quantity: 2,
+        price: "19.90",
+        taxes: [{ title: "IVA", percent: "22" }],
+      },
+      {
+        title: "Coffee beans 1 kg",
+        sku: "BEANS-1",
+        quantity: 1,
+        price: "24.50",
+        taxes: [{ title: "IVA", percent: "22" }],
+      },
     ],
     shipping: [{ title: "Standard", price: "6.90", taxes: [{ title: "IVA", percent: "22" }] }],
   });
@@ -105,12 +128,27 @@ function randomUUIDish(): string {
  */
 export function restOrderBody(order: PaidOrder): Record<string, unknown> {
   const cur = order.currencyCode;
-  const set = (amount: string) => ({ shop_money: { amount, currency_code: cur }, presentment_money: { amount, currency_code: cur } });
+  const set = (amount: string) => ({
+    shop_money: { amount, currency_code: cur },
+    presentment_money: { amount, currency_code: cur },
+  });
   const addr = order.billingAddress as Record<string, string | null> | null;
   const address = addr && {
-    first_name: addr.firstName, last_name: addr.lastName, address1: addr.address1, address2: null, city: addr.city, zip: addr.zip,
-    province: addr.province, province_code: addr.provinceCode, country: addr.country, country_code: "IT", company: null, phone: null,
-    name: `${addr.firstName} ${addr.lastName}`, latitude: 45.4642, longitude: 9.19,
+    first_name: addr.firstName,
+    last_name: addr.lastName,
+    address1: addr.address1,
+    address2: null,
+    city: addr.city,
+    zip: addr.zip,
+    province: addr.province,
+    province_code: addr.provinceCode,
+    country: addr.country,
+    country_code: "IT",
+    company: null,
+    phone: null,
+    name: `${addr.firstName} ${addr.lastName}`,
+    latitude: 45.4642,
+    longitude: 9.19,
   };
   const id = Number(order.legacyResourceId);
   const amt = (bag: { shopMoney: { amount: string } } | null | undefined) => bag?.shopMoney.amount ?? "0.00";
@@ -125,7 +163,14 @@ export function restOrderBody(order: PaidOrder): Record<string, unknown> {
     cart_token: randomBytes(16).toString("hex"),
     checkout_id: id + 17,
     checkout_token: randomBytes(16).toString("hex"),
-    client_details: { accept_language: "it-IT", browser_height: null, browser_ip: "203.0.113.7", browser_width: null, session_hash: null, user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" },
+    client_details: {
+      accept_language: "it-IT",
+      browser_height: null,
+      browser_ip: "203.0.113.7",
+      browser_width: null,
+      session_hash: null,
+      user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36",
+    },
     confirmed: true,
     contact_email: order.email,
     created_at: order.createdAt,
@@ -157,7 +202,13 @@ export function restOrderBody(order: PaidOrder): Record<string, unknown> {
     subtotal_price: amt(order.subtotalPriceSet),
     subtotal_price_set: set(amt(order.subtotalPriceSet)),
     tags: "",
-    tax_lines: order.taxLines.map((t) => ({ price: t.priceSet.shopMoney.amount, rate: t.rate, title: t.title, price_set: set(t.priceSet.shopMoney.amount), channel_liable: false })),
+    tax_lines: order.taxLines.map((t) => ({
+      price: t.priceSet.shopMoney.amount,
+      rate: t.rate,
+      title: t.title,
+      price_set: set(t.priceSet.shopMoney.amount),
+      channel_liable: false,
+    })),
     taxes_included: order.taxesIncluded,
     test: false,
     token: randomBytes(16).toString("hex"),
@@ -222,7 +273,13 @@ export function restOrderBody(order: PaidOrder): Record<string, unknown> {
       variant_inventory_management: "shopify",
       variant_title: line.variantTitle ?? "",
       vendor: "Bench Roasters",
-      tax_lines: line.taxLines.map((t) => ({ channel_liable: false, price: t.priceSet.shopMoney.amount, price_set: set(t.priceSet.shopMoney.amount), rate: t.rate, title: t.title })),
+      tax_lines: line.taxLines.map((t) => ({
+        channel_liable: false,
+        price: t.priceSet.shopMoney.amount,
+        price_set: set(t.priceSet.shopMoney.amount),
+        rate: t.rate,
+        title: t.title,
+      })),
       duties: [],
       discount_allocations: [],
     })),
@@ -240,7 +297,13 @@ export function restOrderBody(order: PaidOrder): Record<string, unknown> {
       requested_fulfillment_service_id: null,
       source: "shopify",
       title: s.title,
-      tax_lines: s.taxLines.map((t) => ({ channel_liable: false, price: t.priceSet.shopMoney.amount, price_set: set(t.priceSet.shopMoney.amount), rate: t.rate, title: t.title })),
+      tax_lines: s.taxLines.map((t) => ({
+        channel_liable: false,
+        price: t.priceSet.shopMoney.amount,
+        price_set: set(t.priceSet.shopMoney.amount),
+        rate: t.rate,
+        title: t.title,
+      })),
       discount_allocations: [],
     })),
   };

@@ -45,7 +45,10 @@ export async function startBenchSims(opts: { zohoLatencyMs: number; zohoLimit: n
         status: response.status,
       };
       if (response.status >= 400) {
-        const body = (await response.clone().json().catch(() => null)) as { code?: number } | null;
+        const body = (await response
+          .clone()
+          .json()
+          .catch(() => null)) as { code?: number } | null;
         if (typeof body?.code === "number") hit.code = body.code;
       }
       hits.push(hit);
@@ -53,7 +56,10 @@ export async function startBenchSims(opts: { zohoLatencyMs: number; zohoLimit: n
     },
   );
   zohoBooks.setRequestsPerMinute(opts.zohoLimit);
-  const server = await startSimServer({ zohoLatencyMs: opts.zohoLatencyMs, handlers: () => [recorder, ...mswServer.listHandlers()] });
+  const server = await startSimServer({
+    zohoLatencyMs: opts.zohoLatencyMs,
+    handlers: () => [recorder, ...mswServer.listHandlers()],
+  });
   return {
     server,
     hits,

@@ -20,11 +20,17 @@ export function verdict(ok: boolean): Verdict {
 
 export function renderTable(rows: readonly Row[]): string {
   const header = { figure: "figure", measured: "measured", target: "target", mark: "" };
-  const cells = rows.map((r) => ({ figure: r.figure, measured: r.measured, target: r.target || "—", mark: MARK[r.verdict] }));
+  const cells = rows.map((r) => ({
+    figure: r.figure,
+    measured: r.measured,
+    target: r.target || "—",
+    mark: MARK[r.verdict],
+  }));
   const all = [header, ...cells];
   const width = (k: keyof typeof header) => Math.max(...all.map((c) => c[k].length));
   const w = { figure: width("figure"), measured: width("measured"), target: width("target") };
-  const line = (c: (typeof all)[number]) => `${c.figure.padEnd(w.figure)}  ${c.measured.padEnd(w.measured)}  ${c.target.padEnd(w.target)}  ${c.mark}`.trimEnd();
+  const line = (c: (typeof all)[number]) =>
+    `${c.figure.padEnd(w.figure)}  ${c.measured.padEnd(w.measured)}  ${c.target.padEnd(w.target)}  ${c.mark}`.trimEnd();
   const rule = "-".repeat(w.figure + w.measured + w.target + 6 + Math.max(...cells.map((c) => c.mark.length), 0));
   const out = [line(header), rule, ...cells.map(line)];
   const notes = rows.filter((r) => r.note);

@@ -46,15 +46,31 @@ export default defineConfig({
 });
 `,
     );
-    await run(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build", "--config", config, "--logLevel", "error"], {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: "production" },
-      maxBuffer: 16 * 1024 * 1024,
-    }).catch((err: { stderr?: string; message: string }) => {
+    await run(
+      process.execPath,
+      [
+        path.join(root, "node_modules/@remix-run/dev/dist/cli.js"),
+        "vite:build",
+        "--config",
+        config,
+        "--logLevel",
+        "error",
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, NODE_ENV: "production" },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ).catch((err: { stderr?: string; message: string }) => {
       // The message and the offending modules; not the stack nor the list of watched files.
       const lines = (err.stderr?.trim() || err.message).split("\n");
       const end = lines.findIndex((l) => /^\s+at /.test(l));
-      throw new Error(`remix vite:build failed (\`--web dev\` serves the app without a build):\n${lines.slice(0, end < 0 ? 12 : end).join("\n").trim()}`);
+      throw new Error(
+        `remix vite:build failed (\`--web dev\` serves the app without a build):\n${lines
+          .slice(0, end < 0 ? 12 : end)
+          .join("\n")
+          .trim()}`,
+      );
     });
     return dir;
   } catch (err) {
@@ -63,7 +79,12 @@ export default defineConfig({
   }
 }
 
-export async function startWeb(opts: { root: string; mode: "build" | "dev"; port: number; env: NodeJS.ProcessEnv }): Promise<WebProcess> {
+export async function startWeb(opts: {
+  root: string;
+  mode: "build" | "dev";
+  port: number;
+  env: NodeJS.ProcessEnv;
+}): Promise<WebProcess> {
   const url = `http://127.0.0.1:${opts.port}`;
   const env = { ...opts.env, PORT: String(opts.port), HOST: "127.0.0.1" };
   let buildDir: string | undefined;
@@ -74,7 +95,10 @@ export async function startWeb(opts: { root: string; mode: "build" | "dev"; port
       name: "web (remix-serve)",
       cwd: buildDir,
       env: { ...env, NODE_ENV: "production" },
-      args: [path.join(opts.root, "node_modules/@remix-run/serve/dist/cli.js"), path.join(buildDir, "build/server/index.js")],
+      args: [
+        path.join(opts.root, "node_modules/@remix-run/serve/dist/cli.js"),
+        path.join(buildDir, "build/server/index.js"),
+      ],
     });
   } else {
     child = spawnChild({

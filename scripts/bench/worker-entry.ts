@@ -8,7 +8,8 @@ import { closeRedis } from "~/redis/redis.server";
 import { startWorkers } from "~/queue/workers.server";
 
 const paceMs = Number(process.argv[2]);
-if (!Number.isInteger(paceMs) || paceMs < 0) throw new Error(`worker-entry: pace must be an integer ≥ 0 (ms), got ${process.argv[2]}`);
+if (!Number.isInteger(paceMs) || paceMs < 0)
+  throw new Error(`worker-entry: pace must be an integer ≥ 0 (ms), got ${process.argv[2]}`);
 
 const workers = await startWorkers({ paceMs });
 closeWithGrace({ delay: 25_000 }, async () => {

@@ -11,17 +11,33 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-export async function startWorkerProcess(root: string, env: NodeJS.ProcessEnv, queues: QueueSet, paceMs?: number): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  queues: QueueSet,
+  paceMs?: number,
+): Promise<WorkerProcess> {
   const entry = paceMs === undefined ? ["app/worker.ts"] : ["scripts/bench/worker-entry.ts", String(paceMs)];
   const child = spawnChild({
     name: `worker (${entry.join(" ")})`,
     cwd: root,
     env: { ...env, NODE_ENV: "production" },
-    args: ["--import", "tsx", "--import", path.join(root, "test/harness/shopify-forwarder.ts"), path.join(root, entry[0]!), ...entry.slice(1)],
+    args: [
+      "--import",
+      "tsx",
+      "--import",
+      path.join(root, "test/harness/shopify-forwarder.ts"),
+      path.join(root, entry[0]!),
+      ...entry.slice(1),
+    ],
   });
   try {
     // Ready once both of its workers are connected to their queues.
-    await waitUntilReady(child, async () => (await queues.syncOrder.getWorkersCount()) > 0 && (await queues.scan.getWorkersCount()) > 0, 60_000);
+    await waitUntilReady(
+      child,
+      async () => (await queues.syncOrder.getWorkersCount()) > 0 && (await queues.scan.getWorkersCount()) > 0,
+      60_000,
+    );
     await waitForScanIdle(queues);
   } catch (err) {
     await child.stop();
@@ -40,7 +56,8 @@ export async function waitForScanIdle(queues: QueueSet, timeoutMs = 60_000): Pro
   while (quiet < 3) {
     const counts = await queues.scan.getJobCounts("waiting", "active", "prioritized");
     quiet = Object.values(counts).every((n) => n === 0) ? quiet + 1 : 0;
-    if (Date.now() > deadline) throw new Error(`the worker's start-up scan did not finish within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`the worker's start-up scan did not finish within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

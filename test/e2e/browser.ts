@@ -39,7 +39,11 @@ export const DESKTOP = { width: 1280, height: 900 } as const;
 export const PHONE = { width: 390, height: 844 } as const;
 
 /** A new browser context with App Bridge stubbed and every other outside request refused. */
-export async function newAppContext(browser: Browser, appOrigin: string, viewport: { width: number; height: number } = { width: 1200, height: 900 }): Promise<AppPage> {
+export async function newAppContext(
+  browser: Browser,
+  appOrigin: string,
+  viewport: { width: number; height: number } = { width: 1200, height: 900 },
+): Promise<AppPage> {
   // Headless Chromium announces "HeadlessChrome", which authenticate.admin turns away as a bot (410).
   const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, userAgent });
@@ -81,12 +85,17 @@ export async function adminAppUrl(appOrigin: string, shop: string, path: string)
 export async function openHydrated(page: Page, url: string): Promise<void> {
   // A page's first request makes Vite transform its modules: slow on a busy machine, so more time here.
   const res = await page.goto(url, { waitUntil: "load", timeout: 60_000 });
-  if (!res || res.status() !== 200) throw new Error(`GET ${url} answered ${res?.status()}: ${(await res?.text())?.slice(0, 300)}`);
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: { state: { initialized: boolean } } };
-    // The router is ready before React has finished hydrating; app/root.tsx marks the latter.
-    return w.__remixRouter?.state.initialized === true && document.documentElement.dataset.hydrated === "true";
-  }, undefined, { timeout: 60_000 });
+  if (!res || res.status() !== 200)
+    throw new Error(`GET ${url} answered ${res?.status()}: ${(await res?.text())?.slice(0, 300)}`);
+  await page.waitForFunction(
+    () => {
+      const w = window as unknown as { __remixRouter?: { state: { initialized: boolean } } };
+      // The router is ready before React has finished hydrating; app/root.tsx marks the latter.
+      return w.__remixRouter?.state.initialized === true && document.documentElement.dataset.hydrated === "true";
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
 }
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -124,7 +133,12 @@ export async function seriousA11yViolations(page: Page): Promise<A11yViolation[]
       .filter((v) => v.impact === "serious" || v.impact === "critical")
       .map((v) => ({ ...v, nodes: v.id === "color-contrast" ? v.nodes.filter((n) => !ofInactiveControl(n)) : v.nodes }))
       .filter((v) => v.nodes.length > 0)
-      .map((v) => ({ id: v.id, impact: v.impact!, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.map(String).join(" ")) }));
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact!,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.map(String).join(" ")),
+      }));
   });
 }
 

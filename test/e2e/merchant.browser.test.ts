@@ -19,8 +19,25 @@ import { startAppServer, type AppServer } from "~test/harness/app-server";
 import { server } from "~test/harness";
 import { shopify } from "~test/harness/shopify";
 import { installShop } from "~test/harness/shopify-auth";
-import { queueShop, simpleOrder, startTestWorkers, testQueuePrefix, testQueues, waitForStatus } from "../helpers/sync-queue";
-import { adminAppUrl, DESKTOP, horizontalOverflow, launchChromium, newAppContext, openHydrated, PHONE, seriousA11yViolations, type AppPage } from "./browser";
+import {
+  queueShop,
+  simpleOrder,
+  startTestWorkers,
+  testQueuePrefix,
+  testQueues,
+  waitForStatus,
+} from "../helpers/sync-queue";
+import {
+  adminAppUrl,
+  DESKTOP,
+  horizontalOverflow,
+  launchChromium,
+  newAppContext,
+  openHydrated,
+  PHONE,
+  seriousA11yViolations,
+  type AppPage,
+} from "./browser";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 const WIDTHS = [
@@ -146,14 +163,36 @@ async function romeShop() {
   });
   await prisma.syncEvent.createMany({
     data: [
-      { shop: s.shop, orderId: "7100001", kind: "invoice_created", message: "Created draft invoice INV-000101.", at: at("2026-11-20T08:00:05Z") },
-      { shop: s.shop, orderId: "7100002", kind: "needs_attention", message: "No Zoho tax of 17% — add it in Zoho Books › Settings › Taxes.", at: at("2026-11-20T09:00:05Z") },
-      { shop: s.shop, orderId: "7100004", kind: "sync_failed", message: "Zoho Books did not answer (HTTP 503); retried automatically.", at: at("2026-11-20T11:00:05Z") },
+      {
+        shop: s.shop,
+        orderId: "7100001",
+        kind: "invoice_created",
+        message: "Created draft invoice INV-000101.",
+        at: at("2026-11-20T08:00:05Z"),
+      },
+      {
+        shop: s.shop,
+        orderId: "7100002",
+        kind: "needs_attention",
+        message: "No Zoho tax of 17% — add it in Zoho Books › Settings › Taxes.",
+        at: at("2026-11-20T09:00:05Z"),
+      },
+      {
+        shop: s.shop,
+        orderId: "7100004",
+        kind: "sync_failed",
+        message: "Zoho Books did not answer (HTTP 503); retried automatically.",
+        at: at("2026-11-20T11:00:05Z"),
+      },
     ],
   });
   // The retrying order's job waits for its next try (the workers leave it alone for an hour).
   const nextTry = new Date(Date.now() + 3600_000);
-  await appQueues.syncOrder.add("sync-order", { shop: s.shop, orderId: "7100004" }, { jobId: syncOrderJobId(s.shop, "7100004"), delay: nextTry.getTime() - Date.now() });
+  await appQueues.syncOrder.add(
+    "sync-order",
+    { shop: s.shop, orderId: "7100004" },
+    { jobId: syncOrderJobId(s.shop, "7100004"), delay: nextTry.getTime() - Date.now() },
+  );
   return { ...s, organizationId: org, nextTry };
 }
 
@@ -170,10 +209,14 @@ describe("what a merchant sees", { timeout: 150_000 }, () => {
 
       // Order names open the order in Shopify admin (its top frame), invoices open in Zoho Books (US data center).
       const orderLink = page.getByRole("link", { name: "Open order #2001 in Shopify" });
-      await expect(orderLink.getAttribute("href")).resolves.toBe(`https://admin.shopify.com/store/${s.shop.replace(".myshopify.com", "")}/orders/7100001`);
+      await expect(orderLink.getAttribute("href")).resolves.toBe(
+        `https://admin.shopify.com/store/${s.shop.replace(".myshopify.com", "")}/orders/7100001`,
+      );
       await expect(orderLink.getAttribute("target")).resolves.toBe("_top");
       const invoiceLink = page.getByRole("link", { name: "Open invoice INV-000101 in Zoho Books" });
-      await expect(invoiceLink.getAttribute("href")).resolves.toBe(`https://books.zoho.com/app/${s.organizationId}#/invoices/460000001`);
+      await expect(invoiceLink.getAttribute("href")).resolves.toBe(
+        `https://books.zoho.com/app/${s.organizationId}#/invoices/460000001`,
+      );
 
       // Received on the shop's clock: 08:00 UTC is 9:00 AM in Rome in November.
       await page.getByText("Nov 20, 2026, 9:00 AM GMT+1").first().waitFor();
@@ -202,10 +245,12 @@ describe("what a merchant sees", { timeout: 150_000 }, () => {
       const activity = await open(s.shop, "/app/activity", viewport);
       const { page } = activity;
       await page.getByText("Nov 20, 2026, 9:00:05 AM GMT+1").waitFor();
-      await expect(page.getByRole("link", { name: "Open order #2001 in Shopify" }).getAttribute("href")).resolves.toMatch(/\/orders\/7100001$/);
-      await expect(page.getByRole("link", { name: "Open invoice INV-000101 in Zoho Books" }).getAttribute("href")).resolves.toBe(
-        `https://books.zoho.com/app/${s.organizationId}#/invoices/460000001`,
-      );
+      await expect(
+        page.getByRole("link", { name: "Open order #2001 in Shopify" }).getAttribute("href"),
+      ).resolves.toMatch(/\/orders\/7100001$/);
+      await expect(
+        page.getByRole("link", { name: "Open invoice INV-000101 in Zoho Books" }).getAttribute("href"),
+      ).resolves.toBe(`https://books.zoho.com/app/${s.organizationId}#/invoices/460000001`);
       if (label === "phone") {
         expect(await horizontalOverflow(page)).toBe(0);
         await withinWidth(page, page.getByText(/^No Zoho tax of 17%/).first(), viewport.width);
@@ -219,14 +264,18 @@ describe("what a merchant sees", { timeout: 150_000 }, () => {
       await dashboard.page.getByText("Reason: No Zoho tax of 17% — add it in Zoho Books › Settings › Taxes.").waitFor();
       // Recent activity shows the refusal and the retrying order next to the success.
       await dashboard.page.getByText("Zoho Books did not answer (HTTP 503); retried automatically.").waitFor();
-      await expect(dashboard.page.getByRole("link", { name: "Open invoice INV-000101 in Zoho Books" }).count()).resolves.toBe(1);
+      await expect(
+        dashboard.page.getByRole("link", { name: "Open invoice INV-000101 in Zoho Books" }).count(),
+      ).resolves.toBe(1);
       await dashboard.page.getByText("Nov 20, 2026, 10:00 AM GMT+1").waitFor(); // #2002's refusal, 09:00:05 UTC
       if (label === "phone") expect(await horizontalOverflow(dashboard.page)).toBe(0);
       await checkAndShoot(dashboard, `dashboard-attention-${label}`);
       if (label === "desktop") {
         await dashboard.page.getByRole("link", { name: "Review them" }).click();
         await dashboard.page.waitForURL(/\/app\/orders\?status=needs_attention/);
-        await expect.poll(() => dashboard.page.locator(".Polaris-IndexTable__TableRow").count(), { timeout: 15_000 }).toBe(2);
+        await expect
+          .poll(() => dashboard.page.locator(".Polaris-IndexTable__TableRow").count(), { timeout: 15_000 })
+          .toBe(2);
       }
       await dashboard.context.close();
     }
@@ -237,7 +286,10 @@ describe("what a merchant sees", { timeout: 150_000 }, () => {
     // Every invoice of this organization is refused, the same way each time.
     server.use(
       http.post("https://www.zohoapis.com/books/v3/invoices", () =>
-        HttpResponse.json({ code: 15, message: "Please select an item for each line item (item_id)." }, { status: 400 }),
+        HttpResponse.json(
+          { code: 15, message: "Please select an item for each line item (item_id)." },
+          { status: 400 },
+        ),
       ),
     );
     const orderId = s.addOrder(simpleOrder({ name: "#3001" }));
@@ -259,9 +311,13 @@ describe("what a merchant sees", { timeout: 150_000 }, () => {
       await checkAndShoot(tab, `orders-retry-unchanged-${label}`);
       await banner.getByRole("button", { name: "Dismiss notification" }).click();
       await expect.poll(() => banner.count()).toBe(0);
-      expect(await page.evaluate(() => (window as unknown as { __appBridgeToasts: Array<{ message: string }> }).__appBridgeToasts.map((t) => t.message))).toContain(
-        "1 order queued for sending to Zoho Books.",
-      );
+      expect(
+        await page.evaluate(() =>
+          (window as unknown as { __appBridgeToasts: Array<{ message: string }> }).__appBridgeToasts.map(
+            (t) => t.message,
+          ),
+        ),
+      ).toContain("1 order queued for sending to Zoho Books.");
       await tab.context.close();
     }
   });
@@ -277,7 +333,9 @@ describe("what a merchant sees", { timeout: 150_000 }, () => {
     for (const [label, viewport] of WIDTHS) {
       const tab = await open(s.shop, "/app/orders", viewport);
       const { page } = tab;
-      const notice = page.getByText(/Shopify lets the app read the orders of the last 60 days \(from (\d{4}-\d{2}-\d{2})\)\./);
+      const notice = page.getByText(
+        /Shopify lets the app read the orders of the last 60 days \(from (\d{4}-\d{2}-\d{2})\)\./,
+      );
       await notice.waitFor();
       const oldest = /from (\d{4}-\d{2}-\d{2})/.exec((await notice.textContent())!)![1]!;
       const from = page.getByLabel("From");
@@ -288,7 +346,9 @@ describe("what a merchant sees", { timeout: 150_000 }, () => {
 
       await from.fill("2026-01-01");
       await page.getByText("These dates are older than the app may read").waitFor();
-      await page.getByText(new RegExp(`^Shopify lets this app read only the orders of the last 60 days \\(from ${oldest}\\)`)).waitFor();
+      await page
+        .getByText(new RegExp(`^Shopify lets this app read only the orders of the last 60 days \\(from ${oldest}\\)`))
+        .waitFor();
       await expect(page.getByRole("button", { name: "Send orders of these dates" }).isDisabled()).resolves.toBe(true);
       if (label === "phone") expect(await horizontalOverflow(page)).toBe(0);
       await checkAndShoot(tab, `orders-backfill-60-days-${label}`);

@@ -13,11 +13,26 @@ import type { RunningWorkers } from "~/queue/workers.server";
 import { recordPaidOrder } from "~/sync/intake.server";
 import { syncOrder } from "~/sync/sync-order.server";
 import { startAppServer, type AppServer } from "~test/harness/app-server";
-import { queueShop, simpleOrder, startTestWorkers, testQueuePrefix, testQueues, waitFor, waitForStatus } from "../helpers/sync-queue";
+import {
+  queueShop,
+  simpleOrder,
+  startTestWorkers,
+  testQueuePrefix,
+  testQueues,
+  waitFor,
+  waitForStatus,
+} from "../helpers/sync-queue";
 import { uniqueShop } from "~test/harness/shop";
 import { installShop } from "~test/harness/shopify-auth";
 import { server } from "~test/harness";
-import { adminAppUrl, launchChromium, newAppContext, openHydrated, seriousA11yViolations, type AppPage } from "./browser";
+import {
+  adminAppUrl,
+  launchChromium,
+  newAppContext,
+  openHydrated,
+  seriousA11yViolations,
+  type AppPage,
+} from "./browser";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 
@@ -65,12 +80,16 @@ async function done(tab: AppPage) {
   await tab.context.close();
 }
 
-/** Zoho refuses the next invoice once, as it does for lines without an item on some editions. */
+/** Zoho refuses the next invoice once, for a reason the app cannot fix by itself (the books are locked). */
 function refuseNextInvoice() {
   server.use(
     http.post(
       "https://www.zohoapis.com/books/v3/invoices",
-      () => HttpResponse.json({ code: 15, message: "Please select an item for each line item (item_id)." }, { status: 400 }),
+      () =>
+        HttpResponse.json(
+          { code: 4003, message: "Invoice date cannot be earlier than the transaction lock date." },
+          { status: 400 },
+        ),
       { once: true },
     ),
   );
@@ -84,7 +103,9 @@ describe("Orders page in Chromium", { timeout: 40_000 }, () => {
     refuseNextInvoice();
     await recordPaidOrder({ shop: s.shop, orderId: refused }, { queues });
     await waitForStatus(s.shop, refused, "needs_attention");
-    const synced = ["#1002", "#1003", "#1004"].map((name) => s.addOrder(simpleOrder({ name, processedAt: "2026-11-20T10:00:00+01:00" })));
+    const synced = ["#1002", "#1003", "#1004"].map((name) =>
+      s.addOrder(simpleOrder({ name, processedAt: "2026-11-20T10:00:00+01:00" })),
+    );
     for (const orderId of synced) await recordPaidOrder({ shop: s.shop, orderId }, { queues });
     for (const orderId of synced) await waitForStatus(s.shop, orderId, "synced");
 
@@ -92,13 +113,19 @@ describe("Orders page in Chromium", { timeout: 40_000 }, () => {
     const { page } = tab;
     const rows = page.locator(".Polaris-IndexTable__TableRow");
     await expect(rows.count()).resolves.toBe(4);
-    const invoiceNumbers = await prisma.orderSync.findMany({ where: { shop: s.shop, status: "synced" }, select: { zohoInvoiceNumber: true } });
-    for (const { zohoInvoiceNumber } of invoiceNumbers) await page.getByText(zohoInvoiceNumber!, { exact: true }).waitFor();
+    const invoiceNumbers = await prisma.orderSync.findMany({
+      where: { shop: s.shop, status: "synced" },
+      select: { zohoInvoiceNumber: true },
+    });
+    for (const { zohoInvoiceNumber } of invoiceNumbers)
+      await page.getByText(zohoInvoiceNumber!, { exact: true }).waitFor();
     await expect(rows.filter({ hasText: "Synced" }).count()).resolves.toBe(3);
     await expect(rows.filter({ hasText: "#1002" }).getByText("39.80 EUR").count()).resolves.toBe(2); // Shopify and Zoho totals
     const failedRow = rows.filter({ hasText: "#1001" });
     await failedRow.getByText("Needs attention").waitFor();
-    await failedRow.getByText(/Zoho Books refused an invoice line without a Zoho item \(Please select an item for each line item/).waitFor();
+    await failedRow
+      .getByText(/Zoho Books refused the request: Invoice date cannot be earlier than the transaction lock date/)
+      .waitFor();
     await shot(tab, "orders-list");
 
     // The status tabs filter through the loader.
@@ -121,15 +148,19 @@ describe("Orders page in Chromium", { timeout: 40_000 }, () => {
 
     const activity = await open(s.shop, "/app/activity");
     await activity.page.getByText("Created draft invoice", { exact: false }).first().waitFor();
-    await activity.page.getByText(/Zoho Books refused an invoice line without a Zoho item/).waitFor();
+    await activity.page.getByText(/Zoho Books refused the request: Invoice date cannot be earlier/).waitFor();
     await shot(activity, "activity");
     await activity.page.getByLabel("Order", { exact: true }).fill("#1001");
     await activity.page.waitForURL(/order=%231001/);
-    await expect
-      .poll(() => activity.page.locator(".Polaris-IndexTable__TableRow").count(), { timeout: 5_000 })
-      .toBe(2); // its refusal and its invoice
+    await expect.poll(() => activity.page.locator(".Polaris-IndexTable__TableRow").count(), { timeout: 5_000 }).toBe(2); // its refusal and its invoice
     // The table's loading panel fades out after the data arrived.
-    await expect.poll(async () => (await Promise.all((await activity.page.getByText("Loading events…").all()).map((l) => l.isVisible()))).some(Boolean)).toBe(false);
+    await expect
+      .poll(async () =>
+        (await Promise.all((await activity.page.getByText("Loading events…").all()).map((l) => l.isVisible()))).some(
+          Boolean,
+        ),
+      )
+      .toBe(false);
     await shot(activity, "activity-filtered");
     await done(activity);
 
@@ -172,13 +203,18 @@ describe("Orders page in Chromium", { timeout: 40_000 }, () => {
     await page.getByText("100% · 6 of 6 done · 6 synced").waitFor();
     await expect(page.locator("progress").getAttribute("value")).resolves.toBe("100");
     await expect(page.locator(".Polaris-IndexTable__TableRow").filter({ hasText: "Synced" }).count()).resolves.toBe(6);
-    for (const orderId of october) expect((await prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop: s.shop, orderId } } })).status).toBe("synced");
+    for (const orderId of october)
+      expect(
+        (await prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop: s.shop, orderId } } })).status,
+      ).toBe("synced");
     expect(s.org.invoices.size).toBe(6);
     await shot(tab, "orders-backfill-done");
     await done(tab);
 
     // The run's record, as the page read it.
-    const run = await waitFor(() => prisma.backfill.findFirst({ where: { shop: s.shop, status: "completed" } }), { what: "the completed run" });
+    const run = await waitFor(() => prisma.backfill.findFirst({ where: { shop: s.shop, status: "completed" } }), {
+      what: "the completed run",
+    });
     expect(run).toMatchObject({ total: 6, found: 6, skipped: 0 });
 
     // A shop that is installed but not connected: the empty page says what to do.
@@ -186,7 +222,9 @@ describe("Orders page in Chromium", { timeout: 40_000 }, () => {
     await installShop(fresh);
     const empty = await open(fresh, "/app/orders");
     await empty.page.getByText("Zoho Books is not connected").waitFor();
-    await expect(empty.page.getByRole("button", { name: "Send orders of these dates" }).isDisabled()).resolves.toBe(true);
+    await expect(empty.page.getByRole("button", { name: "Send orders of these dates" }).isDisabled()).resolves.toBe(
+      true,
+    );
     await done(empty);
   });
 });

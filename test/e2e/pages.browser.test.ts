@@ -11,7 +11,16 @@ import { prisma } from "~/db.server";
 import { startAppServer, type AppServer } from "~test/harness/app-server";
 import { connectedShop } from "~test/harness/connected-shop";
 import { server } from "~test/harness";
-import { adminAppUrl, DESKTOP, launchChromium, newAppContext, openHydrated, PHONE, seriousA11yViolations, type AppPage } from "./browser";
+import {
+  adminAppUrl,
+  DESKTOP,
+  launchChromium,
+  newAppContext,
+  openHydrated,
+  PHONE,
+  seriousA11yViolations,
+  type AppPage,
+} from "./browser";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 
@@ -36,8 +45,25 @@ async function shopWithOrders() {
   const s = await connectedShop({ label: "pages" });
   await prisma.orderSync.createMany({
     data: [
-      { shop: s.shop, orderId: "9100001", orderName: "#1001", status: "synced", zohoInvoiceId: "1", zohoInvoiceNumber: "INV-000001", currencyCode: "EUR", shopifyTotal: "39.80", zohoTotal: "39.80" },
-      { shop: s.shop, orderId: "9100002", orderName: "#1002", status: "needs_attention", lastErrorCode: "unknown_tax_rate", lastErrorMessage: "No Zoho tax of 17%." },
+      {
+        shop: s.shop,
+        orderId: "9100001",
+        orderName: "#1001",
+        status: "synced",
+        zohoInvoiceId: "1",
+        zohoInvoiceNumber: "INV-000001",
+        currencyCode: "EUR",
+        shopifyTotal: "39.80",
+        zohoTotal: "39.80",
+      },
+      {
+        shop: s.shop,
+        orderId: "9100002",
+        orderName: "#1002",
+        status: "needs_attention",
+        lastErrorCode: "unknown_tax_rate",
+        lastErrorMessage: "No Zoho tax of 17%.",
+      },
     ],
   });
   await prisma.syncEvent.createMany({
@@ -49,7 +75,11 @@ async function shopWithOrders() {
   return s;
 }
 
-async function openAdmin(shop: string, pathname: string, viewport?: { width: number; height: number }): Promise<AppPage> {
+async function openAdmin(
+  shop: string,
+  pathname: string,
+  viewport?: { width: number; height: number },
+): Promise<AppPage> {
   const tab = await newAppContext(browser, app.url, viewport);
   await openHydrated(tab.page, await adminAppUrl(app.url, shop, pathname));
   return tab;
@@ -61,7 +91,9 @@ function outline(page: Page) {
     title: document.title,
     mains: document.querySelectorAll("main").length,
     headingInMain: document.querySelector("main h1")?.textContent?.trim() ?? null,
-    emptyHeaders: [...document.querySelectorAll("th")].filter((th) => !th.textContent?.trim() && !th.querySelector("[aria-label]")).length,
+    emptyHeaders: [...document.querySelectorAll("th")].filter(
+      (th) => !th.textContent?.trim() && !th.querySelector("[aria-label]"),
+    ).length,
   }));
 }
 
@@ -123,7 +155,11 @@ describe("every page", { timeout: 150_000 }, () => {
     const inside = await page.goto(await adminAppUrl(app.url, s.shop, "/app/no-such-page"));
     expect(inside?.status()).toBe(404);
     await page.getByText(/^This page does not exist\. The link may be out of date/).waitFor();
-    expect(await outline(page)).toMatchObject({ title: "Page not found · Zoho Books invoices", mains: 1, headingInMain: "Page not found" });
+    expect(await outline(page)).toMatchObject({
+      title: "Page not found · Zoho Books invoices",
+      mains: 1,
+      headingInMain: "Page not found",
+    });
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole("link", { name: "Go to the dashboard" }).click();
     await page.waitForURL((url) => url.pathname === "/app");
@@ -133,7 +169,11 @@ describe("every page", { timeout: 150_000 }, () => {
     expect(outside?.status()).toBe(404);
     await page.getByText(/Open Zoho Books invoices from the Apps section of your Shopify admin\.$/).waitFor();
     await expect(page.getByRole("link", { name: "Go to the dashboard" }).count()).resolves.toBe(0);
-    expect(await outline(page)).toMatchObject({ title: "Page not found · Zoho Books invoices", mains: 1, headingInMain: "Page not found" });
+    expect(await outline(page)).toMatchObject({
+      title: "Page not found · Zoho Books invoices",
+      mains: 1,
+      headingInMain: "Page not found",
+    });
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, "not-found.png"), fullPage: true });
     expect(tab.errors.filter((e) => !/404 \(Not Found\)/.test(e))).toEqual([]);
@@ -171,7 +211,9 @@ describe("/auth/login", { timeout: 30_000 }, () => {
   it("a link with ?shop= goes straight to Shopify", async () => {
     const res = await fetchApp("/auth/login?shop=acme-goods.myshopify.com");
     expect(res.status).toBe(302);
-    expect(res.headers.get("location")).toBe("https://admin.shopify.com/store/acme-goods/oauth/install?client_id=testApiKey");
+    expect(res.headers.get("location")).toBe(
+      "https://admin.shopify.com/store/acme-goods/oauth/install?client_id=testApiKey",
+    );
   });
 });
 

@@ -16,7 +16,14 @@ import { action as settingsAction } from "~/routes/app.settings";
 import { adminFormPost } from "~test/harness/shopify-auth";
 import { expireZohoAccessTokens, failNextZohoAccounts, revokeZohoRefreshToken } from "~test/harness/zoho-accounts";
 import { seedOrganization } from "~test/harness/zoho-books";
-import { adminAppUrl, launchChromium, newAppContext, openHydrated, seriousA11yViolations, type AppPage } from "./browser";
+import {
+  adminAppUrl,
+  launchChromium,
+  newAppContext,
+  openHydrated,
+  seriousA11yViolations,
+  type AppPage,
+} from "./browser";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 
@@ -55,7 +62,10 @@ async function connectedShop() {
   expect((await connectZoho(shop)).status).toBe(302);
   const picked = await settle(async () =>
     settingsAction({
-      request: await adminFormPost(shop, "/app/settings", { intent: "selectOrganization", organizationId: us.organization.organization_id }),
+      request: await adminFormPost(shop, "/app/settings", {
+        intent: "selectOrganization",
+        organizationId: us.organization.organization_id,
+      }),
       params: {},
       context: {},
     }),
@@ -112,7 +122,10 @@ describe("Settings page in Chromium", { timeout: 45_000 }, () => {
     const row = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
     revokeZohoRefreshToken(decryptSecret(row.refreshTokenEnc!));
     expireZohoAccessTokens();
-    await prisma.zohoConnection.update({ where: { shop }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    await prisma.zohoConnection.update({
+      where: { shop },
+      data: { accessTokenExpiresAt: new Date(Date.now() - 1000) },
+    });
 
     const tab = await openSettings(shop);
     // A page load never calls Zoho (ADR 016): the dead token shows up on the next call, here Refresh list.

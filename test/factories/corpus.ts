@@ -23,17 +23,32 @@ export interface CorpusGroup {
 
 export function loadCorpus(): CorpusGroup[] {
   const groups = new Map<string, CorpusGroup>();
-  for (const file of readdirSync(path.join(FIXTURES, "orders")).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(path.join(FIXTURES, "orders"))
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const fixture = JSON.parse(readFileSync(path.join(FIXTURES, "orders", file), "utf8")) as OrderFixture;
     const s = fixture.settings;
     const itemSkus = Object.keys(s.itemIdsBySku ?? {});
-    const key = [fixture.taxes.replace(/\.json$/, ""), s.organizationCurrency.toLowerCase(), s.pricePrecision, itemSkus.length ? "items" : ""]
+    const key = [
+      fixture.taxes.replace(/\.json$/, ""),
+      s.organizationCurrency.toLowerCase(),
+      s.pricePrecision,
+      itemSkus.length ? "items" : "",
+    ]
       .filter((p) => p !== "")
       .join("-");
     let group = groups.get(key);
     if (!group) {
       const taxes = JSON.parse(readFileSync(path.join(FIXTURES, "taxes", fixture.taxes), "utf8")) as TaxesFixture;
-      group = { key, taxes, currency: s.organizationCurrency, pricePrecision: s.pricePrecision, timezone: s.timezone ?? "UTC", itemSkus, fixtures: [] };
+      group = {
+        key,
+        taxes,
+        currency: s.organizationCurrency,
+        pricePrecision: s.pricePrecision,
+        timezone: s.timezone ?? "UTC",
+        itemSkus,
+        fixtures: [],
+      };
       groups.set(key, group);
     }
     group.fixtures.push({ file, fixture });
@@ -56,9 +71,18 @@ export function seedGroupOrganization(
     time_zone: group.timezone,
     taxes: group.taxes.taxes
       .filter((t) => t.tax_type !== "tax_group")
-      .map((t) => ({ tax_name: t.tax_name, tax_percentage: t.tax_percentage, tax_type: t.tax_type === "compound_tax" ? "compound_tax" : "tax", is_default_tax: t.is_default_tax ?? false })),
-    taxGroups: group.taxes.tax_groups.map((g) => ({ tax_group_name: g.tax_group_name, taxes: g.taxes.map((m) => m.tax_name) })),
+      .map((t) => ({
+        tax_name: t.tax_name,
+        tax_percentage: t.tax_percentage,
+        tax_type: t.tax_type === "compound_tax" ? "compound_tax" : "tax",
+        is_default_tax: t.is_default_tax ?? false,
+      })),
+    taxGroups: group.taxes.tax_groups.map((g) => ({
+      tax_group_name: g.tax_group_name,
+      taxes: g.taxes.map((m) => m.tax_name),
+    })),
   });
-  for (const sku of group.itemSkus) books.zohoBooks.seedItem(org.organization.organization_id, { name: `Item ${sku}`, sku });
+  for (const sku of group.itemSkus)
+    books.zohoBooks.seedItem(org.organization.organization_id, { name: `Item ${sku}`, sku });
   return org;
 }

@@ -56,7 +56,12 @@ function table(taxes: ZohoTax[], groups: Array<[string, string[]]> = []): TaxesF
     tax_group_percentage: members.reduce((s, m) => s + byName(m).tax_percentage * 1000, 0) / 1000,
     taxes: members.map((m) => {
       const t = byName(m);
-      return { tax_id: t.tax_id, tax_name: t.tax_name, tax_percentage: t.tax_percentage, tax_type: t.tax_type === "compound_tax" ? "compound_tax" : "tax" };
+      return {
+        tax_id: t.tax_id,
+        tax_name: t.tax_name,
+        tax_percentage: t.tax_percentage,
+        tax_type: t.tax_type === "compound_tax" ? "compound_tax" : "tax",
+      };
     }),
   }));
   const listed: ZohoTax[] = tax_groups.map((g) => ({
@@ -204,7 +209,8 @@ const entries: Entry[] = [
   },
   {
     file: "ref-1006-two-tax-lines.json",
-    description: "Reference order #1006 (Québec): 5 × 35.00 CAD with GST 5% + QST 9.975% → the GST + QST group; guest, no addresses.",
+    description:
+      "Reference order #1006 (Québec): 5 × 35.00 CAD with GST 5% + QST 9.975% → the GST + QST group; guest, no addresses.",
     order: REFERENCE_1006,
     taxes: "ca.json",
     settings: CA_SETTINGS,
@@ -212,7 +218,8 @@ const entries: Entry[] = [
   },
   {
     file: "ref-1029-multi-currency-shipping.json",
-    description: "Reference order #1029: AUD shop, customer paid in USD — the invoice uses shop money (AUD); GST 10%, untaxed shipping.",
+    description:
+      "Reference order #1029: AUD shop, customer paid in USD — the invoice uses shop money (AUD); GST 10%, untaxed shipping.",
     order: REFERENCE_1029,
     taxes: "au.json",
     settings: { pricePrecision: 2, organizationCurrency: "AUD", timezone: "Australia/Sydney" },
@@ -229,10 +236,20 @@ const entries: Entry[] = [
     file: "eu-vat-inclusive-mixed.json",
     description: "Italy, prices include VAT, lines at 22 %, 10 % and 4 % plus shipping at 22 %.",
     spec: {
-      name: "#2001", ...IT, ...giulia, processedAt: "2026-03-14T09:12:44Z",
+      name: "#2001",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-03-14T09:12:44Z",
       lines: [
         { title: "Olio extravergine 1L", sku: "OLIO-1L", quantity: 3, price: "12.90", taxes: IVA10 },
-        { title: "La cucina italiana", variant: "Copertina rigida", sku: "LIB-CUC", quantity: 1, price: "24.00", taxes: IVA4 },
+        {
+          title: "La cucina italiana",
+          variant: "Copertina rigida",
+          sku: "LIB-CUC",
+          quantity: 1,
+          price: "24.00",
+          taxes: IVA4,
+        },
         { title: "Grembiule", variant: "Rosso", sku: "GREM-R", quantity: 2, price: "19.99", taxes: IVA22 },
       ],
       shipping: [{ title: "Corriere espresso", price: "6.90", taxes: IVA22 }],
@@ -251,9 +268,13 @@ const entries: Entry[] = [
   },
   {
     file: "eu-vat-inclusive-rounding.json",
-    description: "Italy, VAT included, many cheap lines with odd quantities and a 7 % automatic discount: per-line rounding everywhere.",
+    description:
+      "Italy, VAT included, many cheap lines with odd quantities and a 7 % automatic discount: per-line rounding everywhere.",
     spec: {
-      name: "#2002", ...IT, ...giulia, processedAt: "2026-03-15T18:40:00Z",
+      name: "#2002",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-03-15T18:40:00Z",
       lines: [
         { title: "Matita", quantity: 7, price: "0.99", taxes: IVA22 },
         { title: "Pane", quantity: 13, price: "1.15", taxes: IVA4 },
@@ -268,9 +289,13 @@ const entries: Entry[] = [
   },
   {
     file: "us-ny-three-tax-lines.json",
-    description: "New York City, exclusive tax: state 4 % + city 4.5 % + MCTD 0.375 % on every line and on shipping → one tax group.",
+    description:
+      "New York City, exclusive tax: state 4 % + city 4.5 % + MCTD 0.375 % on every line and on shipping → one tax group.",
     spec: {
-      name: "#3001", ...US, ...sam, processedAt: "2026-04-02T15:03:11Z",
+      name: "#3001",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-02T15:03:11Z",
       lines: [
         { title: "Canvas tote", sku: "TOTE-1", quantity: 3, price: "19.99", taxes: NYC },
         { title: "Desk lamp", variant: "Brass", sku: "LAMP-B", quantity: 1, price: "149.00", taxes: NYC },
@@ -292,7 +317,10 @@ const entries: Entry[] = [
     file: "us-westchester-group.json",
     description: "Westchester County (8.375 %): another three-line US rate that must pick the other tax group.",
     spec: {
-      name: "#3002", ...US, ...sam, processedAt: "2026-04-03T12:00:00Z",
+      name: "#3002",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-03T12:00:00Z",
       lines: [{ title: "Garden hose", quantity: 2, price: "34.95", taxes: WESTCHESTER }],
     },
     taxes: "us-ny.json",
@@ -303,8 +331,12 @@ const entries: Entry[] = [
     file: "ca-bc-gst-pst.json",
     description: "British Columbia: GST 5 % + PST 7 % → group GST + PST; shipping with GST only.",
     spec: {
-      name: "#4001", currency: "CAD", taxesIncluded: false, processedAt: "2026-05-01T20:15:00Z",
-      customer: person("Noah", "Tremblay", "noah@example.ca", 3), email: "noah@example.ca",
+      name: "#4001",
+      currency: "CAD",
+      taxesIncluded: false,
+      processedAt: "2026-05-01T20:15:00Z",
+      customer: person("Noah", "Tremblay", "noah@example.ca", 3),
+      email: "noah@example.ca",
       lines: [
         { title: "Rain jacket", variant: "M", quantity: 1, price: "129.99", taxes: BC },
         { title: "Wool socks", quantity: 3, price: "14.49", taxes: BC },
@@ -325,8 +357,12 @@ const entries: Entry[] = [
     file: "ca-on-hst.json",
     description: "Ontario: HST 13 % on items and shipping.",
     spec: {
-      name: "#4002", currency: "CAD", taxesIncluded: false, processedAt: "2026-05-02T13:45:00Z",
-      customer: person("Olivia", "Martin", "olivia@example.ca", 4), email: "olivia@example.ca",
+      name: "#4002",
+      currency: "CAD",
+      taxesIncluded: false,
+      processedAt: "2026-05-02T13:45:00Z",
+      customer: person("Olivia", "Martin", "olivia@example.ca", 4),
+      email: "olivia@example.ca",
       lines: [
         { title: "Maple syrup 500ml", quantity: 4, price: "11.95", taxes: HST },
         { title: "Pancake mix", quantity: 1, price: "6.49", taxes: HST },
@@ -348,7 +384,10 @@ const entries: Entry[] = [
     file: "line-discount-code.json",
     description: "A discount code for 20 % off one line only (VAT included): one negative line with that line's 22 %.",
     spec: {
-      name: "#2003", ...IT, ...giulia, processedAt: "2026-03-20T10:00:00Z",
+      name: "#2003",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-03-20T10:00:00Z",
       lines: [
         { title: "Grembiule", quantity: 2, price: "19.99", taxes: IVA22 },
         { title: "Pasta di Gragnano", quantity: 5, price: "3.20", taxes: IVA10 },
@@ -369,7 +408,10 @@ const entries: Entry[] = [
     file: "order-percentage-discount-mixed-rates.json",
     description: "Code SUMMER10 (10 % off the order) over lines at 22/10/4 %: one negative line per rate.",
     spec: {
-      name: "#2004", ...IT, ...giulia, processedAt: "2026-06-21T08:30:00Z",
+      name: "#2004",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-06-21T08:30:00Z",
       lines: [
         { title: "Grembiule", quantity: 1, price: "19.99", taxes: IVA22 },
         { title: "Olio extravergine 1L", quantity: 2, price: "12.90", taxes: IVA10 },
@@ -396,7 +438,10 @@ const entries: Entry[] = [
     file: "order-fixed-discount-mixed-rates.json",
     description: "Automatic €15 off the order spread across lines at 22 % and 10 % (remainder on the last line).",
     spec: {
-      name: "#2005", ...IT, ...giulia, processedAt: "2026-06-22T08:30:00Z",
+      name: "#2005",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-06-22T08:30:00Z",
       lines: [
         { title: "Tovaglia di lino", quantity: 1, price: "49.90", taxes: IVA22 },
         { title: "Caffè 250g", quantity: 4, price: "6.70", taxes: IVA10 },
@@ -420,8 +465,12 @@ const entries: Entry[] = [
     file: "order-fixed-discount-exclusive-mixed.json",
     description: "British Columbia, tax on top: $10 code across a GST + PST line and a GST-only line (groceries).",
     spec: {
-      name: "#4003", currency: "CAD", taxesIncluded: false, processedAt: "2026-05-03T17:20:00Z",
-      customer: person("Noah", "Tremblay", "noah@example.ca", 3), email: "noah@example.ca",
+      name: "#4003",
+      currency: "CAD",
+      taxesIncluded: false,
+      processedAt: "2026-05-03T17:20:00Z",
+      customer: person("Noah", "Tremblay", "noah@example.ca", 3),
+      email: "noah@example.ca",
       lines: [
         { title: "Kitchen scale", quantity: 1, price: "39.99", taxes: BC },
         { title: "Organic oats 1kg", quantity: 3, price: "7.49", taxes: GST5 },
@@ -445,12 +494,23 @@ const entries: Entry[] = [
     file: "manual-discount.json",
     description: "A staff member's manual 5 % order discount on an NYC order (exclusive tax).",
     spec: {
-      name: "#3003", ...US, ...sam, processedAt: "2026-04-05T16:00:00Z",
+      name: "#3003",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-05T16:00:00Z",
       lines: [
         { title: "Espresso machine", quantity: 1, price: "349.00", taxes: NYC },
         { title: "Milk jug", quantity: 2, price: "17.50", taxes: NYC },
       ],
-      discounts: [{ kind: "manual", label: "Loyal customer", description: "Thanks for coming back", value: { percent: "5" }, target: "order" }],
+      discounts: [
+        {
+          kind: "manual",
+          label: "Loyal customer",
+          description: "Thanks for coming back",
+          value: { percent: "5" },
+          target: "order",
+        },
+      ],
     },
     taxes: "us-ny.json",
     settings: NY_SETTINGS,
@@ -464,9 +524,13 @@ const entries: Entry[] = [
   },
   {
     file: "automatic-discount-each.json",
-    description: "Automatic discount 3.00 off each unit of one line (quantity 4) plus a script discount on another line.",
+    description:
+      "Automatic discount 3.00 off each unit of one line (quantity 4) plus a script discount on another line.",
     spec: {
-      name: "#3004", ...US, ...sam, processedAt: "2026-04-06T11:11:11Z",
+      name: "#3004",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-06T11:11:11Z",
       lines: [
         { title: "Notebook", quantity: 4, price: "12.00", taxes: NYC },
         { title: "Fountain pen", quantity: 1, price: "65.00", taxes: NYC },
@@ -489,9 +553,13 @@ const entries: Entry[] = [
   },
   {
     file: "shipping-discount-code.json",
-    description: "Code SHIP50: 50 % off taxed shipping — its own negative shipping-discount line with the shipping tax.",
+    description:
+      "Code SHIP50: 50 % off taxed shipping — its own negative shipping-discount line with the shipping tax.",
     spec: {
-      name: "#3005", ...US, ...sam, processedAt: "2026-04-07T09:00:00Z",
+      name: "#3005",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-07T09:00:00Z",
       lines: [{ title: "Cast iron pan", quantity: 1, price: "89.00", taxes: NYC }],
       shipping: [{ title: "FedEx 2Day", price: "24.99", taxes: NYC }],
       discounts: [{ kind: "code", label: "SHIP50", value: { percent: "50" }, target: "shipping" }],
@@ -508,9 +576,13 @@ const entries: Entry[] = [
   },
   {
     file: "free-shipping-code.json",
-    description: "Code FREESHIP: 100 % off shipping (VAT included) — shipping line and an equal negative line; totalShippingPriceSet is before the discount.",
+    description:
+      "Code FREESHIP: 100 % off shipping (VAT included) — shipping line and an equal negative line; totalShippingPriceSet is before the discount.",
     spec: {
-      name: "#2006", ...IT, ...giulia, processedAt: "2026-03-21T10:00:00Z",
+      name: "#2006",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-03-21T10:00:00Z",
       lines: [{ title: "Moka 6 tazze", quantity: 1, price: "34.90", taxes: IVA22 }],
       shipping: [{ title: "Corriere", price: "7.90", taxes: IVA22 }],
       discounts: [{ kind: "code", label: "FREESHIP", value: { percent: "100" }, target: "shipping" }],
@@ -529,7 +601,10 @@ const entries: Entry[] = [
     file: "line-100-percent-discount.json",
     description: "A free sample: one line discounted 100 % by a manual discount; its negative line nets it to zero.",
     spec: {
-      name: "#2007", ...IT, ...giulia, processedAt: "2026-03-22T10:00:00Z",
+      name: "#2007",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-03-22T10:00:00Z",
       lines: [
         { title: "Parmigiano 24 mesi 500g", quantity: 1, price: "18.50", taxes: IVA4 },
         { title: "Assaggio aceto balsamico", quantity: 1, price: "5.00", taxes: IVA22 },
@@ -548,24 +623,34 @@ const entries: Entry[] = [
   },
   {
     file: "quantity-per-unit-rounding.json",
-    description: "Quantities > 1 at awkward unit prices with 0.10 off each unit, tax on top (8.875 %): rounding per line.",
+    description:
+      "Quantities > 1 at awkward unit prices with 0.10 off each unit, tax on top (8.875 %): rounding per line.",
     spec: {
-      name: "#3006", ...US, ...sam, processedAt: "2026-04-08T09:00:00Z",
+      name: "#3006",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-08T09:00:00Z",
       lines: [
         { title: "Sticker", quantity: 7, price: "3.33", taxes: NYC },
         { title: "Pencil", quantity: 12, price: "0.85", taxes: NYC },
         { title: "Eraser", quantity: 9, price: "1.11", taxes: NYC },
       ],
-      discounts: [{ kind: "automatic", label: "Bulk 10c", value: { amount: "0.10" }, target: "lines", lines: [0, 1, 2] }],
+      discounts: [
+        { kind: "automatic", label: "Bulk 10c", value: { amount: "0.10" }, target: "lines", lines: [0, 1, 2] },
+      ],
     },
     taxes: "us-ny.json",
     settings: NY_SETTINGS,
   },
   {
     file: "combined-discounts.json",
-    description: "Line-level automatic discount, an order-level code and a shipping code on the same order (VAT included).",
+    description:
+      "Line-level automatic discount, an order-level code and a shipping code on the same order (VAT included).",
     spec: {
-      name: "#2008", ...IT, ...giulia, processedAt: "2026-03-23T10:00:00Z",
+      name: "#2008",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-03-23T10:00:00Z",
       lines: [
         { title: "Grembiule", quantity: 3, price: "19.99", taxes: IVA22 },
         { title: "Olio extravergine 1L", quantity: 2, price: "12.90", taxes: IVA10 },
@@ -585,7 +670,10 @@ const entries: Entry[] = [
     file: "tip-in-total-only.json",
     description: "A 5.00 tip only in totalTipReceivedSet: one untaxed Tip line.",
     spec: {
-      name: "#3007", ...US, ...sam, processedAt: "2026-04-09T19:30:00Z",
+      name: "#3007",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-09T19:30:00Z",
       lines: [{ title: "Catering tray", quantity: 1, price: "80.00", taxes: NYC }],
       tip: "5.00",
     },
@@ -600,10 +688,15 @@ const entries: Entry[] = [
   },
   {
     file: "tip-as-line-item.json",
-    description: "A checkout tip that is also a line item: invoiced once (as that line), not again from totalTipReceivedSet.",
+    description:
+      "A checkout tip that is also a line item: invoiced once (as that line), not again from totalTipReceivedSet.",
     spec: {
-      name: "#5001", currency: "AUD", taxesIncluded: true, processedAt: "2026-07-01T03:00:00Z",
-      customer: person("Mia", "Nguyen", "mia@example.com.au", 5), email: "mia@example.com.au",
+      name: "#5001",
+      currency: "AUD",
+      taxesIncluded: true,
+      processedAt: "2026-07-01T03:00:00Z",
+      customer: person("Mia", "Nguyen", "mia@example.com.au", 5),
+      email: "mia@example.com.au",
       lines: [
         { title: "Flat white beans 1kg", quantity: 1, price: "42.00", taxes: [{ title: "GST", percent: "10" }] },
         { title: "Tip", quantity: 1, price: "3.00", tip: true },
@@ -622,7 +715,10 @@ const entries: Entry[] = [
     file: "gift-card-purchase.json",
     description: "Buying a €50 gift card (untaxed line) together with a product at 22 %.",
     spec: {
-      name: "#2009", ...IT, ...giulia, processedAt: "2026-12-20T10:00:00Z",
+      name: "#2009",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-12-20T10:00:00Z",
       lines: [
         { title: "Carta regalo", variant: "€50", quantity: 1, price: "50.00", giftCard: true, taxable: false },
         { title: "Candela profumata", quantity: 2, price: "14.90", taxes: IVA22 },
@@ -642,7 +738,10 @@ const entries: Entry[] = [
     description:
       "Paid partly with a gift card (a payment, not a discount): no negative line, the invoice total stays the order total.",
     spec: {
-      name: "#3008", ...US, ...sam, processedAt: "2026-04-10T10:00:00Z",
+      name: "#3008",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-10T10:00:00Z",
       note: "Paid 25.00 with gift card •••• 4821, rest by card",
       lines: [{ title: "Headphones", quantity: 1, price: "119.00", taxes: NYC }],
       shipping: [{ title: "UPS Ground", price: "0.00", taxes: NYC }],
@@ -662,9 +761,22 @@ const entries: Entry[] = [
     file: "tax-exempt-customer.json",
     description: "A tax-exempt business customer in NYC: no tax lines, no tax ids.",
     spec: {
-      name: "#3009", ...US, taxExempt: true, processedAt: "2026-04-11T10:00:00Z",
-      customer: person("Dana", "Lee", "ap@nonprofit.example.org", 6), email: "ap@nonprofit.example.org",
-      billingAddress: address("Dana", "Lee", "Hudson Food Bank Inc.", "New York", "United States", "US", "10027", "New York"),
+      name: "#3009",
+      ...US,
+      taxExempt: true,
+      processedAt: "2026-04-11T10:00:00Z",
+      customer: person("Dana", "Lee", "ap@nonprofit.example.org", 6),
+      email: "ap@nonprofit.example.org",
+      billingAddress: address(
+        "Dana",
+        "Lee",
+        "Hudson Food Bank Inc.",
+        "New York",
+        "United States",
+        "US",
+        "10027",
+        "New York",
+      ),
       lines: [{ title: "Pallet of canned beans", quantity: 2, price: "240.00", taxes: NYC }],
       shipping: [{ title: "Freight", price: "55.00", taxes: NYC }],
     },
@@ -681,7 +793,11 @@ const entries: Entry[] = [
     file: "guest-without-email.json",
     description: "Guest checkout without email or customer record (POS cash sale).",
     spec: {
-      name: "#3010", ...US, customer: null, email: null, processedAt: "2026-04-12T10:00:00Z",
+      name: "#3010",
+      ...US,
+      customer: null,
+      email: null,
+      processedAt: "2026-04-12T10:00:00Z",
       lines: [{ title: "Bagel dozen", quantity: 1, price: "14.00", taxes: NYC }],
     },
     taxes: "us-ny.json",
@@ -691,8 +807,11 @@ const entries: Entry[] = [
     file: "customer-with-company.json",
     description: "A B2B buyer with a company on the billing address and a PO in the order note.",
     spec: {
-      name: "#2010", ...IT, processedAt: "2026-03-24T10:00:00Z",
-      customer: person("Marco", "Rossi", "acquisti@trattoria.example.it", 7), email: "acquisti@trattoria.example.it",
+      name: "#2010",
+      ...IT,
+      processedAt: "2026-03-24T10:00:00Z",
+      customer: person("Marco", "Rossi", "acquisti@trattoria.example.it", 7),
+      email: "acquisti@trattoria.example.it",
       billingAddress: address("Marco", "Rossi", "Trattoria da Marco S.r.l.", "Firenze", "Italy", "IT", "50122"),
       note: "PO 2026-118",
       lines: [{ title: "Olio extravergine 5L", quantity: 6, price: "54.00", taxes: IVA10 }],
@@ -706,7 +825,10 @@ const entries: Entry[] = [
     file: "long-product-name.json",
     description: "A product name over 100 characters: name truncated with an ellipsis, full title in the description.",
     spec: {
-      name: "#3011", ...US, ...sam, processedAt: "2026-04-13T10:00:00Z",
+      name: "#3011",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-13T10:00:00Z",
       lines: [
         {
           title:
@@ -726,8 +848,11 @@ const entries: Entry[] = [
     file: "unicode-names.json",
     description: "Unicode everywhere: accents, CJK, emoji and Arabic in titles, variants, customer and note.",
     spec: {
-      name: "#2011", ...IT, processedAt: "2026-03-25T10:00:00Z",
-      customer: person("Zoë", "Ørsted-Ñúñez", "zoe@example.eu", 8), email: "zoe@example.eu",
+      name: "#2011",
+      ...IT,
+      processedAt: "2026-03-25T10:00:00Z",
+      customer: person("Zoë", "Ørsted-Ñúñez", "zoe@example.eu", 8),
+      email: "zoe@example.eu",
       note: "Grazie mille! 🙏 ありがとう",
       lines: [
         { title: "Crème brûlée kit ☕️", variant: "Édition spéciale", quantity: 1, price: "21.00", taxes: IVA22 },
@@ -744,8 +869,12 @@ const entries: Entry[] = [
     file: "jpy-zero-decimals.json",
     description: "JPY (0 decimals), consumption tax included: 10 % and reduced 8 %, a 5 % code, shipping at 10 %.",
     spec: {
-      name: "#6001", currency: "JPY", taxesIncluded: true, processedAt: "2026-08-01T14:59:00Z",
-      customer: person("Yuki", "Tanaka", "yuki@example.jp", 9), email: "yuki@example.jp",
+      name: "#6001",
+      currency: "JPY",
+      taxesIncluded: true,
+      processedAt: "2026-08-01T14:59:00Z",
+      customer: person("Yuki", "Tanaka", "yuki@example.jp", 9),
+      email: "yuki@example.jp",
       lines: [
         { title: "急須", quantity: 1, price: "4980", taxes: [{ title: "消費税", percent: "10" }] },
         { title: "煎茶 100g", quantity: 3, price: "1280", taxes: [{ title: "消費税", percent: "8" }] },
@@ -762,8 +891,12 @@ const entries: Entry[] = [
     file: "kwd-three-decimals.json",
     description: "KWD (3 decimals), 5 % VAT on top, price precision 3.",
     spec: {
-      name: "#7001", currency: "KWD", taxesIncluded: false, processedAt: "2026-09-01T09:00:00Z",
-      customer: person("Fatima", "Al-Sabah", "fatima@example.com.kw", 10), email: "fatima@example.com.kw",
+      name: "#7001",
+      currency: "KWD",
+      taxesIncluded: false,
+      processedAt: "2026-09-01T09:00:00Z",
+      customer: person("Fatima", "Al-Sabah", "fatima@example.com.kw", 10),
+      email: "fatima@example.com.kw",
       lines: [
         { title: "Dates 1kg", quantity: 3, price: "12.345", taxes: [{ title: "VAT", percent: "5" }] },
         { title: "Cardamom 50g", quantity: 7, price: "0.875", taxes: [{ title: "VAT", percent: "5" }] },
@@ -777,7 +910,10 @@ const entries: Entry[] = [
     file: "usd-price-precision-3.json",
     description: "A USD shop whose Zoho org keeps 3 decimals on prices: amounts still reconcile to the cent.",
     spec: {
-      name: "#3012", ...US, ...sam, processedAt: "2026-04-14T10:00:00Z",
+      name: "#3012",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-14T10:00:00Z",
       lines: [{ title: "Bolts (box)", quantity: 13, price: "2.37", taxes: NYC }],
       discounts: [{ kind: "code", label: "BOLT3", value: { percent: "3" }, target: "order" }],
     },
@@ -788,8 +924,12 @@ const entries: Entry[] = [
     file: "timezone-next-day.json",
     description: "Processed at 23:30 UTC = next morning in Sydney: the invoice date is the shop's calendar date.",
     spec: {
-      name: "#5002", currency: "AUD", taxesIncluded: true, processedAt: "2026-03-31T23:30:00Z",
-      customer: person("Mia", "Nguyen", "mia@example.com.au", 5), email: "mia@example.com.au",
+      name: "#5002",
+      currency: "AUD",
+      taxesIncluded: true,
+      processedAt: "2026-03-31T23:30:00Z",
+      customer: person("Mia", "Nguyen", "mia@example.com.au", 5),
+      email: "mia@example.com.au",
       lines: [{ title: "Keep cup", quantity: 2, price: "24.95", taxes: [{ title: "GST", percent: "10" }] }],
     },
     taxes: "au.json",
@@ -799,9 +939,14 @@ const entries: Entry[] = [
   // ---------------------------------------------------------------- other shapes
   {
     file: "refunded-after-payment.json",
-    description: "Partly refunded later: currentTotalPriceSet is lower, the invoice still uses totalPriceSet (what was charged).",
+    description:
+      "Partly refunded later: currentTotalPriceSet is lower, the invoice still uses totalPriceSet (what was charged).",
     spec: {
-      name: "#3013", ...US, ...sam, processedAt: "2026-04-15T10:00:00Z", refunded: "21.78",
+      name: "#3013",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-15T10:00:00Z",
+      refunded: "21.78",
       lines: [
         { title: "Mug", quantity: 2, price: "20.00", taxes: NYC },
         { title: "Teapot", quantity: 1, price: "45.00", taxes: NYC },
@@ -812,9 +957,13 @@ const entries: Entry[] = [
   },
   {
     file: "tie-break-duplicate-rates.json",
-    description: "Two Zoho taxes at 22 % and at 10 %: the one whose name matches the Shopify title (IVA) wins, not the default or the lowest id.",
+    description:
+      "Two Zoho taxes at 22 % and at 10 %: the one whose name matches the Shopify title (IVA) wins, not the default or the lowest id.",
     spec: {
-      name: "#2012", ...IT, ...giulia, processedAt: "2026-03-26T10:00:00Z",
+      name: "#2012",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-03-26T10:00:00Z",
       lines: [
         { title: "Grembiule", quantity: 1, price: "19.99", taxes: IVA22 },
         { title: "Caffè 250g", quantity: 1, price: "6.70", taxes: IVA10 },
@@ -833,7 +982,10 @@ const entries: Entry[] = [
     file: "items-linked-by-sku.json",
     description: "Lines linked to Zoho items through itemIdsBySku (one SKU known, one not).",
     spec: {
-      name: "#3014", ...US, ...sam, processedAt: "2026-04-16T10:00:00Z",
+      name: "#3014",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-16T10:00:00Z",
       lines: [
         { title: "Canvas tote", sku: "TOTE-1", quantity: 1, price: "19.99", taxes: NYC },
         { title: "Desk lamp", sku: "LAMP-B", quantity: 1, price: "149.00", taxes: NYC },
@@ -846,7 +998,10 @@ const entries: Entry[] = [
     file: "non-taxable-product.json",
     description: "A product marked not taxable in a taxed order: that line has no tax id.",
     spec: {
-      name: "#3015", ...US, ...sam, processedAt: "2026-04-17T10:00:00Z",
+      name: "#3015",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-17T10:00:00Z",
       lines: [
         { title: "Gift wrap service", quantity: 1, price: "4.00", taxable: false },
         { title: "Scarf", quantity: 1, price: "39.00", taxes: NYC },
@@ -863,9 +1018,13 @@ const entries: Entry[] = [
   },
   {
     file: "multiple-shipping-lines.json",
-    description: "Two shipping lines (split delivery), both taxed at 22 % with VAT included, one with a fixed shipping discount.",
+    description:
+      "Two shipping lines (split delivery), both taxed at 22 % with VAT included, one with a fixed shipping discount.",
     spec: {
-      name: "#2013", ...IT, ...giulia, processedAt: "2026-03-27T10:00:00Z",
+      name: "#2013",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-03-27T10:00:00Z",
       lines: [
         { title: "Sedia", quantity: 4, price: "89.00", taxes: IVA22 },
         { title: "Cuscino", quantity: 4, price: "12.50", taxes: IVA22 },
@@ -884,18 +1043,26 @@ const entries: Entry[] = [
     file: "error-unknown-tax-rate.json",
     description: "A 5 % rate the Italian Zoho org does not have: needs attention, never a guessed tax.",
     spec: {
-      name: "#2014", ...IT, ...giulia, processedAt: "2026-03-28T10:00:00Z",
+      name: "#2014",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-03-28T10:00:00Z",
       lines: [{ title: "Mascherine", quantity: 10, price: "0.50", taxes: [{ title: "IVA", percent: "5" }] }],
     },
     taxes: "it.json",
     settings: IT_SETTINGS,
-    expect: { error: { code: "unknown_tax_rate", message: "No Zoho tax of 5% — add it in Zoho Books › Settings › Taxes" } },
+    expect: {
+      error: { code: "unknown_tax_rate", message: "No Zoho tax of 5% — add it in Zoho Books › Settings › Taxes" },
+    },
   },
   {
     file: "error-unknown-tax-group.json",
     description: "A US rate (4 + 4.25 + 0.375 %) with no matching tax group.",
     spec: {
-      name: "#3016", ...US, ...sam, processedAt: "2026-04-18T10:00:00Z",
+      name: "#3016",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-18T10:00:00Z",
       lines: [
         {
           title: "Umbrella",
@@ -917,18 +1084,26 @@ const entries: Entry[] = [
     file: "error-currency-mismatch.json",
     description: "A EUR shop connected to a USD Zoho organization.",
     spec: {
-      name: "#2015", ...IT, ...giulia, processedAt: "2026-03-29T10:00:00Z",
+      name: "#2015",
+      ...IT,
+      ...giulia,
+      processedAt: "2026-03-29T10:00:00Z",
       lines: [{ title: "Grembiule", quantity: 1, price: "19.99", taxes: IVA22 }],
     },
     taxes: "it.json",
     settings: { ...IT_SETTINGS, organizationCurrency: "USD" },
-    expect: { error: { code: "currency_mismatch", message: "The shop sells in EUR but the Zoho Books organization uses USD" } },
+    expect: {
+      error: { code: "currency_mismatch", message: "The shop sells in EUR but the Zoho Books organization uses USD" },
+    },
   },
   {
     file: "error-price-precision-too-low.json",
     description: "A USD shop whose Zoho org keeps 0 decimals on prices cannot show a total with cents.",
     spec: {
-      name: "#3017", ...US, ...sam, processedAt: "2026-04-19T10:00:00Z",
+      name: "#3017",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-19T10:00:00Z",
       lines: [{ title: "Socks", quantity: 1, price: "9.99", taxes: NYC }],
     },
     taxes: "us-ny.json",
@@ -940,7 +1115,9 @@ const entries: Entry[] = [
 /** An order with more than 250 lines (the PaidOrder query reads the first 250 only). */
 function tooManyLines(): Entry {
   const order = buildOrder({
-    name: "#3018", ...US, processedAt: "2026-04-20T10:00:00Z",
+    name: "#3018",
+    ...US,
+    processedAt: "2026-04-20T10:00:00Z",
     lines: [{ title: "Screw", quantity: 1, price: "0.10", taxes: NYC }],
   });
   order.lineItems.pageInfo = { hasNextPage: true, endCursor: "eyJsYXN0X2lkIjoyNTB9" };
@@ -959,7 +1136,10 @@ export function buildFixtures(): Array<{ file: string; fixture: OrderFixture }> 
     const order = e.order ?? buildOrder(e.spec!);
     const expect = { ...e.expect };
     if (!expect.error) expect.total = order.totalPriceSet.shopMoney.amount;
-    return { file: e.file, fixture: { description: e.description, order, taxes: e.taxes, settings: e.settings, expect } };
+    return {
+      file: e.file,
+      fixture: { description: e.description, order, taxes: e.taxes, settings: e.settings, expect },
+    };
   });
 }
 
@@ -972,7 +1152,8 @@ export function serialize(value: unknown): string {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   mkdirSync(join(FIXTURES_DIR, "orders"), { recursive: true });
   mkdirSync(join(FIXTURES_DIR, "taxes"), { recursive: true });
-  for (const [file, body] of Object.entries(TAX_TABLES)) writeFileSync(join(FIXTURES_DIR, "taxes", file), serialize(body));
+  for (const [file, body] of Object.entries(TAX_TABLES))
+    writeFileSync(join(FIXTURES_DIR, "taxes", file), serialize(body));
   const fixtures = buildFixtures();
   for (const { file, fixture } of fixtures) writeFileSync(join(FIXTURES_DIR, "orders", file), serialize(fixture));
   process.stdout.write(`wrote ${fixtures.length} order fixtures and ${Object.keys(TAX_TABLES).length} tax tables\n`);

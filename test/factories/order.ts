@@ -110,8 +110,13 @@ export function spread(amount: Decimal, bases: Decimal[], dp: number): Decimal[]
   const exact = bases.map((b) => capped.times(b).div(total));
   const shares = exact.map((e) => e.toDecimalPlaces(dp, Decimal.ROUND_DOWN));
   const unit = new Decimal(10).pow(-dp);
-  let left = capped.minus(shares.reduce((s, x) => s.plus(x), new Decimal(0))).div(unit).toNumber();
-  const order = exact.map((e, i) => ({ i, frac: e.minus(shares[i]!) })).sort((x, y) => y.frac.comparedTo(x.frac) || x.i - y.i);
+  let left = capped
+    .minus(shares.reduce((s, x) => s.plus(x), new Decimal(0)))
+    .div(unit)
+    .toNumber();
+  const order = exact
+    .map((e, i) => ({ i, frac: e.minus(shares[i]!) }))
+    .sort((x, y) => y.frac.comparedTo(x.frac) || x.i - y.i);
   for (const { i } of order) {
     if (left <= 0) break;
     shares[i] = shares[i]!.plus(unit);
@@ -124,7 +129,10 @@ export function spread(amount: Decimal, bases: Decimal[], dp: number): Decimal[]
 export function shopifyLineTaxes(net: Decimal, taxes: TaxSpec[], taxesIncluded: boolean, dp: number): Decimal[] {
   const sum = taxes.reduce((s, t) => s.plus(t.percent), new Decimal(0));
   return taxes.map((t) =>
-    (taxesIncluded ? net.times(t.percent).div(sum.plus(100)) : net.times(t.percent).div(100)).toDecimalPlaces(dp, HALF_UP),
+    (taxesIncluded ? net.times(t.percent).div(sum.plus(100)) : net.times(t.percent).div(100)).toDecimalPlaces(
+      dp,
+      HALF_UP,
+    ),
   );
 }
 
@@ -148,7 +156,11 @@ export function buildOrder(spec: OrderSpec): Order {
     const value =
       "percent" in d.value
         ? { __typename: "PricingPercentageValue" as const, percentage: Number(d.value.percent) }
-        : { __typename: "MoneyV2" as const, amount: new Decimal(d.value.amount).toFixed(cd), currencyCode: spec.currency as Bag["shopMoney"]["currencyCode"] };
+        : {
+            __typename: "MoneyV2" as const,
+            amount: new Decimal(d.value.amount).toFixed(cd),
+            currencyCode: spec.currency as Bag["shopMoney"]["currencyCode"],
+          };
     const common = {
       allocationMethod: d.target === "lines" ? ("EACH" as const) : ("ACROSS" as const),
       targetSelection: d.target === "lines" ? ("EXPLICIT" as const) : ("ALL" as const),
@@ -160,7 +172,12 @@ export function buildOrder(spec: OrderSpec): Order {
       case "code":
         return { __typename: "DiscountCodeApplication", code: d.label, ...common };
       case "manual":
-        return { __typename: "ManualDiscountApplication", title: d.label, description: d.description ?? null, ...common };
+        return {
+          __typename: "ManualDiscountApplication",
+          title: d.label,
+          description: d.description ?? null,
+          ...common,
+        };
       case "automatic":
         return { __typename: "AutomaticDiscountApplication", title: d.label, ...common };
       case "script":
@@ -223,7 +240,11 @@ export function buildOrder(spec: OrderSpec): Order {
       const key = `${t.title}|${specs[i]!.percent}`;
       const prev = orderTaxes.get(key);
       const amount = new Decimal(t.priceSet.shopMoney.amount);
-      orderTaxes.set(key, { title: t.title, percent: specs[i]!.percent, amount: (prev?.amount ?? new Decimal(0)).plus(amount) });
+      orderTaxes.set(key, {
+        title: t.title,
+        percent: specs[i]!.percent,
+        amount: (prev?.amount ?? new Decimal(0)).plus(amount),
+      });
     });
 
   let subtotal = new Decimal(0);
@@ -235,9 +256,9 @@ export function buildOrder(spec: OrderSpec): Order {
     const discount = lineAlloc[i]!.reduce((s, a) => s.plus(a.amount), new Decimal(0));
     const net = lineGross[i]!.minus(discount);
     // discountedTotalSet/totalDiscountSet leave out order-level and code discounts (schema text).
-    const lineLevel = lineAlloc[i]!
-      .filter((a) => spec.discounts![a.app]!.target === "lines" && spec.discounts![a.app]!.kind !== "code")
-      .reduce((s, a) => s.plus(a.amount), new Decimal(0));
+    const lineLevel = lineAlloc[i]!.filter(
+      (a) => spec.discounts![a.app]!.target === "lines" && spec.discounts![a.app]!.kind !== "code",
+    ).reduce((s, a) => s.plus(a.amount), new Decimal(0));
     const taxable = (l.taxable ?? true) && !l.giftCard && !l.tip;
     const taxes = taxesFor(taxable, l.taxes);
     const tl = taxLines(net, taxes);

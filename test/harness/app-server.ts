@@ -30,7 +30,6 @@ const CLIENT_DEPENDENCIES = [
   "@shopify/shopify-app-remix/server", // `boundary` in app/routes/app.tsx
 ];
 
-
 export interface AppServer {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
@@ -54,7 +53,12 @@ export interface AppServerOptions {
   browser?: boolean;
 }
 
-export async function startAppServer({ port = 0, host = "127.0.0.1", onError, browser = true }: AppServerOptions = {}): Promise<AppServer> {
+export async function startAppServer({
+  port = 0,
+  host = "127.0.0.1",
+  onError,
+  browser = true,
+}: AppServerOptions = {}): Promise<AppServer> {
   const { createServer } = await import("vite");
   const { createRequestHandler, writeReadableStreamToWritable } = await import("@remix-run/node");
 
@@ -120,7 +124,7 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError, br
   });
   const actualPort = (server.address() as AddressInfo).port;
 
-  const loadModule = <T,>(id: string) => vite.ssrLoadModule(id) as Promise<T>;
+  const loadModule = <T>(id: string) => vite.ssrLoadModule(id) as Promise<T>;
 
   return {
     url: `http://${host}:${actualPort}`,
@@ -131,7 +135,7 @@ export async function startAppServer({ port = 0, host = "127.0.0.1", onError, br
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // The app's own module instances hold its Redis connection and Prisma client. Only modules the
       // app already loaded: loading one now would need esbuild, which Ctrl+C may already have stopped.
-      const loaded = async <T,>(id: string) =>
+      const loaded = async <T>(id: string) =>
         (await vite.moduleGraph.getModuleByUrl(id, true))?.ssrModule ? loadModule<T>(id) : undefined;
       try {
         await (await loaded<{ closeRedis(): Promise<void> }>("/app/redis/redis.server.ts"))?.closeRedis();

@@ -24,7 +24,10 @@ export interface ConnectedShop {
 export async function storeConnection(
   shop: string,
   org: SimOrganization,
-  tokens: Pick<ReturnType<typeof issueTokensFor>, "accessToken" | "refreshToken" | "accountsServer" | "apiDomain" | "expiresAt">,
+  tokens: Pick<
+    ReturnType<typeof issueTokensFor>,
+    "accessToken" | "refreshToken" | "accountsServer" | "apiDomain" | "expiresAt"
+  >,
   extra: Partial<Prisma.ZohoConnectionUncheckedCreateInput> = {},
 ): Promise<void> {
   const o = org.organization;

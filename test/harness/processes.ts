@@ -17,7 +17,6 @@ import { trackChild } from "./child-registry";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const FORWARDER = path.join(ROOT, "test", "harness", "shopify-forwarder.ts");
 
-
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -64,10 +63,20 @@ export interface SpawnTsOptions {
 
 /** `node --import tsx [--import forwarder] <entry>` with the parent's Node binary. */
 export function spawnTs(entry: string, opts: SpawnTsOptions): ManagedProcess {
-  const nodeArgs = ["--import", "tsx", ...(opts.forwardShopify === false ? [] : ["--import", FORWARDER]), path.resolve(ROOT, entry), ...(opts.args ?? [])];
+  const nodeArgs = [
+    "--import",
+    "tsx",
+    ...(opts.forwardShopify === false ? [] : ["--import", FORWARDER]),
+    path.resolve(ROOT, entry),
+    ...(opts.args ?? []),
+  ];
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
-  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, nodeArgs, {
+    cwd: ROOT,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return manage(child, opts.name, opts.keepLines ?? 200, opts.onLine);
 }
 
@@ -115,9 +124,21 @@ function manage(child: ChildProcess, name: string, keepLines: number, onLine?: (
         const onData = (line: string) => {
           if (match(line)) done(() => resolve(line));
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`${name}: no ${what} within ${timeoutMs} ms. Output:\n${handle.output()}`))), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            done(() => reject(new Error(`${name}: no ${what} within ${timeoutMs} ms. Output:\n${handle.output()}`))),
+          timeoutMs,
+        );
         listeners.add(onData);
-        void exited.then((s) => done(() => reject(new Error(`${name} exited (code ${s.code}, signal ${s.signal}) before ${what}. Output:\n${handle.output()}`))));
+        void exited.then((s) =>
+          done(() =>
+            reject(
+              new Error(
+                `${name} exited (code ${s.code}, signal ${s.signal}) before ${what}. Output:\n${handle.output()}`,
+              ),
+            ),
+          ),
+        );
       });
     },
     async kill() {
@@ -178,9 +199,16 @@ export async function startPrivateRedis({ port }: { port?: number } = {}): Promi
     },
     async start() {
       if (current?.running) return;
-      const child = spawn("redis-server", ["--port", String(p), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        "redis-server",
+        ["--port", String(p), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
       current = manage(child, `redis-server :${p}`, 50);
-      await current.waitForLine((l) => /Ready to accept connections/.test(l), { timeoutMs: 10_000, what: "redis readiness" });
+      await current.waitForLine((l) => /Ready to accept connections/.test(l), {
+        timeoutMs: 10_000,
+        what: "redis readiness",
+      });
     },
     async kill() {
       await current?.kill();
@@ -208,9 +236,28 @@ export async function startPrivateRedisCluster(nodes = 3): Promise<PrivateRedisC
   }
   const children = ports.map((p) =>
     manage(
-      spawn("redis-server", ["--port", String(p), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", `nodes-${p}.conf`, "--dir", dir, "--save", "", "--appendonly", "no"], {
-        stdio: ["ignore", "pipe", "pipe"],
-      }),
+      spawn(
+        "redis-server",
+        [
+          "--port",
+          String(p),
+          "--bind",
+          "127.0.0.1",
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          `nodes-${p}.conf`,
+          "--dir",
+          dir,
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+        ],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      ),
       `redis-cluster :${p}`,
       50,
     ),
@@ -220,12 +267,22 @@ export async function startPrivateRedisCluster(nodes = 3): Promise<PrivateRedisC
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.all(children.map((c) => c.waitForLine((l) => /Ready to accept connections/.test(l), { timeoutMs: 10_000, what: "redis readiness" })));
+    await Promise.all(
+      children.map((c) =>
+        c.waitForLine((l) => /Ready to accept connections/.test(l), { timeoutMs: 10_000, what: "redis readiness" }),
+      ),
+    );
     const run = promisify(execFile);
-    await run("redis-cli", ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], { timeout: 30_000 });
+    await run(
+      "redis-cli",
+      ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"],
+      { timeout: 30_000 },
+    );
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const states = await Promise.all(ports.map(async (p) => (await run("redis-cli", ["-p", String(p), "cluster", "info"])).stdout));
+      const states = await Promise.all(
+        ports.map(async (p) => (await run("redis-cli", ["-p", String(p), "cluster", "info"])).stdout),
+      );
       if (states.every((s) => s.includes("cluster_state:ok"))) break;
       if (Date.now() > deadline) throw new Error(`the Redis Cluster did not become ready:\n${states.join("\n")}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -256,14 +313,21 @@ export interface WorkerEntryOptions {
 }
 
 /** test/process/worker-entry.ts: the worker process, limited to `opts.onlyShops`; resolves once it runs. */
-export async function startWorkerProcess(env: Record<string, string | undefined>, opts: WorkerEntryOptions, name = "worker"): Promise<ManagedProcess> {
+export async function startWorkerProcess(
+  env: Record<string, string | undefined>,
+  opts: WorkerEntryOptions,
+  name = "worker",
+): Promise<ManagedProcess> {
   const child = spawnTs("test/process/worker-entry.ts", { name, env, args: [JSON.stringify(opts)] });
   await child.waitForLine((l) => l.startsWith(WORKER_READY), { timeoutMs: 30_000, what: "worker readiness" });
   return child;
 }
 
 /** test/process/app-entry.ts: the web app in its own process; resolves with its URL once it listens. */
-export async function startAppProcess(env: Record<string, string | undefined>, name = "app"): Promise<{ process: ManagedProcess; url: string }> {
+export async function startAppProcess(
+  env: Record<string, string | undefined>,
+  name = "app",
+): Promise<{ process: ManagedProcess; url: string }> {
   const child = spawnTs("test/process/app-entry.ts", { name, env });
   const line = await child.waitForLine((l) => l.startsWith(APP_READY), { timeoutMs: 60_000, what: "app readiness" });
   return { process: child, url: line.slice(APP_READY.length).trim() };
@@ -285,7 +349,10 @@ export interface SignedWebhook {
 }
 
 /** A delivery as Shopify sends it: raw JSON, base64 HMAC-SHA256 of it, the X-Shopify-* headers. */
-export function signedWebhookRequest(w: SignedWebhook): { url: string; init: RequestInit & { headers: Record<string, string>; body: string } } {
+export function signedWebhookRequest(w: SignedWebhook): {
+  url: string;
+  init: RequestInit & { headers: Record<string, string>; body: string };
+} {
   const body = JSON.stringify(w.body);
   return {
     url: new URL(`/webhooks/${w.topic}`, w.appUrl).href,
@@ -307,7 +374,14 @@ export function signedWebhookRequest(w: SignedWebhook): { url: string; init: Req
 }
 
 /** The REST orders/paid body the webhook route reads (id, admin_graphql_api_id, name) plus context. */
-export function ordersPaidPayload(order: { legacyResourceId: string; name: string; currencyCode?: string; totalPriceSet?: { shopMoney: { amount: string } }; createdAt?: string; processedAt?: string }): Record<string, unknown> {
+export function ordersPaidPayload(order: {
+  legacyResourceId: string;
+  name: string;
+  currencyCode?: string;
+  totalPriceSet?: { shopMoney: { amount: string } };
+  createdAt?: string;
+  processedAt?: string;
+}): Record<string, unknown> {
   return {
     id: Number(order.legacyResourceId),
     admin_graphql_api_id: `gid://shopify/Order/${order.legacyResourceId}`,

@@ -22,7 +22,10 @@ export function hostParam(shop: string): string {
  * simulator issued. `expired: true` stores one past its expiry, so the library must refresh it;
  * `scope` is what the merchant granted (default: every scope the app asks for).
  */
-export async function installShop(shop: string, { expired = false, scope = env.SCOPES }: { expired?: boolean; scope?: string } = {}): Promise<Session> {
+export async function installShop(
+  shop: string,
+  { expired = false, scope = env.SCOPES }: { expired?: boolean; scope?: string } = {},
+): Promise<Session> {
   const issued = issueShopifyToken(shop, expired ? -60 : undefined);
   const session = setUpValidSession({
     shop,
@@ -53,7 +56,12 @@ export function appUrl(path: string, base: string = env.SHOPIFY_APP_URL): string
  */
 export async function adminDocumentRequest(shop: string, path: string, init: RequestInit = {}): Promise<Request> {
   return setUpValidRequest(
-    { type: RequestType.Admin, store: storeHandle(shop), apiKey: env.SHOPIFY_API_KEY, apiSecretKey: env.SHOPIFY_API_SECRET },
+    {
+      type: RequestType.Admin,
+      store: storeHandle(shop),
+      apiKey: env.SHOPIFY_API_KEY,
+      apiSecretKey: env.SHOPIFY_API_SECRET,
+    },
     new Request(appUrl(path), init),
   ) as Promise<Request>;
 }
@@ -61,7 +69,12 @@ export async function adminDocumentRequest(shop: string, path: string, init: Req
 /** A fetch from the embedded page (loader data, form actions): App Bridge adds `Authorization: Bearer`. */
 export async function adminFetchRequest(shop: string, path: string, init: RequestInit = {}): Promise<Request> {
   return setUpValidRequest(
-    { type: RequestType.Bearer, store: storeHandle(shop), apiKey: env.SHOPIFY_API_KEY, apiSecretKey: env.SHOPIFY_API_SECRET },
+    {
+      type: RequestType.Bearer,
+      store: storeHandle(shop),
+      apiKey: env.SHOPIFY_API_KEY,
+      apiSecretKey: env.SHOPIFY_API_SECRET,
+    },
     new Request(appUrl(path), init),
   ) as Promise<Request>;
 }

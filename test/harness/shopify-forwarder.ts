@@ -19,7 +19,9 @@ const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
 const target = process.env[VAR];
 if (!target || !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(target)) {
-  throw new Error(`${VAR} must be the simulator server's origin, e.g. http://127.0.0.1:41234 (got ${JSON.stringify(target)})`);
+  throw new Error(
+    `${VAR} must be the simulator server's origin, e.g. http://127.0.0.1:41234 (got ${JSON.stringify(target)})`,
+  );
 }
 
 const server = setupServer(
@@ -45,7 +47,9 @@ const server = setupServer(
   // Anything else would go to the internet: a network error, and a line saying why.
   http.all("*", ({ request }) => {
     const url = new URL(request.url);
-    console.error(`shopify-forwarder: no simulator for ${request.method} ${url.origin}${url.pathname}; this process may not reach the internet`);
+    console.error(
+      `shopify-forwarder: no simulator for ${request.method} ${url.origin}${url.pathname}; this process may not reach the internet`,
+    );
     return HttpResponse.error();
   }),
 );

@@ -9,7 +9,9 @@ import { adminDocumentRequest, adminFetchRequest, installShop, sessionToken } fr
 import { addShopifyOrder, getShopifyMetafield, shopify, type SimOrder } from "./shopify";
 
 // Shopify's reference order #1001 (test/fixtures), as the PaidOrder query returns it.
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/orders/ref-1001-discount-code.json", import.meta.url), "utf8")).order as SimOrder;
+const fixture = JSON.parse(
+  readFileSync(new URL("../fixtures/orders/ref-1001-discount-code.json", import.meta.url), "utf8"),
+).order as SimOrder;
 
 async function rejection(promise: Promise<unknown>): Promise<Response> {
   try {
@@ -89,12 +91,24 @@ describe("Admin GraphQL simulator", () => {
     const { admin } = await unauthenticated.admin(shop);
     const { admin: otherAdmin } = await unauthenticated.admin(other);
     const read = async (a: typeof admin) =>
-      ((await (await a.graphql(PAID_ORDER_QUERY, { variables: { id: fixture.id } })).json()) as { data: { order: SimOrder | null } }).data.order;
+      (
+        (await (await a.graphql(PAID_ORDER_QUERY, { variables: { id: fixture.id } })).json()) as {
+          data: { order: SimOrder | null };
+        }
+      ).data.order;
 
     expect((await read(admin))?.name).toBe(fixture.name);
     expect(await read(otherAdmin)).toBeNull();
 
-    const metafields = [{ ownerId: fixture.id, namespace: "$app", key: "zoho_invoice", type: "single_line_text_field", value: "INV-000123" }];
+    const metafields = [
+      {
+        ownerId: fixture.id,
+        namespace: "$app",
+        key: "zoho_invoice",
+        type: "single_line_text_field",
+        value: "INV-000123",
+      },
+    ];
     const set = (await (await admin.graphql(SET_INVOICE_METAFIELD_MUTATION, { variables: { metafields } })).json()) as {
       data: { metafieldsSet: { userErrors: unknown[]; metafields: Array<{ value: string }> } };
     };
@@ -114,7 +128,16 @@ describe("Admin GraphQL simulator", () => {
     const shop = uniqueShop();
     await installShop(shop);
     const order = (n: number, displayFinancialStatus: string, updatedAt = `2026-11-0${n}T10:00:00Z`) =>
-      addShopifyOrder({ ...structuredClone(fixture), id: `gid://shopify/Order/${n}`, legacyResourceId: String(n), updatedAt, displayFinancialStatus }, { shop });
+      addShopifyOrder(
+        {
+          ...structuredClone(fixture),
+          id: `gid://shopify/Order/${n}`,
+          legacyResourceId: String(n),
+          updatedAt,
+          displayFinancialStatus,
+        },
+        { shop },
+      );
     order(1, "PAID");
     order(2, "PARTIALLY_REFUNDED");
     order(3, "REFUNDED");
@@ -124,7 +147,9 @@ describe("Admin GraphQL simulator", () => {
 
     const { admin } = await unauthenticated.admin(shop);
     const search = async (query: string) => {
-      const body = (await (await admin.graphql(PAID_ORDER_IDS_SINCE_QUERY, { variables: { first: 10, query } })).json()) as {
+      const body = (await (
+        await admin.graphql(PAID_ORDER_IDS_SINCE_QUERY, { variables: { first: 10, query } })
+      ).json()) as {
         data: { orders: { nodes: Array<{ legacyResourceId: string }> } };
       };
       return body.data.orders.nodes.map((n) => n.legacyResourceId);
@@ -139,11 +164,15 @@ describe("Admin GraphQL simulator", () => {
     await installShop(shop);
     const { test: _test, cancelledAt: _cancelledAt, ...bare } = structuredClone(fixture);
     addShopifyOrder({ ...bare, id: "gid://shopify/Order/1" }, { shop });
-    addShopifyOrder({ ...bare, id: "gid://shopify/Order/2", test: true, cancelledAt: "2026-11-03T12:00:00Z" }, { shop });
+    addShopifyOrder(
+      { ...bare, id: "gid://shopify/Order/2", test: true, cancelledAt: "2026-11-03T12:00:00Z" },
+      { shop },
+    );
 
     const { admin } = await unauthenticated.admin(shop);
     const read = async (id: string) =>
-      ((await (await admin.graphql(PAID_ORDER_QUERY, { variables: { id } })).json()) as { data: { order: SimOrder } }).data.order;
+      ((await (await admin.graphql(PAID_ORDER_QUERY, { variables: { id } })).json()) as { data: { order: SimOrder } })
+        .data.order;
     expect(await read("gid://shopify/Order/1")).toMatchObject({ test: false, cancelledAt: null });
     expect(await read("gid://shopify/Order/2")).toMatchObject({ test: true, cancelledAt: "2026-11-03T12:00:00Z" });
   });
@@ -161,7 +190,9 @@ describe("Admin GraphQL simulator", () => {
     shopify.faults.push("throttled");
     const { admin } = await unauthenticated.admin(shop);
     await expect(admin.graphql("query ShopInfo { shop { ianaTimezone currencyCode } }")).rejects.toThrow(/Throttled/);
-    const ok = (await (await admin.graphql("query ShopInfo { shop { ianaTimezone currencyCode } }")).json()) as { data: unknown };
+    const ok = (await (await admin.graphql("query ShopInfo { shop { ianaTimezone currencyCode } }")).json()) as {
+      data: unknown;
+    };
     expect(ok.data).toEqual({ shop: { ianaTimezone: "UTC", currencyCode: "USD" } });
   });
 });

@@ -24,7 +24,12 @@ const REFRESH_TOKEN_TTL_S = 90 * 24 * 3600;
 const SHOP_RE = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 /** An order as the `PaidOrder` fragment returns it (fixtures in shared/reference/shopify/fixtures). */
-export type SimOrder = Record<string, unknown> & { id: string; updatedAt?: string; displayFinancialStatus?: string; tags?: string[] };
+export type SimOrder = Record<string, unknown> & {
+  id: string;
+  updatedAt?: string;
+  displayFinancialStatus?: string;
+  tags?: string[];
+};
 
 export interface SimMetafield {
   id: string;
@@ -101,7 +106,10 @@ export function addShopifyOrder(order: SimOrder, { shop }: { shop?: string } = {
 }
 
 /** Registers an access token for `shop` as if Shopify had issued it (for sessions stored directly). */
-export function issueShopifyToken(shop: string, ttlSeconds = ACCESS_TOKEN_TTL_S): { accessToken: string; refreshToken: string; expiresAt: Date; refreshTokenExpiresAt: Date } {
+export function issueShopifyToken(
+  shop: string,
+  ttlSeconds = ACCESS_TOKEN_TTL_S,
+): { accessToken: string; refreshToken: string; expiresAt: Date; refreshTokenExpiresAt: Date } {
   const now = shopify.now();
   const accessToken = `shpat_sim_${randomBytes(12).toString("hex")}`;
   const refreshToken = `shprt_sim_${randomBytes(12).toString("hex")}`;
@@ -166,7 +174,8 @@ export const shopifyOperations: Record<string, OperationResolver> = {
         const key = variables.sortKey === "PROCESSED_AT" ? "processedAt" : "updatedAt";
         return instant(a[key]) - instant(b[key]) || a.id.localeCompare(b.id);
       });
-    const after = typeof variables.after === "string" ? Number(Buffer.from(variables.after, "base64url").toString()) : -1;
+    const after =
+      typeof variables.after === "string" ? Number(Buffer.from(variables.after, "base64url").toString()) : -1;
     const start = Number.isInteger(after) ? after + 1 : 0;
     const page = matches.slice(start, start + first);
     const last = start + page.length - 1;
@@ -193,13 +202,28 @@ export const shopifyOperations: Record<string, OperationResolver> = {
     inputs.forEach((input, elementIndex) => {
       const ownerId = String(input.ownerId ?? "");
       if (!visibleOrder(shop, ownerId)) {
-        userErrors.push({ field: ["metafields", String(elementIndex), "ownerId"], message: "Owner does not exist", code: "INVALID", elementIndex });
+        userErrors.push({
+          field: ["metafields", String(elementIndex), "ownerId"],
+          message: "Owner does not exist",
+          code: "INVALID",
+          elementIndex,
+        });
         return;
       }
       const namespace = resolveNamespace(String(input.namespace ?? "$app"));
       const key = String(input.key ?? "");
-      const id = shopify.metafields.get(metafieldKey(ownerId, namespace, key))?.id ?? `gid://shopify/Metafield/${1000 + shopify.metafields.size}`;
-      const mf: SimMetafield = { id, ownerId, namespace, key, type: String(input.type ?? "single_line_text_field"), value: String(input.value ?? ""), updatedAt: new Date(shopify.now()).toISOString() };
+      const id =
+        shopify.metafields.get(metafieldKey(ownerId, namespace, key))?.id ??
+        `gid://shopify/Metafield/${1000 + shopify.metafields.size}`;
+      const mf: SimMetafield = {
+        id,
+        ownerId,
+        namespace,
+        key,
+        type: String(input.type ?? "single_line_text_field"),
+        value: String(input.value ?? ""),
+        updatedAt: new Date(shopify.now()).toISOString(),
+      };
       shopify.metafields.set(metafieldKey(ownerId, namespace, key), mf);
       written.push(mf);
     });
@@ -248,7 +272,8 @@ export const shopifyOperations: Record<string, OperationResolver> = {
   TagsRemove: ({ shop, variables }) => {
     const order = visibleOrder(shop, variables.id);
     const stored = typeof variables.id === "string" ? shopify.orders.get(variables.id) : undefined;
-    if (!order || !stored) return { tagsRemove: { node: null, userErrors: [{ field: ["id"], message: "Order does not exist" }] } };
+    if (!order || !stored)
+      return { tagsRemove: { node: null, userErrors: [{ field: ["id"], message: "Order does not exist" }] } };
     const remove = new Set(Array.isArray(variables.tags) ? variables.tags.map(String) : []);
     stored.tags = (stored.tags ?? []).filter((t) => !remove.has(t));
     return { tagsRemove: { node: { id: stored.id }, userErrors: [] } };
@@ -257,7 +282,8 @@ export const shopifyOperations: Record<string, OperationResolver> = {
   TagsAdd: ({ shop, variables }) => {
     const order = visibleOrder(shop, variables.id);
     const stored = typeof variables.id === "string" ? shopify.orders.get(variables.id) : undefined;
-    if (!order || !stored) return { tagsAdd: { node: null, userErrors: [{ field: ["id"], message: "Order does not exist" }] } };
+    if (!order || !stored)
+      return { tagsAdd: { node: null, userErrors: [{ field: ["id"], message: "Order does not exist" }] } };
     const tags = Array.isArray(variables.tags) ? variables.tags.map(String) : [];
     stored.tags = [...new Set([...(stored.tags ?? []), ...tags])];
     return { tagsAdd: { node: { id: stored.id }, userErrors: [] } };
@@ -268,7 +294,12 @@ export const shopifyOperations: Record<string, OperationResolver> = {
 function matchesSearch(order: SimOrder, query: string): boolean {
   const terms = query.match(/\([^()]*\)|-?[a-z_]+:(?:[<>]=?)?(?:'[^']*'|"[^"]*"|[^\s()]+)/g) ?? [];
   return terms.every((term) => {
-    if (term.startsWith("(")) return term.slice(1, -1).trim().split(/\s+OR\s+/).some((alternative) => matchesSearch(order, alternative));
+    if (term.startsWith("("))
+      return term
+        .slice(1, -1)
+        .trim()
+        .split(/\s+OR\s+/)
+        .some((alternative) => matchesSearch(order, alternative));
     const negate = term.startsWith("-");
     const [, field = "", op = "", rawValue = ""] = /^-?([a-z_]+):([<>]=?)?(.*)$/.exec(term) ?? [];
     const value = rawValue.replace(/^['"]|['"]$/g, "");
@@ -289,7 +320,16 @@ function matchesSearch(order: SimOrder, query: string): boolean {
         const prop = field === "updated_at" ? "updatedAt" : field === "created_at" ? "createdAt" : "processedAt";
         const at = Date.parse(String(order[prop] ?? ""));
         const bound = Date.parse(value);
-        ok = op === ">" ? at > bound : op === ">=" ? at >= bound : op === "<" ? at < bound : op === "<=" ? at <= bound : at === bound;
+        ok =
+          op === ">"
+            ? at > bound
+            : op === ">="
+              ? at >= bound
+              : op === "<"
+                ? at < bound
+                : op === "<="
+                  ? at <= bound
+                  : at === bound;
         break;
       }
       default:
@@ -300,7 +340,9 @@ function matchesSearch(order: SimOrder, query: string): boolean {
 }
 
 function resolveNamespace(namespace: string): string {
-  return namespace === "$app" ? `app--${shopify.app.apiKey}` : namespace.replace(/^\$app:/, `app--${shopify.app.apiKey}--`);
+  return namespace === "$app"
+    ? `app--${shopify.app.apiKey}`
+    : namespace.replace(/^\$app:/, `app--${shopify.app.apiKey}--`);
 }
 
 function metafieldKey(ownerId: string, namespace: string, key: string): string {
@@ -308,7 +350,10 @@ function metafieldKey(ownerId: string, namespace: string, key: string): string {
 }
 
 /** The operation's kind and name: `operationName` when sent, else the first named operation. */
-function operationOf(body: { query?: unknown; operationName?: unknown }): { kind: "query" | "mutation"; name: string | null } {
+function operationOf(body: { query?: unknown; operationName?: unknown }): {
+  kind: "query" | "mutation";
+  name: string | null;
+} {
   const query = typeof body.query === "string" ? body.query : "";
   const wanted = typeof body.operationName === "string" && body.operationName ? body.operationName : null;
   for (const m of query.matchAll(/\b(query|mutation)\s+([A-Za-z_]\w*)/g)) {
@@ -327,9 +372,18 @@ function verifySessionToken(token: string, shop: string): boolean {
   const given = Buffer.from(signature, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
   try {
-    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { dest?: string; aud?: string; exp?: number };
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+      dest?: string;
+      aud?: string;
+      exp?: number;
+    };
     const nowS = shopify.now() / 1000;
-    return claims.dest === `https://${shop}` && claims.aud === shopify.app.apiKey && typeof claims.exp === "number" && claims.exp > nowS;
+    return (
+      claims.dest === `https://${shop}` &&
+      claims.aud === shopify.app.apiKey &&
+      typeof claims.exp === "number" &&
+      claims.exp > nowS
+    );
   } catch {
     return false;
   }
@@ -357,24 +411,37 @@ export const shopifyHandlers: HttpHandler[] = [
     shopify.tokenRequests.push({ shop, grantType });
     const fault = shopify.tokenFaults.shift();
     if (fault === 500) return HttpResponse.json({ errors: "Internal Server Error" }, { status: 500 });
-    if (fault === 400) return HttpResponse.json({ error: "invalid_request", error_description: "Simulated failure" }, { status: 400 });
+    if (fault === 400)
+      return HttpResponse.json({ error: "invalid_request", error_description: "Simulated failure" }, { status: 400 });
 
     if (body.client_id !== shopify.app.apiKey || body.client_secret !== shopify.app.apiSecret) {
-      return HttpResponse.json({ error: "invalid_client", error_description: "Client credentials are invalid" }, { status: 401 });
+      return HttpResponse.json(
+        { error: "invalid_client", error_description: "Client credentials are invalid" },
+        { status: 401 },
+      );
     }
     if (grantType === "urn:ietf:params:oauth:grant-type:token-exchange") {
       if (typeof body.subject_token !== "string" || !verifySessionToken(body.subject_token, shop)) {
-        return HttpResponse.json({ error: "invalid_subject_token", error_description: "Session token is invalid" }, { status: 400 });
+        return HttpResponse.json(
+          { error: "invalid_subject_token", error_description: "Session token is invalid" },
+          { status: 400 },
+        );
       }
       if (body.requested_token_type !== "urn:shopify:params:oauth:token-type:offline-access-token") {
-        return HttpResponse.json({ error: "unsupported_token_type", error_description: "The simulator issues offline tokens only" }, { status: 400 });
+        return HttpResponse.json(
+          { error: "unsupported_token_type", error_description: "The simulator issues offline tokens only" },
+          { status: 400 },
+        );
       }
       return HttpResponse.json(tokenResponse(shop));
     }
     if (grantType === "refresh_token") {
       const known = typeof body.refresh_token === "string" ? shopify.refreshTokens.get(body.refresh_token) : undefined;
       if (!known || known.shop !== shop || known.expiresAt <= shopify.now()) {
-        return HttpResponse.json({ error: "invalid_grant", error_description: "Refresh token is invalid or expired" }, { status: 400 });
+        return HttpResponse.json(
+          { error: "invalid_grant", error_description: "Refresh token is invalid or expired" },
+          { status: 400 },
+        );
       }
       shopify.refreshTokens.delete(body.refresh_token as string); // rotating: a refresh token is single-use
       return HttpResponse.json(tokenResponse(shop));
@@ -387,25 +454,53 @@ export const shopifyHandlers: HttpHandler[] = [
     const token = request.headers.get("x-shopify-access-token") ?? "";
     const known = shopify.accessTokens.get(token);
     if (!SHOP_RE.test(shop) || !known || known.shop !== shop || known.expiresAt <= shopify.now()) {
-      return HttpResponse.json({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }, { status: 401 });
+      return HttpResponse.json(
+        { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" },
+        { status: 401 },
+      );
     }
     const fault = shopify.faults.shift();
     if (fault === "network") return HttpResponse.error();
-    if (fault === 401) return HttpResponse.json({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }, { status: 401 });
-    if (fault === 500 || fault === 503) return HttpResponse.json({ errors: "Internal Server Error" }, { status: fault });
+    if (fault === 401)
+      return HttpResponse.json(
+        { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" },
+        { status: 401 },
+      );
+    if (fault === 500 || fault === 503)
+      return HttpResponse.json({ errors: "Internal Server Error" }, { status: fault });
     if (fault === "throttled") {
       return HttpResponse.json({
-        errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
-        extensions: { cost: { requestedQueryCost: 100, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 0, restoreRate: 100 } } },
+        errors: [
+          {
+            message: "Throttled",
+            extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+          },
+        ],
+        extensions: {
+          cost: {
+            requestedQueryCost: 100,
+            actualQueryCost: null,
+            throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 0, restoreRate: 100 },
+          },
+        },
       });
     }
 
-    const body = (await request.json().catch(() => ({}))) as { query?: unknown; variables?: unknown; operationName?: unknown };
+    const body = (await request.json().catch(() => ({}))) as {
+      query?: unknown;
+      variables?: unknown;
+      operationName?: unknown;
+    };
     const { kind, name: operationName } = operationOf(body);
-    const variables = (typeof body.variables === "object" && body.variables !== null ? body.variables : {}) as Record<string, unknown>;
+    const variables = (typeof body.variables === "object" && body.variables !== null ? body.variables : {}) as Record<
+      string,
+      unknown
+    >;
     const resolver = operationName ? shopifyOperations[operationName] : undefined;
     if (!operationName || !resolver) {
-      return HttpResponse.json({ errors: [{ message: `Shopify simulator has no resolver for operation "${operationName ?? "(anonymous)"}"` }] });
+      return HttpResponse.json({
+        errors: [{ message: `Shopify simulator has no resolver for operation "${operationName ?? "(anonymous)"}"` }],
+      });
     }
     const call = { shop, operationName, variables };
     shopify.calls.push(call);
@@ -413,7 +508,13 @@ export const shopifyHandlers: HttpHandler[] = [
     try {
       return HttpResponse.json({
         data: resolver({ shop, variables }),
-        extensions: { cost: { requestedQueryCost: 10, actualQueryCost: 5, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1995, restoreRate: 100 } } },
+        extensions: {
+          cost: {
+            requestedQueryCost: 10,
+            actualQueryCost: 5,
+            throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1995, restoreRate: 100 },
+          },
+        },
       });
     } catch (err) {
       if (err instanceof GraphqlUserFacingError) return HttpResponse.json({ errors: [{ message: err.message }] });

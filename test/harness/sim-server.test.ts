@@ -30,17 +30,30 @@ function zohoClient(organizationId: string, accessToken: string) {
     maxRetries: 0,
     sleep: async () => {},
     // Past this process's msw (which would answer in-process): over the wire, as another process does.
-    fetch: ((input: RequestInfo | URL, init?: RequestInit) => fetch(bypass(input instanceof Request ? input : String(input), init))) as typeof fetch,
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+      fetch(bypass(input instanceof Request ? input : String(input), init))) as typeof fetch,
   });
 }
 
 /** Runs a module in a child process with the forwarder preloaded; returns its stdout lines. */
 async function inChild(code: string): Promise<{ code: number | null; lines: string[]; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", path.join(ROOT, "test/harness/shopify-forwarder.ts"), "--input-type=module", "-e", code], {
-    cwd: ROOT,
-    env: baseEnv(sim.env) as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "--import",
+      path.join(ROOT, "test/harness/shopify-forwarder.ts"),
+      "--input-type=module",
+      "-e",
+      code,
+    ],
+    {
+      cwd: ROOT,
+      env: baseEnv(sim.env) as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   let err = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -55,11 +68,18 @@ describe("Zoho over HTTP", () => {
     const org = seedOrganization({ preset: "us" });
     const { accessToken, apiDomain, accountsServer } = issueTokensFor({ accountsServer: sim.origin });
     expect({ accountsServer, apiDomain }).toEqual({ accountsServer: sim.origin, apiDomain: sim.origin });
-    expect(sim.env).toMatchObject({ ZOHO_ACCOUNTS_URL: sim.origin, ZOHO_API_URL: `${sim.origin}/books/v3`, SHOPIFY_SIMULATOR_URL: sim.origin });
-
-    const res = await localFetch(`${sim.origin}/books/v3/settings/taxes?organization_id=${org.organization.organization_id}`, {
-      headers: { Authorization: `Zoho-oauthtoken ${accessToken}` },
+    expect(sim.env).toMatchObject({
+      ZOHO_ACCOUNTS_URL: sim.origin,
+      ZOHO_API_URL: `${sim.origin}/books/v3`,
+      SHOPIFY_SIMULATOR_URL: sim.origin,
     });
+
+    const res = await localFetch(
+      `${sim.origin}/books/v3/settings/taxes?organization_id=${org.organization.organization_id}`,
+      {
+        headers: { Authorization: `Zoho-oauthtoken ${accessToken}` },
+      },
+    );
     expect(res.status).toBe(200);
     expect(sim.stats.zoho).toBeGreaterThan(0); // over the wire, not this process's msw
     const body = (await res.json()) as { taxes: Array<{ tax_name: string }> };
@@ -68,7 +88,10 @@ describe("Zoho over HTTP", () => {
 
     // A token of the simulated .com data center is no good here (bound to its API domain).
     const wrong = issueTokensFor({ dataCenter: "com" }).accessToken;
-    const refused = await localFetch(`${sim.origin}/books/v3/settings/taxes?organization_id=${org.organization.organization_id}`, { headers: { Authorization: `Zoho-oauthtoken ${wrong}` } });
+    const refused = await localFetch(
+      `${sim.origin}/books/v3/settings/taxes?organization_id=${org.organization.organization_id}`,
+      { headers: { Authorization: `Zoho-oauthtoken ${wrong}` } },
+    );
     expect(refused.status).toBe(401);
   });
 
@@ -78,7 +101,12 @@ describe("Zoho over HTTP", () => {
     const res = await localFetch(`${sim.origin}/oauth/v2/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: "1000.TESTCLIENTID", client_secret: "test-zoho-client-secret" }).toString(),
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: refreshToken,
+        client_id: "1000.TESTCLIENTID",
+        client_secret: "test-zoho-client-secret",
+      }).toString(),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ api_domain: sim.origin, token_type: "Bearer" });
@@ -91,11 +119,16 @@ describe("Zoho over HTTP", () => {
     const org = seedOrganization();
     const { accessToken } = issueTokensFor({ accountsServer: sim.origin });
     zohoBooks.inject({ kind: "timeout", delayMs: 1 });
-    const slow = await localFetch(`${sim.origin}/books/v3/settings/taxes?organization_id=${org.organization.organization_id}`, { headers: { Authorization: `Zoho-oauthtoken ${accessToken}` } });
+    const slow = await localFetch(
+      `${sim.origin}/books/v3/settings/taxes?organization_id=${org.organization.organization_id}`,
+      { headers: { Authorization: `Zoho-oauthtoken ${accessToken}` } },
+    );
     expect(slow.status).toBe(200);
 
     server.use(http.get(`${sim.origin}/books/v3/items`, () => HttpResponse.error()));
-    await expect(localFetch(`${sim.origin}/books/v3/items?organization_id=${org.organization.organization_id}`)).rejects.toThrow(/fetch failed/);
+    await expect(
+      localFetch(`${sim.origin}/books/v3/items?organization_id=${org.organization.organization_id}`),
+    ).rejects.toThrow(/fetch failed/);
   });
 
   it("waits the configured latency before each Zoho answer", async () => {
@@ -103,7 +136,9 @@ describe("Zoho over HTTP", () => {
     sim.zohoLatencyMs = 120;
     try {
       const started = performance.now();
-      const res = await localFetch(`${sim.origin}/books/v3/organizations`, { headers: { Authorization: `Zoho-oauthtoken ${issueTokensFor({ accountsServer: sim.origin }).accessToken}` } });
+      const res = await localFetch(`${sim.origin}/books/v3/organizations`, {
+        headers: { Authorization: `Zoho-oauthtoken ${issueTokensFor({ accountsServer: sim.origin }).accessToken}` },
+      });
       expect(res.status).toBe(200);
       expect(performance.now() - started).toBeGreaterThanOrEqual(115);
     } finally {
@@ -121,7 +156,11 @@ describe("Zoho over HTTP", () => {
     const posting = localFetch(`${sim.origin}/books/v3/invoices?organization_id=${orgId}`, {
       method: "POST",
       headers: { Authorization: `Zoho-oauthtoken ${accessToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ customer_id: customer.contact_id, reference_number: "#1001", line_items: [{ name: "Cup", rate: 10, quantity: 1 }] }),
+      body: JSON.stringify({
+        customer_id: customer.contact_id,
+        reference_number: "#1001",
+        line_items: [{ name: "Cup", rate: 10, quantity: 1 }],
+      }),
     });
     const response = await held;
     expect(response).toMatchObject({ method: "POST", path: "/books/v3/invoices", status: 201 });
@@ -140,18 +179,23 @@ describe("Zoho over HTTP", () => {
     const { accessToken } = issueTokensFor({ accountsServer: sim.origin });
     const client = zohoClient(org.organization.organization_id, accessToken);
     const before = sim.stats.zoho;
-    const res = await client.get<{ organization: { name: string } }>(`/organizations/${org.organization.organization_id}`);
+    const res = await client.get<{ organization: { name: string } }>(
+      `/organizations/${org.organization.organization_id}`,
+    );
     expect(res.organization.name).toBe("Maple Supply Ltd.");
     expect(sim.stats.zoho).toBe(before + 1);
   });
 });
 
 describe("Shopify through the forwarder of a child process", () => {
-  it("reaches the Shopify simulator's state from another process; other hosts fail without reaching the network", { timeout: 30_000 }, async () => {
-    const shop = "forwarded-shop.myshopify.com";
-    shopify.shops.set(shop, { ianaTimezone: "Europe/Rome", currencyCode: "EUR" });
-    const { accessToken } = issueShopifyToken(shop);
-    const result = await inChild(`
+  it(
+    "reaches the Shopify simulator's state from another process; other hosts fail without reaching the network",
+    { timeout: 30_000 },
+    async () => {
+      const shop = "forwarded-shop.myshopify.com";
+      shopify.shops.set(shop, { ianaTimezone: "Europe/Rome", currencyCode: "EUR" });
+      const { accessToken } = issueShopifyToken(shop);
+      const result = await inChild(`
       const res = await fetch("https://${shop}/admin/api/2026-04/graphql.json", {
         method: "POST",
         headers: { "content-type": "application/json", "x-shopify-access-token": "${accessToken}" },
@@ -162,21 +206,36 @@ describe("Shopify through the forwarder of a child process", () => {
       console.log(denied.status);
       try { await fetch("https://example.com/"); console.log("reached the internet"); } catch (e) { console.log("blocked", e.message); }
     `);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.lines[0]).toBe(`200 ${JSON.stringify({ shop: { ianaTimezone: "Europe/Rome", currencyCode: "EUR" } })}`);
-    expect(result.lines[1]).toBe("401");
-    expect(result.lines[2]).toBe("blocked fetch failed");
-    expect(result.stderr).toMatch(/no simulator for GET https:\/\/example\.com\//);
-    expect(shopify.calls.map((c) => [c.shop, c.operationName])).toEqual([[shop, "ShopInfo"]]);
-    expect(sim.stats.shopify).toBeGreaterThanOrEqual(2);
-  });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.lines[0]).toBe(
+        `200 ${JSON.stringify({ shop: { ianaTimezone: "Europe/Rome", currencyCode: "EUR" } })}`,
+      );
+      expect(result.lines[1]).toBe("401");
+      expect(result.lines[2]).toBe("blocked fetch failed");
+      expect(result.stderr).toMatch(/no simulator for GET https:\/\/example\.com\//);
+      expect(shopify.calls.map((c) => [c.shop, c.operationName])).toEqual([[shop, "ShopInfo"]]);
+      expect(sim.stats.shopify).toBeGreaterThanOrEqual(2);
+    },
+  );
 
   it("refuses to start without the simulator's URL", { timeout: 30_000 }, async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--import", path.join(ROOT, "test/harness/shopify-forwarder.ts"), "--input-type=module", "-e", "console.log('ran')"], {
-      cwd: ROOT,
-      env: baseEnv({ SHOPIFY_SIMULATOR_URL: undefined }) as NodeJS.ProcessEnv,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--import",
+        path.join(ROOT, "test/harness/shopify-forwarder.ts"),
+        "--input-type=module",
+        "-e",
+        "console.log('ran')",
+      ],
+      {
+        cwd: ROOT,
+        env: baseEnv({ SHOPIFY_SIMULATOR_URL: undefined }) as NodeJS.ProcessEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));

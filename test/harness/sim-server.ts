@@ -128,10 +128,16 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
     const headers = new Headers();
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i]!.toLowerCase();
-      if (name === "host" || name === "connection" || name === "content-length" || name === "transfer-encoding") continue;
+      if (name === "host" || name === "connection" || name === "content-length" || name === "transfer-encoding")
+        continue;
       headers.append(name, req.rawHeaders[i + 1]!);
     }
-    const request = new Request(url, { method: req.method, headers, signal: controller.signal, ...(body ? { body: new Uint8Array(body) } : {}) });
+    const request = new Request(url, {
+      method: req.method,
+      headers,
+      signal: controller.signal,
+      ...(body ? { body: new Uint8Array(body) } : {}),
+    });
     const handlers = handlersOf().filter((h): h is RequestHandler => h instanceof RequestHandler);
     const response = await getResponse(handlers, request);
     if (!response || isPassthroughResponse(response)) {
@@ -205,7 +211,8 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   }
   const body = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of response.headers) if (name !== "set-cookie" && name !== "content-length" && name !== "content-encoding") headers[name] = value;
+  for (const [name, value] of response.headers)
+    if (name !== "set-cookie" && name !== "content-length" && name !== "content-encoding") headers[name] = value;
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers["set-cookie"] = cookies;
   headers["content-length"] = String(body.length);
@@ -222,9 +229,13 @@ function plain(res: ServerResponse, status: number, text: string): void {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -31,7 +31,9 @@ export function startSimulators({ passthrough, zoho = true }: SimulatorOptions =
       const url = request ? new URL(request.url) : null;
       if (url && (LOCAL_HOSTS.has(url.hostname) || passthrough?.(url))) return;
       defaults.error();
-      throw new Error(`No simulator for ${request?.method ?? "a"} ${url ? url.origin + url.pathname : "non-HTTP request"}`);
+      throw new Error(
+        `No simulator for ${request?.method ?? "a"} ${url ? url.origin + url.pathname : "non-HTTP request"}`,
+      );
     },
   });
   return {

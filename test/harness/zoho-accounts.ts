@@ -182,7 +182,9 @@ export function accessTokenInfo(token: string): IssuedAccessToken | undefined {
 }
 
 /** Mint a refresh + access token pair without the browser dance (to seed a connection in a test). */
-export function issueTokensFor(opts: { dataCenter?: DataCenterId; accountsServer?: string; scope?: string[]; clientId?: string } = {}): {
+export function issueTokensFor(
+  opts: { dataCenter?: DataCenterId; accountsServer?: string; scope?: string[]; clientId?: string } = {},
+): {
   accessToken: string;
   refreshToken: string;
   accountsServer: string;
@@ -194,9 +196,20 @@ export function issueTokensFor(opts: { dataCenter?: DataCenterId; accountsServer
     : DATA_CENTERS[opts.dataCenter ?? "com"].accountsServer;
   const apiDomain = apiDomainOf(accountsServer);
   if (!apiDomain) throw new Error(`not a simulated accounts server: ${accountsServer}`);
-  const rt = mintRefreshToken(opts.clientId ?? ZOHO_TEST_CLIENT_ID, accountsServer, apiDomain, opts.scope ?? ["ZohoBooks.fullaccess.all"]);
+  const rt = mintRefreshToken(
+    opts.clientId ?? ZOHO_TEST_CLIENT_ID,
+    accountsServer,
+    apiDomain,
+    opts.scope ?? ["ZohoBooks.fullaccess.all"],
+  );
   const at = mintAccessToken(rt.token, accountsServer, apiDomain, rt.scope);
-  return { accessToken: at.token, refreshToken: rt.token, accountsServer, apiDomain, expiresAt: new Date(at.expiresAt) };
+  return {
+    accessToken: at.token,
+    refreshToken: rt.token,
+    accountsServer,
+    apiDomain,
+    expiresAt: new Date(at.expiresAt),
+  };
 }
 
 // ---- internals ------------------------------------------------------------------------------------
@@ -215,13 +228,31 @@ function locationOf(server: string): string {
   return dc ? ZOHO_LOCATIONS[dc] : "custom";
 }
 
-function mintRefreshToken(clientId: string, accountsServer: string, apiDomain: string, scope: string[]): IssuedRefreshToken {
-  const rt: IssuedRefreshToken = { token: tokenString(), clientId, accountsServer, apiDomain, scope, revoked: false, mintedAt: [] };
+function mintRefreshToken(
+  clientId: string,
+  accountsServer: string,
+  apiDomain: string,
+  scope: string[],
+): IssuedRefreshToken {
+  const rt: IssuedRefreshToken = {
+    token: tokenString(),
+    clientId,
+    accountsServer,
+    apiDomain,
+    scope,
+    revoked: false,
+    mintedAt: [],
+  };
   zohoAccounts.refreshTokens.set(rt.token, rt);
   return rt;
 }
 
-function mintAccessToken(refreshToken: string | null, accountsServer: string, apiDomain: string, scope: string[]): IssuedAccessToken {
+function mintAccessToken(
+  refreshToken: string | null,
+  accountsServer: string,
+  apiDomain: string,
+  scope: string[],
+): IssuedAccessToken {
   const now = zohoNow();
   const at: IssuedAccessToken = {
     token: tokenString(),
@@ -239,7 +270,8 @@ function mintAccessToken(refreshToken: string | null, accountsServer: string, ap
     const live = [...zohoAccounts.accessTokens.values()]
       .filter((t) => t.refreshToken === refreshToken && !t.revoked && t.expiresAt > now)
       .sort((a, b) => a.issuedAt - b.issuedAt);
-    for (const old of live.slice(0, Math.max(0, live.length - MAX_ACTIVE_ACCESS_TOKENS))) zohoAccounts.accessTokens.delete(old.token);
+    for (const old of live.slice(0, Math.max(0, live.length - MAX_ACTIVE_ACCESS_TOKENS)))
+      zohoAccounts.accessTokens.delete(old.token);
   }
   return at;
 }
@@ -253,8 +285,10 @@ function route(request: Request, path: string): string | null {
   return apiDomainOf(server) === undefined ? null : server;
 }
 
-const matches = (method: string, path: string) => ({ request }: { request: Request }) =>
-  request.method === method && route(request, path) !== null;
+const matches =
+  (method: string, path: string) =>
+  ({ request }: { request: Request }) =>
+    request.method === method && route(request, path) !== null;
 
 function oauthError(error: string, status = 200, description?: string) {
   return HttpResponse.json(description ? { error, error_description: description } : { error }, { status });
@@ -292,12 +326,17 @@ function handleAuthorize(request: Request, server: string): Response {
     zohoAccounts.clients.set(clientId, { secret: "", redirectUris: [], anyRedirectUri: true });
   const client = zohoAccounts.clients.get(clientId);
   const redirectUri = q.get("redirect_uri") ?? "";
-  const scope = (q.get("scope") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const scope = (q.get("scope") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   // Zoho shows an error page (no redirect) for a bad client or redirect URI.
   if (!client) return HttpResponse.text("Invalid Client ID", { status: 400 });
-  if (!client.anyRedirectUri && !client.redirectUris.includes(redirectUri)) return HttpResponse.text("Invalid Redirect Uri", { status: 400 });
+  if (!client.anyRedirectUri && !client.redirectUris.includes(redirectUri))
+    return HttpResponse.text("Invalid Redirect Uri", { status: 400 });
   if (q.get("response_type") !== "code") return HttpResponse.text("Invalid response_type", { status: 400 });
-  if (scope.length === 0 || !scope.every((s) => SCOPE_RE.test(s))) return HttpResponse.text("Invalid OAuth Scope", { status: 400 });
+  if (scope.length === 0 || !scope.every((s) => SCOPE_RE.test(s)))
+    return HttpResponse.text("Invalid OAuth Scope", { status: 400 });
 
   const back = new URL(redirectUri);
   const state = q.get("state");
@@ -308,7 +347,12 @@ function handleAuthorize(request: Request, server: string): Response {
     // separate Zoho and a custom server keeps its own users).
     const userServer = DATA_CENTERS[zohoAccounts.userDataCenter].accountsServer;
     const isCustom = zohoAccounts.customServers.has(server);
-    const issuer = isCustom || server === DATA_CENTERS["com.cn"].accountsServer || userServer === DATA_CENTERS["com.cn"].accountsServer ? server : userServer;
+    const issuer =
+      isCustom ||
+      server === DATA_CENTERS["com.cn"].accountsServer ||
+      userServer === DATA_CENTERS["com.cn"].accountsServer
+        ? server
+        : userServer;
     const code: IssuedCode = {
       code: `1000.${randomBytes(16).toString("hex")}.${randomBytes(16).toString("hex")}`,
       clientId,
@@ -421,7 +465,13 @@ async function handleRevoke(request: Request, server: string): Promise<Response>
 }
 
 export const zohoAccountsHandlers: HttpHandler[] = [
-  http.get(matches("GET", "/oauth/v2/auth"), ({ request }) => handleAuthorize(request, route(request, "/oauth/v2/auth")!)),
-  http.post(matches("POST", "/oauth/v2/token/revoke"), ({ request }) => handleRevoke(request, route(request, "/oauth/v2/token/revoke")!)),
-  http.post(matches("POST", "/oauth/v2/token"), ({ request }) => handleToken(request, route(request, "/oauth/v2/token")!)),
+  http.get(matches("GET", "/oauth/v2/auth"), ({ request }) =>
+    handleAuthorize(request, route(request, "/oauth/v2/auth")!),
+  ),
+  http.post(matches("POST", "/oauth/v2/token/revoke"), ({ request }) =>
+    handleRevoke(request, route(request, "/oauth/v2/token/revoke")!),
+  ),
+  http.post(matches("POST", "/oauth/v2/token"), ({ request }) =>
+    handleToken(request, route(request, "/oauth/v2/token")!),
+  ),
 ];

@@ -12,9 +12,11 @@ export const ZOHO_SERVER_QUIRKS = {
   http200: "a contact create is refused with an error envelope (code 1000) sent with HTTP 200",
   "429": "a per-minute block (429 code 44) without Retry-After on the first contact search",
   "1070": "two concurrency refusals (429 code 1070) on the first requests",
-  "invoice-rounding": "the organizations round tax once per invoice, not per line, so some totals need the app's rounding PUT",
+  "invoice-rounding":
+    "the organizations round tax once per invoice, not per line, so some totals need the app's rounding PUT",
   "put-429": "every 3rd PUT /invoices/{id} answers 429 code 44 without Retry-After",
-  "unique-field": "the organizations have a unique invoice custom field cf_shopify_order_id (for the PUT /invoices upsert)",
+  "unique-field":
+    "the organizations have a unique invoice custom field cf_shopify_order_id (for the PUT /invoices upsert)",
 } as const;
 
 export type ZohoServerQuirk = keyof typeof ZOHO_SERVER_QUIRKS;
@@ -30,7 +32,8 @@ export function parseZohoServerQuirks(value: string): Set<ZohoServerQuirk> {
     .split(",")
     .map((q) => q.trim())
     .filter(Boolean);
-  for (const q of names) if (!(known as string[]).includes(q)) throw new Error(`unknown quirk ${q}; one of ${known.join(", ")} or "all"`);
+  for (const q of names)
+    if (!(known as string[]).includes(q)) throw new Error(`unknown quirk ${q}; one of ${known.join(", ")} or "all"`);
   return new Set(names as ZohoServerQuirk[]);
 }
 
@@ -40,11 +43,14 @@ export function applyZohoServerQuirks(quirks: ReadonlySet<ZohoServerQuirk>): voi
   if (quirks.has("expiry")) zohoAccounts.accessTokenLifetimeMs = 15_000;
   if (quirks.has("1070")) zohoBooks.inject({ kind: "concurrency-limit", times: 2 });
   if (quirks.has("429")) zohoBooks.inject({ kind: "rate-limit", method: "GET", path: "/contacts" });
-  if (quirks.has("http200")) zohoBooks.inject({ kind: "internal-error", method: "POST", path: "/contacts", httpStatus: 200 });
+  if (quirks.has("http200"))
+    zohoBooks.inject({ kind: "internal-error", method: "POST", path: "/contacts", httpStatus: 200 });
   if (quirks.has("drop")) zohoBooks.inject({ kind: "crash-after-create", then: "drop", times: 2 });
-  if (quirks.has("put-429")) zohoBooks.inject({ kind: "rate-limit", method: "PUT", path: "/invoices/{id}", every: 3, times: Infinity });
+  if (quirks.has("put-429"))
+    zohoBooks.inject({ kind: "rate-limit", method: "PUT", path: "/invoices/{id}", every: 3, times: Infinity });
   for (const org of zohoBooks.organizations.values()) {
     if (quirks.has("invoice-rounding")) org.settings.taxRounding = "invoice";
-    if (quirks.has("unique-field")) zohoBooks.addInvoiceCustomField(org.organization.organization_id, UNIQUE_INVOICE_FIELD);
+    if (quirks.has("unique-field"))
+      zohoBooks.addInvoiceCustomField(org.organization.organization_id, UNIQUE_INVOICE_FIELD);
   }
 }

@@ -31,8 +31,18 @@ export const FAST_WORKERS: StartWorkersOptions = {
   policy: { maxDelayMs: 300, concurrencyDelayMs: { min: 20, max: 60 } },
 };
 
-export async function startTestWorkers(prefix: string, shops: ReadonlySet<string>, opts: StartWorkersOptions = {}): Promise<RunningWorkers> {
-  return startWorkers({ ...FAST_WORKERS, ...opts, policy: { ...FAST_WORKERS.policy, ...opts.policy }, prefix, onlyShops: shops });
+export async function startTestWorkers(
+  prefix: string,
+  shops: ReadonlySet<string>,
+  opts: StartWorkersOptions = {},
+): Promise<RunningWorkers> {
+  return startWorkers({
+    ...FAST_WORKERS,
+    ...opts,
+    policy: { ...FAST_WORKERS.policy, ...opts.policy },
+    prefix,
+    onlyShops: shops,
+  });
 }
 
 export interface TestQueues {
@@ -74,7 +84,10 @@ export function withTestQueues({ appDefault = false }: { appDefault?: boolean } 
 }
 
 /** Polls until `probe` returns a truthy value. */
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, { timeoutMs = 10_000, intervalMs = 25, what = "condition" } = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  { timeoutMs = 10_000, intervalMs = 25, what = "condition" } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -103,7 +116,10 @@ export function simpleOrder(overrides: Partial<OrderSpec> = {}): PaidOrder {
 
 /** A connected shop on an organization id of its own (the Redis limiter is keyed by organization). */
 export async function queueShop(shops: Set<string>, label = "q"): Promise<ConnectedShop> {
-  const s = await connectedShop({ label, organization_id: String(800_000_000 + Math.floor(Math.random() * 99_999_999)) });
+  const s = await connectedShop({
+    label,
+    organization_id: String(800_000_000 + Math.floor(Math.random() * 99_999_999)),
+  });
   shops.add(s.shop);
   return s;
 }

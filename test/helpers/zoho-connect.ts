@@ -12,7 +12,9 @@ type RouteArgs = { request: Request; params: Record<string, string>; context: Re
 const args = (request: Request): RouteArgs => ({ request, params: {}, context: {} });
 
 /** The body and status of what a loader/action returned or threw (`data()`, a Response, or plain data). */
-export async function settle(run: () => Promise<unknown>): Promise<{ status: number; body: unknown; response?: Response }> {
+export async function settle(
+  run: () => Promise<unknown>,
+): Promise<{ status: number; body: unknown; response?: Response }> {
   let result: unknown;
   try {
     result = await run();
@@ -46,7 +48,9 @@ export interface StartedConnect {
 
 /** Settings → Connect → /zoho/connect: returns Zoho's authorize URL and the browser binding cookie. */
 export async function startZohoConnect(shop: string, dataCenter = "auto"): Promise<StartedConnect> {
-  const res = await settle(async () => settingsAction(args(await adminFormPost(shop, "/app/settings", { intent: "connect", dataCenter }))));
+  const res = await settle(async () =>
+    settingsAction(args(await adminFormPost(shop, "/app/settings", { intent: "connect", dataCenter }))),
+  );
   expect(res.status).toBe(200);
   const connectUrl = (res.body as { connectUrl?: string }).connectUrl;
   expect(connectUrl).toBeTruthy();

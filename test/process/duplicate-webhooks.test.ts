@@ -38,33 +38,46 @@ function failureContext(): string {
   return children.map((c) => `--- ${c.name} ---\n${c.output()}`).join("\n");
 }
 
-it("five concurrent deliveries of one webhook, and five events for another order: 200 each, one row, one job, one invoice", { timeout: 60_000 }, async () => {
-  const orgId = shop.org.organization.organization_id;
-  const retried = simpleOrder();
-  const twice = simpleOrder();
-  shop.addOrder(retried);
-  shop.addOrder(twice);
+it(
+  "five concurrent deliveries of one webhook, and five events for another order: 200 each, one row, one job, one invoice",
+  { timeout: 60_000 },
+  async () => {
+    const orgId = shop.org.organization.organization_id;
+    const retried = simpleOrder();
+    const twice = simpleOrder();
+    shop.addOrder(retried);
+    shop.addOrder(twice);
 
-  const same = { webhookId: "5b0d5e4c-1b9a-4f0e-9d1e-7a6c2f0e9d11", eventId: "b2a1c3d4-0000-4000-8000-000000000001" };
-  const deliveries = await Promise.all([
-    ...Array.from({ length: 5 }, () => deliverOrdersPaid(appUrl, shop.shop, retried, same)),
-    ...Array.from({ length: 5 }, () => deliverOrdersPaid(appUrl, shop.shop, twice)),
-  ]);
-  expect(deliveries.map((d) => d.status), failureContext()).toEqual(Array(10).fill(200));
+    const same = { webhookId: "5b0d5e4c-1b9a-4f0e-9d1e-7a6c2f0e9d11", eventId: "b2a1c3d4-0000-4000-8000-000000000001" };
+    const deliveries = await Promise.all([
+      ...Array.from({ length: 5 }, () => deliverOrdersPaid(appUrl, shop.shop, retried, same)),
+      ...Array.from({ length: 5 }, () => deliverOrdersPaid(appUrl, shop.shop, twice)),
+    ]);
+    expect(
+      deliveries.map((d) => d.status),
+      failureContext(),
+    ).toEqual(Array(10).fill(200));
 
-  expect(await prisma.orderSync.count({ where: { shop: shop.shop } })).toBe(2);
-  for (const order of [retried, twice]) {
-    await waitForStatus(shop.shop, order.legacyResourceId, "synced", 30_000).catch((err: unknown) => {
-      throw new Error(`${String(err)}\n${failureContext()}`);
-    });
-    expect(invoicesWithReference(orgId, order.name)).toBe(1);
-  }
-  expect(invoicePosts(orgId)).toBe(2);
-  const jobs = await jobsOfShop(queues, shop.shop);
-  expect(jobs.map((j) => j.data.orderId).sort()).toEqual([retried.legacyResourceId, twice.legacyResourceId].sort());
+    expect(await prisma.orderSync.count({ where: { shop: shop.shop } })).toBe(2);
+    for (const order of [retried, twice]) {
+      await waitForStatus(shop.shop, order.legacyResourceId, "synced", 30_000).catch((err: unknown) => {
+        throw new Error(`${String(err)}\n${failureContext()}`);
+      });
+      expect(invoicesWithReference(orgId, order.name)).toBe(1);
+    }
+    expect(invoicePosts(orgId)).toBe(2);
+    const jobs = await jobsOfShop(queues, shop.shop);
+    expect(jobs.map((j) => j.data.orderId).sort()).toEqual([retried.legacyResourceId, twice.legacyResourceId].sort());
 
-  // A late sixth delivery after the sync changes nothing.
-  expect((await deliverOrdersPaid(appUrl, shop.shop, retried, same)).status).toBe(200);
-  expect((await prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop: shop.shop, orderId: retried.legacyResourceId } } })).status).toBe("synced");
-  expect(invoicePosts(orgId)).toBe(2);
-});
+    // A late sixth delivery after the sync changes nothing.
+    expect((await deliverOrdersPaid(appUrl, shop.shop, retried, same)).status).toBe(200);
+    expect(
+      (
+        await prisma.orderSync.findUniqueOrThrow({
+          where: { shop_orderId: { shop: shop.shop, orderId: retried.legacyResourceId } },
+        })
+      ).status,
+    ).toBe("synced");
+    expect(invoicePosts(orgId)).toBe(2);
+  },
+);

@@ -23,15 +23,29 @@ interface ServerSummary {
 it("the demo against an external Zoho-compatible server with real Zoho's quirks: one invoice per order, totals equal, exit 0", async () => {
   const port = await freePort();
   const base = { PATH: process.env.PATH, HOME: process.env.HOME };
-  const server = spawnTs("scripts/zoho-server.ts", { name: "zoho-server", env: base, args: ["--port", String(port), "--quirks", "all"], forwardShopify: false });
+  const server = spawnTs("scripts/zoho-server.ts", {
+    name: "zoho-server",
+    env: base,
+    args: ["--port", String(port), "--quirks", "all"],
+    forwardShopify: false,
+  });
   children.push(server);
-  await server.waitForLine((l) => l.startsWith("Zoho-compatible server on"), { timeoutMs: 30_000, what: "the server's ready line" });
+  await server.waitForLine((l) => l.startsWith("Zoho-compatible server on"), {
+    timeoutMs: 30_000,
+    what: "the server's ready line",
+  });
 
   const demo = spawnTs("scripts/demo.ts", {
     name: "demo",
     // The demo's own configuration (its app, client id, key), on this run's database and a Redis prefix
     // of its own: the demo clears every key under its prefix when it starts.
-    env: { ...base, DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `${process.env.REDIS_PREFIX}-xdemo`, LOG_LEVEL: "error" },
+    env: {
+      ...base,
+      DATABASE_URL: process.env.DATABASE_URL,
+      REDIS_URL: process.env.REDIS_URL,
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}-xdemo`,
+      LOG_LEVEL: "error",
+    },
     args: ["--zoho-url", `http://127.0.0.1:${port}`],
     forwardShopify: false,
     keepLines: 400,
@@ -46,7 +60,10 @@ it("the demo against an external Zoho-compatible server with real Zoho's quirks:
   expect(out.match(/ {2}synced( \(adjustment corrected\))?$/gm)?.length).toBe(11);
 
   await server.stop({ graceMs: 5_000 });
-  const line = server.output().split("\n").find((l) => l.startsWith("ZOHO_SERVER_SUMMARY "));
+  const line = server
+    .output()
+    .split("\n")
+    .find((l) => l.startsWith("ZOHO_SERVER_SUMMARY "));
   expect(line, server.output()).toBeDefined();
   const summary = JSON.parse(line!.slice("ZOHO_SERVER_SUMMARY ".length)) as ServerSummary;
   expect(summary.invoices).toBe(11);

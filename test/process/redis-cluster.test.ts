@@ -4,7 +4,13 @@
 // one slot of its hash tag; every order gets exactly one invoice.
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startAppProcess, startPrivateRedisCluster, startWorkerProcess, type ManagedProcess, type PrivateRedisCluster } from "~test/harness/processes";
+import {
+  startAppProcess,
+  startPrivateRedisCluster,
+  startWorkerProcess,
+  type ManagedProcess,
+  type PrivateRedisCluster,
+} from "~test/harness/processes";
 import { simpleOrder, waitForStatus } from "~test/helpers/sync-queue";
 import { startSimServer, type SimServer } from "~test/harness/sim-server";
 import { childEnv, deliverOrdersPaid, invoicesWithReference, simServerShop } from "./support";
@@ -36,46 +42,55 @@ function failureContext(): string {
   return children.map((c) => `--- ${c.name} ---\n${c.output()}`).join("\n");
 }
 
-it("webhooks → queue → worker → Zoho through a Redis Cluster: one invoice per order, all keys in one slot", { timeout: 90_000 }, async () => {
-  const orgId = shop.org.organization.organization_id;
-  const orders = Array.from({ length: 6 }, () => simpleOrder());
-  for (const o of orders) shop.addOrder(o);
+it(
+  "webhooks → queue → worker → Zoho through a Redis Cluster: one invoice per order, all keys in one slot",
+  { timeout: 90_000 },
+  async () => {
+    const orgId = shop.org.organization.organization_id;
+    const orders = Array.from({ length: 6 }, () => simpleOrder());
+    for (const o of orders) shop.addOrder(o);
 
-  // Every order twice (a Shopify retry racing the first delivery).
-  const deliveries = await Promise.all(orders.flatMap((o) => [deliverOrdersPaid(appUrl, shop.shop, o), deliverOrdersPaid(appUrl, shop.shop, o)]));
-  expect(deliveries.map((d) => d.status), failureContext()).toEqual(Array(12).fill(200));
-
-  for (const o of orders) {
-    await waitForStatus(shop.shop, o.legacyResourceId, "synced", 45_000).catch((err: unknown) => {
-      throw new Error(`${String(err)}\n${failureContext()}`);
-    });
-    expect(invoicesWithReference(orgId, o.name)).toBe(1);
-  }
-
-  // The app's keys are in the cluster, all in the slot of the prefix's hash tag, on one master.
-  const client = new Cluster([{ host: "127.0.0.1", port: cluster.ports[0]! }]);
-  try {
-    await new Promise((resolve) => client.once("ready", resolve));
-    expect(client.nodes("master")).toHaveLength(3);
-    const perNode = await Promise.all(
-      client.nodes("master").map(async (node) => {
-        const keys: string[] = [];
-        let cursor = "0";
-        do {
-          const [next, found] = await node.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-          cursor = next;
-          keys.push(...found);
-        } while (cursor !== "0");
-        return keys;
-      }),
+    // Every order twice (a Shopify retry racing the first delivery).
+    const deliveries = await Promise.all(
+      orders.flatMap((o) => [deliverOrdersPaid(appUrl, shop.shop, o), deliverOrdersPaid(appUrl, shop.shop, o)]),
     );
-    const all = perNode.flat();
-    expect(all.length).toBeGreaterThan(5);
-    expect(perNode.filter((keys) => keys.length > 0)).toHaveLength(1);
-    expect(all.some((k) => k.includes(":sync-order:"))).toBe(true);
-    const slots = new Set(await Promise.all(all.slice(0, 50).map((k) => client.cluster("KEYSLOT", k))));
-    expect(slots.size).toBe(1);
-  } finally {
-    client.disconnect();
-  }
-});
+    expect(
+      deliveries.map((d) => d.status),
+      failureContext(),
+    ).toEqual(Array(12).fill(200));
+
+    for (const o of orders) {
+      await waitForStatus(shop.shop, o.legacyResourceId, "synced", 45_000).catch((err: unknown) => {
+        throw new Error(`${String(err)}\n${failureContext()}`);
+      });
+      expect(invoicesWithReference(orgId, o.name)).toBe(1);
+    }
+
+    // The app's keys are in the cluster, all in the slot of the prefix's hash tag, on one master.
+    const client = new Cluster([{ host: "127.0.0.1", port: cluster.ports[0]! }]);
+    try {
+      await new Promise((resolve) => client.once("ready", resolve));
+      expect(client.nodes("master")).toHaveLength(3);
+      const perNode = await Promise.all(
+        client.nodes("master").map(async (node) => {
+          const keys: string[] = [];
+          let cursor = "0";
+          do {
+            const [next, found] = await node.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+            cursor = next;
+            keys.push(...found);
+          } while (cursor !== "0");
+          return keys;
+        }),
+      );
+      const all = perNode.flat();
+      expect(all.length).toBeGreaterThan(5);
+      expect(perNode.filter((keys) => keys.length > 0)).toHaveLength(1);
+      expect(all.some((k) => k.includes(":sync-order:"))).toBe(true);
+      const slots = new Set(await Promise.all(all.slice(0, 50).map((k) => client.cluster("KEYSLOT", k))));
+      expect(slots.size).toBe(1);
+    } finally {
+      client.disconnect();
+    }
+  },
+);

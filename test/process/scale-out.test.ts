@@ -122,7 +122,10 @@ it(
         return [0, 1].map((k) => deliverOrdersPaid(apps[(i + k) % WEB_PROCESSES]!, shop, order, ids));
       }),
     );
-    expect(deliveries.map((d) => d.status), failureContext()).toEqual(Array(orders.length * 2).fill(200));
+    expect(
+      deliveries.map((d) => d.status),
+      failureContext(),
+    ).toEqual(Array(orders.length * 2).fill(200));
     expect(await prisma.orderSync.count({ where: { shop: { in: [...shops] } } })).toBe(orders.length);
 
     // Every access token expires while the workers are in the middle of it: each process's next
@@ -140,10 +143,16 @@ it(
 
     const allSynced = async () =>
       (await prisma.orderSync.count({ where: { shop: { in: [...shops] }, status: "synced" } })) === orders.length;
-    await waitFor(allSynced, { timeoutMs: 150_000, intervalMs: 250, what: "every order synced" }).catch(async (err: unknown) => {
-      const rows = await prisma.orderSync.groupBy({ by: ["status"], where: { shop: { in: [...shops] } }, _count: true });
-      throw new Error(`${String(err)}: ${JSON.stringify(rows)}\n${failureContext()}`);
-    });
+    await waitFor(allSynced, { timeoutMs: 150_000, intervalMs: 250, what: "every order synced" }).catch(
+      async (err: unknown) => {
+        const rows = await prisma.orderSync.groupBy({
+          by: ["status"],
+          where: { shop: { in: [...shops] } },
+          _count: true,
+        });
+        throw new Error(`${String(err)}: ${JSON.stringify(rows)}\n${failureContext()}`);
+      },
+    );
     const elapsedMs = Date.now() - started;
 
     // ---- one invoice per order, none lost ------------------------------------------------------
@@ -151,7 +160,10 @@ it(
     for (const { shop, orgId, order } of orders) {
       expect(invoicesWithReference(orgId, order.name), `${shop} ${order.name}`).toBe(1);
       const invoice = [...zohoBooks.org(orgId).invoices.values()].find((i) => i.input.reference_number === order.name)!;
-      expect(rows.find((r) => r.shop === shop && r.orderId === order.legacyResourceId)).toMatchObject({ status: "synced", zohoInvoiceId: invoice.invoice_id });
+      expect(rows.find((r) => r.shop === shop && r.orderId === order.legacyResourceId)).toMatchObject({
+        status: "synced",
+        zohoInvoiceId: invoice.invoice_id,
+      });
     }
     for (const s of connected) {
       expect(s.org.invoices.size).toBe(ORDERS_PER_SHOP);
@@ -185,7 +197,8 @@ it(
 
     // ---- every key the processes wrote is under the prefix, all in one cluster slot ---------------
     const stray: string[] = [];
-    for (const id of [...byShop.map((c) => c.organizationId!), ...shops]) stray.push(...(await scanKeys(`*${id}*`)).filter((k) => !k.startsWith(`${prefix}:`)));
+    for (const id of [...byShop.map((c) => c.organizationId!), ...shops])
+      stray.push(...(await scanKeys(`*${id}*`)).filter((k) => !k.startsWith(`${prefix}:`)));
     expect(stray).toEqual([]);
     const ours = await scanKeys(`${prefix}:*`);
     expect(ours.some((k) => k.includes(":zoho-limit:"))).toBe(true);

@@ -18,7 +18,10 @@ export function localFetch(url: string, init?: RequestInit): Promise<Response> {
 }
 
 /** The environment of a worker or app child using `sim` for Zoho and Shopify. */
-export function childEnv(sim: SimServer, overrides: { REDIS_PREFIX: string; REDIS_URL?: string }): Record<string, string | undefined> {
+export function childEnv(
+  sim: SimServer,
+  overrides: { REDIS_PREFIX: string; REDIS_URL?: string },
+): Record<string, string | undefined> {
   return baseEnv({ ...sim.env, LOG_LEVEL: process.env.CHILD_LOG_LEVEL ?? "warn", ...overrides });
 }
 
@@ -46,8 +49,20 @@ export async function simServerShop(sim: SimServer, shops: Set<string>, label = 
 }
 
 /** POSTs a signed orders/paid webhook to the app child; returns the status and how long it took. */
-export async function deliverOrdersPaid(appUrl: string, shop: string, order: PaidOrder, ids: { webhookId?: string; eventId?: string } = {}) {
-  const { url, init } = signedWebhookRequest({ appUrl, shop, topic: "orders/paid", body: ordersPaidPayload(order), secret: env.SHOPIFY_API_SECRET, ...ids });
+export async function deliverOrdersPaid(
+  appUrl: string,
+  shop: string,
+  order: PaidOrder,
+  ids: { webhookId?: string; eventId?: string } = {},
+) {
+  const { url, init } = signedWebhookRequest({
+    appUrl,
+    shop,
+    topic: "orders/paid",
+    body: ordersPaidPayload(order),
+    secret: env.SHOPIFY_API_SECRET,
+    ...ids,
+  });
   const started = performance.now();
   const res = await localFetch(url, init);
   await res.arrayBuffer();
@@ -56,10 +71,13 @@ export async function deliverOrdersPaid(appUrl: string, shop: string, order: Pai
 
 /** Zoho Books invoices of one organization carrying `reference` (the order name). */
 export function invoicesWithReference(organizationId: string, reference: string): number {
-  return [...zohoBooks.org(organizationId).invoices.values()].filter((i) => i.input.reference_number === reference).length;
+  return [...zohoBooks.org(organizationId).invoices.values()].filter((i) => i.input.reference_number === reference)
+    .length;
 }
 
 /** POST /invoices requests the simulator received for one organization. */
 export function invoicePosts(organizationId: string): number {
-  return zohoBooks.requests.filter((r) => r.method === "POST" && r.template === "/invoices" && r.organizationId === organizationId).length;
+  return zohoBooks.requests.filter(
+    (r) => r.method === "POST" && r.template === "/invoices" && r.organizationId === organizationId,
+  ).length;
 }

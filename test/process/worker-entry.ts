@@ -10,7 +10,8 @@ import { startWorkers } from "~/queue/workers.server";
 import { WORKER_READY, type WorkerEntryOptions } from "~test/harness/processes";
 
 const opts = JSON.parse(process.argv[2] ?? "{}") as WorkerEntryOptions;
-if (!Array.isArray(opts.onlyShops) || opts.onlyShops.length === 0) throw new Error("worker-entry: onlyShops is required (the test database is shared)");
+if (!Array.isArray(opts.onlyShops) || opts.onlyShops.length === 0)
+  throw new Error("worker-entry: onlyShops is required (the test database is shared)");
 
 const workers = await startWorkers({
   onlyShops: new Set(opts.onlyShops),

@@ -75,13 +75,21 @@ describe("logs", () => {
       emails.push(order.email!);
       addShopifyOrder(order as unknown as SimOrder, { shop });
       opts.before?.();
-      const res = await settle(() => ordersPaidAction(args(webhookRequest({ topic: "orders/paid", shop, body: ordersPaidBody(order.legacyResourceId, order.name) }))));
+      const res = await settle(() =>
+        ordersPaidAction(
+          args(
+            webhookRequest({ topic: "orders/paid", shop, body: ordersPaidBody(order.legacyResourceId, order.name) }),
+          ),
+        ),
+      );
       expect(res.status).toBe(200);
       return order;
     };
     const plain = await send();
     await waitForStatus(shop, plain.legacyResourceId, "synced");
-    const with401 = await send({ before: () => zohoBooks.inject({ kind: "unauthorized", method: "POST", path: "/invoices" }) });
+    const with401 = await send({
+      before: () => zohoBooks.inject({ kind: "unauthorized", method: "POST", path: "/invoices" }),
+    });
     await waitForStatus(shop, with401.legacyResourceId, "synced");
     const refused = await send({
       before: () =>
@@ -89,7 +97,11 @@ describe("logs", () => {
           http.post(
             /\/books\/v3\/invoices(\?|$)/,
             // Zoho quotes what it refused; here the customer's email (it ends up in the merchant's UI, not the logs).
-            () => HttpResponse.json({ code: 4, message: `Invalid value passed for notes: ${emails[emails.length - 1]}` }, { status: 400 }),
+            () =>
+              HttpResponse.json(
+                { code: 4, message: `Invalid value passed for notes: ${emails[emails.length - 1]}` },
+                { status: 400 },
+              ),
           ),
         ),
     });
@@ -97,10 +109,16 @@ describe("logs", () => {
     server.resetHandlers();
 
     // 4. A forged webhook (its headers carry the shop) and a session-token request.
-    await settle(() => ordersPaidAction(args(webhookRequest({ topic: "orders/paid", shop, body: ordersPaidBody("1", "#1"), hmac: "Zm9yZ2Vk" }))));
+    await settle(() =>
+      ordersPaidAction(
+        args(webhookRequest({ topic: "orders/paid", shop, body: ordersPaidBody("1", "#1"), hmac: "Zm9yZ2Vk" })),
+      ),
+    );
 
     // 5. Disconnect: the refresh token is revoked at Zoho.
-    const disconnected = await settle(async () => settingsAction(args(await adminFormPost(shop, "/app/settings", { intent: "disconnect" }))));
+    const disconnected = await settle(async () =>
+      settingsAction(args(await adminFormPost(shop, "/app/settings", { intent: "disconnect" }))),
+    );
     expect(disconnected.body).toMatchObject({ ok: true });
     await workers.close();
     workers = undefined;
@@ -134,7 +152,16 @@ describe("logs", () => {
     const refusedLine = captured.lines.find((l) => l.includes('"type":"ZohoValidationError"'));
     expect(refusedLine).toContain("Invalid value passed for notes: [EMAIL]");
     expect(refusedLine).toMatch(/"stack":"ZohoValidationError/);
-    for (const pattern of [/Zoho-oauthtoken/i, /Bearer\s+\S/i, /"authorization":"(?!\[REDACTED\])/i, /eyJ[A-Za-z0-9_-]{10,}\./, /shpat_/, /"v1\.[A-Za-z0-9+/=]+\./, /client_secret=/i, /refresh_token=(?!\[REDACTED\])/i]) {
+    for (const pattern of [
+      /Zoho-oauthtoken/i,
+      /Bearer\s+\S/i,
+      /"authorization":"(?!\[REDACTED\])/i,
+      /eyJ[A-Za-z0-9_-]{10,}\./,
+      /shpat_/,
+      /"v1\.[A-Za-z0-9+/=]+\./,
+      /client_secret=/i,
+      /refresh_token=(?!\[REDACTED\])/i,
+    ]) {
       expect(text, String(pattern)).not.toMatch(pattern);
     }
   });

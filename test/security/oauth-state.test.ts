@@ -65,7 +65,11 @@ describe("Zoho OAuth state: refused, the stored connection unchanged", () => {
     const callbackUrl = await consentAtZoho(authorizeUrl);
     const state = new URL(callbackUrl).searchParams.get("state")!;
     const [payload, mac] = state.split(".");
-    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString()) as { shop: string; nonce: string; exp: number };
+    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString()) as {
+      shop: string;
+      nonce: string;
+      exp: number;
+    };
     const reencode = (c: object) => `${Buffer.from(JSON.stringify(c)).toString("base64url")}.${mac}`;
     // …and the other shop's own valid, fresh connection (its state, its cookie).
     const { authorizeUrl: otherAuthorize, cookie: otherCookie } = await startZohoConnect(other);
@@ -74,17 +78,47 @@ describe("Zoho OAuth state: refused, the stored connection unchanged", () => {
     const before = await storedState([victim.shop, other]);
     const exchanges = zohoAccounts.codeExchanges;
     const attempts: Array<[string, string, string | undefined, RegExp]> = [
-      ["another shop's state", withParams(callbackUrl, { state: new URL(otherCallback).searchParams.get("state")! }), cookie, /different shop/],
+      [
+        "another shop's state",
+        withParams(callbackUrl, { state: new URL(otherCallback).searchParams.get("state")! }),
+        cookie,
+        /different shop/,
+      ],
       ["another shop's whole callback", otherCallback, cookie, /different shop/],
-      ["expired", withParams(callbackUrl, { state: signState(victim.shop, Date.now() - STATE_TTL_MS - 1_000) }), cookie, /longer than 10 minutes/],
-      ["expiry extended", withParams(callbackUrl, { state: reencode({ ...claims, exp: claims.exp + 86_400_000 }) }), cookie, /could not be verified/],
-      ["shop swapped", withParams(callbackUrl, { state: reencode({ ...claims, shop: other }) }), otherCookie, /could not be verified/],
-      ["signature cut", withParams(callbackUrl, { state: `${payload}.${mac!.slice(0, 10)}` }), cookie, /could not be verified/],
+      [
+        "expired",
+        withParams(callbackUrl, { state: signState(victim.shop, Date.now() - STATE_TTL_MS - 1_000) }),
+        cookie,
+        /longer than 10 minutes/,
+      ],
+      [
+        "expiry extended",
+        withParams(callbackUrl, { state: reencode({ ...claims, exp: claims.exp + 86_400_000 }) }),
+        cookie,
+        /could not be verified/,
+      ],
+      [
+        "shop swapped",
+        withParams(callbackUrl, { state: reencode({ ...claims, shop: other }) }),
+        otherCookie,
+        /could not be verified/,
+      ],
+      [
+        "signature cut",
+        withParams(callbackUrl, { state: `${payload}.${mac!.slice(0, 10)}` }),
+        cookie,
+        /could not be verified/,
+      ],
       ["no signature", withParams(callbackUrl, { state: payload! }), cookie, /incomplete/],
       ["no state", withParams(callbackUrl, { state: "" }), cookie, /incomplete/],
       ["SQL-ish state", withParams(callbackUrl, { state: "' OR 1=1 --" }), cookie, /incomplete/],
       ["no binding cookie (another browser)", callbackUrl, undefined, /not started from this browser/],
-      ["forged cookie", callbackUrl, `zbs_zoho_connect=${Buffer.from(JSON.stringify(forgeSignature(state))).toString("base64")}`, /not started from this browser/],
+      [
+        "forged cookie",
+        callbackUrl,
+        `zbs_zoho_connect=${Buffer.from(JSON.stringify(forgeSignature(state))).toString("base64")}`,
+        /not started from this browser/,
+      ],
       ["the other shop's cookie", callbackUrl, otherCookie, /different shop/],
     ];
     for (const [what, url, cookieHeader, reason] of attempts) {
@@ -132,7 +166,15 @@ describe("Zoho OAuth state: refused, the stored connection unchanged", () => {
     const [h, p] = (await sessionToken(shop)).split(".");
 
     for (const idToken of ["", expired, `${h}.${p}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQ`, "' OR 1=1 --"]) {
-      const res = await settle(() => connectLoader({ request: new Request(`https://my-test-app.myshopify.io/zoho/connect?id_token=${encodeURIComponent(idToken)}&dc=eu`), params: {}, context: {} }));
+      const res = await settle(() =>
+        connectLoader({
+          request: new Request(
+            `https://my-test-app.myshopify.io/zoho/connect?id_token=${encodeURIComponent(idToken)}&dc=eu`,
+          ),
+          params: {},
+          context: {},
+        }),
+      );
       expect(res.status, idToken).toBe(401);
       expect(res.response!.headers.get("set-cookie"), idToken).toBeNull();
       expect(res.response!.headers.get("location"), idToken).toBeNull();

@@ -49,13 +49,49 @@ function callsAgainst(owner: { orderId: string; failedOrderId: string; backfillI
     { name: "GET /app", module: appLayout, method: "GET", path: "/app" },
     { name: "GET /app (dashboard)", module: dashboard, method: "GET", path: "/app?index" },
     { name: "GET /app/settings", module: settings, method: "GET", path: "/app/settings" },
-    { name: "POST settings disconnect", module: settings, method: "POST", path: "/app/settings", form: { intent: "disconnect" } },
-    { name: "POST settings autoSend", module: settings, method: "POST", path: "/app/settings", form: { intent: "setAutoSend", autoSend: "false" } },
-    { name: "POST settings connect", module: settings, method: "POST", path: "/app/settings", form: { intent: "connect", dataCenter: "eu" } },
+    {
+      name: "POST settings disconnect",
+      module: settings,
+      method: "POST",
+      path: "/app/settings",
+      form: { intent: "disconnect" },
+    },
+    {
+      name: "POST settings autoSend",
+      module: settings,
+      method: "POST",
+      path: "/app/settings",
+      form: { intent: "setAutoSend", autoSend: "false" },
+    },
+    {
+      name: "POST settings connect",
+      module: settings,
+      method: "POST",
+      path: "/app/settings",
+      form: { intent: "connect", dataCenter: "eu" },
+    },
     { name: "GET /app/orders", module: orders, method: "GET", path: "/app/orders?status=all" },
-    { name: "POST orders send", module: orders, method: "POST", path: "/app/orders", form: { intent: "send", orderId: owner.failedOrderId } },
-    { name: "POST orders backfill", module: orders, method: "POST", path: "/app/orders", form: { intent: "startBackfill", from: "2026-11-01", to: "2026-11-02" } },
-    { name: "POST orders cancel backfill", module: orders, method: "POST", path: "/app/orders", form: { intent: "cancelBackfill", backfillId: owner.backfillId } },
+    {
+      name: "POST orders send",
+      module: orders,
+      method: "POST",
+      path: "/app/orders",
+      form: { intent: "send", orderId: owner.failedOrderId },
+    },
+    {
+      name: "POST orders backfill",
+      module: orders,
+      method: "POST",
+      path: "/app/orders",
+      form: { intent: "startBackfill", from: "2026-11-01", to: "2026-11-02" },
+    },
+    {
+      name: "POST orders cancel backfill",
+      module: orders,
+      method: "POST",
+      path: "/app/orders",
+      form: { intent: "cancelBackfill", backfillId: owner.backfillId },
+    },
     { name: "GET /app/activity", module: activity, method: "GET", path: `/app/activity?order=${owner.orderId}` },
     invoice("GET"),
     invoice("POST"),
@@ -86,19 +122,50 @@ async function ownerShop() {
   const failedOrderId = s.addOrder(simpleOrder());
   await prisma.orderSync.createMany({
     data: [
-      { shop: s.shop, orderId, orderName: order.name, status: "synced", zohoInvoiceId: "9001", zohoInvoiceNumber: "INV-OWNER-9001", shopifyTotal: "39.80", zohoTotal: "39.80", currencyCode: "EUR" },
-      { shop: s.shop, orderId: failedOrderId, orderName: "#FAILED", status: "failed", lastErrorMessage: "Zoho Books did not answer" },
+      {
+        shop: s.shop,
+        orderId,
+        orderName: order.name,
+        status: "synced",
+        zohoInvoiceId: "9001",
+        zohoInvoiceNumber: "INV-OWNER-9001",
+        shopifyTotal: "39.80",
+        zohoTotal: "39.80",
+        currencyCode: "EUR",
+      },
+      {
+        shop: s.shop,
+        orderId: failedOrderId,
+        orderName: "#FAILED",
+        status: "failed",
+        lastErrorMessage: "Zoho Books did not answer",
+      },
     ],
   });
-  await prisma.syncEvent.create({ data: { shop: s.shop, orderId, kind: "synced", message: "Invoice INV-OWNER-9001 created." } });
+  await prisma.syncEvent.create({
+    data: { shop: s.shop, orderId, kind: "synced", message: "Invoice INV-OWNER-9001 created." },
+  });
   const backfill = await prisma.backfill.create({
-    data: { shop: s.shop, from: new Date("2026-10-01T00:00:00Z"), to: new Date("2026-10-08T00:00:00Z"), fromDate: "2026-10-01", toDate: "2026-10-07", status: "sending", heartbeatAt: new Date() },
+    data: {
+      shop: s.shop,
+      from: new Date("2026-10-01T00:00:00Z"),
+      to: new Date("2026-10-08T00:00:00Z"),
+      fromDate: "2026-10-01",
+      toDate: "2026-10-07",
+      status: "sending",
+      heartbeatAt: new Date(),
+    },
   });
   return { ...s, orderId, failedOrderId, backfillId: backfill.id, orderName: order.name };
 }
 
 /** A session token with the app's key but the given payload changes / signing secret. */
-async function token(shop: string, overrides: Record<string, unknown> = {}, secret = env.SHOPIFY_API_SECRET, apiKey = env.SHOPIFY_API_KEY) {
+async function token(
+  shop: string,
+  overrides: Record<string, unknown> = {},
+  secret = env.SHOPIFY_API_SECRET,
+  apiKey = env.SHOPIFY_API_KEY,
+) {
   return (await getJwt(storeHandle(shop), apiKey, secret, overrides)).token;
 }
 
@@ -120,11 +187,20 @@ describe("admin pages and the block API without a valid session token", () => {
       ["expired", `Bearer ${await token(owner.shop, { exp: now - 600, nbf: now - 4200, iat: now - 4200 })}`],
       ["not yet valid", `Bearer ${await token(owner.shop, { nbf: now + 3600, iat: now + 3600, exp: now + 7200 })}`],
       ["another app's secret", `Bearer ${await token(owner.shop, {}, OTHER_SECRET)}`],
-      ["another app's key (aud)", `Bearer ${await token(owner.shop, {}, env.SHOPIFY_API_SECRET, "another-apps-client-id")}`],
+      [
+        "another app's key (aud)",
+        `Bearer ${await token(owner.shop, {}, env.SHOPIFY_API_SECRET, "another-apps-client-id")}`,
+      ],
       ["alg none", `Bearer ${b64url({ alg: "none", typ: "JWT" })}.${p}.`],
       // The payload changed to another shop, the original signature kept.
-      ["payload swapped", `Bearer ${h}.${b64url({ ...payload, dest: `https://${otherShop}`, iss: `https://${otherShop}/admin` })}.${valid.split(".")[2]}`],
-      ["HS256 with an empty key", `Bearer ${h}.${p}.${createHmac("sha256", "").update(`${h}.${p}`).digest("base64url")}`],
+      [
+        "payload swapped",
+        `Bearer ${h}.${b64url({ ...payload, dest: `https://${otherShop}`, iss: `https://${otherShop}/admin` })}.${valid.split(".")[2]}`,
+      ],
+      [
+        "HS256 with an empty key",
+        `Bearer ${h}.${p}.${createHmac("sha256", "").update(`${h}.${p}`).digest("base64url")}`,
+      ],
     ];
 
     const before = await storedState([owner.shop], queues);
@@ -157,7 +233,10 @@ describe("a valid session of one shop reaches nothing of another shop", () => {
     for (const call of callsAgainst(a).filter((c) => c.form?.intent !== "startBackfill")) {
       const request = await adminFetchRequest(intruder.shop, call.path, {
         method: call.method,
-        headers: { origin: EXTENSION_ORIGIN, ...(call.form ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
+        headers: {
+          origin: EXTENSION_ORIGIN,
+          ...(call.form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+        },
         ...(call.form ? { body: new URLSearchParams(call.form).toString() } : {}),
       });
       const fn = (call.method === "GET" ? call.module.loader : call.module.action) as (x: unknown) => Promise<unknown>;
@@ -168,13 +247,16 @@ describe("a valid session of one shop reaches nothing of another shop", () => {
       expect(text, call.name).not.toContain("#FAILED");
       if (call.module === apiInvoice) expect(res.status, call.name).toBe(404);
       // The token is valid: the pages answer, with the intruder's own (empty) data.
-      if (call.name === "GET /app/orders") expect(res.body).toMatchObject({ orders: [], counts: { all: 0 }, backfill: null });
+      if (call.name === "GET /app/orders")
+        expect(res.body).toMatchObject({ orders: [], counts: { all: 0 }, backfill: null });
       if (call.name === "GET /app/activity") expect(res.body).toMatchObject({ events: [] });
     }
     // Nothing of A changed: rows, jobs, Zoho, Shopify metafields (B's own calls may have happened).
     const after = await storedState([a.shop], queues);
     expect(after.rows).toEqual(before.rows);
-    expect(after.jobs!["sync-order"]!.filter((j) => j.includes(a.shop))).toEqual(before.jobs!["sync-order"]!.filter((j) => j.includes(a.shop)));
+    expect(after.jobs!["sync-order"]!.filter((j) => j.includes(a.shop))).toEqual(
+      before.jobs!["sync-order"]!.filter((j) => j.includes(a.shop)),
+    );
     expect(a.org.invoices.size).toBe(0);
     expect(shopify.mutations.filter((m) => m.shop === a.shop)).toEqual([]);
     expect(shopify.calls.filter((c) => c.shop === a.shop)).toEqual([]);
@@ -187,12 +269,17 @@ describe("a valid session of one shop reaches nothing of another shop", () => {
 
     for (const method of ["GET", "POST", "PUT", "DELETE"] as const) {
       const query = method === "GET" ? "?refresh=1" : "";
-      const request = await adminFetchRequest(a.shop, `/api/orders/gid%3A%2F%2Fshopify%2FOrder%2F${b.orderId}/invoice${query}`, { method, headers: { origin: EXTENSION_ORIGIN } });
+      const request = await adminFetchRequest(
+        a.shop,
+        `/api/orders/gid%3A%2F%2Fshopify%2FOrder%2F${b.orderId}/invoice${query}`,
+        { method, headers: { origin: EXTENSION_ORIGIN } },
+      );
       const fn = (method === "GET" ? apiInvoice.loader : apiInvoice.action) as (x: unknown) => Promise<unknown>;
       const res = await settle(() => fn({ request, params: { id: `gid://shopify/Order/${b.orderId}` }, context: {} }));
       expect(res.status, method).toBe(404);
       const text = JSON.stringify(res.body);
-      for (const secret of ["INV-OWNER-9001", b.orderName, "39.80", "9001"]) expect(text, `${method} leaks ${secret}`).not.toContain(secret);
+      for (const secret of ["INV-OWNER-9001", b.orderName, "39.80", "9001"])
+        expect(text, `${method} leaks ${secret}`).not.toContain(secret);
     }
     const after = await storedState([b.shop], queues);
     expect(after.rows).toEqual(before.rows);

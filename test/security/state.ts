@@ -35,7 +35,10 @@ export async function storedState(shops: readonly string[], queues?: QueueSet): 
     jobs = {};
     for (const queue of [queues.syncOrder, queues.scan]) {
       const all = await queue.getJobs([...JOB_STATES]);
-      jobs[queue.name] = all.filter(Boolean).map((j) => `${j.id}:${j.attemptsMade}:${j.timestamp}`).sort();
+      jobs[queue.name] = all
+        .filter(Boolean)
+        .map((j) => `${j.id}:${j.attemptsMade}:${j.timestamp}`)
+        .sort();
     }
   }
   return {
@@ -47,11 +50,20 @@ export async function storedState(shops: readonly string[], queues?: QueueSet): 
       revokeRequests: zohoAccounts.revokeRequests,
       authorizeRequests: zohoAccounts.authorizeRequests,
     },
-    shopify: { calls: shopify.calls.length, mutations: shopify.mutations.length, tokenRequests: shopify.tokenRequests.length },
+    shopify: {
+      calls: shopify.calls.length,
+      mutations: shopify.mutations.length,
+      tokenRequests: shopify.tokenRequests.length,
+    },
   };
 }
 
-export async function expectNothingChanged(before: StoredState, shops: readonly string[], queues?: QueueSet, what = "stored state"): Promise<void> {
+export async function expectNothingChanged(
+  before: StoredState,
+  shops: readonly string[],
+  queues?: QueueSet,
+  what = "stored state",
+): Promise<void> {
   expect(await storedState(shops, queues), what).toEqual(before);
 }
 
@@ -59,5 +71,14 @@ export async function expectNothingChanged(before: StoredState, shops: readonly 
 export async function expectTablesIntact(): Promise<void> {
   const rows = await prisma.$queryRaw<Array<{ name: string | null }>>`
     SELECT to_regclass(t)::text AS name FROM unnest(ARRAY['"Session"', '"ZohoConnection"', '"OrderSync"', '"SyncEvent"', '"ContactLink"', '"TaxCache"', '"Backfill"', '"BackfillOrder"']) AS t`;
-  expect(rows.map((r) => r.name)).toEqual(['"Session"', '"ZohoConnection"', '"OrderSync"', '"SyncEvent"', '"ContactLink"', '"TaxCache"', '"Backfill"', '"BackfillOrder"']);
+  expect(rows.map((r) => r.name)).toEqual([
+    '"Session"',
+    '"ZohoConnection"',
+    '"OrderSync"',
+    '"SyncEvent"',
+    '"ContactLink"',
+    '"TaxCache"',
+    '"Backfill"',
+    '"BackfillOrder"',
+  ]);
 }

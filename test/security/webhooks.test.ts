@@ -40,7 +40,9 @@ const post = (init: WebhookInit) => deliver(init.topic, webhookRequest(init));
 async function shopWithData(label: string): Promise<ConnectedShop & { orderId: string }> {
   const s = await queueShop(shops, label);
   const orderId = s.addOrder(simpleOrder());
-  await prisma.orderSync.create({ data: { shop: s.shop, orderId, orderName: "#1", status: "synced", zohoInvoiceId: "1", zohoInvoiceNumber: "INV-1" } });
+  await prisma.orderSync.create({
+    data: { shop: s.shop, orderId, orderName: "#1", status: "synced", zohoInvoiceId: "1", zohoInvoiceNumber: "INV-1" },
+  });
   await prisma.syncEvent.create({ data: { shop: s.shop, orderId, kind: "synced", message: "Invoice INV-1 created." } });
   return { ...s, orderId };
 }
@@ -53,9 +55,20 @@ function bodyFor(topic: string, shop: string, orderId: string): Record<string, u
     case "app/uninstalled":
       return { id: 1, name: "Shop", domain: shop, myshopify_domain: shop };
     case "customers/data_request":
-      return { shop_id: 1, shop_domain: shop, orders_requested: [Number(orderId)], customer: { id: 5, email: "jane@example.com" }, data_request: { id: 9 } };
+      return {
+        shop_id: 1,
+        shop_domain: shop,
+        orders_requested: [Number(orderId)],
+        customer: { id: 5, email: "jane@example.com" },
+        data_request: { id: 9 },
+      };
     case "customers/redact":
-      return { shop_id: 1, shop_domain: shop, orders_to_redact: [Number(orderId)], customer: { id: 5, email: "jane@example.com" } };
+      return {
+        shop_id: 1,
+        shop_domain: shop,
+        orders_to_redact: [Number(orderId)],
+        customer: { id: 5, email: "jane@example.com" },
+      };
     default:
       return { shop_id: 1, shop_domain: shop };
   }
@@ -74,14 +87,21 @@ describe("webhooks that Shopify did not sign are refused and change nothing", ()
     const forged = await post({ topic, shop: s.shop, body, hmac: Buffer.from("x".repeat(32)).toString("base64") });
     const garbage = await post({ topic, shop: s.shop, body, hmac: "not base64 at all %%%" });
     const missing = await post({ topic, shop: s.shop, body, hmac: null });
-    const foreign = await post({ topic, shop: s.shop, body, hmac: createHmac("sha256", OTHER_SECRET).update(raw, "utf8").digest("base64") });
+    const foreign = await post({
+      topic,
+      shop: s.shop,
+      body,
+      hmac: createHmac("sha256", OTHER_SECRET).update(raw, "utf8").digest("base64"),
+    });
     // Signed correctly, then one byte of the body changed in transit (also: not JSON any more).
     const signed = webhookRequest({ topic, shop: s.shop, body });
     const hmac = signed.headers.get("x-shopify-hmac-sha256")!;
     const altered = await post({ topic, shop: s.shop, body: raw.replace(":", ": "), hmac });
     const truncated = await post({ topic, shop: s.shop, body: raw.slice(0, -1), hmac });
 
-    expect([forged, garbage, missing, foreign, altered, truncated].map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 401]);
+    expect([forged, garbage, missing, foreign, altered, truncated].map((r) => r.status)).toEqual([
+      401, 401, 401, 401, 401, 401,
+    ]);
     await expectNothingChanged(before, [s.shop], queues, topic);
   });
 
@@ -117,12 +137,24 @@ describe("webhooks that Shopify did not sign are refused and change nothing", ()
     const asGet = new Request(signed.url, { method: "GET", headers: signed.headers });
 
     expect((await deliver("orders/paid", asGet)).status).toBeGreaterThanOrEqual(400);
-    expect((await deliver("orders/paid", webhookRequest({ topic: "shop/redact", shop: s.shop, body: bodyFor("shop/redact", s.shop, s.orderId) }))).status).toBe(400);
+    expect(
+      (
+        await deliver(
+          "orders/paid",
+          webhookRequest({ topic: "shop/redact", shop: s.shop, body: bodyFor("shop/redact", s.shop, s.orderId) }),
+        )
+      ).status,
+    ).toBe(400);
     // The topic mismatch is recorded in the shop's activity log (nothing else changes).
     const after = await storedState([s.shop], queues);
-    expect({ ...after, rows: { ...after.rows, events: [] } }).toEqual({ ...before, rows: { ...before.rows, events: [] } });
+    expect({ ...after, rows: { ...after.rows, events: [] } }).toEqual({
+      ...before,
+      rows: { ...before.rows, events: [] },
+    });
     const known = new Set((before.rows.events as Array<{ id: string }>).map((e) => e.id));
-    expect((after.rows.events as Array<{ id: string; kind: string }>).filter((e) => !known.has(e.id)).map((e) => e.kind)).toEqual(["webhook_rejected"]);
+    expect(
+      (after.rows.events as Array<{ id: string; kind: string }>).filter((e) => !known.has(e.id)).map((e) => e.kind),
+    ).toEqual(["webhook_rejected"]);
   });
 });
 
@@ -181,7 +213,8 @@ describe("a webhook body over 1 MB is refused with 413 before its signature is c
 
 describe("an orders/paid body of another shop than its header", () => {
   /** Where Shopify's order status page lives: https://<primary domain>/<shop id>/orders/<token>/authenticate?key=… */
-  const statusUrl = (host: string) => `https://${host}/48379854997/orders/758cf572008b30e37de6fedff331aae2/authenticate?key=k`;
+  const statusUrl = (host: string) =>
+    `https://${host}/48379854997/orders/758cf572008b30e37de6fedff331aae2/authenticate?key=k`;
 
   it("order_status_url on the attacker's myshopify domain, re-sent under the victim's header → 401, nothing stored", async () => {
     const attacker = await shopWithData("capt");
@@ -208,7 +241,13 @@ describe("a replayed orders/paid delivery creates nothing twice", () => {
     const s = await queueShop(shops, "replay");
     const order = simpleOrder();
     const orderId = s.addOrder(order);
-    const delivery: WebhookInit = { topic: "orders/paid", shop: s.shop, body: ordersPaidBody(orderId, order.name), webhookId: "wh-replay-1", eventId: "ev-replay-1" };
+    const delivery: WebhookInit = {
+      topic: "orders/paid",
+      shop: s.shop,
+      body: ordersPaidBody(orderId, order.name),
+      webhookId: "wh-replay-1",
+      eventId: "ev-replay-1",
+    };
 
     expect((await post(delivery)).status).toBe(200);
     const queued = await storedState([s.shop], queues);
@@ -244,10 +283,15 @@ describe("a replayed orders/paid delivery creates nothing twice", () => {
   it("a replay after the merchant deleted the invoice does not bring it back", async () => {
     const s = await queueShop(shops, "deleted");
     const orderId = s.addOrder(simpleOrder());
-    await prisma.orderSync.create({ data: { shop: s.shop, orderId, orderName: "#3", status: "deleted", zohoInvoiceId: null } });
+    await prisma.orderSync.create({
+      data: { shop: s.shop, orderId, orderName: "#3", status: "deleted", zohoInvoiceId: null },
+    });
     const before = await storedState([s.shop], queues);
 
-    expect((await post({ topic: "orders/paid", shop: s.shop, body: ordersPaidBody(orderId, "#3"), webhookId: "wh-del" })).status).toBe(200);
+    expect(
+      (await post({ topic: "orders/paid", shop: s.shop, body: ordersPaidBody(orderId, "#3"), webhookId: "wh-del" }))
+        .status,
+    ).toBe(200);
     await expectNothingChanged(before, [s.shop], queues);
   });
 });

@@ -7,6 +7,7 @@ export interface LoginErrorMessage {
 
 export function loginErrorMessage(loginErrors: LoginError): LoginErrorMessage {
   if (loginErrors.shop === LoginErrorType.MissingShop) return { shop: "Enter your shop domain to log in." };
-  if (loginErrors.shop === LoginErrorType.InvalidShop) return { shop: "Enter a valid shop domain, like example.myshopify.com." };
+  if (loginErrors.shop === LoginErrorType.InvalidShop)
+    return { shop: "Enter a valid shop domain, like example.myshopify.com." };
   return {};
 }

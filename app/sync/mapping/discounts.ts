@@ -33,12 +33,17 @@ function groupShares(shares: readonly DiscountShare[]): DiscountShare[] {
 }
 
 /** A line's own discount (discount style "lines"): its allocations added up, and what they were. */
-export function lineDiscount(shares: readonly DiscountShare[], currency: string): { amount: Decimal; description: string } | null {
+export function lineDiscount(
+  shares: readonly DiscountShare[],
+  currency: string,
+): { amount: Decimal; description: string } | null {
   const nonZero = shares.filter((s) => !s.amount.isZero());
   if (nonZero.length === 0) return null;
   const amount = nonZero.reduce((sum, s) => sum.plus(s.amount), new Decimal(0));
   const seen = new Set<number>();
-  const apps = nonZero.filter((s) => !seen.has(s.app.index) && seen.add(s.app.index)).map((s) => discountDescription(s.app, currency));
+  const apps = nonZero
+    .filter((s) => !seen.has(s.app.index) && seen.add(s.app.index))
+    .map((s) => discountDescription(s.app, currency));
   return { amount, description: apps.join("\n") };
 }
 

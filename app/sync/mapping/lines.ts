@@ -32,7 +32,11 @@ function mapLineItem(li: LineItem, i: number, ctx: MappingContext, isTip: boolea
     tax: tax.match,
     ...(itemId ? { itemId } : {}),
     // Gift cards and tips are services; a product that ships is goods; the rest (digital, services) too.
-    source: { kind: "product" as const, ...(sku ? { sku } : {}), productType: li.requiresShipping && !li.isGiftCard && !isTip ? ("goods" as const) : ("service" as const) },
+    source: {
+      kind: "product" as const,
+      ...(sku ? { sku } : {}),
+      productType: li.requiresShipping && !li.isGiftCard && !isTip ? ("goods" as const) : ("service" as const),
+    },
   };
   const choice = taxChoice(name, tax, li.taxLines);
   const discounts = discountShares(li.discountAllocations, tax, label, ctx.currency);

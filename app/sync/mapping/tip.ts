@@ -31,7 +31,9 @@ export function tipOf(order: PaidOrder, currency: string): Tip {
 export function tipLines(tip: Tip): { drafts: Draft[]; net: Decimal } {
   if (tip.amount.gt(0) && !tip.inLineItems) {
     return {
-      drafts: [{ name: "Tip", description: "Tip from the customer", quantity: 1, rate: tip.amount, source: { kind: "tip" } }],
+      drafts: [
+        { name: "Tip", description: "Tip from the customer", quantity: 1, rate: tip.amount, source: { kind: "tip" } },
+      ],
       net: tip.amount,
     };
   }

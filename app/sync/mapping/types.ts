@@ -50,8 +50,7 @@ export interface TaxChoice {
 
 /** What an invoice line stands for: the Zoho item it needs (design §7, items). */
 export type LineSource =
-  | { kind: "product"; sku?: string; productType: "goods" | "service" }
-  | { kind: "shipping" | "discount" | "tip" };
+  { kind: "product"; sku?: string; productType: "goods" | "service" } | { kind: "shipping" | "discount" | "tip" };
 
 export interface MappedInvoice {
   payload: InvoiceDraft;

@@ -31,7 +31,11 @@ let bundle: string;
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   let built;
-  [app, browser, built] = await Promise.all([startAppServer({ browser: false }), launchChromium(), buildExtension({ write: false })]);
+  [app, browser, built] = await Promise.all([
+    startAppServer({ browser: false }),
+    launchChromium(),
+    buildExtension({ write: false }),
+  ]);
   bundle = built.code;
 }, 90_000);
 
@@ -95,8 +99,12 @@ function harnessHtml(orderGid: string, idToken: string): string {
 async function openBlock(shop: string, orderGid: string): Promise<AppPage> {
   const tab = await newAppContext(browser, app.url);
   const html = harnessHtml(orderGid, await sessionToken(shop));
-  await tab.page.route(`${app.url}${HARNESS_PATH}`, (route) => route.fulfill({ status: 200, contentType: "text/html", body: html }));
-  await tab.page.route(`${app.url}${BUNDLE_PATH}`, (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: bundle }));
+  await tab.page.route(`${app.url}${HARNESS_PATH}`, (route) =>
+    route.fulfill({ status: 200, contentType: "text/html", body: html }),
+  );
+  await tab.page.route(`${app.url}${BUNDLE_PATH}`, (route) =>
+    route.fulfill({ status: 200, contentType: "text/javascript", body: bundle }),
+  );
   await tab.page.goto(`${app.url}${HARNESS_PATH}`);
   return tab;
 }
@@ -104,8 +112,10 @@ async function openBlock(shop: string, orderGid: string): Promise<AppPage> {
 const badge = (page: Page) => page.locator("s-badge");
 const button = (page: Page, label: string) => page.locator("s-button", { hasText: new RegExp(`^${label}$`) });
 /** Console errors other than the browser's note on a 4xx answer the block shows on purpose. */
-const unexpected = (errors: string[]) => errors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
-const shot = (page: Page, name: string) => page.locator("s-admin-block").screenshot({ path: path.join(SCREENSHOTS, `block-${name}.png`) });
+const unexpected = (errors: string[]) =>
+  errors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
+const shot = (page: Page, name: string) =>
+  page.locator("s-admin-block").screenshot({ path: path.join(SCREENSHOTS, `block-${name}.png`) });
 
 // A real Chromium, the built bundle and the block API in one test: generous on a busy 2-core machine.
 describe("the Zoho Books block in a browser", { timeout: 60_000 }, () => {
@@ -116,10 +126,14 @@ describe("the Zoho Books block in a browser", { timeout: 60_000 }, () => {
     const { page, context, errors } = await openBlock(shop, order.id);
     try {
       await expect.poll(() => badge(page).textContent(), WAIT).toBe("Not sent");
-      await expect.poll(() => page.locator("s-admin-block").textContent(), WAIT).toContain(`${order.totalPriceSet.shopMoney.amount} EUR`);
+      await expect
+        .poll(() => page.locator("s-admin-block").textContent(), WAIT)
+        .toContain(`${order.totalPriceSet.shopMoney.amount} EUR`);
       await shot(page, "not-sent");
 
-      const posted = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith(`/api/orders/${order.legacyResourceId}/invoice`));
+      const posted = page.waitForRequest(
+        (r) => r.method() === "POST" && r.url().endsWith(`/api/orders/${order.legacyResourceId}/invoice`),
+      );
       await button(page, "Create invoice").click();
       expect((await posted).headers().authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
       await expect.poll(() => badge(page).textContent(), WAIT).toBe("Draft");
@@ -139,7 +153,9 @@ describe("the Zoho Books block in a browser", { timeout: 60_000 }, () => {
       await shot(page, "delete-confirm");
       await button(page, "Delete invoice").click();
       await expect.poll(() => badge(page).textContent(), WAIT).toBe("Not sent");
-      expect(await page.locator("s-admin-block").textContent()).toContain(`Invoice ${invoice!.invoice_number} deleted in Zoho Books.`);
+      expect(await page.locator("s-admin-block").textContent()).toContain(
+        `Invoice ${invoice!.invoice_number} deleted in Zoho Books.`,
+      );
       expect(org.invoices.size).toBe(0);
       expect(unexpected(errors)).toEqual([]);
     } finally {
@@ -149,7 +165,9 @@ describe("the Zoho Books block in a browser", { timeout: 60_000 }, () => {
 
   it("a refusal shows the reason and Retry; Refresh status shows a payment made in Zoho", async () => {
     const { shop, org, addOrder } = await connectedShop({ label: "block" });
-    const refused = simpleOrder({ lines: [{ title: "Mug", quantity: 1, price: "10.00", taxes: [{ title: "VAT", percent: "17" }] }] });
+    const refused = simpleOrder({
+      lines: [{ title: "Mug", quantity: 1, price: "10.00", taxes: [{ title: "VAT", percent: "17" }] }],
+    });
     addOrder(refused);
     const paid = simpleOrder();
     addOrder(paid);

@@ -138,7 +138,14 @@ function Buttons({ buttons, press }: { buttons: ButtonModel[]; press: (b: Button
             {b.label}
           </s-button>
         ) : (
-          <s-button key={b.action} variant={b.variant} tone={b.tone} loading={b.loading} disabled={b.disabled} onClick={() => press(b)}>
+          <s-button
+            key={b.action}
+            variant={b.variant}
+            tone={b.tone}
+            loading={b.loading}
+            disabled={b.disabled}
+            onClick={() => press(b)}
+          >
             {b.label}
           </s-button>
         ),

@@ -53,7 +53,12 @@ const ready = (o: OrderInvoiceView, extra: Partial<Extract<BlockState, { phase: 
   polls: 0,
   ...extra,
 });
-const ok = (o: OrderInvoiceView, message: string | null = null, warning: string | null = null): ApiResult => ({ kind: "ok", order: o, message, warning });
+const ok = (o: OrderInvoiceView, message: string | null = null, warning: string | null = null): ApiResult => ({
+  kind: "ok",
+  order: o,
+  message,
+  warning,
+});
 
 const labels = (vm: BlockViewModel) => vm.buttons.map((b) => b.label);
 
@@ -87,22 +92,48 @@ describe("requests", () => {
 describe("answers", () => {
   it("a success carries the order and the message or warning", () => {
     const o = order();
-    expect(parseAnswer(201, JSON.stringify({ ok: true, order: o, message: "Draft invoice INV-000123 created in Zoho Books." }))).toEqual(
-      ok(o, "Draft invoice INV-000123 created in Zoho Books."),
+    expect(
+      parseAnswer(
+        201,
+        JSON.stringify({ ok: true, order: o, message: "Draft invoice INV-000123 created in Zoho Books." }),
+      ),
+    ).toEqual(ok(o, "Draft invoice INV-000123 created in Zoho Books."));
+    expect(parseAnswer(202, JSON.stringify({ ok: true, order: o, warning: "Sending is paused." }))).toEqual(
+      ok(o, null, "Sending is paused."),
     );
-    expect(parseAnswer(202, JSON.stringify({ ok: true, order: o, warning: "Sending is paused." }))).toEqual(ok(o, null, "Sending is paused."));
   });
 
   it("a failure carries the backend's reason and the order's state after it", () => {
     const o = order({ state: "sent" });
-    const body = { ok: false, error: { code: "not_draft", message: "Invoice INV-000123 is sent in Zoho Books, not a draft" }, order: o };
-    expect(parseAnswer(409, JSON.stringify(body))).toEqual({ kind: "failed", code: "not_draft", message: body.error.message, order: o });
+    const body = {
+      ok: false,
+      error: { code: "not_draft", message: "Invoice INV-000123 is sent in Zoho Books, not a draft" },
+      order: o,
+    };
+    expect(parseAnswer(409, JSON.stringify(body))).toEqual({
+      kind: "failed",
+      code: "not_draft",
+      message: body.error.message,
+      order: o,
+    });
   });
 
   it("an answer that is not ours: an expired session, a proxy error page", () => {
-    expect(parseAnswer(401, "")).toMatchObject({ kind: "failed", code: "unauthorized", message: expect.stringMatching(/Reload the page/) });
-    expect(parseAnswer(502, "<html>Bad gateway</html>")).toMatchObject({ kind: "failed", code: "http_502", message: expect.stringMatching(/HTTP 502/) });
-    expect(networkFailure(new TypeError("Failed to fetch"))).toMatchObject({ kind: "failed", code: "network", message: expect.stringMatching(/Could not reach.*Failed to fetch/) });
+    expect(parseAnswer(401, "")).toMatchObject({
+      kind: "failed",
+      code: "unauthorized",
+      message: expect.stringMatching(/Reload the page/),
+    });
+    expect(parseAnswer(502, "<html>Bad gateway</html>")).toMatchObject({
+      kind: "failed",
+      code: "http_502",
+      message: expect.stringMatching(/HTTP 502/),
+    });
+    expect(networkFailure(new TypeError("Failed to fetch"))).toMatchObject({
+      kind: "failed",
+      code: "network",
+      message: expect.stringMatching(/Could not reach.*Failed to fetch/),
+    });
   });
 });
 
@@ -118,25 +149,48 @@ describe("state changes", () => {
   });
 
   it("an action: busy while it runs, then the answer's order and message", () => {
-    const started = reduce(ready(notSent(), { notice: { tone: "success", message: "old" } }), { type: "action_started", action: "create" });
+    const started = reduce(ready(notSent(), { notice: { tone: "success", message: "old" } }), {
+      type: "action_started",
+      action: "create",
+    });
     expect(started).toMatchObject({ busy: "create", notice: null });
     // A second click while busy changes nothing.
     expect(reduce(started, { type: "action_started", action: "update" })).toBe(started);
 
-    const done = reduce(started, { type: "action_finished", action: "create", result: ok(order(), "Draft invoice INV-000123 created in Zoho Books.") });
-    expect(done).toMatchObject({ busy: null, order: { state: "draft" }, notice: { tone: "success", message: "Draft invoice INV-000123 created in Zoho Books." } });
+    const done = reduce(started, {
+      type: "action_finished",
+      action: "create",
+      result: ok(order(), "Draft invoice INV-000123 created in Zoho Books."),
+    });
+    expect(done).toMatchObject({
+      busy: null,
+      order: { state: "draft" },
+      notice: { tone: "success", message: "Draft invoice INV-000123 created in Zoho Books." },
+    });
   });
 
   it("a refused action shows the reason and the order's new state", () => {
-    const errored = order({ state: "error", invoice: null, problem: { code: "unknown_tax_rate", message: "No Zoho tax of 17 %", retryable: false } });
+    const errored = order({
+      state: "error",
+      invoice: null,
+      problem: { code: "unknown_tax_rate", message: "No Zoho tax of 17 %", retryable: false },
+    });
     const s = reduce(ready(notSent(), { busy: "create" }), {
       type: "action_finished",
       action: "create",
       result: { kind: "failed", code: "unknown_tax_rate", message: "No Zoho tax of 17 %", order: errored },
     });
-    expect(s).toMatchObject({ busy: null, order: { state: "error" }, notice: { tone: "critical", message: "No Zoho tax of 17 %" } });
+    expect(s).toMatchObject({
+      busy: null,
+      order: { state: "error" },
+      notice: { tone: "critical", message: "No Zoho tax of 17 %" },
+    });
     // Failure without an order (network): the last known order stays.
-    const kept = reduce(ready(order(), { busy: "update" }), { type: "action_finished", action: "update", result: networkFailure(new Error("x")) });
+    const kept = reduce(ready(order(), { busy: "update" }), {
+      type: "action_finished",
+      action: "update",
+      result: networkFailure(new Error("x")),
+    });
     expect(kept).toMatchObject({ order: { state: "draft" }, notice: { tone: "critical" } });
   });
 
@@ -148,9 +202,16 @@ describe("state changes", () => {
     s = reduce(s, { type: "action_started", action: "delete" });
     expect(s).toMatchObject({ busy: "delete", confirmingDelete: true });
     const vm = viewModel(s);
-    expect(vm.confirm?.buttons.find((b) => b.action === "confirm_delete")).toMatchObject({ loading: true, disabled: true });
+    expect(vm.confirm?.buttons.find((b) => b.action === "confirm_delete")).toMatchObject({
+      loading: true,
+      disabled: true,
+    });
 
-    s = reduce(s, { type: "action_finished", action: "delete", result: ok(notSent(), "Invoice INV-000123 deleted in Zoho Books.") });
+    s = reduce(s, {
+      type: "action_finished",
+      action: "delete",
+      result: ok(notSent(), "Invoice INV-000123 deleted in Zoho Books."),
+    });
     expect(s).toMatchObject({ busy: null, confirmingDelete: false, order: { state: "not_sent" } });
   });
 
@@ -162,7 +223,8 @@ describe("state changes", () => {
     expect(nextPollMs({ ...queued, busy: "create" } as BlockState)).toBeNull();
 
     let s = queued;
-    for (let i = 0; i < MAX_POLLS; i++) s = reduce(s, { type: "loaded", result: ok(order({ state: "queued", invoice: null })), poll: true });
+    for (let i = 0; i < MAX_POLLS; i++)
+      s = reduce(s, { type: "loaded", result: ok(order({ state: "queued", invoice: null })), poll: true });
     expect(nextPollMs(s)).toBeNull();
     expect(reduce(queued, { type: "loaded", result: networkFailure(new Error("x")), poll: true })).toBe(queued);
     // Reaching draft ends the polling and resets the counter.
@@ -174,7 +236,14 @@ describe("what is rendered", () => {
   it("loading and a failed load", () => {
     expect(viewModel({ phase: "loading" })).toMatchObject({ loading: true, badge: null, buttons: [] });
     const failed = viewModel({ phase: "load_failed", message: "Could not reach the Zoho Books app.", retrying: false });
-    expect(failed.banners).toEqual([{ tone: "critical", heading: "Could not load the Zoho Books status", message: "Could not reach the Zoho Books app.", dismissible: false }]);
+    expect(failed.banners).toEqual([
+      {
+        tone: "critical",
+        heading: "Could not load the Zoho Books status",
+        message: "Could not reach the Zoho Books app.",
+        dismissible: false,
+      },
+    ]);
     expect(labels(failed)).toEqual(["Try again"]);
     expect(viewModel({ phase: "no_order" }).banners[0]?.tone).toBe("critical");
   });
@@ -190,8 +259,14 @@ describe("what is rendered", () => {
 
   it("held order: not sent, with the reason as information", () => {
     const held = notSent();
-    held.problem = { code: "auto_send_off", message: "Not sent: automatic sending was off when this order was paid.", retryable: false };
-    expect(viewModel(ready(held)).banners).toEqual([{ tone: "info", heading: null, message: held.problem.message, dismissible: false }]);
+    held.problem = {
+      code: "auto_send_off",
+      message: "Not sent: automatic sending was off when this order was paid.",
+      retryable: false,
+    };
+    expect(viewModel(ready(held)).banners).toEqual([
+      { tone: "info", heading: null, message: held.problem.message, dismissible: false },
+    ]);
   });
 
   it("draft INV-…: both totals, Update, Delete, Refresh and the Zoho Books link", () => {
@@ -209,7 +284,14 @@ describe("what is rendered", () => {
   });
 
   it("a Zoho total that differs is flagged, with the reason", () => {
-    const o = order({ state: "draft", problem: { code: "total_mismatch", message: "Zoho Books shows 44.31 EUR but the order total is 44.30.", retryable: false } });
+    const o = order({
+      state: "draft",
+      problem: {
+        code: "total_mismatch",
+        message: "Zoho Books shows 44.31 EUR but the order total is 44.30.",
+        retryable: false,
+      },
+    });
     o.invoice!.zohoTotal = "44.31";
     const vm = viewModel(ready(o));
     expect(vm.rows[2]).toEqual({ label: "Zoho total", value: "44.31 EUR", tone: "critical" });
@@ -239,22 +321,49 @@ describe("what is rendered", () => {
   });
 
   it("error: the reason, and Retry; retried-by-itself errors say so", () => {
-    const refused = viewModel(ready(order({ state: "error", invoice: null, problem: { code: "unknown_tax_rate", message: "No Zoho tax of 17 %", retryable: false } })));
+    const refused = viewModel(
+      ready(
+        order({
+          state: "error",
+          invoice: null,
+          problem: { code: "unknown_tax_rate", message: "No Zoho tax of 17 %", retryable: false },
+        }),
+      ),
+    );
     expect(refused.badge).toEqual({ label: "Needs attention", tone: "critical" });
-    expect(refused.banners).toEqual([{ tone: "critical", heading: "This order could not be sent", message: "No Zoho tax of 17 %", dismissible: false }]);
+    expect(refused.banners).toEqual([
+      { tone: "critical", heading: "This order could not be sent", message: "No Zoho tax of 17 %", dismissible: false },
+    ]);
     expect(labels(refused)).toEqual(["Retry", "Refresh status"]);
 
-    const transient = viewModel(ready(order({ state: "error", invoice: null, problem: { code: "zoho_unavailable", message: "Zoho Books did not answer", retryable: true } })));
+    const transient = viewModel(
+      ready(
+        order({
+          state: "error",
+          invoice: null,
+          problem: { code: "zoho_unavailable", message: "Zoho Books did not answer", retryable: true },
+        }),
+      ),
+    );
     expect(transient.badge).toEqual({ label: "Retrying", tone: "warning" });
-    expect(transient.banners[0]).toMatchObject({ tone: "warning", heading: "Sending failed; the app retries automatically" });
+    expect(transient.banners[0]).toMatchObject({
+      tone: "warning",
+      heading: "Sending failed; the app retries automatically",
+    });
   });
 
   it("a notice from the last action comes first and can be dismissed; the same text is not shown twice", () => {
     const message = "No Zoho tax of 17 %";
-    const o = order({ state: "error", invoice: null, problem: { code: "unknown_tax_rate", message, retryable: false } });
+    const o = order({
+      state: "error",
+      invoice: null,
+      problem: { code: "unknown_tax_rate", message, retryable: false },
+    });
     const vm = viewModel(ready(o, { notice: { tone: "critical", message } }));
     expect(vm.banners).toEqual([{ tone: "critical", heading: null, message, dismissible: true }]);
-    expect(reduce(ready(o, { notice: { tone: "critical", message } }), { type: "notice_dismissed" })).toMatchObject({ notice: null });
+    expect(reduce(ready(o, { notice: { tone: "critical", message } }), { type: "notice_dismissed" })).toMatchObject({
+      notice: null,
+    });
   });
 
   it("while a request runs every button waits and the pressed one spins; the link stays usable", () => {

@@ -55,17 +55,35 @@ export function parseAnswer(status: number, bodyText: string): ApiResult {
     body = null;
   }
   if (body && typeof body === "object" && "ok" in body) {
-    if (body.ok && body.order) return { kind: "ok", order: body.order, message: body.message ?? null, warning: body.warning ?? null };
-    if (!body.ok && body.error) return { kind: "failed", message: body.error.message, code: body.error.code, order: body.order ?? null };
+    if (body.ok && body.order)
+      return { kind: "ok", order: body.order, message: body.message ?? null, warning: body.warning ?? null };
+    if (!body.ok && body.error)
+      return { kind: "failed", message: body.error.message, code: body.error.code, order: body.order ?? null };
   }
-  if (status === 401) return { kind: "failed", code: "unauthorized", message: "Your Shopify session has expired. Reload the page and try again.", order: null };
-  return { kind: "failed", code: `http_${status}`, message: `The Zoho Books app did not answer as expected (HTTP ${status}). Try again in a minute.`, order: null };
+  if (status === 401)
+    return {
+      kind: "failed",
+      code: "unauthorized",
+      message: "Your Shopify session has expired. Reload the page and try again.",
+      order: null,
+    };
+  return {
+    kind: "failed",
+    code: `http_${status}`,
+    message: `The Zoho Books app did not answer as expected (HTTP ${status}). Try again in a minute.`,
+    order: null,
+  };
 }
 
 /** fetch() itself failed (offline, DNS, CORS). */
 export function networkFailure(err: unknown): ApiResult {
   const detail = err instanceof Error && err.message ? ` (${err.message})` : "";
-  return { kind: "failed", code: "network", message: `Could not reach the Zoho Books app${detail}. Check your connection and try again.`, order: null };
+  return {
+    kind: "failed",
+    code: "network",
+    message: `Could not reach the Zoho Books app${detail}. Check your connection and try again.`,
+    order: null,
+  };
 }
 
 // ---- state -----------------------------------------------------------------------------------------
@@ -79,7 +97,14 @@ export type BlockState =
   | { phase: "no_order" }
   | { phase: "loading" }
   | { phase: "load_failed"; message: string; retrying: boolean }
-  | { phase: "ready"; order: OrderInvoiceView; busy: BlockAction | null; confirmingDelete: boolean; notice: Notice | null; polls: number };
+  | {
+      phase: "ready";
+      order: OrderInvoiceView;
+      busy: BlockAction | null;
+      confirmingDelete: boolean;
+      notice: Notice | null;
+      polls: number;
+    };
 
 export type BlockEvent =
   | { type: "load_started" }
@@ -90,7 +115,8 @@ export type BlockEvent =
   | { type: "delete_cancelled" }
   | { type: "notice_dismissed" };
 
-export const initialState = (orderId: string | null): BlockState => (orderId ? { phase: "loading" } : { phase: "no_order" });
+export const initialState = (orderId: string | null): BlockState =>
+  orderId ? { phase: "loading" } : { phase: "no_order" };
 
 function noticeOf(result: Extract<ApiResult, { kind: "ok" }>): Notice | null {
   if (result.warning) return { tone: "warning", message: result.warning };
@@ -107,16 +133,29 @@ export function reduce(state: BlockState, event: BlockEvent): BlockState {
       const { result } = event;
       if (state.phase === "ready") {
         // A background poll or reload: keep what the person is doing (a confirm step, a notice).
-        if (result.kind === "failed") return event.poll ? state : { ...state, notice: { tone: "critical", message: result.message } };
+        if (result.kind === "failed")
+          return event.poll ? state : { ...state, notice: { tone: "critical", message: result.message } };
         return { ...state, order: result.order, polls: event.poll ? state.polls + 1 : 0 };
       }
       if (result.kind === "failed") return { phase: "load_failed", message: result.message, retrying: false };
-      return { phase: "ready", order: result.order, busy: null, confirmingDelete: false, notice: noticeOf(result), polls: 0 };
+      return {
+        phase: "ready",
+        order: result.order,
+        busy: null,
+        confirmingDelete: false,
+        notice: noticeOf(result),
+        polls: 0,
+      };
     }
     case "action_started":
       if (state.phase !== "ready" || state.busy) return state;
       // Delete keeps its confirm step on screen, with its button spinning, until Zoho answers.
-      return { ...state, busy: event.action, confirmingDelete: event.action === "delete" && state.confirmingDelete, notice: null };
+      return {
+        ...state,
+        busy: event.action,
+        confirmingDelete: event.action === "delete" && state.confirmingDelete,
+        notice: null,
+      };
     case "action_finished": {
       if (state.phase !== "ready") return state;
       const { result } = event;
@@ -200,7 +239,9 @@ function badgeOf(order: OrderInvoiceView): { label: string; tone: BadgeTone } {
     case "sending":
       return { label: "Sending", tone: "info" };
     case "error":
-      return order.problem?.retryable ? { label: "Retrying", tone: "warning" } : { label: "Needs attention", tone: "critical" };
+      return order.problem?.retryable
+        ? { label: "Retrying", tone: "warning" }
+        : { label: "Needs attention", tone: "critical" };
     default: {
       const status = order.invoice?.zohoStatus ?? order.state;
       return ZOHO_STATUS_LABEL[status] ?? { label: status.replace(/_/g, " "), tone: "neutral" };
@@ -208,7 +249,8 @@ function badgeOf(order: OrderInvoiceView): { label: string; tone: BadgeTone } {
   }
 }
 
-const money = (amount: string | null | undefined, currency: string | null | undefined) => (amount ? `${amount} ${currency ?? ""}`.trim() : "—");
+const money = (amount: string | null | undefined, currency: string | null | undefined) =>
+  amount ? `${amount} ${currency ?? ""}`.trim() : "—";
 
 export type ButtonAction = ButtonModel["action"];
 
@@ -216,7 +258,11 @@ export type ButtonAction = ButtonModel["action"];
  * What pressing a button does: send a request, load the status again (the block has none yet),
  * change the block's state only, or follow its link.
  */
-export type Command = { kind: "request"; action: BlockAction } | { kind: "reload" } | { kind: "event"; event: BlockEvent } | { kind: "link" };
+export type Command =
+  | { kind: "request"; action: BlockAction }
+  | { kind: "reload" }
+  | { kind: "event"; event: BlockEvent }
+  | { kind: "link" };
 
 export function commandFor(action: ButtonAction, state?: BlockState): Command {
   switch (action) {
@@ -237,7 +283,12 @@ export function commandFor(action: ButtonAction, state?: BlockState): Command {
   }
 }
 
-function button(action: ButtonAction, label: string, busy: BlockAction | null, extra: Partial<ButtonModel> = {}): ButtonModel {
+function button(
+  action: ButtonAction,
+  label: string,
+  busy: BlockAction | null,
+  extra: Partial<ButtonModel> = {},
+): ButtonModel {
   const command = commandFor(action);
   return {
     action,
@@ -255,7 +306,20 @@ export function viewModel(state: BlockState): BlockViewModel {
   const base = { heading: HEADING, rows: [], banners: [], buttons: [], confirm: null };
   switch (state.phase) {
     case "no_order":
-      return { ...base, summary: "No order selected", badge: null, loading: false, banners: [{ tone: "critical", heading: null, message: "This block needs an order to show its Zoho Books invoice.", dismissible: false }] };
+      return {
+        ...base,
+        summary: "No order selected",
+        badge: null,
+        loading: false,
+        banners: [
+          {
+            tone: "critical",
+            heading: null,
+            message: "This block needs an order to show its Zoho Books invoice.",
+            dismissible: false,
+          },
+        ],
+      };
     case "loading":
       return { ...base, summary: "Loading…", badge: null, loading: true };
     case "load_failed":
@@ -264,7 +328,14 @@ export function viewModel(state: BlockState): BlockViewModel {
         summary: "Status unavailable",
         badge: null,
         loading: false,
-        banners: [{ tone: "critical", heading: "Could not load the Zoho Books status", message: state.message, dismissible: false }],
+        banners: [
+          {
+            tone: "critical",
+            heading: "Could not load the Zoho Books status",
+            message: state.message,
+            dismissible: false,
+          },
+        ],
         buttons: [button("refresh", "Try again", state.retrying ? "refresh" : null, { variant: "primary" })],
       };
     case "ready":
@@ -283,20 +354,38 @@ function readyModel(state: Extract<BlockState, { phase: "ready" }>): BlockViewMo
   if (invoice) {
     rows.push({ label: "Invoice", value: invoice.number });
     rows.push({ label: "Shopify total", value: money(invoice.shopifyTotal, invoice.currencyCode) });
-    const mismatch = invoice.shopifyTotal !== null && invoice.zohoTotal !== null && invoice.shopifyTotal !== invoice.zohoTotal;
-    rows.push({ label: "Zoho total", value: money(invoice.zohoTotal, invoice.currencyCode), ...(mismatch ? { tone: "critical" as const } : {}) });
+    const mismatch =
+      invoice.shopifyTotal !== null && invoice.zohoTotal !== null && invoice.shopifyTotal !== invoice.zohoTotal;
+    rows.push({
+      label: "Zoho total",
+      value: money(invoice.zohoTotal, invoice.currencyCode),
+      ...(mismatch ? { tone: "critical" as const } : {}),
+    });
   } else if (order.orderTotal) {
     rows.push({ label: "Order total", value: money(order.orderTotal.amount, order.orderTotal.currencyCode) });
   }
 
-  if (state.notice) banners.push({ tone: state.notice.tone, heading: null, message: state.notice.message, dismissible: true });
+  if (state.notice)
+    banners.push({ tone: state.notice.tone, heading: null, message: state.notice.message, dismissible: true });
   if (order.problem && !(state.notice && state.notice.message === order.problem.message)) {
-    const tone = order.state === "error" && !order.problem.retryable ? "critical" : order.state === "not_sent" ? "info" : "warning";
-    const heading = order.state === "error" ? (order.problem.retryable ? "Sending failed; the app retries automatically" : "This order could not be sent") : null;
+    const tone =
+      order.state === "error" && !order.problem.retryable
+        ? "critical"
+        : order.state === "not_sent"
+          ? "info"
+          : "warning";
+    const heading =
+      order.state === "error"
+        ? order.problem.retryable
+          ? "Sending failed; the app retries automatically"
+          : "This order could not be sent"
+        : null;
     banners.push({ tone, heading, message: order.problem.message, dismissible: false });
   }
-  if (order.state === "queued") banners.push({ tone: "info", heading: null, message: "Waiting to be sent to Zoho Books.", dismissible: false });
-  if (order.state === "sending") banners.push({ tone: "info", heading: null, message: "Being sent to Zoho Books…", dismissible: false });
+  if (order.state === "queued")
+    banners.push({ tone: "info", heading: null, message: "Waiting to be sent to Zoho Books.", dismissible: false });
+  if (order.state === "sending")
+    banners.push({ tone: "info", heading: null, message: "Being sent to Zoho Books…", dismissible: false });
 
   const zohoStatus = invoice?.zohoStatus ?? null;
   switch (order.state) {
@@ -319,7 +408,10 @@ function readyModel(state: Extract<BlockState, { phase: "ready" }>): BlockViewMo
   if (invoice && order.state !== "sending" && zohoStatus !== "paid" && zohoStatus !== "partially_paid")
     buttons.push(button("ask_delete", "Delete", busy, { variant: "tertiary", tone: "critical" }));
   buttons.push(button("refresh", "Refresh status", busy, { variant: "tertiary" }));
-  if (invoice?.url) buttons.push(button("open", "Open in Zoho Books", null, { variant: "tertiary", href: invoice.url, disabled: false }));
+  if (invoice?.url)
+    buttons.push(
+      button("open", "Open in Zoho Books", null, { variant: "tertiary", href: invoice.url, disabled: false }),
+    );
 
   const confirm =
     state.confirmingDelete && invoice

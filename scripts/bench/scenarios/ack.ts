@@ -17,14 +17,18 @@ const TARGET_P99_MS = 50;
 export const runAck: ScenarioRun = async (ctx) => {
   const { ackRate: rate, ackSeconds: seconds } = ctx.opts;
   const web = await ctx.web();
-  const shops = await Promise.all(Array.from({ length: SHOPS }, (_, i) => seedConnectedShop(`ack${i}`, ctx.sims.server.origin)));
+  const shops = await Promise.all(
+    Array.from({ length: SHOPS }, (_, i) => seedConnectedShop(`ack${i}`, ctx.sims.server.origin)),
+  );
   // Orders exist in the Shopify simulator too (nothing reads them here; a stray worker would find them).
   const request = (i: number) => {
     const { shop } = shops[i % SHOPS]!;
     return ordersPaidRequest(shop, addPaidOrder(shop, customer(i, "ack")));
   };
 
-  ctx.progress(`ack: warm-up ${WARMUP_SECONDS} s, then ${seconds} s at ${rate} webhooks/s → ${web.url} (${web.mode === "build" ? "production build, remix-serve" : "Vite dev server"})`);
+  ctx.progress(
+    `ack: warm-up ${WARMUP_SECONDS} s, then ${seconds} s at ${rate} webhooks/s → ${web.url} (${web.mode === "build" ? "production build, remix-serve" : "Vite dev server"})`,
+  );
   await runOpenLoop({ url: web.url, rate, count: rate * WARMUP_SECONDS, request });
   const result = await runOpenLoop({ url: web.url, rate, count: rate * seconds, request });
   const rows = rowsFor(result, rate, seconds, web.mode);

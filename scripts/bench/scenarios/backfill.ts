@@ -27,7 +27,10 @@ export const runBackfill: ScenarioRun = async (ctx) => {
   const capMs = quick ? 60_000 : 150_000;
 
   const web = await ctx.web();
-  const [a, b] = await Promise.all([seedConnectedShop("backfill", ctx.sims.server.origin), seedConnectedShop("livefair", ctx.sims.server.origin)]);
+  const [a, b] = await Promise.all([
+    seedConnectedShop("backfill", ctx.sims.server.origin),
+    seedConnectedShop("livefair", ctx.sims.server.origin),
+  ]);
   const worker = await ctx.startWorker();
   try {
     const orders = Array.from({ length: n }, (_, i) => addPaidOrder(a.shop, customer(i % customers, "backfill")));
@@ -39,12 +42,22 @@ export const runBackfill: ScenarioRun = async (ctx) => {
     const t0 = Date.now();
     for (const order of orders) {
       await upsertQueuedOrder(a.shop, order.legacyResourceId, order.name);
-      await enqueueSyncOrder({ shop: a.shop, orderId: order.legacyResourceId }, { source: "backfill", mode: "manual", queues: ctx.queues });
+      await enqueueSyncOrder(
+        { shop: a.shop, orderId: order.legacyResourceId },
+        { source: "backfill", mode: "manual", queues: ctx.queues },
+      );
     }
     const enqueuedMs = Date.now() - t0;
 
-    const liveRun: Promise<LoadResult> = new Promise((r) => setTimeout(r, Math.max(0, t0 + liveDelayMs - Date.now()))).then(() =>
-      runOpenLoop({ url: web.url, rate: fairnessRate, count: liveCount, request: (i) => ordersPaidRequest(b.shop, live[i]!) }),
+    const liveRun: Promise<LoadResult> = new Promise((r) =>
+      setTimeout(r, Math.max(0, t0 + liveDelayMs - Date.now())),
+    ).then(() =>
+      runOpenLoop({
+        url: web.url,
+        rate: fairnessRate,
+        count: liveCount,
+        request: (i) => ordersPaidRequest(b.shop, live[i]!),
+      }),
     );
     let lastReport = 0;
     const backfill = await waitForOrders(

@@ -38,7 +38,9 @@ export const runLimits: ScenarioRun = async (ctx) => {
     );
     const orders = Array.from({ length: n }, (_, i) => addPaidOrder(shop.shop, customer(i, "limits")));
     const t0 = Date.now();
-    await Promise.all(orders.map((o) => recordPaidOrder({ shop: shop.shop, orderId: o.legacyResourceId, orderName: o.name })));
+    await Promise.all(
+      orders.map((o) => recordPaidOrder({ shop: shop.shop, orderId: o.legacyResourceId, orderName: o.name })),
+    );
     const { rows, timedOut } = await waitForOrders(
       orders.map((o) => ({ shop: shop.shop, orderId: o.legacyResourceId })),
       { timeoutMs: capMs, intervalMs: 1_000 },
@@ -101,14 +103,20 @@ export const runQuota: ScenarioRun = async (ctx) => {
       `quota: ${USED_BEFORE} of ${QUOTA} daily calls used, background share ${before.backgroundLimit}; ${backfillCount} backfill orders, then ${liveCount} live orders`,
     );
     const t0 = Date.now();
-    const backfill = Array.from({ length: backfillCount }, (_, i) => addPaidOrder(shop.shop, customer(i % 4, "quotabf")));
+    const backfill = Array.from({ length: backfillCount }, (_, i) =>
+      addPaidOrder(shop.shop, customer(i % 4, "quotabf")),
+    );
     for (const order of backfill) {
       await upsertQueuedOrder(shop.shop, order.legacyResourceId, order.name);
-      await enqueueSyncOrder({ shop: shop.shop, orderId: order.legacyResourceId }, { source: "backfill", mode: "manual", queues: ctx.queues });
+      await enqueueSyncOrder(
+        { shop: shop.shop, orderId: order.legacyResourceId },
+        { source: "backfill", mode: "manual", queues: ctx.queues },
+      );
     }
     const live = Array.from({ length: liveCount }, (_, i) => addPaidOrder(shop.shop, customer(i, "quotalive")));
     await new Promise((r) => setTimeout(r, 3_000));
-    for (const order of live) await recordPaidOrder({ shop: shop.shop, orderId: order.legacyResourceId, orderName: order.name });
+    for (const order of live)
+      await recordPaidOrder({ shop: shop.shop, orderId: order.legacyResourceId, orderName: order.name });
     const liveRows = await waitForOrders(
       live.map((o) => ({ shop: shop.shop, orderId: o.legacyResourceId })),
       { timeoutMs: 60_000 },

@@ -15,7 +15,9 @@ export const runCalls: ScenarioRun = async (ctx) => {
   const shop = await seedConnectedShop("calls", ctx.sims.server.origin);
   const worker = await ctx.startWorker();
   try {
-    ctx.progress(`calls: the organization's first order, then ${n} orders of new customers, then ${n} of the same customers`);
+    ctx.progress(
+      `calls: the organization's first order, then ${n} orders of new customers, then ${n} of the same customers`,
+    );
     const first = await phase(ctx, shop, 1, "first", 1000);
     const fresh = await phase(ctx, shop, n, "new");
     const known = await phase(ctx, shop, n, "known");
@@ -42,7 +44,8 @@ interface Phase {
 async function phase(ctx: BenchContext, shop: BenchShop, n: number, label: string, firstCustomer = 0): Promise<Phase> {
   const since = Date.now();
   const orders = Array.from({ length: n }, (_, i) => addPaidOrder(shop.shop, customer(firstCustomer + i, "calls")));
-  for (const order of orders) await recordPaidOrder({ shop: shop.shop, orderId: order.legacyResourceId, orderName: order.name });
+  for (const order of orders)
+    await recordPaidOrder({ shop: shop.shop, orderId: order.legacyResourceId, orderName: order.name });
   const ids = orders.map((o) => o.legacyResourceId);
   const { rows, timedOut } = await waitForOrders(
     ids.map((orderId) => ({ shop: shop.shop, orderId })),

@@ -16,15 +16,24 @@ const TARGET_P95_MS = 5_000;
 export const runLatency: ScenarioRun = async (ctx) => {
   const { liveOrders: count, liveRate: rate } = ctx.opts;
   const web = await ctx.web();
-  const shops = await Promise.all(Array.from({ length: SHOPS }, (_, i) => seedConnectedShop(`live${i}`, ctx.sims.server.origin)));
+  const shops = await Promise.all(
+    Array.from({ length: SHOPS }, (_, i) => seedConnectedShop(`live${i}`, ctx.sims.server.origin)),
+  );
   const worker = await ctx.startWorker();
   try {
     const orders = Array.from({ length: count }, (_, i) => {
       const { shop } = shops[i % SHOPS]!;
       return { shop, order: addPaidOrder(shop, customer(i, "live")) };
     });
-    ctx.progress(`latency: ${count} paid orders at ${rate}/s through the webhook → queue → worker → Zoho (${ctx.opts.zohoLatencyMs} ms per request)`);
-    const load = await runOpenLoop({ url: web.url, rate, count, request: (i) => ordersPaidRequest(orders[i]!.shop, orders[i]!.order) });
+    ctx.progress(
+      `latency: ${count} paid orders at ${rate}/s through the webhook → queue → worker → Zoho (${ctx.opts.zohoLatencyMs} ms per request)`,
+    );
+    const load = await runOpenLoop({
+      url: web.url,
+      rate,
+      count,
+      request: (i) => ordersPaidRequest(orders[i]!.shop, orders[i]!.order),
+    });
     const { rows, timedOut } = await waitForOrders(
       orders.map((o) => ({ shop: o.shop, orderId: o.order.legacyResourceId })),
       { timeoutMs: 120_000 },
@@ -49,6 +58,9 @@ export const runLatency: ScenarioRun = async (ctx) => {
     return [row];
   } finally {
     await worker.stop();
-    await retireShops(ctx, shops.map((s) => s.shop));
+    await retireShops(
+      ctx,
+      shops.map((s) => s.shop),
+    );
   }
 };

@@ -13,7 +13,9 @@ const CUSTOMERS_PER_SHOP = 20;
 
 export const runRss: ScenarioRun = async (ctx) => {
   const n = ctx.opts.rssOrders;
-  const shops = await Promise.all(Array.from({ length: SHOPS }, (_, i) => seedConnectedShop(`rss${i}`, ctx.sims.server.origin)));
+  const shops = await Promise.all(
+    Array.from({ length: SHOPS }, (_, i) => seedConnectedShop(`rss${i}`, ctx.sims.server.origin)),
+  );
   const worker = await ctx.startWorker();
   try {
     await new Promise((r) => setTimeout(r, 2_000));
@@ -32,7 +34,8 @@ export const runRss: ScenarioRun = async (ctx) => {
     });
     ctx.progress(`rss: worker RSS ${mib(before)} idle; ${n} orders of ${SHOPS} shops`);
     const t0 = Date.now();
-    for (const { shop, order } of orders) await recordPaidOrder({ shop, orderId: order.legacyResourceId, orderName: order.name });
+    for (const { shop, order } of orders)
+      await recordPaidOrder({ shop, orderId: order.legacyResourceId, orderName: order.name });
     const { rows, timedOut } = await waitForOrders(
       orders.map((o) => ({ shop: o.shop, orderId: o.order.legacyResourceId })),
       { timeoutMs: 180_000, intervalMs: 500 },
@@ -55,6 +58,9 @@ export const runRss: ScenarioRun = async (ctx) => {
     ];
   } finally {
     await worker.stop();
-    await retireShops(ctx, shops.map((s) => s.shop));
+    await retireShops(
+      ctx,
+      shops.map((s) => s.shop),
+    );
   }
 };

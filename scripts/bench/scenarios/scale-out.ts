@@ -32,13 +32,17 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
   const { scaleWorkers: workers, scaleShops: shopCount, scaleOrders: n, scaleLimit: limit, quick } = ctx.opts;
   const capMs = quick ? 120_000 : 420_000;
   const web = await ctx.web();
-  const shops = await Promise.all(Array.from({ length: shopCount }, (_, i) => seedConnectedShop(`scale${i}`, ctx.sims.server.origin)));
+  const shops = await Promise.all(
+    Array.from({ length: shopCount }, (_, i) => seedConnectedShop(`scale${i}`, ctx.sims.server.origin)),
+  );
   zohoBooks.setRequestsPerMinute(limit);
 
   const syncedBy = new Map<string, number>();
   const children: Child[] = [];
   try {
-    ctx.progress(`scale-out: starting ${workers} worker processes (app/worker.ts), limit ${limit}/min per organization`);
+    ctx.progress(
+      `scale-out: starting ${workers} worker processes (app/worker.ts), limit ${limit}/min per organization`,
+    );
     for (let i = 0; i < workers; i++) {
       const name = `worker-${i + 1}`;
       syncedBy.set(name, 0);
@@ -47,7 +51,13 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
           name,
           cwd: ctx.root,
           env: { ...ctx.childEnv, NODE_ENV: "production", LOG_LEVEL: "info", ZOHO_REQUESTS_PER_MINUTE: String(limit) },
-          args: ["--import", "tsx", "--import", path.join(ctx.root, "test/harness/shopify-forwarder.ts"), path.join(ctx.root, "app/worker.ts")],
+          args: [
+            "--import",
+            "tsx",
+            "--import",
+            path.join(ctx.root, "test/harness/shopify-forwarder.ts"),
+            path.join(ctx.root, "app/worker.ts"),
+          ],
           onStdoutLine: (line) => {
             if (line.includes('"order synced"')) syncedBy.set(name, (syncedBy.get(name) ?? 0) + 1);
           },
@@ -56,17 +66,28 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
     }
     await Promise.all(
       children.map((child) =>
-        waitUntilReady(child, async () => (await ctx.queues.syncOrder.getWorkersCount()) >= workers && (await ctx.queues.scan.getWorkersCount()) >= workers, 90_000),
+        waitUntilReady(
+          child,
+          async () =>
+            (await ctx.queues.syncOrder.getWorkersCount()) >= workers &&
+            (await ctx.queues.scan.getWorkersCount()) >= workers,
+          90_000,
+        ),
       ),
     );
     await waitForScanIdle(ctx.queues);
 
     const orders = Array.from({ length: n }, (_, i) => {
       const s = shops[i % shopCount]!;
-      return { shop: s.shop, order: addPaidOrder(s.shop, customer(Math.floor(i / shopCount) % CUSTOMERS_PER_SHOP, `scale${i % shopCount}`)) };
+      return {
+        shop: s.shop,
+        order: addPaidOrder(s.shop, customer(Math.floor(i / shopCount) % CUSTOMERS_PER_SHOP, `scale${i % shopCount}`)),
+      };
     });
     const deliveries = orders.map((o) => ordersPaidRequest(o.shop, o.order));
-    ctx.progress(`scale-out: ${n} orders of ${shopCount} shops as ${2 * n} webhooks (each twice) at ${WEBHOOK_RATE}/s; stops after ${capMs / 1000} s at the latest`);
+    ctx.progress(
+      `scale-out: ${n} orders of ${shopCount} shops as ${2 * n} webhooks (each twice) at ${WEBHOOK_RATE}/s; stops after ${capMs / 1000} s at the latest`,
+    );
 
     const t0 = Date.now();
     // This process hosts the Zoho simulator: a stalled event loop here skews its arrival times.
@@ -111,7 +132,8 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
     const refusedAt: number[] = [];
     for (const s of shops) {
       const refs = new Map<string, number>();
-      for (const inv of s.org.invoices.values()) refs.set(inv.input.reference_number ?? "", (refs.get(inv.input.reference_number ?? "") ?? 0) + 1);
+      for (const inv of s.org.invoices.values())
+        refs.set(inv.input.reference_number ?? "", (refs.get(inv.input.reference_number ?? "") ?? 0) + 1);
       invoices += s.org.invoices.size;
       contacts += s.org.contacts.size;
       for (const o of orders.filter((x) => x.shop === s.shop)) {
@@ -126,7 +148,10 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
       const rt = zohoAccounts.refreshTokens.get(decryptSecret(conn.refreshTokenEnc!));
       perOrg.push({
         total: accepted.length,
-        max: maxInWindow(accepted.map((h) => h.at), WINDOW_MS),
+        max: maxInWindow(
+          accepted.map((h) => h.at),
+          WINDOW_MS,
+        ),
         refused: hits.length - accepted.length,
         refreshes: rt?.mintedAt.filter((t) => expiredAt !== null && t >= expiredAt - 1_000).length ?? 0,
       });
@@ -158,7 +183,14 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
         target: "0",
         verdict: verdict(refused === 0),
         note:
-          `${refused ? `at +${refusedAt.sort((a, b) => a - b).map((t) => (t / 1000).toFixed(1)).join(", +")} s; ` : ""}` +
+          `${
+            refused
+              ? `at +${refusedAt
+                  .sort((a, b) => a - b)
+                  .map((t) => (t / 1000).toFixed(1))
+                  .join(", +")} s; `
+              : ""
+          }` +
           `event-loop delay of this process (it hosts the simulator, so it timestamps arrivals): p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms; ` +
           `webhook generator's max send lag ${webhooks.maxSendLagMs.toFixed(0)} ms`,
       },
@@ -196,6 +228,9 @@ export const runScaleOut: ScenarioRun = async (ctx) => {
   } finally {
     await Promise.all(children.map((c) => c.stop(30_000)));
     zohoBooks.setRequestsPerMinute(ctx.opts.zohoLimit);
-    await retireShops(ctx, shops.map((s) => s.shop));
+    await retireShops(
+      ctx,
+      shops.map((s) => s.shop),
+    );
   }
 };

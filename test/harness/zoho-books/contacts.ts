@@ -1,8 +1,30 @@
 // Contacts: POST/PUT /contacts with Zoho's field limits and unique names, GET /contacts (search
 // filters on the primary contact person) and /contacts/{id}.
 import type { ZohoAddress } from "~/zoho/types";
-import { invalid, isObject, methodNotAllowed, notFound, ok, optBoolean, optString, page, readJson, SimError, textFilter, type OrgRequest } from "./http";
-import { listed, newId, state, timestamp, type SimContact, type SimContactPerson, type SimCurrency, type SimOrganization } from "./state";
+import {
+  invalid,
+  isObject,
+  methodNotAllowed,
+  notFound,
+  ok,
+  optBoolean,
+  optString,
+  page,
+  readJson,
+  SimError,
+  textFilter,
+  type OrgRequest,
+} from "./http";
+import {
+  listed,
+  newId,
+  state,
+  timestamp,
+  type SimContact,
+  type SimContactPerson,
+  type SimCurrency,
+  type SimOrganization,
+} from "./state";
 
 const ADDRESS_LIMITS: Record<keyof ZohoAddress, number> = {
   attention: 100,
@@ -94,7 +116,9 @@ function renderContact(org: SimOrganization, c: SimContact): Record<string, unkn
 
 function assertUniqueContactName(org: SimOrganization, name: string, exceptId?: string): void {
   const key = name.trim().toLowerCase();
-  const clash = [...org.contacts.values()].find((c) => c.contact_id !== exceptId && c.contact_name.trim().toLowerCase() === key);
+  const clash = [...org.contacts.values()].find(
+    (c) => c.contact_id !== exceptId && c.contact_name.trim().toLowerCase() === key,
+  );
   if (clash) throw new SimError(400, 3062, `The customer "${name}" already exists. Please specify a different name.`);
 }
 
@@ -103,7 +127,8 @@ function applyContactBody(org: SimOrganization, body: Record<string, unknown>, e
   if (name === undefined || name.trim() === "") throw new SimError(400, 2, "Invalid value passed for contact_name");
   assertUniqueContactName(org, name, existing?.contact_id);
   const contactType = optString(body, "contact_type");
-  if (contactType !== undefined && contactType !== "customer" && contactType !== "vendor") throw invalid("contact_type");
+  if (contactType !== undefined && contactType !== "customer" && contactType !== "vendor")
+    throw invalid("contact_type");
   const subType = optString(body, "customer_sub_type");
   if (subType !== undefined && subType !== "individual" && subType !== "business") throw invalid("customer_sub_type");
   const companyName = optString(body, "company_name", 200);
@@ -143,7 +168,6 @@ function applyContactBody(org: SimOrganization, body: Record<string, unknown>, e
   return contact;
 }
 
-
 function listContacts(org: SimOrganization, q: URLSearchParams): Response {
   const type = q.get("contact_type");
   const filterBy = q.get("filter_by") ?? "Status.All";
@@ -154,7 +178,8 @@ function listContacts(org: SimOrganization, q: URLSearchParams): Response {
     if (type && c.contact_type !== type) return false;
     if (filterBy === "Status.Active" && c.status !== "active") return false;
     if (filterBy === "Status.Inactive" && c.status !== "inactive") return false;
-    if (search && !c.contact_name.toLowerCase().includes(search) && !(c.notes ?? "").toLowerCase().includes(search)) return false;
+    if (search && !c.contact_name.toLowerCase().includes(search) && !(c.notes ?? "").toLowerCase().includes(search))
+      return false;
     // email / first_name / last_name / phone match the PRIMARY contact person only (OAS).
     return (
       textFilter(q, "contact_name", c.contact_name) &&

@@ -15,7 +15,11 @@ export function customFieldByApiName(org: SimOrganization, apiName: string): Sim
  * `existing` (an update keeps the fields it does not name). An empty value or null clears the field.
  * Numbers are stored as their text, like Zoho's text fields.
  */
-export function parseCustomFields(org: SimOrganization, raw: unknown, existing?: ReadonlyMap<string, string>): Map<string, string> {
+export function parseCustomFields(
+  org: SimOrganization,
+  raw: unknown,
+  existing?: ReadonlyMap<string, string>,
+): Map<string, string> {
   const values = new Map(existing);
   if (raw === undefined || raw === null) return values;
   if (!Array.isArray(raw)) throw invalid("custom_fields");
@@ -37,12 +41,23 @@ export function parseCustomFields(org: SimOrganization, raw: unknown, existing?:
 }
 
 /** Refuses a value of a unique field that another invoice of the org already has (400 code 1001). */
-export function assertUniqueCustomFields(org: SimOrganization, values: ReadonlyMap<string, string>, invoiceId?: string): void {
+export function assertUniqueCustomFields(
+  org: SimOrganization,
+  values: ReadonlyMap<string, string>,
+  invoiceId?: string,
+): void {
   for (const [fieldId, value] of values) {
     const field = org.invoiceCustomFields.get(fieldId);
     if (!field?.is_unique) continue;
-    const clash = [...org.invoices.values()].find((inv) => inv.invoice_id !== invoiceId && inv.input.custom_fields.get(fieldId) === value);
-    if (clash) throw new SimError(400, 1001, `${field.label} "${value}" already exists. Enter a unique value for this custom field.`);
+    const clash = [...org.invoices.values()].find(
+      (inv) => inv.invoice_id !== invoiceId && inv.input.custom_fields.get(fieldId) === value,
+    );
+    if (clash)
+      throw new SimError(
+        400,
+        1001,
+        `${field.label} "${value}" already exists. Enter a unique value for this custom field.`,
+      );
   }
 }
 

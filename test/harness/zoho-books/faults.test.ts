@@ -10,7 +10,8 @@ async function draft(org: SimOrganization): Promise<string> {
   return (res.json.invoice as { invoice_id: string }).invoice_id;
 }
 
-const putInvoice = (org: SimOrganization, id: string, notes: string) => books("PUT", `/invoices/${id}`, { org, body: invoiceBody(org, { notes }) });
+const putInvoice = (org: SimOrganization, id: string, notes: string) =>
+  books("PUT", `/invoices/${id}`, { org, body: invoiceBody(org, { notes }) });
 
 describe("faults on specific calls", () => {
   it("the first PUT /invoices/{id} answers 429 code 44 without Retry-After; the invoice is unchanged; the next PUT goes through", async () => {
@@ -19,7 +20,9 @@ describe("faults on specific calls", () => {
     zohoBooks.inject({ kind: "rate-limit", method: "PUT", path: "/invoices/{id}" });
     // Other calls are not the fault's: they neither meet it nor use it up.
     expect((await books("GET", `/invoices/${id}`, { org })).status).toBe(200);
-    expect((await books("POST", "/invoices", { org, body: invoiceBody(org, { reference_number: "#2" }) })).status).toBe(201);
+    expect((await books("POST", "/invoices", { org, body: invoiceBody(org, { reference_number: "#2" }) })).status).toBe(
+      201,
+    );
 
     const refused = await putInvoice(org, id, "first");
     expect([refused.status, refused.json.code, refused.headers.get("retry-after")]).toEqual([429, 44, null]);
@@ -65,17 +68,26 @@ describe("faults on specific calls", () => {
     ["concurrency", { kind: "concurrency-limit" }, 429, 1070, /maximum number of in process requests/],
     ["unauthorized", { kind: "unauthorized" }, 401, 57, "You are not authorized to perform this operation"],
     ["validation (default)", { kind: "validation" }, 400, 2, "Invalid value passed"],
-    ["validation (code and message)", { kind: "validation", code: 4, message: "Invalid value passed for adjustment" }, 400, 4, "Invalid value passed for adjustment"],
-  ])("the first PUT /invoices/{id} answers the %s refusal and changes nothing", async (_name, fault, status, code, message) => {
-    const org = seedOrganization();
-    const id = await draft(org);
-    zohoBooks.inject({ ...fault, method: "PUT", path: "/invoices/{id}" });
-    const res = await putInvoice(org, id, "refused");
-    expect([res.status, res.json.code]).toEqual([status, code]);
-    expect(res.json.message).toMatch(message);
-    expect(zohoBooks.invoice(org.organization.organization_id, id).notes).toBe("");
-    expect((await putInvoice(org, id, "accepted")).status).toBe(200);
-  });
+    [
+      "validation (code and message)",
+      { kind: "validation", code: 4, message: "Invalid value passed for adjustment" },
+      400,
+      4,
+      "Invalid value passed for adjustment",
+    ],
+  ])(
+    "the first PUT /invoices/{id} answers the %s refusal and changes nothing",
+    async (_name, fault, status, code, message) => {
+      const org = seedOrganization();
+      const id = await draft(org);
+      zohoBooks.inject({ ...fault, method: "PUT", path: "/invoices/{id}" });
+      const res = await putInvoice(org, id, "refused");
+      expect([res.status, res.json.code]).toEqual([status, code]);
+      expect(res.json.message).toMatch(message);
+      expect(zohoBooks.invoice(org.organization.organization_id, id).notes).toBe("");
+      expect((await putInvoice(org, id, "accepted")).status).toBe(200);
+    },
+  );
 
   it("POST /invoices creates the invoice, then the connection drops: the caller gets no answer", async () => {
     const org = seedOrganization();
@@ -87,8 +99,16 @@ describe("faults on specific calls", () => {
 
   it("the PUT /invoices upsert creates, the connection drops, the retried upsert finds that invoice: one invoice", async () => {
     const org = seedOrganization();
-    zohoBooks.addInvoiceCustomField(org.organization.organization_id, { label: "Shopify order", api_name: "cf_shopify_order_id", unique: true });
-    const headers = { "X-Unique-Identifier-Key": "cf_shopify_order_id", "X-Unique-Identifier-Value": "shop-1:1001", "X-Upsert": "true" };
+    zohoBooks.addInvoiceCustomField(org.organization.organization_id, {
+      label: "Shopify order",
+      api_name: "cf_shopify_order_id",
+      unique: true,
+    });
+    const headers = {
+      "X-Unique-Identifier-Key": "cf_shopify_order_id",
+      "X-Unique-Identifier-Value": "shop-1:1001",
+      "X-Upsert": "true",
+    };
     zohoBooks.inject({ kind: "crash-after-create", method: "PUT", path: "/invoices", then: "drop" });
     await expect(books("PUT", "/invoices", { org, body: invoiceBody(org), headers })).rejects.toThrow(TypeError);
     expect(org.invoices.size).toBe(1);

@@ -12,7 +12,11 @@ export function takeFault(method: string, path: string): FaultRule | undefined {
   for (const f of state.faults) {
     if (f.remaining <= 0) continue;
     if (f.method && f.method !== method) continue;
-    if (f.path !== undefined && !(f.path instanceof RegExp ? f.path.test(path) : f.path === path || f.path === template)) continue;
+    if (
+      f.path !== undefined &&
+      !(f.path instanceof RegExp ? f.path.test(path) : f.path === path || f.path === template)
+    )
+      continue;
     f.seen++;
     const past = f.seen - (f.skip ?? 0);
     if (past <= 0 || past % (f.every ?? 1) !== 0) continue;
@@ -50,7 +54,11 @@ export function faultResponse(fault: ZohoFault): Response {
         fault.retryAfterSeconds === undefined ? {} : { "Retry-After": String(fault.retryAfterSeconds) },
       );
     case "concurrency-limit":
-      return fail(429, 1070, "You have reached the maximum number of in process requests allowed for your organization. Please try again later.");
+      return fail(
+        429,
+        1070,
+        "You have reached the maximum number of in process requests allowed for your organization. Please try again later.",
+      );
     case "daily-limit":
       return fail(429, 45, "The API call for this organization has exceeded the maximum call rate limit of 1000.");
     case "unauthorized":

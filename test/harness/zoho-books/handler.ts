@@ -4,7 +4,17 @@ import { http, HttpResponse, type HttpHandler } from "msw";
 import { isValidAccessToken, zohoNow } from "../zoho-accounts";
 import { routeContacts } from "./contacts";
 import { routeCustomFields } from "./customfields";
-import { concurrencyRefusal, countDaily, dailyRefusal, enterProcessing, faultResponse, hang, perMinuteRefusal, takeFault, withStatus } from "./faults";
+import {
+  concurrencyRefusal,
+  countDaily,
+  dailyRefusal,
+  enterProcessing,
+  faultResponse,
+  hang,
+  perMinuteRefusal,
+  takeFault,
+  withStatus,
+} from "./faults";
 import { fail, SimError } from "./http";
 import { routeInvoices } from "./invoices";
 import { routeItems } from "./items";
@@ -12,7 +22,13 @@ import { orgFor, routeOrganizations } from "./organizations";
 import { matchBase, state, templateOf } from "./state";
 import { routeTaxes, routeTaxGroups } from "./taxes";
 
-async function route(request: Request, method: string, path: string, q: URLSearchParams, apiDomain: string): Promise<Response> {
+async function route(
+  request: Request,
+  method: string,
+  path: string,
+  q: URLSearchParams,
+  apiDomain: string,
+): Promise<Response> {
   const seg = path.split("/").filter(Boolean);
   const [root, id] = seg;
 
@@ -36,13 +52,21 @@ async function handle(request: Request): Promise<Response> {
   const path = `${url.origin.toLowerCase()}${url.pathname}`.slice(base.length).replace(/\/+$/, "") || "/";
   const method = request.method.toUpperCase();
   const q = url.searchParams;
-  state.requests.push({ method, path, template: templateOf(path), organizationId: q.get("organization_id"), host: url.host, at: zohoNow() });
+  state.requests.push({
+    method,
+    path,
+    template: templateOf(path),
+    organizationId: q.get("organization_id"),
+    host: url.host,
+    at: zohoNow(),
+  });
 
   const fault = takeFault(method, path);
   let leave: (() => void) | undefined;
   if (!fault) {
     const organizationId = q.get("organization_id");
-    const refused = dailyRefusal(organizationId) ?? concurrencyRefusal(organizationId) ?? perMinuteRefusal(organizationId);
+    const refused =
+      dailyRefusal(organizationId) ?? concurrencyRefusal(organizationId) ?? perMinuteRefusal(organizationId);
     if (refused) return refused;
     countDaily(organizationId);
     leave = enterProcessing(organizationId);
@@ -67,7 +91,8 @@ async function handle(request: Request): Promise<Response> {
   if (!match) return fail(401, 14, "Invalid value passed for Authorization");
   // A base URL's API domain is the part before /books/v3 (the token is bound to one data center).
   const apiDomain = base.replace(/\/books\/v3$/, "");
-  if (!isValidAccessToken(match[1]!, { apiDomain })) return fail(401, 57, "You are not authorized to perform this operation");
+  if (!isValidAccessToken(match[1]!, { apiDomain }))
+    return fail(401, 57, "You are not authorized to perform this operation");
 
   let response: Response;
   try {
@@ -85,5 +110,8 @@ async function handle(request: Request): Promise<Response> {
 }
 
 export const zohoBooksHandlers: HttpHandler[] = [
-  http.all(({ request }) => matchBase(new URL(request.url)) !== undefined, ({ request }) => handle(request)),
+  http.all(
+    ({ request }) => matchBase(new URL(request.url)) !== undefined,
+    ({ request }) => handle(request),
+  ),
 ];

@@ -36,7 +36,11 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 export function invalid(field: string, detail?: string): SimError {
-  return new SimError(400, 2, detail ? `Invalid value passed for ${field}: ${detail}` : `Invalid value passed for ${field}`);
+  return new SimError(
+    400,
+    2,
+    detail ? `Invalid value passed for ${field}: ${detail}` : `Invalid value passed for ${field}`,
+  );
 }
 
 export function optString(body: Record<string, unknown>, field: string, max?: number): string | undefined {
@@ -51,7 +55,8 @@ export function optNumber(body: Record<string, unknown>, field: string): number 
   const v = body[field];
   if (v === undefined || v === null || v === "") return undefined;
   // Zoho's JSON parser accepts numeric strings too.
-  const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : Number.NaN;
+  const n =
+    typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : Number.NaN;
   if (!Number.isFinite(n)) throw invalid(field);
   return n;
 }

@@ -61,7 +61,13 @@ export {
   type ZohoFault,
   type ZohoFaultKind,
 } from "./state";
-export { computeInvoiceTotals, taxComponentsFor, type InvoiceTotals, type TaxComponent, type TotalsLineInput } from "./totals";
+export {
+  computeInvoiceTotals,
+  taxComponentsFor,
+  type InvoiceTotals,
+  type TaxComponent,
+  type TotalsLineInput,
+} from "./totals";
 
 export const zohoBooks = {
   get organizations(): Map<string, SimOrganization> {
@@ -80,8 +86,10 @@ export const zohoBooks = {
   inject(fault: ZohoFault): void {
     const defaults: Partial<ZohoFault> =
       fault.kind === "crash-after-create" ? { method: "POST", path: "/invoices" } : {};
-    if (fault.skip !== undefined && (!Number.isInteger(fault.skip) || fault.skip < 0)) throw new Error(`fault skip must be an integer ≥ 0, got ${fault.skip}`);
-    if (fault.every !== undefined && (!Number.isInteger(fault.every) || fault.every < 1)) throw new Error(`fault every must be an integer ≥ 1, got ${fault.every}`);
+    if (fault.skip !== undefined && (!Number.isInteger(fault.skip) || fault.skip < 0))
+      throw new Error(`fault skip must be an integer ≥ 0, got ${fault.skip}`);
+    if (fault.every !== undefined && (!Number.isInteger(fault.every) || fault.every < 1))
+      throw new Error(`fault every must be an integer ≥ 1, got ${fault.every}`);
     state.faults.push({ ...defaults, ...fault, remaining: fault.times ?? 1, seen: 0 });
   },
 
@@ -115,7 +123,8 @@ export const zohoBooks = {
    * organization in a rolling minute are refused with 429 code 44. `null` (the default) = no limit.
    */
   setRequestsPerMinute(limit: number | null): void {
-    if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new Error(`requests per minute must be a positive integer, got ${limit}`);
+    if (limit !== null && (!Number.isInteger(limit) || limit < 1))
+      throw new Error(`requests per minute must be a positive integer, got ${limit}`);
     state.perMinute.limit = limit;
   },
 
@@ -125,7 +134,8 @@ export const zohoBooks = {
    * is processed for `processingMs` (so requests overlap). `null` (the default) = no limit.
    */
   setMaxConcurrent(max: number | null, { processingMs = 100 }: { processingMs?: number } = {}): void {
-    if (max !== null && (!Number.isInteger(max) || max < 1)) throw new Error(`max concurrent must be a positive integer, got ${max}`);
+    if (max !== null && (!Number.isInteger(max) || max < 1))
+      throw new Error(`max concurrent must be a positive integer, got ${max}`);
     state.concurrency.max = max;
     state.concurrency.processingMs = processingMs;
   },
@@ -135,7 +145,8 @@ export const zohoBooks = {
    * simulator's clock) the organization gets 429 code 45. `null` (the default) = no quota.
    */
   setDailyLimit(limit: number | null): void {
-    if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new Error(`daily limit must be a positive integer, got ${limit}`);
+    if (limit !== null && (!Number.isInteger(limit) || limit < 1))
+      throw new Error(`daily limit must be a positive integer, got ${limit}`);
     state.daily.limit = limit;
   },
 
@@ -176,14 +187,36 @@ export const zohoBooks = {
    * Customization). `unique`: "do not allow duplicate values" — what PUT /invoices with
    * X-Unique-Identifier-Key needs, and a second invoice with the same value is refused (400 code 1001).
    */
-  addInvoiceCustomField(organizationId: string, input: { label: string; api_name: string; unique: boolean }): InvoiceCustomFieldInfo {
+  addInvoiceCustomField(
+    organizationId: string,
+    input: { label: string; api_name: string; unique: boolean },
+  ): InvoiceCustomFieldInfo {
     const org = zohoBooks.org(organizationId);
-    if (!/^cf_[a-z0-9_]+$/.test(input.api_name)) throw new Error(`zoho-books simulator: a custom field's api_name is "cf_" + lower-case letters, digits, "_" (got "${input.api_name}")`);
-    const taken = [...org.invoiceCustomFields.values()].find((f) => f.api_name === input.api_name || f.label === input.label);
-    if (taken) throw new Error(`zoho-books simulator: the organization already has an invoice custom field ${taken.api_name} ("${taken.label}")`);
-    const field: SimCustomField = { customfield_id: newId(), api_name: input.api_name, label: input.label, data_type: "string", is_unique: input.unique };
+    if (!/^cf_[a-z0-9_]+$/.test(input.api_name))
+      throw new Error(
+        `zoho-books simulator: a custom field's api_name is "cf_" + lower-case letters, digits, "_" (got "${input.api_name}")`,
+      );
+    const taken = [...org.invoiceCustomFields.values()].find(
+      (f) => f.api_name === input.api_name || f.label === input.label,
+    );
+    if (taken)
+      throw new Error(
+        `zoho-books simulator: the organization already has an invoice custom field ${taken.api_name} ("${taken.label}")`,
+      );
+    const field: SimCustomField = {
+      customfield_id: newId(),
+      api_name: input.api_name,
+      label: input.label,
+      data_type: "string",
+      is_unique: input.unique,
+    };
     org.invoiceCustomFields.set(field.customfield_id, field);
-    return { customfield_id: field.customfield_id, api_name: field.api_name, label: field.label, is_unique: field.is_unique };
+    return {
+      customfield_id: field.customfield_id,
+      api_name: field.api_name,
+      label: field.label,
+      is_unique: field.is_unique,
+    };
   },
 
   /** false: PUT /invoices (the upsert by a unique custom field) answers 405 code 37, like a Zoho without it. */
@@ -204,9 +237,14 @@ export const zohoBooks = {
   seedContact(organizationId: string, input: SeedContactInput): SimContact {
     const org = zohoBooks.org(organizationId);
     const now = timestamp();
-    const persons = (input.contact_persons ?? (input.email ? [{ email: input.email, first_name: input.first_name, last_name: input.last_name }] : [])).map(
-      (p, i): SimContactPerson => ({ ...p, contact_person_id: newId(), is_primary_contact: p.is_primary_contact ?? i === 0 }),
-    );
+    const persons = (
+      input.contact_persons ??
+      (input.email ? [{ email: input.email, first_name: input.first_name, last_name: input.last_name }] : [])
+    ).map((p, i): SimContactPerson => ({
+      ...p,
+      contact_person_id: newId(),
+      is_primary_contact: p.is_primary_contact ?? i === 0,
+    }));
     const contact: SimContact = {
       contact_id: newId(),
       contact_name: input.contact_name,
@@ -240,7 +278,14 @@ export const zohoBooks = {
 
   seedItem(
     organizationId: string,
-    input: { name: string; sku?: string; rate?: number; status?: "active" | "inactive"; product_type?: "goods" | "service"; tax_id?: string },
+    input: {
+      name: string;
+      sku?: string;
+      rate?: number;
+      status?: "active" | "inactive";
+      product_type?: "goods" | "service";
+      tax_id?: string;
+    },
   ): SimItem {
     const org = zohoBooks.org(organizationId);
     const item: SimItem = {
@@ -257,7 +302,11 @@ export const zohoBooks = {
   },
 
   /** Create an invoice directly (no HTTP, no counters), validated like POST /invoices. */
-  seedInvoice(organizationId: string, body: Record<string, unknown>, opts: { status?: ZohoInvoiceStatus } = {}): SimRenderedInvoice {
+  seedInvoice(
+    organizationId: string,
+    body: Record<string, unknown>,
+    opts: { status?: ZohoInvoiceStatus } = {},
+  ): SimRenderedInvoice {
     const org = zohoBooks.org(organizationId);
     const invoice = createInvoice(org, body, { send: false, ignoreAutoNumber: false });
     if (opts.status) invoice.status = opts.status;
@@ -281,7 +330,8 @@ export const zohoBooks = {
     const totals = invoiceTotals(org, invoice.input);
     const balance = totals.total.minus(invoice.paid);
     const pay = amount === undefined ? balance : new D(amount);
-    if (pay.lte(0) || pay.gt(balance)) throw new Error(`zoho-books simulator: payment ${pay.toString()} outside (0, ${balance.toString()}]`);
+    if (pay.lte(0) || pay.gt(balance))
+      throw new Error(`zoho-books simulator: payment ${pay.toString()} outside (0, ${balance.toString()}]`);
     invoice.paid = new D(invoice.paid).plus(pay).toString();
     invoice.status = new D(invoice.paid).eq(totals.total) ? "paid" : "partially_paid";
     invoice.last_modified_time = timestamp();

@@ -2,9 +2,38 @@
 // paid), GET by id and the list with Zoho's search filters, and the status changes.
 import type { ZohoInvoice, ZohoInvoiceLineItem } from "~/zoho/types";
 import { zohoNow } from "../zoho-accounts";
-import { assertUniqueCustomFields, customFieldByApiName, parseCustomFields, renderCustomFields, type RenderedCustomField } from "./customfields";
-import { invalid, isObject, methodNotAllowed, notFound, ok, optBoolean, optNumber, optString, page, readJson, SimError, textFilter, type OrgRequest } from "./http";
-import { listed, newId, state, timestamp, type SimInvoice, type SimInvoiceInput, type SimLineInput, type SimOrganization } from "./state";
+import {
+  assertUniqueCustomFields,
+  customFieldByApiName,
+  parseCustomFields,
+  renderCustomFields,
+  type RenderedCustomField,
+} from "./customfields";
+import {
+  invalid,
+  isObject,
+  methodNotAllowed,
+  notFound,
+  ok,
+  optBoolean,
+  optNumber,
+  optString,
+  page,
+  readJson,
+  SimError,
+  textFilter,
+  type OrgRequest,
+} from "./http";
+import {
+  listed,
+  newId,
+  state,
+  timestamp,
+  type SimInvoice,
+  type SimInvoiceInput,
+  type SimLineInput,
+  type SimOrganization,
+} from "./state";
 import { D, groupPercentage, invoiceTotals } from "./totals";
 
 function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, existing?: SimInvoice): SimInvoiceInput {
@@ -20,20 +49,25 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
   }
 
   const date = optString(body, "date") ?? new Date(zohoNow()).toISOString().slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw invalid("date", "use yyyy-mm-dd");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
+    throw invalid("date", "use yyyy-mm-dd");
 
   // Line discounts come off before tax (is_discount_before_tax, Zoho's default); after tax is not modelled.
   const discountType = optString(body, "discount_type");
-  if (discountType !== undefined && discountType !== "item_level" && discountType !== "entity_level") throw invalid("discount_type");
-  if (optBoolean(body, "is_discount_before_tax") === false) throw new SimError(400, 2, "Invalid value passed for is_discount_before_tax: not modelled by the simulator");
+  if (discountType !== undefined && discountType !== "item_level" && discountType !== "entity_level")
+    throw invalid("discount_type");
+  if (optBoolean(body, "is_discount_before_tax") === false)
+    throw new SimError(400, 2, "Invalid value passed for is_discount_before_tax: not modelled by the simulator");
   // Not modelled: refuse rather than compute a total Zoho would not.
   for (const field of ["discount", "shipping_charge"]) {
     const v = optNumber(body, field);
-    if (v !== undefined && v !== 0) throw new SimError(400, 2, `Invalid value passed for ${field}: not modelled by the simulator`);
+    if (v !== undefined && v !== 0)
+      throw new SimError(400, 2, `Invalid value passed for ${field}: not modelled by the simulator`);
   }
 
   const rawLines = body.line_items;
-  if (!Array.isArray(rawLines) || rawLines.length === 0) throw new SimError(400, 2, "Invalid value passed for line_items");
+  if (!Array.isArray(rawLines) || rawLines.length === 0)
+    throw new SimError(400, 2, "Invalid value passed for line_items");
   const lines = rawLines.map((raw): SimLineInput => {
     if (!isObject(raw)) throw invalid("line_items");
     const lineItemId = optString(raw, "line_item_id");
@@ -55,7 +89,10 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
     if (quantity <= 0) throw invalid("quantity", "must be greater than zero");
     if (org.settings.negativeRatesRefused && rate < 0) {
       // E-invoicing organizations (Zoho's KB for Saudi Arabia's Fatoora): no negative line items (wording (sim)).
-      throw invalid("rate", "line items with a negative amount cannot be reported for e-invoicing; use a discount instead");
+      throw invalid(
+        "rate",
+        "line items with a negative amount cannot be reported for e-invoicing; use a discount instead",
+      );
     }
     const discount = parseLineDiscount(raw, rate, quantity);
     const taxId = optString(raw, "tax_id") || undefined;
@@ -109,7 +146,8 @@ function parseLineDiscount(raw: Record<string, unknown>, rate: number, quantity:
   if (!m) throw invalid("discount");
   const value = new D(m[1]!);
   const amount = m[2] ? new D(rate).times(quantity).times(value).div(100) : value;
-  if ((m[2] && value.gt(100)) || amount.gt(new D(rate).times(quantity).abs())) throw invalid("discount", "more than the line's amount");
+  if ((m[2] && value.gt(100)) || amount.gt(new D(rate).times(quantity).abs()))
+    throw invalid("discount", "more than the line's amount");
   return text;
 }
 
@@ -184,7 +222,12 @@ export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRen
       item_order: l.item_order ?? i + 1,
       rate: computed.rate.toNumber(),
       quantity: l.quantity,
-      ...(l.discount !== undefined ? { discount: l.discount.endsWith("%") ? l.discount : Number(l.discount), discount_amount: computed.discount.toNumber() } : {}),
+      ...(l.discount !== undefined
+        ? {
+            discount: l.discount.endsWith("%") ? l.discount : Number(l.discount),
+            discount_amount: computed.discount.toNumber(),
+          }
+        : {}),
       tax_id: l.tax_id ?? "",
       tax_name: tax?.tax_name ?? group?.tax_group_name ?? "",
       tax_type: tax?.tax_type ?? (group ? "tax_group" : ""),
@@ -239,7 +282,10 @@ function listInvoices(org: SimOrganization, q: URLSearchParams): Response {
       );
     })
     // Zoho's default sort is newest first.
-    .sort((a, b) => b.inv.created_time.localeCompare(a.inv.created_time) || b.inv.invoice_id.localeCompare(a.inv.invoice_id));
+    .sort(
+      (a, b) =>
+        b.inv.created_time.localeCompare(a.inv.created_time) || b.inv.invoice_id.localeCompare(a.inv.invoice_id),
+    );
   const { items, page_context } = page(matches, q);
   return ok({
     invoices: items.map(({ rendered }) => ({
@@ -263,7 +309,8 @@ function listInvoices(org: SimOrganization, q: URLSearchParams): Response {
 
 function changeStatus(org: SimOrganization, invoice: SimInvoice, to: string): Response {
   if (to === "sent") {
-    if (invoice.status !== "draft") throw new SimError(400, 9002, `Only a draft invoice can be marked as sent (this one is ${invoice.status}).`);
+    if (invoice.status !== "draft")
+      throw new SimError(400, 9002, `Only a draft invoice can be marked as sent (this one is ${invoice.status}).`);
     invoice.status = "sent";
   } else if (to === "void") {
     if (invoice.status === "void") throw new SimError(400, 9002, "The invoice is already void.");
@@ -271,7 +318,8 @@ function changeStatus(org: SimOrganization, invoice: SimInvoice, to: string): Re
     invoice.status = "void";
     invoice.paid = "0";
   } else if (to === "draft") {
-    if (invoice.status !== "void") throw new SimError(400, 9002, `Only a void invoice can be marked as draft (this one is ${invoice.status}).`);
+    if (invoice.status !== "void")
+      throw new SimError(400, 9002, `Only a void invoice can be marked as draft (this one is ${invoice.status}).`);
     invoice.status = "draft";
   } else {
     throw new SimError(404, 5, "Invalid URL Passed");
@@ -301,7 +349,11 @@ async function upsertInvoice({ request, org, q }: OrgRequest): Promise<Response>
   if (value === null || value === "") throw new SimError(400, 2, "Invalid value passed for X-Unique-Identifier-Value");
   const field = customFieldByApiName(org, key);
   if (!field?.is_unique) {
-    throw new SimError(400, 2, `Invalid value passed for X-Unique-Identifier-Key: ${key} is not an invoice custom field that rejects duplicate values.`);
+    throw new SimError(
+      400,
+      2,
+      `Invalid value passed for X-Unique-Identifier-Key: ${key} is not an invoice custom field that rejects duplicate values.`,
+    );
   }
   const invoice = [...org.invoices.values()].find((inv) => inv.input.custom_fields.get(field.customfield_id) === value);
   if (invoice) {

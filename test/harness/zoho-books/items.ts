@@ -1,6 +1,18 @@
 // Items: GET /items (name filters, and an exact `sku` the OAS does not list — honoured unless the org's
 // `itemSkuFilter` is off), GET /items/{id} and POST /items.
-import { invalid, methodNotAllowed, notFound, ok, optNumber, optString, page, readJson, SimError, textFilter, type OrgRequest } from "./http";
+import {
+  invalid,
+  methodNotAllowed,
+  notFound,
+  ok,
+  optNumber,
+  optString,
+  page,
+  readJson,
+  SimError,
+  textFilter,
+  type OrgRequest,
+} from "./http";
 import { newId, type SimItem, type SimOrganization } from "./state";
 
 function listItems(org: SimOrganization, q: URLSearchParams): Response {
@@ -55,7 +67,8 @@ function createItem(org: SimOrganization, body: Record<string, unknown>): SimIte
 export async function routeItems(req: OrgRequest): Promise<Response> {
   const { method, org, q } = req;
   const [, id] = req.seg;
-  if (!id && method === "POST") return ok({ item: { ...createItem(org, await readJson(req.request)) } }, "The item has been added.", 201);
+  if (!id && method === "POST")
+    return ok({ item: { ...createItem(org, await readJson(req.request)) } }, "The item has been added.", 201);
   if (method !== "GET") throw methodNotAllowed(method);
   if (!id) return listItems(org, q);
   const item = org.items.get(id);

@@ -3,7 +3,15 @@
 import { randomInt } from "node:crypto";
 import type { ZohoTaxKind } from "~/zoho/types";
 import { methodNotAllowed, notFound, ok, SimError } from "./http";
-import { newId, normalizeBase, state, type SimOrganization, type SimOrgSettings, type SimTax, type SimTaxGroup } from "./state";
+import {
+  newId,
+  normalizeBase,
+  state,
+  type SimOrganization,
+  type SimOrgSettings,
+  type SimTax,
+  type SimTaxGroup,
+} from "./state";
 
 export type OrganizationPreset = "eu" | "us" | "ca";
 
@@ -32,7 +40,15 @@ export interface SeedOrganizationInput {
   settings?: Partial<SimOrgSettings>;
 }
 
-const PRESETS: Record<OrganizationPreset, Required<Pick<SeedOrganizationInput, "name" | "currency_code" | "currency_symbol" | "price_precision" | "time_zone" | "taxes" | "taxGroups">>> = {
+const PRESETS: Record<
+  OrganizationPreset,
+  Required<
+    Pick<
+      SeedOrganizationInput,
+      "name" | "currency_code" | "currency_symbol" | "price_precision" | "time_zone" | "taxes" | "taxGroups"
+    >
+  >
+> = {
   // Italy: IVA 22 / 10 / 4.
   eu: {
     name: "Bottega Srl",
@@ -128,7 +144,11 @@ export function seedOrganization(input: SeedOrganizationInput = {}): SimOrganiza
     return tax.tax_id;
   };
   for (const g of input.taxGroups ?? preset.taxGroups) {
-    const group: SimTaxGroup = { tax_group_id: newId(), tax_group_name: g.tax_group_name, member_ids: g.taxes.map(byName) };
+    const group: SimTaxGroup = {
+      tax_group_id: newId(),
+      tax_group_name: g.tax_group_name,
+      member_ids: g.taxes.map(byName),
+    };
     groups.set(group.tax_group_id, group);
   }
   const currencyId = newId();
@@ -189,7 +209,9 @@ export function orgFor(q: URLSearchParams, apiDomain: string): SimOrganization {
 /** GET /organizations and /organizations/{id}: the organizations served at this API domain. */
 export function routeOrganizations(method: string, id: string | undefined, apiDomain: string): Response {
   if (method !== "GET") throw methodNotAllowed(method);
-  const visible = [...state.organizations.values()].filter((o) => o.apiDomain === undefined || o.apiDomain === apiDomain);
+  const visible = [...state.organizations.values()].filter(
+    (o) => o.apiDomain === undefined || o.apiDomain === apiDomain,
+  );
   if (!id) return ok({ organizations: visible.map(renderOrganization) });
   const org = visible.find((o) => o.organization.organization_id === id);
   if (!org) throw notFound("Organization");

@@ -149,7 +149,17 @@ export interface SimInvoice {
 
 export interface SimOrganization {
   organization: Required<
-    Pick<ZohoOrganization, "organization_id" | "name" | "currency_id" | "currency_code" | "currency_symbol" | "price_precision" | "time_zone" | "plan_name">
+    Pick<
+      ZohoOrganization,
+      | "organization_id"
+      | "name"
+      | "currency_id"
+      | "currency_code"
+      | "currency_symbol"
+      | "price_precision"
+      | "time_zone"
+      | "plan_name"
+    >
   >;
   /** Only served at this API origin (e.g. "https://www.zohoapis.eu"); undefined = every host. */
   apiDomain?: string;

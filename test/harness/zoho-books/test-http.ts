@@ -24,7 +24,10 @@ export async function books(method: string, path: string, opts: BooksCall = {}):
   const url = new URL(BASE + path);
   if (opts.org) url.searchParams.set("organization_id", opts.org.organization.organization_id);
   for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
-  const headers: Record<string, string> = { Authorization: `Zoho-oauthtoken ${issueTokensFor().accessToken}`, ...opts.headers };
+  const headers: Record<string, string> = {
+    Authorization: `Zoho-oauthtoken ${issueTokensFor().accessToken}`,
+    ...opts.headers,
+  };
   let body: string | undefined;
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
@@ -37,6 +40,13 @@ export async function books(method: string, path: string, opts: BooksCall = {}):
 /** A one-line draft body for the org's customer "Ada Lovelace" (seeded on first use). */
 export function invoiceBody(org: SimOrganization, over: Record<string, unknown> = {}) {
   const orgId = org.organization.organization_id;
-  const customer = [...org.contacts.values()].find((c) => c.contact_name === "Ada Lovelace") ?? zohoBooks.seedContact(orgId, { contact_name: "Ada Lovelace" });
-  return { customer_id: customer.contact_id, reference_number: "#1001", line_items: [{ name: "Mug", rate: 10, quantity: 1 }], ...over };
+  const customer =
+    [...org.contacts.values()].find((c) => c.contact_name === "Ada Lovelace") ??
+    zohoBooks.seedContact(orgId, { contact_name: "Ada Lovelace" });
+  return {
+    customer_id: customer.contact_id,
+    reference_number: "#1001",
+    line_items: [{ name: "Mug", rate: 10, quantity: 1 }],
+    ...over,
+  };
 }

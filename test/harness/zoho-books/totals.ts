@@ -26,7 +26,12 @@ export interface TotalsLineInput {
 }
 
 export interface InvoiceTotals {
-  lines: Array<{ rate: Dec; discount: Dec; item_total: Dec; taxes: Array<{ tax_id: string; tax_name: string; amount: Dec }> }>;
+  lines: Array<{
+    rate: Dec;
+    discount: Dec;
+    item_total: Dec;
+    taxes: Array<{ tax_id: string; tax_name: string; amount: Dec }>;
+  }>;
   /** Per tax, in order of first appearance; amounts rounded to price_precision. */
   taxes: Array<{ tax_id: string; tax_name: string; amount: Dec }>;
   sub_total: Dec;
@@ -108,12 +113,25 @@ function lineDiscount(discount: string | undefined, amount: Dec, round: (d: Dec)
 export function taxComponentsFor(org: SimOrganization, taxId: string | undefined): TaxComponent[] {
   if (!taxId) return [];
   const tax = org.taxes.get(taxId);
-  if (tax) return [{ tax_id: tax.tax_id, tax_name: tax.tax_name, percentage: tax.tax_percentage, compound: tax.tax_type === "compound_tax" }];
+  if (tax)
+    return [
+      {
+        tax_id: tax.tax_id,
+        tax_name: tax.tax_name,
+        percentage: tax.tax_percentage,
+        compound: tax.tax_type === "compound_tax",
+      },
+    ];
   const group = org.taxGroups.get(taxId);
   if (!group) throw new SimError(400, 2, "Invalid value passed for tax_id");
   return group.member_ids.map((id) => {
     const member = org.taxes.get(id)!;
-    return { tax_id: member.tax_id, tax_name: member.tax_name, percentage: member.tax_percentage, compound: member.tax_type === "compound_tax" };
+    return {
+      tax_id: member.tax_id,
+      tax_name: member.tax_name,
+      percentage: member.tax_percentage,
+      compound: member.tax_type === "compound_tax",
+    };
   });
 }
 
@@ -123,7 +141,12 @@ export function groupPercentage(org: SimOrganization, group: SimTaxGroup): numbe
 
 export function invoiceTotals(org: SimOrganization, input: SimInvoiceInput): InvoiceTotals {
   return computeInvoiceTotals(
-    input.line_items.map((l) => ({ rate: l.rate, quantity: l.quantity, ...(l.discount !== undefined ? { discount: l.discount } : {}), taxes: taxComponentsFor(org, l.tax_id) })),
+    input.line_items.map((l) => ({
+      rate: l.rate,
+      quantity: l.quantity,
+      ...(l.discount !== undefined ? { discount: l.discount } : {}),
+      taxes: taxComponentsFor(org, l.tax_id),
+    })),
     {
       isInclusiveTax: input.is_inclusive_tax,
       pricePrecision: org.organization.price_precision,

@@ -11,14 +11,19 @@ async function get(path: string, token: string, organizationId?: string) {
   const url = new URL(BASE + path);
   if (organizationId) url.searchParams.set("organization_id", organizationId);
   const res = await fetch(url, { headers: { Authorization: `Zoho-oauthtoken ${token}` } });
-  return { status: res.status, body: (await res.json()) as { code: number; message: string }, retryAfter: res.headers.get("retry-after") };
+  return {
+    status: res.status,
+    body: (await res.json()) as { code: number; message: string },
+    retryAfter: res.headers.get("retry-after"),
+  };
 }
 
 describe("per-organization requests per minute", () => {
   it("is off by default", async () => {
     const org = seedOrganization();
     const { accessToken } = issueTokensFor();
-    for (let i = 0; i < 120; i++) expect((await get("/settings/taxes", accessToken, org.organization.organization_id)).status).toBe(200);
+    for (let i = 0; i < 120; i++)
+      expect((await get("/settings/taxes", accessToken, org.organization.organization_id)).status).toBe(200);
     expect(zohoBooks.rateLimitedCount).toBe(0);
   });
 
@@ -84,7 +89,10 @@ describe("per-organization concurrency and daily quota (opt-in)", () => {
     expect((await get("/settings/taxes", accessToken, org)).status).toBe(200);
     const refused = await get("/settings/taxes", accessToken, org);
     expect(refused.status).toBe(429);
-    expect(refused.body).toMatchObject({ code: 45, message: expect.stringContaining("maximum call rate limit of 1000") });
+    expect(refused.body).toMatchObject({
+      code: 45,
+      message: expect.stringContaining("maximum call rate limit of 1000"),
+    });
     expect(zohoBooks.dailyUsed(org)).toBe(1000);
     advanceZohoClock(86_400_000);
     expect((await get("/settings/taxes", issueTokensFor().accessToken, org)).status).toBe(200); // (the old token expired too)

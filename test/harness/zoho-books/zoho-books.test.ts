@@ -20,7 +20,16 @@ const base = (dc: DataCenterId = "com") => `${DATA_CENTERS[dc].apiDomain}/books/
 async function call(
   method: string,
   path: string,
-  opts: { org?: SimOrganization | string | null; token?: string | null; body?: unknown; rawBody?: string; contentType?: string; dc?: DataCenterId; baseUrl?: string; query?: Record<string, string> } = {},
+  opts: {
+    org?: SimOrganization | string | null;
+    token?: string | null;
+    body?: unknown;
+    rawBody?: string;
+    contentType?: string;
+    dc?: DataCenterId;
+    baseUrl?: string;
+    query?: Record<string, string>;
+  } = {},
 ) {
   const dc = opts.dc ?? "com";
   const url = new URL((opts.baseUrl ?? base(dc)) + path);
@@ -57,7 +66,10 @@ function client(org: SimOrganization, opts: { timeoutMs?: number; dc?: DataCente
 }
 
 function customer(org: SimOrganization, name = "Ada Lovelace") {
-  return zohoBooks.seedContact(org.organization.organization_id, { contact_name: name, email: `${name.split(" ")[0]!.toLowerCase()}@example.com` });
+  return zohoBooks.seedContact(org.organization.organization_id, {
+    contact_name: name,
+    email: `${name.split(" ")[0]!.toLowerCase()}@example.com`,
+  });
 }
 
 async function createInvoice(org: SimOrganization, body: Record<string, unknown>) {
@@ -106,7 +118,9 @@ describe("routing and auth", () => {
   it("answers 401 code 14 without a Zoho-oauthtoken header and 57 for a bad, expired or wrong-DC token", async () => {
     const org = seedOrganization();
     expect((await call("GET", "/settings/taxes", { org, token: null })).json).toMatchObject({ code: 14 });
-    const bearer = await fetch(`${base()}/settings/taxes?organization_id=${org.organization.organization_id}`, { headers: { Authorization: "Bearer x" } });
+    const bearer = await fetch(`${base()}/settings/taxes?organization_id=${org.organization.organization_id}`, {
+      headers: { Authorization: "Bearer x" },
+    });
     expect(bearer.status).toBe(401);
     const bad = await call("GET", "/settings/taxes", { org, token: "1000.nope" });
     expect([bad.status, bad.json.code]).toEqual([401, 57]);
@@ -134,7 +148,11 @@ describe("routing and auth", () => {
     const org = seedOrganization();
     const form = await call("POST", "/contacts", { org, rawBody: "JSONString=%7B%7D" });
     expect([form.status, form.json.code]).toEqual([400, 1038]);
-    const broken = await call("POST", "/contacts", { org, rawBody: "{\"contact_name\":", contentType: "application/json" });
+    const broken = await call("POST", "/contacts", {
+      org,
+      rawBody: '{"contact_name":',
+      contentType: "application/json",
+    });
     expect(broken.json.code).toBe(1038);
   });
 });
@@ -185,11 +203,17 @@ describe("contacts", () => {
       contact_type: "customer",
       customer_sub_type: "individual",
       billing_address: { address: "1 Navy Way", city: "Arlington", zip: "22201", country: "US" },
-      contact_persons: [{ first_name: "Grace", last_name: "Hopper", email: "grace@example.com", is_primary_contact: true }],
+      contact_persons: [
+        { first_name: "Grace", last_name: "Hopper", email: "grace@example.com", is_primary_contact: true },
+      ],
     };
     const created = await call("POST", "/contacts", { org, body });
     expect(created.status).toBe(201);
-    expect(created.json.contact).toMatchObject({ contact_name: "Grace Hopper", email: "grace@example.com", billing_address: { city: "Arlington" } });
+    expect(created.json.contact).toMatchObject({
+      contact_name: "Grace Hopper",
+      email: "grace@example.com",
+      billing_address: { city: "Arlington" },
+    });
     const dup = await call("POST", "/contacts", { org, body: { ...body, contact_name: "grace hopper" } });
     expect([dup.status, dup.json.code]).toEqual([400, 3062]);
     expect(dup.json.message).toBe('The customer "grace hopper" already exists. Please specify a different name.');
@@ -197,11 +221,20 @@ describe("contacts", () => {
 
   it("validates lengths and the single primary contact person", async () => {
     const org = seedOrganization();
-    const long = await call("POST", "/contacts", { org, body: { contact_name: "X", billing_address: { city: "c".repeat(101) } } });
+    const long = await call("POST", "/contacts", {
+      org,
+      body: { contact_name: "X", billing_address: { city: "c".repeat(101) } },
+    });
     expect([long.status, long.json.code]).toEqual([400, 2]);
     const twoPrimaries = await call("POST", "/contacts", {
       org,
-      body: { contact_name: "Y", contact_persons: [{ email: "a@x.io", is_primary_contact: true }, { email: "b@x.io", is_primary_contact: true }] },
+      body: {
+        contact_name: "Y",
+        contact_persons: [
+          { email: "a@x.io", is_primary_contact: true },
+          { email: "b@x.io", is_primary_contact: true },
+        ],
+      },
     });
     expect(twoPrimaries.json.code).toBe(2);
     expect((await call("POST", "/contacts", { org, body: { company_name: "no name" } })).json.code).toBe(2);
@@ -216,7 +249,11 @@ describe("contacts", () => {
     });
     zohoBooks.seedContact(id, { contact_name: "Supplier", email: "boss@x.io", contact_type: "vendor" });
     const byEmail = async (email: string, extra: Record<string, string> = {}) =>
-      ((await call("GET", "/contacts", { org, query: { email, ...extra } })).json.contacts as Array<{ contact_name: string }>).map((c) => c.contact_name);
+      (
+        (await call("GET", "/contacts", { org, query: { email, ...extra } })).json.contacts as Array<{
+          contact_name: string;
+        }>
+      ).map((c) => c.contact_name);
     expect(await byEmail("BOSS@x.io")).toEqual(["Shared Inbox Ltd", "Supplier"]);
     expect(await byEmail("boss@x.io", { contact_type: "customer" })).toEqual(["Shared Inbox Ltd"]);
     expect(await byEmail("clerk@x.io")).toEqual([]);
@@ -235,10 +272,15 @@ describe("contacts", () => {
     const keep = c.contact_persons[1]!.contact_person_id;
     const res = await call("PUT", `/contacts/${c.contact_id}`, {
       org,
-      body: { contact_name: "Two People", contact_persons: [{ contact_person_id: keep, email: "two@x.io", is_primary_contact: true }] },
+      body: {
+        contact_name: "Two People",
+        contact_persons: [{ contact_person_id: keep, email: "two@x.io", is_primary_contact: true }],
+      },
     });
     expect(res.status).toBe(200);
-    expect(org.contacts.get(c.contact_id)!.contact_persons).toEqual([{ contact_person_id: keep, email: "two@x.io", is_primary_contact: true }]);
+    expect(org.contacts.get(c.contact_id)!.contact_persons).toEqual([
+      { contact_person_id: keep, email: "two@x.io", is_primary_contact: true },
+    ]);
     expect((await call("PUT", `/contacts/${c.contact_id}`, { org, body: {} })).json.code).toBe(2);
     expect((await call("GET", "/contacts/9", { org })).json).toMatchObject({ code: 1002 });
   });
@@ -260,12 +302,28 @@ describe("invoices", () => {
   it("creates drafts numbered INV-000001, INV-000002 with HTTP 201 and string totals", async () => {
     const org = seedOrganization();
     const c = customer(org);
-    const first = await createInvoice(org, { customer_id: c.contact_id, reference_number: "#1001", date: "2026-03-01", line_items: [line()] });
+    const first = await createInvoice(org, {
+      customer_id: c.contact_id,
+      reference_number: "#1001",
+      date: "2026-03-01",
+      line_items: [line()],
+    });
     expect(first.status).toBe(201);
-    expect(first.json.invoice).toMatchObject({ invoice_number: "INV-000001", status: "draft", total: "10.00", balance: "10.00", customer_name: "Ada Lovelace", reference_number: "#1001" });
+    expect(first.json.invoice).toMatchObject({
+      invoice_number: "INV-000001",
+      status: "draft",
+      total: "10.00",
+      balance: "10.00",
+      customer_name: "Ada Lovelace",
+      reference_number: "#1001",
+    });
     const second = await createInvoice(org, { customer_id: c.contact_id, line_items: [line()] });
     expect((second.json.invoice as ZohoInvoice).invoice_number).toBe("INV-000002");
-    const sent = await call("POST", "/invoices", { org, body: { customer_id: c.contact_id, line_items: [line()] }, query: { send: "true" } });
+    const sent = await call("POST", "/invoices", {
+      org,
+      body: { customer_id: c.contact_id, line_items: [line()] },
+      query: { send: "true" },
+    });
     expect((sent.json.invoice as ZohoInvoice).status).toBe("sent");
   });
 
@@ -280,11 +338,23 @@ describe("invoices", () => {
     expect(await bad({ line_items: undefined })).toEqual([400, 2, "Invalid value passed for line_items"]);
     expect(await bad({ customer_id: "1" })).toEqual([400, 2, "Invalid value passed for customer_id"]);
     expect(await bad({ customer_id: undefined })).toEqual([400, 2, "Invalid value passed for customer_id"]);
-    expect(await bad({ line_items: [line({ name: "n".repeat(101) })] })).toEqual([400, 2, "Invalid value passed for name: at most 100 characters"]);
+    expect(await bad({ line_items: [line({ name: "n".repeat(101) })] })).toEqual([
+      400,
+      2,
+      "Invalid value passed for name: at most 100 characters",
+    ]);
     expect((await bad({ line_items: [line({ name: "n".repeat(100), description: "d".repeat(2000) })] }))[0]).toBe(201);
     expect((await bad({ line_items: [line({ description: "d".repeat(2001) })] }))[1]).toBe(2);
-    expect(await bad({ line_items: [line({ quantity: 0 })] })).toEqual([400, 2, "Invalid value passed for quantity: must be greater than zero"]);
-    expect(await bad({ line_items: [line({ tax_id: "4600000" })] })).toEqual([400, 2, "Invalid value passed for tax_id"]);
+    expect(await bad({ line_items: [line({ quantity: 0 })] })).toEqual([
+      400,
+      2,
+      "Invalid value passed for quantity: must be greater than zero",
+    ]);
+    expect(await bad({ line_items: [line({ tax_id: "4600000" })] })).toEqual([
+      400,
+      2,
+      "Invalid value passed for tax_id",
+    ]);
     expect((await bad({ line_items: [line({ rate: "abc" })] }))[1]).toBe(2);
     expect((await bad({ adjustment: "x" }))[1]).toBe(2);
     expect((await bad({ reference_number: 1001 }))[1]).toBe(2);
@@ -296,33 +366,54 @@ describe("invoices", () => {
   it("finds invoices by exact reference_number and gets one by id", async () => {
     const org = seedOrganization();
     const c = customer(org);
-    for (const ref of ["#1001", "#10011", "#1001"]) await createInvoice(org, { customer_id: c.contact_id, reference_number: ref, line_items: [line()] });
+    for (const ref of ["#1001", "#10011", "#1001"])
+      await createInvoice(org, { customer_id: c.contact_id, reference_number: ref, line_items: [line()] });
     const found = await call("GET", "/invoices", { org, query: { reference_number: "#1001" } });
     const invoices = found.json.invoices as Array<{ invoice_id: string; reference_number: string; total: number }>;
     expect(invoices.map((i) => i.reference_number)).toEqual(["#1001", "#1001"]);
     expect(invoices[0]!.total).toBe(10);
     const one = await call("GET", `/invoices/${invoices[0]!.invoice_id}`, { org });
     expect((one.json.invoice as ZohoInvoice).invoice_id).toBe(invoices[0]!.invoice_id);
-    expect((await call("GET", "/invoices/42", { org })).json).toEqual({ code: 1002, message: "Invoice does not exist." });
+    expect((await call("GET", "/invoices/42", { org })).json).toEqual({
+      code: 1002,
+      message: "Invoice does not exist.",
+    });
   });
 
   it("updates only drafts, keeping line ids sent back and dropping lines left out", async () => {
     const org = seedOrganization();
     const c = customer(org);
-    const created = (await createInvoice(org, { customer_id: c.contact_id, line_items: [line(), line({ name: "Cup" })] })).json.invoice as ZohoInvoice;
+    const created = (
+      await createInvoice(org, { customer_id: c.contact_id, line_items: [line(), line({ name: "Cup" })] })
+    ).json.invoice as ZohoInvoice;
     const keep = created.line_items[1]!.line_item_id;
     const put = await call("PUT", `/invoices/${created.invoice_id}`, {
       org,
-      body: { customer_id: c.contact_id, line_items: [line({ line_item_id: keep, name: "Cup", rate: 20 })], adjustment: -0.01, adjustment_description: "Rounding" },
+      body: {
+        customer_id: c.contact_id,
+        line_items: [line({ line_item_id: keep, name: "Cup", rate: 20 })],
+        adjustment: -0.01,
+        adjustment_description: "Rounding",
+      },
     });
     expect(put.status).toBe(200);
     const updated = put.json.invoice as ZohoInvoice;
     expect(updated.line_items.map((l) => [l.line_item_id, l.name])).toEqual([[keep, "Cup"]]);
     expect(updated.total).toBe("19.99");
-    expect((await call("PUT", `/invoices/${created.invoice_id}`, { org, body: { customer_id: c.contact_id, line_items: [line({ line_item_id: "1" })] } })).json.code).toBe(2);
+    expect(
+      (
+        await call("PUT", `/invoices/${created.invoice_id}`, {
+          org,
+          body: { customer_id: c.contact_id, line_items: [line({ line_item_id: "1" })] },
+        })
+      ).json.code,
+    ).toBe(2);
 
     expect((await call("POST", `/invoices/${created.invoice_id}/status/sent`, { org })).json.code).toBe(0);
-    const refused = await call("PUT", `/invoices/${created.invoice_id}`, { org, body: { customer_id: c.contact_id, line_items: [line()] } });
+    const refused = await call("PUT", `/invoices/${created.invoice_id}`, {
+      org,
+      body: { customer_id: c.contact_id, line_items: [line()] },
+    });
     expect([refused.status, refused.json.code]).toEqual([400, 9001]);
     expect(refused.json.message).toContain("only draft invoices can be edited");
   });
@@ -330,13 +421,17 @@ describe("invoices", () => {
   it("moves status draft → sent → void → draft and refuses the other transitions", async () => {
     const org = seedOrganization();
     const c = customer(org);
-    const inv = (await createInvoice(org, { customer_id: c.contact_id, line_items: [line()] })).json.invoice as ZohoInvoice;
+    const inv = (await createInvoice(org, { customer_id: c.contact_id, line_items: [line()] })).json
+      .invoice as ZohoInvoice;
     const to = async (s: string) => (await call("POST", `/invoices/${inv.invoice_id}/status/${s}`, { org })).json.code;
     expect(await to("draft")).toBe(9002);
     expect(await to("sent")).toBe(0);
     expect(await to("sent")).toBe(9002);
     expect(await to("void")).toBe(0);
-    expect(zohoBooks.invoice(org.organization.organization_id, inv.invoice_id)).toMatchObject({ status: "void", total: "0.00" });
+    expect(zohoBooks.invoice(org.organization.organization_id, inv.invoice_id)).toMatchObject({
+      status: "void",
+      total: "0.00",
+    });
     expect(await to("draft")).toBe(0);
     expect(zohoBooks.invoice(org.organization.organization_id, inv.invoice_id).status).toBe("draft");
   });
@@ -345,15 +440,23 @@ describe("invoices", () => {
     const org = seedOrganization();
     const c = customer(org);
     const id = org.organization.organization_id;
-    const paid = (await createInvoice(org, { customer_id: c.contact_id, line_items: [line()] })).json.invoice as ZohoInvoice;
-    expect(zohoBooks.recordPayment(id, paid.invoice_id, "4.00")).toMatchObject({ status: "partially_paid", balance: "6.00" });
+    const paid = (await createInvoice(org, { customer_id: c.contact_id, line_items: [line()] })).json
+      .invoice as ZohoInvoice;
+    expect(zohoBooks.recordPayment(id, paid.invoice_id, "4.00")).toMatchObject({
+      status: "partially_paid",
+      balance: "6.00",
+    });
     const refused = await call("DELETE", `/invoices/${paid.invoice_id}`, { org });
     expect([refused.status, refused.json.code]).toEqual([400, 4001]);
     expect(refused.json.message).toContain("cannot be deleted");
     expect(zohoBooks.recordPayment(id, paid.invoice_id)).toMatchObject({ status: "paid", balance: "0.00" });
 
-    const free = (await createInvoice(org, { customer_id: c.contact_id, line_items: [line()] })).json.invoice as ZohoInvoice;
-    expect((await call("DELETE", `/invoices/${free.invoice_id}`, { org })).json).toEqual({ code: 0, message: "The invoice has been deleted." });
+    const free = (await createInvoice(org, { customer_id: c.contact_id, line_items: [line()] })).json
+      .invoice as ZohoInvoice;
+    expect((await call("DELETE", `/invoices/${free.invoice_id}`, { org })).json).toEqual({
+      code: 0,
+      message: "The invoice has been deleted.",
+    });
     expect(org.invoices.has(free.invoice_id)).toBe(false);
     expect((await call("DELETE", `/invoices/${free.invoice_id}`, { org })).status).toBe(404);
   });
@@ -361,16 +464,32 @@ describe("invoices", () => {
 
 describe("totals model", () => {
   const opts = { isInclusiveTax: false, pricePrecision: 2, taxRounding: "line" as const };
-  const vat = (pct: number, compound = false, id = `t${pct}`) => ({ tax_id: id, tax_name: `Tax ${pct}`, percentage: pct, compound });
+  const vat = (pct: number, compound = false, id = `t${pct}`) => ({
+    tax_id: id,
+    tax_name: `Tax ${pct}`,
+    percentage: pct,
+    compound,
+  });
 
   it("rounds the rate to price_precision before multiplying (12345.545 → 12345.55)", () => {
     const t = computeInvoiceTotals([{ rate: 12345.545, quantity: 2, taxes: [] }], opts);
     expect(t.lines[0]!.rate.toString()).toBe("12345.55");
     expect(t.total.toFixed(2)).toBe("24691.10");
     const jpy = computeInvoiceTotals([{ rate: 99.5, quantity: 3, taxes: [vat(10)] }], { ...opts, pricePrecision: 0 });
-    expect([jpy.lines[0]!.item_total.toString(), jpy.tax_total.toString(), jpy.total.toString()]).toEqual(["300", "30", "330"]);
-    const three = computeInvoiceTotals([{ rate: 1.2345, quantity: 1, taxes: [vat(5)] }], { ...opts, pricePrecision: 3 });
-    expect([three.lines[0]!.rate.toString(), three.tax_total.toString(), three.total.toString()]).toEqual(["1.235", "0.062", "1.297"]);
+    expect([jpy.lines[0]!.item_total.toString(), jpy.tax_total.toString(), jpy.total.toString()]).toEqual([
+      "300",
+      "30",
+      "330",
+    ]);
+    const three = computeInvoiceTotals([{ rate: 1.2345, quantity: 1, taxes: [vat(5)] }], {
+      ...opts,
+      pricePrecision: 3,
+    });
+    expect([three.lines[0]!.rate.toString(), three.tax_total.toString(), three.total.toString()]).toEqual([
+      "1.235",
+      "0.062",
+      "1.297",
+    ]);
   });
 
   it("exclusive: tax on item_total, half-up", () => {
@@ -428,20 +547,36 @@ describe("totals model", () => {
   it("the simulator applies the org's tax-rounding switch to real invoices", async () => {
     const org = seedOrganization({ taxes: [{ tax_name: "VAT 5", tax_percentage: 5 }] });
     const c = customer(org);
-    const body = { customer_id: c.contact_id, line_items: [0, 1, 2].map(() => line({ rate: 0.1, tax_id: org.taxId("VAT 5") })) };
+    const body = {
+      customer_id: c.contact_id,
+      line_items: [0, 1, 2].map(() => line({ rate: 0.1, tax_id: org.taxId("VAT 5") })),
+    };
     const perLine = (await createInvoice(org, body)).json.invoice as ZohoInvoice;
     org.settings.taxRounding = "invoice";
     const perInvoice = (await createInvoice(org, body)).json.invoice as ZohoInvoice;
-    expect([perLine.total, perLine.tax_total, perInvoice.total, perInvoice.tax_total]).toEqual(["0.33", 0.03, "0.32", 0.02]);
+    expect([perLine.total, perLine.tax_total, perInvoice.total, perInvoice.tax_total]).toEqual([
+      "0.33",
+      0.03,
+      "0.32",
+      0.02,
+    ]);
     expect(perLine.taxes).toEqual([{ tax_name: "VAT 5", tax_amount: 0.03 }]);
   });
 
   it("a group on an invoice reports each member tax", async () => {
     const org = seedOrganization({ preset: "ca" });
     const c = customer(org);
-    const inv = (await createInvoice(org, { customer_id: c.contact_id, line_items: [line({ rate: 19.99, tax_id: org.taxId("GST + QST") })] })).json.invoice as ZohoInvoice;
+    const inv = (
+      await createInvoice(org, {
+        customer_id: c.contact_id,
+        line_items: [line({ rate: 19.99, tax_id: org.taxId("GST + QST") })],
+      })
+    ).json.invoice as ZohoInvoice;
     // GST 0.9995 → 1.00; QST 1.99400… → 1.99
-    expect(inv.taxes).toEqual([{ tax_name: "GST", tax_amount: 1 }, { tax_name: "QST", tax_amount: 1.99 }]);
+    expect(inv.taxes).toEqual([
+      { tax_name: "GST", tax_amount: 1 },
+      { tax_name: "QST", tax_amount: 1.99 },
+    ]);
     expect(inv.total).toBe("22.98");
     expect(inv.line_items[0]).toMatchObject({ tax_type: "tax_group", tax_percentage: 14.975, item_total: 19.99 });
   });
@@ -484,14 +619,25 @@ describe("faults and counters", () => {
     zohoBooks.inject({ kind: "internal-error", method: "POST", path: "/invoices/{id}/status/sent", times: 2 });
     const inv = (await zoho.post<ZohoInvoiceResponse>("/invoices", body)).invoice;
     await expect(zoho.get(`/invoices/${inv.invoice_id}`)).resolves.toBeTruthy();
-    await expect(zoho.post(`/invoices/${inv.invoice_id}/status/sent`, undefined)).rejects.toBeInstanceOf(ZohoTransientError);
-    await expect(zoho.post(`/invoices/${inv.invoice_id}/status/sent`, undefined)).rejects.toBeInstanceOf(ZohoTransientError);
+    await expect(zoho.post(`/invoices/${inv.invoice_id}/status/sent`, undefined)).rejects.toBeInstanceOf(
+      ZohoTransientError,
+    );
+    await expect(zoho.post(`/invoices/${inv.invoice_id}/status/sent`, undefined)).rejects.toBeInstanceOf(
+      ZohoTransientError,
+    );
     await expect(zoho.post(`/invoices/${inv.invoice_id}/status/sent`, undefined)).resolves.toMatchObject({ code: 0 });
     expect(zohoBooks.pendingFaults).toBe(0);
-    expect(zohoBooks.counts()).toEqual({ "POST /invoices": 1, "GET /invoices/{id}": 1, "POST /invoices/{id}/status/sent": 3 });
+    expect(zohoBooks.counts()).toEqual({
+      "POST /invoices": 1,
+      "GET /invoices/{id}": 1,
+      "POST /invoices/{id}/status/sent": 3,
+    });
     expect(zohoBooks.count("POST /invoices")).toBe(1);
     expect(zohoBooks.count()).toBe(5);
-    expect(zohoBooks.requests[0]).toMatchObject({ organizationId: org.organization.organization_id, host: "www.zohoapis.com" });
+    expect(zohoBooks.requests[0]).toMatchObject({
+      organizationId: org.organization.organization_id,
+      host: "www.zohoapis.com",
+    });
   });
 
   it("a timeout never answers until the caller gives up; a delayed one answers late", async () => {
@@ -512,8 +658,12 @@ describe("faults and counters", () => {
     expect(org.invoices.size).toBe(1);
 
     zohoBooks.inject({ kind: "crash-after-create", then: "timeout" });
-    await expect(client(org, { timeoutMs: 150 }).post("/invoices", { ...body, reference_number: "#2" })).rejects.toBeInstanceOf(ZohoTransientError);
-    const found = await zoho.get<{ invoices: Array<{ invoice_number: string }> }>("/invoices", { reference_number: "#2" });
+    await expect(
+      client(org, { timeoutMs: 150 }).post("/invoices", { ...body, reference_number: "#2" }),
+    ).rejects.toBeInstanceOf(ZohoTransientError);
+    const found = await zoho.get<{ invoices: Array<{ invoice_number: string }> }>("/invoices", {
+      reference_number: "#2",
+    });
     expect(found.invoices.map((i) => i.invoice_number)).toEqual(["INV-000002"]);
   });
 
