@@ -232,12 +232,10 @@ describe("hostile input in every merchant-editable field", () => {
       for (const [label, value] of Object.entries(HOSTILE)) {
         const what = `${target.name} ← ${label}`;
         // A thrown error is what Remix answers with a 500.
-        const res = await target
-          .run(value)
-          .catch((err: unknown) => ({
-            status: 500,
-            body: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-          }));
+        const res = await target.run(value).catch((err: unknown) => ({
+          status: 500,
+          body: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        }));
         if (res.status >= 500) failures.push(`${what}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
         // Refusals say why, in our words: no database error text, no stack.
         const text = JSON.stringify(res.body ?? "");
