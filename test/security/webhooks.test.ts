@@ -250,8 +250,11 @@ describe("a replayed orders/paid delivery creates nothing twice", () => {
     };
 
     expect((await post(delivery)).status).toBe(200);
+    // The job is added right after the answer (ADR 016): wait for it, then take the state.
+    const jobsOfOrder = async () =>
+      (await storedState([s.shop], queues)).jobs!["sync-order"]!.filter((j) => j.startsWith(syncOrderJobId(s.shop, orderId)));
+    await expect.poll(jobsOfOrder, { timeout: 10_000 }).toHaveLength(1);
     const queued = await storedState([s.shop], queues);
-    expect(queued.jobs!["sync-order"]!.filter((j) => j.startsWith(syncOrderJobId(s.shop, orderId)))).toHaveLength(1);
 
     // Shopify retries (no 200 seen in time): at once, and three times in parallel.
     await Promise.all([post(delivery), post(delivery), post(delivery)]);
