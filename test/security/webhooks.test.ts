@@ -252,7 +252,9 @@ describe("a replayed orders/paid delivery creates nothing twice", () => {
     expect((await post(delivery)).status).toBe(200);
     // The job is added right after the answer (ADR 016): wait for it, then take the state.
     const jobsOfOrder = async () =>
-      (await storedState([s.shop], queues)).jobs!["sync-order"]!.filter((j) => j.startsWith(syncOrderJobId(s.shop, orderId)));
+      (await storedState([s.shop], queues)).jobs!["sync-order"]!.filter((j) =>
+        j.startsWith(syncOrderJobId(s.shop, orderId)),
+      );
     await expect.poll(jobsOfOrder, { timeout: 10_000 }).toHaveLength(1);
     const queued = await storedState([s.shop], queues);
 
