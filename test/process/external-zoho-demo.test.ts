@@ -26,7 +26,10 @@ it("the demo against an external Zoho-compatible server with real Zoho's quirks:
   const server = spawnTs("scripts/zoho-server.ts", {
     name: "zoho-server",
     env: base,
-    args: ["--port", String(port), "--quirks", "all"],
+    // Every quirk but the endless `put-429`: each of its refusals teaches the learned limiter (ADR 016)
+    // a lower budget for 10 minutes, and this test would then wait on that, not on the app. A 429 on the
+    // rounding PUT is covered by `npm run demo` and app/sync/sync-order.faults.test.ts.
+    args: ["--port", String(port), "--quirks", "lag,expiry,drop,http200,429,1070,invoice-rounding,unique-field"],
     forwardShopify: false,
   });
   children.push(server);
@@ -71,4 +74,4 @@ it("the demo against an external Zoho-compatible server with real Zoho's quirks:
   // Every injected quirk was met (drops, 200-errors, 429, 1070), and our limiter kept under 100/min.
   expect(summary.pendingFaults).toBe(0);
   expect(summary.rateLimited).toBe(0);
-}, 300_000);
+}, 600_000);
