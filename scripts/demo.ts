@@ -690,6 +690,7 @@ async function simulatedCorpus(ctx: Ctx): Promise<CorpusRun> {
 async function externalCorpus(ctx: Ctx): Promise<CorpusRun> {
   const { externalCorpus: build, zohoInvoiceFacts } = await import("./demo-external");
   const { getZohoClient } = await import("../app/zoho/connection.server");
+  const { ZohoRateLimitError } = await import("../app/zoho/errors");
   const { prisma } = await import("../app/db.server");
   const organization = ctx.organization!;
   const zoho = await getZohoClient(DEMO_SHOP);
@@ -710,8 +711,16 @@ async function externalCorpus(ctx: Ctx): Promise<CorpusRun> {
     shops,
     planned: plan(orders.map(({ file, fixture }) => ({ cs: shops[0]!, file, fixture }))),
     async facts(p, row) {
-      const facts = await zohoInvoiceFacts(zoho, p.fixture.order.name, row.zohoInvoiceId);
-      return { count: facts.count, total: facts.invoice ? facts.invoice.total : null };
+      // The read-back shares the organization's budget with the worker: our limiter may ask it to wait.
+      for (let tries = 0; ; tries++) {
+        try {
+          const facts = await zohoInvoiceFacts(zoho, p.fixture.order.name, row.zohoInvoiceId);
+          return { count: facts.count, total: facts.invoice ? facts.invoice.total : null };
+        } catch (err) {
+          if (!(err instanceof ZohoRateLimitError) || tries >= 10) throw err;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(err.retryAfterMs ?? 5_000, 65_000)));
+        }
+      }
     },
     invoicesInZoho: () => null,
     async zohoCalls() {
