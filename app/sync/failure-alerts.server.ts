@@ -216,3 +216,40 @@ export async function sendDueDigests(deps: DigestDeps & { onlyShops?: ReadonlySe
   }
   return result;
 }
+
+// ---- the Settings card ------------------------------------------------------------------------
+
+export interface FailureAlertsView {
+  /** The server has SMTP settings; without them the card explains that alerts are off here. */
+  smtpConfigured: boolean;
+  enabled: boolean;
+  /** The saved address, else the shop's email from Shopify (a suggestion), else "". */
+  email: string;
+  emailSuggested: boolean;
+  lastSentAt: string | null;
+  lastError: string | null;
+  lastFailedAt: string | null;
+  /** The shop's timezone, for the times above. */
+  timezone: string;
+}
+
+/** What the Settings card shows. Asks Shopify for the shop's email only while none is saved. */
+export async function failureAlertsView(
+  shop: string,
+  opts: { smtpConfigured: boolean; shopEmail: () => Promise<string | null>; timezone: () => Promise<string> },
+): Promise<FailureAlertsView> {
+  const s = await getFailureAlertSettings(shop);
+  const suggested = s.email ? null : await opts.shopEmail();
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  const timezone = s.lastSentAt || s.lastFailedAt ? await opts.timezone() : "UTC";
+  return {
+    smtpConfigured: opts.smtpConfigured,
+    enabled: s.enabled,
+    email: s.email ?? suggested ?? "",
+    emailSuggested: !s.email && Boolean(suggested),
+    lastSentAt: iso(s.lastSentAt),
+    lastError: s.lastError,
+    lastFailedAt: iso(s.lastFailedAt),
+    timezone,
+  };
+}
