@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { createLogger } from "~/logger.server";
 import { createMailer, type Mailer } from "~/mail/smtp.server";
+import { redactShop } from "~/sync/compliance.server";
 import {
   AlertSettingsError,
   DIGEST_INTERVAL_MS,
@@ -65,6 +66,13 @@ describe("failure alert settings", () => {
     await refuse(shop, at(-10), "unknown_tax_rate"); // before the alerts: on the Dashboard, not mailed
     await saveFailureAlertSettings(shop, { enabled: true, email: "owner@acme.example" }, at(0));
     expect(await sendDigestIfDue(shop, deps(at(1)))).toEqual({ kind: "nothing" });
+  });
+
+  it("go with the shop on shop/redact (the address is the merchant's)", async () => {
+    const shop = newShop();
+    await saveFailureAlertSettings(shop, { enabled: true, email: "owner@acme.example" });
+    await redactShop(shop);
+    expect(await prisma.failureAlert.findUnique({ where: { shop } })).toBeNull();
   });
 });
 
