@@ -189,6 +189,15 @@ describe("failure digests over SMTP", () => {
     }
   });
 
+  it("leaves an event of the last 30 seconds for the next sweep (its transaction may not have committed)", async () => {
+    const shop = newShop();
+    const address = `settle-${shop.slice(7, 15)}@acme.example`;
+    await saveFailureAlertSettings(shop, { enabled: true, email: address }, at(0));
+    await refuse(shop, new Date(at(1).getTime() + 10_000), "unknown_tax_rate", "#5001");
+    expect(await sendDigestIfDue(shop, deps(new Date(at(1).getTime() + 20_000)))).toEqual({ kind: "nothing" });
+    expect(await sendDigestIfDue(shop, deps(at(2)))).toMatchObject({ kind: "sent", orders: 1 });
+  });
+
   it("two sweeps racing for the same hour send one email", async () => {
     const shop = newShop();
     const address = `race-${shop.slice(7, 15)}@acme.example`;
@@ -207,8 +216,8 @@ describe("the worker's failure-alert sweep", () => {
     const shop = newShop();
     const address = `worker-${shop.slice(7, 15)}@acme.example`;
     const now = Date.now();
-    await saveFailureAlertSettings(shop, { enabled: true, email: address }, new Date(now - 60_000));
-    await refuse(shop, new Date(now - 30_000), "unknown_tax_rate", "#4001");
+    await saveFailureAlertSettings(shop, { enabled: true, email: address }, new Date(now - 120_000));
+    await refuse(shop, new Date(now - 60_000), "unknown_tax_rate", "#4001");
     await startWorkers(new Set([shop]), { alerts: { mailer, apiKey: "testApiKey" }, alertsEveryMs: 100 });
     const mail = await waitFor(async () => mailsTo(address)[0], { what: "the digest", timeoutMs: 10_000 });
     expect(mail.text).toContain("#4001");

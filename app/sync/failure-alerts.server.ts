@@ -17,6 +17,11 @@ import { adminAppUrl, buildDigest, type DigestOrder } from "~/sync/failure-diges
 
 /** At most one digest per shop per this long. */
 export const DIGEST_INTERVAL_MS = 60 * 60_000;
+/**
+ * Events younger than this are left for the next sweep: an event's time is taken before its
+ * transaction commits, so one committing late could otherwise fall behind `digestedUntil` unseen.
+ */
+export const EVENT_SETTLE_MS = 30_000;
 /** Orders one digest reads (the email lists 20 names per reason and counts the rest). */
 const MAX_ORDERS = 500;
 
@@ -82,9 +87,10 @@ export function deleteFailureAlert(shop: string) {
 export async function pendingDigestOrders(
   shop: string,
   since: Date,
+  until: Date,
 ): Promise<{ orders: DigestOrder[]; seenUntil: Date | null }> {
   const events = await prisma.syncEvent.findMany({
-    where: { shop, kind: "needs_attention", at: { gt: since }, orderId: { not: null } },
+    where: { shop, kind: "needs_attention", at: { gt: since, lte: until }, orderId: { not: null } },
     select: { orderId: true, at: true },
     orderBy: { at: "asc" },
     take: MAX_ORDERS * 4,
@@ -130,7 +136,8 @@ export async function sendDigestIfDue(shop: string, deps: DigestDeps): Promise<D
   const nextAt = row.lastSentAt ? new Date(row.lastSentAt.getTime() + DIGEST_INTERVAL_MS) : null;
   if (nextAt && nextAt > now) return { kind: "throttled", nextAt };
 
-  const { orders, seenUntil } = await pendingDigestOrders(shop, row.digestedUntil);
+  const settled = new Date(now.getTime() - EVENT_SETTLE_MS);
+  const { orders, seenUntil } = await pendingDigestOrders(shop, row.digestedUntil, settled);
   if (!seenUntil) return { kind: "nothing" };
   if (orders.length === 0) {
     // Every order that needed attention was fixed meanwhile: nothing to tell, move past them.
