@@ -117,6 +117,12 @@ describe("Order date column", { timeout: 60_000 }, () => {
     const phone = await open(s.shop, "/app/orders?sort=ordered_asc", PHONE);
     expect(await rowNames(phone)).toEqual(["#5001", "#5002", "#5003", "#5000"]);
     await phone.page.getByText(/Ordered Nov 2, 2026, 4:05 PM GMT\+1 · Received/).waitFor();
+    // The sort menu (the condensed table has no headings to click): newest order first.
+    await phone.page.getByRole("button", { name: /^Sort/ }).click();
+    await phone.page.getByRole("button", { name: "Newest first" }).click();
+    await phone.page.waitForURL(/sort=ordered_desc/);
+    await expect.poll(() => rowNames(phone)).toEqual(["#5003", "#5002", "#5001", "#5000"]);
+    await phone.page.keyboard.press("Escape");
     expect(await horizontalOverflow(phone.page)).toBe(0);
     await checkAndShoot(phone, "orders-order-date-phone");
     await phone.context.close();
