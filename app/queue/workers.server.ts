@@ -200,7 +200,10 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
     }
   };
   await setUpSchedulers("scan-all-at-start");
-  log.info({ prefix, concurrency: syncOrderWorker.concurrency, scanEveryMs, resumeEveryMs }, "workers started");
+  log.info(
+    { prefix, concurrency: syncOrderWorker.concurrency, scanEveryMs, resumeEveryMs, alertsEveryMs },
+    "workers started",
+  );
 
   let closing: Promise<void> | undefined;
   // Redis came back after an outage. A restart without persistence (or a failover) loses every key:
