@@ -240,13 +240,14 @@ export interface FailureAlertsView {
   timezone: string;
 }
 
-/** What the Settings card shows. Asks Shopify for the shop's email only while none is saved. */
+/** What the Settings card shows. */
 export async function failureAlertsView(
   shop: string,
   opts: { smtpConfigured: boolean; shopEmail: () => Promise<string | null>; timezone: () => Promise<string> },
 ): Promise<FailureAlertsView> {
   const s = await getFailureAlertSettings(shop);
-  const suggested = s.email ? null : await opts.shopEmail();
+  // Shopify is asked only when its answer is shown: alerts possible here, no address saved.
+  const suggested = s.email || !opts.smtpConfigured ? null : await opts.shopEmail();
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const timezone = s.lastSentAt || s.lastFailedAt ? await opts.timezone() : "UTC";
   return {
