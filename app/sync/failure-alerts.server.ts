@@ -159,7 +159,12 @@ export async function sendDigestIfDue(shop: string, deps: DigestDeps): Promise<D
     const { messageId } = await deps.mailer.send({ to: row.email, ...email });
     await prisma.failureAlert.update({
       where: { shop },
-      data: { digestedUntil: seenUntil, lastError: null, lastFailedAt: null, failedAttempts: 0 },
+      data: { lastError: null, lastFailedAt: null, failedAttempts: 0 },
+    });
+    // Forward only: alerts turned off and on again meanwhile started a later count.
+    await prisma.failureAlert.updateMany({
+      where: { shop, digestedUntil: { lt: seenUntil } },
+      data: { digestedUntil: seenUntil },
     });
     log.info({ orders: orders.length }, "failure digest sent");
     return { kind: "sent", orders: orders.length, messageId };
