@@ -226,7 +226,10 @@ export function orderDate(value: unknown): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** INSERT … ON CONFLICT in one round trip; returns the row's status whether new or not. */
+/**
+ * INSERT … ON CONFLICT in one round trip; returns the row's status whether new or not. The order
+ * date is set on insert only: a replayed webhook changes nothing (the next sync attempt stores it).
+ */
 export async function upsertQueuedOrder(
   shop: string,
   orderId: string,
@@ -236,8 +239,7 @@ export async function upsertQueuedOrder(
   const rows = await prisma.$queryRaw<Array<{ status: OrderSyncStatus; lastErrorCode: string | null }>>`
     INSERT INTO "OrderSync" ("id", "shop", "orderId", "orderName", "processedAt", "status", "createdAt", "updatedAt")
     VALUES (gen_random_uuid()::text, ${shop}, ${orderId}, ${orderName}, ${processedAt}, 'queued', now(), now())
-    ON CONFLICT ("shop", "orderId") DO UPDATE SET "orderName" = COALESCE("OrderSync"."orderName", EXCLUDED."orderName"),
-      "processedAt" = COALESCE("OrderSync"."processedAt", EXCLUDED."processedAt")
+    ON CONFLICT ("shop", "orderId") DO UPDATE SET "orderName" = COALESCE("OrderSync"."orderName", EXCLUDED."orderName")
     RETURNING "status", "lastErrorCode"`;
   const row = rows[0];
   if (!row) throw new Error(`OrderSync upsert for ${shop} ${orderId} returned nothing`);
