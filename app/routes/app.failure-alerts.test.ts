@@ -52,6 +52,10 @@ describe("/app/failure-alerts", () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ ok: false, error: '"hello@" is not an email address.' });
     expect((await post(shop, { enabled: "maybe", email: "" })).status).toBe(400);
+    // Hostile or huge input is refused as an address, and nothing is stored.
+    for (const email of [`x@y.example"; DROP TABLE "FailureAlert"; --`, `${"a".repeat(10_000)}@bottega.example`])
+      expect((await post(shop, { enabled: "true", email })).body).toMatchObject({ ok: false });
+    expect((await getFailureAlertSettings(shop)).email).toBeNull();
 
     const ok = await post(shop, { enabled: "true", email: "books@bottega.example" });
     expect(ok.status).toBe(200);
