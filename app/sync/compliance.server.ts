@@ -9,6 +9,7 @@ import { z } from "zod";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { recordSyncEvent } from "~/sync/events.server";
+import { deleteFailureAlert } from "~/sync/failure-alerts.server";
 import { deleteShopOrders, redactOrderMessages } from "~/sync/order-sync.server";
 import { MalformedWebhookError } from "~/sync/webhooks.server";
 
@@ -243,6 +244,7 @@ export async function redactShop(shop: string, { log = rootLogger }: { log?: Log
     prisma.contactLink.deleteMany({ where: { shop } }),
     prisma.taxCache.deleteMany({ where: { shop } }),
     prisma.backfill.deleteMany({ where: { shop } }), // its BackfillOrder rows cascade
+    deleteFailureAlert(shop), // the merchant's alert address
   ]);
   const result = {
     sessions: sessions.count,

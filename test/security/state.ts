@@ -70,7 +70,7 @@ export async function expectNothingChanged(
 /** The app's tables all still exist (an injected DROP TABLE would show here). */
 export async function expectTablesIntact(): Promise<void> {
   const rows = await prisma.$queryRaw<Array<{ name: string | null }>>`
-    SELECT to_regclass(t)::text AS name FROM unnest(ARRAY['"Session"', '"ZohoConnection"', '"OrderSync"', '"SyncEvent"', '"ContactLink"', '"TaxCache"', '"Backfill"', '"BackfillOrder"']) AS t`;
+    SELECT to_regclass(t)::text AS name FROM unnest(ARRAY['"Session"', '"ZohoConnection"', '"OrderSync"', '"SyncEvent"', '"ContactLink"', '"TaxCache"', '"Backfill"', '"BackfillOrder"', '"FailureAlert"']) AS t`;
   expect(rows.map((r) => r.name)).toEqual([
     '"Session"',
     '"ZohoConnection"',
@@ -80,5 +80,6 @@ export async function expectTablesIntact(): Promise<void> {
     '"TaxCache"',
     '"Backfill"',
     '"BackfillOrder"',
+    '"FailureAlert"',
   ]);
 }
