@@ -99,13 +99,34 @@ interface Step {
   now: () => Date;
 }
 
+/** A change recorded while the last one was being applied finds the job still running: run again (bounded). */
+const MAX_CHANGE_RUNS = 3;
+
 /**
  * Applies the order's recorded edit or cancellation to its invoice; null when there is none (the
  * caller then runs the ordinary sync). Errors are recorded on the row and rethrown for the queue.
+ * A change that arrived meanwhile (its webhook found this job running, so no new job was added) is
+ * applied in the same call.
  */
 export async function applyPendingChange(
   input: { shop: string; orderId: string },
   deps: SyncDeps = {},
+): Promise<OrderChangeOutcome | null> {
+  let last: OrderChangeOutcome | null = null;
+  let zohoCalls = 0;
+  for (let run = 0; run < MAX_CHANGE_RUNS; run++) {
+    const outcome = await applyOnce(input, deps);
+    if (!outcome) break;
+    if (outcome.kind === "busy") return last ?? outcome;
+    zohoCalls += outcome.zohoCalls;
+    last = { ...outcome, zohoCalls };
+  }
+  return last;
+}
+
+async function applyOnce(
+  input: { shop: string; orderId: string },
+  deps: SyncDeps,
 ): Promise<OrderChangeOutcome | null> {
   const { shop, orderId } = input;
   const pending = await prisma.orderSync.findUnique({
