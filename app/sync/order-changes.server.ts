@@ -124,10 +124,7 @@ export async function applyPendingChange(
   return last;
 }
 
-async function applyOnce(
-  input: { shop: string; orderId: string },
-  deps: SyncDeps,
-): Promise<OrderChangeOutcome | null> {
+async function applyOnce(input: { shop: string; orderId: string }, deps: SyncDeps): Promise<OrderChangeOutcome | null> {
   const { shop, orderId } = input;
   const pending = await prisma.orderSync.findUnique({
     where: { shop_orderId: { shop, orderId } },
