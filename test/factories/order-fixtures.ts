@@ -962,7 +962,7 @@ const entries: Entry[] = [
       "Edited before payment: the teapot removed, the mugs lowered from 3 to 2. The invoice carries what the " +
       "customer keeps (currentQuantity), the 10% code on the kept units only, and totals currentTotalPriceSet.",
     spec: {
-      name: "#3014",
+      name: "#3019",
       ...US,
       ...sam,
       processedAt: "2026-04-16T10:00:00Z",
