@@ -160,6 +160,30 @@ describe("an edit of an invoiced order", () => {
     expect(created).toMatchObject({ kind: "created", zohoTotal: editedOrder().currentTotalPriceSet.shopMoney.amount });
   });
 
+  it("an edit Zoho cannot take (a product with a tax rate it lacks) leaves the draft and says why", async () => {
+    const { shop, org, orderId, addOrder, apply } = await invoiced();
+    const before = invoicesOf(org)[0]!;
+    addOrder(
+      italianOrder({
+        lines: [
+          CUPS,
+          BOOK,
+          { title: "Gift wrap", quantity: 1, price: "3.00", taxes: [{ title: "IVA", percent: "7" }] },
+        ],
+        overrides: { updatedAt: EDITED_AT },
+      }),
+    );
+    await recordOrderChange(shop, orderId, { kind: "edit", at: new Date(EDITED_AT) });
+
+    await expect(apply()).rejects.toMatchObject({ code: "unknown_tax_rate" });
+
+    expect(invoicesOf(org)).toEqual([before]);
+    const r = await row(shop, orderId);
+    expect(r).toMatchObject({ status: "needs_attention", pendingChange: null, lastErrorCode: "unknown_tax_rate" });
+    expect(r.lastErrorMessage).toMatch(/^Edit not applied to invoice INV-\d+: .*7/);
+    expect(await events(shop, "needs_attention")).toHaveLength(1);
+  });
+
   it("an edit recorded while the change is being applied stays pending for the next run", async () => {
     const { shop, orderId } = await invoiced();
     await recordOrderChange(shop, orderId, { kind: "edit", at: new Date("2026-11-21T08:00:00Z") });
@@ -248,6 +272,15 @@ describe("a cancellation", () => {
     expect(await syncOrder({ shop, orderId })).toMatchObject({ kind: "skipped" });
     expect(zohoBooks.count()).toBe(0);
     expect(await events(shop, "order_skipped")).toHaveLength(1);
+  });
+
+  it("of an order waiting for a person (refused before its invoice) ends it: skipped, not needing attention", async () => {
+    const { shop } = await connectedShop();
+    await prisma.orderSync.create({
+      data: { shop, orderId: "5002", status: "needs_attention", lastErrorCode: "unknown_tax_rate" },
+    });
+    expect(await cancel(shop, "5002")).toEqual({ outcome: "skipped" });
+    expect(await row(shop, "5002")).toMatchObject({ status: "skipped", lastErrorCode: "cancelled_before_invoice" });
   });
 
   it("of an order the app never recorded (never paid) records nothing", async () => {

@@ -316,7 +316,8 @@ export async function recordOrderChange(
     const idle = !row.zohoInvoiceId && isUnclaimed(row, now) && row.status !== "creating";
     if (idle) {
       if (change.kind === "edit") return { outcome: "nothing_to_do" as const };
-      const waiting = row.status === "queued" || row.status === "failed";
+      // Waiting to be sent, retried, or waiting for a person: none of it matters for a cancelled order.
+      const waiting = row.status === "queued" || row.status === "failed" || row.status === "needs_attention";
       await tx.orderSync.update({
         where: { id: row.id },
         data: waiting
