@@ -136,6 +136,27 @@ describe("an edit of an invoiced order", () => {
     expect(zohoCalls).toBe(1); // GET the invoice; taxes cached, no contact or item looked up
   });
 
+  it("a sent invoice of an order the mapping now refuses still says its total changed, and why", async () => {
+    const { shop, org, orderId, addOrder, apply } = await invoiced();
+    [...org.invoices.values()][0]!.status = "sent";
+    addOrder(
+      italianOrder({
+        lines: [
+          CUPS,
+          BOOK,
+          { title: "Gift wrap", quantity: 1, price: "3.00", taxes: [{ title: "IVA", percent: "7" }] },
+        ],
+        overrides: { updatedAt: EDITED_AT },
+      }),
+    );
+    await recordOrderChange(shop, orderId, { kind: "edit", at: new Date(EDITED_AT) });
+
+    expect((await apply()).outcome).toMatchObject({ action: "flagged" });
+    const r = await row(shop, orderId);
+    expect(r.status).toBe("synced");
+    expect(r.changeNote).toMatch(/total \d+\.\d\d → \d+\.\d\d EUR; the lines cannot be compared \(.*7/);
+  });
+
   it("with 'Update draft invoices when an order is edited' off, a draft is noted, not changed", async () => {
     const { shop, org, orderId, addOrder, apply } = await invoiced();
     await setOrderChangeSettings(shop, { updateDraftsOnEdit: false });

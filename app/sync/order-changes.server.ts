@@ -15,8 +15,10 @@ import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { adminGraphqlFor, fetchPaidOrder, fetchShopInfo, type AdminGraphql } from "~/shopify/orders.server";
 import { invoiceChanges, type ComparableInvoice } from "~/sync/invoice-changes";
-import { mapOrderToInvoice } from "~/sync/mapping";
-import { currencyDecimals, Decimal } from "~/sync/money";
+import { isMappingError } from "~/sync/errors";
+import { mapOrderToInvoice, type PaidOrder } from "~/sync/mapping";
+import { invoicesCurrentState } from "~/sync/mapping/kept";
+import { currencyDecimals } from "~/sync/money";
 import { clearMarks } from "~/sync/order-invoice.server";
 import { claimOrder, NO_INVOICE, type OrderClaim, type OrderSyncData } from "~/sync/order-sync.server";
 import {
@@ -136,9 +138,8 @@ async function applyOnce(input: { shop: string; orderId: string }, deps: SyncDep
   const claimed = await claimOrder(shop, orderId, planChange, { now, heartbeatMs: deps.heartbeatMs, log });
   if (!claimed.taken) return claimed.busy ? { kind: "busy" } : null;
   const { claim, plan } = claimed;
-  let zoho: ZohoClient | undefined;
   try {
-    zoho = deps.zoho ?? (await getZohoClient(shop));
+    const zoho = deps.zoho ?? (await getZohoClient(shop));
     const graphql = deps.graphql ?? (await adminGraphqlFor(shop));
     const before = zoho.requestCount;
     const action = await applyClaimed({ claim, plan, zoho, graphql, log, now });
@@ -192,11 +193,10 @@ async function cancel(s: Step, invoice: ZohoInvoice): Promise<OrderChangeAction>
     return "deleted";
   }
   const how = await voidInvoice(s.zoho, invoice);
-  const was = invoice.status === "draft" ? "draft" : `${invoice.status}`;
   const message =
     how === "already_void"
       ? `${name} was cancelled: invoice ${invoice.invoice_number} is void in Zoho Books already.`
-      : `${name} was cancelled: invoice ${invoice.invoice_number} (${was}) voided in Zoho Books${how === "sent_then_voided" ? " — this organization voids only sent invoices, so it was marked sent first" : ""}.`;
+      : `${name} was cancelled: invoice ${invoice.invoice_number} (${invoice.status}) voided in Zoho Books${how === "sent_then_voided" ? " — this organization voids only sent invoices, so it was marked sent first" : ""}.`;
   await claim.settle(
     { zohoInvoiceStatus: "void", lastErrorCode: null, lastErrorMessage: null, changeNote: null },
     [{ kind: "invoice_voided", message, data: { invoiceId: invoice.invoice_id, was: invoice.status, how } }],
@@ -218,25 +218,13 @@ async function edit(s: Step, invoice: ZohoInvoice): Promise<OrderChangeAction> {
   if (invoice.status === "draft" && updateDraftsOnEdit) return updateDraft(s, invoice);
   // Left alone: compare without side effects (no contact or item is created for an invoice we keep;
   // line names do not depend on Zoho items, so none are looked up).
-  const settings = await loadShopSettings(claim.shop);
   const order = await fetchPaidOrder(s.graphql, claim.orderId);
-  const { ianaTimezone } = await fetchShopInfo(claim.shop, s.graphql);
-  const ctx = { shop: claim.shop, organizationId: settings.organizationId };
-  const mapped = mapOrderToInvoice(order, await getTaxTable(s.zoho, ctx), {
-    pricePrecision: settings.pricePrecision,
-    organizationCurrency: settings.currencyCode,
-    timezone: ianaTimezone,
-    discountStyle: settings.discountStyle,
-  });
-  const currency = { code: mapped.currencyCode, decimals: currencyDecimals(mapped.currencyCode) };
-  const changes = invoiceChanges(
-    comparable(invoice),
-    { lines: mapped.payload.line_items, total: mapped.expectedTotal },
-    currency,
-  );
+  const changes = await changesAgainst(s, invoice, order);
   const updatedAt = shopifyUpdatedAtOf(order);
   if (changes.length === 0) {
-    await claim.settle({ shopifyUpdatedAt: updatedAt, changeNote: null }, [], { handledChangeSeq: s.plan.seq });
+    await claim.settle({ shopifyUpdatedAt: updatedAt, changeNote: null, ...clearedChangeError(claim) }, [], {
+      handledChangeSeq: s.plan.seq,
+    });
     return "unchanged";
   }
   const why =
@@ -245,11 +233,43 @@ async function edit(s: Step, invoice: ZohoInvoice): Promise<OrderChangeAction> {
       : `Changed after the invoice was sent (${invoice.invoice_number} is ${invoice.status} in Zoho Books and is left as it is)`;
   const note = `${why}: ${changes.join("; ")}.`;
   await claim.settle(
-    { shopifyUpdatedAt: updatedAt, changeNote: note, zohoInvoiceStatus: invoice.status },
+    { shopifyUpdatedAt: updatedAt, changeNote: note, zohoInvoiceStatus: invoice.status, ...clearedChangeError(claim) },
     [{ kind: "order_changed", message: `${order.name}: ${note}`, data: { changes } }],
     { handledChangeSeq: s.plan.seq },
   );
   return "flagged";
+}
+
+/**
+ * What the order now differs in from an invoice we keep. An order the mapping refuses now (a product
+ * added with a tax Zoho lacks) still says that its total changed, and why the lines cannot be told.
+ */
+async function changesAgainst(s: Step, invoice: ZohoInvoice, order: PaidOrder): Promise<string[]> {
+  const settings = await loadShopSettings(s.claim.shop);
+  const { ianaTimezone } = await fetchShopInfo(s.claim.shop, s.graphql);
+  const ctx = { shop: s.claim.shop, organizationId: settings.organizationId };
+  const currency = { code: order.currencyCode, decimals: currencyDecimals(order.currencyCode) };
+  try {
+    const mapped = mapOrderToInvoice(order, await getTaxTable(s.zoho, ctx), {
+      pricePrecision: settings.pricePrecision,
+      organizationCurrency: settings.currencyCode,
+      timezone: ianaTimezone,
+      discountStyle: settings.discountStyle,
+    });
+    const after = { lines: mapped.payload.line_items, total: mapped.expectedTotal };
+    return invoiceChanges(comparable(invoice), after, currency);
+  } catch (err) {
+    if (!isMappingError(err)) throw err;
+    const total = (invoicesCurrentState(order) ? order.currentTotalPriceSet : order.totalPriceSet).shopMoney.amount;
+    const totalOnly = invoiceChanges({ lines: [], total: String(invoice.total) }, { lines: [], total }, currency);
+    return [...totalOnly, `the lines cannot be compared (${err.message})`];
+  }
+}
+
+/** An earlier failed attempt at a change said so on the row; the change has now gone through. */
+function clearedChangeError(claim: OrderClaim) {
+  const message = claim.row.lastErrorMessage ?? "";
+  return /^(Edit|Cancellation) not applied/.test(message) ? { lastErrorCode: null, lastErrorMessage: null } : {};
 }
 
 /** The block's Update, by itself: re-map the order onto the draft (a PUT only when something changed). */
@@ -262,10 +282,9 @@ async function updateDraft(s: Step, invoice: ZohoInvoice): Promise<OrderChangeAc
     { lines: prepared.payload.line_items, total: prepared.mapped.expectedTotal },
     currency,
   );
-  if (changes.length === 0 && new Decimal(String(invoice.total)).eq(prepared.mapped.expectedTotal)) {
-    await claim.settle({ shopifyUpdatedAt: shopifyUpdatedAtOf(prepared.order), changeNote: null }, [], {
-      handledChangeSeq: s.plan.seq,
-    });
+  if (changes.length === 0) {
+    const record = { shopifyUpdatedAt: shopifyUpdatedAtOf(prepared.order), changeNote: null };
+    await claim.settle({ ...record, ...clearedChangeError(claim) }, [], { handledChangeSeq: s.plan.seq });
     return "unchanged";
   }
   const updated = await updateDraftInvoice(s.zoho, invoice.invoice_id, prepared.payload, { current: invoice });
