@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { adminGraphqlFor } from "~/shopify/orders.server";
 import { applyPendingChange, setOrderChangeSettings } from "~/sync/order-changes.server";
-import { claimOrder, recordOrderChange } from "~/sync/order-sync.server";
+import { claimOrder, recordOrderChange, waitingOrdersWhere } from "~/sync/order-sync.server";
 import { syncOrder } from "~/sync/sync-order.server";
 import type { LineSpec } from "~test/factories/order";
 import { italianOrder } from "~test/factories/italian-order";
@@ -203,6 +203,16 @@ describe("an edit of an invoiced order", () => {
     expect(r).toMatchObject({ status: "needs_attention", pendingChange: null, lastErrorCode: "unknown_tax_rate" });
     expect(r.lastErrorMessage).toMatch(/^Edit not applied to invoice INV-\d+: .*7/);
     expect(await events(shop, "needs_attention")).toHaveLength(1);
+  });
+
+  it("waits for the catch-up scan when its job could not be enqueued (Redis down)", async () => {
+    const { shop, orderId, apply } = await invoiced();
+    const waiting = () => prisma.orderSync.findMany({ where: waitingOrdersWhere(shop, new Date()) });
+    expect(await waiting()).toEqual([]);
+    await recordOrderChange(shop, orderId, { kind: "cancel", at: null });
+    expect((await waiting()).map((r) => r.orderId)).toEqual([orderId]);
+    await apply();
+    expect(await waiting()).toEqual([]);
   });
 
   it("an edit recorded while the change is being applied stays pending for the next run", async () => {
