@@ -791,10 +791,12 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
     const row = rows.get(order.name)!;
     const facts = await run.facts(p, row);
     invoicesForOrders += facts.count;
+    // What the invoice must total: the order after its edits (the fixture's expectation), else as paid.
+    const invoiced = expect.total ?? order.totalPriceSet.shopMoney.amount;
     const base = {
       order: order.name,
       fixture: p.file.replace(/\.json$/, ""),
-      shopifyTotal: `${order.totalPriceSet.shopMoney.amount} ${order.currencyCode}`,
+      shopifyTotal: `${invoiced} ${order.currencyCode}`,
     };
     if (order.test) {
       // A test order (the reference fixture was captured from a development store): never invoiced automatically.
@@ -832,7 +834,7 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
     created++;
     // Zoho's own answer, in the currency's precision (Zoho prints "32.550" for a 3-decimal org).
     const zohoTotal = formatMoney(new Decimal(String(facts.total)), currencyDecimals(order.currencyCode));
-    const equal = new Decimal(zohoTotal).eq(order.totalPriceSet.shopMoney.amount);
+    const equal = new Decimal(zohoTotal).eq(invoiced);
     if (row.syncedAt) latencies.push(row.syncedAt.getTime() - p.paidAt);
     const note = corrected.has(`${p.cs.shop}|${order.legacyResourceId}`) ? " (adjustment corrected)" : "";
     table.push({
@@ -908,12 +910,33 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   if (jobs !== null && jobs !== planned.length) problems.push(`${jobs} sync jobs for ${planned.length} orders`);
   const unmet = ctx.external ? 0 : ctx.mocks.books.zohoBooks.pendingFaults;
   if (unmet) problems.push(`${unmet} injected Zoho fault(s) never happened: the demo did not test what it claims`);
+  if (!ctx.external) problems.push(...(await lifecycle(ctx, shops)));
   for (const p of problems) console.error(`✗ ${p}`);
   if (problems.length === 0)
     console.log(
       `\n✓ ${planned.length} orders: every Zoho total equals its Shopify total to the cent, every refusal is the expected one, no duplicate invoice.`,
     );
   return problems.length === 0;
+}
+
+/** An edited and a cancelled order on the Italian corpus shop (scripts/demo-lifecycle.ts, ADR 019). */
+async function lifecycle(ctx: Ctx, shops: CorpusShop[]): Promise<string[]> {
+  const it = shops.find((s) => s.group?.currency === "EUR" && s.group.taxes.taxes.some((t) => t.tax_percentage === 22));
+  if (!it) return ["no EUR corpus shop with a 22 % tax for the edit and cancel orders"];
+  const { runLifecycleDemo } = await import("./demo-lifecycle");
+  try {
+    return await runLifecycleDemo({
+      appUrl: ctx.app.url,
+      secret: ctx.env.SHOPIFY_API_SECRET,
+      shop: it.shop,
+      organizationId: it.organizationId,
+      books: ctx.mocks.books,
+      shopify: ctx.mocks.shopify,
+      workerAlive: () => ctx.worker?.running ?? false,
+    });
+  } catch (err) {
+    return [`edit/cancel demo: ${err instanceof Error ? err.message : String(err)}`];
+  }
 }
 
 /** sync-order jobs in the demo's queue (each order's job is kept after it finishes); null if unknown. */

@@ -16,6 +16,7 @@ import { ensureOrderSync, holdOrder } from "~/sync/order-sync.server";
 import { verdictFor, VERDICT_DEFAULTS, type VerdictConfig } from "~/sync/verdict";
 import { loadShopGate, pauseShop } from "~/sync/shop-pause.server";
 import { syncOrder, type SyncDeps, type SyncOutcome } from "~/sync/sync-order.server";
+import { applyPendingChange, type OrderChangeAction, type OrderChangeOutcome } from "~/sync/order-changes.server";
 
 export interface SyncOrderWorkerConfig {
   /** Overrides of the queue policy's delays (tests use milliseconds). */
@@ -63,7 +64,9 @@ export type SyncOrderJobResult =
     }
   | { kind: "already_synced"; invoiceId: string | null }
   | { kind: "skipped"; reason: string }
-  | { kind: "held"; code: string };
+  | { kind: "held"; code: string }
+  /** An edit or cancellation applied to the order's invoice (ADR 019). */
+  | { kind: "changed"; change: "edit" | "cancel"; action: OrderChangeAction; zohoCalls: number };
 
 export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<SyncOrderJobData, SyncOrderJobResult> {
   const policy: VerdictConfig = { ...VERDICT_DEFAULTS, ...cfg.policy };
@@ -131,9 +134,14 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
       }
     }
 
-    let outcome: SyncOutcome;
+    let outcome: SyncOutcome | OrderChangeOutcome;
     try {
-      outcome = await syncOrder({ shop, orderId, mode }, { ...(await cfg.syncDeps?.(job)), log });
+      const deps = { ...(await cfg.syncDeps?.(job)), log };
+      // An invoiced order's recorded edit or cancellation first (one row read when there is none);
+      // else the ordinary sync, and a change that arrived while its invoice was being created.
+      outcome = (await applyPendingChange({ shop, orderId }, deps)) ?? (await syncOrder({ shop, orderId, mode }, deps));
+      if (outcome.kind === "created" || outcome.kind === "recovered" || outcome.kind === "finished")
+        await applyPendingChange({ shop, orderId }, deps);
     } catch (err) {
       const { action, message } = verdictFor(err, { config: policy });
       log.warn(
@@ -178,6 +186,8 @@ export function createSyncOrderProcessor(cfg: SyncOrderWorkerConfig): Processor<
           zohoCalls: outcome.zohoCalls,
           corrected: outcome.corrected,
         };
+      case "changed":
+        return { kind: "changed", change: outcome.change, action: outcome.action, zohoCalls: outcome.zohoCalls };
       case "already_synced":
         return { kind: "already_synced", invoiceId: outcome.invoiceId };
       case "skipped":

@@ -66,7 +66,15 @@ describe("/app dashboard", () => {
 
     const mine = (await load(await adminDocumentRequest(shop, "/app"))).body as Awaited<ReturnType<typeof loader>>;
 
-    expect(mine.counts).toEqual({ all: 4, synced: 2, needs_attention: 1, waiting: 1, failed: 0, deleted: 0 });
+    expect(mine.counts).toEqual({
+      all: 4,
+      synced: 2,
+      needs_attention: 1,
+      waiting: 1,
+      failed: 0,
+      changed: 0,
+      deleted: 0,
+    });
     expect(mine.recent.map((e) => [e.kindLabel, e.orderName, e.message])).toEqual([
       ["Needs attention", "#1003", "No Zoho tax of 7%"],
       ["Invoice created", "#1001", "Created draft invoice INV-000001 for #1001"],

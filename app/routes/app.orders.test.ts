@@ -165,13 +165,47 @@ describe("/app/orders list", () => {
       canSend: false,
     });
     expect(data.orders[3]).toMatchObject({ held: true, canSend: true });
-    expect(data.counts).toEqual({ all: 4, needs_attention: 1, failed: 0, waiting: 2, synced: 1, deleted: 0 });
+    expect(data.counts).toEqual({
+      all: 4,
+      needs_attention: 1,
+      failed: 0,
+      waiting: 2,
+      synced: 1,
+      changed: 0,
+      deleted: 0,
+    });
     expect(data).toMatchObject({
       connected: false,
       needsReconnect: false,
       backfill: null,
       filters: { view: "all", received: null, query: "" },
     });
+  });
+
+  it("the Changed tab lists orders edited after their invoice or cancelled, with what changed (ADR 019)", async () => {
+    const shop = uniqueShop();
+    await installShop(shop);
+    const note = "Changed after the invoice was sent (INV-000078 is sent in Zoho Books): Cookbook removed.";
+    await seedRows(shop, [
+      { orderId: "2101", status: "synced", zohoInvoiceId: "78", zohoInvoiceNumber: "INV-000078", changeNote: note },
+      {
+        orderId: "2102",
+        status: "synced",
+        zohoInvoiceId: "79",
+        zohoInvoiceStatus: "void",
+        cancelledAt: new Date("2026-11-22T08:00:00Z"),
+      },
+      { orderId: "2103", status: "synced", zohoInvoiceId: "80", pendingChange: "edit" },
+    ]);
+
+    const data = await load(shop, "?status=changed");
+
+    expect(data.counts.changed).toBe(2);
+    expect(data.orders.map((o) => [o.orderName, o.cancelled, o.changeNote, o.changePending])).toEqual([
+      ["#2102", true, null, null],
+      ["#2101", false, note, null],
+    ]);
+    expect((await load(shop)).orders[0]).toMatchObject({ orderName: "#2103", changePending: "edit" });
   });
 
   it("filters by tab, order name and received date, and pages with cursors both ways", async () => {

@@ -77,6 +77,7 @@ const VIEW_LABELS: Record<OrderView, string> = {
   failed: "Retrying",
   waiting: "Waiting",
   synced: "Synced",
+  changed: "Changed or cancelled",
   deleted: "Deleted or not invoiced",
 };
 
@@ -453,6 +454,28 @@ function usePolling(ms: number | null) {
 }
 
 function StatusBadge({ order }: { order: OrderRowView }) {
+  return (
+    <InlineStack gap="100" wrap>
+      <SyncBadge order={order} />
+      <LifeBadge order={order} />
+    </InlineStack>
+  );
+}
+
+/** What happened to the order after its invoice (ADR 019): cancelled, changed, or being applied. */
+function LifeBadge({ order }: { order: OrderRowView }) {
+  if (order.changePending)
+    return (
+      <Badge tone="info" progress="partiallyComplete">
+        {order.changePending === "cancel" ? "Cancelling" : "Updating"}
+      </Badge>
+    );
+  if (order.cancelled) return <Badge>{order.invoiceStatus === "void" ? "Cancelled · void" : "Cancelled"}</Badge>;
+  if (order.changeNote) return <Badge tone="attention">Changed after invoice</Badge>;
+  return null;
+}
+
+function SyncBadge({ order }: { order: OrderRowView }) {
   switch (order.status) {
     case "synced":
       return <Badge tone="success">Synced</Badge>;
@@ -524,7 +547,7 @@ function Total({ value, currency, mismatch }: { value: string | null; currency: 
 
 /** Why the order is where it is, when the next automatic try is, and its activity. */
 function Reason({ order, timezone }: { order: OrderRow; timezone: string }) {
-  if (!order.errorMessage && order.status !== "failed")
+  if (!order.errorMessage && order.status !== "failed" && !order.changeNote)
     return (
       <Text as="span" tone="subdued">
         —
@@ -540,6 +563,11 @@ function Reason({ order, timezone }: { order: OrderRow; timezone: string }) {
           breakWord
         >
           {order.errorMessage}
+        </Text>
+      )}
+      {order.changeNote && (
+        <Text as="p" variant="bodySm" tone="caution" breakWord>
+          {order.changeNote}
         </Text>
       )}
       {order.status === "failed" && (
@@ -676,7 +704,7 @@ function OrdersTable(props: {
                 Zoho {o.zohoTotal ? `${o.zohoTotal} ${o.currencyCode ?? ""}` : "—"}
               </Text>
             </InlineStack>
-            {(o.errorMessage || o.status === "failed") && <Reason order={o} timezone={timezone} />}
+            {(o.errorMessage || o.status === "failed" || o.changeNote) && <Reason order={o} timezone={timezone} />}
             <Text as="span" variant="bodySm" tone="subdued">
               {o.orderedAt ? `Ordered ${formatShopTime(o.orderedAt, timezone)} · ` : ""}Received{" "}
               {formatShopTime(o.receivedAt, timezone)}
@@ -799,6 +827,7 @@ const EMPTY_VIEW: Record<OrderView, string> = {
   failed: "No orders are being retried",
   waiting: "No orders are waiting to be sent",
   synced: "No orders have an invoice yet",
+  changed: "No order was edited or cancelled after its invoice",
   deleted: "No deleted or uninvoiced orders",
 };
 

@@ -94,6 +94,8 @@ describe("/app/settings authentication", () => {
       { intent: "setTagOrders", tagOrders: "true" },
       { intent: "setCreateMissingItems", createMissingItems: "false" },
       { intent: "setDiscountStyle", discountStyle: "lines" },
+      { intent: "setUpdateDraftsOnEdit", updateDraftsOnEdit: "false" },
+      { intent: "setCancelledDrafts", cancelledDrafts: "delete" },
       { intent: "selectOrganization", organizationId: orgs[1]!.organization_id },
       { intent: "disconnect" },
     ];
@@ -188,7 +190,17 @@ describe("/app/settings states", () => {
       status: 400,
     });
 
+    expect((await load(shop)).orderChanges).toEqual({ updateDraftsOnEdit: true, cancelledDrafts: "void" });
+    expect(await post(shop, { intent: "setUpdateDraftsOnEdit", updateDraftsOnEdit: "false" })).toMatchObject({
+      body: { ok: true, message: "Edited orders are only noted; use Update on the order to change its draft." },
+    });
+    expect(await post(shop, { intent: "setCancelledDrafts", cancelledDrafts: "delete" })).toMatchObject({
+      body: { ok: true, message: "A cancelled order's draft invoice is deleted." },
+    });
+    expect(await post(shop, { intent: "setCancelledDrafts", cancelledDrafts: "keep" })).toMatchObject({ status: 400 });
+
     const data = await load(shop);
+    expect(data.orderChanges).toEqual({ updateDraftsOnEdit: false, cancelledDrafts: "delete" });
     expect(data.books).toMatchObject({ createMissingItems: false, discountStyle: "lines" });
     expect(data.tagOrders).toBe(true);
     expect(data.status).toMatchObject({

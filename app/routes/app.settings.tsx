@@ -51,6 +51,7 @@ import { FailureAlertsCard } from "~/components/failure-alerts-card";
 import { failureAlertsView } from "~/sync/failure-alerts.server";
 import { shopEmail } from "~/shopify/shop-email.server";
 import { shopTimezoneForPages } from "~/shopify/orders.server";
+import { getOrderChangeSettings, isCancelledDrafts, setOrderChangeSettings } from "~/sync/order-changes.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
 import { ZohoError, toZohoOAuthError } from "~/zoho/errors";
 
@@ -79,6 +80,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     status: toView(status),
     tagOrders: await getOrderTagging(shop),
     books: await getBooksSettings(shop),
+    orderChanges: await getOrderChangeSettings(shop),
     organizations,
     organizationsFetchedAt: cached ? cached.fetchedAt.toISOString() : null,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
@@ -169,6 +171,32 @@ export async function action({ request }: ActionFunctionArgs) {
         if (value !== "true" && value !== "false") return bad(`Invalid value for ${toggle.label}.`);
         await toggle.save(shop, value === "true");
         return data<ActionResult>({ intent, ok: true, message: value === "true" ? toggle.on : toggle.off });
+      }
+      case "setUpdateDraftsOnEdit": {
+        const value = String(form.get("updateDraftsOnEdit") ?? "");
+        if (value !== "true" && value !== "false") return bad("Invalid value for updating drafts on edits.");
+        await setOrderChangeSettings(shop, { updateDraftsOnEdit: value === "true" });
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message:
+            value === "true"
+              ? "Draft invoices follow their order's edits."
+              : "Edited orders are only noted; use Update on the order to change its draft.",
+        });
+      }
+      case "setCancelledDrafts": {
+        const value = String(form.get("cancelledDrafts") ?? "");
+        if (!isCancelledDrafts(value)) return bad("Choose what happens to a cancelled order's draft invoice.");
+        await setOrderChangeSettings(shop, { cancelledDrafts: value });
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message:
+            value === "void"
+              ? "A cancelled order's draft invoice is voided."
+              : "A cancelled order's draft invoice is deleted.",
+        });
       }
       case "setDiscountStyle": {
         const style = String(form.get("discountStyle") ?? "");
@@ -289,7 +317,7 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, tagOrders, books, organizations, organizationsFetchedAt, connectError, alerts } =
+  const { status, tagOrders, books, orderChanges, organizations, organizationsFetchedAt, connectError, alerts } =
     useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
@@ -300,6 +328,7 @@ export default function SettingsPage() {
   const disconnect = useFetcher<typeof action>();
   const invoiceKey = useFetcher<typeof action>();
   const createItems = useFetcher<typeof action>();
+  const changes = useFetcher<typeof action>();
 
   const [dataCenter, setDataCenter] = useState<string>(AUTO_DC);
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
@@ -323,6 +352,7 @@ export default function SettingsPage() {
     tagging,
     invoiceKey,
     createItems,
+    changes,
     disconnect,
   ]
     .map((f) => f.data)
@@ -544,6 +574,8 @@ export default function SettingsPage() {
 
                 <ZohoItemsCard books={books} connected={status.state === "connected"} fetcher={createItems} />
 
+                <OrderChangesCard settings={orderChanges} connected={status.state === "connected"} fetcher={changes} />
+
                 <FailureAlertsCard alerts={alerts} />
 
                 <Card>
@@ -754,6 +786,59 @@ function ZohoItemsCard({
           disabled={!connected}
           helpText="Organizations that e-invoice refuse negative lines; the app switches to line discounts by itself when Zoho Books refuses one. Both give the same tax and total."
           onChange={(value) => fetcher.submit({ intent: "setDiscountStyle", discountStyle: value }, { method: "post" })}
+        />
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** What an order's edits and cancellation do to its invoice (ADR 019). */
+function OrderChangesCard({
+  settings,
+  connected,
+  fetcher,
+}: {
+  settings: { updateDraftsOnEdit: boolean; cancelledDrafts: string };
+  connected: boolean;
+  fetcher: ReturnType<typeof useFetcher<typeof action>>;
+}) {
+  const update = fetcher.formData?.has("updateDraftsOnEdit")
+    ? fetcher.formData.get("updateDraftsOnEdit") === "true"
+    : settings.updateDraftsOnEdit;
+  const drafts = fetcher.formData?.has("cancelledDrafts")
+    ? String(fetcher.formData.get("cancelledDrafts"))
+    : settings.cancelledDrafts;
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <Text as="h2" variant="headingMd">
+          When an order changes
+        </Text>
+        <Text as="p" tone="subdued">
+          An invoice already sent is never changed from Shopify: an edit is noted on the order (&quot;changed after the
+          invoice was sent&quot;) and a cancellation voids it.
+        </Text>
+        <Checkbox
+          label="Update draft invoices when an order is edited"
+          helpText="Items removed or added and quantities changed in Shopify reach the order's draft invoice by themselves."
+          checked={update}
+          disabled={!connected}
+          onChange={(on) =>
+            fetcher.submit({ intent: "setUpdateDraftsOnEdit", updateDraftsOnEdit: String(on) }, { method: "post" })
+          }
+        />
+        <Select
+          label="Cancelled orders"
+          options={[
+            { label: "Void draft invoices (the number stays, no gap in numbering)", value: "void" },
+            { label: "Delete draft invoices", value: "delete" },
+          ]}
+          value={drafts}
+          disabled={!connected}
+          helpText="Sent invoices of cancelled orders are always voided."
+          onChange={(value) =>
+            fetcher.submit({ intent: "setCancelledDrafts", cancelledDrafts: value }, { method: "post" })
+          }
         />
       </BlockStack>
     </Card>

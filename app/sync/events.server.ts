@@ -17,6 +17,9 @@ export type SyncEventKind =
   | "items_created"
   | "zoho_rules_changed"
   | "contact_currency"
+  // the order's life after its invoice (ADR 019): a cancellation voided it, an edit a sent one does not show
+  | "invoice_voided"
+  | "order_changed"
   // intake, worker and compliance (app/sync/intake.server.ts, shop-pause.server.ts, compliance.server.ts)
   | "order_held"
   | "shop_paused"

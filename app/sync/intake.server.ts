@@ -52,16 +52,15 @@ export type RecordPaidOrderResult =
   | { outcome: "enqueueing" };
 
 /**
- * The order of an orders/paid payload (REST shape). The id comes from `admin_graphql_api_id` when
+ * The order of an orders/paid (or orders/cancelled) payload (REST shape). The id comes from `admin_graphql_api_id` when
  * present: `id` is a JSON number, and numbers above 2^53 lose digits in JSON.parse.
  */
-export function paidOrderFromPayload(payload: unknown): {
-  orderId: string;
-  orderName: string | null;
-  processedAt: Date | null;
-} {
+export function paidOrderFromPayload(
+  payload: unknown,
+  topic = "orders/paid",
+): { orderId: string; orderName: string | null; processedAt: Date | null } {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload))
-    throw new MalformedWebhookError("The orders/paid body is not an order object.");
+    throw new MalformedWebhookError(`The ${topic} body is not an order object.`);
   const p = payload as Record<string, unknown>;
   const gid =
     typeof p.admin_graphql_api_id === "string"
@@ -74,7 +73,7 @@ export function paidOrderFromPayload(payload: unknown): {
         ? p.id
         : undefined;
   const orderId = gid ?? fromId;
-  if (!orderId) throw new MalformedWebhookError("The orders/paid body has no usable order id.");
+  if (!orderId) throw new MalformedWebhookError(`The ${topic} body has no usable order id.`);
   const orderName = typeof p.name === "string" && p.name.length <= 255 ? p.name : null;
   return { orderId, orderName, processedAt: orderDate(p.processed_at) };
 }

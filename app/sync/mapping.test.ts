@@ -26,6 +26,7 @@ import {
   type MappedInvoice,
   type PaidOrder,
 } from "./mapping";
+import { invoicesCurrentState, keptShare } from "./mapping/kept";
 import { Decimal, currencyDecimals, minorUnit, roundHalfUp } from "./money";
 import { buildTaxTable, effectivePercent, taxLinePercent } from "./tax-match";
 
@@ -145,7 +146,9 @@ describe("fixture corpus", () => {
       const { payload, expectedTotal, currencyCode } = mapFixture(fx);
       expect(currencyCode).toBe(fx.order.currencyCode);
       expect(expectedTotal).toBe(fx.expect.total);
-      expect(expectedTotal).toBe(fx.order.totalPriceSet.shopMoney.amount);
+      // What the customer keeps (currentTotalPriceSet), or as sold once refunded (mapping/kept.ts).
+      const invoiced = invoicesCurrentState(fx.order) ? fx.order.currentTotalPriceSet : fx.order.totalPriceSet;
+      expect(expectedTotal).toBe(invoiced.shopMoney.amount);
       const zoho = zohoTotals(payload, taxes, fx.settings.pricePrecision);
       expect(zoho.total.eq(expectedTotal)).toBe(true);
       expect(predictZohoTotal(payload, tableOf(taxes), fx.settings.pricePrecision).eq(zoho.total)).toBe(true);
@@ -183,7 +186,9 @@ describe("fixture corpus", () => {
       const byId = new Map(table.map((t) => [t.tax_id, t]));
       const pp = fx.settings.pricePrecision;
       const lines = payload.line_items;
-      const items = fx.order.lineItems.nodes.filter((li) => li.quantity > 0);
+      const current = invoicesCurrentState(fx.order);
+      const kept = (li: (typeof fx.order.lineItems.nodes)[number]) => (current ? li.currentQuantity : li.quantity);
+      const items = fx.order.lineItems.nodes.filter((li) => kept(li) > 0);
       const tipItem = (li: (typeof items)[number]) => !li.requiresShipping && /^tip$/i.test(li.title);
       const tipOnly = money(fx.order.totalTipReceivedSet).gt(0) && !items.some(tipItem);
       const shipping = fx.order.shippingLines.nodes;
@@ -203,7 +208,7 @@ describe("fixture corpus", () => {
         fx.order.taxExempt || li.taxLines.length === 0 || li.taxable === false || li.isGiftCard === true;
       items.forEach((li, i) => {
         const line = itemLines[i]!;
-        expect(line.quantity).toBe(li.quantity);
+        expect(line.quantity).toBe(kept(li));
         expect(new Decimal(line.rate).eq(roundHalfUp(money(li.originalUnitPriceSet), pp))).toBe(true);
         if (untaxed(li)) expect(line.tax_id, li.name).toBeUndefined();
         else
@@ -228,8 +233,13 @@ describe("fixture corpus", () => {
           ).toBe(true);
       });
       // Discounts: negative lines that add up to the allocations, each carrying a tax its lines carry.
+      // (an edited line: the kept units' share of them, mapping/kept.ts)
       const itemAllocations = sum(
-        items.flatMap((li) => li.discountAllocations.map((a) => money(a.allocatedAmountSet))),
+        items.flatMap((li) =>
+          li.discountAllocations.map((a) =>
+            keptShare(money(a.allocatedAmountSet), kept(li), li.quantity, currencyDecimals(fx.order.currencyCode)),
+          ),
+        ),
       );
       const shipAllocations = sum(
         shipping.flatMap((s) => s.discountAllocations.map((a) => money(a.allocatedAmountSet))),
@@ -310,10 +320,60 @@ describe("mapOrderToInvoice rules", () => {
     expect(mapOrderToInvoice(order, tableOf(loadTaxes(fx.taxes)), fx.settings)).toEqual(mapFixture(fx));
   });
 
-  it("invoices totalPriceSet (what was charged), not currentTotalPriceSet after refunds", () => {
+  it("invoices totalPriceSet (what was charged), not currentTotalPriceSet after refunds (a credit note's job)", () => {
     const fx = load("refunded-after-payment.json");
+    expect(fx.order.displayFinancialStatus).toBe("PARTIALLY_REFUNDED");
     expect(fx.order.currentTotalPriceSet.shopMoney.amount).not.toBe(fx.order.totalPriceSet.shopMoney.amount);
     expect(mapFixture(fx).expectedTotal).toBe(fx.order.totalPriceSet.shopMoney.amount);
+  });
+
+  describe("an order edited before payment: what the customer keeps", () => {
+    const fx = load("edited-before-payment.json");
+    const mapped = mapFixture(fx);
+    const lines = mapped.payload.line_items;
+
+    it("invoices currentQuantity: a removed line gets no line, a lowered one its kept units", () => {
+      const products = lines.filter((l) => !l.name.startsWith("Discount") && !l.name.startsWith("Shipping"));
+      expect(products.map((l) => [l.name, l.quantity, l.rate])).toEqual([
+        ["Mug", 2, 20],
+        ["Spoon", 2, 3.5],
+      ]);
+    });
+
+    it("takes off only the discount allocated to the kept units, and totals currentTotalPriceSet to the cent", () => {
+      expect(mapped.expectedTotal).toBe(fx.order.currentTotalPriceSet.shopMoney.amount);
+      expect(mapped.expectedTotal).not.toBe(fx.order.totalPriceSet.shopMoney.amount);
+      // 10% of the kept 2 × 20.00 + 2 × 3.50; Shopify's allocations also cover the removed teapot and mug.
+      expect(lines.filter((l) => l.name.startsWith("Discount")).map((l) => l.rate)).toEqual([-4.7]);
+      const predicted = predictZohoTotal(mapped.payload, tableOf(loadTaxes(fx.taxes)), fx.settings.pricePrecision);
+      expect(predicted.toFixed(2)).toBe(mapped.expectedTotal);
+    });
+
+    it("prorates a lowered line's amounts half-up to the currency's decimals", () => {
+      // 3 mugs, 10.00 allocated: the 2 kept carry 6.67 (6.666… half-up); 0.375 yen-like at 0 decimals → 0.
+      expect(keptShare(new Decimal("10.00"), 2, 3, 2).toFixed(2)).toBe("6.67");
+      expect(keptShare(new Decimal("0.25"), 1, 2, 2).toFixed(2)).toBe("0.13");
+      expect(keptShare(new Decimal("1"), 1, 3, 0).toFixed(0)).toBe("0");
+      expect(keptShare(new Decimal("9.99"), 3, 3, 2).toFixed(2)).toBe("9.99");
+    });
+
+    it("a refunded order is invoiced as sold: its current* figures are the credit notes' business", () => {
+      const order = clone(fx.order);
+      order.displayFinancialStatus = "PARTIALLY_REFUNDED";
+      const sold = mapOrderToInvoice(order, tableOf(loadTaxes(fx.taxes)), fx.settings);
+      expect(sold.expectedTotal).toBe(fx.order.totalPriceSet.shopMoney.amount);
+      expect(sold.payload.line_items.find((l) => l.name === "Teapot")?.quantity).toBe(1);
+    });
+
+    it("an order never edited maps the same with or without the current* fields (preview input)", () => {
+      const plain = load("line-discount-code.json");
+      const order = clone(plain.order) as unknown as Record<string, unknown>;
+      delete order.currentTotalPriceSet;
+      for (const li of (order.lineItems as { nodes: Array<Record<string, unknown>> }).nodes) delete li.currentQuantity;
+      expect(mapOrderToInvoice(parsePaidOrder(order), tableOf(loadTaxes(plain.taxes)), plain.settings)).toEqual(
+        mapFixture(plain),
+      );
+    });
   });
 
   it("splits an order discount into one negative line per tax rate, named after the code", () => {
@@ -433,7 +493,9 @@ describe("mapOrderToInvoice rules", () => {
   it("refuses an order whose total has money the lines do not explain (duties, fees)", () => {
     const fx = load("us-ny-three-tax-lines.json");
     const order = clone(fx.order);
-    order.totalPriceSet.shopMoney.amount = new Decimal(order.totalPriceSet.shopMoney.amount).plus("12.50").toFixed(2);
+    order.currentTotalPriceSet.shopMoney.amount = new Decimal(order.currentTotalPriceSet.shopMoney.amount)
+      .plus("12.50")
+      .toFixed(2);
     const err = mappingError(() => mapOrderToInvoice(order, tableOf(loadTaxes(fx.taxes)), fx.settings));
     expect(err.code).toBe("unsupported_order");
     expect(err.message).toContain("differs by 12.50");
@@ -450,7 +512,7 @@ describe("mapOrderToInvoice rules", () => {
     [
       "a non-numeric amount",
       (o) => {
-        o.totalPriceSet.shopMoney.amount = "12,50";
+        o.currentTotalPriceSet.shopMoney.amount = "12,50";
       },
       "invalid amount for the order total",
     ],
@@ -588,7 +650,7 @@ describe("parsePaidOrder", () => {
       delete li.isGiftCard;
       delete li.requiresShipping;
     }
-    expect(parsePaidOrder(order)).toBe(order);
+    expect(parsePaidOrder(order)).toEqual(order);
   });
 
   it.each([

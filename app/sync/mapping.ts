@@ -3,7 +3,8 @@
 // worker all run exactly this. Money rules: docs/decisions/006-money-and-rounding.md.
 //
 // Shape of the invoice, one part of app/sync/mapping/ each:
-//   item lines (rate = original unit price, tax from the line's tax lines)        lines.ts
+//   item lines (rate = original unit price, tax from the line's tax lines,
+//   quantity = what the customer keeps after order edits: kept.ts)                lines.ts
 //   discount lines: negative, one per discount application × Zoho tax, carrying that tax  discounts.ts
 //   shipping lines (original price, their own tax) and shipping-discount lines (negative)  shipping.ts
 //   tip: one untaxed line, unless the tip already is a line item                  tip.ts
@@ -15,6 +16,7 @@ import { MappingError } from "./errors";
 import { currencyDecimals, formatMoney, sumDecimals, toZohoNumber } from "./money";
 import { discountLines, lineDiscount } from "./mapping/discounts";
 import { shopMoney } from "./mapping/line-tax";
+import { invoicesCurrentState } from "./mapping/kept";
 import { mapLineItems } from "./mapping/lines";
 import { ROUNDING_DESCRIPTION, roundingAdjustment } from "./mapping/rounding";
 import { mapShippingLines } from "./mapping/shipping";
@@ -48,8 +50,11 @@ export function mapOrderToInvoice(
   settings: MappingSettings,
 ): MappedInvoice {
   const { currency, decimals } = checkInput(order, settings);
+  const current = invoicesCurrentState(order);
   const ctx = {
     currency,
+    decimals,
+    current,
     taxExempt: order.taxExempt,
     taxes,
     itemIdsBySku: settings.itemIdsBySku,
@@ -75,7 +80,10 @@ export function mapOrderToInvoice(
   }
 
   const lines: MappedLine[] = [...items, ...shipping];
-  const total = shopMoney(order.totalPriceSet, "the order total", currency);
+  // What the customer keeps (edits) while nothing was refunded; as sold once it was (mapping/kept.ts).
+  const total = current
+    ? shopMoney(order.currentTotalPriceSet, "the order total", currency)
+    : shopMoney(order.totalPriceSet, "the order total", currency);
   assertTotalExplained({
     orderName: order.name,
     currency,

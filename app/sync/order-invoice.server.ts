@@ -199,7 +199,7 @@ async function refreshFromZoho(shop: string, row: OrderSync, deps: OrderInvoiceD
 }
 
 /** Takes the invoice number off the Shopify order (metafield, tag); a failure is recorded, not thrown. */
-async function clearMarks(shop: string, row: OrderSync, graphql: AdminGraphql, log: Logger): Promise<void> {
+export async function clearMarks(shop: string, row: OrderSync, graphql: AdminGraphql, log: Logger): Promise<void> {
   try {
     await clearInvoiceMetafield(graphql, row.orderId);
     if (row.zohoInvoiceNumber) await removeOrderTag(graphql, row.orderId, invoiceTag(row.zohoInvoiceNumber));

@@ -43,7 +43,25 @@ describe("orderInvoiceView", () => {
       problem: null,
       syncedAt: "2026-11-20T10:15:00.000Z",
       updatedAt: "2026-11-20T10:15:00.000Z",
+      lifecycle: { cancelled: false, pendingChange: null, changeNote: null },
     });
+  });
+
+  it("carries the order's life after its invoice: cancelled, a change being applied, what a sent invoice lacks", () => {
+    const note = "Changed after the invoice was sent (INV-000012 is sent in Zoho Books): Cookbook removed.";
+    const view = orderInvoiceView(
+      "5001",
+      row({
+        zohoInvoiceStatus: "void",
+        cancelledAt: new Date("2026-11-22T08:00:00Z"),
+        pendingChange: "bogus",
+        changeNote: note,
+      }),
+      ctx,
+    );
+    expect(view.state).toBe("void");
+    expect(view.lifecycle).toEqual({ cancelled: true, pendingChange: null, changeNote: note });
+    expect(orderInvoiceView("5001", row({ pendingChange: "cancel" }), ctx).lifecycle?.pendingChange).toBe("cancel");
   });
 
   it.each([

@@ -54,6 +54,17 @@ export interface OrderInvoiceView {
   /** ISO times. */
   syncedAt: string | null;
   updatedAt: string | null;
+  /** The order's life after its invoice (ADR 019); absent from answers of older app versions. */
+  lifecycle?: OrderLifecycleView;
+}
+
+export interface OrderLifecycleView {
+  /** Shopify cancelled the order (its invoice is voided or deleted, or it was never sent). */
+  cancelled: boolean;
+  /** An edit or cancellation the app is still applying to the invoice. */
+  pendingChange: "edit" | "cancel" | null;
+  /** What an edit changed that the invoice does not show ("Changed after the invoice was sent: …"). */
+  changeNote: string | null;
 }
 
 /** Every answer of the API is one of these two (with the HTTP status saying which). */
@@ -90,6 +101,9 @@ export interface OrderSyncLike {
   lastErrorMessage: string | null;
   syncedAt: Date | null;
   updatedAt: Date;
+  cancelledAt?: Date | null;
+  pendingChange?: string | null;
+  changeNote?: string | null;
 }
 
 export interface ViewContext {
@@ -144,6 +158,15 @@ export function stateOfZohoStatus(zohoStatus: string | null): "draft" | "sent" |
   }
 }
 
+function lifecycleOf(row: OrderSyncLike): OrderLifecycleView {
+  const pending = row.pendingChange;
+  return {
+    cancelled: Boolean(row.cancelledAt),
+    pendingChange: pending === "edit" || pending === "cancel" ? pending : null,
+    changeNote: row.changeNote ?? null,
+  };
+}
+
 /** The block's view of an order from its OrderSync row (null: the app never saw the order). */
 export function orderInvoiceView(orderId: string, row: OrderSyncLike | null, ctx: ViewContext): OrderInvoiceView {
   const fromShopify = ctx.order ? { amount: ctx.order.total, currencyCode: ctx.order.currencyCode } : null;
@@ -164,6 +187,7 @@ export function orderInvoiceView(orderId: string, row: OrderSyncLike | null, ctx
     orderName: row.orderName ?? ctx.order?.name ?? null,
     syncedAt: row.syncedAt?.toISOString() ?? null,
     updatedAt: row.updatedAt.toISOString(),
+    lifecycle: lifecycleOf(row),
   };
   const shopifyTotal = money(row.shopifyTotal, row.currencyCode);
   const orderTotal =

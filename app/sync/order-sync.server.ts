@@ -140,7 +140,7 @@ export class OrderClaim {
    * The final state of this attempt and the Activity entries that explain it, in one transaction,
    * releasing the claim: whoever sees the new status also sees why.
    */
-  async settle(data: OrderSyncData, events: SyncEventInput[] = []): Promise<void> {
+  async settle(data: OrderSyncData, events: SyncEventInput[] = [], opts: SettleOptions = {}): Promise<void> {
     if (this.lostFlag || this.released) throw new ClaimLostError();
     this.stop();
     try {
@@ -150,6 +150,12 @@ export class OrderClaim {
           data: { ...data, claimToken: null, claimedAt: null },
         });
         if (count === 0) throw new ClaimLostError();
+        // The change is handled unless another edit/cancel was recorded meanwhile (then it stays pending).
+        if (opts.handledChangeSeq !== undefined)
+          await tx.orderSync.updateMany({
+            where: { id: this.row.id, changeSeq: opts.handledChangeSeq },
+            data: { pendingChange: null },
+          });
         for (const e of events) await syncEventCreate(this.shop, { orderId: this.orderId, ...e }, tx);
       });
       this.released = true;
@@ -166,6 +172,11 @@ export class OrderClaim {
     this.released = true;
     await prisma.orderSync.updateMany({ where: this.where(), data: { claimToken: null, claimedAt: null } });
   }
+}
+
+export interface SettleOptions {
+  /** The `changeSeq` of the edit/cancel this settle applied: `pendingChange` is cleared if no newer one came. */
+  handledChangeSeq?: number;
 }
 
 /** Creates the OrderSync row if missing (no-op when it exists). */
@@ -273,6 +284,75 @@ export async function holdOrder(
   return count > 0;
 }
 
+// ---- order edits and cancellations (webhooks; ADR 019) ---------------------------------------------
+
+export type OrderChangeKind = "edit" | "cancel";
+
+export type RecordedChange =
+  /** No row: the app never recorded the order (never paid, or paid before the app): nothing to change. */
+  | { outcome: "unknown_order" }
+  /** An event older than what the invoice was last mapped from, or a cancellation already recorded. */
+  | { outcome: "stale" }
+  /** No invoice and nobody sending one: an edit needs nothing (the create maps the order as it is then). */
+  | { outcome: "nothing_to_do" }
+  /** Cancelled before it was invoiced: the row is `skipped` with the reason, never sent. */
+  | { outcome: "skipped" }
+  /** Waits for the worker (its invoice is updated, flagged, voided or deleted there). */
+  | { outcome: "pending"; change: OrderChangeKind };
+
+/** What recordOrderChange tells the Activity log when a cancellation stops an order before its invoice. */
+export const CANCELLED_BEFORE_INVOICE = "Cancelled before it was invoiced: not sent to Zoho Books.";
+
+/**
+ * An orders/edited or orders/cancelled event, recorded for the worker (no Zoho call). One locked
+ * transaction, so two deliveries at once record one change. `at`: when Shopify made the change (the
+ * edit's created_at, the order's updated_at); an event not newer than the order state the invoice was
+ * mapped from is stale. A cancellation wins over an edit; each recorded event bumps `changeSeq`.
+ */
+export async function recordOrderChange(
+  shop: string,
+  orderId: string,
+  change: { kind: OrderChangeKind; at: Date | null; cancelledAt?: Date | null },
+  now = new Date(),
+): Promise<RecordedChange> {
+  return prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<OrderSync[]>`
+      SELECT * FROM "OrderSync" WHERE "shop" = ${shop} AND "orderId" = ${orderId} FOR UPDATE`;
+    const row = rows[0];
+    if (!row) return { outcome: "unknown_order" as const };
+    if (change.kind === "cancel" && row.cancelledAt) return { outcome: "stale" as const };
+    if (change.kind === "edit" && change.at && row.shopifyUpdatedAt && change.at <= row.shopifyUpdatedAt)
+      return { outcome: "stale" as const };
+    const cancelledAt = change.kind === "cancel" ? (change.cancelledAt ?? change.at ?? now) : undefined;
+    const idle = !row.zohoInvoiceId && isUnclaimed(row, now) && row.status !== "creating";
+    if (idle) {
+      if (change.kind === "edit") return { outcome: "nothing_to_do" as const };
+      // Waiting to be sent, retried, or waiting for a person: none of it matters for a cancelled order.
+      const waiting = row.status === "queued" || row.status === "failed" || row.status === "needs_attention";
+      await tx.orderSync.update({
+        where: { id: row.id },
+        data: waiting
+          ? {
+              cancelledAt,
+              status: "skipped",
+              lastErrorCode: "cancelled_before_invoice",
+              lastErrorMessage: CANCELLED_BEFORE_INVOICE,
+            }
+          : { cancelledAt },
+      });
+      if (!waiting) return { outcome: "nothing_to_do" as const };
+      await syncEventCreate(shop, { orderId, kind: "order_skipped", message: CANCELLED_BEFORE_INVOICE }, tx);
+      return { outcome: "skipped" as const };
+    }
+    const pending: OrderChangeKind = change.kind === "cancel" || row.pendingChange === "cancel" ? "cancel" : "edit";
+    await tx.orderSync.update({
+      where: { id: row.id },
+      data: { pendingChange: pending, changeSeq: { increment: 1 }, ...(cancelledAt ? { cancelledAt } : {}) },
+    });
+    return { outcome: "pending" as const, change: pending };
+  });
+}
+
 /** OrderSync rows that should be in the queue: waiting (not held), failed-retryable, or an unheld `creating`. */
 export function waitingOrdersWhere(shop: string, now: Date): Prisma.OrderSyncWhereInput {
   return {
@@ -283,6 +363,8 @@ export function waitingOrdersWhere(shop: string, now: Date): Prisma.OrderSyncWhe
       { status: "failed" },
       // An attempt died while sending (maybe after Zoho created the invoice); the next one checks first.
       { status: "creating", ...unclaimed(now) },
+      // An edit or cancellation of an invoiced order the worker has not applied yet (ADR 019).
+      { pendingChange: { not: null }, zohoInvoiceId: { not: null }, ...unclaimed(now) },
     ],
   };
 }

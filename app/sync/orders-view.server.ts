@@ -85,7 +85,7 @@ function withoutNul(value: string): string {
 
 // ---- orders -------------------------------------------------------------------------------------
 
-const VIEW_STATUSES: Record<Exclude<OrderView, "all">, OrderSyncStatus[]> = {
+const VIEW_STATUSES: Record<Exclude<OrderView, "all" | "changed">, OrderSyncStatus[]> = {
   needs_attention: ["needs_attention"],
   failed: ["failed"],
   waiting: ["queued", "creating"],
@@ -118,6 +118,12 @@ export interface OrderRowView {
   zohoTotal: string | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Shopify cancelled the order (its invoice voided or deleted, or never sent). */
+  cancelled: boolean;
+  /** What an edit changed that the invoice does not show (a sent invoice is left alone). */
+  changeNote: string | null;
+  /** An edit or cancellation still being applied to the invoice. */
+  changePending: "edit" | "cancel" | null;
   attempts: number;
   /** A person can send it (again): no invoice in Zoho for it. */
   canSend: boolean;
@@ -153,6 +159,9 @@ function orderRowView(r: OrderRow): OrderRowView {
     zohoTotal: money(r.zohoTotal, r.currencyCode),
     errorCode: r.lastErrorCode,
     errorMessage: r.lastErrorMessage,
+    cancelled: r.cancelledAt !== null,
+    changeNote: r.changeNote,
+    changePending: r.pendingChange === "edit" || r.pendingChange === "cancel" ? r.pendingChange : null,
     attempts: r.attempts,
     canSend: !hasInvoice,
     receivedAt: r.createdAt.toISOString(),
@@ -162,9 +171,13 @@ function orderRowView(r: OrderRow): OrderRowView {
   };
 }
 
+/** Edited after its invoice (a note says what) or cancelled: the "changed" tab. */
+const CHANGED: Prisma.OrderSyncWhereInput[] = [{ changeNote: { not: null } }, { cancelledAt: { not: null } }];
+
 function orderWhere(shop: string, f: OrderFilters): Prisma.OrderSyncWhereInput {
   const where: Prisma.OrderSyncWhereInput = { shop };
-  if (f.view && f.view !== "all") where.status = { in: VIEW_STATUSES[f.view] };
+  if (f.view === "changed") where.OR = CHANGED;
+  else if (f.view && f.view !== "all") where.status = { in: VIEW_STATUSES[f.view] };
   if (f.since || f.until)
     where.createdAt = { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lt: f.until } : {}) };
   const q = withoutNul(f.query ?? "").trim();
@@ -261,14 +274,18 @@ export type OrderCounts = Record<OrderView, number>;
 
 /** How many of the shop's orders are in each tab (one grouped query on the (shop, status) index). */
 export async function countOrdersByView(shop: string): Promise<OrderCounts> {
-  const groups = await prisma.orderSync.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } });
+  const [groups, changed] = await Promise.all([
+    prisma.orderSync.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } }),
+    prisma.orderSync.count({ where: { shop, OR: CHANGED } }),
+  ]);
   const n = (s: OrderSyncStatus) => groups.find((g) => g.status === s)?._count._all ?? 0;
   const counts = { all: groups.reduce((sum, g) => sum + g._count._all, 0) } as OrderCounts;
   for (const [view, statuses] of Object.entries(VIEW_STATUSES) as Array<
-    [Exclude<OrderView, "all">, OrderSyncStatus[]]
+    [Exclude<OrderView, "all" | "changed">, OrderSyncStatus[]]
   >) {
     counts[view] = statuses.reduce((sum, s) => sum + n(s), 0);
   }
+  counts.changed = changed;
   return counts;
 }
 

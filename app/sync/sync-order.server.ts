@@ -276,7 +276,16 @@ function invoiceCommit(invoice: ZohoInvoice, prepared: Prepared) {
     currencyCode: prepared.mapped.currencyCode,
     shopifyTotal: prepared.mapped.expectedTotal,
     createUncertainAt: null,
+    // The order state this invoice shows: an edit event not newer than it changes nothing (ADR 019).
+    shopifyUpdatedAt: shopifyUpdatedAtOf(prepared.order),
+    changeNote: null,
   };
+}
+
+/** The order's `updatedAt` as a Date, or null when Shopify's value is missing or unreadable. */
+export function shopifyUpdatedAtOf(order: Pick<PaidOrder, "updatedAt">): Date | null {
+  const at = new Date(order.updatedAt);
+  return Number.isNaN(at.getTime()) ? null : at;
 }
 
 /**

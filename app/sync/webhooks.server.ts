@@ -193,6 +193,7 @@ const BODY_SHOP: Record<string, (body: Record<string, unknown>) => string | unde
   CUSTOMERS_REDACT: (body) => stringField(body, "shop_domain"),
   SHOP_REDACT: (body) => stringField(body, "shop_domain"),
   ORDERS_PAID: orderBodyShop,
+  ORDERS_CANCELLED: orderBodyShop,
 };
 const SHOP_REQUIRED = new Set(["APP_UNINSTALLED", "CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
 

@@ -1,4 +1,4 @@
-// Zoho Books invoices: create a draft, read, update a draft, delete, find by reference number.
+// Zoho Books invoices: create a draft, read, update a draft, delete, void, find by reference number.
 // No retries, auth or rate limiting here — ZohoClient does those (design §8).
 import type { ZohoClient } from "./client.server";
 import {
@@ -83,6 +83,31 @@ export async function deleteInvoice(client: ZohoClient, invoiceId: string): Prom
   } catch (err) {
     if (err instanceof ZohoValidationError) throw new ZohoInvoiceDeleteRefusedError(err);
     throw err;
+  }
+}
+
+/** How `voidInvoice` ended: voided at once, found void already, or (a Zoho that voids only sent invoices) marked sent first. */
+export type VoidOutcome = "voided" | "already_void" | "sent_then_voided";
+
+/**
+ * POST /invoices/{id}/status/void for the invoice as just read (`current`). Payments and credits are
+ * un-applied by Zoho and stay as customer credits (OAS). Whether Zoho voids a *draft* is unconfirmed:
+ * when it refuses one, the draft is marked sent (its number stays, so numbering has no hole) and voided.
+ */
+export async function voidInvoice(
+  client: ZohoClient,
+  current: Pick<ZohoInvoice, "invoice_id" | "status">,
+): Promise<VoidOutcome> {
+  if (current.status === "void") return "already_void";
+  const id = enc(current.invoice_id);
+  try {
+    await client.post<ZohoEnvelope>(`/invoices/${id}/status/void`, {});
+    return "voided";
+  } catch (err) {
+    if (current.status !== "draft" || !(err instanceof ZohoValidationError)) throw err;
+    await client.post<ZohoEnvelope>(`/invoices/${id}/status/sent`, {});
+    await client.post<ZohoEnvelope>(`/invoices/${id}/status/void`, {});
+    return "sent_then_voided";
   }
 }
 

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MappingErrorCode, MappingSettings, PaidOrder } from "~/sync/mapping";
+import { invoicesCurrentState } from "~/sync/mapping/kept";
 import type { ZohoTax, ZohoTaxGroup } from "~/zoho/types";
 import { buildOrder, type OrderSpec, type TaxSpec } from "./order";
 import { REFERENCE_1001, REFERENCE_1006, REFERENCE_1029 } from "./reference-orders";
@@ -25,7 +26,7 @@ export interface OrderFixture {
   taxes: string;
   settings: MappingSettings;
   expect: {
-    /** Shopify's totalPriceSet — what the Zoho invoice total must be. */
+    /** Shopify's currentTotalPriceSet (totalPriceSet once refunded) — what the Zoho invoice total must be. */
     total?: string;
     date?: string;
     /** Invoice lines: [name, Zoho tax name or null]. Hand-written, checked exactly. */
@@ -956,6 +957,27 @@ const entries: Entry[] = [
     settings: NY_SETTINGS,
   },
   {
+    file: "edited-before-payment.json",
+    description:
+      "Edited before payment: the teapot removed, the mugs lowered from 3 to 2. The invoice carries what the " +
+      "customer keeps (currentQuantity), the 10% code on the kept units only, and totals currentTotalPriceSet.",
+    spec: {
+      name: "#3019",
+      ...US,
+      ...sam,
+      processedAt: "2026-04-16T10:00:00Z",
+      lines: [
+        { title: "Mug", quantity: 3, keep: 2, price: "20.00", taxes: NYC },
+        { title: "Teapot", quantity: 1, keep: 0, price: "45.00", taxes: NYC },
+        { title: "Spoon", quantity: 2, price: "3.50", taxes: NYC },
+      ],
+      shipping: [{ title: "UPS Ground", price: "9.95", taxes: NYC }],
+      discounts: [{ kind: "code", label: "TEN", value: { percent: "10" }, target: "order" }],
+    },
+    taxes: "us-ny.json",
+    settings: NY_SETTINGS,
+  },
+  {
     file: "tie-break-duplicate-rates.json",
     description:
       "Two Zoho taxes at 22 % and at 10 %: the one whose name matches the Shopify title (IVA) wins, not the default or the lowest id.",
@@ -1135,7 +1157,9 @@ export function buildFixtures(): Array<{ file: string; fixture: OrderFixture }> 
   return [...entries, tooManyLines()].map((e) => {
     const order = e.order ?? buildOrder(e.spec!);
     const expect = { ...e.expect };
-    if (!expect.error) expect.total = order.totalPriceSet.shopMoney.amount;
+    // What the invoice must total: the order after its edits, or as sold once refunded (mapping/kept.ts).
+    if (!expect.error)
+      expect.total = (invoicesCurrentState(order) ? order.currentTotalPriceSet : order.totalPriceSet).shopMoney.amount;
     return {
       file: e.file,
       fixture: { description: e.description, order, taxes: e.taxes, settings: e.settings, expect },

@@ -39,6 +39,11 @@ export interface LineSpec {
   requiresShipping?: boolean;
   /** A tip line item (Shopify lists checkout tips as line items too). */
   tip?: boolean;
+  /**
+   * Units left after an order edit before payment (`currentQuantity`; 0 = removed). The order's
+   * current total is then the same order built with these quantities (Shopify recalculates it).
+   */
+  keep?: number;
 }
 
 export interface ShippingSpec {
@@ -90,7 +95,7 @@ export interface OrderSpec {
   discounts?: DiscountSpec[];
   /** Tip in totalTipReceivedSet when no line has `tip: true`. */
   tip?: string;
-  /** Refunded after payment: lowers currentTotalPriceSet only (the invoice uses totalPriceSet). */
+  /** Refunded after payment: lowers currentTotalPriceSet only and marks the order PARTIALLY_REFUNDED (the invoice uses totalPriceSet). */
   refunded?: string;
   /** Top-level fields to set as they are (ids, timestamps, cursors of a copied real order). */
   overrides?: Partial<Order>;
@@ -134,6 +139,16 @@ export function shopifyLineTaxes(net: Decimal, taxes: TaxSpec[], taxesIncluded: 
       HALF_UP,
     ),
   );
+}
+
+/** The total after the order's edits: the same order built with the kept quantities. */
+function currentTotal(spec: OrderSpec, total: Decimal): Decimal {
+  if (!spec.lines.some((l) => l.keep !== undefined && l.keep !== l.quantity)) return total;
+  const kept = buildOrder({
+    ...spec,
+    lines: spec.lines.map((l) => ({ ...l, quantity: l.keep ?? l.quantity, keep: undefined })),
+  });
+  return new Decimal(kept.totalPriceSet.shopMoney.amount);
 }
 
 export function buildOrder(spec: OrderSpec): Order {
@@ -275,7 +290,7 @@ export function buildOrder(spec: OrderSpec): Order {
       sku: l.sku ?? null,
       variantTitle: l.variant ?? null,
       quantity: l.quantity,
-      currentQuantity: l.quantity,
+      currentQuantity: l.keep ?? l.quantity,
       taxable,
       isGiftCard: l.giftCard ?? false,
       requiresShipping: l.requiresShipping ?? !(l.giftCard || l.tip),
@@ -320,7 +335,7 @@ export function buildOrder(spec: OrderSpec): Order {
     createdAt: spec.createdAt ?? spec.processedAt,
     processedAt: spec.processedAt,
     updatedAt: spec.processedAt,
-    displayFinancialStatus: "PAID",
+    displayFinancialStatus: spec.refunded ? "PARTIALLY_REFUNDED" : "PAID",
     cancelledAt: spec.cancelledAt ?? null,
     test: spec.test ?? false,
     currencyCode: spec.currency as Order["currencyCode"],
@@ -341,7 +356,7 @@ export function buildOrder(spec: OrderSpec): Order {
     totalTaxSet: bag(totalTax),
     totalDiscountsSet: bag(totalDiscounts),
     totalShippingPriceSet: bag(shipGross.reduce((s, g) => s.plus(g), new Decimal(0))),
-    currentTotalPriceSet: bag(total.minus(spec.refunded ?? 0)),
+    currentTotalPriceSet: bag(currentTotal(spec, total).minus(spec.refunded ?? 0)),
     totalTipReceivedSet: bag(tip),
     taxLines: [...orderTaxes.values()].map((t) => ({
       title: t.title,

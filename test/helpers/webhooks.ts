@@ -21,6 +21,8 @@ export interface WebhookInit {
 
 const PATHS: Record<string, string> = {
   "orders/paid": "/webhooks/orders/paid",
+  "orders/edited": "/webhooks/orders/edited",
+  "orders/cancelled": "/webhooks/orders/cancelled",
   "app/uninstalled": "/webhooks/app/uninstalled",
   "customers/data_request": "/webhooks/compliance",
   "customers/redact": "/webhooks/compliance",

@@ -1,8 +1,11 @@
 // Product lines: one invoice line per Shopify line item at its original unit price, with the Zoho
-// tax of its tax lines. Gift cards and tips are untaxed; a line removed by an order edit is skipped.
+// tax of its tax lines. Gift cards and tips are untaxed. The quantity is what the customer keeps
+// (mapping/kept.ts): a line removed by an order edit is skipped, a lowered one invoices fewer units
+// with its discounts and Shopify tax prorated to them.
 import { MappingError } from "../errors";
-import { sumDecimals } from "../money";
+import { sumDecimals, type Decimal } from "../money";
 import { discountShares } from "./discounts";
+import { isProrated, keptQuantity, keptShare } from "./kept";
 import { lineTax, shopifyTaxOf, shopMoney, taxChoice } from "./line-tax";
 import { DESCRIPTION_MAX, NAME_MAX, truncate } from "./text";
 import { isTipLike, type Tip } from "./tip";
@@ -14,10 +17,11 @@ export function mapLineItems(order: PaidOrder, ctx: MappingContext, tip: Tip): M
 
 function mapLineItem(li: LineItem, i: number, ctx: MappingContext, isTip: boolean): MappedLine | null {
   const label = `line ${i + 1} ("${li.name}")`;
-  if (!Number.isInteger(li.quantity) || li.quantity < 0) {
+  if (!isCount(li.quantity) || !isCount(li.currentQuantity)) {
     throw new MappingError("malformed_order", `The order has an invalid quantity on ${label}.`);
   }
-  if (li.quantity === 0) return null; // removed by an order edit: nothing was charged
+  const quantity = keptQuantity(li, ctx.current);
+  if (quantity === 0) return null; // removed by an order edit: nothing is charged for it
   const unit = shopMoney(li.originalUnitPriceSet, `the unit price of ${label}`, ctx.currency);
   const tax = lineTax(li.taxLines, untaxedReason(li, isTip), ctx);
   const name = truncate(li.name || li.title || `Item ${i + 1}`, NAME_MAX);
@@ -27,7 +31,7 @@ function mapLineItem(li: LineItem, i: number, ctx: MappingContext, isTip: boolea
   const draft = {
     name,
     description: truncate(lineDescription(li), DESCRIPTION_MAX),
-    quantity: li.quantity,
+    quantity,
     rate: unit,
     tax: tax.match,
     ...(itemId ? { itemId } : {}),
@@ -39,10 +43,27 @@ function mapLineItem(li: LineItem, i: number, ctx: MappingContext, isTip: boolea
     },
   };
   const choice = taxChoice(name, tax, li.taxLines);
-  const discounts = discountShares(li.discountAllocations, tax, label, ctx.currency);
-  const net = unit.times(li.quantity).minus(sumDecimals(discounts.map((d) => d.amount)));
-  return { draft, choice, discounts, net, shopifyTax: shopifyTaxOf(li.taxLines, tax, label, ctx.currency) };
+  // Shopify's allocations and tax lines cover every unit ever ordered: keep the kept units' share.
+  const kept = (amount: Decimal) => keptShare(amount, quantity, li.quantity, ctx.decimals);
+  const discounts = discountShares(li.discountAllocations, tax, label, ctx.currency).map((d) => ({
+    ...d,
+    amount: kept(d.amount),
+  }));
+  const net = unit.times(quantity).minus(sumDecimals(discounts.map((d) => d.amount)));
+  const shopifyTax = shopifyTaxOf(li.taxLines, tax, label, ctx.currency);
+  return {
+    draft,
+    choice,
+    discounts,
+    net,
+    shopifyTax: isProrated(quantity, li.quantity)
+      ? // Each prorated amount may be a minor unit off Shopify's own: the total check allows one per amount.
+        { amount: kept(shopifyTax.amount), count: shopifyTax.count + discounts.length + 1 }
+      : shopifyTax,
+  };
 }
+
+const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
 
 /** Why a line carries no tax whatever Shopify charged on it, or null when its tax lines decide. */
 function untaxedReason(li: LineItem, isTip: boolean): string | null {

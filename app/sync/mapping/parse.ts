@@ -44,6 +44,8 @@ const paidOrderSchema = z.object({
         sku: z.string().nullish(),
         variantTitle: z.string().nullish(),
         quantity: z.number().int().nonnegative(),
+        // Units kept after order edits; an order exported without it is taken as never edited.
+        currentQuantity: z.number().int().nonnegative().optional(),
         taxable: z.boolean(),
         // Not in the reference query: optional so its output can be previewed too.
         isGiftCard: z.boolean().optional(),
@@ -66,12 +68,15 @@ const paidOrderSchema = z.object({
     ),
   }),
   totalPriceSet: shopMoneySchema,
+  // The total after edits; absent: the order was never edited (totalPriceSet).
+  currentTotalPriceSet: shopMoneySchema.optional(),
+  displayFinancialStatus: z.string().nullish(),
   totalTipReceivedSet: shopMoneySchema,
 });
 
 /**
  * Checks that untyped JSON (the preview's input, a stored payload) has every field the mapping reads,
- * and returns it as a PaidOrder.
+ * and returns it as a PaidOrder (the `current*` fields filled in when absent).
  * @throws MappingError "malformed_order" naming the first bad field.
  */
 export function parsePaidOrder(value: unknown): PaidOrder {
@@ -84,5 +89,21 @@ export function parsePaidOrder(value: unknown): PaidOrder {
       `The order JSON is not a PaidOrder: ${where} — ${issue?.message ?? "invalid"}.`,
     );
   }
-  return value as PaidOrder;
+  return withCurrentState(value as PaidOrder);
+}
+
+/** An order exported without the `current*` fields (older preview input) was never edited. */
+function withCurrentState(order: PaidOrder): PaidOrder {
+  const partial = order as PaidOrder & { currentTotalPriceSet?: PaidOrder["currentTotalPriceSet"] };
+  return {
+    ...order,
+    currentTotalPriceSet: partial.currentTotalPriceSet ?? order.totalPriceSet,
+    lineItems: {
+      ...order.lineItems,
+      nodes: order.lineItems.nodes.map((li) => ({
+        ...li,
+        currentQuantity: (li as { currentQuantity?: number }).currentQuantity ?? li.quantity,
+      })),
+    },
+  };
 }

@@ -56,7 +56,7 @@ export interface MappedInvoice {
   payload: InvoiceDraft;
   /** Index-aligned with payload.line_items. */
   lineSources: LineSource[];
-  /** `totalPriceSet.shopMoney` in currency precision: the total the Zoho invoice must show. */
+  /** `currentTotalPriceSet` (or `totalPriceSet` once refunded, mapping/kept.ts) in currency precision: the total the Zoho invoice must show. */
   expectedTotal: string;
   currencyCode: string;
   taxChoices: TaxChoice[];
@@ -65,6 +65,10 @@ export interface MappedInvoice {
 /** What every part reads besides its own lines: the shop currency, the order's tax status, the tax table. */
 export interface MappingContext {
   currency: string;
+  /** The currency's decimals (prorated amounts are rounded to them). */
+  decimals: number;
+  /** Invoice the order as it is now (`currentQuantity`), not as sold: see mapping/kept.ts. */
+  current: boolean;
   taxExempt: boolean;
   taxes: readonly ZohoTaxTableEntry[];
   itemIdsBySku?: Record<string, string>;

@@ -389,3 +389,39 @@ describe("what is rendered", () => {
     expect(labels(vm)).not.toContain("Open in Zoho Books");
   });
 });
+
+describe("the order's life after its invoice (ADR 019)", () => {
+  const life = (lifecycle: OrderInvoiceView["lifecycle"], extra: Partial<OrderInvoiceView> = {}) =>
+    viewModel(ready(order({ lifecycle, ...extra })));
+
+  it("says what a sent invoice no longer shows", () => {
+    const changeNote = "Changed after the invoice was sent (INV-000123 is sent in Zoho Books): Cookbook removed.";
+    const vm = life(
+      { cancelled: false, pendingChange: null, changeNote },
+      { state: "sent", invoice: { ...INVOICE, zohoStatus: "sent" } },
+    );
+    expect(vm.banners).toContainEqual({
+      tone: "warning",
+      heading: "Order changed",
+      message: changeNote,
+      dismissible: false,
+    });
+  });
+
+  it("shows a change being applied, and polls until it is", () => {
+    const state = ready(order({ lifecycle: { cancelled: true, pendingChange: "cancel", changeNote: null } }));
+    expect(viewModel(state).banners.map((b) => b.message)).toEqual([
+      "The order was cancelled; its invoice is being voided in Zoho Books…",
+    ]);
+    expect(nextPollMs(state)).toBe(POLL_INTERVAL_MS);
+  });
+
+  it("tells a cancelled order's void invoice apart from one voided by hand", () => {
+    const voidInvoice = { state: "void" as const, invoice: { ...INVOICE, zohoStatus: "void" } };
+    expect(life({ cancelled: true, pendingChange: null, changeNote: null }, voidInvoice).banners).toHaveLength(1);
+    expect(life({ cancelled: false, pendingChange: null, changeNote: null }, voidInvoice).banners).toEqual([]);
+    expect(
+      nextPollMs(ready(order({ lifecycle: { cancelled: false, pendingChange: null, changeNote: null } }))),
+    ).toBeNull();
+  });
+});

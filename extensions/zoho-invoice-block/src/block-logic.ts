@@ -178,7 +178,9 @@ export const MAX_POLLS = 20;
 
 export function nextPollMs(state: BlockState): number | null {
   if (state.phase !== "ready" || state.busy || state.polls >= MAX_POLLS) return null;
-  return state.order.state === "queued" || state.order.state === "sending" ? POLL_INTERVAL_MS : null;
+  const { order } = state;
+  const waiting = order.state === "queued" || order.state === "sending" || Boolean(order.lifecycle?.pendingChange);
+  return waiting ? POLL_INTERVAL_MS : null;
 }
 
 // ---- what is rendered ------------------------------------------------------------------------------
@@ -343,6 +345,33 @@ export function viewModel(state: BlockState): BlockViewModel {
   }
 }
 
+/** The order changed after its invoice (ADR 019): being applied, cancelled, or what a sent invoice no longer shows. */
+function lifecycleBanners(order: OrderInvoiceView): BannerModel[] {
+  const life = order.lifecycle;
+  if (!life) return [];
+  const banners: BannerModel[] = [];
+  if (life.pendingChange)
+    banners.push({
+      tone: "info",
+      heading: null,
+      message:
+        life.pendingChange === "cancel"
+          ? "The order was cancelled; its invoice is being voided in Zoho Books…"
+          : "The order was edited; its invoice is being brought up to date…",
+      dismissible: false,
+    });
+  else if (life.cancelled && order.state === "void")
+    banners.push({
+      tone: "info",
+      heading: null,
+      message: "The order was cancelled in Shopify; its invoice is void in Zoho Books.",
+      dismissible: false,
+    });
+  if (life.changeNote)
+    banners.push({ tone: "warning", heading: "Order changed", message: life.changeNote, dismissible: false });
+  return banners;
+}
+
 function readyModel(state: Extract<BlockState, { phase: "ready" }>): BlockViewModel {
   const { order, busy } = state;
   const invoice = order.invoice;
@@ -382,6 +411,7 @@ function readyModel(state: Extract<BlockState, { phase: "ready" }>): BlockViewMo
         : null;
     banners.push({ tone, heading, message: order.problem.message, dismissible: false });
   }
+  banners.push(...lifecycleBanners(order));
   if (order.state === "queued")
     banners.push({ tone: "info", heading: null, message: "Waiting to be sent to Zoho Books.", dismissible: false });
   if (order.state === "sending")

@@ -314,6 +314,9 @@ function changeStatus(org: SimOrganization, invoice: SimInvoice, to: string): Re
     invoice.status = "sent";
   } else if (to === "void") {
     if (invoice.status === "void") throw new SimError(400, 9002, "The invoice is already void.");
+    if (invoice.status === "draft" && org.settings.draftVoidRefused)
+      // Wording (sim): a Zoho that voids only invoices that were sent.
+      throw new SimError(400, 9002, "Draft invoices cannot be voided. Mark the invoice as sent first, or delete it.");
     // Payments are un-applied and become customer credits (OAS).
     invoice.status = "void";
     invoice.paid = "0";

@@ -110,6 +110,7 @@ export const DEFAULT_ORG_SETTINGS: SimOrgSettings = {
   itemRequired: false,
   negativeRatesRefused: false,
   itemSkuFilter: true,
+  draftVoidRefused: false,
 };
 
 /** The strictest combination (`npm run zoho-server -- --strict`): what a real Zoho may require at worst. */
@@ -118,6 +119,7 @@ export const STRICT_ORG_SETTINGS: Partial<SimOrgSettings> = {
   itemRequired: true,
   negativeRatesRefused: true,
   itemSkuFilter: false,
+  draftVoidRefused: true,
 };
 
 /** Adds an organization (EU preset by default) and returns its live state. */

@@ -41,6 +41,9 @@ export interface SimOrgSettings {
   negativeRatesRefused: boolean;
   /** GET /items honours an exact `sku` filter (not an OAS filter). Off = ignored, every item is listed. */
   itemSkuFilter: boolean;
+  /** POST /invoices/{id}/status/void refuses a draft (the OAS says "mark an invoice as void" without naming
+   *  drafts; the Books UI offers Void on sent invoices): unconfirmed, so both ways are served. */
+  draftVoidRefused: boolean;
 }
 
 /** A currency the organization has enabled (Settings › Currencies); the base currency is always one. */

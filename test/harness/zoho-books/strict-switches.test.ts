@@ -1,6 +1,6 @@
 // The simulator's switches for what real Zoho may require (docs/zoho-simulator.md §2): items on every
 // line, no negative rates (e-invoicing), contacts in their own currency, items listed without a SKU
-// filter, and Zoho's own line discount in the totals model.
+// filter, Zoho's own line discount in the totals model, and no void of a draft.
 import { describe, expect, it } from "vitest";
 import { books, invoiceBody } from "./test-http";
 import { computeInvoiceTotals, seedOrganization, STRICT_ORG_SETTINGS, zohoBooks } from "./index";
@@ -179,6 +179,35 @@ describe("zoho-books simulator: items", () => {
       itemRequired: true,
       negativeRatesRefused: true,
       itemSkuFilter: false,
+      draftVoidRefused: true,
+    });
+  });
+});
+
+describe("zoho-books simulator: voiding a draft refused (ADR 019)", () => {
+  it("refuses to void a draft with 400 code 9002, and voids it once marked sent", async () => {
+    const org = seedOrganization({ settings: { draftVoidRefused: true } });
+    const created = await books("POST", "/invoices", { org, body: invoiceBody(org) });
+    const id = (created.json.invoice as { invoice_id: string }).invoice_id;
+
+    const refused = await books("POST", `/invoices/${id}/status/void`, { org });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({
+      code: 9002,
+      message: expect.stringMatching(/^Draft invoices cannot be voided/),
+    });
+    expect((await books("POST", `/invoices/${id}/status/sent`, { org })).status).toBe(200);
+    expect((await books("POST", `/invoices/${id}/status/void`, { org })).status).toBe(200);
+    expect(org.invoices.get(id)?.status).toBe("void");
+  });
+
+  it("voids a draft at once when the switch is off (the default)", async () => {
+    const org = seedOrganization();
+    const created = await books("POST", "/invoices", { org, body: invoiceBody(org) });
+    const id = (created.json.invoice as { invoice_id: string }).invoice_id;
+    expect((await books("POST", `/invoices/${id}/status/void`, { org })).json).toMatchObject({
+      code: 0,
+      message: "Invoice status has been changed to Void.",
     });
   });
 });
