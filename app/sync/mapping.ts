@@ -20,6 +20,7 @@ import { ROUNDING_DESCRIPTION, roundingAdjustment } from "./mapping/rounding";
 import { mapShippingLines } from "./mapping/shipping";
 import { DESCRIPTION_MAX, invoiceDate, truncate } from "./mapping/text";
 import { tipLines, tipOf } from "./mapping/tip";
+import { assertAdjustmentExplained, assertTaxAgreement, roundingTolerance } from "./mapping/tax-agreement";
 import { assertTotalExplained } from "./mapping/totals";
 import type { Draft, InvoiceDraft, MappedInvoice, MappedLine, MappingSettings, PaidOrder } from "./mapping/types";
 
@@ -27,6 +28,7 @@ export { MappingError } from "./errors";
 export type { MappingErrorCode } from "./errors";
 export { parsePaidOrder } from "./mapping/parse";
 export { ROUNDING_DESCRIPTION, predictZohoTotal } from "./mapping/rounding";
+export { taxRateDrift, type TaxRateDrift } from "./mapping/tax-agreement";
 export { DESCRIPTION_MAX, NAME_MAX, invoiceDate, truncate } from "./mapping/text";
 export type {
   DiscountStyle,
@@ -76,6 +78,7 @@ export function mapOrderToInvoice(
 
   const lines: MappedLine[] = [...items, ...shipping];
   const total = shopMoney(order.totalPriceSet, "the order total", currency);
+  const shopifyTaxLines = lines.reduce((n, l) => n + l.shopifyTax.count, 0);
   assertTotalExplained({
     orderName: order.name,
     currency,
@@ -83,11 +86,10 @@ export function mapOrderToInvoice(
     taxesIncluded: order.taxesIncluded,
     total,
     net: sumDecimals([...lines.map((l) => l.net), tipped.net]),
-    tax: {
-      amount: sumDecimals(lines.map((l) => l.shopifyTax.amount)),
-      count: lines.reduce((n, l) => n + l.shopifyTax.count, 0),
-    },
+    tax: { amount: sumDecimals(lines.map((l) => l.shopifyTax.amount)), count: shopifyTaxLines },
   });
+  // Shopify's tax must be each Zoho tax's percentage of its lines: else the books are wrong in tax.
+  assertTaxAgreement(lines, { currency, decimals, taxesIncluded: order.taxesIncluded });
 
   const pp = settings.pricePrecision;
   const payload: InvoiceDraft = {
@@ -101,6 +103,9 @@ export function mapOrderToInvoice(
   };
   // Make Zoho's total equal Shopify's with one "Rounding" adjustment (Zoho keeps pp decimals).
   const adjustment = roundingAdjustment(payload, taxes, pp, total, { code: currency, decimals });
+  // The adjustment absorbs rounding only, never a wrong tax (about one minor unit per line).
+  const tolerance = roundingTolerance(payload.line_items, taxes, Math.min(pp, decimals), shopifyTaxLines);
+  assertAdjustmentExplained(adjustment, tolerance, { currency, decimals, pricePrecision: pp, shopifyTotal: total });
   if (!adjustment.isZero()) {
     payload.adjustment = toZohoNumber(adjustment, pp);
     payload.adjustment_description = ROUNDING_DESCRIPTION;
@@ -111,6 +116,7 @@ export function mapOrderToInvoice(
     expectedTotal: formatMoney(total, decimals),
     currencyCode: currency,
     taxChoices: lines.map((l) => l.choice),
+    roundingTolerance: tolerance.toFixed(),
   };
 }
 

@@ -60,6 +60,8 @@ export interface MappedInvoice {
   expectedTotal: string;
   currencyCode: string;
   taxChoices: TaxChoice[];
+  /** The largest "Rounding" adjustment rounding explains (mapping/tax-agreement.ts); beyond it, needs attention. */
+  roundingTolerance: string;
 }
 
 /** What every part reads besides its own lines: the shop currency, the order's tax status, the tax table. */

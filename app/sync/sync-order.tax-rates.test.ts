@@ -1,0 +1,97 @@
+// The rounding adjustment absorbs rounding, never a wrong tax (issue 11, item 5): a tax changed in Zoho
+// since we cached the table is refreshed and the invoice sent again; a real mismatch needs attention.
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { syncOrder } from "~/sync/sync-order.server";
+import { buildOrder } from "~test/factories/order";
+import { italianOrder } from "~test/factories/italian-order";
+import { connectedShop } from "~test/harness/connected-shop";
+import { zohoBooks } from "~test/harness/zoho-books";
+
+async function row(shop: string, orderId: string) {
+  return prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId } } });
+}
+
+describe("syncOrder: Zoho's tax rates against the cached tax table", () => {
+  it("a tax whose percentage changed in Zoho since it was cached: table refreshed, invoice sent again, synced", async () => {
+    const { shop, org, addOrder } = await connectedShop({ preset: "eu" });
+    const orgId = org.organization.organization_id;
+    expect((await syncOrder({ shop, orderId: addOrder(italianOrder()) })).kind).toBe("created");
+    // The merchant turns "IVA 22" into 23 % and adds a new 22 % tax; our table (cached an hour) has neither.
+    const changed = zohoBooks.changeTaxRate(orgId, "IVA 22", 23);
+    const added = zohoBooks.seedTax(orgId, { tax_name: "IVA 22 ordinaria", tax_percentage: 22 });
+    const order = italianOrder({ name: "#1002", id: "5002" });
+    const orderId = addOrder(order);
+    const taxListsBefore = zohoBooks.count("GET /settings/taxes");
+
+    const outcome = await syncOrder({ shop, orderId });
+
+    // Taxes included: Zoho's total would even match — but its books would carry 23 % tax.
+    expect(outcome).toMatchObject({ kind: "created", zohoTotal: order.totalPriceSet.shopMoney.amount });
+    expect(zohoBooks.count("GET /settings/taxes")).toBe(taxListsBefore + 1);
+    const invoice = zohoBooks.invoice(orgId, outcome.kind === "created" ? outcome.invoiceId : "");
+    const taxIds = new Set(invoice.line_items.map((l) => l.tax_id).filter(Boolean));
+    expect(taxIds.has(changed.tax_id)).toBe(false);
+    expect(taxIds.has(added.tax_id)).toBe(true);
+    expect(await row(shop, orderId)).toMatchObject({ status: "synced", lastErrorCode: null });
+    const events = await prisma.syncEvent.findMany({ where: { shop, orderId, kind: "zoho_rules_changed" } });
+    expect(events.map((e) => e.message)).toEqual([
+      `Zoho Books now charges 23% for the tax "IVA 22" (the app had 22%): the tax table was refreshed and ${invoice.invoice_number} sent again.`,
+    ]);
+  });
+
+  it("a changed tax with no replacement: the invoice exists, the order needs attention, no second invoice", async () => {
+    const { shop, org, addOrder } = await connectedShop({ preset: "eu" });
+    const orgId = org.organization.organization_id;
+    await syncOrder({ shop, orderId: addOrder(italianOrder()) });
+    zohoBooks.changeTaxRate(orgId, "IVA 22", 23);
+    const orderId = addOrder(italianOrder({ name: "#1002", id: "5002" }));
+
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow(/No Zoho tax of 22%/);
+
+    const saved = await row(shop, orderId);
+    expect(saved).toMatchObject({ status: "needs_attention", lastErrorCode: "unknown_tax_rate" });
+    expect(saved.zohoInvoiceId).not.toBeNull();
+    expect(saved.lastErrorMessage).toMatch(
+      /^Invoice INV-\d+ is in Zoho Books, but finishing it failed: No Zoho tax of 22%/,
+    );
+    expect(org.invoices.size).toBe(2);
+  });
+
+  it("Shopify charged less tax than the Zoho tax's rate: needs attention, never adjusted away, nothing created", async () => {
+    const { shop, org, addOrder } = await connectedShop({ preset: "us" });
+    zohoBooks.seedTax(org.organization.organization_id, { tax_name: "State tax", tax_percentage: 8 });
+    const built = buildOrder({
+      name: "#2001",
+      id: "6001",
+      currency: "USD",
+      taxesIncluded: false,
+      processedAt: "2026-11-20T10:15:00-05:00",
+      email: "sam@example.com",
+      lines: [{ title: "Lamp", quantity: 1, price: "15.00", taxes: [{ title: "State tax", percent: "8" }] }],
+      shipping: [],
+      discounts: [],
+    });
+    // Shopify's tax line says 8 % but charged nothing (the total agrees with what was charged).
+    const line = built.lineItems.nodes[0]!;
+    const zero = {
+      shopMoney: { amount: "0.00", currencyCode: "USD" },
+      presentmentMoney: { amount: "0.00", currencyCode: "USD" },
+    };
+    const order = {
+      ...built,
+      totalPriceSet: { ...built.totalPriceSet, shopMoney: { amount: "15.00", currencyCode: "USD" } },
+      lineItems: { ...built.lineItems, nodes: [{ ...line, taxLines: [{ ...line.taxLines[0]!, priceSet: zero }] }] },
+    } as typeof built;
+    const orderId = addOrder(order);
+
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow(/Shopify charged 1\.20 less tax than 8% of 15\.00/);
+
+    const saved = await row(shop, orderId);
+    expect(saved).toMatchObject({ status: "needs_attention", lastErrorCode: "tax_mismatch", zohoInvoiceId: null });
+    expect(saved.lastErrorMessage).toMatch(
+      /^Shopify charged 1\.20 less tax than 8% of 15\.00 USD — check the Zoho tax rate/,
+    );
+    expect(org.invoices.size).toBe(0);
+  });
+});
