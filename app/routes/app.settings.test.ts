@@ -176,6 +176,8 @@ describe("/app/settings states", () => {
       createMissingItems: true,
       itemsRequired: false,
       discountStyle: "negative",
+      printOrderNote: false,
+      keepExistingContacts: false,
     }); // the defaults
     expect(await post(shop, { intent: "setDiscountStyle", discountStyle: "lines" })).toMatchObject({
       body: { ok: true },

@@ -42,6 +42,8 @@ import {
 } from "~/zoho/connection.server";
 import {
   getBooksSettings,
+  setKeepExistingContacts,
+  setPrintOrderNote,
   isDiscountStyle,
   setCreateMissingItems,
   setDiscountStyle,
@@ -108,6 +110,20 @@ const TOGGLES = {
     on: "Products without a Zoho item get one when their order is invoiced.",
     off: "No Zoho items are created; lines use existing items or none.",
   },
+  setPrintOrderNote: {
+    field: "printOrderNote",
+    label: "Print the order note on the invoice",
+    save: setPrintOrderNote,
+    on: "The order's note is printed on the invoice the customer sees.",
+    off: "Order notes stay off the invoice.",
+  },
+  setKeepExistingContacts: {
+    field: "keepExistingContacts",
+    label: "Leave existing Zoho contacts untouched",
+    save: setKeepExistingContacts,
+    on: "Existing Zoho contacts are used as they are; only new customers get a contact.",
+    off: "An existing contact's billing data is updated from the order.",
+  },
   setTagOrders: {
     field: "tagOrders",
     label: "Tag orders with the invoice number",
@@ -154,6 +170,8 @@ export async function action({ request }: ActionFunctionArgs) {
       case "setAutoSend":
       case "setLinkItemsBySku":
       case "setCreateMissingItems":
+      case "setPrintOrderNote":
+      case "setKeepExistingContacts":
       case "setTagOrders": {
         const toggle = TOGGLES[intent];
         const value = String(form.get(toggle.field) ?? "");
@@ -701,10 +719,19 @@ function ZohoItemsCard({
   connected,
   fetcher,
 }: {
-  books: { createMissingItems: boolean; itemsRequired: boolean; discountStyle: string };
+  books: {
+    createMissingItems: boolean;
+    itemsRequired: boolean;
+    discountStyle: string;
+    printOrderNote: boolean;
+    keepExistingContacts: boolean;
+  };
   connected: boolean;
   fetcher: ReturnType<typeof useFetcher<typeof action>>;
 }) {
+  // While a change is on its way, show the value sent.
+  const pending = (field: "printOrderNote" | "keepExistingContacts") =>
+    fetcher.formData?.has(field) ? fetcher.formData.get(field) === "true" : books[field];
   const checked = fetcher.formData?.has("createMissingItems")
     ? fetcher.formData.get("createMissingItems") === "true"
     : books.createMissingItems;
@@ -743,6 +770,24 @@ function ZohoItemsCard({
           disabled={!connected}
           helpText="Organizations that e-invoice refuse negative lines; the app switches to line discounts by itself when Zoho Books refuses one. Both give the same tax and total."
           onChange={(value) => fetcher.submit({ intent: "setDiscountStyle", discountStyle: value }, { method: "post" })}
+        />
+        <Checkbox
+          label="Print the order note on the invoice"
+          helpText="The customer sees the invoice. Leave this off when order notes are written for your team."
+          checked={pending("printOrderNote")}
+          disabled={!connected}
+          onChange={(on) =>
+            fetcher.submit({ intent: "setPrintOrderNote", printOrderNote: String(on) }, { method: "post" })
+          }
+        />
+        <Checkbox
+          label="Leave existing Zoho contacts untouched"
+          helpText="Off: an existing contact's billing address is updated from the order (a field the order does not carry is never cleared). On: only new customers get a contact from the order."
+          checked={pending("keepExistingContacts")}
+          disabled={!connected}
+          onChange={(on) =>
+            fetcher.submit({ intent: "setKeepExistingContacts", keepExistingContacts: String(on) }, { method: "post" })
+          }
         />
       </BlockStack>
     </Card>

@@ -99,7 +99,8 @@ export function mapOrderToInvoice(
     line_items: zohoLineItems(drafts, pp),
     // Line discounts are amounts taken off before tax (Zoho: item-level discount, before tax).
     ...(drafts.some((d) => d.discount) ? { discount_type: "item_level" as const, is_discount_before_tax: true } : {}),
-    ...(order.note?.trim() ? { notes: order.note.trim() } : {}),
+    // The note is printed for the customer only when the merchant said so (setting, off by default).
+    ...(settings.printOrderNote && order.note?.trim() ? { notes: order.note.trim() } : {}),
   };
   // Make Zoho's total equal Shopify's with one "Rounding" adjustment (Zoho keeps pp decimals).
   const adjustment = roundingAdjustment(payload, taxes, pp, total, { code: currency, decimals });

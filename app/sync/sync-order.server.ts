@@ -156,6 +156,10 @@ export interface ShopSettings {
   itemsRequired: boolean;
   /** Negative discount lines, or Zoho's line discounts (e-invoicing organizations). */
   discountStyle: DiscountStyle;
+  /** "Print the order note on the invoice" (off by default). */
+  printOrderNote: boolean;
+  /** "Leave existing Zoho contacts untouched" (off by default). */
+  keepExistingContacts: boolean;
 }
 
 export async function loadShopSettings(shop: string): Promise<ShopSettings> {
@@ -178,6 +182,8 @@ export async function loadShopSettings(shop: string): Promise<ShopSettings> {
     createMissingItems: books.createMissingItems,
     itemsRequired: books.itemsRequired,
     discountStyle: books.discountStyle,
+    printOrderNote: books.printOrderNote,
+    keepExistingContacts: books.keepExistingContacts,
   };
 }
 
@@ -221,6 +227,7 @@ export async function prepareInvoice(
     itemIdsBySku: items.bySku,
     itemIdsByName: items.byName,
     discountStyle: settings.discountStyle,
+    printOrderNote: settings.printOrderNote,
   });
   const linked = await linkInvoiceItems(zoho, ctx, mapped, {
     create: settings.createMissingItems,
@@ -229,6 +236,7 @@ export async function prepareInvoice(
   const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), {
     revalidate: opts.revalidateContact,
     currencyCode: mapped.currencyCode,
+    updateExisting: !settings.keepExistingContacts,
   });
   if (contact.otherCurrency) {
     const other = contact.otherCurrency;

@@ -30,6 +30,11 @@ export interface MappingSettings {
    * allocated them), for organizations that refuse negative lines (e-invoicing).
    */
   discountStyle?: DiscountStyle;
+  /**
+   * "Print the order note on the invoice" (default off): the order's note becomes the invoice's
+   * customer-facing `notes`. Off, because a note is often written for the shop ("leave at the back door").
+   */
+  printOrderNote?: boolean;
 }
 
 export type DiscountStyle = "negative" | "lines";

@@ -1,0 +1,59 @@
+// Settings of the organization's books (issue 11): the order note on the invoice, existing contacts,
+// and the merchant's Zoho tax for an ambiguous Shopify tax — through the real action and loader.
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { action, loader } from "~/routes/app.settings";
+import { uniqueShop } from "~test/harness/shop";
+import { adminDocumentRequest, adminFormPost, installShop } from "~test/harness/shopify-auth";
+import { seedOrganization } from "~test/harness/zoho-books";
+import { connectZoho, settle } from "~test/helpers/zoho-connect";
+
+type LoaderData = Awaited<ReturnType<typeof loader>>;
+type ActionBody = { intent: string; ok: boolean; error?: string; message?: string };
+
+const call = (request: Request) => ({ request, params: {}, context: {} });
+
+async function load(shop: string): Promise<LoaderData> {
+  const res = await settle(async () => loader(call(await adminDocumentRequest(shop, "/app/settings"))));
+  expect(res.status).toBe(200);
+  return res.body as LoaderData;
+}
+
+async function post(shop: string, fields: Record<string, string>) {
+  const res = await settle(async () => action(call(await adminFormPost(shop, "/app/settings", fields))));
+  return { status: res.status, body: res.body as ActionBody };
+}
+
+async function connectedShop(preset: "eu" | "us" = "eu") {
+  const shop = uniqueShop();
+  await installShop(shop);
+  const org = seedOrganization({ preset });
+  expect((await connectZoho(shop)).status).toBe(302);
+  return { shop, org };
+}
+
+describe("/app/settings: the invoice and contact toggles", () => {
+  it("are off by default, saved per shop, shown by the loader, and refuse bad values", async () => {
+    const { shop } = await connectedShop();
+    expect((await load(shop)).books).toMatchObject({ printOrderNote: false, keepExistingContacts: false });
+
+    expect(await post(shop, { intent: "setPrintOrderNote", printOrderNote: "true" })).toMatchObject({
+      status: 200,
+      body: { ok: true, message: "The order's note is printed on the invoice the customer sees." },
+    });
+    expect(await post(shop, { intent: "setKeepExistingContacts", keepExistingContacts: "true" })).toMatchObject({
+      body: { ok: true },
+    });
+    expect((await load(shop)).books).toMatchObject({ printOrderNote: true, keepExistingContacts: true });
+    expect(await post(shop, { intent: "setPrintOrderNote", printOrderNote: "yes" })).toMatchObject({ status: 400 });
+
+    const other = uniqueShop("other");
+    await installShop(other);
+    expect((await post(other, { intent: "setPrintOrderNote", printOrderNote: "true" })).body).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("not connected"),
+    });
+    const row = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
+    expect(row).toMatchObject({ printOrderNote: true, keepExistingContacts: true });
+  });
+});
