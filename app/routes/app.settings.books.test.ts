@@ -5,6 +5,7 @@ import { prisma } from "~/db.server";
 import { action, loader } from "~/routes/app.settings";
 import { uniqueShop } from "~test/harness/shop";
 import { adminDocumentRequest, adminFormPost, installShop } from "~test/harness/shopify-auth";
+import { recordAmbiguousTax } from "~/sync/tax-mappings.server";
 import { seedOrganization } from "~test/harness/zoho-books";
 import { connectZoho, settle } from "~test/helpers/zoho-connect";
 
@@ -55,5 +56,50 @@ describe("/app/settings: the invoice and contact toggles", () => {
     });
     const row = await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } });
     expect(row).toMatchObject({ printOrderNote: true, keepExistingContacts: true });
+  });
+});
+
+describe("/app/settings: the merchant's Zoho tax for Shopify taxes that fit several", () => {
+  it("lists what waits with its candidates, saves a candidate, refuses anything else, forgets on request", async () => {
+    const { shop, org } = await connectedShop("us");
+    const ctx = { shop, organizationId: org.organization.organization_id };
+    const [nyc, westchester] = [...org.taxGroups.values()].map((g) => g.tax_group_id);
+    const key = "NY State + NY City + MCTD";
+    await recordAmbiguousTax(ctx, key, [nyc!, westchester!]);
+
+    const before = (await load(shop)).taxChoices;
+    expect(before).toEqual([
+      {
+        shopifyTaxes: key,
+        zohoTaxId: null,
+        // Named from the cached tax table when there is one; the ids otherwise (no Zoho call on a load).
+        options: [
+          { value: nyc, label: expect.stringMatching(/^(NYC Sales Tax \(8\.875%|Zoho tax )/) },
+          { value: westchester, label: expect.any(String) },
+        ],
+      },
+    ]);
+
+    expect(await post(shop, { intent: "setTaxMapping", shopifyTaxes: key, zohoTaxId: "999" })).toMatchObject({
+      status: 400,
+      body: { error: `Choose one of the Zoho taxes offered for "${key}".` },
+    });
+    expect(await post(shop, { intent: "setTaxMapping", shopifyTaxes: "Unknown", zohoTaxId: nyc! })).toMatchObject({
+      status: 400,
+    });
+    expect(await post(shop, { intent: "setTaxMapping", shopifyTaxes: key, zohoTaxId: nyc! })).toMatchObject({
+      status: 200,
+      body: { ok: true },
+    });
+    expect((await load(shop)).taxChoices[0]).toMatchObject({ shopifyTaxes: key, zohoTaxId: nyc });
+
+    // Another shop cannot see or change it.
+    const other = uniqueShop("other");
+    await installShop(other);
+    expect((await load(other)).taxChoices).toEqual([]);
+    expect((await post(other, { intent: "removeTaxMapping", shopifyTaxes: key })).status).toBe(400);
+
+    expect((await post(shop, { intent: "removeTaxMapping", shopifyTaxes: key })).body).toMatchObject({ ok: true });
+    expect(await prisma.taxMapping.count({ where: { shop } })).toBe(0);
   });
 });

@@ -49,6 +49,13 @@ import {
   setDiscountStyle,
 } from "~/sync/books-settings.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
+import {
+  chooseTaxMapping,
+  removeTaxMapping,
+  taxChoicesForSettings,
+  TaxMappingRefusedError,
+  type TaxChoiceView,
+} from "~/sync/tax-mappings.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
 import { ZohoError, toZohoOAuthError } from "~/zoho/errors";
 
@@ -77,6 +84,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     status: toView(status),
     tagOrders: await getOrderTagging(shop),
     books: await getBooksSettings(shop),
+    taxChoices: await taxChoicesForSettings(shop),
     organizations,
     organizationsFetchedAt: cached ? cached.fetchedAt.toISOString() : null,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
@@ -193,6 +201,26 @@ export async function action({ request }: ActionFunctionArgs) {
               : "Discounts are sent as negative invoice lines.",
         });
       }
+      case "setTaxMapping":
+      case "removeTaxMapping": {
+        const shopifyTaxes = String(form.get("shopifyTaxes") ?? "").trim();
+        const zohoTaxId = String(form.get("zohoTaxId") ?? "").trim();
+        const organizationId = (await getConnectionStatus(shop)).organizationId;
+        if (!organizationId) return bad("Zoho Books is not connected for this shop.");
+        if (!shopifyTaxes || shopifyTaxes.length > 500) return bad("Choose the Shopify taxes to map.");
+        const ctx = { shop, organizationId };
+        if (intent === "removeTaxMapping") {
+          await removeTaxMapping(ctx, shopifyTaxes);
+          return data<ActionResult>({ intent, ok: true, message: `The next order with "${shopifyTaxes}" asks again.` });
+        }
+        if (!/^[\w-]{1,40}$/.test(zohoTaxId)) return bad("Choose a Zoho tax from the list.");
+        await chooseTaxMapping(ctx, shopifyTaxes, zohoTaxId);
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message: `Orders with "${shopifyTaxes}" use this Zoho tax from now on; retry the orders that waited for it.`,
+        });
+      }
       case "detectInvoiceKey": {
         const keyFields = await detectInvoiceKeyFields(shop);
         const unique = keyFields.filter((f) => f.unique !== false);
@@ -234,6 +262,7 @@ export async function action({ request }: ActionFunctionArgs) {
         return bad("Unknown action.");
     }
   } catch (err) {
+    if (err instanceof TaxMappingRefusedError) return bad(err.message);
     return data<ActionResult>({ intent, ok: false, error: reasonFor(err, shop, `settings ${intent} failed`) });
   }
 }
@@ -298,7 +327,7 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, tagOrders, books, organizations, organizationsFetchedAt, connectError } =
+  const { status, tagOrders, books, taxChoices, organizations, organizationsFetchedAt, connectError } =
     useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
@@ -553,6 +582,8 @@ export default function SettingsPage() {
 
                 <ZohoItemsCard books={books} connected={status.state === "connected"} fetcher={createItems} />
 
+                {taxChoices.length > 0 ? <TaxChoicesCard choices={taxChoices} /> : null}
+
                 <Card>
                   <BlockStack gap="300">
                     <Text as="h2" variant="headingMd">
@@ -789,6 +820,61 @@ function ZohoItemsCard({
             fetcher.submit({ intent: "setKeepExistingContacts", keepExistingContacts: String(on) }, { method: "post" })
           }
         />
+      </BlockStack>
+    </Card>
+  );
+}
+
+/**
+ * Shopify taxes that fit several Zoho taxes (e.g. two tax groups of the same state + county rates):
+ * the merchant picks the right one once; orders with those taxes use it from then on (issue 11).
+ */
+function TaxChoicesCard({ choices }: { choices: TaxChoiceView[] }) {
+  const fetcher = useFetcher<typeof action>();
+  const [picked, setPicked] = useState<Record<string, string>>({});
+  const result = fetcher.data;
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <Text as="h2" variant="headingMd">
+          Taxes
+        </Text>
+        <Text as="p" tone="subdued">
+          These Shopify taxes fit more than one Zoho tax. Choose the one that stands for the same tax authorities.
+        </Text>
+        {result ? (
+          <Banner tone={result.ok ? "success" : "critical"} title={result.ok ? result.message : result.error} />
+        ) : null}
+        {choices.map((c) => {
+          const value = picked[c.shopifyTaxes] ?? c.zohoTaxId ?? "";
+          const submit = (intent: string, zohoTaxId = "") =>
+            fetcher.submit({ intent, shopifyTaxes: c.shopifyTaxes, zohoTaxId }, { method: "post" });
+          return (
+            <InlineStack key={c.shopifyTaxes} gap="300" blockAlign="end" wrap>
+              <Box minWidth="16rem">
+                <Select
+                  label={c.shopifyTaxes}
+                  options={[{ label: "Choose a Zoho tax", value: "" }, ...c.options]}
+                  value={value}
+                  helpText={c.zohoTaxId ? undefined : "Orders with these taxes wait for your choice."}
+                  onChange={(v) => setPicked((p) => ({ ...p, [c.shopifyTaxes]: v }))}
+                />
+              </Box>
+              <Button
+                disabled={!value || value === c.zohoTaxId}
+                loading={fetcher.state !== "idle" && fetcher.formData?.get("shopifyTaxes") === c.shopifyTaxes}
+                onClick={() => submit("setTaxMapping", value)}
+              >
+                Save
+              </Button>
+              {c.zohoTaxId ? (
+                <Button variant="plain" onClick={() => submit("removeTaxMapping")}>
+                  Forget
+                </Button>
+              ) : null}
+            </InlineStack>
+          );
+        })}
       </BlockStack>
     </Card>
   );

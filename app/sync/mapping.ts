@@ -54,6 +54,7 @@ export function mapOrderToInvoice(
     currency,
     taxExempt: order.taxExempt,
     taxes,
+    taxMappings: settings.taxMappings,
     itemIdsBySku: settings.itemIdsBySku,
     itemIdsByName: settings.itemIdsByName,
   };

@@ -35,6 +35,7 @@ import { getBooksSettings, markItemsRequired, setDiscountStyle } from "~/sync/bo
 import { contactInputFromOrder } from "~/sync/contact-input";
 import { ClaimLostError, InvoiceNotListedYetError } from "~/sync/errors";
 import { recordSyncEvent, type SyncEventInput } from "~/sync/events.server";
+import { chosenTaxMappings, recordAmbiguousTax, type TaxMappingContext } from "~/sync/tax-mappings.server";
 import { linkInvoiceItems, type LinkedItems } from "~/sync/invoice-items.server";
 import {
   mapOrderToInvoice,
@@ -218,17 +219,21 @@ export async function prepareInvoice(
   await opts.onOrder?.(order, shopInfo.ianaTimezone);
   const ctx = { shop, organizationId: settings.organizationId };
   const taxes = await getTaxTable(zoho, ctx, { refresh: opts.refreshTaxes });
+  const taxMappings = await chosenTaxMappings(ctx);
   // Product lines link to Zoho items by SKU, then exact name (one cached index per organization).
   const items = await getItemIndex(zoho, ctx);
-  const mapped = mapOrderToInvoice(order, taxes, {
-    pricePrecision: settings.pricePrecision,
-    organizationCurrency: settings.currencyCode,
-    timezone: shopInfo.ianaTimezone,
-    itemIdsBySku: items.bySku,
-    itemIdsByName: items.byName,
-    discountStyle: settings.discountStyle,
-    printOrderNote: settings.printOrderNote,
-  });
+  const mapped = await mapWithTaxChoices(ctx, () =>
+    mapOrderToInvoice(order, taxes, {
+      pricePrecision: settings.pricePrecision,
+      organizationCurrency: settings.currencyCode,
+      timezone: shopInfo.ianaTimezone,
+      itemIdsBySku: items.bySku,
+      itemIdsByName: items.byName,
+      discountStyle: settings.discountStyle,
+      printOrderNote: settings.printOrderNote,
+      taxMappings,
+    }),
+  );
   const linked = await linkInvoiceItems(zoho, ctx, mapped, {
     create: settings.createMissingItems,
     required: settings.itemsRequired,
@@ -267,6 +272,17 @@ export interface Reconciled {
   taxesRefreshed: TaxRateDrift[];
   /** More than rounding explains stays between Zoho and Shopify: never adjusted away (issue 11). */
   mismatch: MappingError | null;
+}
+
+/** Maps the order; Shopify taxes that fit several Zoho taxes are put to the merchant in Settings (once). */
+async function mapWithTaxChoices(ctx: TaxMappingContext, map: () => MappedInvoice): Promise<MappedInvoice> {
+  try {
+    return map();
+  } catch (err) {
+    if (err instanceof MappingError && err.code === "ambiguous_tax")
+      await recordAmbiguousTax(ctx, String(err.details.shopifyTaxes), String(err.details.candidates).split(","));
+    throw err;
+  }
 }
 
 /**

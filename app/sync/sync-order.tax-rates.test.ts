@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { syncOrder } from "~/sync/sync-order.server";
+import { chooseTaxMapping, listTaxMappings } from "~/sync/tax-mappings.server";
 import { buildOrder } from "~test/factories/order";
 import { italianOrder } from "~test/factories/italian-order";
 import { connectedShop } from "~test/harness/connected-shop";
@@ -93,5 +94,67 @@ describe("syncOrder: Zoho's tax rates against the cached tax table", () => {
       /^Shopify charged 1\.20 less tax than 8% of 15\.00 USD — check the Zoho tax rate/,
     );
     expect(org.invoices.size).toBe(0);
+  });
+});
+
+describe("syncOrder: a combined rate that fits two Zoho tax groups", () => {
+  it("needs attention once; the merchant's choice in Settings is used for this and every later order", async () => {
+    const { shop, org, addOrder } = await connectedShop({
+      preset: "us",
+      taxes: [
+        { tax_name: "CA State", tax_percentage: 6 },
+        { tax_name: "District A", tax_percentage: 3.5 },
+        { tax_name: "District B", tax_percentage: 3.5 },
+      ],
+      taxGroups: [
+        { tax_group_name: "Sales tax (A)", taxes: ["CA State", "District A"] },
+        { tax_group_name: "Sales tax (B)", taxes: ["CA State", "District B"] },
+      ],
+    });
+    const orgId = org.organization.organization_id;
+    const groupB = [...org.taxGroups.values()].find((g) => g.tax_group_name === "Sales tax (B)")!;
+    const order = (name: string, id: string) =>
+      buildOrder({
+        name,
+        id,
+        currency: "USD",
+        taxesIncluded: false,
+        processedAt: "2026-11-20T10:15:00-05:00",
+        email: "sam@example.com",
+        lines: [
+          {
+            title: "Lamp",
+            quantity: 1,
+            price: "40.00",
+            taxes: [
+              { title: "California State Tax", percent: "6" },
+              { title: "Local Tax", percent: "3.5" },
+            ],
+          },
+        ],
+        shipping: [],
+        discounts: [],
+      });
+    const orderId = addOrder(order("#2001", "6001"));
+
+    await expect(syncOrder({ shop, orderId })).rejects.toThrow(
+      'Several Zoho taxes fit the Shopify taxes "California State Tax + Local Tax" (9.5%)',
+    );
+    expect(await row(shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorCode: "ambiguous_tax" });
+    expect(org.invoices.size).toBe(0);
+    const ctx = { shop, organizationId: orgId };
+    const [pending] = await listTaxMappings(ctx);
+    expect(pending).toMatchObject({ shopifyTaxes: "California State Tax + Local Tax", zohoTaxId: null });
+    expect(pending!.candidates).toHaveLength(2);
+
+    await chooseTaxMapping(ctx, pending!.shopifyTaxes, groupB.tax_group_id);
+    const retried = await syncOrder({ shop, orderId, mode: "manual" });
+    const next = await syncOrder({ shop, orderId: addOrder(order("#2002", "6002")) });
+
+    for (const outcome of [retried, next]) {
+      expect(outcome).toMatchObject({ kind: "created", zohoTotal: "43.80" });
+      if (outcome.kind !== "created") continue;
+      expect(zohoBooks.invoice(orgId, outcome.invoiceId).line_items[0]?.tax_id).toBe(groupB.tax_group_id);
+    }
   });
 });

@@ -35,6 +35,8 @@ export interface MappingSettings {
    * customer-facing `notes`. Off, because a note is often written for the shop ("leave at the back door").
    */
   printOrderNote?: boolean;
+  /** The merchant's Zoho tax for a Shopify tax (titles joined " + ") that fits several Zoho taxes. */
+  taxMappings?: Readonly<Record<string, string>>;
 }
 
 export type DiscountStyle = "negative" | "lines";
@@ -74,6 +76,7 @@ export interface MappingContext {
   currency: string;
   taxExempt: boolean;
   taxes: readonly ZohoTaxTableEntry[];
+  taxMappings?: Readonly<Record<string, string>>;
   itemIdsBySku?: Record<string, string>;
   itemIdsByName?: Record<string, string>;
 }

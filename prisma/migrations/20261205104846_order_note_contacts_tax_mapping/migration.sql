@@ -7,7 +7,8 @@ CREATE TABLE "TaxMapping" (
     "shop" TEXT NOT NULL,
     "organizationId" TEXT NOT NULL,
     "shopifyTaxes" TEXT NOT NULL,
-    "zohoTaxId" TEXT NOT NULL,
+    "zohoTaxId" TEXT,
+    "candidates" TEXT[],
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "TaxMapping_pkey" PRIMARY KEY ("shop","organizationId","shopifyTaxes")
