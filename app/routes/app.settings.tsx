@@ -35,7 +35,6 @@ import {
   selectOrganization,
   setAutoSend,
   setInvoiceKeyField,
-  setLinkItemsBySku,
   ZohoOrganizationNotFoundError,
   type ConnectionStatusView,
   type InvoiceKeyFieldOption,
@@ -104,13 +103,6 @@ const TOGGLES = {
     on: "Paid orders are sent to Zoho Books automatically.",
     off: "Automatic sending is off.",
   },
-  setLinkItemsBySku: {
-    field: "linkItemsBySku",
-    label: "Link lines to Zoho items by SKU",
-    save: setLinkItemsBySku,
-    on: "Invoice lines are linked to the Zoho item with the same SKU.",
-    off: "Invoice lines are sent without Zoho items.",
-  },
   setCreateMissingItems: {
     field: "createMissingItems",
     label: "Create missing items in Zoho",
@@ -176,7 +168,6 @@ export async function action({ request }: ActionFunctionArgs) {
         return data<ActionResult>({ intent, ok: true, message: `Draft invoices will be created in ${org.name}.` });
       }
       case "setAutoSend":
-      case "setLinkItemsBySku":
       case "setCreateMissingItems":
       case "setPrintOrderNote":
       case "setKeepExistingContacts":
@@ -308,7 +299,6 @@ function toView(s: ConnectionStatusView) {
     lastSuccessAt: iso(s.lastSuccessAt),
     lastError: s.lastError,
     autoSend: s.autoSend,
-    linkItemsBySku: s.linkItemsBySku,
     pausedUntil: iso(s.pausedUntil),
     invoiceKeyField: s.invoiceKeyField,
   };
@@ -333,7 +323,6 @@ export default function SettingsPage() {
   const organization = useFetcher<typeof action>();
   const refreshOrgs = useFetcher<typeof action>();
   const autoSend = useFetcher<typeof action>();
-  const linkItems = useFetcher<typeof action>();
   const tagging = useFetcher<typeof action>();
   const disconnect = useFetcher<typeof action>();
   const invoiceKey = useFetcher<typeof action>();
@@ -352,23 +341,10 @@ export default function SettingsPage() {
   }, [connectUrl]);
 
   const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
-  const results = [
-    connect,
-    organization,
-    refreshOrgs,
-    autoSend,
-    linkItems,
-    tagging,
-    invoiceKey,
-    createItems,
-    disconnect,
-  ]
+  const results = [connect, organization, refreshOrgs, autoSend, tagging, invoiceKey, createItems, disconnect]
     .map((f) => f.data)
     .filter((d): d is ActionResult => Boolean(d));
   const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
-  const linkItemsChecked = linkItems.formData
-    ? linkItems.formData.get("linkItemsBySku") === "true"
-    : status.linkItemsBySku;
   const tagOrdersChecked = tagging.formData ? tagging.formData.get("tagOrders") === "true" : tagOrders;
   const paused = status.pausedUntil && new Date(status.pausedUntil).getTime() > Date.now() ? status.pausedUntil : null;
 
@@ -550,18 +526,6 @@ export default function SettingsPage() {
                       disabled={status.state !== "connected"}
                       onChange={(on) =>
                         autoSend.submit({ intent: "setAutoSend", autoSend: String(on) }, { method: "post" })
-                      }
-                    />
-                    <Checkbox
-                      label="Link lines to Zoho items by SKU"
-                      helpText="Turn on if Zoho Books refuses invoice lines without an item: each line then uses the Zoho item whose SKU matches the product's SKU."
-                      checked={linkItemsChecked}
-                      disabled={status.state !== "connected"}
-                      onChange={(on) =>
-                        linkItems.submit(
-                          { intent: "setLinkItemsBySku", linkItemsBySku: String(on) },
-                          { method: "post" },
-                        )
                       }
                     />
                     <Checkbox

@@ -146,7 +146,6 @@ export interface ShopSettings {
   organizationId: string;
   currencyCode: string;
   pricePrecision: number;
-  linkItemsBySku: boolean;
   /** Tag the order "Zoho: INV-…" besides the metafield (Settings, off by default). */
   tagOrders: boolean;
   /** The organization's unique invoice custom field, when the merchant set one up (design §5). */
@@ -177,7 +176,6 @@ export async function loadShopSettings(shop: string): Promise<ShopSettings> {
     organizationId: conn.organizationId,
     currencyCode: conn.currencyCode,
     pricePrecision: conn.pricePrecision ?? 2,
-    linkItemsBySku: conn.linkItemsBySku,
     tagOrders: conn.tagOrders,
     invoiceKeyField: conn.invoiceKeyField ? { field: conn.invoiceKeyField, fieldId: conn.invoiceKeyFieldId } : null,
     createMissingItems: books.createMissingItems,
