@@ -2,7 +2,10 @@
 // since we cached the table is refreshed and the invoice sent again; a real mismatch needs attention.
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { syncOrder } from "~/sync/sync-order.server";
+import { mapOrderToInvoice } from "~/sync/mapping";
+import { invoiceRecord, reconcileTotal, syncOrder, type Prepared } from "~/sync/sync-order.server";
+import { ZohoClient } from "~/zoho/client.server";
+import type { ZohoInvoice, ZohoTaxTableEntry } from "~/zoho/types";
 import { chooseTaxMapping, listTaxMappings } from "~/sync/tax-mappings.server";
 import { buildOrder } from "~test/factories/order";
 import { italianOrder } from "~test/factories/italian-order";
@@ -156,5 +159,70 @@ describe("syncOrder: a combined rate that fits two Zoho tax groups", () => {
       if (outcome.kind !== "created") continue;
       expect(zohoBooks.invoice(orgId, outcome.invoiceId).line_items[0]?.tax_id).toBe(groupB.tax_group_id);
     }
+  });
+});
+
+describe("reconcileTotal: the rounding adjustment is capped", () => {
+  const STATE: ZohoTaxTableEntry = {
+    tax_id: "t-8",
+    tax_name: "State tax",
+    tax_percentage: 8,
+    tax_type: "tax",
+    is_default_tax: false,
+  };
+  const order = buildOrder({
+    name: "#3001",
+    currency: "USD",
+    taxesIncluded: false,
+    processedAt: "2026-11-20T10:15:00-05:00",
+    lines: [{ title: "Lamp", quantity: 1, price: "15.00", taxes: [{ title: "State tax", percent: "8" }] }],
+    shipping: [],
+    discounts: [],
+  });
+  const mapped = mapOrderToInvoice(order, [STATE], { pricePrecision: 2, organizationCurrency: "USD" });
+  const prepared = {
+    order,
+    taxes: [STATE],
+    mapped,
+    payload: { ...mapped.payload, customer_id: "c-1" },
+    createdItems: [],
+    settings: { pricePrecision: 2 },
+  } as unknown as Prepared;
+  // Never called: a gap beyond rounding is not adjusted (msw refuses any request it does not know).
+  const zoho = new ZohoClient({
+    apiBaseUrl: "https://books.invalid/books/v3",
+    organizationId: "1",
+    tokens: { getAccessToken: async () => "t", refreshAccessToken: async () => "t" },
+    limiter: null,
+    maxRetries: 0,
+  });
+  const answer = (total: string): ZohoInvoice =>
+    ({
+      invoice_id: "inv-1",
+      invoice_number: "INV-000001",
+      status: "draft",
+      total,
+      line_items: [{ line_item_id: "l1", name: "Lamp", rate: 15, quantity: 1, tax_id: "t-8", tax_percentage: 8 }],
+    }) as unknown as ZohoInvoice;
+
+  it("a gap of more than a minor unit per line is left as Zoho computed it, and the order needs attention", async () => {
+    expect(mapped.expectedTotal).toBe("16.20");
+    const rec = await reconcileTotal(zoho, answer("17.40"), prepared);
+    expect(rec).toMatchObject({ corrected: false, taxesRefreshed: [] });
+    expect(rec.mismatch?.code).toBe("tax_mismatch");
+    const record = invoiceRecord(rec.invoice, rec.prepared, new Date(), rec.mismatch);
+    expect(record).toMatchObject({ status: "needs_attention", lastErrorCode: "tax_mismatch", zohoTotal: "17.40" });
+    expect(record.lastErrorMessage).toBe(
+      "Zoho Books totals invoice INV-000001 17.40 USD, the order 16.20: 1.20 is more than rounding explains, so it was not adjusted — check the Zoho tax rates of the order's taxes.",
+    );
+  });
+
+  it("a Zoho percentage other than the cached one, with no fresh table to map again: needs attention naming both", async () => {
+    const drifted = answer("16.50");
+    drifted.line_items[0]!.tax_percentage = 10;
+    const rec = await reconcileTotal(zoho, drifted, prepared);
+    expect(rec.mismatch?.message).toBe(
+      'Zoho Books charged 10% for the tax "State tax" on invoice INV-000001, the order 8% — check the Zoho tax rate in Zoho Books › Settings › Taxes.',
+    );
   });
 });
