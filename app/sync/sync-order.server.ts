@@ -109,8 +109,9 @@ type Plan =
 
 /** Which rows a sync takes, and for what (the only place this is decided). */
 export function planFor(row: OrderSync, mode: SyncMode): ClaimDecision<Plan, SyncOutcome> {
-  // A person retries after adding the missing tax in Zoho: don't answer from the hour-long cache.
-  const refreshTaxes = mode === "manual" && row.lastErrorCode === "unknown_tax_rate";
+  // A person retries after adding or correcting a tax in Zoho: don't answer from the hour-long cache.
+  const refreshTaxes =
+    mode === "manual" && (row.lastErrorCode === "unknown_tax_rate" || row.lastErrorCode === "tax_mismatch");
   if (row.status === "synced")
     return {
       take: false,

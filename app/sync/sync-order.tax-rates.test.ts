@@ -44,7 +44,7 @@ describe("syncOrder: Zoho's tax rates against the cached tax table", () => {
     ]);
   });
 
-  it("a changed tax with no replacement: the invoice exists, the order needs attention, no second invoice", async () => {
+  it("a changed tax with no replacement: the invoice exists, needs attention; Retry after the fix finishes it", async () => {
     const { shop, org, addOrder } = await connectedShop({ preset: "eu" });
     const orgId = org.organization.organization_id;
     await syncOrder({ shop, orderId: addOrder(italianOrder()) });
@@ -59,6 +59,14 @@ describe("syncOrder: Zoho's tax rates against the cached tax table", () => {
     expect(saved.lastErrorMessage).toMatch(
       /^Invoice INV-\d+ is in Zoho Books, but finishing it failed: No Zoho tax of 22%/,
     );
+    expect(org.invoices.size).toBe(2);
+
+    // The merchant puts the rate back and clicks Retry: the same invoice is sent again with a fresh table.
+    zohoBooks.changeTaxRate(orgId, "IVA 22", 22);
+    expect(await syncOrder({ shop, orderId, mode: "manual" })).toMatchObject({ kind: "finished" });
+    expect(await row(shop, orderId)).toMatchObject({ status: "synced", zohoInvoiceId: saved.zohoInvoiceId });
+    const invoice = zohoBooks.invoice(orgId, saved.zohoInvoiceId!);
+    expect(invoice.line_items.filter((l) => l.tax_id).every((l) => [22, 4].includes(l.tax_percentage!))).toBe(true);
     expect(org.invoices.size).toBe(2);
   });
 
