@@ -5,6 +5,7 @@ import { prisma } from "~/db.server";
 import { action, loader } from "~/routes/app.settings";
 import { uniqueShop } from "~test/harness/shop";
 import { adminDocumentRequest, adminFormPost, installShop } from "~test/harness/shopify-auth";
+import { getQueues, syncOrderJobId } from "~/queue/queues.server";
 import { recordAmbiguousTax } from "~/sync/tax-mappings.server";
 import { seedOrganization } from "~test/harness/zoho-books";
 import { connectZoho, settle } from "~test/helpers/zoho-connect";
@@ -87,10 +88,19 @@ describe("/app/settings: the merchant's Zoho tax for Shopify taxes that fit seve
     expect(await post(shop, { intent: "setTaxMapping", shopifyTaxes: "Unknown", zohoTaxId: nyc! })).toMatchObject({
       status: 400,
     });
+    // An order waits for the choice (as the sync left it): saving the choice sends it again.
+    await prisma.orderSync.create({
+      data: { shop, orderId: "7001", status: "needs_attention", lastErrorCode: "ambiguous_tax" },
+    });
     expect(await post(shop, { intent: "setTaxMapping", shopifyTaxes: key, zohoTaxId: nyc! })).toMatchObject({
       status: 200,
-      body: { ok: true },
+      body: {
+        ok: true,
+        message: `Orders with "${key}" use this Zoho tax from now on. 1 order that waited for a tax choice is being sent again.`,
+      },
     });
+    const job = await getQueues().syncOrder.getJob(syncOrderJobId(shop, "7001"));
+    expect(job?.data).toMatchObject({ shop, orderId: "7001", mode: "manual" });
     expect((await load(shop)).taxChoices[0]).toMatchObject({ shopifyTaxes: key, zohoTaxId: nyc });
 
     // Another shop cannot see or change it.

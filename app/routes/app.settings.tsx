@@ -49,7 +49,7 @@ import {
 } from "~/sync/books-settings.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
 import {
-  chooseTaxMapping,
+  applyTaxChoice,
   removeTaxMapping,
   taxChoicesForSettings,
   TaxMappingRefusedError,
@@ -205,11 +205,17 @@ export async function action({ request }: ActionFunctionArgs) {
           return data<ActionResult>({ intent, ok: true, message: `The next order with "${shopifyTaxes}" asks again.` });
         }
         if (!/^[\w-]{1,40}$/.test(zohoTaxId)) return bad("Choose a Zoho tax from the list.");
-        await chooseTaxMapping(ctx, shopifyTaxes, zohoTaxId);
+        const resent = await applyTaxChoice(ctx, shopifyTaxes, zohoTaxId);
+        const again =
+          resent === 1
+            ? " 1 order that waited for a tax choice is being sent again."
+            : resent > 1
+              ? ` ${resent} orders that waited for a tax choice are being sent again.`
+              : "";
         return data<ActionResult>({
           intent,
           ok: true,
-          message: `Orders with "${shopifyTaxes}" use this Zoho tax from now on; retry the orders that waited for it.`,
+          message: `Orders with "${shopifyTaxes}" use this Zoho tax from now on.${again}`,
         });
       }
       case "detectInvoiceKey": {

@@ -5,6 +5,8 @@
 // Settings lists the waiting ones with those candidates; the merchant's choice is then passed to the
 // mapping (`taxMappings`) for every later order with the same Shopify taxes. Per shop + organization.
 import { prisma } from "~/db.server";
+import type { QueueSet } from "~/queue/queues.server";
+import { MAX_ORDERS_PER_SEND, sendOrdersNow } from "~/sync/manual-send.server";
 import { formatPercent } from "~/sync/money";
 import { effectivePercent } from "~/sync/tax-match";
 import { cachedTaxTable } from "~/zoho/taxes.server";
@@ -72,6 +74,31 @@ export async function chooseTaxMapping(ctx: TaxMappingContext, shopifyTaxes: str
   if (!row.candidates.includes(zohoTaxId))
     throw new TaxMappingRefusedError(`Choose one of the Zoho taxes offered for "${shopifyTaxes}".`);
   await prisma.taxMapping.update({ where, data: { zohoTaxId } });
+}
+
+/**
+ * The merchant's choice, then the orders that waited for a tax choice are sent again (as a person's
+ * Retry): those it settles go through, any other waits again with its own reason. Returns how many.
+ */
+export async function applyTaxChoice(
+  ctx: TaxMappingContext,
+  shopifyTaxes: string,
+  zohoTaxId: string,
+  deps: { queues?: QueueSet } = {},
+): Promise<number> {
+  await chooseTaxMapping(ctx, shopifyTaxes, zohoTaxId);
+  const waiting = await prisma.orderSync.findMany({
+    where: { shop: ctx.shop, status: "needs_attention", lastErrorCode: "ambiguous_tax", zohoInvoiceId: null },
+    select: { orderId: true },
+    take: MAX_ORDERS_PER_SEND,
+  });
+  if (waiting.length === 0) return 0;
+  const sent = await sendOrdersNow(
+    ctx.shop,
+    waiting.map((w) => w.orderId),
+    deps,
+  );
+  return sent.queued.length;
 }
 
 /** Forget a choice (the merchant's "Remove"): the next order with these taxes asks again. */
