@@ -429,10 +429,6 @@ async function connectCorpusShops(ctx: Ctx, corpus: CorpusGroup[]): Promise<Corp
     await openSettings(ctx, shop);
     await connectThroughRoutes(ctx, shop);
     await pickOrganization(ctx, shop, (orgs) => orgs.find((o) => o.id === org.organization.organization_id));
-    if (group.itemSkus.length) {
-      const res = await settingsAction(ctx, shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" });
-      if (!res.ok) throw new Error(res.error);
-    }
     if (keyed) await chooseInvoiceKey(ctx, shop);
     shops.push({ group, shop, organizationId: org.organization.organization_id, keyed });
   }

@@ -100,6 +100,15 @@ describe("npm run preview", { timeout: 60_000 }, () => {
     expect(run.stderr).toContain("tax: Grembiule — 22% → IVA 22");
   });
 
+  it("leaves the order note off the customer-facing invoice unless --print-order-note", async () => {
+    const fx = fixture("customer-with-company.json");
+    const args = ["--order", writeJson("noted.json", fx.order), "--taxes", join(FIXTURES, "taxes", fx.taxes)];
+    const [plain, printed] = await Promise.all([preview(args), preview([...args, "--print-order-note"])]);
+    expect([plain.code, printed.code], plain.stderr + printed.stderr).toEqual([0, 0]);
+    expect((JSON.parse(plain.stdout) as { invoice: { notes?: string } }).invoice.notes).toBeUndefined();
+    expect((JSON.parse(printed.stdout) as { invoice: { notes?: string } }).invoice.notes).toBe("PO 2026-118");
+  });
+
   it("takes the bare order object, and precision/timezone flags; defaults follow the currency", async () => {
     const jpy = fixture("jpy-zero-decimals.json");
     const run = await preview([

@@ -26,7 +26,7 @@ import { buildTaxTable } from "~/sync/tax-match";
 import type { ZohoTax, ZohoTaxGroup } from "~/zoho/types";
 
 const USAGE =
-  "usage: npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision 0-3] [--items ITEMS.json] [--discount-style negative|lines]";
+  "usage: npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision 0-3] [--items ITEMS.json] [--discount-style negative|lines] [--print-order-note]";
 
 /** A problem to report in one line with exit code 2. */
 class InputError extends Error {}
@@ -150,6 +150,7 @@ function main(argv: string[]): number {
     precision?: string;
     items?: string;
     "discount-style"?: string;
+    "print-order-note"?: boolean;
   };
   try {
     ({ values } = parseArgs({
@@ -161,6 +162,7 @@ function main(argv: string[]): number {
         precision: { type: "string" },
         items: { type: "string" },
         "discount-style": { type: "string" },
+        "print-order-note": { type: "boolean" },
       },
       strict: true,
       allowPositionals: false,
@@ -190,6 +192,7 @@ function main(argv: string[]): number {
     ...(values.timezone ? { timezone: values.timezone } : {}),
     ...(items ? { itemIdsBySku: items.bySku, itemIdsByName: items.byName } : {}),
     ...(style ? { discountStyle: style } : {}),
+    ...(values["print-order-note"] ? { printOrderNote: true } : {}),
   });
 
   const output = {

@@ -90,7 +90,6 @@ describe("/app/settings authentication", () => {
 
     const attempts: Array<Record<string, string>> = [
       { intent: "setAutoSend", autoSend: "false" },
-      { intent: "setLinkItemsBySku", linkItemsBySku: "true" },
       { intent: "setTagOrders", tagOrders: "true" },
       { intent: "setCreateMissingItems", createMissingItems: "false" },
       { intent: "setDiscountStyle", discountStyle: "lines" },
@@ -137,7 +136,8 @@ describe("/app/settings states", () => {
       status: 400,
     });
     expect(await post(shop, { intent: "setAutoSend", autoSend: "maybe" })).toMatchObject({ status: 400 });
-    expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "yes" })).toMatchObject({ status: 400 });
+    // The old "Link lines to Zoho items by SKU" toggle is gone: lines are always linked (issue 11).
+    expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" })).toMatchObject({ status: 400 });
     expect(await post(shop, { intent: "setTagOrders", tagOrders: "yes" })).toMatchObject({ status: 400 });
     expect(await post(shop, { intent: "explode" })).toMatchObject({ status: 400, body: { error: "Unknown action." } });
   });
@@ -170,14 +170,13 @@ describe("/app/settings states", () => {
     const picked = await post(shop, { intent: "selectOrganization", organizationId: orgs[1]!.organization_id });
     expect(picked.body).toMatchObject({ ok: true, message: `Draft invoices will be created in ${orgs[1]!.name}.` });
     expect(await post(shop, { intent: "setAutoSend", autoSend: "false" })).toMatchObject({ body: { ok: true } });
-    expect(await post(shop, { intent: "setLinkItemsBySku", linkItemsBySku: "true" })).toMatchObject({
-      body: { ok: true },
-    });
     expect(await post(shop, { intent: "setTagOrders", tagOrders: "true" })).toMatchObject({ body: { ok: true } });
     expect((await load(shop)).books).toEqual({
       createMissingItems: true,
       itemsRequired: false,
       discountStyle: "negative",
+      printOrderNote: false,
+      keepExistingContacts: false,
     }); // the defaults
     expect(await post(shop, { intent: "setDiscountStyle", discountStyle: "lines" })).toMatchObject({
       body: { ok: true },
@@ -208,7 +207,6 @@ describe("/app/settings states", () => {
       organizationName: orgs[1]!.name,
       currencyCode: "USD",
       autoSend: false,
-      linkItemsBySku: true,
     });
 
     const unknown = await post(shop, { intent: "selectOrganization", organizationId: "123456789" });

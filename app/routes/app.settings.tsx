@@ -35,13 +35,14 @@ import {
   selectOrganization,
   setAutoSend,
   setInvoiceKeyField,
-  setLinkItemsBySku,
   ZohoOrganizationNotFoundError,
   type ConnectionStatusView,
   type InvoiceKeyFieldOption,
 } from "~/zoho/connection.server";
 import {
   getBooksSettings,
+  setKeepExistingContacts,
+  setPrintOrderNote,
   isDiscountStyle,
   setCreateMissingItems,
   setDiscountStyle,
@@ -52,6 +53,13 @@ import { failureAlertsView } from "~/sync/failure-alerts.server";
 import { shopEmail } from "~/shopify/shop-email.server";
 import { shopTimezoneForPages } from "~/shopify/orders.server";
 import { getOrderChangeSettings, isCancelledDrafts, setOrderChangeSettings } from "~/sync/order-changes.server";
+import {
+  applyTaxChoice,
+  removeTaxMapping,
+  taxChoicesForSettings,
+  TaxMappingRefusedError,
+  type TaxChoiceView,
+} from "~/sync/tax-mappings.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
 import { ZohoError, toZohoOAuthError } from "~/zoho/errors";
 
@@ -81,6 +89,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tagOrders: await getOrderTagging(shop),
     books: await getBooksSettings(shop),
     orderChanges: await getOrderChangeSettings(shop),
+    taxChoices: await taxChoicesForSettings(shop),
     organizations,
     organizationsFetchedAt: cached ? cached.fetchedAt.toISOString() : null,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
@@ -105,19 +114,26 @@ const TOGGLES = {
     on: "Paid orders are sent to Zoho Books automatically.",
     off: "Automatic sending is off.",
   },
-  setLinkItemsBySku: {
-    field: "linkItemsBySku",
-    label: "Link lines to Zoho items by SKU",
-    save: setLinkItemsBySku,
-    on: "Invoice lines are linked to the Zoho item with the same SKU.",
-    off: "Invoice lines are sent without Zoho items.",
-  },
   setCreateMissingItems: {
     field: "createMissingItems",
     label: "Create missing items in Zoho",
     save: setCreateMissingItems,
     on: "Products without a Zoho item get one when their order is invoiced.",
     off: "No Zoho items are created; lines use existing items or none.",
+  },
+  setPrintOrderNote: {
+    field: "printOrderNote",
+    label: "Print the order note on the invoice",
+    save: setPrintOrderNote,
+    on: "The order's note is printed on the invoice the customer sees.",
+    off: "Order notes stay off the invoice.",
+  },
+  setKeepExistingContacts: {
+    field: "keepExistingContacts",
+    label: "Leave existing Zoho contacts untouched",
+    save: setKeepExistingContacts,
+    on: "Existing Zoho contacts are used as they are; only new customers get a contact.",
+    off: "An existing contact's billing data is updated from the order.",
   },
   setTagOrders: {
     field: "tagOrders",
@@ -163,8 +179,9 @@ export async function action({ request }: ActionFunctionArgs) {
         return data<ActionResult>({ intent, ok: true, message: `Draft invoices will be created in ${org.name}.` });
       }
       case "setAutoSend":
-      case "setLinkItemsBySku":
       case "setCreateMissingItems":
+      case "setPrintOrderNote":
+      case "setKeepExistingContacts":
       case "setTagOrders": {
         const toggle = TOGGLES[intent];
         const value = String(form.get(toggle.field) ?? "");
@@ -212,6 +229,32 @@ export async function action({ request }: ActionFunctionArgs) {
               : "Discounts are sent as negative invoice lines.",
         });
       }
+      case "setTaxMapping":
+      case "removeTaxMapping": {
+        const shopifyTaxes = String(form.get("shopifyTaxes") ?? "").trim();
+        const zohoTaxId = String(form.get("zohoTaxId") ?? "").trim();
+        const organizationId = (await getConnectionStatus(shop)).organizationId;
+        if (!organizationId) return bad("Zoho Books is not connected for this shop.");
+        if (!shopifyTaxes || shopifyTaxes.length > 500) return bad("Choose the Shopify taxes to map.");
+        const ctx = { shop, organizationId };
+        if (intent === "removeTaxMapping") {
+          await removeTaxMapping(ctx, shopifyTaxes);
+          return data<ActionResult>({ intent, ok: true, message: `The next order with "${shopifyTaxes}" asks again.` });
+        }
+        if (!/^[\w-]{1,40}$/.test(zohoTaxId)) return bad("Choose a Zoho tax from the list.");
+        const resent = await applyTaxChoice(ctx, shopifyTaxes, zohoTaxId);
+        const again =
+          resent === 1
+            ? " 1 order that waited for a tax choice is being sent again."
+            : resent > 1
+              ? ` ${resent} orders that waited for a tax choice are being sent again.`
+              : "";
+        return data<ActionResult>({
+          intent,
+          ok: true,
+          message: `Orders with "${shopifyTaxes}" use this Zoho tax from now on.${again}`,
+        });
+      }
       case "detectInvoiceKey": {
         const keyFields = await detectInvoiceKeyFields(shop);
         const unique = keyFields.filter((f) => f.unique !== false);
@@ -253,6 +296,7 @@ export async function action({ request }: ActionFunctionArgs) {
         return bad("Unknown action.");
     }
   } catch (err) {
+    if (err instanceof TaxMappingRefusedError) return bad(err.message);
     return data<ActionResult>({ intent, ok: false, error: reasonFor(err, shop, `settings ${intent} failed`) });
   }
 }
@@ -298,7 +342,6 @@ function toView(s: ConnectionStatusView) {
     lastSuccessAt: iso(s.lastSuccessAt),
     lastError: s.lastError,
     autoSend: s.autoSend,
-    linkItemsBySku: s.linkItemsBySku,
     pausedUntil: iso(s.pausedUntil),
     invoiceKeyField: s.invoiceKeyField,
   };
@@ -317,13 +360,21 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, tagOrders, books, orderChanges, organizations, organizationsFetchedAt, connectError, alerts } =
-    useLoaderData<typeof loader>();
+  const {
+    status,
+    tagOrders,
+    books,
+    orderChanges,
+    taxChoices,
+    organizations,
+    organizationsFetchedAt,
+    connectError,
+    alerts,
+  } = useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
   const refreshOrgs = useFetcher<typeof action>();
   const autoSend = useFetcher<typeof action>();
-  const linkItems = useFetcher<typeof action>();
   const tagging = useFetcher<typeof action>();
   const disconnect = useFetcher<typeof action>();
   const invoiceKey = useFetcher<typeof action>();
@@ -343,24 +394,10 @@ export default function SettingsPage() {
   }, [connectUrl]);
 
   const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
-  const results = [
-    connect,
-    organization,
-    refreshOrgs,
-    autoSend,
-    linkItems,
-    tagging,
-    invoiceKey,
-    createItems,
-    changes,
-    disconnect,
-  ]
+  const results = [connect, organization, refreshOrgs, autoSend, tagging, invoiceKey, createItems, changes, disconnect]
     .map((f) => f.data)
     .filter((d): d is ActionResult => Boolean(d));
   const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
-  const linkItemsChecked = linkItems.formData
-    ? linkItems.formData.get("linkItemsBySku") === "true"
-    : status.linkItemsBySku;
   const tagOrdersChecked = tagging.formData ? tagging.formData.get("tagOrders") === "true" : tagOrders;
   const paused = status.pausedUntil && new Date(status.pausedUntil).getTime() > Date.now() ? status.pausedUntil : null;
 
@@ -545,18 +582,6 @@ export default function SettingsPage() {
                       }
                     />
                     <Checkbox
-                      label="Link lines to Zoho items by SKU"
-                      helpText="Turn on if Zoho Books refuses invoice lines without an item: each line then uses the Zoho item whose SKU matches the product's SKU."
-                      checked={linkItemsChecked}
-                      disabled={status.state !== "connected"}
-                      onChange={(on) =>
-                        linkItems.submit(
-                          { intent: "setLinkItemsBySku", linkItemsBySku: String(on) },
-                          { method: "post" },
-                        )
-                      }
-                    />
-                    <Checkbox
                       label="Tag orders with the invoice number"
                       helpText={`Adds a tag like "Zoho: INV-000123" to each order that has a Zoho invoice, so the orders list can be filtered by it. The number is always stored in the order's "Zoho invoice" field.`}
                       checked={tagOrdersChecked}
@@ -577,6 +602,8 @@ export default function SettingsPage() {
                 <OrderChangesCard settings={orderChanges} connected={status.state === "connected"} fetcher={changes} />
 
                 <FailureAlertsCard alerts={alerts} />
+
+                {taxChoices.length > 0 ? <TaxChoicesCard choices={taxChoices} /> : null}
 
                 <Card>
                   <BlockStack gap="300">
@@ -744,10 +771,19 @@ function ZohoItemsCard({
   connected,
   fetcher,
 }: {
-  books: { createMissingItems: boolean; itemsRequired: boolean; discountStyle: string };
+  books: {
+    createMissingItems: boolean;
+    itemsRequired: boolean;
+    discountStyle: string;
+    printOrderNote: boolean;
+    keepExistingContacts: boolean;
+  };
   connected: boolean;
   fetcher: ReturnType<typeof useFetcher<typeof action>>;
 }) {
+  // While a change is on its way, show the value sent.
+  const pending = (field: "printOrderNote" | "keepExistingContacts") =>
+    fetcher.formData?.has(field) ? fetcher.formData.get(field) === "true" : books[field];
   const checked = fetcher.formData?.has("createMissingItems")
     ? fetcher.formData.get("createMissingItems") === "true"
     : books.createMissingItems;
@@ -787,6 +823,79 @@ function ZohoItemsCard({
           helpText="Organizations that e-invoice refuse negative lines; the app switches to line discounts by itself when Zoho Books refuses one. Both give the same tax and total."
           onChange={(value) => fetcher.submit({ intent: "setDiscountStyle", discountStyle: value }, { method: "post" })}
         />
+        <Checkbox
+          label="Print the order note on the invoice"
+          helpText="The customer sees the invoice. Leave this off when order notes are written for your team."
+          checked={pending("printOrderNote")}
+          disabled={!connected}
+          onChange={(on) =>
+            fetcher.submit({ intent: "setPrintOrderNote", printOrderNote: String(on) }, { method: "post" })
+          }
+        />
+        <Checkbox
+          label="Leave existing Zoho contacts untouched"
+          helpText="Off: an existing contact's billing address is updated from the order (a field the order does not carry is never cleared). On: only new customers get a contact from the order."
+          checked={pending("keepExistingContacts")}
+          disabled={!connected}
+          onChange={(on) =>
+            fetcher.submit({ intent: "setKeepExistingContacts", keepExistingContacts: String(on) }, { method: "post" })
+          }
+        />
+      </BlockStack>
+    </Card>
+  );
+}
+
+/**
+ * Shopify taxes that fit several Zoho taxes (e.g. two tax groups of the same state + county rates):
+ * the merchant picks the right one once; orders with those taxes use it from then on (issue 11).
+ */
+function TaxChoicesCard({ choices }: { choices: TaxChoiceView[] }) {
+  const fetcher = useFetcher<typeof action>();
+  const [picked, setPicked] = useState<Record<string, string>>({});
+  const result = fetcher.data;
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <Text as="h2" variant="headingMd">
+          Taxes
+        </Text>
+        <Text as="p" tone="subdued">
+          These Shopify taxes fit more than one Zoho tax. Choose the one that stands for the same tax authorities.
+        </Text>
+        {result ? (
+          <Banner tone={result.ok ? "success" : "critical"} title={result.ok ? result.message : result.error} />
+        ) : null}
+        {choices.map((c) => {
+          const value = picked[c.shopifyTaxes] ?? c.zohoTaxId ?? "";
+          const submit = (intent: string, zohoTaxId = "") =>
+            fetcher.submit({ intent, shopifyTaxes: c.shopifyTaxes, zohoTaxId }, { method: "post" });
+          return (
+            <InlineStack key={c.shopifyTaxes} gap="300" blockAlign="end" wrap>
+              <Box minWidth="16rem">
+                <Select
+                  label={c.shopifyTaxes}
+                  options={[{ label: "Choose a Zoho tax", value: "" }, ...c.options]}
+                  value={value}
+                  helpText={c.zohoTaxId ? undefined : "Orders with these taxes wait for your choice."}
+                  onChange={(v) => setPicked((p) => ({ ...p, [c.shopifyTaxes]: v }))}
+                />
+              </Box>
+              <Button
+                disabled={!value || value === c.zohoTaxId}
+                loading={fetcher.state !== "idle" && fetcher.formData?.get("shopifyTaxes") === c.shopifyTaxes}
+                onClick={() => submit("setTaxMapping", value)}
+              >
+                Save
+              </Button>
+              {c.zohoTaxId ? (
+                <Button variant="plain" onClick={() => submit("removeTaxMapping")}>
+                  Forget
+                </Button>
+              ) : null}
+            </InlineStack>
+          );
+        })}
       </BlockStack>
     </Card>
   );

@@ -232,20 +232,23 @@ export interface ShopRedactResult {
   contactLinks: number;
   taxCaches: number;
   backfills: number;
+  taxMappings: number;
 }
 
 /** 48 hours after uninstall: everything of the shop goes, in one transaction. */
 export async function redactShop(shop: string, { log = rootLogger }: { log?: Logger } = {}): Promise<ShopRedactResult> {
-  const [sessions, connections, orders, events, contactLinks, taxCaches, backfills] = await prisma.$transaction([
-    prisma.session.deleteMany({ where: { shop } }),
-    prisma.zohoConnection.deleteMany({ where: { shop } }),
-    deleteShopOrders(shop),
-    prisma.syncEvent.deleteMany({ where: { shop } }),
-    prisma.contactLink.deleteMany({ where: { shop } }),
-    prisma.taxCache.deleteMany({ where: { shop } }),
-    prisma.backfill.deleteMany({ where: { shop } }), // its BackfillOrder rows cascade
-    deleteFailureAlert(shop), // the merchant's alert address
-  ]);
+  const [sessions, connections, orders, events, contactLinks, taxCaches, backfills, taxMappings] =
+    await prisma.$transaction([
+      prisma.session.deleteMany({ where: { shop } }),
+      prisma.zohoConnection.deleteMany({ where: { shop } }),
+      deleteShopOrders(shop),
+      prisma.syncEvent.deleteMany({ where: { shop } }),
+      prisma.contactLink.deleteMany({ where: { shop } }),
+      prisma.taxCache.deleteMany({ where: { shop } }),
+      prisma.backfill.deleteMany({ where: { shop } }), // its BackfillOrder rows cascade
+      prisma.taxMapping.deleteMany({ where: { shop } }),
+      deleteFailureAlert(shop), // the merchant's alert address
+    ]);
   const result = {
     sessions: sessions.count,
     connections: connections.count,
@@ -254,6 +257,7 @@ export async function redactShop(shop: string, { log = rootLogger }: { log?: Log
     contactLinks: contactLinks.count,
     taxCaches: taxCaches.count,
     backfills: backfills.count,
+    taxMappings: taxMappings.count,
   };
   log.info(result, "shop redacted: all data deleted");
   return result;

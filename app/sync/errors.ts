@@ -9,7 +9,11 @@ export type MappingErrorCode =
   /** The order data is missing or self-contradictory (bad amount, unknown currency, no lines). */
   | "malformed_order"
   /** A valid order the app cannot invoice faithfully yet (e.g. > 250 lines, duties or fees). */
-  | "unsupported_order";
+  | "unsupported_order"
+  /** Shopify's tax, or Zoho's total, differs from the Zoho tax's percentage by more than rounding explains. */
+  | "tax_mismatch"
+  /** A combined rate fits two Zoho taxes equally well: the merchant chooses one in Settings (once). */
+  | "ambiguous_tax";
 
 export class MappingError extends Error {
   override readonly name = "MappingError";

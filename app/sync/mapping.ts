@@ -22,6 +22,7 @@ import { ROUNDING_DESCRIPTION, roundingAdjustment } from "./mapping/rounding";
 import { mapShippingLines } from "./mapping/shipping";
 import { DESCRIPTION_MAX, invoiceDate, truncate } from "./mapping/text";
 import { tipLines, tipOf } from "./mapping/tip";
+import { assertAdjustmentExplained, assertTaxAgreement, roundingTolerance } from "./mapping/tax-agreement";
 import { assertTotalExplained } from "./mapping/totals";
 import type { Draft, InvoiceDraft, MappedInvoice, MappedLine, MappingSettings, PaidOrder } from "./mapping/types";
 
@@ -29,6 +30,7 @@ export { MappingError } from "./errors";
 export type { MappingErrorCode } from "./errors";
 export { parsePaidOrder } from "./mapping/parse";
 export { ROUNDING_DESCRIPTION, predictZohoTotal } from "./mapping/rounding";
+export { taxRateDrift, type TaxRateDrift } from "./mapping/tax-agreement";
 export { DESCRIPTION_MAX, NAME_MAX, invoiceDate, truncate } from "./mapping/text";
 export type {
   DiscountStyle,
@@ -57,6 +59,7 @@ export function mapOrderToInvoice(
     current,
     taxExempt: order.taxExempt,
     taxes,
+    taxMappings: settings.taxMappings,
     itemIdsBySku: settings.itemIdsBySku,
     itemIdsByName: settings.itemIdsByName,
   };
@@ -84,6 +87,7 @@ export function mapOrderToInvoice(
   const total = current
     ? shopMoney(order.currentTotalPriceSet, "the order total", currency)
     : shopMoney(order.totalPriceSet, "the order total", currency);
+  const shopifyTaxLines = lines.reduce((n, l) => n + l.shopifyTax.count, 0);
   assertTotalExplained({
     orderName: order.name,
     currency,
@@ -91,11 +95,10 @@ export function mapOrderToInvoice(
     taxesIncluded: order.taxesIncluded,
     total,
     net: sumDecimals([...lines.map((l) => l.net), tipped.net]),
-    tax: {
-      amount: sumDecimals(lines.map((l) => l.shopifyTax.amount)),
-      count: lines.reduce((n, l) => n + l.shopifyTax.count, 0),
-    },
+    tax: { amount: sumDecimals(lines.map((l) => l.shopifyTax.amount)), count: shopifyTaxLines },
   });
+  // Shopify's tax must be each Zoho tax's percentage of its lines: else the books are wrong in tax.
+  assertTaxAgreement(lines, { currency, decimals, taxesIncluded: order.taxesIncluded });
 
   const pp = settings.pricePrecision;
   const payload: InvoiceDraft = {
@@ -105,10 +108,14 @@ export function mapOrderToInvoice(
     line_items: zohoLineItems(drafts, pp),
     // Line discounts are amounts taken off before tax (Zoho: item-level discount, before tax).
     ...(drafts.some((d) => d.discount) ? { discount_type: "item_level" as const, is_discount_before_tax: true } : {}),
-    ...(order.note?.trim() ? { notes: order.note.trim() } : {}),
+    // The note is printed for the customer only when the merchant said so (setting, off by default).
+    ...(settings.printOrderNote && order.note?.trim() ? { notes: order.note.trim() } : {}),
   };
   // Make Zoho's total equal Shopify's with one "Rounding" adjustment (Zoho keeps pp decimals).
   const adjustment = roundingAdjustment(payload, taxes, pp, total, { code: currency, decimals });
+  // The adjustment absorbs rounding only, never a wrong tax (about one minor unit per line).
+  const tolerance = roundingTolerance(payload.line_items, taxes, Math.min(pp, decimals), shopifyTaxLines);
+  assertAdjustmentExplained(adjustment, tolerance, { currency, decimals, pricePrecision: pp, shopifyTotal: total });
   if (!adjustment.isZero()) {
     payload.adjustment = toZohoNumber(adjustment, pp);
     payload.adjustment_description = ROUNDING_DESCRIPTION;
@@ -119,6 +126,7 @@ export function mapOrderToInvoice(
     expectedTotal: formatMoney(total, decimals),
     currencyCode: currency,
     taxChoices: lines.map((l) => l.choice),
+    roundingTolerance: tolerance.toFixed(),
   };
 }
 

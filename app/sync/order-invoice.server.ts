@@ -391,8 +391,11 @@ async function updateClaimed(claim: OrderClaim, deps: OrderInvoiceDeps, log: Log
     }
     const prepared = await prepareInvoice(shop, orderId, zoho, deps.graphql);
     const updated = await updateDraftInvoice(zoho, invoiceId, prepared.payload, { current });
-    const { invoice: final } = await reconcileTotal(zoho, updated, prepared);
-    await claim.settle(invoiceRecord(final, prepared, deps.now?.() ?? new Date()), [
+    const reprepare = () => prepareInvoice(shop, orderId, zoho, deps.graphql, { refreshTaxes: true });
+    const reconciled = await reconcileTotal(zoho, updated, prepared, { reprepare });
+    const final = reconciled.invoice;
+    const record = invoiceRecord(final, reconciled.prepared, deps.now?.() ?? new Date(), reconciled.mismatch);
+    await claim.settle(record, [
       { kind: "invoice_updated", message: `Updated draft invoice ${final.invoice_number} from ${prepared.order.name}` },
     ]);
     log.info({ invoiceId }, "invoice updated");

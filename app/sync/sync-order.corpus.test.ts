@@ -53,7 +53,7 @@ describe.each(Object.entries(MODES))("the fixture corpus against a Zoho whose %s
     async (_key, group) => {
       const org = seedGroupOrganization(books, group, mode.settings);
       mode.seed?.(org, group);
-      const { shop, addOrder } = await connectedShop({ organization: org, linkItemsBySku: group.itemSkus.length > 0 });
+      const { shop, addOrder } = await connectedShop({ organization: org });
       for (const { file, fixture } of group.fixtures) {
         // A test order (the reference order #1029) is never invoiced; its books are what is checked here.
         const orderId = addOrder({ ...fixture.order, test: false });

@@ -35,8 +35,17 @@ import { getBooksSettings, markItemsRequired, setDiscountStyle } from "~/sync/bo
 import { contactInputFromOrder } from "~/sync/contact-input";
 import { ClaimLostError, InvoiceNotListedYetError } from "~/sync/errors";
 import { recordSyncEvent, type SyncEventInput } from "~/sync/events.server";
+import { chosenTaxMappings, recordAmbiguousTax, type TaxMappingContext } from "~/sync/tax-mappings.server";
 import { linkInvoiceItems, type LinkedItems } from "~/sync/invoice-items.server";
-import { mapOrderToInvoice, ROUNDING_DESCRIPTION, type DiscountStyle, type MappedInvoice } from "~/sync/mapping";
+import {
+  mapOrderToInvoice,
+  MappingError,
+  ROUNDING_DESCRIPTION,
+  taxRateDrift,
+  type DiscountStyle,
+  type MappedInvoice,
+  type TaxRateDrift,
+} from "~/sync/mapping";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
 import { invoiceEligibility } from "~/sync/order-eligibility";
 import { claimOrder, NO_INVOICE, orderDate, type ClaimDecision, type OrderClaim } from "~/sync/order-sync.server";
@@ -100,8 +109,9 @@ type Plan =
 
 /** Which rows a sync takes, and for what (the only place this is decided). */
 export function planFor(row: OrderSync, mode: SyncMode): ClaimDecision<Plan, SyncOutcome> {
-  // A person retries after adding the missing tax in Zoho: don't answer from the hour-long cache.
-  const refreshTaxes = mode === "manual" && row.lastErrorCode === "unknown_tax_rate";
+  // A person retries after adding or correcting a tax in Zoho: don't answer from the hour-long cache.
+  const refreshTaxes =
+    mode === "manual" && (row.lastErrorCode === "unknown_tax_rate" || row.lastErrorCode === "tax_mismatch");
   if (row.status === "synced")
     return {
       take: false,
@@ -137,7 +147,6 @@ export interface ShopSettings {
   organizationId: string;
   currencyCode: string;
   pricePrecision: number;
-  linkItemsBySku: boolean;
   /** Tag the order "Zoho: INV-…" besides the metafield (Settings, off by default). */
   tagOrders: boolean;
   /** The organization's unique invoice custom field, when the merchant set one up (design §5). */
@@ -148,6 +157,10 @@ export interface ShopSettings {
   itemsRequired: boolean;
   /** Negative discount lines, or Zoho's line discounts (e-invoicing organizations). */
   discountStyle: DiscountStyle;
+  /** "Print the order note on the invoice" (off by default). */
+  printOrderNote: boolean;
+  /** "Leave existing Zoho contacts untouched" (off by default). */
+  keepExistingContacts: boolean;
 }
 
 export async function loadShopSettings(shop: string): Promise<ShopSettings> {
@@ -164,12 +177,13 @@ export async function loadShopSettings(shop: string): Promise<ShopSettings> {
     organizationId: conn.organizationId,
     currencyCode: conn.currencyCode,
     pricePrecision: conn.pricePrecision ?? 2,
-    linkItemsBySku: conn.linkItemsBySku,
     tagOrders: conn.tagOrders,
     invoiceKeyField: conn.invoiceKeyField ? { field: conn.invoiceKeyField, fieldId: conn.invoiceKeyFieldId } : null,
     createMissingItems: books.createMissingItems,
     itemsRequired: books.itemsRequired,
     discountStyle: books.discountStyle,
+    printOrderNote: books.printOrderNote,
+    keepExistingContacts: books.keepExistingContacts,
   };
 }
 
@@ -204,16 +218,21 @@ export async function prepareInvoice(
   await opts.onOrder?.(order, shopInfo.ianaTimezone);
   const ctx = { shop, organizationId: settings.organizationId };
   const taxes = await getTaxTable(zoho, ctx, { refresh: opts.refreshTaxes });
+  const taxMappings = await chosenTaxMappings(ctx);
   // Product lines link to Zoho items by SKU, then exact name (one cached index per organization).
   const items = await getItemIndex(zoho, ctx);
-  const mapped = mapOrderToInvoice(order, taxes, {
-    pricePrecision: settings.pricePrecision,
-    organizationCurrency: settings.currencyCode,
-    timezone: shopInfo.ianaTimezone,
-    itemIdsBySku: items.bySku,
-    itemIdsByName: items.byName,
-    discountStyle: settings.discountStyle,
-  });
+  const mapped = await mapWithTaxChoices(ctx, () =>
+    mapOrderToInvoice(order, taxes, {
+      pricePrecision: settings.pricePrecision,
+      organizationCurrency: settings.currencyCode,
+      timezone: shopInfo.ianaTimezone,
+      itemIdsBySku: items.bySku,
+      itemIdsByName: items.byName,
+      discountStyle: settings.discountStyle,
+      printOrderNote: settings.printOrderNote,
+      taxMappings,
+    }),
+  );
   const linked = await linkInvoiceItems(zoho, ctx, mapped, {
     create: settings.createMissingItems,
     required: settings.itemsRequired,
@@ -221,6 +240,7 @@ export async function prepareInvoice(
   const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), {
     revalidate: opts.revalidateContact,
     currencyCode: mapped.currencyCode,
+    updateExisting: !settings.keepExistingContacts,
   });
   if (contact.otherCurrency) {
     const other = contact.otherCurrency;
@@ -241,27 +261,92 @@ export async function prepareInvoice(
   };
 }
 
+export interface Reconciled {
+  invoice: ZohoInvoice;
+  /** The payload the invoice now carries (re-prepared when the tax table was refreshed). */
+  prepared: Prepared;
+  /** The rounding adjustment was corrected with a PUT. */
+  corrected: boolean;
+  /** Zoho charged other tax percentages than our cached table: refreshed, invoice sent again. */
+  taxesRefreshed: TaxRateDrift[];
+  /** More than rounding explains stays between Zoho and Shopify: never adjusted away (issue 11). */
+  mismatch: MappingError | null;
+}
+
+/** Maps the order; Shopify taxes that fit several Zoho taxes are put to the merchant in Settings (once). */
+async function mapWithTaxChoices(ctx: TaxMappingContext, map: () => MappedInvoice): Promise<MappedInvoice> {
+  try {
+    return map();
+  } catch (err) {
+    if (err instanceof MappingError && err.code === "ambiguous_tax")
+      await recordAmbiguousTax(ctx, String(err.details.shopifyTaxes), String(err.details.candidates).split(","));
+    throw err;
+  }
+}
+
 /**
- * Zoho's total must equal Shopify's. When it does not (Zoho rounded differently than predicted),
- * move the difference into the rounding adjustment with one PUT. Only a draft is changed.
+ * Zoho's total must equal Shopify's, and Zoho must charge the tax percentages we mapped with.
+ * - Zoho's line shows another percentage than our cached tax table (the merchant changed a tax in
+ *   Zoho): refresh the table, map again and PUT the draft — once.
+ * - A gap within rounding (`mapped.roundingTolerance`, about one minor unit per line): moved into the
+ *   "Rounding" adjustment with one PUT.
+ * - A larger gap or a tax percentage still off: left as Zoho computed it, `mismatch` says why.
+ * Only a draft is changed.
  */
 export async function reconcileTotal(
   zoho: ZohoClient,
   invoice: ZohoInvoice,
   prepared: Prepared,
-): Promise<{ invoice: ZohoInvoice; corrected: boolean }> {
-  const expected = new Decimal(prepared.mapped.expectedTotal);
-  const actual = new Decimal(String(invoice.total));
-  if (actual.eq(expected) || invoice.status !== "draft") return { invoice, corrected: false };
-  const adjustment = new Decimal(invoice.adjustment ?? prepared.payload.adjustment ?? 0).plus(expected.minus(actual));
+  opts: { reprepare?: () => Promise<Prepared> } = {},
+): Promise<Reconciled> {
+  const unchanged = { invoice, prepared, corrected: false, taxesRefreshed: [], mismatch: null };
+  if (invoice.status !== "draft") return unchanged;
+  let current = prepared;
+  let answer = invoice;
+  const drift = taxRateDrift(answer.line_items, current.taxes);
+  if (drift.length && opts.reprepare) {
+    current = await opts.reprepare();
+    answer = await updateDraftInvoice(zoho, answer.invoice_id, current.payload, { current: answer });
+  }
+  const refreshed = opts.reprepare ? drift : [];
+  const expected = new Decimal(current.mapped.expectedTotal);
+  const actual = new Decimal(String(answer.total));
+  const stillDrifting = taxRateDrift(answer.line_items, current.taxes);
+  const mismatch = totalMismatch(answer, current, stillDrifting);
+  if (mismatch || actual.eq(expected))
+    return { invoice: answer, prepared: current, corrected: false, taxesRefreshed: refreshed, mismatch };
+  const adjustment = new Decimal(answer.adjustment ?? current.payload.adjustment ?? 0).plus(expected.minus(actual));
   const payload: ZohoInvoicePayload = {
-    ...prepared.payload,
-    adjustment: toZohoNumber(adjustment, prepared.settings.pricePrecision),
+    ...current.payload,
+    adjustment: toZohoNumber(adjustment, current.settings.pricePrecision),
     adjustment_description: ROUNDING_DESCRIPTION,
   };
   // `current`: the invoice we hold is the draft Zoho just answered with — no status re-check needed.
-  const updated = await updateDraftInvoice(zoho, invoice.invoice_id, payload, { current: invoice });
-  return { invoice: updated, corrected: true };
+  const updated = await updateDraftInvoice(zoho, answer.invoice_id, payload, { current: answer });
+  return { invoice: updated, prepared: current, corrected: true, taxesRefreshed: refreshed, mismatch: null };
+}
+
+/** Why Zoho's answer is more than a rounding away from the order, or null. */
+function totalMismatch(invoice: ZohoInvoice, prepared: Prepared, drift: TaxRateDrift[]): MappingError | null {
+  const first = drift[0];
+  if (first)
+    return new MappingError(
+      "tax_mismatch",
+      `Zoho Books charged ${first.zohoPercent}% for the tax "${first.taxName}" on invoice ${invoice.invoice_number}, ` +
+        `the order ${first.cachedPercent}% — check the Zoho tax rate in Zoho Books › Settings › Taxes.`,
+      { taxId: first.taxId, zohoPercent: first.zohoPercent, cachedPercent: first.cachedPercent },
+    );
+  const { currencyCode, expectedTotal, roundingTolerance } = prepared.mapped;
+  const gap = new Decimal(expectedTotal).minus(String(invoice.total));
+  if (gap.abs().lte(roundingTolerance)) return null;
+  const decimals = currencyDecimals(currencyCode);
+  return new MappingError(
+    "tax_mismatch",
+    `Zoho Books totals invoice ${invoice.invoice_number} ${formatMoney(String(invoice.total), decimals)} ${currencyCode}, ` +
+      `the order ${expectedTotal}: ${formatMoney(gap.abs(), decimals)} is more than rounding explains, so it was not ` +
+      "adjusted — check the Zoho tax rates of the order's taxes.",
+    { gap: gap.toFixed() },
+  );
 }
 
 /** The row's invoice fields the moment Zoho has the invoice (before any other call). */
@@ -292,20 +377,28 @@ export function shopifyUpdatedAtOf(order: Pick<PaidOrder, "updatedAt">): Date | 
  * The row's final fields for an invoice Zoho holds: `synced` when its total is the Shopify total, else
  * `needs_attention` with both totals (the invoice exists; a person looks at it).
  */
-export function invoiceRecord(invoice: ZohoInvoice, prepared: Prepared, now: Date) {
+export function invoiceRecord(
+  invoice: ZohoInvoice,
+  prepared: Prepared,
+  now: Date,
+  mismatch: MappingError | null = null,
+) {
   const { currencyCode, expectedTotal } = prepared.mapped;
   // Zoho's total in the currency's precision ("44.30", "9685", "46.893").
   const zohoTotal = formatMoney(new Decimal(String(invoice.total)), currencyDecimals(currencyCode));
-  const matches = new Decimal(zohoTotal).eq(expectedTotal);
+  const matches = new Decimal(zohoTotal).eq(expectedTotal) && !mismatch;
+  // The one classifier words a tax mismatch (app/sync/verdict.ts): needs_attention, a person checks the tax.
+  const verdict = mismatch ? verdictFor(mismatch) : null;
   return {
     ...invoiceCommit(invoice, prepared),
-    status: matches ? "synced" : "needs_attention",
+    status: matches ? "synced" : (verdict?.status ?? "needs_attention"),
     zohoTotal,
     syncedAt: now,
-    lastErrorCode: matches ? null : "total_mismatch",
+    lastErrorCode: matches ? null : (verdict?.code ?? "total_mismatch"),
     lastErrorMessage: matches
       ? null
-      : `Zoho Books shows ${zohoTotal} ${currencyCode} but the order total is ${expectedTotal}; check the invoice's taxes and rounding.`,
+      : (verdict?.message ??
+        `Zoho Books shows ${zohoTotal} ${currencyCode} but the order total is ${expectedTotal}; check the invoice's taxes and rounding.`),
   } as const;
 }
 
@@ -454,8 +547,12 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
     await a.deps.afterCommit?.(invoice);
   }
 
-  const { invoice: final, corrected } = await reconcileTotal(a.zoho, invoice, prepared);
-  const record = invoiceRecord(final, prepared, a.now());
+  // Zoho's tax percentages changed since the table was cached: map again with a fresh table, once.
+  const reprepare = () => prepareInvoice(a.shop, a.orderId, a.zoho, a.graphql, { refreshTaxes: true });
+  const reconciled = await reconcileTotal(a.zoho, invoice, prepared, { reprepare });
+  const { invoice: final, corrected, mismatch } = reconciled;
+  prepared = reconciled.prepared;
+  const record = invoiceRecord(final, prepared, a.now(), mismatch);
   const zohoCalls = a.zoho.requestCount - callsBefore;
   const name = prepared.order.name;
   const message = {
@@ -479,6 +576,11 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
       message,
       data: { invoiceId: final.invoice_id, total: record.zohoTotal, corrected, zohoCalls },
     },
+    ...reconciled.taxesRefreshed.map((d) => ({
+      kind: "zoho_rules_changed" as const,
+      message: `Zoho Books now charges ${d.zohoPercent}% for the tax "${d.taxName}" (the app had ${d.cachedPercent}%): the tax table was refreshed and ${final.invoice_number} sent again.`,
+      data: { taxId: d.taxId },
+    })),
     ...(corrected
       ? [
           {
@@ -487,6 +589,7 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
           },
         ]
       : []),
+    ...(mismatch ? [{ kind: "needs_attention" as const, message: record.lastErrorMessage ?? mismatch.message }] : []),
   ]);
   a.log.info({ invoiceId: final.invoice_id, how, corrected, zohoCalls }, "order synced");
 

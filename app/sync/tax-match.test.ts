@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { ZohoTaxTableEntry } from "~/zoho/types";
 import { MappingError } from "./errors";
 import { Decimal } from "./money";
-import { buildTaxTable, compareTaxIds, effectivePercent, matchTax, taxCoefficients, taxLinePercent } from "./tax-match";
+import {
+  buildTaxTable,
+  compareTaxIds,
+  effectivePercent,
+  matchTax,
+  shopifyTaxesKey,
+  taxCoefficients,
+  taxLinePercent,
+} from "./tax-match";
 
 const entry = (
   tax_id: string,
@@ -139,6 +147,75 @@ describe("matchTax", () => {
     it("explains a single candidate", () => {
       expect(matchTax(rates(["IVA", "10"]), TABLE).reason).toBe("only Zoho tax at 10%");
     });
+  });
+});
+
+describe("matchTax: a combined rate maps to the tax authority, not only the percentage", () => {
+  const member = (tax_id: string, tax_name: string, tax_percentage: number) => ({
+    tax_id,
+    tax_name,
+    tax_percentage,
+    tax_type: "tax" as const,
+  });
+  const group = (id: string, name: string, members: ReturnType<typeof member>[]) =>
+    entry(
+      id,
+      name,
+      members.reduce((s, m) => s + m.tax_percentage, 0),
+      { tax_type: "tax_group", members },
+    );
+  const state = member("1", "CA State Tax", 6);
+  const la = group("10", "Sales tax 9.5 A", [state, member("2", "Los Angeles County Tax", 3.5)]);
+  const orange = group("11", "Sales tax 9.5 B", [state, member("3", "Orange County Tax", 3.5)]);
+  const flat = entry("12", "Sales tax 9.5", 9.5);
+  const laLines = rates(["CA State Tax", "6"], ["Los Angeles County Tax", "3.5"]);
+
+  it("the group whose members carry Shopify's tax names wins over one of the same rates", () => {
+    const m = matchTax(laLines, [orange, flat, la]);
+    expect(m.entry.tax_id).toBe("10");
+    expect(m.reason).toBe(
+      '3 Zoho taxes at 9.5%; its taxes are the Shopify taxes "CA State Tax + Los Angeles County Tax"',
+    );
+  });
+
+  it("then a group whose members have the same rates wins over a single tax of the sum", () => {
+    const m = matchTax(rates(["State", "6"], ["District", "3.5"]), [flat, orange]);
+    expect(m.entry.tax_id).toBe("11");
+    expect(m.reason).toContain("have the rates of");
+  });
+
+  it("two equally good candidates: ambiguous_tax naming them, never the default or the lowest id", () => {
+    let error: unknown;
+    try {
+      matchTax(rates(["State", "6"], ["District", "3.5"]), [la, { ...orange, is_default_tax: true }, flat]);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({
+      code: "ambiguous_tax",
+      message:
+        'Several Zoho taxes fit the Shopify taxes "State + District" (9.5%): "Sales tax 9.5 B", "Sales tax 9.5 A" — choose the right one in Settings › Taxes, then retry the order.',
+      details: { shopifyTaxes: "State + District", candidates: "11,10" },
+    });
+  });
+
+  it("the merchant's choice in Settings decides while it still has the percentage", () => {
+    const lines = rates(["State", "6"], ["District", "3.5"]);
+    const mappings = { [shopifyTaxesKey(lines)]: "10" };
+    expect(matchTax(lines, [la, orange], { mappings })).toMatchObject({
+      entry: { tax_id: "10" },
+      reason: 'chosen in Settings for "State + District"',
+    });
+    const changed = { ...la, tax_percentage: 10, members: [state, member("2", "Los Angeles County Tax", 4)] };
+    // The chosen group is 10.5 % now: the rule picks among the taxes that fit again.
+    expect(matchTax(lines, [changed, orange, flat], { mappings }).entry.tax_id).toBe("11");
+    expect(() => matchTax(lines, [changed, orange, { ...orange, tax_id: "13" }], { mappings })).toThrow(
+      /Several Zoho taxes fit/,
+    );
+  });
+
+  it("a single rate keeps the deterministic tie-break (name, default tax, lowest id)", () => {
+    expect(matchTax(rates(["Sales", "9.5"]), [la, orange]).entry.tax_id).toBe("10");
   });
 });
 

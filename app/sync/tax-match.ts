@@ -1,8 +1,13 @@
 // Picks the Zoho tax for a Shopify line (design §6, pure). The line's tax rates are summed (state +
 // county + city → one tax group) and matched to one entry of the organization's tax table — a
 // tax, a compound tax or a tax group — whose effective percentage is within 0.001 percentage
-// points. Several candidates: the name matching the Shopify tax title(s) wins, then Zoho's default
-// tax, then the lowest tax_id, so the choice is deterministic and can be explained in the preview.
+// points. Several candidates:
+// - one rate: the name matching the Shopify tax title wins, then Zoho's default tax, then the lowest
+//   tax_id, so the choice is deterministic and can be explained in the preview;
+// - a combined rate (issue 11): the tax authority counts, not only the percentage — the tax group
+//   whose members pair with Shopify's tax lines by name, then by rate, wins; when two remain equally
+//   good the merchant chooses once in Settings (MappingError "ambiguous_tax"), and that choice
+//   (`mappings`: Shopify tax titles → Zoho tax id) is used from then on.
 // No candidate → MappingError("unknown_tax_rate"): never a guessed tax.
 import type { ZohoTax, ZohoTaxGroup, ZohoTaxTableEntry } from "~/zoho/types";
 import { MappingError } from "./errors";
@@ -89,15 +94,53 @@ export function compareTaxIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The Shopify taxes of a line as the merchant's mapping keys them: titles in order, joined with " + ". */
+export function shopifyTaxesKey(rates: readonly ShopifyRate[]): string {
+  return rates.map((r) => r.title.trim()).join(" + ");
+}
+
+/**
+ * How well a group's members stand for a combined rate's tax lines: 2 = each tax line pairs with its
+ * own member of the same rate AND a matching name; 1 = of the same rate only; 0 = only the sum agrees.
+ */
+function memberScore(entry: ZohoTaxTableEntry, rates: readonly ShopifyRate[]): number {
+  const members = entry.tax_type === "tax_group" ? (entry.members ?? []) : [];
+  if (rates.length < 2 || members.length !== rates.length) return 0;
+  const unused = new Set(members.map((_, i) => i));
+  let byName = true;
+  for (const rate of rates) {
+    const sameRate = [...unused].filter((i) =>
+      new Decimal(members[i]!.tax_percentage).minus(rate.percent).abs().lte(TAX_TOLERANCE_PERCENT),
+    );
+    const named = sameRate.find((i) => nameScore(members[i]!.tax_name, [rate.title]) > 0);
+    const pick = named ?? sameRate[0];
+    if (pick === undefined) return 0;
+    if (named === undefined) byName = false;
+    unused.delete(pick);
+  }
+  return byName ? 2 : 1;
+}
+
+export interface MatchTaxOptions {
+  /** The merchant's choices in Settings: Shopify tax titles (`shopifyTaxesKey`) → Zoho tax_id. */
+  mappings?: Readonly<Record<string, string>>;
+}
+
 /**
  * Matches the summed Shopify rates of one line (or shipping line) to one Zoho tax entry.
- * @throws MappingError "unknown_tax_rate" when no entry has that percentage.
+ * @throws MappingError "unknown_tax_rate" when no entry has that percentage; "ambiguous_tax" when a
+ * combined rate fits two entries equally well and the merchant has not chosen one yet.
  */
-export function matchTax(rates: ShopifyRate[], taxes: readonly ZohoTaxTableEntry[]): TaxMatch {
+export function matchTax(
+  rates: ShopifyRate[],
+  taxes: readonly ZohoTaxTableEntry[],
+  opts: MatchTaxOptions = {},
+): TaxMatch {
   const percent = rates.reduce((sum, r) => sum.plus(r.percent), new Decimal(0));
   const titles = rates.map((r) => r.title);
   const candidates = taxes.filter((t) => effectivePercent(t).minus(percent).abs().lte(TAX_TOLERANCE_PERCENT));
   const label = `${formatPercent(percent)}%`;
+  const key = shopifyTaxesKey(rates);
 
   if (candidates.length === 0) {
     const parts =
@@ -111,22 +154,40 @@ export function matchTax(rates: ShopifyRate[], taxes: readonly ZohoTaxTableEntry
     );
   }
 
+  // The merchant's choice, while it still has this percentage (a tax changed since is chosen afresh).
+  const chosen = opts.mappings?.[key];
+  const mapped = chosen ? candidates.find((c) => c.tax_id === chosen) : undefined;
+  if (mapped) return { entry: mapped, percent, reason: `chosen in Settings for "${key}"` };
+
+  const combined = rates.length > 1;
   const ranked = candidates
-    .map((entry) => ({ entry, score: nameScore(entry.tax_name, titles) }))
+    .map((entry) => ({ entry, members: memberScore(entry, rates), score: nameScore(entry.tax_name, titles) }))
     .sort(
       (a, b) =>
+        b.members - a.members ||
         b.score - a.score ||
         Number(b.entry.is_default_tax) - Number(a.entry.is_default_tax) ||
         compareTaxIds(a.entry.tax_id, b.entry.tax_id),
     );
   const best = ranked[0]!;
   const runnerUp = ranked[1];
+  if (combined && runnerUp && runnerUp.members === best.members && runnerUp.score === best.score) {
+    const tied = ranked.filter((r) => r.members === best.members && r.score === best.score).map((r) => r.entry);
+    throw new MappingError(
+      "ambiguous_tax",
+      `Several Zoho taxes fit the Shopify taxes "${key}" (${label}): ${tied.map((t) => `"${t.tax_name}"`).join(", ")} — ` +
+        "choose the right one in Settings › Taxes, then retry the order.",
+      { shopifyTaxes: key, candidates: tied.map((t) => t.tax_id).join(",") },
+    );
+  }
   let reason: string;
   if (!runnerUp) {
     reason = `only Zoho tax at ${label}`;
   } else {
     const among = `${ranked.length} Zoho taxes at ${label}`;
-    if (best.score > runnerUp.score) {
+    if (best.members > runnerUp.members) {
+      reason = `${among}; its taxes ${best.members === 2 ? "are" : "have the rates of"} the Shopify taxes "${key}"`;
+    } else if (best.score > runnerUp.score) {
       reason = `${among}; name matches the Shopify tax "${titles.join(" + ")}"`;
     } else if (best.entry.is_default_tax && !runnerUp.entry.is_default_tax) {
       reason = `${among}; the organization's default tax`;

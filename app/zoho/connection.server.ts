@@ -73,8 +73,6 @@ export interface ConnectionStatusView {
   lastSuccessAt: Date | null;
   lastError: string | null;
   autoSend: boolean;
-  /** "Link lines to Zoho items by SKU": lines carry the item_id of the Zoho item with the same SKU. */
-  linkItemsBySku: boolean;
   pausedUntil: Date | null;
   /** API name of the unique invoice custom field creates are keyed on (duplicate protection), if any. */
   invoiceKeyField: string | null;
@@ -131,7 +129,6 @@ export async function getConnectionStatus(shop: string): Promise<ConnectionStatu
       lastSuccessAt: null,
       lastError: null,
       autoSend: false,
-      linkItemsBySku: false,
       pausedUntil: null,
       invoiceKeyField: null,
     };
@@ -151,7 +148,6 @@ export async function getConnectionStatus(shop: string): Promise<ConnectionStatu
     lastSuccessAt: row.lastSuccessAt,
     lastError: row.lastError,
     autoSend: row.autoSend,
-    linkItemsBySku: row.linkItemsBySku,
     pausedUntil: row.pausedUntil,
     invoiceKeyField: row.invoiceKeyField,
   };
@@ -159,12 +155,6 @@ export async function getConnectionStatus(shop: string): Promise<ConnectionStatu
 
 export async function setAutoSend(shop: string, on: boolean): Promise<void> {
   const { count } = await prisma.zohoConnection.updateMany({ where: { shop }, data: { autoSend: on } });
-  if (count === 0) throw new ZohoNotConnectedError();
-}
-
-/** For organizations whose Zoho edition refuses free-form invoice lines (item_id required). */
-export async function setLinkItemsBySku(shop: string, on: boolean): Promise<void> {
-  const { count } = await prisma.zohoConnection.updateMany({ where: { shop }, data: { linkItemsBySku: on } });
   if (count === 0) throw new ZohoNotConnectedError();
 }
 

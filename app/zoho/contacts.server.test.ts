@@ -302,4 +302,65 @@ describe("findOrCreateContact", () => {
     await expect(findOrCreateContact(client, ctx, ada)).rejects.toBeInstanceOf(ZohoTransientError);
     expect(await links(ctx)).toEqual([]);
   });
+  it("never clears a field the order does not carry: Zoho's street2, county and fax stay, the rest is updated", async () => {
+    const { org, orgId, client, ctx } = setup();
+    const existing = zohoBooks.seedContact(orgId, {
+      contact_name: "Ada Lovelace",
+      email: "ada@example.com",
+      billing_address: {
+        address: "Old Street 1",
+        street2: "Flat 3",
+        state: "Greater London",
+        fax: "+44 20 0000",
+        city: "London",
+      },
+    });
+    const result = await findOrCreateContact(client, ctx, ada);
+    expect(result).toMatchObject({ contactId: existing.contact_id, updated: true });
+    expect(org.contacts.get(existing.contact_id)!.billing_address).toEqual({
+      ...ada.billingAddress,
+      street2: "Flat 3",
+      state: "Greater London",
+      fax: "+44 20 0000",
+    });
+    // An order that carries nothing new changes nothing (no PUT).
+    zohoBooks.clearRequests();
+    await prisma.contactLink.deleteMany({ where: ctx });
+    expect((await findOrCreateContact(client, ctx, { ...ada, billingAddress: { city: "London" } })).updated).toBe(
+      false,
+    );
+    expect(zohoBooks.count("PUT /contacts/{id}")).toBe(0);
+  });
+
+  it('updateExisting false ("Leave existing Zoho contacts untouched"): found and cached contacts are not written', async () => {
+    const { org, orgId, client, ctx } = setup();
+    const existing = zohoBooks.seedContact(orgId, {
+      contact_name: "A. Lovelace (wholesale)",
+      email: "ada@example.com",
+      billing_address: { address: "Accounts dept.", city: "Leeds" },
+    });
+    const untouched = { updateExisting: false };
+    expect(await findOrCreateContact(client, ctx, ada, untouched)).toEqual({
+      contactId: existing.contact_id,
+      created: false,
+      updated: false,
+    });
+    const moved = { ...ada, billingAddress: { ...ada.billingAddress!, address: "1 Marylebone Rd" } };
+    expect((await findOrCreateContact(client, ctx, moved, untouched)).updated).toBe(false);
+    expect(zohoBooks.count("PUT /contacts/{id}")).toBe(0);
+    expect(org.contacts.get(existing.contact_id)!.billing_address).toEqual({
+      address: "Accounts dept.",
+      city: "Leeds",
+    });
+    // The setting turned off again: the next order brings the address up to date.
+    expect((await findOrCreateContact(client, ctx, moved)).updated).toBe(true);
+    expect(org.contacts.get(existing.contact_id)!.billing_address).toMatchObject({ address: "1 Marylebone Rd" });
+  });
+
+  it("a new customer is created with the order's data even when existing contacts are left untouched", async () => {
+    const { org, client, ctx } = setup();
+    const result = await findOrCreateContact(client, ctx, ada, { updateExisting: false });
+    expect(result.created).toBe(true);
+    expect(org.contacts.get(result.contactId)!.billing_address).toEqual(ada.billingAddress);
+  });
 });

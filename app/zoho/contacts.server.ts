@@ -48,6 +48,11 @@ export interface FindOrCreateContactOptions {
   revalidate?: boolean;
   /** The invoice's currency: a contact found in another currency is never used (an invoice is in its customer's currency). */
   currencyCode?: string;
+  /**
+   * Write the order's billing data to a contact that exists already (default true). False: setting
+   * "Leave existing Zoho contacts untouched" — only a new contact gets the order's data.
+   */
+  updateExisting?: boolean;
   log?: Logger;
 }
 
@@ -113,6 +118,7 @@ export async function findOrCreateContact(
   // The shared fallback contact never takes one customer's address.
   const billing = who.fallback ? undefined : c.billing;
   const billingHash = billing ? hashAddress(billing) : undefined;
+  const updateExisting = opts.updateExisting !== false;
   const linkWhere = { shop: ctx.shop, organizationId: ctx.organizationId, key: who.key };
 
   const fromLink = async (): Promise<ContactResult | null> => {
@@ -120,13 +126,13 @@ export async function findOrCreateContact(
     if (!link) return null;
     try {
       let updated = false;
-      if (billing && billingHash !== link.billingHash) {
+      const changed = Boolean(billing && billingHash !== link.billingHash);
+      if (billing && changed && updateExisting) {
         updated = await writeBillingIfChanged(client, link.zohoContactId, billing);
+        await saveLink(ctx, who.key, link.zohoContactId, billingHash);
       } else if (opts.revalidate) {
         await getContact(client, link.zohoContactId);
       }
-      if (billingHash && billingHash !== link.billingHash)
-        await saveLink(ctx, who.key, link.zohoContactId, billingHash);
       return done(opts, { contactId: link.zohoContactId, created: false, updated }, "cache");
     } catch (err) {
       if (!(err instanceof ZohoNotFoundError)) throw err;
@@ -171,8 +177,10 @@ export async function findOrCreateContact(
         found = undefined;
       }
       if (found) {
-        const updated = billing ? await writeBillingIfChanged(client, found.contact_id, billing) : false;
-        await saveLink(ctx, who.key, found.contact_id, billingHash);
+        const updated =
+          billing && updateExisting ? await writeBillingIfChanged(client, found.contact_id, billing) : false;
+        // Untouched: no hash is kept, so turning the setting off later brings the address up to date.
+        await saveLink(ctx, who.key, found.contact_id, updateExisting ? billingHash : undefined);
         return done(opts, { contactId: found.contact_id, created: false, updated }, "search");
       }
 
@@ -377,18 +385,30 @@ async function createContact(
 }
 
 /**
- * Writes `billing` to the contact unless Zoho already has it. GET first: PUT needs contact_name and
- * removes every contact person left out of `contact_persons`, so we send the current ones back.
+ * Writes the order's billing fields to the contact unless Zoho already has them. GET first: PUT needs
+ * contact_name and removes every contact person left out of `contact_persons`, so we send the current
+ * ones back. A field the order does not carry keeps Zoho's value (a PUT may replace the whole address).
  */
 async function writeBillingIfChanged(client: ZohoClient, contactId: string, billing: ZohoAddress): Promise<boolean> {
   const contact = await getContact(client, contactId);
-  if (hashAddress(contact.billing_address) === hashAddress(billing)) return false;
-  const body: ZohoContactPayload = { contact_name: contact.contact_name, billing_address: billing };
+  const merged = mergeAddress(contact.billing_address, billing);
+  if (hashAddress(contact.billing_address) === hashAddress(merged)) return false;
+  const body: ZohoContactPayload = { contact_name: contact.contact_name, billing_address: merged };
   if (contact.contact_persons && contact.contact_persons.length > 0) {
     body.contact_persons = contact.contact_persons.map(keepPerson);
   }
   await client.put<ZohoContactResponse>(`/contacts/${encodeURIComponent(contactId)}`, body);
   return true;
+}
+
+/** Zoho's address with the order's fields on top: nothing Zoho holds is cleared by a field the order lacks. */
+export function mergeAddress(current: ZohoAddress | undefined, update: ZohoAddress): ZohoAddress {
+  const out: ZohoAddress = {};
+  for (const [field, max] of ADDRESS_LIMITS) {
+    const v = clean(update[field], max) ?? clean(current?.[field], max);
+    if (v) out[field] = v;
+  }
+  return out;
 }
 
 function keepPerson(p: ZohoContactPerson & { contact_person_id: string }): ZohoContactPerson {

@@ -96,14 +96,17 @@ describe("ensureItems", () => {
 
   it("refreshes the index on a miss, then creates what is still missing — once, even for two lines of one new product", async () => {
     const { org, orgId, client, ctx } = setup();
-    await getItemIndex(client, ctx);
+    let t = 0;
+    const now = () => t;
+    await getItemIndex(client, ctx, { now });
     const added = zohoBooks.seedItem(orgId, { name: "Added in Zoho", sku: "ADD-1" }); // after the index was read
     const taxId = org.taxId("IVA 22");
+    t += ITEM_INDEX_MIN_REFRESH_MS;
     const out = await ensureItems(
       client,
       ctx,
       [spec("Added in Zoho", "ADD-1"), { ...spec("Brand new", "NEW-1"), taxId }, spec("Brand new", "NEW-1")],
-      { create: true },
+      { create: true, now },
     );
     expect(out.ids[0]).toBe(added.item_id);
     expect(out.ids[1]).toBeDefined();
@@ -119,8 +122,31 @@ describe("ensureItems", () => {
     expect(zohoBooks.counts()).toEqual({ "GET /items": 2, "POST /items": 1 });
 
     // The next order with that product: from the index, no call.
-    expect((await ensureItems(client, ctx, [spec("Brand new", "NEW-1")], { create: true })).ids).toEqual([out.ids[1]]);
+    expect((await ensureItems(client, ctx, [spec("Brand new", "NEW-1")], { create: true, now })).ids).toEqual([
+      out.ids[1],
+    ]);
     expect(zohoBooks.count()).toBe(3);
+  });
+
+  it("reads the list once for many orders with new products: a miss refreshes it at most once a minute", async () => {
+    const { org, client, ctx } = setup();
+    let t = 0;
+    const now = () => t;
+    // Ten orders at once, each with a new product, and ten more a few seconds later.
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        ensureItems(client, ctx, [spec(`Poster ${i}`, `P-${i}`)], { create: true, now }),
+      ),
+    );
+    t += 5_000;
+    for (let i = 10; i < 20; i++)
+      await ensureItems(client, ctx, [spec(`Poster ${i}`, `P-${i}`)], { create: true, now });
+    expect(zohoBooks.counts()).toEqual({ "GET /items": 1, "POST /items": 20 });
+    expect(org.items.size).toBe(20);
+    // A minute on, a miss reads the list again (the merchant may have added the item meanwhile).
+    t += ITEM_INDEX_MIN_REFRESH_MS;
+    await ensureItems(client, ctx, [spec("Poster 20", "P-20")], { create: true, now });
+    expect(zohoBooks.counts()).toEqual({ "GET /items": 2, "POST /items": 21 });
   });
 
   it("two orders with the same new product at once make one item (per-organization lock)", async () => {
@@ -137,7 +163,8 @@ describe("ensureItems", () => {
     const { orgId, client, ctx } = setup();
     await getItemIndex(client, ctx);
     const taken = zohoBooks.seedItem(orgId, { name: "Vase" });
-    // The refresh under the lock still misses it (Zoho's list lags); the create is refused as a duplicate name.
+    // The index was read a moment ago, so no refresh: the create is refused as a duplicate name, and
+    // the list read again (where Zoho now lists it) links that item.
     server.use(
       http.get(`${BASE}/items`, () =>
         HttpResponse.json({
@@ -148,19 +175,12 @@ describe("ensureItems", () => {
         }),
       ),
     );
-    server.use(
-      http.get(
-        `${BASE}/items`,
-        () => HttpResponse.json({ code: 0, message: "success", items: [], page_context: { has_more_page: false } }),
-        { once: true },
-      ),
-    );
     const out = await ensureItems(client, ctx, [spec("Vase")], { create: true });
     expect(out).toEqual({ ids: [taken.item_id], created: [] });
     expect(zohoBooks.count("POST /items")).toBe(1);
   });
 
-  it("without creation: refreshes on a miss (at most every few seconds) and leaves the line without an item", async () => {
+  it("without creation: refreshes on a miss (at most once a minute) and leaves the line without an item", async () => {
     const { client, ctx } = setup();
     let t = 0;
     const now = () => t;

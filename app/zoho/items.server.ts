@@ -1,9 +1,11 @@
 // Zoho items for invoice lines (design §7): by SKU, then by exact name, else created (setting "Create
 // missing items in Zoho", on) under a per-organization lock.
 //
-// One item index per organization (all active items: SKU → id, name → id), cached per process and
-// refreshed on a miss — an order pays no GET per SKU; a new item costs one refresh and one POST. The
-// index is read from `GET /items` pages: `sku` is not an OAS filter, so nothing relies on one.
+// One item index per organization (all active items: SKU → id, name → id), cached per process (orders
+// running at once share one read) and refreshed on a miss at most once a minute — an order pays no GET
+// per SKU, and a stream of orders with new products does not re-read the list each time; a new item
+// costs one POST (added to the index at once). An item another process created meanwhile is linked when
+// Zoho refuses its name as taken. The index is read from `GET /items` pages: `sku` is not an OAS filter.
 import { withRedisLock } from "~/redis/lock.server";
 import type { Logger } from "~/logger.server";
 import type { ZohoClient } from "./client.server";
@@ -20,14 +22,15 @@ export interface ItemLookupContext {
 
 /** How long an index answers without asking Zoho again (a miss refreshes it earlier). */
 export const ITEM_INDEX_TTL_MS = 15 * 60_000;
-/** A miss refreshes an index at most this often (an order full of new items pays one refresh). */
-export const ITEM_INDEX_MIN_REFRESH_MS = 5_000;
+/** A miss refreshes an index at most this often per organization (the merchant may have added the item). */
+export const ITEM_INDEX_MIN_REFRESH_MS = 60_000;
 /** At most this many pages of 200 items are read (10,000 items). */
 const MAX_PAGES = 50;
 const ITEM_LOCK_TTL_MS = 60_000;
 const ITEM_LOCK_WAIT_MS = 30_000;
 
 const indexes = new Map<string, ItemIndex>();
+const reading = new Map<string, Promise<ItemIndex>>();
 
 /** Forget cached indexes (all, or one organization's). */
 export function clearItemCache(ctx?: Pick<ItemLookupContext, "organizationId">): void {
@@ -44,14 +47,32 @@ export async function getItemIndex(
   const now = opts.now ?? Date.now;
   const cached = indexes.get(ctx.organizationId);
   if (cached && !opts.refresh && cached.loadedAt + ITEM_INDEX_TTL_MS > now()) return cached;
-  const index = emptyItemIndex(now());
+  // Orders of one organization needing the list at the same moment share one read.
+  const pending = reading.get(ctx.organizationId);
+  if (pending) return pending;
+  const read = readItemIndex(client, now()).then((index) => {
+    indexes.set(ctx.organizationId, index);
+    return index;
+  });
+  reading.set(ctx.organizationId, read);
+  return read.finally(() => reading.delete(ctx.organizationId));
+}
+
+async function readItemIndex(client: ZohoClient, loadedAt: number): Promise<ItemIndex> {
+  const index = emptyItemIndex(loadedAt);
   for (let page = 1; page <= MAX_PAGES; page++) {
     const res = await client.get<ZohoItemsResponse>("/items", { filter_by: "Status.Active", page, per_page: 200 });
     for (const item of res.items ?? []) addToIndex(index, item);
     if (!res.page_context?.has_more_page) break;
   }
-  indexes.set(ctx.organizationId, index);
   return index;
+}
+
+/** The index after a miss: read again when the last read is at least ITEM_INDEX_MIN_REFRESH_MS old. */
+async function refreshedOnMiss(client: ZohoClient, ctx: ItemLookupContext, now: () => number): Promise<ItemIndex> {
+  const index = await getItemIndex(client, ctx, { now });
+  if (index.loadedAt + ITEM_INDEX_MIN_REFRESH_MS > now()) return index;
+  return getItemIndex(client, ctx, { refresh: true, now });
 }
 
 /** An item an invoice line needs: found by SKU or name, else created with these fields. */
@@ -87,12 +108,10 @@ export async function ensureItems(
   let ids = resolve();
   const created: EnsuredItems["created"] = [];
   if (ids.every(Boolean)) return { ids, created };
-  if (!opts.create) {
-    // Refreshed on a miss: the merchant may have added the item since.
-    if (index.loadedAt + ITEM_INDEX_MIN_REFRESH_MS <= now())
-      index = await getItemIndex(client, ctx, { refresh: true, now });
-    return { ids: resolve(), created };
-  }
+  // A miss: the merchant may have added the item in Zoho since the list was read.
+  index = await refreshedOnMiss(client, ctx, now);
+  ids = resolve();
+  if (ids.every(Boolean) || !opts.create) return { ids, created };
   await withRedisLock(
     ["zoho-items", ctx.organizationId],
     {
@@ -102,8 +121,9 @@ export async function ensureItems(
       ...(opts.log ? { log: opts.log } : {}),
     },
     async () => {
-      // Whoever held the lock may just have created them; the merchant may have added them in Zoho.
-      index = await getItemIndex(client, ctx, { refresh: true, now });
+      // Whoever held the lock in this process added what it created to the shared index; another
+      // process's item is found by a due refresh, or linked when Zoho says its name is taken.
+      index = await refreshedOnMiss(client, ctx, now);
       ids = resolve();
       for (const [i, spec] of specs.entries()) {
         if (ids[i]) continue;

@@ -75,6 +75,14 @@ export async function getTaxTable(
 
 const inFlight = new Map<string, Promise<ZohoTaxTable>>();
 
+/** The table as last cached, however old, without calling Zoho (pages name taxes with it); null if none. */
+export async function cachedTaxTable(ctx: TaxTableContext): Promise<ZohoTaxTable | null> {
+  const where = { shop_organizationId: { shop: ctx.shop, organizationId: ctx.organizationId } };
+  const cached = await prisma.taxCache.findUnique({ where });
+  const parsed = cached ? cachedTableSchema.safeParse(cached.taxes) : null;
+  return parsed?.success ? (parsed.data as ZohoTaxTable) : null;
+}
+
 /** Drop the cached table (e.g. after the merchant picked another organization). */
 export async function invalidateTaxTable(ctx: TaxTableContext): Promise<void> {
   await prisma.taxCache.deleteMany({ where: { shop: ctx.shop, organizationId: ctx.organizationId } });

@@ -16,7 +16,7 @@ export interface CorpusGroup {
   currency: string;
   pricePrecision: number;
   timezone: string;
-  /** SKUs the organization knows as Zoho items ("Link lines to Zoho items by SKU" is on). */
+  /** SKUs the organization knows as Zoho items (product lines link to them). */
   itemSkus: string[];
   fixtures: Array<{ file: string; fixture: OrderFixture }>;
 }

@@ -54,18 +54,17 @@ export async function storeConnection(
 export async function connectedShop(
   opts: SeedOrganizationInput & {
     label?: string;
-    linkItemsBySku?: boolean;
     /** Connect this organization (a second store of the same Zoho organization) instead of a new one. */
     organization?: SimOrganization;
     /** Extra ZohoConnection fields (e.g. the unique invoice field). */
     connection?: Partial<Prisma.ZohoConnectionUncheckedCreateInput>;
   } = {},
 ): Promise<ConnectedShop> {
-  const { label, linkItemsBySku = false, organization, connection = {}, ...orgInput } = opts;
+  const { label, organization, connection = {}, ...orgInput } = opts;
   const shop = uniqueShop(label);
   await installShop(shop);
   const org = organization ?? seedOrganization(orgInput);
-  await storeConnection(shop, org, issueTokensFor({ dataCenter: "com" }), { linkItemsBySku, ...connection });
+  await storeConnection(shop, org, issueTokensFor({ dataCenter: "com" }), connection);
   return {
     shop,
     org,

@@ -132,10 +132,18 @@ function targets(shop: string, otherBackfillId: string): Target[] {
       ]),
     },
     {
-      name: "settings link by SKU",
+      name: "settings print order note",
       run: post(settings, "/app/settings", (v) => [
-        ["intent", "setLinkItemsBySku"],
-        ["linkItemsBySku", v],
+        ["intent", "setPrintOrderNote"],
+        ["printOrderNote", v],
+      ]),
+    },
+    {
+      name: "settings tax mapping",
+      run: post(settings, "/app/settings", (v) => [
+        ["intent", "setTaxMapping"],
+        ["shopifyTaxes", v],
+        ["zohoTaxId", v],
       ]),
     },
     {

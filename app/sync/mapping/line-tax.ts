@@ -25,7 +25,7 @@ export function lineTax(taxLines: readonly TaxLine[], untaxed: string | null, ct
   if (taxLines.length === 0) return { untaxedReason: "no Shopify tax on this line" };
   const rates = taxLines.map((t) => ({ title: t.title, percent: taxLinePercent(t) }));
   try {
-    return { match: matchTax(rates, ctx.taxes) };
+    return { match: matchTax(rates, ctx.taxes, { mappings: ctx.taxMappings }) };
   } catch (err) {
     // A 0% rate without a 0% Zoho tax is simply an untaxed line.
     if (err instanceof MappingError && rates.every((r) => r.percent.isZero())) {

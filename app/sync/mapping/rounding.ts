@@ -58,15 +58,23 @@ export function roundingAdjustment(
   const pp = pricePrecision;
   const predicted = predictZohoTotal(payload, taxes, pp);
   const adjustment = roundHalfUp(shopifyTotal.minus(predicted), pp);
-  if (!predicted.plus(adjustment).eq(shopifyTotal)) {
-    throw new MappingError(
-      "unsupported_order",
-      `Zoho Books keeps ${pp} decimal${pp === 1 ? "" : "s"} on prices, too few for the ${currency.code} total ` +
-        `${formatMoney(shopifyTotal, currency.decimals)} — set the price precision to ${
-          currency.decimals
-        } in Zoho Books › Settings › Currencies.`,
-      { pricePrecision: pp, currencyDecimals: currency.decimals },
-    );
-  }
+  if (!predicted.plus(adjustment).eq(shopifyTotal)) throw pricePrecisionError(pp, shopifyTotal, currency);
   return adjustment;
+}
+
+/** Zoho's price precision is below the currency's: it cannot show Shopify's amounts. */
+export function pricePrecisionError(
+  pricePrecision: number,
+  shopifyTotal: Decimal,
+  currency: { code: string; decimals: number },
+): MappingError {
+  const pp = pricePrecision;
+  return new MappingError(
+    "unsupported_order",
+    `Zoho Books keeps ${pp} decimal${pp === 1 ? "" : "s"} on prices, too few for the ${currency.code} total ` +
+      `${formatMoney(shopifyTotal, currency.decimals)} — set the price precision to ${
+        currency.decimals
+      } in Zoho Books › Settings › Currencies.`,
+    { pricePrecision: pp, currencyDecimals: currency.decimals },
+  );
 }

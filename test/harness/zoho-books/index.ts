@@ -276,6 +276,14 @@ export const zohoBooks = {
     return tax;
   },
 
+  /** The merchant edits a tax's percentage in Zoho Books › Settings › Taxes (our cached table goes stale). */
+  changeTaxRate(organizationId: string, taxName: string, taxPercentage: number): SimTax {
+    const tax = [...zohoBooks.org(organizationId).taxes.values()].find((t) => t.tax_name === taxName);
+    if (!tax) throw new Error(`changeTaxRate: no tax "${taxName}"`);
+    tax.tax_percentage = taxPercentage;
+    return tax;
+  },
+
   seedItem(
     organizationId: string,
     input: {

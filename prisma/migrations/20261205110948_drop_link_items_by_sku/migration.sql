@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ZohoConnection" DROP COLUMN "linkItemsBySku";
+
