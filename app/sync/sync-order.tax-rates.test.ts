@@ -93,6 +93,7 @@ describe("syncOrder: Zoho's tax rates against the cached tax table", () => {
     const order = {
       ...built,
       totalPriceSet: { ...built.totalPriceSet, shopMoney: { amount: "15.00", currencyCode: "USD" } },
+      currentTotalPriceSet: { ...built.currentTotalPriceSet, shopMoney: { amount: "15.00", currencyCode: "USD" } },
       lineItems: { ...built.lineItems, nodes: [{ ...line, taxLines: [{ ...line.taxLines[0]!, priceSet: zero }] }] },
     } as typeof built;
     const orderId = addOrder(order);
