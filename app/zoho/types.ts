@@ -239,6 +239,8 @@ export interface ZohoLineItemPayload {
 export interface ZohoInvoicePayload {
   customer_id: string;
   currency_id?: string;
+  /** Base-currency units per one unit of the invoice currency (1 when the invoice is in the base currency). */
+  exchange_rate?: number;
   /** yyyy-mm-dd */
   date: string;
   /** The Shopify order name (#1001): our idempotency lookup key (design §5). */
