@@ -18,6 +18,7 @@ export const ACTIVITY_KINDS: Record<SyncEventKind, { label: string; tone: Activi
   items_created: { label: "Zoho items created", tone: "info" },
   zoho_rules_changed: { label: "Adapted to Zoho Books", tone: "info" },
   contact_currency: { label: "Contact in another currency", tone: "info" },
+  invoice_currency: { label: "Invoiced in the shop's currency", tone: "info" },
   order_held: { label: "Not sent", tone: "attention" },
   shop_paused: { label: "Sending paused", tone: "warning" },
   shop_resumed: { label: "Sending resumed", tone: "success" },

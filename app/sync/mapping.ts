@@ -22,6 +22,7 @@ import { mapShippingLines } from "./mapping/shipping";
 import { DESCRIPTION_MAX, invoiceDate, truncate } from "./mapping/text";
 import { tipLines, tipOf } from "./mapping/tip";
 import { assertTotalExplained } from "./mapping/totals";
+import { referenceFor } from "./store-reference";
 import type {
   Draft,
   InvoiceCurrency,
@@ -105,7 +106,7 @@ export function mapOrderToInvoice(
   const pp = settings.pricePrecision;
   const payload: InvoiceDraft = {
     date: invoiceDate(order.processedAt, settings.timezone),
-    reference_number: order.name,
+    reference_number: referenceFor(settings.referencePrefix ?? "", order.name),
     is_inclusive_tax: order.taxesIncluded,
     ...currencyFields(settings, exchangeRate),
     line_items: zohoLineItems(drafts, pp),

@@ -45,6 +45,8 @@ import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { dropInvoiceKeyField, getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
 import { findOrCreateContact, forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
+import { resolveInvoiceCurrency, type ResolvedCurrency } from "~/sync/invoice-currency.server";
+import { getStoreSettings } from "~/sync/store-settings.server";
 import { ZohoError, ZohoNotFoundError, ZohoTransientError, ZohoValidationError } from "~/zoho/errors";
 import {
   createDraftInvoice,
@@ -98,10 +100,15 @@ type Plan =
   | { kind: "create"; recovery: boolean; uncertainSince: Date | null; refreshTaxes: boolean }
   | { kind: "finish"; invoiceId: string; refreshTaxes: boolean };
 
+/** Refusals a person fixes in Zoho's currency settings; a manual retry re-reads them. */
+const CURRENCY_REFUSALS = ["currency_not_enabled", "exchange_rate_missing"];
+
 /** Which rows a sync takes, and for what (the only place this is decided). */
 export function planFor(row: OrderSync, mode: SyncMode): ClaimDecision<Plan, SyncOutcome> {
   // A person retries after adding the missing tax in Zoho: don't answer from the hour-long cache.
-  const refreshTaxes = mode === "manual" && row.lastErrorCode === "unknown_tax_rate";
+  // … or after enabling a currency / adding a rate (ADR 020): those caches are re-read too.
+  const refreshTaxes =
+    mode === "manual" && ["unknown_tax_rate", ...CURRENCY_REFUSALS].includes(row.lastErrorCode ?? "");
   if (row.status === "synced")
     return {
       take: false,
@@ -178,6 +185,8 @@ export interface Prepared {
   settings: ShopSettings;
   taxes: ZohoTaxTable;
   mapped: MappedInvoice;
+  /** The invoice currency, its precision and exchange rate (ADR 020). */
+  currency: ResolvedCurrency;
   payload: ZohoInvoicePayload;
   /** Zoho items created for this order's lines. */
   createdItems: LinkedItems["created"];
@@ -206,9 +215,19 @@ export async function prepareInvoice(
   const taxes = await getTaxTable(zoho, ctx, { refresh: opts.refreshTaxes });
   // Product lines link to Zoho items by SKU, then exact name (one cached index per organization).
   const items = await getItemIndex(zoho, ctx);
+  const store = await getStoreSettings(shop);
+  const currency = await resolveInvoiceCurrency(zoho, order, {
+    invoiceIn: store.invoiceIn,
+    baseCurrency: settings.currencyCode,
+    basePricePrecision: settings.pricePrecision,
+    timezone: shopInfo.ianaTimezone,
+    refresh: opts.refreshTaxes,
+  });
   const mapped = mapOrderToInvoice(order, taxes, {
-    pricePrecision: settings.pricePrecision,
+    pricePrecision: currency.pricePrecision,
     organizationCurrency: settings.currencyCode,
+    currency: currency.currency,
+    referencePrefix: store.referencePrefix,
     timezone: shopInfo.ianaTimezone,
     itemIdsBySku: items.bySku,
     itemIdsByName: items.byName,
@@ -221,6 +240,8 @@ export async function prepareInvoice(
   const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), {
     revalidate: opts.revalidateContact,
     currencyCode: mapped.currencyCode,
+    ...(currency.currency.currencyId ? { currencyId: currency.currency.currencyId } : {}),
+    isBaseCurrency: mapped.currencyCode === settings.currencyCode.toUpperCase(),
   });
   if (contact.otherCurrency) {
     const other = contact.otherCurrency;
@@ -231,10 +252,13 @@ export async function prepareInvoice(
       data: { skippedContactId: other.contactId, contactId: contact.contactId },
     });
   }
+  if (currency.fallbackReason)
+    await recordSyncEvent(shop, { orderId, kind: "invoice_currency", message: `${order.name}: ${currency.fallbackReason}` });
   return {
     order,
     settings,
     taxes,
+    currency,
     mapped: linked.mapped,
     payload: { ...linked.mapped.payload, customer_id: contact.contactId },
     createdItems: linked.created,
@@ -256,7 +280,7 @@ export async function reconcileTotal(
   const adjustment = new Decimal(invoice.adjustment ?? prepared.payload.adjustment ?? 0).plus(expected.minus(actual));
   const payload: ZohoInvoicePayload = {
     ...prepared.payload,
-    adjustment: toZohoNumber(adjustment, prepared.settings.pricePrecision),
+    adjustment: toZohoNumber(adjustment, prepared.currency.pricePrecision),
     adjustment_description: ROUNDING_DESCRIPTION,
   };
   // `current`: the invoice we hold is the draft Zoho just answered with — no status re-check needed.
@@ -274,7 +298,20 @@ function invoiceCommit(invoice: ZohoInvoice, prepared: Prepared) {
     zohoContactId: prepared.payload.customer_id,
     currencyCode: prepared.mapped.currencyCode,
     shopifyTotal: prepared.mapped.expectedTotal,
+    ...currencyRecord(prepared),
     createUncertainAt: null,
+  };
+}
+
+/** What the customer paid when it is not what was booked, and the rate to the base currency (ADR 020). */
+function currencyRecord(prepared: Prepared) {
+  const { customerPaid, currencyCode, exchangeRate } = prepared.mapped;
+  const other = customerPaid && customerPaid.currencyCode !== currencyCode ? customerPaid : null;
+  return {
+    paidCurrencyCode: other?.currencyCode ?? null,
+    paidTotal: other?.amount ?? null,
+    exchangeRate,
+    baseCurrencyCode: prepared.settings.currencyCode,
   };
 }
 

@@ -315,6 +315,7 @@ export interface ZohoInvoice {
   customer_name?: string;
   currency_id?: string;
   currency_code?: string;
+  exchange_rate?: number;
   is_inclusive_tax: boolean;
   line_items: ZohoInvoiceLineItem[];
   sub_total: number;
@@ -356,4 +357,27 @@ export interface ZohoInvoiceResponse extends ZohoEnvelope {
 export interface ZohoInvoicesResponse extends ZohoEnvelope {
   invoices: ZohoInvoiceSummary[];
   page_context?: ZohoPageContext;
+}
+
+// ---------------------------------------------------------------- currencies [OAS:currency]
+
+/** GET /settings/currencies item. */
+export interface ZohoCurrency {
+  currency_id: string;
+  currency_code: string;
+  currency_name?: string;
+  currency_symbol?: string;
+  price_precision?: number;
+  is_base_currency?: boolean;
+  exchange_rate?: number;
+  effective_date?: string;
+}
+
+/** GET /settings/currencies/{id}/exchangerates item. */
+export interface ZohoExchangeRate {
+  exchange_rate_id?: string;
+  currency_id?: string;
+  currency_code?: string;
+  effective_date: string;
+  rate: number;
 }

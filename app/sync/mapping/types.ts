@@ -24,6 +24,8 @@ export interface MappingSettings {
    * organization must be in the shop currency (the preview without options, v1 callers).
    */
   currency?: InvoiceCurrency;
+  /** This store's reference prefix ("EU" → reference "EU-#1001"); none by default. */
+  referencePrefix?: string;
   /** Shop IANA timezone (`shop.ianaTimezone`); without it the offset written in processedAt is used. */
   timezone?: string;
   /** Zoho item ids by Shopify SKU (an item index, or the preview's `--items`). */

@@ -34,7 +34,7 @@ import {
   type SimLineInput,
   type SimOrganization,
 } from "./state";
-import { D, groupPercentage, invoiceTotals } from "./totals";
+import { D, groupPercentage, invoiceTotals, invoicePricePrecision } from "./totals";
 
 function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, existing?: SimInvoice): SimInvoiceInput {
   const customerId = optString(body, "customer_id");
@@ -42,11 +42,15 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
   const customer = org.contacts.get(customerId);
   if (!customer || customer.contact_type !== "customer") throw invalid("customer_id");
 
-  // An invoice is in its customer's currency (OAS: contacts and invoices carry currency_id).
+  // An invoice is in its customer's currency (OAS: contacts and invoices carry currency_id), one the
+  // organization has enabled, with an exchange rate to the base currency when it is another (OAS).
   const currencyId = optString(body, "currency_id");
+  if (currencyId !== undefined && !org.currencies.has(currencyId))
+    throw invalid("currency_id", "the currency is not enabled in this organization");
   if (currencyId !== undefined && currencyId !== customerCurrencyId(org, customer.contact_id)) {
     throw invalid("currency_id", "the invoice's currency must be its customer's currency");
   }
+  const exchangeRate = parseExchangeRate(org, body, customerCurrencyId(org, customer.contact_id));
 
   const date = optString(body, "date") ?? new Date(zohoNow()).toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
@@ -122,11 +126,26 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
     is_inclusive_tax: optBoolean(body, "is_inclusive_tax") ?? false,
     line_items: lines,
     adjustment: optNumber(body, "adjustment") ?? 0,
+    exchange_rate: exchangeRate,
     ...(referenceNumber !== undefined ? { reference_number: referenceNumber } : {}),
     ...(notes !== undefined ? { notes } : {}),
     ...(adjustmentDescription !== undefined ? { adjustment_description: adjustmentDescription } : {}),
     custom_fields: parseCustomFields(org, body.custom_fields, existing?.input.custom_fields),
   };
+}
+
+/**
+ * `exchange_rate` (OAS: required when the invoice currency is not the base currency; 1 in it). The
+ * simulator is strict: a foreign-currency invoice without a positive rate is refused (wording (sim)).
+ */
+function parseExchangeRate(org: SimOrganization, body: Record<string, unknown>, currencyId: string): number {
+  const rate = optNumber(body, "exchange_rate");
+  if (currencyId === org.organization.currency_id) {
+    if (rate !== undefined && rate !== 1) throw invalid("exchange_rate", "must be 1 in the base currency");
+    return 1;
+  }
+  if (rate === undefined || !(rate > 0)) throw invalid("exchange_rate", "enter the exchange rate of the currency");
+  return rate;
 }
 
 /** The currency of a customer: its own, else the organization's base currency. */
@@ -205,8 +224,8 @@ function updateInvoice(org: SimOrganization, invoice: SimInvoice, body: Record<s
 export type SimRenderedInvoice = ZohoInvoice & { custom_fields: RenderedCustomField[] };
 
 export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRenderedInvoice {
-  const pp = org.organization.price_precision;
   const input = invoice.input;
+  const pp = invoicePricePrecision(org, input.customer_id);
   const totals = invoiceTotals(org, input);
   const customer = org.contacts.get(input.customer_id);
   const currency = org.currencies.get(customerCurrencyId(org, input.customer_id))!;
@@ -247,6 +266,7 @@ export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRen
     customer_name: customer?.contact_name ?? "",
     currency_id: currency.currency_id,
     currency_code: currency.currency_code,
+    exchange_rate: input.exchange_rate ?? 1,
     is_inclusive_tax: input.is_inclusive_tax,
     line_items: lineItems,
     sub_total: totals.sub_total.toNumber(),

@@ -47,6 +47,16 @@ export interface SimOrgSettings {
 export interface SimCurrency {
   currency_id: string;
   currency_code: string;
+  /** Decimals Zoho keeps on prices in this currency (default: its ISO minor units; the base: the org's). */
+  price_precision?: number;
+  /** Settings › Currencies › exchange rates: base-currency units per one unit, from `effective_date` on. */
+  exchange_rates?: SimExchangeRate[];
+}
+
+export interface SimExchangeRate {
+  exchange_rate_id: string;
+  effective_date: string;
+  rate: number;
 }
 
 /** An invoice custom field (Zoho Books › Settings › Preferences › Invoices › Field Customization). */
@@ -130,6 +140,8 @@ export interface SimInvoiceInput {
   adjustment: number;
   adjustment_description?: string;
   notes?: string;
+  /** Base-currency units per invoice-currency unit (1 in the base currency). */
+  exchange_rate?: number;
   /** Custom field values by customfield_id (empty values are not kept). */
   custom_fields: Map<string, string>;
 }
