@@ -313,7 +313,10 @@ describe("syncOrder: bad input gets a recorded, readable reason", () => {
     const { shop, addOrder } = await connectedShop({ preset: "us" });
     const orderId = addOrder(italianOrder());
     await expect(syncOrder({ shop, orderId })).rejects.toThrow();
-    expect(await row(shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorCode: "currency_not_enabled" });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "needs_attention",
+      lastErrorCode: "currency_not_enabled",
+    });
     expect((await row(shop, orderId)).lastErrorMessage).toContain("enable EUR in Zoho Books › Settings › Currencies");
   });
 

@@ -253,7 +253,11 @@ export async function prepareInvoice(
     });
   }
   if (currency.fallbackReason)
-    await recordSyncEvent(shop, { orderId, kind: "invoice_currency", message: `${order.name}: ${currency.fallbackReason}` });
+    await recordSyncEvent(shop, {
+      orderId,
+      kind: "invoice_currency",
+      message: `${order.name}: ${currency.fallbackReason}`,
+    });
   return {
     order,
     settings,

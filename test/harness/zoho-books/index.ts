@@ -237,8 +237,8 @@ export const zohoBooks = {
     const known = [...org.currencies.values()].find((c) => c.currency_code === currencyCode);
     const currency = known ?? { currency_id: newId(), currency_code: currencyCode };
     if (opts.pricePrecision !== undefined) currency.price_precision = opts.pricePrecision;
-    for (const r of opts.rates ?? []) zohoBooks.addExchangeRate(organizationId, currencyCode, r.date, r.rate);
     org.currencies.set(currency.currency_id, currency);
+    for (const r of opts.rates ?? []) zohoBooks.addExchangeRate(organizationId, currencyCode, r.date, r.rate);
     return currency.currency_id;
   },
 
