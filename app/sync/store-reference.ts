@@ -10,16 +10,17 @@ export function cleanPrefix(value: string): string {
   return value.trim().replace(/\s+/g, "-").replace(/-+$/, "").slice(0, PREFIX_MAX);
 }
 
-/** The default prefix from the shop's permanent name: "eu-store.myshopify.com" → "EU-STORE". */
+/**
+ * The default prefix from the shop's permanent name: "eu-store.myshopify.com" → "EU-STORE". Handles are
+ * unique, so two stores' defaults never collide (hence no shortening beyond Shopify's own length).
+ */
 export function defaultReferencePrefix(shopDomain: string): string {
   const handle = shopDomain.replace(/\.myshopify\.com$/i, "");
   return (
     handle
       .toUpperCase()
       .replace(/[^A-Z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 12)
-      .replace(/-+$/, "") || "SHOP"
+      .replace(/^-+|-+$/g, "") || "SHOP"
   );
 }
 
