@@ -22,6 +22,9 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { pageTitle } from "~/components/page-title";
+import { StoreCurrencyCard } from "~/components/store-currency-card";
+import { isInvoiceIn } from "~/sync/invoice-currency";
+import { getStoreSettings, setStoreSettings } from "~/sync/store-settings.server";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { authenticate } from "~/shopify.server";
@@ -75,6 +78,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     status: toView(status),
     tagOrders: await getOrderTagging(shop),
     books: await getBooksSettings(shop),
+    store: await getStoreSettings(shop),
     organizations,
     organizationsFetchedAt: cached ? cached.fetchedAt.toISOString() : null,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
@@ -174,6 +178,25 @@ export async function action({ request }: ActionFunctionArgs) {
               ? "Discounts are sent as Zoho line discounts."
               : "Discounts are sent as negative invoice lines.",
         });
+      }
+      case "setInvoiceIn": {
+        const invoiceIn = String(form.get("invoiceIn") ?? "");
+        if (!isInvoiceIn(invoiceIn)) return bad("Choose the invoice currency.");
+        await setStoreSettings(shop, { invoiceIn });
+        const message =
+          invoiceIn === "customer"
+            ? "New invoices are in the currency the customer paid when Zoho Books has it enabled."
+            : "New invoices are in the shop's currency.";
+        return data<ActionResult>({ intent, ok: true, message });
+      }
+      case "setReferencePrefix": {
+        const prefix = String(form.get("referencePrefix") ?? "").trim();
+        if (!/^[\p{L}\p{N} _./-]{0,20}$/u.test(prefix)) return bad("Use at most 20 letters, digits, spaces or - _ . /");
+        await setStoreSettings(shop, { referencePrefix: prefix === "" ? null : prefix });
+        const message = prefix
+          ? `New invoices' references start with "${prefix}-".`
+          : "The reference prefix is automatic.";
+        return data<ActionResult>({ intent, ok: true, message });
       }
       case "detectInvoiceKey": {
         const keyFields = await detectInvoiceKeyFields(shop);
@@ -280,7 +303,7 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, tagOrders, books, organizations, organizationsFetchedAt, connectError } =
+  const { status, tagOrders, books, store, organizations, organizationsFetchedAt, connectError } =
     useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
@@ -291,6 +314,7 @@ export default function SettingsPage() {
   const disconnect = useFetcher<typeof action>();
   const invoiceKey = useFetcher<typeof action>();
   const createItems = useFetcher<typeof action>();
+  const storeCurrency = useFetcher<typeof action>();
 
   const [dataCenter, setDataCenter] = useState<string>(AUTO_DC);
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
@@ -314,6 +338,7 @@ export default function SettingsPage() {
     tagging,
     invoiceKey,
     createItems,
+    storeCurrency,
     disconnect,
   ]
     .map((f) => f.data)
@@ -534,6 +559,7 @@ export default function SettingsPage() {
                 )}
 
                 <ZohoItemsCard books={books} connected={status.state === "connected"} fetcher={createItems} />
+                <StoreCurrencyCard store={store} connected={status.state === "connected"} fetcher={storeCurrency} />
 
                 <Card>
                   <BlockStack gap="300">
