@@ -2,6 +2,7 @@
 // ADR 020), through the real sync against the Books simulator (real Postgres + Redis).
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { currencyNote } from "~/sync/order-views";
 import { setStoreSettings } from "~/sync/store-settings.server";
 import { syncOrder } from "~/sync/sync-order.server";
 import { italianOrder } from "~test/factories/italian-order";
@@ -75,6 +76,7 @@ describe("invoice in the customer's currency", () => {
     });
     expect(saved.shopifyTotal?.toFixed(2)).toBe(paid);
     expect(saved.exchangeRate?.toFixed()).toBe("0.9251");
+    expect(currencyNote(saved)).toBe("1 USD = 0.9251 EUR"); // what the Orders page and the block show
   });
 
   it("USD enabled without a Zoho rate: the rate the order's own totals imply", async () => {
@@ -102,6 +104,7 @@ describe("invoice in the customer's currency", () => {
     const saved = await row(shop, orderId);
     expect(saved).toMatchObject({ status: "synced", currencyCode: "EUR", paidCurrencyCode: "USD" });
     expect(saved.paidTotal?.toFixed(2)).toBe(order.totalPriceSet.presentmentMoney.amount);
+    expect(currencyNote(saved)).toBe(`Customer paid ${order.totalPriceSet.presentmentMoney.amount} USD`);
     const event = await prisma.syncEvent.findFirstOrThrow({ where: { shop, orderId, kind: "invoice_currency" } });
     expect(event.message).toContain("USD, which is not enabled in Zoho Books; invoiced in the shop's EUR");
   });
