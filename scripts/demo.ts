@@ -41,6 +41,7 @@ import type { CorpusGroup } from "./demo-corpus";
 import { demoEncryptionKey } from "./demo-key";
 import { parseDemoArgs, type ExternalOrder, type ExternalZoho } from "./demo-external";
 import type { SimServer } from "~test/harness/sim-server";
+import type { ZohoClient } from "../app/zoho/client.server";
 import type { Simulators } from "~test/harness/simulators";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -490,7 +491,7 @@ interface Planned {
   file: string;
   fixture: Pick<CorpusGroup["fixtures"][number]["fixture"], "order" | "expect"> & {
     /** The fixture's currency choice: an order invoiced in what the customer paid (ADR 020). */
-    settings?: CorpusGroup["fixtures"][number]["fixture"]["settings"];
+    settings?: { currency?: { bag: string; currencyCode: string } };
   };
   duplicate: DuplicateKind;
   /** When the first delivery was sent (ms since epoch): "paid". */
@@ -689,6 +690,16 @@ async function simulatedCorpus(ctx: Ctx): Promise<CorpusRun> {
   };
 }
 
+/** A currency the organization has enabled besides its base one (GET /settings/currencies), if any. */
+async function secondCurrencyOf(zoho: ZohoClient): Promise<string | null> {
+  const { listOrgCurrencies } = await import("../app/zoho/currencies.server");
+  try {
+    return (await listOrgCurrencies(zoho)).find((c) => !c.isBase)?.currencyCode ?? null;
+  } catch {
+    return null; // a server without the currencies API: base currency only
+  }
+}
+
 /** An external Zoho-compatible server: orders built for the picked organization, read back through its API. */
 async function externalCorpus(ctx: Ctx): Promise<CorpusRun> {
   const { externalCorpus: build, zohoInvoiceFacts } = await import("./demo-external");
@@ -701,12 +712,21 @@ async function externalCorpus(ctx: Ctx): Promise<CorpusRun> {
     "/settings/taxes",
   );
   const runTag = Date.now().toString(36);
-  const orders: ExternalOrder[] = build({ currencyCode: organization.currencyCode, taxes: taxes ?? [] }, runTag);
+  const secondCurrency = await secondCurrencyOf(zoho);
+  const orders: ExternalOrder[] = build(
+    { currencyCode: organization.currencyCode, taxes: taxes ?? [], ...(secondCurrency ? { secondCurrency } : {}) },
+    runTag,
+  );
   // The simulated Shopify store sells in the organization's currency (the app refuses a mismatch).
   ctx.mocks.shopify.shopify.shops.set(DEMO_SHOP, { ianaTimezone: "UTC", currencyCode: organization.currencyCode });
   const rates = [...new Set((taxes ?? []).map((t) => `${t.tax_name} ${t.tax_percentage}%`))];
   console.log(
     ` ✓ ${orders.length} orders built for ${organization.name} (${organization.currencyCode}; its taxes: ${rates.join(", ") || "none"}), names #ZB-${runTag}-NN`,
+  );
+  console.log(
+    secondCurrency
+      ? ` ✓ The organization has ${secondCurrency} enabled too: one customer pays in ${secondCurrency}, invoiced in it`
+      : " - The organization has no second currency enabled: no order paid in another currency",
   );
   const shops: CorpusShop[] = [{ shop: DEMO_SHOP, organizationId: organization.id }];
   const started = new Date();
