@@ -50,9 +50,9 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
   if (currencyId !== undefined && currencyId !== customerCurrencyId(org, customer.contact_id)) {
     throw invalid("currency_id", "the invoice's currency must be its customer's currency");
   }
-  const exchangeRate = parseExchangeRate(org, body, customerCurrencyId(org, customer.contact_id));
-
   const date = optString(body, "date") ?? new Date(zohoNow()).toISOString().slice(0, 10);
+  const exchangeRate = parseExchangeRate(org, body, customerCurrencyId(org, customer.contact_id), date);
+
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
     throw invalid("date", "use yyyy-mm-dd");
 
@@ -135,17 +135,28 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
 }
 
 /**
- * `exchange_rate` (OAS: required when the invoice currency is not the base currency; 1 in it). The
- * simulator is strict: a foreign-currency invoice without a positive rate is refused (wording (sim)).
+ * `exchange_rate` (OAS: required when the invoice currency is not the base currency; 1 in it). Left
+ * out, the organization's own rate for the invoice date is used, as Zoho's form does; without one the
+ * invoice is refused (wording (sim)).
  */
-function parseExchangeRate(org: SimOrganization, body: Record<string, unknown>, currencyId: string): number {
+function parseExchangeRate(
+  org: SimOrganization,
+  body: Record<string, unknown>,
+  currencyId: string,
+  date: string,
+): number {
   const rate = optNumber(body, "exchange_rate");
   if (currencyId === org.organization.currency_id) {
     if (rate !== undefined && rate !== 1) throw invalid("exchange_rate", "must be 1 in the base currency");
     return 1;
   }
-  if (rate === undefined || !(rate > 0)) throw invalid("exchange_rate", "enter the exchange rate of the currency");
-  return rate;
+  const own = (org.currencies.get(currencyId)?.exchange_rates ?? [])
+    .filter((r) => r.effective_date <= date)
+    .sort((a, b) => b.effective_date.localeCompare(a.effective_date))[0]?.rate;
+  const effective = rate ?? own;
+  if (effective === undefined || !(effective > 0))
+    throw invalid("exchange_rate", "enter the exchange rate of the currency");
+  return effective;
 }
 
 /** The currency of a customer: its own, else the organization's base currency. */
