@@ -11,6 +11,8 @@ export interface StoreCurrencyView {
   /** The prefix in use now ("" = none). */
   referencePrefix: string;
   otherStores: number;
+  locationId: string | null;
+  salespersonName: string | null;
 }
 
 type Fetcher = ReturnType<typeof useFetcher>;
@@ -27,6 +29,10 @@ export function StoreCurrencyCard({
   const invoiceIn = fetcher.formData?.has("invoiceIn") ? String(fetcher.formData.get("invoiceIn")) : store.invoiceIn;
   const [prefix, setPrefix] = useState(store.referencePrefixSetting ?? "");
   useEffect(() => setPrefix(store.referencePrefixSetting ?? ""), [store.referencePrefixSetting]);
+  const [locationId, setLocationId] = useState(store.locationId ?? "");
+  const [salesperson, setSalesperson] = useState(store.salespersonName ?? "");
+  useEffect(() => setLocationId(store.locationId ?? ""), [store.locationId]);
+  useEffect(() => setSalesperson(store.salespersonName ?? ""), [store.salespersonName]);
   const example = `${store.referencePrefix ? `${store.referencePrefix}-` : ""}#1001`;
   const shared =
     store.otherStores > 0
@@ -67,6 +73,36 @@ export function StoreCurrencyCard({
             }
           >
             Save prefix
+          </Button>
+        </InlineStack>
+        <TextField
+          label="Zoho location ID (optional)"
+          autoComplete="off"
+          value={locationId}
+          disabled={!connected}
+          onChange={setLocationId}
+          helpText="Zoho Books requires a location on invoices when the organization has several (Settings › Locations); each store may use its own."
+        />
+        <TextField
+          label="Salesperson (optional)"
+          autoComplete="off"
+          value={salesperson}
+          disabled={!connected}
+          onChange={setSalesperson}
+          helpText="Shown on this store's invoices, so reports can tell the stores apart."
+        />
+        <InlineStack gap="200">
+          <Button
+            disabled={!connected}
+            loading={fetcher.state !== "idle" && fetcher.formData?.get("intent") === "setStoreIdentity"}
+            onClick={() =>
+              fetcher.submit(
+                { intent: "setStoreIdentity", locationId, salespersonName: salesperson },
+                { method: "post" },
+              )
+            }
+          >
+            Save location and salesperson
           </Button>
         </InlineStack>
       </BlockStack>

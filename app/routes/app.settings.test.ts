@@ -213,7 +213,14 @@ describe("/app/settings states", () => {
       referencePrefixSetting: null,
       referencePrefix: "",
       otherStores: 0,
+      locationId: null,
+      salespersonName: null,
     });
+    expect(
+      await post(shop, { intent: "setStoreIdentity", locationId: "460000000038080", salespersonName: "EU desk" }),
+    ).toMatchObject({ body: { ok: true } });
+    expect(await post(shop, { intent: "setStoreIdentity", locationId: "Milan" })).toMatchObject({ status: 400 });
+    expect((await load(shop)).store).toMatchObject({ locationId: "460000000038080", salespersonName: "EU desk" });
     expect(await post(shop, { intent: "setInvoiceIn", invoiceIn: "shop" })).toMatchObject({
       body: { ok: true, message: "New invoices are in the shop's currency." },
     });

@@ -198,6 +198,15 @@ export async function action({ request }: ActionFunctionArgs) {
           : "The reference prefix is automatic.";
         return data<ActionResult>({ intent, ok: true, message });
       }
+      case "setStoreIdentity": {
+        const locationId = String(form.get("locationId") ?? "").trim();
+        const salespersonName = String(form.get("salespersonName") ?? "").trim();
+        if (locationId && !/^\d{1,30}$/.test(locationId))
+          return bad("A Zoho location ID is a number, e.g. 460000000038080.");
+        if (salespersonName.length > 200) return bad("A salesperson's name has at most 200 characters.");
+        await setStoreSettings(shop, { locationId, salespersonName });
+        return data<ActionResult>({ intent, ok: true, message: "This store's location and salesperson are saved." });
+      }
       case "detectInvoiceKey": {
         const keyFields = await detectInvoiceKeyFields(shop);
         const unique = keyFields.filter((f) => f.unique !== false);

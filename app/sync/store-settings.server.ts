@@ -13,12 +13,21 @@ export interface StoreSettings {
   referencePrefix: string;
   /** Other stores connected to the same Zoho organization. */
   otherStores: number;
+  /** This store's Zoho business location and salesperson on its invoices (null: none). */
+  locationId: string | null;
+  salespersonName: string | null;
 }
 
 export async function getStoreSettings(shop: string): Promise<StoreSettings> {
   const conn = await prisma.zohoConnection.findUnique({
     where: { shop },
-    select: { invoiceIn: true, referencePrefix: true, organizationId: true },
+    select: {
+      invoiceIn: true,
+      referencePrefix: true,
+      organizationId: true,
+      zohoLocationId: true,
+      salespersonName: true,
+    },
   });
   const otherStores = conn?.organizationId
     ? await prisma.zohoConnection.count({
@@ -31,19 +40,36 @@ export async function getStoreSettings(shop: string): Promise<StoreSettings> {
     referencePrefixSetting: setting,
     referencePrefix: effectivePrefix(setting, shop, otherStores > 0),
     otherStores,
+    locationId: conn?.zohoLocationId ?? null,
+    salespersonName: conn?.salespersonName ?? null,
+  };
+}
+
+/** The invoice fields that say which store an invoice is from (location, salesperson), when set. */
+export function storeInvoiceFields(store: StoreSettings): { location_id?: string; salesperson_name?: string } {
+  return {
+    ...(store.locationId ? { location_id: store.locationId } : {}),
+    ...(store.salespersonName ? { salesperson_name: store.salespersonName } : {}),
   };
 }
 
 /** The merchant's choices (a prefix of null goes back to automatic; "" means none). */
 export async function setStoreSettings(
   shop: string,
-  input: { invoiceIn?: InvoiceIn; referencePrefix?: string | null },
+  input: {
+    invoiceIn?: InvoiceIn;
+    referencePrefix?: string | null;
+    locationId?: string | null;
+    salespersonName?: string | null;
+  },
 ): Promise<void> {
   const data = {
     ...(input.invoiceIn ? { invoiceIn: input.invoiceIn } : {}),
     ...(input.referencePrefix !== undefined
       ? { referencePrefix: input.referencePrefix === null ? null : cleanPrefix(input.referencePrefix) }
       : {}),
+    ...(input.locationId !== undefined ? { zohoLocationId: input.locationId?.trim() || null } : {}),
+    ...(input.salespersonName !== undefined ? { salespersonName: input.salespersonName?.trim() || null } : {}),
   };
   const { count } = await prisma.zohoConnection.updateMany({ where: { shop }, data });
   if (count === 0) throw new ZohoNotConnectedError();

@@ -46,7 +46,7 @@ import type { ZohoClient } from "~/zoho/client.server";
 import { dropInvoiceKeyField, getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
 import { findOrCreateContact, forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
 import { resolveInvoiceCurrency, type ResolvedCurrency } from "~/sync/invoice-currency.server";
-import { getStoreSettings } from "~/sync/store-settings.server";
+import { getStoreSettings, storeInvoiceFields } from "~/sync/store-settings.server";
 import { ZohoError, ZohoNotFoundError, ZohoTransientError, ZohoValidationError } from "~/zoho/errors";
 import {
   createDraftInvoice,
@@ -264,7 +264,8 @@ export async function prepareInvoice(
     taxes,
     currency,
     mapped: linked.mapped,
-    payload: { ...linked.mapped.payload, customer_id: contact.contactId },
+    // Which store it is from: its location and salesperson, when set (ADR 020).
+    payload: { ...linked.mapped.payload, customer_id: contact.contactId, ...storeInvoiceFields(store) },
     createdItems: linked.created,
   };
 }

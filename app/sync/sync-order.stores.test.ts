@@ -88,6 +88,26 @@ describe("two stores, one organization", () => {
     ).toEqual(["#1001", `${handle(a.shop)}-#1002`, `${handle(b.shop)}-#1001`].sort());
   });
 
+  it("each store's invoices carry its own Zoho location and salesperson; a location-less store is refused by an organization with several", async () => {
+    const eu = await connectedShop({ label: "eu", connection: { referencePrefix: "EU" } });
+    const us = await connectedShop({ label: "us", organization: eu.org, connection: { referencePrefix: "US" } });
+    const milan = zohoBooks.addLocation(orgId(eu.org), "Milan");
+    const boston = zohoBooks.addLocation(orgId(eu.org), "Boston");
+    await setStoreSettings(eu.shop, { locationId: milan, salespersonName: "EU web shop" });
+    await setStoreSettings(us.shop, { locationId: boston, salespersonName: "US web shop" });
+    await syncOrder({ shop: eu.shop, orderId: eu.addOrder(italianOrder()) });
+    await syncOrder({ shop: us.shop, orderId: us.addOrder(otherOrder()) });
+    const byRef = new Map(invoicesOf(eu.org).map((i) => [i.reference_number, i]));
+    expect(byRef.get("EU-#1001")).toMatchObject({ location_id: milan, salesperson_name: "EU web shop" });
+    expect(byRef.get("US-#1001")).toMatchObject({ location_id: boston, salesperson_name: "US web shop" });
+
+    // A third store without a location: Zoho refuses, the order needs attention with Zoho's reason.
+    const third = await connectedShop({ label: "third", organization: eu.org });
+    const orderId = third.addOrder(italianOrder({ id: "9101" }));
+    await expect(syncOrder({ shop: third.shop, orderId })).rejects.toThrow(/location/);
+    expect(await row(third.shop, orderId)).toMatchObject({ status: "needs_attention", zohoInvoiceId: null });
+  });
+
   it("a prefix set in Settings applies to the next invoices", async () => {
     const a = await connectedShop({ label: "set" });
     await setStoreSettings(a.shop, { referencePrefix: "  IT " });

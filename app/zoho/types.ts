@@ -241,6 +241,9 @@ export interface ZohoInvoicePayload {
   currency_id?: string;
   /** Base-currency units per one unit of the invoice currency (1 when the invoice is in the base currency). */
   exchange_rate?: number;
+  /** The store's business location (required by Zoho when the organization has several). */
+  location_id?: string;
+  salesperson_name?: string;
   /** yyyy-mm-dd */
   date: string;
   /** The Shopify order name (#1001): our idempotency lookup key (design §5). */
@@ -316,6 +319,8 @@ export interface ZohoInvoice {
   currency_id?: string;
   currency_code?: string;
   exchange_rate?: number;
+  location_id?: string;
+  salesperson_name?: string;
   is_inclusive_tax: boolean;
   line_items: ZohoInvoiceLineItem[];
   sub_total: number;

@@ -253,6 +253,14 @@ export const zohoBooks = {
     ];
   },
 
+  /** A business location of the organization (Settings › Locations); returns its location_id. */
+  addLocation(organizationId: string, name: string): string {
+    const org = zohoBooks.org(organizationId);
+    const id = newId();
+    org.locations = new Map([...(org.locations ?? []), [id, name]]);
+    return id;
+  },
+
   /** Disables a currency again (tests of "not enabled"); the base currency stays. */
   removeCurrency(organizationId: string, currencyCode: string): void {
     const org = zohoBooks.org(organizationId);

@@ -117,6 +117,13 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
     };
   });
 
+  // OAS: location_id "required if your organization has multiple locations configured".
+  const locationId = optString(body, "location_id") || undefined;
+  const locations = org.locations ?? new Map<string, string>();
+  if (locationId !== undefined && !locations.has(locationId)) throw invalid("location_id");
+  if (locationId === undefined && locations.size > 1)
+    throw invalid("location_id", "select a location, the organization has several");
+  const salesperson = optString(body, "salesperson_name", 200) || undefined;
   const referenceNumber = optString(body, "reference_number");
   const notes = optString(body, "notes");
   const adjustmentDescription = optString(body, "adjustment_description");
@@ -127,6 +134,8 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
     line_items: lines,
     adjustment: optNumber(body, "adjustment") ?? 0,
     exchange_rate: exchangeRate,
+    ...(locationId ? { location_id: locationId } : {}),
+    ...(salesperson ? { salesperson_name: salesperson } : {}),
     ...(referenceNumber !== undefined ? { reference_number: referenceNumber } : {}),
     ...(notes !== undefined ? { notes } : {}),
     ...(adjustmentDescription !== undefined ? { adjustment_description: adjustmentDescription } : {}),
@@ -278,6 +287,10 @@ export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRen
     currency_id: currency.currency_id,
     currency_code: currency.currency_code,
     exchange_rate: input.exchange_rate ?? 1,
+    ...(input.location_id
+      ? { location_id: input.location_id, location_name: org.locations?.get(input.location_id) ?? "" }
+      : {}),
+    salesperson_name: input.salesperson_name ?? "",
     is_inclusive_tax: input.is_inclusive_tax,
     line_items: lineItems,
     sub_total: totals.sub_total.toNumber(),

@@ -142,6 +142,8 @@ export interface SimInvoiceInput {
   notes?: string;
   /** Base-currency units per invoice-currency unit (1 in the base currency). */
   exchange_rate?: number;
+  location_id?: string;
+  salesperson_name?: string;
   /** Custom field values by customfield_id (empty values are not kept). */
   custom_fields: Map<string, string>;
 }
@@ -185,6 +187,8 @@ export interface SimOrganization {
   currencies: Map<string, SimCurrency>;
   /** Invoice custom fields by customfield_id, in creation order. */
   invoiceCustomFields: Map<string, SimCustomField>;
+  /** Business locations by location_id (`zohoBooks.addLocation`); with two or more an invoice needs one. */
+  locations?: Map<string, string>;
   nextInvoiceNumber: number;
   /** The id of a tax, compound tax or tax group by its name (throws when unknown — test helper). */
   taxId(name: string): string;
