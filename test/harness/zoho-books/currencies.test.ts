@@ -53,6 +53,25 @@ describe("zoho-books simulator: currencies", () => {
     expect(await zohoExchangeRate(c, id, "2025-12-31", { refresh: true })).toBe("0.88");
   });
 
+  it("the app caches both per organization: one GET each until the TTL or a refresh", async () => {
+    const org = seedOrganization({ preset: "eu" });
+    const id = zohoBooks.addCurrency(org.organization.organization_id, "USD", {
+      rates: [{ date: "2026-01-01", rate: 0.9 }],
+    });
+    const c = client(org);
+    const t0 = 1_000_000;
+    await listOrgCurrencies(c, { now: () => t0 });
+    await listOrgCurrencies(c, { now: () => t0 + 60_000 });
+    await zohoExchangeRate(c, id, "2026-02-01", { now: () => t0 });
+    await zohoExchangeRate(c, id, "2026-02-01", { now: () => t0 + 60_000 });
+    expect(zohoBooks.count("GET /settings/currencies")).toBe(1);
+    expect(zohoBooks.count("GET /settings/currencies/{id}/exchangerates")).toBe(1);
+    await listOrgCurrencies(c, { now: () => t0 + 11 * 60_000 });
+    await zohoExchangeRate(c, id, "2026-02-01", { refresh: true });
+    expect(zohoBooks.count("GET /settings/currencies")).toBe(2);
+    expect(zohoBooks.count("GET /settings/currencies/{id}/exchangerates")).toBe(2);
+  });
+
   it("an invoice in another currency needs that currency enabled, its customer in it, and a rate", async () => {
     const org = seedOrganization({ preset: "eu" });
     const orgId = org.organization.organization_id;
