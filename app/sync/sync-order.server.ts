@@ -631,15 +631,23 @@ async function recoverInvoice(
   prepared: Prepared,
   uncertainSince: Date | null,
 ): Promise<ZohoInvoice | null> {
-  const candidates = await findInvoicesByReference(a.zoho, prepared.payload.reference_number);
-  const pick = pickRecoveredInvoice(candidates, {
-    reference: prepared.payload.reference_number,
+  const target = (reference: string) => ({
+    reference,
     customerId: prepared.payload.customer_id,
     date: prepared.payload.date,
     expectedTotal: prepared.mapped.expectedTotal,
     lineCount: prepared.payload.line_items.length,
     decimals: currencyDecimals(prepared.mapped.currencyCode),
   });
+  const reference = prepared.payload.reference_number;
+  let pick = pickRecoveredInvoice(await findInvoicesByReference(a.zoho, reference), target(reference));
+  // The store's prefix may have changed since that attempt (a second store joined the organization,
+  // ADR 020): an invoice under the bare order name counts only if it is provably ours.
+  const bare = prepared.order.name;
+  if (pick.kind === "none" && reference !== bare) {
+    const earlier = pickRecoveredInvoice(await findInvoicesByReference(a.zoho, bare), target(bare));
+    if (earlier.kind === "ours") pick = earlier;
+  }
   if (pick.kind === "conflict") throw pick.error;
   if (pick.kind === "ours") {
     if (pick.duplicates.length) {

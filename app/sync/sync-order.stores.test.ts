@@ -108,6 +108,21 @@ describe("two stores, one organization", () => {
     expect(await row(third.shop, orderId)).toMatchObject({ status: "needs_attention", zohoInvoiceId: null });
   });
 
+  it("a store's uncertain create made before a second store joined is found under its bare name, not created again", async () => {
+    const a = await connectedShop({ label: "first" });
+    const orderId = a.addOrder(italianOrder());
+    zohoBooks.inject({ kind: "crash-after-create", then: "drop" });
+    await expect(syncOrder({ shop: a.shop, orderId })).rejects.toThrow();
+    expect(invoicesOf(a.org).map((i) => i.reference_number)).toEqual(["#1001"]);
+
+    await connectedShop({ label: "joins", organization: a.org }); // A's automatic prefix is now its handle
+    const retried = await syncOrder({ shop: a.shop, orderId }, { searchSettleMs: 0 });
+
+    expect(retried.kind).toBe("recovered");
+    expect(invoicesOf(a.org)).toHaveLength(1);
+    expect(zohoBooks.count("POST /invoices")).toBe(1);
+  });
+
   it("a prefix set in Settings applies to the next invoices", async () => {
     const a = await connectedShop({ label: "set" });
     await setStoreSettings(a.shop, { referencePrefix: "  IT " });
