@@ -6,6 +6,4 @@ ADD COLUMN     "paidTotal" DECIMAL(20,4);
 
 -- AlterTable
 ALTER TABLE "ZohoConnection" ADD COLUMN     "invoiceIn" TEXT NOT NULL DEFAULT 'customer',
-ADD COLUMN     "referencePrefix" TEXT,
-ADD COLUMN     "salespersonName" TEXT,
-ADD COLUMN     "zohoLocationId" TEXT;
+ADD COLUMN     "referencePrefix" TEXT;
