@@ -10,6 +10,7 @@
 // Order names carry a run tag, so runs against the same server never see each other's invoices.
 import Decimal from "decimal.js";
 import type { OrderFixture } from "~test/factories/order-fixtures";
+import { buildMultiCurrencyOrder } from "~test/factories/multi-currency-order";
 import { buildOrder, type LineSpec, type OrderSpec, type TaxSpec } from "~test/factories/order";
 import type { PaidOrder } from "../app/sync/mapping";
 import type { ZohoClient } from "../app/zoho/client.server";
@@ -80,12 +81,14 @@ export interface OrganizationFacts {
   currencyCode: string;
   /** The organization's single taxes (not groups), as Zoho lists them. */
   taxes: Array<{ tax_name: string; tax_percentage: number; tax_type?: string }>;
+  /** Another currency the organization has enabled: one order is paid in it (ADR 020). */
+  secondCurrency?: string;
 }
 
 export interface ExternalOrder {
   /** Row label in the table, like a fixture file name. */
   file: string;
-  fixture: Pick<OrderFixture, "order" | "expect">;
+  fixture: Pick<OrderFixture, "order" | "expect"> & { settings?: Pick<OrderFixture["settings"], "currency"> };
 }
 
 /**
@@ -172,7 +175,7 @@ export function externalCorpus(org: OrganizationFacts, runTag: string, now = new
     },
   ];
 
-  return [
+  const orders = [
     order("one line, new customer", {
       ...customer(0),
       lines: [{ title: "Espresso cups", quantity: 1, price: m("19.90"), ...taxOf(t0) }],
@@ -266,6 +269,32 @@ export function externalCorpus(org: OrganizationFacts, runTag: string, now = new
       "unknown_tax_rate",
     ),
   ];
+  if (org.secondCurrency) orders.push(paidInSecondCurrency(org.secondCurrency));
+  return orders;
+
+  /** A customer paying in the organization's second currency: invoiced in it, total to its minor unit. */
+  function paidInSecondCurrency(code: string): ExternalOrder {
+    n++;
+    const built = buildMultiCurrencyOrder({
+      taxesIncluded: false,
+      ...customer(5),
+      lines: [{ title: "Travel mug", quantity: 2, price: m("14.50"), ...taxOf(t0) }],
+      shipping: shipping("9.90"),
+      name: `#ZB-${runTag}-${String(n).padStart(2, "0")}`,
+      id: String(idBase + n),
+      currency,
+      processedAt: new Date(now.getTime() - (20 - n) * 60_000).toISOString(),
+      presentment: { currency: code, rate: "1.0843" },
+    });
+    return {
+      file: `customer paid in ${code}`,
+      fixture: {
+        order: built,
+        expect: { total: built.totalPriceSet.presentmentMoney.amount },
+        settings: { currency: { bag: "presentment", currencyCode: code } },
+      },
+    };
+  }
 }
 
 function decimalsOf(currency: string): number {

@@ -41,6 +41,7 @@ import type { CorpusGroup } from "./demo-corpus";
 import { demoEncryptionKey } from "./demo-key";
 import { parseDemoArgs, type ExternalOrder, type ExternalZoho } from "./demo-external";
 import type { SimServer } from "~test/harness/sim-server";
+import type { ZohoClient } from "../app/zoho/client.server";
 import type { Simulators } from "~test/harness/simulators";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -484,7 +485,10 @@ interface Delivery {
 interface Planned {
   cs: CorpusShop;
   file: string;
-  fixture: Pick<CorpusGroup["fixtures"][number]["fixture"], "order" | "expect">;
+  fixture: Pick<CorpusGroup["fixtures"][number]["fixture"], "order" | "expect"> & {
+    /** The fixture's currency choice: an order invoiced in what the customer paid (ADR 020). */
+    settings?: { currency?: { bag: string; currencyCode: string } };
+  };
   duplicate: DuplicateKind;
   /** When the first delivery was sent (ms since epoch): "paid". */
   paidAt: number;
@@ -682,6 +686,16 @@ async function simulatedCorpus(ctx: Ctx): Promise<CorpusRun> {
   };
 }
 
+/** A currency the organization has enabled besides its base one (GET /settings/currencies), if any. */
+async function secondCurrencyOf(zoho: ZohoClient): Promise<string | null> {
+  const { listOrgCurrencies } = await import("../app/zoho/currencies.server");
+  try {
+    return (await listOrgCurrencies(zoho)).find((c) => !c.isBase)?.currencyCode ?? null;
+  } catch {
+    return null; // a server without the currencies API: base currency only
+  }
+}
+
 /** An external Zoho-compatible server: orders built for the picked organization, read back through its API. */
 async function externalCorpus(ctx: Ctx): Promise<CorpusRun> {
   const { externalCorpus: build, zohoInvoiceFacts } = await import("./demo-external");
@@ -694,12 +708,21 @@ async function externalCorpus(ctx: Ctx): Promise<CorpusRun> {
     "/settings/taxes",
   );
   const runTag = Date.now().toString(36);
-  const orders: ExternalOrder[] = build({ currencyCode: organization.currencyCode, taxes: taxes ?? [] }, runTag);
+  const secondCurrency = await secondCurrencyOf(zoho);
+  const orders: ExternalOrder[] = build(
+    { currencyCode: organization.currencyCode, taxes: taxes ?? [], ...(secondCurrency ? { secondCurrency } : {}) },
+    runTag,
+  );
   // The simulated Shopify store sells in the organization's currency (the app refuses a mismatch).
   ctx.mocks.shopify.shopify.shops.set(DEMO_SHOP, { ianaTimezone: "UTC", currencyCode: organization.currencyCode });
   const rates = [...new Set((taxes ?? []).map((t) => `${t.tax_name} ${t.tax_percentage}%`))];
   console.log(
     ` ✓ ${orders.length} orders built for ${organization.name} (${organization.currencyCode}; its taxes: ${rates.join(", ") || "none"}), names #ZB-${runTag}-NN`,
+  );
+  console.log(
+    secondCurrency
+      ? ` ✓ The organization has ${secondCurrency} enabled too: one customer pays in ${secondCurrency}, invoiced in it`
+      : " - The organization has no second currency enabled: no order paid in another currency",
   );
   const shops: CorpusShop[] = [{ shop: DEMO_SHOP, organizationId: organization.id }];
   const started = new Date();
@@ -787,12 +810,13 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
     const row = rows.get(order.name)!;
     const facts = await run.facts(p, row);
     invoicesForOrders += facts.count;
-    // What the invoice must total: the order after its edits (the fixture's expectation), else as paid.
-    const invoiced = expect.total ?? order.totalPriceSet.shopMoney.amount;
+    // The total the invoice must show, in its currency: after the order's edits (the fixture's expectation),
+    // in the customer's currency for a presentment fixture (ADR 020).
+    const booked = bookedTotal(p.fixture);
     const base = {
       order: order.name,
       fixture: p.file.replace(/\.json$/, ""),
-      shopifyTotal: `${invoiced} ${order.currencyCode}`,
+      shopifyTotal: `${booked.amount} ${booked.currency}`,
     };
     if (order.test) {
       // A test order (the reference fixture was captured from a development store): never invoiced automatically.
@@ -807,12 +831,13 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
       continue;
     }
     if (expect.error) {
-      const ok = row.status === "needs_attention" && row.lastErrorCode === expect.error.code && facts.count === 0;
+      const code = syncCodeOf(expect.error.code);
+      const ok = row.status === "needs_attention" && row.lastErrorCode === code && facts.count === 0;
       table.push({
         ...base,
         invoice: "—",
         zohoTotal: "—",
-        status: `${row.status}: ${row.lastErrorCode ?? "?"}${ok ? " (expected)" : ` — expected ${expect.error.code}`}${facts.count ? ` — ${facts.count} INVOICE(S) CREATED` : ""}`,
+        status: `${row.status}: ${row.lastErrorCode ?? "?"}${ok ? " (expected)" : ` — expected ${code}`}${facts.count ? ` — ${facts.count} INVOICE(S) CREATED` : ""}`,
         ok,
       });
       continue;
@@ -829,14 +854,14 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
     }
     created++;
     // Zoho's own answer, in the currency's precision (Zoho prints "32.550" for a 3-decimal org).
-    const zohoTotal = formatMoney(new Decimal(String(facts.total)), currencyDecimals(order.currencyCode));
-    const equal = new Decimal(zohoTotal).eq(invoiced);
+    const zohoTotal = formatMoney(new Decimal(String(facts.total)), currencyDecimals(booked.currency));
+    const equal = new Decimal(zohoTotal).eq(booked.amount);
     if (row.syncedAt) latencies.push(row.syncedAt.getTime() - p.paidAt);
     const note = corrected.has(`${p.cs.shop}|${order.legacyResourceId}`) ? " (adjustment corrected)" : "";
     table.push({
       ...base,
       invoice: row.zohoInvoiceNumber ?? "?",
-      zohoTotal: `${zohoTotal} ${order.currencyCode}`,
+      zohoTotal: `${zohoTotal} ${booked.currency}`,
       status: equal ? `synced${note}` : "TOTAL MISMATCH",
       ok: equal,
     });
@@ -935,6 +960,25 @@ async function lifecycle(ctx: Ctx, shops: CorpusShop[]): Promise<string[]> {
   }
 }
 
+/**
+ * The refusal code the sync records for a fixture's mapping error. The mapping without a currency
+ * choice says "currency_mismatch"; the sync chooses the currency and refuses a shop currency the
+ * organization has not enabled as "currency_not_enabled" (ADR 020).
+ */
+function syncCodeOf(mappingCode: string): string {
+  return mappingCode === "currency_mismatch" ? "currency_not_enabled" : mappingCode;
+}
+
+/** What an order's invoice must total, and in which currency (what the customer paid, or the shop's). */
+function bookedTotal(fixture: Planned["fixture"]): { amount: string; currency: string } {
+  const inCustomerCurrency = fixture.settings?.currency?.bag === "presentment";
+  const bag = inCustomerCurrency ? fixture.order.totalPriceSet.presentmentMoney : fixture.order.totalPriceSet.shopMoney;
+  return {
+    amount: fixture.expect.total ?? bag.amount,
+    currency: inCustomerCurrency ? bag.currencyCode : fixture.order.currencyCode,
+  };
+}
+
 /** sync-order jobs in the demo's queue (each order's job is kept after it finishes); null if unknown. */
 async function jobCount(): Promise<number | null> {
   const { createQueueSet } = await import("../app/queue/queues.server");
@@ -966,6 +1010,28 @@ function quietShopifyLibraryLogs(): void {
     if (typeof args[0] === "string" && /^\[shopify-(api|app)\/(INFO|DEBUG)\]/.test(args[0])) return;
     log(...args);
   };
+}
+
+/** The currencies-and-stores demo with this demo's routes, webhooks and worker. */
+async function runCurrencies(ctx: Ctx): Promise<boolean> {
+  const { runCurrencyDemo } = await import("./demo-currencies");
+  return runCurrencyDemo({
+    books: ctx.mocks.books,
+    async connectShop(shop, organizationId, shopCurrency) {
+      ctx.mocks.shopify.shopify.shops.set(shop, { ianaTimezone: "Europe/Rome", currencyCode: shopCurrency });
+      await openSettings(ctx, shop);
+      await connectThroughRoutes(ctx, shop);
+      await pickOrganization(ctx, shop, (orgs) => orgs.find((o) => o.id === organizationId));
+    },
+    settingsAction: (shop, fields) => settingsAction(ctx, shop, fields),
+    async sendOrder(shop, order) {
+      ctx.mocks.shopify.addShopifyOrder(order as unknown as ShopifySim.SimOrder, { shop });
+      const cs = { shop, organizationId: "" };
+      const p: Planned = { cs, file: "", fixture: { order, expect: {} }, duplicate: "late retry", paidAt: Date.now() };
+      return (await deliver(ctx, p, "first", { webhookId: randomUUID(), eventId: randomUUID() })).status;
+    },
+    workerRunning: () => Boolean(ctx.worker?.running),
+  });
 }
 
 async function main(): Promise<number> {
@@ -1037,6 +1103,8 @@ async function main(): Promise<number> {
     await printConnection(ctx as Ctx);
     console.log("");
     const ok = await runCorpus(ctx as Ctx);
+    // Currencies and stores (ADR 020): scripts/demo-currencies.ts, simulated Zoho only.
+    const currenciesOk = external ? true : await runCurrencies(ctx as Ctx);
 
     const stopped = await ctx.worker!.stop({ graceMs: 30_000 });
     const graceful = stopped.code === 0 && stopped.signal === null;
@@ -1046,7 +1114,7 @@ async function main(): Promise<number> {
         `✗ The worker process did not stop cleanly on SIGTERM (code ${stopped.code}, signal ${stopped.signal}); see ${path.relative(process.cwd(), WORKER_LOG)}`,
       );
     console.log(`Demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
-    return ok && graceful ? 0 : 1;
+    return ok && currenciesOk && graceful ? 0 : 1;
   } catch (err) {
     console.error(`\n✗ Demo failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;

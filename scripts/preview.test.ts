@@ -200,6 +200,29 @@ describe("npm run preview", { timeout: 60_000 }, () => {
     );
   }, 90_000);
 
+  it("--invoice-currency customer maps what the customer paid; without it the shop's money as before", async () => {
+    const fx = fixture("presentment-eur-shop-usd-customer.json");
+    const args = ["--order", writeJson("usd.json", fx.order), "--taxes", join(FIXTURES, "taxes", fx.taxes)];
+    const shop = JSON.parse((await preview(args)).stdout) as { expected_total: string; currency_code: string };
+    expect(shop).toMatchObject({ expected_total: fx.order.totalPriceSet.shopMoney.amount, currency_code: "EUR" });
+
+    type Out = { invoice: { exchange_rate: number }; expected_total: string; currency_code: string };
+    const implied = JSON.parse((await preview([...args, "--invoice-currency", "customer"])).stdout) as Out;
+    expect(implied).toMatchObject({ expected_total: fx.expect.total, currency_code: "USD" });
+    expect(implied.invoice.exchange_rate).toBe(Number(fx.settings.currency!.exchangeRate));
+
+    const given = await preview([...args, "--invoice-currency", "customer", "--exchange-rate", "0.9213"]);
+    expect(given.code, given.stderr).toBe(0);
+    const out = JSON.parse(given.stdout) as Out;
+    expect(out.invoice.exchange_rate).toBe(0.9213);
+    expect(out.expected_total).toBe(fx.order.totalPriceSet.presentmentMoney.amount);
+
+    expectFailure(
+      await preview([...args, "--exchange-rate", "0.9"]),
+      "--exchange-rate needs --invoice-currency customer",
+    );
+  });
+
   it("exits 2 with one line and an empty stdout when no Zoho tax has the rate", async () => {
     const fx = fixture("error-unknown-tax-rate.json");
     const run = await preview([

@@ -1,7 +1,7 @@
 // Preview the Zoho invoice for a Shopify order, offline (design §10):
 //
 //   npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision N]
-//     [--items ITEMS.json] [--discount-style negative|lines]
+//     [--items ITEMS.json] [--discount-style negative|lines] [--invoice-currency shop|customer [--exchange-rate R]]
 //
 // ORDER.json: the `order` object the PaidOrder query returns (app/shopify/paid-order.ts), or the whole
 //   `{"data":{"order":…}}` response (a fixture's `{"order":…}` works too).
@@ -11,6 +11,10 @@
 //   the item_id of the item with their SKU, else their exact name. Without it no line carries an item.
 // --discount-style (optional): "negative" (default: discounts as negative lines) or "lines" (Zoho's own
 //   line `discount` on each discounted line, for organizations that refuse negative lines).
+// --invoice-currency (optional): "shop" (default: the shop's money, as without the option) or "customer":
+//   every amount from presentmentMoney, in the currency the customer paid, with `exchange_rate` to the
+//   shop currency: --exchange-rate R (shop units per customer unit), else the rate the order's two totals
+//   imply. --precision defaults to that currency's minor units.
 // stdout: exactly one JSON document {"invoice", "expected_total", "currency_code"}; the invoice is the
 //   POST /invoices body with customer_id "PREVIEW". stderr: the tax chosen for each line and why.
 // Exit 0; any problem with the input or the mapping → nothing on stdout, one line on stderr, exit 2.
@@ -19,14 +23,24 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { MappingError, mapOrderToInvoice, parsePaidOrder } from "~/sync/mapping";
+import { chooseExchangeRate } from "~/sync/invoice-currency";
+import {
+  MappingError,
+  invoiceDate,
+  mapOrderToInvoice,
+  orderTotals,
+  parsePaidOrder,
+  presentmentCurrencyOf,
+  type InvoiceCurrency,
+  type PaidOrder,
+} from "~/sync/mapping";
 import { itemIndexFrom } from "~/zoho/item-index";
 import { currencyDecimals } from "~/sync/money";
 import { buildTaxTable } from "~/sync/tax-match";
 import type { ZohoTax, ZohoTaxGroup } from "~/zoho/types";
 
 const USAGE =
-  "usage: npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision 0-3] [--items ITEMS.json] [--discount-style negative|lines] [--print-order-note]";
+  "usage: npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision 0-3] [--items ITEMS.json] [--discount-style negative|lines] [--print-order-note] [--invoice-currency shop|customer [--exchange-rate R]]";
 
 /** A problem to report in one line with exit code 2. */
 class InputError extends Error {}
@@ -151,6 +165,8 @@ function main(argv: string[]): number {
     items?: string;
     "discount-style"?: string;
     "print-order-note"?: boolean;
+    "invoice-currency"?: string;
+    "exchange-rate"?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -163,6 +179,8 @@ function main(argv: string[]): number {
         items: { type: "string" },
         "discount-style": { type: "string" },
         "print-order-note": { type: "boolean" },
+        "invoice-currency": { type: "string" },
+        "exchange-rate": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -174,7 +192,8 @@ function main(argv: string[]): number {
 
   const order = parsePaidOrder(unwrapOrder(readJson(values.order, "order")));
   const taxes = parseTaxes(readJson(values.taxes, "taxes"));
-  let pricePrecision = currencyDecimals(String(order.currencyCode));
+  const currency = invoiceCurrencyOption(order, values["invoice-currency"], values["exchange-rate"], values.timezone);
+  let pricePrecision = currencyDecimals(currency?.currencyCode ?? String(order.currencyCode));
   if (values.precision !== undefined) {
     if (!/^[0-3]$/.test(values.precision))
       throw new InputError(`--precision must be 0, 1, 2 or 3 (got "${values.precision}")`);
@@ -189,6 +208,7 @@ function main(argv: string[]): number {
   const mapped = mapOrderToInvoice(order, taxes, {
     pricePrecision,
     organizationCurrency: order.currencyCode,
+    ...(currency ? { currency } : {}),
     ...(values.timezone ? { timezone: values.timezone } : {}),
     ...(items ? { itemIdsBySku: items.bySku, itemIdsByName: items.byName } : {}),
     ...(style ? { discountStyle: style } : {}),
@@ -206,6 +226,34 @@ function main(argv: string[]): number {
     process.stderr.write(`tax: ${c.line} — ${c.ratePercent}% → ${chosen}: ${c.reason}\n`);
   }
   return 0;
+}
+
+/** `--invoice-currency customer`: presentment money, at the given rate or the one the order implies. */
+function invoiceCurrencyOption(
+  order: PaidOrder,
+  mode: string | undefined,
+  rate: string | undefined,
+  timezone: string | undefined,
+): InvoiceCurrency | undefined {
+  if (mode !== undefined && mode !== "shop" && mode !== "customer")
+    throw new InputError(`--invoice-currency must be "shop" or "customer" (got "${mode}")`);
+  if (rate !== undefined && mode !== "customer")
+    throw new InputError("--exchange-rate needs --invoice-currency customer");
+  if (rate !== undefined && !/^\d+(\.\d+)?$/.test(rate))
+    throw new InputError(`--exchange-rate must be a positive decimal such as 0.9213 (got "${rate}")`);
+  if (mode !== "customer") return undefined;
+  const code = presentmentCurrencyOf(order);
+  const totals = orderTotals(order);
+  // The preview knows no Zoho organization: its base currency is taken to be the shop's.
+  const chosen = chooseExchangeRate({
+    invoiceCurrency: code,
+    baseCurrency: order.currencyCode,
+    date: invoiceDate(order.processedAt, timezone),
+    zohoRate: rate ?? null,
+    shopTotal: totals.shop,
+    presentmentTotal: totals.presentment,
+  });
+  return { bag: "presentment", currencyCode: code, exchangeRate: chosen.rate };
 }
 
 function oneLine(message: string): string {

@@ -1,5 +1,5 @@
 // `npm run zoho-server -- [--port 8790] [--quirks all|lag,expiry,drop,http200,429,1070,invoice-rounding,put-429,unique-field]
-//   [--organizations eu,us] [--strict]`
+//   [--organizations eu,us] [--strict] [--second-currency USD]`
 //
 // A standalone Zoho-compatible server — the Zoho Accounts and Zoho Books simulators of test/harness over
 // plain HTTP — for `npm run demo -- --zoho-url http://127.0.0.1:8790` (design §8, ADR 012). It accepts
@@ -22,6 +22,9 @@
 // Books simulator, docs/zoho-simulator.md): every line needs an `item_id`, negative line rates are
 // refused (e-invoicing), tax is rounded per invoice, and GET /items ignores a `sku` filter.
 //
+// --second-currency CODE enables CODE in every organization besides its base currency, without an exchange
+// rate of its own (the app then uses the rate an order implies): the demo sends one order paid in it (ADR 020).
+//
 // On SIGINT/SIGTERM it prints one JSON line with what it holds (invoices per reference number, requests,
 // refusals), so a test can check the demo's claims against the server's own state.
 import { randomBytes } from "node:crypto";
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     quirks: { type: "string", default: "" },
     organizations: { type: "string", default: "eu,us" },
     strict: { type: "boolean", default: false },
+    "second-currency": { type: "string", default: "" },
   },
 });
 
@@ -68,6 +72,10 @@ for (const preset of presets) {
     ...(values.strict ? { settings: STRICT_ORG_SETTINGS } : {}),
   });
 }
+const second = values["second-currency"].trim().toUpperCase();
+if (second && !/^[A-Z]{3}$/.test(second)) throw new Error(`--second-currency must be a currency code, got ${second}`);
+if (second)
+  for (const org of zohoBooks.organizations.values()) zohoBooks.addCurrency(org.organization.organization_id, second);
 zohoBooks.setRequestsPerMinute(100);
 
 // Any client: the first authorize of an unknown client id registers it, its first code exchange sets its secret.
@@ -86,6 +94,7 @@ if (values.strict)
   console.log(
     "  strict: items required on every line, negative line rates refused, tax rounded per invoice, no SKU filter on GET /items",
   );
+if (second) console.log(`  second currency: ${second} enabled in every organization (no exchange rate of its own)`);
 console.log(`  quirks: ${[...quirks].join(", ") || "none"}; any OAuth client id/secret/redirect URI is accepted`);
 console.log(`  try: npm run demo -- --zoho-url ${server.origin}`);
 

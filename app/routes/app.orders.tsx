@@ -545,6 +545,16 @@ function Total({ value, currency, mismatch }: { value: string | null; currency: 
   );
 }
 
+/** What the customer paid when it is not what was booked, and the exchange rate (ADR 020). */
+function CurrencyNote({ order }: { order: OrderRow }) {
+  if (!order.currencyNote) return null;
+  return (
+    <Text as="span" variant="bodySm" tone="subdued">
+      {order.currencyNote}
+    </Text>
+  );
+}
+
 /** Why the order is where it is, when the next automatic try is, and its activity. */
 function Reason({ order, timezone }: { order: OrderRow; timezone: string }) {
   if (!order.errorMessage && order.status !== "failed" && !order.changeNote)
@@ -704,6 +714,7 @@ function OrdersTable(props: {
                 Zoho {o.zohoTotal ? `${o.zohoTotal} ${o.currencyCode ?? ""}` : "—"}
               </Text>
             </InlineStack>
+            <CurrencyNote order={o} />
             {(o.errorMessage || o.status === "failed" || o.changeNote) && <Reason order={o} timezone={timezone} />}
             <Text as="span" variant="bodySm" tone="subdued">
               {o.orderedAt ? `Ordered ${formatShopTime(o.orderedAt, timezone)} · ` : ""}Received{" "}
@@ -723,7 +734,10 @@ function OrdersTable(props: {
             <InvoiceNumber links={links} order={o} />
           </IndexTable.Cell>
           <IndexTable.Cell>
-            <Total value={o.shopifyTotal} currency={o.currencyCode} />
+            <BlockStack gap="050">
+              <Total value={o.shopifyTotal} currency={o.currencyCode} />
+              <CurrencyNote order={o} />
+            </BlockStack>
           </IndexTable.Cell>
           <IndexTable.Cell>
             <Total value={o.zohoTotal} currency={o.currencyCode} mismatch={mismatch(o)} />

@@ -216,6 +216,38 @@ describe("/app/settings states", () => {
     });
   });
 
+  it("Invoice in and the reference prefix: defaults, changes, refusals (ADR 020)", async () => {
+    const { shop } = await connectedShop();
+    expect((await load(shop)).store).toEqual({
+      invoiceIn: "customer",
+      referencePrefixSetting: null,
+      referencePrefix: "",
+      otherStores: 0,
+      locationId: null,
+      salespersonName: null,
+    });
+    expect(
+      await post(shop, { intent: "setStoreIdentity", locationId: "460000000038080", salespersonName: "EU desk" }),
+    ).toMatchObject({ body: { ok: true } });
+    expect(await post(shop, { intent: "setStoreIdentity", locationId: "Milan" })).toMatchObject({ status: 400 });
+    expect((await load(shop)).store).toMatchObject({ locationId: "460000000038080", salespersonName: "EU desk" });
+    expect(await post(shop, { intent: "setInvoiceIn", invoiceIn: "shop" })).toMatchObject({
+      body: { ok: true, message: "New invoices are in the shop's currency." },
+    });
+    expect(await post(shop, { intent: "setInvoiceIn", invoiceIn: "euro" })).toMatchObject({ status: 400 });
+    expect(await post(shop, { intent: "setReferencePrefix", referencePrefix: "EU" })).toMatchObject({
+      body: { ok: true, message: 'New invoices\' references start with "EU-".' },
+    });
+    expect(await post(shop, { intent: "setReferencePrefix", referencePrefix: "<script>" })).toMatchObject({
+      status: 400,
+    });
+    expect((await load(shop)).store).toMatchObject({ invoiceIn: "shop", referencePrefix: "EU" });
+    expect(await post(shop, { intent: "setReferencePrefix", referencePrefix: "" })).toMatchObject({
+      body: { ok: true, message: "The reference prefix is automatic." },
+    });
+    expect((await load(shop)).store).toMatchObject({ referencePrefixSetting: null, referencePrefix: "" });
+  });
+
   it("a plain load never calls Zoho; Refresh list fetches the organizations again, and says why it could not", async () => {
     const { shop, orgs } = await connectedShop(1);
     const added = seedOrganization({ preset: "us" }).organization;

@@ -22,6 +22,9 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { pageTitle } from "~/components/page-title";
+import { StoreCurrencyCard } from "~/components/store-currency-card";
+import { isInvoiceIn } from "~/sync/invoice-currency";
+import { getStoreSettings, setStoreSettings } from "~/sync/store-settings.server";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { authenticate } from "~/shopify.server";
@@ -90,6 +93,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     books: await getBooksSettings(shop),
     orderChanges: await getOrderChangeSettings(shop),
     taxChoices: await taxChoicesForSettings(shop),
+    store: await getStoreSettings(shop),
     organizations,
     organizationsFetchedAt: cached ? cached.fetchedAt.toISOString() : null,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
@@ -255,6 +259,34 @@ export async function action({ request }: ActionFunctionArgs) {
           message: `Orders with "${shopifyTaxes}" use this Zoho tax from now on.${again}`,
         });
       }
+      case "setInvoiceIn": {
+        const invoiceIn = String(form.get("invoiceIn") ?? "");
+        if (!isInvoiceIn(invoiceIn)) return bad("Choose the invoice currency.");
+        await setStoreSettings(shop, { invoiceIn });
+        const message =
+          invoiceIn === "customer"
+            ? "New invoices are in the currency the customer paid when Zoho Books has it enabled."
+            : "New invoices are in the shop's currency.";
+        return data<ActionResult>({ intent, ok: true, message });
+      }
+      case "setReferencePrefix": {
+        const prefix = String(form.get("referencePrefix") ?? "").trim();
+        if (!/^[\p{L}\p{N} _./-]{0,20}$/u.test(prefix)) return bad("Use at most 20 letters, digits, spaces or - _ . /");
+        await setStoreSettings(shop, { referencePrefix: prefix === "" ? null : prefix });
+        const message = prefix
+          ? `New invoices' references start with "${prefix}-".`
+          : "The reference prefix is automatic.";
+        return data<ActionResult>({ intent, ok: true, message });
+      }
+      case "setStoreIdentity": {
+        const locationId = String(form.get("locationId") ?? "").trim();
+        const salespersonName = String(form.get("salespersonName") ?? "").trim();
+        if (locationId && !/^\d{1,30}$/.test(locationId))
+          return bad("A Zoho location ID is a number, e.g. 460000000038080.");
+        if (salespersonName.length > 200) return bad("A salesperson's name has at most 200 characters.");
+        await setStoreSettings(shop, { locationId, salespersonName });
+        return data<ActionResult>({ intent, ok: true, message: "This store's location and salesperson are saved." });
+      }
       case "detectInvoiceKey": {
         const keyFields = await detectInvoiceKeyFields(shop);
         const unique = keyFields.filter((f) => f.unique !== false);
@@ -366,6 +398,7 @@ export default function SettingsPage() {
     books,
     orderChanges,
     taxChoices,
+    store,
     organizations,
     organizationsFetchedAt,
     connectError,
@@ -380,6 +413,7 @@ export default function SettingsPage() {
   const invoiceKey = useFetcher<typeof action>();
   const createItems = useFetcher<typeof action>();
   const changes = useFetcher<typeof action>();
+  const storeCurrency = useFetcher<typeof action>();
 
   const [dataCenter, setDataCenter] = useState<string>(AUTO_DC);
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
@@ -394,7 +428,18 @@ export default function SettingsPage() {
   }, [connectUrl]);
 
   const startConnect = (dc: string) => connect.submit({ intent: "connect", dataCenter: dc }, { method: "post" });
-  const results = [connect, organization, refreshOrgs, autoSend, tagging, invoiceKey, createItems, changes, disconnect]
+  const results = [
+    connect,
+    organization,
+    refreshOrgs,
+    autoSend,
+    tagging,
+    invoiceKey,
+    createItems,
+    changes,
+    storeCurrency,
+    disconnect,
+  ]
     .map((f) => f.data)
     .filter((d): d is ActionResult => Boolean(d));
   const autoSendChecked = autoSend.formData ? autoSend.formData.get("autoSend") === "true" : status.autoSend;
@@ -598,6 +643,7 @@ export default function SettingsPage() {
                 )}
 
                 <ZohoItemsCard books={books} connected={status.state === "connected"} fetcher={createItems} />
+                <StoreCurrencyCard store={store} connected={status.state === "connected"} fetcher={storeCurrency} />
 
                 <OrderChangesCard settings={orderChanges} connected={status.state === "connected"} fetcher={changes} />
 

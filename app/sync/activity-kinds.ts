@@ -20,6 +20,7 @@ export const ACTIVITY_KINDS: Record<SyncEventKind, { label: string; tone: Activi
   contact_currency: { label: "Contact in another currency", tone: "info" },
   invoice_voided: { label: "Invoice voided", tone: undefined },
   order_changed: { label: "Changed after invoicing", tone: "attention" },
+  invoice_currency: { label: "Invoiced in the shop's currency", tone: "info" },
   order_held: { label: "Not sent", tone: "attention" },
   shop_paused: { label: "Sending paused", tone: "warning" },
   shop_resumed: { label: "Sending resumed", tone: "success" },

@@ -4,8 +4,12 @@
 export type MappingErrorCode =
   /** A line's tax rate has no Zoho tax, compound tax or tax group of the same percentage. */
   | "unknown_tax_rate"
-  /** The Zoho organization's currency is not the shop currency (v1 has no multi-currency). */
+  /** The Zoho organization's currency is not the shop currency (a caller without a currency choice). */
   | "currency_mismatch"
+  /** The invoice currency is not enabled in the Zoho organization (Settings › Currencies). */
+  | "currency_not_enabled"
+  /** No exchange rate to the organization's base currency: none in Zoho for the date, none implied by the order. */
+  | "exchange_rate_missing"
   /** The order data is missing or self-contradictory (bad amount, unknown currency, no lines). */
   | "malformed_order"
   /** A valid order the app cannot invoice faithfully yet (e.g. > 250 lines, duties or fees). */

@@ -3,6 +3,7 @@ import type { Prisma } from "@prisma/client";
 import { prisma } from "~/db.server";
 
 export type SyncEventKind =
+  | "invoice_currency"
   | "invoice_created"
   | "invoice_recovered"
   | "invoice_updated"

@@ -20,6 +20,7 @@ import {
   ROUNDING_DESCRIPTION,
   invoiceDate,
   mapOrderToInvoice,
+  orderInBag,
   parsePaidOrder,
   predictZohoTotal,
   truncate,
@@ -125,7 +126,9 @@ describe("fixture corpus", () => {
   });
 
   describe.each(fixtureFiles)("%s", (file) => {
-    const fx = readJson<OrderFixture>(join(ORDERS_DIR, file));
+    const stored = readJson<OrderFixture>(join(ORDERS_DIR, file));
+    // An invoice in the customer's currency is made of presentmentMoney: check and compare that bag.
+    const fx = { ...stored, order: orderInBag(stored.order, stored.settings.currency?.bag ?? "shop") };
     const taxes = loadTaxes(fx.taxes);
 
     it("has consistent Shopify numbers", () => {
@@ -311,8 +314,84 @@ describe("mapOrderToInvoice rules", () => {
     const order = clone(fx.order);
     for (const li of order.lineItems.nodes) li.originalUnitPriceSet.presentmentMoney.amount = "1.00";
     order.totalPriceSet.presentmentMoney.amount = "1.00";
-    expect(mapOrderToInvoice(order, tableOf(loadTaxes(fx.taxes)), fx.settings)).toEqual(mapFixture(fx));
+    const mapped = mapOrderToInvoice(order, tableOf(loadTaxes(fx.taxes)), fx.settings);
+    expect(mapped.payload).toEqual(mapFixture(fx).payload);
+    expect(mapped.expectedTotal).toBe(mapFixture(fx).expectedTotal);
     expect(mapFixture(fx).payload.line_items[0]!.rate).toBe(45.62);
+  });
+
+  describe("in the customer's currency (presentmentMoney, ADR 020)", () => {
+    const presentment = [
+      "presentment-eur-shop-usd-customer.json",
+      "presentment-jpy-customer.json",
+      "presentment-kwd-customer.json",
+    ];
+
+    it.each(presentment)("%s: every amount, the total to the minor unit, currency_id and exchange_rate", (file) => {
+      const fx = load(file);
+      const chosen = { ...fx.settings.currency!, currencyId: "460000000000777" };
+      const taxes = loadTaxes(fx.taxes);
+      const mapped = mapOrderToInvoice(fx.order, tableOf(taxes), { ...fx.settings, currency: chosen });
+      const paid = fx.order.totalPriceSet.presentmentMoney;
+      expect(mapped.currencyCode).toBe(paid.currencyCode);
+      expect(mapped.expectedTotal).toBe(paid.amount);
+      expect(mapped.customerPaid).toEqual({ amount: paid.amount, currencyCode: paid.currencyCode });
+      expect(mapped.payload).toMatchObject({
+        currency_id: "460000000000777",
+        exchange_rate: Number(chosen.exchangeRate),
+      });
+      // Zoho's total (simulator model) is what the customer paid, in that currency's minor units.
+      const zoho = zohoTotals(mapped.payload, taxes, fx.settings.pricePrecision);
+      expect(zoho.total.toFixed(currencyDecimals(paid.currencyCode))).toBe(paid.amount);
+      // The product lines carry the presentment unit prices, not the shop's.
+      fx.order.lineItems.nodes.forEach((li, i) =>
+        expect(mapped.payload.line_items[i]!.rate).toBe(Number(li.originalUnitPriceSet.presentmentMoney.amount)),
+      );
+    });
+
+    it.each(presentment)("%s: in the shop's money it is the shop total, in the shop currency", (file) => {
+      const fx = load(file);
+      const shop = mapOrderToInvoice(fx.order, tableOf(loadTaxes(fx.taxes)), {
+        ...fx.settings,
+        pricePrecision: currencyDecimals(fx.order.currencyCode),
+        currency: { bag: "shop", currencyCode: fx.order.currencyCode },
+      });
+      expect(shop.currencyCode).toBe(fx.order.currencyCode);
+      expect(shop.expectedTotal).toBe(fx.order.totalPriceSet.shopMoney.amount);
+      expect(shop.exchangeRate).toBe("1");
+      expect(shop.payload.exchange_rate).toBe(1);
+    });
+
+    it("a currency other than the organization's needs an exchange rate", () => {
+      const fx = load("presentment-eur-shop-usd-customer.json");
+      const { exchangeRate: _omitted, ...noRate } = fx.settings.currency!;
+      const err = mappingError(() =>
+        mapOrderToInvoice(fx.order, tableOf(loadTaxes(fx.taxes)), { ...fx.settings, currency: noRate }),
+      );
+      expect(err.code).toBe("exchange_rate_missing");
+      expect(err.message).toContain("USD");
+    });
+
+    it("the invoice currency must be the chosen bag's, and every bag needs its presentment amount", () => {
+      const fx = load("presentment-eur-shop-usd-customer.json");
+      const table = tableOf(loadTaxes(fx.taxes));
+      const wrong = { ...fx.settings, currency: { ...fx.settings.currency!, currencyCode: "GBP" } };
+      expect(mappingError(() => mapOrderToInvoice(fx.order, table, wrong)).code).toBe("malformed_order");
+      const order = clone(fx.order) as PaidOrder & { shippingLines: { nodes: Array<Record<string, unknown>> } };
+      delete (order.shippingLines.nodes[0]!.originalPriceSet as Record<string, unknown>).presentmentMoney;
+      const err = mappingError(() => mapOrderToInvoice(order, table, fx.settings));
+      expect(err.code).toBe("malformed_order");
+      expect(err.message).toContain("customer's currency");
+    });
+
+    it("without a currency choice, an organization in another currency is still refused (v1 callers)", () => {
+      const fx = load("presentment-eur-shop-usd-customer.json");
+      const { currency: _none, ...v1 } = fx.settings;
+      const err = mappingError(() =>
+        mapOrderToInvoice(fx.order, tableOf(loadTaxes(fx.taxes)), { ...v1, organizationCurrency: "USD" }),
+      );
+      expect(err.code).toBe("currency_mismatch");
+    });
   });
 
   it("derives discounts from discountAllocations only (discountedTotalSet and totalShippingPriceSet are traps)", () => {

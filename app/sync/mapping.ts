@@ -13,8 +13,9 @@
 // `totalShippingPriceSet` is before discounts, so discounts come from `discountAllocations` only.
 import type { ZohoLineItemPayload, ZohoTaxTableEntry } from "~/zoho/types";
 import { MappingError } from "./errors";
-import { currencyDecimals, formatMoney, sumDecimals, toZohoNumber } from "./money";
+import { currencyDecimals, Decimal, formatMoney, sumDecimals, toZohoNumber } from "./money";
 import { discountLines, lineDiscount } from "./mapping/discounts";
+import { orderInBag, orderTotals } from "./mapping/money-bag";
 import { shopMoney } from "./mapping/line-tax";
 import { invoicesCurrentState } from "./mapping/kept";
 import { mapLineItems } from "./mapping/lines";
@@ -24,16 +25,27 @@ import { DESCRIPTION_MAX, invoiceDate, truncate } from "./mapping/text";
 import { tipLines, tipOf } from "./mapping/tip";
 import { assertAdjustmentExplained, assertTaxAgreement, roundingTolerance } from "./mapping/tax-agreement";
 import { assertTotalExplained } from "./mapping/totals";
-import type { Draft, InvoiceDraft, MappedInvoice, MappedLine, MappingSettings, PaidOrder } from "./mapping/types";
+import { referenceFor } from "./store-reference";
+import type {
+  Draft,
+  InvoiceCurrency,
+  InvoiceDraft,
+  MappedInvoice,
+  MappedLine,
+  MappingSettings,
+  PaidOrder,
+} from "./mapping/types";
 
 export { MappingError } from "./errors";
 export type { MappingErrorCode } from "./errors";
 export { parsePaidOrder } from "./mapping/parse";
+export { orderInBag, orderTotals, presentmentCurrencyOf, type MoneyBagChoice } from "./mapping/money-bag";
 export { ROUNDING_DESCRIPTION, predictZohoTotal } from "./mapping/rounding";
 export { taxRateDrift, type TaxRateDrift } from "./mapping/tax-agreement";
 export { DESCRIPTION_MAX, NAME_MAX, invoiceDate, truncate } from "./mapping/text";
 export type {
   DiscountStyle,
+  InvoiceCurrency,
   InvoiceDraft,
   LineSource,
   MappedInvoice,
@@ -43,15 +55,17 @@ export type {
 } from "./mapping/types";
 
 /**
- * Maps one paid order to a Zoho invoice body (without customer_id) and the total it must show.
+ * Maps one paid order to a Zoho invoice body (without customer_id) and the total it must show, in the
+ * shop's money or, with `settings.currency.bag` "presentment", in the money the customer paid.
  * @throws MappingError for an unknown tax rate, a currency mismatch, a malformed or unsupported order.
  */
 export function mapOrderToInvoice(
-  order: PaidOrder,
+  paidOrder: PaidOrder,
   taxes: readonly ZohoTaxTableEntry[],
   settings: MappingSettings,
 ): MappedInvoice {
-  const { currency, decimals } = checkInput(order, settings);
+  const order = orderInBag(paidOrder, settings.currency?.bag ?? "shop");
+  const { currency, decimals, exchangeRate } = checkInput(order, settings);
   const current = invoicesCurrentState(order);
   const ctx = {
     currency,
@@ -103,8 +117,9 @@ export function mapOrderToInvoice(
   const pp = settings.pricePrecision;
   const payload: InvoiceDraft = {
     date: invoiceDate(order.processedAt, settings.timezone),
-    reference_number: order.name,
+    reference_number: referenceFor(settings.referencePrefix ?? "", order.name),
     is_inclusive_tax: order.taxesIncluded,
+    ...currencyFields(settings, exchangeRate),
     line_items: zohoLineItems(drafts, pp),
     // Line discounts are amounts taken off before tax (Zoho: item-level discount, before tax).
     ...(drafts.some((d) => d.discount) ? { discount_type: "item_level" as const, is_discount_before_tax: true } : {}),
@@ -125,8 +140,20 @@ export function mapOrderToInvoice(
     lineSources: drafts.map((d) => d.source),
     expectedTotal: formatMoney(total, decimals),
     currencyCode: currency,
+    exchangeRate: exchangeRate.toFixed(),
+    customerPaid: orderTotals(paidOrder).presentment,
     taxChoices: lines.map((l) => l.choice),
     roundingTolerance: tolerance.toFixed(),
+  };
+}
+
+/** `currency_id` and `exchange_rate` when the caller chose the currency (ADR 020). */
+function currencyFields(settings: MappingSettings, rate: Decimal): Pick<InvoiceDraft, "currency_id" | "exchange_rate"> {
+  const chosen = settings.currency;
+  if (!chosen) return {};
+  return {
+    ...(chosen.currencyId ? { currency_id: chosen.currencyId } : {}),
+    exchange_rate: rate.toNumber(),
   };
 }
 
@@ -141,31 +168,63 @@ function discountedDraft(line: MappedLine, currency: string): Draft {
 }
 
 /** The settings and the order's currency and size, checked before anything is mapped. */
-function checkInput(order: PaidOrder, settings: MappingSettings): { currency: string; decimals: number } {
+function checkInput(
+  order: PaidOrder,
+  settings: MappingSettings,
+): { currency: string; decimals: number; exchangeRate: Decimal } {
   const pp = settings.pricePrecision;
   if (!Number.isInteger(pp) || pp < 0 || pp > 3) {
     throw new RangeError(`pricePrecision must be an integer from 0 to 3, got ${String(pp)}.`);
   }
   const currency = order.currencyCode;
   if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) {
-    throw new MappingError("malformed_order", "The order has no valid shop currency.");
+    throw new MappingError("malformed_order", "The order has no valid currency.");
   }
-  const orgCurrency = (settings.organizationCurrency ?? "").toUpperCase() || "an unknown currency";
-  if (orgCurrency !== currency) {
-    throw new MappingError(
-      "currency_mismatch",
-      `The shop sells in ${currency} but the Zoho Books organization uses ${orgCurrency} — ` +
-        "connect an organization in the shop currency (multi-currency invoices are not supported yet).",
-      { shopCurrency: currency, organizationCurrency: settings.organizationCurrency },
-    );
-  }
+  const exchangeRate = settings.currency
+    ? chosenCurrencyRate(currency, settings.currency, settings.organizationCurrency)
+    : sameCurrencyOnly(currency, settings.organizationCurrency);
   if (order.lineItems.pageInfo.hasNextPage) {
     throw new MappingError(
       "unsupported_order",
       `Order ${order.name} has more than 250 line items; create its invoice by hand.`,
     );
   }
-  return { currency, decimals: currencyDecimals(currency) };
+  return { currency, decimals: currencyDecimals(currency), exchangeRate };
+}
+
+/** No currency choice (v1, the preview without options): the organization must be in the shop currency. */
+function sameCurrencyOnly(currency: string, organizationCurrency: string | undefined): Decimal {
+  const orgCurrency = (organizationCurrency ?? "").toUpperCase() || "an unknown currency";
+  if (orgCurrency !== currency) {
+    throw new MappingError(
+      "currency_mismatch",
+      `The shop sells in ${currency} but the Zoho Books organization uses ${orgCurrency} — ` +
+        "choose the invoice currency and its exchange rate (the app does when it sends the order).",
+      { shopCurrency: currency, organizationCurrency: organizationCurrency ?? "" },
+    );
+  }
+  return new Decimal(1);
+}
+
+/** The chosen invoice currency must be the bag's; another currency than the organization's needs a rate. */
+function chosenCurrencyRate(bagCurrency: string, chosen: InvoiceCurrency, organizationCurrency: string): Decimal {
+  if (chosen.currencyCode.toUpperCase() !== bagCurrency) {
+    throw new MappingError(
+      "malformed_order",
+      `The order's ${chosen.bag} money is in ${bagCurrency}, not the invoice currency ${chosen.currencyCode}.`,
+    );
+  }
+  if (bagCurrency === organizationCurrency.toUpperCase()) return new Decimal(1);
+  const rate = chosen.exchangeRate === undefined ? null : new Decimal(chosen.exchangeRate);
+  if (!rate || !rate.isFinite() || rate.lte(0)) {
+    throw new MappingError(
+      "exchange_rate_missing",
+      `An invoice in ${bagCurrency} needs an exchange rate to ${organizationCurrency} — ` +
+        `add one for ${bagCurrency} in Zoho Books › Settings › Currencies.`,
+      { currency: bagCurrency, organizationCurrency },
+    );
+  }
+  return rate;
 }
 
 function zohoLineItems(drafts: readonly Draft[], pp: number): ZohoLineItemPayload[] {

@@ -3,6 +3,7 @@
 // Pure (no I/O, no env): the server builds the view with it and the extension imports its types.
 import type { OrderSyncStatus } from "@prisma/client";
 import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
+import { currencyNote } from "~/sync/order-views";
 import { HOLD_CODES, type HoldCode } from "~/sync/shop-gate";
 import { zohoInvoiceWebUrl } from "~/zoho/data-centers";
 
@@ -28,6 +29,8 @@ export interface InvoiceSummaryView {
   shopifyTotal: string | null;
   /** The invoice total in Zoho Books as last read. */
   zohoTotal: string | null;
+  /** "Customer paid 54.10 USD · 1 USD = 0.92 EUR" when the currencies differ (ADR 020). */
+  currencyNote?: string | null;
   /** "Open in Zoho Books"; null for a custom Zoho server that has no known web app. */
   url: string | null;
 }
@@ -97,6 +100,10 @@ export interface OrderSyncLike {
   currencyCode: string | null;
   shopifyTotal: { toString(): string } | string | null;
   zohoTotal: { toString(): string } | string | null;
+  paidCurrencyCode?: string | null;
+  paidTotal?: { toString(): string } | string | null;
+  exchangeRate?: { toString(): string } | string | null;
+  baseCurrencyCode?: string | null;
   lastErrorCode: string | null;
   lastErrorMessage: string | null;
   syncedAt: Date | null;
@@ -124,6 +131,12 @@ function money(value: OrderSyncLike["shopifyTotal"], currencyCode: string | null
   if (value === null || value === undefined) return null;
   const d = new Decimal(value.toString());
   return currencyCode ? formatMoney(d, currencyDecimals(currencyCode)) : d.toString();
+}
+
+/** The currency note only when there is one (the JSON of a one-currency invoice is unchanged). */
+function currencyNoteOf(row: OrderSyncLike): { currencyNote?: string } {
+  const note = currencyNote(row);
+  return note ? { currencyNote: note } : {};
 }
 
 function isHold(code: string | null): code is HoldCode {
@@ -205,6 +218,7 @@ export function orderInvoiceView(orderId: string, row: OrderSyncLike | null, ctx
       currencyCode: row.currencyCode,
       shopifyTotal,
       zohoTotal: money(row.zohoTotal, row.currencyCode),
+      ...currencyNoteOf(row),
       url: ctx.organizationId ? zohoInvoiceWebUrl(ctx.dataCenter, ctx.organizationId, row.zohoInvoiceId) : null,
     };
     // An invoice with a problem (total mismatch, a refused update or delete) still shows as itself.

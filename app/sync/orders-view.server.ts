@@ -5,7 +5,7 @@ import type { OrderSyncStatus, Prisma } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { activityKind } from "~/sync/activity-kinds";
 import { currencyDecimals, Decimal, formatMoney, isCurrencyCode } from "~/sync/money";
-import { DEFAULT_ORDER_SORT, type OrderSort, type OrderView } from "~/sync/order-views";
+import { currencyNote, DEFAULT_ORDER_SORT, type OrderSort, type OrderView } from "~/sync/order-views";
 import { HOLD_CODES } from "~/sync/shop-gate";
 
 export const PAGE_SIZE = 25;
@@ -116,6 +116,8 @@ export interface OrderRowView {
   currencyCode: string | null;
   shopifyTotal: string | null;
   zohoTotal: string | null;
+  /** "Customer paid 54.10 USD · 1 USD = 0.92 EUR" when currencies differ (ADR 020). */
+  currencyNote: string | null;
   errorCode: string | null;
   errorMessage: string | null;
   /** Shopify cancelled the order (its invoice voided or deleted, or never sent). */
@@ -157,6 +159,7 @@ function orderRowView(r: OrderRow): OrderRowView {
     currencyCode: r.currencyCode,
     shopifyTotal: money(r.shopifyTotal, r.currencyCode),
     zohoTotal: money(r.zohoTotal, r.currencyCode),
+    currencyNote: currencyNote(r),
     errorCode: r.lastErrorCode,
     errorMessage: r.lastErrorMessage,
     cancelled: r.cancelledAt !== null,

@@ -274,8 +274,9 @@ describe("recovery never adopts another store's invoice", () => {
     });
 
   it("two shops with #1001 in one organization, an uncertain create that never reached Zoho: the other store's #1001 is left alone", async () => {
-    const a = await connectedShop({ label: "store-a" });
-    const b = await connectedShop({ label: "store-b", organization: a.org });
+    // Both stores turned their reference prefix off (ADR 020): the lookup's own checks keep them apart.
+    const a = await connectedShop({ label: "store-a", connection: { referencePrefix: "" } });
+    const b = await connectedShop({ label: "store-b", organization: a.org, connection: { referencePrefix: "" } });
     await syncOrder({ shop: a.shop, orderId: a.addOrder(italianOrder()) });
     const theirs = invoicesOf(a.org)[0]!;
 
@@ -303,8 +304,9 @@ describe("recovery never adopts another store's invoice", () => {
   });
 
   it("two shops with #1001, the create reached Zoho and the answer was lost: each store keeps its own invoice", async () => {
-    const a = await connectedShop({ label: "store-a" });
-    const b = await connectedShop({ label: "store-b", organization: a.org });
+    // Both stores turned their reference prefix off (ADR 020): the lookup's own checks keep them apart.
+    const a = await connectedShop({ label: "store-a", connection: { referencePrefix: "" } });
+    const b = await connectedShop({ label: "store-b", organization: a.org, connection: { referencePrefix: "" } });
     await syncOrder({ shop: a.shop, orderId: a.addOrder(italianOrder()) });
     const orderId = b.addOrder(otherCustomer("#1001", "9001", "luca@example.com", "35.00"));
     zohoBooks.inject({ kind: "crash-after-create", then: "drop" });

@@ -322,11 +322,15 @@ describe("syncOrder: bad input gets a recorded, readable reason", () => {
     expect((await syncOrder({ shop, orderId, mode: "manual" })).kind).toBe("created");
   });
 
-  it("a currency mismatch → needs_attention", async () => {
+  it("a shop currency the organization has not enabled → needs_attention naming it (ADR 020)", async () => {
     const { shop, addOrder } = await connectedShop({ preset: "us" });
     const orderId = addOrder(italianOrder());
     await expect(syncOrder({ shop, orderId })).rejects.toThrow();
-    expect(await row(shop, orderId)).toMatchObject({ status: "needs_attention", lastErrorCode: "currency_mismatch" });
+    expect(await row(shop, orderId)).toMatchObject({
+      status: "needs_attention",
+      lastErrorCode: "currency_not_enabled",
+    });
+    expect((await row(shop, orderId)).lastErrorMessage).toContain("enable EUR in Zoho Books › Settings › Currencies");
   });
 
   it("a Zoho validation error → needs_attention with Zoho's code and message, never retried", async () => {

@@ -54,6 +54,8 @@ import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { dropInvoiceKeyField, getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
 import { findOrCreateContact, forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
+import { resolveInvoiceCurrency, type ResolvedCurrency } from "~/sync/invoice-currency.server";
+import { getStoreSettings, storeInvoiceFields } from "~/sync/store-settings.server";
 import { ZohoError, ZohoNotFoundError, ZohoTransientError, ZohoValidationError } from "~/zoho/errors";
 import {
   createDraftInvoice,
@@ -107,11 +109,15 @@ type Plan =
   | { kind: "create"; recovery: boolean; uncertainSince: Date | null; refreshTaxes: boolean }
   | { kind: "finish"; invoiceId: string; refreshTaxes: boolean };
 
+/** Refusals a person fixes in Zoho's currency settings; a manual retry re-reads them. */
+const CURRENCY_REFUSALS = ["currency_not_enabled", "exchange_rate_missing"];
+
 /** Which rows a sync takes, and for what (the only place this is decided). */
 export function planFor(row: OrderSync, mode: SyncMode): ClaimDecision<Plan, SyncOutcome> {
-  // A person retries after adding or correcting a tax in Zoho: don't answer from the hour-long cache.
+  // A person retries after adding or correcting a tax in Zoho, or after enabling a currency / adding a
+  // rate (ADR 020): don't answer from the caches.
   const refreshTaxes =
-    mode === "manual" && (row.lastErrorCode === "unknown_tax_rate" || row.lastErrorCode === "tax_mismatch");
+    mode === "manual" && ["unknown_tax_rate", "tax_mismatch", ...CURRENCY_REFUSALS].includes(row.lastErrorCode ?? "");
   if (row.status === "synced")
     return {
       take: false,
@@ -192,6 +198,8 @@ export interface Prepared {
   settings: ShopSettings;
   taxes: ZohoTaxTable;
   mapped: MappedInvoice;
+  /** The invoice currency, its precision and exchange rate (ADR 020). */
+  currency: ResolvedCurrency;
   payload: ZohoInvoicePayload;
   /** Zoho items created for this order's lines. */
   createdItems: LinkedItems["created"];
@@ -221,10 +229,20 @@ export async function prepareInvoice(
   const taxMappings = await chosenTaxMappings(ctx);
   // Product lines link to Zoho items by SKU, then exact name (one cached index per organization).
   const items = await getItemIndex(zoho, ctx);
+  const store = await getStoreSettings(shop);
+  const currency = await resolveInvoiceCurrency(zoho, order, {
+    invoiceIn: store.invoiceIn,
+    baseCurrency: settings.currencyCode,
+    basePricePrecision: settings.pricePrecision,
+    timezone: shopInfo.ianaTimezone,
+    refresh: opts.refreshTaxes,
+  });
   const mapped = await mapWithTaxChoices(ctx, () =>
     mapOrderToInvoice(order, taxes, {
-      pricePrecision: settings.pricePrecision,
+      pricePrecision: currency.pricePrecision,
       organizationCurrency: settings.currencyCode,
+      currency: currency.currency,
+      referencePrefix: store.referencePrefix,
       timezone: shopInfo.ianaTimezone,
       itemIdsBySku: items.bySku,
       itemIdsByName: items.byName,
@@ -241,6 +259,8 @@ export async function prepareInvoice(
     revalidate: opts.revalidateContact,
     currencyCode: mapped.currencyCode,
     updateExisting: !settings.keepExistingContacts,
+    ...(currency.currency.currencyId ? { currencyId: currency.currency.currencyId } : {}),
+    isBaseCurrency: mapped.currencyCode === settings.currencyCode.toUpperCase(),
   });
   if (contact.otherCurrency) {
     const other = contact.otherCurrency;
@@ -251,12 +271,20 @@ export async function prepareInvoice(
       data: { skippedContactId: other.contactId, contactId: contact.contactId },
     });
   }
+  if (currency.fallbackReason)
+    await recordSyncEvent(shop, {
+      orderId,
+      kind: "invoice_currency",
+      message: `${order.name}: ${currency.fallbackReason}`,
+    });
   return {
     order,
     settings,
     taxes,
+    currency,
     mapped: linked.mapped,
-    payload: { ...linked.mapped.payload, customer_id: contact.contactId },
+    // Which store it is from: its location and salesperson, when set (ADR 020).
+    payload: { ...linked.mapped.payload, customer_id: contact.contactId, ...storeInvoiceFields(store) },
     createdItems: linked.created,
   };
 }
@@ -318,7 +346,7 @@ export async function reconcileTotal(
   const adjustment = new Decimal(answer.adjustment ?? current.payload.adjustment ?? 0).plus(expected.minus(actual));
   const payload: ZohoInvoicePayload = {
     ...current.payload,
-    adjustment: toZohoNumber(adjustment, current.settings.pricePrecision),
+    adjustment: toZohoNumber(adjustment, current.currency.pricePrecision),
     adjustment_description: ROUNDING_DESCRIPTION,
   };
   // `current`: the invoice we hold is the draft Zoho just answered with — no status re-check needed.
@@ -360,6 +388,7 @@ function invoiceCommit(invoice: ZohoInvoice, prepared: Prepared) {
     zohoContactId: prepared.payload.customer_id,
     currencyCode: prepared.mapped.currencyCode,
     shopifyTotal: prepared.mapped.expectedTotal,
+    ...currencyRecord(prepared),
     createUncertainAt: null,
     // The order state this invoice shows: an edit event not newer than it changes nothing (ADR 019).
     shopifyUpdatedAt: shopifyUpdatedAtOf(prepared.order),
@@ -371,6 +400,18 @@ function invoiceCommit(invoice: ZohoInvoice, prepared: Prepared) {
 export function shopifyUpdatedAtOf(order: Pick<PaidOrder, "updatedAt">): Date | null {
   const at = new Date(order.updatedAt);
   return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/** What the customer paid when it is not what was booked, and the rate to the base currency (ADR 020). */
+function currencyRecord(prepared: Prepared) {
+  const { customerPaid, currencyCode, exchangeRate } = prepared.mapped;
+  const other = customerPaid && customerPaid.currencyCode !== currencyCode ? customerPaid : null;
+  return {
+    paidCurrencyCode: other?.currencyCode ?? null,
+    paidTotal: other?.amount ?? null,
+    exchangeRate,
+    baseCurrencyCode: prepared.settings.currencyCode,
+  };
 }
 
 /**
@@ -706,15 +747,23 @@ async function recoverInvoice(
   prepared: Prepared,
   uncertainSince: Date | null,
 ): Promise<ZohoInvoice | null> {
-  const candidates = await findInvoicesByReference(a.zoho, prepared.payload.reference_number);
-  const pick = pickRecoveredInvoice(candidates, {
-    reference: prepared.payload.reference_number,
+  const target = (reference: string) => ({
+    reference,
     customerId: prepared.payload.customer_id,
     date: prepared.payload.date,
     expectedTotal: prepared.mapped.expectedTotal,
     lineCount: prepared.payload.line_items.length,
     decimals: currencyDecimals(prepared.mapped.currencyCode),
   });
+  const reference = prepared.payload.reference_number;
+  let pick = pickRecoveredInvoice(await findInvoicesByReference(a.zoho, reference), target(reference));
+  // The store's prefix may have changed since that attempt (a second store joined the organization,
+  // ADR 020): an invoice under the bare order name counts only if it is provably ours.
+  const bare = prepared.order.name;
+  if (pick.kind === "none" && reference !== bare) {
+    const earlier = pickRecoveredInvoice(await findInvoicesByReference(a.zoho, bare), target(bare));
+    if (earlier.kind === "ours") pick = earlier;
+  }
   if (pick.kind === "conflict") throw pick.error;
   if (pick.kind === "ours") {
     if (pick.duplicates.length) {

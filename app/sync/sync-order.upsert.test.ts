@@ -3,6 +3,7 @@
 // shop/orderId with `X-Upsert: true` — Zoho itself refuses a second invoice, whatever fails around it.
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { defaultReferencePrefix, referenceFor } from "~/sync/store-reference";
 import { syncOrder } from "~/sync/sync-order.server";
 import { buildOrder } from "~test/factories/order";
 import { italianOrder } from "~test/factories/italian-order";
@@ -112,7 +113,12 @@ describe("create keyed on the unique invoice field", () => {
 
     const keys = invoicesOf(a.org).map(keyOf).sort();
     expect(keys).toEqual([`${a.shop}/5001`, `${b.shop}/9001`].sort());
-    expect(invoicesOf(a.org).filter((i) => i.reference_number === "#1001")).toHaveLength(2);
+    // Each store's reference carries its own prefix (ADR 020): "STORE-A-…-#1001", "STORE-B-…-#1001".
+    expect(
+      invoicesOf(a.org)
+        .map((i) => i.reference_number)
+        .sort(),
+    ).toEqual([a.shop, b.shop].map((s) => referenceFor(defaultReferencePrefix(s), "#1001")).sort());
   });
 
   it("a Zoho without the upsert: the key is turned off with a note in Activity, the order is created once by POST", async () => {

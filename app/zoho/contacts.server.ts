@@ -53,6 +53,10 @@ export interface FindOrCreateContactOptions {
    * "Leave existing Zoho contacts untouched" — only a new contact gets the order's data.
    */
   updateExisting?: boolean;
+  /** Zoho's currency_id of the invoice currency: a created contact is in it (ADR 020). */
+  currencyId?: string;
+  /** False when the invoice is not in the organization's base currency: its contact is linked apart. */
+  isBaseCurrency?: boolean;
   log?: Logger;
 }
 
@@ -114,7 +118,7 @@ export async function findOrCreateContact(
   opts: FindOrCreateContactOptions = {},
 ): Promise<ContactResult> {
   const c = normalize(customer);
-  const who = identify(c, opts.fallbackContactName?.trim() || FALLBACK_CONTACT_NAME);
+  const who = inCurrency(identify(c, opts.fallbackContactName?.trim() || FALLBACK_CONTACT_NAME), opts);
   // The shared fallback contact never takes one customer's address.
   const billing = who.fallback ? undefined : c.billing;
   const billingHash = billing ? hashAddress(billing) : undefined;
@@ -160,7 +164,7 @@ export async function findOrCreateContact(
       const linked = await fromLink();
       if (linked) return linked;
 
-      let found = await lookUp(client, who);
+      let found = await lookUp(client, who, opts.currencyCode);
       let otherCurrency: ContactResult["otherCurrency"];
       if (
         found &&
@@ -184,7 +188,7 @@ export async function findOrCreateContact(
         return done(opts, { contactId: found.contact_id, created: false, updated }, "search");
       }
 
-      const result = await createContact(client, who, c, billing);
+      const result = await createContact(client, who, c, billing, opts);
       await saveLink(ctx, who.key, result.contactId, billingHash);
       return done(
         opts,
@@ -284,16 +288,37 @@ async function search(client: ZohoClient, query: Record<string, string>): Promis
   return (res.contacts ?? []).map((c) => ({ ...c, contact_id: String(c.contact_id) }));
 }
 
-/** Active contacts first; otherwise Zoho's order. */
-function pick(candidates: ZohoContactSummary[]): ZohoContactSummary | undefined {
-  return candidates.find((c) => c.status !== "inactive") ?? candidates[0];
+/** In the wanted currency first (a customer may have one contact per currency), active first; otherwise Zoho's order. */
+function pick(candidates: ZohoContactSummary[], currencyCode?: string): ZohoContactSummary | undefined {
+  const inCurrency = currencyCode
+    ? candidates.filter((c) => c.currency_code?.toUpperCase() === currencyCode.toUpperCase())
+    : [];
+  const pool = inCurrency.length ? inCurrency : candidates;
+  return pool.find((c) => c.status !== "inactive") ?? pool[0];
+}
+
+/**
+ * A customer invoiced in a currency other than the base one is another contact in Zoho (a contact has
+ * one currency): its own link key, and the fallback contact its own name ("Shopify customers (USD)").
+ */
+function inCurrency(who: Identity, opts: FindOrCreateContactOptions): Identity {
+  if (opts.isBaseCurrency !== false || !opts.currencyCode) return who;
+  const code = opts.currencyCode.toUpperCase();
+  return { ...who, key: `${who.key}|${code}`, ...(who.fallback ? { name: `${who.name} (${code})` } : {}) };
 }
 
 const sameText = (a: string | undefined, b: string) =>
   (a ?? "").replace(/\s+/g, " ").trim().toLowerCase() === b.toLowerCase();
 
-async function findByEmail(client: ZohoClient, email: string): Promise<ZohoContactSummary | undefined> {
-  return pick((await search(client, { email })).filter((c) => sameText(c.email, email)));
+async function findByEmail(
+  client: ZohoClient,
+  email: string,
+  currencyCode?: string,
+): Promise<ZohoContactSummary | undefined> {
+  return pick(
+    (await search(client, { email })).filter((c) => sameText(c.email, email)),
+    currencyCode,
+  );
 }
 
 /** Exact (case-insensitive) name; a contact whose primary email is another person's does not count. */
@@ -313,8 +338,12 @@ async function findByName(
  * search per new customer, ADR 016). A same-named contact without that email stays untouched; if the
  * name is taken, the create below names the new one "Name (email)".
  */
-async function lookUp(client: ZohoClient, who: Identity): Promise<ZohoContactSummary | undefined> {
-  if (who.email) return findByEmail(client, who.email);
+async function lookUp(
+  client: ZohoClient,
+  who: Identity,
+  currencyCode?: string,
+): Promise<ZohoContactSummary | undefined> {
+  if (who.email) return findByEmail(client, who.email, currencyCode);
   return findByName(client, who.name, who.email);
 }
 
@@ -352,7 +381,11 @@ async function createContact(
   who: Identity,
   c: Normalized,
   billing: ZohoAddress | undefined,
+  { currencyId, currencyCode }: Pick<FindOrCreateContactOptions, "currencyId" | "currencyCode">,
 ): Promise<{ contactId: string; created: boolean }> {
+  // A contact found on the way counts only in the invoice's currency.
+  const usable = (found: ZohoContactSummary | undefined) =>
+    found && (!currencyCode || !found.currency_code || sameText(found.currency_code, currencyCode)) ? found : undefined;
   const names = [who.name];
   if (who.email && !who.fallback && who.name !== who.email) names.push(`${who.name} (${who.email})`);
   for (let n = 2; n <= MAX_NAME_SUFFIX; n++) names.push(`${who.name} #${n}`);
@@ -361,18 +394,19 @@ async function createContact(
   for (const [i, name] of names.entries()) {
     if (i > 0) {
       // An earlier run may have created this disambiguated contact for the same customer.
-      const existing = await findByName(client, name, who.email);
+      const existing = usable(await findByName(client, name, who.email));
       if (existing) return { contactId: existing.contact_id, created: false };
     }
     try {
-      const res = await client.post<ZohoContactResponse>("/contacts", contactPayload(name, who, c, billing));
+      const payload = { ...contactPayload(name, who, c, billing), ...(currencyId ? { currency_id: currencyId } : {}) };
+      const res = await client.post<ZohoContactResponse>("/contacts", payload);
       return { contactId: String(res.contact.contact_id), created: true };
     } catch (err) {
       if (!(err instanceof ZohoConflictError)) throw err;
       lastConflict = err;
       // Another worker may have created this very customer a moment ago.
       if (i === 0 && who.email) {
-        const raced = await findByEmail(client, who.email);
+        const raced = usable(await findByEmail(client, who.email, currencyCode));
         if (raced) return { contactId: raced.contact_id, created: false };
       }
     }

@@ -239,6 +239,11 @@ export interface ZohoLineItemPayload {
 export interface ZohoInvoicePayload {
   customer_id: string;
   currency_id?: string;
+  /** Base-currency units per one unit of the invoice currency (1 when the invoice is in the base currency). */
+  exchange_rate?: number;
+  /** The store's business location (required by Zoho when the organization has several). */
+  location_id?: string;
+  salesperson_name?: string;
   /** yyyy-mm-dd */
   date: string;
   /** The Shopify order name (#1001): our idempotency lookup key (design §5). */
@@ -313,6 +318,9 @@ export interface ZohoInvoice {
   customer_name?: string;
   currency_id?: string;
   currency_code?: string;
+  exchange_rate?: number;
+  location_id?: string;
+  salesperson_name?: string;
   is_inclusive_tax: boolean;
   line_items: ZohoInvoiceLineItem[];
   sub_total: number;
@@ -354,4 +362,27 @@ export interface ZohoInvoiceResponse extends ZohoEnvelope {
 export interface ZohoInvoicesResponse extends ZohoEnvelope {
   invoices: ZohoInvoiceSummary[];
   page_context?: ZohoPageContext;
+}
+
+// ---------------------------------------------------------------- currencies [OAS:currency]
+
+/** GET /settings/currencies item. */
+export interface ZohoCurrency {
+  currency_id: string;
+  currency_code: string;
+  currency_name?: string;
+  currency_symbol?: string;
+  price_precision?: number;
+  is_base_currency?: boolean;
+  exchange_rate?: number;
+  effective_date?: string;
+}
+
+/** GET /settings/currencies/{id}/exchangerates item. */
+export interface ZohoExchangeRate {
+  exchange_rate_id?: string;
+  currency_id?: string;
+  currency_code?: string;
+  effective_date: string;
+  rate: number;
 }

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { currencyDecimals } from "~/sync/money";
 import type { OrderFixture, TaxesFixture } from "./order-fixtures";
 import type * as ZohoBooksSim from "~test/harness/zoho-books";
 
@@ -18,6 +19,8 @@ export interface CorpusGroup {
   timezone: string;
   /** SKUs the organization knows as Zoho items (product lines link to them). */
   itemSkus: string[];
+  /** Currencies customers paid in that the organization has enabled besides its own (ADR 020). */
+  otherCurrencies: string[];
   fixtures: Array<{ file: string; fixture: OrderFixture }>;
 }
 
@@ -29,10 +32,12 @@ export function loadCorpus(): CorpusGroup[] {
     const fixture = JSON.parse(readFileSync(path.join(FIXTURES, "orders", file), "utf8")) as OrderFixture;
     const s = fixture.settings;
     const itemSkus = Object.keys(s.itemIdsBySku ?? {});
+    // An order invoiced in the customer's currency belongs to the organization of its shop's currency.
+    const orgPrecision = s.currency ? currencyDecimals(s.organizationCurrency) : s.pricePrecision;
     const key = [
       fixture.taxes.replace(/\.json$/, ""),
       s.organizationCurrency.toLowerCase(),
-      s.pricePrecision,
+      orgPrecision,
       itemSkus.length ? "items" : "",
     ]
       .filter((p) => p !== "")
@@ -44,13 +49,16 @@ export function loadCorpus(): CorpusGroup[] {
         key,
         taxes,
         currency: s.organizationCurrency,
-        pricePrecision: s.pricePrecision,
+        pricePrecision: orgPrecision,
         timezone: s.timezone ?? "UTC",
         itemSkus,
+        otherCurrencies: [],
         fixtures: [],
       };
       groups.set(key, group);
     }
+    const other = s.currency?.currencyCode;
+    if (other && other !== group.currency && !group.otherCurrencies.includes(other)) group.otherCurrencies.push(other);
     group.fixtures.push({ file, fixture });
   }
   return [...groups.values()];
@@ -82,6 +90,8 @@ export function seedGroupOrganization(
       taxes: g.taxes.map((m) => m.tax_name),
     })),
   });
+  // Enabled without a rate of Zoho's own: the rate is the one the order implies.
+  for (const code of group.otherCurrencies) books.zohoBooks.addCurrency(org.organization.organization_id, code);
   for (const sku of group.itemSkus)
     books.zohoBooks.seedItem(org.organization.organization_id, { name: `Item ${sku}`, sku });
   return org;

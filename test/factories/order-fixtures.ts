@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 import type { MappingErrorCode, MappingSettings, PaidOrder } from "~/sync/mapping";
 import { invoicesCurrentState } from "~/sync/mapping/kept";
 import type { ZohoTax, ZohoTaxGroup } from "~/zoho/types";
+import { impliedRate } from "~/sync/invoice-currency";
+import { currencyDecimals } from "~/sync/money";
+import { buildMultiCurrencyOrder, type MultiCurrencySpec } from "./multi-currency-order";
 import { buildOrder, type OrderSpec, type TaxSpec } from "./order";
 import { REFERENCE_1001, REFERENCE_1006, REFERENCE_1029 } from "./reference-orders";
 
@@ -907,6 +910,79 @@ const entries: Entry[] = [
     taxes: "kw.json",
     settings: { pricePrecision: 3, organizationCurrency: "KWD", timezone: "Asia/Kuwait" },
   },
+  // ---------------------------------------------------------------- invoiced in the customer's currency (ADR 020)
+  presentmentEntry({
+    file: "presentment-eur-shop-usd-customer.json",
+    description:
+      "EUR shop (VAT included), the customer paid in USD (Shopify Markets): invoiced in USD from presentmentMoney, " +
+      "exchange rate to the EUR organization implied by the order; a 10 % code over 22 % and 10 % lines.",
+    spec: {
+      name: "#8001",
+      ...IT,
+      ...giulia,
+      presentment: { currency: "USD", rate: "1.0843" },
+      processedAt: "2026-10-02T08:30:00Z",
+      lines: [
+        { title: "Grembiule", variant: "Blu", sku: "GREM-B", quantity: 3, price: "19.99", taxes: IVA22 },
+        { title: "Olio extravergine 1L", sku: "OLIO-1L", quantity: 2, price: "12.90", taxes: IVA10 },
+      ],
+      discounts: [{ kind: "code", label: "AMERICA10", value: { percent: "10" }, target: "order" }],
+      shipping: [{ title: "DHL Express", price: "24.90", taxes: IVA22 }],
+    },
+    taxes: "it.json",
+    settings: IT_SETTINGS,
+    expect: {
+      date: "2026-10-02",
+      lines: [
+        ["Grembiule - Blu", "IVA 22"],
+        ["Olio extravergine 1L", "IVA 10"],
+        ["Discount AMERICA10 (22%)", "IVA 22"],
+        ["Discount AMERICA10 (10%)", "IVA 10"],
+        ["Shipping: DHL Express", "IVA 22"],
+      ],
+    },
+  }),
+  presentmentEntry({
+    file: "presentment-jpy-customer.json",
+    description:
+      "USD shop (New York tax on top), the customer paid in JPY (0 decimals): every line, tax and the total in whole yen.",
+    spec: {
+      name: "#8002",
+      ...US,
+      ...sam,
+      presentment: { currency: "JPY", rate: "151.37" },
+      processedAt: "2026-10-03T01:15:00Z",
+      lines: [
+        { title: "Canvas tote", sku: "TOTE-1", quantity: 3, price: "19.99", taxes: NYC },
+        { title: "Desk lamp", variant: "Brass", sku: "LAMP-B", quantity: 1, price: "149.00", taxes: NYC },
+      ],
+      shipping: [{ title: "UPS Worldwide", price: "39.95", taxes: NYC }],
+    },
+    taxes: "us-ny.json",
+    settings: NY_SETTINGS,
+    expect: { date: "2026-10-02" },
+  }),
+  presentmentEntry({
+    file: "presentment-kwd-customer.json",
+    description:
+      "EUR shop (VAT included), the customer paid in KWD (3 decimals): amounts to the fils, a fixed 5.00 EUR discount converted.",
+    spec: {
+      name: "#8003",
+      ...IT,
+      ...giulia,
+      presentment: { currency: "KWD", rate: "0.3317" },
+      processedAt: "2026-10-04T12:00:00Z",
+      lines: [
+        { title: "Caffè 250g", quantity: 7, price: "2.49", taxes: IVA10 },
+        { title: "Grembiule", quantity: 1, price: "19.99", taxes: IVA22 },
+      ],
+      discounts: [{ kind: "manual", label: "Cliente fedele", value: { amount: "5.00" }, target: "order" }],
+      shipping: [{ title: "Aramex", price: "18.00", taxes: IVA22 }],
+    },
+    taxes: "it.json",
+    settings: IT_SETTINGS,
+    expect: { date: "2026-10-04" },
+  }),
   {
     file: "usd-price-precision-3.json",
     description: "A USD shop whose Zoho org keeps 3 decimals on prices: amounts still reconcile to the cent.",
@@ -1153,13 +1229,42 @@ function tooManyLines(): Entry {
   };
 }
 
+/**
+ * An order the customer paid in another currency, invoiced in that currency: precision of that
+ * currency, exchange rate to the organization (the shop currency) implied by the order's two totals.
+ */
+function presentmentEntry(e: Omit<Entry, "spec" | "order"> & { spec: MultiCurrencySpec }): Entry {
+  const order = buildMultiCurrencyOrder(e.spec);
+  const code = e.spec.presentment.currency;
+  const rate = impliedRate(
+    code,
+    e.settings.organizationCurrency,
+    { amount: order.totalPriceSet.shopMoney.amount, currencyCode: order.currencyCode },
+    { amount: order.totalPriceSet.presentmentMoney.amount, currencyCode: code },
+  );
+  return {
+    file: e.file,
+    description: e.description,
+    order,
+    taxes: e.taxes,
+    settings: {
+      ...e.settings,
+      pricePrecision: currencyDecimals(code),
+      currency: { bag: "presentment", currencyCode: code, exchangeRate: rate!.toFixed() },
+    },
+    ...(e.expect ? { expect: e.expect } : {}),
+  };
+}
+
 export function buildFixtures(): Array<{ file: string; fixture: OrderFixture }> {
   return [...entries, tooManyLines()].map((e) => {
     const order = e.order ?? buildOrder(e.spec!);
     const expect = { ...e.expect };
-    // What the invoice must total: the order after its edits, or as sold once refunded (mapping/kept.ts).
-    if (!expect.error)
-      expect.total = (invoicesCurrentState(order) ? order.currentTotalPriceSet : order.totalPriceSet).shopMoney.amount;
+    // What the invoice must total, in the invoice's money bag: the order after its edits, or as sold once
+    // refunded (mapping/kept.ts).
+    const bag = e.settings.currency?.bag === "presentment" ? "presentmentMoney" : "shopMoney";
+    const totalSet = invoicesCurrentState(order) ? order.currentTotalPriceSet : order.totalPriceSet;
+    if (!expect.error) expect.total = totalSet[bag].amount;
     return {
       file: e.file,
       fixture: { description: e.description, order, taxes: e.taxes, settings: e.settings, expect },

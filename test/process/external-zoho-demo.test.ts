@@ -30,7 +30,15 @@ it("the demo against an external Zoho-compatible server with real Zoho's quirks:
     // for 10 minutes, and this test would then wait on that, not on the app. 429s — on a contact search,
     // on the rounding PUT — are covered by app/sync/sync-order.faults.test.ts, app/zoho/learned-limits
     // and `npm run demo`.
-    args: ["--port", String(port), "--quirks", "lag,expiry,drop,http200,invoice-rounding,unique-field"],
+    // A second currency enabled: one customer pays in CHF and is invoiced in it (ADR 020).
+    args: [
+      "--port",
+      String(port),
+      "--quirks",
+      "lag,expiry,drop,http200,invoice-rounding,unique-field",
+      "--second-currency",
+      "CHF",
+    ],
     forwardShopify: false,
   });
   children.push(server);
@@ -59,9 +67,10 @@ it("the demo against an external Zoho-compatible server with real Zoho's quirks:
   const out = demo.output();
   expect(code, out).toBe(0);
   expect(out).toContain("not simulated");
-  expect(out).toMatch(/✓ 12 orders: every Zoho total equals its Shopify total to the cent/);
+  expect(out).toMatch(/✓ 13 orders: every Zoho total equals its Shopify total to the cent/);
+  expect(out).toMatch(/customer paid in CHF .* CHF .* CHF +synced/);
   expect(out).toMatch(/tax rate the organization lacks .* needs_attention: unknown_tax_rate \(expected\)/);
-  expect(out.match(/ {2}synced( \(adjustment corrected\))?$/gm)?.length).toBe(11);
+  expect(out.match(/ {2}synced( \(adjustment corrected\))?$/gm)?.length).toBe(12);
 
   await server.stop({ graceMs: 5_000 });
   const line = server
@@ -70,8 +79,8 @@ it("the demo against an external Zoho-compatible server with real Zoho's quirks:
     .find((l) => l.startsWith("ZOHO_SERVER_SUMMARY "));
   expect(line, server.output()).toBeDefined();
   const summary = JSON.parse(line!.slice("ZOHO_SERVER_SUMMARY ".length)) as ServerSummary;
-  expect(summary.invoices).toBe(11);
-  expect(Object.values(summary.byReference)).toEqual(Array(11).fill(1));
+  expect(summary.invoices).toBe(12);
+  expect(Object.values(summary.byReference)).toEqual(Array(12).fill(1));
   // Every injected quirk was met (drops, 200-errors), and our limiter kept under 100/min.
   expect(summary.pendingFaults).toBe(0);
   expect(summary.rateLimited).toBe(0);

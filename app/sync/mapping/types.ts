@@ -3,6 +3,7 @@ import type { PaidOrderFragment } from "~/types/admin.generated";
 import type { ZohoInvoicePayload, ZohoTaxTableEntry } from "~/zoho/types";
 import type { Decimal } from "../money";
 import type { TaxMatch } from "../tax-match";
+import type { MoneyBagChoice } from "./money-bag";
 
 /** The mapping's input: `order { ...PaidOrder }` from app/shopify/paid-order.ts. */
 export type PaidOrder = PaidOrderFragment;
@@ -16,8 +17,15 @@ export type MoneyBag = LineItem["originalUnitPriceSet"];
 export interface MappingSettings {
   /** Zoho organization `price_precision` (0–3): Zoho rounds line rates to it. */
   pricePrecision: number;
-  /** Zoho organization currency; must equal the shop currency (v1). */
+  /** Zoho organization (base) currency. Without `currency` it must equal the shop currency (v1). */
   organizationCurrency: string;
+  /**
+   * The invoice's currency and where its amounts come from (ADR 020). Absent: shop money, and the
+   * organization must be in the shop currency (the preview without options, v1 callers).
+   */
+  currency?: InvoiceCurrency;
+  /** This store's reference prefix ("EU" → reference "EU-#1001"); none by default. */
+  referencePrefix?: string;
   /** Shop IANA timezone (`shop.ianaTimezone`); without it the offset written in processedAt is used. */
   timezone?: string;
   /** Zoho item ids by Shopify SKU (an item index, or the preview's `--items`). */
@@ -40,6 +48,20 @@ export interface MappingSettings {
 }
 
 export type DiscountStyle = "negative" | "lines";
+
+export interface InvoiceCurrency {
+  /** "shop": `shopMoney`; "presentment": every amount from `presentmentMoney` (what the customer paid). */
+  bag: MoneyBagChoice;
+  /** The invoice currency: must be the chosen bag's currency (checked). */
+  currencyCode: string;
+  /** Zoho's currency_id for it; the preview knows none and leaves it out. */
+  currencyId?: string;
+  /**
+   * Organization base-currency units per one invoice-currency unit (Zoho's `exchange_rate`), a decimal
+   * string. Required when the invoice currency is not the organization's.
+   */
+  exchangeRate?: string;
+}
 
 /** POST /invoices body without `customer_id` (the contact is resolved by the orchestration). */
 export type InvoiceDraft = Omit<ZohoInvoicePayload, "customer_id">;
@@ -65,7 +87,12 @@ export interface MappedInvoice {
   lineSources: LineSource[];
   /** `currentTotalPriceSet` (or `totalPriceSet` once refunded, mapping/kept.ts) in currency precision: the total the Zoho invoice must show. */
   expectedTotal: string;
+  /** The invoice currency. */
   currencyCode: string;
+  /** Zoho's exchange_rate to the organization currency ("1" when the invoice is in it). */
+  exchangeRate: string;
+  /** What the customer paid (`totalPriceSet.presentmentMoney`), when Shopify gave it. */
+  customerPaid: { amount: string; currencyCode: string } | null;
   taxChoices: TaxChoice[];
   /** The largest "Rounding" adjustment rounding explains (mapping/tax-agreement.ts); beyond it, needs attention. */
   roundingTolerance: string;

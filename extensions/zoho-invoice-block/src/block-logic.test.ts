@@ -283,6 +283,13 @@ describe("what is rendered", () => {
     expect(vm.buttons.find((b) => b.action === "open")).toMatchObject({ href: INVOICE.url });
   });
 
+  it("an invoice in another currency than the customer paid or the organization keeps shows both and the rate", () => {
+    const o = order({ state: "draft" });
+    o.invoice!.currencyNote = "Customer paid 48.04 USD · 1 EUR = 1 EUR";
+    expect(viewModel(ready(o)).rows[3]).toEqual({ label: "Currencies", value: o.invoice!.currencyNote });
+    expect(viewModel(ready(order({ state: "draft" }))).rows.map((r) => r.label)).not.toContain("Currencies");
+  });
+
   it("a Zoho total that differs is flagged, with the reason", () => {
     const o = order({
       state: "draft",

@@ -390,6 +390,8 @@ function readyModel(state: Extract<BlockState, { phase: "ready" }>): BlockViewMo
       value: money(invoice.zohoTotal, invoice.currencyCode),
       ...(mismatch ? { tone: "critical" as const } : {}),
     });
+    // Customer paid in another currency than booked, and the rate to the organization's (ADR 020).
+    if (invoice.currencyNote) rows.push({ label: "Currencies", value: invoice.currencyNote });
   } else if (order.orderTotal) {
     rows.push({ label: "Order total", value: money(order.orderTotal.amount, order.orderTotal.currencyCode) });
   }

@@ -3,6 +3,7 @@
 import { http, HttpResponse, type HttpHandler } from "msw";
 import { isValidAccessToken, zohoNow } from "../zoho-accounts";
 import { routeContacts } from "./contacts";
+import { routeCurrencies } from "./currencies";
 import { routeCustomFields } from "./customfields";
 import {
   concurrencyRefusal,
@@ -39,6 +40,7 @@ async function route(
   if (root === "settings" && id === "taxes" && seg.length <= 3) return routeTaxes(req);
   if (root === "settings" && id === "taxgroups" && seg.length <= 3) return routeTaxGroups(req);
   if (root === "settings" && id === "customfields") return routeCustomFields(req);
+  if (root === "settings" && id === "currencies") return routeCurrencies(req);
   if (root === "contacts" && seg.length <= 2) return routeContacts(req);
   if (root === "items" && seg.length <= 2) return routeItems(req);
   if (root === "invoices") return routeInvoices(req);

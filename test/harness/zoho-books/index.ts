@@ -224,14 +224,49 @@ export const zohoBooks = {
     zohoBooks.org(organizationId).settings.upsertSupported = supported;
   },
 
-  /** Enables another currency in the organization (Settings › Currencies); returns its currency_id. */
-  addCurrency(organizationId: string, currencyCode: string): string {
+  /**
+   * Enables another currency in the organization (Settings › Currencies) — the "second currency
+   * enabled" switch — with its exchange rates to the base currency; returns its currency_id.
+   */
+  addCurrency(
+    organizationId: string,
+    currencyCode: string,
+    opts: { pricePrecision?: number; rates?: Array<{ date: string; rate: number }> } = {},
+  ): string {
     const org = zohoBooks.org(organizationId);
     const known = [...org.currencies.values()].find((c) => c.currency_code === currencyCode);
-    if (known) return known.currency_id;
-    const currency = { currency_id: newId(), currency_code: currencyCode };
+    const currency = known ?? { currency_id: newId(), currency_code: currencyCode };
+    if (opts.pricePrecision !== undefined) currency.price_precision = opts.pricePrecision;
     org.currencies.set(currency.currency_id, currency);
+    for (const r of opts.rates ?? []) zohoBooks.addExchangeRate(organizationId, currencyCode, r.date, r.rate);
     return currency.currency_id;
+  },
+
+  /** An exchange rate the merchant added in Zoho (base-currency units per unit), effective from `date`. */
+  addExchangeRate(organizationId: string, currencyCode: string, date: string, rate: number): void {
+    const org = zohoBooks.org(organizationId);
+    const currency = [...org.currencies.values()].find((c) => c.currency_code === currencyCode);
+    if (!currency) throw new Error(`zoho-books simulator: ${currencyCode} is not enabled in ${organizationId}`);
+    currency.exchange_rates = [
+      ...(currency.exchange_rates ?? []),
+      { exchange_rate_id: newId(), effective_date: date, rate },
+    ];
+  },
+
+  /** A business location of the organization (Settings › Locations); returns its location_id. */
+  addLocation(organizationId: string, name: string): string {
+    const org = zohoBooks.org(organizationId);
+    const id = newId();
+    org.locations = new Map([...(org.locations ?? []), [id, name]]);
+    return id;
+  },
+
+  /** Disables a currency again (tests of "not enabled"); the base currency stays. */
+  removeCurrency(organizationId: string, currencyCode: string): void {
+    const org = zohoBooks.org(organizationId);
+    for (const c of org.currencies.values())
+      if (c.currency_code === currencyCode && c.currency_id !== org.organization.currency_id)
+        org.currencies.delete(c.currency_id);
   },
 
   seedContact(organizationId: string, input: SeedContactInput): SimContact {

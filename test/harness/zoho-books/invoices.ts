@@ -34,7 +34,7 @@ import {
   type SimLineInput,
   type SimOrganization,
 } from "./state";
-import { D, groupPercentage, invoiceTotals } from "./totals";
+import { D, groupPercentage, invoiceTotals, invoicePricePrecision } from "./totals";
 
 function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, existing?: SimInvoice): SimInvoiceInput {
   const customerId = optString(body, "customer_id");
@@ -42,13 +42,17 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
   const customer = org.contacts.get(customerId);
   if (!customer || customer.contact_type !== "customer") throw invalid("customer_id");
 
-  // An invoice is in its customer's currency (OAS: contacts and invoices carry currency_id).
+  // An invoice is in its customer's currency (OAS: contacts and invoices carry currency_id), one the
+  // organization has enabled, with an exchange rate to the base currency when it is another (OAS).
   const currencyId = optString(body, "currency_id");
+  if (currencyId !== undefined && !org.currencies.has(currencyId))
+    throw invalid("currency_id", "the currency is not enabled in this organization");
   if (currencyId !== undefined && currencyId !== customerCurrencyId(org, customer.contact_id)) {
     throw invalid("currency_id", "the invoice's currency must be its customer's currency");
   }
-
   const date = optString(body, "date") ?? new Date(zohoNow()).toISOString().slice(0, 10);
+  const exchangeRate = parseExchangeRate(org, body, customerCurrencyId(org, customer.contact_id), date);
+
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
     throw invalid("date", "use yyyy-mm-dd");
 
@@ -113,6 +117,13 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
     };
   });
 
+  // OAS: location_id "required if your organization has multiple locations configured".
+  const locationId = optString(body, "location_id") || undefined;
+  const locations = org.locations ?? new Map<string, string>();
+  if (locationId !== undefined && !locations.has(locationId)) throw invalid("location_id");
+  if (locationId === undefined && locations.size > 1)
+    throw invalid("location_id", "select a location, the organization has several");
+  const salesperson = optString(body, "salesperson_name", 200) || undefined;
   const referenceNumber = optString(body, "reference_number");
   const notes = optString(body, "notes");
   const adjustmentDescription = optString(body, "adjustment_description");
@@ -122,11 +133,39 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
     is_inclusive_tax: optBoolean(body, "is_inclusive_tax") ?? false,
     line_items: lines,
     adjustment: optNumber(body, "adjustment") ?? 0,
+    exchange_rate: exchangeRate,
+    ...(locationId ? { location_id: locationId } : {}),
+    ...(salesperson ? { salesperson_name: salesperson } : {}),
     ...(referenceNumber !== undefined ? { reference_number: referenceNumber } : {}),
     ...(notes !== undefined ? { notes } : {}),
     ...(adjustmentDescription !== undefined ? { adjustment_description: adjustmentDescription } : {}),
     custom_fields: parseCustomFields(org, body.custom_fields, existing?.input.custom_fields),
   };
+}
+
+/**
+ * `exchange_rate` (OAS: required when the invoice currency is not the base currency; 1 in it). Left
+ * out, the organization's own rate for the invoice date is used, as Zoho's form does; without one the
+ * invoice is refused (wording (sim)).
+ */
+function parseExchangeRate(
+  org: SimOrganization,
+  body: Record<string, unknown>,
+  currencyId: string,
+  date: string,
+): number {
+  const rate = optNumber(body, "exchange_rate");
+  if (currencyId === org.organization.currency_id) {
+    if (rate !== undefined && rate !== 1) throw invalid("exchange_rate", "must be 1 in the base currency");
+    return 1;
+  }
+  const own = (org.currencies.get(currencyId)?.exchange_rates ?? [])
+    .filter((r) => r.effective_date <= date)
+    .sort((a, b) => b.effective_date.localeCompare(a.effective_date))[0]?.rate;
+  const effective = rate ?? own;
+  if (effective === undefined || !(effective > 0))
+    throw invalid("exchange_rate", "enter the exchange rate of the currency");
+  return effective;
 }
 
 /** The currency of a customer: its own, else the organization's base currency. */
@@ -205,8 +244,8 @@ function updateInvoice(org: SimOrganization, invoice: SimInvoice, body: Record<s
 export type SimRenderedInvoice = ZohoInvoice & { custom_fields: RenderedCustomField[] };
 
 export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRenderedInvoice {
-  const pp = org.organization.price_precision;
   const input = invoice.input;
+  const pp = invoicePricePrecision(org, input.customer_id);
   const totals = invoiceTotals(org, input);
   const customer = org.contacts.get(input.customer_id);
   const currency = org.currencies.get(customerCurrencyId(org, input.customer_id))!;
@@ -247,6 +286,11 @@ export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRen
     customer_name: customer?.contact_name ?? "",
     currency_id: currency.currency_id,
     currency_code: currency.currency_code,
+    exchange_rate: input.exchange_rate ?? 1,
+    ...(input.location_id
+      ? { location_id: input.location_id, location_name: org.locations?.get(input.location_id) ?? "" }
+      : {}),
+    salesperson_name: input.salesperson_name ?? "",
     is_inclusive_tax: input.is_inclusive_tax,
     line_items: lineItems,
     sub_total: totals.sub_total.toNumber(),

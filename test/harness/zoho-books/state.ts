@@ -50,6 +50,16 @@ export interface SimOrgSettings {
 export interface SimCurrency {
   currency_id: string;
   currency_code: string;
+  /** Decimals Zoho keeps on prices in this currency (default: its ISO minor units; the base: the org's). */
+  price_precision?: number;
+  /** Settings › Currencies › exchange rates: base-currency units per one unit, from `effective_date` on. */
+  exchange_rates?: SimExchangeRate[];
+}
+
+export interface SimExchangeRate {
+  exchange_rate_id: string;
+  effective_date: string;
+  rate: number;
 }
 
 /** An invoice custom field (Zoho Books › Settings › Preferences › Invoices › Field Customization). */
@@ -133,6 +143,10 @@ export interface SimInvoiceInput {
   adjustment: number;
   adjustment_description?: string;
   notes?: string;
+  /** Base-currency units per invoice-currency unit (1 in the base currency). */
+  exchange_rate?: number;
+  location_id?: string;
+  salesperson_name?: string;
   /** Custom field values by customfield_id (empty values are not kept). */
   custom_fields: Map<string, string>;
 }
@@ -176,6 +190,8 @@ export interface SimOrganization {
   currencies: Map<string, SimCurrency>;
   /** Invoice custom fields by customfield_id, in creation order. */
   invoiceCustomFields: Map<string, SimCustomField>;
+  /** Business locations by location_id (`zohoBooks.addLocation`); with two or more an invoice needs one. */
+  locations?: Map<string, string>;
   nextInvoiceNumber: number;
   /** The id of a tax, compound tax or tax group by its name (throws when unknown — test helper). */
   taxId(name: string): string;

@@ -116,9 +116,9 @@ describe("zoho-books simulator: contact currencies", () => {
 
     const invoice = await books("POST", "/invoices", {
       org,
-      body: { ...invoiceBody(org), customer_id: usd.contact_id },
+      body: { ...invoiceBody(org), customer_id: usd.contact_id, exchange_rate: 0.9 },
     });
-    expect(invoice.json.invoice).toMatchObject({ currency_code: "USD", currency_id: usdId });
+    expect(invoice.json.invoice).toMatchObject({ currency_code: "USD", currency_id: usdId, exchange_rate: 0.9 });
 
     const eurRefused = await books("POST", "/invoices", {
       org,

@@ -3,6 +3,7 @@
 import { Decimal } from "decimal.js";
 import { SimError } from "./http";
 import type { SimInvoiceInput, SimOrganization, SimTaxGroup, TaxRounding } from "./state";
+import { currencyPricePrecision } from "./currencies";
 
 /** Money math: half-up (away from zero on ties, like Java's BigDecimal.HALF_UP), no float sums. */
 export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
@@ -149,9 +150,16 @@ export function invoiceTotals(org: SimOrganization, input: SimInvoiceInput): Inv
     })),
     {
       isInclusiveTax: input.is_inclusive_tax,
-      pricePrecision: org.organization.price_precision,
+      pricePrecision: invoicePricePrecision(org, input.customer_id),
       taxRounding: org.settings.taxRounding,
       adjustment: input.adjustment,
     },
   );
+}
+
+/** An invoice rounds to its currency's precision (its customer's currency; the org's for the base one). */
+export function invoicePricePrecision(org: SimOrganization, customerId: string): number {
+  const currencyId = org.contacts.get(customerId)?.currency_id ?? org.organization.currency_id;
+  const currency = org.currencies.get(currencyId);
+  return currency ? currencyPricePrecision(org, currency) : org.organization.price_precision;
 }

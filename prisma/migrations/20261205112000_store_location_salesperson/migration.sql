@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ZohoConnection" ADD COLUMN     "salespersonName" TEXT,
+ADD COLUMN     "zohoLocationId" TEXT;
