@@ -53,6 +53,7 @@ function withShopifyTax(order: PaidOrder, charged: string): PaidOrder {
   return {
     ...order,
     totalPriceSet: money(total),
+    currentTotalPriceSet: money(total),
     totalTaxSet: money(new Decimal(order.totalTaxSet?.shopMoney.amount ?? 0).plus(diff).toFixed(2)),
     lineItems: {
       ...order.lineItems,
