@@ -24,6 +24,7 @@ function scripted(answers: Answer[]) {
               legacyResourceId: id,
               name: `#${id}`,
               updatedAt: "2026-11-01T10:00:00Z",
+              processedAt: "2026-10-31T09:00:00Z",
             })),
           },
         },
@@ -73,7 +74,12 @@ describe("searchOrderIds", () => {
       [["3", "4"], "c4"],
       [["5"], null],
     ]);
-    expect(pages[0]!.nodes[0]).toEqual({ legacyResourceId: "1", name: "#1", updatedAt: "2026-11-01T10:00:00Z" });
+    expect(pages[0]!.nodes[0]).toEqual({
+      legacyResourceId: "1",
+      name: "#1",
+      updatedAt: "2026-11-01T10:00:00Z",
+      processedAt: "2026-10-31T09:00:00Z",
+    });
     // By last update unless asked otherwise (the scan's checkpoint follows updates).
     expect(calls).toEqual([
       { first: 2, after: "c0", query: "financial_status:paid", sortKey: "UPDATED_AT" },

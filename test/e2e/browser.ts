@@ -87,6 +87,11 @@ export async function openHydrated(page: Page, url: string): Promise<void> {
   const res = await page.goto(url, { waitUntil: "load", timeout: 60_000 });
   if (!res || res.status() !== 200)
     throw new Error(`GET ${url} answered ${res?.status()}: ${(await res?.text())?.slice(0, 300)}`);
+  await waitForHydration(page);
+}
+
+/** After a goto or a reload: the page is interactive (and a screenshot cannot race React's hydration). */
+export async function waitForHydration(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
       const w = window as unknown as { __remixRouter?: { state: { initialized: boolean } } };

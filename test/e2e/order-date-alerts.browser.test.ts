@@ -19,6 +19,7 @@ import {
   launchChromium,
   newAppContext,
   openHydrated,
+  waitForHydration,
   PHONE,
   seriousA11yViolations,
   type AppPage,
@@ -169,6 +170,7 @@ describe("Settings: failure alerts", { timeout: 60_000 }, () => {
       });
       expect(catcher.mails.filter((m) => m.to.includes(`books-${label}@bottega.example`))).toHaveLength(1);
       await page.reload();
+      await waitForHydration(page);
       await page.getByText(/Last alert sent .* GMT\+1\./).waitFor();
       if (label === "phone") expect(await horizontalOverflow(page)).toBe(0);
       await checkAndShoot(tab, `settings-alerts-${label}`);
