@@ -14,12 +14,15 @@ import { createRedis, redisPrefix } from "~/redis/redis.server";
 export const SYNC_ORDER_QUEUE = "sync-order";
 /** Maintenance: the 10-minute catch-up (fan-out per shop) and the sweep that resumes parked shops. */
 export const SCAN_QUEUE = "scan";
+/** One job per Shopify refund: its Zoho credit note (ADR 022). */
+export const SYNC_REFUND_QUEUE = "sync-refund";
 
 export const JOB = {
   syncOrder: "sync-order",
   scanAll: "scan-all",
   scanShop: "scan-shop",
   resumePaused: "resume-paused",
+  syncRefund: "sync-refund",
 } as const;
 
 export const SCHEDULER = { scanAll: "scan-all", resumePaused: "resume-paused" } as const;
@@ -33,6 +36,12 @@ export interface SyncOrderJobData {
 }
 
 export type ScanJobData = { shop?: string };
+
+export interface SyncRefundJobData {
+  shop: string;
+  /** Numeric refund id as a string. */
+  refundId: string;
+}
 
 export type SyncOrderSource = "manual" | "webhook" | "scan" | "backfill";
 
@@ -64,6 +73,7 @@ export interface QueueSet {
   prefix: string;
   syncOrder: Queue<SyncOrderJobData>;
   scan: Queue<ScanJobData>;
+  syncRefund: Queue<SyncRefundJobData>;
   close(): Promise<void>;
 }
 
@@ -80,16 +90,19 @@ export function createQueueSet(opts: CreateQueueSetOptions = {}): QueueSet {
   const prefix = opts.prefix ?? redisPrefix;
   const syncOrder = new Queue<SyncOrderJobData>(SYNC_ORDER_QUEUE, { connection, prefix });
   const scan = new Queue<ScanJobData>(SCAN_QUEUE, { connection, prefix });
+  const syncRefund = new Queue<SyncRefundJobData>(SYNC_REFUND_QUEUE, { connection, prefix });
   // Without a listener an unreachable Redis would crash the process through an unhandled 'error'.
   const ignore = () => {};
   syncOrder.on("error", ignore);
   scan.on("error", ignore);
+  syncRefund.on("error", ignore);
   return {
     prefix,
     syncOrder,
     scan,
+    syncRefund,
     async close() {
-      await Promise.allSettled([syncOrder.close(), scan.close()]);
+      await Promise.allSettled([syncOrder.close(), scan.close(), syncRefund.close()]);
       if (ownConnection) await ownConnection.quit().catch(() => ownConnection.disconnect());
     },
   };
@@ -202,4 +215,33 @@ export async function nextSyncTries(
     if (score !== null && score !== undefined) result.set(orderId, new Date(Math.floor(Number(score) / 0x1000)));
   });
   return result;
+}
+
+export function syncRefundJobId(shop: string, refundId: string): string {
+  if (!shop || !refundId) throw new Error("syncRefundJobId needs a shop and a refund id");
+  return `refund__${shop}__${refundId}`;
+}
+
+/**
+ * Adds the sync-refund job of one refund, once (a waiting, running or delayed job is left alone; a
+ * finished one is removed first so a retry is possible). The RefundSync claim is the real guard.
+ */
+export async function enqueueSyncRefund(
+  input: SyncRefundJobData,
+  opts: { queues?: QueueSet } = {},
+): Promise<EnqueueResult> {
+  const queue = (opts.queues ?? getQueues()).syncRefund;
+  const jobId = syncRefundJobId(input.shop, input.refundId);
+  const existing = await queue.getJob(jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state !== "completed" && state !== "failed" && state !== "unknown") return { jobId, outcome: "exists", state };
+    await existing.remove().catch(() => undefined);
+  }
+  await queue.add(
+    JOB.syncRefund,
+    { shop: input.shop, refundId: input.refundId },
+    { ...SYNC_ORDER_JOB_OPTIONS, jobId, priority: PRIORITY.webhook },
+  );
+  return { jobId, outcome: "added" };
 }

@@ -12,10 +12,17 @@ import {
   SCHEDULER,
   SYNC_BACKOFF_TYPE,
   SYNC_ORDER_QUEUE,
+  SYNC_REFUND_QUEUE,
   type QueueSet,
   type ScanJobData,
   type SyncOrderJobData,
+  type SyncRefundJobData,
 } from "~/queue/queues.server";
+import {
+  createSyncRefundProcessor,
+  type SyncRefundJobResult,
+  type SyncRefundWorkerConfig,
+} from "~/queue/sync-refund.worker.server";
 import { createRedis, redisPrefix } from "~/redis/redis.server";
 import { createScanProcessor, type ScanJobResult, type ScanWorkerConfig } from "~/queue/scan.worker.server";
 import {
@@ -65,6 +72,8 @@ export interface StartWorkersOptions {
   /** Only these shops' scans and resumes (tests share one database between parallel files). */
   onlyShops?: ReadonlySet<string>;
   syncDeps?: SyncOrderWorkerConfig["syncDeps"];
+  /** Extra dependencies of each refund's sync (tests). */
+  refundDeps?: SyncRefundWorkerConfig["refundDeps"];
   log?: Logger;
 }
 
@@ -72,6 +81,7 @@ export interface RunningWorkers {
   queues: QueueSet;
   syncOrderWorker: Worker<SyncOrderJobData, SyncOrderJobResult>;
   scanWorker: Worker<ScanJobData, ScanJobResult>;
+  syncRefundWorker: Worker<SyncRefundJobData, SyncRefundJobResult>;
   close(): Promise<void>;
 }
 
@@ -130,7 +140,28 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
     { connection, prefix, concurrency: opts.scanConcurrency ?? WORKER_DEFAULTS.scanConcurrency },
   );
 
-  for (const worker of [syncOrderWorker, scanWorker] as Array<Worker<unknown, unknown>>) {
+  // Refunds: one credit note each (ADR 022); few and light, so a small concurrency.
+  const syncRefundWorker = new Worker<SyncRefundJobData, SyncRefundJobResult>(
+    SYNC_REFUND_QUEUE,
+    createSyncRefundProcessor({
+      log: opts.log,
+      ...(opts.policy ? { policy: opts.policy } : {}),
+      ...(opts.busyRecheckMs !== undefined ? { busyRecheckMs: opts.busyRecheckMs } : {}),
+      ...(opts.refundDeps ? { refundDeps: opts.refundDeps } : {}),
+    }),
+    {
+      connection,
+      prefix,
+      concurrency: 2,
+      maxStartedAttempts: opts.maxStartedAttempts ?? WORKER_DEFAULTS.maxStartedAttempts,
+      settings: {
+        backoffStrategy: (attemptsMade: number, type?: string) =>
+          type === SYNC_BACKOFF_TYPE ? syncBackoffMs(attemptsMade, backoff) : -1,
+      },
+    },
+  );
+
+  for (const worker of [syncOrderWorker, scanWorker, syncRefundWorker] as Array<Worker<unknown, unknown>>) {
     worker.on("error", (err) => log.error({ err, queue: worker.name }, "worker error"));
     worker.on("failed", (job: Job | undefined, err: Error) =>
       log.warn(
@@ -192,11 +223,12 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
     queues,
     syncOrderWorker,
     scanWorker,
+    syncRefundWorker,
     close() {
       closing ??= (async () => {
         connection.off("ready", onReconnect);
         // Workers first: close() waits for the running jobs, so none is cut off mid-Zoho-call.
-        await Promise.allSettled([syncOrderWorker.close(), scanWorker.close()]);
+        await Promise.allSettled([syncOrderWorker.close(), scanWorker.close(), syncRefundWorker.close()]);
         await queues.close();
         if (ownConnection) await ownConnection.quit().catch(() => ownConnection.disconnect());
         log.info("workers closed");

@@ -10,6 +10,7 @@ import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { recordSyncEvent } from "~/sync/events.server";
 import { deleteShopOrders, redactOrderMessages } from "~/sync/order-sync.server";
+import { deleteShopRefunds } from "~/sync/refund-sync.server";
 import { MalformedWebhookError } from "~/sync/webhooks.server";
 
 export const REDACTED_MESSAGE = "[removed at the customer's request]";
@@ -243,6 +244,7 @@ export async function redactShop(shop: string, { log = rootLogger }: { log?: Log
     prisma.contactLink.deleteMany({ where: { shop } }),
     prisma.taxCache.deleteMany({ where: { shop } }),
     prisma.backfill.deleteMany({ where: { shop } }), // its BackfillOrder rows cascade
+    deleteShopRefunds(shop), // refunds → credit notes (ADR 022): amounts and ids, gone with the shop
   ]);
   const result = {
     sessions: sessions.count,

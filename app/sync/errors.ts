@@ -83,3 +83,41 @@ export class RecoveryConflictError extends Error {
 export function isMappingError(err: unknown): err is MappingError {
   return err instanceof MappingError;
 }
+
+/**
+ * A refund arrived before its order's invoice exists (the order is still being sent): the refund waits
+ * and is tried again — delayed, not failed (ADR 022).
+ */
+export class RefundAwaitingInvoiceError extends Error {
+  override readonly name = "RefundAwaitingInvoiceError";
+
+  constructor(
+    readonly orderName: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`The refund waits for ${orderName}'s invoice to be created in Zoho Books; it becomes a credit note then.`);
+  }
+}
+
+/**
+ * A refund that cannot become a credit note: its order has no invoice from this app (paid before the app
+ * was installed, never sent, deleted, not invoiced on purpose). A person records it in Zoho Books.
+ */
+export class RefundNotCreditableError extends Error {
+  override readonly name = "RefundNotCreditableError";
+
+  constructor(
+    readonly code: "order_not_invoiced" | "invoice_void" | "invoice_missing",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** After an uncertain credit note create, Zoho's search does not list it yet: look again before creating. */
+export class CreditNoteNotListedYetError extends InvoiceNotListedYetError {
+  constructor(since: Date, retryAfterMs: number) {
+    super(since, retryAfterMs);
+    this.message = `An earlier attempt may have created the credit note, but Zoho Books does not list it yet; looking again in ${Math.ceil(retryAfterMs / 1000)} s before creating it.`;
+  }
+}

@@ -17,6 +17,11 @@ export type SyncEventKind =
   | "items_created"
   | "zoho_rules_changed"
   | "contact_currency"
+  // refunds → credit notes (app/sync/sync-refund.server.ts, ADR 022)
+  | "credit_note_created"
+  | "credit_note_recovered"
+  | "credit_note_applied"
+  | "refund_waiting"
   // intake, worker and compliance (app/sync/intake.server.ts, shop-pause.server.ts, compliance.server.ts)
   | "order_held"
   | "shop_paused"

@@ -3,6 +3,7 @@
 import { http, HttpResponse, type HttpHandler } from "msw";
 import { isValidAccessToken, zohoNow } from "../zoho-accounts";
 import { routeContacts } from "./contacts";
+import { routeCreditNotes } from "./creditnotes";
 import { routeCustomFields } from "./customfields";
 import {
   concurrencyRefusal,
@@ -42,6 +43,7 @@ async function route(
   if (root === "contacts" && seg.length <= 2) return routeContacts(req);
   if (root === "items" && seg.length <= 2) return routeItems(req);
   if (root === "invoices") return routeInvoices(req);
+  if (root === "creditnotes") return routeCreditNotes(req);
 
   throw new SimError(404, 5, "Invalid URL Passed");
 }

@@ -174,6 +174,8 @@ export function seedOrganization(input: SeedOrganizationInput = {}): SimOrganiza
     currencies: new Map([[currencyId, { currency_id: currencyId, currency_code: currencyCode }]]),
     invoiceCustomFields: new Map(),
     nextInvoiceNumber: 1,
+    creditNotes: new Map(),
+    nextCreditNoteNumber: 1,
     taxId(name: string): string {
       const tax = [...this.taxes.values()].find((t) => t.tax_name === name);
       if (tax) return tax.tax_id;

@@ -3,6 +3,7 @@
 // resetZohoBooks() so every module that imported it sees the reset.
 import type { ZohoAddress, ZohoContactPerson, ZohoInvoiceStatus, ZohoOrganization, ZohoTaxKind } from "~/zoho/types";
 import { zohoNow } from "../zoho-accounts";
+import type { SimCreditNote } from "./creditnotes";
 
 export const ZOHO_BOOKS_API_DOMAINS = [
   "https://www.zohoapis.com",
@@ -143,6 +144,8 @@ export interface SimInvoice {
   line_item_ids: string[];
   /** Sum of recorded payments (decimal string). */
   paid: string;
+  /** Sum of credit applied from credit notes (decimal string; absent = none). */
+  credited?: string;
   created_time: string;
   last_modified_time: string;
 }
@@ -174,6 +177,8 @@ export interface SimOrganization {
   /** Invoice custom fields by customfield_id, in creation order. */
   invoiceCustomFields: Map<string, SimCustomField>;
   nextInvoiceNumber: number;
+  creditNotes: Map<string, SimCreditNote>;
+  nextCreditNoteNumber: number;
   /** The id of a tax, compound tax or tax group by its name (throws when unknown — test helper). */
   taxId(name: string): string;
 }
