@@ -79,7 +79,10 @@ export class RefundClaim {
   private async beat(): Promise<void> {
     if (this.released || this.lostFlag) return;
     try {
-      const { count } = await prisma.refundSync.updateMany({ where: this.where(), data: { claimedAt: this.opts.now() } });
+      const { count } = await prisma.refundSync.updateMany({
+        where: this.where(),
+        data: { claimedAt: this.opts.now() },
+      });
       if (count === 0) this.markLost();
     } catch (err) {
       this.opts.log?.warn({ err }, "refund claim heartbeat failed");

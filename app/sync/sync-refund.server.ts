@@ -74,8 +74,7 @@ export type RefundOutcome =
   | { kind: "skipped"; reason: string };
 
 type RefundPlan =
-  | { kind: "create"; recovery: boolean; uncertainSince: Date | null }
-  | { kind: "finish"; creditNoteId: string };
+  { kind: "create"; recovery: boolean; uncertainSince: Date | null } | { kind: "finish"; creditNoteId: string };
 
 export type RefundMode = "auto" | "manual";
 
@@ -91,7 +90,11 @@ export function refundPlanFor(row: RefundSync, mode: RefundMode): RefundClaimDec
   return {
     take: true,
     status: "creating",
-    plan: { kind: "create", recovery: uncertain, uncertainSince: uncertain ? (row.createUncertainAt ?? row.claimedAt) : null },
+    plan: {
+      kind: "create",
+      recovery: uncertain,
+      uncertainSince: uncertain ? (row.createUncertainAt ?? row.claimedAt) : null,
+    },
   };
 }
 
@@ -171,9 +174,7 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
         customerId: invoice.customer_id,
         date: invoice.date,
         isInclusiveTax: invoice.is_inclusive_tax,
-        itemIdsByName: Object.fromEntries(
-          invoice.line_items.filter((l) => l.item_id).map((l) => [l.name, l.item_id!]),
-        ),
+        itemIdsByName: Object.fromEntries(invoice.line_items.filter((l) => l.item_id).map((l) => [l.name, l.item_id!])),
       },
       taxes,
       pricePrecision: settings.pricePrecision,
@@ -329,7 +330,11 @@ function creditEvents(
     events.push({
       kind: "credit_note_applied",
       message: `Applied ${formatMoney(applied.now, decimals)} ${currency} of credit note ${note.creditnote_number} to invoice ${invoice.invoice_number}`,
-      data: { creditNoteId: note.creditnote_id, invoiceId: invoice.invoice_id, amount: formatMoney(applied.now, decimals) },
+      data: {
+        creditNoteId: note.creditnote_id,
+        invoiceId: invoice.invoice_id,
+        amount: formatMoney(applied.now, decimals),
+      },
     });
   else if (applied.skipped === "draft")
     events.push({
@@ -361,7 +366,8 @@ async function recoverCreditNote(
   if (uncertainSince) {
     const settleMs = a.deps.searchSettleMs ?? env.ZOHO_SEARCH_SETTLE_SECONDS * 1000;
     const remaining = uncertainSince.getTime() + settleMs - a.now().getTime();
-    if (remaining > 0) throw new CreditNoteNotListedYetError(uncertainSince, Math.min(Math.max(remaining, 2_000), 15_000));
+    if (remaining > 0)
+      throw new CreditNoteNotListedYetError(uncertainSince, Math.min(Math.max(remaining, 2_000), 15_000));
   }
   return null;
 }

@@ -51,12 +51,7 @@ import {
 
 export type VerdictStatus = "failed" | "needs_attention";
 export type DelayReason =
-  | "rate_limit"
-  | "concurrency"
-  | "token_limit"
-  | "search_lag"
-  | "claimed_elsewhere"
-  | "awaiting_invoice";
+  "rate_limit" | "concurrency" | "token_limit" | "search_lag" | "claimed_elsewhere" | "awaiting_invoice";
 export type PauseReason = "daily_quota" | "needs_reauth";
 
 export type QueueAction =

@@ -97,7 +97,9 @@ export async function findCreditNotesByReference(
       if ((note.reference_number ?? "").trim() === wanted) found.push(withStringId(note));
     if (!res.page_context?.has_more_page) break;
   }
-  return found.sort((a, b) => a.creditnote_id.length - b.creditnote_id.length || a.creditnote_id.localeCompare(b.creditnote_id));
+  return found.sort(
+    (a, b) => a.creditnote_id.length - b.creditnote_id.length || a.creditnote_id.localeCompare(b.creditnote_id),
+  );
 }
 
 function withStringId<T extends { creditnote_id: string }>(note: T): T {

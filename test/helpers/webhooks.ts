@@ -22,6 +22,7 @@ export interface WebhookInit {
 const PATHS: Record<string, string> = {
   "orders/paid": "/webhooks/orders/paid",
   "app/uninstalled": "/webhooks/app/uninstalled",
+  "refunds/create": "/webhooks/refunds/create",
   "customers/data_request": "/webhooks/compliance",
   "customers/redact": "/webhooks/compliance",
   "shop/redact": "/webhooks/compliance",

@@ -67,7 +67,8 @@ function parseLines(org: SimOrganization, rawLines: unknown): SimCreditNoteLine[
     const name = optString(raw, "name") ?? item?.name;
     if (name === undefined || name.trim() === "") throw invalid("name");
     if (name.length > 100) throw invalid("name", "at most 100 characters");
-    if (org.settings.itemRequired && itemId === undefined) throw invalid("item_id", "select an item for every line item");
+    if (org.settings.itemRequired && itemId === undefined)
+      throw invalid("item_id", "select an item for every line item");
     const rate = optNumber(raw, "rate") ?? item?.rate;
     if (rate === undefined) throw invalid("rate");
     const quantity = optNumber(raw, "quantity") ?? 1;
@@ -256,7 +257,8 @@ function applyToInvoices(org: SimOrganization, note: SimCreditNote, body: Record
     const invoiceId = optString(entry, "invoice_id");
     const invoice = invoiceId ? org.invoices.get(invoiceId) : undefined;
     if (!invoice) throw invalid("invoice_id");
-    if (invoice.input.customer_id !== note.customer_id) throw invalid("invoice_id", "the invoice is another customer's");
+    if (invoice.input.customer_id !== note.customer_id)
+      throw invalid("invoice_id", "the invoice is another customer's");
     if (invoice.status === "draft" || invoice.status === "void")
       throw new SimError(400, 9004, `Credits cannot be applied to a ${invoice.status} invoice.`);
     const amount = new D(optNumber(entry, "amount_applied") ?? Number.NaN);
