@@ -19,6 +19,7 @@ import {
   updateOrderInvoiceDraft,
   type InvoiceActionResult,
 } from "~/sync/order-invoice.server";
+import { orderCreditNotes } from "~/sync/refund-sync.server";
 
 const METHODS = "GET, POST, PUT, DELETE, OPTIONS";
 
@@ -88,7 +89,9 @@ async function handle(request: Request, rawId: string | undefined): Promise<Resp
         return cors(res);
       }
     }
-    const { outcome, order, message, warning } = result;
+    const { outcome, message, warning } = result;
+    const creditNotes = await orderCreditNotes(session.shop, orderId);
+    const order = creditNotes.length ? { ...result.order, creditNotes } : result.order;
     const status = outcome === "created" ? 201 : outcome === "queued" ? 202 : 200;
     return cors(
       json<InvoiceApiSuccess>(

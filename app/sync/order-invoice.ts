@@ -1,6 +1,7 @@
 // The admin block's view of one order's Zoho invoice: the JSON contract of
 // GET/POST/PUT/DELETE /api/orders/:id/invoice and its pure derivation from the OrderSync row.
 // Pure (no I/O, no env): the server builds the view with it and the extension imports its types.
+import type { CreditNoteView } from "~/sync/credit-note-view";
 import type { OrderSyncStatus } from "@prisma/client";
 import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
 import { HOLD_CODES, type HoldCode } from "~/sync/shop-gate";
@@ -54,6 +55,8 @@ export interface OrderInvoiceView {
   /** ISO times. */
   syncedAt: string | null;
   updatedAt: string | null;
+  /** The order's refunds and their Zoho credit notes, oldest first (ADR 022). */
+  creditNotes?: CreditNoteView[];
 }
 
 /** Every answer of the API is one of these two (with the HTTP status saying which). */

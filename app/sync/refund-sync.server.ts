@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma, RefundSync, RefundSyncStatus } from "@prisma/client";
 import { prisma } from "~/db.server";
 import type { Logger } from "~/logger.server";
+import { creditNoteView, type CreditNoteView } from "~/sync/credit-note-view";
 import { ClaimLostError } from "~/sync/errors";
 import { syncEventCreate, type SyncEventInput } from "~/sync/events.server";
 import type { RefundSnapshot } from "~/sync/mapping/refund";
@@ -211,6 +212,11 @@ export async function listOrderRefunds(shop: string, orderIds: readonly string[]
     select: VIEW,
     orderBy: { createdAt: "asc" },
   });
+}
+
+/** The credit notes of one order as the admin block shows them. */
+export async function orderCreditNotes(shop: string, orderId: string): Promise<CreditNoteView[]> {
+  return (await listOrderRefunds(shop, [orderId])).map(creditNoteView);
 }
 
 /** shop/redact: every row of the shop (a statement for a transaction). */
