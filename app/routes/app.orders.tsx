@@ -51,6 +51,8 @@ import {
 import { ManualSendError, sendOrdersNow, type SendOrdersResult } from "~/sync/manual-send.server";
 import { isOrderView, ORDER_VIEWS, type OrderView } from "~/sync/order-views";
 import { countOrdersByView, listOrders, type OrderRowView } from "~/sync/orders-view.server";
+import { creditNoteView } from "~/sync/credit-note-view";
+import { listOrderRefunds } from "~/sync/refund-sync.server";
 import { hasAllOrdersAccess, oldestReachableDate, olderThanReachable } from "~/shopify/order-history";
 import { getConnectionStatus } from "~/zoho/connection.server";
 
@@ -103,11 +105,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return new Map<string, Date>();
   });
 
+  // Each order's refunds and their credit notes (ADR 022), one line each under the invoice number.
+  const creditNotes = new Map<string, string[]>();
+  for (const r of await listOrderRefunds(
+    shop,
+    page.orders.map((o) => o.orderId),
+  ))
+    creditNotes.set(r.orderId, [...(creditNotes.get(r.orderId) ?? []), creditNoteView(r).summary]);
+
   const allOrders = hasAllOrdersAccess(session.scope);
   const today = calendarDateIn(now, timezone);
   return {
     shop,
-    orders: page.orders.map((o) => ({ ...o, nextTryAt: nextTries.get(o.orderId)?.toISOString() ?? null })),
+    orders: page.orders.map((o) => ({
+      ...o,
+      nextTryAt: nextTries.get(o.orderId)?.toISOString() ?? null,
+      creditNotes: creditNotes.get(o.orderId) ?? [],
+    })),
     pageInfo: page.pageInfo,
     counts,
     filters: { view, received, query },
@@ -665,6 +679,7 @@ function OrdersTable(props: {
                 Zoho {o.zohoTotal ? `${o.zohoTotal} ${o.currencyCode ?? ""}` : "—"}
               </Text>
             </InlineStack>
+            <CreditNotes lines={o.creditNotes} />
             {(o.errorMessage || o.status === "failed") && <Reason order={o} timezone={timezone} />}
             <Text as="span" variant="bodySm" tone="subdued">
               Received {formatShopTime(o.receivedAt, timezone)}
@@ -681,6 +696,7 @@ function OrdersTable(props: {
           </IndexTable.Cell>
           <IndexTable.Cell>
             <InvoiceNumber links={links} order={o} />
+            <CreditNotes lines={o.creditNotes} />
           </IndexTable.Cell>
           <IndexTable.Cell>
             <Total value={o.shopifyTotal} currency={o.currencyCode} />
@@ -975,5 +991,19 @@ function BackfillProgressView({
         )}
       </BlockStack>
     </Box>
+  );
+}
+
+/** The order's credit notes, one small line each ("CN-00001 · 19.90 EUR · applied"). */
+function CreditNotes({ lines }: { lines: readonly string[] }) {
+  if (lines.length === 0) return null;
+  return (
+    <BlockStack gap="050">
+      {lines.map((line, i) => (
+        <Text key={i} as="span" variant="bodySm" tone="subdued">
+          Refund: {line}
+        </Text>
+      ))}
+    </BlockStack>
   );
 }
