@@ -908,12 +908,26 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   if (jobs !== null && jobs !== planned.length) problems.push(`${jobs} sync jobs for ${planned.length} orders`);
   const unmet = ctx.external ? 0 : ctx.mocks.books.zohoBooks.pendingFaults;
   if (unmet) problems.push(`${unmet} injected Zoho fault(s) never happened: the demo did not test what it claims`);
+  // Refunds → credit notes (scripts/demo-refunds.ts, ADR 022), on the built-in simulator only.
+  if (!ctx.external && !(await refundsDemo(ctx, planned, rows)))
+    problems.push("refunds → credit notes did not check out");
   for (const p of problems) console.error(`✗ ${p}`);
   if (problems.length === 0)
     console.log(
       `\n✓ ${planned.length} orders: every Zoho total equals its Shopify total to the cent, every refusal is the expected one, no duplicate invoice.`,
     );
   return problems.length === 0;
+}
+
+async function refundsDemo(ctx: Ctx, planned: Planned[], rows: Map<string, OrderRow>): Promise<boolean> {
+  const { runRefundDemo } = await import("./demo-refunds");
+  const synced = planned.filter((p) => rows.get(p.fixture.order.name)?.status === "synced");
+  return runRefundDemo({
+    appUrl: ctx.app.url,
+    secret: ctx.env.SHOPIFY_API_SECRET,
+    books: ctx.mocks.books.zohoBooks,
+    orders: synced.map((p) => ({ shop: p.cs.shop, organizationId: p.cs.organizationId, order: p.fixture.order })),
+  });
 }
 
 /** sync-order jobs in the demo's queue (each order's job is kept after it finishes); null if unknown. */
