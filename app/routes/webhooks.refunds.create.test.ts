@@ -5,7 +5,10 @@ import { describe, expect, it, vi } from "vitest";
 import { prisma } from "~/db.server";
 import { syncRefundJobId } from "~/queue/queues.server";
 import { action } from "~/routes/webhooks.refunds.create";
+import { parseRefundPayload } from "~/sync/mapping/refund";
 import { upsertQueuedOrder } from "~/sync/order-sync.server";
+import { enqueueWaitingRefunds } from "~/sync/refund-intake.server";
+import { recordRefund } from "~/sync/refund-sync.server";
 import { syncOrder } from "~/sync/sync-order.server";
 import { buildRefundPayload } from "~test/factories/refund";
 import { zohoBooks } from "~test/harness/zoho-books";
@@ -88,5 +91,19 @@ describe("refunds/create webhook", () => {
     );
     expect(row.zohoCreditNoteNumber).toMatch(/^CN-/);
     await vi.waitFor(() => expect(zohoBooks.creditNotes(s.org.organization.organization_id)).toHaveLength(1));
+  });
+});
+
+describe("the catch-up scan's share", () => {
+  it("enqueues a recorded refund whose job was never added (Redis down at the webhook), once", async () => {
+    const { shop } = await queueShop(shops);
+    await recordRefund(shop, parseRefundPayload(refundBody("7400005", "8400005")));
+    await recordRefund(shop, parseRefundPayload(refundBody("7400006", "8400006")));
+    await prisma.refundSync.updateMany({ where: { shop, refundId: "8400006" }, data: { status: "synced" } });
+
+    expect(await enqueueWaitingRefunds(shop, { queues })).toEqual({ enqueued: 1 });
+    expect(await queues.syncRefund.getJob(syncRefundJobId(shop, "8400005"))).toBeDefined();
+    expect(await queues.syncRefund.getJob(syncRefundJobId(shop, "8400006"))).toBeUndefined();
+    expect(await enqueueWaitingRefunds(shop, { queues })).toEqual({ enqueued: 0 });
   });
 });

@@ -6,7 +6,7 @@ import { enqueueSyncRefund, type QueueSet } from "~/queue/queues.server";
 import { withTimeout } from "~/redis/lock.server";
 import { isMappingError } from "~/sync/errors";
 import { parseRefundPayload, type RefundSnapshot } from "~/sync/mapping/refund";
-import { recordRefund } from "~/sync/refund-sync.server";
+import { listWaitingRefunds, recordRefund } from "~/sync/refund-sync.server";
 import { MalformedWebhookError } from "~/sync/webhooks.server";
 import { ENQUEUE_TIMEOUT_MS } from "~/sync/intake.server";
 
@@ -48,4 +48,25 @@ export async function recordRefundWebhook(
   }
   log.info({ refundId: refund.refundId, orderId: refund.orderId, duplicate: !inserted }, "refund recorded");
   return { outcome: inserted ? "enqueued" : "duplicate", refund };
+}
+
+/**
+ * The catch-up scan's share (ADR 022): a refund whose job was never added (Redis down at the webhook)
+ * or got lost is enqueued again. A job that exists is left alone; the claim guards the rest.
+ */
+export async function enqueueWaitingRefunds(
+  shop: string,
+  deps: { queues?: QueueSet; now?: () => Date; log?: Logger } = {},
+): Promise<{ enqueued: number; error?: unknown }> {
+  let enqueued = 0;
+  try {
+    for (const refundId of await listWaitingRefunds(shop, deps.now?.() ?? new Date())) {
+      const r = await enqueueSyncRefund({ shop, refundId }, deps.queues ? { queues: deps.queues } : {});
+      if (r.outcome === "added") enqueued++;
+    }
+    return { enqueued };
+  } catch (error) {
+    (deps.log ?? rootLogger).warn({ err: error, shop }, "waiting refunds not enqueued");
+    return { enqueued, error };
+  }
 }

@@ -173,6 +173,26 @@ export async function claimRefund<Taken, Declined>(
   return { taken: true, claim, plan: result.plan };
 }
 
+/** Refunds that should have a job: waiting, failed (retried), or `creating` with a dead claim. */
+export async function listWaitingRefunds(shop: string, now: Date, take = 500): Promise<string[]> {
+  const rows = await prisma.refundSync.findMany({
+    where: {
+      shop,
+      OR: [
+        { status: { in: ["queued", "waiting_invoice", "failed"] } },
+        {
+          status: "creating",
+          OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - CLAIM_TTL_MS) } }],
+        },
+      ],
+    },
+    select: { refundId: true },
+    orderBy: { createdAt: "asc" },
+    take,
+  });
+  return rows.map((r) => r.refundId);
+}
+
 // ---- reads for the admin block and the Orders page -------------------------------------------------
 
 export type RefundView = Pick<
