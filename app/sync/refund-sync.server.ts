@@ -190,7 +190,28 @@ export async function listWaitingRefunds(shop: string, now: Date, take = 500): P
     orderBy: { createdAt: "asc" },
     take,
   });
-  return rows.map((r) => r.refundId);
+  return [...rows.map((r) => r.refundId), ...(await refundsWhoseInvoiceNowExists(shop, take))];
+}
+
+/** Refunds refused because their order had no invoice, whose order has one now (sent later by hand). */
+async function refundsWhoseInvoiceNowExists(shop: string, take: number): Promise<string[]> {
+  const refused = await prisma.refundSync.findMany({
+    where: { shop, status: "needs_attention", lastErrorCode: "order_not_invoiced" },
+    select: { refundId: true, orderId: true },
+    take,
+  });
+  if (refused.length === 0) return [];
+  const invoiced = await prisma.orderSync.findMany({
+    where: {
+      shop,
+      orderId: { in: refused.map((r) => r.orderId) },
+      zohoInvoiceId: { not: null },
+      status: { not: "deleted" },
+    },
+    select: { orderId: true },
+  });
+  const ids = new Set(invoiced.map((o) => o.orderId));
+  return refused.filter((r) => ids.has(r.orderId)).map((r) => r.refundId);
 }
 
 // ---- reads for the admin block and the Orders page -------------------------------------------------

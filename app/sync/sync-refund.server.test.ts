@@ -6,7 +6,7 @@ import { prisma } from "~/db.server";
 import { RefundAwaitingInvoiceError, RefundNotCreditableError } from "~/sync/errors";
 import { parseRefundPayload } from "~/sync/mapping/refund";
 import { upsertQueuedOrder } from "~/sync/order-sync.server";
-import { recordRefund } from "~/sync/refund-sync.server";
+import { listWaitingRefunds, recordRefund } from "~/sync/refund-sync.server";
 import { syncOrder } from "~/sync/sync-order.server";
 import { syncRefund } from "~/sync/sync-refund.server";
 import { buildRefundPayload, type RefundSpec } from "~test/factories/refund";
@@ -158,7 +158,15 @@ describe("faults: still exactly one credit note", () => {
     expect(row).toMatchObject({ status: "needs_attention", lastErrorCode: "order_not_invoiced" });
     expect(row.lastErrorMessage).toMatch(/never sent to Zoho Books by this app \(paid before the app was installed/);
     expect(zohoBooks.count()).toBe(0);
-    expect(await syncRefund({ shop: s.shop, refundId })).toMatchObject({ kind: "skipped" });
+
+    // The merchant sends the order by hand later: the scan finds the refund again and credits it.
+    const order = simpleOrder({ id: "7300001" });
+    s.addOrder(order);
+    expect(await listWaitingRefunds(s.shop, new Date())).toEqual([]);
+    await syncOrder({ shop: s.shop, orderId: "7300001", mode: "manual" });
+    expect(await listWaitingRefunds(s.shop, new Date())).toEqual([refundId]);
+    expect(await syncRefund({ shop: s.shop, refundId })).toMatchObject({ kind: "created" });
+    expect(creditNotes(s.org)).toHaveLength(1);
   });
 
   it("a crash after Zoho created it (id not committed): the next attempt adopts it, no second credit note", async () => {

@@ -82,7 +82,9 @@ export type RefundMode = "auto" | "manual";
 export function refundPlanFor(row: RefundSync, mode: RefundMode): RefundClaimDecision<RefundPlan, RefundOutcome> {
   if (row.status === "synced" || row.status === "skipped")
     return { take: false, result: { kind: "already_synced", creditNoteId: row.zohoCreditNoteId } };
-  if (row.status === "needs_attention" && mode === "auto")
+  // A refund refused for want of an invoice goes on by itself once the order has one (the scan
+  // enqueues it then); any other refusal waits for a person.
+  if (row.status === "needs_attention" && mode === "auto" && row.lastErrorCode !== "order_not_invoiced")
     return { take: false, result: { kind: "skipped", reason: "status needs_attention" } };
   if (row.zohoCreditNoteId)
     return { take: true, status: "creating", plan: { kind: "finish", creditNoteId: row.zohoCreditNoteId } };
