@@ -1,5 +1,6 @@
-// The demo's refunds (ADR 022), run by scripts/demo.ts after the corpus, against the built-in Zoho
-// simulator while the worker process is still running:
+// The demo's refunds (ADR 022), run by scripts/demo.ts after the corpus while the worker process is
+// still running — against the built-in simulator (read back from its state) or an external
+// Zoho-compatible server (read back through its API, `--zoho-url`):
 //  - a partial refund with a restocking fee (one unit of a synced order's first line, 10 % kept);
 //  - a full refund of another synced order (every line, its shipping, the order total back), whose
 //    invoice the merchant had marked as sent — so the credit is applied to it.
@@ -13,6 +14,7 @@ import type { PaidOrder } from "../app/sync/mapping";
 import { buildRefundPayload, type RefundLineSpec, type RefundSpec } from "~test/factories/refund";
 import { signedWebhookRequest } from "~test/harness/processes";
 import type { zohoBooks as ZohoBooks } from "~test/harness/zoho-books";
+import type { ZohoClient } from "../app/zoho/client.server";
 
 export interface RefundDemoOrder {
   shop: string;
@@ -24,10 +26,88 @@ export interface RefundDemoOrder {
   };
 }
 
+/** A credit note as the checks read it. */
+export interface CreditNoteFacts {
+  creditnote_number: string;
+  total: number | string;
+  balance: number | string;
+  invoice_id?: string;
+  invoices?: Array<{ invoice_id: string }>;
+  line_items: Array<{ name: string; rate: number | string }>;
+}
+
+/** What the demo needs of Zoho: the simulator's state, or an external server's API. */
+export interface RefundZoho {
+  /** The organization takes untaxed negative lines and lines without items (the fee and shipping lines). */
+  fits(organizationId: string): boolean;
+  /** The merchant sends the invoice (POST /invoices/{id}/status/sent). */
+  markSent(organizationId: string, invoiceId: string): Promise<void>;
+  creditNotes(organizationId: string, reference: string): Promise<CreditNoteFacts[]>;
+}
+
+export function simulatedRefundZoho(books: typeof ZohoBooks): RefundZoho {
+  return {
+    fits: (orgId) => !books.org(orgId).settings.itemRequired && !books.org(orgId).settings.negativeRatesRefused,
+    async markSent(orgId, invoiceId) {
+      books.org(orgId).invoices.get(invoiceId)!.status = "sent";
+    },
+    async creditNotes(orgId, reference) {
+      return books.creditNotes(orgId).filter((n) => n.reference_number === reference);
+    },
+  };
+}
+
+/** An external server, through the demo shop's Zoho client (its read-back waits when our limiter asks). */
+export function externalRefundZoho(
+  zoho: ZohoClient,
+  isRateLimit: (err: unknown) => number | null,
+): RefundZoho & { listed(reference: string): Promise<CreditNoteFacts[]> } {
+  const patient = async <T>(call: () => Promise<T>): Promise<T> => {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await call();
+      } catch (err) {
+        const waitMs = isRateLimit(err);
+        if (waitMs === null || tries >= 10) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, 65_000)));
+      }
+    }
+  };
+  return {
+    fits: () => true,
+    async markSent(_orgId, invoiceId) {
+      await patient(() => zoho.post(`/invoices/${encodeURIComponent(invoiceId)}/status/sent`, {}));
+    },
+    async creditNotes(_orgId, reference) {
+      // Zoho's list search lags behind writes (seconds): look again for a while before saying none.
+      for (let look = 0; look < 15; look++) {
+        const notes = await this.listed(reference);
+        if (notes.length > 0 || look === 14) return notes;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      return [];
+    },
+    async listed(reference: string): Promise<CreditNoteFacts[]> {
+      const list = await patient(() =>
+        zoho.get<{ creditnotes?: Array<{ creditnote_id: string; reference_number?: string }> }>("/creditnotes", {
+          reference_number: reference,
+        }),
+      );
+      const ids = (list.creditnotes ?? [])
+        .filter((n) => n.reference_number === reference)
+        .map((n) => String(n.creditnote_id));
+      const notes: CreditNoteFacts[] = [];
+      for (const id of ids)
+        notes.push((await patient(() => zoho.get<{ creditnote: CreditNoteFacts }>(`/creditnotes/${id}`))).creditnote);
+      return notes;
+    },
+  };
+}
+
 export interface RefundDemoInput {
   appUrl: string;
   secret: string;
-  books: typeof ZohoBooks;
+  zoho: RefundZoho;
   /** Orders the corpus synced (one invoice each). */
   orders: RefundDemoOrder[];
   timeoutMs?: number;
@@ -103,10 +183,7 @@ function fullSpec(o: RefundDemoOrder, refundId: string): RefundSpec {
 
 /** Orders whose organization takes negative and item-less lines (the fee and shipping lines). */
 function candidates(input: RefundDemoInput): RefundDemoOrder[] {
-  return input.orders.filter((o) => {
-    const s = input.books.org(o.organizationId).settings;
-    return !s.itemRequired && !s.negativeRatesRefused && !o.order.test && !o.order.taxExempt;
-  });
+  return input.orders.filter((o) => input.zoho.fits(o.organizationId) && !o.order.test && !o.order.taxExempt);
 }
 
 async function deliver(input: RefundDemoInput, shop: string, body: unknown): Promise<number> {
@@ -164,7 +241,7 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
       where: { shop_orderId: { shop: p.o.shop, orderId: p.o.order.legacyResourceId } },
     });
     // The merchant sent this invoice in Zoho Books: the credit note's credit is applied to it.
-    if (p.openInvoice) input.books.org(p.o.organizationId).invoices.get(row.zohoInvoiceId!)!.status = "sent";
+    if (p.openInvoice) await input.zoho.markSent(p.o.organizationId, row.zohoInvoiceId!);
     const { payload, total } = buildRefundPayload(p.spec);
     p.total = total;
     statuses.push(await deliver(input, p.o.shop, payload), await deliver(input, p.o.shop, payload));
@@ -185,7 +262,7 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
   const problems: string[] = [];
   if (statuses.some((s) => s !== 200)) problems.push(`refunds/create answered ${statuses.join(", ")}`);
   const table: string[][] = [
-    ["refund", "order", "credit note", "refund total", "Zoho total", "applied", "Zoho calls", "status"],
+    ["refund", "order", "credit note", "refund total", "Zoho total", "applied", "status", "Zoho calls"],
   ];
   for (const p of planned) {
     const row = await prisma.refundSync.findUniqueOrThrow({
@@ -195,7 +272,7 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
       where: { shop_orderId: { shop: p.o.shop, orderId: p.o.order.legacyResourceId } },
     });
     const reference = `${p.o.order.name}-R${p.refundId}`;
-    const notes = input.books.creditNotes(p.o.organizationId).filter((n) => n.reference_number === reference);
+    const notes = await input.zoho.creditNotes(p.o.organizationId, reference);
     const note = notes[0];
     const dp = DECIMALS[p.o.order.currencyCode] ?? 2;
     const zohoTotal = note ? new Decimal(note.total).toFixed(dp) : "—";
@@ -211,15 +288,17 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
       `${p.total} ${p.o.order.currencyCode}`,
       zohoTotal,
       applied,
-      calls,
       row.status,
+      calls,
     ]);
     const bad = (why: string) => problems.push(`${p.label} of ${p.o.order.name}: ${why}`);
     if (notes.length !== 1) bad(`${notes.length} credit notes in Zoho (expected 1)`);
     if (!note) continue;
     if (row.status !== "synced") bad(`status ${row.status}: ${row.lastErrorMessage ?? ""}`);
     if (zohoTotal !== p.total) bad(`Zoho total ${zohoTotal}, refund ${p.total}`);
-    if (note.invoice_id !== order.zohoInvoiceId) bad("not linked to the order's invoice");
+    const linked =
+      note.invoice_id === order.zohoInvoiceId || note.invoices?.some((i) => i.invoice_id === order.zohoInvoiceId);
+    if (!linked) bad("not linked to the order's invoice");
     if (
       p.fee &&
       !note.line_items.some((l) => l.name === "Restocking fee" && new Decimal(l.rate).eq(new Decimal(p.fee!).neg()))
@@ -230,7 +309,7 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
   }
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   console.log("\nRefunds → credit notes (each refunds/create sent twice)");
-  for (const r of table) console.log(`  ${r.map((c, i) => c.padEnd(widths[i]!)).join("  ")}`);
+  for (const r of table) console.log(`  ${r.map((c, i) => c.padEnd(widths[i]!)).join("  ")}`.trimEnd());
   for (const p of problems) console.error(`✗ refunds: ${p}`);
   if (problems.length === 0)
     console.log(

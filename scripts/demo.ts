@@ -908,9 +908,8 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   if (jobs !== null && jobs !== planned.length) problems.push(`${jobs} sync jobs for ${planned.length} orders`);
   const unmet = ctx.external ? 0 : ctx.mocks.books.zohoBooks.pendingFaults;
   if (unmet) problems.push(`${unmet} injected Zoho fault(s) never happened: the demo did not test what it claims`);
-  // Refunds → credit notes (scripts/demo-refunds.ts, ADR 022), on the built-in simulator only.
-  if (!ctx.external && !(await refundsDemo(ctx, planned, rows)))
-    problems.push("refunds → credit notes did not check out");
+  // Refunds → credit notes (scripts/demo-refunds.ts, ADR 022), checked in Zoho like the invoices.
+  if (!(await refundsDemo(ctx, planned, rows))) problems.push("refunds → credit notes did not check out");
   for (const p of problems) console.error(`✗ ${p}`);
   if (problems.length === 0)
     console.log(
@@ -920,12 +919,19 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
 }
 
 async function refundsDemo(ctx: Ctx, planned: Planned[], rows: Map<string, OrderRow>): Promise<boolean> {
-  const { runRefundDemo } = await import("./demo-refunds");
+  const { runRefundDemo, simulatedRefundZoho, externalRefundZoho } = await import("./demo-refunds");
+  const { getZohoClient } = await import("../app/zoho/connection.server");
+  const { ZohoRateLimitError } = await import("../app/zoho/errors");
   const synced = planned.filter((p) => rows.get(p.fixture.order.name)?.status === "synced");
   return runRefundDemo({
     appUrl: ctx.app.url,
     secret: ctx.env.SHOPIFY_API_SECRET,
-    books: ctx.mocks.books.zohoBooks,
+    zoho: ctx.external
+      ? externalRefundZoho(await getZohoClient(DEMO_SHOP), (err) =>
+          err instanceof ZohoRateLimitError ? (err.retryAfterMs ?? 5_000) : null,
+        )
+      : simulatedRefundZoho(ctx.mocks.books.zohoBooks),
+    ...(ctx.external ? { timeoutMs: EXTERNAL_SETTLE_TIMEOUT_MS } : {}),
     orders: synced.map((p) => ({ shop: p.cs.shop, organizationId: p.cs.organizationId, order: p.fixture.order })),
   });
 }
