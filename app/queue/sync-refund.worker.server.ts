@@ -5,7 +5,7 @@
 import { DelayedError, UnrecoverableError, type Job, type Processor } from "bullmq";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import type { SyncRefundJobData } from "~/queue/queues.server";
-import { pauseShop } from "~/sync/shop-pause.server";
+import { loadShopGate, pauseShop } from "~/sync/shop-pause.server";
 import { syncRefund, type RefundOutcome, type RefundSyncDeps } from "~/sync/sync-refund.server";
 import { verdictFor, VERDICT_DEFAULTS, type VerdictConfig } from "~/sync/verdict";
 
@@ -21,7 +21,8 @@ export interface SyncRefundWorkerConfig {
 export type SyncRefundJobResult =
   | { kind: "created" | "recovered" | "finished"; creditNoteId: string; zohoCalls: number }
   | { kind: "already_synced"; creditNoteId: string | null }
-  | { kind: "skipped"; reason: string };
+  | { kind: "skipped"; reason: string }
+  | { kind: "held"; code: string };
 
 export function createSyncRefundProcessor(
   cfg: SyncRefundWorkerConfig = {},
@@ -33,6 +34,14 @@ export function createSyncRefundProcessor(
     const { shop, refundId } = job.data;
     const log = baseLog.child({ shop, refundId, jobId: job.id, try: job.attemptsStarted });
     if (!token) throw new Error("sync-refund jobs must run in a Worker (no lock token)");
+    // A refund credits an invoice that exists, so auto-send does not matter ("manual"); a parked shop
+    // parks its refunds too, and a disconnected one leaves them queued for the scan after reconnecting.
+    const gate = await loadShopGate(shop, {
+      mode: "manual",
+      reauthRecheckMs: Math.min(policy.reauthPauseMs, policy.maxDelayMs),
+    });
+    if (gate.kind === "pause") return delayJob(job, token, gate.until.getTime());
+    if (gate.kind === "hold") return { kind: "held", code: gate.code };
     let outcome: RefundOutcome;
     try {
       outcome = await syncRefund({ shop, refundId }, { ...cfg.refundDeps?.(job), log });

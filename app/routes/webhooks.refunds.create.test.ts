@@ -94,6 +94,28 @@ describe("refunds/create webhook", () => {
   });
 });
 
+describe("the sync-refund worker", () => {
+  it("parks a paused shop's refund (daily quota) without calling Zoho", async () => {
+    const s = await queueShop(shops);
+    await prisma.zohoConnection.update({
+      where: { shop: s.shop },
+      data: { pausedUntil: new Date(Date.now() + 3_600_000), pauseReason: "daily_quota" },
+    });
+    await startWorkers(new Set([s.shop]));
+    await post({ shop: s.shop, body: refundBody("7400007", "8400007") });
+    const job = await waitFor(
+      async () => {
+        const j = await queues.syncRefund.getJob(syncRefundJobId(s.shop, "8400007"));
+        return j && (await j.getState()) === "delayed" ? j : null;
+      },
+      { what: "the parked job" },
+    );
+    expect(job.delay).toBeGreaterThan(0);
+    expect(zohoBooks.count()).toBe(0);
+    expect(await rows(s.shop)).toEqual([expect.objectContaining({ status: "queued" })]);
+  });
+});
+
 describe("the catch-up scan's share", () => {
   it("enqueues a recorded refund whose job was never added (Redis down at the webhook), once", async () => {
     const { shop } = await queueShop(shops);
