@@ -381,3 +381,35 @@ describe("authentication, ownership and CORS", () => {
     expect(res.headers.get("access-control-allow-methods")).toBe("GET, POST, PUT, DELETE, OPTIONS");
   });
 });
+
+describe("the order's credit notes (ADR 022)", () => {
+  it("GET lists each refund's credit note with its Zoho number and state; another shop's are not shown", async () => {
+    const { shop, orderId } = await shopWithOrder();
+    await prisma.refundSync.createMany({
+      data: [
+        {
+          shop,
+          refundId: "1",
+          orderId,
+          refund: {},
+          status: "synced",
+          zohoCreditNoteNumber: "CN-00007",
+          zohoCreditNoteStatus: "open",
+          refundTotal: "19.9",
+          appliedAmount: "0",
+          currencyCode: "EUR",
+        },
+        { shop: "other-shop.myshopify.com", refundId: "2", orderId, refund: {}, status: "synced" },
+      ],
+    });
+    const res = await call(shop, "GET", orderId);
+    expect(ok(res.body).order.creditNotes).toEqual([
+      expect.objectContaining({
+        refundId: "1",
+        number: "CN-00007",
+        zohoStatus: "open",
+        summary: "CN-00007 · 19.9 EUR · open",
+      }),
+    ]);
+  });
+});
