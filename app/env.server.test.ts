@@ -70,4 +70,31 @@ describe("parseEnv", () => {
       /APP_BRIDGE_URL: must not be set in production/,
     );
   });
+
+  it("SMTP settings are optional; a URL or host/port/user/pass, with a sender", () => {
+    expect(parseEnv(valid).smtp).toBeNull();
+    expect(
+      parseEnv({ ...valid, SMTP_URL: "smtps://alerts%40shop:p%40ss@mail.example.com", SMTP_FROM: "a@b.example" }).smtp,
+    ).toEqual({
+      host: "mail.example.com",
+      port: 465,
+      secure: true,
+      auth: { user: "alerts@shop", pass: "p@ss" },
+      from: "a@b.example",
+    });
+    expect(
+      parseEnv({ ...valid, SMTP_HOST: "mail.example.com", SMTP_USER: "u", SMTP_PASS: "p", SMTP_FROM: "a@b.example" })
+        .smtp,
+    ).toEqual({
+      host: "mail.example.com",
+      port: 587,
+      secure: false,
+      auth: { user: "u", pass: "p" },
+      from: "a@b.example",
+    });
+    expect(() => parseEnv({ ...valid, SMTP_HOST: "mail.example.com" })).toThrow(/SMTP_FROM: is required/);
+    expect(() => parseEnv({ ...valid, SMTP_URL: "http://mail.example.com", SMTP_FROM: "a@b.example" })).toThrow(
+      /SMTP_URL: must be smtp:\/\/ or smtps:\/\//,
+    );
+  });
 });

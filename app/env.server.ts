@@ -73,6 +73,25 @@ export const envSchema = z.object({
       .optional(),
   ),
 
+  /**
+   * Failure alerts by email (ADR 021), all optional: without SMTP_URL or SMTP_HOST the Settings page
+   * says alerts are off on this server. SMTP_URL (smtp:// or smtps://user:pass@host:port) or
+   * SMTP_HOST/PORT/USER/PASS; SMTP_FROM is the sender address (required with either).
+   */
+  SMTP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\/[^/]+/, "must be smtp:// or smtps://")
+      .optional(),
+  ),
+  SMTP_HOST: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** Default 587 (STARTTLS when offered); 465 is implicit TLS. */
+  SMTP_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+  SMTP_USER: z.preprocess(emptyToUndefined, z.string().optional()),
+  SMTP_PASS: z.preprocess(emptyToUndefined, z.string().optional()),
+  SMTP_FROM: z.preprocess(emptyToUndefined, z.string().optional()),
+
   /** 32 bytes, base64 or 64 hex characters: AES-256-GCM key for Zoho tokens at rest. */
   TOKEN_ENCRYPTION_KEY: z
     .string()
@@ -95,7 +114,17 @@ export const envSchema = z.object({
     ),
 });
 
-export type Env = z.infer<typeof envSchema> & { ZOHO_REDIRECT_URI: string };
+/** How failure alerts reach an SMTP server (nodemailer transport options); null: alerts are off. */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** Implicit TLS (smtps://, port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  auth?: { user: string; pass: string };
+  from: string;
+}
+
+export type Env = z.infer<typeof envSchema> & { ZOHO_REDIRECT_URI: string; smtp: SmtpConfig | null };
 
 export class EnvError extends Error {
   constructor(readonly problems: Record<string, string[]>) {
@@ -135,7 +164,42 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   // A stand-in App Bridge would let pages run without Shopify admin's session handling: never in production.
   if (data.NODE_ENV === "production" && data.APP_BRIDGE_URL)
     throw new EnvError({ APP_BRIDGE_URL: ["must not be set in production (Shopify's App Bridge is required)"] });
-  return { ...data, ZOHO_REDIRECT_URI: data.ZOHO_REDIRECT_URI ?? new URL("/zoho/callback", data.SHOPIFY_APP_URL).href };
+  return {
+    ...data,
+    ZOHO_REDIRECT_URI: data.ZOHO_REDIRECT_URI ?? new URL("/zoho/callback", data.SHOPIFY_APP_URL).href,
+    smtp: smtpConfig(data),
+  };
+}
+
+type SmtpVars = Pick<
+  z.infer<typeof envSchema>,
+  "SMTP_URL" | "SMTP_HOST" | "SMTP_PORT" | "SMTP_USER" | "SMTP_PASS" | "SMTP_FROM"
+>;
+
+/** SMTP_URL wins over SMTP_HOST…; neither: null (alerts off). A sender is required with either. */
+export function smtpConfig(v: SmtpVars): SmtpConfig | null {
+  if (!v.SMTP_URL && !v.SMTP_HOST) return null;
+  if (!v.SMTP_FROM) throw new EnvError({ SMTP_FROM: ["is required with SMTP_URL or SMTP_HOST (the alerts' sender)"] });
+  if (v.SMTP_URL) {
+    const url = new URL(v.SMTP_URL);
+    const secure = url.protocol === "smtps:";
+    const user = decodeURIComponent(url.username);
+    return {
+      host: url.hostname,
+      port: url.port ? Number(url.port) : secure ? 465 : 587,
+      secure,
+      ...(user ? { auth: { user, pass: decodeURIComponent(url.password) } } : {}),
+      from: v.SMTP_FROM,
+    };
+  }
+  const port = v.SMTP_PORT ?? 587;
+  return {
+    host: v.SMTP_HOST!,
+    port,
+    secure: port === 465,
+    ...(v.SMTP_USER ? { auth: { user: v.SMTP_USER, pass: v.SMTP_PASS ?? "" } } : {}),
+    from: v.SMTP_FROM,
+  };
 }
 
 export const env: Env = parseEnv(process.env);

@@ -12,7 +12,10 @@ import type { RedisClient } from "~/redis/redis.server";
 import { createRedis, redisPrefix } from "~/redis/redis.server";
 
 export const SYNC_ORDER_QUEUE = "sync-order";
-/** Maintenance: the 10-minute catch-up (fan-out per shop) and the sweep that resumes parked shops. */
+/**
+ * Maintenance: the 10-minute catch-up (fan-out per shop), the sweep that resumes parked shops, and the
+ * failure-alert sweep (ADR 021).
+ */
 export const SCAN_QUEUE = "scan";
 /** One job per Shopify refund: its Zoho credit note (ADR 022). */
 export const SYNC_REFUND_QUEUE = "sync-refund";
@@ -22,10 +25,15 @@ export const JOB = {
   scanAll: "scan-all",
   scanShop: "scan-shop",
   resumePaused: "resume-paused",
+  failureAlerts: "failure-alerts",
   syncRefund: "sync-refund",
 } as const;
 
-export const SCHEDULER = { scanAll: "scan-all", resumePaused: "resume-paused" } as const;
+export const SCHEDULER = {
+  scanAll: "scan-all",
+  resumePaused: "resume-paused",
+  failureAlerts: "failure-alerts",
+} as const;
 
 export interface SyncOrderJobData {
   shop: string;

@@ -24,6 +24,8 @@ import {
   type SyncRefundWorkerConfig,
 } from "~/queue/sync-refund.worker.server";
 import { createRedis, redisPrefix } from "~/redis/redis.server";
+import { env } from "~/env.server";
+import { createMailer } from "~/mail/smtp.server";
 import { createScanProcessor, type ScanJobResult, type ScanWorkerConfig } from "~/queue/scan.worker.server";
 import {
   createSyncOrderProcessor,
@@ -37,6 +39,8 @@ export const WORKER_DEFAULTS = {
   scanConcurrency: 2,
   scanEveryMs: 10 * 60_000,
   resumeEveryMs: 30_000,
+  /** Failure-alert sweep period: a digest goes out within this long of its hour being over (ADR 021). */
+  alertsEveryMs: 5 * 60_000,
   backoffBaseMs: 5_000,
   backoffMaxMs: 10 * 60_000,
   /** Delays and pauses start a job again without using an attempt; this bounds them (BullMQ fails the job beyond). */
@@ -57,6 +61,10 @@ export interface StartWorkersOptions {
   scanAtStart?: boolean;
   /** Resume sweep period; `false`: none. */
   resumeEveryMs?: number | false;
+  /** Failure-alert sweep period; `false`: none. Runs only with a mailer (SMTP settings or `alerts`). */
+  alertsEveryMs?: number | false;
+  /** The failure alerts' mailer and API key; default: from SMTP_* (none without them). */
+  alerts?: ScanWorkerConfig["alerts"];
   /** Retry backoff of transient failures: base·2^(n−1), ±20 % jitter, capped. */
   backoff?: { baseMs?: number; maxMs?: number };
   policy?: Partial<VerdictConfig>;
@@ -105,6 +113,9 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
     maxMs: opts.backoff?.maxMs ?? WORKER_DEFAULTS.backoffMaxMs,
   };
 
+  const alerts =
+    opts.alerts ?? (env.smtp ? { mailer: createMailer(env.smtp), apiKey: env.SHOPIFY_API_KEY } : undefined);
+
   const syncOrderWorker = new Worker<SyncOrderJobData, SyncOrderJobResult>(
     SYNC_ORDER_QUEUE,
     createSyncOrderProcessor({
@@ -136,6 +147,7 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
       log: opts.log,
       ...(opts.scan ? { scan: opts.scan } : {}),
       ...(opts.onlyShops ? { onlyShops: opts.onlyShops } : {}),
+      ...(alerts ? { alerts } : {}),
     }),
     { connection, prefix, concurrency: opts.scanConcurrency ?? WORKER_DEFAULTS.scanConcurrency },
   );
@@ -179,6 +191,11 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
   const scanEveryMs = opts.scanEveryMs === undefined ? WORKER_DEFAULTS.scanEveryMs : opts.scanEveryMs;
   const resumeEveryMs = opts.resumeEveryMs === undefined ? WORKER_DEFAULTS.resumeEveryMs : opts.resumeEveryMs;
   const scanAtStart = opts.scanAtStart ?? Boolean(scanEveryMs);
+  const alertsEveryMs = alerts
+    ? opts.alertsEveryMs === undefined
+      ? WORKER_DEFAULTS.alertsEveryMs
+      : opts.alertsEveryMs
+    : false;
   // Safe on every boot of every worker process: a scheduler is upserted, never duplicated.
   const setUpSchedulers = async (scanJobId: string) => {
     if (scanEveryMs) {
@@ -199,13 +216,25 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
     } else {
       await queues.scan.removeJobScheduler(SCHEDULER.resumePaused);
     }
+    if (alertsEveryMs) {
+      await queues.scan.upsertJobScheduler(
+        SCHEDULER.failureAlerts,
+        { every: alertsEveryMs },
+        { name: JOB.failureAlerts, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      );
+    } else {
+      await queues.scan.removeJobScheduler(SCHEDULER.failureAlerts);
+    }
     if (scanAtStart) {
       // "Runs once at worker start too" (several workers starting together add it once).
       await queues.scan.add(JOB.scanAll, {}, { jobId: scanJobId, removeOnComplete: true, removeOnFail: true });
     }
   };
   await setUpSchedulers("scan-all-at-start");
-  log.info({ prefix, concurrency: syncOrderWorker.concurrency, scanEveryMs, resumeEveryMs }, "workers started");
+  log.info(
+    { prefix, concurrency: syncOrderWorker.concurrency, scanEveryMs, resumeEveryMs, alertsEveryMs },
+    "workers started",
+  );
 
   let closing: Promise<void> | undefined;
   // Redis came back after an outage. A restart without persistence (or a failover) loses every key:
@@ -230,6 +259,7 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
         // Workers first: close() waits for the running jobs, so none is cut off mid-Zoho-call.
         await Promise.allSettled([syncOrderWorker.close(), scanWorker.close(), syncRefundWorker.close()]);
         await queues.close();
+        if (!opts.alerts) alerts?.mailer.close();
         if (ownConnection) await ownConnection.quit().catch(() => ownConnection.disconnect());
         log.info("workers closed");
       })();

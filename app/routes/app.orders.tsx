@@ -11,6 +11,15 @@ import { pageTitle } from "~/components/page-title";
 import { calendarDateIn, formatShopTime } from "~/components/shop-time";
 import { cursorPagination, useFilterNavigation } from "~/components/use-filter-navigation";
 import {
+  parseOrderSort,
+  SORT_OPTIONS,
+  SORTABLE,
+  sortFromColumn,
+  sortFromMenu,
+  sortMenuValue,
+  tableSort,
+} from "~/components/order-sort";
+import {
   Badge,
   Banner,
   BlockStack,
@@ -86,12 +95,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const receivedParam = params.get("received");
   const received = receivedParam && RECEIVED_WITHIN[receivedParam] ? receivedParam : null;
   const query = (params.get("q") ?? "").slice(0, 60);
+  const sort = parseOrderSort(params.get("sort"));
 
   const [page, counts, backfill, connection, timezone] = await Promise.all([
     listOrders(
       shop,
       { view, query, since: received ? new Date(now.getTime() - RECEIVED_WITHIN[received]!.ms) : null },
       { after: params.get("after"), before: params.get("before") },
+      sort,
     ),
     countOrdersByView(shop),
     getBackfillProgress(shop, { now }),
@@ -124,7 +135,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     pageInfo: page.pageInfo,
     counts,
-    filters: { view, received, query },
+    filters: { view, received, query, sort },
     backfill: backfill ? backfillView(backfill) : null,
     connected: connection.state === "connected" && Boolean(connection.organizationId),
     needsReconnect: connection.state === "needs_reauth",
@@ -682,7 +693,8 @@ function OrdersTable(props: {
             <CreditNotes lines={o.creditNotes} />
             {(o.errorMessage || o.status === "failed") && <Reason order={o} timezone={timezone} />}
             <Text as="span" variant="bodySm" tone="subdued">
-              Received {formatShopTime(o.receivedAt, timezone)}
+              {o.orderedAt ? `Ordered ${formatShopTime(o.orderedAt, timezone)} · ` : ""}Received{" "}
+              {formatShopTime(o.receivedAt, timezone)}
             </Text>
           </BlockStack>
         </div>
@@ -709,6 +721,11 @@ function OrdersTable(props: {
             <div style={{ whiteSpace: "normal", minWidth: "240px", maxWidth: "420px" }}>
               <Reason order={o} timezone={timezone} />
             </div>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" variant="bodySm">
+              {o.orderedAt ? formatShopTime(o.orderedAt, timezone) : "—"}
+            </Text>
           </IndexTable.Cell>
           <IndexTable.Cell>
             <Text as="span" variant="bodySm" tone="subdued">
@@ -749,6 +766,9 @@ function OrdersTable(props: {
         setMode={setMode}
         canCreateNewView={false}
         cancelAction={{ onAction: () => go({ received: null, q: null }) }}
+        sortOptions={SORT_OPTIONS}
+        sortSelected={[sortMenuValue(filters.sort)]}
+        onSort={(values) => go({ sort: sortFromMenu(values[0]) })}
         loading={loading}
       />
       <IndexTable
@@ -772,11 +792,15 @@ function OrdersTable(props: {
           { title: "Shopify total", alignment: "end" },
           { title: "Zoho total", alignment: "end" },
           { title: "Last error" },
+          { title: `Order date (${timezone})` },
           { title: `Received (${timezone})` },
           { title: "Actions", id: "actions", hidden: true },
         ]}
         emptyState={<OrdersEmptyResult view={filters.view} filtered={Boolean(filters.query || filters.received)} />}
         pagination={cursorPagination(pageInfo, go)}
+        sortable={SORTABLE}
+        {...tableSort(filters.sort)}
+        onSort={(column, direction) => go({ sort: sortFromColumn(column, direction) })}
       >
         {rows}
       </IndexTable>

@@ -47,6 +47,10 @@ import {
   setDiscountStyle,
 } from "~/sync/books-settings.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
+import { FailureAlertsCard } from "~/components/failure-alerts-card";
+import { failureAlertsView } from "~/sync/failure-alerts.server";
+import { shopEmail } from "~/shopify/shop-email.server";
+import { shopTimezoneForPages } from "~/shopify/orders.server";
 import { DATA_CENTER_IDS, DATA_CENTERS, isDataCenterId } from "~/zoho/data-centers";
 import { ZohoError, toZohoOAuthError } from "~/zoho/errors";
 
@@ -64,7 +68,7 @@ const CALLBACK_REASONS: Record<string, string> = {
 export const meta: MetaFunction = () => pageTitle("Settings");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const shop = session.shop;
   const status = await getConnectionStatus(shop);
   const cached = status.state === "connected" ? await getCachedOrganizations(shop) : null;
@@ -78,6 +82,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     organizations,
     organizationsFetchedAt: cached ? cached.fetchedAt.toISOString() : null,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
+    alerts: await failureAlertsView(shop, {
+      smtpConfigured: env.smtp !== null,
+      shopEmail: () => shopEmail(shop, admin.graphql, (err) => logger.warn({ shop, err }, "shop email unavailable")),
+      timezone: () => shopTimezoneForPages(shop, admin.graphql),
+    }),
   };
 }
 
@@ -280,7 +289,7 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, tagOrders, books, organizations, organizationsFetchedAt, connectError } =
+  const { status, tagOrders, books, organizations, organizationsFetchedAt, connectError, alerts } =
     useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
@@ -534,6 +543,8 @@ export default function SettingsPage() {
                 )}
 
                 <ZohoItemsCard books={books} connected={status.state === "connected"} fetcher={createItems} />
+
+                <FailureAlertsCard alerts={alerts} />
 
                 <Card>
                   <BlockStack gap="300">

@@ -45,6 +45,7 @@ describe("orders/paid webhook", () => {
       status: "queued",
       orderName: "#1001",
       lastErrorCode: null,
+      processedAt: new Date("2026-11-20T09:14:00Z"), // the Orders page's "Order date"
     });
     const job = await enqueuedJob(shop, "7000001");
     expect(job?.data).toEqual({ shop, orderId: "7000001" });

@@ -8,7 +8,10 @@ import { handleWebhook, MalformedWebhookError } from "~/sync/webhooks.server";
 export async function action({ request }: ActionFunctionArgs) {
   return handleWebhook(request, async ({ shop, topic, payload }, log, timing) => {
     if (topic !== "ORDERS_PAID") throw new MalformedWebhookError(`Topic ${topic} was sent to the orders/paid address.`);
-    const { orderId, orderName } = paidOrderFromPayload(payload);
-    await recordPaidOrder({ shop, orderId, orderName }, { log: log.child({ orderId }), timing, deferEnqueue: true });
+    const { orderId, orderName, processedAt } = paidOrderFromPayload(payload);
+    await recordPaidOrder(
+      { shop, orderId, orderName, processedAt },
+      { log: log.child({ orderId }), timing, deferEnqueue: true },
+    );
   });
 }

@@ -20,6 +20,7 @@ export const PAID_ORDER_IDS_SINCE_QUERY = `#graphql
         legacyResourceId
         name
         updatedAt
+        processedAt
       }
     }
   }
@@ -43,6 +44,8 @@ export interface OrderIdNode {
   legacyResourceId: string;
   name: string;
   updatedAt: string;
+  /** When the order was placed (the Orders page's "Order date"). */
+  processedAt?: string | null;
 }
 
 export interface OrderIdsPage {
@@ -127,6 +130,7 @@ async function fetchPage(
         legacyResourceId: String(n.legacyResourceId),
         name: n.name,
         updatedAt: n.updatedAt,
+        processedAt: n.processedAt ?? null,
       }));
       const nextCursor = orders.pageInfo.hasNextPage ? (orders.pageInfo.endCursor ?? null) : null;
       return { page: { nodes, nextCursor }, cost: throttleInfo(body.extensions), throttledMs };

@@ -120,7 +120,13 @@ describe("startBackfill", () => {
     }
     for (const orderId of [synced, attention, s.before, s.after, s.unpaid])
       expect(await job(s.shop, orderId)).toBeUndefined();
-    expect(await orderRow(s.shop, fresh)).toMatchObject({ status: "queued", orderName: expect.stringMatching(/^#/) });
+    expect(await orderRow(s.shop, fresh)).toMatchObject({
+      status: "queued",
+      orderName: expect.stringMatching(/^#/),
+      processedAt: new Date("2026-10-03T07:00:00Z"), // its order date, before any sync
+    });
+    // A row that existed keeps what it had and gains the date it lacked.
+    expect((await orderRow(s.shop, queued))?.processedAt).toEqual(new Date("2026-10-04T10:00:00Z"));
     expect(await orderRow(s.shop, s.before)).toBeNull();
 
     const members = await prisma.backfillOrder.findMany({

@@ -22,7 +22,7 @@ import { logger as rootLogger, type Logger } from "~/logger.server";
 import { enqueueSyncOrder, getQueues, PRIORITY, syncOrderJobId, type QueueSet } from "~/queue/queues.server";
 import { INVOICEABLE_ORDERS_SEARCH, searchOrderIds, type OrderIdNode } from "~/shopify/order-search.server";
 import { adminGraphqlFor, fetchShopInfo, type AdminGraphql } from "~/shopify/orders.server";
-import { isUnclaimed, upsertBackfillRow, withdrawBackfilledOrder } from "~/sync/order-sync.server";
+import { isUnclaimed, orderDate, upsertBackfillRow, withdrawBackfilledOrder } from "~/sync/order-sync.server";
 import { VERDICT_DEFAULTS } from "~/sync/verdict";
 import { gateFor } from "~/sync/shop-gate";
 
@@ -373,7 +373,7 @@ async function handlePage(
   if (nodes.length === 0) return { added: 0, skipped: 0 };
   const picked: Array<{ orderId: string; createdRow: boolean }> = [];
   for (const node of nodes) {
-    const row = await upsertBackfillRow(shop, node.legacyResourceId, node.name);
+    const row = await upsertBackfillRow(shop, node.legacyResourceId, node.name, orderDate(node.processedAt));
     if (row.inserted || sendable(row, now)) picked.push({ orderId: node.legacyResourceId, createdRow: row.inserted });
   }
   // Already part of this run (a page seen twice: the sort key is the update time) counts once.

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { prisma } from "~/db.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { recordSyncEvent } from "~/sync/events.server";
+import { deleteFailureAlert } from "~/sync/failure-alerts.server";
 import { deleteShopOrders, redactOrderMessages } from "~/sync/order-sync.server";
 import { deleteShopRefunds } from "~/sync/refund-sync.server";
 import { MalformedWebhookError } from "~/sync/webhooks.server";
@@ -244,6 +245,7 @@ export async function redactShop(shop: string, { log = rootLogger }: { log?: Log
     prisma.contactLink.deleteMany({ where: { shop } }),
     prisma.taxCache.deleteMany({ where: { shop } }),
     prisma.backfill.deleteMany({ where: { shop } }), // its BackfillOrder rows cascade
+    deleteFailureAlert(shop), // the merchant's alert address
     deleteShopRefunds(shop), // refunds → credit notes (ADR 022): amounts and ids, gone with the shop
   ]);
   const result = {

@@ -13,7 +13,7 @@ import {
   type SyncOrderSource,
 } from "~/queue/queues.server";
 import { withTimeout } from "~/redis/lock.server";
-import { giveUpOnOrder, holdOrder, upsertQueuedOrder, waitingOrdersWhere } from "~/sync/order-sync.server";
+import { giveUpOnOrder, holdOrder, orderDate, upsertQueuedOrder, waitingOrdersWhere } from "~/sync/order-sync.server";
 import { VERDICT_DEFAULTS } from "~/sync/verdict";
 import { gateFor, type HoldCode } from "~/sync/shop-gate";
 import { MalformedWebhookError } from "~/sync/webhooks.server";
@@ -55,7 +55,11 @@ export type RecordPaidOrderResult =
  * The order of an orders/paid payload (REST shape). The id comes from `admin_graphql_api_id` when
  * present: `id` is a JSON number, and numbers above 2^53 lose digits in JSON.parse.
  */
-export function paidOrderFromPayload(payload: unknown): { orderId: string; orderName: string | null } {
+export function paidOrderFromPayload(payload: unknown): {
+  orderId: string;
+  orderName: string | null;
+  processedAt: Date | null;
+} {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload))
     throw new MalformedWebhookError("The orders/paid body is not an order object.");
   const p = payload as Record<string, unknown>;
@@ -72,7 +76,7 @@ export function paidOrderFromPayload(payload: unknown): { orderId: string; order
   const orderId = gid ?? fromId;
   if (!orderId) throw new MalformedWebhookError("The orders/paid body has no usable order id.");
   const orderName = typeof p.name === "string" && p.name.length <= 255 ? p.name : null;
-  return { orderId, orderName };
+  return { orderId, orderName, processedAt: orderDate(p.processed_at) };
 }
 
 /**
@@ -81,7 +85,7 @@ export function paidOrderFromPayload(payload: unknown): { orderId: string; order
  * same webhook delivered five times yields one row and one job.
  */
 export async function recordPaidOrder(
-  input: { shop: string; orderId: string; orderName?: string | null },
+  input: { shop: string; orderId: string; orderName?: string | null; processedAt?: Date | null },
   deps: RecordPaidOrderDeps = {},
 ): Promise<RecordPaidOrderResult> {
   const { shop, orderId } = input;
@@ -91,7 +95,7 @@ export async function recordPaidOrder(
 
   const [conn, row] = await Promise.all([
     timed("connection", () => prisma.zohoConnection.findUnique({ where: { shop }, select: GATE_FIELDS })),
-    timed("upsert", () => upsertQueuedOrder(shop, orderId, input.orderName ?? null)),
+    timed("upsert", () => upsertQueuedOrder(shop, orderId, input.orderName ?? null, input.processedAt ?? null)),
   ]);
   if (row.status === "synced" || row.status === "needs_attention" || row.status === "deleted") {
     log.debug({ status: row.status }, "paid order already handled");

@@ -219,15 +219,26 @@ export async function claimOrder<Taken, Declined>(
 
 // ---- intake ---------------------------------------------------------------------------------------
 
-/** INSERT … ON CONFLICT in one round trip; returns the row's status whether new or not. */
+/** An order's `processedAt` / `processed_at` as stored: a valid instant or null (never a bad value). */
+export function orderDate(value: unknown): Date | null {
+  if (typeof value !== "string" || value.length > 40) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/**
+ * INSERT … ON CONFLICT in one round trip; returns the row's status whether new or not. The order
+ * date is set on insert only: a replayed webhook changes nothing (the next sync attempt stores it).
+ */
 export async function upsertQueuedOrder(
   shop: string,
   orderId: string,
   orderName: string | null,
+  processedAt: Date | null = null,
 ): Promise<{ status: OrderSyncStatus; lastErrorCode: string | null }> {
   const rows = await prisma.$queryRaw<Array<{ status: OrderSyncStatus; lastErrorCode: string | null }>>`
-    INSERT INTO "OrderSync" ("id", "shop", "orderId", "orderName", "status", "createdAt", "updatedAt")
-    VALUES (gen_random_uuid()::text, ${shop}, ${orderId}, ${orderName}, 'queued', now(), now())
+    INSERT INTO "OrderSync" ("id", "shop", "orderId", "orderName", "processedAt", "status", "createdAt", "updatedAt")
+    VALUES (gen_random_uuid()::text, ${shop}, ${orderId}, ${orderName}, ${processedAt}, 'queued', now(), now())
     ON CONFLICT ("shop", "orderId") DO UPDATE SET "orderName" = COALESCE("OrderSync"."orderName", EXCLUDED."orderName")
     RETURNING "status", "lastErrorCode"`;
   const row = rows[0];
@@ -344,11 +355,13 @@ export async function upsertBackfillRow(
   shop: string,
   orderId: string,
   orderName: string,
+  processedAt: Date | null = null,
 ): Promise<{ status: OrderSyncStatus; claimedAt: Date | null; inserted: boolean }> {
   const rows = await prisma.$queryRaw<Array<{ status: OrderSyncStatus; claimedAt: Date | null; inserted: boolean }>>`
-    INSERT INTO "OrderSync" ("id", "shop", "orderId", "orderName", "status", "createdAt", "updatedAt")
-    VALUES (gen_random_uuid()::text, ${shop}, ${orderId}, ${orderName}, 'queued', now(), now())
-    ON CONFLICT ("shop", "orderId") DO UPDATE SET "orderName" = COALESCE("OrderSync"."orderName", EXCLUDED."orderName")
+    INSERT INTO "OrderSync" ("id", "shop", "orderId", "orderName", "processedAt", "status", "createdAt", "updatedAt")
+    VALUES (gen_random_uuid()::text, ${shop}, ${orderId}, ${orderName}, ${processedAt}, 'queued', now(), now())
+    ON CONFLICT ("shop", "orderId") DO UPDATE SET "orderName" = COALESCE("OrderSync"."orderName", EXCLUDED."orderName"),
+      "processedAt" = COALESCE("OrderSync"."processedAt", EXCLUDED."processedAt")
     RETURNING "status", "claimedAt", (xmax = 0) AS "inserted"`;
   const row = rows[0];
   if (!row) throw new Error(`OrderSync upsert for ${shop} ${orderId} returned nothing`);

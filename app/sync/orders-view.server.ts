@@ -5,7 +5,7 @@ import type { OrderSyncStatus, Prisma } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { activityKind } from "~/sync/activity-kinds";
 import { currencyDecimals, Decimal, formatMoney, isCurrencyCode } from "~/sync/money";
-import type { OrderView } from "~/sync/order-views";
+import { DEFAULT_ORDER_SORT, type OrderSort, type OrderView } from "~/sync/order-views";
 import { HOLD_CODES } from "~/sync/shop-gate";
 
 export const PAGE_SIZE = 25;
@@ -122,6 +122,8 @@ export interface OrderRowView {
   /** A person can send it (again): no invoice in Zoho for it. */
   canSend: boolean;
   receivedAt: string;
+  /** When the order was placed (Shopify `processedAt`); null until the app has read it. */
+  orderedAt: string | null;
   syncedAt: string | null;
   updatedAt: string;
 }
@@ -154,6 +156,7 @@ function orderRowView(r: OrderRow): OrderRowView {
     attempts: r.attempts,
     canSend: !hasInvoice,
     receivedAt: r.createdAt.toISOString(),
+    orderedAt: r.processedAt?.toISOString() ?? null,
     syncedAt: r.syncedAt?.toISOString() ?? null,
     updatedAt: r.updatedAt.toISOString(),
   };
@@ -169,25 +172,89 @@ function orderWhere(shop: string, f: OrderFilters): Prisma.OrderSyncWhereInput {
   return where;
 }
 
-/** One page of the shop's orders, newest received first. */
+/**
+ * One page of the shop's orders: newest received first by default, or by order date (`ordered_*`),
+ * where rows whose date is not stored yet come last in both directions.
+ */
 export async function listOrders(
   shop: string,
   filters: OrderFilters = {},
   page: PageRequest = {},
+  sort: OrderSort = DEFAULT_ORDER_SORT,
 ): Promise<{ orders: OrderRowView[]; pageInfo: PageInfo }> {
   const base = orderWhere(shop, filters);
-  const { rows, pageInfo } = await keysetPage<OrderRow>(
-    page,
-    (r) => r.createdAt,
-    ({ where, order, take }) =>
-      prisma.orderSync.findMany({
-        where: where ? { AND: [base, where as Prisma.OrderSyncWhereInput] } : base,
-        orderBy: [{ createdAt: order }, { id: order }],
-        take,
-      }),
-    "createdAt",
-  );
-  return { orders: rows.map(orderRowView), pageInfo };
+  const field = sort.startsWith("ordered") ? "processedAt" : "createdAt";
+  const dir = sort.endsWith("_asc") ? "asc" : "desc";
+  const size = Math.min(Math.max(page.pageSize ?? PAGE_SIZE, 1), MAX_PAGE_SIZE);
+  const after = decodeOrderCursor(page.after);
+  const before = after ? null : decodeOrderCursor(page.before);
+  const seek = after ? keyAfter(field, dir, after) : before ? keyBefore(field, dir, before) : null;
+  // Reading backwards (Previous) walks the same order reversed, then flips the page back.
+  const walk = before ? (dir === "asc" ? "desc" : "asc") : dir;
+  const found = await prisma.orderSync.findMany({
+    where: seek ? { AND: [base, seek] } : base,
+    orderBy: [
+      field === "processedAt" ? { processedAt: { sort: walk, nulls: before ? "first" : "last" } } : { createdAt: walk },
+      { id: walk },
+    ],
+    take: size + 1,
+  });
+  const more = found.length > size;
+  const rows = found.slice(0, size);
+  if (before) rows.reverse();
+  const keyOf = (r: OrderRow): OrderKey => ({ at: r[field], id: r.id });
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  return {
+    orders: rows.map(orderRowView),
+    pageInfo: {
+      hasNext: before ? true : more,
+      hasPrevious: before ? more : Boolean(after),
+      startCursor: first ? encodeOrderCursor(keyOf(first)) : null,
+      endCursor: last ? encodeOrderCursor(keyOf(last)) : null,
+    },
+  };
+}
+
+/** An Orders cursor: the sort field's value (null: not stored, sorted last) and the row id. */
+interface OrderKey {
+  at: Date | null;
+  id: string;
+}
+
+const NO_DATE = "-";
+
+function encodeOrderCursor(key: OrderKey): string {
+  return key.at ? encodeCursor({ at: key.at, id: key.id }) : Buffer.from(`${NO_DATE}|${key.id}`).toString("base64url");
+}
+
+function decodeOrderCursor(cursor: string | null | undefined): OrderKey | null {
+  if (!cursor || cursor.length > 200) return null;
+  const [at, id, extra] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (at === NO_DATE && id && extra === undefined && /^[\w-]{1,64}$/.test(id)) return { at: null, id };
+  return decodeCursor(cursor);
+}
+
+type SortField = "createdAt" | "processedAt";
+
+/** Rows after `key` in (field dir nulls last, id dir). */
+function keyAfter(field: SortField, dir: "asc" | "desc", key: OrderKey): Prisma.OrderSyncWhereInput {
+  const beyond = dir === "desc" ? "lt" : "gt";
+  if (key.at === null) return { [field]: null, id: { [beyond]: key.id } };
+  return {
+    OR: [
+      { [field]: { [beyond]: key.at } },
+      { [field]: key.at, id: { [beyond]: key.id } },
+      ...(field === "processedAt" ? [{ processedAt: null }] : []),
+    ],
+  };
+}
+
+/** Rows before `key` in the same order. */
+function keyBefore(field: SortField, dir: "asc" | "desc", key: OrderKey): Prisma.OrderSyncWhereInput {
+  const ahead = dir === "desc" ? "gt" : "lt";
+  if (key.at === null) return { OR: [{ [field]: { not: null } }, { [field]: null, id: { [ahead]: key.id } }] };
+  return { OR: [{ [field]: { [ahead]: key.at } }, { [field]: key.at, id: { [ahead]: key.id } }] };
 }
 
 export type OrderCounts = Record<OrderView, number>;

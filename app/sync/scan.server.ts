@@ -18,7 +18,7 @@ import { INVOICEABLE_ORDERS_SEARCH, searchOrderIds } from "~/shopify/order-searc
 import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
 import { enqueueWaitingOrders, type EnqueueWaitingResult } from "~/sync/intake.server";
 import { enqueueWaitingRefunds } from "~/sync/refund-intake.server";
-import { isUnclaimed, upsertQueuedOrder } from "~/sync/order-sync.server";
+import { isUnclaimed, orderDate, upsertQueuedOrder } from "~/sync/order-sync.server";
 import { VERDICT_DEFAULTS } from "~/sync/verdict";
 import { gateFor, HOLD_CODES } from "~/sync/shop-gate";
 
@@ -114,7 +114,7 @@ export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<Sc
         if (row && !needsJob(row, now)) {
           result.untouched++;
         } else {
-          if (!row) await upsertQueuedOrder(shop, node.legacyResourceId, node.name);
+          if (!row) await upsertQueuedOrder(shop, node.legacyResourceId, node.name, orderDate(node.processedAt));
           const r = await enqueueSyncOrder(
             { shop, orderId: node.legacyResourceId },
             { source: "scan", queues: opts.queues },

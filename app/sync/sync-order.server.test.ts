@@ -47,6 +47,7 @@ describe("syncOrder: the happy path", () => {
       currencyCode: "EUR",
       claimedAt: null,
       lastErrorCode: null,
+      processedAt: new Date(order.processedAt), // the Orders page's "Order date"
     });
     expect(saved.shopifyTotal?.toFixed(2)).toBe(order.totalPriceSet.shopMoney.amount);
     expect(saved.zohoTotal?.toFixed(2)).toBe(order.totalPriceSet.shopMoney.amount);

@@ -39,7 +39,7 @@ import { linkInvoiceItems, type LinkedItems } from "~/sync/invoice-items.server"
 import { mapOrderToInvoice, ROUNDING_DESCRIPTION, type DiscountStyle, type MappedInvoice } from "~/sync/mapping";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
 import { invoiceEligibility } from "~/sync/order-eligibility";
-import { claimOrder, NO_INVOICE, type ClaimDecision, type OrderClaim } from "~/sync/order-sync.server";
+import { claimOrder, NO_INVOICE, orderDate, type ClaimDecision, type OrderClaim } from "~/sync/order-sync.server";
 import { pickRecoveredInvoice } from "~/sync/recovery";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
@@ -268,6 +268,7 @@ export async function reconcileTotal(
 function invoiceCommit(invoice: ZohoInvoice, prepared: Prepared) {
   return {
     orderName: prepared.order.name,
+    processedAt: orderDate(prepared.order.processedAt),
     zohoInvoiceId: invoice.invoice_id,
     zohoInvoiceNumber: invoice.invoice_number,
     zohoInvoiceStatus: invoice.status,
@@ -340,6 +341,8 @@ interface Attempt {
   /** The invoice id is on the row: from here on nothing creates again. */
   committed: ZohoInvoice | null;
   orderName?: string;
+  /** The order's date, stored with the name (the Orders page's "Order date"). */
+  processedAt?: Date | null;
 }
 
 /** Creates the draft invoice of one paid order, exactly once. */
@@ -387,6 +390,7 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
   let skipped: SyncOutcome | null = null;
   const onOrder = async (order: PaidOrder, timezone: string) => {
     a.orderName = order.name; // the order's name reaches the row even when a later step fails
+    a.processedAt = orderDate(order.processedAt);
     if (plan.kind !== "create" || a.mode === "manual") return;
     const eligibility = invoiceEligibility(order, { timezone });
     if (eligibility.ok) return;
@@ -394,6 +398,7 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
       {
         status: "skipped",
         orderName: order.name,
+        processedAt: a.processedAt,
         lastErrorCode: eligibility.code,
         lastErrorMessage: eligibility.message,
       },
@@ -638,7 +643,7 @@ async function dropInvoiceKey(shop: string, key: InvoiceKey, err: unknown, log: 
  * - Otherwise the verdict's status, code and message.
  */
 async function recordFailure(
-  a: Pick<Attempt, "shop" | "orderId" | "claim" | "log" | "postSent" | "committed" | "orderName">,
+  a: Pick<Attempt, "shop" | "orderId" | "claim" | "log" | "postSent" | "committed" | "orderName" | "processedAt">,
   err: unknown,
 ): Promise<void> {
   if (err instanceof ClaimLostError || a.claim.lost) {
@@ -682,6 +687,7 @@ async function recordFailure(
     await a.claim.settle(
       {
         ...(a.orderName ? { orderName: a.orderName } : {}),
+        ...(a.processedAt ? { processedAt: a.processedAt } : {}),
         status,
         lastErrorCode: verdict.code,
         lastErrorMessage: message,

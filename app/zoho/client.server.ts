@@ -52,6 +52,8 @@ export interface ZohoClientOptions {
   timeoutMs?: number;
   /** Extra attempts after the first for retryable errors. Default 2. */
   maxRetries?: number;
+  /** Called after each call Zoho answered successfully (the connection records lastSuccessAt). */
+  onSuccess?: () => Promise<void>;
 }
 
 export const ZOHO_CLIENT_DEFAULTS = { timeoutMs: 30_000, maxRetries: 2 } as const;
@@ -100,6 +102,7 @@ export class ZohoClient {
   private readonly log: Logger;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
+  private readonly onSuccess: (() => Promise<void>) | undefined;
   private sent = 0;
 
   constructor(opts: ZohoClientOptions) {
@@ -113,6 +116,7 @@ export class ZohoClient {
     this.limiter = opts.limiter === undefined ? getZohoRateLimiter() : opts.limiter;
     this.timeoutMs = opts.timeoutMs ?? ZOHO_CLIENT_DEFAULTS.timeoutMs;
     this.maxRetries = opts.maxRetries ?? ZOHO_CLIENT_DEFAULTS.maxRetries;
+    this.onSuccess = opts.onSuccess;
     this.log = (opts.logger ?? rootLogger).child({
       component: "zoho-client",
       ...(this.organizationId ? { organizationId: this.organizationId } : {}),
@@ -164,8 +168,9 @@ export class ZohoClient {
     let token = await this.tokens.getAccessToken();
     let refreshed = false;
     for (let attempt = 0; ;) {
+      let result: T;
       try {
-        return await this.attempt<T>(method, url, body, token, log, attempt, extraHeaders);
+        result = await this.attempt<T>(method, url, body, token, log, attempt, extraHeaders);
       } catch (err) {
         if (!(err instanceof ZohoError)) throw err;
         if (!refreshed && isTokenRejected(err)) {
@@ -179,7 +184,10 @@ export class ZohoClient {
         log.warn({ err, attempt: attempt + 1, delayMs }, "zoho request retry");
         await this.sleep(delayMs);
         attempt++;
+        continue;
       }
+      await this.onSuccess?.();
+      return result;
     }
   }
 

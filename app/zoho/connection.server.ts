@@ -16,7 +16,7 @@ import { env } from "~/env.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import { REDIS_COMMAND_TIMEOUT_MS, tryRedisLock, withTimeout } from "~/redis/lock.server";
 import { getRedis, redisKey } from "~/redis/redis.server";
-import { ZohoClient, type ZohoClientOptions, type ZohoTokenSource, type Query } from "./client.server";
+import { ZohoClient, type ZohoClientOptions, type ZohoTokenSource } from "./client.server";
 import {
   DATA_CENTERS,
   booksBaseUrl,
@@ -425,49 +425,18 @@ export async function getZohoClient(shop: string, opts: GetZohoClientOptions = {
   const tokens = new ConnectionTokenSource(shop, opts);
   // An explicit `organizationId: undefined` means "no organization" (GET /organizations).
   const organizationId = "organizationId" in opts ? opts.organizationId : (row.organizationId ?? undefined);
-  return new ConnectionZohoClient(
-    {
-      ...clientOpts,
-      apiBaseUrl: booksBaseUrl(env.ZOHO_API_URL ?? row.apiDomain),
-      ...(organizationId ? { organizationId } : {}),
-      tokens,
-    },
-    () => tokens.recordSuccess(),
-  );
+  return new ZohoClient({
+    ...clientOpts,
+    apiBaseUrl: booksBaseUrl(env.ZOHO_API_URL ?? row.apiDomain),
+    ...(organizationId ? { organizationId } : {}),
+    tokens,
+    onSuccess: () => tokens.recordSuccess(),
+  });
 }
 
 /** A token source for the shop (exported for tests and tools; getZohoClient wires one in). */
 export function createZohoTokenSource(shop: string, deps: ConnectionDeps = {}): ZohoTokenSource {
   return new ConnectionTokenSource(shop, deps);
-}
-
-/** Records lastSuccessAt after each call that Zoho answered successfully. */
-class ConnectionZohoClient extends ZohoClient {
-  constructor(
-    opts: ZohoClientOptions,
-    private readonly onSuccess: () => Promise<void>,
-  ) {
-    super(opts);
-  }
-
-  override get<T>(path: string, query?: Query): Promise<T> {
-    return this.track(super.get<T>(path, query));
-  }
-  override post<T>(path: string, body: unknown, query?: Query): Promise<T> {
-    return this.track(super.post<T>(path, body, query));
-  }
-  override put<T>(path: string, body: unknown, query?: Query, headers?: Record<string, string>): Promise<T> {
-    return this.track(super.put<T>(path, body, query, headers));
-  }
-  override delete<T>(path: string, query?: Query): Promise<T> {
-    return this.track(super.delete<T>(path, query));
-  }
-
-  private async track<T>(call: Promise<T>): Promise<T> {
-    const result = await call;
-    await this.onSuccess();
-    return result;
-  }
 }
 
 interface CachedToken {

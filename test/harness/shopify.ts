@@ -44,6 +44,8 @@ export interface SimMetafield {
 export interface SimShopInfo {
   ianaTimezone: string;
   currencyCode: string;
+  /** `shop { email }` (failure alerts' default address); default `owner@<shop>`. */
+  email?: string;
 }
 
 export interface GraphqlCall {
@@ -193,7 +195,12 @@ export const shopifyOperations: Record<string, OperationResolver> = {
   // The catch-up scan asks for ids only (app/sync/scan.server.ts): same search, order and paging.
   PaidOrderIdsSince: (ctx) => shopifyOperations.PaidOrdersSince!(ctx),
 
-  ShopInfo: ({ shop }) => ({ shop: { ...(shopify.shops.get(shop) ?? { ianaTimezone: "UTC", currencyCode: "USD" }) } }),
+  ShopInfo: ({ shop }) => {
+    const { ianaTimezone, currencyCode } = shopify.shops.get(shop) ?? { ianaTimezone: "UTC", currencyCode: "USD" };
+    return { shop: { ianaTimezone, currencyCode } };
+  },
+
+  ShopContactEmail: ({ shop }) => ({ shop: { email: shopify.shops.get(shop)?.email ?? `owner@${shop}` } }),
 
   SetInvoiceMetafield: ({ shop, variables }) => {
     const inputs = Array.isArray(variables.metafields) ? (variables.metafields as Array<Record<string, unknown>>) : [];

@@ -53,6 +53,7 @@ export function ordersPaidBody(orderId: string, name: string): Record<string, un
     currency: "EUR",
     total_price: "39.80",
     created_at: "2026-11-20T10:15:00+01:00",
+    processed_at: "2026-11-20T10:14:00+01:00",
     updated_at: "2026-11-20T10:15:00+01:00",
   };
 }
