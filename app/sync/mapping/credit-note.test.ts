@@ -137,6 +137,7 @@ const FIXTURES: Array<[string, RefundSpec]> = [
       lines: [{ title: "Dates", quantity: 3, unitPrice: "3.333", taxes: [{ title: "VAT", rate: "0.05" }] }],
     },
   ],
+  ["an amount refunded without items (goodwill)", { refunded: "15.00" }],
 ];
 
 describe("refund → credit note: Zoho's total equals the refund to the cent", () => {
@@ -192,6 +193,11 @@ describe("the credit note's lines", () => {
     expect(mapped.payload.line_items[0]).toMatchObject({ quantity: 3, rate: 3.33, tax_id: "t22" });
     expect(mapped.payload.line_items[1]).toEqual({ name: "Rounding", quantity: 1, rate: 0.01 });
     expect(mapped.lineSources).toEqual(["product", "rounding"]);
+  });
+
+  it("an amount refunded without items is one untaxed refund discrepancy line", () => {
+    const { mapped } = map({ refunded: "15.00" });
+    expect(mapped.payload.line_items).toEqual([{ name: "Refund discrepancy", quantity: 1, rate: 15 }]);
   });
 
   it("a credited product carries its invoice line's item", () => {
