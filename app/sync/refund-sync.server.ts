@@ -1,28 +1,23 @@
 // The only writer of RefundSync rows (ADR 022): one Shopify refund → one Zoho credit note. The same
 // discipline as OrderSync (app/sync/order-sync.server.ts, ADR 015):
 // - Intake inserts the row once per refund id (a duplicate refunds/create changes nothing).
-// - Whoever creates the credit note first CLAIMS the row (fencing token + heartbeat); every write of a
-//   holder is one conditional UPDATE on its token, so a holder that lost its claim never creates and
-//   never writes. `confirm()` runs right before the Zoho create, `write()` commits the credit note id
-//   the moment Zoho answers, `settle()` ends the attempt with its Activity entries in one transaction.
-import { randomUUID } from "node:crypto";
+// - Whoever creates the credit note first CLAIMS the row (app/sync/row-claim.server.ts: fencing token +
+//   heartbeat); every write of a holder is one conditional UPDATE on its token, so a holder that lost
+//   its claim never creates and never writes. `confirm()` runs right before the Zoho create, `write()`
+//   commits the credit note id the moment Zoho answers, `settle()` ends the attempt with its Activity
+//   entries in one transaction.
 import type { Prisma, RefundSync, RefundSyncStatus } from "@prisma/client";
 import { prisma } from "~/db.server";
 import type { Logger } from "~/logger.server";
 import { creditNoteView, type CreditNoteView } from "~/sync/credit-note-view";
-import { ClaimLostError } from "~/sync/errors";
-import { syncEventCreate, type SyncEventInput } from "~/sync/events.server";
 import type { RefundSnapshot } from "~/sync/mapping/refund";
-import { CLAIM_TTL_MS, HEARTBEAT_MS } from "~/sync/order-sync.server";
+import { CLAIM_TTL_MS } from "~/sync/order-sync.server";
+import { claimRow, type ClaimTable, type RowClaim, type RowClaimDecision } from "~/sync/row-claim.server";
 
 export type RefundSyncData = Omit<
   Prisma.RefundSyncUpdateManyMutationInput,
   "claimToken" | "claimedAt" | "shop" | "refundId" | "orderId" | "id" | "refund"
 >;
-
-function claimIsLive(row: Pick<RefundSync, "claimedAt">, now: Date): boolean {
-  return row.claimedAt !== null && now.getTime() - row.claimedAt.getTime() < CLAIM_TTL_MS;
-}
 
 /** The refund as the webhook said it (stored by intake). */
 export function refundOf(row: Pick<RefundSync, "refund">): RefundSnapshot {
@@ -45,132 +40,29 @@ export async function recordRefund(
   return row;
 }
 
-export type RefundClaimDecision<Taken, Declined> =
-  { take: true; status?: RefundSyncStatus; plan: Taken } | { take: false; result: Declined };
+export type RefundClaimDecision<Taken, Declined> = RowClaimDecision<RefundSyncStatus, Taken, Declined>;
+export type RefundClaim = RowClaim<RefundSync, RefundSyncData>;
 
-export type RefundClaimAttempt<Taken, Declined> =
-  | { taken: true; claim: RefundClaim; plan: Taken }
-  | { taken: false; busy: true; row: RefundSync | null }
-  | { taken: false; busy: false; result: Declined; row: RefundSync };
+const REFUND_TABLE: ClaimTable<RefundSync, RefundSyncData> = {
+  name: "RefundSync",
+  keyColumn: "refundId",
+  async update(db, where, data) {
+    return (await db.refundSync.updateMany({ where, data })).count;
+  },
+  take(db, id, { status, ...claim }) {
+    const next = status ? { status: status as RefundSyncStatus, attempts: { increment: 1 } } : {};
+    return db.refundSync.update({ where: { id }, data: { ...claim, ...next } });
+  },
+};
 
-/** A held claim on a refund's row: `confirm()` before the create, `write()` to commit, `settle()` once. */
-export class RefundClaim {
-  private timer: NodeJS.Timeout | undefined;
-  private lostFlag = false;
-  private released = false;
-
-  constructor(
-    readonly shop: string,
-    readonly row: RefundSync,
-    private readonly token: string,
-    private readonly opts: { now: () => Date; heartbeatMs: number; log?: Logger },
-  ) {
-    this.timer = setInterval(() => void this.beat(), opts.heartbeatMs);
-    this.timer.unref();
-  }
-
-  get lost(): boolean {
-    return this.lostFlag;
-  }
-
-  private where(): Prisma.RefundSyncWhereInput {
-    return { id: this.row.id, claimToken: this.token };
-  }
-
-  private async beat(): Promise<void> {
-    if (this.released || this.lostFlag) return;
-    try {
-      const { count } = await prisma.refundSync.updateMany({
-        where: this.where(),
-        data: { claimedAt: this.opts.now() },
-      });
-      if (count === 0) this.markLost();
-    } catch (err) {
-      this.opts.log?.warn({ err }, "refund claim heartbeat failed");
-    }
-  }
-
-  private markLost(): void {
-    this.lostFlag = true;
-    this.stop();
-  }
-
-  private stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  async confirm(what?: string): Promise<void> {
-    await this.write({}, what);
-  }
-
-  async write(data: RefundSyncData, what?: string): Promise<void> {
-    if (this.lostFlag || this.released) throw new ClaimLostError(what);
-    const { count } = await prisma.refundSync.updateMany({
-      where: this.where(),
-      data: { ...data, claimedAt: this.opts.now() },
-    });
-    if (count === 0) {
-      this.markLost();
-      throw new ClaimLostError(what);
-    }
-  }
-
-  /** The attempt's final state and the Activity entries that explain it, in one transaction. */
-  async settle(data: RefundSyncData, events: SyncEventInput[] = []): Promise<void> {
-    if (this.lostFlag || this.released) throw new ClaimLostError();
-    this.stop();
-    try {
-      await prisma.$transaction(async (tx) => {
-        const { count } = await tx.refundSync.updateMany({
-          where: this.where(),
-          data: { ...data, claimToken: null, claimedAt: null },
-        });
-        if (count === 0) throw new ClaimLostError();
-        for (const e of events) await syncEventCreate(this.shop, { orderId: this.row.orderId, ...e }, tx);
-      });
-      this.released = true;
-    } catch (err) {
-      if (err instanceof ClaimLostError) this.lostFlag = true;
-      throw err;
-    }
-  }
-}
-
-/** Claims the refund's row (SELECT … FOR UPDATE, `decide`, fresh token) — `busy` while another holds it. */
-export async function claimRefund<Taken, Declined>(
+/** Claims the refund's row (null: no such refund; `busy` while another holder's heartbeat is fresh). */
+export function claimRefund<Taken, Declined>(
   shop: string,
   refundId: string,
   decide: (row: RefundSync) => RefundClaimDecision<Taken, Declined>,
   opts: { now?: () => Date; heartbeatMs?: number; log?: Logger } = {},
-): Promise<RefundClaimAttempt<Taken, Declined> | null> {
-  const now = opts.now ?? (() => new Date());
-  const token = randomUUID();
-  const result = await prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<RefundSync[]>`
-      SELECT * FROM "RefundSync" WHERE "shop" = ${shop} AND "refundId" = ${refundId} FOR UPDATE`;
-    const row = rows[0];
-    if (!row) return null;
-    if (claimIsLive(row, now())) return { taken: false as const, busy: true as const, row };
-    const decision = decide(row);
-    if (!decision.take) return { taken: false as const, busy: false as const, result: decision.result, row };
-    const claimed = await tx.refundSync.update({
-      where: { id: row.id },
-      data: {
-        claimToken: token,
-        claimedAt: now(),
-        ...(decision.status ? { status: decision.status, attempts: { increment: 1 } } : {}),
-      },
-    });
-    return { taken: true as const, row: claimed, plan: decision.plan };
-  });
-  if (!result || !result.taken) return result;
-  const claim = new RefundClaim(shop, result.row, token, {
-    now,
-    heartbeatMs: opts.heartbeatMs ?? HEARTBEAT_MS,
-    ...(opts.log ? { log: opts.log } : {}),
-  });
-  return { taken: true, claim, plan: result.plan };
+) {
+  return claimRow(REFUND_TABLE, shop, refundId, decide, opts);
 }
 
 /** Refunds that should have a job: waiting, failed (retried), or `creating` with a dead claim. */

@@ -12,6 +12,7 @@
 // the state and its types (state.ts) and the msw handler (handler.ts). Callers import this file only.
 import type { ZohoAddress, ZohoContactPerson, ZohoInvoiceStatus } from "~/zoho/types";
 import { renderCreditNote, type SimRenderedCreditNote } from "./creditnotes";
+import { renderCustomerPayment, type SimRenderedCustomerPayment } from "./customerpayments";
 import { createInvoice, renderInvoice, type SimRenderedInvoice } from "./invoices";
 import { type SeedTaxInput } from "./organizations";
 import {
@@ -38,6 +39,7 @@ export type { RenderedCustomField } from "./customfields";
 export { zohoBooksHandlers } from "./handler";
 export type { SimRenderedInvoice } from "./invoices";
 export type { SimCreditNote, SimCreditNoteStatus, SimRenderedCreditNote } from "./creditnotes";
+export type { SimCustomerPayment, SimDepositAccount, SimRenderedCustomerPayment } from "./customerpayments";
 export {
   DEFAULT_ORG_SETTINGS,
   STRICT_ORG_SETTINGS,
@@ -335,6 +337,12 @@ export const zohoBooks = {
   creditNotes(organizationId: string): SimRenderedCreditNote[] {
     const org = zohoBooks.org(organizationId);
     return [...org.creditNotes.values()].map((note) => renderCreditNote(org, note));
+  },
+
+  /** Every customer payment of the organization, oldest first, as GET /customerpayments/{id} returns them. */
+  customerPayments(organizationId: string): SimRenderedCustomerPayment[] {
+    const org = zohoBooks.org(organizationId);
+    return [...org.customerPayments.values()].map((p) => renderCustomerPayment(org, p));
   },
 
   /** Record a customer payment (default: the whole balance). A draft becomes sent first, as in Zoho. */

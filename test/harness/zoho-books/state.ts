@@ -4,6 +4,7 @@
 import type { ZohoAddress, ZohoContactPerson, ZohoInvoiceStatus, ZohoOrganization, ZohoTaxKind } from "~/zoho/types";
 import { zohoNow } from "../zoho-accounts";
 import type { SimCreditNote } from "./creditnotes";
+import type { SimCustomerPayment, SimDepositAccount } from "./customerpayments";
 
 export const ZOHO_BOOKS_API_DOMAINS = [
   "https://www.zohoapis.com",
@@ -179,6 +180,10 @@ export interface SimOrganization {
   nextInvoiceNumber: number;
   creditNotes: Map<string, SimCreditNote>;
   nextCreditNoteNumber: number;
+  customerPayments: Map<string, SimCustomerPayment>;
+  nextPaymentNumber: number;
+  /** Where payments are deposited (GET /bankaccounts); the first is the default. */
+  depositAccounts: SimDepositAccount[];
   /** The id of a tax, compound tax or tax group by its name (throws when unknown — test helper). */
   taxId(name: string): string;
 }
