@@ -85,26 +85,32 @@ export function isMappingError(err: unknown): err is MappingError {
 }
 
 /**
- * A refund arrived before its order's invoice exists (the order is still being sent): the refund waits
- * and is tried again — delayed, not failed (ADR 022).
+ * A refund or payment arrived before its order's invoice exists (the order is still being sent): it
+ * waits and is tried again — delayed, not failed (ADR 022).
  */
-export class RefundAwaitingInvoiceError extends Error {
-  override readonly name = "RefundAwaitingInvoiceError";
+export class AwaitingInvoiceError extends Error {
+  override readonly name = "AwaitingInvoiceError";
 
   constructor(
     readonly orderName: string,
     readonly retryAfterMs: number,
+    what: "refund" | "payment" = "refund",
   ) {
-    super(`The refund waits for ${orderName}'s invoice to be created in Zoho Books; it becomes a credit note then.`);
+    super(
+      what === "refund"
+        ? `The refund waits for ${orderName}'s invoice to be created in Zoho Books; it becomes a credit note then.`
+        : `The payment waits for ${orderName}'s invoice to be created in Zoho Books; it is recorded then.`,
+    );
   }
 }
 
 /**
- * A refund that cannot become a credit note: its order has no invoice from this app (paid before the app
- * was installed, never sent, deleted, not invoiced on purpose). A person records it in Zoho Books.
+ * A refund or payment with no invoice to settle: its order has no invoice from this app (paid before
+ * the app was installed, never sent, deleted, not invoiced on purpose), or the invoice is void or gone.
+ * A person records it in Zoho Books.
  */
-export class RefundNotCreditableError extends Error {
-  override readonly name = "RefundNotCreditableError";
+export class NoInvoiceToSettleError extends Error {
+  override readonly name = "NoInvoiceToSettleError";
 
   constructor(
     readonly code: "order_not_invoiced" | "invoice_void" | "invoice_missing",

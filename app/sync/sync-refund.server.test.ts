@@ -3,7 +3,7 @@
 // a refund before its invoice, a crash after the create, a lost answer, a failed apply.
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { RefundAwaitingInvoiceError, RefundNotCreditableError } from "~/sync/errors";
+import { AwaitingInvoiceError, NoInvoiceToSettleError } from "~/sync/errors";
 import { parseRefundPayload } from "~/sync/mapping/refund";
 import { upsertQueuedOrder } from "~/sync/order-sync.server";
 import { listWaitingRefunds, recordRefund } from "~/sync/refund-sync.server";
@@ -131,8 +131,8 @@ describe("faults: still exactly one credit note", () => {
     await upsertQueuedOrder(s.shop, orderId, order.name); // orders/paid arrived, the invoice is not made yet
     const { refundId } = await receive(s.shop, oneCup(orderId));
 
-    await expect(syncRefund({ shop: s.shop, refundId })).rejects.toBeInstanceOf(RefundAwaitingInvoiceError);
-    await expect(syncRefund({ shop: s.shop, refundId })).rejects.toBeInstanceOf(RefundAwaitingInvoiceError);
+    await expect(syncRefund({ shop: s.shop, refundId })).rejects.toBeInstanceOf(AwaitingInvoiceError);
+    await expect(syncRefund({ shop: s.shop, refundId })).rejects.toBeInstanceOf(AwaitingInvoiceError);
     expect(await refundRow(s.shop, refundId)).toMatchObject({
       status: "waiting_invoice",
       lastErrorCode: "awaiting_invoice",
@@ -148,12 +148,10 @@ describe("faults: still exactly one credit note", () => {
   it("a refund of an order the app never invoiced: waits for the webhook a while, then a reason, no Zoho call", async () => {
     const s = await connectedShop({ preset: "eu" });
     const { refundId } = await receive(s.shop, oneCup("7300001"));
-    await expect(syncRefund({ shop: s.shop, refundId })).rejects.toBeInstanceOf(RefundAwaitingInvoiceError);
+    await expect(syncRefund({ shop: s.shop, refundId })).rejects.toBeInstanceOf(AwaitingInvoiceError);
 
     const later = () => new Date(Date.now() + 16 * 60_000);
-    await expect(syncRefund({ shop: s.shop, refundId }, { now: later })).rejects.toBeInstanceOf(
-      RefundNotCreditableError,
-    );
+    await expect(syncRefund({ shop: s.shop, refundId }, { now: later })).rejects.toBeInstanceOf(NoInvoiceToSettleError);
     const row = await refundRow(s.shop, refundId);
     expect(row).toMatchObject({ status: "needs_attention", lastErrorCode: "order_not_invoiced" });
     expect(row.lastErrorMessage).toMatch(/never sent to Zoho Books by this app \(paid before the app was installed/);
@@ -247,7 +245,7 @@ describe("faults: still exactly one credit note", () => {
     const { shop, org, orderId, invoiceId } = await invoicedOrder();
     org.invoices.get(invoiceId)!.status = "void";
     const { refundId } = await receive(shop, oneCup(orderId));
-    await expect(syncRefund({ shop, refundId })).rejects.toBeInstanceOf(RefundNotCreditableError);
+    await expect(syncRefund({ shop, refundId })).rejects.toBeInstanceOf(NoInvoiceToSettleError);
     expect(await refundRow(shop, refundId)).toMatchObject({ status: "needs_attention", lastErrorCode: "invoice_void" });
     expect(creditNotes(org)).toHaveLength(0);
   });

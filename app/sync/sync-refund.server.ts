@@ -12,23 +12,18 @@
 // reached Zoho (row left `creating`) makes the next one look the credit note up by its reference
 // (order name + refund id) and adopt it only when customer, date and total match. The credit applied
 // is read back from the credit note's balance before applying again, so a retry never applies twice.
-import type { OrderSync, RefundSync } from "@prisma/client";
+import type { RefundSync } from "@prisma/client";
 import type { Logger } from "pino";
-import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { logger as rootLogger } from "~/logger.server";
 import { pickRecoveredCreditNote } from "~/sync/credit-note-recovery";
-import {
-  ClaimLostError,
-  CreditNoteNotListedYetError,
-  RefundAwaitingInvoiceError,
-  RefundNotCreditableError,
-} from "~/sync/errors";
+import { ClaimLostError, CreditNoteNotListedYetError, AwaitingInvoiceError } from "~/sync/errors";
 import type { SyncEventInput } from "~/sync/events.server";
 import { mapRefundToCreditNote, type MappedCreditNote } from "~/sync/mapping/credit-note";
 import type { RefundSnapshot } from "~/sync/mapping/refund";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
 import { claimRefund, refundOf, type RefundClaim, type RefundClaimDecision } from "~/sync/refund-sync.server";
+import { invoiceIdToSettle, invoiceToSettle } from "~/sync/invoice-to-settle.server";
 import { loadShopSettings } from "~/sync/sync-order.server";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
@@ -40,8 +35,7 @@ import {
   getCreditNote,
   type ZohoCreditNote,
 } from "~/zoho/credit-notes.server";
-import { ZohoError, ZohoNotFoundError, ZohoTransientError } from "~/zoho/errors";
-import { getInvoice } from "~/zoho/invoices.server";
+import { ZohoError, ZohoTransientError } from "~/zoho/errors";
 import { getTaxTable } from "~/zoho/taxes.server";
 import type { ZohoInvoice } from "~/zoho/types";
 
@@ -146,19 +140,24 @@ export async function syncRefund(
 }
 
 async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
-  const order = await prisma.orderSync.findUnique({
-    where: { shop_orderId: { shop: a.shop, orderId: a.refund.orderId } },
-  });
   if (new Decimal(a.refund.transactionsTotal ?? "1").lte(0)) {
-    const reason = `Refund of ${order?.orderName ?? `order ${a.refund.orderId}`} returned no money (restock only): no credit note.`;
+    const reason = `A refund of order ${a.refund.orderId} returned no money (restock only): no credit note.`;
     await a.claim.settle({ status: "skipped", lastErrorCode: "nothing_refunded", lastErrorMessage: reason });
     return { kind: "skipped", reason };
   }
-  const invoiceId = invoiceOfOrder(order, a);
+  const { order, invoiceId } = await invoiceIdToSettle({
+    shop: a.shop,
+    orderId: a.refund.orderId,
+    what: "refund",
+    receivedAt: a.claim.row.createdAt,
+    now: a.now(),
+    ...(a.deps.awaitInvoiceMs !== undefined ? { awaitInvoiceMs: a.deps.awaitInvoiceMs } : {}),
+    ...(a.deps.unknownOrderGraceMs !== undefined ? { unknownOrderGraceMs: a.deps.unknownOrderGraceMs } : {}),
+  });
   const zoho = (a.zoho = a.deps.zoho ?? (await getZohoClient(a.shop)));
   const callsBefore = zoho.requestCount;
   const settings = await loadShopSettings(a.shop);
-  const invoice = await invoiceToCredit(zoho, invoiceId, order!);
+  const invoice = await invoiceToSettle(zoho, invoiceId, order, "refund");
   const decimals = currencyDecimals(a.refund.currency);
 
   let note: ZohoCreditNote;
@@ -171,7 +170,7 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
   } else {
     const taxes = await getTaxTable(zoho, { shop: a.shop, organizationId: settings.organizationId });
     mapped = mapRefundToCreditNote(a.refund, {
-      orderName: invoice.reference_number || order!.orderName || `#${a.refund.orderId}`,
+      orderName: invoice.reference_number || order.orderName || `#${a.refund.orderId}`,
       invoice: {
         customerId: invoice.customer_id,
         date: invoice.date,
@@ -238,48 +237,6 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
     applied: formatMoney(applied.total, decimals),
     zohoCalls,
   };
-}
-
-/**
- * The invoice a refund credits, from the order's row (read only; OrderSync is not ours to write).
- * The order is still being sent → wait; the app never invoiced it → a reason the merchant sees.
- */
-function invoiceOfOrder(order: OrderSync | null, a: Attempt): string {
-  if (order?.zohoInvoiceId && order.status !== "deleted") return order.zohoInvoiceId;
-  const name = order?.orderName ?? `order ${a.refund.orderId}`;
-  const waitMs = a.deps.awaitInvoiceMs ?? 60_000;
-  if (order && (order.status === "queued" || order.status === "creating" || order.status === "failed"))
-    throw new RefundAwaitingInvoiceError(name, waitMs);
-  // Never seen: the orders/paid webhook may still be on its way (a refund right after payment).
-  const graceMs = a.deps.unknownOrderGraceMs ?? 15 * 60_000;
-  if (!order && a.now().getTime() - a.claim.row.createdAt.getTime() < graceMs)
-    throw new RefundAwaitingInvoiceError(name, waitMs);
-  const why = order
-    ? `${name} has no invoice in Zoho Books (${order.lastErrorMessage ?? `status ${order.status}`})`
-    : `${name} was never sent to Zoho Books by this app (paid before the app was installed, or never invoiced)`;
-  throw new RefundNotCreditableError(
-    "order_not_invoiced",
-    `Refund not recorded: ${why}. Record it in Zoho Books yourself, or send the order first and then retry the refund.`,
-  );
-}
-
-async function invoiceToCredit(zoho: ZohoClient, invoiceId: string, order: OrderSync): Promise<ZohoInvoice> {
-  let invoice: ZohoInvoice;
-  try {
-    invoice = await getInvoice(zoho, invoiceId);
-  } catch (err) {
-    if (!(err instanceof ZohoNotFoundError)) throw err;
-    throw new RefundNotCreditableError(
-      "invoice_missing",
-      `Refund not recorded: invoice ${order.zohoInvoiceNumber ?? invoiceId} of ${order.orderName ?? "the order"} no longer exists in Zoho Books.`,
-    );
-  }
-  if (invoice.status === "void")
-    throw new RefundNotCreditableError(
-      "invoice_void",
-      `Refund not recorded: invoice ${invoice.invoice_number} of ${order.orderName ?? "the order"} is void in Zoho Books, so there is nothing to credit.`,
-    );
-  return invoice;
 }
 
 /**
@@ -384,7 +341,7 @@ async function recordRefundFailure(a: Attempt, err: unknown): Promise<void> {
   const refused = err instanceof ZohoError && !(err instanceof ZohoTransientError);
   const uncertain = !a.committed && a.postSent && !refused && verdict.status === "failed";
   const waitingSearch = err instanceof CreditNoteNotListedYetError;
-  const awaiting = err instanceof RefundAwaitingInvoiceError;
+  const awaiting = err instanceof AwaitingInvoiceError;
   const status = awaiting ? "waiting_invoice" : uncertain || waitingSearch ? "creating" : verdict.status;
   const message = a.committed
     ? `Credit note ${a.committed.creditnote_number} is in Zoho Books, but finishing it failed: ${verdict.message}`

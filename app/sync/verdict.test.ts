@@ -9,8 +9,8 @@ import {
   InvoiceNotListedYetError,
   MappingError,
   RecoveryConflictError,
-  RefundAwaitingInvoiceError,
-  RefundNotCreditableError,
+  AwaitingInvoiceError,
+  NoInvoiceToSettleError,
 } from "~/sync/errors";
 import { DAILY_QUOTA_MESSAGE, VERDICT_DEFAULTS, verdictFor, type QueueAction } from "~/sync/verdict";
 import { ZohoNotConnectedError } from "~/zoho/connection.server";
@@ -333,7 +333,7 @@ describe("verdictFor: what the merchant reads, and whether it comes back by itse
 
 describe("verdictFor: refunds → credit notes (ADR 022)", () => {
   it("a refund before its invoice waits (delay, no attempt used), never fails", () => {
-    const v = verdictFor(new RefundAwaitingInvoiceError("#1001", 60_000));
+    const v = verdictFor(new AwaitingInvoiceError("#1001", 60_000));
     expect(v).toMatchObject({
       status: "failed",
       code: "awaiting_invoice",
@@ -343,7 +343,7 @@ describe("verdictFor: refunds → credit notes (ADR 022)", () => {
   });
 
   it("a refund of an order never invoiced is a person's decision, with the reason", () => {
-    const v = verdictFor(new RefundNotCreditableError("order_not_invoiced", "Refund not recorded: …"));
+    const v = verdictFor(new NoInvoiceToSettleError("order_not_invoiced", "Refund not recorded: …"));
     expect(v).toEqual({
       status: "needs_attention",
       code: "order_not_invoiced",

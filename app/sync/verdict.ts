@@ -9,8 +9,8 @@
 // | InvoiceNotListedYetError (search lags a write)   | failed          | delay retryAfterMs (row stays creating)|
 // | RecoveryConflictError (a different #1001 exists) | needs_attention | give-up                                |
 // | ClaimLostError (another holder took the order)   | failed          | delay (their sync decides)             |
-// | RefundAwaitingInvoiceError (invoice not yet)     | failed          | delay retryAfterMs (refund waits)      |
-// | RefundNotCreditableError (order never invoiced)  | needs_attention | give-up                                |
+// | AwaitingInvoiceError (invoice not yet)     | failed          | delay retryAfterMs (refund waits)      |
+// | NoInvoiceToSettleError (order never invoiced)  | needs_attention | give-up                                |
 // | RedisLockBusyError (contact lock held)           | failed          | retry                                  |
 // | ZohoRateLimitError 44 / our limiter ("rate")     | failed          | delay retryAfterMs (default 60 s)      |
 // | ZohoRateLimitError 1070 / "concurrency"          | failed          | delay 5–15 s with jitter               |
@@ -33,8 +33,8 @@ import {
   InvoiceNotListedYetError,
   isMappingError,
   RecoveryConflictError,
-  RefundAwaitingInvoiceError,
-  RefundNotCreditableError,
+  AwaitingInvoiceError,
+  NoInvoiceToSettleError,
 } from "~/sync/errors";
 import {
   ZOHO_CODE,
@@ -136,8 +136,8 @@ export function isRetriedAutomatically(v: Verdict): boolean {
 function ownVerdict(err: unknown, cfg: VerdictConfig, cap: Cap): Verdict | null {
   if (isMappingError(err)) return giveUp(err.code, err.message);
   if (err instanceof RecoveryConflictError) return giveUp("invoice_reference_conflict", err.message);
-  if (err instanceof RefundNotCreditableError) return giveUp(err.code, err.message);
-  if (err instanceof RefundAwaitingInvoiceError)
+  if (err instanceof NoInvoiceToSettleError) return giveUp(err.code, err.message);
+  if (err instanceof AwaitingInvoiceError)
     return {
       status: "failed",
       code: "awaiting_invoice",
