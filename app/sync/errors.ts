@@ -127,3 +127,11 @@ export class CreditNoteNotListedYetError extends InvoiceNotListedYetError {
     this.message = `An earlier attempt may have created the credit note, but Zoho Books does not list it yet; looking again in ${Math.ceil(retryAfterMs / 1000)} s before creating it.`;
   }
 }
+
+/** After an uncertain payment create, Zoho's search does not list it yet: look again before creating. */
+export class PaymentNotListedYetError extends InvoiceNotListedYetError {
+  constructor(since: Date, retryAfterMs: number) {
+    super(since, retryAfterMs);
+    this.message = `An earlier attempt may have recorded the payment, but Zoho Books does not list it yet; looking again in ${Math.ceil(retryAfterMs / 1000)} s before recording it.`;
+  }
+}

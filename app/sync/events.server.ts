@@ -22,6 +22,10 @@ export type SyncEventKind =
   | "credit_note_recovered"
   | "credit_note_applied"
   | "refund_waiting"
+  // payments (app/sync/sync-payment.server.ts, issue 12 item 4)
+  | "payment_recorded"
+  | "invoice_marked_sent"
+  | "payment_waiting"
   // intake, worker and compliance (app/sync/intake.server.ts, shop-pause.server.ts, compliance.server.ts)
   | "order_held"
   | "shop_paused"

@@ -17,6 +17,7 @@ import { enqueueSyncOrder, type QueueSet } from "~/queue/queues.server";
 import { INVOICEABLE_ORDERS_SEARCH, searchOrderIds } from "~/shopify/order-search.server";
 import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
 import { enqueueWaitingOrders, type EnqueueWaitingResult } from "~/sync/intake.server";
+import { enqueueWaitingPayments } from "~/sync/payment-intake.server";
 import { enqueueWaitingRefunds } from "~/sync/refund-intake.server";
 import { isUnclaimed, orderDate, upsertQueuedOrder } from "~/sync/order-sync.server";
 import { VERDICT_DEFAULTS } from "~/sync/verdict";
@@ -61,6 +62,8 @@ export interface ScanResult {
   throttledMs: number;
   /** Refunds whose credit note job was missing and is queued again (ADR 022). */
   refunds?: number;
+  /** Payments whose customer payment job was missing and is queued again. */
+  payments?: number;
 }
 
 export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<ScanResult> {
@@ -140,6 +143,7 @@ export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<Sc
   result.waiting = await enqueueWaitingOrders(shop, { source: "scan", queues: opts.queues, log, now: () => now });
   if (result.waiting.error) throw result.waiting.error;
   result.refunds = (await enqueueWaitingRefunds(shop, { queues: opts.queues, log, now: () => now })).enqueued;
+  result.payments = (await enqueueWaitingPayments(shop, { queues: opts.queues, log, now: () => now })).enqueued;
   log.info(
     {
       pages: result.pages,

@@ -23,6 +23,7 @@ const PATHS: Record<string, string> = {
   "orders/paid": "/webhooks/orders/paid",
   "app/uninstalled": "/webhooks/app/uninstalled",
   "refunds/create": "/webhooks/refunds/create",
+  "order_transactions/create": "/webhooks/order_transactions/create",
   "customers/data_request": "/webhooks/compliance",
   "customers/redact": "/webhooks/compliance",
   "shop/redact": "/webhooks/compliance",
