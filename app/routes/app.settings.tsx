@@ -48,6 +48,8 @@ import {
 } from "~/sync/books-settings.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
 import { FailureAlertsCard } from "~/components/failure-alerts-card";
+import { PaymentsCard } from "~/components/payments-card";
+import { getPaymentSettings } from "~/sync/payment-settings.server";
 import { failureAlertsView } from "~/sync/failure-alerts.server";
 import { shopEmail } from "~/shopify/shop-email.server";
 import { shopTimezoneForPages } from "~/shopify/orders.server";
@@ -79,6 +81,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     status: toView(status),
     tagOrders: await getOrderTagging(shop),
     books: await getBooksSettings(shop),
+    payments: await getPaymentSettings(shop),
     organizations,
     organizationsFetchedAt: cached ? cached.fetchedAt.toISOString() : null,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
@@ -289,7 +292,7 @@ const DATA_CENTER_OPTIONS = [
 ];
 
 export default function SettingsPage() {
-  const { status, tagOrders, books, organizations, organizationsFetchedAt, connectError, alerts } =
+  const { status, tagOrders, books, payments, organizations, organizationsFetchedAt, connectError, alerts } =
     useLoaderData<typeof loader>();
   const connect = useFetcher<typeof action>();
   const organization = useFetcher<typeof action>();
@@ -543,6 +546,8 @@ export default function SettingsPage() {
                 )}
 
                 <ZohoItemsCard books={books} connected={status.state === "connected"} fetcher={createItems} />
+
+                <PaymentsCard payments={payments} connected={status.state === "connected"} />
 
                 <FailureAlertsCard alerts={alerts} />
 
