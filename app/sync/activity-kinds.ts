@@ -21,6 +21,7 @@ export const ACTIVITY_KINDS: Record<SyncEventKind, { label: string; tone: Activi
   credit_note_created: { label: "Credit note created", tone: "success" },
   credit_note_recovered: { label: "Credit note found again", tone: "success" },
   credit_note_applied: { label: "Credit applied", tone: "info" },
+  credit_note_refunded: { label: "Credit refunded", tone: "info" },
   refund_waiting: { label: "Refund waits for invoice", tone: "attention" },
   payment_recorded: { label: "Payment recorded", tone: "success" },
   invoice_marked_sent: { label: "Invoice marked as sent", tone: "info" },

@@ -21,6 +21,7 @@ export type SyncEventKind =
   | "credit_note_created"
   | "credit_note_recovered"
   | "credit_note_applied"
+  | "credit_note_refunded"
   | "refund_waiting"
   // payments (app/sync/sync-payment.server.ts, issue 12 item 4)
   | "payment_recorded"

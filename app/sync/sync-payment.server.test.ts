@@ -9,7 +9,11 @@ import { upsertQueuedOrder } from "~/sync/order-sync.server";
 import { recordPayment } from "~/sync/payment-sync.server";
 import { setPaymentRoute, setRecordPayments } from "~/sync/payment-settings.server";
 import { syncOrder } from "~/sync/sync-order.server";
+import { parseRefundPayload } from "~/sync/mapping/refund";
+import { recordRefund } from "~/sync/refund-sync.server";
 import { syncPayment } from "~/sync/sync-payment.server";
+import { syncRefund } from "~/sync/sync-refund.server";
+import { buildRefundPayload } from "~test/factories/refund";
 import { transactionPayload, type TransactionSpec } from "~test/factories/transaction";
 import { connectedShop } from "~test/harness/connected-shop";
 import { zohoBooks, type SimOrganization } from "~test/harness/zoho-books";
@@ -133,5 +137,37 @@ describe("faults: still exactly one customer payment", () => {
     expect(await syncPayment({ shop, transactionId })).toMatchObject({ kind: "recovered" });
     expect(zohoBooks.count("POST /customerpayments")).toBe(0);
     expect(paymentsOf(org)).toHaveLength(1);
+  });
+});
+
+describe("refunds after a recorded payment (the invoice is paid in Zoho)", () => {
+  it("become a refund of the credit note to the customer, through the refund's gateway; once", async () => {
+    const { shop, org, orderId, total, invoiceId } = await invoicedOrder();
+    const petty = org.depositAccounts.find((a) => a.account_name === "Petty Cash")!;
+    await setPaymentRoute(shop, "paypal", { paymentMode: "cash", accountId: petty.account_id });
+    await syncPayment({ shop, transactionId: await receive(shop, { orderId, amount: total }) });
+    const { payload } = buildRefundPayload({
+      orderId,
+      refundId: "6600001",
+      taxesIncluded: true,
+      processedAt: "2026-11-22T09:00:00+01:00",
+      lines: [{ title: "Espresso cups", quantity: 1, unitPrice: "19.90", taxes: [{ title: "IVA", rate: "0.22" }] }],
+    });
+    (payload.transactions as Array<Record<string, unknown>>)[0]!.gateway = "paypal";
+    await recordRefund(shop, parseRefundPayload(payload));
+    zohoBooks.clearRequests();
+
+    expect(await syncRefund({ shop, refundId: "6600001" })).toMatchObject({ kind: "created" });
+    expect(zohoBooks.count("POST /creditnotes/{id}/refunds")).toBe(1);
+    expect(zohoBooks.count("POST /creditnotes/{id}/invoices")).toBe(0);
+    const [note] = zohoBooks.creditNotes(org.organization.organization_id);
+    expect(note).toMatchObject({ status: "closed", balance: 0 });
+    expect(note!.refunds).toEqual([
+      expect.objectContaining({ amount: 19.9, refund_mode: "cash", from_account_id: petty.account_id }),
+    ]);
+    expect(zohoBooks.invoice(org.organization.organization_id, invoiceId)).toMatchObject({ status: "paid" });
+    expect(await syncRefund({ shop, refundId: "6600001" })).toMatchObject({ kind: "already_synced" });
+    const kinds = (await prisma.syncEvent.findMany({ where: { shop } })).map((e) => e.kind);
+    expect(kinds).toContain("credit_note_refunded");
   });
 });

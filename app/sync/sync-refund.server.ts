@@ -14,6 +14,7 @@
 // is read back from the credit note's balance before applying again, so a retry never applies twice.
 import type { RefundSync } from "@prisma/client";
 import type { Logger } from "pino";
+import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { logger as rootLogger } from "~/logger.server";
 import { pickRecoveredCreditNote } from "~/sync/credit-note-recovery";
@@ -24,6 +25,7 @@ import type { RefundSnapshot } from "~/sync/mapping/refund";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
 import { claimRefund, refundOf, type RefundClaim, type RefundClaimDecision } from "~/sync/refund-sync.server";
 import { invoiceIdToSettle, invoiceToSettle } from "~/sync/invoice-to-settle.server";
+import { parsePaymentAccounts, paymentRouteFor } from "~/sync/payment-settings";
 import { loadShopSettings } from "~/sync/sync-order.server";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
@@ -31,6 +33,7 @@ import { getZohoClient } from "~/zoho/connection.server";
 import {
   applyCreditToInvoice,
   createCreditNote,
+  refundCreditNote,
   findCreditNotesByReference,
   getCreditNote,
   type ZohoCreditNote,
@@ -207,11 +210,12 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
   }
 
   const applied = await applyCredit(zoho, note, invoice, settings.pricePrecision);
+  const paidBack = await payBackCredit(a, zoho, note, applied, settings.pricePrecision);
   const total = formatMoney(new Decimal(String(note.total)), decimals);
   const expected = mapped?.expectedTotal ?? formatMoney(a.claim.row.refundTotal ?? total, decimals);
   const matches = new Decimal(total).eq(expected);
   const zohoCalls = zoho.requestCount - callsBefore;
-  const noteStatus = applied.closes ? "closed" : note.status;
+  const noteStatus = applied.closes || paidBack.gt(0) ? "closed" : note.status;
   await a.claim.settle(
     {
       status: matches ? "synced" : "needs_attention",
@@ -219,14 +223,14 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
       zohoInvoiceId: invoice.invoice_id,
       zohoTotal: total,
       refundTotal: expected,
-      appliedAmount: applied.total.toFixed(),
+      appliedAmount: applied.total.plus(paidBack).toFixed(),
       syncedAt: a.now(),
       lastErrorCode: matches ? null : "total_mismatch",
       lastErrorMessage: matches
         ? null
         : `Zoho Books shows ${total} ${a.refund.currency} on credit note ${note.creditnote_number} but the refund was ${expected}; check its taxes and rounding.`,
     },
-    creditEvents(a, { note, invoice, how, total, applied, zohoCalls }),
+    creditEvents(a, { note, invoice, how, total, applied, paidBack, zohoCalls }),
   );
   a.log.info({ creditNoteId: note.creditnote_id, how, zohoCalls }, "refund credited");
   return {
@@ -261,6 +265,38 @@ async function applyCredit(
   return { total: already.plus(amount), now: amount, closes: amount.eq(left) };
 }
 
+/**
+ * With Shopify's payments recorded in Zoho (Settings › Payments), the invoice was paid in Zoho, so the
+ * credit its balance could not take went back to the customer: a refund of the credit note, through
+ * the refund's gateway's payment mode and account. Read from the credit note's balance (after the
+ * apply), so a retry never pays back twice. Without that setting the credit stays open for the merchant.
+ */
+async function payBackCredit(
+  a: Attempt,
+  zoho: ZohoClient,
+  note: ZohoCreditNote,
+  applied: Awaited<ReturnType<typeof applyCredit>>,
+  pricePrecision: number,
+): Promise<Decimal> {
+  if (applied.skipped === "draft") return new Decimal(0);
+  const left = new Decimal(String(note.balance ?? note.total)).minus(applied.now);
+  if (left.lte(0)) return new Decimal(0);
+  const conn = await prisma.zohoConnection.findUnique({
+    where: { shop: a.shop },
+    select: { recordPayments: true, paymentAccounts: true },
+  });
+  if (!conn?.recordPayments) return new Decimal(0);
+  const route = paymentRouteFor(a.refund.gateway ?? "other", parsePaymentAccounts(conn.paymentAccounts));
+  await refundCreditNote(zoho, note.creditnote_id, {
+    date: note.date,
+    refund_mode: route.paymentMode,
+    amount: toZohoNumber(left, pricePrecision),
+    ...(route.accountId ? { from_account_id: route.accountId } : {}),
+    ...(note.reference_number ? { reference_number: note.reference_number } : {}),
+  });
+  return left;
+}
+
 function creditEvents(
   a: Attempt,
   r: {
@@ -269,10 +305,11 @@ function creditEvents(
     how: "created" | "recovered" | "finished";
     total: string;
     applied: Awaited<ReturnType<typeof applyCredit>>;
+    paidBack: Decimal;
     zohoCalls: number;
   },
 ): SyncEventInput[] {
-  const { note, invoice, how, total, applied } = r;
+  const { note, invoice, how, total, applied, paidBack } = r;
   const currency = a.refund.currency;
   const decimals = currencyDecimals(currency);
   const events: SyncEventInput[] = [];
@@ -295,7 +332,13 @@ function creditEvents(
         amount: formatMoney(applied.now, decimals),
       },
     });
-  else if (applied.skipped === "draft")
+  if (paidBack.gt(0))
+    events.push({
+      kind: "credit_note_refunded",
+      message: `Refunded ${formatMoney(paidBack, decimals)} ${currency} of credit note ${note.creditnote_number} to the customer${a.refund.gateway ? ` (${a.refund.gateway})` : ""}: invoice ${invoice.invoice_number} was already paid`,
+      data: { creditNoteId: note.creditnote_id, amount: formatMoney(paidBack, decimals) },
+    });
+  if (applied.now.lte(0) && applied.skipped === "draft")
     events.push({
       kind: "credit_note_applied",
       message: `Credit note ${note.creditnote_number} is not applied: invoice ${invoice.invoice_number} is still a draft. Apply the credit in Zoho Books once the invoice is sent.`,

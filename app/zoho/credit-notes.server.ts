@@ -78,6 +78,15 @@ export async function applyCreditToInvoice(
   });
 }
 
+/** POST /creditnotes/{id}/refunds: credit paid back to the customer (the invoice was already paid). */
+export async function refundCreditNote(
+  client: ZohoClient,
+  creditNoteId: string,
+  refund: { date: string; refund_mode: string; amount: number; from_account_id?: string; reference_number?: string },
+): Promise<void> {
+  await client.post<ZohoEnvelope>(`/creditnotes/${enc(creditNoteId)}/refunds`, refund);
+}
+
 const MAX_REFERENCE_PAGES = 5;
 
 /** Credit notes whose reference_number is exactly `referenceNumber`, oldest first. Recovery only. */

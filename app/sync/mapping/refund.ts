@@ -62,6 +62,8 @@ export interface RefundSnapshot {
   adjustments: RefundAdjustment[];
   /** Σ successful refund transactions in the shop currency; undefined when none is in that currency. */
   transactionsTotal?: string;
+  /** The gateway the money went back through (the first successful refund transaction's). */
+  gateway?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -174,6 +176,7 @@ export function parseRefundPayload(payload: unknown): RefundSnapshot {
           .toFixed()
       : undefined;
   const note = text(payload.note);
+  const gateway = refunds.map((t) => text(t.gateway)).find(Boolean);
   return {
     refundId,
     orderId,
@@ -184,5 +187,6 @@ export function parseRefundPayload(payload: unknown): RefundSnapshot {
     shipping,
     adjustments,
     ...(transactionsTotal !== undefined ? { transactionsTotal } : {}),
+    ...(gateway ? { gateway } : {}),
   };
 }

@@ -53,6 +53,14 @@ export interface SimCreditNote {
   invoice_id?: string;
   /** Credit applied to invoices, in order. */
   applied: Array<{ creditnote_invoice_id: string; invoice_id: string; amount: string; date: string }>;
+  /** Credit paid back to the customer (POST /creditnotes/{id}/refunds), in order. */
+  refunds: Array<{
+    creditnote_refund_id: string;
+    amount: string;
+    date: string;
+    refund_mode: string;
+    from_account_id: string;
+  }>;
   created_time: string;
   last_modified_time: string;
 }
@@ -134,6 +142,7 @@ export function createCreditNote(
     line_items: lines,
     line_item_ids: lines.map(() => newId()),
     applied: [],
+    refunds: [],
     ...(invoice ? { invoice_id: invoice.invoice_id } : {}),
     ...(referenceNumber !== undefined ? { reference_number: referenceNumber } : {}),
     ...(notes !== undefined ? { notes } : {}),
@@ -156,8 +165,9 @@ export function creditNoteTotals(org: SimOrganization, note: SimCreditNote): Inv
   );
 }
 
+/** Credit used: applied to invoices or refunded to the customer. */
 function appliedSum(note: SimCreditNote): Dec {
-  return note.applied.reduce((sum, a) => sum.plus(a.amount), new D(0));
+  return [...note.applied, ...note.refunds].reduce((sum, a) => sum.plus(a.amount), new D(0));
 }
 
 export function renderCreditNote(org: SimOrganization, note: SimCreditNote) {
@@ -198,6 +208,7 @@ export function renderCreditNote(org: SimOrganization, note: SimCreditNote) {
       amount: Number(a.amount),
     })),
     ...(note.invoice_id ? { invoice_id: note.invoice_id } : {}),
+    refunds: note.refunds.map((r) => ({ ...r, amount: Number(r.amount) })),
     notes: note.notes ?? "",
     created_time: note.created_time,
     last_modified_time: note.last_modified_time,
@@ -284,6 +295,36 @@ function applyToInvoices(org: SimOrganization, note: SimCreditNote, body: Record
   return ok({}, "Credits have been applied to the invoice(s).");
 }
 
+/** Pays credit back to the customer: at most the credit note's balance, from a deposit account. */
+function refundCredit(org: SimOrganization, note: SimCreditNote, body: Record<string, unknown>): Response {
+  if (note.status !== "open") throw new SimError(400, 9003, `A ${note.status} credit note cannot be refunded.`);
+  const pp = org.organization.price_precision;
+  const amount = new D(optNumber(body, "amount") ?? Number.NaN);
+  if (!amount.isFinite() || amount.lte(0) || amount.decimalPlaces() > pp) throw invalid("amount");
+  const balance = creditNoteTotals(org, note).total.minus(appliedSum(note));
+  if (amount.gt(balance)) throw new SimError(400, 9005, "The amount refunded exceeds the credit note's balance.");
+  const date = optString(body, "date");
+  if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw invalid("date", "use yyyy-mm-dd");
+  const mode = optString(body, "refund_mode", 100) ?? "cash";
+  const account = optString(body, "from_account_id") || org.depositAccounts[0]!.account_id;
+  if (!org.depositAccounts.some((a) => a.account_id === account)) throw invalid("from_account_id");
+  const refund = {
+    creditnote_refund_id: newId(),
+    amount: amount.toString(),
+    date,
+    refund_mode: mode,
+    from_account_id: account,
+  };
+  note.refunds.push(refund);
+  if (balance.minus(amount).isZero()) note.status = "closed";
+  note.last_modified_time = timestamp();
+  return ok(
+    { creditnote_refund: { ...refund, amount: amount.toNumber() } },
+    "The refund information has been saved.",
+    201,
+  );
+}
+
 /** Late import of the invoice totals (invoices.ts imports nothing from here). */
 function invoiceTotalOf(org: SimOrganization, invoice: SimInvoice): Dec {
   return computeInvoiceTotals(
@@ -302,7 +343,7 @@ function invoiceTotalOf(org: SimOrganization, invoice: SimInvoice): Dec {
   ).total;
 }
 
-/** GET/POST /creditnotes, GET /creditnotes/{id}, GET/POST /creditnotes/{id}/invoices. */
+/** GET/POST /creditnotes, GET /creditnotes/{id}, GET/POST /creditnotes/{id}/invoices and …/refunds. */
 export async function routeCreditNotes({ request, method, org, q, seg }: OrgRequest): Promise<Response> {
   const [, id, sub] = seg;
   if (seg.length === 1) {
@@ -327,6 +368,12 @@ export async function routeCreditNotes({ request, method, org, q, seg }: OrgRequ
     if (!note) throw notFound("Credit Note");
     if (method === "GET") return ok({ invoices_credited: renderCreditNote(org, note).invoices });
     if (method === "POST") return applyToInvoices(org, note, await readJson(request));
+    throw methodNotAllowed(method);
+  }
+  if (seg.length === 3 && sub === "refunds") {
+    if (!note) throw notFound("Credit Note");
+    if (method === "GET") return ok({ creditnote_refunds: renderCreditNote(org, note).refunds });
+    if (method === "POST") return refundCredit(org, note, await readJson(request));
     throw methodNotAllowed(method);
   }
   throw new SimError(404, 5, "Invalid URL Passed");
