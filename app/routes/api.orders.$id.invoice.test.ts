@@ -383,7 +383,7 @@ describe("authentication, ownership and CORS", () => {
 });
 
 describe("the order's credit notes (ADR 022)", () => {
-  it("GET lists each refund's credit note with its Zoho number and state; another shop's are not shown", async () => {
+  it("GET lists each refund's credit note and each payment with Zoho numbers and states; not another shop's", async () => {
     const { shop, orderId } = await shopWithOrder();
     await prisma.refundSync.createMany({
       data: [
@@ -402,7 +402,23 @@ describe("the order's credit notes (ADR 022)", () => {
         { shop: "other-shop.myshopify.com", refundId: "2", orderId, refund: {}, status: "synced" },
       ],
     });
+    await prisma.paymentSync.create({
+      data: {
+        shop,
+        transactionId: "77",
+        orderId,
+        transaction: {},
+        gateway: "paypal",
+        amount: "39.8",
+        currencyCode: "EUR",
+        status: "synced",
+        zohoPaymentNumber: "12",
+      },
+    });
     const res = await call(shop, "GET", orderId);
+    expect(ok(res.body).order.payments).toEqual([
+      expect.objectContaining({ transactionId: "77", summary: "39.8 EUR · paypal · Zoho payment 12" }),
+    ]);
     expect(ok(res.body).order.creditNotes).toEqual([
       expect.objectContaining({
         refundId: "1",

@@ -19,6 +19,7 @@ import {
   updateOrderInvoiceDraft,
   type InvoiceActionResult,
 } from "~/sync/order-invoice.server";
+import { orderPayments } from "~/sync/payment-sync.server";
 import { orderCreditNotes } from "~/sync/refund-sync.server";
 
 const METHODS = "GET, POST, PUT, DELETE, OPTIONS";
@@ -90,8 +91,15 @@ async function handle(request: Request, rawId: string | undefined): Promise<Resp
       }
     }
     const { outcome, message, warning } = result;
-    const creditNotes = await orderCreditNotes(session.shop, orderId);
-    const order = creditNotes.length ? { ...result.order, creditNotes } : result.order;
+    const [creditNotes, payments] = await Promise.all([
+      orderCreditNotes(session.shop, orderId),
+      orderPayments(session.shop, orderId),
+    ]);
+    const order = {
+      ...result.order,
+      ...(creditNotes.length ? { creditNotes } : {}),
+      ...(payments.length ? { payments } : {}),
+    };
     const status = outcome === "created" ? 201 : outcome === "queued" ? 202 : 200;
     return cors(
       json<InvoiceApiSuccess>(

@@ -62,6 +62,8 @@ import { isOrderView, ORDER_VIEWS, type OrderView } from "~/sync/order-views";
 import { countOrdersByView, listOrders, type OrderRowView } from "~/sync/orders-view.server";
 import { creditNoteView } from "~/sync/credit-note-view";
 import { listOrderRefunds } from "~/sync/refund-sync.server";
+import { listOrderPayments } from "~/sync/payment-sync.server";
+import { paymentView } from "~/sync/payment-view";
 import { hasAllOrdersAccess, oldestReachableDate, olderThanReachable } from "~/shopify/order-history";
 import { getConnectionStatus } from "~/zoho/connection.server";
 
@@ -116,13 +118,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return new Map<string, Date>();
   });
 
-  // Each order's refunds and their credit notes (ADR 022), one line each under the invoice number.
+  // Each order's refunds (credit notes, ADR 022) and recorded payments, one line each under the invoice.
+  const ids = page.orders.map((o) => o.orderId);
   const creditNotes = new Map<string, string[]>();
-  for (const r of await listOrderRefunds(
-    shop,
-    page.orders.map((o) => o.orderId),
-  ))
+  for (const r of await listOrderRefunds(shop, ids))
     creditNotes.set(r.orderId, [...(creditNotes.get(r.orderId) ?? []), creditNoteView(r).summary]);
+  const payments = new Map<string, string[]>();
+  for (const p of await listOrderPayments(shop, ids))
+    payments.set(p.orderId, [...(payments.get(p.orderId) ?? []), paymentView(p).summary]);
 
   const allOrders = hasAllOrdersAccess(session.scope);
   const today = calendarDateIn(now, timezone);
@@ -132,6 +135,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ...o,
       nextTryAt: nextTries.get(o.orderId)?.toISOString() ?? null,
       creditNotes: creditNotes.get(o.orderId) ?? [],
+      payments: payments.get(o.orderId) ?? [],
     })),
     pageInfo: page.pageInfo,
     counts,
@@ -690,7 +694,8 @@ function OrdersTable(props: {
                 Zoho {o.zohoTotal ? `${o.zohoTotal} ${o.currencyCode ?? ""}` : "—"}
               </Text>
             </InlineStack>
-            <CreditNotes lines={o.creditNotes} />
+            <DocumentLines label="Refund" lines={o.creditNotes} />
+            <DocumentLines label="Payment" lines={o.payments} />
             {(o.errorMessage || o.status === "failed") && <Reason order={o} timezone={timezone} />}
             <Text as="span" variant="bodySm" tone="subdued">
               {o.orderedAt ? `Ordered ${formatShopTime(o.orderedAt, timezone)} · ` : ""}Received{" "}
@@ -708,7 +713,8 @@ function OrdersTable(props: {
           </IndexTable.Cell>
           <IndexTable.Cell>
             <InvoiceNumber links={links} order={o} />
-            <CreditNotes lines={o.creditNotes} />
+            <DocumentLines label="Refund" lines={o.creditNotes} />
+            <DocumentLines label="Payment" lines={o.payments} />
           </IndexTable.Cell>
           <IndexTable.Cell>
             <Total value={o.shopifyTotal} currency={o.currencyCode} />
@@ -1018,14 +1024,14 @@ function BackfillProgressView({
   );
 }
 
-/** The order's credit notes, one small line each ("CN-00001 · 19.90 EUR · applied"). */
-function CreditNotes({ lines }: { lines: readonly string[] }) {
+/** The order's credit notes or payments, one small line each ("Refund: CN-00001 · 19.90 EUR · applied"). */
+function DocumentLines({ label, lines }: { label: string; lines: readonly string[] }) {
   if (lines.length === 0) return null;
   return (
     <BlockStack gap="050">
       {lines.map((line, i) => (
         <Text key={i} as="span" variant="bodySm" tone="subdued">
-          Refund: {line}
+          {label}: {line}
         </Text>
       ))}
     </BlockStack>

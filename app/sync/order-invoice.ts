@@ -2,6 +2,7 @@
 // GET/POST/PUT/DELETE /api/orders/:id/invoice and its pure derivation from the OrderSync row.
 // Pure (no I/O, no env): the server builds the view with it and the extension imports its types.
 import type { CreditNoteView } from "~/sync/credit-note-view";
+import type { PaymentView } from "~/sync/payment-view";
 import type { OrderSyncStatus } from "@prisma/client";
 import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
 import { HOLD_CODES, type HoldCode } from "~/sync/shop-gate";
@@ -57,6 +58,8 @@ export interface OrderInvoiceView {
   updatedAt: string | null;
   /** The order's refunds and their Zoho credit notes, oldest first (ADR 022). */
   creditNotes?: CreditNoteView[];
+  /** The order's payments recorded in Zoho (Settings › Payments), oldest first. */
+  payments?: PaymentView[];
 }
 
 /** Every answer of the API is one of these two (with the HTTP status saying which). */

@@ -5,6 +5,7 @@ import type { PaymentSync, PaymentSyncStatus, Prisma } from "@prisma/client";
 import { prisma } from "~/db.server";
 import type { Logger } from "~/logger.server";
 import type { PaymentSnapshot } from "~/sync/mapping/payment";
+import { paymentView, type PaymentView } from "~/sync/payment-view";
 import { CLAIM_TTL_MS } from "~/sync/order-sync.server";
 import { claimRow, type ClaimTable, type RowClaim, type RowClaimDecision } from "~/sync/row-claim.server";
 
@@ -89,6 +90,11 @@ export function listOrderPayments(shop: string, orderIds: readonly string[]) {
     },
     orderBy: { createdAt: "asc" },
   });
+}
+
+/** The payments of one order as the admin block shows them. */
+export async function orderPayments(shop: string, orderId: string): Promise<PaymentView[]> {
+  return (await listOrderPayments(shop, [orderId])).map(paymentView);
 }
 
 /** shop/redact: every row of the shop (a statement for a transaction). */

@@ -412,12 +412,18 @@ describe("credit notes of the order's refunds (ADR 022)", () => {
             note({ summary: "CN-00001 · 19.90 EUR · applied" }),
             note({ refundId: "9004", status: "needs_attention", summary: "Not recorded — needs attention" }),
           ],
+          payments: [
+            { transactionId: "77", status: "synced", summary: "39.80 EUR · paypal · Zoho payment 12", problem: null },
+          ],
         }),
       ),
     );
     expect(vm.rows.filter((r) => r.label === "Credit note")).toEqual([
       { label: "Credit note", value: "CN-00001 · 19.90 EUR · applied" },
       { label: "Credit note", value: "Not recorded — needs attention", tone: "critical" },
+    ]);
+    expect(vm.rows.filter((r) => r.label === "Payment")).toEqual([
+      { label: "Payment", value: "39.80 EUR · paypal · Zoho payment 12" },
     ]);
   });
 });

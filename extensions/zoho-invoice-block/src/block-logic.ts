@@ -371,6 +371,13 @@ function readyModel(state: Extract<BlockState, { phase: "ready" }>): BlockViewMo
       value: note.summary,
       ...(note.status === "needs_attention" ? { tone: "critical" as const } : {}),
     });
+  // Payments recorded in Zoho (Settings › Payments).
+  for (const payment of order.payments ?? [])
+    rows.push({
+      label: "Payment",
+      value: payment.summary,
+      ...(payment.status === "needs_attention" ? { tone: "critical" as const } : {}),
+    });
 
   if (state.notice)
     banners.push({ tone: state.notice.tone, heading: null, message: state.notice.message, dismissible: true });
