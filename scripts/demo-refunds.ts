@@ -15,6 +15,7 @@ import { buildRefundPayload, type RefundLineSpec, type RefundSpec } from "~test/
 import { signedWebhookRequest } from "~test/harness/processes";
 import type { zohoBooks as ZohoBooks } from "~test/harness/zoho-books";
 import type { ZohoClient } from "../app/zoho/client.server";
+import type { PaymentZoho } from "./demo-payments";
 
 export interface RefundDemoOrder {
   shop: string;
@@ -34,6 +35,8 @@ export interface CreditNoteFacts {
   invoice_id?: string;
   invoices?: Array<{ invoice_id: string }>;
   line_items: Array<{ name: string; rate: number | string }>;
+  /** Credit paid back to the customer (after a recorded payment). */
+  refunds?: Array<{ amount: number | string }>;
 }
 
 /** What the demo needs of Zoho: the simulator's state, or an external server's API. */
@@ -45,8 +48,14 @@ export interface RefundZoho {
   creditNotes(organizationId: string, reference: string): Promise<CreditNoteFacts[]>;
 }
 
-export function simulatedRefundZoho(books: typeof ZohoBooks): RefundZoho {
+export function simulatedRefundZoho(books: typeof ZohoBooks): RefundZoho & PaymentZoho {
   return {
+    async payments(orgId, reference) {
+      return books.customerPayments(orgId).filter((p) => p.reference_number === reference);
+    },
+    async invoiceStatus(orgId, invoiceId) {
+      return books.invoice(orgId, invoiceId).status;
+    },
     fits: (orgId) => !books.org(orgId).settings.itemRequired && !books.org(orgId).settings.negativeRatesRefused,
     async markSent(orgId, invoiceId) {
       books.org(orgId).invoices.get(invoiceId)!.status = "sent";
@@ -61,7 +70,7 @@ export function simulatedRefundZoho(books: typeof ZohoBooks): RefundZoho {
 export function externalRefundZoho(
   zoho: ZohoClient,
   isRateLimit: (err: unknown) => number | null,
-): RefundZoho & { listed(reference: string): Promise<CreditNoteFacts[]> } {
+): RefundZoho & PaymentZoho & { listed(reference: string): Promise<CreditNoteFacts[]> } {
   const patient = async <T>(call: () => Promise<T>): Promise<T> => {
     for (let tries = 0; ; tries++) {
       try {
@@ -74,6 +83,24 @@ export function externalRefundZoho(
     }
   };
   return {
+    async payments(_orgId, reference) {
+      for (let look = 0; ; look++) {
+        const res = await patient(() =>
+          zoho.get<{ customerpayments?: Array<{ amount: number; reference_number?: string }> }>("/customerpayments", {
+            reference_number: reference,
+          }),
+        );
+        const found = (res.customerpayments ?? []).filter((p) => p.reference_number === reference);
+        if (found.length > 0 || look >= 14) return found;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    },
+    async invoiceStatus(_orgId, invoiceId) {
+      const res = await patient(() =>
+        zoho.get<{ invoice: { status: string } }>(`/invoices/${encodeURIComponent(invoiceId)}`),
+      );
+      return res.invoice.status;
+    },
     fits: () => true,
     async markSent(_orgId, invoiceId) {
       await patient(() => zoho.post(`/invoices/${encodeURIComponent(invoiceId)}/status/sent`, {}));
@@ -108,6 +135,8 @@ export interface RefundDemoInput {
   appUrl: string;
   secret: string;
   zoho: RefundZoho;
+  /** An order whose invoice a recorded payment paid (scripts/demo-payments.ts): its refund is paid back. */
+  paid?: RefundDemoOrder;
   /** Orders the corpus synced (one invoice each). */
   orders: RefundDemoOrder[];
   timeoutMs?: number;
@@ -120,6 +149,8 @@ interface PlannedRefund {
   total: string;
   fee: string | null;
   openInvoice: boolean;
+  /** The invoice was paid by a recorded payment: the credit goes back to the customer. */
+  paidInvoice?: boolean;
 }
 
 const DECIMALS: Record<string, number> = { JPY: 0, KRW: 0, KWD: 3, BHD: 3 };
@@ -182,8 +213,18 @@ function fullSpec(o: RefundDemoOrder, refundId: string): RefundSpec {
 }
 
 /** Orders whose organization takes negative and item-less lines (the fee and shipping lines). */
-function candidates(input: RefundDemoInput): RefundDemoOrder[] {
+function candidates(input: Pick<RefundDemoInput, "orders" | "zoho">): RefundDemoOrder[] {
   return input.orders.filter((o) => input.zoho.fits(o.organizationId) && !o.order.test && !o.order.taxExempt);
+}
+
+/** The order the payments demo pays (the last one that fits), and the others for the refunds. */
+export function refundDemoOrders(input: Pick<RefundDemoInput, "orders" | "zoho">): {
+  paid: RefundDemoOrder | undefined;
+  others: RefundDemoOrder[];
+} {
+  const pool = candidates(input);
+  const paid = pool.length > 2 ? pool[pool.length - 1] : undefined;
+  return { paid, others: input.orders.filter((o) => o !== paid) };
 }
 
 async function deliver(input: RefundDemoInput, shop: string, body: unknown): Promise<number> {
@@ -212,6 +253,10 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
     pool[0]!,
     pool.find((o) => o.order.name !== pool[0]!.order.name && o.shop === pool[0]!.shop) ?? pool[1]!,
   ];
+  if (input.paid && [a, b].some((o) => o.order.name === input.paid!.order.name && o.shop === input.paid!.shop)) {
+    console.error("✗ refunds: the paid order is one of the other refunds' orders");
+    return false;
+  }
   const base = 900_000_000 + Math.floor(Math.random() * 90_000_000);
   const partial = partialSpec(a, String(base));
   const planned: Array<PlannedRefund & { spec: RefundSpec }> = [
@@ -234,6 +279,18 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
       total: "",
     },
   ];
+
+  if (input.paid)
+    planned.push({
+      label: "refund of a paid invoice",
+      o: input.paid,
+      refundId: String(base + 2),
+      spec: { ...partialSpec(input.paid, String(base + 2)).spec, adjustments: [] },
+      fee: null,
+      openInvoice: false,
+      paidInvoice: true,
+      total: "",
+    });
 
   const statuses: number[] = [];
   for (const p of planned) {
@@ -262,7 +319,7 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
   const problems: string[] = [];
   if (statuses.some((s) => s !== 200)) problems.push(`refunds/create answered ${statuses.join(", ")}`);
   const table: string[][] = [
-    ["refund", "order", "credit note", "refund total", "Zoho total", "applied", "status", "Zoho calls"],
+    ["refund", "order", "credit note", "refund total", "Zoho total", "credit used", "status", "Zoho calls"],
   ];
   for (const p of planned) {
     const row = await prisma.refundSync.findUniqueOrThrow({
@@ -305,7 +362,10 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
     )
       bad("no restocking fee line");
     if (p.openInvoice && applied !== zohoTotal) bad(`credit applied ${applied}, expected ${zohoTotal}`);
-    if (!p.openInvoice && applied !== new Decimal(0).toFixed(dp)) bad("credit applied to a draft invoice");
+    if (p.paidInvoice) {
+      const back = (note.refunds ?? []).reduce((s, r) => s.plus(String(r.amount)), new Decimal(0)).toFixed(dp);
+      if (back !== zohoTotal) bad(`credit paid back ${back}, expected ${zohoTotal}`);
+    } else if (!p.openInvoice && applied !== new Decimal(0).toFixed(dp)) bad("credit applied to a draft invoice");
   }
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   console.log("\nRefunds → credit notes (each refunds/create sent twice)");
@@ -313,7 +373,7 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
   for (const p of problems) console.error(`✗ refunds: ${p}`);
   if (problems.length === 0)
     console.log(
-      "✓ 2 refunds: one credit note each, totals to the cent, fee as its own line, credit applied to the sent invoice.",
+      `✓ ${planned.length} refunds: one credit note each, totals to the cent, fee as its own line, credit applied to the sent invoice${input.paid ? ", paid back to the customer after a recorded payment" : ""}.`,
     );
   return problems.length === 0;
 }
