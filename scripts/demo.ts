@@ -932,6 +932,9 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   const unmet = ctx.external ? 0 : ctx.mocks.books.zohoBooks.pendingFaults;
   if (unmet) problems.push(`${unmet} injected Zoho fault(s) never happened: the demo did not test what it claims`);
   if (!ctx.external) problems.push(...(await lifecycle(ctx, shops)));
+  // Payments and refunds (scripts/demo-payments.ts, demo-refunds.ts, ADR 022), checked in Zoho like the invoices.
+  if (!(await refundsDemo(ctx, planned, rows)))
+    problems.push("payments and refunds → Zoho payments and credit notes did not check out");
   for (const p of problems) console.error(`✗ ${p}`);
   if (problems.length === 0)
     console.log(
@@ -977,6 +980,32 @@ function bookedTotal(fixture: Planned["fixture"]): { amount: string; currency: s
     amount: fixture.expect.total ?? bag.amount,
     currency: inCustomerCurrency ? bag.currencyCode : fixture.order.currencyCode,
   };
+}
+
+async function refundsDemo(ctx: Ctx, planned: Planned[], rows: Map<string, OrderRow>): Promise<boolean> {
+  const { runRefundDemo, simulatedRefundZoho, externalRefundZoho, refundDemoOrders } = await import("./demo-refunds");
+  const { runPaymentDemo } = await import("./demo-payments");
+  const { getZohoClient } = await import("../app/zoho/connection.server");
+  const { ZohoRateLimitError } = await import("../app/zoho/errors");
+  const synced = planned.filter((p) => rows.get(p.fixture.order.name)?.status === "synced");
+  const zoho = ctx.external
+    ? externalRefundZoho(await getZohoClient(DEMO_SHOP), (err) =>
+        err instanceof ZohoRateLimitError ? (err.retryAfterMs ?? 5_000) : null,
+      )
+    : simulatedRefundZoho(ctx.mocks.books.zohoBooks);
+  const orders = synced.map((p) => ({ shop: p.cs.shop, organizationId: p.cs.organizationId, order: p.fixture.order }));
+  // One order is paid first (Settings › Payments on for its shop); its refund then goes back to the customer.
+  const { paid, others } = refundDemoOrders({ orders, zoho });
+  const common = {
+    appUrl: ctx.app.url,
+    secret: ctx.env.SHOPIFY_API_SECRET,
+    zoho,
+    ...(ctx.external ? { timeoutMs: EXTERNAL_SETTLE_TIMEOUT_MS } : {}),
+  };
+  const paymentsOk = paid ? await runPaymentDemo({ ...common, order: paid }) : false;
+  if (!paid) console.error("✗ payments: no synced order fits the payments demo");
+  const refundsOk = await runRefundDemo({ ...common, orders: others, ...(paymentsOk && paid ? { paid } : {}) });
+  return paymentsOk && refundsOk;
 }
 
 /** sync-order jobs in the demo's queue (each order's job is kept after it finishes); null if unknown. */

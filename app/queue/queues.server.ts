@@ -17,6 +17,10 @@ export const SYNC_ORDER_QUEUE = "sync-order";
  * failure-alert sweep (ADR 021).
  */
 export const SCAN_QUEUE = "scan";
+/** One job per Shopify refund: its Zoho credit note (ADR 022). */
+export const SYNC_REFUND_QUEUE = "sync-refund";
+/** One job per Shopify sale/capture: its Zoho customer payment (issue 12 item 4). */
+export const SYNC_PAYMENT_QUEUE = "sync-payment";
 
 export const JOB = {
   syncOrder: "sync-order",
@@ -24,6 +28,8 @@ export const JOB = {
   scanShop: "scan-shop",
   resumePaused: "resume-paused",
   failureAlerts: "failure-alerts",
+  syncRefund: "sync-refund",
+  syncPayment: "sync-payment",
 } as const;
 
 export const SCHEDULER = {
@@ -41,6 +47,18 @@ export interface SyncOrderJobData {
 }
 
 export type ScanJobData = { shop?: string };
+
+export interface SyncPaymentJobData {
+  shop: string;
+  /** Numeric transaction id as a string. */
+  transactionId: string;
+}
+
+export interface SyncRefundJobData {
+  shop: string;
+  /** Numeric refund id as a string. */
+  refundId: string;
+}
 
 export type SyncOrderSource = "manual" | "webhook" | "scan" | "backfill";
 
@@ -72,6 +90,8 @@ export interface QueueSet {
   prefix: string;
   syncOrder: Queue<SyncOrderJobData>;
   scan: Queue<ScanJobData>;
+  syncRefund: Queue<SyncRefundJobData>;
+  syncPayment: Queue<SyncPaymentJobData>;
   close(): Promise<void>;
 }
 
@@ -88,16 +108,22 @@ export function createQueueSet(opts: CreateQueueSetOptions = {}): QueueSet {
   const prefix = opts.prefix ?? redisPrefix;
   const syncOrder = new Queue<SyncOrderJobData>(SYNC_ORDER_QUEUE, { connection, prefix });
   const scan = new Queue<ScanJobData>(SCAN_QUEUE, { connection, prefix });
+  const syncRefund = new Queue<SyncRefundJobData>(SYNC_REFUND_QUEUE, { connection, prefix });
+  const syncPayment = new Queue<SyncPaymentJobData>(SYNC_PAYMENT_QUEUE, { connection, prefix });
   // Without a listener an unreachable Redis would crash the process through an unhandled 'error'.
   const ignore = () => {};
   syncOrder.on("error", ignore);
   scan.on("error", ignore);
+  syncRefund.on("error", ignore);
+  syncPayment.on("error", ignore);
   return {
     prefix,
     syncOrder,
     scan,
+    syncRefund,
+    syncPayment,
     async close() {
-      await Promise.allSettled([syncOrder.close(), scan.close()]);
+      await Promise.allSettled([syncOrder.close(), scan.close(), syncRefund.close(), syncPayment.close()]);
       if (ownConnection) await ownConnection.quit().catch(() => ownConnection.disconnect());
     },
   };
@@ -210,4 +236,59 @@ export async function nextSyncTries(
     if (score !== null && score !== undefined) result.set(orderId, new Date(Math.floor(Number(score) / 0x1000)));
   });
   return result;
+}
+
+export function syncRefundJobId(shop: string, refundId: string): string {
+  if (!shop || !refundId) throw new Error("syncRefundJobId needs a shop and a refund id");
+  return `refund__${shop}__${refundId}`;
+}
+
+/**
+ * Adds the sync-refund job of one refund, once (a waiting, running or delayed job is left alone; a
+ * finished one is removed first so a retry is possible). The RefundSync claim is the real guard.
+ */
+export async function enqueueSyncRefund(
+  input: SyncRefundJobData,
+  opts: { queues?: QueueSet } = {},
+): Promise<EnqueueResult> {
+  const queue = (opts.queues ?? getQueues()).syncRefund;
+  const jobId = syncRefundJobId(input.shop, input.refundId);
+  const existing = await queue.getJob(jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state !== "completed" && state !== "failed" && state !== "unknown") return { jobId, outcome: "exists", state };
+    await existing.remove().catch(() => undefined);
+  }
+  await queue.add(
+    JOB.syncRefund,
+    { shop: input.shop, refundId: input.refundId },
+    { ...SYNC_ORDER_JOB_OPTIONS, jobId, priority: PRIORITY.webhook },
+  );
+  return { jobId, outcome: "added" };
+}
+
+export function syncPaymentJobId(shop: string, transactionId: string): string {
+  if (!shop || !transactionId) throw new Error("syncPaymentJobId needs a shop and a transaction id");
+  return `payment__${shop}__${transactionId}`;
+}
+
+/** Adds the sync-payment job of one transaction, once (as enqueueSyncRefund). */
+export async function enqueueSyncPayment(
+  input: SyncPaymentJobData,
+  opts: { queues?: QueueSet } = {},
+): Promise<EnqueueResult> {
+  const queue = (opts.queues ?? getQueues()).syncPayment;
+  const jobId = syncPaymentJobId(input.shop, input.transactionId);
+  const existing = await queue.getJob(jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state !== "completed" && state !== "failed" && state !== "unknown") return { jobId, outcome: "exists", state };
+    await existing.remove().catch(() => undefined);
+  }
+  await queue.add(
+    JOB.syncPayment,
+    { shop: input.shop, transactionId: input.transactionId },
+    { ...SYNC_ORDER_JOB_OPTIONS, jobId, priority: PRIORITY.webhook },
+  );
+  return { jobId, outcome: "added" };
 }

@@ -12,10 +12,20 @@ import {
   SCHEDULER,
   SYNC_BACKOFF_TYPE,
   SYNC_ORDER_QUEUE,
+  SYNC_PAYMENT_QUEUE,
+  SYNC_REFUND_QUEUE,
   type QueueSet,
   type ScanJobData,
   type SyncOrderJobData,
+  type SyncPaymentJobData,
+  type SyncRefundJobData,
 } from "~/queue/queues.server";
+import {
+  createSyncPaymentProcessor,
+  createSyncRefundProcessor,
+  type SyncDocumentJobResult,
+  type SyncDocumentWorkerConfig,
+} from "~/queue/sync-document.worker.server";
 import { createRedis, redisPrefix } from "~/redis/redis.server";
 import { env } from "~/env.server";
 import { createMailer } from "~/mail/smtp.server";
@@ -73,6 +83,10 @@ export interface StartWorkersOptions {
   /** Only these shops' scans and resumes (tests share one database between parallel files). */
   onlyShops?: ReadonlySet<string>;
   syncDeps?: SyncOrderWorkerConfig["syncDeps"];
+  /** Extra dependencies of each refund's sync (tests). */
+  refundDeps?: SyncDocumentWorkerConfig["refundDeps"];
+  /** Extra dependencies of each payment's sync (tests). */
+  paymentDeps?: SyncDocumentWorkerConfig["paymentDeps"];
   log?: Logger;
 }
 
@@ -80,6 +94,8 @@ export interface RunningWorkers {
   queues: QueueSet;
   syncOrderWorker: Worker<SyncOrderJobData, SyncOrderJobResult>;
   scanWorker: Worker<ScanJobData, ScanJobResult>;
+  syncRefundWorker: Worker<SyncRefundJobData, SyncDocumentJobResult>;
+  syncPaymentWorker: Worker<SyncPaymentJobData, SyncDocumentJobResult>;
   close(): Promise<void>;
 }
 
@@ -142,7 +158,37 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
     { connection, prefix, concurrency: opts.scanConcurrency ?? WORKER_DEFAULTS.scanConcurrency },
   );
 
-  for (const worker of [syncOrderWorker, scanWorker] as Array<Worker<unknown, unknown>>) {
+  // Refunds (one credit note each, ADR 022) and payments (one customer payment each): few and light.
+  const documentConfig = {
+    log: opts.log,
+    ...(opts.policy ? { policy: opts.policy } : {}),
+    ...(opts.busyRecheckMs !== undefined ? { busyRecheckMs: opts.busyRecheckMs } : {}),
+    ...(opts.refundDeps ? { refundDeps: opts.refundDeps } : {}),
+    ...(opts.paymentDeps ? { paymentDeps: opts.paymentDeps } : {}),
+  };
+  const documentOptions = {
+    connection,
+    prefix,
+    concurrency: 2,
+    maxStartedAttempts: opts.maxStartedAttempts ?? WORKER_DEFAULTS.maxStartedAttempts,
+    settings: {
+      backoffStrategy: (attemptsMade: number, type?: string) =>
+        type === SYNC_BACKOFF_TYPE ? syncBackoffMs(attemptsMade, backoff) : -1,
+    },
+  };
+  const syncRefundWorker = new Worker<SyncRefundJobData, SyncDocumentJobResult>(
+    SYNC_REFUND_QUEUE,
+    createSyncRefundProcessor(documentConfig),
+    documentOptions,
+  );
+  const syncPaymentWorker = new Worker<SyncPaymentJobData, SyncDocumentJobResult>(
+    SYNC_PAYMENT_QUEUE,
+    createSyncPaymentProcessor(documentConfig),
+    documentOptions,
+  );
+
+  const workers = [syncOrderWorker, scanWorker, syncRefundWorker, syncPaymentWorker];
+  for (const worker of workers as Array<Worker<unknown, unknown>>) {
     worker.on("error", (err) => log.error({ err, queue: worker.name }, "worker error"));
     worker.on("failed", (job: Job | undefined, err: Error) =>
       log.warn(
@@ -221,11 +267,13 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
     queues,
     syncOrderWorker,
     scanWorker,
+    syncRefundWorker,
+    syncPaymentWorker,
     close() {
       closing ??= (async () => {
         connection.off("ready", onReconnect);
         // Workers first: close() waits for the running jobs, so none is cut off mid-Zoho-call.
-        await Promise.allSettled([syncOrderWorker.close(), scanWorker.close()]);
+        await Promise.allSettled(workers.map((w) => w.close()));
         await queues.close();
         if (!opts.alerts) alerts?.mailer.close();
         if (ownConnection) await ownConnection.quit().catch(() => ownConnection.disconnect());

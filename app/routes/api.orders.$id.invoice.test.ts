@@ -381,3 +381,51 @@ describe("authentication, ownership and CORS", () => {
     expect(res.headers.get("access-control-allow-methods")).toBe("GET, POST, PUT, DELETE, OPTIONS");
   });
 });
+
+describe("the order's credit notes (ADR 022)", () => {
+  it("GET lists each refund's credit note and each payment with Zoho numbers and states; not another shop's", async () => {
+    const { shop, orderId } = await shopWithOrder();
+    await prisma.refundSync.createMany({
+      data: [
+        {
+          shop,
+          refundId: "1",
+          orderId,
+          refund: {},
+          status: "synced",
+          zohoCreditNoteNumber: "CN-00007",
+          zohoCreditNoteStatus: "open",
+          refundTotal: "19.9",
+          appliedAmount: "0",
+          currencyCode: "EUR",
+        },
+        { shop: "other-shop.myshopify.com", refundId: "2", orderId, refund: {}, status: "synced" },
+      ],
+    });
+    await prisma.paymentSync.create({
+      data: {
+        shop,
+        transactionId: "77",
+        orderId,
+        transaction: {},
+        gateway: "paypal",
+        amount: "39.8",
+        currencyCode: "EUR",
+        status: "synced",
+        zohoPaymentNumber: "12",
+      },
+    });
+    const res = await call(shop, "GET", orderId);
+    expect(ok(res.body).order.payments).toEqual([
+      expect.objectContaining({ transactionId: "77", summary: "39.8 EUR · paypal · Zoho payment 12" }),
+    ]);
+    expect(ok(res.body).order.creditNotes).toEqual([
+      expect.objectContaining({
+        refundId: "1",
+        number: "CN-00007",
+        zohoStatus: "open",
+        summary: "CN-00007 · 19.9 EUR · open",
+      }),
+    ]);
+  });
+});

@@ -19,6 +19,8 @@ import {
   updateOrderInvoiceDraft,
   type InvoiceActionResult,
 } from "~/sync/order-invoice.server";
+import { orderPayments } from "~/sync/payment-sync.server";
+import { orderCreditNotes } from "~/sync/refund-sync.server";
 
 const METHODS = "GET, POST, PUT, DELETE, OPTIONS";
 
@@ -88,7 +90,16 @@ async function handle(request: Request, rawId: string | undefined): Promise<Resp
         return cors(res);
       }
     }
-    const { outcome, order, message, warning } = result;
+    const { outcome, message, warning } = result;
+    const [creditNotes, payments] = await Promise.all([
+      orderCreditNotes(session.shop, orderId),
+      orderPayments(session.shop, orderId),
+    ]);
+    const order = {
+      ...result.order,
+      ...(creditNotes.length ? { creditNotes } : {}),
+      ...(payments.length ? { payments } : {}),
+    };
     const status = outcome === "created" ? 201 : outcome === "queued" ? 202 : 200;
     return cors(
       json<InvoiceApiSuccess>(

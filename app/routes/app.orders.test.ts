@@ -469,3 +469,39 @@ describe("/app/orders what the merchant is told", () => {
     });
   });
 });
+
+describe("/app/orders credit notes (ADR 022)", () => {
+  it("shows each order's refunds with their credit notes, and none of another shop's", async () => {
+    const shop = uniqueShop("refunds");
+    await installShop(shop);
+    await seedRows(shop, [
+      { orderId: "910001", status: "synced", zohoInvoiceNumber: "INV-000001" },
+      { orderId: "910002" },
+    ]);
+    const refund = (refundId: string, extra: Partial<Prisma.RefundSyncCreateManyInput>) => ({
+      shop,
+      refundId,
+      orderId: "910001",
+      refund: {},
+      currencyCode: "EUR",
+      ...extra,
+    });
+    await prisma.refundSync.createMany({
+      data: [
+        refund("1", {
+          status: "synced",
+          zohoCreditNoteNumber: "CN-00001",
+          zohoCreditNoteStatus: "closed",
+          refundTotal: "19.9",
+          appliedAmount: "19.9",
+        }),
+        refund("2", { status: "waiting_invoice", createdAt: new Date(Date.now() + 1000) }),
+        { ...refund("3", { status: "synced" }), shop: uniqueShop("other"), zohoCreditNoteNumber: "CN-99999" },
+      ],
+    });
+    const data = await load(shop);
+    const byId = new Map(data.orders.map((o) => [o.orderId, o.creditNotes]));
+    expect(byId.get("910001")).toEqual(["CN-00001 · 19.9 EUR · applied", "Waiting for the invoice"]);
+    expect(byId.get("910002")).toEqual([]);
+  });
+});

@@ -60,6 +60,10 @@ import {
 import { ManualSendError, sendOrdersNow, type SendOrdersResult } from "~/sync/manual-send.server";
 import { isOrderView, ORDER_VIEWS, type OrderView } from "~/sync/order-views";
 import { countOrdersByView, listOrders, type OrderRowView } from "~/sync/orders-view.server";
+import { creditNoteView } from "~/sync/credit-note-view";
+import { listOrderRefunds } from "~/sync/refund-sync.server";
+import { listOrderPayments } from "~/sync/payment-sync.server";
+import { paymentView } from "~/sync/payment-view";
 import { hasAllOrdersAccess, oldestReachableDate, olderThanReachable } from "~/shopify/order-history";
 import { getConnectionStatus } from "~/zoho/connection.server";
 
@@ -115,11 +119,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return new Map<string, Date>();
   });
 
+  // Each order's refunds (credit notes, ADR 022) and recorded payments, one line each under the invoice.
+  const ids = page.orders.map((o) => o.orderId);
+  const creditNotes = new Map<string, string[]>();
+  for (const r of await listOrderRefunds(shop, ids))
+    creditNotes.set(r.orderId, [...(creditNotes.get(r.orderId) ?? []), creditNoteView(r).summary]);
+  const payments = new Map<string, string[]>();
+  for (const p of await listOrderPayments(shop, ids))
+    payments.set(p.orderId, [...(payments.get(p.orderId) ?? []), paymentView(p).summary]);
+
   const allOrders = hasAllOrdersAccess(session.scope);
   const today = calendarDateIn(now, timezone);
   return {
     shop,
-    orders: page.orders.map((o) => ({ ...o, nextTryAt: nextTries.get(o.orderId)?.toISOString() ?? null })),
+    orders: page.orders.map((o) => ({
+      ...o,
+      nextTryAt: nextTries.get(o.orderId)?.toISOString() ?? null,
+      creditNotes: creditNotes.get(o.orderId) ?? [],
+      payments: payments.get(o.orderId) ?? [],
+    })),
     pageInfo: page.pageInfo,
     counts,
     filters: { view, received, query, sort },
@@ -715,6 +733,8 @@ function OrdersTable(props: {
               </Text>
             </InlineStack>
             <CurrencyNote order={o} />
+            <DocumentLines label="Refund" lines={o.creditNotes} />
+            <DocumentLines label="Payment" lines={o.payments} />
             {(o.errorMessage || o.status === "failed" || o.changeNote) && <Reason order={o} timezone={timezone} />}
             <Text as="span" variant="bodySm" tone="subdued">
               {o.orderedAt ? `Ordered ${formatShopTime(o.orderedAt, timezone)} · ` : ""}Received{" "}
@@ -732,6 +752,8 @@ function OrdersTable(props: {
           </IndexTable.Cell>
           <IndexTable.Cell>
             <InvoiceNumber links={links} order={o} />
+            <DocumentLines label="Refund" lines={o.creditNotes} />
+            <DocumentLines label="Payment" lines={o.payments} />
           </IndexTable.Cell>
           <IndexTable.Cell>
             <BlockStack gap="050">
@@ -1042,5 +1064,19 @@ function BackfillProgressView({
         )}
       </BlockStack>
     </Box>
+  );
+}
+
+/** The order's credit notes or payments, one small line each ("Refund: CN-00001 · 19.90 EUR · applied"). */
+function DocumentLines({ label, lines }: { label: string; lines: readonly string[] }) {
+  if (lines.length === 0) return null;
+  return (
+    <BlockStack gap="050">
+      {lines.map((line, i) => (
+        <Text key={i} as="span" variant="bodySm" tone="subdued">
+          {label}: {line}
+        </Text>
+      ))}
+    </BlockStack>
   );
 }

@@ -52,6 +52,8 @@ import {
 } from "~/sync/books-settings.server";
 import { getOrderTagging, setOrderTagging } from "~/sync/order-invoice.server";
 import { FailureAlertsCard } from "~/components/failure-alerts-card";
+import { PaymentsCard } from "~/components/payments-card";
+import { getPaymentSettings } from "~/sync/payment-settings.server";
 import { failureAlertsView } from "~/sync/failure-alerts.server";
 import { shopEmail } from "~/shopify/shop-email.server";
 import { shopTimezoneForPages } from "~/shopify/orders.server";
@@ -94,6 +96,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     orderChanges: await getOrderChangeSettings(shop),
     taxChoices: await taxChoicesForSettings(shop),
     store: await getStoreSettings(shop),
+    payments: await getPaymentSettings(shop),
     organizations,
     organizationsFetchedAt: cached ? cached.fetchedAt.toISOString() : null,
     connectError: connectErrorMessage(new URL(request.url).searchParams.get("connect_error")),
@@ -399,6 +402,7 @@ export default function SettingsPage() {
     orderChanges,
     taxChoices,
     store,
+    payments,
     organizations,
     organizationsFetchedAt,
     connectError,
@@ -646,6 +650,8 @@ export default function SettingsPage() {
                 <StoreCurrencyCard store={store} connected={status.state === "connected"} fetcher={storeCurrency} />
 
                 <OrderChangesCard settings={orderChanges} connected={status.state === "connected"} fetcher={changes} />
+
+                <PaymentsCard payments={payments} connected={status.state === "connected"} />
 
                 <FailureAlertsCard alerts={alerts} />
 

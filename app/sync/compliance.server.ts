@@ -11,6 +11,8 @@ import { logger as rootLogger, type Logger } from "~/logger.server";
 import { recordSyncEvent } from "~/sync/events.server";
 import { deleteFailureAlert } from "~/sync/failure-alerts.server";
 import { deleteShopOrders, redactOrderMessages } from "~/sync/order-sync.server";
+import { deleteShopPayments } from "~/sync/payment-sync.server";
+import { deleteShopRefunds } from "~/sync/refund-sync.server";
 import { MalformedWebhookError } from "~/sync/webhooks.server";
 
 export const REDACTED_MESSAGE = "[removed at the customer's request]";
@@ -248,6 +250,8 @@ export async function redactShop(shop: string, { log = rootLogger }: { log?: Log
       prisma.backfill.deleteMany({ where: { shop } }), // its BackfillOrder rows cascade
       prisma.taxMapping.deleteMany({ where: { shop } }),
       deleteFailureAlert(shop), // the merchant's alert address
+      deleteShopRefunds(shop), // refunds → credit notes (ADR 022): amounts and ids, gone with the shop
+      deleteShopPayments(shop), // payments → Zoho customer payments: amounts and ids
     ]);
   const result = {
     sessions: sessions.count,

@@ -91,3 +91,55 @@ export class RecoveryConflictError extends Error {
 export function isMappingError(err: unknown): err is MappingError {
   return err instanceof MappingError;
 }
+
+/**
+ * A refund or payment arrived before its order's invoice exists (the order is still being sent): it
+ * waits and is tried again — delayed, not failed (ADR 022).
+ */
+export class AwaitingInvoiceError extends Error {
+  override readonly name = "AwaitingInvoiceError";
+
+  constructor(
+    readonly orderName: string,
+    readonly retryAfterMs: number,
+    what: "refund" | "payment" = "refund",
+  ) {
+    super(
+      what === "refund"
+        ? `The refund waits for ${orderName}'s invoice to be created in Zoho Books; it becomes a credit note then.`
+        : `The payment waits for ${orderName}'s invoice to be created in Zoho Books; it is recorded then.`,
+    );
+  }
+}
+
+/**
+ * A refund or payment with no invoice to settle: its order has no invoice from this app (paid before
+ * the app was installed, never sent, deleted, not invoiced on purpose), or the invoice is void or gone.
+ * A person records it in Zoho Books.
+ */
+export class NoInvoiceToSettleError extends Error {
+  override readonly name = "NoInvoiceToSettleError";
+
+  constructor(
+    readonly code: "order_not_invoiced" | "invoice_void" | "invoice_missing",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** After an uncertain credit note create, Zoho's search does not list it yet: look again before creating. */
+export class CreditNoteNotListedYetError extends InvoiceNotListedYetError {
+  constructor(since: Date, retryAfterMs: number) {
+    super(since, retryAfterMs);
+    this.message = `An earlier attempt may have created the credit note, but Zoho Books does not list it yet; looking again in ${Math.ceil(retryAfterMs / 1000)} s before creating it.`;
+  }
+}
+
+/** After an uncertain payment create, Zoho's search does not list it yet: look again before creating. */
+export class PaymentNotListedYetError extends InvoiceNotListedYetError {
+  constructor(since: Date, retryAfterMs: number) {
+    super(since, retryAfterMs);
+    this.message = `An earlier attempt may have recorded the payment, but Zoho Books does not list it yet; looking again in ${Math.ceil(retryAfterMs / 1000)} s before recording it.`;
+  }
+}

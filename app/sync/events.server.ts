@@ -21,6 +21,16 @@ export type SyncEventKind =
   // the order's life after its invoice (ADR 019): a cancellation voided it, an edit a sent one does not show
   | "invoice_voided"
   | "order_changed"
+  // refunds → credit notes (app/sync/sync-refund.server.ts, ADR 022)
+  | "credit_note_created"
+  | "credit_note_recovered"
+  | "credit_note_applied"
+  | "credit_note_refunded"
+  | "refund_waiting"
+  // payments (app/sync/sync-payment.server.ts, issue 12 item 4)
+  | "payment_recorded"
+  | "invoice_marked_sent"
+  | "payment_waiting"
   // intake, worker and compliance (app/sync/intake.server.ts, shop-pause.server.ts, compliance.server.ts)
   | "order_held"
   | "shop_paused"

@@ -1,6 +1,8 @@
 // The admin block's view of one order's Zoho invoice: the JSON contract of
 // GET/POST/PUT/DELETE /api/orders/:id/invoice and its pure derivation from the OrderSync row.
 // Pure (no I/O, no env): the server builds the view with it and the extension imports its types.
+import type { CreditNoteView } from "~/sync/credit-note-view";
+import type { PaymentView } from "~/sync/payment-view";
 import type { OrderSyncStatus } from "@prisma/client";
 import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
 import { currencyNote } from "~/sync/order-views";
@@ -57,6 +59,10 @@ export interface OrderInvoiceView {
   /** ISO times. */
   syncedAt: string | null;
   updatedAt: string | null;
+  /** The order's refunds and their Zoho credit notes, oldest first (ADR 022). */
+  creditNotes?: CreditNoteView[];
+  /** The order's payments recorded in Zoho (Settings › Payments), oldest first. */
+  payments?: PaymentView[];
   /** The order's life after its invoice (ADR 019); absent from answers of older app versions. */
   lifecycle?: OrderLifecycleView;
 }

@@ -17,6 +17,8 @@ import { enqueueSyncOrder, type QueueSet } from "~/queue/queues.server";
 import { INVOICEABLE_ORDERS_SEARCH, searchOrderIds } from "~/shopify/order-search.server";
 import { adminGraphqlFor, type AdminGraphql } from "~/shopify/orders.server";
 import { enqueueWaitingOrders, type EnqueueWaitingResult } from "~/sync/intake.server";
+import { enqueueWaitingPayments } from "~/sync/payment-intake.server";
+import { enqueueWaitingRefunds } from "~/sync/refund-intake.server";
 import { isUnclaimed, orderDate, upsertQueuedOrder } from "~/sync/order-sync.server";
 import { VERDICT_DEFAULTS } from "~/sync/verdict";
 import { gateFor, HOLD_CODES } from "~/sync/shop-gate";
@@ -58,6 +60,10 @@ export interface ScanResult {
   waiting: EnqueueWaitingResult | null;
   /** Milliseconds spent waiting for Shopify's query-cost bucket. */
   throttledMs: number;
+  /** Refunds whose credit note job was missing and is queued again (ADR 022). */
+  refunds?: number;
+  /** Payments whose customer payment job was missing and is queued again. */
+  payments?: number;
 }
 
 export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<ScanResult> {
@@ -136,6 +142,8 @@ export async function scanShop(shop: string, opts: ScanOptions = {}): Promise<Sc
 
   result.waiting = await enqueueWaitingOrders(shop, { source: "scan", queues: opts.queues, log, now: () => now });
   if (result.waiting.error) throw result.waiting.error;
+  result.refunds = (await enqueueWaitingRefunds(shop, { queues: opts.queues, log, now: () => now })).enqueued;
+  result.payments = (await enqueueWaitingPayments(shop, { queues: opts.queues, log, now: () => now })).enqueued;
   log.info(
     {
       pages: result.pages,

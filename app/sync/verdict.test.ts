@@ -3,7 +3,15 @@ import { GraphqlQueryError, HttpResponseError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import { describe, expect, it } from "vitest";
 import { ShopifyOrderNotFoundError, ShopifyUserError } from "~/shopify/errors";
-import { ClaimLostError, InvoiceNotListedYetError, MappingError, RecoveryConflictError } from "~/sync/errors";
+import {
+  ClaimLostError,
+  CreditNoteNotListedYetError,
+  InvoiceNotListedYetError,
+  MappingError,
+  RecoveryConflictError,
+  AwaitingInvoiceError,
+  NoInvoiceToSettleError,
+} from "~/sync/errors";
 import { DAILY_QUOTA_MESSAGE, VERDICT_DEFAULTS, verdictFor, type QueueAction } from "~/sync/verdict";
 import { ZohoNotConnectedError } from "~/zoho/connection.server";
 import {
@@ -320,5 +328,36 @@ describe("verdictFor: what the merchant reads, and whether it comes back by itse
     expect(
       verdictFor(new ZohoValidationError("Invalid value passed for tax_id of item 1", info(2))).message,
     ).not.toMatch(/Create missing items/);
+  });
+});
+
+describe("verdictFor: refunds → credit notes (ADR 022)", () => {
+  it("a refund before its invoice waits (delay, no attempt used), never fails", () => {
+    const v = verdictFor(new AwaitingInvoiceError("#1001", 60_000));
+    expect(v).toMatchObject({
+      status: "failed",
+      code: "awaiting_invoice",
+      action: { kind: "delay", ms: 60_000, reason: "awaiting_invoice" },
+    });
+    expect(v.message).toMatch(/waits for #1001's invoice/);
+  });
+
+  it("a refund of an order never invoiced is a person's decision, with the reason", () => {
+    const v = verdictFor(new NoInvoiceToSettleError("order_not_invoiced", "Refund not recorded: …"));
+    expect(v).toEqual({
+      status: "needs_attention",
+      code: "order_not_invoiced",
+      message: "Refund not recorded: …",
+      action: { kind: "give-up" },
+    });
+  });
+
+  it("a credit note Zoho does not list yet is looked for again, like an invoice", () => {
+    const v = verdictFor(new CreditNoteNotListedYetError(new Date(), 5_000));
+    expect(v).toMatchObject({
+      code: "zoho_search_pending",
+      action: { kind: "delay", ms: 5_000, reason: "search_lag" },
+    });
+    expect(v.message).toMatch(/credit note/);
   });
 });

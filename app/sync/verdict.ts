@@ -9,6 +9,8 @@
 // | InvoiceNotListedYetError (search lags a write)   | failed          | delay retryAfterMs (row stays creating)|
 // | RecoveryConflictError (a different #1001 exists) | needs_attention | give-up                                |
 // | ClaimLostError (another holder took the order)   | failed          | delay (their sync decides)             |
+// | AwaitingInvoiceError (invoice not yet)     | failed          | delay retryAfterMs (refund waits)      |
+// | NoInvoiceToSettleError (order never invoiced)  | needs_attention | give-up                                |
 // | RedisLockBusyError (contact lock held)           | failed          | retry                                  |
 // | ZohoRateLimitError 44 / our limiter ("rate")     | failed          | delay retryAfterMs (default 60 s)      |
 // | ZohoRateLimitError 1070 / "concurrency"          | failed          | delay 5–15 s with jitter               |
@@ -26,7 +28,14 @@ import { GraphqlQueryError, HttpResponseError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import { RedisLockBusyError } from "~/redis/lock.server";
 import { ShopifyError, ShopifyOrderNotFoundError } from "~/shopify/errors";
-import { ClaimLostError, InvoiceNotListedYetError, isMappingError, RecoveryConflictError } from "~/sync/errors";
+import {
+  ClaimLostError,
+  InvoiceNotListedYetError,
+  isMappingError,
+  RecoveryConflictError,
+  AwaitingInvoiceError,
+  NoInvoiceToSettleError,
+} from "~/sync/errors";
 import {
   ZOHO_CODE,
   ZohoAuthError,
@@ -41,7 +50,8 @@ import {
 } from "~/zoho/errors";
 
 export type VerdictStatus = "failed" | "needs_attention";
-export type DelayReason = "rate_limit" | "concurrency" | "token_limit" | "search_lag" | "claimed_elsewhere";
+export type DelayReason =
+  "rate_limit" | "concurrency" | "token_limit" | "search_lag" | "claimed_elsewhere" | "awaiting_invoice";
 export type PauseReason = "daily_quota" | "needs_reauth";
 
 export type QueueAction =
@@ -126,6 +136,14 @@ export function isRetriedAutomatically(v: Verdict): boolean {
 function ownVerdict(err: unknown, cfg: VerdictConfig, cap: Cap): Verdict | null {
   if (isMappingError(err)) return giveUp(err.code, err.message);
   if (err instanceof RecoveryConflictError) return giveUp("invoice_reference_conflict", err.message);
+  if (err instanceof NoInvoiceToSettleError) return giveUp(err.code, err.message);
+  if (err instanceof AwaitingInvoiceError)
+    return {
+      status: "failed",
+      code: "awaiting_invoice",
+      message: err.message,
+      action: { kind: "delay", ms: cap(err.retryAfterMs), reason: "awaiting_invoice" },
+    };
   if (err instanceof InvoiceNotListedYetError)
     return {
       status: "failed",

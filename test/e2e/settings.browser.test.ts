@@ -131,7 +131,8 @@ describe("Settings page in Chromium", { timeout: 45_000 }, () => {
     // A page load never calls Zoho (ADR 016): the dead token shows up on the next call, here Refresh list.
     await tab.page.getByRole("button", { name: "Refresh list" }).click();
 
-    await tab.page.getByText("Zoho refused the refresh token (invalid_code)").waitFor();
+    // Exact: the "Reconnect needed: …" banner quotes the same reason once the page has revalidated.
+    await tab.page.getByText("Zoho refused the refresh token (invalid_code)", { exact: true }).waitFor();
     await tab.page.getByRole("button", { name: "Reconnect Zoho Books" }).waitFor();
     await shot(tab, "settings-needs-reauth");
   });

@@ -24,6 +24,8 @@ const PATHS: Record<string, string> = {
   "orders/edited": "/webhooks/orders/edited",
   "orders/cancelled": "/webhooks/orders/cancelled",
   "app/uninstalled": "/webhooks/app/uninstalled",
+  "refunds/create": "/webhooks/refunds/create",
+  "order_transactions/create": "/webhooks/order_transactions/create",
   "customers/data_request": "/webhooks/compliance",
   "customers/redact": "/webhooks/compliance",
   "shop/redact": "/webhooks/compliance",

@@ -20,20 +20,23 @@ export interface StoredState {
 /** Every row of these shops in every table, every job of these queues, and the simulators' request counts. */
 export async function storedState(shops: readonly string[], queues?: QueueSet): Promise<StoredState> {
   const where = { shop: { in: [...shops] } };
-  const [sessions, connections, orders, events, contacts, taxes, backfills, backfillOrders] = await Promise.all([
-    prisma.session.findMany({ where, orderBy: { id: "asc" } }),
-    prisma.zohoConnection.findMany({ where, orderBy: { shop: "asc" } }),
-    prisma.orderSync.findMany({ where, orderBy: { id: "asc" } }),
-    prisma.syncEvent.findMany({ where, orderBy: { id: "asc" } }),
-    prisma.contactLink.findMany({ where, orderBy: [{ shop: "asc" }, { key: "asc" }] }),
-    prisma.taxCache.findMany({ where, orderBy: { shop: "asc" } }),
-    prisma.backfill.findMany({ where, orderBy: { id: "asc" } }),
-    prisma.backfillOrder.findMany({ where, orderBy: [{ backfillId: "asc" }, { orderId: "asc" }] }),
-  ]);
+  const [sessions, connections, orders, events, contacts, taxes, backfills, backfillOrders, refunds, payments] =
+    await Promise.all([
+      prisma.session.findMany({ where, orderBy: { id: "asc" } }),
+      prisma.zohoConnection.findMany({ where, orderBy: { shop: "asc" } }),
+      prisma.orderSync.findMany({ where, orderBy: { id: "asc" } }),
+      prisma.syncEvent.findMany({ where, orderBy: { id: "asc" } }),
+      prisma.contactLink.findMany({ where, orderBy: [{ shop: "asc" }, { key: "asc" }] }),
+      prisma.taxCache.findMany({ where, orderBy: { shop: "asc" } }),
+      prisma.backfill.findMany({ where, orderBy: { id: "asc" } }),
+      prisma.backfillOrder.findMany({ where, orderBy: [{ backfillId: "asc" }, { orderId: "asc" }] }),
+      prisma.refundSync.findMany({ where, orderBy: { id: "asc" } }),
+      prisma.paymentSync.findMany({ where, orderBy: { id: "asc" } }),
+    ]);
   let jobs: StoredState["jobs"] = null;
   if (queues) {
     jobs = {};
-    for (const queue of [queues.syncOrder, queues.scan]) {
+    for (const queue of [queues.syncOrder, queues.scan, queues.syncRefund, queues.syncPayment]) {
       const all = await queue.getJobs([...JOB_STATES]);
       jobs[queue.name] = all
         .filter(Boolean)
@@ -42,7 +45,7 @@ export async function storedState(shops: readonly string[], queues?: QueueSet): 
     }
   }
   return {
-    rows: { sessions, connections, orders, events, contacts, taxes, backfills, backfillOrders },
+    rows: { sessions, connections, orders, events, contacts, taxes, backfills, backfillOrders, refunds, payments },
     jobs,
     zoho: {
       books: zohoBooks.counts(),
@@ -70,7 +73,7 @@ export async function expectNothingChanged(
 /** The app's tables all still exist (an injected DROP TABLE would show here). */
 export async function expectTablesIntact(): Promise<void> {
   const rows = await prisma.$queryRaw<Array<{ name: string | null }>>`
-    SELECT to_regclass(t)::text AS name FROM unnest(ARRAY['"Session"', '"ZohoConnection"', '"OrderSync"', '"SyncEvent"', '"ContactLink"', '"TaxCache"', '"Backfill"', '"BackfillOrder"', '"FailureAlert"']) AS t`;
+    SELECT to_regclass(t)::text AS name FROM unnest(ARRAY['"Session"', '"ZohoConnection"', '"OrderSync"', '"SyncEvent"', '"ContactLink"', '"TaxCache"', '"Backfill"', '"BackfillOrder"', '"FailureAlert"', '"RefundSync"', '"PaymentSync"']) AS t`;
   expect(rows.map((r) => r.name)).toEqual([
     '"Session"',
     '"ZohoConnection"',
@@ -81,5 +84,7 @@ export async function expectTablesIntact(): Promise<void> {
     '"Backfill"',
     '"BackfillOrder"',
     '"FailureAlert"',
+    '"RefundSync"',
+    '"PaymentSync"',
   ]);
 }

@@ -432,3 +432,41 @@ describe("the order's life after its invoice (ADR 019)", () => {
     ).toBeNull();
   });
 });
+
+describe("credit notes of the order's refunds (ADR 022)", () => {
+  const note = (over: Partial<NonNullable<OrderInvoiceView["creditNotes"]>[number]> = {}) => ({
+    refundId: "9001",
+    status: "synced" as const,
+    number: "CN-00001",
+    zohoStatus: "closed",
+    total: "19.90",
+    applied: "19.90",
+    currencyCode: "EUR",
+    problem: null,
+    summary: "",
+    ...over,
+  });
+
+  it("lists each credit note with its number, amount and whether the credit is applied", () => {
+    const vm = viewModel(
+      ready(
+        order({
+          creditNotes: [
+            note({ summary: "CN-00001 · 19.90 EUR · applied" }),
+            note({ refundId: "9004", status: "needs_attention", summary: "Not recorded — needs attention" }),
+          ],
+          payments: [
+            { transactionId: "77", status: "synced", summary: "39.80 EUR · paypal · Zoho payment 12", problem: null },
+          ],
+        }),
+      ),
+    );
+    expect(vm.rows.filter((r) => r.label === "Credit note")).toEqual([
+      { label: "Credit note", value: "CN-00001 · 19.90 EUR · applied" },
+      { label: "Credit note", value: "Not recorded — needs attention", tone: "critical" },
+    ]);
+    expect(vm.rows.filter((r) => r.label === "Payment")).toEqual([
+      { label: "Payment", value: "39.80 EUR · paypal · Zoho payment 12" },
+    ]);
+  });
+});

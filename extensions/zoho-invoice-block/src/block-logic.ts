@@ -395,6 +395,20 @@ function readyModel(state: Extract<BlockState, { phase: "ready" }>): BlockViewMo
   } else if (order.orderTotal) {
     rows.push({ label: "Order total", value: money(order.orderTotal.amount, order.orderTotal.currencyCode) });
   }
+  // Each refund's credit note (ADR 022): number, amount and whether the credit is applied.
+  for (const note of order.creditNotes ?? [])
+    rows.push({
+      label: "Credit note",
+      value: note.summary,
+      ...(note.status === "needs_attention" ? { tone: "critical" as const } : {}),
+    });
+  // Payments recorded in Zoho (Settings › Payments).
+  for (const payment of order.payments ?? [])
+    rows.push({
+      label: "Payment",
+      value: payment.summary,
+      ...(payment.status === "needs_attention" ? { tone: "critical" as const } : {}),
+    });
 
   if (state.notice)
     banners.push({ tone: state.notice.tone, heading: null, message: state.notice.message, dismissible: true });

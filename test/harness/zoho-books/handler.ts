@@ -4,6 +4,8 @@ import { http, HttpResponse, type HttpHandler } from "msw";
 import { isValidAccessToken, zohoNow } from "../zoho-accounts";
 import { routeContacts } from "./contacts";
 import { routeCurrencies } from "./currencies";
+import { routeCreditNotes } from "./creditnotes";
+import { routeBankAccounts, routeCustomerPayments } from "./customerpayments";
 import { routeCustomFields } from "./customfields";
 import {
   concurrencyRefusal,
@@ -44,6 +46,9 @@ async function route(
   if (root === "contacts" && seg.length <= 2) return routeContacts(req);
   if (root === "items" && seg.length <= 2) return routeItems(req);
   if (root === "invoices") return routeInvoices(req);
+  if (root === "creditnotes") return routeCreditNotes(req);
+  if (root === "customerpayments" && seg.length <= 2) return routeCustomerPayments(req);
+  if (root === "bankaccounts") return routeBankAccounts(req);
 
   throw new SimError(404, 5, "Invalid URL Passed");
 }

@@ -11,6 +11,8 @@
 // (totals.ts), the envelope and parsing helpers (http.ts), faults and the per-minute limit (faults.ts),
 // the state and its types (state.ts) and the msw handler (handler.ts). Callers import this file only.
 import type { ZohoAddress, ZohoContactPerson, ZohoInvoiceStatus } from "~/zoho/types";
+import { renderCreditNote, type SimRenderedCreditNote } from "./creditnotes";
+import { renderCustomerPayment, type SimRenderedCustomerPayment } from "./customerpayments";
 import { createInvoice, renderInvoice, type SimRenderedInvoice } from "./invoices";
 import { type SeedTaxInput } from "./organizations";
 import {
@@ -36,6 +38,8 @@ import { dailyUsed, setDailyUsed } from "./faults";
 export type { RenderedCustomField } from "./customfields";
 export { zohoBooksHandlers } from "./handler";
 export type { SimRenderedInvoice } from "./invoices";
+export type { SimCreditNote, SimCreditNoteStatus, SimRenderedCreditNote } from "./creditnotes";
+export type { SimCustomerPayment, SimDepositAccount, SimRenderedCustomerPayment } from "./customerpayments";
 export {
   DEFAULT_ORG_SETTINGS,
   STRICT_ORG_SETTINGS,
@@ -364,6 +368,26 @@ export const zohoBooks = {
     return renderInvoice(org, invoice);
   },
 
+  /** The credit note as GET /creditnotes/{id} would return it. */
+  creditNote(organizationId: string, creditNoteId: string): SimRenderedCreditNote {
+    const org = zohoBooks.org(organizationId);
+    const note = org.creditNotes.get(creditNoteId);
+    if (!note) throw new Error(`zoho-books simulator: no credit note ${creditNoteId}`);
+    return renderCreditNote(org, note);
+  },
+
+  /** Every credit note of the organization, oldest first, as GET /creditnotes/{id} would return them. */
+  creditNotes(organizationId: string): SimRenderedCreditNote[] {
+    const org = zohoBooks.org(organizationId);
+    return [...org.creditNotes.values()].map((note) => renderCreditNote(org, note));
+  },
+
+  /** Every customer payment of the organization, oldest first, as GET /customerpayments/{id} returns them. */
+  customerPayments(organizationId: string): SimRenderedCustomerPayment[] {
+    const org = zohoBooks.org(organizationId);
+    return [...org.customerPayments.values()].map((p) => renderCustomerPayment(org, p));
+  },
+
   /** Record a customer payment (default: the whole balance). A draft becomes sent first, as in Zoho. */
   recordPayment(organizationId: string, invoiceId: string, amount?: string): SimRenderedInvoice {
     const org = zohoBooks.org(organizationId);
@@ -371,7 +395,7 @@ export const zohoBooks = {
     if (!invoice) throw new Error(`zoho-books simulator: no invoice ${invoiceId}`);
     if (invoice.status === "void") throw new Error("zoho-books simulator: cannot pay a void invoice");
     const totals = invoiceTotals(org, invoice.input);
-    const balance = totals.total.minus(invoice.paid);
+    const balance = totals.total.minus(invoice.paid).minus(invoice.credited ?? "0");
     const pay = amount === undefined ? balance : new D(amount);
     if (pay.lte(0) || pay.gt(balance))
       throw new Error(`zoho-books simulator: payment ${pay.toString()} outside (0, ${balance.toString()}]`);

@@ -275,7 +275,8 @@ export function renderInvoice(org: SimOrganization, invoice: SimInvoice): SimRen
     };
   });
   const total = invoice.status === "void" ? new D(0) : totals.total;
-  const balance = invoice.status === "void" ? new D(0) : totals.total.minus(invoice.paid);
+  const balance =
+    invoice.status === "void" ? new D(0) : totals.total.minus(invoice.paid).minus(invoice.credited ?? "0");
   return {
     invoice_id: invoice.invoice_id,
     invoice_number: invoice.invoice_number,

@@ -176,6 +176,15 @@ export function seedOrganization(input: SeedOrganizationInput = {}): SimOrganiza
     currencies: new Map([[currencyId, { currency_id: currencyId, currency_code: currencyCode }]]),
     invoiceCustomFields: new Map(),
     nextInvoiceNumber: 1,
+    creditNotes: new Map(),
+    nextCreditNoteNumber: 1,
+    customerPayments: new Map(),
+    nextPaymentNumber: 1,
+    depositAccounts: [
+      { account_id: newId(), account_name: "Undeposited Funds", account_type: "cash" },
+      { account_id: newId(), account_name: "Petty Cash", account_type: "cash" },
+      { account_id: newId(), account_name: "Business Checking", account_type: "bank" },
+    ],
     taxId(name: string): string {
       const tax = [...this.taxes.values()].find((t) => t.tax_name === name);
       if (tax) return tax.tax_id;

@@ -3,6 +3,8 @@
 // resetZohoBooks() so every module that imported it sees the reset.
 import type { ZohoAddress, ZohoContactPerson, ZohoInvoiceStatus, ZohoOrganization, ZohoTaxKind } from "~/zoho/types";
 import { zohoNow } from "../zoho-accounts";
+import type { SimCreditNote } from "./creditnotes";
+import type { SimCustomerPayment, SimDepositAccount } from "./customerpayments";
 
 export const ZOHO_BOOKS_API_DOMAINS = [
   "https://www.zohoapis.com",
@@ -160,6 +162,8 @@ export interface SimInvoice {
   line_item_ids: string[];
   /** Sum of recorded payments (decimal string). */
   paid: string;
+  /** Sum of credit applied from credit notes (decimal string; absent = none). */
+  credited?: string;
   created_time: string;
   last_modified_time: string;
 }
@@ -193,6 +197,12 @@ export interface SimOrganization {
   /** Business locations by location_id (`zohoBooks.addLocation`); with two or more an invoice needs one. */
   locations?: Map<string, string>;
   nextInvoiceNumber: number;
+  creditNotes: Map<string, SimCreditNote>;
+  nextCreditNoteNumber: number;
+  customerPayments: Map<string, SimCustomerPayment>;
+  nextPaymentNumber: number;
+  /** Where payments are deposited (GET /bankaccounts); the first is the default. */
+  depositAccounts: SimDepositAccount[];
   /** The id of a tax, compound tax or tax group by its name (throws when unknown — test helper). */
   taxId(name: string): string;
 }

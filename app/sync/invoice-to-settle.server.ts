@@ -1,0 +1,74 @@
+// The Zoho invoice a refund's credit note or a payment settles (ADR 022): found through the order's
+// OrderSync row (read only — app/sync/order-sync.server.ts owns it), then read from Zoho.
+// - The order is still being sent → AwaitingInvoiceError (the job waits, nothing fails);
+// - never seen by the app → the same for a grace period (orders/paid may still be on its way), then
+//   NoInvoiceToSettleError "order_not_invoiced" (paid before the app was installed, or never invoiced);
+// - invoice deleted or void in Zoho → NoInvoiceToSettleError with that reason.
+import type { OrderSync } from "@prisma/client";
+import { prisma } from "~/db.server";
+import { AwaitingInvoiceError, NoInvoiceToSettleError } from "~/sync/errors";
+import type { ZohoClient } from "~/zoho/client.server";
+import { ZohoNotFoundError } from "~/zoho/errors";
+import { getInvoice } from "~/zoho/invoices.server";
+import type { ZohoInvoice } from "~/zoho/types";
+
+export interface SettleContext {
+  shop: string;
+  orderId: string;
+  what: "refund" | "payment";
+  /** When the refund or payment was received (its row's createdAt). */
+  receivedAt: Date;
+  now: Date;
+  /** How long before looking again (default 60 s). */
+  awaitInvoiceMs?: number;
+  /** How long an order the app never saw may still arrive (default 15 min). */
+  unknownOrderGraceMs?: number;
+}
+
+/** The order's row and the id of its invoice, or the reason there is none (thrown). */
+export async function invoiceIdToSettle(ctx: SettleContext): Promise<{ order: OrderSync; invoiceId: string }> {
+  const order = await prisma.orderSync.findUnique({
+    where: { shop_orderId: { shop: ctx.shop, orderId: ctx.orderId } },
+  });
+  if (order?.zohoInvoiceId && order.status !== "deleted") return { order, invoiceId: order.zohoInvoiceId };
+  const name = order?.orderName ?? `order ${ctx.orderId}`;
+  const waitMs = ctx.awaitInvoiceMs ?? 60_000;
+  if (order && (order.status === "queued" || order.status === "creating" || order.status === "failed"))
+    throw new AwaitingInvoiceError(name, waitMs, ctx.what);
+  if (!order && ctx.now.getTime() - ctx.receivedAt.getTime() < (ctx.unknownOrderGraceMs ?? 15 * 60_000))
+    throw new AwaitingInvoiceError(name, waitMs, ctx.what);
+  const why = order
+    ? `${name} has no invoice in Zoho Books (${order.lastErrorMessage ?? `status ${order.status}`})`
+    : `${name} was never sent to Zoho Books by this app (paid before the app was installed, or never invoiced)`;
+  const What = ctx.what === "refund" ? "Refund" : "Payment";
+  throw new NoInvoiceToSettleError(
+    "order_not_invoiced",
+    `${What} not recorded: ${why}. Record it in Zoho Books yourself, or send the order first: the ${ctx.what} follows by itself.`,
+  );
+}
+
+/** The invoice as Zoho holds it; gone or void → the reason (thrown). */
+export async function invoiceToSettle(
+  zoho: ZohoClient,
+  invoiceId: string,
+  order: Pick<OrderSync, "orderName" | "zohoInvoiceNumber">,
+  what: "refund" | "payment",
+): Promise<ZohoInvoice> {
+  const What = what === "refund" ? "Refund" : "Payment";
+  let invoice: ZohoInvoice;
+  try {
+    invoice = await getInvoice(zoho, invoiceId);
+  } catch (err) {
+    if (!(err instanceof ZohoNotFoundError)) throw err;
+    throw new NoInvoiceToSettleError(
+      "invoice_missing",
+      `${What} not recorded: invoice ${order.zohoInvoiceNumber ?? invoiceId} of ${order.orderName ?? "the order"} no longer exists in Zoho Books.`,
+    );
+  }
+  if (invoice.status === "void")
+    throw new NoInvoiceToSettleError(
+      "invoice_void",
+      `${What} not recorded: invoice ${invoice.invoice_number} of ${order.orderName ?? "the order"} is void in Zoho Books.`,
+    );
+  return invoice;
+}

@@ -1,0 +1,195 @@
+// PURE: one Shopify refund → the body of one Zoho credit note and the total it must show (ADR 022).
+//
+// Lines: each refunded line item (its refunded quantity, the unit price it was sold at after discounts,
+// its Zoho tax matched like the invoice's), each refunded shipping line, and each order adjustment
+// (restocking fee, refund discrepancy, an older payload's shipping refund) as a line of its own,
+// untaxed, signed so it lowers or raises the credit. The tax treatment is the invoice's
+// (`is_inclusive_tax` as Zoho holds it). A credit note has no `adjustment` field (OAS), so a
+// difference Zoho's rounding would leave is a "Rounding" line. The total is the refunded money:
+// Σ successful refund transactions when Shopify sent them in the shop currency (any gap to the parts
+// is Shopify's "refund discrepancy" and becomes that line), else the sum of the parts.
+import type { ZohoCreditNotePayload } from "~/zoho/credit-notes.server";
+import type { ZohoTaxTableEntry } from "~/zoho/types";
+import { MappingError } from "../errors";
+import { currencyDecimals, Decimal, formatMoney, minorUnit, parseMoney, sumDecimals, toZohoNumber } from "../money";
+import { matchTax, type TaxMatch } from "../tax-match";
+import { predictZohoTotal, ROUNDING_DESCRIPTION } from "./rounding";
+import type { RefundAdjustment, RefundedLine, RefundedShipping, RefundSnapshot, RefundTaxLine } from "./refund";
+import { truncate } from "./text";
+
+export interface CreditNoteContext {
+  /** The order name the invoice carries (#1001). */
+  orderName: string;
+  /** The invoice being credited, as Zoho holds it. */
+  invoice: {
+    customerId: string;
+    date: string;
+    isInclusiveTax: boolean;
+    /** Item ids of the invoice's lines by line name: a credited product carries its invoice line's item. */
+    itemIdsByName: Record<string, string>;
+  };
+  taxes: readonly ZohoTaxTableEntry[];
+  pricePrecision: number;
+  organizationCurrency: string;
+}
+
+export type CreditLineSource = "product" | "shipping" | "adjustment" | "discrepancy" | "rounding";
+
+export interface MappedCreditNote {
+  payload: ZohoCreditNotePayload;
+  /** Index-aligned with payload.line_items. */
+  lineSources: CreditLineSource[];
+  /** The refunded money in currency precision: the total the Zoho credit note must show. */
+  expectedTotal: string;
+  currencyCode: string;
+}
+
+/** Line drafts before Zoho's format: an amount for the whole line and its tax. */
+interface CreditDraft {
+  name: string;
+  description?: string;
+  quantity: number;
+  /** The line's whole amount as Zoho will see it (tax-inclusive when the invoice is). */
+  amount: Decimal;
+  /** What the line refunds, tax included. */
+  refunded: Decimal;
+  tax?: TaxMatch;
+  itemId?: string;
+  source: CreditLineSource;
+}
+
+/** "#1001-R509562969": the order's reference plus the refund's id (unique per refund, readable). */
+export function creditNoteReference(orderName: string, refundId: string): string {
+  return `${orderName}-R${refundId}`;
+}
+
+export function mapRefundToCreditNote(refund: RefundSnapshot, ctx: CreditNoteContext): MappedCreditNote {
+  if (refund.currency !== ctx.organizationCurrency)
+    throw new MappingError(
+      "currency_mismatch",
+      `The refund is in ${refund.currency} but the Zoho Books organization keeps its books in ${ctx.organizationCurrency}.`,
+    );
+  const decimals = currencyDecimals(refund.currency);
+  const inclusive = ctx.invoice.isInclusiveTax;
+  const drafts = [
+    ...refund.lines.filter((l) => l.quantity > 0).map((l) => productDraft(l, ctx, inclusive)),
+    ...refund.shipping.map((s) => shippingDraft(s, ctx, inclusive)),
+    ...refund.adjustments.map(adjustmentDraft),
+  ];
+  const parts = sumDecimals(drafts.map((d) => d.refunded));
+  const total = refund.transactionsTotal !== undefined ? parseMoney(refund.transactionsTotal, "the refund") : parts;
+  const gap = total.minus(parts);
+  if (!gap.isZero()) drafts.push(untaxed("Refund discrepancy", gap, "discrepancy"));
+  if (drafts.length === 0 || total.lte(0))
+    throw new MappingError(
+      "unsupported_order",
+      `Refund ${refund.refundId} returned no money (${formatMoney(total, decimals)} ${refund.currency}); there is nothing to credit.`,
+      { refundId: refund.refundId },
+    );
+  const expectedTotal = formatMoney(total, decimals);
+  const payload: ZohoCreditNotePayload = {
+    customer_id: ctx.invoice.customerId,
+    date: creditNoteDate(refund.processedAt, ctx.invoice.date),
+    reference_number: creditNoteReference(ctx.orderName, refund.refundId),
+    is_inclusive_tax: inclusive,
+    line_items: drafts.map((d) => lineOf(d, ctx.pricePrecision)),
+    ...(refund.note ? { notes: truncate(`Shopify refund of ${ctx.orderName}: ${refund.note}`, 2000) } : {}),
+  };
+  // Zoho rounds rates and taxes its own way; whatever is left becomes an untaxed "Rounding" line.
+  const predicted = predictZohoTotal(payload, ctx.taxes, ctx.pricePrecision);
+  const rounding = new Decimal(expectedTotal).minus(predicted);
+  if (!rounding.isZero()) {
+    if (rounding.abs().lt(minorUnit(ctx.pricePrecision)))
+      throw new MappingError(
+        "unsupported_order",
+        `Zoho Books keeps ${ctx.pricePrecision} decimals on prices, too few for the ${refund.currency} refund of ${expectedTotal}.`,
+      );
+    drafts.push(untaxed(ROUNDING_DESCRIPTION, rounding, "rounding"));
+    payload.line_items.push(lineOf(drafts[drafts.length - 1]!, ctx.pricePrecision));
+  }
+  return { payload, lineSources: drafts.map((d) => d.source), expectedTotal, currencyCode: refund.currency };
+}
+
+/** The refund's calendar date as Shopify wrote it (shop offset), never before the invoice's date. */
+export function creditNoteDate(processedAt: string, invoiceDate: string): string {
+  const date = /^\d{4}-\d{2}-\d{2}/.exec(processedAt)?.[0];
+  if (!date) return invoiceDate;
+  return date < invoiceDate ? invoiceDate : date;
+}
+
+function productDraft(line: RefundedLine, ctx: CreditNoteContext, inclusive: boolean): CreditDraft {
+  const what = `the refunded "${line.title}"`;
+  const subtotal = parseMoney(line.subtotal, what);
+  const tax = parseMoney(line.totalTax, `the tax of ${what}`);
+  const match = taxOf(line.taxLines, tax, ctx.taxes);
+  const details = [line.variantTitle, line.sku ? `SKU ${line.sku}` : undefined].filter(Boolean).join(" · ");
+  const name = truncate(line.title, 100);
+  const itemId = ctx.invoice.itemIdsByName[name];
+  return {
+    name,
+    ...(details ? { description: truncate(details, 2000) } : {}),
+    quantity: line.quantity,
+    amount: subtotal,
+    refunded: refundedAmount(subtotal, match ? tax : new Decimal(0), inclusive),
+    ...(match ? { tax: match } : {}),
+    ...(itemId ? { itemId } : {}),
+    source: "product",
+  };
+}
+
+function shippingDraft(line: RefundedShipping, ctx: CreditNoteContext, inclusive: boolean): CreditDraft {
+  const subtotal = parseMoney(line.subtotal, `the refunded shipping "${line.title}"`);
+  const tax = parseMoney(line.tax, `the tax of the refunded shipping "${line.title}"`);
+  const match = taxOf(line.taxLines, tax, ctx.taxes);
+  return {
+    name: truncate(`Shipping refund: ${line.title}`, 100),
+    quantity: 1,
+    amount: subtotal,
+    refunded: refundedAmount(subtotal, match ? tax : new Decimal(0), inclusive),
+    ...(match ? { tax: match } : {}),
+    source: "shipping",
+  };
+}
+
+/** An adjustment lowers the credit when positive (a fee kept), raises it when negative (shipping refunded). */
+function adjustmentDraft(adj: RefundAdjustment): CreditDraft {
+  const signed = parseMoney(adj.amount, `the ${adj.reason}`)
+    .plus(parseMoney(adj.taxAmount, `the tax of the ${adj.reason}`))
+    .neg();
+  return untaxed(adjustmentName(adj), signed, "adjustment");
+}
+
+export function adjustmentName(adj: Pick<RefundAdjustment, "kind" | "reason">): string {
+  if (adj.kind === "shipping_refund") return "Shipping refund";
+  if (/^restock/i.test(adj.reason)) return "Restocking fee";
+  const words = adj.reason.replace(/_/g, " ").toLowerCase();
+  return truncate(words.charAt(0).toUpperCase() + words.slice(1), 100);
+}
+
+function untaxed(name: string, amount: Decimal, source: CreditLineSource): CreditDraft {
+  return { name, quantity: 1, amount, refunded: amount, source };
+}
+
+/** What a line refunds: its amount, plus its tax when prices exclude tax. */
+function refundedAmount(amount: Decimal, tax: Decimal, inclusive: boolean): Decimal {
+  return inclusive ? amount : amount.plus(tax);
+}
+
+/** The Zoho tax of a refunded line; none when Shopify charged none on it. */
+function taxOf(taxLines: RefundTaxLine[], tax: Decimal, taxes: readonly ZohoTaxTableEntry[]): TaxMatch | undefined {
+  const rates = taxLines.map((t) => ({ title: t.title, percent: new Decimal(t.percent) }));
+  if (rates.length === 0 || rates.every((r) => r.percent.isZero()) || tax.isZero()) return undefined;
+  return matchTax(rates, taxes);
+}
+
+/** Zoho's line: the unit rate (amount ÷ quantity, rounded to the price precision) and the tax. */
+function lineOf(d: CreditDraft, pricePrecision: number): ZohoCreditNotePayload["line_items"][number] {
+  return {
+    name: d.name,
+    ...(d.description ? { description: d.description } : {}),
+    ...(d.itemId ? { item_id: d.itemId } : {}),
+    quantity: d.quantity,
+    rate: toZohoNumber(d.amount.div(d.quantity), pricePrecision),
+    ...(d.tax ? { tax_id: d.tax.entry.tax_id } : {}),
+  };
+}
