@@ -98,6 +98,9 @@ export const DATA_CENTER_IDS: readonly DataCenterId[] = ["com", "eu", "in", "com
 /** Zoho's multi-DC consent starts here and forwards users of other data centers (except China). */
 export const DEFAULT_DATA_CENTER: DataCenterId = "com";
 
+/** The Settings choice that starts at zoho.com and lets Zoho forward the merchant to their own data center. */
+export const AUTO_DC = "auto";
+
 export function isDataCenterId(value: unknown): value is DataCenterId {
   return typeof value === "string" && Object.hasOwn(DATA_CENTERS, value);
 }
