@@ -21,14 +21,9 @@ import { invoicesCurrentState } from "~/sync/mapping/kept";
 import { currencyDecimals } from "~/sync/money";
 import { clearMarks } from "~/sync/order-invoice.server";
 import { claimOrder, NO_INVOICE, type OrderClaim, type OrderSyncData } from "~/sync/order-sync.server";
-import {
-  invoiceRecord,
-  loadShopSettings,
-  prepareInvoice,
-  reconcileTotal,
-  shopifyUpdatedAtOf,
-  type SyncDeps,
-} from "~/sync/sync-order.server";
+import { loadShopSettings, prepareInvoice } from "~/sync/prepare-invoice.server";
+import { reconcileTotal } from "~/sync/reconcile-invoice.server";
+import { invoiceRecord, shopifyUpdatedAtOf, type SyncDeps } from "~/sync/sync-order.server";
 import { isRetriedAutomatically, verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";

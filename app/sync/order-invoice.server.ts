@@ -32,7 +32,9 @@ import {
   type OrderClaim,
 } from "~/sync/order-sync.server";
 import { gateFor } from "~/sync/shop-gate";
-import { invoiceRecord, prepareInvoice, reconcileTotal, syncOrder, writeInvoiceMarks } from "~/sync/sync-order.server";
+import { prepareInvoice } from "~/sync/prepare-invoice.server";
+import { reconcileWithTaxRefresh } from "~/sync/reconcile-invoice.server";
+import { invoiceRecord, syncOrder, writeInvoiceMarks } from "~/sync/sync-order.server";
 import { isRetriedAutomatically, verdictFor, VERDICT_DEFAULTS } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
@@ -391,8 +393,7 @@ async function updateClaimed(claim: OrderClaim, deps: OrderInvoiceDeps, log: Log
     }
     const prepared = await prepareInvoice(shop, orderId, zoho, deps.graphql);
     const updated = await updateDraftInvoice(zoho, invoiceId, prepared.payload, { current });
-    const reprepare = () => prepareInvoice(shop, orderId, zoho, deps.graphql, { refreshTaxes: true });
-    const reconciled = await reconcileTotal(zoho, updated, prepared, { reprepare });
+    const reconciled = await reconcileWithTaxRefresh(zoho, updated, prepared, { shop, orderId, graphql: deps.graphql });
     const final = reconciled.invoice;
     const record = invoiceRecord(final, reconciled.prepared, deps.now?.() ?? new Date(), reconciled.mismatch);
     await claim.settle(record, [

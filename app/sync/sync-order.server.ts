@@ -19,56 +19,36 @@
 //   organization, an earlier integration) is never adopted or overwritten. The happy path pays no lookup.
 import type { OrderSync } from "@prisma/client";
 import type { Logger } from "pino";
-import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { logger as rootLogger } from "~/logger.server";
 import { addOrderTag, invoiceTag } from "~/shopify/order-marks.server";
-import {
-  adminGraphqlFor,
-  fetchPaidOrder,
-  fetchShopInfo,
-  setInvoiceMetafield,
-  type AdminGraphql,
-  type PaidOrder,
-} from "~/shopify/orders.server";
-import { getBooksSettings, markItemsRequired, setDiscountStyle } from "~/sync/books-settings.server";
-import { contactInputFromOrder } from "~/sync/contact-input";
+import { adminGraphqlFor, setInvoiceMetafield, type AdminGraphql, type PaidOrder } from "~/shopify/orders.server";
+import { markItemsRequired, setDiscountStyle } from "~/sync/books-settings.server";
 import { ClaimLostError, InvoiceNotListedYetError } from "~/sync/errors";
 import { recordSyncEvent, type SyncEventInput } from "~/sync/events.server";
-import { chosenTaxMappings, recordAmbiguousTax, type TaxMappingContext } from "~/sync/tax-mappings.server";
-import { linkInvoiceItems, type LinkedItems } from "~/sync/invoice-items.server";
-import {
-  mapOrderToInvoice,
-  MappingError,
-  ROUNDING_DESCRIPTION,
-  taxRateDrift,
-  type DiscountStyle,
-  type MappedInvoice,
-  type TaxRateDrift,
-} from "~/sync/mapping";
-import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
+import type { MappingError } from "~/sync/mapping";
+import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
 import { invoiceEligibility } from "~/sync/order-eligibility";
 import { claimOrder, NO_INVOICE, orderDate, type ClaimDecision, type OrderClaim } from "~/sync/order-sync.server";
+import { prepareInvoice, type PrepareOptions, type Prepared, type ShopSettings } from "~/sync/prepare-invoice.server";
+import { reconcileWithTaxRefresh } from "~/sync/reconcile-invoice.server";
 import { pickRecoveredInvoice } from "~/sync/recovery";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
-import { dropInvoiceKeyField, getZohoClient, ZohoNotConnectedError } from "~/zoho/connection.server";
-import { findOrCreateContact, forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
-import { resolveInvoiceCurrency, type ResolvedCurrency } from "~/sync/invoice-currency.server";
-import { getStoreSettings, storeInvoiceFields } from "~/sync/store-settings.server";
+import { dropInvoiceKeyField, getZohoClient } from "~/zoho/connection.server";
+import { forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
 import { ZohoError, ZohoNotFoundError, ZohoTransientError, ZohoValidationError } from "~/zoho/errors";
 import {
   createDraftInvoice,
   findInvoicesByReference,
   getInvoice,
   isInvoiceKeyRefusal,
-  updateDraftInvoice,
   upsertInvoiceByKey,
   type InvoiceKey,
 } from "~/zoho/invoices.server";
-import { getItemIndex, isItemRequiredRefusal } from "~/zoho/items.server";
-import { getTaxTable, isRejectedTaxError } from "~/zoho/taxes.server";
-import type { ZohoInvoice, ZohoInvoicePayload, ZohoTaxTable } from "~/zoho/types";
+import { isItemRequiredRefusal } from "~/zoho/items.server";
+import { isRejectedTaxError } from "~/zoho/taxes.server";
+import type { ZohoInvoice, ZohoInvoicePayload } from "~/zoho/types";
 
 export interface SyncDeps {
   log?: Logger;
@@ -147,235 +127,7 @@ export function planFor(row: OrderSync, mode: SyncMode): ClaimDecision<Plan, Syn
   };
 }
 
-// ---- the shop's settings and the invoice payload (shared with the block's Update) ------------------
-
-export interface ShopSettings {
-  organizationId: string;
-  currencyCode: string;
-  pricePrecision: number;
-  /** Tag the order "Zoho: INV-…" besides the metafield (Settings, off by default). */
-  tagOrders: boolean;
-  /** The organization's unique invoice custom field, when the merchant set one up (design §5). */
-  invoiceKeyField: { field: string; fieldId: string | null } | null;
-  /** "Create missing items in Zoho" (on by default). */
-  createMissingItems: boolean;
-  /** Zoho refused a line without an item: every line carries one. */
-  itemsRequired: boolean;
-  /** Negative discount lines, or Zoho's line discounts (e-invoicing organizations). */
-  discountStyle: DiscountStyle;
-  /** "Print the order note on the invoice" (off by default). */
-  printOrderNote: boolean;
-  /** "Leave existing Zoho contacts untouched" (off by default). */
-  keepExistingContacts: boolean;
-}
-
-export async function loadShopSettings(shop: string): Promise<ShopSettings> {
-  const conn = await prisma.zohoConnection.findUnique({ where: { shop } });
-  const local = { status: 0, method: "LOCAL", url: "connection" };
-  if (!conn || conn.status === "disconnected" || !conn.refreshTokenEnc)
-    throw new ZohoNotConnectedError("Zoho Books is not connected for this shop", local);
-  if (conn.status === "needs_reauth")
-    throw new ZohoNotConnectedError(conn.lastError ?? "Zoho Books needs to be reconnected", local);
-  if (!conn.organizationId || !conn.currencyCode)
-    throw new ZohoNotConnectedError("Choose your Zoho Books organization in Settings", local);
-  const books = await getBooksSettings(shop);
-  return {
-    organizationId: conn.organizationId,
-    currencyCode: conn.currencyCode,
-    pricePrecision: conn.pricePrecision ?? 2,
-    tagOrders: conn.tagOrders,
-    invoiceKeyField: conn.invoiceKeyField ? { field: conn.invoiceKeyField, fieldId: conn.invoiceKeyFieldId } : null,
-    createMissingItems: books.createMissingItems,
-    itemsRequired: books.itemsRequired,
-    discountStyle: books.discountStyle,
-    printOrderNote: books.printOrderNote,
-    keepExistingContacts: books.keepExistingContacts,
-  };
-}
-
-export interface Prepared {
-  order: PaidOrder;
-  settings: ShopSettings;
-  taxes: ZohoTaxTable;
-  mapped: MappedInvoice;
-  /** The invoice currency, its precision and exchange rate (ADR 020). */
-  currency: ResolvedCurrency;
-  payload: ZohoInvoicePayload;
-  /** Zoho items created for this order's lines. */
-  createdItems: LinkedItems["created"];
-}
-
-interface PrepareOptions {
-  refreshTaxes?: boolean;
-  revalidateContact?: boolean;
-  /** Called with the order (and the shop's timezone) before the customer is resolved: a test or cancelled order stops there. */
-  onOrder?: (order: PaidOrder, timezone: string) => Promise<void> | void;
-}
-
-/** Order → mapped payload with the customer resolved. Shared by create, finish and the block's Update. */
-export async function prepareInvoice(
-  shop: string,
-  orderId: string,
-  zoho: ZohoClient,
-  graphql: AdminGraphql,
-  opts: PrepareOptions = {},
-): Promise<Prepared> {
-  const settings = await loadShopSettings(shop);
-  const order = await fetchPaidOrder(graphql, orderId);
-  const shopInfo = await fetchShopInfo(shop, graphql);
-  await opts.onOrder?.(order, shopInfo.ianaTimezone);
-  const ctx = { shop, organizationId: settings.organizationId };
-  const taxes = await getTaxTable(zoho, ctx, { refresh: opts.refreshTaxes });
-  const taxMappings = await chosenTaxMappings(ctx);
-  // Product lines link to Zoho items by SKU, then exact name (one cached index per organization).
-  const items = await getItemIndex(zoho, ctx);
-  const store = await getStoreSettings(shop);
-  const currency = await resolveInvoiceCurrency(zoho, order, {
-    invoiceIn: store.invoiceIn,
-    baseCurrency: settings.currencyCode,
-    basePricePrecision: settings.pricePrecision,
-    timezone: shopInfo.ianaTimezone,
-    refresh: opts.refreshTaxes,
-  });
-  const mapped = await mapWithTaxChoices(ctx, () =>
-    mapOrderToInvoice(order, taxes, {
-      pricePrecision: currency.pricePrecision,
-      organizationCurrency: settings.currencyCode,
-      currency: currency.currency,
-      referencePrefix: store.referencePrefix,
-      timezone: shopInfo.ianaTimezone,
-      itemIdsBySku: items.bySku,
-      itemIdsByName: items.byName,
-      discountStyle: settings.discountStyle,
-      printOrderNote: settings.printOrderNote,
-      taxMappings,
-    }),
-  );
-  const linked = await linkInvoiceItems(zoho, ctx, mapped, {
-    create: settings.createMissingItems,
-    required: settings.itemsRequired,
-  });
-  const contact = await findOrCreateContact(zoho, ctx, contactInputFromOrder(order), {
-    revalidate: opts.revalidateContact,
-    currencyCode: mapped.currencyCode,
-    updateExisting: !settings.keepExistingContacts,
-    ...(currency.currency.currencyId ? { currencyId: currency.currency.currencyId } : {}),
-    isBaseCurrency: mapped.currencyCode === settings.currencyCode.toUpperCase(),
-  });
-  if (contact.otherCurrency) {
-    const other = contact.otherCurrency;
-    await recordSyncEvent(shop, {
-      orderId,
-      kind: "contact_currency",
-      message: `The Zoho contact "${other.contactName}" of ${order.name}'s customer is in ${other.currencyCode}, the invoice in ${mapped.currencyCode}: a contact in ${mapped.currencyCode} was ${contact.created ? "created" : "used"} instead.`,
-      data: { skippedContactId: other.contactId, contactId: contact.contactId },
-    });
-  }
-  if (currency.fallbackReason)
-    await recordSyncEvent(shop, {
-      orderId,
-      kind: "invoice_currency",
-      message: `${order.name}: ${currency.fallbackReason}`,
-    });
-  return {
-    order,
-    settings,
-    taxes,
-    currency,
-    mapped: linked.mapped,
-    // Which store it is from: its location and salesperson, when set (ADR 020).
-    payload: { ...linked.mapped.payload, customer_id: contact.contactId, ...storeInvoiceFields(store) },
-    createdItems: linked.created,
-  };
-}
-
-export interface Reconciled {
-  invoice: ZohoInvoice;
-  /** The payload the invoice now carries (re-prepared when the tax table was refreshed). */
-  prepared: Prepared;
-  /** The rounding adjustment was corrected with a PUT. */
-  corrected: boolean;
-  /** Zoho charged other tax percentages than our cached table: refreshed, invoice sent again. */
-  taxesRefreshed: TaxRateDrift[];
-  /** More than rounding explains stays between Zoho and Shopify: never adjusted away (issue 11). */
-  mismatch: MappingError | null;
-}
-
-/** Maps the order; Shopify taxes that fit several Zoho taxes are put to the merchant in Settings (once). */
-async function mapWithTaxChoices(ctx: TaxMappingContext, map: () => MappedInvoice): Promise<MappedInvoice> {
-  try {
-    return map();
-  } catch (err) {
-    if (err instanceof MappingError && err.code === "ambiguous_tax")
-      await recordAmbiguousTax(ctx, String(err.details.shopifyTaxes), String(err.details.candidates).split(","));
-    throw err;
-  }
-}
-
-/**
- * Zoho's total must equal Shopify's, and Zoho must charge the tax percentages we mapped with.
- * - Zoho's line shows another percentage than our cached tax table (the merchant changed a tax in
- *   Zoho): refresh the table, map again and PUT the draft — once.
- * - A gap within rounding (`mapped.roundingTolerance`, about one minor unit per line): moved into the
- *   "Rounding" adjustment with one PUT.
- * - A larger gap or a tax percentage still off: left as Zoho computed it, `mismatch` says why.
- * Only a draft is changed.
- */
-export async function reconcileTotal(
-  zoho: ZohoClient,
-  invoice: ZohoInvoice,
-  prepared: Prepared,
-  opts: { reprepare?: () => Promise<Prepared> } = {},
-): Promise<Reconciled> {
-  const unchanged = { invoice, prepared, corrected: false, taxesRefreshed: [], mismatch: null };
-  if (invoice.status !== "draft") return unchanged;
-  let current = prepared;
-  let answer = invoice;
-  const drift = taxRateDrift(answer.line_items, current.taxes);
-  if (drift.length && opts.reprepare) {
-    current = await opts.reprepare();
-    answer = await updateDraftInvoice(zoho, answer.invoice_id, current.payload, { current: answer });
-  }
-  const refreshed = opts.reprepare ? drift : [];
-  const expected = new Decimal(current.mapped.expectedTotal);
-  const actual = new Decimal(String(answer.total));
-  const stillDrifting = taxRateDrift(answer.line_items, current.taxes);
-  const mismatch = totalMismatch(answer, current, stillDrifting);
-  if (mismatch || actual.eq(expected))
-    return { invoice: answer, prepared: current, corrected: false, taxesRefreshed: refreshed, mismatch };
-  const adjustment = new Decimal(answer.adjustment ?? current.payload.adjustment ?? 0).plus(expected.minus(actual));
-  const payload: ZohoInvoicePayload = {
-    ...current.payload,
-    adjustment: toZohoNumber(adjustment, current.currency.pricePrecision),
-    adjustment_description: ROUNDING_DESCRIPTION,
-  };
-  // `current`: the invoice we hold is the draft Zoho just answered with — no status re-check needed.
-  const updated = await updateDraftInvoice(zoho, answer.invoice_id, payload, { current: answer });
-  return { invoice: updated, prepared: current, corrected: true, taxesRefreshed: refreshed, mismatch: null };
-}
-
-/** Why Zoho's answer is more than a rounding away from the order, or null. */
-function totalMismatch(invoice: ZohoInvoice, prepared: Prepared, drift: TaxRateDrift[]): MappingError | null {
-  const first = drift[0];
-  if (first)
-    return new MappingError(
-      "tax_mismatch",
-      `Zoho Books charged ${first.zohoPercent}% for the tax "${first.taxName}" on invoice ${invoice.invoice_number}, ` +
-        `the order ${first.cachedPercent}% — check the Zoho tax rate in Zoho Books › Settings › Taxes.`,
-      { taxId: first.taxId, zohoPercent: first.zohoPercent, cachedPercent: first.cachedPercent },
-    );
-  const { currencyCode, expectedTotal, roundingTolerance } = prepared.mapped;
-  const gap = new Decimal(expectedTotal).minus(String(invoice.total));
-  if (gap.abs().lte(roundingTolerance)) return null;
-  const decimals = currencyDecimals(currencyCode);
-  return new MappingError(
-    "tax_mismatch",
-    `Zoho Books totals invoice ${invoice.invoice_number} ${formatMoney(String(invoice.total), decimals)} ${currencyCode}, ` +
-      `the order ${expectedTotal}: ${formatMoney(gap.abs(), decimals)} is more than rounding explains, so it was not ` +
-      "adjusted — check the Zoho tax rates of the order's taxes.",
-    { gap: gap.toFixed() },
-  );
-}
+// ---- the row's invoice fields ------------------------------------------------------------------------
 
 /** The row's invoice fields the moment Zoho has the invoice (before any other call). */
 function invoiceCommit(invoice: ZohoInvoice, prepared: Prepared) {
@@ -589,8 +341,7 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
   }
 
   // Zoho's tax percentages changed since the table was cached: map again with a fresh table, once.
-  const reprepare = () => prepareInvoice(a.shop, a.orderId, a.zoho, a.graphql, { refreshTaxes: true });
-  const reconciled = await reconcileTotal(a.zoho, invoice, prepared, { reprepare });
+  const reconciled = await reconcileWithTaxRefresh(a.zoho, invoice, prepared, a);
   const { invoice: final, corrected, mismatch } = reconciled;
   prepared = reconciled.prepared;
   const record = invoiceRecord(final, prepared, a.now(), mismatch);

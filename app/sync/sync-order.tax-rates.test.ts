@@ -3,7 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { mapOrderToInvoice } from "~/sync/mapping";
-import { invoiceRecord, reconcileTotal, syncOrder, type Prepared } from "~/sync/sync-order.server";
+import type { Prepared } from "~/sync/prepare-invoice.server";
+import { reconcileTotal } from "~/sync/reconcile-invoice.server";
+import { invoiceRecord, syncOrder } from "~/sync/sync-order.server";
 import { ZohoClient } from "~/zoho/client.server";
 import type { ZohoInvoice, ZohoTaxTableEntry } from "~/zoho/types";
 import { chooseTaxMapping, listTaxMappings } from "~/sync/tax-mappings.server";

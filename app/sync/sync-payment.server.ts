@@ -21,7 +21,7 @@ import { mapTransactionToPayment, type MappedPayment, type PaymentSnapshot } fro
 import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
 import { claimPayment, paymentOf, type PaymentClaim, type PaymentClaimDecision } from "~/sync/payment-sync.server";
 import { parsePaymentAccounts, paymentRouteFor } from "~/sync/payment-settings";
-import { loadShopSettings } from "~/sync/sync-order.server";
+import { loadShopSettings } from "~/sync/prepare-invoice.server";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient } from "~/zoho/connection.server";

@@ -26,7 +26,7 @@ import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/mon
 import { claimRefund, refundOf, type RefundClaim, type RefundClaimDecision } from "~/sync/refund-sync.server";
 import { invoiceIdToSettle, invoiceToSettle } from "~/sync/invoice-to-settle.server";
 import { parsePaymentAccounts, paymentRouteFor } from "~/sync/payment-settings";
-import { loadShopSettings } from "~/sync/sync-order.server";
+import { loadShopSettings } from "~/sync/prepare-invoice.server";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient } from "~/zoho/connection.server";
