@@ -17,6 +17,9 @@
 //   was lost) makes the next one look the invoice up by reference number, and adopt it only when
 //   customer, date and total match too (app/sync/recovery.ts); a different #1001 (another store in the
 //   organization, an earlier integration) is never adopted or overwritten. The happy path pays no lookup.
+//
+// The payload comes from app/sync/prepare-invoice.server.ts, the total check from
+// app/sync/reconcile-invoice.server.ts; the row is written only through app/sync/order-sync.server.ts.
 import type { OrderSync } from "@prisma/client";
 import type { Logger } from "pino";
 import { env } from "~/env.server";
@@ -31,7 +34,7 @@ import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
 import { invoiceEligibility } from "~/sync/order-eligibility";
 import { claimOrder, NO_INVOICE, orderDate, type ClaimDecision, type OrderClaim } from "~/sync/order-sync.server";
 import { prepareInvoice, type PrepareOptions, type Prepared, type ShopSettings } from "~/sync/prepare-invoice.server";
-import { reconcileWithTaxRefresh } from "~/sync/reconcile-invoice.server";
+import { reconcileWithTaxRefresh, type Reconciled } from "~/sync/reconcile-invoice.server";
 import { pickRecoveredInvoice } from "~/sync/recovery";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
@@ -280,8 +283,45 @@ export async function syncOrder(
   }
 }
 
+type How = "created" | "recovered" | "finished";
+
+/** One attempt of a claimed order: prepare → the invoice (created once, or the one to finish) → reconcile → settle. */
 async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
   const callsBefore = a.zoho.requestCount;
+  const start = await prepareOrSkip(a, plan);
+  if ("skipped" in start) return start.skipped;
+  const held = await invoiceToFinish(a, plan, start.prepared);
+  if ("skipped" in held) return held.skipped;
+
+  // Zoho's tax percentages changed since the table was cached: map again with a fresh table, once.
+  const reconciled = await reconcileWithTaxRefresh(a.zoho, held.invoice, held.prepared, a);
+  const { invoice: final, prepared, corrected, mismatch } = reconciled;
+  const record = invoiceRecord(final, prepared, a.now(), mismatch);
+  const zohoCalls = a.zoho.requestCount - callsBefore;
+  await a.claim.settle(record, syncedEvents(held.how, reconciled, record, zohoCalls));
+  a.log.info({ invoiceId: final.invoice_id, how: held.how, corrected, zohoCalls }, "order synced");
+
+  await writeInvoiceMarks(a.shop, a.orderId, final.invoice_number, {
+    tag: prepared.settings.tagOrders,
+    graphql: a.graphql,
+    log: a.log,
+  });
+  return {
+    kind: held.how,
+    invoiceId: final.invoice_id,
+    invoiceNumber: final.invoice_number,
+    shopifyTotal: prepared.mapped.expectedTotal,
+    zohoTotal: record.zohoTotal,
+    corrected,
+    zohoCalls,
+  };
+}
+
+/**
+ * The invoice payload; a test or cancelled order about to be created is settled `skipped` as soon as
+ * the order is read (before any contact or item is made for it). A person's send skips the check.
+ */
+async function prepareOrSkip(a: Attempt, plan: Plan): Promise<{ prepared: Prepared } | { skipped: SyncOutcome }> {
   let skipped: SyncOutcome | null = null;
   const onOrder = async (order: PaidOrder, timezone: string) => {
     a.orderName = order.name; // the order's name reaches the row even when a later step fails
@@ -302,20 +342,33 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
     skipped = { kind: "skipped", reason: eligibility.message };
     throw new OrderSkipped();
   };
-  let prepared: Prepared;
   try {
-    prepared = await prepareInvoice(a.shop, a.orderId, a.zoho, a.graphql, { refreshTaxes: plan.refreshTaxes, onOrder });
+    return {
+      prepared: await prepareInvoice(a.shop, a.orderId, a.zoho, a.graphql, {
+        refreshTaxes: plan.refreshTaxes,
+        onOrder,
+      }),
+    };
   } catch (err) {
     if (err instanceof OrderSkipped && skipped) {
       a.log.info({ reason: (skipped as { reason: string }).reason }, "order not invoiced");
-      return skipped;
+      return { skipped };
     }
     throw err;
   }
+}
 
-  let how: "created" | "recovered" | "finished";
-  let invoice: ZohoInvoice;
+/**
+ * The invoice this attempt finishes: the committed one (GET; gone from Zoho → the row forgets it), or
+ * the one created now, exactly once, its id committed the moment Zoho answers.
+ */
+async function invoiceToFinish(
+  a: Attempt,
+  plan: Plan,
+  prepared: Prepared,
+): Promise<{ invoice: ZohoInvoice; prepared: Prepared; how: How } | { skipped: SyncOutcome }> {
   if (plan.kind === "finish") {
+    let invoice: ZohoInvoice;
     try {
       invoice = await getInvoice(a.zoho, plan.invoiceId);
     } catch (err) {
@@ -325,35 +378,35 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
       await a.claim.settle({ ...NO_INVOICE, lastErrorCode: "zoho_invoice_missing", lastErrorMessage: message }, [
         { kind: "needs_attention", message },
       ]);
-      return { kind: "skipped", reason: message };
+      return { skipped: { kind: "skipped", reason: message } };
     }
     a.committed = invoice;
-    how = "finished";
-  } else {
-    const made = await createOnce(a, plan, prepared);
-    prepared = made.prepared;
-    invoice = made.invoice;
-    how = made.how;
-    await a.deps.beforeCommit?.(invoice);
-    await a.claim.write(invoiceCommit(invoice, prepared), "recording the invoice");
-    a.committed = invoice;
-    await a.deps.afterCommit?.(invoice);
+    return { invoice, prepared, how: "finished" };
   }
+  const made = await createOnce(a, plan, prepared);
+  await a.deps.beforeCommit?.(made.invoice);
+  await a.claim.write(invoiceCommit(made.invoice, made.prepared), "recording the invoice");
+  a.committed = made.invoice;
+  await a.deps.afterCommit?.(made.invoice);
+  return made;
+}
 
-  // Zoho's tax percentages changed since the table was cached: map again with a fresh table, once.
-  const reconciled = await reconcileWithTaxRefresh(a.zoho, invoice, prepared, a);
-  const { invoice: final, corrected, mismatch } = reconciled;
-  prepared = reconciled.prepared;
-  const record = invoiceRecord(final, prepared, a.now(), mismatch);
-  const zohoCalls = a.zoho.requestCount - callsBefore;
+/** What Activity shows for a synced order: items created, the invoice, tax and rounding fixes, a mismatch. */
+function syncedEvents(
+  how: How,
+  { invoice, prepared, corrected, mismatch, taxesRefreshed }: Reconciled,
+  record: ReturnType<typeof invoiceRecord>,
+  zohoCalls: number,
+): SyncEventInput[] {
   const name = prepared.order.name;
+  const number = invoice.invoice_number;
   const message = {
-    created: `Created draft invoice ${final.invoice_number} for ${name}`,
-    recovered: `Found draft invoice ${final.invoice_number} created by an earlier attempt for ${name}`,
-    finished: `Finished invoice ${final.invoice_number} of ${name} after an earlier attempt failed past its creation`,
+    created: `Created draft invoice ${number} for ${name}`,
+    recovered: `Found draft invoice ${number} created by an earlier attempt for ${name}`,
+    finished: `Finished invoice ${number} of ${name} after an earlier attempt failed past its creation`,
   }[how];
   const created = prepared.createdItems;
-  await a.claim.settle(record, [
+  return [
     ...(created.length
       ? [
           {
@@ -366,39 +419,23 @@ async function run(a: Attempt, plan: Plan): Promise<SyncOutcome> {
     {
       kind: how === "recovered" ? "invoice_recovered" : "invoice_created",
       message,
-      data: { invoiceId: final.invoice_id, total: record.zohoTotal, corrected, zohoCalls },
+      data: { invoiceId: invoice.invoice_id, total: record.zohoTotal, corrected, zohoCalls },
     },
-    ...reconciled.taxesRefreshed.map((d) => ({
+    ...taxesRefreshed.map((d) => ({
       kind: "zoho_rules_changed" as const,
-      message: `Zoho Books now charges ${d.zohoPercent}% for the tax "${d.taxName}" (the app had ${d.cachedPercent}%): the tax table was refreshed and ${final.invoice_number} sent again.`,
+      message: `Zoho Books now charges ${d.zohoPercent}% for the tax "${d.taxName}" (the app had ${d.cachedPercent}%): the tax table was refreshed and ${number} sent again.`,
       data: { taxId: d.taxId },
     })),
     ...(corrected
       ? [
           {
             kind: "adjustment_corrected" as const,
-            message: `Rounding adjustment corrected so ${final.invoice_number} totals ${prepared.mapped.expectedTotal}`,
+            message: `Rounding adjustment corrected so ${number} totals ${prepared.mapped.expectedTotal}`,
           },
         ]
       : []),
     ...(mismatch ? [{ kind: "needs_attention" as const, message: record.lastErrorMessage ?? mismatch.message }] : []),
-  ]);
-  a.log.info({ invoiceId: final.invoice_id, how, corrected, zohoCalls }, "order synced");
-
-  await writeInvoiceMarks(a.shop, a.orderId, final.invoice_number, {
-    tag: prepared.settings.tagOrders,
-    graphql: a.graphql,
-    log: a.log,
-  });
-  return {
-    kind: how,
-    invoiceId: final.invoice_id,
-    invoiceNumber: final.invoice_number,
-    shopifyTotal: prepared.mapped.expectedTotal,
-    zohoTotal: record.zohoTotal,
-    corrected,
-    zohoCalls,
-  };
+  ];
 }
 
 /** Zoho refused a payload with a negative line for it (e-invoicing organizations): not a tax or item problem. */
@@ -418,7 +455,7 @@ async function createOnce(
   a: Attempt,
   plan: Extract<Plan, { kind: "create" }>,
   prepared: Prepared,
-): Promise<{ invoice: ZohoInvoice; prepared: Prepared; how: "created" | "recovered" }> {
+): Promise<{ invoice: ZohoInvoice; prepared: Prepared; how: Exclude<How, "finished"> }> {
   const key = invoiceKeyFor(a.shop, a.orderId, prepared.settings);
   if (key) {
     await a.claim.confirm("creating the invoice");
