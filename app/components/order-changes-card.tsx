@@ -1,6 +1,7 @@
 // Settings › "When an order changes": what an order's edits and cancellation do to its draft invoice.
-import { BlockStack, Card, Checkbox, Select, Text } from "@shopify/polaris";
-import type { SettingsFetcher } from "~/components/settings-fetcher";
+import { BlockStack, Card, Select, Text } from "@shopify/polaris";
+import { pendingValue, type SettingsFetcher } from "~/components/settings-fetcher";
+import { SettingToggle } from "~/components/setting-toggle";
 
 /** What an order's edits and cancellation do to its invoice (ADR 019). */
 export function OrderChangesCard({
@@ -12,12 +13,6 @@ export function OrderChangesCard({
   connected: boolean;
   fetcher: SettingsFetcher;
 }) {
-  const update = fetcher.formData?.has("updateDraftsOnEdit")
-    ? fetcher.formData.get("updateDraftsOnEdit") === "true"
-    : settings.updateDraftsOnEdit;
-  const drafts = fetcher.formData?.has("cancelledDrafts")
-    ? String(fetcher.formData.get("cancelledDrafts"))
-    : settings.cancelledDrafts;
   return (
     <Card>
       <BlockStack gap="400">
@@ -28,14 +23,14 @@ export function OrderChangesCard({
           An invoice already sent is never changed from Shopify: an edit is noted on the order (&quot;changed after the
           invoice was sent&quot;) and a cancellation voids it.
         </Text>
-        <Checkbox
+        <SettingToggle
+          fetcher={fetcher}
+          intent="setUpdateDraftsOnEdit"
+          field="updateDraftsOnEdit"
+          saved={settings.updateDraftsOnEdit}
           label="Update draft invoices when an order is edited"
           helpText="Items removed or added and quantities changed in Shopify reach the order's draft invoice by themselves."
-          checked={update}
           disabled={!connected}
-          onChange={(on) =>
-            fetcher.submit({ intent: "setUpdateDraftsOnEdit", updateDraftsOnEdit: String(on) }, { method: "post" })
-          }
         />
         <Select
           label="Cancelled orders"
@@ -43,7 +38,7 @@ export function OrderChangesCard({
             { label: "Void draft invoices (the number stays, no gap in numbering)", value: "void" },
             { label: "Delete draft invoices", value: "delete" },
           ]}
-          value={drafts}
+          value={pendingValue(fetcher, "cancelledDrafts", settings.cancelledDrafts)}
           disabled={!connected}
           helpText="Sent invoices of cancelled orders are always voided."
           onChange={(value) =>

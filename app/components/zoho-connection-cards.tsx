@@ -1,8 +1,9 @@
 // Settings › the Zoho Books connection: connect (data center), the connection's details, the
 // organization picker, sending, and disconnect. Every change posts an intent to the Settings action.
-import { useEffect, useState } from "react";
-import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Select, Text } from "@shopify/polaris";
+import { useEffect, useState, type ReactNode } from "react";
+import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Select, Text } from "@shopify/polaris";
 import type { SettingsFetcher } from "~/components/settings-fetcher";
+import { SettingToggle } from "~/components/setting-toggle";
 import type { ConnectionView } from "~/sync/settings-page.server";
 import { AUTO_DC, DATA_CENTER_IDS, DATA_CENTERS } from "~/zoho/data-centers";
 
@@ -30,12 +31,7 @@ export function ConnectZohoCard({
   return (
     <Card>
       <BlockStack gap="400">
-        <InlineStack gap="200" blockAlign="center">
-          <Text as="h2" variant="headingMd">
-            Zoho Books
-          </Text>
-          <Badge>Not connected</Badge>
-        </InlineStack>
+        <ZohoBooksHeading badge={<Badge>Not connected</Badge>} />
         {status.state === "disconnected" && status.lastError && (
           <Banner tone="warning">
             <p>{status.lastError}</p>
@@ -67,16 +63,15 @@ export function ZohoConnectionCard({ status }: { status: ConnectionView }) {
   return (
     <Card>
       <BlockStack gap="400">
-        <InlineStack gap="200" blockAlign="center">
-          <Text as="h2" variant="headingMd">
-            Zoho Books
-          </Text>
-          {status.state === "connected" ? (
-            <Badge tone="success">Connected</Badge>
-          ) : (
-            <Badge tone="critical">Reconnect needed</Badge>
-          )}
-        </InlineStack>
+        <ZohoBooksHeading
+          badge={
+            status.state === "connected" ? (
+              <Badge tone="success">Connected</Badge>
+            ) : (
+              <Badge tone="critical">Reconnect needed</Badge>
+            )
+          }
+        />
         <BlockStack gap="200">
           <Detail label="Organization" value={status.organizationName ?? "Not chosen yet"} />
           <Detail label="Data center" value={status.dataCenterLabel ?? "Unknown"} />
@@ -85,6 +80,17 @@ export function ZohoConnectionCard({ status }: { status: ConnectionView }) {
         </BlockStack>
       </BlockStack>
     </Card>
+  );
+}
+
+function ZohoBooksHeading({ badge }: { badge: ReactNode }) {
+  return (
+    <InlineStack gap="200" blockAlign="center">
+      <Text as="h2" variant="headingMd">
+        Zoho Books
+      </Text>
+      {badge}
+    </InlineStack>
   );
 }
 
@@ -175,7 +181,7 @@ export function OrganizationCard({
   );
 }
 
-/** Auto-send and order tagging; while a change is on its way, the value sent is shown. */
+/** Auto-send and order tagging. */
 export function SendingCard({
   autoSend,
   tagOrders,
@@ -189,29 +195,29 @@ export function SendingCard({
   autoSendFetcher: SettingsFetcher;
   taggingFetcher: SettingsFetcher;
 }) {
-  const autoSendChecked = autoSendFetcher.formData ? autoSendFetcher.formData.get("autoSend") === "true" : autoSend;
-  const tagOrdersChecked = taggingFetcher.formData ? taggingFetcher.formData.get("tagOrders") === "true" : tagOrders;
   return (
     <Card>
       <BlockStack gap="400">
         <Text as="h2" variant="headingMd">
           Sending
         </Text>
-        <Checkbox
+        <SettingToggle
+          fetcher={autoSendFetcher}
+          intent="setAutoSend"
+          field="autoSend"
+          saved={autoSend}
           label="Send paid orders automatically"
           helpText="A draft invoice is created in Zoho Books within seconds of an order being paid."
-          checked={autoSendChecked}
           disabled={!connected}
-          onChange={(on) => autoSendFetcher.submit({ intent: "setAutoSend", autoSend: String(on) }, { method: "post" })}
         />
-        <Checkbox
+        <SettingToggle
+          fetcher={taggingFetcher}
+          intent="setTagOrders"
+          field="tagOrders"
+          saved={tagOrders}
           label="Tag orders with the invoice number"
           helpText={`Adds a tag like "Zoho: INV-000123" to each order that has a Zoho invoice, so the orders list can be filtered by it. The number is always stored in the order's "Zoho invoice" field.`}
-          checked={tagOrdersChecked}
           disabled={!connected}
-          onChange={(on) =>
-            taggingFetcher.submit({ intent: "setTagOrders", tagOrders: String(on) }, { method: "post" })
-          }
         />
       </BlockStack>
     </Card>

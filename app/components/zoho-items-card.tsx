@@ -1,6 +1,7 @@
 // Settings › "Zoho items": how invoice lines link to Zoho items, discounts, order notes and contacts.
-import { BlockStack, Card, Checkbox, Select, Text } from "@shopify/polaris";
-import type { SettingsFetcher } from "~/components/settings-fetcher";
+import { BlockStack, Card, Select, Text } from "@shopify/polaris";
+import { pendingValue, type SettingsFetcher } from "~/components/settings-fetcher";
+import { SettingToggle } from "~/components/setting-toggle";
 
 /**
  * Invoice lines (issue 11): product lines link to Zoho items by SKU, then name, missing ones created;
@@ -21,15 +22,7 @@ export function ZohoItemsCard({
   connected: boolean;
   fetcher: SettingsFetcher;
 }) {
-  // While a change is on its way, show the value sent.
-  const pending = (field: "printOrderNote" | "keepExistingContacts") =>
-    fetcher.formData?.has(field) ? fetcher.formData.get(field) === "true" : books[field];
-  const checked = fetcher.formData?.has("createMissingItems")
-    ? fetcher.formData.get("createMissingItems") === "true"
-    : books.createMissingItems;
-  const style = fetcher.formData?.has("discountStyle")
-    ? String(fetcher.formData.get("discountStyle"))
-    : books.discountStyle;
+  const disabled = !connected;
   return (
     <Card>
       <BlockStack gap="400">
@@ -43,14 +36,14 @@ export function ZohoItemsCard({
             ? " Your Zoho Books organization requires an item on every line, so shipping, discounts and tips use the service items Shipping, Discount and Tip."
             : ""}
         </Text>
-        <Checkbox
+        <SettingToggle
+          fetcher={fetcher}
+          intent="setCreateMissingItems"
+          field="createMissingItems"
+          saved={books.createMissingItems}
           label="Create missing items in Zoho"
           helpText="A product with no matching Zoho item gets one (name, SKU, price, tax; goods or service) when its order is invoiced. The Activity page lists the items created."
-          checked={checked}
-          disabled={!connected}
-          onChange={(on) =>
-            fetcher.submit({ intent: "setCreateMissingItems", createMissingItems: String(on) }, { method: "post" })
-          }
+          disabled={disabled}
         />
         <Select
           label="Discounts"
@@ -58,28 +51,28 @@ export function ZohoItemsCard({
             { label: "Negative lines (one per discount and tax rate)", value: "negative" },
             { label: "Zoho line discounts (no negative lines)", value: "lines" },
           ]}
-          value={style}
-          disabled={!connected}
+          value={pendingValue(fetcher, "discountStyle", books.discountStyle)}
+          disabled={disabled}
           helpText="Organizations that e-invoice refuse negative lines; the app switches to line discounts by itself when Zoho Books refuses one. Both give the same tax and total."
           onChange={(value) => fetcher.submit({ intent: "setDiscountStyle", discountStyle: value }, { method: "post" })}
         />
-        <Checkbox
+        <SettingToggle
+          fetcher={fetcher}
+          intent="setPrintOrderNote"
+          field="printOrderNote"
+          saved={books.printOrderNote}
           label="Print the order note on the invoice"
           helpText="The customer sees the invoice. Leave this off when order notes are written for your team."
-          checked={pending("printOrderNote")}
-          disabled={!connected}
-          onChange={(on) =>
-            fetcher.submit({ intent: "setPrintOrderNote", printOrderNote: String(on) }, { method: "post" })
-          }
+          disabled={disabled}
         />
-        <Checkbox
+        <SettingToggle
+          fetcher={fetcher}
+          intent="setKeepExistingContacts"
+          field="keepExistingContacts"
+          saved={books.keepExistingContacts}
           label="Leave existing Zoho contacts untouched"
           helpText="Off: an existing contact's billing address is updated from the order (a field the order does not carry is never cleared). On: only new customers get a contact from the order."
-          checked={pending("keepExistingContacts")}
-          disabled={!connected}
-          onChange={(on) =>
-            fetcher.submit({ intent: "setKeepExistingContacts", keepExistingContacts: String(on) }, { method: "post" })
-          }
+          disabled={disabled}
         />
       </BlockStack>
     </Card>
