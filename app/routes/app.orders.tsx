@@ -6,19 +6,12 @@ import { useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, useFetcher, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import type { ZohoLinkContext } from "~/components/admin-links";
-import { BackfillCard, datesLabel } from "~/components/orders/backfill-card";
-import {
-  useActionFeedback,
-  useFeedback,
-  usePolling,
-  useRetryOutcomes,
-  type OrdersActionResult,
-} from "~/components/orders/feedback";
+import { BackfillCard } from "~/components/orders/backfill-card";
+import { useActionFeedback, useFeedback, usePolling, useRetryOutcomes } from "~/components/orders/feedback";
 import { RowAction } from "~/components/orders/order-cells";
 import { OrderRowCells } from "~/components/orders/order-row";
-import type { BackfillView, OrderRow } from "~/components/orders/types";
+import { loadOrdersPage, type OrderRow } from "~/sync/orders-page.server";
 import { pageTitle } from "~/components/page-title";
-import { calendarDateIn, formatShopTime } from "~/components/shop-time";
 import { cursorPagination, useFilterNavigation } from "~/components/use-filter-navigation";
 import {
   parseOrderSort,
@@ -47,27 +40,10 @@ import {
   type TabProps,
 } from "@shopify/polaris";
 import { INVOICE_ILLUSTRATION } from "~/components/illustrations";
-import { logger } from "~/logger.server";
-import { nextSyncTries } from "~/queue/queues.server";
 import { shopTimezoneForPages } from "~/shopify/orders.server";
 import { authenticate } from "~/shopify.server";
-import {
-  BackfillError,
-  cancelBackfill,
-  getBackfillProgress,
-  resumeBackfill,
-  startBackfill,
-  type BackfillProgress,
-} from "~/sync/backfill.server";
-import { ManualSendError, sendOrdersNow, type SendOrdersResult } from "~/sync/manual-send.server";
+import { runOrdersIntent, type OrdersActionResult } from "~/sync/orders-actions.server";
 import { isOrderView, ORDER_VIEWS, type OrderView } from "~/sync/order-views";
-import { countOrdersByView, listOrders } from "~/sync/orders-view.server";
-import { creditNoteView } from "~/sync/credit-note-view";
-import { listOrderRefunds } from "~/sync/refund-sync.server";
-import { listOrderPayments } from "~/sync/payment-sync.server";
-import { paymentView } from "~/sync/payment-view";
-import { hasAllOrdersAccess, oldestReachableDate, olderThanReachable } from "~/shopify/order-history";
-import { getConnectionStatus } from "~/zoho/connection.server";
 
 /** "Received" filter: how far back, relative to now (no timezone needed to render it). */
 const RECEIVED_WITHIN: Record<string, { label: string; ms: number }> = {
@@ -102,137 +78,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = (params.get("q") ?? "").slice(0, 60);
   const sort = parseOrderSort(params.get("sort"));
 
-  const [page, counts, backfill, connection, timezone] = await Promise.all([
-    listOrders(
-      shop,
-      { view, query, since: received ? new Date(now.getTime() - RECEIVED_WITHIN[received]!.ms) : null },
-      { after: params.get("after"), before: params.get("before") },
-      sort,
-    ),
-    countOrdersByView(shop),
-    getBackfillProgress(shop, { now }),
-    getConnectionStatus(shop),
-    shopTimezoneForPages(shop, admin.graphql, (err) => logger.warn({ shop, err }, "shop timezone unavailable")),
-  ]);
-  // "Retried automatically at …": when each retrying order's job runs next (Redis down: not shown).
-  const retrying = page.orders.filter((o) => o.status === "failed").map((o) => o.orderId);
-  const nextTries = await nextSyncTries(shop, retrying).catch((err: unknown) => {
-    logger.warn({ shop, err }, "next tries unavailable");
-    return new Map<string, Date>();
-  });
-
-  // Each order's refunds (credit notes, ADR 022) and recorded payments, one line each under the invoice.
-  const ids = page.orders.map((o) => o.orderId);
-  const creditNotes = new Map<string, string[]>();
-  for (const r of await listOrderRefunds(shop, ids))
-    creditNotes.set(r.orderId, [...(creditNotes.get(r.orderId) ?? []), creditNoteView(r).summary]);
-  const payments = new Map<string, string[]>();
-  for (const p of await listOrderPayments(shop, ids))
-    payments.set(p.orderId, [...(payments.get(p.orderId) ?? []), paymentView(p).summary]);
-
-  const allOrders = hasAllOrdersAccess(session.scope);
-  const today = calendarDateIn(now, timezone);
-  return {
+  const since = received ? new Date(now.getTime() - RECEIVED_WITHIN[received]!.ms) : null;
+  const cursor = { after: params.get("after"), before: params.get("before") };
+  const page = await loadOrdersPage(
     shop,
-    orders: page.orders.map((o) => ({
-      ...o,
-      nextTryAt: nextTries.get(o.orderId)?.toISOString() ?? null,
-      creditNotes: creditNotes.get(o.orderId) ?? [],
-      payments: payments.get(o.orderId) ?? [],
-    })),
-    pageInfo: page.pageInfo,
-    counts,
-    filters: { view, received, query, sort },
-    backfill: backfill ? backfillView(backfill) : null,
-    connected: connection.state === "connected" && Boolean(connection.organizationId),
-    needsReconnect: connection.state === "needs_reauth",
-    links: { dataCenter: connection.dataCenter, organizationId: connection.organizationId } satisfies ZohoLinkContext,
-    timezone,
-    history: { allOrders, oldest: allOrders ? null : oldestReachableDate(now, timezone) },
-    // The date fields' defaults, on the shop's calendar as the server sees it (no hydration mismatch):
-    // the last 30 days, which Shopify always lets the app read.
-    today,
-    monthAgo: calendarDateIn(new Date(now.getTime() - 30 * 24 * 3600_000), timezone),
-  };
-}
-
-function backfillView(p: BackfillProgress): BackfillView {
-  return { ...p, createdAt: p.createdAt.toISOString(), finishedAt: p.finishedAt?.toISOString() ?? null };
+    { graphql: admin.graphql, scope: session.scope },
+    { view, query, since, cursor, sort },
+    now,
+  );
+  return { ...page, filters: { view, received, query, sort } };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session, admin } = await authenticate.admin(request);
-  const shop = session.shop;
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
-  const ok = (message: string) => data<OrdersActionResult>({ intent, ok: true, message });
-  const refused = (error: string, status = 400) => data<OrdersActionResult>({ intent, ok: false, error }, { status });
-
-  try {
-    switch (intent) {
-      case "send":
-      case "retry": {
-        const ids = form.getAll("orderId").map(String);
-        const result = await sendOrdersNow(shop, ids);
-        return ok(sendMessage(result, result.pausedUntil ? await shopTimezoneForPages(shop, admin.graphql) : "UTC"));
-      }
-      case "startBackfill": {
-        const fromDate = String(form.get("from") ?? "");
-        const refusal = historyRefusal(session.scope, fromDate, await shopTimezoneForPages(shop, admin.graphql));
-        if (refusal) return refused(refusal);
-        const { backfill } = await startBackfill(shop, { fromDate, toDate: String(form.get("to") ?? "") });
-        return ok(
-          `Finding the paid orders of ${datesLabel(backfill.fromDate, backfill.toDate)}; they are sent one after another.`,
-        );
-      }
-      case "resumeBackfill": {
-        await resumeBackfill(shop, String(form.get("backfillId") ?? ""));
-        return ok("Finding the remaining orders again.");
-      }
-      case "cancelBackfill": {
-        const r = await cancelBackfill(shop, String(form.get("backfillId") ?? ""));
-        return ok(
-          `Backfill cancelled: ${plural(r.removed, "order")} will not be sent` +
-            (r.kept ? `; ${plural(r.kept, "order")} already sent or being sent stay as they are.` : "."),
-        );
-      }
-      default:
-        return refused("Unknown action.");
-    }
-  } catch (err) {
-    if (err instanceof BackfillError)
-      return refused(err.message, err.code === "not_found" ? 404 : err.code === "already_running" ? 409 : 400);
-    if (err instanceof ManualSendError) return refused(err.message);
-    logger.error({ shop, intent, err }, "orders action failed");
-    return refused(
-      "Something went wrong on our side. Try again in a minute; if it keeps failing, contact support.",
-      500,
-    );
-  }
-}
-
-/** Said before a backfill runs: Shopify would answer "no orders" for dates the app may not read. */
-function historyRefusal(scope: string | undefined, fromDate: string, timezone: string): string | null {
-  if (hasAllOrdersAccess(scope) || !/^\d{4}-\d{2}-\d{2}$/.test(fromDate)) return null;
-  const oldest = oldestReachableDate(new Date(), timezone);
-  return fromDate < oldest ? olderThanReachable(oldest) : null;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-function sendMessage(r: SendOrdersResult, timezone: string): string {
-  const parts: string[] = [];
-  if (r.queued.length) parts.push(`${plural(r.queued.length, "order")} queued for sending to Zoho Books.`);
-  if (r.alreadyInvoiced.length)
-    parts.push(
-      `${plural(r.alreadyInvoiced.length, "order")} already ${r.alreadyInvoiced.length === 1 ? "has" : "have"} an invoice.`,
-    );
-  if (r.notFound.length) parts.push(`${plural(r.notFound.length, "order")} not found.`);
-  if (r.pausedUntil)
-    parts.push(`Sending is paused until ${formatShopTime(r.pausedUntil.toISOString(), timezone)}; they are sent then.`);
-  return parts.join(" ") || "Nothing to send.";
+  const { result, status } = await runOrdersIntent(session.shop, intent, form, {
+    scope: session.scope,
+    timezone: () => shopTimezoneForPages(session.shop, admin.graphql),
+  });
+  return data<OrdersActionResult>(result, status === 200 ? undefined : { status });
 }
 
 // ---- page ---------------------------------------------------------------------------------------

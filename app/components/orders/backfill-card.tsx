@@ -3,14 +3,10 @@
 import { useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, InlineStack, ProgressBar, Text, TextField } from "@shopify/polaris";
-import { useActionFeedback, type Feedback, type OrdersActionResult } from "~/components/orders/feedback";
-import type { BackfillView } from "~/components/orders/types";
+import { useActionFeedback, type Feedback } from "~/components/orders/feedback";
+import type { OrdersActionResult } from "~/sync/orders-actions.server";
+import { datesLabel, type BackfillView } from "~/sync/backfill-view";
 import { olderThanReachable } from "~/shopify/order-history";
-
-/** "2026-11-01 to 2026-11-30", or the one date. */
-export function datesLabel(from: string, to: string): string {
-  return from === to ? from : `${from} to ${to}`;
-}
 
 export function BackfillCard(props: {
   backfill: BackfillView | null;

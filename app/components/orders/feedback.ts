@@ -3,11 +3,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useRevalidator } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import type { OrderRow } from "~/components/orders/types";
-
-/** What the Orders action answers. */
-export type OrdersActionResult =
-  { intent: string; ok: true; message: string } | { intent: string; ok: false; error: string };
+import type { OrderRow } from "~/sync/orders-page.server";
+import type { OrdersActionResult } from "~/sync/orders-actions.server";
 
 /** Confirmations are App Bridge toasts; errors are banners on the page until the merchant dismisses them. */
 export interface Feedback {

@@ -2,7 +2,7 @@
 // Books, totals, the reason an order is where it is, its Retry / Send now button, refunds and payments.
 import { Badge, BlockStack, Button, InlineStack, Link, Text } from "@shopify/polaris";
 import { shopifyOrderAdminUrl, zohoInvoiceUrl, type ZohoLinkContext } from "~/components/admin-links";
-import type { OrderRow } from "~/components/orders/types";
+import type { OrderRow } from "~/sync/orders-page.server";
 import { formatShopTime } from "~/components/shop-time";
 import type { OrderRowView } from "~/sync/orders-view.server";
 

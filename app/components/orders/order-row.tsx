@@ -12,7 +12,7 @@ import {
   StatusBadge,
   Total,
 } from "~/components/orders/order-cells";
-import type { OrderRow } from "~/components/orders/types";
+import type { OrderRow } from "~/sync/orders-page.server";
 import { formatShopTime } from "~/components/shop-time";
 
 export function OrderRowCells({
