@@ -24,7 +24,7 @@ import { mapRefundToCreditNote, type MappedCreditNote } from "~/sync/mapping/cre
 import type { RefundSnapshot } from "~/sync/mapping/refund";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
 import { claimRefund, refundOf, type RefundClaim, type RefundClaimDecision } from "~/sync/refund-sync.server";
-import { invoiceIdToSettle, invoiceToSettle } from "~/sync/invoice-to-settle.server";
+import { invoiceIdToSettle, invoiceMoney, invoiceToSettle } from "~/sync/invoice-to-settle.server";
 import { parsePaymentAccounts, paymentRouteFor } from "~/sync/payment-settings";
 import { loadShopSettings } from "~/sync/sync-order.server";
 import { verdictFor } from "~/sync/verdict";
@@ -107,6 +107,8 @@ interface Attempt {
   zoho?: ZohoClient;
   postSent: boolean;
   committed: ZohoCreditNote | null;
+  /** The credit note's currency: its invoice's (the refund's shop currency until that is read). */
+  currency: string;
 }
 
 /** Creates the credit note of one refund, exactly once. */
@@ -124,15 +126,17 @@ export async function syncRefund(
   });
   if (!claimed) return { kind: "skipped", reason: "unknown refund" };
   if (!claimed.taken) return claimed.busy ? { kind: "busy" } : claimed.result;
+  const refund = refundOf(claimed.claim.row);
   const a: Attempt = {
     shop,
     claim: claimed.claim,
-    refund: refundOf(claimed.claim.row),
+    refund,
     deps,
     log,
     now,
     postSent: false,
     committed: null,
+    currency: refund.currency,
   };
   try {
     return await run(a, claimed.plan);
@@ -161,7 +165,10 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
   const callsBefore = zoho.requestCount;
   const settings = await loadShopSettings(a.shop);
   const invoice = await invoiceToSettle(zoho, invoiceId, order, "refund");
-  const decimals = currencyDecimals(a.refund.currency);
+  // The credit note is in its invoice's currency (ADR 022): its amounts, messages and rounding too.
+  const money = invoiceMoney(invoice, order, settings);
+  a.currency = money.currencyCode;
+  const decimals = currencyDecimals(money.currencyCode);
 
   let note: ZohoCreditNote;
   let how: "created" | "recovered" | "finished";
@@ -179,10 +186,13 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
         date: invoice.date,
         isInclusiveTax: invoice.is_inclusive_tax,
         itemIdsByName: Object.fromEntries(invoice.line_items.filter((l) => l.item_id).map((l) => [l.name, l.item_id!])),
+        currencyCode: money.currencyCode,
+        ...(money.currencyId ? { currencyId: money.currencyId } : {}),
+        ...(money.exchangeRate ? { exchangeRate: money.exchangeRate } : {}),
       },
       taxes,
-      pricePrecision: settings.pricePrecision,
-      organizationCurrency: settings.currencyCode,
+      pricePrecision: money.pricePrecision,
+      baseCurrency: money.baseCurrency,
     });
     const found = plan.recovery ? await recoverCreditNote(a, zoho, mapped, plan.uncertainSince) : null;
     if (found) {
@@ -202,6 +212,7 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
         zohoCreditNoteStatus: note.status,
         zohoInvoiceId: invoice.invoice_id,
         refundTotal: mapped.expectedTotal,
+        currencyCode: mapped.currencyCode,
         createUncertainAt: null,
       },
       "recording the credit note",
@@ -209,8 +220,8 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
     a.committed = note;
   }
 
-  const applied = await applyCredit(zoho, note, invoice, settings.pricePrecision);
-  const paidBack = await payBackCredit(a, zoho, note, applied, settings.pricePrecision);
+  const applied = await applyCredit(zoho, note, invoice, money.pricePrecision);
+  const paidBack = await payBackCredit(a, zoho, note, applied, money.pricePrecision);
   const total = formatMoney(new Decimal(String(note.total)), decimals);
   const expected = mapped?.expectedTotal ?? formatMoney(a.claim.row.refundTotal ?? total, decimals);
   const matches = new Decimal(total).eq(expected);
@@ -228,7 +239,7 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
       lastErrorCode: matches ? null : "total_mismatch",
       lastErrorMessage: matches
         ? null
-        : `Zoho Books shows ${total} ${a.refund.currency} on credit note ${note.creditnote_number} but the refund was ${expected}; check its taxes and rounding.`,
+        : `Zoho Books shows ${total} ${money.currencyCode} on credit note ${note.creditnote_number} but the refund was ${expected}; check its taxes and rounding.`,
     },
     creditEvents(a, { note, invoice, how, total, applied, paidBack, zohoCalls }),
   );
@@ -310,7 +321,7 @@ function creditEvents(
   },
 ): SyncEventInput[] {
   const { note, invoice, how, total, applied, paidBack } = r;
-  const currency = a.refund.currency;
+  const currency = a.currency;
   const decimals = currencyDecimals(currency);
   const events: SyncEventInput[] = [];
   if (how !== "finished")
