@@ -28,7 +28,14 @@ import {
 } from "./http";
 import { customerCurrencyId, parseExchangeRate } from "./invoices";
 import { listed, newId, state, timestamp, type SimInvoice, type SimOrganization } from "./state";
-import { computeInvoiceTotals, D, invoicePricePrecision, taxComponentsFor, type Dec, type InvoiceTotals } from "./totals";
+import {
+  computeInvoiceTotals,
+  D,
+  invoicePricePrecision,
+  taxComponentsFor,
+  type Dec,
+  type InvoiceTotals,
+} from "./totals";
 
 export type SimCreditNoteStatus = "draft" | "open" | "closed" | "void";
 
