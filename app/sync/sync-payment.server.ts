@@ -22,6 +22,7 @@ import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
 import { claimPayment, paymentOf, type PaymentClaim, type PaymentClaimDecision } from "~/sync/payment-sync.server";
 import { parsePaymentAccounts, paymentRouteFor } from "~/sync/payment-settings";
 import { loadShopSettings } from "~/sync/sync-order.server";
+import { finishCreditsLeftOnDraft } from "~/sync/sync-refund.server";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient } from "~/zoho/connection.server";
@@ -186,6 +187,13 @@ async function run(a: Attempt, plan: PaymentPlan): Promise<PaymentOutcome> {
   });
   await a.claim.settle({ status: "synced", syncedAt: a.now(), lastErrorCode: null, lastErrorMessage: null }, events);
   a.log.info({ paymentId: payment.payment_id, zohoCalls }, "payment recorded");
+  // A refund credited while the invoice was a draft left its credit unused; now that the invoice is
+  // sent and paid, that credit goes back to the customer (ADR 022). The refund's own attempt, after ours.
+  if (markedSent)
+    await finishCreditsLeftOnDraft(
+      { shop: a.shop, orderId: a.tx.orderId },
+      { zoho, log: a.log, now: a.now, ...(a.deps.heartbeatMs ? { heartbeatMs: a.deps.heartbeatMs } : {}) },
+    );
   return {
     kind: found ? "recovered" : "created",
     paymentId: payment.payment_id,

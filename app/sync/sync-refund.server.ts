@@ -23,7 +23,13 @@ import type { SyncEventInput } from "~/sync/events.server";
 import { mapRefundToCreditNote, type MappedCreditNote } from "~/sync/mapping/credit-note";
 import type { RefundSnapshot } from "~/sync/mapping/refund";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
-import { claimRefund, refundOf, type RefundClaim, type RefundClaimDecision } from "~/sync/refund-sync.server";
+import {
+  claimRefund,
+  openCreditNoteRefunds,
+  refundOf,
+  type RefundClaim,
+  type RefundClaimDecision,
+} from "~/sync/refund-sync.server";
 import { invoiceIdToSettle, invoiceMoney, invoiceToSettle } from "~/sync/invoice-to-settle.server";
 import { parsePaymentAccounts, paymentRouteFor } from "~/sync/payment-settings";
 import { loadShopSettings } from "~/sync/sync-order.server";
@@ -73,10 +79,21 @@ export type RefundOutcome =
 type RefundPlan =
   { kind: "create"; recovery: boolean; uncertainSince: Date | null } | { kind: "finish"; creditNoteId: string };
 
-export type RefundMode = "auto" | "manual";
+/**
+ * "invoice_sent": the app just marked the order's invoice sent (to record a payment): a credit note
+ * left unapplied on the draft is finished now — applied to what the invoice still owes, the rest paid
+ * back to the customer (payments are recorded) — read from its balance, so nothing is used twice.
+ */
+export type RefundMode = "auto" | "manual" | "invoice_sent";
 
 /** Which rows an attempt takes, and for what (the only place this is decided). */
 export function refundPlanFor(row: RefundSync, mode: RefundMode): RefundClaimDecision<RefundPlan, RefundOutcome> {
+  if (mode === "invoice_sent") {
+    const open = row.status === "synced" && row.zohoCreditNoteId && row.zohoCreditNoteStatus === "open";
+    return open
+      ? { take: true, status: "creating", plan: { kind: "finish", creditNoteId: row.zohoCreditNoteId! } }
+      : { take: false, result: { kind: "already_synced", creditNoteId: row.zohoCreditNoteId } };
+  }
   if (row.status === "synced" || row.status === "skipped")
     return { take: false, result: { kind: "already_synced", creditNoteId: row.zohoCreditNoteId } };
   // A refund refused for want of an invoice goes on by itself once the order has one (the scan
@@ -352,7 +369,7 @@ function creditEvents(
   if (applied.now.lte(0) && applied.skipped === "draft")
     events.push({
       kind: "credit_note_applied",
-      message: `Credit note ${note.creditnote_number} is not applied: invoice ${invoice.invoice_number} is still a draft. Apply the credit in Zoho Books once the invoice is sent.`,
+      message: `Credit note ${note.creditnote_number} is not applied: invoice ${invoice.invoice_number} is still a draft. Apply the credit in Zoho Books once the invoice is sent (with Settings › Payments on, the app does it when it marks the invoice sent).`,
       data: { creditNoteId: note.creditnote_id, invoiceId: invoice.invoice_id, amount: "0" },
     });
   return events;
@@ -426,4 +443,25 @@ async function recordRefundFailure(a: Attempt, err: unknown): Promise<void> {
   } catch (settleErr) {
     if (!(settleErr instanceof ClaimLostError)) throw settleErr;
   }
+}
+
+/**
+ * After the app marked an order's invoice sent (payments path): finishes each of the order's credit
+ * notes left open on the draft. A failure is the refund's own (recorded on its row, retried by the
+ * scan); it never fails the caller. Returns how many were finished.
+ */
+export async function finishCreditsLeftOnDraft(
+  input: { shop: string; orderId: string },
+  deps: RefundSyncDeps = {},
+): Promise<number> {
+  let finished = 0;
+  for (const refundId of await openCreditNoteRefunds(input.shop, input.orderId)) {
+    try {
+      const out = await syncRefund({ shop: input.shop, refundId, mode: "invoice_sent" }, deps);
+      if (out.kind === "finished") finished++;
+    } catch (err) {
+      (deps.log ?? rootLogger).warn({ err, refundId }, "finishing a credit note after the invoice was sent failed");
+    }
+  }
+  return finished;
 }

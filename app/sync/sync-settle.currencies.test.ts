@@ -55,7 +55,10 @@ describe("a payment of an order invoiced in the customer's currency", () => {
     );
     await recordPayment(shop, tx);
 
-    expect(await syncPayment({ shop, transactionId: tx.transactionId })).toMatchObject({ kind: "created", amount: paid });
+    expect(await syncPayment({ shop, transactionId: tx.transactionId })).toMatchObject({
+      kind: "created",
+      amount: paid,
+    });
     expect(zohoBooks.customerPayments(orgId)).toEqual([
       expect.objectContaining({ amount: Number(paid), currency_code: "USD", exchange_rate: invoice.exchange_rate }),
     ]);
