@@ -25,6 +25,8 @@ export interface RefundDemoOrder {
     lineItems: { nodes: PaidOrder["lineItems"]["nodes"] };
     shippingLines: { nodes: PaidOrder["shippingLines"]["nodes"] };
     totalPriceSet: PaidOrder["totalPriceSet"];
+    /** After edits before payment (ADR 019): what the invoice holds and the customer paid. */
+    currentTotalPriceSet?: PaidOrder["currentTotalPriceSet"];
   };
 }
 
@@ -188,13 +190,17 @@ const taxesOf = (line: { taxLines: PaidOrder["lineItems"]["nodes"][number]["taxL
     rate: t.rate != null ? String(t.rate) : new Decimal(String(t.ratePercentage ?? 0)).div(100).toString(),
   }));
 
+/** Units the customer kept after edits before payment (`currentQuantity`; older input: `quantity`). */
+const kept = (l: { quantity: number; currentQuantity?: number }) =>
+  Math.min(l.currentQuantity ?? l.quantity, l.quantity);
+const dpOf = (o: BilledOrder) => DECIMALS[o.invoiceCurrency] ?? 2;
+
 const allocated = (line: PaidOrder["lineItems"]["nodes"][number]) =>
   line.discountAllocations.reduce((s, a) => s.plus(a.allocatedAmountSet.shopMoney.amount), new Decimal(0));
 
 function partialSpec(o: BilledOrder, refundId: string): { spec: RefundSpec; fee: string } {
-  const line = o.order.lineItems.nodes.find(
-    (l) => l.quantity > 0 && Number(l.originalUnitPriceSet.shopMoney.amount) > 0,
-  )!;
+  // A unit the customer kept: a line an edit removed before payment was never invoiced.
+  const line = o.order.lineItems.nodes.find((l) => kept(l) > 0 && Number(l.originalUnitPriceSet.shopMoney.amount) > 0)!;
   const unit = new Decimal(line.originalUnitPriceSet.shopMoney.amount);
   const dp = DECIMALS[o.invoiceCurrency] ?? 2;
   const fee = unit.times("0.1").toDecimalPlaces(dp, Decimal.ROUND_HALF_UP).toFixed(dp);
@@ -214,13 +220,14 @@ function partialSpec(o: BilledOrder, refundId: string): { spec: RefundSpec; fee:
 }
 
 function fullSpec(o: BilledOrder, refundId: string): RefundSpec {
+  // What the customer kept (an order edited before payment is invoiced so, ADR 019), its discounts prorated.
   const lines: RefundLineSpec[] = o.order.lineItems.nodes
-    .filter((l) => l.quantity > 0)
+    .filter((l) => kept(l) > 0)
     .map((l) => ({
       title: l.title,
-      quantity: l.quantity,
+      quantity: kept(l),
       unitPrice: l.originalUnitPriceSet.shopMoney.amount,
-      discount: allocated(l).toFixed(),
+      discount: allocated(l).times(kept(l)).div(l.quantity).toDecimalPlaces(dpOf(o), Decimal.ROUND_HALF_UP).toFixed(),
       taxes: taxesOf(l),
     }));
   return {
@@ -237,7 +244,7 @@ function fullSpec(o: BilledOrder, refundId: string): RefundSpec {
       taxes: taxesOf(s),
     })),
     // Everything the customer paid goes back: any gap to the parts is Shopify's refund discrepancy.
-    refunded: o.order.totalPriceSet.shopMoney.amount,
+    refunded: (o.order.currentTotalPriceSet ?? o.order.totalPriceSet).shopMoney.amount,
   };
 }
 
