@@ -7,7 +7,9 @@ import { randomUUID } from "node:crypto";
 import { Decimal } from "decimal.js";
 import { transactionPayload } from "~test/factories/transaction";
 import { signedWebhookRequest } from "~test/harness/processes";
-import type { RefundDemoOrder } from "./demo-refunds";
+import { billedIn, type RefundDemoOrder } from "./demo-refunds";
+import { orderTotals } from "../app/sync/mapping/money-bag";
+import type { PaidOrder } from "../app/sync/mapping";
 
 /** What the demo needs of Zoho for payments: the simulator's state or an external server's API. */
 export interface PaymentZoho {
@@ -29,12 +31,22 @@ export async function runPaymentDemo(input: PaymentDemoInput): Promise<boolean> 
   // The merchant turns the setting on (Settings › Payments); Zoho's default deposit account is used.
   await prisma.zohoConnection.update({ where: { shop }, data: { recordPayments: true } });
   const transactionId = String(800_000_000 + Math.floor(Math.random() * 90_000_000));
-  const total = order.totalPriceSet.shopMoney.amount;
+  // Shopify's sale carries both money bags; the payment is in the invoice's currency (ADR 020, 022).
+  const invoiced = await prisma.orderSync.findUniqueOrThrow({
+    where: { shop_orderId: { shop, orderId: order.legacyResourceId } },
+    select: { currencyCode: true },
+  });
+  const billed = billedIn(input.order, invoiced.currencyCode);
+  const paidIn = orderTotals(order as PaidOrder).presentment;
+  const total = billed.order.totalPriceSet.shopMoney.amount;
   const body = transactionPayload({
     id: transactionId,
     orderId: order.legacyResourceId,
-    amount: total,
+    amount: order.totalPriceSet.shopMoney.amount,
     currency: order.currencyCode,
+    ...(paidIn && paidIn.currencyCode !== order.currencyCode
+      ? { presentment: { amount: paidIn.amount, currency: paidIn.currencyCode } }
+      : {}),
     processedAt: new Date().toISOString(),
   });
   const statuses: number[] = [];
@@ -80,7 +92,7 @@ export async function runPaymentDemo(input: PaymentDemoInput): Promise<boolean> 
   if (invoiceStatus !== "paid") problems.push(`invoice ${orderRow.zohoInvoiceNumber} is ${invoiceStatus}, not paid`);
   console.log("\nPayments → Zoho customer payments (Settings › Payments on; order_transactions/create sent twice)");
   console.log(
-    `  ${order.name}  ${orderRow.zohoInvoiceNumber}  sale ${total} ${order.currencyCode}  → ${payments.length} payment(s), invoice ${invoiceStatus}, ${calls} Zoho calls`,
+    `  ${order.name}  ${orderRow.zohoInvoiceNumber}  sale ${total} ${billed.invoiceCurrency}  → ${payments.length} payment(s), invoice ${invoiceStatus}, ${calls} Zoho calls`,
   );
   for (const p of problems) console.error(`✗ payments: ${order.name}: ${p}`);
   if (problems.length === 0)

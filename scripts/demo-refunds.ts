@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { Decimal } from "decimal.js";
 import type { PaidOrder } from "../app/sync/mapping";
+import { orderInBag, orderTotals } from "../app/sync/mapping/money-bag";
 import { buildRefundPayload, type RefundLineSpec, type RefundSpec } from "~test/factories/refund";
 import { signedWebhookRequest } from "~test/harness/processes";
 import type { zohoBooks as ZohoBooks } from "~test/harness/zoho-books";
@@ -24,6 +25,8 @@ export interface RefundDemoOrder {
     lineItems: { nodes: PaidOrder["lineItems"]["nodes"] };
     shippingLines: { nodes: PaidOrder["shippingLines"]["nodes"] };
     totalPriceSet: PaidOrder["totalPriceSet"];
+    /** After edits before payment (ADR 019): what the invoice holds and the customer paid. */
+    currentTotalPriceSet?: PaidOrder["currentTotalPriceSet"];
   };
 }
 
@@ -155,28 +158,59 @@ interface PlannedRefund {
 
 const DECIMALS: Record<string, number> = { JPY: 0, KRW: 0, KWD: 3, BHD: 3 };
 
+/** An order's amounts in the currency its invoice is in, and the money bags its refund carries. */
+interface BilledOrder {
+  /** The order with its amounts in the invoice's currency (the customer's when it is invoiced in it). */
+  order: RefundDemoOrder["order"];
+  /** The shop currency (the refund's shop money). */
+  shopCurrency: string;
+  invoiceCurrency: string;
+  /** The customer paid in another currency and is invoiced in it: the refund carries both bags. */
+  presentment?: NonNullable<RefundSpec["presentment"]>;
+}
+
+/** ADR 020: an order invoiced in the customer's currency is refunded (and credited) in that currency. */
+export function billedIn(o: Pick<RefundDemoOrder, "order">, invoiceCurrency: string | null): BilledOrder {
+  const shopCurrency = o.order.currencyCode;
+  const totals = orderTotals(o.order as PaidOrder);
+  const p = totals.presentment;
+  if (!invoiceCurrency || invoiceCurrency === shopCurrency || !p || p.currencyCode !== invoiceCurrency)
+    return { order: o.order, shopCurrency, invoiceCurrency: shopCurrency };
+  return {
+    order: orderInBag(o.order as PaidOrder, "presentment"),
+    shopCurrency,
+    invoiceCurrency,
+    presentment: { currency: invoiceCurrency, toShop: new Decimal(totals.shop.amount).div(p.amount).toString() },
+  };
+}
+
 const taxesOf = (line: { taxLines: PaidOrder["lineItems"]["nodes"][number]["taxLines"] }) =>
   line.taxLines.map((t) => ({
     title: t.title,
     rate: t.rate != null ? String(t.rate) : new Decimal(String(t.ratePercentage ?? 0)).div(100).toString(),
   }));
 
+/** Units the customer kept after edits before payment (`currentQuantity`; older input: `quantity`). */
+const kept = (l: { quantity: number; currentQuantity?: number }) =>
+  Math.min(l.currentQuantity ?? l.quantity, l.quantity);
+const dpOf = (o: BilledOrder) => DECIMALS[o.invoiceCurrency] ?? 2;
+
 const allocated = (line: PaidOrder["lineItems"]["nodes"][number]) =>
   line.discountAllocations.reduce((s, a) => s.plus(a.allocatedAmountSet.shopMoney.amount), new Decimal(0));
 
-function partialSpec(o: RefundDemoOrder, refundId: string): { spec: RefundSpec; fee: string } {
-  const line = o.order.lineItems.nodes.find(
-    (l) => l.quantity > 0 && Number(l.originalUnitPriceSet.shopMoney.amount) > 0,
-  )!;
+function partialSpec(o: BilledOrder, refundId: string): { spec: RefundSpec; fee: string } {
+  // A unit the customer kept: a line an edit removed before payment was never invoiced.
+  const line = o.order.lineItems.nodes.find((l) => kept(l) > 0 && Number(l.originalUnitPriceSet.shopMoney.amount) > 0)!;
   const unit = new Decimal(line.originalUnitPriceSet.shopMoney.amount);
-  const dp = DECIMALS[o.order.currencyCode] ?? 2;
+  const dp = DECIMALS[o.invoiceCurrency] ?? 2;
   const fee = unit.times("0.1").toDecimalPlaces(dp, Decimal.ROUND_HALF_UP).toFixed(dp);
   return {
     fee,
     spec: {
       orderId: o.order.legacyResourceId,
       refundId,
-      currency: o.order.currencyCode,
+      currency: o.shopCurrency,
+      ...(o.presentment ? { presentment: o.presentment } : {}),
       taxesIncluded: o.order.taxesIncluded,
       processedAt: new Date().toISOString(),
       lines: [{ title: line.title, quantity: 1, unitPrice: unit.toFixed(), taxes: taxesOf(line) }],
@@ -185,20 +219,22 @@ function partialSpec(o: RefundDemoOrder, refundId: string): { spec: RefundSpec; 
   };
 }
 
-function fullSpec(o: RefundDemoOrder, refundId: string): RefundSpec {
+function fullSpec(o: BilledOrder, refundId: string): RefundSpec {
+  // What the customer kept (an order edited before payment is invoiced so, ADR 019), its discounts prorated.
   const lines: RefundLineSpec[] = o.order.lineItems.nodes
-    .filter((l) => l.quantity > 0)
+    .filter((l) => kept(l) > 0)
     .map((l) => ({
       title: l.title,
-      quantity: l.quantity,
+      quantity: kept(l),
       unitPrice: l.originalUnitPriceSet.shopMoney.amount,
-      discount: allocated(l).toFixed(),
+      discount: allocated(l).times(kept(l)).div(l.quantity).toDecimalPlaces(dpOf(o), Decimal.ROUND_HALF_UP).toFixed(),
       taxes: taxesOf(l),
     }));
   return {
     orderId: o.order.legacyResourceId,
     refundId,
-    currency: o.order.currencyCode,
+    currency: o.shopCurrency,
+    ...(o.presentment ? { presentment: o.presentment } : {}),
     taxesIncluded: o.order.taxesIncluded,
     processedAt: new Date().toISOString(),
     lines,
@@ -208,7 +244,7 @@ function fullSpec(o: RefundDemoOrder, refundId: string): RefundSpec {
       taxes: taxesOf(s),
     })),
     // Everything the customer paid goes back: any gap to the parts is Shopify's refund discrepancy.
-    refunded: o.order.totalPriceSet.shopMoney.amount,
+    refunded: (o.order.currentTotalPriceSet ?? o.order.totalPriceSet).shopMoney.amount,
   };
 }
 
@@ -258,7 +294,15 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
     return false;
   }
   const base = 900_000_000 + Math.floor(Math.random() * 90_000_000);
-  const partial = partialSpec(a, String(base));
+  const billed = async (o: RefundDemoOrder) => {
+    const row = await prisma.orderSync.findUniqueOrThrow({
+      where: { shop_orderId: { shop: o.shop, orderId: o.order.legacyResourceId } },
+      select: { currencyCode: true },
+    });
+    return billedIn(o, row.currencyCode);
+  };
+  const [billedA, billedB] = [await billed(a), await billed(b)];
+  const partial = partialSpec(billedA, String(base));
   const planned: Array<PlannedRefund & { spec: RefundSpec }> = [
     {
       label: "partial + restocking fee",
@@ -273,7 +317,7 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
       label: "full refund, invoice sent",
       o: b,
       refundId: String(base + 1),
-      spec: fullSpec(b, String(base + 1)),
+      spec: fullSpec(billedB, String(base + 1)),
       fee: null,
       openInvoice: true,
       total: "",
@@ -285,7 +329,7 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
       label: "refund of a paid invoice",
       o: input.paid,
       refundId: String(base + 2),
-      spec: { ...partialSpec(input.paid, String(base + 2)).spec, adjustments: [] },
+      spec: { ...partialSpec(await billed(input.paid), String(base + 2)).spec, adjustments: [] },
       fee: null,
       openInvoice: false,
       paidInvoice: true,
@@ -331,7 +375,8 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
     const reference = `${p.o.order.name}-R${p.refundId}`;
     const notes = await input.zoho.creditNotes(p.o.organizationId, reference);
     const note = notes[0];
-    const dp = DECIMALS[p.o.order.currencyCode] ?? 2;
+    const currency = p.spec.presentment?.currency ?? p.spec.currency ?? p.o.order.currencyCode;
+    const dp = DECIMALS[currency] ?? 2;
     const zohoTotal = note ? new Decimal(note.total).toFixed(dp) : "—";
     const applied = note ? new Decimal(note.total).minus(note.balance).toFixed(dp) : "—";
     const created = await prisma.syncEvent.findFirst({
@@ -342,7 +387,7 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
       p.label,
       p.o.order.name,
       note?.creditnote_number ?? "—",
-      `${p.total} ${p.o.order.currencyCode}`,
+      `${p.total} ${currency}`,
       zohoTotal,
       applied,
       row.status,

@@ -931,7 +931,7 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   if (jobs !== null && jobs !== planned.length) problems.push(`${jobs} sync jobs for ${planned.length} orders`);
   const unmet = ctx.external ? 0 : ctx.mocks.books.zohoBooks.pendingFaults;
   if (unmet) problems.push(`${unmet} injected Zoho fault(s) never happened: the demo did not test what it claims`);
-  if (!ctx.external) problems.push(...(await lifecycle(ctx, shops)));
+  problems.push(...(await lifecycle(ctx, shops)));
   // Payments and refunds (scripts/demo-payments.ts, demo-refunds.ts, ADR 022), checked in Zoho like the invoices.
   if (!(await refundsDemo(ctx, planned, rows)))
     problems.push("payments and refunds → Zoho payments and credit notes did not check out");
@@ -943,20 +943,51 @@ async function runCorpus(ctx: Ctx): Promise<boolean> {
   return problems.length === 0;
 }
 
-/** An edited and a cancelled order on the Italian corpus shop (scripts/demo-lifecycle.ts, ADR 019). */
+/**
+ * An edited and a cancelled order (scripts/demo-lifecycle.ts, ADR 019): on the Italian corpus shop with
+ * the simulators; against an external server on the demo shop, in its organization's currency with one
+ * of its own tax rates, read back through Zoho's API.
+ */
 async function lifecycle(ctx: Ctx, shops: CorpusShop[]): Promise<string[]> {
-  const it = shops.find((s) => s.group?.currency === "EUR" && s.group.taxes.taxes.some((t) => t.tax_percentage === 22));
-  if (!it) return ["no EUR corpus shop with a 22 % tax for the edit and cancel orders"];
-  const { runLifecycleDemo } = await import("./demo-lifecycle");
+  const { runLifecycleDemo, simulatedLifecycleZoho, externalLifecycleZoho } = await import("./demo-lifecycle");
+  const common = {
+    appUrl: ctx.app.url,
+    secret: ctx.env.SHOPIFY_API_SECRET,
+    shopify: ctx.mocks.shopify,
+    workerAlive: () => ctx.worker?.running ?? false,
+  };
   try {
+    if (ctx.external) {
+      const { getZohoClient } = await import("../app/zoho/connection.server");
+      const { ZohoRateLimitError } = await import("../app/zoho/errors");
+      const zoho = await getZohoClient(DEMO_SHOP);
+      const { taxes } = await zoho.get<{
+        taxes?: Array<{ tax_name: string; tax_percentage: number; tax_type?: string }>;
+      }>("/settings/taxes");
+      const tax = (taxes ?? []).find((t) => (t.tax_type ?? "tax") === "tax" && t.tax_percentage > 0);
+      if (!tax) return ["the organization has no tax rate for the edit and cancel orders"];
+      return await runLifecycleDemo({
+        ...common,
+        shop: DEMO_SHOP,
+        organizationId: ctx.organization!.id,
+        zoho: externalLifecycleZoho(zoho, (err) =>
+          err instanceof ZohoRateLimitError ? (err.retryAfterMs ?? 5_000) : null,
+        ),
+        currency: ctx.organization!.currencyCode,
+        tax: { title: tax.tax_name, percent: String(tax.tax_percentage) },
+        tag: Date.now().toString(36),
+        timeoutMs: EXTERNAL_SETTLE_TIMEOUT_MS,
+      });
+    }
+    const it = shops.find(
+      (s) => s.group?.currency === "EUR" && s.group.taxes.taxes.some((t) => t.tax_percentage === 22),
+    );
+    if (!it) return ["no EUR corpus shop with a 22 % tax for the edit and cancel orders"];
     return await runLifecycleDemo({
-      appUrl: ctx.app.url,
-      secret: ctx.env.SHOPIFY_API_SECRET,
+      ...common,
       shop: it.shop,
       organizationId: it.organizationId,
-      books: ctx.mocks.books,
-      shopify: ctx.mocks.shopify,
-      workerAlive: () => ctx.worker?.running ?? false,
+      zoho: simulatedLifecycleZoho(ctx.mocks.books),
     });
   } catch (err) {
     return [`edit/cancel demo: ${err instanceof Error ? err.message : String(err)}`];

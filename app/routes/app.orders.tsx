@@ -60,6 +60,7 @@ const VIEW_LABELS: Record<OrderView, string> = {
   waiting: "Waiting",
   synced: "Synced",
   changed: "Changed or cancelled",
+  refunded: "Refunded",
   deleted: "Deleted or not invoiced",
 };
 
@@ -370,6 +371,7 @@ const EMPTY_VIEW: Record<OrderView, string> = {
   waiting: "No orders are waiting to be sent",
   synced: "No orders have an invoice yet",
   changed: "No order was edited or cancelled after its invoice",
+  refunded: "No order has a refund",
   deleted: "No deleted or uninvoiced orders",
 };
 

@@ -11,6 +11,7 @@ import type { ZohoClient } from "~/zoho/client.server";
 import { ZohoNotFoundError } from "~/zoho/errors";
 import { getInvoice } from "~/zoho/invoices.server";
 import type { ZohoInvoice } from "~/zoho/types";
+import { currencyDecimals } from "~/sync/money";
 
 export interface SettleContext {
   shop: string;
@@ -71,4 +72,36 @@ export async function invoiceToSettle(
       `${What} not recorded: invoice ${invoice.invoice_number} of ${order.orderName ?? "the order"} is void in Zoho Books.`,
     );
   return invoice;
+}
+
+/** The money terms of the invoice a credit note or payment settles: they are in its currency, at its rate. */
+export interface InvoiceMoney {
+  currencyCode: string;
+  currencyId?: string;
+  /** Base-currency units per invoice unit; undefined when unknown (an invoice of another currency then refuses). */
+  exchangeRate?: string;
+  baseCurrency: string;
+  /** Decimals Zoho keeps on prices in the invoice's currency. */
+  pricePrecision: number;
+}
+
+/**
+ * The invoice's currency as Zoho holds it (else as the app recorded it on OrderSync, ADR 020, else the
+ * base currency: invoices made before ADR 020 are in it), its rate likewise, and the price precision.
+ */
+export function invoiceMoney(
+  invoice: Pick<ZohoInvoice, "currency_code" | "currency_id" | "exchange_rate">,
+  order: Pick<OrderSync, "currencyCode" | "exchangeRate" | "baseCurrencyCode">,
+  org: { currencyCode: string; pricePrecision: number },
+): InvoiceMoney {
+  const baseCurrency = (order.baseCurrencyCode ?? org.currencyCode).toUpperCase();
+  const currencyCode = (invoice.currency_code || order.currencyCode || baseCurrency).toUpperCase();
+  const rate = invoice.exchange_rate ?? (order.exchangeRate !== null ? String(order.exchangeRate) : undefined);
+  return {
+    currencyCode,
+    ...(invoice.currency_id ? { currencyId: invoice.currency_id } : {}),
+    ...(rate !== undefined && Number(rate) > 0 ? { exchangeRate: String(rate) } : {}),
+    baseCurrency,
+    pricePrecision: currencyCode === baseCurrency ? org.pricePrecision : currencyDecimals(currencyCode),
+  };
 }

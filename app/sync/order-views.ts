@@ -1,9 +1,19 @@
 // The Orders page's status tabs (pure: the page component and the read model share them).
 // "waiting" = queued or being sent; "failed" is shown as "Retrying"; "changed" = edited or cancelled
-// after it was invoiced (ADR 019), whatever its status.
+// after it was invoiced (ADR 019), whatever its status; "refunded" = one or more Shopify refunds
+// recorded (credit notes, ADR 022), whatever its status.
 import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
 
-export const ORDER_VIEWS = ["all", "needs_attention", "failed", "waiting", "synced", "changed", "deleted"] as const;
+export const ORDER_VIEWS = [
+  "all",
+  "needs_attention",
+  "failed",
+  "waiting",
+  "synced",
+  "changed",
+  "refunded",
+  "deleted",
+] as const;
 export type OrderView = (typeof ORDER_VIEWS)[number];
 
 export function isOrderView(value: string): value is OrderView {

@@ -1,7 +1,11 @@
-// The Orders read model's sort by order date (processedAt) and by received time, keyset-paged both ways.
+// The Orders read model's sort by order date (processedAt) and by received time, keyset-paged both ways;
+// the "refunded" tab (orders with a recorded refund, ADR 022).
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { listOrders } from "~/sync/orders-view.server";
+import { parseRefundPayload } from "~/sync/mapping/refund";
+import { countOrdersByView, listOrders } from "~/sync/orders-view.server";
+import { recordRefund } from "~/sync/refund-sync.server";
+import { buildRefundPayload } from "~test/factories/refund";
 import type { OrderSort } from "~/sync/order-views";
 import { uniqueShop } from "~test/harness/shop";
 
@@ -73,5 +77,23 @@ describe("listOrders sort", () => {
     const { orders } = await listOrders(shop, { query: "#3" });
     expect(orders[0]).toMatchObject({ orderName: "#3", orderedAt: "2026-11-01T10:00:00.000Z" });
     expect((await listOrders(shop, { query: "#2" })).orders[0]!.orderedAt).toBeNull();
+  });
+});
+
+describe("the refunded tab", () => {
+  it("lists the orders with a recorded refund, whatever their status, each once; counted like the other tabs", async () => {
+    const shop = await seed(); // #1…#6, order ids 9100…9105
+    const refund = (orderId: string, refundId: string) =>
+      recordRefund(shop, parseRefundPayload(buildRefundPayload({ orderId, refundId, refunded: "5.00" }).payload));
+    await refund("9101", "71"); // #2
+    await refund("9101", "72"); // #2 again: one row in the tab
+    await refund("9104", "73"); // #5
+    await prisma.orderSync.update({ where: { shop_orderId: { shop, orderId: "9104" } }, data: { status: "failed" } });
+    await refund("9999", "74"); // an order the app never saw: not an Orders row
+    const { orders } = await listOrders(shop, { view: "refunded" });
+    expect(orders.map((o) => o.orderName)).toEqual(["#5", "#2"]);
+    expect((await listOrders(shop, { view: "refunded", query: "#5" })).orders.map((o) => o.orderName)).toEqual(["#5"]);
+    expect(await countOrdersByView(shop)).toMatchObject({ all: 6, refunded: 2, failed: 1 });
+    expect((await countOrdersByView(uniqueShop("none"))).refunded).toBe(0);
   });
 });

@@ -85,7 +85,7 @@ function withoutNul(value: string): string {
 
 // ---- orders -------------------------------------------------------------------------------------
 
-const VIEW_STATUSES: Record<Exclude<OrderView, "all" | "changed">, OrderSyncStatus[]> = {
+const VIEW_STATUSES: Record<Exclude<OrderView, "all" | "changed" | "refunded">, OrderSyncStatus[]> = {
   needs_attention: ["needs_attention"],
   failed: ["failed"],
   waiting: ["queued", "creating"],
@@ -177,9 +177,19 @@ function orderRowView(r: OrderRow): OrderRowView {
 /** Edited after its invoice (a note says what) or cancelled: the "changed" tab. */
 const CHANGED: Prisma.OrderSyncWhereInput[] = [{ changeNote: { not: null } }, { cancelledAt: { not: null } }];
 
-function orderWhere(shop: string, f: OrderFilters): Prisma.OrderSyncWhereInput {
+/**
+ * The "refunded" tab: orders with a recorded Shopify refund (RefundSync, read only). No relation links
+ * the two tables, so the ids are read first: one query on RefundSync's (shop, orderId) index.
+ */
+async function refundedOrderIds(shop: string): Promise<string[]> {
+  const rows = await prisma.refundSync.findMany({ where: { shop }, distinct: ["orderId"], select: { orderId: true } });
+  return rows.map((r) => r.orderId);
+}
+
+async function orderWhere(shop: string, f: OrderFilters): Promise<Prisma.OrderSyncWhereInput> {
   const where: Prisma.OrderSyncWhereInput = { shop };
   if (f.view === "changed") where.OR = CHANGED;
+  else if (f.view === "refunded") where.orderId = { in: await refundedOrderIds(shop) };
   else if (f.view && f.view !== "all") where.status = { in: VIEW_STATUSES[f.view] };
   if (f.since || f.until)
     where.createdAt = { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lt: f.until } : {}) };
@@ -198,7 +208,7 @@ export async function listOrders(
   page: PageRequest = {},
   sort: OrderSort = DEFAULT_ORDER_SORT,
 ): Promise<{ orders: OrderRowView[]; pageInfo: PageInfo }> {
-  const base = orderWhere(shop, filters);
+  const base = await orderWhere(shop, filters);
   const field = sort.startsWith("ordered") ? "processedAt" : "createdAt";
   const dir = sort.endsWith("_asc") ? "asc" : "desc";
   const size = Math.min(Math.max(page.pageSize ?? PAGE_SIZE, 1), MAX_PAGE_SIZE);
@@ -277,18 +287,20 @@ export type OrderCounts = Record<OrderView, number>;
 
 /** How many of the shop's orders are in each tab (one grouped query on the (shop, status) index). */
 export async function countOrdersByView(shop: string): Promise<OrderCounts> {
-  const [groups, changed] = await Promise.all([
+  const [groups, changed, refunded] = await Promise.all([
     prisma.orderSync.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } }),
     prisma.orderSync.count({ where: { shop, OR: CHANGED } }),
+    refundedOrderIds(shop).then((ids) => prisma.orderSync.count({ where: { shop, orderId: { in: ids } } })),
   ]);
   const n = (s: OrderSyncStatus) => groups.find((g) => g.status === s)?._count._all ?? 0;
   const counts = { all: groups.reduce((sum, g) => sum + g._count._all, 0) } as OrderCounts;
   for (const [view, statuses] of Object.entries(VIEW_STATUSES) as Array<
-    [Exclude<OrderView, "all" | "changed">, OrderSyncStatus[]]
+    [Exclude<OrderView, "all" | "changed" | "refunded">, OrderSyncStatus[]]
   >) {
     counts[view] = statuses.reduce((sum, s) => sum + n(s), 0);
   }
   counts.changed = changed;
+  counts.refunded = refunded;
   return counts;
 }
 

@@ -106,6 +106,16 @@ async function refundsWhoseInvoiceNowExists(shop: string, take: number): Promise
   return refused.filter((r) => ids.has(r.orderId)).map((r) => r.refundId);
 }
 
+/** The order's refunds whose credit note is in Zoho and still open (credit left unused, e.g. on a draft invoice). */
+export async function openCreditNoteRefunds(shop: string, orderId: string): Promise<string[]> {
+  const rows = await prisma.refundSync.findMany({
+    where: { shop, orderId, status: "synced", zohoCreditNoteId: { not: null }, zohoCreditNoteStatus: "open" },
+    select: { refundId: true },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((r) => r.refundId);
+}
+
 // ---- reads for the admin block and the Orders page -------------------------------------------------
 
 export type RefundView = Pick<

@@ -170,4 +170,36 @@ describe("refunds after a recorded payment (the invoice is paid in Zoho)", () =>
     const kinds = (await prisma.syncEvent.findMany({ where: { shop } })).map((e) => e.kind);
     expect(kinds).toContain("credit_note_refunded");
   });
+
+  it("a credit note made while the invoice was a draft is paid back once the payment marks the invoice sent", async () => {
+    const { shop, org, orderId, total, invoiceId } = await invoicedOrder();
+    const orgId = org.organization.organization_id;
+    const { payload } = buildRefundPayload({
+      orderId,
+      refundId: "6600002",
+      taxesIncluded: true,
+      processedAt: "2026-11-22T09:00:00+01:00",
+      lines: [{ title: "Espresso cups", quantity: 1, unitPrice: "19.90", taxes: [{ title: "IVA", rate: "0.22" }] }],
+    });
+    await recordRefund(shop, parseRefundPayload(payload));
+    expect(await syncRefund({ shop, refundId: "6600002" })).toMatchObject({ kind: "created", applied: "0.00" });
+    expect(zohoBooks.creditNotes(orgId)[0]).toMatchObject({ status: "open", balance: 19.9 });
+    zohoBooks.clearRequests();
+
+    const transactionId = await receive(shop, { orderId, amount: total });
+    expect(await syncPayment({ shop, transactionId })).toMatchObject({ kind: "created", markedSent: true });
+
+    // The payment paid the whole invoice; the unused credit went back to the customer, once.
+    expect(zohoBooks.invoice(orgId, invoiceId)).toMatchObject({ status: "paid" });
+    expect(zohoBooks.count("POST /creditnotes/{id}/refunds")).toBe(1);
+    expect(zohoBooks.creditNotes(orgId)[0]).toMatchObject({ status: "closed", balance: 0 });
+    const refundRow = await prisma.refundSync.findFirstOrThrow({ where: { shop, refundId: "6600002" } });
+    expect(refundRow).toMatchObject({ status: "synced", zohoCreditNoteStatus: "closed", claimToken: null });
+    expect(refundRow.appliedAmount?.toFixed(2)).toBe("19.90");
+    // Nothing left to finish: another payment's pass, or the refund's own job, changes nothing.
+    expect(await syncRefund({ shop, refundId: "6600002", mode: "invoice_sent" })).toMatchObject({
+      kind: "already_synced",
+    });
+    expect(zohoBooks.count("POST /creditnotes/{id}/refunds")).toBe(1);
+  });
 });

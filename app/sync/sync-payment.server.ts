@@ -16,12 +16,13 @@ import { env } from "~/env.server";
 import { logger as rootLogger } from "~/logger.server";
 import { ClaimLostError, AwaitingInvoiceError, PaymentNotListedYetError, RecoveryConflictError } from "~/sync/errors";
 import type { SyncEventInput } from "~/sync/events.server";
-import { invoiceIdToSettle, invoiceToSettle } from "~/sync/invoice-to-settle.server";
+import { invoiceIdToSettle, invoiceMoney, invoiceToSettle } from "~/sync/invoice-to-settle.server";
 import { mapTransactionToPayment, type MappedPayment, type PaymentSnapshot } from "~/sync/mapping/payment";
 import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
 import { claimPayment, paymentOf, type PaymentClaim, type PaymentClaimDecision } from "~/sync/payment-sync.server";
 import { parsePaymentAccounts, paymentRouteFor } from "~/sync/payment-settings";
 import { loadShopSettings } from "~/sync/prepare-invoice.server";
+import { finishCreditsLeftOnDraft } from "~/sync/sync-refund.server";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient } from "~/zoho/connection.server";
@@ -128,10 +129,9 @@ async function run(a: Attempt, plan: PaymentPlan): Promise<PaymentOutcome> {
     select: { paymentAccounts: true },
   });
   const invoice = await invoiceToSettle(zoho, invoiceId, order, "payment");
-  // The setting's promise: the invoice is sent before a payment can apply to it.
-  const markedSent = invoice.status === "draft";
-  if (markedSent) await markInvoiceSent(zoho, invoice.invoice_id);
   const orderName = invoice.reference_number || order.orderName || `#${a.tx.orderId}`;
+  // The payment is in its invoice's currency, at its rate (ADR 022).
+  const money = invoiceMoney(invoice, order, settings);
   const mapped = mapTransactionToPayment(a.tx, {
     orderName,
     invoice: {
@@ -139,11 +139,17 @@ async function run(a: Attempt, plan: PaymentPlan): Promise<PaymentOutcome> {
       customerId: invoice.customer_id,
       date: invoice.date,
       balance: String(invoice.balance ?? invoice.total),
+      currencyCode: money.currencyCode,
+      ...(money.exchangeRate ? { exchangeRate: money.exchangeRate } : {}),
     },
     route: paymentRouteFor(a.tx.gateway, parsePaymentAccounts(conn.paymentAccounts)),
-    organizationCurrency: settings.currencyCode,
-    pricePrecision: settings.pricePrecision,
+    baseCurrency: money.baseCurrency,
+    pricePrecision: money.pricePrecision,
   });
+  // The setting's promise: the invoice is sent before a payment can apply to it (after the mapping, so
+  // a payment refused — in a currency the invoice is not in — leaves the invoice as it was).
+  const markedSent = invoice.status === "draft";
+  if (markedSent) await markInvoiceSent(zoho, invoice.invoice_id);
 
   const found = plan.recovery ? await recoverPayment(a, zoho, mapped, plan.uncertainSince) : null;
   let payment: ZohoCustomerPayment;
@@ -159,6 +165,8 @@ async function run(a: Attempt, plan: PaymentPlan): Promise<PaymentOutcome> {
       zohoPaymentId: payment.payment_id,
       zohoPaymentNumber: payment.payment_number ?? null,
       zohoInvoiceId: invoice.invoice_id,
+      amount: mapped.amount,
+      currencyCode: mapped.currency,
       createUncertainAt: null,
     },
     "recording the payment",
@@ -174,15 +182,22 @@ async function run(a: Attempt, plan: PaymentPlan): Promise<PaymentOutcome> {
     });
   events.push({
     kind: "payment_recorded",
-    message: `${found ? "Found the payment" : "Recorded a payment"} of ${mapped.amount} ${a.tx.currency} (${a.tx.gateway}) on invoice ${invoice.invoice_number} of ${orderName}${new Decimal(mapped.applied).lt(mapped.amount) ? `; ${mapped.applied} applied, the rest stays as the customer's credit` : ""}`,
+    message: `${found ? "Found the payment" : "Recorded a payment"} of ${mapped.amount} ${mapped.currency} (${a.tx.gateway}) on invoice ${invoice.invoice_number} of ${orderName}${new Decimal(mapped.applied).lt(mapped.amount) ? `; ${mapped.applied} applied, the rest stays as the customer's credit` : ""}`,
     data: { transactionId: a.tx.transactionId, paymentId: payment.payment_id, amount: mapped.amount, zohoCalls },
   });
   await a.claim.settle({ status: "synced", syncedAt: a.now(), lastErrorCode: null, lastErrorMessage: null }, events);
   a.log.info({ paymentId: payment.payment_id, zohoCalls }, "payment recorded");
+  // A refund credited while the invoice was a draft left its credit unused; now that the invoice is
+  // sent and paid, that credit goes back to the customer (ADR 022). The refund's own attempt, after ours.
+  if (markedSent)
+    await finishCreditsLeftOnDraft(
+      { shop: a.shop, orderId: a.tx.orderId },
+      { zoho, log: a.log, now: a.now, ...(a.deps.heartbeatMs ? { heartbeatMs: a.deps.heartbeatMs } : {}) },
+    );
   return {
     kind: found ? "recovered" : "created",
     paymentId: payment.payment_id,
-    amount: formatMoney(new Decimal(mapped.amount), currencyDecimals(a.tx.currency)),
+    amount: formatMoney(new Decimal(mapped.amount), currencyDecimals(mapped.currency)),
     markedSent,
     zohoCalls,
   };

@@ -23,8 +23,14 @@ import type { SyncEventInput } from "~/sync/events.server";
 import { mapRefundToCreditNote, type MappedCreditNote } from "~/sync/mapping/credit-note";
 import type { RefundSnapshot } from "~/sync/mapping/refund";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
-import { claimRefund, refundOf, type RefundClaim, type RefundClaimDecision } from "~/sync/refund-sync.server";
-import { invoiceIdToSettle, invoiceToSettle } from "~/sync/invoice-to-settle.server";
+import {
+  claimRefund,
+  openCreditNoteRefunds,
+  refundOf,
+  type RefundClaim,
+  type RefundClaimDecision,
+} from "~/sync/refund-sync.server";
+import { invoiceIdToSettle, invoiceMoney, invoiceToSettle } from "~/sync/invoice-to-settle.server";
 import { parsePaymentAccounts, paymentRouteFor } from "~/sync/payment-settings";
 import { loadShopSettings } from "~/sync/prepare-invoice.server";
 import { verdictFor } from "~/sync/verdict";
@@ -73,10 +79,21 @@ export type RefundOutcome =
 type RefundPlan =
   { kind: "create"; recovery: boolean; uncertainSince: Date | null } | { kind: "finish"; creditNoteId: string };
 
-export type RefundMode = "auto" | "manual";
+/**
+ * "invoice_sent": the app just marked the order's invoice sent (to record a payment): a credit note
+ * left unapplied on the draft is finished now — applied to what the invoice still owes, the rest paid
+ * back to the customer (payments are recorded) — read from its balance, so nothing is used twice.
+ */
+export type RefundMode = "auto" | "manual" | "invoice_sent";
 
 /** Which rows an attempt takes, and for what (the only place this is decided). */
 export function refundPlanFor(row: RefundSync, mode: RefundMode): RefundClaimDecision<RefundPlan, RefundOutcome> {
+  if (mode === "invoice_sent") {
+    const open = row.status === "synced" && row.zohoCreditNoteId && row.zohoCreditNoteStatus === "open";
+    return open
+      ? { take: true, status: "creating", plan: { kind: "finish", creditNoteId: row.zohoCreditNoteId! } }
+      : { take: false, result: { kind: "already_synced", creditNoteId: row.zohoCreditNoteId } };
+  }
   if (row.status === "synced" || row.status === "skipped")
     return { take: false, result: { kind: "already_synced", creditNoteId: row.zohoCreditNoteId } };
   // A refund refused for want of an invoice goes on by itself once the order has one (the scan
@@ -107,6 +124,8 @@ interface Attempt {
   zoho?: ZohoClient;
   postSent: boolean;
   committed: ZohoCreditNote | null;
+  /** The credit note's currency: its invoice's (the refund's shop currency until that is read). */
+  currency: string;
 }
 
 /** Creates the credit note of one refund, exactly once. */
@@ -124,15 +143,17 @@ export async function syncRefund(
   });
   if (!claimed) return { kind: "skipped", reason: "unknown refund" };
   if (!claimed.taken) return claimed.busy ? { kind: "busy" } : claimed.result;
+  const refund = refundOf(claimed.claim.row);
   const a: Attempt = {
     shop,
     claim: claimed.claim,
-    refund: refundOf(claimed.claim.row),
+    refund,
     deps,
     log,
     now,
     postSent: false,
     committed: null,
+    currency: refund.currency,
   };
   try {
     return await run(a, claimed.plan);
@@ -161,7 +182,10 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
   const callsBefore = zoho.requestCount;
   const settings = await loadShopSettings(a.shop);
   const invoice = await invoiceToSettle(zoho, invoiceId, order, "refund");
-  const decimals = currencyDecimals(a.refund.currency);
+  // The credit note is in its invoice's currency (ADR 022): its amounts, messages and rounding too.
+  const money = invoiceMoney(invoice, order, settings);
+  a.currency = money.currencyCode;
+  const decimals = currencyDecimals(money.currencyCode);
 
   let note: ZohoCreditNote;
   let how: "created" | "recovered" | "finished";
@@ -179,10 +203,13 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
         date: invoice.date,
         isInclusiveTax: invoice.is_inclusive_tax,
         itemIdsByName: Object.fromEntries(invoice.line_items.filter((l) => l.item_id).map((l) => [l.name, l.item_id!])),
+        currencyCode: money.currencyCode,
+        ...(money.currencyId ? { currencyId: money.currencyId } : {}),
+        ...(money.exchangeRate ? { exchangeRate: money.exchangeRate } : {}),
       },
       taxes,
-      pricePrecision: settings.pricePrecision,
-      organizationCurrency: settings.currencyCode,
+      pricePrecision: money.pricePrecision,
+      baseCurrency: money.baseCurrency,
     });
     const found = plan.recovery ? await recoverCreditNote(a, zoho, mapped, plan.uncertainSince) : null;
     if (found) {
@@ -202,6 +229,7 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
         zohoCreditNoteStatus: note.status,
         zohoInvoiceId: invoice.invoice_id,
         refundTotal: mapped.expectedTotal,
+        currencyCode: mapped.currencyCode,
         createUncertainAt: null,
       },
       "recording the credit note",
@@ -209,8 +237,8 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
     a.committed = note;
   }
 
-  const applied = await applyCredit(zoho, note, invoice, settings.pricePrecision);
-  const paidBack = await payBackCredit(a, zoho, note, applied, settings.pricePrecision);
+  const applied = await applyCredit(zoho, note, invoice, money.pricePrecision);
+  const paidBack = await payBackCredit(a, zoho, note, applied, money.pricePrecision);
   const total = formatMoney(new Decimal(String(note.total)), decimals);
   const expected = mapped?.expectedTotal ?? formatMoney(a.claim.row.refundTotal ?? total, decimals);
   const matches = new Decimal(total).eq(expected);
@@ -228,7 +256,7 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
       lastErrorCode: matches ? null : "total_mismatch",
       lastErrorMessage: matches
         ? null
-        : `Zoho Books shows ${total} ${a.refund.currency} on credit note ${note.creditnote_number} but the refund was ${expected}; check its taxes and rounding.`,
+        : `Zoho Books shows ${total} ${money.currencyCode} on credit note ${note.creditnote_number} but the refund was ${expected}; check its taxes and rounding.`,
     },
     creditEvents(a, { note, invoice, how, total, applied, paidBack, zohoCalls }),
   );
@@ -310,7 +338,7 @@ function creditEvents(
   },
 ): SyncEventInput[] {
   const { note, invoice, how, total, applied, paidBack } = r;
-  const currency = a.refund.currency;
+  const currency = a.currency;
   const decimals = currencyDecimals(currency);
   const events: SyncEventInput[] = [];
   if (how !== "finished")
@@ -341,7 +369,7 @@ function creditEvents(
   if (applied.now.lte(0) && applied.skipped === "draft")
     events.push({
       kind: "credit_note_applied",
-      message: `Credit note ${note.creditnote_number} is not applied: invoice ${invoice.invoice_number} is still a draft. Apply the credit in Zoho Books once the invoice is sent.`,
+      message: `Credit note ${note.creditnote_number} is not applied: invoice ${invoice.invoice_number} is still a draft. Apply the credit in Zoho Books once the invoice is sent (with Settings › Payments on, the app does it when it marks the invoice sent).`,
       data: { creditNoteId: note.creditnote_id, invoiceId: invoice.invoice_id, amount: "0" },
     });
   return events;
@@ -415,4 +443,25 @@ async function recordRefundFailure(a: Attempt, err: unknown): Promise<void> {
   } catch (settleErr) {
     if (!(settleErr instanceof ClaimLostError)) throw settleErr;
   }
+}
+
+/**
+ * After the app marked an order's invoice sent (payments path): finishes each of the order's credit
+ * notes left open on the draft. A failure is the refund's own (recorded on its row, retried by the
+ * scan); it never fails the caller. Returns how many were finished.
+ */
+export async function finishCreditsLeftOnDraft(
+  input: { shop: string; orderId: string },
+  deps: RefundSyncDeps = {},
+): Promise<number> {
+  let finished = 0;
+  for (const refundId of await openCreditNoteRefunds(input.shop, input.orderId)) {
+    try {
+      const out = await syncRefund({ shop: input.shop, refundId, mode: "invoice_sent" }, deps);
+      if (out.kind === "finished") finished++;
+    } catch (err) {
+      (deps.log ?? rootLogger).warn({ err, refundId }, "finishing a credit note after the invoice was sent failed");
+    }
+  }
+  return finished;
 }

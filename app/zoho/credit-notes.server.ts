@@ -13,6 +13,10 @@ export interface ZohoCreditNotePayload {
   date: string;
   /** Order name + refund ("#1001-R509562969"): what recovery looks the credit note up by. */
   reference_number: string;
+  /** The invoice's currency when it is not the base currency (a credit note is in its invoice's). */
+  currency_id?: string;
+  /** Base-currency units per unit of the credit note's currency (the invoice's rate). */
+  exchange_rate?: number;
   is_inclusive_tax: boolean;
   /** `rate` is not in the OAS request schema but in its response: Zoho needs a price per line. */
   line_items: Array<Omit<ZohoLineItemPayload, "discount" | "line_item_id" | "item_order">>;
@@ -26,7 +30,9 @@ export interface ZohoCreditNote {
   date: string;
   reference_number?: string;
   customer_id: string;
+  currency_id?: string;
   currency_code?: string;
+  exchange_rate?: number;
   is_inclusive_tax?: boolean;
   total: number | string;
   /** The credit not applied yet. */

@@ -14,6 +14,8 @@ export interface ZohoCustomerPaymentPayload {
   reference_number: string;
   description?: string;
   account_id?: string;
+  /** Base-currency units per unit of the customer's currency (the invoice's rate), when not the base. */
+  exchange_rate?: number;
   invoices: Array<{ invoice_id: string; amount_applied: number }>;
 }
 
@@ -22,6 +24,8 @@ export interface ZohoCustomerPayment {
   payment_number?: string;
   customer_id: string;
   amount: number | string;
+  currency_code?: string;
+  exchange_rate?: number;
   date: string;
   reference_number?: string;
   invoices?: Array<{ invoice_id: string; amount_applied: number | string }>;

@@ -32,17 +32,37 @@ export interface RefundSpec {
   adjustments?: Array<{ kind: string; reason: string; amount: string; taxAmount?: string }>;
   /** Money that went back; default the sum of the parts. `null`: no transactions (restock only). */
   refunded?: string | null;
+  /**
+   * The customer paid in another currency (Shopify Markets): every amount of the spec is in
+   * `currency` (presentment money, and the transactions' plain amount as Shopify sends it); shop money
+   * is that × `toShop`, rounded, in the spec's `currency`. `omitBags`: the sets carry shop money only.
+   */
+  presentment?: { currency: string; toShop: string; omitBags?: boolean };
 }
 
 const DECIMALS: Record<string, number> = { JPY: 0, KWD: 3, BHD: 3 };
 
-function money(amount: Decimal, currency: string) {
-  const text = amount.toFixed(DECIMALS[currency] ?? 2);
+type Presentment = RefundSpec["presentment"];
+
+/** An amount of the spec as REST sends it: the plain field (shop money) and its set of both bags. */
+function money(amount: Decimal, currency: string, presentment?: Presentment) {
+  if (!presentment) {
+    const text = amount.toFixed(DECIMALS[currency] ?? 2);
+    return {
+      amount: text,
+      set: {
+        shop_money: { amount: text, currency_code: currency },
+        presentment_money: { amount: text, currency_code: currency },
+      },
+    };
+  }
+  const shop = amount.times(presentment.toShop).toFixed(DECIMALS[currency] ?? 2);
+  const customer = amount.toFixed(DECIMALS[presentment.currency] ?? 2);
   return {
-    amount: text,
+    amount: shop,
     set: {
-      shop_money: { amount: text, currency_code: currency },
-      presentment_money: { amount: text, currency_code: currency },
+      shop_money: { amount: shop, currency_code: currency },
+      ...(presentment.omitBags ? {} : { presentment_money: { amount: customer, currency_code: presentment.currency } }),
     },
   };
 }
@@ -58,15 +78,17 @@ function taxOn(base: Decimal, taxes: Array<{ rate: string }>, included: boolean,
 /** The body and the refunded total (what the credit note must show). */
 export function buildRefundPayload(spec: RefundSpec): { payload: Record<string, unknown>; total: string } {
   const currency = spec.currency ?? "EUR";
-  const dp = DECIMALS[currency] ?? 2;
+  const p = spec.presentment;
+  // The spec's amounts (and the arithmetic on them) are in the customer's currency when it is another.
+  const dp = DECIMALS[p?.currency ?? currency] ?? 2;
   const included = spec.taxesIncluded ?? false;
   let parts = new D(0);
   const refundLineItems = (spec.lines ?? []).map((l, i) => {
     const subtotal = new D(l.unitPrice).times(l.quantity).minus(l.discount ?? 0);
     const tax = taxOn(subtotal, l.taxes ?? [], included, dp);
     parts = parts.plus(included ? subtotal : subtotal.plus(tax));
-    const sub = money(subtotal, currency);
-    const t = money(tax, currency);
+    const sub = money(subtotal, currency, p);
+    const t = money(tax, currency, p);
     return {
       id: 9000 + i,
       line_item_id: 7000 + i,
@@ -96,8 +118,8 @@ export function buildRefundPayload(spec: RefundSpec): { payload: Record<string, 
     return {
       id: 8000 + i,
       shipping_line_id: 6000 + i,
-      subtotal_amount_set: money(amount, currency).set,
-      tax_amount_set: money(tax, currency).set,
+      subtotal_amount_set: money(amount, currency, p).set,
+      tax_amount_set: money(tax, currency, p).set,
       shipping_line: {
         id: 6000 + i,
         title: s.title,
@@ -108,8 +130,8 @@ export function buildRefundPayload(spec: RefundSpec): { payload: Record<string, 
   });
   const orderAdjustments = (spec.adjustments ?? []).map((a, i) => {
     parts = parts.minus(a.amount).minus(a.taxAmount ?? 0);
-    const amount = money(new D(a.amount), currency);
-    const tax = money(new D(a.taxAmount ?? 0), currency);
+    const amount = money(new D(a.amount), currency, p);
+    const tax = money(new D(a.taxAmount ?? 0), currency, p);
     return {
       id: 5000 + i,
       kind: a.kind,
@@ -142,8 +164,10 @@ export function buildRefundPayload(spec: RefundSpec): { payload: Record<string, 
               kind: "refund",
               status: "success",
               gateway: "shopify_payments",
+              // REST: a transaction's plain amount is in the customer's currency.
               amount: refunded.toFixed(dp),
-              currency,
+              currency: p?.currency ?? currency,
+              ...(p ? { amount_set: money(refunded, currency, p).set } : {}),
             },
           ],
   };

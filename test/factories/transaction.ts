@@ -7,6 +7,8 @@ export interface TransactionSpec {
   gateway?: string;
   amount: string;
   currency?: string;
+  /** What the customer paid when it is another currency (amount_set.presentment_money, and the plain amount). */
+  presentment?: { amount: string; currency: string };
   processedAt?: string;
 }
 
@@ -20,11 +22,14 @@ export function transactionPayload(spec: TransactionSpec): Record<string, unknow
     kind: spec.kind ?? "sale",
     status: spec.status ?? "success",
     gateway: spec.gateway ?? "shopify_payments",
-    amount: spec.amount,
-    currency,
+    // REST: the plain amount and currency are the customer's (presentment) money.
+    amount: spec.presentment?.amount ?? spec.amount,
+    currency: spec.presentment?.currency ?? currency,
     amount_set: {
       shop_money: { amount: spec.amount, currency_code: currency },
-      presentment_money: { amount: spec.amount, currency_code: currency },
+      presentment_money: spec.presentment
+        ? { amount: spec.presentment.amount, currency_code: spec.presentment.currency }
+        : { amount: spec.amount, currency_code: currency },
     },
     processed_at: spec.processedAt ?? "2026-11-20T10:16:00+01:00",
     created_at: spec.processedAt ?? "2026-11-20T10:16:00+01:00",

@@ -71,6 +71,16 @@ it("the demo against an external Zoho-compatible server with real Zoho's quirks:
   expect(out).toMatch(/customer paid in CHF .* CHF .* CHF +synced/);
   expect(out).toMatch(/tax rate the organization lacks .* needs_attention: unknown_tax_rate \(expected\)/);
   expect(out.match(/ {2}synced( \(adjustment corrected\))?$/gm)?.length).toBe(12);
+  // The order's life after its invoice, read back through the server's API (ADR 019).
+  expect(out).toMatch(/#L-EDIT-\w+ +edited .* draft, [\d.]+ EUR/);
+  expect(out).toMatch(/#L-CANCEL-\w+ +cancelled .* void/);
+  expect(out).not.toMatch(/✗ #L-/);
+  // Payments and refunds (ADR 022): the paid order is the one paid in CHF — its payment and the refund
+  // of it are in the invoice's CHF, not the shop's EUR.
+  expect(out).toMatch(/sale [\d.]+ CHF +→ 1 payment\(s\), invoice paid/);
+  expect(out).toMatch(/✓ 1 payment:/);
+  expect(out).toMatch(/refund of a paid invoice .* [\d.]+ CHF /);
+  expect(out).toMatch(/✓ 3 refunds:/);
 
   await server.stop({ graceMs: 5_000 });
   const line = server
@@ -79,8 +89,9 @@ it("the demo against an external Zoho-compatible server with real Zoho's quirks:
     .find((l) => l.startsWith("ZOHO_SERVER_SUMMARY "));
   expect(line, server.output()).toBeDefined();
   const summary = JSON.parse(line!.slice("ZOHO_SERVER_SUMMARY ".length)) as ServerSummary;
-  expect(summary.invoices).toBe(12);
-  expect(Object.values(summary.byReference)).toEqual(Array(12).fill(1));
+  // The corpus's 12 invoices and the edited and the cancelled order's.
+  expect(summary.invoices).toBe(14);
+  expect(Object.values(summary.byReference)).toEqual(Array(14).fill(1));
   // Every injected quirk was met (drops, 200-errors), and our limiter kept under 100/min.
   expect(summary.pendingFaults).toBe(0);
   expect(summary.rateLimited).toBe(0);

@@ -25,10 +25,17 @@ const TABLE = buildTaxTable(TAXES, []);
 function ctx(over: Partial<CreditNoteContext["invoice"]> = {}, currency = "EUR"): CreditNoteContext {
   return {
     orderName: "#1001",
-    invoice: { customerId: "c1", date: "2026-12-01", isInclusiveTax: false, itemIdsByName: {}, ...over },
+    invoice: {
+      customerId: "c1",
+      date: "2026-12-01",
+      isInclusiveTax: false,
+      itemIdsByName: {},
+      currencyCode: currency,
+      ...over,
+    },
     taxes: TABLE,
-    pricePrecision: currencyDecimals(currency),
-    organizationCurrency: currency,
+    pricePrecision: currencyDecimals(over.currencyCode ?? currency),
+    baseCurrency: currency,
   };
 }
 
@@ -212,6 +219,56 @@ describe("the credit note's lines", () => {
   });
 });
 
+describe("a refund of an order paid in the customer's currency (ADR 020): the credit note is in its invoice's", () => {
+  // A EUR shop; the customer paid in CHF (1 CHF = 0.9225 EUR in the shop's books).
+  const spec: RefundSpec = {
+    currency: "EUR",
+    presentment: { currency: "CHF", toShop: "0.9225" },
+    lines: [{ title: "Mug", quantity: 2, unitPrice: "12.50", taxes: vat22 }],
+    shipping: [{ title: "Standard", amount: "4.90", taxes: vat22 }],
+    adjustments: [{ kind: "refund_discrepancy", reason: "Restocking fee", amount: "3.00" }],
+  };
+  const chf = { currencyCode: "CHF", currencyId: "cur-chf", exchangeRate: "0.9225" };
+
+  it("the snapshot keeps both bags; an invoice in CHF is credited the CHF amounts, with its currency and rate", () => {
+    const { payload, total } = buildRefundPayload(spec);
+    const refund = parseRefundPayload(payload);
+    expect(refund.currency).toBe("EUR");
+    expect(refund.presentment).toMatchObject({ currency: "CHF", transactionsTotal: total });
+    const mapped = mapRefundToCreditNote(refund, ctx(chf));
+    expect(mapped).toMatchObject({ currencyCode: "CHF", expectedTotal: total });
+    expect(total).toBe("33.48"); // 25 + 22 % + 4.90 + 22 % − 3 in CHF
+    expect(mapped.payload).toMatchObject({ currency_id: "cur-chf", exchange_rate: 0.9225 });
+    expect(mapped.payload.line_items.slice(0, 2)).toEqual([
+      { name: "Mug", quantity: 2, rate: 12.5, tax_id: "t22" },
+      { name: "Shipping refund: Standard", quantity: 1, rate: 4.9, tax_id: "t22" },
+    ]);
+    for (const rounding of ["line", "invoice"] as const) expect(zohoTotal(mapped, rounding)).toBe(total);
+  });
+
+  it("an invoice in the shop's EUR is credited the shop money, with no currency fields", () => {
+    const { payload } = buildRefundPayload(spec);
+    const mapped = mapRefundToCreditNote(parseRefundPayload(payload), ctx());
+    expect(mapped.currencyCode).toBe("EUR");
+    expect(mapped.payload.line_items[0]).toMatchObject({ name: "Mug", rate: 11.53 }); // 23.06 / 2
+    expect(mapped.payload).not.toHaveProperty("currency_id");
+    expect(mapped.payload).not.toHaveProperty("exchange_rate");
+  });
+
+  it("without the presentment bags, or without the invoice's rate: a reason, never a wrong-currency credit note", () => {
+    const { payload } = buildRefundPayload({ ...spec, presentment: { ...spec.presentment!, omitBags: true } });
+    const refund = parseRefundPayload(payload);
+    expect(refund.presentment).toBeUndefined();
+    expect(() => mapRefundToCreditNote(refund, ctx(chf))).toThrow(
+      expect.objectContaining({ code: "currency_mismatch", message: expect.stringMatching(/in CHF.*only in EUR/) }),
+    );
+    const both = parseRefundPayload(buildRefundPayload(spec).payload);
+    expect(() => mapRefundToCreditNote(both, ctx({ ...chf, exchangeRate: undefined }))).toThrow(
+      expect.objectContaining({ code: "exchange_rate_missing" }),
+    );
+  });
+});
+
 describe("refusals and edges", () => {
   it("a tax rate Zoho does not have is a clear mapping error", () => {
     expect(() =>
@@ -219,12 +276,14 @@ describe("refusals and edges", () => {
     ).toThrow(expect.objectContaining({ code: "unknown_tax_rate" }) as MappingError);
   });
 
-  it("a refund in another currency than the organization's is refused", () => {
+  it("a refund Shopify gave in no currency of the invoice is refused with a reason", () => {
     const { payload } = buildRefundPayload({
       currency: "USD",
       lines: [{ title: "Mug", quantity: 1, unitPrice: "10.00" }],
     });
-    expect(() => mapRefundToCreditNote(parseRefundPayload(payload), ctx())).toThrow(/USD/);
+    expect(() => mapRefundToCreditNote(parseRefundPayload(payload), ctx())).toThrow(
+      expect.objectContaining({ code: "currency_mismatch", message: expect.stringMatching(/in EUR.*only in USD/) }),
+    );
   });
 
   it("a refund that returned no money has nothing to credit", () => {

@@ -8,13 +8,23 @@
 // difference Zoho's rounding would leave is a "Rounding" line. The total is the refunded money:
 // Σ successful refund transactions when Shopify sent them in the shop currency (any gap to the parts
 // is Shopify's "refund discrepancy" and becomes that line), else the sum of the parts.
+// Currency: the invoice's (ADR 020, 022). An invoice in the customer's currency is credited from the
+// refund's presentment amounts, with the invoice's currency and exchange rate, so the credit applies
+// to it at the rate it was booked at; a refund Shopify did not give in that currency is refused.
 import type { ZohoCreditNotePayload } from "~/zoho/credit-notes.server";
 import type { ZohoTaxTableEntry } from "~/zoho/types";
 import { MappingError } from "../errors";
 import { currencyDecimals, Decimal, formatMoney, minorUnit, parseMoney, sumDecimals, toZohoNumber } from "../money";
 import { matchTax, type TaxMatch } from "../tax-match";
 import { predictZohoTotal, ROUNDING_DESCRIPTION } from "./rounding";
-import type { RefundAdjustment, RefundedLine, RefundedShipping, RefundSnapshot, RefundTaxLine } from "./refund";
+import {
+  refundInCurrency,
+  type RefundAdjustment,
+  type RefundedLine,
+  type RefundedShipping,
+  type RefundSnapshot,
+  type RefundTaxLine,
+} from "./refund";
 import { truncate } from "./text";
 
 export interface CreditNoteContext {
@@ -27,10 +37,16 @@ export interface CreditNoteContext {
     isInclusiveTax: boolean;
     /** Item ids of the invoice's lines by line name: a credited product carries its invoice line's item. */
     itemIdsByName: Record<string, string>;
+    /** The invoice's currency (the credit note's), its Zoho id, and its rate to the base currency. */
+    currencyCode: string;
+    currencyId?: string;
+    exchangeRate?: string;
   };
   taxes: readonly ZohoTaxTableEntry[];
+  /** Decimals Zoho keeps on prices in the invoice's currency. */
   pricePrecision: number;
-  organizationCurrency: string;
+  /** The organization's base currency. */
+  baseCurrency: string;
 }
 
 export type CreditLineSource = "product" | "shipping" | "adjustment" | "discrepancy" | "rounding";
@@ -63,12 +79,8 @@ export function creditNoteReference(orderName: string, refundId: string): string
   return `${orderName}-R${refundId}`;
 }
 
-export function mapRefundToCreditNote(refund: RefundSnapshot, ctx: CreditNoteContext): MappedCreditNote {
-  if (refund.currency !== ctx.organizationCurrency)
-    throw new MappingError(
-      "currency_mismatch",
-      `The refund is in ${refund.currency} but the Zoho Books organization keeps its books in ${ctx.organizationCurrency}.`,
-    );
+export function mapRefundToCreditNote(given: RefundSnapshot, ctx: CreditNoteContext): MappedCreditNote {
+  const refund = refundInCurrency(given, ctx.invoice.currencyCode);
   const decimals = currencyDecimals(refund.currency);
   const inclusive = ctx.invoice.isInclusiveTax;
   const drafts = [
@@ -91,6 +103,7 @@ export function mapRefundToCreditNote(refund: RefundSnapshot, ctx: CreditNoteCon
     customer_id: ctx.invoice.customerId,
     date: creditNoteDate(refund.processedAt, ctx.invoice.date),
     reference_number: creditNoteReference(ctx.orderName, refund.refundId),
+    ...currencyFields(ctx),
     is_inclusive_tax: inclusive,
     line_items: drafts.map((d) => lineOf(d, ctx.pricePrecision)),
     ...(refund.note ? { notes: truncate(`Shopify refund of ${ctx.orderName}: ${refund.note}`, 2000) } : {}),
@@ -108,6 +121,20 @@ export function mapRefundToCreditNote(refund: RefundSnapshot, ctx: CreditNoteCon
     payload.line_items.push(lineOf(drafts[drafts.length - 1]!, ctx.pricePrecision));
   }
   return { payload, lineSources: drafts.map((d) => d.source), expectedTotal, currencyCode: refund.currency };
+}
+
+/** The invoice's currency and rate, named when it is not the base currency (Zoho needs the rate then). */
+function currencyFields(ctx: CreditNoteContext): Pick<ZohoCreditNotePayload, "currency_id" | "exchange_rate"> {
+  if (ctx.invoice.currencyCode.toUpperCase() === ctx.baseCurrency.toUpperCase()) return {};
+  if (!ctx.invoice.exchangeRate)
+    throw new MappingError(
+      "exchange_rate_missing",
+      `The invoice is in ${ctx.invoice.currencyCode} but its exchange rate to ${ctx.baseCurrency} is not known; no credit note was created.`,
+    );
+  return {
+    ...(ctx.invoice.currencyId ? { currency_id: ctx.invoice.currencyId } : {}),
+    exchange_rate: Number(ctx.invoice.exchangeRate),
+  };
 }
 
 /** The refund's calendar date as Shopify wrote it (shop offset), never before the invoice's date. */

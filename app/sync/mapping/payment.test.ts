@@ -6,9 +6,9 @@ import { isPayment, mapTransactionToPayment, parseTransactionPayload, type Payme
 
 const ctx = (over: Partial<PaymentContext> = {}): PaymentContext => ({
   orderName: "#1001",
-  invoice: { invoiceId: "inv1", customerId: "c1", date: "2026-11-20", balance: "39.80" },
+  invoice: { invoiceId: "inv1", customerId: "c1", date: "2026-11-20", balance: "39.80", currencyCode: "EUR" },
   route: { paymentMode: "creditcard", accountId: "acc9" },
-  organizationCurrency: "EUR",
+  baseCurrency: "EUR",
   pricePrecision: 2,
   ...over,
 });
@@ -30,6 +30,7 @@ describe("transaction → customer payment", () => {
       },
       amount: "39.80",
       applied: "39.80",
+      currency: "EUR",
     });
   });
 
@@ -47,9 +48,9 @@ describe("transaction → customer payment", () => {
       mapTransactionToPayment(
         jpy,
         ctx({
-          organizationCurrency: "JPY",
+          baseCurrency: "JPY",
           pricePrecision: 0,
-          invoice: { invoiceId: "i", customerId: "c", date: "2026-11-20", balance: "9685" },
+          invoice: { invoiceId: "i", customerId: "c", date: "2026-11-20", balance: "9685", currencyCode: "JPY" },
         }),
       ),
     ).toMatchObject({ amount: "9685", payload: { amount: 9685 } });
@@ -58,9 +59,9 @@ describe("transaction → customer payment", () => {
       mapTransactionToPayment(
         kwd,
         ctx({
-          organizationCurrency: "KWD",
+          baseCurrency: "KWD",
           pricePrecision: 3,
-          invoice: { invoiceId: "i", customerId: "c", date: "2026-11-20", balance: "46.893" },
+          invoice: { invoiceId: "i", customerId: "c", date: "2026-11-20", balance: "46.893", currencyCode: "KWD" },
         }),
       ),
     ).toMatchObject({ amount: "46.893", payload: { amount: 46.893 } });
@@ -77,9 +78,63 @@ describe("transaction → customer payment", () => {
     );
   });
 
-  it("a payment in another currency than the organization's is refused", () => {
+  it("a payment Shopify gave in no currency of the invoice is refused with a reason", () => {
     const tx = parseTransactionPayload(transactionPayload({ orderId: "1", amount: "5.00", currency: "USD" }));
-    expect(() => mapTransactionToPayment(tx, ctx())).toThrow(/USD/);
+    expect(() => mapTransactionToPayment(tx, ctx())).toThrow(
+      expect.objectContaining({ code: "currency_mismatch", message: expect.stringMatching(/in EUR.*only in USD/) }),
+    );
+  });
+
+  describe("an order paid in the customer's currency (ADR 020): the payment is in its invoice's", () => {
+    // A EUR shop; the customer paid CHF 51.45, EUR 47.46 in the shop's money.
+    const chfSale = () =>
+      parseTransactionPayload(
+        transactionPayload({
+          id: "91",
+          orderId: "5001",
+          amount: "47.46",
+          currency: "EUR",
+          presentment: { amount: "51.45", currency: "CHF" },
+        }),
+      );
+    const chfInvoice = { invoiceId: "inv7", customerId: "c7", date: "2026-11-20", balance: "51.45" };
+
+    it("an invoice in CHF gets a CHF payment of what the customer paid, at the invoice's rate", () => {
+      const tx = chfSale();
+      expect(tx).toMatchObject({ amount: "47.46", currency: "EUR", presentment: { amount: "51.45", currency: "CHF" } });
+      const mapped = mapTransactionToPayment(
+        tx,
+        ctx({ invoice: { ...chfInvoice, currencyCode: "CHF", exchangeRate: "0.922449" } }),
+      );
+      expect(mapped).toMatchObject({ amount: "51.45", applied: "51.45", currency: "CHF" });
+      expect(mapped.payload).toMatchObject({
+        amount: 51.45,
+        exchange_rate: 0.922449,
+        invoices: [{ invoice_id: "inv7", amount_applied: 51.45 }],
+      });
+    });
+
+    it("an invoice in the shop's EUR (customer's currency not enabled) gets the shop money, no rate", () => {
+      const mapped = mapTransactionToPayment(
+        chfSale(),
+        ctx({ invoice: { ...chfInvoice, balance: "47.46", currencyCode: "EUR" } }),
+      );
+      expect(mapped).toMatchObject({ amount: "47.46", currency: "EUR" });
+      expect(mapped.payload).not.toHaveProperty("exchange_rate");
+    });
+
+    it("without the presentment bag, or without the invoice's rate: a reason, never a wrong-currency payment", () => {
+      const shopOnly = parseTransactionPayload(transactionPayload({ orderId: "5001", amount: "47.46" }));
+      expect(() =>
+        mapTransactionToPayment(
+          shopOnly,
+          ctx({ invoice: { ...chfInvoice, currencyCode: "CHF", exchangeRate: "0.92" } }),
+        ),
+      ).toThrow(expect.objectContaining({ code: "currency_mismatch" }));
+      expect(() =>
+        mapTransactionToPayment(chfSale(), ctx({ invoice: { ...chfInvoice, currencyCode: "CHF" } })),
+      ).toThrow(expect.objectContaining({ code: "exchange_rate_missing" }));
+    });
   });
 });
 

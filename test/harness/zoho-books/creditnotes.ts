@@ -6,7 +6,10 @@
 // Choices where the OAS says nothing (docs/zoho-simulator.md): a line's `rate` is required (the OAS
 // request schema omits it, its response carries it); credit can be applied only to an invoice that is
 // neither draft nor void, of the credit note's customer, up to the credit note's balance and the
-// invoice's balance; applied credit lowers the invoice's balance like a payment does.
+// invoice's balance; applied credit lowers the invoice's balance like a payment does. A credit note is
+// in its customer's currency — the currency of every invoice of that customer — so a `currency_id` of
+// another currency is refused, and in a currency other than the base one it needs an exchange rate
+// (`exchange_rate`, else the organization's own for the date), as an invoice does.
 import { zohoNow } from "../zoho-accounts";
 import {
   invalid,
@@ -23,9 +26,16 @@ import {
   textFilter,
   type OrgRequest,
 } from "./http";
-import { customerCurrencyId } from "./invoices";
+import { customerCurrencyId, parseExchangeRate } from "./invoices";
 import { listed, newId, state, timestamp, type SimInvoice, type SimOrganization } from "./state";
-import { computeInvoiceTotals, D, taxComponentsFor, type Dec, type InvoiceTotals } from "./totals";
+import {
+  computeInvoiceTotals,
+  D,
+  invoicePricePrecision,
+  taxComponentsFor,
+  type Dec,
+  type InvoiceTotals,
+} from "./totals";
 
 export type SimCreditNoteStatus = "draft" | "open" | "closed" | "void";
 
@@ -47,6 +57,8 @@ export interface SimCreditNote {
   reference_number?: string;
   notes?: string;
   is_inclusive_tax: boolean;
+  /** Base-currency units per unit of the credit note's (its customer's) currency. */
+  exchange_rate: number;
   line_items: SimCreditNoteLine[];
   line_item_ids: string[];
   /** The invoice named at creation (`invoice_id` query parameter). */
@@ -117,6 +129,11 @@ export function createCreditNote(
     if (!invoice) throw invalid("invoice_id");
     if (invoice.input.customer_id !== customerId) throw invalid("invoice_id", "the invoice is another customer's");
   }
+  const currencyId = customerCurrencyId(org, customerId);
+  const given = optString(body, "currency_id") || undefined;
+  if (given !== undefined && given !== currencyId)
+    throw invalid("currency_id", "the credit note's currency must be its customer's and its invoice's currency");
+  const exchangeRate = parseExchangeRate(org, body, currencyId, date);
   const lines = parseLines(org, body.line_items);
   const referenceNumber = optString(body, "reference_number", 100);
   const notes = optString(body, "notes");
@@ -139,6 +156,7 @@ export function createCreditNote(
     customer_id: customerId,
     date,
     is_inclusive_tax: optBoolean(body, "is_inclusive_tax") ?? false,
+    exchange_rate: exchangeRate,
     line_items: lines,
     line_item_ids: lines.map(() => newId()),
     applied: [],
@@ -159,7 +177,7 @@ export function creditNoteTotals(org: SimOrganization, note: SimCreditNote): Inv
     note.line_items.map((l) => ({ rate: l.rate, quantity: l.quantity, taxes: taxComponentsFor(org, l.tax_id) })),
     {
       isInclusiveTax: note.is_inclusive_tax,
-      pricePrecision: org.organization.price_precision,
+      pricePrecision: invoicePricePrecision(org, note.customer_id),
       taxRounding: org.settings.taxRounding,
     },
   );
@@ -171,7 +189,7 @@ function appliedSum(note: SimCreditNote): Dec {
 }
 
 export function renderCreditNote(org: SimOrganization, note: SimCreditNote) {
-  const pp = org.organization.price_precision;
+  const pp = invoicePricePrecision(org, note.customer_id);
   const totals = creditNoteTotals(org, note);
   const currency = org.currencies.get(customerCurrencyId(org, note.customer_id))!;
   const total = note.status === "void" ? new D(0) : totals.total;
@@ -185,6 +203,7 @@ export function renderCreditNote(org: SimOrganization, note: SimCreditNote) {
     customer_name: org.contacts.get(note.customer_id)?.contact_name ?? "",
     currency_id: currency.currency_id,
     currency_code: currency.currency_code,
+    exchange_rate: note.exchange_rate ?? 1,
     is_inclusive_tax: note.is_inclusive_tax,
     line_items: note.line_items.map((l, i) => ({
       line_item_id: note.line_item_ids[i]!,
@@ -261,7 +280,7 @@ function applyToInvoices(org: SimOrganization, note: SimCreditNote, body: Record
   if (entries.length === 0) throw invalid("invoices");
   if (note.status !== "open")
     throw new SimError(400, 9003, `Credits of a ${note.status} credit note cannot be applied.`);
-  const pp = org.organization.price_precision;
+  const pp = invoicePricePrecision(org, note.customer_id);
   let balance = creditNoteTotals(org, note).total.minus(appliedSum(note));
   for (const entry of entries) {
     if (!isObject(entry)) throw invalid("invoices");
@@ -298,7 +317,7 @@ function applyToInvoices(org: SimOrganization, note: SimCreditNote, body: Record
 /** Pays credit back to the customer: at most the credit note's balance, from a deposit account. */
 function refundCredit(org: SimOrganization, note: SimCreditNote, body: Record<string, unknown>): Response {
   if (note.status !== "open") throw new SimError(400, 9003, `A ${note.status} credit note cannot be refunded.`);
-  const pp = org.organization.price_precision;
+  const pp = invoicePricePrecision(org, note.customer_id);
   const amount = new D(optNumber(body, "amount") ?? Number.NaN);
   if (!amount.isFinite() || amount.lte(0) || amount.decimalPlaces() > pp) throw invalid("amount");
   const balance = creditNoteTotals(org, note).total.minus(appliedSum(note));
@@ -336,7 +355,7 @@ function invoiceTotalOf(org: SimOrganization, invoice: SimInvoice): Dec {
     })),
     {
       isInclusiveTax: invoice.input.is_inclusive_tax,
-      pricePrecision: org.organization.price_precision,
+      pricePrecision: invoicePricePrecision(org, invoice.input.customer_id),
       taxRounding: org.settings.taxRounding,
       adjustment: invoice.input.adjustment,
     },

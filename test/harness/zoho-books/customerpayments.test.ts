@@ -64,3 +64,64 @@ describe("customer payments", () => {
     ]);
   });
 });
+
+describe("a payment and a credit note are in their invoice's currency", () => {
+  // A EUR organization with CHF enabled (no rate of its own), and a customer invoiced in CHF.
+  function chfSetup() {
+    const org = seedOrganization({ preset: "eu" });
+    const orgId = org.organization.organization_id;
+    const chf = zohoBooks.addCurrency(orgId, "CHF");
+    const customer = zohoBooks.seedContact(orgId, { contact_name: "Heidi", currency_code: "CHF" });
+    const invoice = zohoBooks.seedInvoice(
+      orgId,
+      invoiceBody(org, {
+        customer_id: customer.contact_id,
+        currency_id: chf,
+        exchange_rate: 0.92,
+        line_items: [{ name: "Mug", rate: 25.5, quantity: 2 }],
+      }),
+    );
+    return { org, orgId, chf, customer, invoice };
+  }
+
+  it("a payment of a CHF invoice needs its exchange rate; it is then in CHF and pays the invoice", async () => {
+    const { org, orgId, invoice, customer } = chfSetup();
+    await books("POST", `/invoices/${invoice.invoice_id}/status/sent`, { org });
+    const body = (over: Record<string, unknown> = {}) => ({
+      customer_id: customer.contact_id,
+      payment_mode: "creditcard",
+      amount: 51,
+      date: "2026-12-03",
+      invoices: [{ invoice_id: invoice.invoice_id, amount_applied: 51 }],
+      ...over,
+    });
+    const noRate = await books("POST", "/customerpayments", { org, body: body() });
+    expect(noRate.status).toBe(400);
+    expect(JSON.stringify(noRate.json)).toMatch(/exchange rate/);
+    const res = await books("POST", "/customerpayments", { org, body: body({ exchange_rate: 0.92 }) });
+    expect(res.status).toBe(201);
+    expect(res.json.payment).toMatchObject({ amount: 51, currency_code: "CHF", exchange_rate: 0.92 });
+    expect(zohoBooks.invoice(orgId, invoice.invoice_id)).toMatchObject({ status: "paid" });
+  });
+
+  it("a credit note of a CHF invoice: another currency_id is refused, no rate is refused, the invoice's is taken", async () => {
+    const { org, invoice, customer, chf } = chfSetup();
+    const eur = org.organization.currency_id;
+    const body = (over: Record<string, unknown> = {}) => ({
+      customer_id: customer.contact_id,
+      date: "2026-12-03",
+      reference_number: "#1001-R1",
+      line_items: [{ name: "Mug", rate: 25.5, quantity: 1 }],
+      ...over,
+    });
+    const post = (b: Record<string, unknown>) =>
+      books("POST", "/creditnotes", { org, body: b, query: { invoice_id: invoice.invoice_id } });
+    const wrong = await post(body({ currency_id: eur, exchange_rate: 1 }));
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.json)).toMatch(/currency/);
+    expect((await post(body({ currency_id: chf }))).status).toBe(400); // no rate: CHF has none of its own
+    const res = await post(body({ currency_id: chf, exchange_rate: 0.92 }));
+    expect(res.status).toBe(201);
+    expect(res.json.creditnote).toMatchObject({ currency_code: "CHF", exchange_rate: 0.92, total: 25.5 });
+  });
+});

@@ -21,7 +21,8 @@ import {
   type OrgRequest,
 } from "./http";
 import { listed, newId, state, timestamp, type SimOrganization } from "./state";
-import { computeInvoiceTotals, D, taxComponentsFor } from "./totals";
+import { computeInvoiceTotals, D, invoicePricePrecision, taxComponentsFor } from "./totals";
+import { customerCurrencyId, parseExchangeRate } from "./invoices";
 
 export interface SimCustomerPayment {
   payment_id: string;
@@ -29,6 +30,8 @@ export interface SimCustomerPayment {
   customer_id: string;
   payment_mode: string;
   amount: string;
+  /** Base-currency units per unit of the payment's (its customer's) currency. */
+  exchange_rate: number;
   date: string;
   reference_number?: string;
   description?: string;
@@ -56,7 +59,7 @@ function invoiceBalance(org: SimOrganization, invoiceId: string) {
     })),
     {
       isInclusiveTax: invoice.input.is_inclusive_tax,
-      pricePrecision: org.organization.price_precision,
+      pricePrecision: invoicePricePrecision(org, invoice.input.customer_id),
       taxRounding: org.settings.taxRounding,
       adjustment: invoice.input.adjustment,
     },
@@ -70,10 +73,13 @@ export function createCustomerPayment(org: SimOrganization, body: Record<string,
   const mode = optString(body, "payment_mode", 100);
   if (!mode || !MODES.has(mode)) throw invalid("payment_mode");
   const amount = new D(optNumber(body, "amount") ?? Number.NaN);
-  const pp = org.organization.price_precision;
+  const pp = invoicePricePrecision(org, customerId);
   if (!amount.isFinite() || amount.lte(0) || amount.decimalPlaces() > pp) throw invalid("amount");
   const date = optString(body, "date");
   if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw invalid("date", "use yyyy-mm-dd");
+  // A payment is in its customer's currency (the OAS has no currency_id on it); in another than the
+  // base currency it needs an exchange rate (given, else the organization's own for the date).
+  const exchangeRate = parseExchangeRate(org, body, customerCurrencyId(org, customerId), date);
   const accountId = optString(body, "account_id") || org.depositAccounts[0]!.account_id;
   if (!org.depositAccounts.some((a) => a.account_id === accountId)) throw invalid("account_id");
   const raw = Array.isArray(body.invoices) ? body.invoices : [];
@@ -108,6 +114,7 @@ export function createCustomerPayment(org: SimOrganization, body: Record<string,
     customer_id: customerId,
     payment_mode: mode,
     amount: amount.toString(),
+    exchange_rate: exchangeRate,
     date,
     account_id: accountId,
     invoices: checked.map((c) => ({ invoice_id: c.invoice.invoice_id, amount_applied: c.amountApplied.toString() })),
@@ -129,6 +136,8 @@ export function renderCustomerPayment(org: SimOrganization, p: SimCustomerPaymen
     customer_name: org.contacts.get(p.customer_id)?.contact_name ?? "",
     payment_mode: p.payment_mode,
     amount: Number(p.amount),
+    currency_code: org.currencies.get(customerCurrencyId(org, p.customer_id))?.currency_code ?? "",
+    exchange_rate: p.exchange_rate ?? 1,
     date: p.date,
     reference_number: p.reference_number ?? "",
     description: p.description ?? "",

@@ -148,7 +148,7 @@ function parseInvoiceBody(org: SimOrganization, body: Record<string, unknown>, e
  * out, the organization's own rate for the invoice date is used, as Zoho's form does; without one the
  * invoice is refused (wording (sim)).
  */
-function parseExchangeRate(
+export function parseExchangeRate(
   org: SimOrganization,
   body: Record<string, unknown>,
   currencyId: string,
