@@ -2,7 +2,8 @@
 // each applied alone to an organization seeded the way scripts/zoho-server.ts seeds it, and checked over
 // HTTP (msw, the handlers the server serves): the rule refuses or changes what it says, and the request
 // that satisfies it is accepted. `--strict` is every rule: STRICT_ORG_SETTINGS.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort, spawnTs, type ManagedProcess } from "./processes";
 import { seedOrganization, STRICT_ORG_SETTINGS, type SimOrganization } from "./zoho-books";
 import { books, invoiceBody } from "./zoho-books/test-http";
 import {
@@ -106,5 +107,37 @@ describe("zoho-server --rules", () => {
     const created = await books("POST", "/invoices", { org, body: invoiceBody(org, { line_items: lines }) });
     expect(created.status).toBe(201);
     expect((await books("POST", `/invoices/${invoiceId(created)}/status/void`, { org })).status).toBe(200);
+  });
+});
+
+describe("npm run zoho-server -- --rules (the script itself)", () => {
+  const children: ManagedProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(children.map((c) => c.stop({ graceMs: 5_000 })));
+  });
+  const start = async (args: string[]) => {
+    const child = spawnTs("scripts/zoho-server.ts", {
+      name: "zoho-server",
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      args: ["--port", String(await freePort()), ...args],
+      forwardShopify: false,
+    });
+    children.push(child);
+    return child;
+  };
+
+  it("starts with the rules it names and says so; refuses an unknown rule", { timeout: 60_000 }, async () => {
+    const server = await start(["--rules", "items-required,per-invoice-rounding"]);
+    const line = await server.waitForLine((l) => l.trimStart().startsWith("rules:"), {
+      timeoutMs: 30_000,
+      what: "the server's rules line",
+    });
+    expect(line).toContain("items-required — every invoice line needs an item_id");
+    expect(line).toContain("per-invoice-rounding — tax is rounded once per invoice");
+    expect(line).not.toContain("negative-refused");
+
+    const refused = await start(["--rules", "lenient"]);
+    expect((await refused.exited).code).not.toBe(0);
+    expect(refused.output()).toMatch(/unknown rule lenient/);
   });
 });
