@@ -229,7 +229,7 @@ export async function prepareInvoice(
   const taxMappings = await chosenTaxMappings(ctx);
   // Product lines link to Zoho items by SKU, then exact name (one cached index per organization).
   const items = await getItemIndex(zoho, ctx);
-  const store = await getStoreSettings(shop);
+  const store = await getStoreSettings(shop, { shopName: shopInfo.name });
   const currency = await resolveInvoiceCurrency(zoho, order, {
     invoiceIn: store.invoiceIn,
     baseCurrency: settings.currencyCode,
