@@ -223,6 +223,64 @@ describe("npm run preview", { timeout: 60_000 }, () => {
     );
   });
 
+  it("--tax-mappings: a combined rate two Zoho taxes fit equally well takes the merchant's choice", async () => {
+    // GST 5 % + BC PST 7 % = 12 %, and two plain 12 % taxes whose names tell nothing: a sync would wait.
+    const fx = fixture("ca-bc-gst-pst.json");
+    const order = writeJson("ca.json", fx.order);
+    const taxes = writeJson("twelve.json", {
+      taxes: [
+        { tax_id: "901", tax_name: "Sales tax 12 A", tax_percentage: 12 },
+        { tax_id: "902", tax_name: "Sales tax 12 B", tax_percentage: 12 },
+        { tax_id: "905", tax_name: "GST", tax_percentage: 5 }, // the shipping's
+      ],
+    });
+    const waiting = await preview(["--order", order, "--taxes", taxes]);
+    expectFailure(waiting, 'Several Zoho taxes fit the Shopify taxes "GST + BC PST" (12%)');
+    expect(waiting.stderr).toContain('--tax-mappings MAPPINGS.json with {"GST + BC PST": "901"}');
+
+    const taxIds = (run: Run) =>
+      (JSON.parse(run.stdout) as { invoice: { line_items: Array<{ tax_id?: string }> } }).invoice.line_items.map(
+        (l) => l.tax_id,
+      );
+    // The mapping's own shape, and the rows Settings › Taxes stores (a row still waiting is skipped).
+    const chosen = await preview([
+      "--order",
+      order,
+      "--taxes",
+      taxes,
+      "--tax-mappings",
+      writeJson("m.json", { "GST + BC PST": "902" }),
+    ]);
+    expect(chosen.code, chosen.stderr).toBe(0);
+    expect(new Set(taxIds(chosen))).toEqual(new Set(["902", "905"]));
+    expect(chosen.stderr).toContain('→ Sales tax 12 B (tax_id 902): chosen in Settings for "GST + BC PST"');
+    const rows = writeJson("rows.json", [
+      { shopifyTaxes: "GST + BC PST", zohoTaxId: "901", candidates: ["901", "902"] },
+      { shopifyTaxes: "GST + QST", zohoTaxId: null, candidates: [] },
+    ]);
+    const fromRows = await preview(["--order", order, "--taxes", taxes, "--tax-mappings", rows]);
+    expect(fromRows.code, fromRows.stderr).toBe(0);
+    expect(new Set(taxIds(fromRows))).toEqual(new Set(["901", "905"]));
+    // Without the option nothing else changes: an unambiguous order maps as before.
+    expect(JSON.parse(chosen.stdout).expected_total).toBe(fx.expect.total);
+
+    expectFailure(
+      await preview([
+        "--order",
+        order,
+        "--taxes",
+        taxes,
+        "--tax-mappings",
+        writeJson("bad.json", { "GST + BC PST": "999" }),
+      ]),
+      'maps "GST + BC PST" to tax_id 999, which the taxes file does not have',
+    );
+    expectFailure(
+      await preview(["--order", order, "--taxes", taxes, "--tax-mappings", writeJson("odd.json", [1, 2])]),
+      "the tax mappings file is neither",
+    );
+  });
+
   it("exits 2 with one line and an empty stdout when no Zoho tax has the rate", async () => {
     const fx = fixture("error-unknown-tax-rate.json");
     const run = await preview([

@@ -2,6 +2,7 @@
 //
 //   npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision N]
 //     [--items ITEMS.json] [--discount-style negative|lines] [--invoice-currency shop|customer [--exchange-rate R]]
+//     [--tax-mappings MAPPINGS.json]
 //
 // ORDER.json: the `order` object the PaidOrder query returns (app/shopify/paid-order.ts), or the whole
 //   `{"data":{"order":…}}` response (a fixture's `{"order":…}` works too).
@@ -15,6 +16,11 @@
 //   every amount from presentmentMoney, in the currency the customer paid, with `exchange_rate` to the
 //   shop currency: --exchange-rate R (shop units per customer unit), else the rate the order's two totals
 //   imply. --precision defaults to that currency's minor units.
+// MAPPINGS.json (optional): the merchant's choices of Settings › Taxes for Shopify taxes that fit several
+//   Zoho taxes equally well (a combined rate): `{"GST + PST": "460000000010255"}` (Shopify tax titles joined
+//   with " + " → Zoho tax_id), or the stored rows `[{"shopifyTaxes": "GST + PST", "zohoTaxId": "…"}]`.
+//   Each tax_id must be in TAXES.json. Without it such an order exits 2 naming the candidates, as a sync
+//   waits for the merchant's choice.
 // stdout: exactly one JSON document {"invoice", "expected_total", "currency_code"}; the invoice is the
 //   POST /invoices body with customer_id "PREVIEW". stderr: the tax chosen for each line and why.
 // Exit 0; any problem with the input or the mapping → nothing on stdout, one line on stderr, exit 2.
@@ -37,10 +43,10 @@ import {
 import { itemIndexFrom } from "~/zoho/item-index";
 import { currencyDecimals } from "~/sync/money";
 import { buildTaxTable } from "~/sync/tax-match";
-import type { ZohoTax, ZohoTaxGroup } from "~/zoho/types";
+import type { ZohoTax, ZohoTaxGroup, ZohoTaxTableEntry } from "~/zoho/types";
 
 const USAGE =
-  "usage: npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision 0-3] [--items ITEMS.json] [--discount-style negative|lines] [--print-order-note] [--invoice-currency shop|customer [--exchange-rate R]]";
+  "usage: npm run --silent preview -- --order ORDER.json --taxes TAXES.json [--timezone Area/City] [--precision 0-3] [--items ITEMS.json] [--discount-style negative|lines] [--print-order-note] [--invoice-currency shop|customer [--exchange-rate R]] [--tax-mappings MAPPINGS.json]";
 
 /** A problem to report in one line with exit code 2. */
 class InputError extends Error {}
@@ -156,6 +162,31 @@ function parseItems(json: unknown) {
   );
 }
 
+const mappingRowsSchema = z.array(z.object({ shopifyTaxes: z.string().min(1), zohoTaxId: id.nullable() }));
+const mappingObjectSchema = z.record(z.string().min(1), id);
+
+/** Shopify taxes → Zoho tax_id, from the object or Settings' rows (a row without a choice is skipped). */
+function parseTaxMappings(json: unknown, taxes: readonly ZohoTaxTableEntry[]): Record<string, string> {
+  const rows = mappingRowsSchema.safeParse(json);
+  const object = mappingObjectSchema.safeParse(json);
+  let mappings: Record<string, string>;
+  if (rows.success)
+    mappings = Object.fromEntries(
+      rows.data.flatMap((r) => (r.zohoTaxId ? [[r.shopifyTaxes.trim(), r.zohoTaxId]] : [])),
+    );
+  else if (object.success) mappings = Object.fromEntries(Object.entries(object.data).map(([k, v]) => [k.trim(), v]));
+  else
+    throw new InputError(
+      'the tax mappings file is neither {"Shopify taxes": "zoho tax_id"} nor [{"shopifyTaxes", "zohoTaxId"}]',
+    );
+  for (const [key, taxId] of Object.entries(mappings))
+    if (!taxes.some((t) => t.tax_id === taxId))
+      throw new InputError(
+        `the tax mappings file maps "${key}" to tax_id ${taxId}, which the taxes file does not have`,
+      );
+  return mappings;
+}
+
 function main(argv: string[]): number {
   let values: {
     order?: string;
@@ -167,6 +198,7 @@ function main(argv: string[]): number {
     "print-order-note"?: boolean;
     "invoice-currency"?: string;
     "exchange-rate"?: string;
+    "tax-mappings"?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -181,6 +213,7 @@ function main(argv: string[]): number {
         "print-order-note": { type: "boolean" },
         "invoice-currency": { type: "string" },
         "exchange-rate": { type: "string" },
+        "tax-mappings": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -204,6 +237,10 @@ function main(argv: string[]): number {
   if (style !== undefined && style !== "negative" && style !== "lines")
     throw new InputError(`--discount-style must be "negative" or "lines" (got "${style}")`);
   const items = values.items === undefined ? undefined : parseItems(readJson(values.items, "items"));
+  const taxMappings =
+    values["tax-mappings"] === undefined
+      ? undefined
+      : parseTaxMappings(readJson(values["tax-mappings"], "tax mappings"), taxes);
 
   const mapped = mapOrderToInvoice(order, taxes, {
     pricePrecision,
@@ -213,6 +250,7 @@ function main(argv: string[]): number {
     ...(items ? { itemIdsBySku: items.bySku, itemIdsByName: items.byName } : {}),
     ...(style ? { discountStyle: style } : {}),
     ...(values["print-order-note"] ? { printOrderNote: true } : {}),
+    ...(taxMappings ? { taxMappings } : {}),
   });
 
   const output = {
@@ -256,6 +294,14 @@ function invoiceCurrencyOption(
   return { bag: "presentment", currencyCode: code, exchangeRate: chosen.rate };
 }
 
+/** What the preview takes in place of Settings › Taxes for an ambiguous combined rate. */
+function previewHint(err: Error): string {
+  if (!(err instanceof MappingError) || err.code !== "ambiguous_tax") return "";
+  const key = String(err.details?.shopifyTaxes ?? "");
+  const first = String(err.details?.candidates ?? "").split(",")[0] ?? "";
+  return ` (preview: --tax-mappings MAPPINGS.json with {"${key}": "${first}"} or another candidate's tax_id)`;
+}
+
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, " ").trim();
 }
@@ -264,7 +310,7 @@ try {
   process.exitCode = main(process.argv.slice(2));
 } catch (err) {
   if (err instanceof MappingError || err instanceof InputError || err instanceof RangeError) {
-    process.stderr.write(`preview: ${oneLine(err.message)}\n`);
+    process.stderr.write(`preview: ${oneLine(err.message)}${previewHint(err)}\n`);
     process.exitCode = 2;
   } else {
     process.stderr.write(

@@ -1,5 +1,6 @@
 // `npm run zoho-server -- [--port 8790] [--quirks all|lag,expiry,drop,http200,429,1070,invoice-rounding,put-429,unique-field]
-//   [--organizations eu,us] [--strict] [--second-currency USD]`
+//   [--organizations eu,us] [--rules items-required,negative-refused,per-invoice-rounding,sku-filter-ignored,
+//   draft-void-refused | --strict] [--second-currency USD]`
 //
 // A standalone Zoho-compatible server — the Zoho Accounts and Zoho Books simulators of test/harness over
 // plain HTTP — for `npm run demo -- --zoho-url http://127.0.0.1:8790` (design §8, ADR 012). It accepts
@@ -18,9 +19,17 @@
 //
 // The quirks themselves live in test/harness/zoho-server-quirks.ts.
 //
-// --strict serves organizations with the strictest rules a real Zoho may have (STRICT_ORG_SETTINGS of the
-// Books simulator, docs/zoho-simulator.md): every line needs an `item_id`, negative line rates are
-// refused (e-invoicing), tax is rounded per invoice, and GET /items ignores a `sku` filter.
+// --rules serves organizations with some of the rules a real Zoho may have (the Books simulator's
+// per-organization switches, docs/zoho-simulator.md §2, ADR 018), each on its own:
+//
+//   items-required        every invoice line needs an `item_id`
+//   negative-refused      negative line rates are refused (e-invoicing); a discount goes in the line's `discount`
+//   per-invoice-rounding  tax is rounded once per invoice, not per line
+//   sku-filter-ignored    GET /items ignores a `sku` filter
+//   draft-void-refused    a draft invoice cannot be voided until it is marked sent
+//
+// --strict is all of them (STRICT_ORG_SETTINGS): the strictest organization a real Zoho may serve.
+// The rules live in test/harness/zoho-server-rules.ts.
 //
 // --second-currency CODE enables CODE in every organization besides its base currency, without an exchange
 // rate of its own (the app then uses the rate an order implies): the demo sends one order paid in it (ADR 020).
@@ -36,6 +45,7 @@ const { values } = parseArgs({
     host: { type: "string", default: "127.0.0.1" },
     quirks: { type: "string", default: "" },
     organizations: { type: "string", default: "eu,us" },
+    rules: { type: "string", default: "" },
     strict: { type: "boolean", default: false },
     "second-currency": { type: "string", default: "" },
   },
@@ -62,14 +72,18 @@ const { zohoAccounts } = await import("~test/harness/zoho-accounts");
 const { seedOrganization, STRICT_ORG_SETTINGS, zohoBooks } = await import("~test/harness/zoho-books");
 const { startSimServer } = await import("~test/harness/sim-server");
 const { applyZohoServerQuirks, parseZohoServerQuirks } = await import("~test/harness/zoho-server-quirks");
+const { parseZohoServerRules, ZOHO_SERVER_RULES, zohoServerRuleSettings } =
+  await import("~test/harness/zoho-server-rules");
 const quirks = parseZohoServerQuirks(values.quirks);
+const rules = parseZohoServerRules(values.strict ? "all" : values.rules);
+const ruleSettings = { ...zohoServerRuleSettings(rules), ...(values.strict ? STRICT_ORG_SETTINGS : {}) };
 
 const NAMES: Record<string, string> = { eu: "Bottega Srl", us: "Acme Goods Inc.", ca: "Maple Supplies Ltd." };
 for (const preset of presets) {
   seedOrganization({
     preset: preset as "eu" | "us" | "ca",
     name: NAMES[preset]!,
-    ...(values.strict ? { settings: STRICT_ORG_SETTINGS } : {}),
+    settings: ruleSettings,
   });
 }
 const second = values["second-currency"].trim().toUpperCase();
@@ -90,9 +104,9 @@ console.log(
 console.log(
   `  organizations: ${[...zohoBooks.organizations.values()].map((o) => `${o.organization.name} (${o.organization.currency_code}, id ${o.organization.organization_id})`).join(", ")}`,
 );
-if (values.strict)
+if (rules.size > 0)
   console.log(
-    "  strict: items required on every line, negative line rates refused, tax rounded per invoice, no SKU filter on GET /items",
+    `  rules${values.strict ? " (strict)" : ""}: ${[...rules].map((r) => `${r} — ${ZOHO_SERVER_RULES[r].about}`).join("; ")}`,
   );
 if (second) console.log(`  second currency: ${second} enabled in every organization (no exchange rate of its own)`);
 console.log(`  quirks: ${[...quirks].join(", ") || "none"}; any OAuth client id/secret/redirect URI is accepted`);

@@ -34,12 +34,14 @@ export async function fetchPaidOrder(graphql: AdminGraphql, orderId: string): Pr
 export interface ShopInfo {
   ianaTimezone: string;
   currencyCode: string;
+  /** The store's name ("EU Store"): the default of its invoice reference prefix (ADR 020). */
+  name: string;
 }
 
 const shopInfoCache = new Map<string, { value: ShopInfo; at: number }>();
 const SHOP_INFO_TTL_MS = 60 * 60_000;
 
-/** Timezone and currency of the shop, fetched once per shop per hour (design §6: invoice date). */
+/** Timezone, currency and name of the shop, fetched once per shop per hour (design §6: invoice date). */
 export async function fetchShopInfo(shop: string, graphql: AdminGraphql, now = Date.now()): Promise<ShopInfo> {
   const cached = shopInfoCache.get(shop);
   if (cached && now - cached.at < SHOP_INFO_TTL_MS) return cached.value;
@@ -47,7 +49,7 @@ export async function fetchShopInfo(shop: string, graphql: AdminGraphql, now = D
   const body = await response.json();
   const info = body.data?.shop;
   if (!info) throw new ShopifyOrderNotFoundError(`Shop ${shop} did not answer the ShopInfo query`);
-  const value = { ianaTimezone: info.ianaTimezone, currencyCode: info.currencyCode };
+  const value = { ianaTimezone: info.ianaTimezone, currencyCode: info.currencyCode, name: info.name };
   shopInfoCache.set(shop, { value, at: now });
   return value;
 }

@@ -252,6 +252,7 @@ export const SHOP_INFO_QUERY = `#graphql
     shop {
       ianaTimezone
       currencyCode
+      name
     }
   }
 ` as const;

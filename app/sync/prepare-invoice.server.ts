@@ -96,11 +96,12 @@ export async function prepareInvoice(
 ): Promise<Prepared> {
   const settings = await loadShopSettings(shop);
   const order = await fetchPaidOrder(graphql, orderId);
-  const { ianaTimezone: timezone } = await fetchShopInfo(shop, graphql);
+  const { ianaTimezone: timezone, name: shopName } = await fetchShopInfo(shop, graphql);
   await opts.onOrder?.(order, timezone);
   const ctx = { shop, organizationId: settings.organizationId };
   const { taxes, taxMappings, items, store, currency } = await loadZohoTables(zoho, ctx, order, settings, {
     timezone,
+    shopName,
     refresh: opts.refreshTaxes,
   });
   const mapped = await mapWithTaxChoices(ctx, () =>
@@ -151,12 +152,12 @@ async function loadZohoTables(
   ctx: TaxMappingContext,
   order: PaidOrder,
   settings: ShopSettings,
-  { timezone, refresh }: { timezone: string; refresh?: boolean },
+  { timezone, shopName, refresh }: { timezone: string; shopName?: string; refresh?: boolean },
 ) {
   const taxes = await getTaxTable(zoho, ctx, { refresh });
   const taxMappings = await chosenTaxMappings(ctx);
   const items = await getItemIndex(zoho, ctx);
-  const store = await getStoreSettings(ctx.shop);
+  const store = await getStoreSettings(ctx.shop, { shopName });
   const currency = await resolveInvoiceCurrency(zoho, order, {
     invoiceIn: store.invoiceIn,
     baseCurrency: settings.currencyCode,

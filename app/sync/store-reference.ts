@@ -11,8 +11,9 @@ export function cleanPrefix(value: string): string {
 }
 
 /**
- * The default prefix from the shop's permanent name: "eu-store.myshopify.com" → "EU-STORE". Handles are
- * unique, so two stores' defaults never collide (hence no shortening beyond Shopify's own length).
+ * The prefix from the shop's permanent handle: "eu-store.myshopify.com" → "EU-STORE". Handles are
+ * unique, so two stores' handle prefixes never collide: the fallback when the name gives none, or
+ * gives the same prefix as another store's of the organization.
  */
 export function defaultReferencePrefix(shopDomain: string): string {
   const handle = shopDomain.replace(/\.myshopify\.com$/i, "");
@@ -24,14 +25,50 @@ export function defaultReferencePrefix(shopDomain: string): string {
   );
 }
 
+/** Longest prefix taken from a shop's name: a reference is read by people ("EU-#1001"). */
+export const NAME_PREFIX_MAX = 10;
+
+/** Words that say nothing about which store it is ("EU Store" → "EU"). */
+const GENERIC_WORDS = new Set(["store", "shop", "online", "official", "the", "and", "of", "shopify", "webshop"]);
+
+/**
+ * The default prefix from the shop's name (Shopify `shop { name }`): its one telling word ("EU Store" →
+ * "EU", "Bottega" → "BOTTEGA"), or the initials of several ("North America Outlet" → "NAO"); upper-case
+ * A–Z and 0–9 only (accents dropped), at most NAME_PREFIX_MAX characters. When every word is generic
+ * ("The Shop" → "TS") they are used anyway; a name without a letter or digit gives the handle's prefix.
+ */
+export function prefixFromShopName(name: string | null | undefined, shopDomain: string): string {
+  const words = (name ?? "")
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  const telling = words.filter((w) => !GENERIC_WORDS.has(w.toLowerCase()));
+  const kept = telling.length > 0 ? telling : words;
+  const prefix = (kept.length === 1 ? kept[0]! : kept.map((w) => w[0]).join("")).toUpperCase();
+  return prefix.slice(0, NAME_PREFIX_MAX) || defaultReferencePrefix(shopDomain);
+}
+
 /**
  * The prefix a store's invoices use: the merchant's (an empty one is allowed: "no prefix"); when none
  * was set, none while the store is alone in its organization (references stay "#1001" as before) and
- * the shop-name default once another store shares it.
+ * the default from the shop's name (its handle when the name is unknown) once another store shares it.
  */
-export function effectivePrefix(setting: string | null, shopDomain: string, sharesOrganization: boolean): string {
+export function effectivePrefix(
+  setting: string | null,
+  shopDomain: string,
+  sharesOrganization: boolean,
+  shopName?: string | null,
+  /** The prefixes the other stores of the organization set themselves. */
+  takenPrefixes: readonly string[] = [],
+): string {
   if (setting !== null) return cleanPrefix(setting);
-  return sharesOrganization ? defaultReferencePrefix(shopDomain) : "";
+  if (!sharesOrganization) return "";
+  const handle = defaultReferencePrefix(shopDomain);
+  if (!shopName) return handle;
+  const fromName = prefixFromShopName(shopName, shopDomain);
+  // Another store's prefix already: the handle, which is unique, keeps the two stores' references apart.
+  return takenPrefixes.some((p) => p.toUpperCase() === fromName) ? handle : fromName;
 }
 
 /** "#1001" with prefix "EU" → "EU-#1001"; no prefix → "#1001". */

@@ -1,6 +1,7 @@
 // A store's own settings in a shared Zoho organization (issue 14, ADR 020): "Invoice in" and the
 // invoice reference prefix. Columns of ZohoConnection (migration …_currencies_and_stores).
 import { prisma } from "~/db.server";
+import { adminGraphqlFor, fetchShopInfo } from "~/shopify/orders.server";
 import { INVOICE_IN_DEFAULT, isInvoiceIn, type InvoiceIn } from "~/sync/invoice-currency";
 import { cleanPrefix, effectivePrefix } from "~/sync/store-reference";
 import { ZohoNotConnectedError } from "~/zoho/connection.server";
@@ -18,7 +19,12 @@ export interface StoreSettings {
   salespersonName: string | null;
 }
 
-export async function getStoreSettings(shop: string): Promise<StoreSettings> {
+/**
+ * `shopName`: Shopify's `shop { name }`, which the automatic prefix is made from once the organization
+ * is shared (ADR 020); when not given it is read from the shop-info cache (an Admin API call at most
+ * once an hour), and the handle is used when Shopify does not answer.
+ */
+export async function getStoreSettings(shop: string, opts: { shopName?: string } = {}): Promise<StoreSettings> {
   const conn = await prisma.zohoConnection.findUnique({
     where: { shop },
     select: {
@@ -29,20 +35,33 @@ export async function getStoreSettings(shop: string): Promise<StoreSettings> {
       salespersonName: true,
     },
   });
-  const otherStores = conn?.organizationId
-    ? await prisma.zohoConnection.count({
+  const others = conn?.organizationId
+    ? await prisma.zohoConnection.findMany({
         where: { organizationId: conn.organizationId, shop: { not: shop }, status: { not: "disconnected" } },
+        select: { referencePrefix: true },
       })
-    : 0;
+    : [];
   const setting = conn?.referencePrefix ?? null;
+  const automatic = setting === null && others.length > 0;
+  const shopName = automatic ? (opts.shopName ?? (await shopNameOf(shop))) : null;
+  const taken = others.flatMap((o) => (o.referencePrefix ? [o.referencePrefix] : []));
   return {
     invoiceIn: isInvoiceIn(conn?.invoiceIn) ? conn.invoiceIn : INVOICE_IN_DEFAULT,
     referencePrefixSetting: setting,
-    referencePrefix: effectivePrefix(setting, shop, otherStores > 0),
-    otherStores,
+    referencePrefix: effectivePrefix(setting, shop, others.length > 0, shopName, taken),
+    otherStores: others.length,
     locationId: conn?.zohoLocationId ?? null,
     salespersonName: conn?.salespersonName ?? null,
   };
+}
+
+/** The shop's name from the shop-info cache; null when Shopify does not answer (the handle is used then). */
+async function shopNameOf(shop: string): Promise<string | null> {
+  try {
+    return (await fetchShopInfo(shop, await adminGraphqlFor(shop))).name || null;
+  } catch {
+    return null;
+  }
 }
 
 /** The invoice fields that say which store an invoice is from (location, salesperson), when set. */

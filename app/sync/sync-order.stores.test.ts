@@ -72,20 +72,27 @@ describe("two stores, one organization", () => {
     expect(invoicesOf(a.org)).toHaveLength(2);
   });
 
-  it("automatic prefix: none while a store is alone; the shop's handle once a second store shares the organization", async () => {
-    const a = await connectedShop({ label: "solo" });
+  it("automatic prefix: none while a store is alone; from the shop's name once a second store shares the organization", async () => {
+    const a = await connectedShop({ label: "solo", shopName: "EU Store" });
     await syncOrder({ shop: a.shop, orderId: a.addOrder(italianOrder()) });
     expect(invoicesOf(a.org).map((i) => i.reference_number)).toEqual(["#1001"]);
 
-    const b = await connectedShop({ label: "second", organization: a.org });
+    const b = await connectedShop({ label: "second", organization: a.org, shopName: "Boutique Genève" });
     await syncOrder({ shop: a.shop, orderId: a.addOrder(italianOrder({ name: "#1002", id: "5002" })) });
     await syncOrder({ shop: b.shop, orderId: b.addOrder(otherOrder()) });
-    const handle = (shop: string) => shop.replace(/\.myshopify\.com$/, "").toUpperCase();
     expect(
       invoicesOf(a.org)
         .map((i) => i.reference_number)
         .sort(),
-    ).toEqual(["#1001", `${handle(a.shop)}-#1002`, `${handle(b.shop)}-#1001`].sort());
+    ).toEqual(["#1001", "EU-#1002", "BG-#1001"].sort());
+  });
+
+  it("automatic prefix: a name whose prefix another store set already falls back to the unique handle", async () => {
+    const a = await connectedShop({ label: "first", connection: { referencePrefix: "EU" } });
+    const b = await connectedShop({ label: "second", organization: a.org, shopName: "EU Store" });
+    await syncOrder({ shop: b.shop, orderId: b.addOrder(otherOrder()) });
+    const handle = b.shop.replace(/\.myshopify\.com$/, "").toUpperCase();
+    expect(invoicesOf(a.org).map((i) => i.reference_number)).toEqual([`${handle}-#1001`]);
   });
 
   it("each store's invoices carry its own Zoho location and salesperson; a location-less store is refused by an organization with several", async () => {

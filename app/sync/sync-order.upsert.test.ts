@@ -3,7 +3,7 @@
 // shop/orderId with `X-Upsert: true` — Zoho itself refuses a second invoice, whatever fails around it.
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { defaultReferencePrefix, referenceFor } from "~/sync/store-reference";
+import { prefixFromShopName, referenceFor } from "~/sync/store-reference";
 import { syncOrder } from "~/sync/sync-order.server";
 import { buildOrder } from "~test/factories/order";
 import { italianOrder } from "~test/factories/italian-order";
@@ -113,12 +113,14 @@ describe("create keyed on the unique invoice field", () => {
 
     const keys = invoicesOf(a.org).map(keyOf).sort();
     expect(keys).toEqual([`${a.shop}/5001`, `${b.shop}/9001`].sort());
-    // Each store's reference carries its own prefix (ADR 020): "STORE-A-…-#1001", "STORE-B-…-#1001".
+    // Each store's reference carries its own prefix (ADR 020), from the store's name — the simulator's
+    // default name is the handle, "store-a-…" → "A…", "store-b-…" → "B…".
+    const handleOf = (shop: string) => shop.replace(/\.myshopify\.com$/, "");
     expect(
       invoicesOf(a.org)
         .map((i) => i.reference_number)
         .sort(),
-    ).toEqual([a.shop, b.shop].map((s) => referenceFor(defaultReferencePrefix(s), "#1001")).sort());
+    ).toEqual([a.shop, b.shop].map((s) => referenceFor(prefixFromShopName(handleOf(s), s), "#1001")).sort());
   });
 
   it("a Zoho without the upsert: the key is turned off with a note in Activity, the order is created once by POST", async () => {

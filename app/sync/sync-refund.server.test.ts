@@ -11,7 +11,7 @@ import { syncOrder } from "~/sync/sync-order.server";
 import { syncRefund } from "~/sync/sync-refund.server";
 import { buildRefundPayload, type RefundSpec } from "~test/factories/refund";
 import { connectedShop } from "~test/harness/connected-shop";
-import { zohoBooks, type SimOrganization } from "~test/harness/zoho-books";
+import { zohoBooks, type SimOrganization, type SimOrgSettings } from "~test/harness/zoho-books";
 import { simpleOrder } from "~test/helpers/sync-queue";
 
 const vat22 = [{ title: "IVA", rate: "0.22" }];
@@ -26,8 +26,8 @@ const oneCup = (orderId: string, over: RefundSpec = {}): RefundSpec => ({
   ...over,
 });
 
-async function invoicedOrder() {
-  const s = await connectedShop({ preset: "eu" });
+async function invoicedOrder(settings: Partial<SimOrgSettings> = {}) {
+  const s = await connectedShop({ preset: "eu", settings });
   const order = simpleOrder();
   const orderId = s.addOrder(order);
   const synced = await syncOrder({ shop: s.shop, orderId });
@@ -109,6 +109,26 @@ describe("a refund becomes one credit note", () => {
       ["Espresso cups", 19.9],
       ["Restocking fee", -2],
     ]);
+  });
+
+  it("where Zoho requires items (zoho-server --rules items-required): the fee line is linked to a service item", async () => {
+    const { shop, org, orderId } = await invoicedOrder({ itemRequired: true });
+    const { refundId } = await receive(
+      shop,
+      oneCup(orderId, { adjustments: [{ kind: "refund_discrepancy", reason: "RESTOCK", amount: "2.00" }] }),
+    );
+    expect(await syncRefund({ shop, refundId })).toMatchObject({ kind: "created" });
+    const [note] = creditNotes(org);
+    const items = [...org.items.values()];
+    const itemName = (id: string | undefined) => items.find((i) => i.item_id === id)?.name;
+    expect(note!.line_items.map((l) => [l.name, itemName(l.item_id)])).toEqual([
+      ["Espresso cups", "Espresso cups"],
+      ["Restocking fee", "Refund adjustment"],
+    ]);
+    // The order's invoice needed no service item: the credit note's refusal taught the rule, told once.
+    expect(creditNotes(org)).toHaveLength(1);
+    expect((await kinds(shop)).filter((k) => k === "zoho_rules_changed")).toHaveLength(1);
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({ itemsRequired: true });
   });
 });
 

@@ -19,7 +19,8 @@ import { env } from "~/env.server";
 import { logger as rootLogger } from "~/logger.server";
 import { pickRecoveredCreditNote } from "~/sync/credit-note-recovery";
 import { ClaimLostError, CreditNoteNotListedYetError, AwaitingInvoiceError } from "~/sync/errors";
-import type { SyncEventInput } from "~/sync/events.server";
+import { recordSyncEvent, type SyncEventInput } from "~/sync/events.server";
+import { markItemsRequired } from "~/sync/books-settings.server";
 import { mapRefundToCreditNote, type MappedCreditNote } from "~/sync/mapping/credit-note";
 import type { RefundSnapshot } from "~/sync/mapping/refund";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
@@ -31,8 +32,9 @@ import {
   type RefundClaimDecision,
 } from "~/sync/refund-sync.server";
 import { invoiceIdToSettle, invoiceMoney, invoiceToSettle } from "~/sync/invoice-to-settle.server";
+import { linkCreditNoteItems } from "~/sync/invoice-items.server";
 import { parsePaymentAccounts, paymentRouteFor } from "~/sync/payment-settings";
-import { loadShopSettings } from "~/sync/prepare-invoice.server";
+import { loadShopSettings, type ShopSettings } from "~/sync/prepare-invoice.server";
 import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { getZohoClient } from "~/zoho/connection.server";
@@ -45,6 +47,7 @@ import {
   type ZohoCreditNote,
 } from "~/zoho/credit-notes.server";
 import { ZohoError, ZohoTransientError } from "~/zoho/errors";
+import { isItemRequiredRefusal } from "~/zoho/items.server";
 import { getTaxTable } from "~/zoho/taxes.server";
 import type { ZohoInvoice } from "~/zoho/types";
 
@@ -128,6 +131,39 @@ interface Attempt {
   currency: string;
 }
 
+/**
+ * POST /creditnotes; when Zoho refuses a line without an item and the app had not learned that yet
+ * (the orders so far needed no service item), the organization is marked item-required — told once in
+ * Activity, as the invoice sync does (ADR 018) — and the credit note is sent again with every line linked.
+ * A 400 created nothing, so the second POST is still the one create.
+ */
+async function createLinkingItemsOnRefusal(
+  a: Attempt,
+  zoho: ZohoClient,
+  settings: ShopSettings,
+  mapped: MappedCreditNote,
+  invoiceId: string,
+): Promise<{ note: ZohoCreditNote; mapped: MappedCreditNote }> {
+  try {
+    return { note: await createCreditNote(zoho, mapped.payload, invoiceId), mapped };
+  } catch (err) {
+    if (settings.itemsRequired || !isItemRequiredRefusal(err, mapped.payload.line_items)) throw err;
+    a.log.info("zoho requires an item on every credit note line; linking every line to an item");
+    if (await markItemsRequired(a.shop))
+      await recordSyncEvent(a.shop, {
+        orderId: a.refund.orderId,
+        kind: "zoho_rules_changed",
+        message: `Zoho Books requires an item on every line (${err instanceof Error ? err.message : String(err)}). From now on every line — shipping, discounts, tips and refund fees too — is linked to a Zoho item.`,
+      });
+    const linked = await linkCreditNoteItems(zoho, { shop: a.shop, organizationId: settings.organizationId }, mapped, {
+      create: settings.createMissingItems,
+      required: true,
+      log: a.log,
+    });
+    return { note: await createCreditNote(zoho, linked.payload, invoiceId), mapped: linked };
+  }
+}
+
 /** Creates the credit note of one refund, exactly once. */
 export async function syncRefund(
   input: { shop: string; refundId: string; mode?: RefundMode },
@@ -196,21 +232,29 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
     how = "finished";
   } else {
     const taxes = await getTaxTable(zoho, { shop: a.shop, organizationId: settings.organizationId });
-    mapped = mapRefundToCreditNote(a.refund, {
-      orderName: invoice.reference_number || order.orderName || `#${a.refund.orderId}`,
-      invoice: {
-        customerId: invoice.customer_id,
-        date: invoice.date,
-        isInclusiveTax: invoice.is_inclusive_tax,
-        itemIdsByName: Object.fromEntries(invoice.line_items.filter((l) => l.item_id).map((l) => [l.name, l.item_id!])),
-        currencyCode: money.currencyCode,
-        ...(money.currencyId ? { currencyId: money.currencyId } : {}),
-        ...(money.exchangeRate ? { exchangeRate: money.exchangeRate } : {}),
-      },
-      taxes,
-      pricePrecision: money.pricePrecision,
-      baseCurrency: money.baseCurrency,
-    });
+    mapped = await linkCreditNoteItems(
+      zoho,
+      { shop: a.shop, organizationId: settings.organizationId },
+      mapRefundToCreditNote(a.refund, {
+        orderName: invoice.reference_number || order.orderName || `#${a.refund.orderId}`,
+        invoice: {
+          customerId: invoice.customer_id,
+          date: invoice.date,
+          isInclusiveTax: invoice.is_inclusive_tax,
+          itemIdsByName: Object.fromEntries(
+            invoice.line_items.filter((l) => l.item_id).map((l) => [l.name, l.item_id!]),
+          ),
+          currencyCode: money.currencyCode,
+          ...(money.currencyId ? { currencyId: money.currencyId } : {}),
+          ...(money.exchangeRate ? { exchangeRate: money.exchangeRate } : {}),
+        },
+        taxes,
+        pricePrecision: money.pricePrecision,
+        baseCurrency: money.baseCurrency,
+      }),
+      // An organization that requires items on invoice lines requires them on credit note lines (ADR 018).
+      { create: settings.createMissingItems, required: settings.itemsRequired, log: a.log },
+    );
     const found = plan.recovery ? await recoverCreditNote(a, zoho, mapped, plan.uncertainSince) : null;
     if (found) {
       note = found;
@@ -218,7 +262,7 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
     } else {
       await a.claim.confirm("creating the credit note");
       a.postSent = true;
-      note = await createCreditNote(zoho, mapped.payload, invoice.invoice_id);
+      ({ note, mapped } = await createLinkingItemsOnRefusal(a, zoho, settings, mapped, invoice.invoice_id));
       how = "created";
     }
     await a.deps.beforeCommit?.(note);

@@ -58,13 +58,16 @@ export async function connectedShop(
     organization?: SimOrganization;
     /** Extra ZohoConnection fields (e.g. the unique invoice field). */
     connection?: Partial<Prisma.ZohoConnectionUncheckedCreateInput>;
+    /** The store's name in Shopify (`shop { name }`; default its handle). */
+    shopName?: string;
   } = {},
 ): Promise<ConnectedShop> {
-  const { label, organization, connection = {}, ...orgInput } = opts;
+  const { label, organization, connection = {}, shopName, ...orgInput } = opts;
   const shop = uniqueShop(label);
   await installShop(shop);
   const org = organization ?? seedOrganization(orgInput);
   await storeConnection(shop, org, issueTokensFor({ dataCenter: "com" }), connection);
+  if (shopName) shopify.shops.set(shop, { ...shopify.shops.get(shop)!, name: shopName });
   return {
     shop,
     org,

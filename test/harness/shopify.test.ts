@@ -190,9 +190,11 @@ describe("Admin GraphQL simulator", () => {
     shopify.faults.push("throttled");
     const { admin } = await unauthenticated.admin(shop);
     await expect(admin.graphql("query ShopInfo { shop { ianaTimezone currencyCode } }")).rejects.toThrow(/Throttled/);
-    const ok = (await (await admin.graphql("query ShopInfo { shop { ianaTimezone currencyCode } }")).json()) as {
+    const ok = (await (await admin.graphql("query ShopInfo { shop { ianaTimezone currencyCode name } }")).json()) as {
       data: unknown;
     };
-    expect(ok.data).toEqual({ shop: { ianaTimezone: "UTC", currencyCode: "USD" } });
+    // A shop without settings: UTC, USD, and its handle as its name.
+    const handle = shop.replace(".myshopify.com", "");
+    expect(ok.data).toEqual({ shop: { ianaTimezone: "UTC", currencyCode: "USD", name: handle } });
   });
 });

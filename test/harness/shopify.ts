@@ -46,6 +46,8 @@ export interface SimShopInfo {
   currencyCode: string;
   /** `shop { email }` (failure alerts' default address); default `owner@<shop>`. */
   email?: string;
+  /** `shop { name }` (the default invoice reference prefix, ADR 020); default the shop's handle. */
+  name?: string;
 }
 
 export interface GraphqlCall {
@@ -196,8 +198,11 @@ export const shopifyOperations: Record<string, OperationResolver> = {
   PaidOrderIdsSince: (ctx) => shopifyOperations.PaidOrdersSince!(ctx),
 
   ShopInfo: ({ shop }) => {
-    const { ianaTimezone, currencyCode } = shopify.shops.get(shop) ?? { ianaTimezone: "UTC", currencyCode: "USD" };
-    return { shop: { ianaTimezone, currencyCode } };
+    const { ianaTimezone, currencyCode, name } = shopify.shops.get(shop) ?? {
+      ianaTimezone: "UTC",
+      currencyCode: "USD",
+    };
+    return { shop: { ianaTimezone, currencyCode, name: name ?? shop.replace(/\.myshopify\.com$/, "") } };
   },
 
   ShopContactEmail: ({ shop }) => ({ shop: { email: shopify.shops.get(shop)?.email ?? `owner@${shop}` } }),

@@ -193,7 +193,7 @@ describe("Shopify through the forwarder of a child process", () => {
     { timeout: 30_000 },
     async () => {
       const shop = "forwarded-shop.myshopify.com";
-      shopify.shops.set(shop, { ianaTimezone: "Europe/Rome", currencyCode: "EUR" });
+      shopify.shops.set(shop, { ianaTimezone: "Europe/Rome", currencyCode: "EUR", name: "Forwarded" });
       const { accessToken } = issueShopifyToken(shop);
       const result = await inChild(`
       const res = await fetch("https://${shop}/admin/api/2026-04/graphql.json", {
@@ -208,7 +208,7 @@ describe("Shopify through the forwarder of a child process", () => {
     `);
       expect(result.code, result.stderr).toBe(0);
       expect(result.lines[0]).toBe(
-        `200 ${JSON.stringify({ shop: { ianaTimezone: "Europe/Rome", currencyCode: "EUR" } })}`,
+        `200 ${JSON.stringify({ shop: { ianaTimezone: "Europe/Rome", currencyCode: "EUR", name: "Forwarded" } })}`,
       );
       expect(result.lines[1]).toBe("401");
       expect(result.lines[2]).toBe("blocked fetch failed");
