@@ -73,6 +73,7 @@ describe("/app dashboard", () => {
       waiting: 1,
       failed: 0,
       changed: 0,
+      refunded: 0,
       deleted: 0,
     });
     expect(mine.recent.map((e) => [e.kindLabel, e.orderName, e.message])).toEqual([

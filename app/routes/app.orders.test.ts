@@ -172,6 +172,7 @@ describe("/app/orders list", () => {
       waiting: 2,
       synced: 1,
       changed: 0,
+      refunded: 0,
       deleted: 0,
     });
     expect(data).toMatchObject({
