@@ -40,7 +40,7 @@ import { verdictFor } from "~/sync/verdict";
 import type { ZohoClient } from "~/zoho/client.server";
 import { dropInvoiceKeyField, getZohoClient } from "~/zoho/connection.server";
 import { forgetContactLinks, isRejectedCustomerError } from "~/zoho/contacts.server";
-import { ZohoError, ZohoNotFoundError, ZohoTransientError, ZohoValidationError } from "~/zoho/errors";
+import { isNegativeLineRefusal, ZohoError, ZohoNotFoundError, ZohoTransientError } from "~/zoho/errors";
 import {
   createDraftInvoice,
   findInvoicesByReference,
@@ -51,7 +51,7 @@ import {
 } from "~/zoho/invoices.server";
 import { isItemRequiredRefusal } from "~/zoho/items.server";
 import { isRejectedTaxError } from "~/zoho/taxes.server";
-import type { ZohoInvoice, ZohoInvoicePayload } from "~/zoho/types";
+import type { ZohoInvoice } from "~/zoho/types";
 
 export interface SyncDeps {
   log?: Logger;
@@ -436,12 +436,6 @@ function syncedEvents(
       : []),
     ...(mismatch ? [{ kind: "needs_attention" as const, message: record.lastErrorMessage ?? mismatch.message }] : []),
   ];
-}
-
-/** Zoho refused a payload with a negative line for it (e-invoicing organizations): not a tax or item problem. */
-function isNegativeLineRefusal(err: unknown, lines: ZohoInvoicePayload["line_items"]): boolean {
-  if (!(err instanceof ZohoValidationError) || !lines.some((l) => l.rate < 0)) return false;
-  return /negative|\brate\b/i.test(err.message) && !/tax|item_id/i.test(err.message);
 }
 
 /** Thrown inside prepare when the order is not to be invoiced (the row is already settled). */

@@ -132,6 +132,38 @@ describe("a refund becomes one credit note", () => {
   });
 });
 
+describe("an organization that refuses negative lines (zoho-server --rules negative-refused)", () => {
+  it("the refused restocking-fee line teaches the rule once; the fee comes off the cups' line, total to the cent", async () => {
+    const { shop, org, orderId } = await invoicedOrder({ negativeRatesRefused: true });
+    const { refundId, total } = await receive(
+      shop,
+      oneCup(orderId, { adjustments: [{ kind: "refund_discrepancy", reason: "RESTOCK", amount: "2.00" }] }),
+    );
+    expect(await syncRefund({ shop, refundId })).toMatchObject({ kind: "created" });
+    const notes = creditNotes(org);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.total).toBe(Number(total));
+    expect(notes[0]!.line_items.every((l) => l.rate >= 0)).toBe(true);
+    expect(notes[0]!.line_items[0]!.description).toMatch(/less restocking fee 2/);
+    expect((await kinds(shop)).filter((k) => k === "zoho_rules_changed")).toHaveLength(1);
+    expect(await prisma.zohoConnection.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      discountStyle: "lines",
+    });
+
+    // The next refund knows the rule: no refusal, no second Activity entry.
+    const second = await receive(
+      shop,
+      oneCup(orderId, {
+        refundId: "777",
+        adjustments: [{ kind: "refund_discrepancy", reason: "RESTOCK", amount: "1.00" }],
+      }),
+    );
+    expect(await syncRefund({ shop, refundId: second.refundId })).toMatchObject({ kind: "created" });
+    expect(creditNotes(org)).toHaveLength(2);
+    expect((await kinds(shop)).filter((k) => k === "zoho_rules_changed")).toHaveLength(1);
+  });
+});
+
 describe("faults: still exactly one credit note", () => {
   it("a duplicate refunds/create is one row and one credit note", async () => {
     const { shop, org, orderId } = await invoicedOrder();

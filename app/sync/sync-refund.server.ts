@@ -20,7 +20,7 @@ import { logger as rootLogger } from "~/logger.server";
 import { pickRecoveredCreditNote } from "~/sync/credit-note-recovery";
 import { ClaimLostError, CreditNoteNotListedYetError, AwaitingInvoiceError } from "~/sync/errors";
 import { recordSyncEvent, type SyncEventInput } from "~/sync/events.server";
-import { markItemsRequired } from "~/sync/books-settings.server";
+import { markItemsRequired, setDiscountStyle } from "~/sync/books-settings.server";
 import { mapRefundToCreditNote, type MappedCreditNote } from "~/sync/mapping/credit-note";
 import type { RefundSnapshot } from "~/sync/mapping/refund";
 import { currencyDecimals, Decimal, formatMoney, toZohoNumber } from "~/sync/money";
@@ -46,7 +46,7 @@ import {
   getCreditNote,
   type ZohoCreditNote,
 } from "~/zoho/credit-notes.server";
-import { ZohoError, ZohoTransientError } from "~/zoho/errors";
+import { isNegativeLineRefusal, ZohoError, ZohoTransientError } from "~/zoho/errors";
 import { isItemRequiredRefusal } from "~/zoho/items.server";
 import { getTaxTable } from "~/zoho/taxes.server";
 import type { ZohoInvoice } from "~/zoho/types";
@@ -132,21 +132,35 @@ interface Attempt {
 }
 
 /**
- * POST /creditnotes; when Zoho refuses a line without an item and the app had not learned that yet
+ * POST /creditnotes, adapting once to a rule Zoho states by refusing: negative lines (e-invoicing) → the
+ * organization switches to line discounts and the credit note is mapped without them; a line without
+ * an item when the app had not learned that yet
  * (the orders so far needed no service item), the organization is marked item-required — told once in
  * Activity, as the invoice sync does (ADR 018) — and the credit note is sent again with every line linked.
  * A 400 created nothing, so the second POST is still the one create.
  */
-async function createLinkingItemsOnRefusal(
+async function createAdaptingToRefusal(
   a: Attempt,
   zoho: ZohoClient,
   settings: ShopSettings,
   mapped: MappedCreditNote,
   invoiceId: string,
+  mapCredit: (negativeLines: boolean) => Promise<MappedCreditNote>,
 ): Promise<{ note: ZohoCreditNote; mapped: MappedCreditNote }> {
   try {
     return { note: await createCreditNote(zoho, mapped.payload, invoiceId), mapped };
   } catch (err) {
+    if (settings.discountStyle !== "lines" && isNegativeLineRefusal(err, mapped.payload.line_items)) {
+      a.log.info("zoho refuses negative lines; the credit note's fee is taken off its largest line");
+      if (await setDiscountStyle(a.shop, "lines"))
+        await recordSyncEvent(a.shop, {
+          orderId: a.refund.orderId,
+          kind: "zoho_rules_changed",
+          message: `Zoho Books refuses negative lines (${err instanceof Error ? err.message : String(err)}), as organizations that e-invoice do. From now on discounts are sent as Zoho's own line discounts, and a fee kept on a refund is taken off the credit note's largest line; the totals stay the same.`,
+        });
+      const folded = await mapCredit(false);
+      return { note: await createCreditNote(zoho, folded.payload, invoiceId), mapped: folded };
+    }
     if (settings.itemsRequired || !isItemRequiredRefusal(err, mapped.payload.line_items)) throw err;
     a.log.info("zoho requires an item on every credit note line; linking every line to an item");
     if (await markItemsRequired(a.shop))
@@ -232,29 +246,33 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
     how = "finished";
   } else {
     const taxes = await getTaxTable(zoho, { shop: a.shop, organizationId: settings.organizationId });
-    mapped = await linkCreditNoteItems(
-      zoho,
-      { shop: a.shop, organizationId: settings.organizationId },
-      mapRefundToCreditNote(a.refund, {
-        orderName: invoice.reference_number || order.orderName || `#${a.refund.orderId}`,
-        invoice: {
-          customerId: invoice.customer_id,
-          date: invoice.date,
-          isInclusiveTax: invoice.is_inclusive_tax,
-          itemIdsByName: Object.fromEntries(
-            invoice.line_items.filter((l) => l.item_id).map((l) => [l.name, l.item_id!]),
-          ),
-          currencyCode: money.currencyCode,
-          ...(money.currencyId ? { currencyId: money.currencyId } : {}),
-          ...(money.exchangeRate ? { exchangeRate: money.exchangeRate } : {}),
-        },
-        taxes,
-        pricePrecision: money.pricePrecision,
-        baseCurrency: money.baseCurrency,
-      }),
-      // An organization that requires items on invoice lines requires them on credit note lines (ADR 018).
-      { create: settings.createMissingItems, required: settings.itemsRequired, log: a.log },
-    );
+    // Without negative lines for an organization that refuses them (e-invoicing, ADR 018).
+    const mapCredit = (negativeLines: boolean) =>
+      linkCreditNoteItems(
+        zoho,
+        { shop: a.shop, organizationId: settings.organizationId },
+        mapRefundToCreditNote(a.refund, {
+          negativeLines,
+          orderName: invoice.reference_number || order.orderName || `#${a.refund.orderId}`,
+          invoice: {
+            customerId: invoice.customer_id,
+            date: invoice.date,
+            isInclusiveTax: invoice.is_inclusive_tax,
+            itemIdsByName: Object.fromEntries(
+              invoice.line_items.filter((l) => l.item_id).map((l) => [l.name, l.item_id!]),
+            ),
+            currencyCode: money.currencyCode,
+            ...(money.currencyId ? { currencyId: money.currencyId } : {}),
+            ...(money.exchangeRate ? { exchangeRate: money.exchangeRate } : {}),
+          },
+          taxes,
+          pricePrecision: money.pricePrecision,
+          baseCurrency: money.baseCurrency,
+        }),
+        // An organization that requires items on invoice lines requires them on credit note lines (ADR 018).
+        { create: settings.createMissingItems, required: settings.itemsRequired, log: a.log },
+      );
+    mapped = await mapCredit(settings.discountStyle !== "lines");
     const found = plan.recovery ? await recoverCreditNote(a, zoho, mapped, plan.uncertainSince) : null;
     if (found) {
       note = found;
@@ -262,7 +280,7 @@ async function run(a: Attempt, plan: RefundPlan): Promise<RefundOutcome> {
     } else {
       await a.claim.confirm("creating the credit note");
       a.postSent = true;
-      ({ note, mapped } = await createLinkingItemsOnRefusal(a, zoho, settings, mapped, invoice.invoice_id));
+      ({ note, mapped } = await createAdaptingToRefusal(a, zoho, settings, mapped, invoice.invoice_id, mapCredit));
       how = "created";
     }
     await a.deps.beforeCommit?.(note);

@@ -256,3 +256,9 @@ const REDACT_RE = new RegExp(
 export function redactUrl(url: string): string {
   return url.replace(REDACT_RE, "$1$2=[REDACTED]");
 }
+
+/** Zoho refused a payload with a negative line for it (e-invoicing organizations): not a tax or item problem. */
+export function isNegativeLineRefusal(err: unknown, lines: readonly { rate: number }[]): boolean {
+  if (!(err instanceof ZohoValidationError) || !lines.some((l) => l.rate < 0)) return false;
+  return /negative|\brate\b/i.test(err.message) && !/tax|item_id/i.test(err.message);
+}

@@ -39,13 +39,13 @@ function ctx(over: Partial<CreditNoteContext["invoice"]> = {}, currency = "EUR")
   };
 }
 
-function map(spec: RefundSpec, invoice: Partial<CreditNoteContext["invoice"]> = {}) {
+function map(spec: RefundSpec, invoice: Partial<CreditNoteContext["invoice"]> = {}, negativeLines = true) {
   const { payload, total } = buildRefundPayload(spec);
   const currency = spec.currency ?? "EUR";
-  const mapped = mapRefundToCreditNote(
-    parseRefundPayload(payload),
-    ctx({ isInclusiveTax: spec.taxesIncluded ?? false, ...invoice }, currency),
-  );
+  const mapped = mapRefundToCreditNote(parseRefundPayload(payload), {
+    ...ctx({ isInclusiveTax: spec.taxesIncluded ?? false, ...invoice }, currency),
+    negativeLines,
+  });
   return { mapped, total };
 }
 
@@ -154,6 +154,37 @@ describe("refund → credit note: Zoho's total equals the refund to the cent", (
       expect(mapped.expectedTotal).toBe(total);
       expect(zohoTotal(mapped, rounding)).toBe(total);
     }
+  });
+});
+
+describe("an organization that refuses negative lines (e-invoicing, ADR 018)", () => {
+  it.each(FIXTURES)("%s: no negative line, Zoho's total still equals the refund", (_label, spec) => {
+    for (const rounding of ["line", "invoice"] as const) {
+      const { mapped, total } = map(spec, {}, false);
+      expect(mapped.payload.line_items.filter((l) => l.rate < 0)).toEqual([]);
+      expect(mapped.expectedTotal).toBe(total);
+      expect(zohoTotal(mapped, rounding)).toBe(total);
+    }
+  });
+
+  it("a restocking fee is taken off the refunded line, which says so", () => {
+    const { mapped } = map(FIXTURES[4]![1], {}, false);
+    // 80.00 + 22 % − 5.00 = 92.60: the chair's net drops by 5.00 ÷ 1.22 (rate 75.90; 75.90 + 22 % = 92.60).
+    expect(mapped.payload.line_items[0]).toMatchObject({ name: "Chair", quantity: 1, rate: 75.9, tax_id: "t22" });
+    expect(mapped.payload.line_items[0]!.description).toMatch(/less restocking fee 5$/);
+    expect(mapped.lineSources).toEqual(["product"]);
+    expect(mapped.expectedTotal).toBe("92.60");
+  });
+
+  it("a fee larger than every refunded line is refused with a reason, never a wrong credit note", () => {
+    const spec: RefundSpec = {
+      lines: [
+        { title: "Cup", quantity: 1, unitPrice: "4.00", taxes: vat22 },
+        { title: "Saucer", quantity: 1, unitPrice: "4.00", taxes: vat22 },
+      ],
+      adjustments: [{ kind: "refund_discrepancy", reason: "RESTOCK", amount: "6.00" }],
+    };
+    expect(() => map(spec, {}, false)).toThrow(/refuses negative lines .* create this credit note by hand/);
   });
 });
 

@@ -47,6 +47,11 @@ export interface CreditNoteContext {
   pricePrecision: number;
   /** The organization's base currency. */
   baseCurrency: string;
+  /**
+   * False for an organization that refuses negative line rates (e-invoicing, ADR 018): what a negative
+   * line would take off is taken off the largest refunded line instead. Default true.
+   */
+  negativeLines?: boolean;
 }
 
 export type CreditLineSource = "product" | "shipping" | "adjustment" | "discrepancy" | "rounding";
@@ -72,6 +77,8 @@ interface CreditDraft {
   tax?: TaxMatch;
   itemId?: string;
   source: CreditLineSource;
+  /** The line that carries what negative lines would have taken off (e-invoicing organizations). */
+  folded?: boolean;
 }
 
 /** "#1001-R509562969": the order's reference plus the refund's id (unique per refund, readable). */
@@ -99,6 +106,7 @@ export function mapRefundToCreditNote(given: RefundSnapshot, ctx: CreditNoteCont
       { refundId: refund.refundId },
     );
   const expectedTotal = formatMoney(total, decimals);
+  if (ctx.negativeLines === false) foldNegatives(drafts, inclusive, ctx.pricePrecision, refund.refundId);
   const payload: ZohoCreditNotePayload = {
     customer_id: ctx.invoice.customerId,
     date: creditNoteDate(refund.processedAt, ctx.invoice.date),
@@ -110,7 +118,9 @@ export function mapRefundToCreditNote(given: RefundSnapshot, ctx: CreditNoteCont
   };
   // Zoho rounds rates and taxes its own way; whatever is left becomes an untaxed "Rounding" line.
   const predicted = predictZohoTotal(payload, ctx.taxes, ctx.pricePrecision);
-  const rounding = new Decimal(expectedTotal).minus(predicted);
+  let rounding = new Decimal(expectedTotal).minus(predicted);
+  if (ctx.negativeLines === false && rounding.isNegative())
+    rounding = lowerUntilCovered(drafts, payload, ctx, expectedTotal, refund.refundId);
   if (!rounding.isZero()) {
     if (rounding.abs().lt(minorUnit(ctx.pricePrecision)))
       throw new MappingError(
@@ -121,6 +131,67 @@ export function mapRefundToCreditNote(given: RefundSnapshot, ctx: CreditNoteCont
     payload.line_items.push(lineOf(drafts[drafts.length - 1]!, ctx.pricePrecision));
   }
   return { payload, lineSources: drafts.map((d) => d.source), expectedTotal, currencyCode: refund.currency };
+}
+
+/**
+ * E-invoicing organizations refuse negative lines (ADR 018). What the negative lines take off the credit
+ * (a restocking fee kept, a short refund) is taken off the largest refunded line instead: its rate is
+ * lowered — rounded down to the price precision — so that the line refunds that much less, tax
+ * included, and its description says why. The retained amount thus keeps its share of the line's tax,
+ * as a fee kept on returned goods does in VAT books. Mutates `drafts` (the mapping's own list).
+ */
+function foldNegatives(drafts: CreditDraft[], inclusive: boolean, pricePrecision: number, refundId: string): void {
+  const negatives = drafts.filter((d) => d.amount.isNegative());
+  if (negatives.length === 0) return;
+  const off = sumDecimals(negatives.map((d) => d.refunded)).neg();
+  const positives = drafts.filter((d) => !d.amount.isNegative());
+  const target = positives.reduce<CreditDraft | undefined>(
+    (best, d) => (best && best.refunded.gte(d.refunded) ? best : d),
+    undefined,
+  );
+  const what = [...new Set(negatives.map((d) => d.name.toLowerCase()))].join(" and ");
+  if (!target || target.refunded.lte(off))
+    throw new MappingError(
+      "unsupported_order",
+      `Zoho Books refuses negative lines for this organization (e-invoicing), and no refunded line of refund ${refundId} is larger than the ${what} (${off.toFixed()}) to carry it; create this credit note by hand.`,
+      { refundId },
+    );
+  // Tax-exclusive books: the line's net drops by off ÷ (1 + rate) so net + tax drops by `off`.
+  const factor = inclusive || !target.tax ? new Decimal(1) : new Decimal(1).plus(target.tax.percent.div(100));
+  const lowered = target.amount.minus(off.div(factor));
+  const unit = lowered.div(target.quantity).toDecimalPlaces(pricePrecision, Decimal.ROUND_DOWN);
+  target.amount = unit.times(target.quantity);
+  target.refunded = target.refunded.minus(off);
+  target.description = [target.description, `less ${what} ${off.toFixed()}`].filter(Boolean).join(" · ");
+  target.folded = true;
+  drafts.splice(0, drafts.length, ...positives);
+}
+
+/**
+ * After folding, Zoho's predicted total may still exceed the refund by a rounding step, and a negative
+ * "Rounding" line is refused too: lower the folded line's rate by one price step until the credit note
+ * does not exceed the refund (at most a few steps); the remainder becomes a positive "Rounding" line.
+ */
+function lowerUntilCovered(
+  drafts: CreditDraft[],
+  payload: ZohoCreditNotePayload,
+  ctx: CreditNoteContext,
+  expectedTotal: string,
+  refundId: string,
+): Decimal {
+  const i = drafts.findIndex((d) => d.folded);
+  const target = drafts[i];
+  for (let step = 0; target && step < 5; step++) {
+    target.amount = target.amount.minus(minorUnit(ctx.pricePrecision).times(target.quantity));
+    payload.line_items[i] = lineOf(target, ctx.pricePrecision);
+    const rounding = new Decimal(expectedTotal).minus(predictZohoTotal(payload, ctx.taxes, ctx.pricePrecision));
+    if (!rounding.isNegative()) return rounding;
+  }
+  throw new MappingError(
+    "unsupported_order",
+    `Zoho Books refuses negative lines for this organization (e-invoicing), and its rounding of refund ${refundId} cannot be brought down to ${expectedTotal} without one; create this credit note by hand.`,
+    { refundId },
+  );
 }
 
 /** The invoice's currency and rate, named when it is not the base currency (Zoho needs the rate then). */
