@@ -37,7 +37,7 @@ export interface CreditNoteFacts {
   balance: number | string;
   invoice_id?: string;
   invoices?: Array<{ invoice_id: string }>;
-  line_items: Array<{ name: string; rate: number | string }>;
+  line_items: Array<{ name: string; rate: number | string; description?: string }>;
   /** Credit paid back to the customer (after a recorded payment). */
   refunds?: Array<{ amount: number | string }>;
 }
@@ -401,11 +401,12 @@ export async function runRefundDemo(input: RefundDemoInput): Promise<boolean> {
     const linked =
       note.invoice_id === order.zohoInvoiceId || note.invoices?.some((i) => i.invoice_id === order.zohoInvoiceId);
     if (!linked) bad("not linked to the order's invoice");
-    if (
-      p.fee &&
-      !note.line_items.some((l) => l.name === "Restocking fee" && new Decimal(l.rate).eq(new Decimal(p.fee!).neg()))
-    )
-      bad("no restocking fee line");
+    // The fee is a negative line of its own, or — where Zoho refuses negative lines (e-invoicing) — taken
+    // off a refunded line whose description says so (ADR 018).
+    const feeLine = (l: (typeof note.line_items)[number]) =>
+      (l.name === "Restocking fee" && new Decimal(l.rate).eq(new Decimal(p.fee!).neg())) ||
+      (l.description ?? "").includes(`less restocking fee ${new Decimal(p.fee!).toFixed()}`);
+    if (p.fee && !note.line_items.some(feeLine)) bad("the restocking fee is neither a line nor taken off one");
     if (p.openInvoice && applied !== zohoTotal) bad(`credit applied ${applied}, expected ${zohoTotal}`);
     if (p.paidInvoice) {
       const back = (note.refunds ?? []).reduce((s, r) => s.plus(String(r.amount)), new Decimal(0)).toFixed(dp);
