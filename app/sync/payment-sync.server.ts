@@ -6,8 +6,13 @@ import { prisma } from "~/db.server";
 import type { Logger } from "~/logger.server";
 import type { PaymentSnapshot } from "~/sync/mapping/payment";
 import { paymentView, type PaymentView } from "~/sync/payment-view";
-import { CLAIM_TTL_MS } from "~/sync/order-sync.server";
-import { claimRow, type ClaimTable, type RowClaim, type RowClaimDecision } from "~/sync/row-claim.server";
+import {
+  claimRow,
+  needsJobWhere,
+  type ClaimTable,
+  type RowClaim,
+  type RowClaimDecision,
+} from "~/sync/row-claim.server";
 
 export type PaymentSyncData = Omit<
   Prisma.PaymentSyncUpdateManyMutationInput,
@@ -57,16 +62,7 @@ export function claimPayment<Taken, Declined>(
 /** Payments that should have a job: waiting, failed, or `creating` with a dead claim. */
 export async function listWaitingPayments(shop: string, now: Date, take = 500): Promise<string[]> {
   const rows = await prisma.paymentSync.findMany({
-    where: {
-      shop,
-      OR: [
-        { status: { in: ["queued", "waiting_invoice", "failed"] } },
-        {
-          status: "creating",
-          OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - CLAIM_TTL_MS) } }],
-        },
-      ],
-    },
+    where: needsJobWhere(shop, now),
     select: { transactionId: true },
     orderBy: { createdAt: "asc" },
     take,

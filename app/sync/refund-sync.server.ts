@@ -11,8 +11,13 @@ import { prisma } from "~/db.server";
 import type { Logger } from "~/logger.server";
 import { creditNoteView, type CreditNoteView } from "~/sync/credit-note-view";
 import type { RefundSnapshot } from "~/sync/mapping/refund";
-import { CLAIM_TTL_MS } from "~/sync/order-sync.server";
-import { claimRow, type ClaimTable, type RowClaim, type RowClaimDecision } from "~/sync/row-claim.server";
+import {
+  claimRow,
+  needsJobWhere,
+  type ClaimTable,
+  type RowClaim,
+  type RowClaimDecision,
+} from "~/sync/row-claim.server";
 
 export type RefundSyncData = Omit<
   Prisma.RefundSyncUpdateManyMutationInput,
@@ -68,16 +73,7 @@ export function claimRefund<Taken, Declined>(
 /** Refunds that should have a job: waiting, failed (retried), or `creating` with a dead claim. */
 export async function listWaitingRefunds(shop: string, now: Date, take = 500): Promise<string[]> {
   const rows = await prisma.refundSync.findMany({
-    where: {
-      shop,
-      OR: [
-        { status: { in: ["queued", "waiting_invoice", "failed"] } },
-        {
-          status: "creating",
-          OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - CLAIM_TTL_MS) } }],
-        },
-      ],
-    },
+    where: needsJobWhere(shop, now),
     select: { refundId: true },
     orderBy: { createdAt: "asc" },
     take,

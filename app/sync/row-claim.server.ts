@@ -156,3 +156,20 @@ export async function claimRow<Row extends ClaimableRow, Data, Status extends st
   });
   return { taken: true, claim, plan: result.plan };
 }
+
+/**
+ * The rows of a document table (RefundSync, PaymentSync) that should have a job: waiting, failed
+ * (retried), or `creating` under a claim whose heartbeat stopped.
+ */
+export function needsJobWhere(shop: string, now: Date) {
+  return {
+    shop,
+    OR: [
+      { status: { in: ["queued" as const, "waiting_invoice" as const, "failed" as const] } },
+      {
+        status: "creating" as const,
+        OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - CLAIM_TTL_MS) } }],
+      },
+    ],
+  };
+}
