@@ -171,7 +171,7 @@ describe("an organization that refuses negative lines (e-invoicing, ADR 018)", (
     const { mapped } = map(FIXTURES[4]![1], {}, false);
     // 80.00 + 22 % − 5.00 = 92.60: the chair's net drops by 5.00 ÷ 1.22 (rate 75.90; 75.90 + 22 % = 92.60).
     expect(mapped.payload.line_items[0]).toMatchObject({ name: "Chair", quantity: 1, rate: 75.9, tax_id: "t22" });
-    expect(mapped.payload.line_items[0]!.description).toMatch(/less restocking fee 5$/);
+    expect(mapped.payload.line_items[0]!.description).toMatch(/less restocking fee 5\.00$/);
     expect(mapped.lineSources).toEqual(["product"]);
     expect(mapped.expectedTotal).toBe("92.60");
   });

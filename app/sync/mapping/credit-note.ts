@@ -106,7 +106,8 @@ export function mapRefundToCreditNote(given: RefundSnapshot, ctx: CreditNoteCont
       { refundId: refund.refundId },
     );
   const expectedTotal = formatMoney(total, decimals);
-  if (ctx.negativeLines === false) foldNegatives(drafts, inclusive, ctx.pricePrecision, refund.refundId);
+  if (ctx.negativeLines === false)
+    foldNegatives(drafts, { inclusive, decimals, pricePrecision: ctx.pricePrecision }, refund.refundId);
   const payload: ZohoCreditNotePayload = {
     customer_id: ctx.invoice.customerId,
     date: creditNoteDate(refund.processedAt, ctx.invoice.date),
@@ -140,7 +141,11 @@ export function mapRefundToCreditNote(given: RefundSnapshot, ctx: CreditNoteCont
  * included, and its description says why. The retained amount thus keeps its share of the line's tax,
  * as a fee kept on returned goods does in VAT books. Mutates `drafts` (the mapping's own list).
  */
-function foldNegatives(drafts: CreditDraft[], inclusive: boolean, pricePrecision: number, refundId: string): void {
+function foldNegatives(
+  drafts: CreditDraft[],
+  { inclusive, decimals, pricePrecision }: { inclusive: boolean; decimals: number; pricePrecision: number },
+  refundId: string,
+): void {
   const negatives = drafts.filter((d) => d.amount.isNegative());
   if (negatives.length === 0) return;
   const off = sumDecimals(negatives.map((d) => d.refunded)).neg();
@@ -153,7 +158,7 @@ function foldNegatives(drafts: CreditDraft[], inclusive: boolean, pricePrecision
   if (!target || target.refunded.lte(off))
     throw new MappingError(
       "unsupported_order",
-      `Zoho Books refuses negative lines for this organization (e-invoicing), and no refunded line of refund ${refundId} is larger than the ${what} (${off.toFixed()}) to carry it; create this credit note by hand.`,
+      `Zoho Books refuses negative lines for this organization (e-invoicing), and no refunded line of refund ${refundId} is larger than the ${what} (${formatMoney(off, decimals)}) to carry it; create this credit note by hand.`,
       { refundId },
     );
   // Tax-exclusive books: the line's net drops by off ÷ (1 + rate) so net + tax drops by `off`.
@@ -162,7 +167,7 @@ function foldNegatives(drafts: CreditDraft[], inclusive: boolean, pricePrecision
   const unit = lowered.div(target.quantity).toDecimalPlaces(pricePrecision, Decimal.ROUND_DOWN);
   target.amount = unit.times(target.quantity);
   target.refunded = target.refunded.minus(off);
-  target.description = [target.description, `less ${what} ${off.toFixed()}`].filter(Boolean).join(" · ");
+  target.description = [target.description, `less ${what} ${formatMoney(off, decimals)}`].filter(Boolean).join(" · ");
   target.folded = true;
   drafts.splice(0, drafts.length, ...positives);
 }
