@@ -243,28 +243,14 @@ export function syncRefundJobId(shop: string, refundId: string): string {
   return `refund__${shop}__${refundId}`;
 }
 
-/**
- * Adds the sync-refund job of one refund, once (a waiting, running or delayed job is left alone; a
- * finished one is removed first so a retry is possible). The RefundSync claim is the real guard.
- */
+/** Adds the sync-refund job of one refund, once (addDocumentJobOnce); the RefundSync claim is the real guard. */
 export async function enqueueSyncRefund(
   input: SyncRefundJobData,
   opts: { queues?: QueueSet } = {},
 ): Promise<EnqueueResult> {
-  const queue = (opts.queues ?? getQueues()).syncRefund;
   const jobId = syncRefundJobId(input.shop, input.refundId);
-  const existing = await queue.getJob(jobId);
-  if (existing) {
-    const state = await existing.getState();
-    if (state !== "completed" && state !== "failed" && state !== "unknown") return { jobId, outcome: "exists", state };
-    await existing.remove().catch(() => undefined);
-  }
-  await queue.add(
-    JOB.syncRefund,
-    { shop: input.shop, refundId: input.refundId },
-    { ...SYNC_ORDER_JOB_OPTIONS, jobId, priority: PRIORITY.webhook },
-  );
-  return { jobId, outcome: "added" };
+  const data = { shop: input.shop, refundId: input.refundId };
+  return addDocumentJobOnce((opts.queues ?? getQueues()).syncRefund, JOB.syncRefund, data, jobId);
 }
 
 export function syncPaymentJobId(shop: string, transactionId: string): string {
@@ -272,23 +258,32 @@ export function syncPaymentJobId(shop: string, transactionId: string): string {
   return `payment__${shop}__${transactionId}`;
 }
 
-/** Adds the sync-payment job of one transaction, once (as enqueueSyncRefund). */
+/** Adds the sync-payment job of one transaction, once (addDocumentJobOnce). */
 export async function enqueueSyncPayment(
   input: SyncPaymentJobData,
   opts: { queues?: QueueSet } = {},
 ): Promise<EnqueueResult> {
-  const queue = (opts.queues ?? getQueues()).syncPayment;
   const jobId = syncPaymentJobId(input.shop, input.transactionId);
+  const data = { shop: input.shop, transactionId: input.transactionId };
+  return addDocumentJobOnce((opts.queues ?? getQueues()).syncPayment, JOB.syncPayment, data, jobId);
+}
+
+/**
+ * A refund's or payment's job, once: a waiting, running or delayed job is left alone; a finished one is
+ * removed first so a retry is possible. The row's claim is the real guard.
+ */
+async function addDocumentJobOnce<T>(
+  queue: Queue<T>,
+  name: Parameters<Queue<T>["add"]>[0],
+  data: Parameters<Queue<T>["add"]>[1],
+  jobId: string,
+): Promise<EnqueueResult> {
   const existing = await queue.getJob(jobId);
   if (existing) {
     const state = await existing.getState();
     if (state !== "completed" && state !== "failed" && state !== "unknown") return { jobId, outcome: "exists", state };
     await existing.remove().catch(() => undefined);
   }
-  await queue.add(
-    JOB.syncPayment,
-    { shop: input.shop, transactionId: input.transactionId },
-    { ...SYNC_ORDER_JOB_OPTIONS, jobId, priority: PRIORITY.webhook },
-  );
+  await queue.add(name, data, { ...SYNC_ORDER_JOB_OPTIONS, jobId, priority: PRIORITY.webhook });
   return { jobId, outcome: "added" };
 }
