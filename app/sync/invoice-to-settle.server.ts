@@ -6,12 +6,29 @@
 // - invoice deleted or void in Zoho → NoInvoiceToSettleError with that reason.
 import type { OrderSync } from "@prisma/client";
 import { prisma } from "~/db.server";
+import type { Logger } from "~/logger.server";
 import { AwaitingInvoiceError, NoInvoiceToSettleError } from "~/sync/errors";
 import type { ZohoClient } from "~/zoho/client.server";
 import { ZohoNotFoundError } from "~/zoho/errors";
 import { getInvoice } from "~/zoho/invoices.server";
 import type { ZohoInvoice } from "~/zoho/types";
 import { currencyDecimals } from "~/sync/money";
+
+/** What a credit note's or a payment's sync takes from its job and its tests (ADR 022). */
+export interface DocumentSyncDeps<Doc> {
+  log?: Logger;
+  zoho?: ZohoClient;
+  now?: () => Date;
+  heartbeatMs?: number;
+  /** How long a document waits before looking for its order's invoice again (default 60 s). */
+  awaitInvoiceMs?: number;
+  /** A document whose order the app never saw is given this long for the orders/paid webhook (default 15 min). */
+  unknownOrderGraceMs?: number;
+  /** How long Zoho's search may lag behind a create; default ZOHO_SEARCH_SETTLE_SECONDS. */
+  searchSettleMs?: number;
+  /** Test seam: after Zoho answered the create, before its id is committed (a crash there). */
+  beforeCommit?: (document: Doc) => Promise<void>;
+}
 
 export interface SettleContext {
   shop: string;

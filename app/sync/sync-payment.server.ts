@@ -16,7 +16,12 @@ import { env } from "~/env.server";
 import { logger as rootLogger } from "~/logger.server";
 import { ClaimLostError, AwaitingInvoiceError, PaymentNotListedYetError, RecoveryConflictError } from "~/sync/errors";
 import type { SyncEventInput } from "~/sync/events.server";
-import { invoiceIdToSettle, invoiceMoney, invoiceToSettle } from "~/sync/invoice-to-settle.server";
+import {
+  invoiceIdToSettle,
+  invoiceMoney,
+  invoiceToSettle,
+  type DocumentSyncDeps,
+} from "~/sync/invoice-to-settle.server";
 import { mapTransactionToPayment, type MappedPayment, type PaymentSnapshot } from "~/sync/mapping/payment";
 import { currencyDecimals, Decimal, formatMoney } from "~/sync/money";
 import { claimPayment, paymentOf, type PaymentClaim, type PaymentClaimDecision } from "~/sync/payment-sync.server";
@@ -34,17 +39,7 @@ import {
 } from "~/zoho/customer-payments.server";
 import { ZohoError, ZohoTransientError } from "~/zoho/errors";
 
-export interface PaymentSyncDeps {
-  log?: Logger;
-  zoho?: ZohoClient;
-  now?: () => Date;
-  heartbeatMs?: number;
-  awaitInvoiceMs?: number;
-  unknownOrderGraceMs?: number;
-  searchSettleMs?: number;
-  /** Test seam: after Zoho answered the create, before its id is committed (a crash there). */
-  beforeCommit?: (payment: ZohoCustomerPayment) => Promise<void>;
-}
+export type PaymentSyncDeps = DocumentSyncDeps<ZohoCustomerPayment>;
 
 export type PaymentOutcome =
   | { kind: "created" | "recovered"; paymentId: string; amount: string; markedSent: boolean; zohoCalls: number }

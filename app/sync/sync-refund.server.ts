@@ -31,7 +31,12 @@ import {
   type RefundClaim,
   type RefundClaimDecision,
 } from "~/sync/refund-sync.server";
-import { invoiceIdToSettle, invoiceMoney, invoiceToSettle } from "~/sync/invoice-to-settle.server";
+import {
+  invoiceIdToSettle,
+  invoiceMoney,
+  invoiceToSettle,
+  type DocumentSyncDeps,
+} from "~/sync/invoice-to-settle.server";
 import { linkCreditNoteItems } from "~/sync/invoice-items.server";
 import { parsePaymentAccounts, paymentRouteFor } from "~/sync/payment-settings";
 import { loadShopSettings, type ShopSettings } from "~/sync/prepare-invoice.server";
@@ -51,20 +56,7 @@ import { isItemRequiredRefusal } from "~/zoho/items.server";
 import { getTaxTable } from "~/zoho/taxes.server";
 import type { ZohoInvoice } from "~/zoho/types";
 
-export interface RefundSyncDeps {
-  log?: Logger;
-  zoho?: ZohoClient;
-  now?: () => Date;
-  heartbeatMs?: number;
-  /** How long a refund waits before looking for its order's invoice again (default 60 s). */
-  awaitInvoiceMs?: number;
-  /** A refund whose order the app never saw is given this long for the orders/paid webhook (default 15 min). */
-  unknownOrderGraceMs?: number;
-  /** How long Zoho's search may lag behind a create; default ZOHO_SEARCH_SETTLE_SECONDS. */
-  searchSettleMs?: number;
-  /** Test seam: after Zoho answered the create, before its id is committed (a crash there). */
-  beforeCommit?: (note: ZohoCreditNote) => Promise<void>;
-}
+export type RefundSyncDeps = DocumentSyncDeps<ZohoCreditNote>;
 
 export type RefundOutcome =
   | {
